@@ -1,0 +1,166 @@
+//! `studydesk-cli`: the Studydesk core from a terminal, for scripts, support and tests.
+//!
+//! Every command opens the same database the app uses (`--data-dir`, else
+//! `STUDYDESK_DATA_DIR`, else the OS data folder) and goes through the same services and
+//! write path. On any error it prints one line, `error (<kind>): <message>`, to stderr
+//! and exits with 1 (2 for a usage error, from clap).
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use studydesk_core::account::profile::OnboardingChoice;
+use studydesk_core::api::Studydesk;
+use studydesk_core::planner::tasks::NewTask;
+use studydesk_core::{clock, CoreError};
+
+#[derive(Parser)]
+#[command(name = "studydesk-cli", version, about = "Studydesk from a terminal")]
+struct Cli {
+    /// The folder holding studydesk.db (default: $STUDYDESK_DATA_DIR, else the OS data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or upgrade) the database and the local profile, and say where it is.
+    Init,
+    /// Load the sample semester (courses, assignments, tasks, links, playlists, a month of progress).
+    SampleData,
+    /// Tasks of the Today list.
+    #[command(subcommand)]
+    Task(TaskCommand),
+    /// Write a consistent copy of the database to FILE (which must not exist).
+    Backup { file: PathBuf },
+    /// Check the database's integrity and foreign keys, and report in words.
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TaskCommand {
+    /// Add a task to the Today list.
+    Add {
+        text: String,
+        /// Due date and time, ISO 8601 with an offset (2026-11-22T18:00:00+09:00).
+        #[arg(long)]
+        due: Option<String>,
+    },
+    /// List every task.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a task completed.
+    Done { id: String },
+    /// Mark a completed task as not done.
+    Undone { id: String },
+    /// Delete a task.
+    Delete { id: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error ({}): {}", e.kind(), one_line(&e.to_string()));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn run(cli: Cli) -> Result<(), CoreError> {
+    let dir = studydesk_core::paths::data_dir(cli.data_dir.as_deref())?;
+    let app = Studydesk::open(&dir, clock::system())?;
+    match cli.command {
+        Command::Init => {
+            println!("database ready at {}", app.db().path().display());
+        }
+        Command::SampleData => {
+            if !app.state()?.onboarding_pending {
+                return Err(CoreError::validation(
+                    "this database was already set up (sample data loads only into a new one); use another --data-dir",
+                ));
+            }
+            app.complete_onboarding(OnboardingChoice::Sample)?;
+            println!("sample data loaded into {}", app.db().path().display());
+        }
+        Command::Task(cmd) => task(&app, cmd)?,
+        Command::Backup { file } => {
+            app.db().backup(&file)?;
+            println!("backup written to {}", file.display());
+        }
+        Command::Doctor { json } => doctor(&app, json)?,
+    }
+    Ok(())
+}
+
+fn task(app: &Studydesk, cmd: TaskCommand) -> Result<(), CoreError> {
+    match cmd {
+        TaskCommand::Add { text, due } => {
+            let t = app.task_add(NewTask { list_id: None, description: text, due_at: due })?;
+            println!("{}", t.id);
+        }
+        TaskCommand::List { json } => {
+            let tasks = app.task_list()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tasks).map_err(CoreError::from)?);
+            } else {
+                for t in tasks {
+                    let mark = if t.is_completed { "x" } else { " " };
+                    let due = t.due_at.map(|d| format!("  (due {d})")).unwrap_or_default();
+                    println!("[{mark}] {}  {}{due}", t.id, t.description);
+                }
+            }
+        }
+        TaskCommand::Done { id } => {
+            app.task_set_completed(&id, true)?;
+        }
+        TaskCommand::Undone { id } => {
+            app.task_set_completed(&id, false)?;
+        }
+        TaskCommand::Delete { id } => app.task_delete(&id)?,
+    }
+    Ok(())
+}
+
+fn doctor(app: &Studydesk, json: bool) -> Result<(), CoreError> {
+    let r = app.db().doctor()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r).map_err(CoreError::from)?);
+    } else {
+        println!("database: {}", r.path);
+        println!("schema version: {} (this build knows up to {})", r.schema_version, r.known_version);
+        if r.integrity.is_empty() {
+            println!("integrity: ok");
+        } else {
+            println!("integrity: {} problem(s)", r.integrity.len());
+            for p in &r.integrity {
+                println!("  - {p}");
+            }
+        }
+        if r.foreign_key_violations.is_empty() {
+            println!("foreign keys: ok");
+        } else {
+            println!("foreign keys: {} broken reference(s)", r.foreign_key_violations.len());
+            for p in &r.foreign_key_violations {
+                println!("  - {p}");
+            }
+        }
+        println!("changes waiting for sync: {}", r.pending_changes);
+    }
+    if r.ok {
+        Ok(())
+    } else {
+        Err(CoreError::Database("the database has problems (see the report above)".into()))
+    }
+}

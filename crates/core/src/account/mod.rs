@@ -1,0 +1,5 @@
+//! Account: the local profile (no account, no server needed), user settings (language,
+//! theme, time zone) and preferences.
+
+pub mod profile;
+pub mod settings;

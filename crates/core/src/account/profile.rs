@@ -1,0 +1,126 @@
+//! The local profile. The first open of a new database creates one local user with its
+//! settings, dashboard settings and a "Today" task list, in one write. Which user is
+//! "me" on this device is kept in `local_meta`.
+
+use crate::db::{Tx, WriteCtx};
+use crate::{validate, CoreError, Db, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+const LOCAL_USER_KEY: &str = "local_user_id";
+const ONBOARDING_KEY: &str = "onboarding.completed";
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct Profile {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub bio: Option<String>,
+    pub created_at: String,
+}
+
+/// What the user chose on the first screen.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OnboardingChoice {
+    Empty,
+    Sample,
+}
+
+pub fn local_user_id(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM local_meta WHERE key = ?1", [LOCAL_USER_KEY], |r| r.get(0))
+        .optional()?)
+}
+
+/// Returns the local user's id, creating the profile on first launch.
+pub fn ensure_local_user(db: &Db) -> Result<String> {
+    if let Some(id) = db.read(local_user_id)? {
+        return Ok(id);
+    }
+    let tz = iana_time_zone::get_timezone().ok().filter(|z| crate::time::parse_tz(z).is_ok());
+    db.write(WriteCtx::system("profile.create"), |tx| {
+        // Another process may have created it between our read and this transaction.
+        if let Some(id) = local_user_id(tx)? {
+            return Ok(id);
+        }
+        let id = tx.new_id();
+        let now = tx.now_text();
+        tx.execute(
+            "INSERT INTO users(id, display_name, status, joined_at, created_at, updated_at) VALUES (?1, '', 'active', ?2, ?3, ?3)",
+            params![id, &now[..10], now],
+        )?;
+        tx.execute("INSERT INTO local_meta(key, value) VALUES (?1, ?2)", params![LOCAL_USER_KEY, id])?;
+        super::settings::insert_defaults(tx, &id, tz.as_deref().unwrap_or("UTC"))?;
+        crate::dashboard::layout::insert_defaults(tx, &id)?;
+        crate::planner::tasks::insert_list(tx, &id, crate::planner::tasks::DEFAULT_LIST_NAME, None)?;
+        Ok(id)
+    })
+}
+
+pub fn get(conn: &Connection, user_id: &str) -> Result<Profile> {
+    conn.query_row(
+        "SELECT id, display_name, username, email, bio, created_at FROM users WHERE id = ?1",
+        [user_id],
+        |r| {
+            Ok(Profile {
+                id: r.get(0)?,
+                display_name: r.get::<_, Option<String>>(1)?.filter(|n| !n.is_empty()),
+                username: r.get(2)?,
+                email: r.get(3)?,
+                bio: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| CoreError::not_found("user", user_id))
+}
+
+pub fn set_display_name(db: &Db, user_id: &str, name: Option<&str>) -> Result<Profile> {
+    let name = validate::opt_text("display name", name, 120)?;
+    db.write(WriteCtx::by(user_id, "profile.update"), |tx| {
+        tx.execute(
+            "UPDATE users SET display_name = ?1, updated_at = ?2 WHERE id = ?3",
+            params![name.unwrap_or_default(), tx.now_text(), user_id],
+        )?;
+        get(tx, user_id)
+    })
+}
+
+pub fn onboarding_pending(conn: &Connection, user_id: &str) -> Result<bool> {
+    let done: Option<String> = conn
+        .query_row(
+            "SELECT preference_value FROM user_preferences WHERE user_id = ?1 AND preference_key = ?2",
+            params![user_id, ONBOARDING_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(done.is_none())
+}
+
+fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Result<()> {
+    let value = serde_json::to_string(&choice)?;
+    tx.execute(
+        "INSERT INTO user_preferences(id, user_id, preference_key, preference_value, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         ON CONFLICT(user_id, preference_key) DO UPDATE SET preference_value = excluded.preference_value, updated_at = excluded.updated_at",
+        params![tx.new_id(), user_id, ONBOARDING_KEY, value, tx.now_text()],
+    )?;
+    Ok(())
+}
+
+/// Finishes the first-launch screen: "Start empty" or "Load sample data". Loading the
+/// sample is one transaction: it lands whole or not at all.
+pub fn complete_onboarding(db: &Db, user_id: &str, choice: OnboardingChoice) -> Result<()> {
+    db.write(WriteCtx::by(user_id, "onboarding.complete"), |tx| {
+        if choice == OnboardingChoice::Sample {
+            crate::sample::load(tx, user_id)?;
+        }
+        mark_onboarded(tx, user_id, choice)
+    })
+}

@@ -1,0 +1,177 @@
+//! The application facade: the local user's view of the core, one method per command
+//! the shell exposes over IPC and the CLI exposes as subcommands. Both front ends call
+//! these and nothing below them, so a rule enforced here holds everywhere.
+
+use crate::account::{profile, settings};
+use crate::clock::SharedClock;
+use crate::dashboard::{content, layout};
+use crate::focus::progress;
+use crate::planner::{assignments, tasks};
+use crate::{Db, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+/// What the window needs before it can draw anything.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct AppState {
+    pub profile: profile::Profile,
+    pub settings: settings::UserSettings,
+    /// True until the user picked "Start empty" or "Load sample data".
+    pub onboarding_pending: bool,
+    pub data_dir: String,
+    pub version: String,
+}
+
+/// The Today card: the default list and its tasks in order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct TodayList {
+    pub list: tasks::TaskList,
+    pub tasks: Vec<tasks::Task>,
+}
+
+/// Everything Home shows, read in one go.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct HomeData {
+    pub today: TodayList,
+    pub assignments: assignments::AssignmentBuckets,
+    pub progress: progress::ProgressRings,
+    pub focus_entries: Vec<content::FocusEntry>,
+    pub resources: Vec<content::StudyResource>,
+    pub playlists: Vec<content::StudyPlaylist>,
+    pub courses: Vec<assignments::Course>,
+    pub layout: layout::DashboardLayout,
+    /// The user's local date (YYYY-MM-DD) the data was computed for.
+    pub local_date: String,
+}
+
+pub struct Studydesk {
+    db: Db,
+    user_id: String,
+    data_dir: PathBuf,
+}
+
+impl Studydesk {
+    /// Opens `<data_dir>/studydesk.db` (creating and migrating it) and the local profile.
+    pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
+        let db = Db::open_in(data_dir, clock)?;
+        let user_id = profile::ensure_local_user(&db)?;
+        Ok(Studydesk { db, user_id, data_dir: data_dir.to_path_buf() })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    pub fn state(&self) -> Result<AppState> {
+        self.db.read(|c| {
+            Ok(AppState {
+                profile: profile::get(c, &self.user_id)?,
+                settings: settings::get(c, &self.user_id)?,
+                onboarding_pending: profile::onboarding_pending(c, &self.user_id)?,
+                data_dir: self.data_dir.display().to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            })
+        })
+    }
+
+    pub fn complete_onboarding(&self, choice: profile::OnboardingChoice) -> Result<AppState> {
+        profile::complete_onboarding(&self.db, &self.user_id, choice)?;
+        self.state()
+    }
+
+    pub fn home(&self) -> Result<HomeData> {
+        let now = self.db.now();
+        let u = self.user_id.as_str();
+        self.db.read(|c| {
+            let tz = settings::timezone(c, u)?;
+            let list = tasks::default_list(c, u)?;
+            Ok(HomeData {
+                today: TodayList { tasks: tasks::tasks_in_list(c, u, &list.id)?, list },
+                assignments: assignments::buckets(c, u, now, tz)?,
+                progress: progress::rings(c, u, now, tz)?,
+                focus_entries: content::focus_entries(c, u)?,
+                resources: content::resources(c, u)?,
+                playlists: content::playlists(c, u)?,
+                courses: assignments::courses(c, u)?,
+                layout: layout::get(c, u)?,
+                local_date: crate::time::local_date(now, tz).to_string(),
+            })
+        })
+    }
+
+    // ---- tasks
+    pub fn task_add(&self, input: tasks::NewTask) -> Result<tasks::Task> {
+        tasks::add_task(&self.db, &self.user_id, input)
+    }
+    pub fn task_rename(&self, id: &str, description: &str) -> Result<tasks::Task> {
+        tasks::rename_task(&self.db, &self.user_id, id, description)
+    }
+    pub fn task_set_completed(&self, id: &str, completed: bool) -> Result<tasks::Task> {
+        tasks::set_completed(&self.db, &self.user_id, id, completed)
+    }
+    pub fn task_set_due(&self, id: &str, due_at: Option<&str>) -> Result<tasks::Task> {
+        tasks::set_due(&self.db, &self.user_id, id, due_at)
+    }
+    pub fn task_reorder(&self, list_id: &str, ordered_ids: &[String]) -> Result<Vec<tasks::Task>> {
+        tasks::reorder(&self.db, &self.user_id, list_id, ordered_ids)
+    }
+    pub fn task_delete(&self, id: &str) -> Result<()> {
+        tasks::delete_task(&self.db, &self.user_id, id)
+    }
+    pub fn task_list(&self) -> Result<Vec<tasks::Task>> {
+        self.db.read(|c| tasks::all_tasks(c, &self.user_id))
+    }
+
+    // ---- courses and assignments
+    pub fn course_add(&self, name: &str, emoji: Option<&str>) -> Result<assignments::Course> {
+        assignments::add_course(&self.db, &self.user_id, name, emoji)
+    }
+    pub fn course_delete(&self, id: &str) -> Result<()> {
+        assignments::delete_course(&self.db, &self.user_id, id)
+    }
+    pub fn assignment_add(&self, input: assignments::NewAssignment) -> Result<assignments::Assignment> {
+        assignments::add(&self.db, &self.user_id, input)
+    }
+    pub fn assignment_update(&self, id: &str, input: assignments::NewAssignment) -> Result<assignments::Assignment> {
+        assignments::update(&self.db, &self.user_id, id, input)
+    }
+    pub fn assignment_delete(&self, id: &str) -> Result<()> {
+        assignments::delete(&self.db, &self.user_id, id)
+    }
+
+    // ---- Home content
+    pub fn focus_entry_add(&self, input: content::NewFocusEntry) -> Result<Vec<content::FocusEntry>> {
+        content::add_focus_entry(&self.db, &self.user_id, input)
+    }
+    pub fn focus_entry_delete(&self, id: &str) -> Result<()> {
+        content::delete_focus_entry(&self.db, &self.user_id, id)
+    }
+    pub fn resource_add(&self, input: content::NewStudyResource) -> Result<Vec<content::StudyResource>> {
+        content::add_resource(&self.db, &self.user_id, input)
+    }
+    pub fn resource_delete(&self, id: &str) -> Result<()> {
+        content::delete_resource(&self.db, &self.user_id, id)
+    }
+    pub fn playlist_add(&self, input: content::NewStudyPlaylist) -> Result<Vec<content::StudyPlaylist>> {
+        content::add_playlist(&self.db, &self.user_id, input)
+    }
+    pub fn playlist_delete(&self, id: &str) -> Result<()> {
+        content::delete_playlist(&self.db, &self.user_id, id)
+    }
+
+    // ---- settings and layout
+    pub fn settings_update(&self, patch: settings::SettingsPatch) -> Result<settings::UserSettings> {
+        settings::update(&self.db, &self.user_id, patch)
+    }
+    pub fn layout_update(&self, l: layout::DashboardLayout) -> Result<layout::DashboardLayout> {
+        layout::update(&self.db, &self.user_id, l)
+    }
+}

@@ -1,0 +1,5 @@
+//! Home dashboard: the card layout (order and hidden cards, per user) and the content of
+//! the focus-areas, quick-links and playlists cards.
+
+pub mod content;
+pub mod layout;

@@ -1,0 +1,98 @@
+//! Change capture: per-connection TEMP triggers, generated from the live schema, that
+//! record every row change of a user-data table in `sync_changes` and `audit_logs`.
+//!
+//! Why triggers: they see every change, including rows removed by ON DELETE CASCADE and
+//! SET NULL, and they run inside the writing statement's transaction, so a write and its
+//! records land or roll back together. They read who/why/when from `temp.write_context`,
+//! which only `Db::write` fills; a write made without it is aborted, so no code path can
+//! change user data around the one write helper. Being TEMP, they are rebuilt at every
+//! open from the current columns and never need a migration of their own.
+
+use crate::Result;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::Connection;
+
+/// Tables that are not user data: bookkeeping, and the audit trail itself.
+const NOT_CAPTURED: &[&str] = &["refinery_schema_history", "sync_changes", "local_meta", "audit_logs"];
+
+pub fn register_functions(conn: &Connection) -> Result<()> {
+    conn.create_scalar_function("uuid7", 0, FunctionFlags::SQLITE_UTF8, |_| Ok(crate::ids::new_id()))?;
+    Ok(())
+}
+
+pub fn install(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS write_context (
+            actor_id TEXT, action TEXT NOT NULL, hlc TEXT NOT NULL, device_id TEXT NOT NULL,
+            now TEXT NOT NULL, capture INTEGER NOT NULL, audit INTEGER NOT NULL);",
+    )?;
+    let mut sql = String::new();
+    for table in captured_tables(conn)? {
+        let cols = columns(conn, &table)?;
+        sql.push_str(&triggers_for(&table, &cols));
+    }
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+pub fn captured_tables(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names.into_iter().filter(|n| !NOT_CAPTURED.contains(&n.as_str())).collect())
+}
+
+fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+    let cols = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(cols)
+}
+
+fn json_object(prefix: &str, cols: &[String]) -> String {
+    let pairs: Vec<String> = cols.iter().map(|c| format!("'{c}', {prefix}.\"{c}\"")).collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
+/// `{column: value}` of the columns whose value differs between OLD and NEW, read from `side`.
+fn changed_object(side: &str, cols: &[String]) -> String {
+    let rows: Vec<String> = cols
+        .iter()
+        .map(|c| format!("SELECT '{c}' AS k, {side}.\"{c}\" AS v WHERE NEW.\"{c}\" IS NOT OLD.\"{c}\""))
+        .collect();
+    format!("(SELECT json_group_object(k, v) FROM ({}))", rows.join(" UNION ALL "))
+}
+
+fn triggers_for(table: &str, cols: &[String]) -> String {
+    let guard = "SELECT RAISE(ABORT, 'user data can only be written through Db::write') \
+                 WHERE NOT EXISTS (SELECT 1 FROM temp.write_context);";
+    let new_all = json_object("NEW", cols);
+    let old_all = json_object("OLD", cols);
+    let new_changed = changed_object("NEW", cols);
+    let old_changed = changed_object("OLD", cols);
+    format!(
+        "CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_insert AFTER INSERT ON main.\"{table}\" BEGIN
+            {guard}
+            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
+              SELECT '{table}', NEW.id, 'insert', {new_all}, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;
+            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
+              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, NULL, {new_all}, w.now FROM temp.write_context w WHERE w.audit = 1;
+         END;
+         CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_update AFTER UPDATE ON main.\"{table}\" BEGIN
+            {guard}
+            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
+              SELECT '{table}', NEW.id, 'update', d.c, w.hlc, w.device_id
+              FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE w.capture = 1 AND d.c <> '{{}}';
+            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
+              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, {old_changed}, d.c, w.now
+              FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE w.audit = 1 AND d.c <> '{{}}';
+         END;
+         CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_delete AFTER DELETE ON main.\"{table}\" BEGIN
+            {guard}
+            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
+              SELECT '{table}', OLD.id, 'delete', NULL, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;
+            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
+              SELECT uuid7(), w.actor_id, w.action, '{table}', OLD.id, {old_all}, NULL, w.now FROM temp.write_context w WHERE w.audit = 1;
+         END;\n"
+    )
+}

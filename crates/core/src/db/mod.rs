@@ -1,0 +1,143 @@
+//! The local SQLite file.
+//!
+//! Contract:
+//! - [`Db::open`] refuses a file that is not SQLite or that a newer Studydesk migrated,
+//!   without touching it; sets the connection pragmas (foreign keys, WAL, NORMAL sync,
+//!   busy timeout); backs the file up before running pending migrations, which run
+//!   grouped in one transaction; then installs the change-capture triggers.
+//! - [`Db::write`] is the only way to change user data. It runs the closure in one
+//!   IMMEDIATE transaction; the capture triggers record every row change in
+//!   `sync_changes` (for sync) and `audit_logs` (history) inside that same transaction,
+//!   and refuse any write made outside it. It commits whole or rolls back whole.
+//! - [`Db::read`] runs read-only queries on the same connection.
+
+mod backup;
+mod capture;
+pub mod doctor;
+mod hlc;
+mod migrate;
+mod write;
+
+pub use backup::backup_to;
+pub use hlc::Hlc;
+pub use migrate::{embedded_versions, latest_version};
+pub use write::{timestamp_text, Tx, WriteCtx};
+
+use crate::clock::SharedClock;
+use crate::{CoreError, Result};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Db {
+    conn: Mutex<Connection>,
+    clock: SharedClock,
+    device_id: String,
+    hlc: Mutex<Hlc>,
+    path: PathBuf,
+}
+
+/// What happened while opening: useful to the CLI's `init` and `doctor`, and to tests.
+#[derive(Debug, Clone, Default)]
+pub struct OpenReport {
+    pub created: bool,
+    pub applied_migrations: Vec<i64>,
+    pub backup: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path, clock: SharedClock) -> Result<Db> {
+        Ok(Self::open_with_report(path, clock)?.0)
+    }
+
+    pub fn open_with_report(path: &Path, clock: SharedClock) -> Result<(Db, OpenReport)> {
+        let existed = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        if existed {
+            check_sqlite_header(path)?;
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| CoreError::io(format!("could not create the data folder {}", parent.display()), e))?;
+        }
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| map_open_error(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(|e| map_open_error(path, e))?;
+        // Refuse a newer schema before anything (even the WAL switch) writes to the file.
+        migrate::refuse_newer(&conn, path)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .map_err(|e| map_open_error(path, e))?;
+        let mut report = OpenReport { created: !existed, ..Default::default() };
+        let pending = migrate::pending(&conn)?;
+        if !pending.is_empty() {
+            if existed && migrate::applied_count(&conn)? > 0 {
+                report.backup = Some(backup::before_migration(&conn, path, &clock, &pending)?);
+            }
+            report.applied_migrations = migrate::run(&mut conn)?;
+        }
+        capture::register_functions(&conn)?;
+        capture::install(&conn)?;
+        let device_id = write::device_id(&conn)?;
+        let hlc = Hlc::load(&conn)?;
+        let db = Db { conn: Mutex::new(conn), clock, device_id, hlc: Mutex::new(hlc), path: path.to_path_buf() };
+        Ok((db, report))
+    }
+
+    /// Opens `<data dir>/studydesk.db`.
+    pub fn open_in(data_dir: &Path, clock: SharedClock) -> Result<Db> {
+        Self::open(&crate::paths::db_path(data_dir), clock)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Runs read-only work on the connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.lock();
+        f(&conn)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a transaction open (rusqlite rolls
+        // back on drop), so the connection is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn check_sqlite_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(|e| CoreError::io(format!("could not read {}", path.display()), e))?;
+    let n = f.read(&mut header).map_err(|e| CoreError::io(format!("could not read {}", path.display()), e))?;
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(CoreError::NotADatabase { path: path.display().to_string() });
+    }
+    Ok(())
+}
+
+fn map_open_error(path: &Path, e: rusqlite::Error) -> CoreError {
+    match CoreError::from(e) {
+        CoreError::NotADatabase { .. } => CoreError::NotADatabase { path: path.display().to_string() },
+        other => other,
+    }
+}

@@ -1,0 +1,121 @@
+//! The one write path. See the module docs of `db` for the contract.
+
+use super::{Db, Hlc};
+use crate::{ids, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use std::ops::Deref;
+
+/// Who is writing and why: becomes `audit_logs.user_id` and `audit_logs.action`.
+#[derive(Debug, Clone)]
+pub struct WriteCtx {
+    pub actor_id: Option<String>,
+    pub action: String,
+    /// Record the changes for sync (off only when applying changes pulled from the server).
+    pub capture: bool,
+    /// Write audit rows (history and undo).
+    pub audit: bool,
+}
+
+impl WriteCtx {
+    /// A change made by `actor` (the local user), e.g. `WriteCtx::by(user, "task.add")`.
+    pub fn by(actor: &str, action: &str) -> Self {
+        WriteCtx { actor_id: Some(actor.to_string()), action: action.to_string(), capture: true, audit: true }
+    }
+
+    /// A change made by the app itself (first-launch setup, housekeeping).
+    pub fn system(action: &str) -> Self {
+        WriteCtx { actor_id: None, action: action.to_string(), capture: true, audit: true }
+    }
+}
+
+/// An open write transaction. Derefs to the connection for SQL; carries the
+/// transaction's timestamp so every row written in it shares one `now`.
+pub struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    now: DateTime<Utc>,
+}
+
+impl<'c> Deref for Tx<'c> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+impl Tx<'_> {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// `now` as stored in timestamp columns: UTC, milliseconds, `Z`.
+    pub fn now_text(&self) -> String {
+        timestamp_text(self.now)
+    }
+
+    pub fn new_id(&self) -> String {
+        ids::new_id()
+    }
+}
+
+pub fn timestamp_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Db {
+    /// Runs `f` in one IMMEDIATE transaction with change capture on. Any error (from SQL,
+    /// validation, or `f` itself) rolls back everything it wrote, records included.
+    pub fn write<T>(&self, ctx: WriteCtx, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let now = self.clock.now();
+        let hlc = {
+            let mut clock = self.hlc.lock().unwrap_or_else(|p| p.into_inner());
+            clock.tick(now.timestamp_millis())
+        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have written since we last looked: never go back in time.
+        let hlc = self.reconcile_hlc(&tx, hlc, now)?;
+        tx.prepare_cached(
+            "INSERT INTO temp.write_context(actor_id, action, hlc, device_id, now, capture, audit)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(rusqlite::params![
+            ctx.actor_id,
+            ctx.action,
+            hlc.encode(),
+            self.device_id,
+            timestamp_text(now),
+            ctx.capture,
+            ctx.audit
+        ])?;
+        let wrapped = Tx { tx, now };
+        let out = f(&wrapped)?;
+        let tx = wrapped.tx;
+        tx.prepare_cached("DELETE FROM temp.write_context")?.execute([])?;
+        hlc.store(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn reconcile_hlc(&self, conn: &Connection, mine: Hlc, now: DateTime<Utc>) -> Result<Hlc> {
+        let stored = Hlc::load(conn)?;
+        if stored < mine {
+            return Ok(mine);
+        }
+        let mut clock = self.hlc.lock().unwrap_or_else(|p| p.into_inner());
+        *clock = stored;
+        Ok(clock.tick(now.timestamp_millis()))
+    }
+}
+
+/// This installation's id, created on first open and kept in `local_meta`.
+pub fn device_id(conn: &Connection) -> Result<String> {
+    let found: Option<String> =
+        conn.query_row("SELECT value FROM local_meta WHERE key = 'device_id'", [], |r| r.get(0)).optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let id = ids::new_id();
+    conn.execute("INSERT INTO local_meta(key, value) VALUES ('device_id', ?1)", [&id])?;
+    Ok(id)
+}

@@ -1,0 +1,133 @@
+//! The core's typed errors.
+//!
+//! Every failure a user or a file can cause is one of these variants, each with a
+//! message written for the person reading it. The shell and the CLI never inspect the
+//! message; they use [`CoreError::kind`] (a stable machine word) and show the message.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// An argument broke a rule (length, enum value, JSON, date order...).
+    #[error("{0}")]
+    Validation(String),
+    /// The id does not exist, or belongs to someone else (we do not say which).
+    #[error("{entity} {id} was not found")]
+    NotFound { entity: &'static str, id: String },
+    /// The write would break a uniqueness or relationship rule.
+    #[error("{0}")]
+    Conflict(String),
+    /// The file exists but is not an SQLite database.
+    #[error("{path} is not a Studydesk database (it is not an SQLite file); it was left untouched")]
+    NotADatabase { path: String },
+    /// The file was migrated by a newer Studydesk than this one.
+    #[error("{path} was written by a newer version of Studydesk (schema version {found}, this version knows up to {known}); update Studydesk to open it. The file was left untouched")]
+    NewerSchema { path: String, found: i64, known: i64 },
+    #[error("could not upgrade the database: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CoreError {
+    /// A stable word for the kind of failure, used by the UI and by scripts.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CoreError::Validation(_) => "validation",
+            CoreError::NotFound { .. } => "not_found",
+            CoreError::Conflict(_) => "conflict",
+            CoreError::NotADatabase { .. } => "not_a_database",
+            CoreError::NewerSchema { .. } => "newer_schema",
+            CoreError::Migration(_) => "migration",
+            CoreError::Database(_) => "database",
+            CoreError::Io { .. } => "io",
+        }
+    }
+
+    pub fn validation(msg: impl Into<String>) -> Self {
+        CoreError::Validation(msg.into())
+    }
+
+    pub fn not_found(entity: &'static str, id: impl Into<String>) -> Self {
+        CoreError::NotFound { entity, id: id.into() }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        CoreError::Io { context: context.into(), source }
+    }
+}
+
+impl From<rusqlite::Error> for CoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        if let rusqlite::Error::SqliteFailure(f, msg) = &e {
+            let detail = msg.clone().unwrap_or_else(|| f.to_string());
+            match f.code {
+                ErrorCode::ConstraintViolation => return CoreError::Conflict(constraint_message(&detail)),
+                ErrorCode::NotADatabase => return CoreError::NotADatabase { path: "the database file".into() },
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
+                    return CoreError::Database("the database is busy in another Studydesk process; try again".into())
+                }
+                _ => {}
+            }
+        }
+        CoreError::Database(e.to_string())
+    }
+}
+
+/// Turns SQLite's constraint wording into a sentence a user can act on. The schema's
+/// rules are checked again here because a bug in validation must still not store a bad row.
+fn constraint_message(detail: &str) -> String {
+    if let Some(cols) = detail.strip_prefix("UNIQUE constraint failed: ") {
+        format!("an entry with the same {} already exists", cols.replace(", ", " and "))
+    } else if detail.starts_with("FOREIGN KEY constraint failed") {
+        "it refers to something that does not exist (or is still in use)".to_string()
+    } else if let Some(rule) = detail.strip_prefix("CHECK constraint failed: ") {
+        format!("a value breaks the rule `{rule}`")
+    } else if let Some(col) = detail.strip_prefix("NOT NULL constraint failed: ") {
+        format!("{col} is required")
+    } else {
+        detail.to_string()
+    }
+}
+
+impl From<refinery::Error> for CoreError {
+    fn from(e: refinery::Error) -> Self {
+        CoreError::Migration(e.to_string())
+    }
+}
+
+impl From<serde_json::Error> for CoreError {
+    fn from(e: serde_json::Error) -> Self {
+        CoreError::Validation(format!("malformed JSON: {e}"))
+    }
+}
+
+/// The error as the UI receives it: `{kind, message}`.
+#[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
+#[ts(export)]
+pub struct ApiError {
+    pub kind: String,
+    pub message: String,
+}
+
+impl From<&CoreError> for ApiError {
+    fn from(e: &CoreError) -> Self {
+        ApiError { kind: e.kind().to_string(), message: e.to_string() }
+    }
+}
+
+impl From<CoreError> for ApiError {
+    fn from(e: CoreError) -> Self {
+        ApiError::from(&e)
+    }
+}

@@ -1,0 +1,4 @@
+//! Focus: progress rings now; sessions, activities, favorites and immerse mode arrive
+//! with the focus issue.
+
+pub mod progress;

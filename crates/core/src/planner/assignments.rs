@@ -1,0 +1,288 @@
+//! Courses and assignments (Home's "Due this week / this month" card).
+//!
+//! The seed's `assignments.timeframe` (week / month / later) is derived, not trusted:
+//! buckets are computed at read time from `due_at` in the user's time zone, so an
+//! assignment moves from "this month" to "this week" by itself as days pass. The stored
+//! column keeps the bucket the user picked for an assignment without a due date.
+
+use crate::db::WriteCtx;
+use crate::time::{local_date, next_month_start, start_of_day, week_start};
+use crate::{validate, CoreError, Db, Result};
+use chrono::{DateTime, Days, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct Course {
+    pub id: String,
+    pub name: String,
+    pub emoji: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct Assignment {
+    pub id: String,
+    pub course_id: Option<String>,
+    pub title: String,
+    pub status: Option<String>,
+    pub due_at: Option<String>,
+    pub timeframe: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewAssignment {
+    #[ts(optional)]
+    pub course_id: Option<String>,
+    pub title: String,
+    #[ts(optional)]
+    pub status: Option<String>,
+    /// RFC 3339 with an offset.
+    #[ts(optional)]
+    pub due_at: Option<String>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+}
+
+/// Assignments grouped for Home, each list sorted by due time.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct AssignmentBuckets {
+    pub overdue: Vec<Assignment>,
+    pub this_week: Vec<Assignment>,
+    pub this_month: Vec<Assignment>,
+    pub later: Vec<Assignment>,
+}
+
+pub const TITLE_MAX: usize = 160;
+pub const STATUS_MAX: usize = 40;
+pub const COURSE_NAME_MAX: usize = 120;
+pub const EMOJI_MAX: usize = 8;
+pub const NOTES_MAX: usize = 20_000;
+/// Statuses that take an assignment off the "due" lists.
+pub const DONE_STATUSES: &[&str] = &["Done", "Submitted"];
+
+const COLUMNS: &str = "id, course_id, title, status, due_at, timeframe, notes, created_at, updated_at";
+
+fn from_row(r: &Row) -> rusqlite::Result<Assignment> {
+    Ok(Assignment {
+        id: r.get(0)?,
+        course_id: r.get(1)?,
+        title: r.get(2)?,
+        status: r.get(3)?,
+        due_at: r.get(4)?,
+        timeframe: r.get(5)?,
+        notes: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+fn course_from_row(r: &Row) -> rusqlite::Result<Course> {
+    Ok(Course { id: r.get(0)?, name: r.get(1)?, emoji: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+}
+
+pub fn courses(conn: &Connection, user_id: &str) -> Result<Vec<Course>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, emoji, created_at, updated_at FROM courses WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id",
+    )?;
+    let rows = stmt.query_map([user_id], course_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+pub fn get_course(conn: &Connection, user_id: &str, id: &str) -> Result<Course> {
+    let id = validate::id("course", id)?;
+    conn.prepare_cached("SELECT id, name, emoji, created_at, updated_at FROM courses WHERE id = ?1 AND user_id = ?2")?
+        .query_row(params![id, user_id], course_from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("course", id))
+}
+
+pub fn get(conn: &Connection, user_id: &str, id: &str) -> Result<Assignment> {
+    let id = validate::id("assignment", id)?;
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assignments WHERE id = ?1 AND user_id = ?2"))?
+        .query_row(params![id, user_id], from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("assignment", id))
+}
+
+/// Open (not done) assignments grouped relative to `now` in `tz`.
+pub fn buckets(conn: &Connection, user_id: &str, now: DateTime<Utc>, tz: Tz) -> Result<AssignmentBuckets> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM assignments WHERE user_id = ?1 AND coalesce(status, '') NOT IN ('Done', 'Submitted')
+         ORDER BY due_at IS NULL, due_at, title"
+    ))?;
+    let mut out = AssignmentBuckets::default();
+    for a in stmt.query_map([user_id], from_row)? {
+        let a = a?;
+        let due = a.due_at.as_deref().and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&Utc));
+        let bucket = match due {
+            Some(d) => Bucket::of(d, now, tz),
+            None => match a.timeframe.as_deref() {
+                Some("week") => Bucket::ThisWeek,
+                Some("month") => Bucket::ThisMonth,
+                _ => Bucket::Later,
+            },
+        };
+        match bucket {
+            Bucket::Overdue => out.overdue.push(a),
+            Bucket::ThisWeek => out.this_week.push(a),
+            Bucket::ThisMonth => out.this_month.push(a),
+            Bucket::Later => out.later.push(a),
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bucket {
+    Overdue,
+    ThisWeek,
+    ThisMonth,
+    Later,
+}
+
+impl Bucket {
+    /// Where a due time falls, seen from `now` in `tz`: before today is overdue; then the
+    /// rest of this (Monday-first) week; then the rest of this month; then later.
+    fn of(due: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Bucket {
+        let today = local_date(now, tz);
+        if due < start_of_day(today, tz) {
+            Bucket::Overdue
+        } else if due < start_of_day(week_start(today) + Days::new(7), tz) {
+            Bucket::ThisWeek
+        } else if due < start_of_day(next_month_start(today), tz) {
+            Bucket::ThisMonth
+        } else {
+            Bucket::Later
+        }
+    }
+
+    /// The seed's stored `timeframe` word (an overdue item is stored as "week").
+    fn timeframe(self) -> &'static str {
+        match self {
+            Bucket::Overdue | Bucket::ThisWeek => "week",
+            Bucket::ThisMonth => "month",
+            Bucket::Later => "later",
+        }
+    }
+}
+
+/// The timeframe stored with a row: derived from the due time when there is one.
+fn stored_timeframe(conn: &Connection, user_id: &str, due_at: Option<&str>, now: DateTime<Utc>) -> Result<&'static str> {
+    let Some(due) = due_at.and_then(|d| DateTime::parse_from_rfc3339(d).ok()) else {
+        return Ok("later");
+    };
+    let tz = crate::account::settings::timezone(conn, user_id)?;
+    Ok(Bucket::of(due.with_timezone(&Utc), now, tz).timeframe())
+}
+
+struct CleanAssignment {
+    course_id: Option<String>,
+    title: String,
+    status: Option<String>,
+    due_at: Option<String>,
+    notes: Option<String>,
+}
+
+fn clean(conn: &Connection, user_id: &str, input: &NewAssignment) -> Result<CleanAssignment> {
+    let course_id = match input.course_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(id) => Some(get_course(conn, user_id, id)?.id),
+        None => None,
+    };
+    Ok(CleanAssignment {
+        course_id,
+        title: validate::text("title", &input.title, TITLE_MAX)?,
+        status: validate::opt_text("status", input.status.as_deref(), STATUS_MAX)?,
+        due_at: validate::opt_timestamp("due date", input.due_at.as_deref())?.map(crate::db::timestamp_text),
+        notes: validate::opt_text("notes", input.notes.as_deref(), NOTES_MAX)?,
+    })
+}
+
+pub fn insert(tx: &crate::db::Tx, user_id: &str, input: &NewAssignment) -> Result<Assignment> {
+    let c = clean(tx, user_id, input)?;
+    let id = tx.new_id();
+    tx.prepare_cached(
+        "INSERT INTO assignments(id, user_id, course_id, title, status, due_at, timeframe, notes, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+    )?
+    .execute(params![
+        id,
+        user_id,
+        c.course_id,
+        c.title,
+        c.status,
+        c.due_at,
+        stored_timeframe(tx, user_id, c.due_at.as_deref(), tx.now())?,
+        c.notes,
+        tx.now_text()
+    ])?;
+    get(tx, user_id, &id)
+}
+
+pub fn add(db: &Db, user_id: &str, input: NewAssignment) -> Result<Assignment> {
+    db.write(WriteCtx::by(user_id, "assignment.add"), |tx| insert(tx, user_id, &input))
+}
+
+pub fn update(db: &Db, user_id: &str, id: &str, input: NewAssignment) -> Result<Assignment> {
+    db.write(WriteCtx::by(user_id, "assignment.update"), |tx| {
+        let existing = get(tx, user_id, id)?;
+        let c = clean(tx, user_id, &input)?;
+        tx.prepare_cached(
+            "UPDATE assignments SET course_id = ?1, title = ?2, status = ?3, due_at = ?4, notes = ?5, timeframe = ?6,
+             updated_at = ?7 WHERE id = ?8",
+        )?
+        .execute(params![
+            c.course_id,
+            c.title,
+            c.status,
+            c.due_at,
+            c.notes,
+            stored_timeframe(tx, user_id, c.due_at.as_deref(), tx.now())?,
+            tx.now_text(),
+            existing.id
+        ])?;
+        get(tx, user_id, &existing.id)
+    })
+}
+
+pub fn delete(db: &Db, user_id: &str, id: &str) -> Result<()> {
+    db.write(WriteCtx::by(user_id, "assignment.delete"), |tx| {
+        let a = get(tx, user_id, id)?;
+        tx.execute("DELETE FROM assignments WHERE id = ?1", [&a.id])?;
+        Ok(())
+    })
+}
+
+pub fn insert_course(tx: &crate::db::Tx, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
+    let name = validate::text("course name", name, COURSE_NAME_MAX)?;
+    let emoji = validate::opt_text("emoji", emoji, EMOJI_MAX)?;
+    let id = tx.new_id();
+    tx.prepare_cached(
+        "INSERT INTO courses(id, user_id, name, emoji, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![id, user_id, name, emoji, tx.now_text()])?;
+    get_course(tx, user_id, &id)
+}
+
+pub fn add_course(db: &Db, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
+    db.write(WriteCtx::by(user_id, "course.add"), |tx| insert_course(tx, user_id, name, emoji))
+}
+
+/// Deletes a course; its assignments stay, without a course (ON DELETE SET NULL).
+pub fn delete_course(db: &Db, user_id: &str, id: &str) -> Result<()> {
+    db.write(WriteCtx::by(user_id, "course.delete"), |tx| {
+        let c = get_course(tx, user_id, id)?;
+        tx.execute("DELETE FROM courses WHERE id = ?1", [&c.id])?;
+        Ok(())
+    })
+}

@@ -1,0 +1,272 @@
+//! Task lists and tasks (the Home "Today" todo card).
+//!
+//! Rules: a task belongs to one list of the same user; `order_index` is dense (0..n)
+//! inside a list after every reorder; completing sets `completed_at`, uncompleting
+//! clears it. Every write goes through `Db::write` and refreshes the day's progress.
+
+use crate::db::{Tx, WriteCtx};
+use crate::{validate, CoreError, Db, Result};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const DESCRIPTION_MAX: usize = 10_000;
+pub const LIST_NAME_MAX: usize = 50;
+/// The list Home shows as "Today"; created with the local profile.
+pub const DEFAULT_LIST_NAME: &str = "Today";
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct TaskList {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct Task {
+    pub id: String,
+    pub list_id: String,
+    pub description: String,
+    pub is_completed: bool,
+    pub completed_at: Option<String>,
+    pub due_at: Option<String>,
+    pub order_index: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Arguments of `task_add`. Without `list_id` the task goes to the Today list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewTask {
+    #[ts(optional)]
+    pub list_id: Option<String>,
+    pub description: String,
+    /// RFC 3339 with an offset, e.g. `2026-11-22T18:00:00+09:00`.
+    #[ts(optional)]
+    pub due_at: Option<String>,
+}
+
+const TASK_COLUMNS: &str =
+    "id, list_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at";
+
+fn task_from_row(r: &Row) -> rusqlite::Result<Task> {
+    Ok(Task {
+        id: r.get(0)?,
+        list_id: r.get(1)?,
+        description: r.get(2)?,
+        is_completed: r.get(3)?,
+        completed_at: r.get(4)?,
+        due_at: r.get(5)?,
+        order_index: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+fn list_from_row(r: &Row) -> rusqlite::Result<TaskList> {
+    Ok(TaskList { id: r.get(0)?, name: r.get(1)?, description: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+}
+
+// ---- reads -------------------------------------------------------------------------
+
+pub fn get_task(conn: &Connection, user_id: &str, id: &str) -> Result<Task> {
+    let id = validate::id("task", id)?;
+    conn.prepare_cached(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1 AND user_id = ?2"))?
+        .query_row(params![id, user_id], task_from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("task", id))
+}
+
+pub fn get_list(conn: &Connection, user_id: &str, id: &str) -> Result<TaskList> {
+    let id = validate::id("task list", id)?;
+    conn.prepare_cached(
+        "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE id = ?1 AND user_id = ?2",
+    )?
+    .query_row(params![id, user_id], list_from_row)
+    .optional()?
+    .ok_or_else(|| CoreError::not_found("task list", id))
+}
+
+pub fn lists(conn: &Connection, user_id: &str) -> Result<Vec<TaskList>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE user_id = ?1 ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([user_id], list_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The user's Today list (the oldest list named "Today", else the oldest list).
+pub fn default_list(conn: &Connection, user_id: &str) -> Result<TaskList> {
+    conn.prepare_cached(
+        "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE user_id = ?1
+         ORDER BY name = ?2 DESC, created_at, id LIMIT 1",
+    )?
+    .query_row(params![user_id, DEFAULT_LIST_NAME], list_from_row)
+    .optional()?
+    .ok_or_else(|| CoreError::not_found("task list", DEFAULT_LIST_NAME))
+}
+
+pub fn tasks_in_list(conn: &Connection, user_id: &str, list_id: &str) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE list_id = ?1 AND user_id = ?2 ORDER BY order_index, created_at, id"
+    ))?;
+    let rows = stmt.query_map(params![list_id, user_id], task_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every task of the user, oldest first (for `task list --json`).
+pub fn all_tasks(conn: &Connection, user_id: &str) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE user_id = ?1 ORDER BY list_id, order_index, created_at, id"
+    ))?;
+    let rows = stmt.query_map([user_id], task_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+// ---- writes (inside a transaction) -------------------------------------------------
+
+pub fn insert_list(tx: &Tx, user_id: &str, name: &str, description: Option<&str>) -> Result<TaskList> {
+    let name = validate::text("list name", name, LIST_NAME_MAX)?;
+    let description = validate::opt_text("list description", description, DESCRIPTION_MAX)?;
+    let id = tx.new_id();
+    let now = tx.now_text();
+    tx.prepare_cached(
+        "INSERT INTO task_lists(id, user_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    )?
+    .execute(params![id, user_id, name, description, now])?;
+    get_list(tx, user_id, &id)
+}
+
+pub fn insert_task(tx: &Tx, user_id: &str, input: &NewTask) -> Result<Task> {
+    let description = validate::text("task", &input.description, DESCRIPTION_MAX)?;
+    let due_at = validate::opt_timestamp("due date", input.due_at.as_deref())?.map(crate::db::timestamp_text);
+    let list = match &input.list_id {
+        Some(id) => get_list(tx, user_id, id)?,
+        None => default_list(tx, user_id)?,
+    };
+    let next: i64 = tx
+        .prepare_cached("SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1")?
+        .query_row([&list.id], |r| r.get(0))?;
+    let id = tx.new_id();
+    tx.prepare_cached(
+        "INSERT INTO tasks(id, list_id, user_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 0, NULL, ?5, ?6, ?7, ?7)",
+    )?
+    .execute(params![id, list.id, user_id, description, due_at, next, tx.now_text()])?;
+    get_task(tx, user_id, &id)
+}
+
+fn touch_task(tx: &Tx, user_id: &str, id: &str, set: &str, value: &dyn rusqlite::ToSql) -> Result<Task> {
+    let task = get_task(tx, user_id, id)?;
+    tx.execute(
+        &format!("UPDATE tasks SET {set}, updated_at = ?2 WHERE id = ?3"),
+        params![value, tx.now_text(), task.id],
+    )?;
+    get_task(tx, user_id, &task.id)
+}
+
+// ---- services ----------------------------------------------------------------------
+
+pub fn add_task(db: &Db, user_id: &str, input: NewTask) -> Result<Task> {
+    db.write(WriteCtx::by(user_id, "task.add"), |tx| {
+        let task = insert_task(tx, user_id, &input)?;
+        crate::focus::progress::refresh(tx, user_id)?;
+        Ok(task)
+    })
+}
+
+pub fn rename_task(db: &Db, user_id: &str, id: &str, description: &str) -> Result<Task> {
+    let description = validate::text("task", description, DESCRIPTION_MAX)?;
+    db.write(WriteCtx::by(user_id, "task.rename"), |tx| touch_task(tx, user_id, id, "description = ?1", &description))
+}
+
+pub fn set_due(db: &Db, user_id: &str, id: &str, due_at: Option<&str>) -> Result<Task> {
+    let due = validate::opt_timestamp("due date", due_at)?.map(crate::db::timestamp_text);
+    db.write(WriteCtx::by(user_id, "task.reschedule"), |tx| touch_task(tx, user_id, id, "due_at = ?1", &due))
+}
+
+pub fn set_completed(db: &Db, user_id: &str, id: &str, completed: bool) -> Result<Task> {
+    let action = if completed { "task.complete" } else { "task.uncomplete" };
+    db.write(WriteCtx::by(user_id, action), |tx| {
+        let current = get_task(tx, user_id, id)?;
+        if current.is_completed == completed {
+            return Ok(current);
+        }
+        let completed_at = completed.then(|| tx.now_text());
+        tx.prepare_cached("UPDATE tasks SET is_completed = ?1, completed_at = ?2, updated_at = ?3 WHERE id = ?4")?
+            .execute(params![completed, completed_at, tx.now_text(), current.id])?;
+        crate::focus::progress::refresh(tx, user_id)?;
+        get_task(tx, user_id, &current.id)
+    })
+}
+
+/// Puts the list's tasks in the given order. `ordered_ids` must name every task of the
+/// list exactly once, so a stale UI cannot silently drop or duplicate a position.
+pub fn reorder(db: &Db, user_id: &str, list_id: &str, ordered_ids: &[String]) -> Result<Vec<Task>> {
+    db.write(WriteCtx::by(user_id, "task.reorder"), |tx| {
+        let list = get_list(tx, user_id, list_id)?;
+        let current = tasks_in_list(tx, user_id, &list.id)?;
+        let mut wanted: Vec<String> = ordered_ids.iter().map(|s| s.to_ascii_lowercase()).collect();
+        let mut have: Vec<String> = current.iter().map(|t| t.id.clone()).collect();
+        let given = wanted.clone();
+        wanted.sort();
+        have.sort();
+        if wanted != have {
+            return Err(CoreError::validation(
+                "the new order must list every task of the list exactly once; reload and try again",
+            ));
+        }
+        let mut stmt = tx.prepare_cached(
+            "UPDATE tasks SET order_index = ?1, updated_at = ?2 WHERE id = ?3 AND order_index IS NOT ?1",
+        )?;
+        for (i, id) in given.iter().enumerate() {
+            stmt.execute(params![i as i64, tx.now_text(), id])?;
+        }
+        tasks_in_list(tx, user_id, &list.id)
+    })
+}
+
+pub fn delete_task(db: &Db, user_id: &str, id: &str) -> Result<()> {
+    db.write(WriteCtx::by(user_id, "task.delete"), |tx| {
+        let task = get_task(tx, user_id, id)?;
+        tx.prepare_cached("DELETE FROM tasks WHERE id = ?1")?.execute([&task.id])?;
+        // Close the gap so positions stay dense.
+        tx.prepare_cached(
+            "UPDATE tasks SET order_index = order_index - 1, updated_at = ?1 WHERE list_id = ?2 AND order_index > ?3",
+        )?
+        .execute(params![tx.now_text(), task.list_id, task.order_index])?;
+        crate::focus::progress::refresh(tx, user_id)?;
+        Ok(())
+    })
+}
+
+pub fn add_list(db: &Db, user_id: &str, name: &str, description: Option<&str>) -> Result<TaskList> {
+    db.write(WriteCtx::by(user_id, "task_list.add"), |tx| insert_list(tx, user_id, name, description))
+}
+
+pub fn rename_list(db: &Db, user_id: &str, id: &str, name: &str) -> Result<TaskList> {
+    let name = validate::text("list name", name, LIST_NAME_MAX)?;
+    db.write(WriteCtx::by(user_id, "task_list.rename"), |tx| {
+        let list = get_list(tx, user_id, id)?;
+        tx.execute("UPDATE task_lists SET name = ?1, updated_at = ?2 WHERE id = ?3", params![name, tx.now_text(), list.id])?;
+        get_list(tx, user_id, &list.id)
+    })
+}
+
+/// Deletes a list and (ON DELETE CASCADE) its tasks. The last list cannot go: Home needs one.
+pub fn delete_list(db: &Db, user_id: &str, id: &str) -> Result<()> {
+    db.write(WriteCtx::by(user_id, "task_list.delete"), |tx| {
+        let list = get_list(tx, user_id, id)?;
+        if lists(tx, user_id)?.len() <= 1 {
+            return Err(CoreError::validation("this is your only list; create another before deleting it"));
+        }
+        tx.execute("DELETE FROM task_lists WHERE id = ?1", [&list.id])?;
+        crate::focus::progress::refresh(tx, user_id)?;
+        Ok(())
+    })
+}

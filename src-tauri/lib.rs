@@ -1,0 +1,67 @@
+//! The Studydesk desktop shell: a thin Tauri layer over `studydesk-core`.
+//!
+//! Contract: the shell opens the core on the data folder (`--data-dir DIR`, else
+//! `STUDYDESK_DATA_DIR`, else the OS data folder), hands it to the commands as managed
+//! state, and never touches SQL. If the database cannot be opened (not a database, a
+//! newer schema, no permission) the window still opens and every command answers with
+//! that error, so the user reads why instead of seeing a crash.
+
+pub mod commands;
+
+use std::path::PathBuf;
+use studydesk_core::{api::Studydesk, clock, error::ApiError};
+
+/// Managed state: the opened core, or the reason it could not be opened.
+pub struct Backend(Result<Studydesk, ApiError>);
+
+impl Backend {
+    pub fn open(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
+        let opened = studydesk_core::paths::data_dir(data_dir.as_deref())
+            .and_then(|dir| Studydesk::open(&dir, clock))
+            .map_err(|e| {
+                tracing::error!(error = %e, "could not open the database");
+                ApiError::from(e)
+            });
+        Backend(opened)
+    }
+
+    pub fn get(&self) -> Result<&Studydesk, ApiError> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+}
+
+/// `--data-dir DIR` or `--data-dir=DIR` from the command line.
+fn data_dir_arg() -> Option<PathBuf> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
+}
+
+/// Adds the managed state and every IPC command to a builder (also used by the
+/// command tests with Tauri's mock runtime).
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, backend: Backend) -> tauri::Builder<R> {
+    builder.manage(backend).invoke_handler(commands::handler())
+}
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let backend = Backend::open(data_dir_arg(), clock::system());
+    let result = with_commands(tauri::Builder::default(), backend).run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "Studydesk could not start");
+        std::process::exit(1);
+    }
+}
