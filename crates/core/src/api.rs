@@ -24,7 +24,7 @@ pub struct AppState {
     pub version: String,
 }
 
-/// The Today card: the default list and its tasks in order.
+/// The Today card: the default list, its open tasks and those completed today, in order.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct TodayList {
@@ -93,8 +93,9 @@ impl Studydesk {
         self.db.read(|c| {
             let tz = settings::timezone(c, u)?;
             let list = tasks::default_list(c, u)?;
+            let since = crate::db::timestamp_text(crate::time::start_of_day(crate::time::local_date(now, tz), tz));
             Ok(HomeData {
-                today: TodayList { tasks: tasks::tasks_in_list(c, u, &list.id)?, list },
+                today: TodayList { tasks: tasks::today_tasks(c, u, &list.id, &since)?, list },
                 assignments: assignments::buckets(c, u, now, tz)?,
                 progress: progress::rings(c, u, now, tz)?,
                 focus_entries: content::focus_entries(c, u)?,

@@ -119,6 +119,20 @@ pub fn tasks_in_list(conn: &Connection, user_id: &str, list_id: &str) -> Result<
     Ok(rows)
 }
 
+/// The Today card: the list's open tasks in order, then those completed since
+/// `since` (the start of the user's local day), in order.
+pub fn today_tasks(conn: &Connection, user_id: &str, list_id: &str, since: &str) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TASK_COLUMNS} FROM (
+           SELECT * FROM tasks WHERE list_id = ?1 AND user_id = ?2 AND is_completed = 0
+           UNION ALL
+           SELECT * FROM tasks WHERE user_id = ?2 AND is_completed = 1 AND completed_at >= ?3 AND list_id = ?1)
+         ORDER BY order_index, created_at, id"
+    ))?;
+    let rows = stmt.query_map(params![list_id, user_id, since], task_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Every task of the user, oldest first (for `task list --json`).
 pub fn all_tasks(conn: &Connection, user_id: &str) -> Result<Vec<Task>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -205,27 +219,30 @@ pub fn set_completed(db: &Db, user_id: &str, id: &str, completed: bool) -> Resul
     })
 }
 
-/// Puts the list's tasks in the given order. `ordered_ids` must name every task of the
-/// list exactly once, so a stale UI cannot silently drop or duplicate a position.
+/// Puts the given tasks of a list in the given order. The tasks keep the set of
+/// positions they held between them, so tasks the caller did not show (completed on an
+/// earlier day) keep theirs. Every id must belong to the list, once.
 pub fn reorder(db: &Db, user_id: &str, list_id: &str, ordered_ids: &[String]) -> Result<Vec<Task>> {
     db.write(WriteCtx::by(user_id, "task.reorder"), |tx| {
         let list = get_list(tx, user_id, list_id)?;
-        let current = tasks_in_list(tx, user_id, &list.id)?;
-        let mut wanted: Vec<String> = ordered_ids.iter().map(|s| s.to_ascii_lowercase()).collect();
-        let mut have: Vec<String> = current.iter().map(|t| t.id.clone()).collect();
-        let given = wanted.clone();
-        wanted.sort();
-        have.sort();
-        if wanted != have {
-            return Err(CoreError::validation(
-                "the new order must list every task of the list exactly once; reload and try again",
-            ));
+        let mut slots = Vec::with_capacity(ordered_ids.len());
+        let mut ids = Vec::with_capacity(ordered_ids.len());
+        for id in ordered_ids {
+            let task = get_task(tx, user_id, id)?;
+            if task.list_id != list.id || ids.contains(&task.id) {
+                return Err(CoreError::validation(
+                    "the new order must name tasks of this list, each once; reload and try again",
+                ));
+            }
+            slots.push(task.order_index);
+            ids.push(task.id);
         }
+        slots.sort_unstable();
         let mut stmt = tx.prepare_cached(
             "UPDATE tasks SET order_index = ?1, updated_at = ?2 WHERE id = ?3 AND order_index IS NOT ?1",
         )?;
-        for (i, id) in given.iter().enumerate() {
-            stmt.execute(params![i as i64, tx.now_text(), id])?;
+        for (slot, id) in slots.iter().zip(&ids) {
+            stmt.execute(params![slot, tx.now_text(), id])?;
         }
         tasks_in_list(tx, user_id, &list.id)
     })
