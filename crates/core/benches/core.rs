@@ -1,1 +1,400 @@
-fn main() {}
+//! Performance benchmarks of the core (criterion). Run with
+//!
+//! ```text
+//! cargo bench -p studydesk-core --bench core
+//! ```
+//!
+//! Every benchmark works on a real SQLite file in a temporary folder (WAL, NORMAL sync,
+//! as the app runs), never on `:memory:`. Results and targets: docs/benchmarks.md.
+//!
+//! - `open/create_and_migrate`: `Studydesk::open` on an empty folder (create the file,
+//!   run every migration, install the capture triggers, create the local profile).
+//! - `open/reopen_existing`: `Studydesk::open` on a folder that already holds a migrated
+//!   database (what every app start after the first does).
+//! - `home/ten_years`: `Studydesk::home()` for a user with ten years of data (see
+//!   [`build_ten_years`]). Target: under 5 ms.
+//! - `write/insert_tasks_batch/{100,1000}`: N `planner::tasks::insert_task` calls in one
+//!   `Db::write` (row + sync change + audit row each). Target: over 20,000 tasks/s.
+//! - `write/single_task_add`: one `Studydesk::task_add` (one transaction, including the
+//!   progress refresh) on the ten-year database: the latency a click sees.
+
+use chrono::{DateTime, Datelike, Days, Duration as ChronoDuration, NaiveDate, TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
+use rusqlite::params;
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use studydesk_core::api::Studydesk;
+use studydesk_core::clock::{self, ManualClock, SharedClock};
+use studydesk_core::dashboard::content::{self, NewFocusEntry, NewStudyPlaylist, NewStudyResource};
+use studydesk_core::db::{timestamp_text, WriteCtx};
+use studydesk_core::planner::tasks::{self, NewTask};
+use studydesk_core::{account, time};
+use tempfile::TempDir;
+
+/// The time zone of the benchmark user.
+const TZ: &str = "Asia/Tokyo";
+/// Size of the ten-year dataset.
+const TASKS: usize = 10_000;
+const OPEN_IN_TODAY: usize = 15;
+const COMPLETED_TODAY: usize = 3;
+const OPEN_IN_ARCHIVES: usize = 20;
+const ASSIGNMENTS: usize = 2_000;
+const COURSES: usize = 100;
+const DAYS: u64 = 3_650;
+
+/// "Now" for the ten-year benchmarks: 2026-11-23 12:00 in Tokyo (a Monday).
+fn bench_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
+}
+
+fn manual_clock() -> SharedClock {
+    Arc::new(ManualClock::new(bench_now()))
+}
+
+/// A tiny deterministic generator (xorshift64*), so every run builds the same data.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Fills the (freshly opened) database in `sd` with ten years of one student's use, all
+/// written through `Db::write`, so `sync_changes` and `audit_logs` hold the matching
+/// history too:
+///
+/// - 10,000 tasks: 9,962 completed on past days (about 2.7 a day over 3,650 days, three
+///   quarters in the Today list and the rest in one archive list per year), 20 left open
+///   in the archive lists, 15 open in the Today list and 3 completed today;
+/// - 100 courses (5 a semester) and 2,000 assignments (20 a course), due over the
+///   semester; past ones are Done or Submitted except about 1 % forgotten (overdue),
+///   this semester's are open;
+/// - 3,650 days of `progress_metrics`, each day with its day, week, month and year
+///   snapshot (what `progress::refresh` leaves behind): 14,600 rows;
+/// - a few focus areas, quick links and playlists.
+fn build_ten_years(sd: &Studydesk) {
+    sd.settings_update(account::settings::SettingsPatch { timezone: Some(TZ.into()), ..Default::default() }).unwrap();
+    let tz = time::parse_tz(TZ).unwrap();
+    let now = bench_now();
+    let today = time::local_date(now, tz);
+    let day = |back: u64| today - Days::new(back);
+    let at = |d: NaiveDate, minutes: i64| timestamp_text(time::start_of_day(d, tz) + ChronoDuration::minutes(minutes));
+    let user = sd.user_id().to_string();
+    let u = user.as_str();
+    let mut rng = Rng(0x5EED_CAFE_F00D_BEEF);
+
+    sd.db()
+        .write(WriteCtx::by(u, "bench.seed"), |tx| {
+            let today_list = tasks::default_list(tx, u)?;
+            // One archive list per calendar year the data covers.
+            let first_year = day(DAYS - 1).year();
+            let mut archives = Vec::new();
+            for year in first_year..=today.year() {
+                archives.push(tasks::insert_list(tx, u, &format!("Archive {year}"), None)?.id);
+            }
+            let mut next_index = std::collections::HashMap::<String, i64>::new();
+            let mut insert_task = |list: &str, desc: &str, done_at: Option<String>, due: Option<String>, created: String| -> studydesk_core::Result<()> {
+                let slot = next_index.entry(list.to_string()).or_insert(0);
+                let order = *slot;
+                *slot += 1;
+                tx.prepare_cached(
+                    "INSERT INTO tasks(id, list_id, user_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?6, ?9))",
+                )?
+                .execute(params![tx.new_id(), list, u, desc, done_at.is_some(), done_at, due, order, created])?;
+                Ok(())
+            };
+
+            // Past tasks, oldest first, evenly over the ten years (days 3650..1 ago).
+            let past = TASKS - OPEN_IN_TODAY - COMPLETED_TODAY - OPEN_IN_ARCHIVES;
+            let mut archive_open_left = OPEN_IN_ARCHIVES;
+            for i in 0..past + OPEN_IN_ARCHIVES {
+                let back = DAYS - (i as u64 * (DAYS - 1) / (past + OPEN_IN_ARCHIVES) as u64);
+                let d = day(back);
+                let in_archive = i % 4 == 0;
+                let list = if in_archive { &archives[(d.year() - first_year) as usize] } else { &today_list.id };
+                let created_min = 8 * 60 + rng.below(10 * 60) as i64;
+                let created = at(d, created_min);
+                let desc = format!("Task {i}: review chapter {} and do exercises {}-{}", i % 40 + 1, i % 7, i % 7 + 5);
+                let due = (rng.below(3) == 0).then(|| at(d, 21 * 60));
+                // Twenty archive tasks were never completed (spread over the years).
+                let open = in_archive && archive_open_left > 0 && i % 500 == 0;
+                if open {
+                    archive_open_left -= 1;
+                }
+                let done = (!open).then(|| at(d, created_min + 30 + rng.below(300) as i64));
+                insert_task(list, &desc, done, due, created)?;
+            }
+            // Today's card: tasks created over the last few days, 3 of them done this morning.
+            for i in 0..OPEN_IN_TODAY + COMPLETED_TODAY {
+                let back = (i % 4) as u64;
+                let created = at(day(back), 8 * 60 + i as i64 * 7);
+                let done = (i < COMPLETED_TODAY).then(|| at(today, 9 * 60 + i as i64 * 20));
+                let due = (i % 3 == 0).then(|| at(today + Days::new(i as u64 % 5), 18 * 60));
+                insert_task(&today_list.id, &format!("Today's task {i}"), done, due, created)?;
+            }
+
+            // Courses: 10 years x 2 semesters x 5; semesters start in April and October.
+            let mut course_ids = Vec::with_capacity(COURSES);
+            let subjects = ["Linear Algebra", "Organic Chemistry", "Japanese Literature", "Statistics", "World History"];
+            for c in 0..COURSES {
+                let semester = c / 5; // 0 = the oldest
+                let back = DAYS - (semester as u64 * DAYS / (COURSES / 5) as u64);
+                let created = at(day(back), 10 * 60);
+                let id = tx.new_id();
+                tx.prepare_cached(
+                    "INSERT INTO courses(id, user_id, name, emoji, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                )?
+                .execute(params![id, u, format!("{} {}", subjects[c % 5], semester + 1), "📘", created])?;
+                course_ids.push((id, back));
+            }
+            // Assignments: 20 a course, due every 9 days from the semester's start.
+            let statuses_open = ["Not started", "In progress"];
+            for a in 0..ASSIGNMENTS {
+                let (course, start_back) = &course_ids[a % COURSES];
+                let k = (a / COURSES) as i64; // 0..20
+                let start = day(*start_back);
+                let due_day = start + Days::new(7 + 9 * k as u64);
+                let due = at(due_day, 17 * 60);
+                let past_due = due_day < today;
+                let status = if past_due {
+                    match rng.below(100) {
+                        0 => statuses_open[1],
+                        1..=5 => "Submitted",
+                        _ => "Done",
+                    }
+                } else {
+                    statuses_open[rng.below(2) as usize]
+                };
+                let created = at(start, 11 * 60);
+                tx.prepare_cached(
+                    "INSERT INTO assignments(id, user_id, course_id, title, status, due_at, timeframe, notes, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'later', ?7, ?8, ?8)",
+                )?
+                .execute(params![
+                    tx.new_id(),
+                    u,
+                    course,
+                    format!("Assignment {} of course {}", k + 1, a % COURSES),
+                    status,
+                    due,
+                    (a % 5 == 0).then_some("Remember to cite the sources."),
+                    created
+                ])?;
+            }
+
+            // Progress: every past day (and today) with its four snapshots.
+            for back in (0..DAYS).rev() {
+                let d = day(back);
+                let weekend = d.weekday().num_days_from_monday() >= 5;
+                let day_value = if weekend { 30 } else { 60 } + rng.below(41) as i64;
+                for (scope, value) in [
+                    ("day", day_value),
+                    ("week", 50 + rng.below(30) as i64),
+                    ("month", 55 + rng.below(20) as i64),
+                    ("year", 60 + rng.below(10) as i64),
+                ] {
+                    tx.prepare_cached(
+                        "INSERT INTO progress_metrics(id, user_id, scope, value, target_value, captured_at, created_at)
+                         VALUES (?1, ?2, ?3, ?4, 100, ?5, ?6)",
+                    )?
+                    .execute(params![tx.new_id(), u, scope, value, d.to_string(), at(d, 23 * 60)])?;
+                }
+            }
+
+            for i in 0..4 {
+                content::insert_focus_entry(
+                    tx,
+                    u,
+                    &NewFocusEntry { title: format!("Focus area {i}"), description: Some("90-minute blocks".into()) },
+                )?;
+            }
+            for i in 0..6 {
+                content::insert_resource(
+                    tx,
+                    u,
+                    &NewStudyResource {
+                        label: format!("Link {i}"),
+                        emoji: Some("📐".into()),
+                        url: Some(format!("https://example.org/notes/{i}")),
+                    },
+                )?;
+            }
+            for i in 0..3 {
+                content::insert_playlist(
+                    tx,
+                    u,
+                    &NewStudyPlaylist {
+                        title: format!("Playlist {i}"),
+                        provider: Some("youtube".into()),
+                        embed_url: format!("https://www.youtube.com/embed/{i}"),
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// Builds the ten-year database once and closes it; benchmarks work on copies.
+fn ten_year_template() -> TempDir {
+    let dir = TempDir::new().unwrap();
+    let started = Instant::now();
+    {
+        let sd = Studydesk::open(dir.path(), manual_clock()).unwrap();
+        build_ten_years(&sd);
+        let home = sd.home().unwrap();
+        assert_eq!(home.today.tasks.len(), OPEN_IN_TODAY + COMPLETED_TODAY, "the Today card shows open + done today");
+        let total: i64 = sd.db().read(|c| Ok(c.query_row("SELECT count(*) FROM tasks", [], |r| r.get(0))?)).unwrap();
+        assert_eq!(total as usize, TASKS);
+    }
+    let size = std::fs::metadata(studydesk_core::paths::db_path(dir.path())).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "ten-year dataset built in {:.1} s ({:.1} MiB file)",
+        started.elapsed().as_secs_f64(),
+        size as f64 / (1024.0 * 1024.0)
+    );
+    dir
+}
+
+/// A private copy of the (closed) template database.
+fn copy_of(template: &Path) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    std::fs::copy(studydesk_core::paths::db_path(template), studydesk_core::paths::db_path(dir.path())).unwrap();
+    dir
+}
+
+fn open_benches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("open");
+    g.bench_function("create_and_migrate", |b| {
+        b.iter_batched(
+            || TempDir::new().unwrap(),
+            |dir| {
+                let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+                // Dropped (closed, folder removed) outside the timing.
+                (sd, dir)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let existing = TempDir::new().unwrap();
+    drop(Studydesk::open(existing.path(), clock::system()).unwrap());
+    g.bench_function("reopen_existing", |b| {
+        b.iter_batched(|| (), |()| Studydesk::open(existing.path(), clock::system()).unwrap(), BatchSize::PerIteration)
+    });
+    g.finish();
+}
+
+fn home_benches(c: &mut Criterion, template: &Path) {
+    let dir = copy_of(template);
+    let sd = Studydesk::open(dir.path(), manual_clock()).unwrap();
+    let mut g = c.benchmark_group("home");
+    g.bench_function("ten_years", |b| b.iter(|| black_box(sd.home().unwrap())));
+    g.finish();
+}
+
+fn write_benches(c: &mut Criterion, template: &Path) {
+    let mut g = c.benchmark_group("write");
+    for n in [100u64, 1_000] {
+        // A fresh database per batch size; it grows by the inserted tasks as the
+        // benchmark runs (like a real file does).
+        let dir = TempDir::new().unwrap();
+        let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+        let user = sd.user_id().to_string();
+        g.throughput(Throughput::Elements(n));
+        g.bench_with_input(BenchmarkId::new("insert_tasks_batch", n), &n, |b, &n| {
+            let mut k = 0u64;
+            b.iter(|| {
+                sd.db()
+                    .write(WriteCtx::by(&user, "bench.batch"), |tx| {
+                        for _ in 0..n {
+                            k += 1;
+                            let input = NewTask {
+                                list_id: None,
+                                description: format!("Batch task {k}: read pages {} to {}", k % 300, k % 300 + 12),
+                                due_at: (k % 3 == 0).then(|| "2026-11-30T18:00:00+09:00".to_string()),
+                            };
+                            black_box(tasks::insert_task(tx, &user, &input)?);
+                        }
+                        Ok(())
+                    })
+                    .unwrap()
+            })
+        });
+    }
+
+    // One click: task_add on the ten-year database. Each added task is deleted again
+    // outside the timing, so the Today list keeps its size however long the run.
+    g.throughput(Throughput::Elements(1));
+    let dir = copy_of(template);
+    let sd = Studydesk::open(dir.path(), manual_clock()).unwrap();
+    g.bench_function("single_task_add", |b| {
+        b.iter_custom(|iters| {
+            let mut timed = Duration::ZERO;
+            for i in 0..iters {
+                let input = NewTask {
+                    list_id: None,
+                    description: format!("Read chapter {}", i % 30 + 1),
+                    due_at: Some("2026-11-23T18:00:00+09:00".into()),
+                };
+                let start = Instant::now();
+                let task = sd.task_add(black_box(input)).unwrap();
+                timed += start.elapsed();
+                sd.task_delete(&task.id).unwrap();
+            }
+            timed
+        })
+    });
+    g.finish();
+}
+
+fn all(c: &mut Criterion) {
+    if std::env::var_os("EXPERIMENT").is_some() { experiment(); std::process::exit(0); }
+    open_benches(c);
+    let template = ten_year_template();
+    home_benches(c, template.path());
+    write_benches(c, template.path());
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = all
+}
+criterion_main!(benches);
+
+// EXPERIMENT (temporary)
+#[allow(dead_code)]
+pub fn experiment() {
+    use rusqlite::StatementStatus;
+    let dir = TempDir::new().unwrap();
+    let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+    let u = sd.user_id().to_string();
+    let u = u.as_str();
+    let list = sd.db().read(|c| tasks::default_list(c, u)).unwrap();
+    let mx = "SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1";
+    let mx2 = "SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1 ";
+    sd.db().read(|c| {
+        for _ in 0..100 { let _: i64 = c.prepare_cached(mx)?.query_row([&list.id], |r| r.get(0))?; }
+        eprintln!("read, cached, no inserts: {}", c.prepare_cached(mx)?.get_status(StatementStatus::RePrepare));
+        let mut st = c.prepare(mx2)?;
+        for _ in 0..100 { let _: i64 = st.query_row([&list.id], |r| r.get(0))?; st.clear_bindings(); }
+        eprintln!("read, prepare + clear_bindings: {}", st.get_status(StatementStatus::RePrepare));
+        Ok(())
+    }).unwrap();
+}

@@ -1,0 +1,116 @@
+//! The CLI as a script uses it: real process, real data folder, exit codes and output.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn cli(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_studydesk-cli"))
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("STUDYDESK_DATA_DIR")
+        .output()
+        .expect("the CLI runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = cli(dir, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(dir: &Path, args: &[&str]) -> String {
+    let out = cli(dir, args);
+    assert_eq!(out.status.code(), Some(1), "{args:?} should fail with 1");
+    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    err
+}
+
+fn tasks(dir: &Path) -> Vec<Value> {
+    serde_json::from_str::<Value>(&ok(dir, &["task", "list", "--json"])).unwrap().as_array().unwrap().clone()
+}
+
+#[test]
+fn init_add_list_done_delete() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(ok(d.path(), &["init"]).contains("studydesk.db"));
+    assert!(d.path().join("studydesk.db").exists());
+    let id = ok(d.path(), &["task", "add", "Read chapter 5", "--due", "2026-11-23T10:00:00+09:00"]).trim().to_string();
+    let list = tasks(d.path());
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["description"], "Read chapter 5");
+    assert_eq!(list[0]["due_at"], "2026-11-23T01:00:00.000Z");
+    assert_eq!(list[0]["is_completed"], false);
+    ok(d.path(), &["task", "done", &id]);
+    assert_eq!(tasks(d.path())[0]["is_completed"], true);
+    ok(d.path(), &["task", "delete", &id]);
+    assert!(tasks(d.path()).is_empty());
+}
+
+#[test]
+fn sample_data_loads_once() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["sample-data"]);
+    assert!(tasks(d.path()).len() >= 5);
+    let err = fails(d.path(), &["sample-data"]);
+    assert!(err.contains("already set up"), "{err}");
+}
+
+#[test]
+fn errors_are_one_line_with_a_non_zero_exit() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(fails(d.path(), &["task", "done", "nope"]).starts_with("error (not_found): task nope was not found"));
+    assert!(fails(d.path(), &["task", "add", "x", "--due", "tomorrow"]).contains("error (validation): due date must be"));
+    let long = "x".repeat(200 * 1024);
+    assert!(fails(d.path(), &["task", "add", &long]).contains("too long"));
+    assert!(tasks(d.path()).is_empty(), "nothing was written");
+    // Usage errors come from clap with its own exit code.
+    assert_eq!(cli(d.path(), &["task", "frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn backup_and_doctor() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["sample-data"]);
+    let copy = d.path().join("copy.db");
+    ok(d.path(), &["backup", copy.to_str().unwrap()]);
+    let report = ok(copy.parent().unwrap(), &["doctor"]);
+    assert!(report.contains("integrity: ok") && report.contains("foreign keys: ok"), "{report}");
+    assert!(fails(d.path(), &["backup", copy.to_str().unwrap()]).contains("already exists"));
+    // The copy opens as a database of its own with the same tasks.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::copy(&copy, other.path().join("studydesk.db")).unwrap();
+    assert_eq!(tasks(other.path()).len(), tasks(d.path()).len());
+}
+
+#[test]
+fn doctor_reports_broken_references_in_words() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["sample-data"]);
+    {
+        let c = rusqlite_free_sqlite(d.path());
+        c.execute_batch("PRAGMA foreign_keys = OFF; DELETE FROM courses;").unwrap();
+    }
+    let out = cli(d.path(), &["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("broken reference"), "{report}");
+    assert!(report.contains("assignments row"), "{report}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("studydesk.db"), "hello").unwrap();
+    let err = fails(d.path(), &["task", "list", "--json"]);
+    assert!(err.starts_with("error (not_a_database):"), "{err}");
+    assert_eq!(std::fs::read_to_string(d.path().join("studydesk.db")).unwrap(), "hello");
+}
+
+/// Opens the file behind the app's back (as a damaged file or another tool would).
+fn rusqlite_free_sqlite(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("studydesk.db")).unwrap()
+}

@@ -1,0 +1,174 @@
+// Shared helpers for the end-to-end tests and the startup benchmark.
+//
+// They talk to tauri-driver (started by scripts/e2e.sh / scripts/bench-startup.sh on
+// 127.0.0.1:$TAURI_DRIVER_PORT, default 4444) through WebdriverIO's remote(), which keeps
+// its HTTP connection alive (a client that opened a connection per request failed about
+// 1 run in 5 against tauri-driver with "connection reset by peer").
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, "../..");
+export const APP = path.resolve(process.env.STUDYDESK_APP ?? `${ROOT}/target/debug/studydesk`);
+export const CLI = path.resolve(process.env.STUDYDESK_CLI ?? `${ROOT}/target/debug/studydesk-cli`);
+export const ARTIFACTS = path.resolve(process.env.E2E_ARTIFACTS ?? `${here}/artifacts`);
+export const DRIVER_PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
+
+/** `[data-testid="id"]` */
+export const tid = (id) => `[data-testid="${id}"]`;
+
+/** A fresh, empty folder under $TMPDIR (the scripts point TMPDIR at a per-run folder). */
+export function tempDir(prefix) {
+  return mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+}
+
+/**
+ * Starts the app through tauri-driver with `--data-dir dataDir` and returns the
+ * WebdriverIO browser plus how long the new-session request took (the app's launch and
+ * first page load).
+ */
+export async function launch(dataDir) {
+  const started = performance.now();
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: DRIVER_PORT,
+    path: "/",
+    logLevel: process.env.WDIO_LOG_LEVEL ?? "error",
+    // A retried new-session request would start a second app on the same data dir.
+    connectionRetryCount: 0,
+    connectionRetryTimeout: 90_000,
+    waitforTimeout: 15_000,
+    waitforInterval: 50,
+    capabilities: {
+      // tauri-driver maps these to WebKitWebDriver's webkitgtk:browserOptions.
+      "tauri:options": { application: APP, args: ["--data-dir", dataDir] },
+      // WebKitWebDriver speaks classic WebDriver only; do not ask for a BiDi socket.
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  return { browser, sessionMs: performance.now() - started };
+}
+
+/** Pids of running processes whose command line mentions `needle` (e.g. a data dir). */
+export function pidsMentioning(needle) {
+  const pids = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+      if (cmd[0] && path.basename(cmd[0]) === "studydesk" && cmd.includes(needle)) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Ends the WebDriver session (which quits the app) and waits until the app process is gone. */
+export async function quit(browser, dataDir, timeoutMs = 15_000) {
+  await browser.deleteSession();
+  const deadline = Date.now() + timeoutMs;
+  while (pidsMentioning(dataDir).length > 0) {
+    if (Date.now() > deadline) throw new Error(`the app (data dir ${dataDir}) was still running ${timeoutMs} ms after the session ended`);
+    await sleep(50);
+  }
+}
+
+/** Runs studydesk-cli with `--data-dir dir` and the given arguments; returns stdout. */
+export function cli(dir, ...args) {
+  return execFileSync(CLI, ["--data-dir", dir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** The standard deviation of a PNG's pixels (0 = a blank, single-colour image), via ImageMagick. */
+export function imageStdDev(file) {
+  try {
+    return Number(execFileSync("convert", [file, "-colorspace", "Gray", "-format", "%[fx:standard_deviation]", "info:"], { encoding: "utf8" }));
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Saves `name.png` through WebDriver's screenshot command, and `name.root.png` from the
+ * X server (`import -window root`) as a fallback in case WebKitWebDriver's image comes
+ * out blank. Returns both paths with their pixel spread.
+ */
+export async function screenshot(browser, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await browser.saveScreenshot(file);
+  const shot = { file, stddev: imageStdDev(file) };
+  let root = null;
+  if (process.env.DISPLAY) {
+    const rootFile = path.join(ARTIFACTS, `${name}.root.png`);
+    try {
+      execFileSync("import", ["-window", "root", rootFile], { stdio: "ignore", timeout: 15_000 });
+      root = { file: rootFile, stddev: imageStdDev(rootFile) };
+    } catch (e) {
+      root = { file: rootFile, error: String(e) };
+    }
+  }
+  const ok = shot.stddev > 0.01 || (root && root.stddev > 0.01);
+  console.log(
+    `# screenshot ${name}: webdriver ${path.relative(ROOT, file)} (stddev ${shot.stddev.toFixed(3)})` +
+      (root ? `, X root ${path.relative(ROOT, root.file)} (stddev ${root.stddev?.toFixed?.(3) ?? root.error})` : ""),
+  );
+  return { shot, root, ok };
+}
+
+/** The todo rows as plain data: [{ id, completed, text }]. */
+export async function todoRows(browser) {
+  return browser.execute(() =>
+    [...document.querySelectorAll('[data-testid="todo-item"]')].map((li) => ({
+      id: li.getAttribute("data-task-id"),
+      completed: li.getAttribute("data-completed"),
+      text: li.querySelector('[data-testid="todo-text"]')?.textContent?.trim() ?? "",
+    })),
+  );
+}
+
+/** Waits for a todo row whose text is `text` and returns it. */
+export async function waitForRow(browser, text, timeout = 10_000) {
+  let found;
+  await browser.waitUntil(
+    async () => {
+      found = (await todoRows(browser)).find((r) => r.text === text);
+      return Boolean(found);
+    },
+    { timeout, timeoutMsg: `no todo-item with the text "${text}" after ${timeout} ms` },
+  );
+  return found;
+}
+
+/** Attributes of <html>: lang, data-theme, data-theme-setting. */
+export async function htmlState(browser) {
+  return browser.execute(() => ({
+    lang: document.documentElement.lang,
+    theme: document.documentElement.dataset.theme ?? null,
+    themeSetting: document.documentElement.dataset.themeSetting ?? null,
+  }));
+}
+
+/** Picks an <option> by value in a <select> and waits until the select shows it. */
+export async function choose(browser, selectTestId, value) {
+  const select = await browser.$(tid(selectTestId));
+  await select.waitForDisplayed();
+  await select.selectByAttribute("value", value);
+  await browser.waitUntil(async () => (await select.getValue()) === value, {
+    timeout: 5_000,
+    timeoutMsg: `${selectTestId} did not change to ${value}`,
+  });
+}
+
+export function fileSnapshot(file) {
+  const st = statSync(file);
+  return { bytes: readFileSync(file), size: st.size, mtimeMs: st.mtimeMs };
+}
+
+export { existsSync, sleep };

@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { AppState } from "./api/bindings/AppState";
+import { Icon } from "./components/Icon";
+import type { IconName } from "./components/Icon";
+import { Home } from "./pages/Home";
+import { Placeholder } from "./pages/Placeholder";
+import { Settings } from "./pages/Settings";
+
+export type Page = "home" | "calendar" | "focus" | "feed" | "insights" | "settings";
+const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
+
+export function Frame({ state, initialPage = "home" }: { state: AppState; initialPage?: Page }) {
+  const { t } = useTranslation();
+  const [page, setPage] = useState<Page>(initialPage);
+  const headingRef = useRef<HTMLHeadingElement | null>(null);
+  const shownPage = useRef(page);
+
+  // Moving to another page puts keyboard focus on its heading, so screen readers say where they are.
+  useEffect(() => {
+    if (shownPage.current === page) return;
+    shownPage.current = page;
+    headingRef.current?.focus();
+  }, [page]);
+
+  const navButton = (id: Page) => (
+    <li key={id}>
+      <button
+        type="button"
+        className="nav-item"
+        data-testid={`nav-${id}`}
+        aria-current={page === id ? "page" : undefined}
+        onClick={() => setPage(id)}
+      >
+        <Icon name={id as IconName} size={20} />
+        <span>{t(`nav.${id}`)}</span>
+      </button>
+    </li>
+  );
+
+  let content;
+  switch (page) {
+    case "home":
+      content = <Home headingRef={headingRef} />;
+      break;
+    case "settings":
+      content = <Settings state={state} headingRef={headingRef} />;
+      break;
+    default:
+      content = <Placeholder page={page} headingRef={headingRef} />;
+  }
+
+  return (
+    <div className="frame">
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            S
+          </span>
+          <span className="brand-text">
+            <span className="brand-name">{t("app.name")}</span>
+            <span className="brand-tagline">{t("app.tagline")}</span>
+          </span>
+        </div>
+        <nav aria-label={t("nav.label")} className="nav">
+          <ul className="nav-list">{MAIN_PAGES.map(navButton)}</ul>
+          <ul className="nav-list nav-bottom">{navButton("settings")}</ul>
+        </nav>
+      </aside>
+      <main className="main" id="main">
+        {content}
+      </main>
+    </div>
+  );
+}

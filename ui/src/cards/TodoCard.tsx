@@ -1,0 +1,364 @@
+import { useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { CSSProperties, FormEvent, KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  closestCenter,
+  useSensor,
+  useSensors,
+} from "@dnd-kit/core";
+import type { Announcements, DragEndEvent } from "@dnd-kit/core";
+import {
+  SortableContext,
+  arrayMove,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
+import * as api from "../api/client";
+import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import type { HomeData } from "../api/bindings/HomeData";
+import type { Task } from "../api/bindings/Task";
+import type { TodayList } from "../api/bindings/TodayList";
+import { Card, EmptyNote } from "../components/Card";
+import { Icon } from "../components/Icon";
+import { usePrefs } from "../lib/prefs";
+import { formatDateTime, wallTimeToIso } from "../lib/time";
+
+type Patch = (tasks: Task[]) => Task[];
+
+/** Applies an optimistic change to the cached Home data; the refetch settles it. */
+function usePatchTasks() {
+  const qc = useQueryClient();
+  return (patch: Patch) => {
+    void qc.cancelQueries({ queryKey: keys.home });
+    qc.setQueryData<HomeData>(keys.home, (old) =>
+      old ? { ...old, today: { ...old.today, tasks: patch(old.today.tasks) } } : old,
+    );
+  };
+}
+
+export function TodoCard({ today }: { today: TodayList }) {
+  const { t } = useTranslation();
+  const { locale, timezone } = usePrefs();
+  const tasks = today.tasks;
+  const listId = today.list.id;
+  const patchTasks = usePatchTasks();
+  const [announcement, setAnnouncement] = useState("");
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const rowRefs = useRef(new Map<string, HTMLLIElement>());
+  const pendingFocus = useRef<string | null>(null);
+  const inputRef = useRef<HTMLInputElement | null>(null);
+
+  const [description, setDescription] = useState("");
+  const [due, setDue] = useState("");
+
+  const add = useApiMutation(api.taskAdd);
+  const toggle = useApiMutation(({ id, completed }: { id: string; completed: boolean }) => api.taskSetCompleted(id, completed), {
+    onMutate: ({ id, completed }) => patchTasks((ts) => ts.map((x) => (x.id === id ? { ...x, is_completed: completed } : x))),
+  });
+  const rename = useApiMutation(({ id, text }: { id: string; text: string }) => api.taskRename(id, text), {
+    onMutate: ({ id, text }) => patchTasks((ts) => ts.map((x) => (x.id === id ? { ...x, description: text } : x))),
+  });
+  const remove = useApiMutation(api.taskDelete, {
+    onMutate: (id) => patchTasks((ts) => ts.filter((x) => x.id !== id)),
+  });
+  const reorder = useApiMutation(({ ids }: { ids: string[] }) => api.taskReorder(listId, ids), {
+    onMutate: ({ ids }) =>
+      patchTasks((ts) => {
+        const byId = new Map(ts.map((x) => [x.id, x]));
+        return ids.map((id) => byId.get(id)).filter((x): x is Task => x !== undefined);
+      }),
+  });
+
+  const ids = useMemo(() => tasks.map((x) => x.id), [tasks]);
+  const names = useMemo(() => new Map(tasks.map((x) => [x.id, x.description])), [tasks]);
+  const done = tasks.filter((x) => x.is_completed).length;
+
+  // Keep keyboard focus on a task that just moved.
+  useLayoutEffect(() => {
+    const id = pendingFocus.current;
+    if (!id) return;
+    pendingFocus.current = null;
+    rowRefs.current.get(id)?.focus();
+  }, [ids]);
+
+  const move = (from: number, to: number) => {
+    if (from === to || to < 0 || to >= ids.length) return;
+    const next = arrayMove(ids, from, to);
+    const id = ids[from]!;
+    pendingFocus.current = id;
+    setAnnouncement(t("todo.moved", { name: names.get(id) ?? "", position: to + 1, total: ids.length }));
+    reorder.mutate({ ids: next });
+  };
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    if (!over || active.id === over.id) return;
+    move(ids.indexOf(String(active.id)), ids.indexOf(String(over.id)));
+  };
+
+  const name = (id: string | number | undefined) => (id === undefined ? "" : (names.get(String(id)) ?? ""));
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => t("dnd.start", { name: name(active.id) }),
+    onDragOver: ({ active, over }) => (over ? t("dnd.over", { name: name(active.id), over: name(over.id) }) : undefined),
+    onDragEnd: ({ active, over }) =>
+      over ? t("dnd.end", { name: name(active.id), over: name(over.id) }) : t("dnd.endNowhere", { name: name(active.id) }),
+    onDragCancel: ({ active }) => t("dnd.cancel", { name: name(active.id) }),
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const text = description.trim();
+    if (!text || add.isPending) return;
+    const dueAt = due ? wallTimeToIso(due, timezone) : null;
+    add.mutate(dueAt ? { description: text, due_at: dueAt } : { description: text }, {
+      onSuccess: () => {
+        setDescription("");
+        setDue("");
+        inputRef.current?.focus();
+      },
+    });
+  };
+
+  const onDelete = (task: Task, index: number) => {
+    const next = ids[index + 1] ?? ids[index - 1];
+    remove.mutate(task.id);
+    if (next) rowRefs.current.get(next)?.focus();
+    else inputRef.current?.focus();
+  };
+
+  return (
+    <Card
+      id="todo"
+      title={t("cards.todo")}
+      subtitle={tasks.length > 0 ? <span data-testid="todo-summary">{t("todo.summary", { done, total: tasks.length })}</span> : null}
+    >
+      {tasks.length > 0 ? (
+        <div className="progress-bar" aria-hidden="true">
+          <span style={{ width: `${Math.round((done / tasks.length) * 100)}%` }} />
+        </div>
+      ) : null}
+      {tasks.length === 0 ? <EmptyNote>{t("todo.empty")}</EmptyNote> : null}
+      <DndContext
+        sensors={sensors}
+        collisionDetection={closestCenter}
+        onDragEnd={onDragEnd}
+        accessibility={{ announcements, screenReaderInstructions: { draggable: t("dnd.instructions") } }}
+      >
+        <SortableContext items={ids} strategy={verticalListSortingStrategy}>
+          <ul className="task-list" aria-label={t("cards.todo")}>
+            {tasks.map((task, index) => (
+              <TaskRow
+                key={task.id}
+                task={task}
+                dueText={task.due_at ? t("todo.due", { date: formatDateTime(task.due_at, locale, timezone) }) : null}
+                editing={editingId === task.id}
+                rowRef={(el) => {
+                  if (el) rowRefs.current.set(task.id, el);
+                  else rowRefs.current.delete(task.id);
+                }}
+                onToggle={() => toggle.mutate({ id: task.id, completed: !task.is_completed })}
+                onStartEdit={() => setEditingId(task.id)}
+                onFinishEdit={(text) => {
+                  setEditingId(null);
+                  pendingFocus.current = task.id;
+                  requestAnimationFrame(() => rowRefs.current.get(task.id)?.focus());
+                  const clean = text?.trim();
+                  if (clean && clean !== task.description) rename.mutate({ id: task.id, text: clean });
+                }}
+                onDelete={() => onDelete(task, index)}
+                onMove={(delta) => move(index, index + delta)}
+              />
+            ))}
+          </ul>
+        </SortableContext>
+      </DndContext>
+      <p className="sr-only" aria-live="polite">
+        {announcement}
+      </p>
+      <form className="todo-add" onSubmit={submit}>
+        <label className="sr-only" htmlFor="todo-input">
+          {t("todo.addLabel")}
+        </label>
+        <input
+          id="todo-input"
+          ref={inputRef}
+          data-testid="todo-input"
+          className="todo-add-input"
+          value={description}
+          placeholder={t("todo.placeholder")}
+          maxLength={500}
+          autoComplete="off"
+          onChange={(e) => setDescription(e.target.value)}
+        />
+        <label className="sr-only" htmlFor="todo-due">
+          {t("todo.dueLabel")}
+        </label>
+        <input
+          id="todo-due"
+          className="todo-add-due"
+          type="datetime-local"
+          value={due}
+          title={t("todo.dueLabel")}
+          onChange={(e) => setDue(e.target.value)}
+        />
+        <button type="submit" className="button primary" data-testid="todo-add" disabled={add.isPending}>
+          <Icon name="plus" size={16} />
+          {t("common.add")}
+        </button>
+      </form>
+      {tasks.length > 1 ? <p className="hint">{t("todo.keyboardHint")}</p> : null}
+    </Card>
+  );
+}
+
+function TaskRow({
+  task,
+  dueText,
+  editing,
+  rowRef,
+  onToggle,
+  onStartEdit,
+  onFinishEdit,
+  onDelete,
+  onMove,
+}: {
+  task: Task;
+  dueText: string | null;
+  editing: boolean;
+  rowRef: (el: HTMLLIElement | null) => void;
+  onToggle: () => void;
+  onStartEdit: () => void;
+  onFinishEdit: (text: string | null) => void;
+  onDelete: () => void;
+  onMove: (delta: number) => void;
+}) {
+  const { t } = useTranslation();
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id: task.id,
+  });
+  const style: CSSProperties = { transform: CSS.Transform.toString(transform), transition };
+  const name = task.description;
+
+  const onKeyDown = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (editing) return;
+    if (e.altKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+      e.preventDefault();
+      onMove(e.key === "ArrowUp" ? -1 : 1);
+      return;
+    }
+    if (e.target === e.currentTarget && (e.key === "Enter" || e.key === "F2")) {
+      e.preventDefault();
+      onStartEdit();
+    }
+  };
+
+  return (
+    <li
+      ref={(el) => {
+        setNodeRef(el);
+        rowRef(el);
+      }}
+      style={style}
+      className={`task-row${task.is_completed ? " done" : ""}${isDragging ? " dragging" : ""}`}
+      data-testid="todo-item"
+      data-task-id={task.id}
+      data-completed={task.is_completed ? "true" : "false"}
+      tabIndex={0}
+      aria-label={task.is_completed ? `${name} — ${t("todo.completed")}` : name}
+      onKeyDown={onKeyDown}
+    >
+      <button
+        type="button"
+        ref={setActivatorNodeRef}
+        className="drag-handle"
+        aria-label={t("todo.drag", { name })}
+        {...attributes}
+        {...listeners}
+        aria-roledescription={undefined}
+      >
+        <Icon name="grip" size={16} />
+      </button>
+      <input
+        type="checkbox"
+        className="checkbox"
+        data-testid="todo-toggle"
+        checked={task.is_completed}
+        onChange={onToggle}
+        aria-label={t("todo.toggle", { name })}
+      />
+      {editing ? (
+        <RenameField name={name} onDone={onFinishEdit} />
+      ) : (
+        <div className="task-main" onDoubleClick={onStartEdit}>
+          <span className="task-text" data-testid="todo-text">
+            {name}
+          </span>
+          {task.is_completed ? <span className="sr-only">{t("todo.completed")}</span> : null}
+          {dueText ? <span className="task-due">{dueText}</span> : null}
+        </div>
+      )}
+      {!editing ? (
+        <div className="row-actions">
+          <button type="button" className="icon-button" onClick={onStartEdit} aria-label={t("todo.edit", { name })}>
+            <Icon name="edit" size={16} />
+          </button>
+          <button
+            type="button"
+            className="icon-button danger"
+            data-testid="todo-delete"
+            onClick={onDelete}
+            aria-label={t("todo.delete", { name })}
+          >
+            <Icon name="trash" size={16} />
+          </button>
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+function RenameField({ name, onDone }: { name: string; onDone: (text: string | null) => void }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState(name);
+  const finished = useRef(false);
+  const finish = (text: string | null) => {
+    if (finished.current) return;
+    finished.current = true;
+    onDone(text);
+  };
+  return (
+    <form
+      className="rename-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        finish(value);
+      }}
+    >
+      <input
+        className="rename-input"
+        aria-label={t("todo.renameLabel", { name })}
+        value={value}
+        maxLength={500}
+        autoFocus
+        onFocus={(e) => e.currentTarget.select()}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === "Escape") {
+            e.preventDefault();
+            finish(null);
+          }
+        }}
+        onBlur={() => finish(value)}
+      />
+    </form>
+  );
+}
