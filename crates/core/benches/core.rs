@@ -253,8 +253,27 @@ fn ten_year_template() -> TempDir {
         build_ten_years(&sd);
         let home = sd.home().unwrap();
         assert_eq!(home.today.tasks.len(), OPEN_IN_TODAY + COMPLETED_TODAY, "the Today card shows open + done today");
-        let total: i64 = sd.db().read(|c| Ok(c.query_row("SELECT count(*) FROM tasks", [], |r| r.get(0))?)).unwrap();
-        assert_eq!(total as usize, TASKS);
+        let count = |table: &str| -> i64 {
+            sd.db().read(|c| Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)).unwrap()
+        };
+        assert_eq!(count("tasks") as usize, TASKS);
+        assert_eq!(count("assignments") as usize, ASSIGNMENTS);
+        let a = &home.assignments;
+        eprintln!(
+            "ten-year dataset: {} tasks, {} assignments ({} open: {} overdue, {} this week, {} this month, {} later), \
+             {} courses, {} progress_metrics, {} sync_changes, {} audit_logs",
+            count("tasks"),
+            count("assignments"),
+            a.overdue.len() + a.this_week.len() + a.this_month.len() + a.later.len(),
+            a.overdue.len(),
+            a.this_week.len(),
+            a.this_month.len(),
+            a.later.len(),
+            home.courses.len(),
+            count("progress_metrics"),
+            count("sync_changes"),
+            count("audit_logs"),
+        );
     }
     let size = std::fs::metadata(studydesk_core::paths::db_path(dir.path())).map(|m| m.len()).unwrap_or(0);
     eprintln!(
@@ -320,7 +339,7 @@ fn write_benches(c: &mut Criterion, template: &Path) {
                             let input = NewTask {
                                 list_id: None,
                                 description: format!("Batch task {k}: read pages {} to {}", k % 300, k % 300 + 12),
-                                due_at: (k % 3 == 0).then(|| "2026-11-30T18:00:00+09:00".to_string()),
+                                due_at: k.is_multiple_of(3).then(|| "2026-11-30T18:00:00+09:00".to_string()),
                             };
                             black_box(tasks::insert_task(tx, &user, &input)?);
                         }
@@ -357,7 +376,6 @@ fn write_benches(c: &mut Criterion, template: &Path) {
 }
 
 fn all(c: &mut Criterion) {
-    if std::env::var_os("EXPERIMENT").is_some() { experiment(); std::process::exit(0); }
     open_benches(c);
     let template = ten_year_template();
     home_benches(c, template.path());
@@ -378,23 +396,3 @@ criterion_group! {
 }
 criterion_main!(benches);
 
-// EXPERIMENT (temporary)
-#[allow(dead_code)]
-pub fn experiment() {
-    use rusqlite::StatementStatus;
-    let dir = TempDir::new().unwrap();
-    let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
-    let u = sd.user_id().to_string();
-    let u = u.as_str();
-    let list = sd.db().read(|c| tasks::default_list(c, u)).unwrap();
-    let mx = "SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1";
-    let mx2 = "SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1 ";
-    sd.db().read(|c| {
-        for _ in 0..100 { let _: i64 = c.prepare_cached(mx)?.query_row([&list.id], |r| r.get(0))?; }
-        eprintln!("read, cached, no inserts: {}", c.prepare_cached(mx)?.get_status(StatementStatus::RePrepare));
-        let mut st = c.prepare(mx2)?;
-        for _ in 0..100 { let _: i64 = st.query_row([&list.id], |r| r.get(0))?; st.clear_bindings(); }
-        eprintln!("read, prepare + clear_bindings: {}", st.get_status(StatementStatus::RePrepare));
-        Ok(())
-    }).unwrap();
-}

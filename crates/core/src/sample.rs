@@ -25,8 +25,9 @@ pub fn load(tx: &Tx, user_id: &str) -> Result<()> {
     let lit = assignments::insert_course(tx, user_id, "Japanese Literature", Some("📚"))?;
     let stats = assignments::insert_course(tx, user_id, "Statistics", Some("📊"))?;
 
-    let plan: [(&str, &str, &str, i64); 7] = [
-        (&algebra.id, "Problem set 7: eigenvalues", "In progress", 2),
+    let plan: [(&str, &str, &str, i64); 8] = [
+        (&algebra.id, "Problem set 7: eigenvalues", "In progress", 0),
+        (&lit.id, "Vocabulary quiz: chapter 4", "Not started", 2),
         (&chem.id, "Lab report: esterification", "Not started", 4),
         (&lit.id, "Essay draft: Kokoro, chapters 1-3", "In progress", 9),
         (&stats.id, "Quiz 4: hypothesis testing", "Not started", 16),

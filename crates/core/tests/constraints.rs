@@ -29,7 +29,7 @@ const BAD_ROWS: &[(&str, &str, &str)] = &[
     ("report format", "INSERT INTO dashboards(id, user_id, name) VALUES ('d1', ?1, 'D'); INSERT INTO reports(id, dashboard_id, created_by, name, format) VALUES ('r1', 'd1', ?1, 'n', 'docx')", "format"),
     ("share permission", "INSERT INTO dashboards(id, user_id, name) VALUES ('d1', ?1, 'D'); INSERT INTO dashboard_shares(id, dashboard_id, user_id, permission) VALUES ('ds1', 'd1', ?1, 'own')", "permission"),
     ("duplicate email", "INSERT INTO users(id, email) VALUES ('u2', 'A@example.org'), ('u3', 'a@example.org')", "already exists"),
-    ("reminder with both offsets", "INSERT INTO calendar_events(id, user_id, event_date) VALUES ('e1', ?1, '2026-11-22'); INSERT INTO calendar_event_reminders(id, event_id, user_id, minutes_before, remind_at, fire_at) VALUES ('r1', 'e1', ?1, 10, '2026-11-22T10:00:00.000Z', '2026-11-22T10:00:00.000Z')", "CHECK"),
+    ("reminder with both offsets", "INSERT INTO calendar_events(id, user_id, event_date) VALUES ('e1', ?1, '2026-11-22'); INSERT INTO calendar_event_reminders(id, event_id, user_id, minutes_before, remind_at, fire_at) VALUES ('r1', 'e1', ?1, 10, '2026-11-22T10:00:00.000Z', '2026-11-22T10:00:00.000Z')", "remind_at"),
     ("workspace background type", "INSERT INTO immersive_workspaces(id, user_id, name, background_type) VALUES ('iw1', ?1, 'Desk', 'hologram')", "background_type"),
 ];
 

@@ -71,6 +71,7 @@ fn an_insert_is_recorded_for_sync_and_audit_in_the_same_transaction() {
 fn an_update_records_only_the_changed_columns_with_old_and_new_values() {
     let f = common::open();
     let t = f.app.task_add(NewTask { description: "Draft essay".into(), ..Default::default() }).unwrap();
+    f.clock.advance(chrono::Duration::minutes(1));
     f.app.task_rename(&t.id, "Draft essay outline").unwrap();
     let (table, row, op, changes, _) = last_change(&f);
     assert_eq!((table.as_str(), row.as_str(), op.as_str()), ("tasks", t.id.as_str(), "update"));
