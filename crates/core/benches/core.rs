@@ -74,9 +74,9 @@ impl Rng {
 /// - 10,000 tasks: 9,962 completed on past days (about 2.7 a day over 3,650 days, three
 ///   quarters in the Today list and the rest in one archive list per year), 20 left open
 ///   in the archive lists, 15 open in the Today list and 3 completed today;
-/// - 100 courses (5 a semester) and 2,000 assignments (20 a course), due over the
-///   semester; past ones are Done or Submitted except about 1 % forgotten (overdue),
-///   this semester's are open;
+/// - 100 courses (5 a semester) and 2,000 assignments (20 a course, one due every 9
+///   days of the semester); past-due ones are Done or Submitted except about 1 %
+///   forgotten (overdue), the rest of this semester's are open;
 /// - 3,650 days of `progress_metrics`, each day with its day, week, month and year
 ///   snapshot (what `progress::refresh` leaves behind): 14,600 rows;
 /// - a few focus areas, quick links and playlists.
@@ -142,12 +142,14 @@ fn build_ten_years(sd: &Studydesk) {
                 insert_task(&today_list.id, &format!("Today's task {i}"), done, due, created)?;
             }
 
-            // Courses: 10 years x 2 semesters x 5; semesters start in April and October.
+            // Courses: 10 years x 2 semesters (182 days apart) x 5; the current semester
+            // started 63 days ago, so about a third of its assignments are past due.
             let mut course_ids = Vec::with_capacity(COURSES);
             let subjects = ["Linear Algebra", "Organic Chemistry", "Japanese Literature", "Statistics", "World History"];
+            let semesters = (COURSES / 5) as u64;
             for c in 0..COURSES {
-                let semester = c / 5; // 0 = the oldest
-                let back = DAYS - (semester as u64 * DAYS / (COURSES / 5) as u64);
+                let semester = (c / 5) as u64; // 0 = the oldest
+                let back = (semesters - 1 - semester) * 182 + 63;
                 let created = at(day(back), 10 * 60);
                 let id = tx.new_id();
                 tx.prepare_cached(
@@ -156,13 +158,13 @@ fn build_ten_years(sd: &Studydesk) {
                 .execute(params![id, u, format!("{} {}", subjects[c % 5], semester + 1), "📘", created])?;
                 course_ids.push((id, back));
             }
-            // Assignments: 20 a course, due every 9 days from the semester's start.
+            // Assignments: 20 a course, due every 9 days from the semester's start (courses staggered by 2 days).
             let statuses_open = ["Not started", "In progress"];
             for a in 0..ASSIGNMENTS {
                 let (course, start_back) = &course_ids[a % COURSES];
                 let k = (a / COURSES) as i64; // 0..20
                 let start = day(*start_back);
-                let due_day = start + Days::new(7 + 9 * k as u64);
+                let due_day = start + Days::new(7 + 9 * k as u64 + 2 * (a % 5) as u64);
                 let due = at(due_day, 17 * 60);
                 let past_due = due_day < today;
                 let status = if past_due {

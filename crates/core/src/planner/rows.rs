@@ -1,0 +1,256 @@
+//! Typed rows of the planner tables: `task_lists`, `tasks`, `courses`, `assignments`,
+//! `calendar_events`, `calendar_event_reminders`, `notifications`.
+//!
+//! Each type is the whole row, column for column (see [`crate::db::row`] for the
+//! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
+//! refuses. Beyond V1: `calendar_events.ends_at` must not be before `starts_at` when
+//! both are set. The services' views (`Task`, `TaskList`, `Course`, `Assignment`) stay
+//! separate: they are what the UI shows, these are what is stored and synced.
+
+use crate::db::row::{self, sql_enum, table_row};
+use crate::{validate, Result};
+use serde_json::Value;
+
+sql_enum! {
+    /// `assignments.timeframe`: the bucket picked for an assignment without a due date.
+    pub enum AssignmentTimeframe {
+        Week = "week",
+        Month = "month",
+        Later = "later",
+    }
+}
+
+sql_enum! {
+    /// `calendar_events.source`: how the event was created.
+    pub enum CalendarEventSource {
+        Quick = "quick",
+        Modal = "modal",
+        Import = "import",
+    }
+}
+
+sql_enum! {
+    /// `calendar_event_reminders.channel`.
+    pub enum ReminderChannel {
+        Notification = "notification",
+        InApp = "in_app",
+    }
+}
+
+sql_enum! {
+    /// `notifications.priority`.
+    pub enum NotificationPriority {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+    }
+}
+
+table_row! {
+    /// `task_lists` (001).
+    pub struct TaskListRow in "task_lists" {
+        pub id: String,
+        pub user_id: String,
+        pub name: String,
+        pub description: Option<String>,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl TaskListRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::required("name", &self.name, 50)?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
+    }
+}
+
+table_row! {
+    /// `tasks` (001).
+    pub struct TaskRow in "tasks" {
+        pub id: String,
+        pub list_id: String,
+        pub user_id: String,
+        pub description: String,
+        pub is_completed: bool,
+        pub completed_at: Option<String>,
+        pub due_at: Option<String>,
+        pub order_index: i64,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl TaskRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("list_id", &self.list_id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::nonblank("description", &self.description)?;
+        row::opt_timestamp("completed_at", self.completed_at.as_deref())?;
+        row::opt_timestamp("due_at", self.due_at.as_deref())?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
+    }
+}
+
+table_row! {
+    /// `courses` (001).
+    pub struct CourseRow in "courses" {
+        pub id: String,
+        pub user_id: String,
+        pub name: String,
+        pub emoji: Option<String>,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl CourseRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::required("name", &self.name, 120)?;
+        row::opt_max_len("emoji", self.emoji.as_deref(), 8)?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
+    }
+}
+
+table_row! {
+    /// `assignments` (001).
+    pub struct AssignmentRow in "assignments" {
+        pub id: String,
+        pub user_id: String,
+        pub course_id: Option<String>,
+        pub title: String,
+        pub status: Option<String>,
+        pub due_at: Option<String>,
+        pub timeframe: AssignmentTimeframe,
+        pub notes: Option<String>,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl AssignmentRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::opt_uuid("course_id", self.course_id.as_deref())?;
+        row::required("title", &self.title, 160)?;
+        row::opt_max_len("status", self.status.as_deref(), 40)?;
+        row::opt_timestamp("due_at", self.due_at.as_deref())?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
+    }
+}
+
+table_row! {
+    /// `calendar_events` (001): an event on a day, optionally with start and end times.
+    pub struct CalendarEventRow in "calendar_events" {
+        pub id: String,
+        pub user_id: String,
+        /// `YYYY-MM-DD`.
+        pub event_date: String,
+        pub title: Option<String>,
+        pub notes: Option<String>,
+        pub starts_at: Option<String>,
+        pub ends_at: Option<String>,
+        pub source: CalendarEventSource,
+        pub order_index: i64,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl CalendarEventRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::date("event_date", &self.event_date)?;
+        row::opt_max_len("title", self.title.as_deref(), 160)?;
+        row::opt_timestamp("starts_at", self.starts_at.as_deref())?;
+        row::opt_timestamp("ends_at", self.ends_at.as_deref())?;
+        if let (Some(start), Some(end)) = (self.starts_at.as_deref(), self.ends_at.as_deref()) {
+            validate::ordered(
+                "starts_at",
+                validate::timestamp("starts_at", start)?,
+                "ends_at",
+                validate::timestamp("ends_at", end)?,
+            )?;
+        }
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
+    }
+}
+
+table_row! {
+    /// `calendar_event_reminders` (designed): relative (`minutes_before` the event) or
+    /// absolute (`remind_at`), exactly one; `fire_at` is when it is due.
+    pub struct CalendarEventReminderRow in "calendar_event_reminders" {
+        pub id: String,
+        pub event_id: String,
+        pub user_id: String,
+        pub minutes_before: Option<i64>,
+        pub remind_at: Option<String>,
+        pub channel: ReminderChannel,
+        pub fire_at: String,
+        pub delivered_at: Option<String>,
+        pub snoozed_until: Option<String>,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl CalendarEventReminderRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("event_id", &self.event_id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::opt_non_negative("minutes_before", self.minutes_before)?;
+        row::opt_timestamp("remind_at", self.remind_at.as_deref())?;
+        if self.minutes_before.is_some() == self.remind_at.is_some() {
+            return Err(crate::CoreError::validation(
+                "a reminder needs exactly one of minutes_before and remind_at",
+            ));
+        }
+        row::timestamp("fire_at", &self.fire_at)?;
+        row::opt_timestamp("delivered_at", self.delivered_at.as_deref())?;
+        row::opt_timestamp("snoozed_until", self.snoozed_until.as_deref())?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
+    }
+}
+
+table_row! {
+    /// `notifications` (002).
+    pub struct NotificationRow in "notifications" {
+        pub id: String,
+        pub user_id: String,
+        pub r#type as "type": String,
+        pub title: String,
+        pub message: Option<String>,
+        pub data: Option<Value>,
+        pub is_read: bool,
+        pub read_at: Option<String>,
+        pub created_at: String,
+        pub expires_at: Option<String>,
+        pub priority: NotificationPriority,
+    }
+}
+
+impl NotificationRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::nonblank("type", &self.r#type)?;
+        row::nonblank("title", &self.title)?;
+        row::opt_timestamp("read_at", self.read_at.as_deref())?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::opt_timestamp("expires_at", self.expires_at.as_deref())
+    }
+}
