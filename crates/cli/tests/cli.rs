@@ -115,3 +115,47 @@ fn a_file_that_is_not_a_database_is_refused() {
 fn rusqlite_free_sqlite(dir: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(dir.join("studydesk.db")).unwrap()
 }
+
+#[test]
+fn killing_writers_at_random_moments_leaves_a_consistent_file() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["sample-data"]);
+    // Kill writers after a varying delay: some die before opening, some mid-write, some
+    // after committing. Whatever survives must be whole: each task with its change-log
+    // and audit rows, no record without its task, and a clean doctor report.
+    for i in 0..24u64 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_studydesk-cli"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .args(["task", "add", &format!("killed writer {i}")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(500 + i * 400));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let report = ok(d.path(), &["doctor"]);
+    assert!(report.contains("integrity: ok") && report.contains("foreign keys: ok"), "{report}");
+    let c = rusqlite_free_sqlite(d.path());
+    let orphans: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sync_changes s WHERE s.table_name = 'tasks' AND s.op = 'insert'
+             AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = s.row_id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let unrecorded: i64 = c
+        .query_row(
+            "SELECT count(*) FROM tasks t WHERE NOT EXISTS (SELECT 1 FROM sync_changes s WHERE s.row_id = t.id AND s.op = 'insert')
+             OR NOT EXISTS (SELECT 1 FROM audit_logs a WHERE a.entity_id = t.id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!((orphans, unrecorded), (0, 0));
+    // And the file still takes writes.
+    ok(d.path(), &["task", "add", "after the storm"]);
+}
