@@ -14,9 +14,11 @@ pub mod db;
 pub mod error;
 pub mod focus;
 pub mod ids;
+pub mod insights;
 pub mod paths;
 pub mod planner;
 pub mod sample;
+pub mod social;
 pub mod time;
 pub mod validate;
 

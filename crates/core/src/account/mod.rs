@@ -3,3 +3,4 @@
 
 pub mod profile;
 pub mod settings;
+pub mod rows;

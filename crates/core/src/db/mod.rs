@@ -14,6 +14,7 @@
 mod backup;
 mod capture;
 pub mod doctor;
+pub mod row;
 mod hlc;
 mod migrate;
 mod write;

@@ -2,3 +2,4 @@
 //! with the focus issue.
 
 pub mod progress;
+pub mod rows;

@@ -3,3 +3,4 @@
 
 pub mod assignments;
 pub mod tasks;
+pub mod rows;

@@ -5,4 +5,4 @@ export type ProgressRing = { scope: Scope,
 /**
  * 0..=target_value
  */
-value: bigint, target_value: bigint, };
+value: number, target_value: number, };

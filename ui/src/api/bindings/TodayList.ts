@@ -3,6 +3,6 @@ import type { Task } from "./Task";
 import type { TaskList } from "./TaskList";
 
 /**
- * The Today card: the default list and its tasks in order.
+ * The Today card: the default list, its open tasks and those completed today, in order.
  */
 export type TodayList = { list: TaskList, tasks: Array<Task>, };
