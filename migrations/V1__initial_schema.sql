@@ -722,7 +722,7 @@ CREATE TABLE audit_logs (
     user_agent  TEXT,
     metadata    TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
     created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
+) WITHOUT ROWID; -- UUIDv7 ids arrive in time order: one b-tree, appended at its end
 CREATE INDEX idx_audit_logs_user_id ON audit_logs (user_id);
 CREATE INDEX idx_audit_logs_entity_type_entity_id ON audit_logs (entity_type, entity_id);
 CREATE INDEX idx_audit_logs_created_at ON audit_logs (created_at);

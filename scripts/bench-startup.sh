@@ -34,7 +34,18 @@ fi
 
 # Same isolation as scripts/e2e.sh: a fresh HOME / XDG_* / TMPDIR for this run.
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/studydesk-bench.XXXXXX")"
-trap 'rm -rf "$RUN_DIR"' EXIT
+# The document portal (started by the webview through the session bus) mounts a FUSE
+# file system at $XDG_RUNTIME_DIR/doc; it can still be going away when the bus ends.
+cleanup_run_dir() {
+  local i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    if mountpoint -q "$RUN_DIR/runtime/doc" 2>/dev/null; then fusermount -u "$RUN_DIR/runtime/doc" 2>/dev/null || true; fi
+    rm -rf "$RUN_DIR" 2>/dev/null && return 0
+    sleep 0.5
+  done
+  echo "warning: could not remove $RUN_DIR" >&2
+}
+trap cleanup_run_dir EXIT
 mkdir -p "$RUN_DIR"/{home,data,config,cache,tmp,runtime}
 chmod 700 "$RUN_DIR/runtime"
 export HOME="$RUN_DIR/home" XDG_DATA_HOME="$RUN_DIR/data" XDG_CONFIG_HOME="$RUN_DIR/config" \

@@ -13,7 +13,7 @@ want_test=0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-build_pkgs="libwebkit2gtk-4.1-dev build-essential curl file libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev pkg-config fonts-noto-cjk"
+build_pkgs="libwebkit2gtk-4.1-dev build-essential curl file libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev pkg-config fonts-noto-cjk xdg-desktop-portal-gtk"
 test_pkgs="xvfb xauth imagemagick dbus-x11 webkit2gtk-driver dunst postgresql sqlite3"
 pkgs="$build_pkgs"
 [ $want_test = 1 ] && pkgs="$pkgs $test_pkgs"
@@ -30,7 +30,7 @@ if [ -n "$missing" ]; then
   fi
   echo "setup: installing$missing"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
 
 if ! command -v cargo >/dev/null; then

@@ -2,7 +2,7 @@
 // Run it with scripts/e2e.sh (it builds everything, starts Xvfb, a session bus and
 // tauri-driver, and isolates HOME / XDG_* / TMPDIR per run).
 
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -10,7 +10,8 @@ import { choose, cli, fileSnapshot, htmlState, launch, quit, screenshot, tempDir
 
 const NEW_TASK = "E2E: read chapter 5";
 
-// Sessions still open when a test fails are ended here, so no app is left running.
+// Sessions still open when a test fails are ended at the end of that test, so no app is
+// left running and the next test can start its own (tauri-driver allows one session).
 const open = new Set();
 async function start(dataDir) {
   const s = await launch(dataDir);
@@ -22,12 +23,17 @@ async function stop(browser, dataDir) {
   open.delete(browser);
   await quit(browser, dataDir);
 }
-after(async () => {
+async function closeOpenSessions() {
   for (const b of open) await b.deleteSession().catch(() => {});
-});
+  open.clear();
+}
 
-/** Runs the steps of one scenario in order; once a step fails the later ones are skipped. */
+/**
+ * Runs the steps of one scenario in order; once a step fails the later ones are skipped.
+ * Any session the scenario leaves open is ended when it finishes.
+ */
 function steps(t) {
+  t.after(closeOpenSessions);
   let failed = null;
   return async (name, fn) =>
     t.test(name, async (st) => {
@@ -110,6 +116,10 @@ test("first launch: sample data, add and complete a task, Japanese + dark, data 
     assert.equal(html.theme, "light");
     const { ok } = await screenshot(browser, "02-home-en-light");
     assert.ok(ok, "both screenshots of Home came out blank");
+    // The progress rings sit below the fold at the default window size.
+    await (await browser.$(tid("card-progress"))).scrollIntoView();
+    await screenshot(browser, "02b-progress-en-light");
+    await (await browser.$(tid("home"))).scrollIntoView();
   });
 
   await step("Settings: switch the language to Japanese and the theme to dark", async () => {

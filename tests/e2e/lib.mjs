@@ -102,13 +102,21 @@ export function imageStdDev(file) {
 export async function screenshot(browser, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
+  // WebKitWebDriver returns the last painted frame: let the page paint twice first, or a
+  // change made just before (language, theme) may be missing from the image.
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  const t0 = performance.now();
   await browser.saveScreenshot(file);
+  const webdriverMs = performance.now() - t0;
   const shot = { file, stddev: imageStdDev(file) };
   let root = null;
+  let rootMs = 0;
   if (process.env.DISPLAY) {
     const rootFile = path.join(ARTIFACTS, `${name}.root.png`);
     try {
+      const t1 = performance.now();
       execFileSync("import", ["-window", "root", rootFile], { stdio: "ignore", timeout: 15_000 });
+      rootMs = performance.now() - t1;
       root = { file: rootFile, stddev: imageStdDev(rootFile) };
     } catch (e) {
       root = { file: rootFile, error: String(e) };
@@ -116,8 +124,8 @@ export async function screenshot(browser, name) {
   }
   const ok = shot.stddev > 0.01 || (root && root.stddev > 0.01);
   console.log(
-    `# screenshot ${name}: webdriver ${path.relative(ROOT, file)} (stddev ${shot.stddev.toFixed(3)})` +
-      (root ? `, X root ${path.relative(ROOT, root.file)} (stddev ${root.stddev?.toFixed?.(3) ?? root.error})` : ""),
+    `# screenshot ${name}: webdriver ${path.relative(ROOT, file)} (${webdriverMs.toFixed(0)} ms, stddev ${shot.stddev.toFixed(3)})` +
+      (root ? `, X root ${path.relative(ROOT, root.file)} (${rootMs.toFixed(0)} ms, stddev ${root.stddev?.toFixed?.(3) ?? root.error})` : ""),
   );
   return { shot, root, ok };
 }

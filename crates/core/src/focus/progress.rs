@@ -67,12 +67,14 @@ pub struct ProgressRings {
 /// The share of today's todo that is done, 0-100.
 fn day_value(conn: &Connection, user_id: &str, today_start: DateTime<Utc>, tomorrow_start: DateTime<Utc>) -> Result<i64> {
     let list = crate::planner::tasks::default_list(conn, user_id)?;
+    // Two halves (open in the list, completed today) so each uses its partial index; an
+    // OR across them made SQLite walk every task the user ever had.
     let (planned, done): (i64, i64) = conn
         .prepare_cached(
-            "SELECT count(*), coalesce(sum(is_completed), 0) FROM tasks
-             WHERE user_id = ?1 AND (
-               (list_id = ?2 AND is_completed = 0)
-               OR (is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4))",
+            "SELECT count(*), coalesce(sum(done), 0) FROM (
+               SELECT 0 AS done FROM tasks WHERE list_id = ?2 AND is_completed = 0 AND user_id = ?1
+               UNION ALL
+               SELECT 1 FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4)",
         )?
         .query_row(
             params![user_id, list.id, crate::db::timestamp_text(today_start), crate::db::timestamp_text(tomorrow_start)],

@@ -175,6 +175,27 @@ pub fn insert_task(tx: &Tx, user_id: &str, input: &NewTask) -> Result<Task> {
     get_task(tx, user_id, &id)
 }
 
+/// Adds many tasks to one list in one transaction (imports, sample data, benchmarks):
+/// the list and the next position are looked up once, and no row is read back.
+pub fn insert_tasks(tx: &Tx, user_id: &str, list_id: &str, inputs: &[NewTask]) -> Result<usize> {
+    let list = get_list(tx, user_id, list_id)?;
+    let mut next: i64 = tx
+        .prepare_cached("SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1")?
+        .query_row([&list.id], |r| r.get(0))?;
+    let now = tx.now_text();
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO tasks(id, list_id, user_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 0, NULL, ?5, ?6, ?7, ?7)",
+    )?;
+    for input in inputs {
+        let description = validate::text("task", &input.description, DESCRIPTION_MAX)?;
+        let due_at = validate::opt_timestamp("due date", input.due_at.as_deref())?.map(crate::db::timestamp_text);
+        stmt.execute(params![tx.new_id(), list.id, user_id, description, due_at, next, now])?;
+        next += 1;
+    }
+    Ok(inputs.len())
+}
+
 fn touch_task(tx: &Tx, user_id: &str, id: &str, set: &str, value: &dyn rusqlite::ToSql) -> Result<Task> {
     let task = get_task(tx, user_id, id)?;
     tx.execute(
