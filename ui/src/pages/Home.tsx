@@ -36,9 +36,10 @@ function formatLocalDate(date: string, locale: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return date;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  // Japanese reads "2026年11月22日(日)"; English "Sunday, November 22, 2026".
   return new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", {
     timeZone: "UTC",
-    weekday: "long",
+    weekday: locale === "ja" ? "short" : "long",
     year: "numeric",
     month: "long",
     day: "numeric",
