@@ -29,7 +29,7 @@ fn audit_for(f: &common::Fixture, entity_id: &str) -> Vec<(String, Option<Value>
         .db()
         .read(|c| {
             let mut s = c.prepare(
-                "SELECT action, old_values, new_values, user_id FROM audit_logs WHERE entity_id = ?1 ORDER BY created_at, rowid",
+                "SELECT action, old_values, new_values, user_id FROM audit_logs WHERE entity_id = ?1 ORDER BY created_at, id",
             )?;
             let rows = s
                 .query_map([entity_id], |r| {

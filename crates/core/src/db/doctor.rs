@@ -31,7 +31,8 @@ impl Db {
                     let table: String = r.get(0)?;
                     let rowid: Option<i64> = r.get(1)?;
                     let parent: String = r.get(2)?;
-                    Ok(format!("{table} row {} points to a missing {parent} row", rowid.unwrap_or(-1)))
+                    let row = rowid.map(|r| format!("{table} row {r}")).unwrap_or_else(|| format!("a {table} row"));
+                    Ok(format!("{row} points to a missing {parent} row"))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let schema_version = migrate::applied_versions(conn)?.last().copied().unwrap_or(0);

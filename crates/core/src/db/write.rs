@@ -94,6 +94,9 @@ impl Db {
         tx.prepare_cached("DELETE FROM temp.write_context")?.execute([])?;
         hlc.store(&tx)?;
         tx.commit()?;
+        if let Some(c) = &self.checkpointer {
+            c.nudge();
+        }
         Ok(out)
     }
 
