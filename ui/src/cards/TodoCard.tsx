@@ -24,6 +24,7 @@ import type { HomeData } from "../api/bindings/HomeData";
 import type { Task } from "../api/bindings/Task";
 import type { TodayList } from "../api/bindings/TodayList";
 import { Card, EmptyNote } from "../components/Card";
+import { DragHandle } from "../components/DragHandle";
 import { Icon } from "../components/Icon";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/time";
@@ -242,9 +243,10 @@ function TaskRow({
   onMove: (delta: number) => void;
 }) {
   const { t } = useTranslation();
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+  const sortable = useSortable({
     id: task.id,
   });
+  const { setNodeRef, transform, transition, isDragging } = sortable;
   const style: CSSProperties = { transform: CSS.Transform.toString(transform), transition };
   const name = task.description;
 
@@ -276,17 +278,7 @@ function TaskRow({
       aria-label={task.is_completed ? `${name} — ${t("todo.completed")}` : name}
       onKeyDown={onKeyDown}
     >
-      <button
-        type="button"
-        ref={setActivatorNodeRef}
-        className="drag-handle"
-        aria-label={t("todo.drag", { name })}
-        {...attributes}
-        {...listeners}
-        aria-roledescription={undefined}
-      >
-        <Icon name="grip" size={16} />
-      </button>
+      <DragHandle label={t("todo.drag", { name })} sortable={sortable} />
       <input
         type="checkbox"
         className="checkbox"

@@ -16,6 +16,7 @@ import { keys, useApiMutation, useQueryClient } from "../api/queries";
 import type { CardId } from "../api/bindings/CardId";
 import type { DashboardLayout } from "../api/bindings/DashboardLayout";
 import type { HomeData } from "../api/bindings/HomeData";
+import { DragHandle } from "../components/DragHandle";
 import { Icon } from "../components/Icon";
 
 export function CustomizePanel({ layout, onClose }: { layout: DashboardLayout; onClose: () => void }) {
@@ -118,7 +119,8 @@ function CustomizeRow({
   onMove: (delta: number) => void;
 }) {
   const { t } = useTranslation();
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({ id });
+  const sortable = useSortable({ id });
+  const { setNodeRef, transform, transition, isDragging } = sortable;
   const style: CSSProperties = { transform: CSS.Transform.toString(transform), transition };
   const card = t(`cards.${id}`);
   const checkboxId = `customize-show-${id}`;
@@ -129,17 +131,7 @@ function CustomizeRow({
       className={`customize-row${visible ? "" : " is-hidden"}${isDragging ? " dragging" : ""}`}
       data-testid={`customize-row-${id}`}
     >
-      <button
-        type="button"
-        ref={setActivatorNodeRef}
-        className="drag-handle"
-        aria-label={t("customize.drag", { card })}
-        {...attributes}
-        {...listeners}
-        aria-roledescription={undefined}
-      >
-        <Icon name="grip" size={16} />
-      </button>
+      <DragHandle label={t("customize.drag", { card })} sortable={sortable} />
       <input id={checkboxId} type="checkbox" className="checkbox" checked={visible} onChange={onToggle} aria-label={t("customize.show", { card })} />
       <label htmlFor={checkboxId} className="customize-name">
         {card}
