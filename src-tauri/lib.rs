@@ -58,7 +58,12 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
-    let backend = Backend::open(data_dir_arg(), clock::system());
+    // `--clock-rate N` runs the clock N times as fast: for end-to-end tests and demos.
+    let clock = clock::from_args(std::env::args().skip(1)).unwrap_or_else(|message| {
+        tracing::error!("{message}; using the system clock");
+        clock::system()
+    });
+    let backend = Backend::open(data_dir_arg(), clock);
     let result = with_commands(tauri::Builder::default(), backend).run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "Studydesk could not start");

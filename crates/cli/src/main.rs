@@ -19,6 +19,9 @@ struct Cli {
     /// The folder holding studydesk.db (default: $STUDYDESK_DATA_DIR, else the OS data folder).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Run the clock N times as fast (1-3600; for tests and demos).
+    #[arg(long, global = true, value_name = "N", hide = true)]
+    clock_rate: Option<f64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -80,7 +83,11 @@ fn one_line(s: &str) -> String {
 
 fn run(cli: Cli) -> Result<(), CoreError> {
     let dir = studydesk_core::paths::data_dir(cli.data_dir.as_deref())?;
-    let app = Studydesk::open(&dir, clock::system())?;
+    let clock = match cli.clock_rate {
+        None => clock::system(),
+        Some(rate) => clock::from_args(["--clock-rate".to_string(), rate.to_string()]).map_err(CoreError::validation)?,
+    };
+    let app = Studydesk::open(&dir, clock)?;
     match cli.command {
         Command::Init => {
             println!("database ready at {}", app.db().path().display());
