@@ -545,8 +545,14 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             activity_log: Some(json!([{"at": NOW, "event": "start"}])),
             created_at: s(NOW),
             updated_at: s(NOW),
+            course_id: None,
+            local_date: Some(s("2026-11-22")),
         },
-        &[("total_duration", |r| r.total_duration = -1), ("start_time", |r| r.start_time = s("yesterday"))],
+        &[
+            ("total_duration", |r| r.total_duration = -1),
+            ("start_time", |r| r.start_time = s("yesterday")),
+            ("local_date", |r| r.local_date = Some(s("22/11/2026"))),
+        ],
     );
     let me5 = me.clone();
     c.case(

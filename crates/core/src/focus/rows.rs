@@ -160,6 +160,10 @@ table_row! {
         pub activity_log: Option<Value>,
         pub created_at: String,
         pub updated_at: String,
+        /// V4: the course studied, if any.
+        pub course_id: Option<String>,
+        /// V4: the user's local date at the start, `YYYY-MM-DD`.
+        pub local_date: Option<String>,
     }
 }
 
@@ -171,6 +175,10 @@ impl IdleSessionRow {
         row::timestamp("start_time", &self.start_time)?;
         row::opt_timestamp("end_time", self.end_time.as_deref())?;
         row::non_negative("total_duration", self.total_duration)?;
+        row::opt_uuid("course_id", self.course_id.as_deref())?;
+        if let Some(d) = self.local_date.as_deref() {
+            row::date("local_date", d)?;
+        }
         row::timestamp("created_at", &self.created_at)?;
         row::timestamp("updated_at", &self.updated_at)
     }

@@ -5,4 +5,12 @@ import type { JsonValue } from "./serde_json/JsonValue";
 /**
  * `idle_sessions` (002): a focus session; `total_duration` in seconds.
  */
-export type IdleSessionRow = { id: string, user_id: string, activity_id: string | null, session_name: string | null, status: FocusSessionStatus, start_time: string, end_time: string | null, total_duration: number, session_config: JsonValue | null, activity_log: JsonValue | null, created_at: string, updated_at: string, };
+export type IdleSessionRow = { id: string, user_id: string, activity_id: string | null, session_name: string | null, status: FocusSessionStatus, start_time: string, end_time: string | null, total_duration: number, session_config: JsonValue | null, activity_log: JsonValue | null, created_at: string, updated_at: string, 
+/**
+ * V4: the course studied, if any.
+ */
+course_id: string | null, 
+/**
+ * V4: the user's local date at the start, `YYYY-MM-DD`.
+ */
+local_date: string | null, };
