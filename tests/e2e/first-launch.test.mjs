@@ -6,46 +6,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { choose, cli, fileSnapshot, htmlState, launch, quit, screenshot, tempDir, tid, todoRows, waitForRow } from "./lib.mjs";
+import { choose, cli, fileSnapshot, htmlState, screenshot, start, steps, stop, tempDir, tid, todoRows, waitForRow } from "./lib.mjs";
 
 const NEW_TASK = "E2E: read chapter 5";
-
-// Sessions still open when a test fails are ended at the end of that test, so no app is
-// left running and the next test can start its own (tauri-driver allows one session).
-const open = new Set();
-async function start(dataDir) {
-  const s = await launch(dataDir);
-  open.add(s.browser);
-  console.log(`# launched ${dataDir}: new session in ${Math.round(s.sessionMs)} ms`);
-  return s;
-}
-async function stop(browser, dataDir) {
-  open.delete(browser);
-  await quit(browser, dataDir);
-}
-async function closeOpenSessions() {
-  for (const b of open) await b.deleteSession().catch(() => {});
-  open.clear();
-}
-
-/**
- * Runs the steps of one scenario in order; once a step fails the later ones are skipped.
- * Any session the scenario leaves open is ended when it finishes.
- */
-function steps(t) {
-  t.after(closeOpenSessions);
-  let failed = null;
-  return async (name, fn) =>
-    t.test(name, async (st) => {
-      if (failed) return st.skip(`an earlier step failed: ${failed}`);
-      try {
-        await fn(st);
-      } catch (e) {
-        failed = name;
-        throw e;
-      }
-    });
-}
 
 async function ringDay(browser) {
   const ring = await browser.$(tid("ring-day"));

@@ -180,4 +180,41 @@ export function fileSnapshot(file) {
   return { bytes: readFileSync(file), size: st.size, mtimeMs: st.mtimeMs };
 }
 
+// Sessions still open when a test fails are ended at the end of that test, so no app is
+// left running and the next test can start its own (tauri-driver allows one session).
+const open = new Set();
+export async function start(dataDir, extraArgs = []) {
+  const s = await launch(dataDir, extraArgs);
+  open.add(s.browser);
+  console.log(`# launched ${dataDir}: new session in ${Math.round(s.sessionMs)} ms`);
+  return s;
+}
+export async function stop(browser, dataDir) {
+  open.delete(browser);
+  await quit(browser, dataDir);
+}
+async function closeOpenSessions() {
+  for (const b of open) await b.deleteSession().catch(() => {});
+  open.clear();
+}
+
+/**
+ * Runs the steps of one scenario in order; once a step fails the later ones are skipped.
+ * Any session the scenario leaves open is ended when it finishes.
+ */
+export function steps(t) {
+  t.after(closeOpenSessions);
+  let failed = null;
+  return async (name, fn) =>
+    t.test(name, async (st) => {
+      if (failed) return st.skip(`an earlier step failed: ${failed}`);
+      try {
+        await fn(st);
+      } catch (e) {
+        failed = name;
+        throw e;
+      }
+    });
+}
+
 export { existsSync, sleep };
