@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use studydesk_core::api::Studydesk;
 use studydesk_core::clock::ManualClock;
-use studydesk_core::db::latest_version;
+use studydesk_core::db::{embedded_versions, latest_version};
 
 fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(common::start_time()))
@@ -84,34 +84,36 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
 
 #[test]
 fn a_pending_migration_on_an_existing_file_is_preceded_by_a_backup() {
-    let f = common::open();
-    let task = f.app.task_add(studydesk_core::planner::tasks::NewTask { description: "keep me".into(), ..Default::default() }).unwrap();
-    let dir = f.dir;
-    drop(f.app);
-    // Turn the file back into one that predates the latest migration.
+    // A file as the previous release left it: every migration but the latest, and a task.
+    let dir = tempfile::tempdir().unwrap();
     let latest = latest_version();
+    let previous = embedded_versions().into_iter().rev().nth(1).unwrap();
     {
-        let c = rusqlite::Connection::open(dir.path().join("studydesk.db")).unwrap();
+        let mut c = rusqlite::Connection::open(dir.path().join("studydesk.db")).unwrap();
+        studydesk_core::db::migrate_up_to(&mut c, previous).unwrap();
         c.execute_batch(
-            "DROP INDEX idx_tasks_open_list_order; DROP INDEX idx_tasks_user_completed_at;",
+            "INSERT INTO users(id, email, username, display_name) VALUES ('0193a000-0000-7000-8000-000000000001', 'me@example.com', 'me', 'Me');
+             INSERT INTO task_lists(id, user_id, name) VALUES ('0193a000-0000-7000-8000-000000000002', '0193a000-0000-7000-8000-000000000001', 'Today');
+             INSERT INTO tasks(id, user_id, list_id, description) VALUES ('0193a000-0000-7000-8000-000000000003', '0193a000-0000-7000-8000-000000000001', '0193a000-0000-7000-8000-000000000002', 'keep me');",
         )
         .unwrap();
-        c.execute("DELETE FROM refinery_schema_history WHERE version = ?1", [latest]).unwrap();
     }
     let reopened = Studydesk::open(dir.path(), clock()).unwrap();
     let backups: Vec<_> = std::fs::read_dir(dir.path().join("backups")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(backups.len(), 1);
     let name = backups[0].file_name().unwrap().to_string_lossy().to_string();
     assert!(name.ends_with(&format!("-before-v{latest}.db")), "{name}");
-    // The backup is the old schema with the user's data; the live file is upgraded.
+    // The backup is the old schema with the user's data; the live file is upgraded and keeps it.
     let b = rusqlite::Connection::open(&backups[0]).unwrap();
     let in_backup: i64 = b.query_row("SELECT max(version) FROM refinery_schema_history", [], |r| r.get(0)).unwrap();
-    assert_eq!(in_backup, latest - 1);
-    let kept: String = b.query_row("SELECT description FROM tasks WHERE id = ?1", [&task.id], |r| r.get(0)).unwrap();
+    assert_eq!(in_backup, previous);
+    let kept: String = b.query_row("SELECT description FROM tasks WHERE description = 'keep me'", [], |r| r.get(0)).unwrap();
     assert_eq!(kept, "keep me");
     let live = reopened.db().doctor().unwrap();
     assert_eq!(live.schema_version, latest);
     assert!(live.ok);
+    let n: i64 = reopened.db().read(|c| Ok(c.query_row("SELECT count(*) FROM tasks WHERE description = 'keep me'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(n, 1);
 }
 
 #[test]

@@ -63,3 +63,14 @@ pub fn run(conn: &mut Connection) -> Result<Vec<i64>> {
     let report = migrations::runner().set_grouped(true).set_abort_divergent(true).run(conn)?;
     Ok(report.applied_migrations().iter().map(|m| m.version() as i64).collect())
 }
+
+/// Applies the embedded migrations up to and including `version` only, on a bare
+/// connection: upgrade tests use it to make a file as an older Studydesk left it.
+pub fn run_up_to(conn: &mut Connection, version: i64) -> Result<()> {
+    let target = i32::try_from(version).map_err(|_| CoreError::validation(format!("no migration version {version}")))?;
+    migrations::runner()
+        .set_grouped(true)
+        .set_target(refinery::Target::Version(target))
+        .run(conn)?;
+    Ok(())
+}

@@ -22,7 +22,7 @@ mod write;
 
 pub use backup::backup_to;
 pub use hlc::Hlc;
-pub use migrate::{embedded_versions, latest_version};
+pub use migrate::{embedded_versions, latest_version, run_up_to as migrate_up_to};
 pub use write::{timestamp_text, Tx, WriteCtx};
 
 use crate::clock::SharedClock;
