@@ -1,11 +1,17 @@
-import { useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AppState } from "./api/bindings/AppState";
 import { Icon } from "./components/Icon";
 import type { IconName } from "./components/Icon";
+import { FocusOverlays } from "./focus/FocusOverlays";
+import { SessionPill } from "./focus/SessionPill";
+import { Focus } from "./pages/Focus";
 import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
 import { Settings } from "./pages/Settings";
+
+// Immerse mode (and its grid library) loads only when the user first enters it.
+const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
 
 export type Page = "home" | "calendar" | "focus" | "feed" | "insights" | "settings";
 const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
@@ -15,6 +21,18 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   const [page, setPage] = useState<Page>(initialPage);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const shownPage = useRef(page);
+  const [immersed, setImmersed] = useState(false);
+  const immerseButton = useRef<HTMLElement | null>(null);
+
+  const enterImmerse = useCallback(() => {
+    immerseButton.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setImmersed(true);
+  }, []);
+  const leaveImmerse = useCallback(() => {
+    setImmersed(false);
+    // Back where the user came from.
+    requestAnimationFrame(() => immerseButton.current?.focus());
+  }, []);
 
   // Moving to another page puts keyboard focus on its heading, so screen readers say where they are.
   useEffect(() => {
@@ -43,6 +61,9 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
     case "home":
       content = <Home headingRef={headingRef} />;
       break;
+    case "focus":
+      content = <Focus headingRef={headingRef} onImmerse={enterImmerse} />;
+      break;
     case "settings":
       content = <Settings state={state} headingRef={headingRef} />;
       break;
@@ -51,7 +72,8 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   }
 
   return (
-    <div className="frame">
+    <>
+    <div className="frame" inert={immersed} aria-hidden={immersed ? true : undefined}>
       <aside className="sidebar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
@@ -64,6 +86,7 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         </div>
         <nav aria-label={t("nav.label")} className="nav">
           <ul className="nav-list">{MAIN_PAGES.map(navButton)}</ul>
+          <SessionPill current={page === "focus"} onOpen={() => setPage("focus")} />
           <ul className="nav-list nav-bottom">{navButton("settings")}</ul>
         </nav>
       </aside>
@@ -71,5 +94,12 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         {content}
       </main>
     </div>
+    {immersed ? (
+      <Suspense fallback={<div className="immerse immerse-loading" />}>
+        <Immerse onLeave={leaveImmerse} />
+      </Suspense>
+    ) : null}
+    <FocusOverlays />
+    </>
   );
 }

@@ -1,7 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
-vi.mock("@tauri-apps/api/core", () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+const listen = vi.fn();
+const setFullscreen = vi.fn();
+vi.mock("@tauri-apps/api/core", () => ({
+  invoke: (...args: unknown[]) => invoke(...args),
+  convertFileSrc: (path: string) => `asset://localhost/${encodeURIComponent(path)}`,
+}));
+vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
+vi.mock("@tauri-apps/api/window", () => ({ getCurrentWindow: () => ({ setFullscreen: (on: boolean) => setFullscreen(on) }) }));
 
 const api = await import("./client");
 
@@ -33,5 +40,67 @@ describe("the typed client", () => {
     await expect(api.taskDelete("x")).rejects.toEqual({ kind: "internal", message: "command task_delete not found" });
     invoke.mockRejectedValueOnce(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
     await expect(api.appState()).rejects.toEqual({ kind: "internal", message: "window.__TAURI_INTERNALS__ is undefined" });
+  });
+
+  it("sends the focus commands with the contract's argument names", async () => {
+    invoke.mockResolvedValue(null);
+    await api.sessionStart({ name: "Ch. 4", activity_id: null, course_id: "c", config: null });
+    expect(invoke).toHaveBeenCalledWith("session_start", { input: { name: "Ch. 4", activity_id: null, course_id: "c", config: null } });
+    await api.sessionPause();
+    expect(invoke).toHaveBeenCalledWith("session_pause", {});
+    await api.sessionResolveIdle("discard");
+    expect(invoke).toHaveBeenCalledWith("session_resolve_idle", { choice: "discard" });
+    await api.sessionRecover("resume");
+    expect(invoke).toHaveBeenCalledWith("session_recover", { choice: "resume" });
+    await api.sessionHistory(20);
+    expect(invoke).toHaveBeenCalledWith("session_history", { limit: 20 });
+    await api.activityFavorite("a");
+    expect(invoke).toHaveBeenCalledWith("activity_favorite", { id: "a" });
+    await api.focusSettingsUpdate({ daily_target_minutes: 60, weekly_target_hours: 8, rest_days_per_week: 1, idle_threshold_minutes: 5 });
+    expect(invoke).toHaveBeenCalledWith("focus_settings_update", {
+      settings: { daily_target_minutes: 60, weekly_target_hours: 8, rest_days_per_week: 1, idle_threshold_minutes: 5 },
+    });
+    await api.widgetAdd("ws", "notes");
+    expect(invoke).toHaveBeenCalledWith("widget_add", { workspace_id: "ws", kind: "notes" });
+    await api.widgetUpdate("w", null, { text: "x" });
+    expect(invoke).toHaveBeenCalledWith("widget_update", { id: "w", title: null, settings: { text: "x" } });
+    await api.widgetLayout("ws", [{ id: "w", x: 0, y: 1, w: 4, h: 2 }]);
+    expect(invoke).toHaveBeenCalledWith("widget_layout", { workspace_id: "ws", places: [{ id: "w", x: 0, y: 1, w: 4, h: 2 }] });
+    await api.workspaceSetBackgroundColor("ws", "#112233");
+    expect(invoke).toHaveBeenCalledWith("workspace_set_background_color", { id: "ws", color: "#112233" });
+  });
+
+  it("sends a background file as raw bytes with its headers", async () => {
+    invoke.mockResolvedValue({ id: "ws" });
+    const file = new File([new Uint8Array([1, 2, 3])], "モチベ 1.png", { type: "image/png" });
+    await api.workspaceSetBackgroundFile("ws-1", file);
+    const [cmd, body, options] = invoke.mock.calls[0]!;
+    expect(cmd).toBe("workspace_set_background_file");
+    expect(body).toBeInstanceOf(Uint8Array);
+    expect(Array.from(body as Uint8Array)).toEqual([1, 2, 3]);
+    expect(options).toEqual({
+      headers: { "x-workspace-id": "ws-1", "x-file-name": encodeURIComponent("モチベ 1.png"), "content-type": "image/png" },
+    });
+    invoke.mockRejectedValueOnce({ kind: "validation", message: "not an image or a video" });
+    await expect(api.workspaceSetBackgroundFile("ws-1", file)).rejects.toEqual({ kind: "validation", message: "not an image or a video" });
+  });
+
+  it("listens to focus-changed, and survives outside the shell", async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValueOnce(unlisten);
+    const handler = vi.fn();
+    const stop = await api.onFocusChanged(handler);
+    expect(listen).toHaveBeenCalledWith("focus-changed", expect.any(Function));
+    (listen.mock.calls[0]![1] as () => void)();
+    expect(handler).toHaveBeenCalledTimes(1);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+    listen.mockRejectedValueOnce(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
+    const noop = await api.onFocusChanged(handler);
+    expect(() => noop()).not.toThrow();
+    setFullscreen.mockRejectedValueOnce("not allowed");
+    expect(await api.setFullscreen(true)).toBe(false);
+    setFullscreen.mockResolvedValueOnce(undefined);
+    expect(await api.setFullscreen(true)).toBe(true);
   });
 });

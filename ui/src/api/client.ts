@@ -1,7 +1,10 @@
 // The one typed door between the UI and the Rust core. Components never call `invoke`
 // directly: they call these functions (through react-query), and every rejection is an
 // `ApiError` ({kind, message}) so the UI can always show the user a sentence.
-import { invoke } from "@tauri-apps/api/core";
+import { convertFileSrc, invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import type { Activity } from "./bindings/Activity";
 import type { ApiError } from "./bindings/ApiError";
 import { isApiError, toApiError } from "./apiError";
 import type { AppState } from "./bindings/AppState";
@@ -9,18 +12,30 @@ import type { Assignment } from "./bindings/Assignment";
 import type { Course } from "./bindings/Course";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
 import type { FocusEntry } from "./bindings/FocusEntry";
+import type { FocusSession } from "./bindings/FocusSession";
+import type { FocusSettings } from "./bindings/FocusSettings";
+import type { FocusStats } from "./bindings/FocusStats";
 import type { HomeData } from "./bindings/HomeData";
+import type { IdleChoice } from "./bindings/IdleChoice";
+import type { JsonValue } from "./bindings/serde_json/JsonValue";
+import type { NewActivity } from "./bindings/NewActivity";
 import type { NewAssignment } from "./bindings/NewAssignment";
 import type { NewFocusEntry } from "./bindings/NewFocusEntry";
+import type { NewSession } from "./bindings/NewSession";
 import type { NewStudyPlaylist } from "./bindings/NewStudyPlaylist";
 import type { NewStudyResource } from "./bindings/NewStudyResource";
 import type { NewTask } from "./bindings/NewTask";
 import type { OnboardingChoice } from "./bindings/OnboardingChoice";
+import type { RecoveryChoice } from "./bindings/RecoveryChoice";
+import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
 import type { StudyResource } from "./bindings/StudyResource";
 import type { Task } from "./bindings/Task";
 import type { UserSettings } from "./bindings/UserSettings";
+import type { WidgetKind } from "./bindings/WidgetKind";
+import type { WidgetPlace } from "./bindings/WidgetPlace";
+import type { Workspace } from "./bindings/Workspace";
 
 export type { ApiError };
 export { isApiError, toApiError };
@@ -70,3 +85,87 @@ export const playlistDelete = (id: string) => call<null>("playlist_delete", { id
 // ---- settings and layout
 export const settingsUpdate = (patch: SettingsPatch) => call<UserSettings>("settings_update", { patch });
 export const layoutUpdate = (layout: DashboardLayout) => call<DashboardLayout>("layout_update", { layout });
+
+// ---- focus: activities and favorites
+export const activityList = () => call<Activity[]>("activity_list");
+export const activityAdd = (input: NewActivity) => call<Activity>("activity_add", { input });
+export const activityDelete = (id: string) => call<null>("activity_delete", { id });
+export const activityFavorite = (id: string) => call<Activity>("activity_favorite", { id });
+export const activityUnfavorite = (id: string) => call<Activity>("activity_unfavorite", { id });
+
+// ---- focus: sessions
+export const sessionCurrent = () => call<FocusSession | null>("session_current");
+/** A second running session is refused with kind `conflict`. */
+export const sessionStart = (input: NewSession) => call<FocusSession>("session_start", { input });
+export const sessionPause = () => call<FocusSession>("session_pause");
+export const sessionResume = () => call<FocusSession>("session_resume");
+export const sessionComplete = () => call<FocusSession>("session_complete");
+export const sessionAbandon = () => call<FocusSession>("session_abandon");
+export const sessionNextPhase = () => call<FocusSession>("session_next_phase");
+export const sessionResolveIdle = (choice: IdleChoice) => call<FocusSession>("session_resolve_idle", { choice });
+export const sessionRecovery = () => call<RecoveryOffer | null>("session_recovery");
+export const sessionRecover = (choice: RecoveryChoice) => call<FocusSession>("session_recover", { choice });
+export const sessionHistory = (limit: number) => call<FocusSession[]>("session_history", { limit });
+
+// ---- focus: progress
+export const focusSettingsGet = () => call<FocusSettings>("focus_settings_get");
+export const focusSettingsUpdate = (settings: FocusSettings) => call<FocusSettings>("focus_settings_update", { settings });
+export const focusStats = () => call<FocusStats>("focus_stats");
+
+// ---- immerse mode
+export const workspaceList = () => call<Workspace[]>("workspace_list");
+export const workspaceAdd = (name: string) => call<Workspace>("workspace_add", { name });
+export const workspaceRename = (id: string, name: string) => call<Workspace>("workspace_rename", { id, name });
+export const workspaceDelete = (id: string) => call<null>("workspace_delete", { id });
+export const widgetAdd = (workspace_id: string, kind: WidgetKind) => call<Workspace>("widget_add", { workspace_id, kind });
+export const widgetRemove = (id: string) => call<Workspace>("widget_remove", { id });
+export const widgetUpdate = (id: string, title: string | null, settings: JsonValue) =>
+  call<Workspace>("widget_update", { id, title, settings });
+export const widgetLayout = (workspace_id: string, places: WidgetPlace[]) =>
+  call<Workspace>("widget_layout", { workspace_id, places });
+export const workspaceSetBackgroundColor = (id: string, color: string) =>
+  call<Workspace>("workspace_set_background_color", { id, color });
+
+/** Sends the file's bytes as the raw request body (no JSON, no base64). */
+export async function workspaceSetBackgroundFile(workspaceId: string, file: File): Promise<Workspace> {
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return await invoke<Workspace>("workspace_set_background_file", bytes, {
+      headers: {
+        "x-workspace-id": workspaceId,
+        "x-file-name": encodeURIComponent(file.name),
+        "content-type": file.type || "application/octet-stream",
+      },
+    });
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+// ---- shell: events, files, window
+/**
+ * Calls `handler` on each `focus-changed` event of the shell (idle noticed, phase
+ * changed). Answers the function that stops listening; outside the shell it listens to nothing.
+ */
+export async function onFocusChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("focus-changed", () => handler());
+  } catch {
+    return () => {};
+  }
+}
+
+/** The address the webview loads a local file (an attachment's absolute path) from. */
+export function fileSrc(path: string): string {
+  return convertFileSrc(path);
+}
+
+/** Puts the window in or out of full screen; false when the shell does not allow it. */
+export async function setFullscreen(on: boolean): Promise<boolean> {
+  try {
+    await getCurrentWindow().setFullscreen(on);
+    return true;
+  } catch {
+    return false;
+  }
+}

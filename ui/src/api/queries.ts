@@ -1,7 +1,8 @@
 // react-query wiring: the cache keys, the two reads, and the rule that every mutation
 // reports its failure to the user and refreshes Home and the app state afterwards.
+import { useEffect } from "react";
 import { MutationCache, QueryCache, QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { UseMutationOptions } from "@tanstack/react-query";
+import type { QueryKey, UseMutationOptions } from "@tanstack/react-query";
 import * as api from "./client";
 import type { ApiError } from "./client";
 import { reportError } from "../lib/errors";
@@ -9,7 +10,19 @@ import { reportError } from "../lib/errors";
 export const keys = {
   appState: ["app_state"] as const,
   home: ["home"] as const,
+  session: ["session_current"] as const,
+  recovery: ["session_recovery"] as const,
+  activities: ["activity_list"] as const,
+  focusStats: ["focus_stats"] as const,
+  focusSettings: ["focus_settings"] as const,
+  workspaces: ["workspace_list"] as const,
 };
+
+/** What a focus mutation changes besides Home: the session, the stats and the rings. */
+export const FOCUS_REFRESH: QueryKey[] = [keys.session, keys.focusStats];
+
+/** A mutation's `meta.refresh` lists extra queries to refetch once it settles. */
+type RefreshMeta = { refresh?: readonly QueryKey[] };
 
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -22,10 +35,13 @@ export function createQueryClient(): QueryClient {
     }),
     mutationCache: new MutationCache({
       onError: (error) => reportError(error, "save"),
-      onSettled: () =>
+      onSettled: (_data, _error, _vars, _result, mutation) =>
         Promise.all([
           client.invalidateQueries({ queryKey: keys.home }),
           client.invalidateQueries({ queryKey: keys.appState }),
+          ...((mutation.meta as RefreshMeta | undefined)?.refresh ?? []).map((queryKey) =>
+            client.invalidateQueries({ queryKey }),
+          ),
         ]),
     }),
     defaultOptions: {
@@ -50,6 +66,113 @@ export function useApiMutation<TData, TVars>(
   options: Omit<UseMutationOptions<TData, ApiError, TVars>, "mutationFn"> = {},
 ) {
   return useMutation<TData, ApiError, TVars>({ mutationFn: (vars) => mutationFn(vars), ...options });
+}
+
+// ---- focus
+export function useSession() {
+  return useQuery<Awaited<ReturnType<typeof api.sessionCurrent>>, ApiError>({
+    queryKey: keys.session,
+    queryFn: api.sessionCurrent,
+    // Back from sleep or a minimised window: the shell may have noticed idle time.
+    refetchOnWindowFocus: true,
+  });
+}
+
+/** The session a crash or kill left running; asked once per launch. */
+export function useRecovery() {
+  return useQuery<Awaited<ReturnType<typeof api.sessionRecovery>>, ApiError>({
+    queryKey: keys.recovery,
+    queryFn: api.sessionRecovery,
+    staleTime: Infinity,
+  });
+}
+
+export function useActivities() {
+  return useQuery<Awaited<ReturnType<typeof api.activityList>>, ApiError>({ queryKey: keys.activities, queryFn: api.activityList });
+}
+
+export function useFocusStats() {
+  return useQuery<Awaited<ReturnType<typeof api.focusStats>>, ApiError>({ queryKey: keys.focusStats, queryFn: api.focusStats });
+}
+
+export function useFocusSettings() {
+  return useQuery<Awaited<ReturnType<typeof api.focusSettingsGet>>, ApiError>({
+    queryKey: keys.focusSettings,
+    queryFn: api.focusSettingsGet,
+  });
+}
+
+export function useWorkspaces() {
+  return useQuery<Awaited<ReturnType<typeof api.workspaceList>>, ApiError>({ queryKey: keys.workspaces, queryFn: api.workspaceList });
+}
+
+/** Refetches the running session (and the stats) on the shell's `focus-changed` event. */
+export function useFocusEvents() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void api
+      .onFocusChanged(() => {
+        void qc.invalidateQueries({ queryKey: keys.session });
+        void qc.invalidateQueries({ queryKey: keys.focusStats });
+      })
+      .then((unlisten) => {
+        if (cancelled) unlisten();
+        else stop = unlisten;
+      });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [qc]);
+}
+
+/**
+ * A session command (start, pause, …): the answer becomes the cached current session
+ * (or none once it ended), and the stats and rings refresh.
+ */
+export function useSessionMutation<TVars>(
+  mutationFn: (vars: TVars) => Promise<Awaited<ReturnType<typeof api.sessionStart>>>,
+  options: Omit<UseMutationOptions<Awaited<ReturnType<typeof api.sessionStart>>, ApiError, TVars>, "mutationFn"> = {},
+) {
+  const qc = useQueryClient();
+  return useMutation<Awaited<ReturnType<typeof api.sessionStart>>, ApiError, TVars>({
+    mutationFn: (vars) => mutationFn(vars),
+    meta: { refresh: [keys.focusStats, keys.activities] } satisfies RefreshMeta,
+    ...options,
+    onSuccess: (session, vars, result, ctx) => {
+      const running = session.status === "active" || session.status === "paused";
+      qc.setQueryData(keys.session, running ? session : null);
+      return options.onSuccess?.(session, vars, result, ctx);
+    },
+    onError: (error, vars, result, ctx) => {
+      // Whatever went wrong, show what the core holds now.
+      void qc.invalidateQueries({ queryKey: keys.session });
+      return options.onError?.(error, vars, result, ctx);
+    },
+  });
+}
+
+/** An immerse-mode command answering the changed workspace: it replaces the cached one. */
+export function useWorkspaceMutation<TVars>(
+  mutationFn: (vars: TVars) => Promise<Awaited<ReturnType<typeof api.workspaceAdd>>>,
+  options: Omit<UseMutationOptions<Awaited<ReturnType<typeof api.workspaceAdd>>, ApiError, TVars>, "mutationFn"> = {},
+) {
+  const qc = useQueryClient();
+  return useMutation<Awaited<ReturnType<typeof api.workspaceAdd>>, ApiError, TVars>({
+    mutationFn: (vars) => mutationFn(vars),
+    ...options,
+    onSuccess: (workspace, vars, result, ctx) => {
+      qc.setQueryData<Awaited<ReturnType<typeof api.workspaceList>>>(keys.workspaces, (old) => {
+        if (!old) return [workspace];
+        return old.some((w) => w.id === workspace.id)
+          ? old.map((w) => (w.id === workspace.id ? workspace : w))
+          : [...old, workspace];
+      });
+      return options.onSuccess?.(workspace, vars, result, ctx);
+    },
+  });
 }
 
 export { useQueryClient };

@@ -8,6 +8,7 @@ import type { StudyResource } from "../api/bindings/StudyResource";
 import { Card, EmptyNote } from "../components/Card";
 import { Icon } from "../components/Icon";
 import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
+import { quickSession, useStartSession } from "../focus/useStartSession";
 
 function DeleteButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
@@ -21,6 +22,7 @@ export function FocusAreasCard({ entries }: { entries: FocusEntry[] }) {
   const { t } = useTranslation();
   const add = useApiMutation(api.focusEntryAdd);
   const remove = useApiMutation(api.focusEntryDelete);
+  const start = useStartSession();
   return (
     <Card id="focus_areas" title={t("cards.focus_areas")}>
       {entries.length === 0 ? <EmptyNote>{t("focus.empty")}</EmptyNote> : null}
@@ -31,6 +33,17 @@ export function FocusAreasCard({ entries }: { entries: FocusEntry[] }) {
               <span className="focus-title">{f.title}</span>
               {f.description ? <span className="focus-desc">{f.description}</span> : null}
             </div>
+            <button
+              type="button"
+              className="button subtle small"
+              aria-label={t("session.startNamed", { name: f.title })}
+              data-testid={`focus-area-start-${f.id}`}
+              disabled={start.isPending}
+              onClick={() => start.mutate(quickSession({ name: f.title }))}
+            >
+              <Icon name="play" size={14} />
+              {t("activities.start")}
+            </button>
             <DeleteButton label={t("focus.delete", { name: f.title })} onClick={() => remove.mutate(f.id)} />
           </li>
         ))}
@@ -61,6 +74,7 @@ export function QuickLinksCard({ resources }: { resources: StudyResource[] }) {
   const { t } = useTranslation();
   const add = useApiMutation(api.resourceAdd);
   const remove = useApiMutation(api.resourceDelete);
+  const start = useStartSession();
   return (
     <Card id="quick_links" title={t("cards.quick_links")}>
       {resources.length === 0 ? <EmptyNote>{t("links.empty")}</EmptyNote> : null}
@@ -83,6 +97,32 @@ export function QuickLinksCard({ resources }: { resources: StudyResource[] }) {
               </span>
             )}
             <DeleteButton label={t("links.delete", { name: r.label })} onClick={() => remove.mutate(r.id)} />
+            {r.url ? (
+              // A real link, so it opens the way every quick link opens; the click also starts the session.
+              <a
+                className="link-start"
+                href={r.url}
+                target="_blank"
+                rel="noreferrer"
+                aria-label={t("session.startLink", { name: r.label })}
+                title={t("session.startLink", { name: r.label })}
+                data-testid={`quick-link-start-${r.id}`}
+                onClick={() => start.mutate(quickSession({ name: r.label }))}
+              >
+                <Icon name="play" size={14} />
+              </a>
+            ) : (
+              <button
+                type="button"
+                className="link-start"
+                aria-label={t("session.startNamed", { name: r.label })}
+                title={t("session.startNamed", { name: r.label })}
+                data-testid={`quick-link-start-${r.id}`}
+                onClick={() => start.mutate(quickSession({ name: r.label }))}
+              >
+                <Icon name="play" size={14} />
+              </button>
+            )}
           </li>
         ))}
       </ul>

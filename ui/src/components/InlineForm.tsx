@@ -8,7 +8,9 @@ import { Icon } from "./Icon";
 export type FieldSpec = {
   name: string;
   label: string;
-  type?: "text" | "url" | "datetime-local" | "select";
+  type?: "text" | "url" | "datetime-local" | "number" | "select";
+  min?: number;
+  max?: number;
   required?: boolean;
   maxLength?: number;
   placeholder?: string;
@@ -88,6 +90,9 @@ export function InlineForm({
                 ref={i === 0 ? firstRef : undefined}
                 type={f.type ?? "text"}
                 maxLength={f.maxLength}
+                min={f.min}
+                max={f.max}
+                step={f.type === "number" ? 1 : undefined}
                 placeholder={f.placeholder}
                 autoComplete="off"
                 autoFocus={i === 0}

@@ -141,4 +141,21 @@ describe("Home layout", () => {
     await user.type(within(card).getByLabelText("Address"), "https://open.spotify.com/embed/x{Enter}");
     expect(api.playlistAdd).toHaveBeenCalledWith({ title: "Rain sounds", embed_url: "https://open.spotify.com/embed/x" });
   });
+
+  it("starts a session in one click from a focus area or a quick link", async () => {
+    const user = userEvent.setup();
+    setup({ order: ["focus_areas", "quick_links"], hidden: [] });
+    vi.mocked(api.sessionStart).mockImplementation(async (input) => fx.session({ name: input.name }));
+    await user.click(screen.getByRole("button", { name: "Start a session: Deep work" }));
+    expect(api.sessionStart).toHaveBeenLastCalledWith({ name: "Deep work", activity_id: null, course_id: null, config: null });
+    const start = screen.getByTestId("quick-link-start-r-1");
+    // The link itself opens the resource, the same way every quick link does.
+    expect(start).toHaveAttribute("href", "https://example.org/la");
+    expect(start).toHaveAttribute("target", "_blank");
+    expect(start).toHaveAccessibleName("Start a session on Linear Algebra and open it");
+    start.addEventListener("click", (e) => e.preventDefault());
+    await user.click(start);
+    expect(api.sessionStart).toHaveBeenLastCalledWith({ name: "Linear Algebra", activity_id: null, course_id: null, config: null });
+  });
 });
+

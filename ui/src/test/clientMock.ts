@@ -30,3 +30,42 @@ export const playlistAdd = vi.fn<Commands["playlistAdd"]>();
 export const playlistDelete = vi.fn<Commands["playlistDelete"]>();
 export const settingsUpdate = vi.fn<Commands["settingsUpdate"]>();
 export const layoutUpdate = vi.fn<Commands["layoutUpdate"]>();
+
+// ---- focus: activities, sessions, progress
+export const activityList = vi.fn<Commands["activityList"]>();
+export const activityAdd = vi.fn<Commands["activityAdd"]>();
+export const activityDelete = vi.fn<Commands["activityDelete"]>();
+export const activityFavorite = vi.fn<Commands["activityFavorite"]>();
+export const activityUnfavorite = vi.fn<Commands["activityUnfavorite"]>();
+// The overlays of the frame ask these on every page: by default nothing is running.
+export const sessionCurrent = vi.fn<Commands["sessionCurrent"]>(async () => null);
+export const sessionStart = vi.fn<Commands["sessionStart"]>();
+export const sessionPause = vi.fn<Commands["sessionPause"]>();
+export const sessionResume = vi.fn<Commands["sessionResume"]>();
+export const sessionComplete = vi.fn<Commands["sessionComplete"]>();
+export const sessionAbandon = vi.fn<Commands["sessionAbandon"]>();
+export const sessionNextPhase = vi.fn<Commands["sessionNextPhase"]>();
+export const sessionResolveIdle = vi.fn<Commands["sessionResolveIdle"]>();
+export const sessionRecovery = vi.fn<Commands["sessionRecovery"]>(async () => null);
+export const sessionRecover = vi.fn<Commands["sessionRecover"]>();
+export const sessionHistory = vi.fn<Commands["sessionHistory"]>(async () => []);
+export const focusSettingsGet = vi.fn<Commands["focusSettingsGet"]>();
+export const focusSettingsUpdate = vi.fn<Commands["focusSettingsUpdate"]>();
+export const focusStats = vi.fn<Commands["focusStats"]>();
+
+// ---- immerse mode
+export const workspaceList = vi.fn<Commands["workspaceList"]>();
+export const workspaceAdd = vi.fn<Commands["workspaceAdd"]>();
+export const workspaceRename = vi.fn<Commands["workspaceRename"]>();
+export const workspaceDelete = vi.fn<Commands["workspaceDelete"]>();
+export const widgetAdd = vi.fn<Commands["widgetAdd"]>();
+export const widgetRemove = vi.fn<Commands["widgetRemove"]>();
+export const widgetUpdate = vi.fn<Commands["widgetUpdate"]>();
+export const widgetLayout = vi.fn<Commands["widgetLayout"]>();
+export const workspaceSetBackgroundColor = vi.fn<Commands["workspaceSetBackgroundColor"]>();
+export const workspaceSetBackgroundFile = vi.fn<Commands["workspaceSetBackgroundFile"]>();
+
+// ---- shell
+export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
+export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);
+export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);

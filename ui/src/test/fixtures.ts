@@ -1,4 +1,10 @@
 // Plain data shaped exactly like the Rust types, for component tests.
+import type { Activity } from "../api/bindings/Activity";
+import type { FocusSession } from "../api/bindings/FocusSession";
+import type { FocusSettings } from "../api/bindings/FocusSettings";
+import type { FocusStats } from "../api/bindings/FocusStats";
+import type { Widget } from "../api/bindings/Widget";
+import type { Workspace } from "../api/bindings/Workspace";
 import type { AppState } from "../api/bindings/AppState";
 import type { Assignment } from "../api/bindings/Assignment";
 import type { HomeData } from "../api/bindings/HomeData";
@@ -78,6 +84,82 @@ export function home(over: Partial<HomeData> = {}): HomeData {
     courses: [{ id: "c-1", name: "Linear Algebra", emoji: "📐", created_at: T0, updated_at: T0 }],
     layout: { order: ["todo", "assignments", "progress", "focus_areas", "quick_links", "playlists"], hidden: [] },
     local_date: "2026-11-22",
+    ...over,
+  };
+}
+
+// ---- focus
+
+export function activity(id: string, name: string, over: Partial<Activity> = {}): Activity {
+  return {
+    id,
+    name,
+    kind: "deep_work",
+    description: null,
+    default_duration_minutes: 50,
+    emoji: null,
+    is_builtin: true,
+    is_favorite: false,
+    favorite_count: 0,
+    ...over,
+  };
+}
+
+export function session(over: Partial<FocusSession> = {}): FocusSession {
+  return {
+    id: "s-1",
+    name: "Chapter 4",
+    activity_id: null,
+    activity_name: null,
+    course_id: null,
+    course_name: null,
+    status: "active",
+    started_at: "2026-11-22T01:00:00.000Z",
+    ended_at: null,
+    focused_seconds: 600,
+    break_seconds: 0,
+    as_of: "2026-11-22T01:10:00.000Z",
+    config: { planned_minutes: null, pomodoro: null },
+    phase: null,
+    idle_since: null,
+    planned_end_at: null,
+    ...over,
+  };
+}
+
+export function focusSettings(over: Partial<FocusSettings> = {}): FocusSettings {
+  return { daily_target_minutes: 120, weekly_target_hours: 10, rest_days_per_week: 1, idle_threshold_minutes: 5, ...over };
+}
+
+export function focusStats(over: Partial<FocusStats> = {}): FocusStats {
+  return {
+    from: "2025-11-23",
+    to: "2026-11-22",
+    days: [
+      { date: "2026-11-20", minutes: 30 },
+      { date: "2026-11-21", minutes: 95 },
+      { date: "2026-11-22", minutes: 125 },
+    ],
+    today_minutes: 125,
+    week_minutes: 250,
+    year_minutes: 250,
+    current_streak: 3,
+    longest_streak: 12,
+    settings: focusSettings(),
+    ...over,
+  };
+}
+
+export function widget(id: string, kind: Widget["kind"], over: Partial<Widget> = {}): Widget {
+  return { id, kind, title: null, x: 0, y: 0, w: 4, h: 3, settings: {}, ...over };
+}
+
+export function workspace(over: Partial<Workspace> = {}): Workspace {
+  return {
+    id: "ws-1",
+    name: "Focus room",
+    background: { kind: "color", color: "#0f172a", attachment: null },
+    widgets: [widget("w-clock", "clock", { w: 4, h: 2 }), widget("w-timer", "timer", { x: 4 }), widget("w-todo", "todo", { x: 8, h: 5 })],
     ...over,
   };
 }

@@ -1,0 +1,552 @@
+// Immerse mode: a full-screen desk of widgets over a colour, image or video, on named
+// boards. Widgets are dragged and resized with react-grid-layout (or moved with the
+// arrow keys on their handle); every change is saved through widget_layout.
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
+import type { ChangeEvent, FormEvent, KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
+import ReactGridLayout, { moveElement, noCompactor, useContainerWidth } from "react-grid-layout";
+import type { Layout, LayoutItem } from "react-grid-layout";
+import "react-grid-layout/css/styles.css";
+import "react-resizable/css/styles.css";
+import * as api from "../api/client";
+import { keys, useApiMutation, useQueryClient, useWorkspaceMutation, useWorkspaces } from "../api/queries";
+import type { Widget } from "../api/bindings/Widget";
+import type { WidgetKind } from "../api/bindings/WidgetKind";
+import type { WidgetPlace } from "../api/bindings/WidgetPlace";
+import type { Workspace } from "../api/bindings/Workspace";
+import { Dialog } from "../components/Dialog";
+import { Icon } from "../components/Icon";
+import { LoadError, Loading } from "../components/Status";
+import { ClockWidget, NotesWidget, PlaylistWidget, TimerWidget, TodoWidget } from "./widgets";
+
+const KINDS: WidgetKind[] = ["clock", "timer", "todo", "notes", "playlist"];
+const COLS = 12;
+const MAX_H = 12;
+const MIN = 2;
+const STORE_KEY = "studydesk.immerse.workspace";
+const FALLBACK_COLOR = "#0f172a";
+/** How many immerse screens are mounted (StrictMode mounts twice in development). */
+let shownImmerse = 0;
+
+function storedWorkspace(): string | null {
+  try {
+    return window.localStorage.getItem(STORE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function remember(id: string) {
+  try {
+    window.localStorage.setItem(STORE_KEY, id);
+  } catch {
+    // Private mode or no storage: the first board opens next time.
+  }
+}
+
+const toLayout = (widgets: Widget[]): LayoutItem[] =>
+  widgets.map((w) => ({ i: w.id, x: Number(w.x), y: Number(w.y), w: Number(w.w), h: Number(w.h), minW: MIN, minH: MIN, maxH: MAX_H }));
+
+const toPlaces = (layout: Layout): WidgetPlace[] => layout.map((l) => ({ id: l.i, x: l.x, y: l.y, w: l.w, h: l.h }));
+
+/** True when the layout puts some widget somewhere else than the workspace has it. */
+function changed(layout: Layout, widgets: Widget[]): boolean {
+  const byId = new Map(widgets.map((w) => [w.id, w]));
+  return layout.some((l) => {
+    const w = byId.get(l.i);
+    return !w || Number(w.x) !== l.x || Number(w.y) !== l.y || Number(w.w) !== l.w || Number(w.h) !== l.h;
+  });
+}
+
+function useReducedMotion(): boolean {
+  const [reduced] = useState(() => typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  return reduced;
+}
+
+function Background({ workspace }: { workspace: Workspace }) {
+  const reduced = useReducedMotion();
+  const bg = workspace.background;
+  const att = bg.attachment;
+  const color = bg.color ?? FALLBACK_COLOR;
+  const showFile = att && !att.missing && (bg.kind === "image" || bg.kind === "video");
+  return (
+    <div className="immerse-bg" style={{ backgroundColor: color }} data-testid="immerse-background" data-kind={bg.kind}>
+      {showFile && bg.kind === "image" ? <img src={api.fileSrc(att.file_path)} alt="" /> : null}
+      {showFile && bg.kind === "video" ? (
+        <video src={api.fileSrc(att.file_path)} autoPlay={!reduced} muted loop playsInline aria-hidden="true" />
+      ) : null}
+    </div>
+  );
+}
+
+/** A background file gone from disk: the colour shows, and a small note says why. */
+function MissingNote({ workspace }: { workspace: Workspace }) {
+  const { t } = useTranslation();
+  const att = workspace.background.attachment;
+  if (!att?.missing) return null;
+  return (
+    <p className="immerse-note" role="note" data-testid="immerse-background-missing">
+      {t("immerse.backgroundMissing", { name: att.original_name ?? att.file_path.split(/[\\/]/).pop() ?? "" })}
+    </p>
+  );
+}
+
+function WidgetBody({ widget }: { widget: Widget }) {
+  switch (widget.kind) {
+    case "clock":
+      return <ClockWidget />;
+    case "timer":
+      return <TimerWidget />;
+    case "todo":
+      return <TodoWidget />;
+    case "notes":
+      return <NotesWidget widget={widget} />;
+    case "playlist":
+      return <PlaylistWidget widget={widget} />;
+    default:
+      return null;
+  }
+}
+
+function NameForm({ label, initial, submitLabel, onSubmit, onCancel, testId }: {
+  label: string;
+  initial: string;
+  submitLabel: string;
+  onSubmit: (name: string) => void;
+  onCancel: () => void;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [name, setName] = useState(initial);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) onSubmit(name.trim());
+  };
+  return (
+    <form
+      className="immerse-name-form"
+      onSubmit={submit}
+      data-testid={testId}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.preventDefault();
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <input id={id} type="text" maxLength={80} autoFocus value={name} placeholder={label} onChange={(e) => setName(e.target.value)} />
+      <button type="submit" className="button primary small">
+        {submitLabel}
+      </button>
+      <button type="button" className="button ghost small" onClick={onCancel}>
+        {t("common.cancel")}
+      </button>
+    </form>
+  );
+}
+
+function AddWidgetMenu({ onAdd, disabled }: { onAdd: (kind: WidgetKind) => void; disabled: boolean }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const buttonRef = useRef<HTMLButtonElement | null>(null);
+  const close = () => {
+    setOpen(false);
+    buttonRef.current?.focus();
+  };
+  return (
+    <div
+      className="immerse-menu-wrap"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && open) {
+          e.preventDefault();
+          e.stopPropagation();
+          close();
+        }
+      }}
+    >
+      <button
+        ref={buttonRef}
+        type="button"
+        className="button immerse-button"
+        aria-expanded={open}
+        aria-controls={menuId}
+        data-testid="immerse-add-widget"
+        disabled={disabled}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <Icon name="plus" size={16} />
+        {t("immerse.addWidget")}
+      </button>
+      {open ? (
+        <ul id={menuId} className="immerse-menu">
+          {KINDS.map((k, i) => (
+            <li key={k}>
+              <button
+                type="button"
+                autoFocus={i === 0}
+                data-testid={`immerse-add-${k}`}
+                onClick={() => {
+                  setOpen(false);
+                  onAdd(k);
+                }}
+              >
+                {t(`widgets.${k}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+function Board({ workspace }: { workspace: Workspace }) {
+  const { t } = useTranslation();
+  const { width, containerRef } = useContainerWidth({ initialWidth: typeof window !== "undefined" ? window.innerWidth - 48 : 1280 });
+  const [layout, setLayout] = useState<LayoutItem[]>(() => toLayout(workspace.widgets));
+  const [announcement, setAnnouncement] = useState("");
+  const saveLayout = useWorkspaceMutation((places: WidgetPlace[]) => api.widgetLayout(workspace.id, places), {
+    scope: { id: `layout-${workspace.id}` },
+  });
+  const remove = useWorkspaceMutation((id: string) => api.widgetRemove(id));
+  const handles = useRef(new Map<string, HTMLButtonElement>());
+
+  // The stored board changed (a widget added or removed, a save answered): follow it.
+  const signature = workspace.widgets.map((w) => `${w.id}:${w.x},${w.y},${w.w},${w.h}`).join("|");
+  useEffect(() => {
+    setLayout(toLayout(workspace.widgets));
+  }, [signature]);
+
+  const persist = useCallback(
+    (next: Layout) => {
+      setLayout(next.map((l) => ({ ...l })));
+      if (changed(next, workspace.widgets)) saveLayout.mutate(toPlaces(next));
+    },
+    [saveLayout, workspace.widgets],
+  );
+
+  const titleOf = (w: Widget) => w.title ?? t(`widgets.${w.kind}`);
+
+  const onHandleKey = (e: KeyboardEvent<HTMLButtonElement>, w: Widget) => {
+    const dx = e.key === "ArrowLeft" ? -1 : e.key === "ArrowRight" ? 1 : 0;
+    const dy = e.key === "ArrowUp" ? -1 : e.key === "ArrowDown" ? 1 : 0;
+    if (dx === 0 && dy === 0) return;
+    e.preventDefault();
+    const current = layout.map((l) => ({ ...l }));
+    const item = current.find((l) => l.i === w.id);
+    if (!item) return;
+    let next: Layout;
+    if (e.shiftKey) {
+      item.w = Math.max(MIN, Math.min(COLS - item.x, item.w + dx));
+      item.h = Math.max(MIN, Math.min(MAX_H, item.h + dy));
+      // Whatever the bigger widget now covers moves below it.
+      let moved: Layout = current;
+      for (const other of current) {
+        if (other.i === item.i) continue;
+        const overlaps = other.x < item.x + item.w && other.x + other.w > item.x && other.y < item.y + item.h && other.y + other.h > item.y;
+        if (overlaps) moved = moveElement(moved, other, other.x, item.y + item.h, true, false, null, COLS, false);
+      }
+      next = moved;
+    } else {
+      const x = Math.max(0, Math.min(COLS - item.w, item.x + dx));
+      const y = Math.max(0, item.y + dy);
+      next = moveElement(current, item, x, y, true, false, null, COLS, false);
+    }
+    const placed = next.find((l) => l.i === w.id);
+    if (placed) setAnnouncement(t("immerse.moved", { name: titleOf(w), x: placed.x + 1, y: placed.y + 1, w: placed.w, h: placed.h }));
+    persist(next);
+  };
+
+  if (workspace.widgets.length === 0) {
+    return (
+      <div className="immerse-board">
+        <p className="immerse-empty">{t("immerse.empty")}</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="immerse-board">
+      {/* Measured without the board's padding, so the grid fits the window exactly. */}
+      <div ref={containerRef}>
+      <ReactGridLayout
+        layout={layout}
+        width={width}
+        gridConfig={{ cols: COLS, rowHeight: 48, margin: [16, 16], containerPadding: [0, 0], maxRows: 300 }}
+        dragConfig={{ enabled: true, handle: ".widget-drag", cancel: "input, textarea, select, button:not(.widget-drag), iframe" }}
+        resizeConfig={{ enabled: true, handles: ["se"] }}
+        compactor={noCompactor}
+        onDragStop={(l) => persist(l)}
+        onResizeStop={(l) => persist(l)}
+      >
+        {workspace.widgets.map((w) => (
+          <div key={w.id} className={`immerse-widget widget-${w.kind}`} data-testid={`immerse-widget-${w.id}`} data-kind={w.kind}>
+            <section className="widget-frame" aria-label={titleOf(w)}>
+              <header className="widget-head">
+                <button
+                  type="button"
+                  className="widget-drag"
+                  aria-label={t("immerse.move", { name: titleOf(w) })}
+                  aria-describedby="immerse-move-hint"
+                  ref={(el) => {
+                    if (el) handles.current.set(w.id, el);
+                    else handles.current.delete(w.id);
+                  }}
+                  onKeyDown={(e) => onHandleKey(e, w)}
+                >
+                  <Icon name="grip" size={14} />
+                  <span className="widget-title">{titleOf(w)}</span>
+                </button>
+                <button
+                  type="button"
+                  className="icon-button widget-remove"
+                  aria-label={t("immerse.remove", { name: titleOf(w) })}
+                  data-testid={`immerse-remove-${w.id}`}
+                  onClick={() => remove.mutate(w.id)}
+                >
+                  <Icon name="close" size={14} />
+                </button>
+              </header>
+              <div className="widget-body">
+                <WidgetBody widget={w} />
+              </div>
+            </section>
+          </div>
+        ))}
+      </ReactGridLayout>
+      </div>
+      <p id="immerse-move-hint" className="sr-only">
+        {t("immerse.moveHint")}
+      </p>
+      <p className="sr-only" aria-live="polite">
+        {announcement}
+      </p>
+    </div>
+  );
+}
+
+export function Immerse({ onLeave }: { onLeave: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const workspaces = useWorkspaces();
+  const [selected, setSelected] = useState<string | null>(storedWorkspace);
+  const [editing, setEditing] = useState<"new" | "rename" | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [fullscreen, setFullscreenState] = useState<boolean | null>(null);
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const selectId = useId();
+  const colorId = useId();
+  const fileId = useId();
+
+  const list = useMemo(() => workspaces.data ?? [], [workspaces.data]);
+  const current = list.find((w) => w.id === selected) ?? list[0] ?? null;
+
+  const choose = (id: string) => {
+    setSelected(id);
+    remember(id);
+  };
+
+  const add = useWorkspaceMutation((name: string) => api.workspaceAdd(name), {
+    onSuccess: (ws) => {
+      choose(ws.id);
+      setEditing(null);
+    },
+  });
+  const rename = useWorkspaceMutation(({ id, name }: { id: string; name: string }) => api.workspaceRename(id, name), {
+    onSuccess: () => setEditing(null),
+  });
+  const remove = useApiMutation((id: string) => api.workspaceDelete(id), {
+    meta: { refresh: [keys.workspaces] },
+    onSuccess: (_null, id) => {
+      qc.setQueryData<Workspace[]>(keys.workspaces, (old) => old?.filter((w) => w.id !== id));
+      setDeleting(false);
+      setSelected(null);
+    },
+  });
+  const addWidget = useWorkspaceMutation((kind: WidgetKind) => api.widgetAdd(current?.id ?? "", kind));
+  const setColor = useWorkspaceMutation((color: string) => api.workspaceSetBackgroundColor(current?.id ?? "", color));
+  const setFile = useWorkspaceMutation((file: File) => api.workspaceSetBackgroundFile(current?.id ?? "", file));
+
+  // Full screen if the shell allows it; otherwise this overlay fills the window.
+  useEffect(() => {
+    shownImmerse += 1;
+    let alive = true;
+    void api.setFullscreen(true).then((ok) => {
+      // Left before the window answered: give the window back.
+      if (shownImmerse === 0) {
+        if (ok) void api.setFullscreen(false);
+        return;
+      }
+      if (alive) setFullscreenState(ok ? true : null);
+    });
+    rootRef.current?.focus();
+    return () => {
+      alive = false;
+      shownImmerse -= 1;
+      if (shownImmerse === 0) void api.setFullscreen(false);
+    };
+  }, []);
+
+  const toggleFullscreen = () => {
+    const next = !fullscreen;
+    void api.setFullscreen(next).then((ok) => ok && setFullscreenState(next));
+  };
+
+  // Esc leaves (dialogs, menus and forms inside stop their own Esc first).
+  const leaveRef = useRef(onLeave);
+  leaveRef.current = onLeave;
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key === "Escape" && !e.defaultPrevented) {
+        e.preventDefault();
+        leaveRef.current();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
+
+  // The colour picker fires while dragging; save once it settles.
+  const [color, setColorDraft] = useState<string | null>(null);
+  useEffect(() => {
+    if (color === null) return;
+    const id = window.setTimeout(() => setColor.mutate(color), 400);
+    return () => window.clearTimeout(id);
+  }, [color]);
+  useEffect(() => setColorDraft(null), [current?.id]);
+
+  const onFile = (e: ChangeEvent<HTMLInputElement>) => {
+    const file = e.target.files?.[0];
+    e.target.value = "";
+    if (file) setFile.mutate(file);
+  };
+
+  const shownColor = color ?? current?.background.color ?? FALLBACK_COLOR;
+
+  return (
+    <div ref={rootRef} className="immerse" data-testid="immerse" role="region" aria-label={t("immerse.label")} tabIndex={-1}>
+      {current ? <Background workspace={color ? { ...current, background: { ...current.background, color } } : current} /> : <div className="immerse-bg" />}
+      <div className="immerse-bar">
+        <div className="immerse-group">
+          {editing === "new" ? (
+            <NameForm
+              label={t("immerse.nameLabel")}
+              initial=""
+              submitLabel={t("common.add")}
+              testId="immerse-new-form"
+              onSubmit={(name) => add.mutate(name)}
+              onCancel={() => setEditing(null)}
+            />
+          ) : editing === "rename" && current ? (
+            <NameForm
+              label={t("immerse.renameLabel", { name: current.name })}
+              initial={current.name}
+              submitLabel={t("common.save")}
+              testId="immerse-rename-form"
+              onSubmit={(name) => rename.mutate({ id: current.id, name })}
+              onCancel={() => setEditing(null)}
+            />
+          ) : (
+            <>
+              <label htmlFor={selectId} className="sr-only">
+                {t("immerse.workspace")}
+              </label>
+              <select
+                id={selectId}
+                className="immerse-select"
+                value={current?.id ?? ""}
+                data-testid="immerse-workspace"
+                onChange={(e) => choose(e.target.value)}
+              >
+                {list.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="icon-button immerse-icon" aria-label={t("immerse.newWorkspace")} title={t("immerse.newWorkspace")} data-testid="immerse-new" onClick={() => setEditing("new")}>
+                <Icon name="plus" size={16} />
+              </button>
+              <button type="button" className="icon-button immerse-icon" aria-label={t("immerse.rename")} title={t("immerse.rename")} data-testid="immerse-rename" disabled={!current} onClick={() => setEditing("rename")}>
+                <Icon name="edit" size={16} />
+              </button>
+              <button
+                type="button"
+                className="icon-button immerse-icon"
+                aria-label={t("immerse.delete")}
+                title={t("immerse.delete")}
+                data-testid="immerse-delete"
+                disabled={!current || list.length < 2}
+                onClick={() => setDeleting(true)}
+              >
+                <Icon name="trash" size={16} />
+              </button>
+            </>
+          )}
+        </div>
+        <div className="immerse-group">
+          <AddWidgetMenu disabled={!current} onAdd={(k) => addWidget.mutate(k)} />
+          <label htmlFor={colorId} className="immerse-color" title={t("immerse.color")}>
+            <span className="sr-only">{t("immerse.color")}</span>
+            <input id={colorId} type="color" value={/^#[0-9a-f]{6}$/i.test(shownColor) ? shownColor : FALLBACK_COLOR} data-testid="immerse-background-color" onChange={(e) => setColorDraft(e.target.value)} disabled={!current} />
+          </label>
+          <span className="immerse-file">
+            <input
+              id={fileId}
+              type="file"
+              accept="image/*,video/*"
+              className="sr-only"
+              data-testid="immerse-background-input"
+              disabled={!current || setFile.isPending}
+              onChange={onFile}
+            />
+            <label htmlFor={fileId} className="button immerse-button">
+              <Icon name="image" size={16} />
+              {t("immerse.file")}
+            </label>
+          </span>
+          {fullscreen !== null ? (
+            <button type="button" className="icon-button immerse-icon" aria-label={fullscreen ? t("immerse.exitFullscreen") : t("immerse.fullscreen")} title={fullscreen ? t("immerse.exitFullscreen") : t("immerse.fullscreen")} aria-pressed={fullscreen} data-testid="immerse-fullscreen" onClick={toggleFullscreen}>
+              <Icon name={fullscreen ? "shrink" : "expand"} size={16} />
+            </button>
+          ) : null}
+          <button type="button" className="button immerse-leave" data-testid="immerse-leave" title={t("immerse.leaveHint")} onClick={onLeave}>
+            <Icon name="close" size={16} />
+            {t("immerse.leave")}
+          </button>
+        </div>
+      </div>
+      {current ? <MissingNote workspace={current} /> : null}
+      {workspaces.isPending ? (
+        <div className="immerse-board">
+          <Loading />
+        </div>
+      ) : workspaces.isError ? (
+        <LoadError error={workspaces.error} onRetry={() => void workspaces.refetch()} />
+      ) : current ? (
+        <Board key={current.id} workspace={current} />
+      ) : null}
+      {deleting && current ? (
+        <Dialog title={t("immerse.deleteTitle", { name: current.name })} role="alertdialog" onClose={() => setDeleting(false)} describedBy="immerse-delete-body">
+          <p id="immerse-delete-body" className="dialog-body">
+            {t("immerse.deleteBody")}
+          </p>
+          <div className="dialog-actions">
+            <button type="button" className="button ghost" data-autofocus onClick={() => setDeleting(false)}>
+              {t("common.cancel")}
+            </button>
+            <button type="button" className="button danger" data-testid="immerse-delete-confirm" onClick={() => remove.mutate(current.id)}>
+              {t("common.delete")}
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}
