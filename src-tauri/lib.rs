@@ -7,6 +7,8 @@
 //! that error, so the user reads why instead of seeing a crash.
 
 pub mod commands;
+pub mod focus_ticker;
+pub mod idle;
 
 use std::path::PathBuf;
 use studydesk_core::{api::Studydesk, clock, error::ApiError};
@@ -50,6 +52,22 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>, backend: Bac
     builder.manage(backend).invoke_handler(commands::handler())
 }
 
+/// Lets the asset protocol read `dir` (created if needed), by its path as given and as
+/// resolved (a symlinked data folder is matched after resolution).
+fn allow_assets<R: tauri::Runtime>(app: &tauri::App<R>, dir: &std::path::Path) {
+    use tauri::Manager;
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        tracing::warn!(error = %e, dir = %dir.display(), "could not create the attachments folder");
+    }
+    let scope = app.asset_protocol_scope();
+    let resolved = std::fs::canonicalize(dir).ok();
+    for d in std::iter::once(dir.to_path_buf()).chain(resolved) {
+        if let Err(e) = scope.allow_directory(&d, true) {
+            tracing::warn!(error = %e, dir = %d.display(), "backgrounds will not show");
+        }
+    }
+}
+
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -58,13 +76,26 @@ pub fn run() {
         )
         .with_writer(std::io::stderr)
         .init();
+    idle::init();
     // `--clock-rate N` runs the clock N times as fast: for end-to-end tests and demos.
     let clock = clock::from_args(std::env::args().skip(1)).unwrap_or_else(|message| {
         tracing::error!("{message}; using the system clock");
         clock::system()
     });
     let backend = Backend::open(data_dir_arg(), clock);
-    let result = with_commands(tauri::Builder::default(), backend).run(tauri::generate_context!());
+    let attachments = backend.get().ok().map(|s| studydesk_core::attachments::dir(s.data_dir()));
+    let builder = tauri::Builder::default().setup(move |app| {
+        // Immerse backgrounds are shown with convertFileSrc: the asset protocol may read
+        // the attachments folder and nothing else (its static scope is empty).
+        if let Some(dir) = &attachments {
+            allow_assets(app, dir);
+        }
+        // Idle detection, pomodoro notices, crash-recovery check, heartbeat.
+        focus_ticker::start(app.handle());
+        Ok(())
+    })
+    .on_window_event(focus_ticker::on_window_event);
+    let result = with_commands(builder, backend).run(tauri::generate_context!());
     if let Err(e) = result {
         tracing::error!(error = %e, "Studydesk could not start");
         std::process::exit(1);

@@ -1,6 +1,9 @@
 //! IPC commands: deserialize the arguments, call one method of the core facade, map the
 //! error to `{kind, message}`. No logic lives here; the core validates everything.
 
+pub mod focus;
+pub mod immerse;
+
 use crate::Backend;
 use studydesk_core::account::profile::OnboardingChoice;
 use studydesk_core::account::settings::{SettingsPatch, UserSettings};
@@ -44,6 +47,35 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         playlist_delete,
         settings_update,
         layout_update,
+        focus::activity_list,
+        focus::activity_add,
+        focus::activity_delete,
+        focus::activity_favorite,
+        focus::activity_unfavorite,
+        focus::session_current,
+        focus::session_start,
+        focus::session_pause,
+        focus::session_resume,
+        focus::session_complete,
+        focus::session_abandon,
+        focus::session_next_phase,
+        focus::session_resolve_idle,
+        focus::session_recovery,
+        focus::session_recover,
+        focus::session_history,
+        immerse::focus_settings_get,
+        immerse::focus_settings_update,
+        immerse::focus_stats,
+        immerse::workspace_list,
+        immerse::workspace_add,
+        immerse::workspace_rename,
+        immerse::workspace_delete,
+        immerse::widget_add,
+        immerse::widget_remove,
+        immerse::widget_update,
+        immerse::widget_layout,
+        immerse::workspace_set_background_color,
+        immerse::workspace_set_background_file,
     ]
 }
 

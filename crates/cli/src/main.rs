@@ -5,6 +5,8 @@
 //! write path. On any error it prints one line, `error (<kind>): <message>`, to stderr
 //! and exits with 1 (2 for a usage error, from clap).
 
+mod focus;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +37,12 @@ enum Command {
     /// Tasks of the Today list.
     #[command(subcommand)]
     Task(TaskCommand),
+    /// Study activities and favorites.
+    #[command(subcommand)]
+    Activity(focus::ActivityCommand),
+    /// Focus sessions: start, pause, resume, complete, abandon, status.
+    #[command(subcommand)]
+    Session(focus::SessionCommand),
     /// Write a consistent copy of the database to FILE (which must not exist).
     Backup { file: PathBuf },
     /// Check the database's integrity and foreign keys, and report in words.
@@ -102,6 +110,8 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             println!("sample data loaded into {}", app.db().path().display());
         }
         Command::Task(cmd) => task(&app, cmd)?,
+        Command::Activity(cmd) => focus::activity(&app, cmd)?,
+        Command::Session(cmd) => focus::session(&app, cmd)?,
         Command::Backup { file } => {
             app.db().backup(&file)?;
             println!("backup written to {}", file.display());

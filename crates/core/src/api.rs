@@ -5,6 +5,7 @@
 use crate::account::{profile, settings};
 use crate::clock::SharedClock;
 use crate::dashboard::{content, layout};
+use crate::focus::immerse;
 use crate::focus::progress;
 use crate::planner::{assignments, tasks};
 use crate::{Db, Result};
@@ -174,5 +175,131 @@ impl Studydesk {
     }
     pub fn layout_update(&self, l: layout::DashboardLayout) -> Result<layout::DashboardLayout> {
         layout::update(&self.db, &self.user_id, l)
+    }
+}
+
+// ---- focus: progress, stats and immerse
+impl Studydesk {
+    /// The data folder (attachments live under `<data_dir>/attachments`).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn focus_settings_get(&self) -> Result<crate::focus::settings::FocusSettings> {
+        self.db.read(|c| crate::focus::settings::get(c, &self.user_id))
+    }
+    pub fn focus_settings_update(
+        &self,
+        s: crate::focus::settings::FocusSettings,
+    ) -> Result<crate::focus::settings::FocusSettings> {
+        crate::focus::settings::update(&self.db, &self.user_id, s)
+    }
+    /// The Focus page: year heatmap, totals and streaks.
+    pub fn focus_stats(&self) -> Result<crate::focus::stats::FocusStats> {
+        let now = self.db.now();
+        self.db.read(|c| {
+            let tz = settings::timezone(c, &self.user_id)?;
+            crate::focus::stats::focus_stats(c, &self.user_id, now, tz)
+        })
+    }
+
+    pub fn workspace_list(&self) -> Result<Vec<immerse::Workspace>> {
+        immerse::list(&self.db, &self.data_dir, &self.user_id)
+    }
+    pub fn workspace_add(&self, name: &str) -> Result<immerse::Workspace> {
+        immerse::add(&self.db, &self.data_dir, &self.user_id, name)
+    }
+    pub fn workspace_rename(&self, id: &str, name: &str) -> Result<immerse::Workspace> {
+        immerse::rename(&self.db, &self.data_dir, &self.user_id, id, name)
+    }
+    pub fn workspace_delete(&self, id: &str) -> Result<()> {
+        immerse::delete(&self.db, &self.user_id, id)
+    }
+    pub fn widget_add(&self, workspace_id: &str, kind: &str) -> Result<immerse::Workspace> {
+        immerse::widget_add(&self.db, &self.data_dir, &self.user_id, workspace_id, kind)
+    }
+    pub fn widget_remove(&self, id: &str) -> Result<immerse::Workspace> {
+        immerse::widget_remove(&self.db, &self.data_dir, &self.user_id, id)
+    }
+    pub fn widget_update(&self, id: &str, title: Option<&str>, settings: serde_json::Value) -> Result<immerse::Workspace> {
+        immerse::widget_update(&self.db, &self.data_dir, &self.user_id, id, title, settings)
+    }
+    pub fn widget_layout(&self, workspace_id: &str, places: &[immerse::WidgetPlace]) -> Result<immerse::Workspace> {
+        immerse::widget_layout(&self.db, &self.data_dir, &self.user_id, workspace_id, places)
+    }
+    pub fn workspace_set_background_color(&self, id: &str, color: &str) -> Result<immerse::Workspace> {
+        immerse::set_background_color(&self.db, &self.data_dir, &self.user_id, id, color)
+    }
+    /// Background from a file's bytes (the UI read the file); `file_name` for the type
+    /// fallback and the attachment's original name.
+    pub fn workspace_set_background_file(&self, id: &str, file_name: Option<&str>, bytes: &[u8]) -> Result<immerse::Workspace> {
+        immerse::set_background_bytes(&self.db, &self.data_dir, &self.user_id, id, file_name, bytes)
+    }
+    /// Background from a file on disk (copied into the data folder).
+    pub fn workspace_set_background_path(&self, id: &str, path: &Path) -> Result<immerse::Workspace> {
+        immerse::set_background_path(&self.db, &self.data_dir, &self.user_id, id, path)
+    }
+}
+
+// ---- focus: sessions and activities
+impl Studydesk {
+    pub fn activity_list(&self) -> Result<Vec<crate::focus::activities::Activity>> {
+        self.db.read(|c| crate::focus::activities::list(c, &self.user_id))
+    }
+    pub fn activity_add(&self, input: crate::focus::activities::NewActivity) -> Result<crate::focus::activities::Activity> {
+        crate::focus::activities::add(&self.db, &self.user_id, input)
+    }
+    pub fn activity_delete(&self, id: &str) -> Result<()> {
+        crate::focus::activities::delete(&self.db, &self.user_id, id)
+    }
+    pub fn activity_favorite(&self, id: &str) -> Result<crate::focus::activities::Activity> {
+        crate::focus::activities::favorite(&self.db, &self.user_id, id)
+    }
+    pub fn activity_unfavorite(&self, id: &str) -> Result<crate::focus::activities::Activity> {
+        crate::focus::activities::unfavorite(&self.db, &self.user_id, id)
+    }
+    /// How many users favour each activity (Insights).
+    pub fn activity_favorite_counts(&self) -> Result<Vec<crate::focus::activities::ActivityFavoriteCount>> {
+        self.db.read(crate::focus::activities::favorite_counts)
+    }
+
+    pub fn session_current(&self) -> Result<Option<crate::focus::sessions::FocusSession>> {
+        let now = self.db.now();
+        self.db.read(|c| crate::focus::sessions::current(c, &self.user_id, now))
+    }
+    pub fn session_start(&self, input: crate::focus::sessions::NewSession) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::start(&self.db, &self.user_id, input)
+    }
+    pub fn session_pause(&self) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::pause(&self.db, &self.user_id)
+    }
+    pub fn session_resume(&self) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::resume(&self.db, &self.user_id)
+    }
+    pub fn session_complete(&self) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::complete(&self.db, &self.user_id)
+    }
+    pub fn session_abandon(&self) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::abandon(&self.db, &self.user_id)
+    }
+    pub fn session_next_phase(&self) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::next_phase(&self.db, &self.user_id)
+    }
+    pub fn session_resolve_idle(&self, choice: crate::focus::timer::IdleChoice) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::resolve_idle(&self.db, &self.user_id, choice)
+    }
+    pub fn session_recovery(&self) -> Result<Option<crate::focus::sessions::RecoveryOffer>> {
+        self.db.read(|c| crate::focus::sessions::recovery(c, &self.user_id))
+    }
+    pub fn session_recover(&self, choice: crate::focus::sessions::RecoveryChoice) -> Result<crate::focus::sessions::FocusSession> {
+        crate::focus::sessions::recover(&self.db, &self.user_id, choice)
+    }
+    pub fn session_history(&self, limit: i64) -> Result<Vec<crate::focus::sessions::FocusSession>> {
+        let now = self.db.now();
+        self.db.read(|c| crate::focus::sessions::history(c, &self.user_id, limit, now))
+    }
+    /// Presence goes offline (the app is shutting down).
+    pub fn presence_offline(&self) -> Result<()> {
+        crate::focus::sessions::presence_offline(&self.db, &self.user_id)
     }
 }

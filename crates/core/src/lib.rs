@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod api;
+pub mod attachments;
 pub mod clock;
 pub mod dashboard;
 pub mod db;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod focus;
 pub mod ids;
 pub mod insights;
+pub mod notify;
 pub mod paths;
 pub mod planner;
 pub mod sample;

@@ -45,9 +45,18 @@ impl Fixture {
 
     /// Row counts of the user tables and both change records, to prove nothing moved.
     pub fn footprint(&self) -> Vec<(String, i64)> {
-        ["tasks", "task_lists", "assignments", "courses", "progress_metrics", "user_settings", "sync_changes", "audit_logs"]
-            .iter()
-            .map(|t| (t.to_string(), self.count(t)))
-            .collect()
+        [
+            "tasks",
+            "task_lists",
+            "assignments",
+            "courses",
+            "progress_metrics",
+            "user_settings",
+            "sync_changes",
+            "audit_logs",
+        ]
+        .iter()
+        .map(|t| (t.to_string(), self.count(t)))
+        .collect()
     }
 }

@@ -1,13 +1,34 @@
 //! Progress rings (day, week, month, year), kept as `progress_metrics` snapshots: one
-//! row per user, scope and local day (the seed's UNIQUE key).
+//! row per user, scope and local day (the seed's UNIQUE key), each a value 0-100 with
+//! `target_value` 100.
 //!
-//! Until focus sessions land, progress means planned work done: the day value is the
-//! share (0-100) of today's todo that is completed (open tasks in the Today list plus
-//! tasks completed today, local time); week, month and year are the mean of the day
-//! values in that period so far. [`refresh`] recomputes today's four snapshots inside
-//! the same transaction as the task change that moved them.
+//! The rule (every figure rounded to a whole percent, all days are the user's local days):
+//!
+//! - **minutes share** of a period: completed focus minutes (`idle_sessions` with status
+//!   `completed`, counted on their `local_date`, the day they started) against the target
+//!   of [`FocusSettings`]: `daily_target_minutes` for the day,
+//!   `weekly_target_hours × 60` for the week (Monday to today); capped at 100.
+//! - **todo share** of a period: tasks completed in the period (any list) against those
+//!   plus the tasks still open in the Today list.
+//! - **day** = the mean of today's minutes share and today's todo share when today has
+//!   any task planned (open in Today or completed today); the minutes share alone
+//!   otherwise.
+//! - **week** = the same blend over the week: this week's minutes against the weekly
+//!   target, and this week's todo share.
+//! - **month** and **year** = the mean of the day values of every day of the period so
+//!   far (from the 1st, or from the first day the user has a day snapshot if later, to
+//!   today); a day without a snapshot (the app was not used) counts as 0.
+//!
+//! [`refresh`] recomputes today's four snapshots inside the transaction of the change
+//! that moved them (a task done, a session completed, a target changed). A past day's
+//! snapshot is history and is not rewritten; a session running past midnight counts for
+//! the day it started, like the heatmap. [`rings`] reads the latest snapshot of each
+//! scope inside its current period.
+//!
+//! [`FocusSettings`]: crate::focus::settings::FocusSettings
 
-use crate::db::Tx;
+use crate::db::{timestamp_text, Tx};
+use crate::focus::settings;
 use crate::time::{local_date, month_start, start_of_day, week_start, year_start};
 use crate::Result;
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -64,53 +85,107 @@ pub struct ProgressRings {
     pub year: ProgressRing,
 }
 
-/// The share of today's todo that is done, 0-100.
-fn day_value(conn: &Connection, user_id: &str, today_start: DateTime<Utc>, tomorrow_start: DateTime<Utc>) -> Result<i64> {
+/// `part` of `whole` in whole percent, capped at 100 (0 when `whole` is 0).
+fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        return 0;
+    }
+    ((part.max(0) * 100 + whole / 2) / whole).min(100)
+}
+
+/// Seconds of completed focus with `local_date` in `from..=to` (the covering index
+/// `idx_idle_sessions_completed_by_day` answers it without touching the table).
+pub fn focus_seconds(conn: &Connection, user_id: &str, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(sum(total_duration), 0) FROM idle_sessions
+             WHERE user_id = ?1 AND status = 'completed' AND local_date BETWEEN ?2 AND ?3",
+        )?
+        .query_row(params![user_id, from.to_string(), to.to_string()], |r| r.get(0))?)
+}
+
+/// (planned, done) of the todo over `[from, to)` (UTC instants of local midnights):
+/// tasks completed in the period (any list) plus the tasks still open in the Today list.
+fn todo_counts(conn: &Connection, user_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(i64, i64)> {
     let list = crate::planner::tasks::default_list(conn, user_id)?;
-    // Two halves (open in the list, completed today) so each uses its partial index; an
-    // OR across them made SQLite walk every task the user ever had.
-    let (planned, done): (i64, i64) = conn
+    // Two halves (open in the list, completed in the period) so each uses its partial
+    // index; an OR across them made SQLite walk every task the user ever had.
+    Ok(conn
         .prepare_cached(
             "SELECT count(*), coalesce(sum(done), 0) FROM (
                SELECT 0 AS done FROM tasks WHERE list_id = ?2 AND is_completed = 0 AND user_id = ?1
                UNION ALL
                SELECT 1 FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4)",
         )?
-        .query_row(
-            params![user_id, list.id, crate::db::timestamp_text(today_start), crate::db::timestamp_text(tomorrow_start)],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-    Ok(if planned == 0 { 0 } else { (done * 100 + planned / 2) / planned })
+        .query_row(params![user_id, list.id, timestamp_text(from), timestamp_text(to)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?)
+}
+
+/// The minutes share blended with the todo share (their mean when any task is planned).
+fn blend(minutes_share: i64, (planned, done): (i64, i64)) -> i64 {
+    if planned == 0 {
+        minutes_share
+    } else {
+        let todo = percent(done, planned);
+        (minutes_share + todo + 1) / 2
+    }
 }
 
 fn upsert(tx: &Tx, user_id: &str, scope: Scope, day: NaiveDate, value: i64) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO progress_metrics(id, user_id, scope, value, target_value, captured_at, created_at)
          VALUES (?1, ?2, ?3, ?4, 100, ?5, ?6)
-         ON CONFLICT(user_id, scope, captured_at) DO UPDATE SET value = excluded.value
-         WHERE progress_metrics.value IS NOT excluded.value",
+         ON CONFLICT(user_id, scope, captured_at) DO UPDATE SET value = excluded.value, target_value = 100
+         WHERE progress_metrics.value IS NOT excluded.value OR progress_metrics.target_value IS NOT 100",
     )?
     .execute(params![tx.new_id(), user_id, scope.as_str(), value, day.to_string(), tx.now_text()])?;
     Ok(())
 }
 
+/// The mean of the day values from `from` (or the user's first day snapshot, if later)
+/// to `to`, a day without a snapshot counting as 0.
 fn mean_of_days(conn: &Connection, user_id: &str, from: NaiveDate, to: NaiveDate) -> Result<i64> {
-    let v: Option<f64> = conn
+    let first: Option<String> = conn
         .prepare_cached(
-            "SELECT avg(value) FROM progress_metrics WHERE user_id = ?1 AND scope = 'day' AND captured_at BETWEEN ?2 AND ?3",
+            "SELECT captured_at FROM progress_metrics WHERE user_id = ?1 AND scope = 'day'
+             ORDER BY captured_at LIMIT 1",
+        )?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?;
+    let first = first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).unwrap_or(to);
+    let from = from.max(first);
+    if from > to {
+        return Ok(0);
+    }
+    let sum: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(min(value, 100)), 0) FROM progress_metrics
+             WHERE user_id = ?1 AND scope = 'day' AND captured_at BETWEEN ?2 AND ?3",
         )?
         .query_row(params![user_id, from.to_string(), to.to_string()], |r| r.get(0))?;
-    Ok(v.map(|v| v.round() as i64).unwrap_or(0))
+    let days = (to - from).num_days() + 1;
+    Ok((sum + days / 2) / days)
 }
 
-/// Recomputes today's snapshots for every scope.
+/// The four values for `today` (day, week, month, year), with today's day snapshot
+/// written first so month and year include it.
 pub fn refresh(tx: &Tx, user_id: &str) -> Result<()> {
     let tz = crate::account::settings::timezone(tx, user_id)?;
+    let targets = settings::get(tx, user_id)?;
     let today = local_date(tx.now(), tz);
-    let tomorrow = today + Days::new(1);
-    let value = day_value(tx, user_id, start_of_day(today, tz), start_of_day(tomorrow, tz))?;
-    upsert(tx, user_id, Scope::Day, today, value)?;
-    for scope in [Scope::Week, Scope::Month, Scope::Year] {
+    let tomorrow = start_of_day(today + Days::new(1), tz);
+
+    let day_minutes = percent(focus_seconds(tx, user_id, today, today)?, targets.daily_target_minutes * 60);
+    let day = blend(day_minutes, todo_counts(tx, user_id, start_of_day(today, tz), tomorrow)?);
+    upsert(tx, user_id, Scope::Day, today, day)?;
+
+    let monday = week_start(today);
+    let week_minutes = percent(focus_seconds(tx, user_id, monday, today)?, targets.weekly_target_hours * 3600);
+    let week = blend(week_minutes, todo_counts(tx, user_id, start_of_day(monday, tz), tomorrow)?);
+    upsert(tx, user_id, Scope::Week, today, week)?;
+
+    for scope in [Scope::Month, Scope::Year] {
         let mean = mean_of_days(tx, user_id, scope.period_start(today), today)?;
         upsert(tx, user_id, scope, today, mean)?;
     }
@@ -136,4 +211,26 @@ pub fn rings(conn: &Connection, user_id: &str, now: DateTime<Utc>, tz: Tz) -> Re
         Ok(ProgressRing { scope, value: value.clamp(0, target), target_value: target })
     };
     Ok(ProgressRings { day: ring(Scope::Day)?, week: ring(Scope::Week)?, month: ring(Scope::Month)?, year: ring(Scope::Year)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_rounds_and_caps() {
+        assert_eq!(percent(60, 120), 50);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(500, 120), 100);
+        assert_eq!(percent(5, 0), 0);
+    }
+
+    #[test]
+    fn blend_is_minutes_alone_without_a_plan() {
+        assert_eq!(blend(40, (0, 0)), 40);
+        assert_eq!(blend(0, (2, 1)), 25);
+        assert_eq!(blend(100, (4, 4)), 100);
+        assert_eq!(blend(50, (3, 1)), 42); // (50 + 33) / 2 = 41.5
+    }
 }

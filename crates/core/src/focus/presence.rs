@@ -1,0 +1,69 @@
+//! Presence (`user_presence`): what friends will see once sync and social land.
+//!
+//! Contract: one row per user, whose id is the user's own id (the table is UNIQUE on
+//! `user_id`, so that key is stable and the same on every device: two devices never
+//! create two rows that sync would have to merge). It follows the focus session:
+//! `online` with "Studying <course>" (or the activity's, else the session's name) while a
+//! session counts, `idle` during an idle span, `online` without an activity while paused,
+//! `offline` when no session runs and when the app shuts down. Only real changes are
+//! written (an unchanged status and activity records nothing for sync).
+
+use crate::db::Tx;
+use crate::focus::rows::PresenceStatus;
+use crate::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// `user_presence.activity` is at most this many characters.
+pub const ACTIVITY_MAX: usize = 120;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct Presence {
+    pub status: PresenceStatus,
+    pub activity: Option<String>,
+    pub last_seen_at: Option<String>,
+}
+
+/// "Studying Linear Algebra": the course, else the activity, else the session's name.
+pub fn studying_label(course: Option<&str>, activity: Option<&str>, session: Option<&str>) -> String {
+    let what = [course, activity, session].into_iter().flatten().map(str::trim).find(|s| !s.is_empty());
+    let label = match what {
+        Some(w) => format!("Studying {w}"),
+        None => "Studying".to_string(),
+    };
+    if label.chars().count() > ACTIVITY_MAX {
+        let mut cut: String = label.chars().take(ACTIVITY_MAX - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        label
+    }
+}
+
+pub fn get(conn: &Connection, user_id: &str) -> Result<Option<Presence>> {
+    Ok(conn
+        .prepare_cached("SELECT status, activity, last_seen_at FROM user_presence WHERE user_id = ?1")?
+        .query_row([user_id], |r| {
+            let status: String = r.get(0)?;
+            Ok(Presence {
+                status: PresenceStatus::parse(&status).unwrap_or(PresenceStatus::Offline),
+                activity: r.get(1)?,
+                last_seen_at: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Sets the user's presence (inside the caller's write).
+pub fn set(tx: &Tx, user_id: &str, status: PresenceStatus, activity: Option<&str>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO user_presence(id, user_id, status, activity, last_seen_at) VALUES (?1, ?1, ?2, ?3, ?4)
+         ON CONFLICT(user_id) DO UPDATE SET status = excluded.status, activity = excluded.activity,
+           last_seen_at = excluded.last_seen_at
+         WHERE user_presence.status IS NOT excluded.status OR user_presence.activity IS NOT excluded.activity",
+    )?
+    .execute(params![user_id, status.as_str(), activity, tx.now_text()])?;
+    Ok(())
+}

@@ -1,0 +1,232 @@
+// End to end: a focus session in the real app, the rings and heatmap it moves, and
+// immerse mode's layout and background surviving a restart.
+//
+// The app runs with `--clock-rate 60` (one real second is one minute of the app's clock),
+// so a few seconds of waiting are minutes of study the heatmap and the rings can show.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { choose, htmlState, screenshot, sleep, start, steps, stop, tempDir, tid } from "./lib.mjs";
+
+const FAST = ["--clock-rate", "60"];
+const POMODORO = "01930000-0000-7000-8000-000000000001";
+
+async function status(browser) {
+  const el = await browser.$(tid("session-status"));
+  if (!(await el.isExisting())) return null;
+  return el.getAttribute("data-status");
+}
+
+async function waitStatus(browser, want) {
+  await browser.waitUntil(async () => (await status(browser)) === want, {
+    timeout: 10_000,
+    timeoutMsg: `session-status never became ${want}`,
+  });
+}
+
+/** "mm:ss" or "h:mm:ss" → seconds */
+async function timerSeconds(browser) {
+  const text = (await (await browser.$(tid("session-timer"))).getText()).trim();
+  const parts = text.split(":").map(Number);
+  assert.ok(parts.every(Number.isFinite), `session-timer reads "${text}"`);
+  return parts.reduce((acc, p) => acc * 60 + p, 0);
+}
+
+async function ringDay(browser) {
+  const ring = await browser.$(tid("ring-day"));
+  await ring.waitForExist();
+  return Number(await ring.getAttribute("data-value"));
+}
+
+function today() {
+  // The sample data's time zone is the machine's; the app's clock runs ahead by minutes only.
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+async function widgetBox(browser, id) {
+  return browser.execute((tidSel) => {
+    const el = document.querySelector(tidSel);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) };
+  }, tid(`immerse-widget-${id}`));
+}
+
+async function firstWidget(browser, kind) {
+  const el = await browser.$(`[data-testid^="immerse-widget-"][data-kind="${kind}"]`);
+  await el.waitForDisplayed({ timeout: 10_000 });
+  return (await el.getAttribute("data-testid")).replace("immerse-widget-", "");
+}
+
+test("focus: a session from a favorite moves the rings and the heatmap; immerse mode keeps its layout and background", async (t) => {
+  const step = steps(t);
+  const dataDir = tempDir("studydesk-e2e-focus");
+  const image = path.join(tempDir("studydesk-e2e-img"), "background.png");
+  execFileSync("convert", ["-size", "320x200", "gradient:#3b5bdb-#12b886", image]);
+  let browser;
+  let ringBefore;
+  let minutesBefore;
+  let moved;
+  let clockId;
+
+  await step("launch with sample data, then open Focus", async () => {
+    ({ browser } = await start(dataDir, FAST));
+    await (await browser.$(tid("onboarding-sample"))).waitForDisplayed({ timeout: 20_000 });
+    await (await browser.$(tid("onboarding-sample"))).click();
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    ringBefore = await ringDay(browser);
+    await (await browser.$(tid("nav-focus"))).click();
+    await (await browser.$(tid("focus"))).waitForDisplayed();
+    await (await browser.$(tid("heatmap"))).waitForDisplayed();
+    const cell = await browser.$(tid(`heatmap-cell-${today()}`));
+    minutesBefore = (await cell.isExisting()) ? Number(await cell.getAttribute("data-minutes")) : 0;
+    console.log(`# before: ring-day ${ringBefore}, heatmap today ${minutesBefore} min`);
+    await screenshot(browser, "10-focus-en-light");
+  });
+
+  await step("star Pomodoro: it becomes a favorite and is listed first", async () => {
+    const star = await browser.$(tid(`activity-fav-${POMODORO}`));
+    if ((await star.getAttribute("aria-pressed")) !== "true") await star.click();
+    await browser.waitUntil(async () => (await (await browser.$(tid(`activity-fav-${POMODORO}`))).getAttribute("aria-pressed")) === "true", {
+      timeoutMsg: "the star never showed pressed",
+    });
+    const favorites = await browser.$(tid("activity-favorites"));
+    await favorites.waitForDisplayed();
+    const first = await favorites.$('[data-testid^="activity-"][data-testid$="' + POMODORO + '"]');
+    assert.ok(await first.isExisting(), "Pomodoro is not in the favorites list");
+  });
+
+  await step("start from the favorite: the session is active and its timer runs", async () => {
+    await (await browser.$(`${tid("activity-favorites")} ${tid(`activity-start-${POMODORO}`)}`)).click();
+    await waitStatus(browser, "active");
+    const a = await timerSeconds(browser);
+    await sleep(2_000); // two minutes of the app's clock
+    const b = await timerSeconds(browser);
+    console.log(`# timer ${a}s -> ${b}s after 2 real seconds at 60x`);
+    assert.ok(b - a >= 60, `the timer should advance about 120 s of app time, went ${a} -> ${b}`);
+  });
+
+  await step("pause stops the timer; resume starts it again", async () => {
+    await (await browser.$(tid("session-pause"))).click();
+    await waitStatus(browser, "paused");
+    const a = await timerSeconds(browser);
+    await sleep(1_500);
+    assert.equal(await timerSeconds(browser), a, "the timer moved while paused");
+    await (await browser.$(tid("session-resume"))).click();
+    await waitStatus(browser, "active");
+    await sleep(5_000); // five more minutes
+    await screenshot(browser, "11-focus-running-en-light");
+  });
+
+  await step("complete: the heatmap's today cell and the day ring go up", async () => {
+    await (await browser.$(tid("session-complete"))).click();
+    await browser.waitUntil(async () => (await status(browser)) !== "active", { timeoutMsg: "the session stayed active after Complete" });
+    let minutes = minutesBefore;
+    await browser.waitUntil(
+      async () => {
+        const cell = await browser.$(tid(`heatmap-cell-${today()}`));
+        minutes = (await cell.isExisting()) ? Number(await cell.getAttribute("data-minutes")) : 0;
+        return minutes > minutesBefore;
+      },
+      { timeoutMsg: `the heatmap cell for ${today()} stayed at ${minutesBefore} minutes` },
+    );
+    const streakText = await (await browser.$(tid("streak-current"))).getText();
+    const streak = Number(streakText.match(/\d+/)?.[0]);
+    console.log(`# heatmap today ${minutesBefore} -> ${minutes} min; current streak ${streak}`);
+    assert.ok(minutes - minutesBefore >= 5, `about 7 minutes were studied, the heatmap gained ${minutes - minutesBefore}`);
+    assert.ok(streak >= 1, `studying today makes a streak of at least one day ("${streakText}")`);
+    await (await browser.$(tid("nav-home"))).click();
+    await (await browser.$(tid("home"))).waitForDisplayed();
+    let ring;
+    await browser.waitUntil(async () => (ring = await ringDay(browser)) > ringBefore, {
+      timeoutMsg: `ring-day stayed at ${ringBefore} after a completed session`,
+    });
+    console.log(`# ring-day ${ringBefore} -> ${ring}`);
+  });
+
+  await step("immerse: move the clock with the keyboard and set an image background", async () => {
+    await (await browser.$(tid("nav-focus"))).click();
+    await (await browser.$(tid("immerse-enter"))).click();
+    await (await browser.$(tid("immerse"))).waitForDisplayed();
+    clockId = await firstWidget(browser, "clock");
+    const before = await widgetBox(browser, clockId);
+    const handle = await browser.$(`${tid(`immerse-widget-${clockId}`)} .widget-drag`);
+    await handle.click();
+    await browser.keys(["ArrowDown"]);
+    await browser.keys(["ArrowDown"]);
+    await browser.keys(["ArrowDown"]);
+    await browser.waitUntil(async () => (await widgetBox(browser, clockId)).y > before.y, { timeoutMsg: "the clock did not move down" });
+    moved = await widgetBox(browser, clockId);
+    console.log(`# clock moved from ${JSON.stringify(before)} to ${JSON.stringify(moved)}`);
+    const input = await browser.$(tid("immerse-background-input"));
+    await input.setValue(image);
+    await browser.waitUntil(
+      async () => (await (await browser.$(tid("immerse-background"))).getAttribute("data-kind")) === "image",
+      { timeoutMsg: "the background did not become an image" },
+    );
+    const loaded = await browser.waitUntil(
+      async () =>
+        browser.execute((sel) => {
+          const img = document.querySelector(`${sel} img`);
+          return Boolean(img && img.complete && img.naturalWidth === 320);
+        }, tid("immerse-background")),
+      { timeoutMsg: "the background image never loaded (asset protocol?)" },
+    );
+    assert.ok(loaded);
+    await sleep(500); // the layout save is in flight
+    await screenshot(browser, "12-immerse-en-light");
+  });
+
+  await step("Esc leaves immerse mode", async () => {
+    await browser.keys(["Escape"]);
+    await browser.waitUntil(async () => !(await (await browser.$(tid("immerse"))).isExisting()), { timeoutMsg: "Esc did not leave" });
+    await (await browser.$(tid("focus"))).waitForDisplayed();
+  });
+
+  await step("relaunch: the layout and the background are as left", async () => {
+    await stop(browser, dataDir);
+    ({ browser } = await start(dataDir, FAST));
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await (await browser.$(tid("nav-focus"))).click();
+    await (await browser.$(tid("immerse-enter"))).click();
+    await (await browser.$(tid("immerse"))).waitForDisplayed();
+    await (await browser.$(tid(`immerse-widget-${clockId}`))).waitForDisplayed();
+    await browser.waitUntil(async () => {
+      const box = await widgetBox(browser, clockId);
+      return box && box.x === moved.x && box.y === moved.y;
+    }, { timeoutMsg: "the clock is not where it was left" });
+    await browser.waitUntil(
+      async () =>
+        browser.execute((sel) => {
+          const img = document.querySelector(`${sel} img`);
+          return Boolean(img && img.complete && img.naturalWidth === 320);
+        }, tid("immerse-background")),
+      { timeoutMsg: "the background image is gone after a restart" },
+    );
+    await browser.keys(["Escape"]);
+  });
+
+  await step("screenshots: Focus and Immerse in Japanese, dark", async () => {
+    await (await browser.$(tid("nav-settings"))).click();
+    await choose(browser, "settings-language", "ja");
+    await choose(browser, "settings-theme", "dark");
+    await browser.waitUntil(async () => {
+      const h = await htmlState(browser);
+      return h.lang === "ja" && h.theme === "dark";
+    });
+    await (await browser.$(tid("nav-focus"))).click();
+    await (await browser.$(tid("focus"))).waitForDisplayed();
+    const body = await (await browser.$(tid("focus"))).getText();
+    assert.match(body, /集中|セッション/, "the Focus page should be in Japanese");
+    await screenshot(browser, "13-focus-ja-dark");
+    await (await browser.$(tid("immerse-enter"))).click();
+    await (await browser.$(tid("immerse"))).waitForDisplayed();
+    await screenshot(browser, "14-immerse-ja-dark");
+    await browser.keys(["Escape"]);
+    await stop(browser, dataDir);
+    browser = null;
+  });
+});
