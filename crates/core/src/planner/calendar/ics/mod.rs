@@ -1,0 +1,1 @@
+//! ICS import and export (RFC 5545).
