@@ -496,10 +496,21 @@ pub fn insert(tx: &Tx, ev: &mut Ev, keep_order: bool) -> Result<()> {
     row::insert(tx, &ev.row)
 }
 
-/// Validates and writes every column of `ev` back, bumping `sequence`.
+/// Validates and writes every column of `ev` back, bumping `sequence` (an edit here).
 pub fn save(tx: &Tx, ev: &mut Ev) -> Result<()> {
-    ev.encode()?;
     ev.row.sequence += 1;
+    write_back(tx, ev)
+}
+
+/// Fills the row's columns from the decoded fields (to compare with a stored row).
+pub fn encode_for_compare(ev: &mut Ev) -> Result<()> {
+    ev.encode()
+}
+
+/// Validates and writes every column of `ev` back as it is (an import keeps the file's
+/// SEQUENCE).
+pub fn write_back(tx: &Tx, ev: &mut Ev) -> Result<()> {
+    ev.encode()?;
     ev.row.updated_at = tx.now_text();
     ev.row.validate()?;
     let sets: Vec<String> =
