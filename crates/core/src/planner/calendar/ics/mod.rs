@@ -113,7 +113,7 @@ impl<'t, 'c> Importer<'t, 'c> {
                 continue;
             }
             let uid = m.uid.clone();
-            let (outcome, ev) = self.master(&m)?;
+            let (outcome, ev) = self.master(&m).map_err(|e| at_line(e, m.line))?;
             self.count(&outcome);
             let in_file = !matches!(outcome, Outcome::KeptNewer);
             stored.insert(uid, in_file.then_some(ev));
@@ -214,7 +214,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             if o.cancelled {
                 continue;
             }
-            let outcome = self.one_override(&o, &master, occ)?;
+            let outcome = self.one_override(&o, &master, occ).map_err(|e| at_line(e, o.line))?;
             self.count(&outcome);
         }
         // The file's exceptions replace the stored ones of the masters it carries.
@@ -259,6 +259,15 @@ impl<'t, 'c> Importer<'t, 'c> {
 
 fn short(s: &str) -> String {
     crate::validate::truncate_for_message(s)
+}
+
+/// A rule broken while storing an event still names the event's line.
+fn at_line(e: CoreError, line: usize) -> CoreError {
+    match e {
+        CoreError::Validation(m) if !m.starts_with("line ") => CoreError::Validation(format!("line {line}: {m}")),
+        CoreError::Conflict(m) => CoreError::Conflict(format!("line {line}: {m}")),
+        other => other,
+    }
 }
 
 fn when_of(e: &IcsEvent) -> When {
