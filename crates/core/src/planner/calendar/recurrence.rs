@@ -14,8 +14,10 @@
 //!   dates. Occurrences come in start order; exceptions (EXDATE) and overrides are the
 //!   caller's (`events.rs`), so this module knows nothing about storage.
 //! - Cost: a series that started years ago is fast-forwarded to the window when that is
-//!   exact (DAILY/WEEKLY without COUNT, or with COUNT and no BY* part), so a month view
-//!   does not replay years of occurrences.
+//!   exact: DAILY/WEEKLY by whole periods (with COUNT only when there is no BY* part),
+//!   MONTHLY/YEARLY without COUNT from the first day of a later period with the day and
+//!   month DTSTART implied written out (BYMONTHDAY, BYMONTH). A month view therefore does
+//!   not replay years of occurrences.
 
 use crate::{CoreError, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
@@ -444,51 +446,93 @@ impl Series {
     /// Occurrence starts from (about) `not_before` on. Starts earlier than the series'
     /// fast-forward point may be skipped, never later ones.
     pub fn iter_from(&self, not_before: Occ) -> Result<impl Iterator<Item = Occ>> {
-        let (dtstart, skipped) = self.fast_forward(not_before);
-        let mut rule = self.rule.clone();
+        let (dtstart, skipped, rule) = self.fast_forward(not_before);
+        let mut rule = rule.unwrap_or_else(|| self.rule.clone());
         if let Some(c) = rule.count {
             if skipped >= u64::from(c) {
                 return Ok(OccIter::Empty);
             }
             rule.count = Some(c - skipped as u32);
         }
-        let set = build(&rule, dtstart, self.tz, matches!(self.start, Occ::Date(_)))?;
         let all_day = matches!(self.start, Occ::Date(_));
+        let set = build(&rule, dtstart, self.tz, all_day)?;
         Ok(OccIter::Rrule(set.into_iter(), all_day))
     }
 
-    /// The local start to expand from, and how many occurrences it skips: whole periods
+    /// The local start to expand from, how many occurrences that skips, and the rule to
+    /// expand (when the defaults DTSTART implied had to be written out). Whole periods
     /// are skipped only when that is exact (see the module docs).
-    fn fast_forward(&self, not_before: Occ) -> (NaiveDateTime, u64) {
+    fn fast_forward(&self, not_before: Occ) -> (NaiveDateTime, u64, Option<Rule>) {
         let start_local = self.local_start();
-        let period_days: i64 = match self.rule.freq {
-            Freq::Daily => i64::from(self.rule.interval),
-            Freq::Weekly => 7 * i64::from(self.rule.interval),
-            _ => return (start_local, 0),
-        };
-        if self.rule.count.is_some() && self.rule.has_by_parts() {
-            return (start_local, 0);
-        }
         let target = match not_before {
             Occ::Date(d) => d,
             Occ::Time(t) => t.with_timezone(&self.tz).date_naive(),
         };
-        // Keep a week of margin so the periods around the target are replayed in full.
-        let gap = (target - start_local.date()).num_days() - 8;
-        let periods = if gap > 0 { gap / period_days } else { 0 };
-        if periods <= 0 {
-            return (start_local, 0);
+        // Keep a margin so the periods around the target are replayed in full.
+        let gap_days = (target - start_local.date()).num_days() - 40;
+        if gap_days <= 0 {
+            return (start_local, 0, None);
         }
+        match self.rule.freq {
+            Freq::Daily | Freq::Weekly => self.skip_days(start_local, gap_days),
+            Freq::Monthly | Freq::Yearly => self.skip_months(start_local, gap_days),
+        }
+    }
+
+    /// DAILY / WEEKLY: skip whole periods of days; with COUNT only when every period
+    /// holds exactly one occurrence (no BY parts).
+    fn skip_days(&self, start_local: NaiveDateTime, gap_days: i64) -> (NaiveDateTime, u64, Option<Rule>) {
+        if self.rule.count.is_some() && self.rule.has_by_parts() {
+            return (start_local, 0, None);
+        }
+        let period = i64::from(self.rule.interval) * if self.rule.freq == Freq::Weekly { 7 } else { 1 };
+        let periods = gap_days / period;
         for k in [periods, periods - 1] {
-            let shifted = start_local + Duration::days(k * period_days);
-            let valid = matches!(self.start, Occ::Date(_)) || self.tz.from_local_datetime(&shifted).single().is_some();
-            if valid && k > 0 {
-                let per_period = if self.rule.freq == Freq::Weekly && self.rule.by_day.len() > 1 { 0 } else { 1 };
-                // With COUNT there are no BY parts here, so one occurrence per period.
-                return (shifted, (k as u64) * per_period);
+            let shifted = start_local + Duration::days(k * period);
+            if k > 0 && self.valid_local(shifted) {
+                return (shifted, k as u64, None);
             }
         }
-        (start_local, 0)
+        (start_local, 0, None)
+    }
+
+    /// MONTHLY / YEARLY without COUNT: start at the first day of a later period, with the
+    /// day (and month) DTSTART implied written out as BYMONTHDAY (and BYMONTH).
+    fn skip_months(&self, start_local: NaiveDateTime, gap_days: i64) -> (NaiveDateTime, u64, Option<Rule>) {
+        if self.rule.count.is_some() {
+            return (start_local, 0, None);
+        }
+        let months_per_period = i64::from(self.rule.interval) * if self.rule.freq == Freq::Yearly { 12 } else { 1 };
+        let periods = (gap_days / 31) / months_per_period;
+        let mut rule = self.rule.clone();
+        let d = start_local.date();
+        if rule.by_month_day.is_empty() && rule.by_day.is_empty() {
+            rule.by_month_day = vec![d.day() as i8];
+            if rule.freq == Freq::Yearly && rule.by_month.is_empty() {
+                rule.by_month = vec![d.month() as u8];
+            }
+        }
+        for k in [periods, periods - 1] {
+            if k <= 0 {
+                break;
+            }
+            let months = i64::from(d.year()) * 12 + i64::from(d.month0()) + k * months_per_period;
+            let first = if rule.freq == Freq::Yearly {
+                NaiveDate::from_ymd_opt((months / 12) as i32, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt((months / 12) as i32, (months % 12) as u32 + 1, 1)
+            };
+            let Some(first) = first else { break };
+            let shifted = first.and_time(start_local.time());
+            if self.valid_local(shifted) {
+                return (shifted, 0, Some(rule));
+            }
+        }
+        (start_local, 0, None)
+    }
+
+    fn valid_local(&self, t: NaiveDateTime) -> bool {
+        matches!(self.start, Occ::Date(_)) || self.tz.from_local_datetime(&t).single().is_some()
     }
 
     fn local_start(&self) -> NaiveDateTime {
@@ -588,6 +632,32 @@ mod tests {
         let p = parse("rrule:freq=weekly;byday=we,mo;interval=2;wkst=MO").unwrap();
         assert_eq!(p.rule.canonical(), "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,MO");
         assert!(p.unsupported.is_empty());
+    }
+
+    /// Fast-forwarding must give exactly the occurrences a full replay gives.
+    #[test]
+    fn fast_forward_is_exact() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let rules = [
+            ("FREQ=MONTHLY", "2020-01-31T09:00"),
+            ("FREQ=MONTHLY;BYDAY=-1FR", "2020-01-31T09:00"),
+            ("FREQ=YEARLY", "2020-02-29T09:00"),
+            ("FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=15,-1", "2020-03-15T02:30"),
+            ("FREQ=YEARLY;BYMONTH=3;BYDAY=2SU", "2020-03-08T02:30"),
+            ("FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,SA", "2020-01-04T23:00"),
+            ("FREQ=DAILY;INTERVAL=7;COUNT=500", "2020-01-01T01:30"),
+            ("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1", "2020-01-31T09:00"),
+        ];
+        for (text, start) in rules {
+            let local = NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M").unwrap();
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)) };
+            let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
+            let to = Occ::Time(Utc.with_ymd_and_hms(2028, 4, 1, 0, 0, 0).unwrap());
+            let fast = series.between(from, to, 10_000).unwrap();
+            let full: Vec<Occ> = series.iter_from(series.start).unwrap().take_while(|o| *o < to).filter(|o| *o >= from).collect();
+            assert_eq!(fast, full, "{text}");
+            assert!(!full.is_empty(), "{text}");
+        }
     }
 
     #[test]
