@@ -321,12 +321,14 @@ fn transitions(tz: Tz, begin: DateTime<Utc>, last_year: i32) -> Vec<(DateTime<Ut
         let next = t + Duration::days(1);
         let o = at(next);
         if key(&o) != key(&cur) {
-            let (mut lo, mut hi) = (t, next);
-            while (hi - lo).num_seconds() > 1 {
+            // Whole seconds: lo has the old offset, hi the new one.
+            let (mut lo, mut hi) = (t.timestamp(), next.timestamp());
+            while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if key(&at(mid)) == key(&cur) { lo = mid } else { hi = mid }
+                let mid_t = Utc.timestamp_opt(mid, 0).single().unwrap_or(t);
+                if key(&at(mid_t)) == key(&cur) { lo = mid } else { hi = mid }
             }
-            out.push((hi, cur, o));
+            out.push((Utc.timestamp_opt(hi, 0).single().unwrap_or(next), cur, o));
             cur = o;
         }
         t = next;
