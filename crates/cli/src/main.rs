@@ -5,6 +5,7 @@
 //! write path. On any error it prints one line, `error (<kind>): <message>`, to stderr
 //! and exits with 1 (2 for a usage error, from clap).
 
+mod calendar;
 mod focus;
 
 use clap::{Parser, Subcommand};
@@ -50,6 +51,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Calendar events.
+    #[command(subcommand)]
+    Event(calendar::EventCommand),
+    /// Events (repeating ones expanded) and assignment due dates between two dates.
+    Agenda {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import or export iCalendar (.ics) files.
+    #[command(subcommand)]
+    Ics(calendar::IcsCommand),
 }
 
 #[derive(Subcommand)]
@@ -117,6 +133,9 @@ fn run(cli: Cli) -> Result<(), CoreError> {
             println!("backup written to {}", file.display());
         }
         Command::Doctor { json } => doctor(&app, json)?,
+        Command::Event(cmd) => calendar::event(&app, cmd)?,
+        Command::Agenda { from, to, json } => calendar::agenda(&app, &from, &to, json)?,
+        Command::Ics(cmd) => calendar::ics(&app, cmd)?,
     }
     Ok(())
 }

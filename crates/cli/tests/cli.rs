@@ -159,3 +159,65 @@ fn killing_writers_at_random_moments_leaves_a_consistent_file() {
     // And the file still takes writes.
     ok(d.path(), &["task", "add", "after the storm"]);
 }
+
+// ---- calendar ----------------------------------------------------------------------------
+
+fn agenda(dir: &Path, from: &str, to: &str) -> Vec<Value> {
+    serde_json::from_str::<Value>(&ok(dir, &["agenda", "--from", from, "--to", to, "--json"])).unwrap().as_array().unwrap().clone()
+}
+
+#[test]
+fn event_add_and_an_agenda_with_the_series_expanded() {
+    let d = tempfile::tempdir().unwrap();
+    let id = ok(
+        d.path(),
+        &["event", "add", "--title", "Seminar", "--start", "2026-11-23T09:00:00+09:00", "--end", "2026-11-23T10:00:00+09:00",
+          "--rrule", "FREQ=WEEKLY;BYDAY=MO;COUNT=3", "--remind", "15", "--remind", "60"],
+    )
+    .trim()
+    .to_string();
+    ok(d.path(), &["event", "add", "--title", "Holiday", "--start", "2026-11-25", "--all-day"]);
+    let items = agenda(d.path(), "2026-11-20", "2026-12-31");
+    let seen: Vec<(String, String)> =
+        items.iter().map(|i| (i["date"].as_str().unwrap().to_string(), i["title"].as_str().unwrap().to_string())).collect();
+    assert_eq!(seen.len(), 4, "{seen:?}");
+    assert_eq!(items[0]["series_id"], Value::String(id.clone()));
+    assert_eq!(items[0]["starts_at"], "2026-11-23T00:00:00.000Z");
+    assert_eq!(items[1]["all_day"], true);
+    assert_eq!(items[3]["starts_at"], "2026-12-07T00:00:00.000Z");
+    let human = ok(d.path(), &["agenda", "--from", "2026-11-25", "--to", "2026-11-25"]);
+    assert!(human.contains("2026-11-25  all day") && human.contains("Holiday"), "{human}");
+    assert!(fails(d.path(), &["event", "add", "--title", "x", "--start", "2026-11-23T10:00", "--rrule", "FREQ=HOURLY"])
+        .contains("error (validation): repeat rule: FREQ=HOURLY is not supported"));
+    assert!(fails(d.path(), &["agenda", "--from", "2026-12-01", "--to", "2026-11-01"]).contains("to must not be before from"));
+}
+
+#[test]
+fn the_agenda_has_assignment_due_dates() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["sample-data"]);
+    let today = chrono::Local::now().date_naive();
+    let items = agenda(d.path(), &(today - chrono::Duration::days(7)).to_string(), &(today + chrono::Duration::days(60)).to_string());
+    assert!(items.iter().any(|i| i["kind"] == "assignment"), "{items:?}");
+}
+
+#[test]
+fn ics_import_export_and_a_malformed_file() {
+    let d = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/ics");
+    let out = ok(d.path(), &["ics", "import", fixtures.join("thunderbird.ics").to_str().unwrap()]);
+    assert!(out.starts_with("created 1, updated 0, unchanged 0, skipped 2"), "{out}");
+    assert!(out.contains("skipped: line 41: VTODO skipped"), "{out}");
+    let again = ok(d.path(), &["ics", "import", fixtures.join("thunderbird.ics").to_str().unwrap()]);
+    assert!(again.starts_with("created 0, updated 0, unchanged 1"), "{again}");
+    let file = d.path().join("out.ics");
+    ok(d.path(), &["ics", "export", file.to_str().unwrap(), "--from", "2026-10-01", "--to", "2026-10-31"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n") && text.contains("SUMMARY:Chemistry lab"), "{text}");
+    let bad = d.path().join("bad.ics");
+    std::fs::write(&bad, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:2026-11-23\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    let err = fails(d.path(), &["ics", "import", bad.to_str().unwrap()]);
+    assert!(err.starts_with("error (validation): line 5: DTSTART has a bad date-time"), "{err}");
+    assert_eq!(agenda(d.path(), "2026-11-23", "2026-11-23").len(), 0, "nothing from the bad file");
+    assert!(fails(d.path(), &["ics", "import", d.path().join("missing.ics").to_str().unwrap()]).starts_with("error (io):"));
+}

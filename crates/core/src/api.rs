@@ -303,3 +303,63 @@ impl Studydesk {
         crate::focus::sessions::presence_offline(&self.db, &self.user_id)
     }
 }
+
+// ---- planner: calendar
+// The Planner's calendar (issue 3), for the IPC commands and the CLI. Every method is one
+// transaction (writes) or one read; see `planner::calendar` for the rules.
+use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal_reminders};
+
+impl Studydesk {
+    pub fn event_add(&self, input: calendar::NewEvent) -> Result<calendar::CalendarEvent> {
+        cal_events::add(&self.db, &self.user_id, input)
+    }
+    /// Parses one typed line ("Study group tomorrow 15:00-16:30") into an event.
+    pub fn event_quick_add(&self, text: &str) -> Result<calendar::CalendarEvent> {
+        calendar::quick_add(&self.db, &self.user_id, text)
+    }
+    pub fn event_get(&self, id: &str) -> Result<calendar::CalendarEvent> {
+        self.db.read(|c| cal_events::get(c, &self.user_id, id))
+    }
+    /// Edits an event, one occurrence, this and the following ones, or the whole series.
+    pub fn event_update(&self, input: calendar::EventUpdate) -> Result<calendar::CalendarEvent> {
+        cal_events::update(&self.db, &self.user_id, input)
+    }
+    /// Drag and drop: a new start or date, and/or the order inside the destination day.
+    pub fn event_move(&self, input: calendar::EventMove) -> Result<calendar::CalendarEvent> {
+        cal_events::move_event(&self.db, &self.user_id, input)
+    }
+    pub fn event_delete(&self, id: &str, occurrence: Option<&str>, scope: calendar::EditScope) -> Result<()> {
+        cal_events::delete(&self.db, &self.user_id, id, occurrence, scope)
+    }
+    /// Occurrences (series expanded) and assignment due dates between two local dates.
+    pub fn calendar_range(&self, from: &str, to: &str) -> Result<calendar::CalendarRange> {
+        self.db.read(|c| calendar::range::range(c, &self.user_id, from, to))
+    }
+    pub fn ics_import(&self, bytes: &[u8]) -> Result<ics::IcsImportReport> {
+        ics::import(&self.db, &self.user_id, bytes)
+    }
+    /// The whole calendar, or the events with an occurrence between `from` and `to`.
+    pub fn ics_export(&self, from: Option<&str>, to: Option<&str>) -> Result<String> {
+        let now = self.db.now();
+        self.db.read(|c| ics::export::export(c, &self.user_id, from, to, now))
+    }
+    pub fn course_set_colour(&self, id: &str, colour: Option<&str>) -> Result<assignments::Course> {
+        assignments::set_course_colour(&self.db, &self.user_id, id, colour)
+    }
+    /// Reminders due now (missed ones included), oldest first.
+    pub fn reminders_due(&self) -> Result<Vec<calendar::DueReminder>> {
+        let now = self.db.now();
+        self.db.read(|c| cal_reminders::due(c, now))
+    }
+    /// The next reminder after now, for the scheduler's timer.
+    pub fn reminder_next(&self) -> Result<Option<calendar::DueReminder>> {
+        let now = self.db.now();
+        self.db.read(|c| cal_reminders::next_due(c, now))
+    }
+    pub fn reminder_delivered(&self, id: &str) -> Result<()> {
+        cal_reminders::mark_delivered(&self.db, &self.user_id, id)
+    }
+    pub fn reminder_snooze(&self, id: &str, until: &str) -> Result<()> {
+        cal_reminders::snooze(&self.db, &self.user_id, id, until)
+    }
+}

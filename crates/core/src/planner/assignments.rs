@@ -20,6 +20,8 @@ pub struct Course {
     pub id: String,
     pub name: String,
     pub emoji: Option<String>,
+    /// `#rrggbb`: the colour of the course's events in the calendar.
+    pub colour: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -88,12 +90,19 @@ fn from_row(r: &Row) -> rusqlite::Result<Assignment> {
 }
 
 fn course_from_row(r: &Row) -> rusqlite::Result<Course> {
-    Ok(Course { id: r.get(0)?, name: r.get(1)?, emoji: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
+    Ok(Course {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        emoji: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+        colour: r.get(5)?,
+    })
 }
 
 pub fn courses(conn: &Connection, user_id: &str) -> Result<Vec<Course>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, emoji, created_at, updated_at FROM courses WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id",
+        "SELECT id, name, emoji, created_at, updated_at, colour FROM courses WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id",
     )?;
     let rows = stmt.query_map([user_id], course_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
@@ -101,7 +110,7 @@ pub fn courses(conn: &Connection, user_id: &str) -> Result<Vec<Course>> {
 
 pub fn get_course(conn: &Connection, user_id: &str, id: &str) -> Result<Course> {
     let id = validate::id("course", id)?;
-    conn.prepare_cached("SELECT id, name, emoji, created_at, updated_at FROM courses WHERE id = ?1 AND user_id = ?2")?
+    conn.prepare_cached("SELECT id, name, emoji, created_at, updated_at, colour FROM courses WHERE id = ?1 AND user_id = ?2")?
         .query_row(params![id, user_id], course_from_row)
         .optional()?
         .ok_or_else(|| CoreError::not_found("course", id))
@@ -276,6 +285,22 @@ pub fn insert_course(tx: &crate::db::Tx, user_id: &str, name: &str, emoji: Optio
 
 pub fn add_course(db: &Db, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
     db.write(WriteCtx::by(user_id, "course.add"), |tx| insert_course(tx, user_id, name, emoji))
+}
+
+/// Sets (or with `None` clears) a course's calendar colour, `#rrggbb`.
+pub fn set_course_colour(db: &Db, user_id: &str, id: &str, colour: Option<&str>) -> Result<Course> {
+    let colour = validate::opt_text("colour", colour, 7)?;
+    if let Some(c) = colour.as_deref() {
+        crate::planner::rows::six_digit_colour(c)?;
+    }
+    db.write(WriteCtx::by(user_id, "course.colour"), |tx| {
+        let c = get_course(tx, user_id, id)?;
+        tx.execute(
+            "UPDATE courses SET colour = ?1, updated_at = ?2 WHERE id = ?3",
+            params![colour.as_deref().map(str::to_ascii_lowercase), tx.now_text(), c.id],
+        )?;
+        get_course(tx, user_id, &c.id)
+    })
 }
 
 /// Deletes a course; its assignments stay, without a course (ON DELETE SET NULL).

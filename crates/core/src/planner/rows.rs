@@ -4,7 +4,8 @@
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
 //! refuses. Beyond V1: `calendar_events.ends_at` must not be before `starts_at` when
-//! both are set. The services' views (`Task`, `TaskList`, `Course`, `Assignment`) stay
+//! both are set; since V5 a calendar event always has an `end_date`, and an
+//! override names both `series_id` and `recurrence_id`. The services' views (`Task`, `TaskList`, `Course`, `Assignment`) stay
 //! separate: they are what the UI shows, these are what is stored and synced.
 
 use crate::db::row::{self, sql_enum, table_row};
@@ -106,6 +107,8 @@ table_row! {
         pub emoji: Option<String>,
         pub created_at: String,
         pub updated_at: String,
+        /// `#rrggbb`, given to the course's events in the calendar (V5).
+        pub colour: Option<String>,
     }
 }
 
@@ -115,6 +118,9 @@ impl CourseRow {
         row::uuid("user_id", &self.user_id)?;
         row::required("name", &self.name, 120)?;
         row::opt_max_len("emoji", self.emoji.as_deref(), 8)?;
+        if let Some(c) = self.colour.as_deref() {
+            six_digit_colour(c)?;
+        }
         row::timestamp("created_at", &self.created_at)?;
         row::timestamp("updated_at", &self.updated_at)
     }
@@ -164,6 +170,22 @@ table_row! {
         pub order_index: i64,
         pub created_at: String,
         pub updated_at: String,
+        // ---- V5 (recurrence, ICS identity); see migrations/V5__calendar_recurrence.sql
+        pub all_day: bool,
+        /// Last local date the (first) occurrence covers; always set by the core.
+        pub end_date: Option<String>,
+        /// A master's last covered date; `None` for single events and endless series.
+        pub series_end_date: Option<String>,
+        /// IANA time zone of the wall-clock times; `None` = the user's.
+        pub timezone: Option<String>,
+        pub rrule: Option<String>,
+        /// JSON array of the original starts of deleted occurrences.
+        pub exdates: Value,
+        pub series_id: Option<String>,
+        pub recurrence_id: Option<String>,
+        pub uid: Option<String>,
+        pub course_id: Option<String>,
+        pub sequence: i64,
     }
 }
 
@@ -184,7 +206,22 @@ impl CalendarEventRow {
             )?;
         }
         row::timestamp("created_at", &self.created_at)?;
-        row::timestamp("updated_at", &self.updated_at)
+        row::timestamp("updated_at", &self.updated_at)?;
+        match self.end_date.as_deref() {
+            Some(d) => row::date("end_date", d)?,
+            None => return Err(crate::CoreError::validation("end_date is required")),
+        }
+        row::opt_date("series_end_date", self.series_end_date.as_deref())?;
+        row::opt_max_len("timezone", self.timezone.as_deref(), 64)?;
+        row::opt_max_len("rrule", self.rrule.as_deref(), 500)?;
+        row::json_array("exdates", &self.exdates)?;
+        row::opt_uuid("series_id", self.series_id.as_deref())?;
+        if self.series_id.is_some() != self.recurrence_id.is_some() {
+            return Err(crate::CoreError::validation("series_id and recurrence_id go together (an override names both)"));
+        }
+        row::opt_max_len("uid", self.uid.as_deref(), 255)?;
+        row::opt_uuid("course_id", self.course_id.as_deref())?;
+        row::non_negative("sequence", self.sequence)
     }
 }
 
@@ -253,4 +290,16 @@ impl NotificationRow {
         row::timestamp("created_at", &self.created_at)?;
         row::opt_timestamp("expires_at", self.expires_at.as_deref())
     }
+}
+
+/// A course colour: `#rrggbb` exactly (the CHECK of V5).
+pub fn six_digit_colour(c: &str) -> Result<()> {
+    row::hex_colour("colour", c)?;
+    if c.len() != 7 {
+        return Err(crate::CoreError::validation(format!(
+            "colour must be #rrggbb (got \"{}\")",
+            validate::truncate_for_message(c)
+        )));
+    }
+    Ok(())
 }

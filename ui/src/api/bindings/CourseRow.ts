@@ -3,4 +3,8 @@
 /**
  * `courses` (001).
  */
-export type CourseRow = { id: string, user_id: string, name: string, emoji: string | null, created_at: string, updated_at: string, };
+export type CourseRow = { id: string, user_id: string, name: string, emoji: string | null, created_at: string, updated_at: string, 
+/**
+ * `#rrggbb`, given to the course's events in the calendar (V5).
+ */
+colour: string | null, };

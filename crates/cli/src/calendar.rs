@@ -1,0 +1,130 @@
+//! The calendar commands: `event add`, `agenda`, `ics import`, `ics export`.
+//!
+//! Contract: each command is one call of the `Studydesk` facade (so the app's rules
+//! hold); output is one id, a JSON document (`--json`) or short human lines; errors go
+//! back to `main`, which prints `error (<kind>): <message>` and exits 1 (a malformed
+//! .ics file reads `error (validation): line N: reason`).
+
+use clap::Subcommand;
+use std::path::PathBuf;
+use studydesk_core::api::Studydesk;
+use studydesk_core::planner::calendar::{CalendarItem, NewEvent, NewReminder};
+use studydesk_core::CoreError;
+
+#[derive(Subcommand)]
+pub enum EventCommand {
+    /// Add an event: a timed one, or all-day with --all-day (or a date as --start).
+    Add {
+        #[arg(long)]
+        title: String,
+        /// ISO 8601: 2026-11-23T15:00:00+09:00, a local 2026-11-23T15:00, or a date.
+        #[arg(long)]
+        start: String,
+        #[arg(long)]
+        end: Option<String>,
+        #[arg(long)]
+        all_day: bool,
+        /// A repeat rule, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10.
+        #[arg(long)]
+        rrule: Option<String>,
+        /// Minutes before the start (repeatable).
+        #[arg(long = "remind", value_name = "MINUTES")]
+        remind: Vec<i64>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Add an event from one line of text ("Study group tomorrow 15:00-16:30").
+    Quick { text: String },
+}
+
+#[derive(Subcommand)]
+pub enum IcsCommand {
+    /// Import events from an .ics file (re-importing updates by UID).
+    Import { file: PathBuf },
+    /// Write the calendar (or the events between --from and --to) to an .ics file.
+    Export {
+        file: PathBuf,
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+    },
+}
+
+pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
+    let ev = match cmd {
+        EventCommand::Add { title, start, end, all_day, rrule, remind, notes } => {
+            let reminders =
+                remind.into_iter().map(|m| NewReminder { minutes_before: Some(m), ..Default::default() }).collect();
+            app.event_add(NewEvent { title, notes, start, end, all_day, rrule, reminders, ..Default::default() })?
+        }
+        EventCommand::Quick { text } => app.event_quick_add(&text)?,
+    };
+    println!("{}", ev.id);
+    Ok(())
+}
+
+/// Occurrences (series expanded) and assignment due dates between two dates, sorted.
+pub fn agenda(app: &Studydesk, from: &str, to: &str, json: bool) -> Result<(), CoreError> {
+    let range = app.calendar_range(from, to)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&range.items).map_err(CoreError::from)?);
+        return Ok(());
+    }
+    for item in &range.items {
+        println!("{}", agenda_line(item, &range.timezone));
+    }
+    Ok(())
+}
+
+fn agenda_line(i: &CalendarItem, zone: &str) -> String {
+    let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
+    let local = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
+    };
+    let when = match (local(&i.starts_at), local(&i.ends_at)) {
+        (Some(s), Some(e)) => format!("{s}-{e}"),
+        (Some(s), None) => s,
+        _ => "all day".to_string(),
+    };
+    let kind = match i.kind {
+        studydesk_core::planner::calendar::CalendarItemKind::Assignment => "  (due)",
+        _ => "",
+    };
+    format!("{}  {when:<11}  {}{kind}", i.date, i.title)
+}
+
+pub fn ics(app: &Studydesk, cmd: IcsCommand) -> Result<(), CoreError> {
+    match cmd {
+        IcsCommand::Import { file } => {
+            let bytes = read_capped(&file)?;
+            let r = app.ics_import(&bytes)?;
+            println!("created {}, updated {}, unchanged {}, skipped {}", r.created, r.updated, r.unchanged, r.skipped.len());
+            for n in &r.skipped {
+                println!("  skipped: line {}: {}", n.line, n.reason);
+            }
+        }
+        IcsCommand::Export { file, from, to } => {
+            let text = app.ics_export(from.as_deref(), to.as_deref())?;
+            std::fs::write(&file, text.as_bytes())
+                .map_err(|e| CoreError::io(format!("could not write {}", file.display()), e))?;
+            println!("calendar written to {}", file.display());
+        }
+    }
+    Ok(())
+}
+
+/// Reads at most one byte more than the import accepts, so a huge file is refused by
+/// the core's rule without being loaded whole.
+fn read_capped(file: &PathBuf) -> Result<Vec<u8>, CoreError> {
+    use std::io::Read;
+    let f = std::fs::File::open(file).map_err(|e| CoreError::io(format!("could not open {}", file.display()), e))?;
+    let mut bytes = Vec::new();
+    let cap = studydesk_core::planner::calendar::ics::parse::MAX_BYTES as u64 + 1;
+    f.take(cap)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CoreError::io(format!("could not read {}", file.display()), e))?;
+    Ok(bytes)
+}

@@ -1,0 +1,1008 @@
+//! Calendar events: create, update, move and delete, with the three edit scopes of a
+//! recurring series.
+//!
+//! Contract:
+//! - A row is a single event, a series master (`rrule` set) or an override (`series_id`
+//!   + `recurrence_id`, the original start of the occurrence it replaces); see V5.
+//! - Times: a timed event has `starts_at` (and optionally `ends_at`) in UTC plus the IANA
+//!   `timezone` its wall-clock times follow (the user's unless given); an all-day event has
+//!   `event_date`..`end_date` (inclusive) and no times. Inputs may be RFC 3339 with an
+//!   offset, a local `2026-11-23T15:00` (read in the event's zone) or a date (all-day).
+//! - Scopes: `this` writes an override row (or edits the override / single event),
+//!   `following` ends the series before the occurrence (UNTIL) and starts a new master
+//!   at it, `all` edits the master, moving its exceptions and overrides by the same shift.
+//!   Deleting `this` adds an EXDATE; `following` ends the series; `all` deletes the master
+//!   (its overrides and reminders go with it, ON DELETE CASCADE).
+//! - Every write goes through one `Db::write`, bumps `sequence` (ICS), keeps `order_index`
+//!   stable inside a day (new events go last) and recomputes the event's reminders.
+
+use super::recurrence::{self, Occ, Rule, Series};
+use super::reminders::{self, NewReminder, Reminder};
+use crate::db::row::{self, Row};
+use crate::db::{Tx, WriteCtx};
+use crate::planner::rows::{CalendarEventRow, CalendarEventSource};
+use crate::{validate, CoreError, Db, Result};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub const TITLE_MAX: usize = 160;
+pub const NOTES_MAX: usize = 20_000;
+/// The longest single occurrence: a year.
+pub const MAX_SPAN_DAYS: i64 = 366;
+/// Dates outside these years are refused (they are typos, and keep arithmetic safe).
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2199;
+
+/// One event row as the UI sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct CalendarEvent {
+    pub id: String,
+    pub title: String,
+    pub notes: Option<String>,
+    /// First local date (`YYYY-MM-DD`) of the (first) occurrence, in the event's zone.
+    pub event_date: String,
+    /// Last local date the (first) occurrence covers, inclusive.
+    pub end_date: String,
+    pub all_day: bool,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub timezone: String,
+    pub rrule: Option<String>,
+    pub exdates: Vec<String>,
+    pub series_id: Option<String>,
+    pub recurrence_id: Option<String>,
+    pub uid: Option<String>,
+    pub course_id: Option<String>,
+    pub source: CalendarEventSource,
+    pub order_index: i64,
+    pub sequence: i64,
+    pub reminders: Vec<Reminder>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Arguments of `event_add`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewEvent {
+    pub title: String,
+    #[ts(optional)]
+    pub notes: Option<String>,
+    /// `2026-11-23` (all-day), `2026-11-23T15:00` (local, in `timezone`) or RFC 3339.
+    pub start: String,
+    /// Same forms as `start`; for all-day events the last day (inclusive).
+    #[ts(optional)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub all_day: bool,
+    /// IANA name; the user's time zone when absent.
+    #[ts(optional)]
+    pub timezone: Option<String>,
+    #[ts(optional)]
+    pub course_id: Option<String>,
+    /// RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`.
+    #[ts(optional)]
+    pub rrule: Option<String>,
+    #[serde(default)]
+    pub reminders: Vec<NewReminder>,
+    #[ts(optional)]
+    pub source: Option<CalendarEventSource>,
+}
+
+/// Which occurrences an edit or delete of a recurring event touches.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EditScope {
+    #[default]
+    This,
+    Following,
+    All,
+}
+
+/// Fields to change; absent fields stay. An empty string clears `notes`, `end`,
+/// `course_id` and `rrule`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EventPatch {
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(optional)]
+    pub notes: Option<String>,
+    #[ts(optional)]
+    pub start: Option<String>,
+    #[ts(optional)]
+    pub end: Option<String>,
+    #[ts(optional)]
+    pub all_day: Option<bool>,
+    #[ts(optional)]
+    pub course_id: Option<String>,
+    #[ts(optional)]
+    pub rrule: Option<String>,
+    /// Replaces every reminder of the edited event(s).
+    #[ts(optional)]
+    pub reminders: Option<Vec<NewReminder>>,
+}
+
+/// Arguments of `event_update`: the event (a single event, a master or an override),
+/// the occurrence (its `recurrence_id` from the calendar range) and the scope.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EventUpdate {
+    pub id: String,
+    #[ts(optional)]
+    pub occurrence: Option<String>,
+    #[serde(default)]
+    pub scope: EditScope,
+    pub patch: EventPatch,
+}
+
+/// Arguments of `event_move` (drag and drop): a new start (duration kept) or a new date
+/// (time of day kept), and/or the order of the destination day's events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EventMove {
+    pub id: String,
+    #[ts(optional)]
+    pub occurrence: Option<String>,
+    #[serde(default)]
+    pub scope: EditScope,
+    #[ts(optional)]
+    pub start: Option<String>,
+    #[ts(optional)]
+    pub date: Option<String>,
+    /// Ids of the destination day's events in their new order (the moved one included).
+    #[ts(optional)]
+    pub day_order: Option<Vec<String>>,
+}
+
+// ---- the decoded event -----------------------------------------------------------------
+
+/// When an occurrence happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    AllDay { first: NaiveDate, last: NaiveDate },
+    Timed { start: DateTime<Utc>, end: Option<DateTime<Utc>> },
+}
+
+impl When {
+    pub fn start_occ(&self) -> Occ {
+        match self {
+            When::AllDay { first, .. } => Occ::Date(*first),
+            When::Timed { start, .. } => Occ::Time(*start),
+        }
+    }
+
+    /// The same occurrence moved to start at `o` (its length kept).
+    pub fn at(&self, o: Occ) -> When {
+        match (*self, o) {
+            (When::AllDay { first, last }, Occ::Date(d)) => When::AllDay { first: d, last: d + (last - first) },
+            (When::Timed { start, end }, Occ::Time(t)) => When::Timed { start: t, end: end.map(|e| t + (e - start)) },
+            (w, _) => w,
+        }
+    }
+
+    /// First and last local dates covered, in `tz`.
+    pub fn dates(&self, tz: Tz) -> (NaiveDate, NaiveDate) {
+        match *self {
+            When::AllDay { first, last } => (first, last),
+            When::Timed { start, end } => {
+                let first = start.with_timezone(&tz).date_naive();
+                let last = match end {
+                    Some(e) if e > start => (e - Duration::seconds(1)).with_timezone(&tz).date_naive(),
+                    _ => first,
+                };
+                (first, last.max(first))
+            }
+        }
+    }
+}
+
+/// A row decoded into types the rules work on.
+#[derive(Debug, Clone)]
+pub struct Ev {
+    pub row: CalendarEventRow,
+    pub tz: Tz,
+    pub when: When,
+    pub rule: Option<Rule>,
+    pub exdates: Vec<Occ>,
+    pub recurrence: Option<Occ>,
+}
+
+impl Ev {
+    pub fn decode(row: CalendarEventRow, user_tz: Tz) -> Ev {
+        let tz = row.timezone.as_deref().and_then(|t| t.parse::<Tz>().ok()).unwrap_or(user_tz);
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let first = date(&row.event_date).unwrap_or_default();
+        let when = match (row.all_day, row.starts_at.as_deref().and_then(parse_instant)) {
+            (false, Some(start)) => When::Timed { start, end: row.ends_at.as_deref().and_then(parse_instant) },
+            _ => When::AllDay { first, last: row.end_date.as_deref().and_then(date).unwrap_or(first).max(first) },
+        };
+        let rule = row.rrule.as_deref().and_then(|r| recurrence::parse(r).ok()).map(|p| p.rule);
+        let exdates = row
+            .exdates
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().and_then(Occ::parse_key)).collect())
+            .unwrap_or_default();
+        let recurrence = row.recurrence_id.as_deref().and_then(Occ::parse_key);
+        Ev { row, tz, when, rule, exdates, recurrence }
+    }
+
+    pub fn series(&self) -> Option<Series> {
+        self.rule.clone().map(|rule| Series { rule, tz: self.tz, start: self.when.start_occ() })
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.rule.is_some()
+    }
+
+    /// Writes the decoded fields back into the row (dates, times, rule, exceptions).
+    fn encode(&mut self) -> Result<()> {
+        let (first, last) = self.when.dates(self.tz);
+        self.row.event_date = first.to_string();
+        self.row.end_date = Some(last.to_string());
+        match self.when {
+            When::AllDay { .. } => {
+                self.row.all_day = true;
+                self.row.starts_at = None;
+                self.row.ends_at = None;
+            }
+            When::Timed { start, end } => {
+                self.row.all_day = false;
+                self.row.starts_at = Some(crate::db::timestamp_text(start));
+                self.row.ends_at = end.map(crate::db::timestamp_text);
+            }
+        }
+        self.row.rrule = self.rule.as_ref().map(Rule::canonical);
+        self.exdates.sort();
+        self.exdates.dedup();
+        self.row.exdates = serde_json::Value::Array(self.exdates.iter().map(|o| o.key().into()).collect());
+        self.row.recurrence_id = self.recurrence.map(|o| o.key());
+        self.row.series_end_date = self.series_end()?;
+        Ok(())
+    }
+
+    /// The last date a master's series covers (`None`: no end, or not a master).
+    fn series_end(&self) -> Result<Option<String>> {
+        let Some(series) = self.series() else { return Ok(None) };
+        Ok(series.last()?.map(|o| self.when.at(o).dates(self.tz).1.to_string()))
+    }
+}
+
+pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}
+
+// ---- input parsing ----------------------------------------------------------------------
+
+/// A start or end as typed: a date, a local wall-clock time, or an instant.
+#[derive(Debug, Clone, Copy)]
+pub enum TimeIn {
+    Date(NaiveDate),
+    Local(NaiveDateTime),
+    Instant(DateTime<Utc>),
+}
+
+pub fn parse_time_in(field: &str, s: &str) -> Result<TimeIn> {
+    let s = s.trim();
+    let bad = || {
+        CoreError::validation(format!(
+            "{field} must be a date (2026-11-23), a local time (2026-11-23T15:00) or a time with an offset \
+             (2026-11-23T15:00:00+09:00); got \"{}\"",
+            validate::truncate_for_message(s)
+        ))
+    };
+    let parsed = if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        TimeIn::Date(d)
+    } else if let Some(t) = parse_instant(s) {
+        TimeIn::Instant(t)
+    } else {
+        let local = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            .ok_or_else(bad)?;
+        TimeIn::Local(local)
+    };
+    let year = match parsed {
+        TimeIn::Date(d) => chrono::Datelike::year(&d),
+        TimeIn::Local(t) => chrono::Datelike::year(&t),
+        TimeIn::Instant(t) => chrono::Datelike::year(&t),
+    };
+    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+        return Err(CoreError::validation(format!("{field} must be between the years {MIN_YEAR} and {MAX_YEAR}")));
+    }
+    Ok(parsed)
+}
+
+impl TimeIn {
+    fn date(self, tz: Tz) -> NaiveDate {
+        match self {
+            TimeIn::Date(d) => d,
+            TimeIn::Local(t) => t.date(),
+            TimeIn::Instant(t) => t.with_timezone(&tz).date_naive(),
+        }
+    }
+
+    fn instant(self, field: &str, tz: Tz) -> Result<DateTime<Utc>> {
+        match self {
+            TimeIn::Date(_) => Err(CoreError::validation(format!(
+                "{field} needs a time of day (or make the event all-day)"
+            ))),
+            TimeIn::Local(t) => Ok(recurrence::local_to_utc(t, tz)),
+            TimeIn::Instant(t) => Ok(t),
+        }
+    }
+}
+
+/// Builds and checks an occurrence's `When` from typed start and end.
+pub fn when_from(all_day: bool, start: TimeIn, end: Option<TimeIn>, tz: Tz) -> Result<When> {
+    let when = if all_day {
+        let first = start.date(tz);
+        let last = end.map(|e| e.date(tz)).unwrap_or(first);
+        When::AllDay { first, last }
+    } else {
+        let s = start.instant("start", tz)?;
+        let e = end.map(|e| e.instant("end", tz)).transpose()?;
+        When::Timed { start: s, end: e }
+    };
+    check_when(&when)?;
+    Ok(when)
+}
+
+fn check_when(w: &When) -> Result<()> {
+    let span = match *w {
+        When::AllDay { first, last } => {
+            if last < first {
+                return Err(CoreError::validation("the end date must not be before the start date"));
+            }
+            (last - first).num_days()
+        }
+        When::Timed { start, end: Some(end) } => {
+            validate::ordered("start", start, "end", end)?;
+            (end - start).num_days()
+        }
+        When::Timed { .. } => 0,
+    };
+    if span > MAX_SPAN_DAYS {
+        return Err(CoreError::validation(format!("an event may last at most {MAX_SPAN_DAYS} days")));
+    }
+    Ok(())
+}
+
+/// A user-typed repeat rule: every part must be supported.
+pub fn rule_from(text: &str, all_day: bool, tz: Tz) -> Result<Rule> {
+    let parsed = recurrence::parse(text).map_err(|e| CoreError::validation(format!("repeat rule: {e}")))?;
+    if let Some(part) = parsed.unsupported.first() {
+        return Err(CoreError::validation(format!("repeat rule: {part} is not supported")));
+    }
+    let mut rule = parsed.rule;
+    rule.normalise_until(all_day, tz);
+    Ok(rule)
+}
+
+// ---- reads ------------------------------------------------------------------------------
+
+pub fn user_tz(conn: &Connection, user_id: &str) -> Result<Tz> {
+    crate::account::settings::timezone(conn, user_id)
+}
+
+pub fn load(conn: &Connection, user_id: &str, id: &str) -> Result<Ev> {
+    let id = validate::id("event", id)?;
+    let row = row::get::<CalendarEventRow>(conn, &id)?
+        .filter(|r| r.user_id == user_id)
+        .ok_or_else(|| CoreError::not_found("event", id))?;
+    Ok(Ev::decode(row, user_tz(conn, user_id)?))
+}
+
+pub fn get(conn: &Connection, user_id: &str, id: &str) -> Result<CalendarEvent> {
+    view(conn, &load(conn, user_id, id)?)
+}
+
+pub fn view(conn: &Connection, ev: &Ev) -> Result<CalendarEvent> {
+    let r = &ev.row;
+    Ok(CalendarEvent {
+        id: r.id.clone(),
+        title: r.title.clone().unwrap_or_default(),
+        notes: r.notes.clone(),
+        event_date: r.event_date.clone(),
+        end_date: r.end_date.clone().unwrap_or_else(|| r.event_date.clone()),
+        all_day: r.all_day,
+        starts_at: r.starts_at.clone(),
+        ends_at: r.ends_at.clone(),
+        timezone: ev.tz.name().to_string(),
+        rrule: r.rrule.clone(),
+        exdates: ev.exdates.iter().map(Occ::key).collect(),
+        series_id: r.series_id.clone(),
+        recurrence_id: r.recurrence_id.clone(),
+        uid: r.uid.clone(),
+        course_id: r.course_id.clone(),
+        source: r.source,
+        order_index: r.order_index,
+        sequence: r.sequence,
+        reminders: reminders::of_event(conn, &r.id)?,
+        created_at: r.created_at.clone(),
+        updated_at: r.updated_at.clone(),
+    })
+}
+
+/// Overrides of a master, by original start.
+pub fn overrides(conn: &Connection, master_id: &str, user_tz: Tz) -> Result<Vec<Ev>> {
+    let cols = CalendarEventRow::COLUMNS.join(", ");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {cols} FROM calendar_events WHERE series_id = ?1 ORDER BY recurrence_id"
+    ))?;
+    let rows = stmt.query_map([master_id], |r| CalendarEventRow::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().map(|r| Ev::decode(r, user_tz)).collect())
+}
+
+// ---- writes -----------------------------------------------------------------------------
+
+fn course_id(conn: &Connection, user_id: &str, id: Option<&str>) -> Result<Option<String>> {
+    match id.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => Ok(Some(crate::planner::assignments::get_course(conn, user_id, id)?.id)),
+        None => Ok(None),
+    }
+}
+
+fn next_order(conn: &Connection, user_id: &str, date: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(max(order_index) + 1, 0) FROM calendar_events WHERE user_id = ?1 AND event_date = ?2",
+        )?
+        .query_row(params![user_id, date], |r| r.get(0))?)
+}
+
+/// A new, not yet stored event of `user_id` (ids, timestamps and order filled in).
+pub fn blank(tx: &Tx, user_id: &str, tz: Tz, when: When) -> Ev {
+    let id = tx.new_id();
+    let now = tx.now_text();
+    let row = CalendarEventRow {
+        id: id.clone(),
+        user_id: user_id.to_string(),
+        event_date: String::new(),
+        title: None,
+        notes: None,
+        starts_at: None,
+        ends_at: None,
+        source: CalendarEventSource::Modal,
+        order_index: 0,
+        created_at: now.clone(),
+        updated_at: now,
+        all_day: false,
+        end_date: None,
+        series_end_date: None,
+        timezone: Some(tz.name().to_string()),
+        rrule: None,
+        exdates: serde_json::Value::Array(vec![]),
+        series_id: None,
+        recurrence_id: None,
+        uid: Some(format!("{id}@studydesk")),
+        course_id: None,
+        sequence: 0,
+    };
+    Ev { row, tz, when, rule: None, exdates: vec![], recurrence: None }
+}
+
+/// Validates and inserts `ev` (it goes last in its day unless it has an order).
+pub fn insert(tx: &Tx, ev: &mut Ev, keep_order: bool) -> Result<()> {
+    ev.encode()?;
+    if !keep_order {
+        ev.row.order_index = next_order(tx, &ev.row.user_id, &ev.row.event_date)?;
+    }
+    row::insert(tx, &ev.row)
+}
+
+/// Validates and writes every column of `ev` back, bumping `sequence` (an edit here).
+pub fn save(tx: &Tx, ev: &mut Ev) -> Result<()> {
+    ev.row.sequence += 1;
+    write_back(tx, ev)
+}
+
+/// Fills the row's columns from the decoded fields (to compare with a stored row).
+pub fn encode_for_compare(ev: &mut Ev) -> Result<()> {
+    ev.encode()
+}
+
+/// Validates and writes every column of `ev` back as it is (an import keeps the file's
+/// SEQUENCE).
+pub fn write_back(tx: &Tx, ev: &mut Ev) -> Result<()> {
+    ev.encode()?;
+    ev.row.updated_at = tx.now_text();
+    ev.row.validate()?;
+    let sets: Vec<String> =
+        CalendarEventRow::COLUMNS.iter().enumerate().skip(1).map(|(i, c)| format!("\"{c}\" = ?{}", i + 1)).collect();
+    let sql = format!("UPDATE calendar_events SET {} WHERE id = ?1", sets.join(", "));
+    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(ev.row.to_params()))?;
+    Ok(())
+}
+
+pub fn add(db: &Db, user_id: &str, input: NewEvent) -> Result<CalendarEvent> {
+    db.write(WriteCtx::by(user_id, "event.add"), |tx| {
+        let ev = add_in(tx, user_id, &input)?;
+        view(tx, &ev)
+    })
+}
+
+pub fn add_in(tx: &Tx, user_id: &str, input: &NewEvent) -> Result<Ev> {
+    let title = validate::text("title", &input.title, TITLE_MAX)?;
+    let notes = validate::opt_text("notes", input.notes.as_deref(), NOTES_MAX)?;
+    let tz = match input.timezone.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(t) => crate::time::parse_tz(t.trim())?,
+        None => user_tz(tx, user_id)?,
+    };
+    let start = parse_time_in("start", &input.start)?;
+    let all_day = input.all_day || (matches!(start, TimeIn::Date(_)) && input.end.as_deref().is_none_or(|e| e.len() == 10));
+    let end = input.end.as_deref().filter(|e| !e.trim().is_empty()).map(|e| parse_time_in("end", e)).transpose()?;
+    let when = when_from(all_day, start, end, tz)?;
+    let mut ev = blank(tx, user_id, tz, when);
+    ev.row.title = Some(title);
+    ev.row.notes = notes;
+    ev.row.course_id = course_id(tx, user_id, input.course_id.as_deref())?;
+    ev.row.source = input.source.unwrap_or(CalendarEventSource::Modal);
+    ev.rule = input.rrule.as_deref().filter(|r| !r.trim().is_empty()).map(|r| rule_from(r, all_day, tz)).transpose()?;
+    insert(tx, &mut ev, false)?;
+    reminders::replace(tx, &ev, &input.reminders)?;
+    Ok(ev)
+}
+
+/// What an edit applies to, once the id and occurrence are resolved.
+enum Target {
+    /// A single event or an override: edited in place.
+    Row(Ev),
+    /// One occurrence of a master (`Occ` is its original start).
+    Occurrence(Ev, Occ),
+    /// The whole series.
+    Master(Ev),
+}
+
+fn resolve(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, scope: EditScope) -> Result<Target> {
+    let ev = load(tx, user_id, id)?;
+    let occ = match occurrence.map(str::trim).filter(|o| !o.is_empty()) {
+        Some(o) => Some(Occ::parse_key(o).ok_or_else(|| {
+            CoreError::validation(format!("occurrence \"{}\" is not a date or a UTC time", validate::truncate_for_message(o)))
+        })?),
+        None => None,
+    };
+    if let (Some(master_id), Some(orig)) = (ev.row.series_id.clone(), ev.recurrence) {
+        // An override: "this" is the row itself; wider scopes act on its master.
+        if scope == EditScope::This {
+            return Ok(Target::Row(ev));
+        }
+        return Ok(Target::Occurrence(load(tx, user_id, &master_id)?, orig));
+    }
+    let Some(series) = ev.series() else { return Ok(Target::Row(ev)) };
+    match (scope, occ) {
+        (EditScope::All, None) => Ok(Target::Master(ev)),
+        (_, None) => Err(CoreError::validation("say which occurrence of the repeating event to change")),
+        (_, Some(o)) => {
+            if !series.occurs_at(o)? || ev.exdates.contains(&o) {
+                return Err(CoreError::not_found("occurrence", o.key()));
+            }
+            Ok(Target::Occurrence(ev, o))
+        }
+    }
+}
+
+pub fn update(db: &Db, user_id: &str, input: EventUpdate) -> Result<CalendarEvent> {
+    db.write(WriteCtx::by(user_id, "event.update"), |tx| {
+        let ev = update_in(tx, user_id, &input)?;
+        view(tx, &ev)
+    })
+}
+
+pub fn update_in(tx: &Tx, user_id: &str, input: &EventUpdate) -> Result<Ev> {
+    let target = resolve(tx, user_id, &input.id, input.occurrence.as_deref(), input.scope)?;
+    let p = &input.patch;
+    match (target, input.scope) {
+        (Target::Row(mut ev), _) => {
+            if ev.row.series_id.is_some() && p.rrule.as_deref().is_some_and(|r| !r.is_empty()) {
+                return Err(CoreError::validation("one occurrence cannot repeat; change the whole series instead"));
+            }
+            apply_patch(tx, user_id, &mut ev, p)?;
+            save(tx, &mut ev)?;
+            finish(tx, &ev, p)?;
+            Ok(ev)
+        }
+        (Target::Master(ev), _) => edit_all(tx, user_id, ev, None, p),
+        (Target::Occurrence(master, occ), EditScope::This) => edit_this(tx, user_id, &master, occ, p),
+        (Target::Occurrence(master, occ), EditScope::All) => edit_all(tx, user_id, master, Some(occ), p),
+        (Target::Occurrence(master, occ), EditScope::Following) => {
+            if master.when.start_occ() == occ {
+                edit_all(tx, user_id, master, Some(occ), p)
+            } else {
+                edit_following(tx, user_id, master, occ, p)
+            }
+        }
+    }
+}
+
+/// Reminders and their fire times after an edit.
+fn finish(tx: &Tx, ev: &Ev, p: &EventPatch) -> Result<()> {
+    match &p.reminders {
+        Some(list) => reminders::replace(tx, ev, list),
+        None => reminders::recompute(tx, ev),
+    }
+}
+
+/// Applies the patch's fields to one row (title, notes, course, times, rule).
+fn apply_patch(tx: &Tx, user_id: &str, ev: &mut Ev, p: &EventPatch) -> Result<()> {
+    if let Some(t) = &p.title {
+        ev.row.title = Some(validate::text("title", t, TITLE_MAX)?);
+    }
+    if let Some(n) = &p.notes {
+        ev.row.notes = validate::opt_text("notes", Some(n), NOTES_MAX)?;
+    }
+    if let Some(c) = &p.course_id {
+        ev.row.course_id = course_id(tx, user_id, Some(c))?;
+    }
+    ev.when = patched_when(ev, p)?;
+    if let Some(r) = &p.rrule {
+        let all_day = matches!(ev.when, When::AllDay { .. });
+        ev.rule = if r.trim().is_empty() { None } else { Some(rule_from(r, all_day, ev.tz)?) };
+        if ev.rule.is_none() {
+            ev.exdates.clear();
+        }
+    }
+    Ok(())
+}
+
+/// The new times: a new start keeps the length unless an end is given; switching
+/// between all-day and timed needs a start of the new kind (or takes the start's date).
+fn patched_when(ev: &Ev, p: &EventPatch) -> Result<When> {
+    let all_day = p.all_day.unwrap_or(matches!(ev.when, When::AllDay { .. }));
+    let start = p.start.as_deref().map(|s| parse_time_in("start", s)).transpose()?;
+    let end = match p.end.as_deref() {
+        Some("") => Some(None),
+        Some(e) => Some(Some(parse_time_in("end", e)?)),
+        None => None,
+    };
+    let w = match (ev.when, all_day) {
+        (When::AllDay { first, last }, true) => {
+            let new_first = start.map(|s| s.date(ev.tz)).unwrap_or(first);
+            let new_last = match end {
+                Some(Some(e)) => e.date(ev.tz),
+                Some(None) => new_first,
+                None => new_first + (last - first),
+            };
+            When::AllDay { first: new_first, last: new_last }
+        }
+        (When::Timed { start: s0, end: e0 }, false) => {
+            let s = start.map(|s| s.instant("start", ev.tz)).transpose()?.unwrap_or(s0);
+            let e = match end {
+                Some(Some(e)) => Some(e.instant("end", ev.tz)?),
+                Some(None) => None,
+                None => e0.map(|e0| s + (e0 - s0)),
+            };
+            When::Timed { start: s, end: e }
+        }
+        (When::Timed { start: s0, .. }, true) => {
+            let first = start.map(|s| s.date(ev.tz)).unwrap_or_else(|| s0.with_timezone(&ev.tz).date_naive());
+            let last = match end {
+                Some(Some(e)) => e.date(ev.tz),
+                _ => first,
+            };
+            When::AllDay { first, last }
+        }
+        (When::AllDay { .. }, false) => {
+            let s = start
+                .ok_or_else(|| CoreError::validation("give a start time to turn an all-day event into a timed one"))?
+                .instant("start", ev.tz)?;
+            let e = match end {
+                Some(Some(e)) => Some(e.instant("end", ev.tz)?),
+                _ => None,
+            };
+            When::Timed { start: s, end: e }
+        }
+    };
+    check_when(&w)?;
+    Ok(w)
+}
+
+/// "This event": an override row replaces the occurrence (created from the master's
+/// fields the first time, edited afterwards).
+fn edit_this(tx: &Tx, user_id: &str, master: &Ev, occ: Occ, p: &EventPatch) -> Result<Ev> {
+    if p.rrule.as_deref().is_some_and(|r| !r.is_empty()) {
+        return Err(CoreError::validation("one occurrence cannot repeat; change the whole series instead"));
+    }
+    let existing = overrides(tx, &master.row.id, master.tz)?.into_iter().find(|o| o.recurrence == Some(occ));
+    if let Some(mut ov) = existing {
+        apply_patch(tx, user_id, &mut ov, p)?;
+        save(tx, &mut ov)?;
+        finish(tx, &ov, p)?;
+        return Ok(ov);
+    }
+    let mut ov = override_of(tx, master, occ);
+    apply_patch(tx, user_id, &mut ov, p)?;
+    insert(tx, &mut ov, true)?;
+    match &p.reminders {
+        Some(list) => reminders::replace(tx, &ov, list)?,
+        None => reminders::copy(tx, master, &ov)?,
+    }
+    // The master's reminders skip the overridden occurrence from now on.
+    reminders::recompute(tx, master)?;
+    Ok(ov)
+}
+
+/// A new override row for occurrence `occ` of `master`, with the master's fields.
+pub fn override_of(tx: &Tx, master: &Ev, occ: Occ) -> Ev {
+    let mut ov = master.clone();
+    ov.row.id = tx.new_id();
+    ov.row.created_at = tx.now_text();
+    ov.row.updated_at = tx.now_text();
+    ov.row.uid = None;
+    ov.row.series_id = Some(master.row.id.clone());
+    ov.row.sequence = master.row.sequence;
+    ov.when = master.when.at(occ);
+    ov.rule = None;
+    ov.exdates = vec![];
+    ov.recurrence = Some(occ);
+    ov
+}
+
+/// "All events": edits the master. A change of start (seen on occurrence `occ`, or on
+/// the master itself) shifts the whole series and, with it, its EXDATEs and overrides.
+fn edit_all(tx: &Tx, user_id: &str, mut master: Ev, occ: Option<Occ>, p: &EventPatch) -> Result<Ev> {
+    let before = master.when;
+    let seen = occ.map(|o| master.when.at(o)).unwrap_or(before);
+    let mut probe = master.clone();
+    probe.when = seen;
+    let after = patched_when(&probe, p)?;
+    apply_patch_fields_only(tx, user_id, &mut master, p)?;
+    master.when = shift_series_start(before, seen, after)?;
+    if let Some(r) = &p.rrule {
+        let all_day = matches!(master.when, When::AllDay { .. });
+        master.rule = if r.trim().is_empty() { None } else { Some(rule_from(r, all_day, master.tz)?) };
+    }
+    let shift = Shift::between(seen.start_occ(), after.start_occ());
+    master.exdates = master.exdates.iter().filter_map(|o| shift.apply(*o)).collect();
+    if master.rule.is_none() {
+        master.exdates.clear();
+        // No longer a series: its overrides have nothing to replace.
+        tx.prepare_cached("DELETE FROM calendar_events WHERE series_id = ?1")?.execute([&master.row.id])?;
+    }
+    save(tx, &mut master)?;
+    if master.rule.is_some() {
+        move_overrides(tx, &master, &master.row.id, None, shift)?;
+    }
+    finish(tx, &master, p)?;
+    Ok(master)
+}
+
+/// Title, notes and course only (times are handled by the caller).
+fn apply_patch_fields_only(tx: &Tx, user_id: &str, ev: &mut Ev, p: &EventPatch) -> Result<()> {
+    let mut fields = p.clone();
+    fields.start = None;
+    fields.end = None;
+    fields.all_day = None;
+    fields.rrule = None;
+    apply_patch(tx, user_id, ev, &fields)
+}
+
+/// The master's new `When` when one of its occurrences (`seen`) became `after`.
+fn shift_series_start(master: When, seen: When, after: When) -> Result<When> {
+    Ok(match (master, seen, after) {
+        (When::AllDay { first, .. }, When::AllDay { first: f0, .. }, When::AllDay { first: f1, last: l1 }) => {
+            let d = first + (f1 - f0);
+            When::AllDay { first: d, last: d + (l1 - f1) }
+        }
+        (When::Timed { start, .. }, When::Timed { start: s0, .. }, When::Timed { start: s1, end: e1 }) => {
+            let s = start + (s1 - s0);
+            When::Timed { start: s, end: e1.map(|e| s + (e - s1)) }
+        }
+        // Switching kind: the first occurrence takes the new kind at its own date.
+        (_, _, When::AllDay { first, last }) => {
+            let d0 = master.start_occ();
+            let d = match d0 {
+                Occ::Date(d) => d,
+                Occ::Time(_) => first,
+            };
+            When::AllDay { first: d, last: d + (last - first) }
+        }
+        (_, _, w) => w,
+    })
+}
+
+/// How original starts move when a series' start moves.
+#[derive(Debug, Clone, Copy)]
+enum Shift {
+    None,
+    Days(i64),
+    Time(Duration),
+    /// The kind changed (all-day <-> timed): old keys cannot be mapped, so they are dropped.
+    Drop,
+}
+
+impl Shift {
+    fn between(a: Occ, b: Occ) -> Shift {
+        match (a, b) {
+            (Occ::Date(x), Occ::Date(y)) if x == y => Shift::None,
+            (Occ::Date(x), Occ::Date(y)) => Shift::Days((y - x).num_days()),
+            (Occ::Time(x), Occ::Time(y)) if x == y => Shift::None,
+            (Occ::Time(x), Occ::Time(y)) => Shift::Time(y - x),
+            _ => Shift::Drop,
+        }
+    }
+
+    fn apply(self, o: Occ) -> Option<Occ> {
+        match (self, o) {
+            (Shift::None, o) => Some(o),
+            (Shift::Days(n), Occ::Date(d)) => Some(Occ::Date(d + Duration::days(n))),
+            (Shift::Time(dt), Occ::Time(t)) => Some(Occ::Time(t + dt)),
+            _ => None,
+        }
+    }
+}
+
+/// Re-points the overrides of `from_master` whose original start is at or after `since`
+/// to `to`'s series, shifting their original starts (dropping those that cannot follow).
+fn move_overrides(tx: &Tx, to: &Ev, from_master: &str, since: Option<Occ>, shift: Shift) -> Result<()> {
+    for mut ov in overrides(tx, from_master, to.tz)? {
+        let Some(orig) = ov.recurrence else { continue };
+        if since.is_some_and(|s| orig < s) {
+            continue;
+        }
+        let moved = shift.apply(orig);
+        let same = ov.row.series_id.as_deref() == Some(to.row.id.as_str()) && moved == Some(orig);
+        if same {
+            continue;
+        }
+        match moved {
+            Some(m) => {
+                ov.row.series_id = Some(to.row.id.clone());
+                ov.recurrence = Some(m);
+                save(tx, &mut ov)?;
+            }
+            None => {
+                tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([&ov.row.id])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "This and following": the old series ends before `occ` (UNTIL), and a new master
+/// starts at `occ` with the edit applied; later EXDATEs and overrides move to it.
+fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPatch) -> Result<Ev> {
+    let series = master.series().ok_or_else(|| CoreError::validation("this event does not repeat"))?;
+    let mut tail = master.clone();
+    tail.row.id = tx.new_id();
+    tail.row.uid = Some(format!("{}@studydesk", tail.row.id));
+    tail.row.created_at = tx.now_text();
+    tail.row.sequence = 0;
+    tail.when = master.when.at(occ);
+    if let (Some(rule), Some(count)) = (tail.rule.as_mut(), series.rule.count) {
+        let before = series.between(series.start, occ, recurrence::MAX_COUNT as usize)?.len() as u32;
+        rule.count = Some(count.saturating_sub(before).max(1));
+    }
+    tail.exdates = master.exdates.iter().copied().filter(|o| *o >= occ).collect();
+    master.exdates.retain(|o| *o < occ);
+    if let Some(rule) = master.rule.as_mut() {
+        rule.end_before(occ);
+    }
+    let seen = tail.when;
+    apply_patch(tx, user_id, &mut tail, p)?;
+    let shift = Shift::between(seen.start_occ(), tail.when.start_occ());
+    tail.exdates = tail.exdates.iter().filter_map(|o| shift.apply(*o)).collect();
+    insert(tx, &mut tail, true)?;
+    move_overrides(tx, &tail, &master.row.id, Some(occ), shift)?;
+    save(tx, &mut master)?;
+    match &p.reminders {
+        Some(list) => reminders::replace(tx, &tail, list)?,
+        None => reminders::copy(tx, &master, &tail)?,
+    }
+    reminders::recompute(tx, &master)?;
+    Ok(tail)
+}
+
+/// Drag and drop: a new start or date, then the destination day's order.
+pub fn move_event(db: &Db, user_id: &str, m: EventMove) -> Result<CalendarEvent> {
+    db.write(WriteCtx::by(user_id, "event.move"), |tx| {
+        let mut ev = match (&m.start, &m.date) {
+            (None, None) => load(tx, user_id, &m.id)?,
+            _ => {
+                let target = load(tx, user_id, &m.id)?;
+                let start = move_start(&target, m.occurrence.as_deref(), m.start.as_deref(), m.date.as_deref())?;
+                let patch = EventPatch { start: Some(start), ..Default::default() };
+                let up = EventUpdate { id: m.id.clone(), occurrence: m.occurrence.clone(), scope: m.scope, patch };
+                update_in(tx, user_id, &up)?
+            }
+        };
+        if let Some(order) = &m.day_order {
+            reorder_day(tx, user_id, &ev, order)?;
+            ev = load(tx, user_id, &ev.row.id)?;
+        }
+        view(tx, &ev)
+    })
+}
+
+/// The new start text of a move: `start` as given, or `date` at the same local time.
+fn move_start(ev: &Ev, occurrence: Option<&str>, start: Option<&str>, date: Option<&str>) -> Result<String> {
+    if let Some(s) = start {
+        return Ok(s.to_string());
+    }
+    let date = validate::date("date", date.unwrap_or_default())?;
+    let at = occurrence.and_then(Occ::parse_key).map(|o| ev.when.at(o)).unwrap_or(ev.when);
+    Ok(match at {
+        When::AllDay { .. } => date.to_string(),
+        When::Timed { start, .. } => {
+            let time = start.with_timezone(&ev.tz).time();
+            crate::db::timestamp_text(recurrence::local_to_utc(date.and_time(time), ev.tz))
+        }
+    })
+}
+
+/// Gives the listed events of the moved event's day positions 0..n in the given order.
+fn reorder_day(tx: &Tx, user_id: &str, moved: &Ev, order: &[String]) -> Result<()> {
+    if !order.iter().any(|id| id.eq_ignore_ascii_case(&moved.row.id)) {
+        return Err(CoreError::validation("the day's new order must include the moved event"));
+    }
+    let mut seen = Vec::with_capacity(order.len());
+    for (pos, id) in order.iter().enumerate() {
+        let ev = load(tx, user_id, id)?;
+        if seen.contains(&ev.row.id) {
+            return Err(CoreError::validation("the day's new order names an event twice"));
+        }
+        tx.prepare_cached(
+            "UPDATE calendar_events SET order_index = ?1, updated_at = ?2 WHERE id = ?3 AND order_index IS NOT ?1",
+        )?
+        .execute(params![pos as i64, tx.now_text(), ev.row.id])?;
+        seen.push(ev.row.id);
+    }
+    Ok(())
+}
+
+pub fn delete(db: &Db, user_id: &str, id: &str, occurrence: Option<&str>, scope: EditScope) -> Result<()> {
+    db.write(WriteCtx::by(user_id, "event.delete"), |tx| delete_in(tx, user_id, id, occurrence, scope))
+}
+
+pub fn delete_in(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, scope: EditScope) -> Result<()> {
+    let del = |id: &str| -> Result<()> {
+        tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([id])?;
+        Ok(())
+    };
+    match (resolve(tx, user_id, id, occurrence, scope)?, scope) {
+        (Target::Row(ev), _) => match (ev.row.series_id.clone(), ev.recurrence) {
+            (Some(master_id), Some(orig)) => {
+                del(&ev.row.id)?;
+                let mut master = load(tx, user_id, &master_id)?;
+                exclude(tx, &mut master, orig)
+            }
+            _ => del(&ev.row.id),
+        },
+        (Target::Master(ev), _) => del(&ev.row.id),
+        (Target::Occurrence(mut master, occ), EditScope::This) => {
+            if let Some(ov) = overrides(tx, &master.row.id, master.tz)?.into_iter().find(|o| o.recurrence == Some(occ)) {
+                del(&ov.row.id)?;
+            }
+            exclude(tx, &mut master, occ)
+        }
+        (Target::Occurrence(master, _), EditScope::All) => del(&master.row.id),
+        (Target::Occurrence(mut master, occ), EditScope::Following) => {
+            if master.when.start_occ() == occ {
+                return del(&master.row.id);
+            }
+            for ov in overrides(tx, &master.row.id, master.tz)? {
+                if ov.recurrence.is_some_and(|o| o >= occ) {
+                    del(&ov.row.id)?;
+                }
+            }
+            if let Some(rule) = master.rule.as_mut() {
+                rule.end_before(occ);
+            }
+            master.exdates.retain(|o| *o < occ);
+            save(tx, &mut master)?;
+            reminders::recompute(tx, &master)
+        }
+    }
+}
+
+/// Adds an EXDATE to a master (deleting one occurrence).
+fn exclude(tx: &Tx, master: &mut Ev, occ: Occ) -> Result<()> {
+    master.exdates.push(occ);
+    save(tx, master)?;
+    reminders::recompute(tx, master)
+}

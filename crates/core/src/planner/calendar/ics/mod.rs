@@ -1,0 +1,318 @@
+//! ICS (RFC 5545) import and export.
+//!
+//! Contract of the import ([`import`]):
+//! - A malformed file is refused whole with `line N: reason` (a validation error) and
+//!   nothing is written: parsing happens before the transaction, storing inside one.
+//! - A partly unsupported file imports what it can; the report lists every skipped part
+//!   with its line (see `read` for what is skipped and how time zones are resolved).
+//! - Events are matched by UID (`calendar_events.uid`, unique per user): re-importing the
+//!   same file updates, never duplicates. An event edited here since (a higher SEQUENCE
+//!   than the file's) is kept and reported. Overrides (RECURRENCE-ID) are matched by their
+//!   master and original start; for a master present in the file, the file's overrides
+//!   replace the stored ones. A cancelled occurrence becomes an EXDATE.
+//! - VALARMs become reminders (`minutes_before` or `remind_at`, `fire_at` computed).
+//! - CATEGORIES naming one of the user's courses (case-insensitive) set the course.
+//!
+//! The export ([`export::export`]) is in `export.rs`.
+
+pub mod export;
+pub mod parse;
+pub mod read;
+
+pub use read::IcsNote;
+
+use super::events::{self, Ev, When};
+use super::recurrence::Occ;
+use super::reminders::{self, Def};
+use crate::db::{Tx, WriteCtx};
+use crate::planner::rows::{CalendarEventSource, ReminderChannel};
+use crate::{CoreError, Db, Result};
+use read::{IcsEvent, IcsTime};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use ts_rs::TS;
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct IcsImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Parts of the file left out, each with its line and the reason.
+    pub skipped: Vec<IcsNote>,
+}
+
+fn refuse(e: parse::ParseError) -> CoreError {
+    CoreError::validation(e.to_string())
+}
+
+/// Imports an .ics file's bytes (see the module docs).
+pub fn import(db: &Db, user_id: &str, bytes: &[u8]) -> Result<IcsImportReport> {
+    let calendars = parse::read(bytes).map_err(refuse)?;
+    db.write(WriteCtx::by(user_id, "ics.import"), |tx| {
+        let user_tz = events::user_tz(tx, user_id)?;
+        let read = read::events(&calendars, user_tz).map_err(refuse)?;
+        Importer::new(tx, user_id)?.run(read)
+    })
+}
+
+enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+    KeptNewer,
+}
+
+struct Importer<'t, 'c> {
+    tx: &'t Tx<'c>,
+    user_id: &'t str,
+    courses: HashMap<String, String>,
+    report: IcsImportReport,
+}
+
+impl<'t, 'c> Importer<'t, 'c> {
+    fn new(tx: &'t Tx<'c>, user_id: &'t str) -> Result<Self> {
+        let courses = crate::planner::assignments::courses(tx, user_id)?
+            .into_iter()
+            .map(|c| (c.name.to_lowercase(), c.id))
+            .collect();
+        Ok(Importer { tx, user_id, courses, report: IcsImportReport::default() })
+    }
+
+    fn note(&mut self, line: usize, reason: impl Into<String>) {
+        self.report.skipped.push(IcsNote { line, reason: reason.into() });
+    }
+
+    fn count(&mut self, o: &Outcome) {
+        match o {
+            Outcome::Created => self.report.created += 1,
+            Outcome::Updated => self.report.updated += 1,
+            Outcome::Unchanged | Outcome::KeptNewer => self.report.unchanged += 1,
+        }
+    }
+
+    fn run(mut self, read: read::Read) -> Result<IcsImportReport> {
+        self.report.skipped = read.notes;
+        let (mut masters, overrides): (Vec<IcsEvent>, Vec<IcsEvent>) =
+            read.events.into_iter().partition(|e| e.recurrence_id.is_none());
+        // Cancelled occurrences are exceptions of their master.
+        let cancelled: Vec<(String, Occ)> =
+            overrides.iter().filter(|o| o.cancelled).filter_map(|o| Some((o.uid.clone(), o.recurrence_id?))).collect();
+        for m in masters.iter_mut() {
+            m.exdates.extend(cancelled.iter().filter(|(u, _)| *u == m.uid).map(|(_, o)| *o));
+        }
+        let mut stored: HashMap<String, Option<Ev>> = HashMap::new();
+        for m in masters {
+            if stored.contains_key(&m.uid) {
+                self.note(m.line, format!("a second event with UID {} skipped", short(&m.uid)));
+                continue;
+            }
+            if m.cancelled {
+                self.note(m.line, "cancelled event skipped");
+                continue;
+            }
+            let uid = m.uid.clone();
+            let (outcome, ev) = self.master(&m).map_err(|e| at_line(e, m.line))?;
+            self.count(&outcome);
+            let in_file = !matches!(outcome, Outcome::KeptNewer);
+            stored.insert(uid, in_file.then_some(ev));
+        }
+        self.overrides(overrides, &stored)?;
+        Ok(self.report)
+    }
+
+    fn course_of(&self, e: &IcsEvent) -> Option<String> {
+        e.categories.iter().find_map(|c| self.courses.get(&c.to_lowercase()).cloned())
+    }
+
+    /// Title and notes within the core's limits (longer ones are cut, with a note).
+    fn texts(&mut self, e: &IcsEvent) -> (Option<String>, Option<String>) {
+        let cut = |s: &Option<String>, max: usize| s.as_ref().map(|t| t.trim().chars().take(max).collect::<String>());
+        if e.title.as_ref().is_some_and(|t| t.trim().chars().count() > events::TITLE_MAX) {
+            self.note(e.line, format!("title cut to {} characters", events::TITLE_MAX));
+        }
+        if e.notes.as_ref().is_some_and(|t| t.trim().chars().count() > events::NOTES_MAX) {
+            self.note(e.line, format!("description cut to {} characters", events::NOTES_MAX));
+        }
+        (cut(&e.title, events::TITLE_MAX), cut(&e.notes, events::NOTES_MAX))
+    }
+
+    /// Creates or updates a single event or series master by UID.
+    fn master(&mut self, e: &IcsEvent) -> Result<(Outcome, Ev)> {
+        let existing = find_by_uid(self.tx, self.user_id, &e.uid)?;
+        if let Some(old) = &existing {
+            if old.row.sequence > e.sequence {
+                self.note(e.line, format!("event {} was changed here since; your version was kept", short(&e.uid)));
+                return Ok((Outcome::KeptNewer, old.clone()));
+            }
+        }
+        let (title, notes) = self.texts(e);
+        let when = when_of(e);
+        let mut ev = match &existing {
+            Some(old) => old.clone(),
+            None => {
+                let mut ev = events::blank(self.tx, self.user_id, e.tz, when);
+                ev.row.uid = Some(e.uid.clone());
+                ev.row.source = CalendarEventSource::Import;
+                ev
+            }
+        };
+        ev.tz = e.tz;
+        ev.row.timezone = Some(e.tz.name().to_string());
+        ev.row.title = title;
+        ev.row.notes = notes;
+        ev.when = when;
+        ev.rule = e.rule.clone();
+        ev.exdates = e.exdates.clone();
+        if let Some(c) = self.course_of(e) {
+            ev.row.course_id = Some(c);
+        }
+        ev.row.sequence = e.sequence;
+        self.store(ev, existing, &alarm_defs(e))
+    }
+
+    /// Writes `ev` (new, or an update of `existing`) and its reminders; skips the write
+    /// when nothing differs.
+    fn store(&mut self, mut ev: Ev, existing: Option<Ev>, defs: &[Def]) -> Result<(Outcome, Ev)> {
+        let Some(old) = existing else {
+            let is_override = ev.row.series_id.is_some();
+            events::insert(self.tx, &mut ev, is_override)?;
+            if !defs.is_empty() {
+                reminders::replace_defs(self.tx, &ev, defs)?;
+            }
+            return Ok((Outcome::Created, ev));
+        };
+        events::encode_for_compare(&mut ev)?;
+        let same_row = ev.row == old.row;
+        let current = current_defs(self.tx, &old.row.id)?;
+        let same_reminders = current.len() == defs.len() && current.iter().all(|d| defs.contains(d));
+        if same_row && same_reminders {
+            return Ok((Outcome::Unchanged, old));
+        }
+        if !same_row {
+            events::write_back(self.tx, &mut ev)?;
+        }
+        reminders::replace_defs(self.tx, &ev, defs)?;
+        Ok((Outcome::Updated, ev))
+    }
+
+    fn overrides(&mut self, list: Vec<IcsEvent>, stored: &HashMap<String, Option<Ev>>) -> Result<()> {
+        let mut kept: HashMap<String, HashSet<String>> = HashMap::new();
+        for o in list {
+            let master = match stored.get(&o.uid) {
+                Some(Some(m)) => Some(m.clone()),
+                Some(None) => continue,
+                None => find_by_uid(self.tx, self.user_id, &o.uid)?.filter(Ev::is_master),
+            };
+            let Some(master) = master else {
+                self.note(o.line, format!("an exception of event {} skipped: the series is not in the file", short(&o.uid)));
+                continue;
+            };
+            let Some(occ) = o.recurrence_id.map(|r| same_kind(r, &master)) else { continue };
+            kept.entry(master.row.id.clone()).or_default().insert(occ.key());
+            if o.cancelled {
+                continue;
+            }
+            let outcome = self.one_override(&o, &master, occ).map_err(|e| at_line(e, o.line))?;
+            self.count(&outcome);
+        }
+        // The file's exceptions replace the stored ones of the masters it carries.
+        for (uid, master) in stored {
+            let Some(master) = master else { continue };
+            let keep = kept.get(&master.row.id);
+            for ov in events::overrides(self.tx, &master.row.id, master.tz)? {
+                let key = ov.row.recurrence_id.clone().unwrap_or_default();
+                if keep.is_none_or(|k| !k.contains(&key)) {
+                    self.tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([&ov.row.id])?;
+                    let _ = uid;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn one_override(&mut self, o: &IcsEvent, master: &Ev, occ: Occ) -> Result<Outcome> {
+        let existing = events::overrides(self.tx, &master.row.id, master.tz)?.into_iter().find(|x| x.recurrence == Some(occ));
+        let (title, notes) = self.texts(o);
+        let mut ev = match &existing {
+            Some(x) => x.clone(),
+            None => {
+                let mut ev = events::override_of(self.tx, master, occ);
+                ev.row.source = CalendarEventSource::Import;
+                ev
+            }
+        };
+        ev.tz = o.tz;
+        ev.row.timezone = Some(o.tz.name().to_string());
+        ev.row.title = title;
+        ev.row.notes = notes;
+        ev.when = when_of(o);
+        ev.row.sequence = o.sequence;
+        if let Some(c) = self.course_of(o) {
+            ev.row.course_id = Some(c);
+        }
+        let (outcome, _) = self.store(ev, existing, &alarm_defs(o))?;
+        Ok(outcome)
+    }
+}
+
+fn short(s: &str) -> String {
+    crate::validate::truncate_for_message(s)
+}
+
+/// A rule broken while storing an event still names the event's line.
+fn at_line(e: CoreError, line: usize) -> CoreError {
+    match e {
+        CoreError::Validation(m) if !m.starts_with("line ") => CoreError::Validation(format!("line {line}: {m}")),
+        CoreError::Conflict(m) => CoreError::Conflict(format!("line {line}: {m}")),
+        other => other,
+    }
+}
+
+fn when_of(e: &IcsEvent) -> When {
+    match (e.start, e.end) {
+        (IcsTime::Date(first), Some(IcsTime::Date(last))) => When::AllDay { first, last },
+        (IcsTime::Date(first), _) => When::AllDay { first, last: first },
+        (IcsTime::Time(start), Some(IcsTime::Time(end))) => When::Timed { start, end: Some(end) },
+        (IcsTime::Time(start), _) => When::Timed { start, end: None },
+    }
+}
+
+/// An original start in the master's kind (a date for all-day series, else a time).
+fn same_kind(o: Occ, master: &Ev) -> Occ {
+    match (o, master.when) {
+        (Occ::Time(t), When::AllDay { .. }) => Occ::Date(t.with_timezone(&master.tz).date_naive()),
+        (Occ::Date(d), When::Timed { start, .. }) => {
+            let time = start.with_timezone(&master.tz).time();
+            Occ::Time(super::recurrence::local_to_utc(d.and_time(time), master.tz))
+        }
+        (o, _) => o,
+    }
+}
+
+fn alarm_defs(e: &IcsEvent) -> Vec<Def> {
+    e.alarms
+        .iter()
+        .map(|a| Def { minutes_before: a.minutes_before, remind_at: a.remind_at, channel: ReminderChannel::Notification })
+        .collect()
+}
+
+fn current_defs(tx: &Tx, event_id: &str) -> Result<Vec<Def>> {
+    Ok(reminders::of_event(tx, event_id)?
+        .into_iter()
+        .map(|r| Def {
+            minutes_before: r.minutes_before,
+            remind_at: r.remind_at.as_deref().and_then(events::parse_instant),
+            channel: r.channel,
+        })
+        .collect())
+}
+
+fn find_by_uid(tx: &Tx, user_id: &str, uid: &str) -> Result<Option<Ev>> {
+    let id: Option<String> = rusqlite::OptionalExtension::optional(
+        tx.prepare_cached("SELECT id FROM calendar_events WHERE user_id = ?1 AND uid = ?2")?
+            .query_row([user_id, uid], |r| r.get(0)),
+    )?;
+    id.map(|id| events::load(tx, user_id, &id)).transpose()
+}

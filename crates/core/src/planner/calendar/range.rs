@@ -1,0 +1,311 @@
+//! The calendar range: what a month, week, day or agenda view shows between two dates.
+//!
+//! Contract:
+//! - `from` and `to` are local dates of the user (inclusive); at most [`MAX_RANGE_DAYS`].
+//! - Items are event occurrences (single events, overrides, and every occurrence of a
+//!   series expanded with its EXDATEs and overrides applied) that overlap the range, plus
+//!   assignments due inside it, each with its course's name and colour.
+//! - Order: by local start date, all-day items first, then start time, then the
+//!   event's `order_index` (the user's order inside a day), title and id: stable.
+//! - Cost: three index ranges (short events by date, multi-day events by end date, the
+//!   user's series) and one per assignment range; series are expanded only over the
+//!   range (see `recurrence`). No table scan whatever the number of past events.
+
+use super::events::{Ev, When};
+use super::recurrence::Occ;
+use crate::db::row::Row;
+use crate::db::timestamp_text;
+use crate::planner::rows::CalendarEventRow;
+use crate::{validate, CoreError, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use ts_rs::TS;
+
+pub const MAX_RANGE_DAYS: i64 = 400;
+/// Occurrences of one series in one range, at most (a daily series over 400 days fits).
+const MAX_PER_SERIES: usize = 2_000;
+/// Margin around the range for rows whose dates are in another time zone than the user's.
+const ZONE_MARGIN_DAYS: i64 = 2;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CalendarItemKind {
+    Event,
+    Assignment,
+}
+
+/// One thing to draw in the calendar.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct CalendarItem {
+    pub kind: CalendarItemKind,
+    /// The event row (a master for a series occurrence, or the override) or assignment.
+    pub id: String,
+    /// The master of a recurring occurrence (also set on overrides).
+    pub series_id: Option<String>,
+    /// The occurrence's original start: pass it back to edit or delete "this" one.
+    pub recurrence_id: Option<String>,
+    pub title: String,
+    pub notes: Option<String>,
+    /// Local date (user's zone) the item starts on, and the last one it covers.
+    pub date: String,
+    pub end_date: String,
+    pub all_day: bool,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub course_id: Option<String>,
+    pub course_name: Option<String>,
+    pub colour: Option<String>,
+    pub recurring: bool,
+    pub order_index: i64,
+    /// An assignment's status (e.g. "Done").
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct CalendarRange {
+    pub from: String,
+    pub to: String,
+    pub timezone: String,
+    pub items: Vec<CalendarItem>,
+}
+
+/// The user's window: local dates and the UTC instants they span.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub tz: Tz,
+}
+
+impl Window {
+    pub fn new(from: &str, to: &str, tz: Tz) -> Result<Window> {
+        let from = validate::date("from", from)?;
+        let to = validate::date("to", to)?;
+        if to < from {
+            return Err(CoreError::validation("to must not be before from"));
+        }
+        if (to - from).num_days() >= MAX_RANGE_DAYS {
+            return Err(CoreError::validation(format!("a calendar range covers at most {MAX_RANGE_DAYS} days")));
+        }
+        let start = crate::time::start_of_day(from, tz);
+        let end = crate::time::start_of_day(to + Duration::days(1), tz);
+        Ok(Window { from, to, start, end, tz })
+    }
+
+    /// Whether an occurrence overlaps the window.
+    fn overlaps(&self, w: &When) -> bool {
+        match *w {
+            When::AllDay { first, last } => first <= self.to && last >= self.from,
+            When::Timed { start, end } => {
+                let end = end.unwrap_or(start);
+                start < self.end && (end > self.start || (end == start && start >= self.start))
+            }
+        }
+    }
+}
+
+pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<CalendarRange> {
+    let tz = super::events::user_tz(conn, user_id)?;
+    let w = Window::new(from, to, tz)?;
+    let courses = courses(conn, user_id)?;
+    let mut items = Vec::new();
+    for ev in singles(conn, user_id, &w)? {
+        if w.overlaps(&ev.when) {
+            items.push(item(&ev, ev.when, ev.recurrence, &courses, &w));
+        }
+    }
+    for master in series(conn, user_id, &w)? {
+        expand(conn, &master, &w, &courses, &mut items)?;
+    }
+    assignments(conn, user_id, &w, &courses, &mut items)?;
+    sort(&mut items);
+    Ok(CalendarRange { from: w.from.to_string(), to: w.to.to_string(), timezone: tz.name().to_string(), items })
+}
+
+/// Sorts by (date, all-day first, start, order, title, id). The dates and times are
+/// compared as the fixed-width texts they are; comparing them once per item into a
+/// number first keeps a month of thousands of occurrences cheap to sort.
+fn sort(items: &mut Vec<CalendarItem>) {
+    let key = |i: &CalendarItem| {
+        let date = NaiveDate::parse_from_str(&i.date, "%Y-%m-%d").map(|d| d.num_days_from_ce()).unwrap_or(0);
+        let start = i.starts_at.as_deref().and_then(super::events::parse_instant).map_or(i64::MIN, |t| t.timestamp_millis());
+        (date, !i.all_day, start, i.order_index)
+    };
+    let mut keyed: Vec<_> = std::mem::take(items).into_iter().map(|i| (key(&i), i)).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| a.title.cmp(&b.title)).then_with(|| a.id.cmp(&b.id)));
+    items.extend(keyed.into_iter().map(|(_, i)| i));
+}
+
+type Courses = HashMap<String, (String, Option<String>)>;
+
+fn courses(conn: &Connection, user_id: &str) -> Result<Courses> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, colour FROM courses WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Rows of `calendar_events` (read through `index` when given: without statistics SQLite
+/// would otherwise walk the date index over every past event).
+fn select(conn: &Connection, index: &str, sql_where: &str, args: &[&dyn rusqlite::ToSql], tz: Tz) -> Result<Vec<Ev>> {
+    let cols = CalendarEventRow::COLUMNS.join(", ");
+    let indexed = if index.is_empty() { String::new() } else { format!(" INDEXED BY {index}") };
+    let mut stmt = conn.prepare_cached(&format!("SELECT {cols} FROM calendar_events{indexed} WHERE {sql_where}"))?;
+    let rows = stmt.query_map(args, |r| CalendarEventRow::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().map(|r| Ev::decode(r, tz)).collect())
+}
+
+/// Single events and overrides that may overlap: starting near the window (by date),
+/// or multi-day ones starting before it and ending inside or after it.
+fn singles(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
+    let lo = (w.from - Duration::days(ZONE_MARGIN_DAYS)).to_string();
+    let hi = (w.to + Duration::days(ZONE_MARGIN_DAYS)).to_string();
+    let mut out = select(
+        conn,
+        "idx_calendar_events_user_id_event_date_order_index",
+        "user_id = ?1 AND event_date BETWEEN ?2 AND ?3 AND rrule IS NULL",
+        &[&user_id, &lo, &hi],
+        w.tz,
+    )?;
+    out.extend(select(
+        conn,
+        "idx_calendar_events_multiday",
+        "user_id = ?1 AND rrule IS NULL AND end_date > event_date AND end_date >= ?2 AND event_date < ?2",
+        &[&user_id, &lo],
+        w.tz,
+    )?);
+    Ok(out)
+}
+
+/// Series masters whose span reaches the window.
+fn series(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
+    let lo = (w.from - Duration::days(ZONE_MARGIN_DAYS)).to_string();
+    let hi = (w.to + Duration::days(ZONE_MARGIN_DAYS)).to_string();
+    // Two index ranges (bounded series ending in or after the window, endless series)
+    // rather than one OR, which SQLite would answer by reading every series.
+    let mut out = select(
+        conn,
+        "idx_calendar_events_series",
+        "user_id = ?1 AND rrule IS NOT NULL AND series_end_date >= ?2 AND event_date <= ?3",
+        &[&user_id, &lo, &hi],
+        w.tz,
+    )?;
+    out.extend(select(
+        conn,
+        "idx_calendar_events_series",
+        "user_id = ?1 AND rrule IS NOT NULL AND series_end_date IS NULL AND event_date <= ?2",
+        &[&user_id, &hi],
+        w.tz,
+    )?);
+    Ok(out)
+}
+
+/// The occurrences of `master` in the window, minus EXDATEs and overridden ones.
+fn expand(conn: &Connection, master: &Ev, w: &Window, courses: &Courses, out: &mut Vec<CalendarItem>) -> Result<()> {
+    let Some(series) = master.series() else { return Ok(()) };
+    let (lo, hi) = match master.when {
+        When::AllDay { first, last } => (Occ::Date(w.from - (last - first)), Occ::Date(w.to + Duration::days(1))),
+        When::Timed { start, end } => (Occ::Time(w.start - (end.unwrap_or(start) - start)), Occ::Time(w.end)),
+    };
+    let occs = series.between(lo, hi, MAX_PER_SERIES)?;
+    if occs.is_empty() {
+        return Ok(());
+    }
+    let overridden = overridden(conn, &master.row.id)?;
+    for o in occs {
+        if master.exdates.contains(&o) || overridden.contains(&o.key()) {
+            continue;
+        }
+        let when = master.when.at(o);
+        if w.overlaps(&when) {
+            out.push(item(master, when, Some(o), courses, w));
+        }
+    }
+    Ok(())
+}
+
+fn overridden(conn: &Connection, master_id: &str) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT recurrence_id FROM calendar_events WHERE series_id = ?1")?;
+    let rows = stmt.query_map([master_id], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, w: &Window) -> CalendarItem {
+    let (date, end_date) = when.dates(w.tz);
+    let course = ev.row.course_id.as_ref().and_then(|c| courses.get(c));
+    let (starts_at, ends_at) = match when {
+        When::AllDay { .. } => (None, None),
+        When::Timed { start, end } => (Some(timestamp_text(start)), end.map(timestamp_text)),
+    };
+    let series_id = ev.row.series_id.clone().or_else(|| ev.is_master().then(|| ev.row.id.clone()));
+    CalendarItem {
+        kind: CalendarItemKind::Event,
+        id: ev.row.id.clone(),
+        recurring: series_id.is_some(),
+        series_id,
+        recurrence_id: occ.map(|o| o.key()),
+        title: ev.row.title.clone().unwrap_or_default(),
+        notes: ev.row.notes.clone(),
+        date: date.to_string(),
+        end_date: end_date.to_string(),
+        all_day: matches!(when, When::AllDay { .. }),
+        starts_at,
+        ends_at,
+        course_id: ev.row.course_id.clone(),
+        course_name: course.map(|c| c.0.clone()),
+        colour: course.and_then(|c| c.1.clone()),
+        order_index: ev.row.order_index,
+        status: None,
+    }
+}
+
+/// Assignments due inside the window, as timed items at their due time.
+fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, out: &mut Vec<CalendarItem>) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, course_id, title, status, due_at, notes FROM assignments
+         WHERE user_id = ?1 AND due_at >= ?2 AND due_at < ?3",
+    )?;
+    let rows = stmt.query_map(params![user_id, timestamp_text(w.start), timestamp_text(w.end)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, course_id, title, status, due_at, notes) = row?;
+        let Some(due) = super::events::parse_instant(&due_at) else { continue };
+        let date = due.with_timezone(&w.tz).date_naive().to_string();
+        let course = course_id.as_ref().and_then(|c| courses.get(c));
+        out.push(CalendarItem {
+            kind: CalendarItemKind::Assignment,
+            id,
+            series_id: None,
+            recurrence_id: None,
+            title,
+            notes,
+            end_date: date.clone(),
+            date,
+            all_day: false,
+            starts_at: Some(due_at),
+            ends_at: None,
+            course_name: course.map(|c| c.0.clone()),
+            colour: course.and_then(|c| c.1.clone()),
+            course_id,
+            recurring: false,
+            order_index: 0,
+            status,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,674 @@
+//! Recurrence rules (RFC 5545 RRULE) and their expansion.
+//!
+//! Contract:
+//! - [`parse`] reads an RRULE value into a [`Rule`] and lists the parts Studydesk does not
+//!   support (`BYHOUR`, `BYWEEKNO`, `FREQ=HOURLY`, ...). It never panics; a malformed value
+//!   is an `Err` with a sentence. Supported: FREQ DAILY/WEEKLY/MONTHLY/YEARLY, INTERVAL,
+//!   COUNT (at most [`MAX_COUNT`]), UNTIL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST.
+//! - [`Rule::canonical`] is the one stored form (`calendar_events.rrule`): UNTIL in UTC
+//!   for timed series, a date for all-day series.
+//! - Expansion is done by the `rrule` crate in the series' IANA time zone (chrono-tz), so
+//!   a weekly 09:00 event stays 09:00 local across DST changes in both directions; a
+//!   local time that does not exist (spring forward) moves forward by the gap, an
+//!   ambiguous one (fall back) takes the first instant. All-day series expand as floating
+//!   dates. Occurrences come in start order; exceptions (EXDATE) and overrides are the
+//!   caller's (`events.rs`), so this module knows nothing about storage.
+//! - Cost: a series that started years ago is fast-forwarded to the window when that is
+//!   exact: DAILY/WEEKLY by whole periods (with COUNT only when there is no BY* part),
+//!   MONTHLY/YEARLY without COUNT from the first day of a later period with the day and
+//!   month DTSTART implied written out (BYMONTHDAY, BYMONTH). A month view therefore does
+//!   not replay years of occurrences.
+
+use crate::{CoreError, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// The most occurrences a COUNT may ask for (more is refused, not truncated).
+pub const MAX_COUNT: u32 = 10_000;
+/// The largest INTERVAL accepted.
+pub const MAX_INTERVAL: u16 = 1_000;
+/// Occurrences walked to find a bounded series' end; longer series are treated as endless.
+const MAX_WALK: usize = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freq {
+    Daily,
+    Weekly,
+    Monthly,
+    Yearly,
+}
+
+impl Freq {
+    fn as_str(self) -> &'static str {
+        match self {
+            Freq::Daily => "DAILY",
+            Freq::Weekly => "WEEKLY",
+            Freq::Monthly => "MONTHLY",
+            Freq::Yearly => "YEARLY",
+        }
+    }
+}
+
+/// UNTIL as written: a date, a UTC instant, or a floating local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Until {
+    Date(NaiveDate),
+    Utc(DateTime<Utc>),
+    Local(NaiveDateTime),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub freq: Freq,
+    pub interval: u16,
+    pub count: Option<u32>,
+    pub until: Option<Until>,
+    pub by_day: Vec<(Option<i16>, Weekday)>,
+    pub by_month_day: Vec<i8>,
+    pub by_month: Vec<u8>,
+    pub by_set_pos: Vec<i32>,
+    pub wkst: Option<Weekday>,
+}
+
+/// A parsed rule and the parts that were left out because Studydesk cannot expand them.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub rule: Rule,
+    pub unsupported: Vec<String>,
+}
+
+/// Parses an RRULE value (`FREQ=WEEKLY;BYDAY=MO,WE`), with or without `RRULE:`.
+pub fn parse(text: &str) -> std::result::Result<Parsed, String> {
+    let t = text.trim();
+    let t = t.strip_prefix("RRULE:").or_else(|| t.strip_prefix("rrule:")).unwrap_or(t);
+    if t.is_empty() {
+        return Err("the repeat rule is empty".into());
+    }
+    if t.len() > 500 {
+        return Err("the repeat rule is too long (at most 500 characters)".into());
+    }
+    let mut b = Builder::default();
+    for part in t.split(';').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').ok_or_else(|| format!("\"{}\" is not KEY=VALUE", short(part)))?;
+        b.part(&k.trim().to_ascii_uppercase(), v.trim())?;
+    }
+    b.finish()
+}
+
+#[derive(Default)]
+struct Builder {
+    freq: Option<Freq>,
+    rule_unsupported_freq: Option<String>,
+    interval: Option<u16>,
+    count: Option<u32>,
+    until: Option<Until>,
+    by_day: Vec<(Option<i16>, Weekday)>,
+    by_month_day: Vec<i8>,
+    by_month: Vec<u8>,
+    by_set_pos: Vec<i32>,
+    wkst: Option<Weekday>,
+    unsupported: Vec<String>,
+}
+
+impl Builder {
+    fn part(&mut self, key: &str, v: &str) -> std::result::Result<(), String> {
+        match key {
+            "FREQ" => self.freq(v)?,
+            "INTERVAL" => self.interval = Some(number(key, v, 1, i64::from(MAX_INTERVAL))? as u16),
+            "COUNT" => self.count = Some(number(key, v, 1, i64::from(MAX_COUNT))? as u32),
+            "UNTIL" => self.until = Some(parse_until(v)?),
+            "BYDAY" => self.by_day = list(v, parse_by_day)?,
+            "BYMONTHDAY" => self.by_month_day = list(v, |x| nonzero(key, x, 31).map(|n| n as i8))?,
+            "BYMONTH" => self.by_month = list(v, |x| number(key, x, 1, 12).map(|n| n as u8))?,
+            "BYSETPOS" => self.by_set_pos = list(v, |x| nonzero(key, x, 366).map(|n| n as i32))?,
+            "WKST" => self.wkst = Some(weekday(v)?),
+            "BYHOUR" | "BYMINUTE" | "BYSECOND" | "BYYEARDAY" | "BYWEEKNO" | "BYEASTER" => {
+                self.unsupported.push(format!("{key}={}", short(v)))
+            }
+            other if other.starts_with("X-") => self.unsupported.push(format!("{other}={}", short(v))),
+            other => return Err(format!("\"{}\" is not a part of a repeat rule", short(other))),
+        }
+        Ok(())
+    }
+
+    fn freq(&mut self, v: &str) -> std::result::Result<(), String> {
+        self.freq = match v.to_ascii_uppercase().as_str() {
+            "DAILY" => Some(Freq::Daily),
+            "WEEKLY" => Some(Freq::Weekly),
+            "MONTHLY" => Some(Freq::Monthly),
+            "YEARLY" => Some(Freq::Yearly),
+            "HOURLY" | "MINUTELY" | "SECONDLY" => {
+                self.rule_unsupported_freq = Some(format!("FREQ={}", v.to_ascii_uppercase()));
+                None
+            }
+            _ => return Err(format!("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY (got \"{}\")", short(v))),
+        };
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::result::Result<Parsed, String> {
+        if let Some(f) = self.rule_unsupported_freq.take() {
+            // Nothing sensible is left of an hourly rule: the whole rule is unsupported.
+            self.unsupported.insert(0, f);
+            let rule = Rule::simple(Freq::Daily);
+            return Ok(Parsed { rule, unsupported: self.unsupported });
+        }
+        let freq = self.freq.ok_or("the repeat rule has no FREQ")?;
+        if self.count.is_some() && self.until.is_some() {
+            return Err("a repeat rule may have COUNT or UNTIL, not both".into());
+        }
+        if self.by_day.iter().any(|(n, _)| n.is_some()) && !matches!(freq, Freq::Monthly | Freq::Yearly) {
+            return Err("numbered BYDAY (like 1MO) needs FREQ=MONTHLY or YEARLY".into());
+        }
+        if freq == Freq::Weekly && !self.by_month_day.is_empty() {
+            return Err("BYMONTHDAY cannot be used with FREQ=WEEKLY".into());
+        }
+        let rule = Rule {
+            freq,
+            interval: self.interval.unwrap_or(1),
+            count: self.count,
+            until: self.until,
+            by_day: self.by_day,
+            by_month_day: self.by_month_day,
+            by_month: self.by_month,
+            by_set_pos: self.by_set_pos,
+            wkst: self.wkst,
+        };
+        Ok(Parsed { rule, unsupported: self.unsupported })
+    }
+}
+
+fn short(s: &str) -> String {
+    crate::validate::truncate_for_message(s)
+}
+
+fn number(key: &str, v: &str, min: i64, max: i64) -> std::result::Result<i64, String> {
+    let n: i64 = v.trim().parse().map_err(|_| format!("{key} must be a number (got \"{}\")", short(v)))?;
+    if n < min || n > max {
+        return Err(format!("{key} must be between {min} and {max} (got {n})"));
+    }
+    Ok(n)
+}
+
+fn nonzero(key: &str, v: &str, max: i64) -> std::result::Result<i64, String> {
+    let n = number(key, v, -max, max)?;
+    if n == 0 {
+        return Err(format!("{key} must not be 0"));
+    }
+    Ok(n)
+}
+
+fn list<T>(v: &str, f: impl Fn(&str) -> std::result::Result<T, String>) -> std::result::Result<Vec<T>, String> {
+    let items: Vec<&str> = v.split(',').map(str::trim).filter(|x| !x.is_empty()).collect();
+    if items.is_empty() || items.len() > 366 {
+        return Err(format!("\"{}\" is not a list of values", short(v)));
+    }
+    items.into_iter().map(f).collect()
+}
+
+pub fn weekday(v: &str) -> std::result::Result<Weekday, String> {
+    Ok(match v.trim().to_ascii_uppercase().as_str() {
+        "MO" => Weekday::Mon,
+        "TU" => Weekday::Tue,
+        "WE" => Weekday::Wed,
+        "TH" => Weekday::Thu,
+        "FR" => Weekday::Fri,
+        "SA" => Weekday::Sat,
+        "SU" => Weekday::Sun,
+        _ => return Err(format!("\"{}\" is not a weekday (MO, TU, WE, TH, FR, SA, SU)", short(v))),
+    })
+}
+
+fn weekday_code(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+fn parse_by_day(v: &str) -> std::result::Result<(Option<i16>, Weekday), String> {
+    let v = v.trim();
+    if v.len() < 2 || !v.is_char_boundary(v.len() - 2) {
+        return Err(format!("\"{}\" is not a BYDAY value", short(v)));
+    }
+    let (n, d) = v.split_at(v.len() - 2);
+    let day = weekday(d)?;
+    if n.is_empty() {
+        return Ok((None, day));
+    }
+    let n = nonzero("BYDAY", n.trim_start_matches('+'), 53)? as i16;
+    Ok((Some(n), day))
+}
+
+/// UNTIL: `20261201`, `20261201T100000Z` or a floating `20261201T100000`.
+pub fn parse_until(v: &str) -> std::result::Result<Until, String> {
+    let v = v.trim();
+    let bad = || format!("UNTIL must be a date like 20261201 or a time like 20261201T100000Z (got \"{}\")", short(v));
+    if v.len() == 8 {
+        return NaiveDate::parse_from_str(v, "%Y%m%d").map(Until::Date).map_err(|_| bad());
+    }
+    let (body, utc) = match v.strip_suffix('Z').or_else(|| v.strip_suffix('z')) {
+        Some(b) => (b, true),
+        None => (v, false),
+    };
+    let t = NaiveDateTime::parse_from_str(body, "%Y%m%dT%H%M%S").map_err(|_| bad())?;
+    Ok(if utc { Until::Utc(Utc.from_utc_datetime(&t)) } else { Until::Local(t) })
+}
+
+impl Rule {
+    pub fn simple(freq: Freq) -> Rule {
+        Rule {
+            freq,
+            interval: 1,
+            count: None,
+            until: None,
+            by_day: vec![],
+            by_month_day: vec![],
+            by_month: vec![],
+            by_set_pos: vec![],
+            wkst: None,
+        }
+    }
+
+    fn has_by_parts(&self) -> bool {
+        !(self.by_day.is_empty() && self.by_month_day.is_empty() && self.by_month.is_empty() && self.by_set_pos.is_empty())
+    }
+
+    /// Resolves UNTIL to the stored kind: a date for all-day series, a UTC instant for
+    /// timed ones (a date means "through the end of that day" in `tz`).
+    pub fn normalise_until(&mut self, all_day: bool, tz: Tz) {
+        self.until = self.until.map(|u| match (u, all_day) {
+            (Until::Date(d), true) => Until::Date(d),
+            (Until::Utc(t), true) => Until::Date(t.with_timezone(&tz).date_naive()),
+            (Until::Local(t), true) => Until::Date(t.date()),
+            (Until::Date(d), false) => {
+                let end = d.and_time(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default());
+                Until::Utc(local_to_utc(end, tz))
+            }
+            (Until::Utc(t), false) => Until::Utc(t),
+            (Until::Local(t), false) => Until::Utc(local_to_utc(t, tz)),
+        });
+    }
+
+    /// The stored text, parts in a fixed order (so equal rules compare equal).
+    pub fn canonical(&self) -> String {
+        let mut parts = vec![format!("FREQ={}", self.freq.as_str())];
+        if self.interval != 1 {
+            parts.push(format!("INTERVAL={}", self.interval));
+        }
+        if let Some(c) = self.count {
+            parts.push(format!("COUNT={c}"));
+        }
+        match self.until {
+            Some(Until::Date(d)) => parts.push(format!("UNTIL={}", d.format("%Y%m%d"))),
+            Some(Until::Utc(t)) => parts.push(format!("UNTIL={}", t.format("%Y%m%dT%H%M%SZ"))),
+            Some(Until::Local(t)) => parts.push(format!("UNTIL={}", t.format("%Y%m%dT%H%M%S"))),
+            None => {}
+        }
+        if !self.by_day.is_empty() {
+            let days: Vec<String> = self
+                .by_day
+                .iter()
+                .map(|(n, d)| format!("{}{}", n.map(|n| n.to_string()).unwrap_or_default(), weekday_code(*d)))
+                .collect();
+            parts.push(format!("BYDAY={}", days.join(",")));
+        }
+        push_list(&mut parts, "BYMONTHDAY", &self.by_month_day);
+        push_list(&mut parts, "BYMONTH", &self.by_month);
+        push_list(&mut parts, "BYSETPOS", &self.by_set_pos);
+        if let Some(w) = self.wkst.filter(|w| *w != Weekday::Mon) {
+            parts.push(format!("WKST={}", weekday_code(w)));
+        }
+        parts.join(";")
+    }
+
+    /// Ends the series before `boundary` (an occurrence start): UNTIL replaces COUNT.
+    pub fn end_before(&mut self, boundary: Occ) {
+        self.count = None;
+        self.until = Some(match boundary {
+            Occ::Date(d) => Until::Date(d.pred_opt().unwrap_or(d)),
+            Occ::Time(t) => Until::Utc(t - Duration::seconds(1)),
+        });
+    }
+}
+
+fn push_list<T: ToString>(parts: &mut Vec<String>, key: &str, values: &[T]) {
+    if !values.is_empty() {
+        let v: Vec<String> = values.iter().map(ToString::to_string).collect();
+        parts.push(format!("{key}={}", v.join(",")));
+    }
+}
+
+/// A local wall-clock time in `tz` as UTC: the first instant when ambiguous, shifted
+/// forward by the gap when it does not exist (a DST spring-forward).
+pub fn local_to_utc(t: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
+    match tz.from_local_datetime(&t) {
+        chrono::LocalResult::Single(x) => x.with_timezone(&Utc),
+        chrono::LocalResult::Ambiguous(a, _) => a.with_timezone(&Utc),
+        chrono::LocalResult::None => {
+            // The offset before the gap applies (RFC 5545 §3.3.5): 02:30 becomes 03:30.
+            let before = tz.offset_from_utc_datetime(&(t - Duration::hours(26)));
+            let guess = Utc.from_utc_datetime(&(t - offset_of(before)));
+            guess
+        }
+    }
+}
+
+fn offset_of(o: <Tz as TimeZone>::Offset) -> Duration {
+    use chrono::Offset;
+    Duration::seconds(i64::from(o.fix().local_minus_utc()))
+}
+
+// ---- occurrences ----------------------------------------------------------------------
+
+/// One occurrence's original start: a date (all-day series) or an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Occ {
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+}
+
+impl Occ {
+    /// The stored text (EXDATE entries, `recurrence_id`): `2026-11-23` or a UTC timestamp.
+    pub fn key(&self) -> String {
+        match self {
+            Occ::Date(d) => d.to_string(),
+            Occ::Time(t) => crate::db::timestamp_text(*t),
+        }
+    }
+
+    pub fn parse_key(s: &str) -> Option<Occ> {
+        if s.len() == 10 {
+            return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Occ::Date);
+        }
+        DateTime::parse_from_rfc3339(s).ok().map(|t| Occ::Time(t.with_timezone(&Utc)))
+    }
+}
+
+/// A series as the expander needs it.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub rule: Rule,
+    pub tz: Tz,
+    /// First start: a date for all-day series, else an instant.
+    pub start: Occ,
+}
+
+impl Series {
+    /// Every occurrence start `s` with `from <= s < to`, in order, at most `max`.
+    pub fn between(&self, from: Occ, to: Occ, max: usize) -> Result<Vec<Occ>> {
+        let mut out = Vec::new();
+        for o in self.iter_from(from)? {
+            if o >= to || out.len() >= max {
+                break;
+            }
+            if o >= from {
+                out.push(o);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first occurrence at or after `at`.
+    pub fn first_at_or_after(&self, at: Occ) -> Result<Option<Occ>> {
+        Ok(self.iter_from(at)?.find(|o| *o >= at))
+    }
+
+    /// Whether `at` is an occurrence of the series.
+    pub fn occurs_at(&self, at: Occ) -> Result<bool> {
+        Ok(self.first_at_or_after(at)? == Some(at))
+    }
+
+    /// The last occurrence of a bounded series; `None` when it has no end (or more
+    /// occurrences than are worth walking). `Err` when the rule yields nothing at all.
+    pub fn last(&self) -> Result<Option<Occ>> {
+        let mut iter = self.iter_from(self.start)?;
+        let Some(mut last) = iter.next() else {
+            return Err(CoreError::validation("the repeat rule never produces an occurrence from this start"));
+        };
+        if self.rule.count.is_none() && self.rule.until.is_none() {
+            return Ok(None);
+        }
+        for (n, o) in iter.enumerate() {
+            if n >= MAX_WALK {
+                return Ok(None);
+            }
+            last = o;
+        }
+        Ok(Some(last))
+    }
+
+    /// Occurrence starts from (about) `not_before` on. Starts earlier than the series'
+    /// fast-forward point may be skipped, never later ones.
+    pub fn iter_from(&self, not_before: Occ) -> Result<impl Iterator<Item = Occ>> {
+        let (dtstart, skipped, rule) = self.fast_forward(not_before);
+        let mut rule = rule.unwrap_or_else(|| self.rule.clone());
+        if let Some(c) = rule.count {
+            if skipped >= u64::from(c) {
+                return Ok(OccIter::Empty);
+            }
+            rule.count = Some(c - skipped as u32);
+        }
+        let all_day = matches!(self.start, Occ::Date(_));
+        let set = build(&rule, dtstart, self.tz, all_day)?;
+        Ok(OccIter::Rrule(set.into_iter(), all_day))
+    }
+
+    /// The local start to expand from, how many occurrences that skips, and the rule to
+    /// expand (when the defaults DTSTART implied had to be written out). Whole periods
+    /// are skipped only when that is exact (see the module docs).
+    fn fast_forward(&self, not_before: Occ) -> (NaiveDateTime, u64, Option<Rule>) {
+        let start_local = self.local_start();
+        let target = match not_before {
+            Occ::Date(d) => d,
+            Occ::Time(t) => t.with_timezone(&self.tz).date_naive(),
+        };
+        // Keep a margin so the periods around the target are replayed in full.
+        let gap_days = (target - start_local.date()).num_days() - 40;
+        if gap_days <= 0 {
+            return (start_local, 0, None);
+        }
+        match self.rule.freq {
+            Freq::Daily | Freq::Weekly => self.skip_days(start_local, gap_days),
+            Freq::Monthly | Freq::Yearly => self.skip_months(start_local, gap_days),
+        }
+    }
+
+    /// DAILY / WEEKLY: skip whole periods of days; with COUNT only when every period
+    /// holds exactly one occurrence (no BY parts).
+    fn skip_days(&self, start_local: NaiveDateTime, gap_days: i64) -> (NaiveDateTime, u64, Option<Rule>) {
+        if self.rule.count.is_some() && self.rule.has_by_parts() {
+            return (start_local, 0, None);
+        }
+        let period = i64::from(self.rule.interval) * if self.rule.freq == Freq::Weekly { 7 } else { 1 };
+        let periods = gap_days / period;
+        for k in [periods, periods - 1] {
+            let shifted = start_local + Duration::days(k * period);
+            if k > 0 && self.valid_local(shifted) {
+                return (shifted, k as u64, None);
+            }
+        }
+        (start_local, 0, None)
+    }
+
+    /// MONTHLY / YEARLY without COUNT: start at the first day of a later period, with the
+    /// day (and month) DTSTART implied written out as BYMONTHDAY (and BYMONTH).
+    fn skip_months(&self, start_local: NaiveDateTime, gap_days: i64) -> (NaiveDateTime, u64, Option<Rule>) {
+        if self.rule.count.is_some() {
+            return (start_local, 0, None);
+        }
+        let months_per_period = i64::from(self.rule.interval) * if self.rule.freq == Freq::Yearly { 12 } else { 1 };
+        let periods = (gap_days / 31) / months_per_period;
+        let mut rule = self.rule.clone();
+        let d = start_local.date();
+        if rule.by_month_day.is_empty() && rule.by_day.is_empty() {
+            rule.by_month_day = vec![d.day() as i8];
+            if rule.freq == Freq::Yearly && rule.by_month.is_empty() {
+                rule.by_month = vec![d.month() as u8];
+            }
+        }
+        for k in [periods, periods - 1] {
+            if k <= 0 {
+                break;
+            }
+            let months = i64::from(d.year()) * 12 + i64::from(d.month0()) + k * months_per_period;
+            let first = if rule.freq == Freq::Yearly {
+                NaiveDate::from_ymd_opt((months / 12) as i32, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt((months / 12) as i32, (months % 12) as u32 + 1, 1)
+            };
+            let Some(first) = first else { break };
+            let shifted = first.and_time(start_local.time());
+            if self.valid_local(shifted) {
+                return (shifted, 0, Some(rule));
+            }
+        }
+        (start_local, 0, None)
+    }
+
+    fn valid_local(&self, t: NaiveDateTime) -> bool {
+        matches!(self.start, Occ::Date(_)) || self.tz.from_local_datetime(&t).single().is_some()
+    }
+
+    fn local_start(&self) -> NaiveDateTime {
+        match self.start {
+            Occ::Date(d) => d.and_time(NaiveTime::MIN),
+            Occ::Time(t) => t.with_timezone(&self.tz).naive_local(),
+        }
+    }
+}
+
+enum OccIter {
+    Empty,
+    Rrule(rrule::RRuleSetIter, bool),
+}
+
+impl Iterator for OccIter {
+    type Item = Occ;
+    fn next(&mut self) -> Option<Occ> {
+        match self {
+            OccIter::Empty => None,
+            OccIter::Rrule(it, all_day) => {
+                let t = it.next()?;
+                Some(if *all_day { Occ::Date(t.date_naive()) } else { Occ::Time(t.with_timezone(&Utc)) })
+            }
+        }
+    }
+}
+
+/// The `rrule` crate's set for `rule` from the local start `dtstart` in `tz` (all-day
+/// series expand as floating dates, in UTC). Limits on: a rule that never matches stops
+/// after the crate's loop cap instead of spinning.
+fn build(rule: &Rule, dtstart: NaiveDateTime, tz: Tz, all_day: bool) -> Result<rrule::RRuleSet> {
+    let rtz: rrule::Tz = if all_day { rrule::Tz::UTC } else { tz.into() };
+    let start = match rtz.from_local_datetime(&dtstart) {
+        chrono::LocalResult::Single(t) => t,
+        chrono::LocalResult::Ambiguous(a, _) => a,
+        chrono::LocalResult::None => rrule::Tz::UTC.from_utc_datetime(&local_to_utc(dtstart, tz).naive_utc()).with_timezone(&rtz),
+    };
+    let freq = match rule.freq {
+        Freq::Daily => rrule::Frequency::Daily,
+        Freq::Weekly => rrule::Frequency::Weekly,
+        Freq::Monthly => rrule::Frequency::Monthly,
+        Freq::Yearly => rrule::Frequency::Yearly,
+    };
+    let mut r = rrule::RRule::new(freq).interval(rule.interval);
+    if let Some(c) = rule.count {
+        r = r.count(c);
+    }
+    if let Some(u) = rule.until {
+        r = r.until(until_instant(u, tz, all_day).with_timezone(&rrule::Tz::UTC));
+    }
+    if !rule.by_day.is_empty() {
+        r = r.by_weekday(rule.by_day.iter().map(|(n, d)| rrule::NWeekday::new(*n, *d)).collect());
+    }
+    if !rule.by_month_day.is_empty() {
+        r = r.by_month_day(rule.by_month_day.clone());
+    }
+    if !rule.by_month.is_empty() {
+        let months: Vec<chrono::Month> =
+            rule.by_month.iter().filter_map(|m| chrono::Month::try_from(*m).ok()).collect();
+        r = r.by_month(&months);
+    }
+    if !rule.by_set_pos.is_empty() {
+        r = r.by_set_pos(rule.by_set_pos.clone());
+    }
+    if let Some(w) = rule.wkst {
+        r = r.week_start(w);
+    }
+    r.build(start)
+        .map(rrule::RRuleSet::limit)
+        .map_err(|e| CoreError::validation(format!("the repeat rule cannot be used with this start: {e}")))
+}
+
+/// UNTIL as an instant comparable with occurrence starts.
+fn until_instant(u: Until, tz: Tz, all_day: bool) -> DateTime<Utc> {
+    match (u, all_day) {
+        (Until::Date(d), true) => Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)),
+        (Until::Date(d), false) => local_to_utc(d.and_hms_opt(23, 59, 59).unwrap_or_default(), tz),
+        (Until::Utc(t), true) => Utc.from_utc_datetime(&t.with_timezone(&tz).date_naive().and_time(NaiveTime::MIN)),
+        (Until::Utc(t), false) => t,
+        (Until::Local(t), true) => Utc.from_utc_datetime(&t.date().and_time(NaiveTime::MIN)),
+        (Until::Local(t), false) => local_to_utc(t, tz),
+    }
+}
+
+/// The weekday of a date, as BYDAY writes it (for the UI's "weekly on Monday").
+pub fn weekday_of(d: NaiveDate) -> &'static str {
+    weekday_code(d.weekday())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_form_is_stable() {
+        let p = parse("rrule:freq=weekly;byday=we,mo;interval=2;wkst=MO").unwrap();
+        assert_eq!(p.rule.canonical(), "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,MO");
+        assert!(p.unsupported.is_empty());
+    }
+
+    /// Fast-forwarding must give exactly the occurrences a full replay gives.
+    #[test]
+    fn fast_forward_is_exact() {
+        let tz: Tz = "America/New_York".parse().unwrap();
+        let rules = [
+            ("FREQ=MONTHLY", "2020-01-31T09:00"),
+            ("FREQ=MONTHLY;BYDAY=-1FR", "2020-01-31T09:00"),
+            ("FREQ=YEARLY", "2020-02-29T09:00"),
+            ("FREQ=MONTHLY;INTERVAL=5;BYMONTHDAY=15,-1", "2020-03-15T02:30"),
+            ("FREQ=YEARLY;BYMONTH=3;BYDAY=2SU", "2020-03-08T02:30"),
+            ("FREQ=WEEKLY;INTERVAL=3;BYDAY=TU,SA", "2020-01-04T23:00"),
+            ("FREQ=DAILY;INTERVAL=7;COUNT=500", "2020-01-01T01:30"),
+            ("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=-1", "2020-01-31T09:00"),
+        ];
+        for (text, start) in rules {
+            let local = NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M").unwrap();
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)) };
+            let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
+            let to = Occ::Time(Utc.with_ymd_and_hms(2028, 4, 1, 0, 0, 0).unwrap());
+            let fast = series.between(from, to, 10_000).unwrap();
+            let full: Vec<Occ> = series.iter_from(series.start).unwrap().take_while(|o| *o < to).filter(|o| *o >= from).collect();
+            assert_eq!(fast, full, "{text}");
+            assert!(!full.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn unsupported_parts_are_listed() {
+        let p = parse("FREQ=DAILY;BYHOUR=9,17").unwrap();
+        assert_eq!(p.unsupported, vec!["BYHOUR=9,17"]);
+        assert!(parse("FREQ=DAILY;COUNT=2;UNTIL=20260101").is_err());
+        assert!(parse("FREQ=FORTNIGHTLY").is_err());
+        assert!(parse("FREQ=DAILY;COUNT=0").is_err());
+        assert!(parse("FREQ=WEEKLY;BYDAY=1MO").is_err());
+        assert!(parse("FREQ=MONTHLY;BYDAY=-1FR").is_ok());
+        assert!(parse("FREQ=MONTHLY;BYDAY=é").is_err());
+    }
+}

@@ -1,0 +1,447 @@
+//! ICS import and export: vendor-shaped fixtures, re-import by UID, import -> export ->
+//! import, RFC 5545 output rules, malformed / partly unsupported / hostile files, and a
+//! proptest fuzz of the reader and of the whole import.
+
+mod common;
+
+use chrono::DateTime;
+use proptest::prelude::*;
+use studydesk_core::account::settings::SettingsPatch;
+use studydesk_core::planner::calendar::ics::{self, parse};
+use studydesk_core::planner::calendar::{EditScope, NewEvent, NewReminder};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/ics/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn tz(f: &common::Fixture, zone: &str) {
+    f.app.settings_update(SettingsPatch { timezone: Some(zone.into()), ..Default::default() }).unwrap();
+}
+
+/// `(local date, local HH:MM or all-day, title)` in the user's zone.
+fn agenda(f: &common::Fixture, from: &str, to: &str) -> Vec<(String, String, String)> {
+    let zone: chrono_tz::Tz = f.app.state().unwrap().settings.timezone.parse().unwrap();
+    f.app
+        .calendar_range(from, to)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| {
+            let time = match &i.starts_at {
+                Some(s) => DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&zone).format("%H:%M").to_string(),
+                None => "all-day".into(),
+            };
+            (i.date, time, i.title)
+        })
+        .collect()
+}
+
+fn row(d: &str, t: &str, title: &str) -> (String, String, String) {
+    (d.into(), t.into(), title.into())
+}
+
+fn reasons(r: &ics::IcsImportReport) -> Vec<String> {
+    r.skipped.iter().map(|n| format!("{}: {}", n.line, n.reason)).collect()
+}
+
+// ---- vendor fixtures -------------------------------------------------------------------
+
+#[test]
+fn google_calendar_shaped_file() {
+    let f = common::open();
+    tz(&f, "America/New_York");
+    let r = f.app.ics_import(&fixture("google.ics")).unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged), (4, 0, 0), "{:?}", reasons(&r));
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    let a = agenda(&f, "2026-10-19", "2026-10-28");
+    assert_eq!(
+        a,
+        vec![
+            row("2026-10-19", "09:00", "Linear Algebra lecture"),
+            row("2026-10-21", "14:00", "Linear Algebra lecture (moved to the afternoon)"),
+            row("2026-10-26", "09:00", "Linear Algebra lecture"),
+        ],
+        "the cancelled occurrence of the 28th is gone"
+    );
+    // After the DST change (1 Nov) still 09:00; the EXDATE of 25 Nov and the all-day break.
+    let a = agenda(&f, "2026-11-23", "2026-11-27");
+    assert_eq!(
+        a,
+        vec![
+            row("2026-11-23", "09:00", "Linear Algebra lecture"),
+            row("2026-11-26", "all-day", "Thanksgiving break"),
+        ]
+    );
+    // UNTIL 10 Dec 23:59:59 local: the 9th is the last.
+    let last = agenda(&f, "2026-12-01", "2026-12-31");
+    assert_eq!(last.iter().filter(|x| x.2 == "Linear Algebra lecture").count(), 3, "{last:?}");
+    assert!(last.contains(&row("2026-12-03", "14:00", "Final review session (online)")));
+    let lecture = f.app.calendar_range("2026-11-23", "2026-11-23").unwrap().items.remove(0);
+    let ev = f.app.event_get(&lecture.id).unwrap();
+    assert_eq!(ev.notes.as_deref(), Some("Bring the textbook, chapter 4\nand a calculator\n\nLocation: Hall B"));
+    assert_eq!((ev.reminders.len(), ev.reminders[0].minutes_before), (1, Some(15)));
+    assert_eq!(ev.sequence, 2);
+}
+
+#[test]
+fn apple_calendar_shaped_file() {
+    let f = common::open();
+    tz(&f, "Europe/Berlin");
+    let r = f.app.ics_import(&fixture("apple.ics")).unwrap();
+    assert_eq!(r.created, 2, "{:?}", reasons(&r));
+    let notes = reasons(&r);
+    assert!(notes.iter().any(|n| n.contains("X-APPLE-TRAVEL-ADVISORY-BEHAVIOR ignored")), "{notes:?}");
+    let a = agenda(&f, "2026-10-20", "2026-11-03");
+    assert_eq!(
+        a,
+        vec![
+            row("2026-10-20", "10:00", "Lerngruppe Analysis"),
+            row("2026-10-27", "10:00", "Lerngruppe Analysis"),
+            row("2026-11-03", "10:00", "Lerngruppe Analysis"),
+        ],
+        "10:00 before and after the 25 Oct change"
+    );
+    assert_eq!(agenda(&f, "2026-12-08", "2026-12-31"), vec![row("2026-12-08", "10:00", "Lerngruppe Analysis")]);
+    let deadline = f.app.calendar_range("2026-11-15", "2026-11-15").unwrap().items.remove(0);
+    let ev = f.app.event_get(&deadline.id).unwrap();
+    assert!(ev.all_day);
+    assert_eq!(ev.reminders[0].remind_at.as_deref(), Some("2026-11-14T08:00:00.000Z"));
+}
+
+#[test]
+fn outlook_shaped_file_with_windows_zone_names() {
+    let f = common::open();
+    let r = f.app.ics_import(&fixture("outlook.ics")).unwrap();
+    assert_eq!(r.created, 2, "{:?}", reasons(&r));
+    assert!(!reasons(&r).iter().any(|n| n.contains("time zone")), "Windows names are known: {:?}", reasons(&r));
+    let a = agenda(&f, "2026-12-01", "2027-03-31");
+    assert_eq!(
+        a,
+        vec![
+            row("2026-12-01", "15:00", "Thesis meeting"),
+            row("2026-12-10", "18:00", "Call with exchange office (Berlin)"),
+            row("2027-01-05", "15:00", "Thesis meeting"),
+            row("2027-02-02", "15:00", "Thesis meeting"),
+        ]
+    );
+    let id = f.app.calendar_range("2026-12-01", "2026-12-01").unwrap().items.remove(0).id;
+    let ev = f.app.event_get(&id).unwrap();
+    assert!(ev.uid.as_deref().unwrap().ends_with("012345678901234567890123456789012"), "the folded UID is whole");
+    assert_eq!(ev.timezone, "Asia/Tokyo");
+}
+
+#[test]
+fn thunderbird_shaped_file_skips_the_todo_and_sets_the_course() {
+    let f = common::open();
+    tz(&f, "Europe/London");
+    let chem = f.app.course_add("Chemistry", None).unwrap();
+    let r = f.app.ics_import(&fixture("thunderbird.ics")).unwrap();
+    assert_eq!(r.created, 1);
+    let notes = reasons(&r);
+    assert!(notes.contains(&"41: VTODO skipped (only events are imported)".to_string()), "{notes:?}");
+    assert!(notes.iter().any(|n| n.contains("X-MOZ-GENERATION ignored")), "{notes:?}");
+    let items = f.app.calendar_range("2026-10-01", "2026-12-31").unwrap().items;
+    let dates: Vec<&str> = items.iter().map(|i| i.date.as_str()).collect();
+    assert_eq!(dates, ["2026-10-15", "2026-10-22", "2026-10-29", "2026-11-05", "2026-11-12", "2026-11-26", "2026-12-03"], "8 minus the EXDATE");
+    assert!(items.iter().all(|i| i.course_id.as_deref() == Some(chem.id.as_str())));
+}
+
+// ---- re-import, round trip, output rules ------------------------------------------------
+
+#[test]
+fn reimporting_the_same_file_updates_by_uid_and_never_duplicates() {
+    let f = common::open();
+    for name in ["google.ics", "apple.ics", "outlook.ics", "thunderbird.ics"] {
+        f.app.ics_import(&fixture(name)).unwrap();
+    }
+    let rows = f.count("calendar_events");
+    let reminders = f.count("calendar_event_reminders");
+    let changes = f.count("sync_changes");
+    for name in ["google.ics", "apple.ics", "outlook.ics", "thunderbird.ics"] {
+        let r = f.app.ics_import(&fixture(name)).unwrap();
+        assert_eq!((r.created, r.updated), (0, 0), "{name}: {:?}", reasons(&r));
+    }
+    assert_eq!((f.count("calendar_events"), f.count("calendar_event_reminders")), (rows, reminders));
+    assert_eq!(f.count("sync_changes"), changes, "an unchanged import writes nothing");
+    // A changed title with a higher SEQUENCE updates the one event.
+    let changed = String::from_utf8(fixture("thunderbird.ics")).unwrap().replace("SUMMARY:Chemistry lab", "SUMMARY:Chem lab").replace("SEQUENCE:1", "SEQUENCE:2");
+    let r = f.app.ics_import(changed.as_bytes()).unwrap();
+    assert_eq!((r.created, r.updated), (0, 1));
+    assert_eq!(f.count("calendar_events"), rows);
+}
+
+#[test]
+fn a_local_edit_wins_over_an_older_file() {
+    let f = common::open();
+    f.app.ics_import(&fixture("thunderbird.ics")).unwrap();
+    let id = f.app.calendar_range("2026-10-15", "2026-10-15").unwrap().items.remove(0).id;
+    let patch = studydesk_core::planner::calendar::EventPatch { title: Some("Chem lab (my notes)".into()), ..Default::default() };
+    f.app
+        .event_update(studydesk_core::planner::calendar::EventUpdate { id: id.clone(), scope: EditScope::All, patch, ..Default::default() })
+        .unwrap();
+    let r = f.app.ics_import(&fixture("thunderbird.ics")).unwrap();
+    assert!(reasons(&r).iter().any(|n| n.contains("changed here since")), "{:?}", reasons(&r));
+    assert_eq!(f.app.event_get(&id).unwrap().title, "Chem lab (my notes)");
+}
+
+/// Everything that must survive a round trip, per event.
+fn snapshot(f: &common::Fixture) -> Vec<String> {
+    let mut out = Vec::new();
+    let items = f.app.calendar_range("2026-09-01", "2027-09-30").unwrap().items;
+    for i in items {
+        let ev = f.app.event_get(&i.id).unwrap();
+        let mut rem: Vec<String> =
+            ev.reminders.iter().map(|r| format!("{:?}/{:?}", r.minutes_before, r.remind_at)).collect();
+        rem.sort();
+        out.push(format!(
+            "{} {:?} {:?} {} {} | {} | {:?} | {:?} {:?} | {}",
+            i.date, i.starts_at, i.ends_at, i.all_day, i.title, ev.notes.unwrap_or_default(), ev.rrule, ev.exdates,
+            ev.recurrence_id, rem.join(",")
+        ));
+    }
+    out
+}
+
+#[test]
+fn import_export_import_gives_the_same_events() {
+    for name in ["google.ics", "apple.ics", "outlook.ics", "thunderbird.ics"] {
+        let a = common::open();
+        tz(&a, "America/New_York");
+        a.app.ics_import(&fixture(name)).unwrap();
+        let exported = a.app.ics_export(None, None).unwrap();
+        let b = common::open();
+        tz(&b, "America/New_York");
+        let r = b.app.ics_import(exported.as_bytes()).unwrap();
+        assert!(r.skipped.is_empty(), "{name}: our own export imports cleanly: {:?}", reasons(&r));
+        assert_eq!(snapshot(&a), snapshot(&b), "{name}");
+        // And exporting again gives the same file (apart from the timestamps of this run).
+        let strip = |s: &str| s.lines().filter(|l| !l.starts_with("CREATED") && !l.starts_with("LAST-MODIFIED")).collect::<Vec<_>>().join("\n");
+        assert_eq!(strip(&exported), strip(&b.app.ics_export(None, None).unwrap()), "{name}");
+    }
+}
+
+#[test]
+fn export_follows_rfc_5545() {
+    let f = common::open();
+    tz(&f, "America/New_York");
+    f.app
+        .event_add(NewEvent {
+            title: "Review; chapters 1, 2 \\ 3 — 線形代数の復習をする長いタイトルです".into(),
+            notes: Some("line one\nline two".into()),
+            start: "2026-11-23T09:00".into(),
+            end: Some("2026-11-23T10:00".into()),
+            rrule: Some("FREQ=WEEKLY;BYDAY=MO;UNTIL=20270301".into()),
+            reminders: vec![NewReminder { minutes_before: Some(10), ..Default::default() }],
+            ..Default::default()
+        })
+        .unwrap();
+    f.app.event_add(NewEvent { title: "Holiday".into(), start: "2026-12-24".into(), end: Some("2026-12-26".into()), ..Default::default() }).unwrap();
+    let text = f.app.ics_export(None, None).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Studydesk//"));
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    assert!(!text.replace("\r\n", "").contains('\n'), "every line ends with CRLF");
+    assert!(text.split("\r\n").all(|l| l.len() <= 75), "folded at 75 octets");
+    let unfolded = text.replace("\r\n ", "");
+    assert!(unfolded.contains("SUMMARY:Review\\; chapters 1\\, 2 \\\\ 3 — 線形代数"), "{unfolded}");
+    assert!(unfolded.contains("DESCRIPTION:line one\\nline two"));
+    assert!(unfolded.contains("DTSTART;TZID=America/New_York:20261123T090000"));
+    assert!(unfolded.contains("RRULE:FREQ=WEEKLY;UNTIL=20270302T045959Z;BYDAY=MO"));
+    assert!(unfolded.contains("BEGIN:VTIMEZONE\r\nTZID:America/New_York"));
+    assert!(unfolded.contains("TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nTZNAME:EDT"));
+    assert!(unfolded.contains("DTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:20261227"), "exclusive DTEND");
+    assert!(unfolded.contains("TRIGGER:-PT10M"));
+    assert_eq!(unfolded.matches("DTSTAMP:20261122T010000Z").count(), 2);
+    assert_eq!(unfolded.matches("\r\nUID:").count(), 2);
+    // A range exports only what happens in it.
+    let dec = f.app.ics_export(Some("2026-12-24"), Some("2026-12-24")).unwrap();
+    assert!(dec.contains("SUMMARY:Holiday") && !dec.contains("SUMMARY:Review"));
+    let nov = f.app.ics_export(Some("2026-11-30"), Some("2026-11-30")).unwrap();
+    assert!(nov.contains("SUMMARY:Review") && !nov.contains("SUMMARY:Holiday"));
+}
+
+// ---- malformed, partly unsupported, hostile ----------------------------------------------
+
+const OK_EVENT: &str = "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20261123T090000Z\r\nSUMMARY:A\r\nEND:VEVENT\r\n";
+
+fn cal(body: &str) -> String {
+    format!("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n")
+}
+
+fn refused(f: &common::Fixture, bytes: &[u8]) -> String {
+    let before = f.footprint();
+    let events = f.count("calendar_events");
+    let err = f.app.ics_import(bytes).unwrap_err();
+    assert_eq!(err.kind(), "validation");
+    assert_eq!((f.footprint(), f.count("calendar_events")), (before, events), "nothing imported");
+    err.to_string()
+}
+
+#[test]
+fn malformed_files_are_refused_with_the_line_and_import_nothing() {
+    let f = common::open();
+    let cases: Vec<(String, &str)> = vec![
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20261345T090000Z\r\nEND:VEVENT\r\n")), "line 11: DTSTART has a bad date-time \"20261345T090000Z\""),
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20261123T090000Z\r\nRRULE:FREQ=SOMETIMES\r\nEND:VEVENT\r\n")), "line 12: RRULE: FREQ must be DAILY"),
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20261123T090000Z\r\nDTEND:20261123T080000Z\r\nEND:VEVENT\r\n")), "line 12: DTEND is before DTSTART"),
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nSUMMARY without a colon\r\nEND:VEVENT\r\n")), "line 10: expected NAME:VALUE"),
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20261123T090000Z\r\n")), "line 12: END:VCALENDAR does not close BEGIN:VEVENT (line 9)"),
+        (cal("BEGIN:VEVENT\r\nUID:b@x\r\nEND:VTODO\r\n"), "line 6: END:VTODO does not close BEGIN:VEVENT (line 4)"),
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:20261123T090000Z\r\nBEGIN:VALARM\r\nTRIGGER:-PT15X\r\nEND:VALARM\r\nEND:VEVENT\r\n")), "line 13: TRIGGER has a bad duration"),
+        ("BEGIN:VCALENDAR\r\nVERSION:1.0\r\nEND:VCALENDAR\r\n".into(), "line 2: iCalendar version 1.0 is not supported"),
+        ("hello\r\n".into(), "line 1: expected NAME:VALUE"),
+        ("SUMMARY:x\r\n".into(), "line 1: SUMMARY is outside BEGIN:VCALENDAR"),
+        (cal(&format!("{OK_EVENT}BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART:18000101T090000Z\r\nEND:VEVENT\r\n")), "line 11: DTSTART \"18000101T090000Z\" is outside the years"),
+    ];
+    for (file, expected) in cases {
+        let err = refused(&f, file.as_bytes());
+        assert!(err.starts_with(expected), "expected \"{expected}\", got \"{err}\"");
+    }
+}
+
+#[test]
+fn partly_unsupported_files_import_what_they_can_and_list_the_rest() {
+    let f = common::open();
+    let file = cal(concat!(
+        "X-WR-CALNAME:Mixed\r\n",
+        "BEGIN:VTODO\r\nUID:t@x\r\nSUMMARY:todo\r\nEND:VTODO\r\n",
+        "BEGIN:VJOURNAL\r\nUID:j@x\r\nEND:VJOURNAL\r\n",
+        "BEGIN:VEVENT\r\nUID:e1@x\r\nDTSTART:20261123T090000Z\r\nRRULE:FREQ=DAILY;BYHOUR=9,17\r\nSUMMARY:Twice a day\r\nX-FOO:bar\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:e2@x\r\nDTSTART;TZID=Mars/Olympus_Mons:20261124T090000\r\nSUMMARY:Mars time\r\nRDATE:20261201T090000Z\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:e3@x\r\nDTSTART:20261125T090000Z\r\nSUMMARY:Late alarm\r\nBEGIN:VALARM\r\nTRIGGER:PT5M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:e4@x\r\nSUMMARY:No start\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:e5@x\r\nRECURRENCE-ID:20261201T090000Z\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Orphan exception\r\nEND:VEVENT\r\n",
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    assert_eq!(r.created, 3, "{:?}", reasons(&r));
+    assert_eq!(
+        reasons(&r),
+        vec![
+            "5: VTODO skipped (only events are imported)",
+            "9: VJOURNAL skipped (only events are imported)",
+            "17: property X-FOO ignored",
+            "15: RRULE part BYHOUR=9,17 is not supported; the event was imported without repeating",
+            "23: RDATE ignored (not supported)",
+            "30: alarm after the event's start skipped",
+            "34: event without DTSTART skipped",
+            "21: time zone \"Mars/Olympus_Mons\" is unknown; its times were read as UTC",
+            "38: an exception of event e5@x skipped: the series is not in the file",
+        ]
+    );
+    let titles: Vec<String> = agenda(&f, "2026-11-23", "2026-12-31").into_iter().map(|a| a.2).collect();
+    assert_eq!(titles, vec!["Twice a day", "Mars time", "Late alarm"]);
+}
+
+#[test]
+fn an_unknown_zone_with_a_whole_hour_vtimezone_keeps_its_offset() {
+    let f = common::open();
+    let file = cal(concat!(
+        "BEGIN:VTIMEZONE\r\nTZID:Campus Time\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n",
+        "BEGIN:VEVENT\r\nUID:c@x\r\nDTSTART;TZID=Campus Time:20261123T090000\r\nSUMMARY:Campus\r\nEND:VEVENT\r\n",
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    assert_eq!(reasons(&r), vec!["14: time zone \"Campus Time\" is unknown; read as Etc/GMT-3 (without daylight saving)"]);
+    let item = f.app.calendar_range("2026-11-23", "2026-11-23").unwrap().items.remove(0);
+    assert_eq!(item.starts_at.as_deref(), Some("2026-11-23T06:00:00.000Z"));
+}
+
+#[test]
+fn hostile_files_get_clean_errors() {
+    let f = common::open();
+    // A 200 KiB line.
+    let huge = cal(&format!("BEGIN:VEVENT\r\nUID:h@x\r\nDTSTART:20261123T090000Z\r\nSUMMARY:{}\r\nEND:VEVENT\r\n", "x".repeat(200 * 1024)));
+    assert!(refused(&f, huge.as_bytes()).starts_with("line 7: the content line is longer than 100 KiB"));
+    // The same, folded into thousands of short lines.
+    let folded = cal(&format!("BEGIN:VEVENT\r\nUID:h@x\r\nSUMMARY:{}\r\nEND:VEVENT\r\n", "x\r\n ".repeat(120 * 1024)));
+    assert!(refused(&f, folded.as_bytes()).starts_with("line 6: the content line is longer"));
+    // More than 20 MiB.
+    let big = vec![b'A'; 21 * 1024 * 1024];
+    assert!(refused(&f, &big).starts_with("line 1: the file is larger than 20 MiB"));
+    // Deep nesting and unbalanced components.
+    let deep = format!("BEGIN:VCALENDAR\r\n{}", "BEGIN:X-A\r\n".repeat(10_000));
+    assert!(refused(&f, deep.as_bytes()).contains("nested more than 8 deep"));
+    assert!(refused(&f, b"END:VCALENDAR\r\n").starts_with("line 1: END:VCALENDAR without a matching BEGIN"));
+    // More than 100,000 events.
+    let many = cal(&"BEGIN:VEVENT\r\nEND:VEVENT\r\n".repeat(100_001));
+    assert!(refused(&f, many.as_bytes()).starts_with("line 200004: the file has more than 100000 events"));
+    // Binary garbage and bad UTF-8.
+    assert!(refused(&f, &[0xff, 0xfe, 0x00, 0x42]).starts_with("line 1: the text is not UTF-8"));
+    assert!(refused(&f, b"\x00\x01\x02").starts_with("line 1:"));
+    // A rule that never matches, an absurd COUNT: no hang.
+    let never = cal("BEGIN:VEVENT\r\nUID:n@x\r\nDTSTART:20261123T090000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=31\r\nSUMMARY:Never\r\nEND:VEVENT\r\n");
+    let r = f.app.ics_import(never.as_bytes()).unwrap();
+    assert!(reasons(&r)[0].contains("never produces an occurrence"), "{:?}", reasons(&r));
+    let count = cal("BEGIN:VEVENT\r\nUID:m@x\r\nDTSTART:20261123T090000Z\r\nRRULE:FREQ=DAILY;COUNT=999999999\r\nEND:VEVENT\r\n");
+    assert!(refused(&f, count.as_bytes()).starts_with("line 7: RRULE: COUNT must be between 1 and 10000"));
+}
+
+// ---- fuzz --------------------------------------------------------------------------------
+
+fn is_line_error(msg: &str) -> bool {
+    msg.strip_prefix("line ").and_then(|r| r.split_once(": ")).is_some_and(|(n, _)| n.parse::<usize>().is_ok())
+}
+
+fn mutate(base: &[u8], ops: &[(u8, usize, u8)]) -> Vec<u8> {
+    let mut v = base.to_vec();
+    for (op, at, byte) in ops {
+        if v.is_empty() {
+            break;
+        }
+        let i = at % v.len();
+        match op % 5 {
+            0 => v[i] = *byte,
+            1 => {
+                v.remove(i);
+            }
+            2 => v.insert(i, *byte),
+            3 => {
+                // Duplicate a line.
+                let start = v[..i].iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1);
+                let end = v[i..].iter().position(|b| *b == b'\n').map_or(v.len(), |p| i + p + 1);
+                let line = v[start..end].to_vec();
+                v.splice(start..start, line);
+            }
+            _ => v.insert(i, [b':', b';', b'\n', b' ', b'"', b','][*byte as usize % 6]),
+        }
+    }
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_reader_never_panics_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        if let Err(e) = parse::read(&bytes) {
+            prop_assert!(e.line >= 1);
+        }
+    }
+
+    #[test]
+    fn the_reader_never_panics_on_mutated_files(file in 0usize..4, ops in proptest::collection::vec((any::<u8>(), any::<usize>(), any::<u8>()), 1..12)) {
+        let base = fixture(["google.ics", "apple.ics", "outlook.ics", "thunderbird.ics"][file]);
+        let bytes = mutate(&base, &ops);
+        if let Err(e) = parse::read(&bytes) {
+            prop_assert!(e.line >= 1);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// The whole import on mutated vendor files: either imported or one `line N: reason`.
+    #[test]
+    fn the_import_is_ok_or_a_line_numbered_error(file in 0usize..4, ops in proptest::collection::vec((any::<u8>(), any::<usize>(), any::<u8>()), 1..8)) {
+        let f = common::open();
+        let base = fixture(["google.ics", "apple.ics", "outlook.ics", "thunderbird.ics"][file]);
+        let bytes = mutate(&base, &ops);
+        let before = f.count("calendar_events");
+        match f.app.ics_import(&bytes) {
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert!(is_line_error(&e.to_string()), "{}", e);
+                prop_assert_eq!(f.count("calendar_events"), before);
+            }
+        }
+    }
+}
