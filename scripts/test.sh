@@ -2,7 +2,8 @@
 # Runs every test of Studydesk, installing what is missing first (scripts/setup.sh --test).
 # CI (.ci/run) runs exactly this. Steps:
 #   1. seed schema coverage (../shared/tools/schema_check.py, when ../shared is there)
-#   2. the UI build (the app embeds ui/dist), then Rust: core, CLI, IPC command tests
+#   2. the UI build (the app embeds ui/dist), then Rust: core, CLI, IPC command tests, and
+#      the idle-time test against a real X server (Xvfb)
 #   3. the TypeScript bindings generated from Rust match the committed ones
 #   4. UI type check and component tests (Vitest)
 #   5. the real app end to end under Xvfb through WebDriver (scripts/e2e.sh)
@@ -23,6 +24,9 @@ step "UI build"
 
 step "Rust tests: core, CLI, IPC commands"
 cargo test --workspace --locked
+
+step "system idle time from a real X server (Xvfb)"
+xvfb-run -a cargo test --locked --test idle_x11 -- --nocapture
 
 step "TypeScript bindings are committed as generated"
 if ! git diff --quiet -- ui/src/api/bindings || [ -n "$(git status --porcelain -- ui/src/api/bindings)" ]; then
