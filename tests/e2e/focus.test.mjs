@@ -46,12 +46,14 @@ function today() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
+/** Where the grid placed a widget: its target translate and size (not its on-screen box,
+ * which lags behind while the grid animates the move). */
 async function widgetBox(browser, id) {
   return browser.execute((tidSel) => {
     const el = document.querySelector(tidSel);
     if (!el) return null;
-    const r = el.getBoundingClientRect();
-    return { x: Math.round(r.x), y: Math.round(r.y), w: Math.round(r.width), h: Math.round(r.height) };
+    const m = /translate\(([-\d.]+)px,\s*([-\d.]+)px\)/.exec(el.style.transform || "");
+    return { x: m ? Math.round(Number(m[1])) : null, y: m ? Math.round(Number(m[2])) : null, w: Math.round(el.offsetWidth), h: Math.round(el.offsetHeight) };
   }, tid(`immerse-widget-${id}`));
 }
 
@@ -99,25 +101,28 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
     assert.ok(await first.isExisting(), "Pomodoro is not in the favorites list");
   });
 
-  await step("start from the favorite: the session is active and its timer runs", async () => {
+  await step("start from the favorite, pause after two (fast) minutes: the core counted them; paused, the timer stands still", async () => {
     await (await browser.$(`${tid("activity-favorites")} ${tid(`activity-start-${POMODORO}`)}`)).click();
     await waitStatus(browser, "active");
     const a = await timerSeconds(browser);
     await sleep(2_000); // two minutes of the app's clock
-    const b = await timerSeconds(browser);
-    console.log(`# timer ${a}s -> ${b}s after 2 real seconds at 60x`);
-    assert.ok(b - a >= 60, `the timer should advance about 120 s of app time, went ${a} -> ${b}`);
-  });
-
-  await step("pause stops the timer; resume starts it again", async () => {
     await (await browser.$(tid("session-pause"))).click();
     await waitStatus(browser, "paused");
-    const a = await timerSeconds(browser);
+    // The UI extrapolates from the core's answer with the webview's own (unscaled) clock,
+    // so the core's count shows once the pause answers.
+    let b = a;
+    await browser.waitUntil(async () => (b = await timerSeconds(browser)) >= a + 100, {
+      timeoutMsg: `after 2 s at 60x the core should count about 120 s more than ${a}, the timer shows ${b}`,
+    });
+    console.log(`# timer ${a}s -> ${b}s after 2 real seconds at 60x`);
     await sleep(1_500);
-    assert.equal(await timerSeconds(browser), a, "the timer moved while paused");
+    assert.equal(await timerSeconds(browser), b, "the timer moved while paused");
+  });
+
+  await step("resume, five more (fast) minutes", async () => {
     await (await browser.$(tid("session-resume"))).click();
     await waitStatus(browser, "active");
-    await sleep(5_000); // five more minutes
+    await sleep(5_000);
     await screenshot(browser, "11-focus-running-en-light");
   });
 
@@ -153,16 +158,33 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
     await (await browser.$(tid("immerse"))).waitForDisplayed();
     clockId = await firstWidget(browser, "clock");
     const before = await widgetBox(browser, clockId);
-    const handle = await browser.$(`${tid(`immerse-widget-${clockId}`)} .widget-drag`);
-    await handle.click();
+    // Keyboard only: focus the widget's move handle and press the arrows.
+    await browser.execute((sel) => document.querySelector(`${sel} .widget-drag`).focus(), tid(`immerse-widget-${clockId}`));
     await browser.keys(["ArrowDown"]);
     await browser.keys(["ArrowDown"]);
     await browser.keys(["ArrowDown"]);
-    await browser.waitUntil(async () => (await widgetBox(browser, clockId)).y > before.y, { timeoutMsg: "the clock did not move down" });
-    moved = await widgetBox(browser, clockId);
+    // Each key press is one move and one save; wait until the clock has settled.
+    let last = before;
+    await browser.waitUntil(
+      async () => {
+        await sleep(400);
+        const now = await widgetBox(browser, clockId);
+        const settled = now.y > before.y && now.y === last.y;
+        last = now;
+        return settled;
+      },
+      { timeoutMsg: "the clock did not move down" },
+    );
+    moved = last;
     console.log(`# clock moved from ${JSON.stringify(before)} to ${JSON.stringify(moved)}`);
+    // The real input is visually hidden behind its label (the native file chooser cannot
+    // be driven); show it so WebDriver may type the path into it, as the chooser would.
+    await browser.execute((sel) => {
+      const el = document.querySelector(sel);
+      el.classList.remove("sr-only");
+    }, tid("immerse-background-input"));
     const input = await browser.$(tid("immerse-background-input"));
-    await input.setValue(image);
+    await input.addValue(image);
     await browser.waitUntil(
       async () => (await (await browser.$(tid("immerse-background"))).getAttribute("data-kind")) === "image",
       { timeoutMsg: "the background did not become an image" },
@@ -194,10 +216,14 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
     await (await browser.$(tid("immerse-enter"))).click();
     await (await browser.$(tid("immerse"))).waitForDisplayed();
     await (await browser.$(tid(`immerse-widget-${clockId}`))).waitForDisplayed();
-    await browser.waitUntil(async () => {
-      const box = await widgetBox(browser, clockId);
-      return box && box.x === moved.x && box.y === moved.y;
-    }, { timeoutMsg: "the clock is not where it was left" });
+    let box;
+    const same = await browser
+      .waitUntil(async () => {
+        box = await widgetBox(browser, clockId);
+        return box && box.x === moved.x && box.y === moved.y;
+      })
+      .catch(() => false);
+    assert.ok(same, `the clock is not where it was left: ${JSON.stringify(moved)} before, ${JSON.stringify(box)} after the restart`);
     await browser.waitUntil(
       async () =>
         browser.execute((sel) => {

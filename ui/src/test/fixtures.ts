@@ -81,7 +81,7 @@ export function home(over: Partial<HomeData> = {}): HomeData {
     focus_entries: [{ id: "f-1", title: "Deep work", description: "Two blocks of 50 minutes", order_index: int(0) }],
     resources: [{ id: "r-1", label: "Linear Algebra", emoji: "📐", url: "https://example.org/la", order_index: int(0) }],
     playlists: [{ id: "p-1", title: "Lo-fi focus", provider: "youtube", embed_url: "https://www.youtube.com/embed/x", order_index: int(0) }],
-    courses: [{ id: "c-1", name: "Linear Algebra", emoji: "📐", created_at: T0, updated_at: T0 }],
+    courses: [{ id: "c-1", name: "Linear Algebra", emoji: "📐", colour: null, created_at: T0, updated_at: T0 }],
     layout: { order: ["todo", "assignments", "progress", "focus_areas", "quick_links", "playlists"], hidden: [] },
     local_date: "2026-11-22",
     ...over,
