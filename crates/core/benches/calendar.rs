@@ -18,45 +18,23 @@
 //! - `calendar/next_due_reminder_100k`: `reminders::next_due` among 100,000 reminders
 //!   (half delivered). Target: under 1 ms.
 
-use chrono::{DateTime, Duration as ChronoDuration, NaiveDate, TimeZone, Utc};
+mod support;
+use support::*;
+use chrono::{DateTime, Duration as ChronoDuration, NaiveDate, Utc};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rusqlite::params;
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::Duration;
 use studydesk_core::api::Studydesk;
-use studydesk_core::clock::{ManualClock, SharedClock};
 use studydesk_core::db::{timestamp_text, WriteCtx};
 use studydesk_core::planner::assignments::{self, NewAssignment};
 use studydesk_core::planner::calendar::{events, reminders, EditScope, NewEvent};
 use tempfile::TempDir;
 
-const TZ: &str = "Asia/Tokyo";
 
-/// "Now": 2026-11-23 12:00 in Tokyo.
-fn bench_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
-}
-
-fn clock() -> SharedClock {
-    Arc::new(ManualClock::new(bench_now()))
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn open(dir: &TempDir) -> Studydesk {
-    let app = Studydesk::open(dir.path(), clock()).expect("open");
+    let app = Studydesk::open(dir.path(), manual_clock()).expect("open");
     app.settings_update(studydesk_core::account::settings::SettingsPatch { timezone: Some(TZ.into()), ..Default::default() })
         .expect("timezone");
     app

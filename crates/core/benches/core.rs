@@ -18,23 +18,22 @@
 //! - `write/single_task_add`: one `Studydesk::task_add` (one transaction, including the
 //!   progress refresh) on the ten-year database: the latency a click sees.
 
-use chrono::{DateTime, Datelike, Days, Duration as ChronoDuration, NaiveDate, TimeZone, Utc};
+mod support;
+use support::*;
+use chrono::{Datelike, Days, Duration as ChronoDuration, NaiveDate};
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 use rusqlite::params;
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use studydesk_core::api::Studydesk;
-use studydesk_core::clock::{self, ManualClock, SharedClock};
+use studydesk_core::clock;
 use studydesk_core::dashboard::content::{self, NewFocusEntry, NewStudyPlaylist, NewStudyResource};
 use studydesk_core::db::{timestamp_text, WriteCtx};
 use studydesk_core::planner::tasks::{self, NewTask};
 use studydesk_core::{account, time};
 use tempfile::TempDir;
 
-/// The time zone of the benchmark user.
-const TZ: &str = "Asia/Tokyo";
 /// Size of the ten-year dataset.
 const TASKS: usize = 10_000;
 const OPEN_IN_TODAY: usize = 15;
@@ -44,28 +43,6 @@ const ASSIGNMENTS: usize = 2_000;
 const COURSES: usize = 100;
 const DAYS: u64 = 3_650;
 
-/// "Now" for the ten-year benchmarks: 2026-11-23 12:00 in Tokyo (a Monday).
-fn bench_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
-}
-
-fn manual_clock() -> SharedClock {
-    Arc::new(ManualClock::new(bench_now()))
-}
-
-/// A tiny deterministic generator (xorshift64*), so every run builds the same data.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Fills the (freshly opened) database in `sd` with ten years of one student's use, all
 /// written through `Db::write`, so `sync_changes` and `audit_logs` hold the matching

@@ -19,7 +19,9 @@
 //! - `focus/session_complete`: complete a session started (outside the timing) a few
 //!   minutes earlier.
 
-use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
+mod support;
+use support::*;
+use chrono::Duration as ChronoDuration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use rusqlite::params;
 use std::hint::black_box;
@@ -32,18 +34,12 @@ use studydesk_core::focus::sessions::NewSession;
 use studydesk_core::{account, time};
 use tempfile::TempDir;
 
-const TZ: &str = "Asia/Tokyo";
 /// Ten years of study: about 13.7 sessions a day over 3,650 days.
 const SESSIONS: usize = 50_000;
 const DAYS: i64 = 3_650;
 const COURSES: usize = 100;
 /// Pause/resume pairs per session in the pause and resume benchmarks.
 const PAIRS: u64 = 10;
-
-/// "Now": 2026-11-23 12:00 in Tokyo.
-fn bench_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
-}
 
 /// Fills the database with ten years of completed sessions, written in one `Db::write`
 /// (so `sync_changes` and `audit_logs` hold the matching history): 50,000 sessions of

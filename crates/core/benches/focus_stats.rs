@@ -20,14 +20,14 @@
 //! - `focus_stats/progress_refresh_50k`: one `Db::write` running `progress::refresh`
 //!   (what every task completion and session completion adds), on the same data.
 
-use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+mod support;
+use support::*;
+use chrono::{Days, NaiveDate, TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use studydesk_core::account::settings::SettingsPatch;
 use studydesk_core::api::Studydesk;
-use studydesk_core::clock::ManualClock;
 use studydesk_core::db::{timestamp_text, WriteCtx};
 use studydesk_core::focus::{progress, stats};
 use tempfile::TempDir;
@@ -36,28 +36,10 @@ const SESSIONS: usize = 50_000;
 const ABANDONED: usize = 2_000;
 const DAYS: u64 = 3_650;
 
-/// 2026-11-23 12:00 in Tokyo (a Monday).
-fn bench_now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 3, 0, 0).unwrap()
-}
-
-/// xorshift64*: the same data on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn build() -> (TempDir, Studydesk) {
     let dir = tempfile::tempdir().unwrap();
-    let sd = Studydesk::open(dir.path(), Arc::new(ManualClock::new(bench_now()))).unwrap();
+    let sd = Studydesk::open(dir.path(), manual_clock()).unwrap();
     sd.settings_update(SettingsPatch { timezone: Some("Asia/Tokyo".into()), ..Default::default() }).unwrap();
     let user = sd.user_id().to_string();
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
