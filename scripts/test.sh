@@ -28,6 +28,9 @@ cargo test --workspace --locked
 step "system idle time from a real X server (Xvfb)"
 xvfb-run -a cargo test --locked --test idle_x11 -- --nocapture
 
+step "reminders reach a real notification server over a real session bus (Xvfb + dunst)"
+xvfb-run -a dbus-run-session -- cargo test --locked -p studydesk-cli --test remind_dbus -- --nocapture --test-threads=1
+
 step "TypeScript bindings are committed as generated"
 if ! git diff --quiet -- ui/src/api/bindings || [ -n "$(git status --porcelain -- ui/src/api/bindings)" ]; then
   git status --short -- ui/src/api/bindings

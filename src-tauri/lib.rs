@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod focus_ticker;
 pub mod idle;
+pub mod reminder_scheduler;
 
 use std::path::PathBuf;
 use studydesk_core::{api::Studydesk, clock, error::ApiError};
@@ -92,6 +93,8 @@ pub fn run() {
         }
         // Idle detection, pomodoro notices, crash-recovery check, heartbeat.
         focus_ticker::start(app.handle());
+        // Reminders: launch catch-up, then every due one exactly once, natively and in-app.
+        reminder_scheduler::start(app.handle());
         Ok(())
     })
     .on_window_event(focus_ticker::on_window_event);

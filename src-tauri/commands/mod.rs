@@ -1,6 +1,7 @@
 //! IPC commands: deserialize the arguments, call one method of the core facade, map the
 //! error to `{kind, message}`. No logic lives here; the core validates everything.
 
+pub mod calendar;
 pub mod focus;
 pub mod immerse;
 
@@ -76,6 +77,16 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         immerse::widget_layout,
         immerse::workspace_set_background_color,
         immerse::workspace_set_background_file,
+        calendar::event_add,
+        calendar::event_quick_add,
+        calendar::event_get,
+        calendar::event_update,
+        calendar::event_move,
+        calendar::event_delete,
+        calendar::calendar_range,
+        calendar::ics_import,
+        calendar::ics_export,
+        calendar::course_set_colour,
     ]
 }
 

@@ -18,6 +18,7 @@ function backend(initial: AppState) {
   let state = initial;
   vi.mocked(api.appState).mockImplementation(async () => state);
   vi.mocked(api.homeGet).mockResolvedValue(fx.home());
+  vi.mocked(api.calendarRange).mockImplementation(async (from, to) => ({ from, to, timezone: "UTC", items: [] }));
   vi.mocked(api.settingsUpdate).mockImplementation(async (patch: SettingsPatch) => {
     state = { ...state, settings: { ...state.settings, ...patch } };
     return state.settings;
@@ -70,9 +71,8 @@ describe("frame and navigation", () => {
     await user.click(screen.getByTestId("nav-calendar"));
     expect(screen.getByTestId("nav-calendar")).toHaveAttribute("aria-current", "page");
     expect(screen.getByTestId("nav-home")).not.toHaveAttribute("aria-current");
-    expect(
-      screen.getByText("Calendar: month, week, day and agenda views with reminders — coming in the Planner release."),
-    ).toBeInTheDocument();
+    // The calendar is a real page now (see pages/Calendar.test.tsx).
+    expect(screen.getByTestId("calendar")).toBeInTheDocument();
     // Focus moves to the new page's heading.
     expect(screen.getByRole("heading", { level: 1, name: "Calendar" })).toHaveFocus();
     for (const page of ["feed", "insights"]) {

@@ -8,6 +8,7 @@ import { SessionPill } from "./focus/SessionPill";
 import { Focus } from "./pages/Focus";
 import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
+import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
@@ -60,6 +61,9 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   switch (page) {
     case "home":
       content = <Home headingRef={headingRef} />;
+      break;
+    case "calendar":
+      content = <Calendar headingRef={headingRef} />;
       break;
     case "focus":
       content = <Focus headingRef={headingRef} onImmerse={enterImmerse} />;

@@ -7,6 +7,7 @@
 
 mod calendar;
 mod focus;
+mod remind;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -66,6 +67,9 @@ enum Command {
     /// Import or export iCalendar (.ics) files.
     #[command(subcommand)]
     Ics(calendar::IcsCommand),
+    /// Deliver due reminders (`remind run --once --json`, or keep running).
+    #[command(subcommand)]
+    Remind(remind::RemindCommand),
 }
 
 #[derive(Subcommand)]
@@ -136,6 +140,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Command::Event(cmd) => calendar::event(&app, cmd)?,
         Command::Agenda { from, to, json } => calendar::agenda(&app, &from, &to, json)?,
         Command::Ics(cmd) => calendar::ics(&app, cmd)?,
+        Command::Remind(cmd) => remind::remind(&app, cmd)?,
     }
     Ok(())
 }

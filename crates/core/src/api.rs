@@ -362,4 +362,17 @@ impl Studydesk {
     pub fn reminder_snooze(&self, id: &str, until: &str) -> Result<()> {
         cal_reminders::snooze(&self.db, &self.user_id, id, until)
     }
+    /// Delivers every due reminder exactly once (claim, advance, notifications row in one
+    /// transaction each); show `calendar::delivery::notices_for` of the result afterwards.
+    pub fn reminders_deliver_due(&self) -> Result<Vec<calendar::delivery::Delivered>> {
+        calendar::delivery::deliver_due(&self.db, &self.user_id)
+    }
+    /// Snoozes a reminder for `minutes` from now (it fires again then, once).
+    pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {
+        calendar::delivery::snooze_for(&self.db, &self.user_id, id, minutes)
+    }
+    /// How long a scheduler may sleep before its next turn (never more than `cap`).
+    pub fn reminder_next_wake(&self, cap: std::time::Duration) -> Result<std::time::Duration> {
+        calendar::delivery::next_wake(&self.db, cap)
+    }
 }

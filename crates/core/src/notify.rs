@@ -126,6 +126,27 @@ impl Notifier for DesktopNotifier {
     }
 }
 
+/// Shows one notice and waits for the server's answer (at most [`SHOW_TIMEOUT`]). For a
+/// short-lived process (the CLI's `remind run --once`), which would exit before the worker
+/// of [`DesktopNotifier`] got to its queue. `Err` says why nothing was shown.
+pub fn show_blocking(app_name: &str, notice: &Notice) -> Result<(), String> {
+    let (done_tx, done_rx) = mpsc::channel();
+    let app = app_name.to_string();
+    let notice = notice.clone();
+    std::thread::Builder::new()
+        .name("notification-show".into())
+        .spawn(move || {
+            let mut n = notify_rust::Notification::new();
+            n.appname(&app).summary(&notice.title).body(&notice.body);
+            let _ = done_tx.send(n.show().map(|_| ()).map_err(|e| e.to_string()));
+        })
+        .map_err(|e| e.to_string())?;
+    match done_rx.recv_timeout(SHOW_TIMEOUT) {
+        Ok(r) => r,
+        Err(_) => Err(format!("no answer within {} s", SHOW_TIMEOUT.as_secs())),
+    }
+}
+
 fn deliver(app_name: &str, notice: Notice, warned: &AtomicBool) {
     let (done_tx, done_rx) = mpsc::channel();
     let tag = notice.tag.clone().unwrap_or_default();

@@ -9,6 +9,13 @@ import type { ApiError } from "./bindings/ApiError";
 import { isApiError, toApiError } from "./apiError";
 import type { AppState } from "./bindings/AppState";
 import type { Assignment } from "./bindings/Assignment";
+import type { CalendarEvent } from "./bindings/CalendarEvent";
+import type { CalendarRange } from "./bindings/CalendarRange";
+import type { EditScope } from "./bindings/EditScope";
+import type { EventMove } from "./bindings/EventMove";
+import type { EventUpdate } from "./bindings/EventUpdate";
+import type { IcsImportReport } from "./bindings/IcsImportReport";
+import type { NewEvent } from "./bindings/NewEvent";
 import type { Course } from "./bindings/Course";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
 import type { FocusEntry } from "./bindings/FocusEntry";
@@ -137,6 +144,30 @@ export async function workspaceSetBackgroundFile(workspaceId: string, file: File
         "content-type": file.type || "application/octet-stream",
       },
     });
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+// ---- planner: calendar
+export const eventAdd = (input: NewEvent) => call<CalendarEvent>("event_add", { input });
+/** One typed line ("Study group tomorrow 15:00-16:30") parsed by the core. */
+export const eventQuickAdd = (text: string) => call<CalendarEvent>("event_quick_add", { text });
+export const eventGet = (id: string) => call<CalendarEvent>("event_get", { id });
+export const eventUpdate = (input: EventUpdate) => call<CalendarEvent>("event_update", { input });
+export const eventMove = (input: EventMove) => call<CalendarEvent>("event_move", { input });
+export const eventDelete = (id: string, occurrence: string | null, scope: EditScope) =>
+  call<null>("event_delete", { id, occurrence, scope });
+/** Occurrences and due dates between two local dates (inclusive). */
+export const calendarRange = (from: string, to: string) => call<CalendarRange>("calendar_range", { from, to });
+export const icsExport = (from: string | null, to: string | null) => call<string>("ics_export", { from, to });
+export const courseSetColour = (id: string, colour: string | null) => call<Course>("course_set_colour", { id, colour });
+
+/** Sends the .ics file's bytes as the raw request body. */
+export async function icsImport(file: File): Promise<IcsImportReport> {
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return await invoke<IcsImportReport>("ics_import", bytes, { headers: { "content-type": "text/calendar" } });
   } catch (e) {
     throw toApiError(e);
   }

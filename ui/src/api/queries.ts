@@ -1,7 +1,7 @@
 // react-query wiring: the cache keys, the two reads, and the rule that every mutation
 // reports its failure to the user and refreshes Home and the app state afterwards.
 import { useEffect } from "react";
-import { MutationCache, QueryCache, QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, MutationCache, QueryCache, QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryKey, UseMutationOptions } from "@tanstack/react-query";
 import * as api from "./client";
 import type { ApiError } from "./client";
@@ -16,6 +16,7 @@ export const keys = {
   focusStats: ["focus_stats"] as const,
   focusSettings: ["focus_settings"] as const,
   workspaces: ["workspace_list"] as const,
+  calendar: ["calendar_range"] as const,
 };
 
 /** What a focus mutation changes besides Home: the session, the stats and the rings. */
@@ -66,6 +67,17 @@ export function useApiMutation<TData, TVars>(
   options: Omit<UseMutationOptions<TData, ApiError, TVars>, "mutationFn"> = {},
 ) {
   return useMutation<TData, ApiError, TVars>({ mutationFn: (vars) => mutationFn(vars), ...options });
+}
+
+// ---- calendar
+/** The occurrences and due dates between two local dates; mutations refresh `keys.calendar`. */
+export function useCalendarRange(from: string, to: string) {
+  return useQuery<Awaited<ReturnType<typeof api.calendarRange>>, ApiError>({
+    queryKey: [...keys.calendar, from, to],
+    queryFn: () => api.calendarRange(from, to),
+    // Paging keeps the previous items on screen (and the keyboard focus in the grid).
+    placeholderData: keepPreviousData,
+  });
 }
 
 // ---- focus

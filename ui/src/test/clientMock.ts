@@ -65,6 +65,18 @@ export const widgetLayout = vi.fn<Commands["widgetLayout"]>();
 export const workspaceSetBackgroundColor = vi.fn<Commands["workspaceSetBackgroundColor"]>();
 export const workspaceSetBackgroundFile = vi.fn<Commands["workspaceSetBackgroundFile"]>();
 
+// ---- planner: calendar
+export const eventAdd = vi.fn<Commands["eventAdd"]>();
+export const eventQuickAdd = vi.fn<Commands["eventQuickAdd"]>();
+export const eventGet = vi.fn<Commands["eventGet"]>();
+export const eventUpdate = vi.fn<Commands["eventUpdate"]>();
+export const eventMove = vi.fn<Commands["eventMove"]>();
+export const eventDelete = vi.fn<Commands["eventDelete"]>();
+export const calendarRange = vi.fn<Commands["calendarRange"]>();
+export const icsExport = vi.fn<Commands["icsExport"]>();
+export const courseSetColour = vi.fn<Commands["courseSetColour"]>();
+export const icsImport = vi.fn<Commands["icsImport"]>();
+
 // ---- shell
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);

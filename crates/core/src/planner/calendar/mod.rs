@@ -7,6 +7,7 @@
 //! storage shapes are documented in `migrations/V5__calendar_recurrence.sql` and
 //! `docs/schema.md` §10.
 
+pub mod delivery;
 pub mod events;
 pub mod ics;
 pub mod quick_add;

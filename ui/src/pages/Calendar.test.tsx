@@ -1,0 +1,343 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import * as api from "../api/client";
+import type { CalendarItem } from "../api/bindings/CalendarItem";
+import type { CalendarEvent } from "../api/bindings/CalendarEvent";
+import i18n from "../i18n";
+import { Calendar } from "./Calendar";
+import { buildRrule, parseRrule, startOfWeek, viewRange } from "../calendar/dates";
+import * as fx from "../test/fixtures";
+import { renderWithClient } from "../test/render";
+
+vi.mock("../api/client", () => import("../test/clientMock"));
+// Many user-event steps per test: leave room on a busy machine.
+vi.setConfig({ testTimeout: 20_000 });
+
+// Sunday 22 November 2026, noon in Tokyo.
+const NOW = () => new Date("2026-11-22T03:00:00Z");
+
+function item(id: string, title: string, over: Partial<CalendarItem> = {}): CalendarItem {
+  return {
+    kind: "event",
+    id,
+    series_id: null,
+    recurrence_id: null,
+    title,
+    notes: null,
+    date: "2026-11-24",
+    end_date: "2026-11-24",
+    all_day: false,
+    starts_at: "2026-11-24T06:00:00Z",
+    ends_at: "2026-11-24T07:30:00Z",
+    course_id: null,
+    course_name: null,
+    colour: null,
+    recurring: false,
+    order_index: 0,
+    status: null,
+    ...over,
+  };
+}
+
+function event(id: string, title: string, over: Partial<CalendarEvent> = {}): CalendarEvent {
+  return {
+    id,
+    title,
+    notes: null,
+    event_date: "2026-11-23",
+    end_date: "2026-11-23",
+    all_day: false,
+    starts_at: "2026-11-23T06:00:00Z",
+    ends_at: "2026-11-23T07:30:00Z",
+    timezone: "Asia/Tokyo",
+    rrule: null,
+    exdates: [],
+    series_id: null,
+    recurrence_id: null,
+    uid: null,
+    course_id: null,
+    source: "quick",
+    order_index: 0,
+    sequence: 0,
+    reminders: [],
+    created_at: "2026-11-22T03:00:00Z",
+    updated_at: "2026-11-22T03:00:00Z",
+    ...over,
+  };
+}
+
+const ITEMS: CalendarItem[] = [
+  item("e1", "Linear algebra lecture", { course_id: "c1", course_name: "Linear algebra", colour: "#3451c6" }),
+  item("a1", "Essay draft", { kind: "assignment", date: "2026-11-27", end_date: "2026-11-27", all_day: true, starts_at: null, ends_at: null, status: "Not started" }),
+  item("s1", "Kanji drill", {
+    series_id: "s1",
+    recurrence_id: "2026-11-25T00:00:00Z",
+    recurring: true,
+    date: "2026-11-25",
+    end_date: "2026-11-25",
+    starts_at: "2026-11-25T00:00:00Z",
+    ends_at: "2026-11-25T00:30:00Z",
+  }),
+];
+
+function setup(items: CalendarItem[] = ITEMS) {
+  let current = items;
+  vi.mocked(api.appState).mockResolvedValue(fx.appState());
+  vi.mocked(api.homeGet).mockResolvedValue(fx.home());
+  vi.mocked(api.calendarRange).mockImplementation(async (from, to) => ({
+    from,
+    to,
+    timezone: "Asia/Tokyo",
+    items: current.filter((i) => i.end_date >= from && i.date <= to),
+  }));
+  const add = (i: CalendarItem) => {
+    current = [...current, i];
+  };
+  const view = renderWithClient(<Calendar now={NOW} />);
+  return { ...view, add };
+}
+
+afterEach(async () => {
+  vi.clearAllMocks();
+  await act(() => i18n.changeLanguage("en"));
+});
+
+describe("dates and RRULE", () => {
+  it("starts weeks on Monday and builds a month grid of six weeks", () => {
+    expect(startOfWeek("2026-11-22")).toBe("2026-11-16");
+    expect(viewRange("month", "2026-11-22")).toEqual({ from: "2026-10-26", to: "2026-12-06" });
+  });
+
+  it("round-trips the repeat choice", () => {
+    const r = { freq: "weekly" as const, interval: 2, weekdays: ["WE", "MO"], end: "until" as const, count: 3, until: "2027-01-31" };
+    expect(buildRrule(r)).toBe("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20270131");
+    expect(parseRrule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;UNTIL=20270131")).toMatchObject({ freq: "weekly", interval: 2, weekdays: ["MO", "WE"], end: "until", until: "2027-01-31" });
+    expect(buildRrule({ ...r, freq: "none" })).toBeNull();
+  });
+});
+
+describe("calendar views", () => {
+  it("puts events and due dates in their month cells, coloured by course", async () => {
+    setup();
+    const cell = await screen.findByTestId("cal-day-2026-11-24");
+    expect(screen.getByTestId("calendar")).toHaveAttribute("data-view", "month");
+    const ev = within(cell).getByTestId("cal-event-e1");
+    expect(ev).toHaveTextContent("3:00 PM");
+    expect(ev).toHaveTextContent("Linear algebra lecture");
+    expect(ev.style.getPropertyValue("--cal-colour")).toBe("#3451c6");
+    expect(cell).toHaveAttribute("aria-label", "Tuesday, November 24, 2026, 1 item");
+    expect(within(screen.getByTestId("cal-day-2026-11-27")).getByTestId("cal-assignment-a1")).toHaveTextContent("Due");
+    expect(within(screen.getByTestId("cal-day-2026-11-25")).getByTestId("cal-event-s1")).toHaveAttribute("data-occurrence-start", "2026-11-25T00:00:00Z");
+    expect(screen.getByTestId("cal-heading")).toHaveTextContent("November 2026");
+    expect(screen.getByTestId("cal-day-2026-11-22")).toHaveAttribute("aria-current", "date");
+  });
+
+  it("switches to week, day and agenda views and pages with prev/next/today", async () => {
+    const user = userEvent.setup();
+    setup();
+    await screen.findByTestId("cal-day-2026-11-24");
+    await user.click(screen.getByTestId("cal-view-week"));
+    expect(screen.getByTestId("calendar")).toHaveAttribute("data-view", "week");
+    await waitFor(() => expect(api.calendarRange).toHaveBeenLastCalledWith("2026-11-16", "2026-11-22"));
+    await user.click(screen.getByTestId("cal-next"));
+    await waitFor(() => expect(api.calendarRange).toHaveBeenLastCalledWith("2026-11-23", "2026-11-29"));
+    const col = await screen.findByTestId("cal-day-2026-11-24");
+    const slot = col.querySelector('[data-hour="15"]') as HTMLElement;
+    expect(within(slot).getByTestId("cal-event-e1")).toBeInTheDocument();
+    await user.click(screen.getByTestId("cal-view-day"));
+    await waitFor(() => expect(api.calendarRange).toHaveBeenLastCalledWith("2026-11-29", "2026-11-29"));
+    await user.click(screen.getByTestId("cal-today"));
+    await user.click(screen.getByTestId("cal-view-agenda"));
+    expect(await screen.findByTestId("cal-agenda-item-e1")).toHaveTextContent("Linear algebra lecture");
+    expect(screen.getByTestId("cal-agenda-item-a1")).toBeInTheDocument();
+  });
+});
+
+describe("quick add", () => {
+  it("sends the typed line and shows the new event", async () => {
+    const user = userEvent.setup();
+    const { add } = setup([]);
+    vi.mocked(api.eventQuickAdd).mockImplementation(async () => {
+      add(item("q1", "Linear algebra study group", { date: "2026-11-23", end_date: "2026-11-23", starts_at: "2026-11-23T06:00:00Z" }));
+      return event("q1", "Linear algebra study group");
+    });
+    await screen.findByTestId("cal-day-2026-11-23");
+    await user.type(screen.getByTestId("cal-quick-input"), "Linear algebra study group tomorrow 15:00-16:30{Enter}");
+    expect(api.eventQuickAdd).toHaveBeenCalledWith("Linear algebra study group tomorrow 15:00-16:30");
+    const cell = screen.getByTestId("cal-day-2026-11-23");
+    expect(await within(cell).findByTestId("cal-event-q1")).toBeInTheDocument();
+    expect(screen.getByTestId("cal-quick-input")).toHaveValue("");
+  });
+});
+
+describe("keyboard", () => {
+  it("moves the selected day with arrows, t goes to today, n opens a new event, Enter opens the day", async () => {
+    const user = userEvent.setup();
+    setup();
+    const start = await screen.findByTestId("cal-day-2026-11-22");
+    expect(start).toHaveAttribute("tabindex", "0");
+    act(() => start.focus());
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByTestId("cal-day-2026-11-23")).toHaveFocus();
+    expect(screen.getByTestId("cal-day-2026-11-23")).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{ArrowDown}");
+    expect(screen.getByTestId("cal-day-2026-11-30")).toHaveFocus();
+    await user.keyboard("{ArrowUp}{ArrowRight}");
+    expect(screen.getByTestId("cal-day-2026-11-24")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    const editor = await screen.findByTestId("cal-editor");
+    expect(within(editor).getByTestId("cal-editor-title")).toHaveValue("Linear algebra lecture");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("cal-editor")).not.toBeInTheDocument();
+    await waitFor(() => expect(screen.getByTestId("cal-day-2026-11-24")).toHaveFocus());
+    await user.keyboard("t");
+    expect(screen.getByTestId("cal-day-2026-11-22")).toHaveFocus();
+    await user.keyboard("n");
+    const fresh = await screen.findByTestId("cal-editor");
+    expect(within(fresh).getByTestId("cal-editor-title")).toHaveFocus();
+    expect(within(fresh).getByTestId("cal-editor-date")).toHaveValue("2026-11-22");
+  });
+});
+
+describe("keyboard move and resize", () => {
+  it("moves an event a day with Alt+arrows and its end with Alt+Shift+Down", async () => {
+    const user = userEvent.setup();
+    setup();
+    vi.mocked(api.eventMove).mockResolvedValue(event("e1", "Linear algebra lecture"));
+    vi.mocked(api.eventUpdate).mockResolvedValue(event("e1", "Linear algebra lecture"));
+    const chip = await screen.findByTestId("cal-event-e1");
+    act(() => chip.focus());
+    await user.keyboard("{Alt>}{ArrowRight}{/Alt}");
+    await waitFor(() => expect(api.eventMove).toHaveBeenCalledWith({ id: "e1", scope: "all", date: "2026-11-25" }));
+    await user.keyboard("{Alt>}{Shift>}{ArrowDown}{/Shift}{/Alt}");
+    await waitFor(() => expect(api.eventUpdate).toHaveBeenCalledWith({ id: "e1", scope: "all", patch: { end: "2026-11-24T16:45" } }));
+  });
+
+  it("keeps the focus in the grid when the arrows cross into another month", async () => {
+    const user = userEvent.setup();
+    setup();
+    const last = await screen.findByTestId("cal-day-2026-11-30");
+    await user.click(last);
+    act(() => last.focus());
+    await user.keyboard("{ArrowRight}");
+    expect(screen.getByTestId("cal-heading")).toHaveTextContent("December 2026");
+    await waitFor(() => expect(screen.getByTestId("cal-day-2026-12-01")).toHaveFocus());
+    await waitFor(() => expect(api.calendarRange).toHaveBeenLastCalledWith("2026-11-30", "2027-01-10"));
+  });
+});
+
+describe("editor", () => {
+  it("builds the RRULE of a new repeating event", async () => {
+    const user = userEvent.setup();
+    setup([]);
+    vi.mocked(api.eventAdd).mockResolvedValue(event("n1", "Seminar"));
+    await screen.findByTestId("cal-day-2026-11-22");
+    await user.click(screen.getByTestId("cal-new"));
+    const editor = await screen.findByTestId("cal-editor");
+    await user.type(within(editor).getByTestId("cal-editor-title"), "Seminar");
+    await user.selectOptions(within(editor).getByTestId("cal-editor-freq"), "weekly");
+    const interval = within(editor).getByTestId("cal-editor-interval");
+    await user.clear(interval);
+    await user.type(interval, "2");
+    await user.click(within(editor).getByTestId("cal-editor-day-MO"));
+    await user.click(within(editor).getByTestId("cal-editor-day-WE"));
+    await user.click(within(editor).getByTestId("cal-editor-end-count"));
+    const count = within(editor).getByTestId("cal-editor-count");
+    await user.clear(count);
+    await user.type(count, "5");
+    await user.click(within(editor).getByTestId("cal-editor-save"));
+    await waitFor(() => expect(api.eventAdd).toHaveBeenCalled());
+    expect(vi.mocked(api.eventAdd).mock.calls[0]![0]).toEqual({
+      title: "Seminar",
+      start: "2026-11-22T09:00",
+      end: "2026-11-22T10:00",
+      all_day: false,
+      reminders: [],
+      source: "modal",
+      rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=5",
+    });
+    await waitFor(() => expect(screen.queryByTestId("cal-editor")).not.toBeInTheDocument());
+  });
+
+  it("asks which occurrences an edit or delete of a series touches", async () => {
+    const user = userEvent.setup();
+    setup();
+    vi.mocked(api.eventGet).mockResolvedValue(event("s1", "Kanji drill", { rrule: "FREQ=DAILY" }));
+    vi.mocked(api.eventUpdate).mockResolvedValue(event("s1", "Kanji review"));
+    vi.mocked(api.eventDelete).mockResolvedValue(null);
+    await user.click(await screen.findByTestId("cal-event-s1"));
+    let editor = await screen.findByTestId("cal-editor");
+    expect(within(editor).getByTestId("cal-editor-freq")).toHaveValue("daily");
+    await user.click(within(editor).getByTestId("cal-editor-scope-following"));
+    const title = within(editor).getByTestId("cal-editor-title");
+    await user.clear(title);
+    await user.type(title, "Kanji review");
+    await user.click(within(editor).getByTestId("cal-editor-save"));
+    await waitFor(() => expect(api.eventUpdate).toHaveBeenCalled());
+    const sent = vi.mocked(api.eventUpdate).mock.calls[0]![0];
+    expect(sent).toMatchObject({ id: "s1", occurrence: "2026-11-25T00:00:00Z", scope: "following", patch: { title: "Kanji review", start: "2026-11-25T09:00" } });
+    expect(sent.patch).not.toHaveProperty("rrule");
+
+    await waitFor(() => expect(screen.queryByTestId("cal-editor")).not.toBeInTheDocument());
+    await user.click(screen.getByTestId("cal-event-s1"));
+    editor = await screen.findByTestId("cal-editor");
+    await user.click(within(editor).getByTestId("cal-editor-scope-all"));
+    await user.click(within(editor).getByTestId("cal-editor-delete"));
+    await waitFor(() => expect(api.eventDelete).toHaveBeenCalledWith("s1", "2026-11-25T00:00:00Z", "all"));
+  });
+});
+
+describe("ICS import", () => {
+  it("shows what was created, updated and skipped, with line numbers", async () => {
+    setup([]);
+    vi.mocked(api.icsImport).mockResolvedValue({ created: 3, updated: 1, unchanged: 0, skipped: [{ line: 42, reason: "VTODO is not an event" }] });
+    const input = await screen.findByTestId("cal-ics-input");
+    const file = new File(["BEGIN:VCALENDAR"], "term.ics", { type: "text/calendar" });
+    fireEvent.change(input, { target: { files: [file] } });
+    const report = await screen.findByTestId("cal-ics-report");
+    expect(api.icsImport).toHaveBeenCalledWith(file);
+    expect(report).toHaveTextContent("Imported: 3 created, 1 updated, 0 unchanged.");
+    expect(report).toHaveTextContent("Line 42: VTODO is not an event");
+  });
+
+  it("shows the line-numbered error of a broken file", async () => {
+    setup([]);
+    vi.mocked(api.icsImport).mockRejectedValue({ kind: "validation", message: "line 7: END:VEVENT is missing" });
+    const input = await screen.findByTestId("cal-ics-input");
+    fireEvent.change(input, { target: { files: [new File(["x"], "bad.ics")] } });
+    expect(await screen.findByTestId("cal-ics-error")).toHaveTextContent("line 7: END:VEVENT is missing");
+  });
+});
+
+describe("ICS export", () => {
+  it("downloads the whole calendar or the range on screen", async () => {
+    const user = userEvent.setup();
+    setup([]);
+    vi.mocked(api.icsExport).mockResolvedValue("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");
+    const create = vi.fn(() => "blob:studydesk");
+    const revoke = vi.fn();
+    Object.assign(URL, { createObjectURL: create, revokeObjectURL: revoke });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+    await user.click(await screen.findByTestId("cal-ics-export"));
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+    expect(api.icsExport).toHaveBeenLastCalledWith(null, null);
+    expect((click.mock.instances[0] as unknown as HTMLAnchorElement).download).toBe("studydesk.ics");
+    await user.click(screen.getByTestId("cal-ics-export-range"));
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(2));
+    expect(api.icsExport).toHaveBeenLastCalledWith("2026-10-26", "2026-12-06");
+    click.mockRestore();
+  });
+});
+
+describe("Japanese", () => {
+  it("uses YYYY/MM/DD, 24-hour times and a Monday-first week", async () => {
+    await act(() => i18n.changeLanguage("ja"));
+    setup();
+    const cell = await screen.findByTestId("cal-day-2026-11-24");
+    expect(cell).toHaveAttribute("aria-label", "2026/11/24(火)、1件");
+    expect(within(cell).getByTestId("cal-event-e1")).toHaveTextContent("15:00");
+    expect(screen.getByTestId("cal-heading")).toHaveTextContent("2026年11月");
+    expect(screen.getAllByRole("columnheader")[0]).toHaveTextContent("月");
+  });
+});
