@@ -73,7 +73,13 @@ export function step(view: View, anchor: string, dir: 1 | -1): string {
 /** Today in the user's time zone. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   try {
-    return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+    // Assembled from parts: the pattern of a formatted date differs between ICU versions
+    // (WebKitGTK's en-CA is not always YYYY-MM-DD), the parts do not.
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(now);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+    const date = `${part("year")}-${part("month")}-${part("day")}`;
+    if (/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+    return now.toISOString().slice(0, 10);
   } catch {
     return now.toISOString().slice(0, 10);
   }

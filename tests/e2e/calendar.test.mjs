@@ -1,0 +1,56 @@
+// End to end: the Calendar page in the real app (issue 3, first part): it opens, a typed
+// line becomes an event in the month view on the right day, and the week and agenda
+// views show it too. Screenshots of month, week and agenda.
+
+import { test } from "node:test";
+import { screenshot, start, steps, stop, tempDir, tid } from "./lib.mjs";
+
+/** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
+function tomorrow() {
+  const d = new Date(Date.now() + 24 * 3600 * 1000);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** The whole text of an element (event titles are clipped with an ellipsis on screen). */
+const textOf = (browser, el) => browser.execute((e) => e.textContent ?? "", el);
+
+test("calendar: quick add puts the event on tomorrow in month, week and agenda", async (t) => {
+  const step = steps(t);
+  const dataDir = tempDir("studydesk-e2e-calendar");
+  const TITLE = "Linear algebra study group";
+  let browser;
+
+  await step("open the calendar after loading the sample data", async () => {
+    ({ browser } = await start(dataDir));
+    await (await browser.$(tid("onboarding-sample"))).waitForDisplayed({ timeout: 20_000 });
+    await (await browser.$(tid("onboarding-sample"))).click();
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await (await browser.$(tid("nav-calendar"))).click();
+    await (await browser.$(tid("calendar"))).waitForDisplayed();
+  });
+
+  await step("quick add: the event lands on tomorrow's cell", async () => {
+    const input = await browser.$(tid("cal-quick-input"));
+    await input.setValue(`${TITLE} tomorrow 15:00-16:30`);
+    await input.addValue("\uE007");
+    const cell = await browser.$(tid(`cal-day-${tomorrow()}`));
+    await cell.waitForExist();
+    await browser.waitUntil(async () => (await textOf(browser, cell)).includes(TITLE), {
+      timeoutMsg: `"${TITLE}" did not appear in cal-day-${tomorrow()}`,
+    });
+    await screenshot(browser, "20-calendar-month-en-light");
+  });
+
+  await step("week and agenda views show it", async () => {
+    await (await browser.$(tid("cal-view-week"))).click();
+    await browser.waitUntil(async () => (await (await browser.$(tid("calendar"))).getAttribute("data-view")) === "week");
+    const column = await browser.$(tid(`cal-day-${tomorrow()}`));
+    await browser.waitUntil(async () => (await textOf(browser, column)).includes(TITLE), { timeoutMsg: "not in the week view" });
+    await screenshot(browser, "21-calendar-week-en-light");
+    await (await browser.$(tid("cal-view-agenda"))).click();
+    await browser.waitUntil(async () => (await textOf(browser, await browser.$(tid("calendar")))).includes(TITLE), { timeoutMsg: "not in the agenda" });
+    await screenshot(browser, "22-calendar-agenda-en-light");
+    await stop(browser, dataDir);
+    browser = null;
+  });
+});
