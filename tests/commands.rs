@@ -2,54 +2,18 @@
 //! display): arguments are deserialized exactly as the UI sends them, the core runs on a
 //! real SQLite file, and errors come back as `{kind, message}`.
 
-use serde_json::{json, Value};
-use std::sync::Arc;
-use studydesk_app::{with_commands, Backend};
-use studydesk_core::clock::ManualClock;
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+mod ipc;
 
-struct Harness {
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-    dir: tempfile::TempDir,
+use ipc::Harness;
+use serde_json::json;
+
+/// What these tests read back.
+trait Readback {
+    fn task_count(&self) -> usize;
+    fn change_count(&self) -> i64;
 }
 
-fn harness_on(dir: tempfile::TempDir) -> Harness {
-    let clock = Arc::new(ManualClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-22T01:00:00Z").unwrap().into()));
-    let backend = Backend::open(Some(dir.path().to_path_buf()), clock);
-    let app = with_commands(mock_builder(), backend).build(mock_context(noop_assets())).expect("app builds");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
-    Harness { _app: app, window, dir }
-}
-
-fn harness() -> Harness {
-    harness_on(tempfile::tempdir().unwrap())
-}
-
-impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        tauri::test::get_ipc_response(&self.window, request).map(|body| match body {
-            InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
-            InvokeResponseBody::Raw(b) => serde_json::from_slice(&b).unwrap(),
-        })
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
+impl Readback for Harness {
     fn task_count(&self) -> usize {
         self.ok("home_get", json!({}))["today"]["tasks"].as_array().unwrap().len()
     }
@@ -62,7 +26,7 @@ impl Harness {
 
 #[test]
 fn first_launch_then_sample_data_then_a_task_round_trip() {
-    let h = harness();
+    let h = Harness::new();
     let state = h.ok("app_state", json!({}));
     assert_eq!(state["onboarding_pending"], true);
     assert_eq!(state["settings"]["preferred_locale"], "en");
@@ -93,7 +57,7 @@ fn first_launch_then_sample_data_then_a_task_round_trip() {
 
 #[test]
 fn settings_and_layout_commands_persist() {
-    let h = harness();
+    let h = Harness::new();
     let s = h.ok("settings_update", json!({"patch": {"preferred_locale": "ja", "theme": "dark"}}));
     assert_eq!((s["preferred_locale"].as_str(), s["theme"].as_str()), (Some("ja"), Some("dark")));
     let l = h.ok("layout_update", json!({"layout": {"order": ["progress", "todo"], "hidden": ["playlists"]}}));
@@ -103,7 +67,7 @@ fn settings_and_layout_commands_persist() {
 
 #[test]
 fn errors_reach_the_ui_as_kind_and_message() {
-    let h = harness();
+    let h = Harness::new();
     let err = h.call("task_set_completed", json!({"id": "01930000-0000-7000-8000-00000000abcd", "completed": true})).unwrap_err();
     assert_eq!(err["kind"], "not_found");
     assert_eq!(err["message"], "task 01930000-0000-7000-8000-00000000abcd was not found");
@@ -118,7 +82,7 @@ fn errors_reach_the_ui_as_kind_and_message() {
 
 #[test]
 fn malformed_arguments_are_refused_and_write_nothing() {
-    let h = harness();
+    let h = Harness::new();
     let before = h.change_count();
     for (cmd, args) in [
         ("task_set_completed", json!({"id": "x", "completed": "yes"})),
@@ -138,7 +102,7 @@ fn malformed_arguments_are_refused_and_write_nothing() {
 fn a_database_that_cannot_open_answers_every_command_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("studydesk.db"), "not a database").unwrap();
-    let h = harness_on(dir);
+    let h = Harness::on(dir);
     let err = h.call("app_state", json!({})).unwrap_err();
     assert_eq!(err["kind"], "not_a_database");
     assert!(err["message"].as_str().unwrap().contains("left untouched"));

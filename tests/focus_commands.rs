@@ -2,62 +2,16 @@
 //! with the arguments exactly as the UI sends them (docs/focus.md), and errors as
 //! `{kind, message}`.
 
+mod ipc;
+
+use ipc::Harness;
 use serde_json::{json, Value};
-use std::sync::Arc;
-use studydesk_app::{with_commands, Backend};
-use studydesk_core::clock::ManualClock;
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
 
 const READING: &str = "01930000-0000-7000-8000-000000000005";
 
-struct Harness {
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-    clock: ManualClock,
-    _dir: tempfile::TempDir,
-}
-
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = ManualClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-22T01:00:00Z").unwrap().into());
-    let backend = Backend::open(Some(dir.path().to_path_buf()), Arc::new(clock.clone()));
-    let app = with_commands(mock_builder(), backend).build(mock_context(noop_assets())).expect("app builds");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
-    Harness { _app: app, window, clock, _dir: dir }
-}
-
-impl Harness {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        tauri::test::get_ipc_response(&self.window, request).map(|body| match body {
-            InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
-            InvokeResponseBody::Raw(b) => serde_json::from_slice(&b).unwrap(),
-        })
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn err(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args).expect_err(&format!("{cmd} should fail"))
-    }
-}
-
 #[test]
 fn activities_and_favorites_over_ipc() {
-    let h = harness();
+    let h = Harness::new();
     let list = h.ok("activity_list", json!({}));
     assert_eq!(list.as_array().unwrap().len(), 6);
     let own = h.ok(
@@ -79,7 +33,7 @@ fn activities_and_favorites_over_ipc() {
 
 #[test]
 fn a_session_over_ipc() {
-    let h = harness();
+    let h = Harness::new();
     assert_eq!(h.ok("session_current", json!({})), Value::Null);
     assert_eq!(h.ok("session_recovery", json!({})), Value::Null);
     let s = h.ok(

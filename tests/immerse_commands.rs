@@ -2,56 +2,18 @@
 //! the mock runtime, as the UI sends them (docs/focus.md), including the raw-body upload
 //! of a background file.
 
+mod ipc;
+
+use ipc::Harness;
 use serde_json::{json, Value};
-use std::sync::Arc;
-use studydesk_app::{with_commands, Backend};
-use studydesk_core::clock::ManualClock;
 use tauri::http::{HeaderMap, HeaderValue};
-use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
-use tauri::test::{mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
+use tauri::ipc::InvokeBody;
 
-struct Harness {
-    _app: tauri::App<tauri::test::MockRuntime>,
-    window: WebviewWindow<tauri::test::MockRuntime>,
-    dir: tempfile::TempDir,
+trait Upload {
+    fn upload(&self, workspace_id: &str, name: &str, bytes: &[u8]) -> Result<Value, Value>;
 }
 
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(ManualClock::new(chrono::DateTime::parse_from_rfc3339("2026-11-22T01:00:00Z").unwrap().into()));
-    let backend = Backend::open(Some(dir.path().to_path_buf()), clock);
-    let app = with_commands(mock_builder(), backend).build(mock_context(noop_assets())).expect("app builds");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("window");
-    Harness { _app: app, window, dir }
-}
-
-impl Harness {
-    fn invoke(&self, cmd: &str, body: InvokeBody, headers: HeaderMap) -> Result<Value, Value> {
-        let request = InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body,
-            headers,
-            invoke_key: INVOKE_KEY.to_string(),
-        };
-        tauri::test::get_ipc_response(&self.window, request).map(|body| match body {
-            InvokeResponseBody::Json(s) => serde_json::from_str(&s).unwrap(),
-            InvokeResponseBody::Raw(b) => serde_json::from_slice(&b).unwrap(),
-        })
-    }
-
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        self.invoke(cmd, InvokeBody::Json(args), HeaderMap::new())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
+impl Upload for Harness {
     fn upload(&self, workspace_id: &str, name: &str, bytes: &[u8]) -> Result<Value, Value> {
         let mut headers = HeaderMap::new();
         headers.insert("x-workspace-id", HeaderValue::from_str(workspace_id).unwrap());
@@ -69,7 +31,7 @@ fn png() -> Vec<u8> {
 
 #[test]
 fn focus_settings_and_stats_round_trip() {
-    let h = harness();
+    let h = Harness::new();
     let s = h.ok("focus_settings_get", json!({}));
     assert_eq!(s, json!({"daily_target_minutes": 120, "weekly_target_hours": 10, "rest_days_per_week": 1, "idle_threshold_minutes": 5}));
     let s = h.ok(
@@ -94,7 +56,7 @@ fn focus_settings_and_stats_round_trip() {
 
 #[test]
 fn immerse_commands_round_trip() {
-    let h = harness();
+    let h = Harness::new();
     let list = h.ok("workspace_list", json!({}));
     assert_eq!(list[0]["name"], "Focus room");
     assert_eq!(list[0]["background"]["kind"], "color");
@@ -125,7 +87,7 @@ fn immerse_commands_round_trip() {
 
 #[test]
 fn a_background_file_is_uploaded_as_the_raw_body() {
-    let h = harness();
+    let h = Harness::new();
     let room = h.ok("workspace_list", json!({}))[0]["id"].as_str().unwrap().to_string();
     let ws = h.upload(&room, "%E5%A4%95%E7%84%BC%E3%81%91.png", &png()).unwrap();
     assert_eq!(ws["background"]["kind"], "image");
