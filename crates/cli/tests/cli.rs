@@ -1,33 +1,11 @@
 //! The CLI as a script uses it: real process, real data folder, exit codes and output.
 
+mod run;
+
+use run::{cli, fails, ok};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_studydesk-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("STUDYDESK_DATA_DIR")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir, args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir, args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail with 1");
-    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    err
-}
+use std::process::Command;
 
 fn tasks(dir: &Path) -> Vec<Value> {
     serde_json::from_str::<Value>(&ok(dir, &["task", "list", "--json"])).unwrap().as_array().unwrap().clone()

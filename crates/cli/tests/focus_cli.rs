@@ -1,37 +1,11 @@
 //! `activity ...` and `session ...` as a script uses them: real process, real data folder.
 
+mod run;
+
+use run::{fails, json, ok};
 use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
 
 const READING: &str = "01930000-0000-7000-8000-000000000005";
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_studydesk-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("STUDYDESK_DATA_DIR")
-        .output()
-        .expect("the CLI runs")
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir, args);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(dir, args)).unwrap()
-}
-
-fn fails(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir, args);
-    assert_eq!(out.status.code(), Some(1), "{args:?} should fail with 1");
-    assert!(out.stdout.is_empty(), "{args:?} printed on stdout");
-    String::from_utf8(out.stderr).unwrap()
-}
 
 #[test]
 fn activities_list_and_favorites() {

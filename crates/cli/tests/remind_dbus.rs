@@ -8,9 +8,12 @@
 //! installed and a display is set; without one the Notify call is still seen by the monitor
 //! (the bus routes it, then answers with an error) and the CLI warns on stderr.
 
+mod run;
+
+use run::{cli};
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 fn have(bin: &str) -> bool {
@@ -23,16 +26,6 @@ fn on_a_bus() -> bool {
         eprintln!("skipped: no session bus or no dbus-monitor (run under dbus-run-session)");
     }
     ok
-}
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_studydesk-cli"))
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env_remove("STUDYDESK_DATA_DIR")
-        .output()
-        .expect("the CLI runs")
 }
 
 /// A database with one event whose reminder is due now.
