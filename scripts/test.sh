@@ -25,11 +25,12 @@ step "UI build"
 step "Rust tests: core, CLI, IPC commands"
 cargo test --workspace --locked
 
+# --workspace keeps the features of the step above, so nothing is compiled again.
 step "system idle time from a real X server (Xvfb)"
-xvfb-run -a cargo test --locked --test idle_x11 -- --nocapture
+xvfb-run -a cargo test --workspace --locked --test idle_x11 -- --nocapture
 
 step "reminders reach a real notification server over a real session bus (Xvfb + dunst)"
-xvfb-run -a dbus-run-session -- cargo test --locked -p studydesk-cli --test remind_dbus -- --nocapture --test-threads=1
+xvfb-run -a dbus-run-session -- cargo test --workspace --locked --test remind_dbus -- --nocapture --test-threads=1
 
 step "TypeScript bindings are committed as generated"
 if ! git diff --quiet -- ui/src/api/bindings || [ -n "$(git status --porcelain -- ui/src/api/bindings)" ]; then
