@@ -3,17 +3,14 @@
 
 mod common;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use studydesk_core::account::settings::SettingsPatch;
+use common::{agenda, row, tz};
+
+use chrono::{Duration, TimeZone, Utc};
 use studydesk_core::planner::assignments::NewAssignment;
 use studydesk_core::planner::calendar::{
     CalendarItem, CalendarItemKind, EditScope, EventMove, EventPatch, EventUpdate, NewEvent, NewReminder,
 };
 use studydesk_core::planner::rows::CalendarEventSource;
-
-fn tz(f: &common::Fixture, zone: &str) {
-    f.app.settings_update(SettingsPatch { timezone: Some(zone.into()), ..Default::default() }).unwrap();
-}
 
 fn add(f: &common::Fixture, title: &str, start: &str, end: Option<&str>, rrule: Option<&str>) -> String {
     f.app
@@ -32,27 +29,8 @@ fn items(f: &common::Fixture, from: &str, to: &str) -> Vec<CalendarItem> {
     f.app.calendar_range(from, to).unwrap().items
 }
 
-/// `(local date, local HH:MM or "all-day", title)` of each item, in the user's zone.
-fn agenda(f: &common::Fixture, from: &str, to: &str) -> Vec<(String, String, String)> {
-    let zone: chrono_tz::Tz = f.app.state().unwrap().settings.timezone.parse().unwrap();
-    items(f, from, to)
-        .into_iter()
-        .map(|i| {
-            let time = match &i.starts_at {
-                Some(s) => DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&zone).format("%H:%M").to_string(),
-                None => "all-day".into(),
-            };
-            (i.date, time, i.title)
-        })
-        .collect()
-}
-
 fn dates(f: &common::Fixture, from: &str, to: &str) -> Vec<String> {
     items(f, from, to).into_iter().map(|i| i.date).collect()
-}
-
-fn row(d: &str, t: &str, title: &str) -> (String, String, String) {
-    (d.into(), t.into(), title.into())
 }
 
 #[test]

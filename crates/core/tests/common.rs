@@ -60,3 +60,34 @@ impl Fixture {
         .collect()
     }
 }
+
+/// Sets the user's time zone.
+pub fn tz(f: &Fixture, zone: &str) {
+    f.app
+        .settings_update(studydesk_core::account::settings::SettingsPatch { timezone: Some(zone.into()), ..Default::default() })
+        .unwrap();
+}
+
+/// `(local date, local HH:MM or "all-day", title)` of each calendar item between two
+/// local dates, in the user's zone.
+pub fn agenda(f: &Fixture, from: &str, to: &str) -> Vec<(String, String, String)> {
+    let zone: chrono_tz::Tz = f.app.state().unwrap().settings.timezone.parse().unwrap();
+    f.app
+        .calendar_range(from, to)
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|i| {
+            let time = match &i.starts_at {
+                Some(s) => chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&zone).format("%H:%M").to_string(),
+                None => "all-day".into(),
+            };
+            (i.date, time, i.title)
+        })
+        .collect()
+}
+
+/// One expected [`agenda`] row.
+pub fn row(d: &str, t: &str, title: &str) -> (String, String, String) {
+    (d.into(), t.into(), title.into())
+}

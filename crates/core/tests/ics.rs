@@ -4,40 +4,14 @@
 
 mod common;
 
-use chrono::DateTime;
+use common::{agenda, row, tz};
+
 use proptest::prelude::*;
-use studydesk_core::account::settings::SettingsPatch;
 use studydesk_core::planner::calendar::ics::{self, parse};
 use studydesk_core::planner::calendar::{EditScope, NewEvent, NewReminder};
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{}/tests/fixtures/ics/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
-
-fn tz(f: &common::Fixture, zone: &str) {
-    f.app.settings_update(SettingsPatch { timezone: Some(zone.into()), ..Default::default() }).unwrap();
-}
-
-/// `(local date, local HH:MM or all-day, title)` in the user's zone.
-fn agenda(f: &common::Fixture, from: &str, to: &str) -> Vec<(String, String, String)> {
-    let zone: chrono_tz::Tz = f.app.state().unwrap().settings.timezone.parse().unwrap();
-    f.app
-        .calendar_range(from, to)
-        .unwrap()
-        .items
-        .into_iter()
-        .map(|i| {
-            let time = match &i.starts_at {
-                Some(s) => DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&zone).format("%H:%M").to_string(),
-                None => "all-day".into(),
-            };
-            (i.date, time, i.title)
-        })
-        .collect()
-}
-
-fn row(d: &str, t: &str, title: &str) -> (String, String, String) {
-    (d.into(), t.into(), title.into())
 }
 
 fn reasons(r: &ics::IcsImportReport) -> Vec<String> {
