@@ -1,8 +1,11 @@
 //! Calendar arithmetic in the user's time zone: "today", "this week", "this month".
-//! Weeks start on Monday (ISO 8601).
+//! Weeks start on Monday (ISO 8601). Also the stored text of dates (`YYYY-MM-DD`) and
+//! instants (`YYYY-MM-DDTHH:MM:SS.mmmZ`), written digit by digit: chrono's `Display` and
+//! RFC 3339 writers go through the formatting machinery, and a month view writes thousands
+//! of them (a property test pins the output to chrono's).
 
 use crate::{CoreError, Result};
-use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, SecondsFormat, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
 pub fn parse_tz(name: &str) -> Result<Tz> {
@@ -70,5 +73,72 @@ mod tests {
     #[test]
     fn unknown_zones_are_refused() {
         assert_eq!(parse_tz("Mars/Olympus").unwrap_err().kind(), "validation");
+    }
+}
+
+/// `d` as `YYYY-MM-DD` (as `NaiveDate`'s `Display`).
+pub fn date_text(d: NaiveDate) -> String {
+    let mut s = String::with_capacity(10);
+    if !push_date(&mut s, d) {
+        return d.to_string();
+    }
+    s
+}
+
+/// `t` as stored in timestamp columns: UTC, milliseconds, `Z` (as chrono's
+/// `to_rfc3339_opts(SecondsFormat::Millis, true)`).
+pub fn timestamp_text(t: DateTime<Utc>) -> String {
+    let n = t.naive_utc();
+    let mut s = String::with_capacity(24);
+    // A leap second's nanoseconds run past 10^9; chrono writes those its own way.
+    if n.nanosecond() >= 1_000_000_000 || !push_date(&mut s, n.date()) {
+        return t.to_rfc3339_opts(SecondsFormat::Millis, true);
+    }
+    s.push('T');
+    push_digits(&mut s, n.hour(), 2);
+    s.push(':');
+    push_digits(&mut s, n.minute(), 2);
+    s.push(':');
+    push_digits(&mut s, n.second(), 2);
+    s.push('.');
+    push_digits(&mut s, n.nanosecond() / 1_000_000, 3);
+    s.push('Z');
+    s
+}
+
+/// Writes `YYYY-MM-DD`; `false` (and nothing written) for years outside 0..=9999.
+fn push_date(s: &mut String, d: NaiveDate) -> bool {
+    let Ok(year) = u32::try_from(d.year()) else { return false };
+    if year > 9999 {
+        return false;
+    }
+    push_digits(s, year, 4);
+    s.push('-');
+    push_digits(s, d.month(), 2);
+    s.push('-');
+    push_digits(s, d.day(), 2);
+    true
+}
+
+fn push_digits(s: &mut String, value: u32, width: u32) {
+    for i in (0..width).rev() {
+        s.push(char::from(b'0' + (value / 10u32.pow(i) % 10) as u8));
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The hand-written texts are chrono's, for any instant from year 0 to 9999 and
+        /// beyond.
+        #[test]
+        fn texts_match_chrono(secs in -65_000_000_000i64..260_000_000_000, nanos in 0u32..1_000_000_000) {
+            let t = DateTime::from_timestamp(secs, nanos).unwrap();
+            prop_assert_eq!(timestamp_text(t), t.to_rfc3339_opts(SecondsFormat::Millis, true));
+            prop_assert_eq!(date_text(t.date_naive()), t.date_naive().to_string());
+        }
     }
 }

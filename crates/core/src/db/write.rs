@@ -2,7 +2,7 @@
 
 use super::{Db, Hlc};
 use crate::{ids, Result};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use std::ops::Deref;
 
@@ -58,9 +58,7 @@ impl Tx<'_> {
     }
 }
 
-pub fn timestamp_text(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+pub use crate::time::timestamp_text;
 
 impl Db {
     /// Runs `f` in one IMMEDIATE transaction with change capture on. Any error (from SQL,

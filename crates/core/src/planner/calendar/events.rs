@@ -216,7 +216,9 @@ pub struct Ev {
 impl Ev {
     pub fn decode(row: CalendarEventRow, user_tz: Tz) -> Ev {
         let tz = row.timezone.as_deref().and_then(|t| t.parse::<Tz>().ok()).unwrap_or(user_tz);
-        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        // `FromStr` reads exactly YYYY-MM-DD without interpreting a format string: this runs
+        // for every row a month view reads.
+        let date = |s: &str| s.parse::<NaiveDate>().ok();
         let first = date(&row.event_date).unwrap_or_default();
         let when = match (row.all_day, row.starts_at.as_deref().and_then(parse_instant)) {
             (false, Some(start)) => When::Timed { start, end: row.ends_at.as_deref().and_then(parse_instant) },

@@ -15,9 +15,10 @@ use super::events::{Ev, When};
 use super::recurrence::Occ;
 use crate::db::row::Row;
 use crate::db::timestamp_text;
+use crate::time::date_text;
 use crate::planner::rows::CalendarEventRow;
 use crate::{validate, CoreError, Result};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -116,32 +117,61 @@ pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<C
     let tz = super::events::user_tz(conn, user_id)?;
     let w = Window::new(from, to, tz)?;
     let courses = courses(conn, user_id)?;
-    let mut items = Vec::new();
+    let mut items = Items::default();
     for ev in singles(conn, user_id, &w)? {
         if w.overlaps(&ev.when) {
-            items.push(item(&ev, ev.when, ev.recurrence, &courses, &w));
+            items.push_event(&ev, ev.when, ev.recurrence, &courses, &w);
         }
     }
+    let overrides = overrides(conn, user_id, &w)?;
     for master in series(conn, user_id, &w)? {
-        expand(conn, &master, &w, &courses, &mut items)?;
+        expand(&master, overrides.get(&master.row.id), &w, &courses, &mut items)?;
     }
     assignments(conn, user_id, &w, &courses, &mut items)?;
-    sort(&mut items);
-    Ok(CalendarRange { from: w.from.to_string(), to: w.to.to_string(), timezone: tz.name().to_string(), items })
+    Ok(CalendarRange { from: w.from.to_string(), to: w.to.to_string(), timezone: tz.name().to_string(), items: items.sorted() })
 }
 
-/// Sorts by (date, all-day first, start, order, title, id). The dates and times are
-/// compared as the fixed-width texts they are; comparing them once per item into a
-/// number first keeps a month of thousands of occurrences cheap to sort.
-fn sort(items: &mut Vec<CalendarItem>) {
-    let key = |i: &CalendarItem| {
-        let date = NaiveDate::parse_from_str(&i.date, "%Y-%m-%d").map(|d| d.num_days_from_ce()).unwrap_or(0);
-        let start = i.starts_at.as_deref().and_then(super::events::parse_instant).map_or(i64::MIN, |t| t.timestamp_millis());
-        (date, !i.all_day, start, i.order_index)
-    };
-    let mut keyed: Vec<_> = std::mem::take(items).into_iter().map(|i| (key(&i), i)).collect();
-    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| a.title.cmp(&b.title)).then_with(|| a.id.cmp(&b.id)));
-    items.extend(keyed.into_iter().map(|(_, i)| i));
+/// Where an item sorts: (local date, all-day first, start, order); then title and id.
+type SortKey = (NaiveDate, bool, i64, i64);
+
+/// The items of a range with their sort keys, taken from the typed values they are built
+/// from (parsing the texts back for each comparison was a third of a month view).
+#[derive(Default)]
+struct Items {
+    items: Vec<CalendarItem>,
+    keys: Vec<SortKey>,
+}
+
+impl Items {
+    fn push(&mut self, item: CalendarItem, date: NaiveDate, start: Option<DateTime<Utc>>) {
+        self.keys.push((date, !item.all_day, start.map_or(i64::MIN, |t| t.timestamp_millis()), item.order_index));
+        self.items.push(item);
+    }
+
+    fn push_event(&mut self, ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, w: &Window) {
+        let (date, end_date) = when.dates(w.tz);
+        let start = match when {
+            When::AllDay { .. } => None,
+            When::Timed { start, .. } => Some(start),
+        };
+        self.push(item(ev, when, occ, courses, date, end_date), date, start);
+    }
+
+    /// Sorts by key, then title and id: stable whatever order the queries returned.
+    /// Indices are sorted rather than the items, which are large to move.
+    fn sorted(self) -> Vec<CalendarItem> {
+        let Items { items, keys } = self;
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            keys[a]
+                .cmp(&keys[b])
+                .then_with(|| items[a].title.cmp(&items[b].title))
+                .then_with(|| items[a].id.cmp(&items[b].id))
+                .then_with(|| items[a].recurrence_id.cmp(&items[b].recurrence_id))
+        });
+        let mut slots: Vec<Option<CalendarItem>> = items.into_iter().map(Some).collect();
+        order.into_iter().filter_map(|i| slots[i].take()).collect()
+    }
 }
 
 type Courses = HashMap<String, (String, Option<String>)>;
@@ -152,21 +182,36 @@ fn courses(conn: &Connection, user_id: &str) -> Result<Courses> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Columns a range never reads, with the constant selected in their place: a month view
+/// decodes a thousand rows, and these texts were a fifth of that. The rows are only
+/// drawn, never written back.
+const UNREAD_COLUMNS: [(&str, &str); 6] = [
+    ("user_id", "''"),
+    ("created_at", "''"),
+    ("updated_at", "''"),
+    ("series_end_date", "NULL"),
+    ("uid", "NULL"),
+    ("sequence", "0"),
+];
+
 /// Rows of `calendar_events` (read through `index` when given: without statistics SQLite
 /// would otherwise walk the date index over every past event).
 fn select(conn: &Connection, index: &str, sql_where: &str, args: &[&dyn rusqlite::ToSql], tz: Tz) -> Result<Vec<Ev>> {
-    let cols = CalendarEventRow::COLUMNS.join(", ");
+    let cols: Vec<&str> = CalendarEventRow::COLUMNS
+        .iter()
+        .map(|c| UNREAD_COLUMNS.iter().find(|(name, _)| name == c).map_or(*c, |(_, constant)| *constant))
+        .collect();
+    let cols = cols.join(", ");
     let indexed = if index.is_empty() { String::new() } else { format!(" INDEXED BY {index}") };
     let mut stmt = conn.prepare_cached(&format!("SELECT {cols} FROM calendar_events{indexed} WHERE {sql_where}"))?;
-    let rows = stmt.query_map(args, |r| CalendarEventRow::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows.into_iter().map(|r| Ev::decode(r, tz)).collect())
+    let rows = stmt.query_map(args, |r| Ok(Ev::decode(CalendarEventRow::from_sql(r)?, tz)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Single events and overrides that may overlap: starting near the window (by date),
 /// or multi-day ones starting before it and ending inside or after it.
 fn singles(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
-    let lo = (w.from - Duration::days(ZONE_MARGIN_DAYS)).to_string();
-    let hi = (w.to + Duration::days(ZONE_MARGIN_DAYS)).to_string();
+    let (lo, hi) = margins(w);
     let mut out = select(
         conn,
         "idx_calendar_events_user_id_event_date_order_index",
@@ -184,31 +229,55 @@ fn singles(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
     Ok(out)
 }
 
-/// Series masters whose span reaches the window.
+/// Series masters whose span reaches the window: two index ranges (bounded series ending
+/// in or after the window, endless series) rather than one OR, which SQLite would answer
+/// by reading every series. `?1` user, `?2` first and `?3` last date (with margins).
+const SERIES_WHERE: [&str; 2] = [
+    "user_id = ?1 AND rrule IS NOT NULL AND series_end_date >= ?2 AND event_date <= ?3",
+    // `?2 = ?2`: both statements take the same three parameters.
+    "user_id = ?1 AND rrule IS NOT NULL AND series_end_date IS NULL AND event_date <= ?3 AND ?2 = ?2",
+];
+
 fn series(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
-    let lo = (w.from - Duration::days(ZONE_MARGIN_DAYS)).to_string();
-    let hi = (w.to + Duration::days(ZONE_MARGIN_DAYS)).to_string();
-    // Two index ranges (bounded series ending in or after the window, endless series)
-    // rather than one OR, which SQLite would answer by reading every series.
-    let mut out = select(
-        conn,
-        "idx_calendar_events_series",
-        "user_id = ?1 AND rrule IS NOT NULL AND series_end_date >= ?2 AND event_date <= ?3",
-        &[&user_id, &lo, &hi],
-        w.tz,
-    )?;
-    out.extend(select(
-        conn,
-        "idx_calendar_events_series",
-        "user_id = ?1 AND rrule IS NOT NULL AND series_end_date IS NULL AND event_date <= ?2",
-        &[&user_id, &hi],
-        w.tz,
-    )?);
+    let (lo, hi) = margins(w);
+    let mut out = Vec::new();
+    for sql_where in SERIES_WHERE {
+        out.extend(select(conn, "idx_calendar_events_series", sql_where, &[&user_id, &lo, &hi], w.tz)?);
+    }
+    Ok(out)
+}
+
+/// The window's first and last dates widened by [`ZONE_MARGIN_DAYS`], as stored texts.
+fn margins(w: &Window) -> (String, String) {
+    (
+        date_text(w.from - Duration::days(ZONE_MARGIN_DAYS)),
+        date_text(w.to + Duration::days(ZONE_MARGIN_DAYS)),
+    )
+}
+
+/// Overridden occurrences (`recurrence_id`s) of the series [`series`] reads, by master:
+/// one statement for all of them (one per series was a tenth of a month view).
+type Overrides = HashMap<String, HashSet<String>>;
+
+fn overrides(conn: &Connection, user_id: &str, w: &Window) -> Result<Overrides> {
+    let (lo, hi) = margins(w);
+    let mut out = Overrides::new();
+    for sql_where in SERIES_WHERE {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT series_id, recurrence_id FROM calendar_events WHERE series_id IN
+             (SELECT id FROM calendar_events INDEXED BY idx_calendar_events_series WHERE {sql_where})"
+        ))?;
+        let rows = stmt.query_map(params![user_id, lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (master, key) = row?;
+            out.entry(master).or_default().insert(key);
+        }
+    }
     Ok(out)
 }
 
 /// The occurrences of `master` in the window, minus EXDATEs and overridden ones.
-fn expand(conn: &Connection, master: &Ev, w: &Window, courses: &Courses, out: &mut Vec<CalendarItem>) -> Result<()> {
+fn expand(master: &Ev, overridden: Option<&HashSet<String>>, w: &Window, courses: &Courses, out: &mut Items) -> Result<()> {
     let Some(series) = master.series() else { return Ok(()) };
     let (lo, hi) = match master.when {
         When::AllDay { first, last } => (Occ::Date(w.from - (last - first)), Occ::Date(w.to + Duration::days(1))),
@@ -218,27 +287,19 @@ fn expand(conn: &Connection, master: &Ev, w: &Window, courses: &Courses, out: &m
     if occs.is_empty() {
         return Ok(());
     }
-    let overridden = overridden(conn, &master.row.id)?;
     for o in occs {
-        if master.exdates.contains(&o) || overridden.contains(&o.key()) {
+        if master.exdates.contains(&o) || overridden.is_some_and(|keys| keys.contains(&o.key())) {
             continue;
         }
         let when = master.when.at(o);
         if w.overlaps(&when) {
-            out.push(item(master, when, Some(o), courses, w));
+            out.push_event(master, when, Some(o), courses, w);
         }
     }
     Ok(())
 }
 
-fn overridden(conn: &Connection, master_id: &str) -> Result<HashSet<String>> {
-    let mut stmt = conn.prepare_cached("SELECT recurrence_id FROM calendar_events WHERE series_id = ?1")?;
-    let rows = stmt.query_map([master_id], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, w: &Window) -> CalendarItem {
-    let (date, end_date) = when.dates(w.tz);
+fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, date: NaiveDate, end_date: NaiveDate) -> CalendarItem {
     let course = ev.row.course_id.as_ref().and_then(|c| courses.get(c));
     let (starts_at, ends_at) = match when {
         When::AllDay { .. } => (None, None),
@@ -253,8 +314,8 @@ fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, w: &Window) ->
         recurrence_id: occ.map(|o| o.key()),
         title: ev.row.title.clone().unwrap_or_default(),
         notes: ev.row.notes.clone(),
-        date: date.to_string(),
-        end_date: end_date.to_string(),
+        date: date_text(date),
+        end_date: date_text(end_date),
         all_day: matches!(when, When::AllDay { .. }),
         starts_at,
         ends_at,
@@ -267,7 +328,7 @@ fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, w: &Window) ->
 }
 
 /// Assignments due inside the window, as timed items at their due time.
-fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, out: &mut Vec<CalendarItem>) -> Result<()> {
+fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, out: &mut Items) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, course_id, title, status, due_at, notes FROM assignments
          WHERE user_id = ?1 AND due_at >= ?2 AND due_at < ?3",
@@ -285,9 +346,10 @@ fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, 
     for row in rows {
         let (id, course_id, title, status, due_at, notes) = row?;
         let Some(due) = super::events::parse_instant(&due_at) else { continue };
-        let date = due.with_timezone(&w.tz).date_naive().to_string();
+        let local_date = due.with_timezone(&w.tz).date_naive();
+        let date = date_text(local_date);
         let course = course_id.as_ref().and_then(|c| courses.get(c));
-        out.push(CalendarItem {
+        let item = CalendarItem {
             kind: CalendarItemKind::Assignment,
             id,
             series_id: None,
@@ -305,7 +367,8 @@ fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, 
             recurring: false,
             order_index: 0,
             status,
-        });
+        };
+        out.push(item, local_date, Some(due));
     }
     Ok(())
 }

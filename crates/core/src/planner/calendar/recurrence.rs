@@ -11,11 +11,11 @@
 //!   a weekly 09:00 event stays 09:00 local across DST changes in both directions; a
 //!   local time that does not exist (spring forward) moves forward by the gap, an
 //!   ambiguous one (fall back) takes the first instant. All-day series expand as floating
-//!   dates. The common rules (DAILY/WEEKLY with only INTERVAL, BYDAY without ordinals,
-//!   COUNT, UNTIL, WKST) take a fast path (`Simple`) that walks dates directly with the
-//!   crate's exact semantics; a month view expands hundreds of series and the crate's
-//!   per-series setup (~20 µs) was half its time. A property test pins the two paths
-//!   to the same output. Occurrences come in start order; exceptions (EXDATE) and overrides are the
+//!   dates. The common rules take a fast path that walks dates directly with the
+//!   crate's exact semantics: DAILY/WEEKLY with only INTERVAL, BYDAY without ordinals,
+//!   COUNT, UNTIL, WKST (`DayWalk`), and MONTHLY/YEARLY with no BY part (`MonthWalk`). A
+//!   month view expands hundreds of series and the crate's per-series setup (~20 µs)
+//!   was most of its time. Property tests pin each fast path to the crate's output. Occurrences come in start order; exceptions (EXDATE) and overrides are the
 //!   caller's (`events.rs`), so this module knows nothing about storage.
 //! - Cost: a series that started years ago is fast-forwarded to the window when that is
 //!   exact: DAILY/WEEKLY by whole periods (with COUNT only when there is no BY* part),
@@ -381,14 +381,14 @@ impl Occ {
     /// The stored text (EXDATE entries, `recurrence_id`): `2026-11-23` or a UTC timestamp.
     pub fn key(&self) -> String {
         match self {
-            Occ::Date(d) => d.to_string(),
+            Occ::Date(d) => crate::time::date_text(*d),
             Occ::Time(t) => crate::db::timestamp_text(*t),
         }
     }
 
     pub fn parse_key(s: &str) -> Option<Occ> {
         if s.len() == 10 {
-            return NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Occ::Date);
+            return s.parse::<NaiveDate>().ok().map(Occ::Date);
         }
         DateTime::parse_from_rfc3339(s).ok().map(|t| Occ::Time(t.with_timezone(&Utc)))
     }
@@ -450,8 +450,11 @@ impl Series {
     /// Occurrence starts from (about) `not_before` on. Starts earlier than the series'
     /// fast-forward point may be skipped, never later ones.
     pub fn iter_from(&self, not_before: Occ) -> Result<impl Iterator<Item = Occ>> {
-        if let Some(simple) = Simple::new(self, not_before) {
-            return Ok(OccIter::Simple(simple));
+        if let Some(walk) = DayWalk::new(self, not_before) {
+            return Ok(OccIter::Days(walk));
+        }
+        if let Some(walk) = MonthWalk::new(self, not_before) {
+            return Ok(OccIter::Months(walk));
         }
         self.iter_rrule(not_before)
     }
@@ -461,13 +464,21 @@ impl Series {
     fn iter_rrule(&self, not_before: Occ) -> Result<OccIter> {
         let (dtstart, skipped, rule) = self.fast_forward(not_before);
         let mut rule = rule.unwrap_or_else(|| self.rule.clone());
+        let all_day = matches!(self.start, Occ::Date(_));
+        // Fast-forwarded past UNTIL: the series has ended (the crate would refuse a
+        // DTSTART after UNTIL instead of yielding nothing).
+        if let (Some(u), true) = (rule.until, dtstart != self.local_start()) {
+            let shifted = if all_day { Utc.from_utc_datetime(&dtstart) } else { local_to_utc(dtstart, self.tz) };
+            if until_instant(u, self.tz, all_day) < shifted {
+                return Ok(OccIter::Empty);
+            }
+        }
         if let Some(c) = rule.count {
             if skipped >= u64::from(c) {
                 return Ok(OccIter::Empty);
             }
             rule.count = Some(c - skipped as u32);
         }
-        let all_day = matches!(self.start, Occ::Date(_));
         let set = build(&rule, dtstart, self.tz, all_day)?;
         Ok(OccIter::Rrule(set.into_iter(), all_day))
     }
@@ -559,20 +570,18 @@ impl Series {
 enum OccIter {
     Empty,
     Rrule(rrule::RRuleSetIter, bool),
-    Simple(Simple),
+    Days(DayWalk),
+    Months(MonthWalk),
 }
 
-/// The fast path for the common rules: FREQ=DAILY/WEEKLY with only INTERVAL, BYDAY
-/// (without ordinals), COUNT, UNTIL and WKST. The `rrule` crate spends ~20 µs setting up
-/// one series (year masks, day sets); this walks candidate dates directly and costs well
-/// under a microsecond per occurrence, which is most of a month view of hundreds of
-/// series. It reproduces the crate's semantics exactly (the property test below pins
-/// that): the time of day is DTSTART's local time (whole seconds); a date whose local
-/// time is not single becomes local midnight plus that time as a duration (so a time in
-/// a spring-forward gap moves on by the gap and an ambiguous one takes the earlier
-/// instant), or is dropped when midnight is not single either; candidates before DTSTART
-/// are not emitted nor counted; the first candidate after UNTIL ends the series.
-struct Simple {
+/// What both fast paths share: turning a candidate date into an occurrence with the
+/// `rrule` crate's exact semantics (the property tests below pin that). The time of day
+/// is DTSTART's local time (whole seconds); a date whose local time is not single
+/// becomes local midnight plus that time as a duration (so a time in a spring-forward gap
+/// moves on by the gap and an ambiguous one takes the earlier instant), or is dropped
+/// when midnight is not single either; candidates before DTSTART are not emitted nor
+/// counted; the first candidate after UNTIL ends the series.
+struct Emit {
     tz: Tz,
     all_day: bool,
     time: NaiveTime,
@@ -580,6 +589,82 @@ struct Simple {
     until: Option<DateTime<Utc>>,
     /// Occurrences still to emit under COUNT.
     left: Option<u32>,
+    done: bool,
+}
+
+impl Emit {
+    /// The emitter and DTSTART's local date-time, as `build` hands them to the crate;
+    /// `None` when the crate would refuse the rule (UNTIL before DTSTART is its error).
+    fn new(s: &Series) -> Option<(Emit, NaiveDateTime)> {
+        let all_day = matches!(s.start, Occ::Date(_));
+        let (dtstart, local) = match s.start {
+            Occ::Date(d) => (Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)), d.and_time(NaiveTime::MIN)),
+            Occ::Time(t) => {
+                let local = t.with_timezone(&s.tz).naive_local();
+                let at = match s.tz.from_local_datetime(&local) {
+                    chrono::LocalResult::Single(x) => x.with_timezone(&Utc),
+                    chrono::LocalResult::Ambiguous(a, _) => a.with_timezone(&Utc),
+                    chrono::LocalResult::None => local_to_utc(local, s.tz),
+                };
+                (at, local)
+            }
+        };
+        let until = s.rule.until.map(|u| until_instant(u, s.tz, all_day));
+        if until.is_some_and(|u| u < dtstart) {
+            return None;
+        }
+        let time = NaiveTime::from_hms_opt(local.hour(), local.minute(), local.second())?;
+        Some((Emit { tz: s.tz, all_day, time, dtstart, until, left: s.rule.count, done: false }, local))
+    }
+
+    /// A candidate date's instant, as the crate's `add_time_to_date` computes it.
+    fn instant(&self, d: NaiveDate) -> Option<DateTime<Utc>> {
+        if self.all_day {
+            return Some(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)));
+        }
+        if let Some(t) = self.tz.from_local_datetime(&d.and_time(self.time)).single() {
+            return Some(t.with_timezone(&Utc));
+        }
+        let midnight = self.tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).single()?;
+        Some(midnight.with_timezone(&Utc) + (self.time - NaiveTime::MIN))
+    }
+
+    /// The occurrence on candidate date `d`, if it is one; sets `done` when the series
+    /// ended there (UNTIL passed, COUNT used up).
+    fn offer(&mut self, d: NaiveDate) -> Option<Occ> {
+        let at = self.instant(d)?;
+        if self.until.is_some_and(|u| at > u) {
+            self.done = true;
+            return None;
+        }
+        if at < self.dtstart {
+            return None;
+        }
+        if let Some(left) = &mut self.left {
+            if *left == 0 {
+                self.done = true;
+                return None;
+            }
+            *left -= 1;
+        }
+        Some(if self.all_day { Occ::Date(d) } else { Occ::Time(at) })
+    }
+}
+
+/// The date `not_before` falls on in the series' zone.
+fn target_date(s: &Series, not_before: Occ) -> NaiveDate {
+    match not_before {
+        Occ::Date(d) => d,
+        Occ::Time(t) => t.with_timezone(&s.tz).date_naive(),
+    }
+}
+
+/// The fast path for FREQ=DAILY/WEEKLY with only INTERVAL, BYDAY (without ordinals),
+/// COUNT, UNTIL and WKST. The `rrule` crate spends ~20 µs setting up one series (year
+/// masks, day sets); this walks candidate dates directly and costs well under a
+/// microsecond per occurrence, which is most of a month view of hundreds of series.
+struct DayWalk {
+    emit: Emit,
     /// Weekdays (from Monday) a candidate date may fall on.
     days: [bool; 7],
     /// Days from one period's first date to the next one's.
@@ -589,13 +674,11 @@ struct Simple {
     /// The current period's first date and the next offset to try inside it.
     period: NaiveDate,
     offset: i64,
-    done: bool,
 }
 
-impl Simple {
-    /// `None` when the rule needs the `rrule` crate (or the crate would refuse it: UNTIL
-    /// before DTSTART is its error to report).
-    fn new(s: &Series, not_before: Occ) -> Option<Simple> {
+impl DayWalk {
+    /// `None` when the rule needs the `rrule` crate.
+    fn new(s: &Series, not_before: Occ) -> Option<DayWalk> {
         let r = &s.rule;
         let simple = matches!(r.freq, Freq::Daily | Freq::Weekly)
             && r.by_month_day.is_empty()
@@ -611,25 +694,7 @@ impl Simple {
         if r.freq == Freq::Daily && !r.by_day.is_empty() && interval % 7 == 0 {
             return None;
         }
-        let all_day = matches!(s.start, Occ::Date(_));
-        // DTSTART as `build` hands it to the crate.
-        let (dtstart, local) = match s.start {
-            Occ::Date(d) => (Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)), d.and_time(NaiveTime::MIN)),
-            Occ::Time(t) => {
-                let local = t.with_timezone(&s.tz).naive_local();
-                let at = match s.tz.from_local_datetime(&local) {
-                    chrono::LocalResult::Single(x) => x.with_timezone(&Utc),
-                    chrono::LocalResult::Ambiguous(a, _) => a.with_timezone(&Utc),
-                    chrono::LocalResult::None => local_to_utc(local, s.tz),
-                };
-                (at, local)
-            }
-        };
-        let until = r.until.map(|u| until_instant(u, s.tz, all_day));
-        if until.is_some_and(|u| u < dtstart) {
-            return None;
-        }
-        let time = NaiveTime::from_hms_opt(local.hour(), local.minute(), local.second())?;
+        let (emit, local) = Emit::new(s)?;
         let mut days = [false; 7];
         if r.by_day.is_empty() {
             match r.freq {
@@ -651,29 +716,12 @@ impl Simple {
             _ => (1, first),
         };
         let step = interval * len;
-        let mut it = Simple {
-            tz: s.tz,
-            all_day,
-            time,
-            dtstart,
-            until,
-            left: r.count,
-            days,
-            step,
-            len,
-            period: period0,
-            offset: (first - period0).num_days(),
-            done: false,
-        };
+        let mut it = DayWalk { emit, days, step, len, period: period0, offset: (first - period0).num_days() };
         // Without COUNT, whole periods ending two days before `not_before` cannot hold
         // an occurrence at or after it, and skipping them changes nothing else. With
         // COUNT every earlier occurrence counts, so the walk starts at DTSTART.
         if r.count.is_none() {
-            let target = match not_before {
-                Occ::Date(d) => d,
-                Occ::Time(t) => t.with_timezone(&s.tz).date_naive(),
-            };
-            let k = ((target - period0).num_days() - 2) / step;
+            let k = ((target_date(s, not_before) - period0).num_days() - 2) / step;
             if k > 0 {
                 it.period = period0.checked_add_signed(Duration::days(k * step))?;
                 it.offset = 0;
@@ -681,56 +729,94 @@ impl Simple {
         }
         Some(it)
     }
-
-    /// A candidate date's instant, as the crate's `add_time_to_date` computes it.
-    fn instant(&self, d: NaiveDate) -> Option<DateTime<Utc>> {
-        if self.all_day {
-            return Some(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)));
-        }
-        if let Some(t) = self.tz.from_local_datetime(&d.and_time(self.time)).single() {
-            return Some(t.with_timezone(&Utc));
-        }
-        let midnight = self.tz.from_local_datetime(&d.and_time(NaiveTime::MIN)).single()?;
-        Some(midnight.with_timezone(&Utc) + (self.time - NaiveTime::MIN))
-    }
 }
 
-impl Iterator for Simple {
+impl Iterator for DayWalk {
     type Item = Occ;
     fn next(&mut self) -> Option<Occ> {
-        while !self.done {
+        while !self.emit.done {
             if self.offset >= self.len {
                 let Some(next) = self.period.checked_add_signed(Duration::days(self.step)) else {
-                    self.done = true;
+                    self.emit.done = true;
                     break;
                 };
                 self.period = next;
                 self.offset = 0;
             }
             let Some(d) = self.period.checked_add_signed(Duration::days(self.offset)) else {
-                self.done = true;
+                self.emit.done = true;
                 break;
             };
             self.offset += 1;
             if !self.days[d.weekday().num_days_from_monday() as usize] {
                 continue;
             }
-            let Some(at) = self.instant(d) else { continue };
-            if self.until.is_some_and(|u| at > u) {
-                self.done = true;
+            if let Some(o) = self.emit.offer(d) {
+                return Some(o);
+            }
+        }
+        None
+    }
+}
+
+/// The fast path for FREQ=MONTHLY/YEARLY with no BY part (INTERVAL, COUNT, UNTIL): the
+/// DTSTART's day of the month (and month, yearly) in every INTERVAL-th period; a period
+/// without that day (the 31st in April, 29 February in 2027) has no occurrence and
+/// does not count, as RFC 5545 and the crate have it. Most monthly and yearly series in a
+/// student's calendar (rent, birthdays, a monthly seminar) are of this form.
+struct MonthWalk {
+    emit: Emit,
+    day: u32,
+    /// Months since year 0 of the next period to try, and months between periods.
+    month: i64,
+    step: i64,
+}
+
+/// The last year a walk visits (chrono's dates end well after; the crate stops here too).
+const LAST_YEAR: i64 = 9_999;
+
+impl MonthWalk {
+    /// `None` when the rule needs the `rrule` crate.
+    fn new(s: &Series, not_before: Occ) -> Option<MonthWalk> {
+        let r = &s.rule;
+        let simple = matches!(r.freq, Freq::Monthly | Freq::Yearly)
+            && r.by_day.is_empty()
+            && r.by_month_day.is_empty()
+            && r.by_month.is_empty()
+            && r.by_set_pos.is_empty();
+        if !simple {
+            return None;
+        }
+        let (emit, local) = Emit::new(s)?;
+        let step = i64::from(r.interval.max(1)) * if r.freq == Freq::Yearly { 12 } else { 1 };
+        let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let first = months(local.date());
+        let mut it = MonthWalk { emit, day: local.day(), month: first, step };
+        // Without COUNT, skip whole periods that end before the one `not_before` is in.
+        if r.count.is_none() {
+            let k = (months(target_date(s, not_before)) - first) / step - 1;
+            if k > 0 {
+                it.month = first + k * step;
+            }
+        }
+        Some(it)
+    }
+}
+
+impl Iterator for MonthWalk {
+    type Item = Occ;
+    fn next(&mut self) -> Option<Occ> {
+        while !self.emit.done {
+            let (year, month0) = (self.month.div_euclid(12), self.month.rem_euclid(12));
+            if year > LAST_YEAR {
+                self.emit.done = true;
                 break;
             }
-            if at < self.dtstart {
-                continue;
+            self.month += self.step;
+            let Some(d) = NaiveDate::from_ymd_opt(year as i32, month0 as u32 + 1, self.day) else { continue };
+            if let Some(o) = self.emit.offer(d) {
+                return Some(o);
             }
-            if let Some(left) = &mut self.left {
-                if *left == 0 {
-                    self.done = true;
-                    break;
-                }
-                *left -= 1;
-            }
-            return Some(if self.all_day { Occ::Date(d) } else { Occ::Time(at) });
         }
         None
     }
@@ -741,7 +827,8 @@ impl Iterator for OccIter {
     fn next(&mut self) -> Option<Occ> {
         match self {
             OccIter::Empty => None,
-            OccIter::Simple(it) => it.next(),
+            OccIter::Days(it) => it.next(),
+            OccIter::Months(it) => it.next(),
             OccIter::Rrule(it, all_day) => {
                 let t = it.next()?;
                 Some(if *all_day { Occ::Date(t.date_naive()) } else { Occ::Time(t.with_timezone(&Utc)) })
@@ -892,6 +979,75 @@ mod tests {
                 })
         }
 
+        /// A MONTHLY/YEARLY rule with no BY part: optional INTERVAL and COUNT / UNTIL.
+        fn month_rule() -> impl Strategy<Value = String> {
+            (any::<bool>(), prop_oneof![Just(1u16), 2u16..4, 5u16..14], 0u8..4, 1u32..60, 0i64..4000).prop_map(
+                |(yearly, interval, end, count, until_days)| {
+                    let mut parts = vec![format!("FREQ={}", if yearly { "YEARLY" } else { "MONTHLY" })];
+                    if interval > 1 {
+                        parts.push(format!("INTERVAL={interval}"));
+                    }
+                    let until = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap() + Duration::days(until_days);
+                    match end {
+                        1 => parts.push(format!("COUNT={count}")),
+                        2 => parts.push(format!("UNTIL={}", until.format("%Y%m%d"))),
+                        3 => parts.push(format!("UNTIL={}T073000Z", until.format("%Y%m%d"))),
+                        _ => {}
+                    }
+                    parts.join(";")
+                },
+            )
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1500))]
+
+            /// `MonthWalk` gives exactly the crate's occurrences, for starts on the 29th
+            /// to 31st and 29 February too (periods without that day are skipped).
+            #[test]
+            fn month_walk_matches_rrule(
+                text in month_rule(),
+                zone in 0usize..3,
+                all_day in any::<bool>(),
+                start in prop_oneof![
+                    0i64..1200,
+                    Just(30i64), Just(59), Just(90), Just(150), Just(425), Just(1155),
+                ],
+                minutes in prop_oneof![0u32..1440, 60u32..180],
+                from_days in 0i64..4000,
+                span_days in 1i64..400,
+            ) {
+                let tz: Tz = ZONES[zone].parse().unwrap();
+                let day0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+                let start_date = day0 + Duration::days(start);
+                let start = if all_day {
+                    Occ::Date(start_date)
+                } else {
+                    Occ::Time(local_to_utc(start_date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes)), tz))
+                };
+                let series = Series { rule: parse(&text).unwrap().rule, tz, start };
+                let Ok(reference) = series.iter_rrule(series.start) else {
+                    prop_assert!(MonthWalk::new(&series, series.start).is_none(), "{text}");
+                    return Ok(());
+                };
+                prop_assert!(MonthWalk::new(&series, series.start).is_some(), "{}", text);
+                let from_date = day0 + Duration::days(from_days);
+                let (from, to) = if all_day {
+                    (Occ::Date(from_date), Occ::Date(from_date + Duration::days(span_days)))
+                } else {
+                    (
+                        Occ::Time(crate::time::start_of_day(from_date, tz)),
+                        Occ::Time(crate::time::start_of_day(from_date + Duration::days(span_days), tz)),
+                    )
+                };
+                let want: Vec<Occ> = reference.take_while(|o| *o < to).filter(|o| *o >= from).collect();
+                prop_assert_eq!(&series.between(from, to, 10_000).unwrap(), &want, "{} from {:?}", text, start);
+                let full: Vec<Occ> = series.iter_from(series.start).unwrap().take(120).collect();
+                let full_ref: Vec<Occ> = series.iter_rrule(series.start).unwrap().take(120).collect();
+                prop_assert_eq!(full, full_ref, "{} from {:?}", text, start);
+            }
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(3000))]
 
@@ -923,13 +1079,13 @@ mod tests {
                     Ok(it) => it,
                     // The crate refuses it (UNTIL before DTSTART): so must the fast path.
                     Err(_) => {
-                        prop_assert!(Simple::new(&series, series.start).is_none(), "{text}");
+                        prop_assert!(DayWalk::new(&series, series.start).is_none(), "{text}");
                         return Ok(());
                     }
                 };
                 let r = &series.rule;
                 let walkable = !(r.freq == Freq::Daily && !r.by_day.is_empty() && r.interval % 7 == 0);
-                prop_assert_eq!(Simple::new(&series, series.start).is_some(), walkable, "{}", text);
+                prop_assert_eq!(DayWalk::new(&series, series.start).is_some(), walkable, "{}", text);
                 if !walkable {
                     return Ok(());
                 }
@@ -948,6 +1104,21 @@ mod tests {
                 let full_ref: Vec<Occ> = series.iter_rrule(series.start).unwrap().take(300).collect();
                 prop_assert_eq!(full, full_ref, "{} from {:?}", text, start);
             }
+        }
+    }
+
+    /// A series that ended long before the range yields nothing (the skip-ahead must not
+    /// hand the crate a start after UNTIL, which it refuses).
+    #[test]
+    fn a_series_ended_before_the_range_is_empty() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        for text in ["FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20210101T000000Z", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;UNTIL=20220101"] {
+            let local = NaiveDate::from_ymd_opt(2020, 1, 31).unwrap().and_hms_opt(9, 0, 0).unwrap();
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)) };
+            let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
+            let to = Occ::Time(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
+            assert_eq!(series.between(from, to, 100).unwrap(), vec![], "{text}");
+            assert_eq!(series.first_at_or_after(from).unwrap(), None, "{text}");
         }
     }
 
