@@ -53,6 +53,8 @@ pub struct Studydesk {
     db: Db,
     user_id: String,
     data_dir: PathBuf,
+    /// Decoded calendar series between month views (invalidated by any change).
+    series_cache: calendar::range::SeriesCache,
 }
 
 impl Studydesk {
@@ -60,7 +62,7 @@ impl Studydesk {
     pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = profile::ensure_local_user(&db)?;
-        Ok(Studydesk { db, user_id, data_dir: data_dir.to_path_buf() })
+        Ok(Studydesk { db, user_id, data_dir: data_dir.to_path_buf(), series_cache: Default::default() })
     }
 
     pub fn db(&self) -> &Db {
@@ -333,7 +335,7 @@ impl Studydesk {
     }
     /// Occurrences (series expanded) and assignment due dates between two local dates.
     pub fn calendar_range(&self, from: &str, to: &str) -> Result<calendar::CalendarRange> {
-        self.db.read(|c| calendar::range::range(c, &self.user_id, from, to))
+        self.db.read(|c| calendar::range::range_with(c, &self.user_id, from, to, Some(&self.series_cache)))
     }
     pub fn ics_import(&self, bytes: &[u8]) -> Result<ics::IcsImportReport> {
         ics::import(&self.db, &self.user_id, bytes)

@@ -10,6 +10,7 @@ use studydesk_core::planner::assignments::NewAssignment;
 use studydesk_core::planner::calendar::{
     CalendarItem, CalendarItemKind, EditScope, EventMove, EventPatch, EventUpdate, NewEvent, NewReminder,
 };
+use studydesk_core::api::Studydesk;
 use studydesk_core::planner::rows::CalendarEventSource;
 
 fn add(f: &common::Fixture, title: &str, start: &str, end: Option<&str>, rrule: Option<&str>) -> String {
@@ -400,4 +401,38 @@ fn snooze_moves_the_reminder() {
     f.app.reminder_snooze(&due[0].reminder_id, "2026-11-22T11:05:00+09:00").unwrap();
     assert!(f.app.reminders_due().unwrap().is_empty());
     assert_eq!(f.app.event_get(&ev.id).unwrap().reminders[0].fire_at, "2026-11-22T02:05:00.000Z");
+}
+
+/// The month view keeps decoded series between reads (`SeriesCache`): every kind of
+/// change must still show at once: a series added, edited or deleted here, and one
+/// written by another process on the same file.
+#[test]
+fn the_month_view_sees_every_change_to_series() {
+    let f = common::open();
+    let titles = |f: &common::Fixture| -> Vec<String> {
+        let mut t: Vec<String> = items(f, "2026-11-30", "2026-12-06").into_iter().map(|i| i.title).collect();
+        t.dedup();
+        t
+    };
+    assert!(titles(&f).is_empty());
+    let id = add(&f, "Seminar", "2026-11-02T18:00", None, Some("FREQ=WEEKLY"));
+    assert_eq!(titles(&f), ["Seminar"]);
+    assert_eq!(titles(&f), ["Seminar"], "a second read (from the cache) is the same");
+    f.app
+        .event_update(EventUpdate {
+            id: id.clone(),
+            occurrence: None,
+            scope: EditScope::All,
+            patch: EventPatch { title: Some("Seminar (room 4)".into()), ..Default::default() },
+        })
+        .unwrap();
+    assert_eq!(titles(&f), ["Seminar (room 4)"]);
+    // Another process (the CLI, the headless reminder run) adds a series to the same file.
+    let other = Studydesk::open(f.dir.path(), std::sync::Arc::new(f.clock.clone())).unwrap();
+    other
+        .event_add(NewEvent { title: "Choir".into(), start: "2026-11-03T19:00".into(), rrule: Some("FREQ=WEEKLY".into()), ..Default::default() })
+        .unwrap();
+    assert_eq!(titles(&f), ["Seminar (room 4)", "Choir"]);
+    f.app.event_delete(&id, None, EditScope::All).unwrap();
+    assert_eq!(titles(&f), ["Choir"]);
 }

@@ -23,6 +23,7 @@ use chrono_tz::Tz;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
 pub const MAX_RANGE_DAYS: i64 = 400;
@@ -114,6 +115,12 @@ impl Window {
 }
 
 pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<CalendarRange> {
+    range_with(conn, user_id, from, to, None)
+}
+
+/// [`range`], reading the series masters from `cache` when the database has not changed
+/// since they were read (see [`SeriesCache`]).
+pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache: Option<&SeriesCache>) -> Result<CalendarRange> {
     let tz = super::events::user_tz(conn, user_id)?;
     let w = Window::new(from, to, tz)?;
     let courses = courses(conn, user_id)?;
@@ -123,9 +130,13 @@ pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<C
             items.push_event(&ev, ev.when, ev.recurrence, &courses, &w);
         }
     }
-    let overrides = overrides(conn, user_id, &w)?;
-    for master in series(conn, user_id, &w)? {
-        expand(&master, overrides.get(&master.row.id), &w, &courses, &mut items)?;
+    let (masters, overrides) = match cache {
+        Some(cache) => cache.get(conn, user_id, tz)?,
+        None => (Arc::new(series(conn, user_id, &w)?), Arc::new(overrides(conn, user_id, &w)?)),
+    };
+    let (lo, hi) = margins(&w);
+    for master in masters.iter().filter(|m| reaches(m, &lo, &hi)) {
+        expand(master, overrides.get(&master.row.id), &w, &courses, &mut items)?;
     }
     assignments(conn, user_id, &w, &courses, &mut items)?;
     Ok(CalendarRange { from: w.from.to_string(), to: w.to.to_string(), timezone: tz.name().to_string(), items: items.sorted() })
@@ -185,11 +196,10 @@ fn courses(conn: &Connection, user_id: &str) -> Result<Courses> {
 /// Columns a range never reads, with the constant selected in their place: a month view
 /// decodes a thousand rows, and these texts were a fifth of that. The rows are only
 /// drawn, never written back.
-const UNREAD_COLUMNS: [(&str, &str); 6] = [
+const UNREAD_COLUMNS: [(&str, &str); 5] = [
     ("user_id", "''"),
     ("created_at", "''"),
     ("updated_at", "''"),
-    ("series_end_date", "NULL"),
     ("uid", "NULL"),
     ("sequence", "0"),
 ];
@@ -245,6 +255,52 @@ fn series(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
         out.extend(select(conn, "idx_calendar_events_series", sql_where, &[&user_id, &lo, &hi], w.tz)?);
     }
     Ok(out)
+}
+
+/// Whether a master's span reaches the dates `lo..=hi` (what [`SERIES_WHERE`] selects).
+fn reaches(master: &Ev, lo: &str, hi: &str) -> bool {
+    master.row.event_date.as_str() <= hi && master.row.series_end_date.as_deref().is_none_or(|end| end >= lo)
+}
+
+/// Every series master of one user, decoded, with their overrides: kept between range
+/// reads while the database is unchanged. Series are few and change rarely, yet each
+/// month view read and decoded hundreds of them (a third of its time); a view after any
+/// write reads them again. "Unchanged" is this connection's `total_changes()` (any row
+/// it wrote, including the settings' time zone) plus `PRAGMA data_version` (a commit by
+/// any other connection: the CLI, the headless reminder run, a second window).
+#[derive(Default)]
+pub struct SeriesCache(Mutex<Option<CachedSeries>>);
+
+struct CachedSeries {
+    version: (u64, i64),
+    user_id: String,
+    tz: Tz,
+    masters: Arc<Vec<Ev>>,
+    overrides: Arc<Overrides>,
+}
+
+impl SeriesCache {
+    fn get(&self, conn: &Connection, user_id: &str, tz: Tz) -> Result<(Arc<Vec<Ev>>, Arc<Overrides>)> {
+        let version = (conn.total_changes(), conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))?);
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = slot.as_ref().filter(|c| c.version == version && c.user_id == user_id && c.tz == tz) {
+            return Ok((c.masters.clone(), c.overrides.clone()));
+        }
+        let masters = Arc::new(select(conn, "idx_calendar_events_series", "user_id = ?1 AND rrule IS NOT NULL", &[&user_id], tz)?);
+        let mut overrides = Overrides::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT series_id, recurrence_id FROM calendar_events WHERE series_id IN
+             (SELECT id FROM calendar_events INDEXED BY idx_calendar_events_series WHERE user_id = ?1 AND rrule IS NOT NULL)",
+        )?;
+        let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (master, key) = row?;
+            overrides.entry(master).or_default().insert(key);
+        }
+        let overrides = Arc::new(overrides);
+        *slot = Some(CachedSeries { version, user_id: user_id.to_string(), tz, masters: masters.clone(), overrides: overrides.clone() });
+        Ok((masters, overrides))
+    }
 }
 
 /// The window's first and last dates widened by [`ZONE_MARGIN_DAYS`], as stored texts.
