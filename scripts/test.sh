@@ -32,6 +32,9 @@ xvfb-run -a cargo test --workspace --locked --test idle_x11 -- --nocapture
 step "reminders reach a real notification server over a real session bus (Xvfb + dunst)"
 xvfb-run -a dbus-run-session -- cargo test --workspace --locked --test remind_dbus -- --nocapture --test-threads=1
 
+step "the app in the background: headless --remind-once, one instance per data folder (Xvfb + D-Bus)"
+xvfb-run -a dbus-run-session -- cargo test --workspace --locked --test background_app -- --nocapture --test-threads=1
+
 step "TypeScript bindings are committed as generated"
 if ! git diff --quiet -- ui/src/api/bindings || [ -n "$(git status --porcelain -- ui/src/api/bindings)" ]; then
   git status --short -- ui/src/api/bindings

@@ -5,14 +5,28 @@
 //! state, and never touches SQL. If the database cannot be opened (not a database, a
 //! newer schema, no permission) the window still opens and every command answers with
 //! that error, so the user reads why instead of seeing a crash.
+//!
+//! In the background (issue 3, part 6):
+//! - One app per data folder ([`single_instance`]): a second launch on the same folder
+//!   shows the running window and exits 0; another folder runs side by side.
+//! - The tray ([`tray`]); closing the window hides it there when `close_to_tray` is on
+//!   and a tray is really shown, else the window closes and the app quits. "Quit
+//!   Studydesk" quits; presence goes offline on every way out (window destroyed, or exit).
+//! - `--hidden` (what start at login passes) starts with the window hidden when a tray
+//!   is shown; start at login is tauri-plugin-autostart.
+//! - `studydesk --remind-once [--data-dir DIR]` ([`remind_once`]) is headless: no Tauri,
+//!   no window, one reminder turn, exit 0 (1 with a one-line error). The OS timer runs it.
 
 pub mod commands;
 pub mod focus_ticker;
 pub mod idle;
 pub mod reminder_scheduler;
+pub mod single_instance;
+pub mod tray;
 
 use std::path::PathBuf;
 use studydesk_core::{api::Studydesk, clock, error::ApiError};
+use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 
 /// Managed state: the opened core, or the reason it could not be opened.
 pub struct Backend(Result<Studydesk, ApiError>);
@@ -34,7 +48,7 @@ impl Backend {
 }
 
 /// `--data-dir DIR` or `--data-dir=DIR` from the command line.
-fn data_dir_arg() -> Option<PathBuf> {
+pub fn data_dir_arg() -> Option<PathBuf> {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--data-dir" {
@@ -69,38 +83,202 @@ fn allow_assets<R: tauri::Runtime>(app: &tauri::App<R>, dir: &std::path::Path) {
     }
 }
 
-pub fn run() {
-    tracing_subscriber::fmt()
+fn has_flag(flag: &str) -> bool {
+    std::env::args().skip(1).any(|a| a == flag)
+}
+
+/// The command line asks for the headless reminder turn (`--remind-once`).
+pub fn remind_once_requested() -> bool {
+    has_flag("--remind-once")
+}
+
+/// One headless reminder turn, exactly like the CLI's `remind run --once` (the core's
+/// `reminders_run_once`): no Tauri app, no window, no display needed. Prints what it
+/// delivered (one line each) and returns the exit code: 0, or 1 after a one-line error.
+pub fn remind_once() -> i32 {
+    init_logging("warn");
+    let clock = match clock::from_args(std::env::args().skip(1)) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("error (validation): {message}");
+            return 1;
+        }
+    };
+    let turn = studydesk_core::paths::data_dir(data_dir_arg().as_deref())
+        .and_then(|dir| Studydesk::open(&dir, clock))
+        .and_then(|sd| sd.reminders_run_once());
+    match turn {
+        Ok(turn) => {
+            if let Some(reason) = turn.notice_error {
+                eprintln!("warning: no notification server answered ({reason}); the reminder is in Studydesk's notifications");
+            }
+            for d in &turn.delivered {
+                println!("{}\t{}\t{}", d.fire_at, d.title, d.message);
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("error ({}): {}", e.kind(), e.to_string().split_whitespace().collect::<Vec<_>>().join(" "));
+            1
+        }
+    }
+}
+
+fn init_logging(default: &str) {
+    let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default)),
         )
         .with_writer(std::io::stderr)
-        .init();
+        .try_init();
+}
+
+/// Shows, unminimizes and focuses the main window (tray, second launch).
+pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        for (what, done) in [("unminimize", w.unminimize()), ("show", w.show()), ("focus", w.set_focus())] {
+            if let Err(e) = done {
+                tracing::debug!(error = %e, "could not {what} the window");
+            }
+        }
+    }
+}
+
+/// "Quit Studydesk": ends the app (presence goes offline in the exit handler of `run`).
+pub fn quit<R: Runtime>(app: &AppHandle<R>) {
+    app.exit(0);
+}
+
+/// Closing the main window hides it instead: `close_to_tray` is on (the default, and
+/// also when the database did not open) and a tray is shown.
+fn close_to_tray<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let wanted = app.state::<Backend>().get().ok().and_then(|sd| sd.background_settings_get().ok()).is_none_or(|s| s.close_to_tray);
+    wanted && tray::visible(app)
+}
+
+fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    if let WindowEvent::CloseRequested { api, .. } = event {
+        if window.label() == "main" && close_to_tray(window.app_handle()) {
+            api.prevent_close();
+            if let Err(e) = window.hide() {
+                tracing::warn!(error = %e, "could not hide the window to the tray");
+            }
+            return;
+        }
+    }
+    // Presence offline when the window is destroyed (the app is closing).
+    focus_ticker::on_window_event(window, event);
+}
+
+/// Arguments start at login launches with: hidden in the tray, on this data folder when
+/// it was given on the command line. Quoted for the Linux autostart entry's `Exec=` line
+/// (the autostart crate joins them with spaces).
+fn autostart_args() -> Vec<String> {
+    let mut args = vec!["--hidden".to_string()];
+    if let Some(dir) = data_dir_arg() {
+        args.push("--data-dir".into());
+        args.push(exec_quote(&dir.to_string_lossy()));
+    }
+    args
+}
+
+fn exec_quote(word: &str) -> String {
+    if cfg!(target_os = "macos") || !word.contains(|c: char| c.is_whitespace() || "\"'\\$`%".contains(c)) {
+        return word.to_string();
+    }
+    if cfg!(windows) {
+        // A backslash before the closing quote would escape it: double a trailing one.
+        let tail = if word.ends_with('\\') { "\\" } else { "" };
+        return format!("\"{word}{tail}\"");
+    }
+    // Desktop entry Exec quoting: inside double quotes, escape " ` $ \ ; % is doubled.
+    let mut out = String::from("\"");
+    for c in word.chars() {
+        match c {
+            '"' | '`' | '$' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '%' => out.push_str("%%"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn run() {
+    init_logging("info");
     idle::init();
     // `--clock-rate N` runs the clock N times as fast: for end-to-end tests and demos.
     let clock = clock::from_args(std::env::args().skip(1)).unwrap_or_else(|message| {
         tracing::error!("{message}; using the system clock");
         clock::system()
     });
+    // One app per data folder: a second launch shows the first one's window and exits.
+    let instance = single_instance::claim_or_exit(data_dir_arg());
     let backend = Backend::open(data_dir_arg(), clock);
     let attachments = backend.get().ok().map(|s| studydesk_core::attachments::dir(s.data_dir()));
-    let builder = tauri::Builder::default().setup(move |app| {
-        // Immerse backgrounds are shown with convertFileSrc: the asset protocol may read
-        // the attachments folder and nothing else (its static scope is empty).
-        if let Some(dir) = &attachments {
-            allow_assets(app, dir);
+    let hidden = has_flag("--hidden");
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_autostart::Builder::new().args(autostart_args()).build())
+        .setup(move |app| {
+            // Immerse backgrounds are shown with convertFileSrc: the asset protocol may read
+            // the attachments folder and nothing else (its static scope is empty).
+            if let Some(dir) = &attachments {
+                allow_assets(app, dir);
+            }
+            single_instance::serve(instance, app.handle());
+            if let Err(why) = tray::create(app.handle()) {
+                tracing::warn!("no system tray ({why}); closing the window will quit Studydesk");
+            }
+            if hidden {
+                if tray::visible(app.handle()) {
+                    if let Some(w) = app.get_webview_window("main") {
+                        if let Err(e) = w.hide() {
+                            tracing::warn!(error = %e, "could not start hidden");
+                        }
+                    }
+                } else {
+                    tracing::info!("--hidden: no tray is shown, so the window stays visible");
+                }
+            }
+            refresh_autostart(app.handle());
+            // Idle detection, pomodoro notices, crash-recovery check, heartbeat.
+            focus_ticker::start(app.handle());
+            // Reminders: launch catch-up, then every due one exactly once, natively and in-app.
+            reminder_scheduler::start(app.handle());
+            Ok(())
+        })
+        .on_window_event(on_window_event);
+    let app = match with_commands(builder, backend).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "Studydesk could not start");
+            std::process::exit(1);
         }
-        // Idle detection, pomodoro notices, crash-recovery check, heartbeat.
-        focus_ticker::start(app.handle());
-        // Reminders: launch catch-up, then every due one exactly once, natively and in-app.
-        reminder_scheduler::start(app.handle());
-        Ok(())
-    })
-    .on_window_event(focus_ticker::on_window_event);
-    let result = with_commands(builder, backend).run(tauri::generate_context!());
-    if let Err(e) = result {
-        tracing::error!(error = %e, "Studydesk could not start");
-        std::process::exit(1);
+    };
+    app.run(|app, event| {
+        // "Quit Studydesk" (and any other exit) leaves without destroying the window first.
+        if let tauri::RunEvent::Exit = event {
+            if let Ok(sd) = app.state::<Backend>().get() {
+                if let Err(e) = sd.presence_offline() {
+                    tracing::warn!(error = %e, "could not set presence offline");
+                }
+            }
+        }
+    });
+}
+
+/// Start at login is on: write the entry again, so it names this executable even after
+/// the app moved (an update, a reinstall elsewhere).
+fn refresh_autostart<R: Runtime>(app: &AppHandle<R>) {
+    use tauri_plugin_autostart::ManagerExt;
+    let on = app.state::<Backend>().get().ok().and_then(|sd| sd.background_settings_get().ok()).is_some_and(|s| s.start_at_login);
+    if on {
+        if let Err(e) = app.autolaunch().enable() {
+            tracing::warn!(error = %e, "could not refresh the start-at-login entry");
+        }
     }
 }

@@ -10,15 +10,24 @@
 //! until the next stored fire time but never more than [`MAX_SLEEP`]: the wake is computed
 //! from absolute times each turn, so a suspend or a clock jump neither misses nor repeats.
 //! The first turn runs at once, which is the launch catch-up of missed reminders.
+//! Notices are in the user's language and carry snooze buttons where the platform has
+//! them ([`action_handler`]: the same snooze as the notification center's).
+//! Waits are app-clock time: with `--clock-rate N` the real sleep is the wait divided by
+//! N (`clock::real_sleep`), never below 250 ms. After every turn the tray's "Next: ..."
+//! label is refreshed (`tray::refresh`), so it is never more than 30 s old.
 
 use crate::Backend;
 use std::time::Duration;
-use studydesk_core::notify::{DesktopNotifier, Notifier};
-use studydesk_core::planner::calendar::delivery::notices_for;
+use studydesk_core::clock;
+use std::sync::Arc;
+use studydesk_core::notify::{ActionHandler, DesktopNotifier, Notifier};
+use studydesk_core::planner::calendar::delivery::{notices_for, snooze_minutes};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 pub const MAX_SLEEP: Duration = Duration::from_secs(30);
 pub const EVENT: &str = "notifications-changed";
+/// The shortest real sleep between two turns.
+pub const MIN_SLEEP: Duration = Duration::from_millis(250);
 
 /// Starts the thread (only when the database opened).
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
@@ -35,14 +44,19 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 fn run<R: Runtime>(handle: AppHandle<R>) {
     let backend = handle.state::<Backend>();
     let Ok(sd) = backend.get() else { return };
-    let notifier = DesktopNotifier::new("Studydesk");
+    let notifier = DesktopNotifier::with_actions("Studydesk", action_handler(handle.clone()));
     let mut failing = false;
+    let rate = sd.db().clock().rate();
     loop {
         match sd.reminders_deliver_due() {
             Ok(delivered) => {
                 failing = false;
                 if !delivered.is_empty() {
-                    for notice in notices_for(&delivered) {
+                    let notices = sd.reminder_notices(&delivered).unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "could not read the language; notices in English");
+                        notices_for(&delivered, false)
+                    });
+                    for notice in notices {
                         notifier.notify(notice);
                     }
                     if let Err(e) = handle.emit(EVENT, ()) {
@@ -57,8 +71,38 @@ fn run<R: Runtime>(handle: AppHandle<R>) {
             }
             Err(_) => {}
         }
+        crate::tray::refresh(&handle);
         let wake = sd.reminder_next_wake(MAX_SLEEP).unwrap_or(MAX_SLEEP);
         // Never spin: a reminder due "now" was just taken by this turn or another process.
-        std::thread::sleep(wake.max(Duration::from_millis(250)));
+        std::thread::sleep(clock::real_sleep(wake, rate, MIN_SLEEP));
     }
+}
+
+/// What a reminder notice's buttons do (`delivery::snooze_actions`): `snooze-N` snoozes
+/// its notifications row N minutes through the core, as the notification center does;
+/// `default` (a click on the notice) shows the window.
+fn action_handler<R: Runtime>(handle: AppHandle<R>) -> ActionHandler {
+    Arc::new(move |notification_id: &str, action: &str| {
+        if action == "default" {
+            crate::show_main_window(&handle);
+            return;
+        }
+        let Some(minutes) = snooze_minutes(action) else {
+            tracing::debug!(action, "unknown notification action");
+            return;
+        };
+        let backend = handle.state::<Backend>();
+        let snoozed = backend.get().map_err(|e| e.message).and_then(|sd| {
+            sd.notification_snooze(notification_id, Some(minutes), None).map_err(|e| e.to_string())
+        });
+        match snoozed {
+            Ok(_) => {
+                tracing::info!(minutes, "reminder snoozed from its notice");
+                if let Err(e) = handle.emit(EVENT, ()) {
+                    tracing::debug!(error = %e, "could not emit {EVENT}");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not snooze the reminder from its notice"),
+        }
+    })
 }

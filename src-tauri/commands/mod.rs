@@ -1,9 +1,11 @@
 //! IPC commands: deserialize the arguments, call one method of the core facade, map the
 //! error to `{kind, message}`. No logic lives here; the core validates everything.
 
+pub mod background;
 pub mod calendar;
 pub mod focus;
 pub mod immerse;
+pub mod notifications;
 
 use crate::Backend;
 use studydesk_core::account::profile::OnboardingChoice;
@@ -87,6 +89,15 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         calendar::ics_import,
         calendar::ics_export,
         calendar::course_set_colour,
+        notifications::notifications_list,
+        notifications::notification_set_read,
+        notifications::notifications_mark_all_read,
+        notifications::notifications_clear_all,
+        notifications::notification_snooze,
+        notifications::item_reminders_get,
+        notifications::item_reminders_set,
+        background::background_settings_get,
+        background::background_settings_update,
     ]
 }
 

@@ -4,6 +4,7 @@ import type { AppState } from "./api/bindings/AppState";
 import { Icon } from "./components/Icon";
 import type { IconName } from "./components/Icon";
 import { FocusOverlays } from "./focus/FocusOverlays";
+import { NotificationCenter } from "./notifications/NotificationCenter";
 import { SessionPill } from "./focus/SessionPill";
 import { Focus } from "./pages/Focus";
 import { Home } from "./pages/Home";
@@ -95,6 +96,9 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         </nav>
       </aside>
       <main className="main" id="main">
+        <header className="main-topbar">
+          <NotificationCenter />
+        </header>
         {content}
       </main>
     </div>

@@ -67,7 +67,7 @@ enum Command {
     /// Import or export iCalendar (.ics) files.
     #[command(subcommand)]
     Ics(calendar::IcsCommand),
-    /// Deliver due reminders (`remind run --once --json`, or keep running).
+    /// Deliver due reminders (`remind run [--once]`), or manage the OS timer (`remind timer`).
     #[command(subcommand)]
     Remind(remind::RemindCommand),
 }

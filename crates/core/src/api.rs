@@ -369,12 +369,122 @@ impl Studydesk {
     pub fn reminders_deliver_due(&self) -> Result<Vec<calendar::delivery::Delivered>> {
         calendar::delivery::deliver_due(&self.db, &self.user_id)
     }
+    /// The native notices for what was delivered, in the user's language (missed ones
+    /// grouped; each other one with snooze buttons acting on its notifications row).
+    pub fn reminder_notices(&self, delivered: &[calendar::delivery::Delivered]) -> Result<Vec<crate::notify::Notice>> {
+        let locale = self.db.read(|c| crate::account::settings::get(c, &self.user_id))?.preferred_locale;
+        Ok(calendar::delivery::notices_for(delivered, locale == crate::account::settings::Locale::Ja))
+    }
     /// Snoozes a reminder for `minutes` from now (it fires again then, once).
     pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {
         calendar::delivery::snooze_for(&self.db, &self.user_id, id, minutes)
     }
-    /// How long a scheduler may sleep before its next turn (never more than `cap`).
+    /// How long a scheduler may sleep before its next turn (never more than `cap`): until
+    /// the next reminder of any kind (events, tasks, assignments).
     pub fn reminder_next_wake(&self, cap: std::time::Duration) -> Result<std::time::Duration> {
-        calendar::delivery::next_wake(&self.db, cap)
+        calendar::delivery::next_wake(&self.db, &self.user_id, cap)
+    }
+}
+
+// ---- planner: task and assignment reminders, notification center
+// Reminders before a due time (`planner::item_reminders`) and the notification center
+// (`notifications`). Every method is one transaction (writes) or one read.
+use crate::notifications;
+use crate::planner::item_reminders;
+
+impl Studydesk {
+    /// Adds a task with reminders before its due time, in one transaction.
+    pub fn task_add_with_reminders(
+        &self,
+        input: tasks::NewTask,
+        reminders: &[calendar::NewReminder],
+    ) -> Result<tasks::Task> {
+        tasks::add_task_with_reminders(&self.db, &self.user_id, input, reminders)
+    }
+    /// Adds an assignment with reminders before its due time, in one transaction.
+    pub fn assignment_add_with_reminders(
+        &self,
+        input: assignments::NewAssignment,
+        reminders: &[calendar::NewReminder],
+    ) -> Result<assignments::Assignment> {
+        assignments::add_with_reminders(&self.db, &self.user_id, input, reminders)
+    }
+    /// The reminders of a task or an assignment.
+    pub fn item_reminders_get(&self, item: &item_reminders::ItemRef) -> Result<Vec<item_reminders::ItemReminder>> {
+        self.db.read(|c| item_reminders::list(c, &self.user_id, item))
+    }
+    /// Replaces the reminders of a task or an assignment (at most 10).
+    pub fn item_reminders_set(
+        &self,
+        item: &item_reminders::ItemRef,
+        reminders: &[calendar::NewReminder],
+    ) -> Result<Vec<item_reminders::ItemReminder>> {
+        item_reminders::set(&self.db, &self.user_id, item, reminders)
+    }
+    /// The next reminder of any kind (the tray's "Next: ..." label).
+    pub fn reminder_upcoming(&self) -> Result<Option<calendar::delivery::UpcomingReminder>> {
+        let now = self.db.now();
+        self.db.read(|c| calendar::delivery::next_upcoming(c, &self.user_id, now))
+    }
+
+    /// The newest `limit` (1 to 500) notifications and the unread count.
+    pub fn notifications_list(&self, limit: i64) -> Result<notifications::NotificationList> {
+        let now = self.db.now();
+        self.db.read(|c| notifications::list(c, &self.user_id, limit, now))
+    }
+    pub fn notification_set_read(&self, id: &str, read: bool) -> Result<notifications::Notification> {
+        notifications::set_read(&self.db, &self.user_id, id, read)
+    }
+    /// Returns how many notifications were marked read.
+    pub fn notifications_mark_all_read(&self) -> Result<i64> {
+        notifications::mark_all_read(&self.db, &self.user_id)
+    }
+    /// Deletes every notification; returns how many.
+    pub fn notifications_clear_all(&self) -> Result<i64> {
+        notifications::clear_all(&self.db, &self.user_id)
+    }
+    /// Snoozes the reminder a notification came from: exactly one of `minutes` (1 to 1440)
+    /// or a future `until` (RFC 3339). The notification is marked read.
+    pub fn notification_snooze(
+        &self,
+        id: &str,
+        minutes: Option<i64>,
+        until: Option<&str>,
+    ) -> Result<notifications::Notification> {
+        notifications::snooze(&self.db, &self.user_id, id, minutes, until)
+    }
+}
+
+// ---- background
+// Studydesk in the background (issue 3, part 6): the tray, start at login, the OS timer
+// and the headless reminder turn. See `background` for the rules.
+use crate::background;
+
+impl Studydesk {
+    pub fn background_settings_get(&self) -> Result<background::settings::BackgroundSettings> {
+        self.db.read(|c| background::settings::get(c, &self.user_id))
+    }
+    /// Changes the fields the patch names; start at login and the OS timer are performed
+    /// through `effects` first and stored only when that worked.
+    pub fn background_settings_update(
+        &self,
+        patch: background::settings::BackgroundSettingsPatch,
+        effects: &dyn background::settings::Effects,
+    ) -> Result<background::settings::BackgroundSettings> {
+        background::settings::update(&self.db, &self.user_id, patch, effects)
+    }
+    /// One headless delivery turn: deliver due reminders, then show them natively.
+    pub fn reminders_run_once(&self) -> Result<background::remind::Turn> {
+        background::remind::turn(self)
+    }
+    /// The tray's first menu item: "Next: <title> · <local time>" or "No upcoming reminders".
+    pub fn tray_next_label(&self) -> Result<String> {
+        let now = self.db.now();
+        // The next reminder of any kind (events, tasks, assignments).
+        let next = self.reminder_upcoming()?;
+        let tz = self.db.read(|c| settings::timezone(c, &self.user_id))?;
+        let at = next.as_ref().and_then(|r| cal_events::parse_instant(&r.fire_at));
+        let item = next.as_ref().zip(at).map(|(r, at)| (r.title.as_str(), at));
+        Ok(background::remind::next_label(item, now, tz))
     }
 }

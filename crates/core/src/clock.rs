@@ -1,11 +1,24 @@
 //! Injected time. Nothing in core reads the system clock except [`SystemClock`]; tests
 //! use [`ManualClock`] to set and move time (across midnight, a week, a DST change).
+//! A clock also says how fast it runs ([`Clock::rate`]), so a loop that sleeps until an
+//! app-clock time (the reminder scheduler) can turn that wait into real time.
 
 use chrono::{DateTime, Utc};
 use std::sync::{Arc, Mutex};
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+    /// App-clock seconds per real second (1 for every clock but [`ScaledClock`]).
+    fn rate(&self) -> f64 {
+        1.0
+    }
+}
+
+/// The real time to sleep for an app-clock wait of `wait` on a clock running at `rate`
+/// (`wait / rate`; a rate below 1 or not a number counts as 1), never less than `floor`.
+pub fn real_sleep(wait: std::time::Duration, rate: f64, floor: std::time::Duration) -> std::time::Duration {
+    let rate = if rate.is_finite() && rate >= 1.0 { rate } else { 1.0 };
+    wait.div_f64(rate).max(floor)
 }
 
 /// The wall clock of the machine.
@@ -62,6 +75,9 @@ impl Clock for ScaledClock {
         let micros = real.num_microseconds().unwrap_or(i64::MAX) as f64 * self.rate;
         self.origin + chrono::Duration::microseconds(micros as i64)
     }
+    fn rate(&self) -> f64 {
+        self.rate
+    }
 }
 
 pub type SharedClock = Arc<dyn Clock>;
@@ -103,6 +119,20 @@ mod tests {
         assert!(from_args(args(&["--clock-rate=0"])).err().is_some_and(|e| e.contains("from 1 to 3600")));
         assert!(from_args(args(&["--clock-rate", "fast"])).is_err());
         assert!(from_args(args(&["--clock-rate"])).is_err());
+    }
+
+    #[test]
+    fn rate_turns_app_waits_into_real_sleeps() {
+        use std::time::Duration;
+        let floor = Duration::from_millis(250);
+        assert_eq!(SystemClock.rate(), 1.0);
+        assert_eq!(ScaledClock::new(60.0).rate(), 60.0);
+        assert_eq!(real_sleep(Duration::from_secs(30), 1.0, floor), Duration::from_secs(30));
+        assert_eq!(real_sleep(Duration::from_secs(30), 60.0, floor), Duration::from_millis(500));
+        // the floor holds after scaling, and nonsense rates count as 1
+        assert_eq!(real_sleep(Duration::from_secs(30), 3600.0, floor), floor);
+        assert_eq!(real_sleep(Duration::from_secs(2), f64::NAN, floor), Duration::from_secs(2));
+        assert_eq!(real_sleep(Duration::from_secs(2), 0.0, floor), Duration::from_secs(2));
     }
 
     #[test]

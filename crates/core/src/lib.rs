@@ -9,6 +9,7 @@
 pub mod account;
 pub mod api;
 pub mod attachments;
+pub mod background;
 pub mod clock;
 pub mod dashboard;
 pub mod db;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod focus;
 pub mod ids;
 pub mod insights;
+pub mod notifications;
 pub mod notify;
 pub mod paths;
 pub mod planner;

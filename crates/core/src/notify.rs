@@ -11,16 +11,35 @@
 //!   caller forever. When no server answers it logs one clear warning ("no notification
 //!   server answered") and later failures at debug level only.
 //! - [`RecordingNotifier`] keeps the notices in memory, for tests.
+//! - Actions (e.g. "Snooze 10 min" on a reminder): a notice may carry buttons and a
+//!   `subject` (what they act on, e.g. a notifications row id). A notifier made with
+//!   [`DesktopNotifier::with_actions`] offers them where the platform has them (the
+//!   freedesktop servers on Linux and BSD) and calls its handler with `(subject, action)`
+//!   when one is chosen; `"default"` is a click on the notice itself. Waiting for the
+//!   answer holds a thread until the notice closes, so at most [`MAX_ACTION_WAITERS`]
+//!   notices wait at once; past that, notices are shown without buttons.
 //!
 //! Used by focus sessions (phase changes); calendar reminders reuse it.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How long one `show()` may take before it is given up on.
 pub const SHOW_TIMEOUT: Duration = Duration::from_secs(3);
+/// Notices with buttons waiting for an answer at once (each holds a thread).
+pub const MAX_ACTION_WAITERS: usize = 8;
+
+/// Called with `(subject, action id)` when the user picks an action of a notice.
+pub type ActionHandler = Arc<dyn Fn(&str, &str) + Send + Sync>;
+
+/// A button on a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeAction {
+    pub id: String,
+    pub label: String,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum NoticeUrgency {
@@ -38,6 +57,10 @@ pub struct Notice {
     pub urgency: NoticeUrgency,
     /// What the notice is about (e.g. `focus.phase`, `calendar.reminder`), for logs and tests.
     pub tag: Option<String>,
+    /// Buttons, offered only with a `subject` and by a notifier with an action handler.
+    pub actions: Vec<NoticeAction>,
+    /// What the actions act on (e.g. the notifications row id of a reminder).
+    pub subject: Option<String>,
 }
 
 impl Notice {
@@ -46,6 +69,12 @@ impl Notice {
     }
     pub fn tagged(mut self, tag: &str) -> Self {
         self.tag = Some(tag.to_string());
+        self
+    }
+    /// Adds buttons acting on `subject`.
+    pub fn with_actions(mut self, subject: &str, actions: &[(&str, &str)]) -> Self {
+        self.subject = Some(subject.to_string());
+        self.actions = actions.iter().map(|(id, label)| NoticeAction { id: id.to_string(), label: label.to_string() }).collect();
         self
     }
 }
@@ -92,15 +121,33 @@ pub struct DesktopNotifier {
     queue: Mutex<Option<mpsc::Sender<Notice>>>,
 }
 
+/// What the worker needs to offer actions.
+#[derive(Clone)]
+struct Actions {
+    handler: ActionHandler,
+    waiting: Arc<AtomicUsize>,
+}
+
 impl DesktopNotifier {
-    /// Starts the worker thread. `app_name` is shown by servers that show one.
+    /// Starts the worker thread. `app_name` is shown by servers that show one. Notices
+    /// are shown without their buttons.
     pub fn new(app_name: &str) -> Self {
+        Self::start(app_name, None)
+    }
+
+    /// Like [`DesktopNotifier::new`], and offers notices' buttons, calling `handler` with
+    /// `(subject, action id)` when one is chosen (on the waiting thread: keep it short).
+    pub fn with_actions(app_name: &str, handler: ActionHandler) -> Self {
+        Self::start(app_name, Some(Actions { handler, waiting: Arc::new(AtomicUsize::new(0)) }))
+    }
+
+    fn start(app_name: &str, actions: Option<Actions>) -> Self {
         let (tx, rx) = mpsc::channel::<Notice>();
         let app_name = app_name.to_string();
         let spawned = std::thread::Builder::new().name("notifications".into()).spawn(move || {
             let warned = AtomicBool::new(false);
             for notice in rx {
-                deliver(&app_name, notice, &warned);
+                deliver(&app_name, notice, &warned, actions.as_ref());
             }
         });
         let queue = match spawned {
@@ -147,10 +194,11 @@ pub fn show_blocking(app_name: &str, notice: &Notice) -> Result<(), String> {
     }
 }
 
-fn deliver(app_name: &str, notice: Notice, warned: &AtomicBool) {
+fn deliver(app_name: &str, notice: Notice, warned: &AtomicBool, actions: Option<&Actions>) {
     let (done_tx, done_rx) = mpsc::channel();
     let tag = notice.tag.clone().unwrap_or_default();
     let app = app_name.to_string();
+    let waiter = actions.and_then(|a| ActionWaiter::claim(a, &notice));
     // show() blocks on the bus until the server answers; on its own thread a server that
     // never answers costs a parked thread, not a frozen timer.
     let spawned = std::thread::Builder::new().name("notification-show".into()).spawn(move || {
@@ -162,7 +210,22 @@ fn deliver(app_name: &str, notice: Notice, warned: &AtomicBool) {
             NoticeUrgency::Normal => notify_rust::Urgency::Normal,
             NoticeUrgency::Critical => notify_rust::Urgency::Critical,
         });
-        let _ = done_tx.send(n.show().map(|_| ()).map_err(|e| e.to_string()));
+        if waiter.is_some() {
+            for a in &notice.actions {
+                n.action(&a.id, &a.label);
+            }
+        }
+        match n.show() {
+            Ok(handle) => {
+                let _ = done_tx.send(Ok(()));
+                if let Some(w) = waiter {
+                    w.wait(handle);
+                }
+            }
+            Err(e) => {
+                let _ = done_tx.send(Err(e.to_string()));
+            }
+        }
     });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "could not start a thread to show a notification");
@@ -184,6 +247,49 @@ fn deliver(app_name: &str, notice: Notice, warned: &AtomicBool) {
         );
     } else {
         tracing::debug!(tag = %tag, reason = %failure, "notification not shown");
+    }
+}
+
+/// One notice waiting for its action: holds a slot of [`MAX_ACTION_WAITERS`] until dropped.
+struct ActionWaiter {
+    handler: ActionHandler,
+    waiting: Arc<AtomicUsize>,
+    subject: String,
+}
+
+impl ActionWaiter {
+    /// A slot for `notice`, if it has actions, this platform offers them and a slot is free.
+    fn claim(actions: &Actions, notice: &Notice) -> Option<ActionWaiter> {
+        if !cfg!(all(unix, not(target_os = "macos"))) || notice.actions.is_empty() {
+            return None;
+        }
+        let subject = notice.subject.clone()?;
+        let taken = actions.waiting.fetch_add(1, Ordering::SeqCst);
+        let waiter = ActionWaiter { handler: actions.handler.clone(), waiting: actions.waiting.clone(), subject };
+        if taken >= MAX_ACTION_WAITERS {
+            tracing::debug!("{MAX_ACTION_WAITERS} notices already wait for an action; showing this one without buttons");
+            return None; // `waiter` drops here and gives the slot back
+        }
+        Some(waiter)
+    }
+
+    /// Blocks until the notice is closed or an action is chosen.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    fn wait(self, handle: notify_rust::NotificationHandle) {
+        handle.wait_for_action(|action| {
+            if action != "__closed" {
+                (self.handler)(&self.subject, action);
+            }
+        });
+    }
+
+    #[cfg(not(all(unix, not(target_os = "macos"))))]
+    fn wait<H>(self, _handle: H) {}
+}
+
+impl Drop for ActionWaiter {
+    fn drop(&mut self) {
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

@@ -39,8 +39,8 @@ fn a_new_database_gets_every_seed_table_and_a_local_profile() {
         .db()
         .read(|c| Ok(c.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], |r| r.get(0))?))
         .unwrap();
-    // 48 product tables + refinery history + sync_changes + local_meta.
-    assert_eq!(tables, 51);
+    // 48 seed tables + item_reminders (V6) + refinery history + sync_changes + local_meta.
+    assert_eq!(tables, 52);
     assert_eq!(f.count("users"), 1);
     let state = f.app.state().unwrap();
     assert!(state.onboarding_pending);

@@ -41,7 +41,7 @@ fn fires_at_its_second_once_with_a_notifications_row() {
     f.clock.set(utc(2026, 11, 24, 3, 30, 0));
     let got = f.app.reminders_deliver_due().unwrap();
     assert_eq!(got.len(), 1);
-    assert_eq!((got[0].title.as_str(), got[0].event_id.as_str(), got[0].missed), ("Exam", ev.as_str(), false));
+    assert_eq!((got[0].title.as_str(), got[0].item_id.as_str(), got[0].missed), ("Exam", ev.as_str(), false));
     assert_eq!(got[0].message, "2026-11-24 13:00");
     let (kind, title, data): (String, String, String) = f
         .app
@@ -52,7 +52,7 @@ fn fires_at_its_second_once_with_a_notifications_row() {
     let data: serde_json::Value = serde_json::from_str(&data).unwrap();
     assert_eq!(data["reminder_id"], got[0].reminder_id.as_str());
     assert_eq!(data["occurrence_start"], "2026-11-24T04:00:00.000Z");
-    let notices = notices_for(&got);
+    let notices = notices_for(&got, false);
     assert_eq!((notices.len(), notices[0].title.as_str()), (1, "Exam"));
     f.clock.advance(Duration::seconds(1));
     assert!(f.app.reminders_deliver_due().unwrap().is_empty(), "never twice");
@@ -82,7 +82,7 @@ fn missed_reminders_are_delivered_once_and_grouped() {
     let got = f.app.reminders_deliver_due().unwrap();
     assert_eq!(got.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), vec!["A", "B", "C"]);
     assert!(got.iter().all(|d| d.missed));
-    let notices = notices_for(&got);
+    let notices = notices_for(&got, false);
     assert_eq!(notices.len(), 1);
     assert_eq!(notices[0].title, "3 reminders while you were away");
     assert_eq!(f.count("notifications"), 3, "one row each");
@@ -174,7 +174,7 @@ fn a_suspend_of_hours_delivers_a_series_once_and_groups_the_rest() {
     assert!(got.iter().all(|d| d.missed));
     assert_eq!(got.iter().filter(|d| d.title == "Daily").count(), 1);
     assert_eq!(fire_at(&f, &ev), "2026-11-24T23:55:00.000Z", "the next occurrence still ahead");
-    let notices = notices_for(&got);
+    let notices = notices_for(&got, false);
     assert_eq!((notices.len(), notices[0].title.as_str()), (1, "3 reminders while you were away"));
     assert!(f.app.reminders_deliver_due().unwrap().is_empty());
 }

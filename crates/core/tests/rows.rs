@@ -292,7 +292,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         &[("name", |r| r.name = long(51)), ("name", |r| r.name = s(" "))],
     );
     let (me2, list2) = (me.clone(), list.clone());
-    c.case(
+    let task = c.case(
         TaskRow {
             id: new_id(),
             list_id: list2,
@@ -309,6 +309,27 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             ("description", |r| r.description = s("  ")),
             ("due_at", |r| r.due_at = Some(s("2026-11-22T10:00:00+09:00"))),
             ("list_id", |r| r.list_id = s("today")),
+        ],
+    );
+    c.case(
+        ItemReminderRow {
+            id: new_id(),
+            user_id: me.clone(),
+            task_id: Some(task),
+            assignment_id: None,
+            minutes_before: Some(30),
+            remind_at: None,
+            fire_at: Some(s("2026-11-23T08:30:00.000Z")),
+            delivered_at: None,
+            snoozed_until: None,
+            created_at: s(NOW),
+            updated_at: s(NOW),
+        },
+        &[
+            ("task_id", |r| r.assignment_id = Some(new_id())),
+            ("minutes_before", |r| r.remind_at = Some(s("2026-11-23T08:00:00.000Z"))),
+            ("minutes_before", |r| r.minutes_before = Some(-1)),
+            ("fire_at", |r| r.fire_at = Some(s("tomorrow"))),
         ],
     );
     let course = c.case(
@@ -395,6 +416,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             fire_at: s("2026-11-23T08:45:00.000Z"),
             delivered_at: None,
             snoozed_until: None,
+            snoozed_occurrence: None,
             created_at: s(NOW),
             updated_at: s(NOW),
         },
@@ -915,7 +937,8 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     let mut covered: Vec<String> = c.covered.iter().map(|t| t.to_string()).collect();
     covered.sort();
     assert_eq!(covered, tables);
-    assert_eq!(covered.len(), 48);
+    // The 48 seed tables and item_reminders (V6).
+    assert_eq!(covered.len(), 49);
 }
 
 /// What the existing services write is a valid row too.

@@ -85,7 +85,50 @@ describe("the typed client", () => {
     await expect(api.workspaceSetBackgroundFile("ws-1", file)).rejects.toEqual({ kind: "validation", message: "not an image or a video" });
   });
 
+  it("sends the notification, item reminder and background commands under their names", async () => {
+    invoke.mockResolvedValue(null);
+    await api.notificationsList(50);
+    expect(invoke).toHaveBeenCalledWith("notifications_list", { limit: 50 });
+    await api.notificationsList();
+    expect(invoke).toHaveBeenLastCalledWith("notifications_list", {});
+    await api.notificationSetRead("n", false);
+    expect(invoke).toHaveBeenCalledWith("notification_set_read", { id: "n", read: false });
+    await api.notificationsMarkAllRead();
+    expect(invoke).toHaveBeenCalledWith("notifications_mark_all_read", {});
+    await api.notificationsClearAll();
+    expect(invoke).toHaveBeenCalledWith("notifications_clear_all", {});
+    await api.notificationSnooze("n", { minutes: 10 });
+    expect(invoke).toHaveBeenCalledWith("notification_snooze", { id: "n", minutes: 10 });
+    await api.notificationSnooze("n", { until: "2026-11-22T09:30:00.000Z" });
+    expect(invoke).toHaveBeenCalledWith("notification_snooze", { id: "n", until: "2026-11-22T09:30:00.000Z" });
+    await api.itemRemindersGet({ kind: "task", id: "t" });
+    expect(invoke).toHaveBeenCalledWith("item_reminders_get", { item: { kind: "task", id: "t" } });
+    await api.itemRemindersSet({ kind: "assignment", id: "a" }, [{ minutes_before: 15 }]);
+    expect(invoke).toHaveBeenCalledWith("item_reminders_set", { item: { kind: "assignment", id: "a" }, reminders: [{ minutes_before: 15 }] });
+    await api.backgroundSettingsGet();
+    expect(invoke).toHaveBeenCalledWith("background_settings_get", {});
+    await api.backgroundSettingsUpdate({ os_timer: true });
+    expect(invoke).toHaveBeenCalledWith("background_settings_update", { patch: { os_timer: true } });
+  });
+
+  it("listens to notifications-changed", async () => {
+    listen.mockReset();
+    const unlisten = vi.fn();
+    listen.mockResolvedValueOnce(unlisten);
+    const handler = vi.fn();
+    const stop = await api.onNotificationsChanged(handler);
+    expect(listen).toHaveBeenCalledWith("notifications-changed", expect.any(Function));
+    (listen.mock.calls[0]![1] as () => void)();
+    expect(handler).toHaveBeenCalledTimes(1);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+    listen.mockRejectedValueOnce(new TypeError("window.__TAURI_INTERNALS__ is undefined"));
+    const noop = await api.onNotificationsChanged(handler);
+    expect(() => noop()).not.toThrow();
+  });
+
   it("listens to focus-changed, and survives outside the shell", async () => {
+    listen.mockReset();
     const unlisten = vi.fn();
     listen.mockResolvedValueOnce(unlisten);
     const handler = vi.fn();

@@ -4,10 +4,20 @@
 import { convertFileSrc, invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
+import type { ItemKind } from "./bindings/ItemKind";
+import type { ItemRef } from "./bindings/ItemRef";
+import type { ItemReminder } from "./bindings/ItemReminder";
+import type { Notification } from "./bindings/Notification";
+import type { NotificationList } from "./bindings/NotificationList";
+import type { NotificationSnooze } from "./bindings/NotificationSnooze";
+import type { ReminderItemKind } from "./bindings/ReminderItemKind";
+import type { ReminderTable } from "./bindings/ReminderTable";
 import type { Activity } from "./bindings/Activity";
 import type { ApiError } from "./bindings/ApiError";
 import { isApiError, toApiError } from "./apiError";
 import type { AppState } from "./bindings/AppState";
+import type { BackgroundSettings } from "./bindings/BackgroundSettings";
+import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch";
 import type { Assignment } from "./bindings/Assignment";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
@@ -26,6 +36,7 @@ import type { HomeData } from "./bindings/HomeData";
 import type { IdleChoice } from "./bindings/IdleChoice";
 import type { JsonValue } from "./bindings/serde_json/JsonValue";
 import type { NewActivity } from "./bindings/NewActivity";
+import type { NewReminder } from "./bindings/NewReminder";
 import type { NewAssignment } from "./bindings/NewAssignment";
 import type { NewFocusEntry } from "./bindings/NewFocusEntry";
 import type { NewSession } from "./bindings/NewSession";
@@ -44,7 +55,7 @@ import type { WidgetKind } from "./bindings/WidgetKind";
 import type { WidgetPlace } from "./bindings/WidgetPlace";
 import type { Workspace } from "./bindings/Workspace";
 
-export type { ApiError };
+export type { ApiError, BackgroundSettings, BackgroundSettingsPatch };
 export { isApiError, toApiError };
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -173,6 +184,27 @@ export async function icsImport(file: File): Promise<IcsImportReport> {
   }
 }
 
+// ---- notifications, item reminders and background settings (issue 3)
+export type { ItemKind, ItemRef, ItemReminder, Notification, NotificationList, NotificationSnooze, ReminderItemKind, ReminderTable };
+
+export const notificationsList = (limit?: number) =>
+  call<NotificationList>("notifications_list", limit === undefined ? {} : { limit });
+export const notificationSetRead = (id: string, read: boolean) => call<Notification>("notification_set_read", { id, read });
+/** Answers how many were marked read. */
+export const notificationsMarkAllRead = () => call<number>("notifications_mark_all_read");
+/** Answers how many were deleted. */
+export const notificationsClearAll = () => call<number>("notifications_clear_all");
+/** Snoozes a reminder notification for `minutes`, or until an instant (RFC 3339). */
+export const notificationSnooze = (id: string, when: { minutes: number } | { until: string }) =>
+  call<Notification>("notification_snooze", { id, ...when });
+export const itemRemindersGet = (item: ItemRef) => call<ItemReminder[]>("item_reminders_get", { item });
+export const itemRemindersSet = (item: ItemRef, reminders: NewReminder[]) =>
+  call<ItemReminder[]>("item_reminders_set", { item, reminders });
+export const backgroundSettingsGet = () => call<BackgroundSettings>("background_settings_get");
+/** Fails (kind `io`, in words) when the OS side could not be done; the stored value is then unchanged. */
+export const backgroundSettingsUpdate = (patch: BackgroundSettingsPatch) =>
+  call<BackgroundSettings>("background_settings_update", { patch });
+
 // ---- shell: events, files, window
 /**
  * Calls `handler` on each `focus-changed` event of the shell (idle noticed, phase
@@ -181,6 +213,15 @@ export async function icsImport(file: File): Promise<IcsImportReport> {
 export async function onFocusChanged(handler: () => void): Promise<() => void> {
   try {
     return await listen("focus-changed", () => handler());
+  } catch {
+    return () => {};
+  }
+}
+
+/** Calls `handler` on each `notifications-changed` event (a reminder was delivered). */
+export async function onNotificationsChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("notifications-changed", () => handler());
   } catch {
     return () => {};
   }

@@ -17,13 +17,19 @@ export const keys = {
   focusSettings: ["focus_settings"] as const,
   workspaces: ["workspace_list"] as const,
   calendar: ["calendar_range"] as const,
+  notifications: ["notifications_list"] as const,
+  background: ["background_settings"] as const,
+  itemReminders: (item: api.ItemRef) => ["item_reminders", item.kind, item.id] as const,
 };
 
 /** What a focus mutation changes besides Home: the session, the stats and the rings. */
 export const FOCUS_REFRESH: QueryKey[] = [keys.session, keys.focusStats];
 
-/** A mutation's `meta.refresh` lists extra queries to refetch once it settles. */
-type RefreshMeta = { refresh?: readonly QueryKey[] };
+/**
+ * A mutation's `meta.refresh` lists extra queries to refetch once it settles;
+ * `meta.inlineError` says the component shows the failure itself (no toast).
+ */
+export type RefreshMeta = { refresh?: readonly QueryKey[]; inlineError?: boolean };
 
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -35,7 +41,9 @@ export function createQueryClient(): QueryClient {
       },
     }),
     mutationCache: new MutationCache({
-      onError: (error) => reportError(error, "save"),
+      onError: (error, _vars, _result, mutation) => {
+        if (!(mutation.meta as RefreshMeta | undefined)?.inlineError) reportError(error, "save");
+      },
       onSettled: (_data, _error, _vars, _result, mutation) =>
         Promise.all([
           client.invalidateQueries({ queryKey: keys.home }),
@@ -77,6 +85,49 @@ export function useCalendarRange(from: string, to: string) {
     queryFn: () => api.calendarRange(from, to),
     // Paging keeps the previous items on screen (and the keyboard focus in the grid).
     placeholderData: keepPreviousData,
+  });
+}
+
+// ---- notifications, reminders, background
+/** The notification center's list (newest first) and unread count. */
+export function useNotifications() {
+  return useQuery<Awaited<ReturnType<typeof api.notificationsList>>, ApiError>({
+    queryKey: keys.notifications,
+    queryFn: () => api.notificationsList(50),
+    refetchOnWindowFocus: true,
+  });
+}
+
+/** Refetches the notifications on the shell's `notifications-changed` event. */
+export function useNotificationEvents() {
+  const qc = useQueryClient();
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void api
+      .onNotificationsChanged(() => void qc.invalidateQueries({ queryKey: keys.notifications }))
+      .then((unlisten) => {
+        if (cancelled) unlisten();
+        else stop = unlisten;
+      });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [qc]);
+}
+
+export function useBackgroundSettings() {
+  return useQuery<Awaited<ReturnType<typeof api.backgroundSettingsGet>>, ApiError>({
+    queryKey: keys.background,
+    queryFn: api.backgroundSettingsGet,
+  });
+}
+
+export function useItemReminders(item: api.ItemRef) {
+  return useQuery<Awaited<ReturnType<typeof api.itemRemindersGet>>, ApiError>({
+    queryKey: keys.itemReminders(item),
+    queryFn: () => api.itemRemindersGet(item),
   });
 }
 

@@ -6,6 +6,7 @@ import type { CSSProperties, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import { days, formatLongDate, formatTime, wallTime, weekdayNames } from "./dates";
+import { ResizeHandle } from "./ResizeHandle";
 
 export interface ViewProps {
   from: string;
@@ -18,6 +19,8 @@ export interface ViewProps {
   onSelectDay: (d: string) => void;
   onOpen: (item: CalendarItem) => void;
   onItemKey: (item: CalendarItem, e: React.KeyboardEvent) => void;
+  /** The end of a timed event `minutes` later (or earlier): the mouse's resize. */
+  onResize?: (item: CalendarItem, minutes: number) => void;
 }
 
 /** A stable key for one occurrence (a series shows the same id on many days). */
@@ -197,9 +200,16 @@ export function TimeGridView(props: ViewProps & { count: number }) {
               </DayDrop>
               {HOURS.map((h) => (
                 <DayDrop key={h} id={`slot|${d}|${h}`} className="cal-tg-slot" data-hour={h}>
-                  {timed(h).map((i) => (
-                    <ItemChip key={occKey(i)} item={i} props={props} day={d} />
-                  ))}
+                  {timed(h).map((i) =>
+                    i.kind === "event" && props.onResize ? (
+                      <div key={occKey(i)} className="cal-item-wrap">
+                        <ItemChip item={i} props={props} day={d} />
+                        <ResizeHandle item={i} onResize={props.onResize} />
+                      </div>
+                    ) : (
+                      <ItemChip key={occKey(i)} item={i} props={props} day={d} />
+                    ),
+                  )}
                 </DayDrop>
               ))}
             </div>

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import { useApiMutation } from "../api/queries";
@@ -10,6 +11,7 @@ import { Icon } from "../components/Icon";
 import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/time";
+import { ScheduleDialog } from "../reminders/ScheduleDialog";
 
 const SECTIONS = ["overdue", "this_week", "this_month", "later"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -25,12 +27,21 @@ function asInput(a: Assignment, change: Partial<NewAssignment>): NewAssignment {
   return { ...input, ...change };
 }
 
+/** The assignment with a new due instant, or none (`due_at` left out clears it). */
+function withDue(a: Assignment, dueAt: string | null): NewAssignment {
+  const { due_at: _old, ...rest } = asInput(a, {});
+  return dueAt ? { ...rest, due_at: dueAt } : rest;
+}
+
 export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBuckets; courses: Course[] }) {
   const { t } = useTranslation();
   const { locale, timezone } = usePrefs();
   const add = useApiMutation(api.assignmentAdd);
   const update = useApiMutation(({ id, input }: { id: string; input: NewAssignment }) => api.assignmentUpdate(id, input));
   const remove = useApiMutation(api.assignmentDelete);
+  const [schedulingId, setSchedulingId] = useState<string | null>(null);
+  const all = SECTIONS.flatMap((s) => buckets[s]);
+  const scheduling = all.find((a) => a.id === schedulingId) ?? null;
   const addCourse = useApiMutation(({ name, emoji }: { name: string; emoji: string | null }) => api.courseAdd(name, emoji));
 
   const byId = new Map(courses.map((c) => [c.id, c]));
@@ -63,6 +74,7 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
                             <span className="course-chip">
                               {course ? (
                                 <>
+                                  {course.colour ? <span className="course-dot" style={{ background: course.colour }} aria-hidden="true" /> : null}
                                   {course.emoji ? <span aria-hidden="true">{course.emoji}</span> : null}
                                   {course.name}
                                 </>
@@ -79,6 +91,16 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
                           </span>
                         </div>
                         <div className="row-actions">
+                          <button
+                            type="button"
+                            className="icon-button"
+                            data-testid="assignment-schedule"
+                            onClick={() => setSchedulingId(a.id)}
+                            aria-label={t("assignments.schedule", { name: a.title })}
+                            title={t("assignments.schedule", { name: a.title })}
+                          >
+                            <Icon name="alarm" size={16} />
+                          </button>
                           <button
                             type="button"
                             className="icon-button"
@@ -104,6 +126,15 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
             </section>
           ))
         : null}
+      {scheduling ? (
+        <ScheduleDialog
+          item={{ kind: "assignment", id: scheduling.id }}
+          name={scheduling.title}
+          dueAt={scheduling.due_at}
+          onSetDue={(dueAt) => update.mutateAsync({ id: scheduling.id, input: withDue(scheduling, dueAt) })}
+          onClose={() => setSchedulingId(null)}
+        />
+      ) : null}
       <div className="card-footer-actions">
         <AddDisclosure label={t("assignments.showForm")}>
           {(close) => (

@@ -28,6 +28,7 @@ import { DragHandle } from "../components/DragHandle";
 import { Icon } from "../components/Icon";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/time";
+import { ScheduleDialog } from "../reminders/ScheduleDialog";
 
 type Patch = (tasks: Task[]) => Task[];
 
@@ -50,6 +51,7 @@ export function TodoCard({ today }: { today: TodayList }) {
   const patchTasks = usePatchTasks();
   const [announcement, setAnnouncement] = useState("");
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [schedulingId, setSchedulingId] = useState<string | null>(null);
   const rowRefs = useRef(new Map<string, HTMLLIElement>());
   const pendingFocus = useRef<string | null>(null);
   const inputRef = useRef<HTMLInputElement | null>(null);
@@ -67,6 +69,10 @@ export function TodoCard({ today }: { today: TodayList }) {
   const remove = useApiMutation(api.taskDelete, {
     onMutate: (id) => patchTasks((ts) => ts.filter((x) => x.id !== id)),
   });
+  const saveDue = useApiMutation(({ id, dueAt }: { id: string; dueAt: string | null }) => api.taskSetDue(id, dueAt), {
+    onMutate: ({ id, dueAt }) => patchTasks((ts) => ts.map((x) => (x.id === id ? { ...x, due_at: dueAt } : x))),
+  });
+  const scheduling = tasks.find((x) => x.id === schedulingId) ?? null;
   const reorder = useApiMutation(({ ids }: { ids: string[] }) => api.taskReorder(listId, ids), {
     onMutate: ({ ids }) =>
       patchTasks((ts) => {
@@ -176,6 +182,7 @@ export function TodoCard({ today }: { today: TodayList }) {
                   if (clean && clean !== task.description) rename.mutate({ id: task.id, text: clean });
                 }}
                 onDelete={() => onDelete(task, index)}
+                onSchedule={() => setSchedulingId(task.id)}
                 onMove={(delta) => move(index, index + delta)}
               />
             ))}
@@ -217,6 +224,15 @@ export function TodoCard({ today }: { today: TodayList }) {
         </button>
       </form>
       {tasks.length > 1 ? <p className="hint">{t("todo.keyboardHint")}</p> : null}
+      {scheduling ? (
+        <ScheduleDialog
+          item={{ kind: "task", id: scheduling.id }}
+          name={scheduling.description}
+          dueAt={scheduling.due_at}
+          onSetDue={(dueAt) => saveDue.mutateAsync({ id: scheduling.id, dueAt })}
+          onClose={() => setSchedulingId(null)}
+        />
+      ) : null}
     </Card>
   );
 }
@@ -230,6 +246,7 @@ function TaskRow({
   onStartEdit,
   onFinishEdit,
   onDelete,
+  onSchedule,
   onMove,
 }: {
   task: Task;
@@ -240,6 +257,7 @@ function TaskRow({
   onStartEdit: () => void;
   onFinishEdit: (text: string | null) => void;
   onDelete: () => void;
+  onSchedule: () => void;
   onMove: (delta: number) => void;
 }) {
   const { t } = useTranslation();
@@ -302,6 +320,16 @@ function TaskRow({
         <div className="row-actions">
           <button type="button" className="icon-button" onClick={onStartEdit} aria-label={t("todo.edit", { name })}>
             <Icon name="edit" size={16} />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="todo-schedule"
+            onClick={onSchedule}
+            aria-label={t("todo.schedule", { name })}
+            title={t("todo.schedule", { name })}
+          >
+            <Icon name="alarm" size={16} />
           </button>
           <button
             type="button"

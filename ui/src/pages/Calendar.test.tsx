@@ -81,7 +81,7 @@ const ITEMS: CalendarItem[] = [
   }),
 ];
 
-function setup(items: CalendarItem[] = ITEMS) {
+function setup(items: CalendarItem[] = ITEMS, initialView: "month" | "week" | "day" = "month") {
   let current = items;
   vi.mocked(api.appState).mockResolvedValue(fx.appState());
   vi.mocked(api.homeGet).mockResolvedValue(fx.home());
@@ -94,7 +94,7 @@ function setup(items: CalendarItem[] = ITEMS) {
   const add = (i: CalendarItem) => {
     current = [...current, i];
   };
-  const view = renderWithClient(<Calendar now={NOW} />);
+  const view = renderWithClient(<Calendar now={NOW} initialView={initialView} />);
   return { ...view, add };
 }
 
@@ -169,6 +169,20 @@ describe("quick add", () => {
     expect(await within(cell).findByTestId("cal-event-q1")).toBeInTheDocument();
     expect(screen.getByTestId("cal-quick-input")).toHaveValue("");
   });
+
+  it("keeps the line and says why when it cannot be added", async () => {
+    const user = userEvent.setup();
+    setup([]);
+    vi.mocked(api.eventQuickAdd).mockRejectedValue({ kind: "validation", message: "no date or time found in the text" });
+    await screen.findByTestId("cal-day-2026-11-23");
+    const input = screen.getByTestId("cal-quick-input");
+    await user.type(input, "Study group{Enter}");
+    expect(await screen.findByTestId("cal-quick-error")).toHaveTextContent("Could not add: no date or time found in the text");
+    expect(input).toHaveValue("Study group");
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    await user.type(input, " tomorrow");
+    expect(screen.queryByTestId("cal-quick-error")).not.toBeInTheDocument();
+  });
 });
 
 describe("keyboard", () => {
@@ -224,6 +238,77 @@ describe("keyboard move and resize", () => {
     expect(screen.getByTestId("cal-heading")).toHaveTextContent("December 2026");
     await waitFor(() => expect(screen.getByTestId("cal-day-2026-12-01")).toHaveFocus());
     await waitFor(() => expect(api.calendarRange).toHaveBeenLastCalledWith("2026-11-30", "2027-01-10"));
+  });
+});
+
+describe("mouse resize", () => {
+  it("drags the bottom edge of a timed event: the end moves in 15-minute steps", async () => {
+    setup(ITEMS, "day");
+    vi.mocked(api.eventUpdate).mockResolvedValue(event("e1", "Linear algebra lecture"));
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId("cal-next"));
+    await user.click(screen.getByTestId("cal-next"));
+    const handle = await screen.findByTestId("cal-resize-e1");
+    expect(handle).toHaveAttribute("role", "separator");
+    expect(handle.getAttribute("title")).toContain("Alt+Shift+Up or Down");
+    // One hour row is 44px: 36px is 49 minutes, which snaps to 45.
+    fireEvent.pointerDown(handle, { clientY: 100, button: 0 });
+    fireEvent.pointerMove(window, { clientY: 136 });
+    expect(handle).toHaveTextContent("+45 min");
+    fireEvent.pointerUp(window, { clientY: 136 });
+    await waitFor(() => expect(api.eventUpdate).toHaveBeenCalledWith({ id: "e1", scope: "all", patch: { end: "2026-11-24T17:15" } }));
+    expect(api.eventMove).not.toHaveBeenCalled();
+
+    // Upwards shortens it; a recurring occurrence changes only itself.
+    fireEvent.pointerDown(handle, { clientY: 200, button: 0 });
+    fireEvent.pointerUp(window, { clientY: 178 });
+    await waitFor(() => expect(api.eventUpdate).toHaveBeenLastCalledWith({ id: "e1", scope: "all", patch: { end: "2026-11-24T16:00" } }));
+    // A tiny wobble is no change.
+    fireEvent.pointerDown(handle, { clientY: 200, button: 0 });
+    fireEvent.pointerUp(window, { clientY: 203 });
+    expect(api.eventUpdate).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("deleting", () => {
+  it("asks before deleting a single event; Cancel keeps it", async () => {
+    const user = userEvent.setup();
+    setup();
+    vi.mocked(api.eventDelete).mockResolvedValue(null);
+    await user.click(await screen.findByTestId("cal-event-e1"));
+    const editor = await screen.findByTestId("cal-editor");
+    await user.click(within(editor).getByTestId("cal-editor-delete"));
+    const confirm = await screen.findByTestId("cal-delete-confirm");
+    expect(confirm).toHaveAttribute("role", "alertdialog");
+    expect(confirm).toHaveTextContent("“Linear algebra lecture” will be removed from your calendar.");
+    expect(within(confirm).queryByRole("radio")).not.toBeInTheDocument();
+    expect(within(confirm).getByRole("button", { name: "Cancel" })).toHaveFocus();
+    await user.click(within(confirm).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByTestId("cal-delete-confirm")).not.toBeInTheDocument();
+    expect(api.eventDelete).not.toHaveBeenCalled();
+    await user.click(within(editor).getByTestId("cal-editor-delete"));
+    await user.click(await screen.findByTestId("cal-delete-confirm-confirm"));
+    await waitFor(() => expect(api.eventDelete).toHaveBeenCalledWith("e1", null, "all"));
+    await waitFor(() => expect(screen.queryByTestId("cal-editor")).not.toBeInTheDocument());
+  });
+});
+
+describe("course colours", () => {
+  it("picks a colour per course, or none", async () => {
+    const user = userEvent.setup();
+    setup();
+    vi.mocked(api.courseSetColour).mockImplementation(async (id, colour) => ({ ...fx.home().courses[0]!, id, colour }));
+    await user.click(await screen.findByTestId("cal-courses"));
+    const dialog = await screen.findByTestId("cal-courses-dialog");
+    const none = await within(dialog).findByTestId("course-colour-none-c-1");
+    expect(within(dialog).getByRole("group", { name: "📐 Linear Algebra" })).toContainElement(none);
+    expect(none).toHaveAttribute("aria-pressed", "true");
+    const teal = within(dialog).getByRole("button", { name: "Teal" });
+    await user.click(teal);
+    await waitFor(() => expect(api.courseSetColour).toHaveBeenCalledWith("c-1", "#0b7a6f"));
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("cal-courses-dialog")).not.toBeInTheDocument();
+    expect(screen.getByTestId("cal-courses")).toHaveFocus();
   });
 });
 
@@ -284,7 +369,13 @@ describe("editor", () => {
     editor = await screen.findByTestId("cal-editor");
     await user.click(within(editor).getByTestId("cal-editor-scope-all"));
     await user.click(within(editor).getByTestId("cal-editor-delete"));
-    await waitFor(() => expect(api.eventDelete).toHaveBeenCalledWith("s1", "2026-11-25T00:00:00Z", "all"));
+    // Deleting asks first, with the scope chosen in the editor preselected.
+    const confirm = await screen.findByTestId("cal-delete-confirm");
+    expect(api.eventDelete).not.toHaveBeenCalled();
+    expect(within(confirm).getByTestId("cal-delete-scope-all")).toBeChecked();
+    await user.click(within(confirm).getByTestId("cal-delete-scope-following"));
+    await user.click(within(confirm).getByTestId("cal-delete-confirm-confirm"));
+    await waitFor(() => expect(api.eventDelete).toHaveBeenCalledWith("s1", "2026-11-25T00:00:00Z", "following"));
   });
 });
 

@@ -9,6 +9,7 @@ import type { KeyboardEvent, Ref } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
+import type { NewReminder } from "../api/bindings/NewReminder";
 import type { EventMove } from "../api/bindings/EventMove";
 import type { IcsImportReport } from "../api/bindings/IcsImportReport";
 import type { ApiError } from "../api/client";
@@ -17,7 +18,9 @@ import { LoadError, Loading } from "../components/Status";
 import { addDays, formatLongDate, formatMonth, formatShortDate, step, todayIn, viewRange, wallTime } from "../calendar/dates";
 import type { View } from "../calendar/dates";
 import { dropPlan } from "../calendar/drop";
+import { CourseColours } from "../calendar/CourseColours";
 import { EventEditor } from "../calendar/EventEditor";
+import { Icon } from "../components/Icon";
 import type { EditorValues } from "../calendar/EventEditor";
 import { AgendaView, MonthView, occKey, TimeGridView } from "../calendar/views";
 import type { ViewProps } from "../calendar/views";
@@ -25,7 +28,7 @@ import type { ViewProps } from "../calendar/views";
 const VIEWS: View[] = ["month", "week", "day", "agenda"];
 const REFRESH = { meta: { refresh: [keys.calendar] } };
 
-type Editing = { item: CalendarItem | null; rrule: string | null; date: string };
+type Editing = { item: CalendarItem | null; rrule: string | null; reminders?: NewReminder[]; date: string };
 
 function isTyping(target: EventTarget): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
@@ -45,6 +48,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
   const [editing, setEditing] = useState<Editing | null>(null);
   const [quick, setQuick] = useState("");
   const [report, setReport] = useState<IcsImportReport | null>(null);
+  const [coloursOpen, setColoursOpen] = useState(false);
   const [importError, setImportError] = useState<{ error: ApiError; exporting: boolean } | null>(null);
   const viewsRef = useRef<HTMLDivElement | null>(null);
   const focusCell = useRef(false);
@@ -56,7 +60,14 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
   const courses = home.data?.courses ?? [];
 
   const refresh = () => qc.invalidateQueries({ queryKey: keys.calendar });
-  const quickAdd = useApiMutation(api.eventQuickAdd, { ...REFRESH, onSuccess: (ev) => { setQuick(""); setSelected(ev.event_date); } });
+  // Success clears the line; a failure keeps it, with the reason under it.
+  const quickAdd = useApiMutation(api.eventQuickAdd, {
+    meta: { refresh: [keys.calendar], inlineError: true },
+    onSuccess: (ev) => {
+      setQuick("");
+      setSelected(ev.event_date);
+    },
+  });
   const add = useApiMutation(api.eventAdd, { ...REFRESH, onSuccess: () => setEditing(null) });
   const update = useApiMutation(api.eventUpdate, { ...REFRESH, onSuccess: () => setEditing(null) });
   const move = useApiMutation(api.eventMove, REFRESH);
@@ -83,14 +94,17 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
     setSelectedItem(occKey(item));
     if (item.kind !== "event") return;
     let rrule: string | null = null;
-    if (item.recurring) {
-      try {
-        rrule = (await api.eventGet(item.series_id ?? item.id)).rrule;
-      } catch {
-        rrule = null;
-      }
+    let reminders: NewReminder[] = [];
+    try {
+      // The row drawn (an override, or the master of an occurrence) holds the reminders;
+      // the series' master holds the rule.
+      const ev = await api.eventGet(item.id);
+      reminders = ev.reminders.map((r) => (r.remind_at ? { remind_at: r.remind_at } : { minutes_before: r.minutes_before ?? 0 }));
+      rrule = item.recurring ? (item.series_id && item.series_id !== item.id ? (await api.eventGet(item.series_id)).rrule : ev.rrule) : null;
+    } catch {
+      rrule = null;
     }
-    setEditing({ item, rrule, date: item.date });
+    setEditing({ item, rrule, reminders, date: item.date });
   };
 
   const moveItem = (item: CalendarItem, target: { date: string; hour?: string }) => {
@@ -179,7 +193,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         title: v.title,
         start,
         all_day: v.allDay,
-        reminders: [],
+        reminders: v.reminders,
         source: "modal",
         ...(v.notes ? { notes: v.notes } : {}),
         ...(end ? { end } : {}),
@@ -200,6 +214,8 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         end: end ?? "",
         all_day: v.allDay,
         course_id: v.courseId,
+        // Sent only when changed: rewriting them would drop a snooze or a delivery.
+        ...(JSON.stringify(v.reminders) !== JSON.stringify(editing?.reminders ?? []) ? { reminders: v.reminders } : {}),
         ...(rruleChanged ? { rrule: v.rrule ?? "" } : {}),
       },
     });
@@ -238,7 +254,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         ? formatLongDate(selected, lang)
         : `${formatShortDate(from, lang)} – ${formatShortDate(to, lang)}`;
 
-  const props: ViewProps = { from, to, items, today, selected, selectedItem, timeZone, onSelectDay: (d) => selectDay(d), onOpen: (i) => void open(i), onItemKey };
+  const props: ViewProps = { from, to, items, today, selected, selectedItem, timeZone, onSelectDay: (d) => selectDay(d), onOpen: (i) => void open(i), onItemKey, onResize: resizeItem };
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
 
   return (
@@ -251,6 +267,10 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
           <p className="page-subtitle">{t("calendarPage.subtitle")}</p>
         </div>
         <div className="cal-io">
+          <button type="button" className="button subtle" data-testid="cal-courses" aria-haspopup="dialog" onClick={() => setColoursOpen(true)}>
+            <Icon name="palette" size={16} />
+            {t("courseColours.open")}
+          </button>
           <label className="button subtle cal-import">
             {t("calendarPage.importLabel")}
             <input
@@ -342,14 +362,24 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
           data-testid="cal-quick-input"
           value={quick}
           placeholder={t("calendarPage.quickPlaceholder")}
-          onChange={(e) => setQuick(e.target.value)}
+          onChange={(e) => {
+            setQuick(e.target.value);
+            if (quickAdd.isError) quickAdd.reset();
+          }}
           readOnly={quickAdd.isPending}
           aria-busy={quickAdd.isPending}
+          aria-invalid={quickAdd.isError ? true : undefined}
+          aria-describedby={quickAdd.isError ? "cal-quick-error" : undefined}
         />
         <button type="button" className="button primary" data-testid="cal-new" onClick={() => setEditing({ item: null, rrule: null, date: selected })}>
           {t("calendarPage.newEvent")}
         </button>
       </form>
+      {quickAdd.isError ? (
+        <p id="cal-quick-error" role="alert" className="field-error cal-quick-error" data-testid="cal-quick-error">
+          {t("calendarPage.quickFailed", { message: quickAdd.error.message })}
+        </p>
+      ) : null}
       <p className="hint cal-hint">{t("calendarPage.moveHint")}</p>
 
       <div className="cal-views-box" ref={viewsRef}>
@@ -372,6 +402,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
           key={editing.item ? occKey(editing.item) : `new-${editing.date}`}
           item={editing.item}
           rrule={editing.rrule}
+          reminders={editing.reminders}
           date={editing.date}
           timeZone={timeZone}
           courses={courses}
@@ -380,6 +411,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
           onClose={() => setEditing(null)}
         />
       ) : null}
+      {coloursOpen ? <CourseColours courses={courses} onClose={() => setColoursOpen(false)} /> : null}
     </div>
   );
 }

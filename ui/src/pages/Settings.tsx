@@ -9,6 +9,7 @@ import type { Theme } from "../api/bindings/Theme";
 import { useSetLocale } from "../components/LanguageSwitch";
 import { LOCALES } from "../i18n";
 import { timeZones } from "../lib/time";
+import { BackgroundCard } from "../settings/BackgroundCard";
 
 const THEMES: Theme[] = ["light", "dark", "system"];
 
@@ -89,6 +90,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
             </select>
           </div>
         </section>
+        <BackgroundCard />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t("settings.about")}

@@ -77,7 +77,19 @@ export const icsExport = vi.fn<Commands["icsExport"]>();
 export const courseSetColour = vi.fn<Commands["courseSetColour"]>();
 export const icsImport = vi.fn<Commands["icsImport"]>();
 
+// ---- notifications, item reminders, background (by default: nothing, all off)
+export const notificationsList = vi.fn<Commands["notificationsList"]>(async () => ({ items: [], unread: 0 }));
+export const notificationSetRead = vi.fn<Commands["notificationSetRead"]>();
+export const notificationsMarkAllRead = vi.fn<Commands["notificationsMarkAllRead"]>(async () => 0);
+export const notificationsClearAll = vi.fn<Commands["notificationsClearAll"]>(async () => 0);
+export const notificationSnooze = vi.fn<Commands["notificationSnooze"]>();
+export const itemRemindersGet = vi.fn<Commands["itemRemindersGet"]>(async () => []);
+export const itemRemindersSet = vi.fn<Commands["itemRemindersSet"]>(async () => []);
+export const backgroundSettingsGet = vi.fn<Commands["backgroundSettingsGet"]>(async () => ({ close_to_tray: true, start_at_login: false, os_timer: false }));
+export const backgroundSettingsUpdate = vi.fn<Commands["backgroundSettingsUpdate"]>();
+
 // ---- shell
+export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);
 export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);

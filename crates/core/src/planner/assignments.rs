@@ -4,8 +4,11 @@
 //! buckets are computed at read time from `due_at` in the user's time zone, so an
 //! assignment moves from "this month" to "this week" by itself as days pass. The stored
 //! column keeps the bucket the user picked for an assignment without a due date.
+//! An update brings the assignment's due-time reminders in step in the same transaction
+//! (`item_reminders::item_changed`: new due date, or a done status that suppresses them).
 
 use crate::db::WriteCtx;
+use crate::planner::item_reminders::{self, ItemRef};
 use crate::time::{local_date, next_month_start, start_of_day, week_start};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Days, Utc};
@@ -239,7 +242,24 @@ pub fn insert(tx: &crate::db::Tx, user_id: &str, input: &NewAssignment) -> Resul
 }
 
 pub fn add(db: &Db, user_id: &str, input: NewAssignment) -> Result<Assignment> {
-    db.write(WriteCtx::by(user_id, "assignment.add"), |tx| insert(tx, user_id, &input))
+    add_with_reminders(db, user_id, input, &[])
+}
+
+/// Adds an assignment and its due-time reminders in one transaction (see `item_reminders`).
+pub fn add_with_reminders(
+    db: &Db,
+    user_id: &str,
+    input: NewAssignment,
+    reminders: &[crate::planner::calendar::NewReminder],
+) -> Result<Assignment> {
+    let defs = item_reminders::check(item_reminders::ItemKind::Assignment, reminders)?;
+    db.write(WriteCtx::by(user_id, "assignment.add"), |tx| {
+        let a = insert(tx, user_id, &input)?;
+        if !defs.is_empty() {
+            item_reminders::replace(tx, user_id, &ItemRef::assignment(&a.id), &defs)?;
+        }
+        Ok(a)
+    })
 }
 
 pub fn update(db: &Db, user_id: &str, id: &str, input: NewAssignment) -> Result<Assignment> {
@@ -260,6 +280,9 @@ pub fn update(db: &Db, user_id: &str, id: &str, input: NewAssignment) -> Result<
             tx.now_text(),
             existing.id
         ])?;
+        // The reminders follow the due date and the done state, in this same transaction.
+        let was_done = existing.status.as_deref().is_some_and(|s| DONE_STATUSES.contains(&s));
+        item_reminders::item_changed(tx, user_id, &ItemRef::assignment(&existing.id), existing.due_at.as_deref(), was_done)?;
         get(tx, user_id, &existing.id)
     })
 }

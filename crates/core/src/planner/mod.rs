@@ -1,7 +1,9 @@
 //! Planner: task lists and tasks, courses and assignments, and the calendar (events,
-//! recurrence, reminders, quick add, ICS import and export).
+//! recurrence, reminders, quick add, ICS import and export), and the reminders before a
+//! task's or an assignment's due time (`item_reminders`).
 
 pub mod assignments;
 pub mod calendar;
+pub mod item_reminders;
 pub mod tasks;
 pub mod rows;

@@ -1,5 +1,5 @@
 //! Typed rows of the planner tables: `task_lists`, `tasks`, `courses`, `assignments`,
-//! `calendar_events`, `calendar_event_reminders`, `notifications`.
+//! `calendar_events`, `calendar_event_reminders`, `item_reminders` (V6), `notifications`.
 //!
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
@@ -240,6 +240,8 @@ table_row! {
         pub snoozed_until: Option<String>,
         pub created_at: String,
         pub updated_at: String,
+        /// Start of the occurrence a snoozed series reminder is for (V6).
+        pub snoozed_occurrence: Option<String>,
     }
 }
 
@@ -256,6 +258,52 @@ impl CalendarEventReminderRow {
             ));
         }
         row::timestamp("fire_at", &self.fire_at)?;
+        row::opt_timestamp("delivered_at", self.delivered_at.as_deref())?;
+        row::opt_timestamp("snoozed_until", self.snoozed_until.as_deref())?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)?;
+        row::opt_timestamp("snoozed_occurrence", self.snoozed_occurrence.as_deref())
+    }
+}
+
+table_row! {
+    /// `item_reminders` (V6): a reminder of one task or one assignment (exactly one),
+    /// relative (`minutes_before` its due time) or absolute (`remind_at`), exactly one;
+    /// `fire_at` is when it is due, `None` while a relative one's item has no due date.
+    pub struct ItemReminderRow in "item_reminders" {
+        pub id: String,
+        pub user_id: String,
+        pub task_id: Option<String>,
+        pub assignment_id: Option<String>,
+        pub minutes_before: Option<i64>,
+        pub remind_at: Option<String>,
+        pub fire_at: Option<String>,
+        pub delivered_at: Option<String>,
+        pub snoozed_until: Option<String>,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+impl ItemReminderRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::opt_uuid("task_id", self.task_id.as_deref())?;
+        row::opt_uuid("assignment_id", self.assignment_id.as_deref())?;
+        if self.task_id.is_some() == self.assignment_id.is_some() {
+            return Err(crate::CoreError::validation(
+                "an item reminder belongs to exactly one of task_id and assignment_id",
+            ));
+        }
+        row::opt_non_negative("minutes_before", self.minutes_before)?;
+        row::opt_timestamp("remind_at", self.remind_at.as_deref())?;
+        if self.minutes_before.is_some() == self.remind_at.is_some() {
+            return Err(crate::CoreError::validation(
+                "a reminder needs exactly one of minutes_before and remind_at",
+            ));
+        }
+        row::opt_timestamp("fire_at", self.fire_at.as_deref())?;
         row::opt_timestamp("delivered_at", self.delivered_at.as_deref())?;
         row::opt_timestamp("snoozed_until", self.snoozed_until.as_deref())?;
         row::timestamp("created_at", &self.created_at)?;

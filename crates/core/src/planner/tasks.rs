@@ -3,8 +3,12 @@
 //! Rules: a task belongs to one list of the same user; `order_index` is dense (0..n)
 //! inside a list after every reorder; completing sets `completed_at`, uncompleting
 //! clears it. Every write goes through `Db::write` and refreshes the day's progress.
+//! A change of the due date or of the done state brings the task's due-time reminders in
+//! step in the same transaction (`item_reminders::item_changed`); deleting a task deletes
+//! them (ON DELETE CASCADE).
 
 use crate::db::{Tx, WriteCtx};
+use crate::planner::item_reminders::{self, ItemRef};
 use crate::{validate, CoreError, Db, Result};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -208,8 +212,22 @@ fn touch_task(tx: &Tx, user_id: &str, id: &str, set: &str, value: &dyn rusqlite:
 // ---- services ----------------------------------------------------------------------
 
 pub fn add_task(db: &Db, user_id: &str, input: NewTask) -> Result<Task> {
+    add_task_with_reminders(db, user_id, input, &[])
+}
+
+/// Adds a task and its due-time reminders in one transaction (see `item_reminders`).
+pub fn add_task_with_reminders(
+    db: &Db,
+    user_id: &str,
+    input: NewTask,
+    reminders: &[crate::planner::calendar::NewReminder],
+) -> Result<Task> {
+    let defs = item_reminders::check(item_reminders::ItemKind::Task, reminders)?;
     db.write(WriteCtx::by(user_id, "task.add"), |tx| {
         let task = insert_task(tx, user_id, &input)?;
+        if !defs.is_empty() {
+            item_reminders::replace(tx, user_id, &ItemRef::task(&task.id), &defs)?;
+        }
         crate::focus::progress::refresh(tx, user_id)?;
         Ok(task)
     })
@@ -222,7 +240,13 @@ pub fn rename_task(db: &Db, user_id: &str, id: &str, description: &str) -> Resul
 
 pub fn set_due(db: &Db, user_id: &str, id: &str, due_at: Option<&str>) -> Result<Task> {
     let due = validate::opt_timestamp("due date", due_at)?.map(crate::db::timestamp_text);
-    db.write(WriteCtx::by(user_id, "task.reschedule"), |tx| touch_task(tx, user_id, id, "due_at = ?1", &due))
+    db.write(WriteCtx::by(user_id, "task.reschedule"), |tx| {
+        let before = get_task(tx, user_id, id)?;
+        let task = touch_task(tx, user_id, &before.id, "due_at = ?1", &due)?;
+        // The reminders move with the due date, in this same transaction.
+        item_reminders::item_changed(tx, user_id, &ItemRef::task(&task.id), before.due_at.as_deref(), before.is_completed)?;
+        Ok(task)
+    })
 }
 
 pub fn set_completed(db: &Db, user_id: &str, id: &str, completed: bool) -> Result<Task> {
@@ -235,6 +259,8 @@ pub fn set_completed(db: &Db, user_id: &str, id: &str, completed: bool) -> Resul
         let completed_at = completed.then(|| tx.now_text());
         tx.prepare_cached("UPDATE tasks SET is_completed = ?1, completed_at = ?2, updated_at = ?3 WHERE id = ?4")?
             .execute(params![completed, completed_at, tx.now_text(), current.id])?;
+        // Completing suppresses the pending reminders; un-completing brings back those ahead.
+        item_reminders::item_changed(tx, user_id, &ItemRef::task(&current.id), current.due_at.as_deref(), current.is_completed)?;
         crate::focus::progress::refresh(tx, user_id)?;
         get_task(tx, user_id, &current.id)
     })

@@ -22,6 +22,10 @@
 //!   `delivered_at`.
 //! - [`due`] and [`next_due`] read the index `(delivered_at, fire_at)`: one index range,
 //!   whatever the number of reminders.
+//! - A snooze ([`snooze_in`]) moves `fire_at` to the snooze time and may keep the start of
+//!   the occurrence that was shown (`snoozed_occurrence`, V6): the snoozed reminder then
+//!   names that occurrence, and a series goes on from it afterwards. Any recompute (the
+//!   event changed) forgets the snooze.
 
 use super::events::{self, Ev, When};
 use super::recurrence::Occ;
@@ -111,8 +115,13 @@ pub struct Def {
 }
 
 pub fn check(list: &[NewReminder]) -> Result<Vec<Def>> {
+    check_for(list, "an event", "the event")
+}
+
+/// [`check`] worded for what the reminders are of: `owner` "a task", `relative_to` "the due time".
+pub fn check_for(list: &[NewReminder], owner: &str, relative_to: &str) -> Result<Vec<Def>> {
     if list.len() > MAX_PER_EVENT {
-        return Err(CoreError::validation(format!("an event may have at most {MAX_PER_EVENT} reminders")));
+        return Err(CoreError::validation(format!("{owner} may have at most {MAX_PER_EVENT} reminders")));
     }
     let mut out: Vec<Def> = Vec::with_capacity(list.len());
     for r in list {
@@ -120,7 +129,9 @@ pub fn check(list: &[NewReminder]) -> Result<Vec<Def>> {
         let minutes_before =
             r.minutes_before.map(|m| validate::range("reminder minutes before", m, 0, MAX_MINUTES_BEFORE)).transpose()?;
         if minutes_before.is_some() == remind_at.is_some() {
-            return Err(CoreError::validation("a reminder needs either minutes before the event or a time, not both"));
+            return Err(CoreError::validation(format!(
+                "a reminder needs either minutes before {relative_to} or a time, not both"
+            )));
         }
         let def = Def { minutes_before, remind_at, channel: r.channel.unwrap_or(ReminderChannel::Notification) };
         if !out.contains(&def) {
@@ -197,8 +208,8 @@ pub fn recompute(tx: &Tx, ev: &Ev) -> Result<()> {
             continue;
         }
         tx.prepare_cached(
-            "UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = ?2, snoozed_until = NULL, updated_at = ?3
-             WHERE id = ?4",
+            "UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = ?2, snoozed_until = NULL,
+             snoozed_occurrence = NULL, updated_at = ?3 WHERE id = ?4",
         )?
         .execute(params![fire_text, delivered.then(|| tx.now_text()), tx.now_text(), r.id])?;
     }
@@ -267,16 +278,21 @@ impl<'a> Ctx<'a> {
 // ---- the scheduler's queries ------------------------------------------------------------
 
 const DUE_SELECT: &str = "SELECT r.id, r.event_id, coalesce(e.title, ''), r.fire_at, r.minutes_before, r.channel,
-       e.starts_at, e.event_date
+       e.starts_at, e.event_date, r.snoozed_occurrence, r.snoozed_until IS NOT NULL, e.rrule IS NOT NULL
   FROM calendar_event_reminders r JOIN calendar_events e ON e.id = r.event_id";
 
 fn due_from_row(r: &rusqlite::Row) -> rusqlite::Result<DueReminder> {
     let fire_at: String = r.get(3)?;
     let minutes: Option<i64> = r.get(4)?;
     let start: Option<String> = r.get(6)?;
-    let occurrence_start = match minutes {
-        Some(m) => events::parse_instant(&fire_at).map(|t| timestamp_text(t + Duration::minutes(m))),
-        None => start.or(r.get(7)?),
+    let snoozed_occurrence: Option<String> = r.get(8)?;
+    let (snoozed, series): (bool, bool) = (r.get(9)?, r.get(10)?);
+    // A snoozed reminder's fire_at is the snooze time, not "minutes before" anything.
+    let occurrence_start = match (snoozed_occurrence, minutes) {
+        (Some(o), _) => Some(o),
+        (None, Some(_)) if snoozed && !series => start.or(r.get(7)?),
+        (None, Some(m)) => events::parse_instant(&fire_at).map(|t| timestamp_text(t + Duration::minutes(m))),
+        (None, None) => start.or(r.get(7)?),
     };
     Ok(DueReminder {
         reminder_id: r.get(0)?,
@@ -311,27 +327,36 @@ pub fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<DueReminder>> {
 /// Records that a reminder was shown (see the module docs for how a series advances).
 pub fn deliver(tx: &Tx, user_id: &str, reminder_id: &str) -> Result<()> {
     let id = validate::id("reminder", reminder_id)?;
-    let found: Option<(String, Option<i64>, String)> = tx
+    let found: Option<(String, Option<i64>, String, Option<String>)> = tx
         .prepare_cached(
-            "SELECT event_id, minutes_before, fire_at FROM calendar_event_reminders WHERE id = ?1 AND user_id = ?2",
+            "SELECT event_id, minutes_before, fire_at, snoozed_occurrence FROM calendar_event_reminders
+             WHERE id = ?1 AND user_id = ?2",
         )?
-        .query_row(params![id, user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row(params![id, user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
-    let (event_id, minutes, fire_at) = found.ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
+    let (event_id, minutes, fire_at, snoozed_occurrence) =
+        found.ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
     let ev = events::load(tx, user_id, &event_id)?;
-    let shown = events::parse_instant(&fire_at).map(|t| t + Duration::minutes(minutes.unwrap_or(0)));
+    // The occurrence just shown: the one a snooze kept, else the one `fire_at` is before.
+    let shown = match snoozed_occurrence.as_deref().and_then(events::parse_instant) {
+        Some(o) => Some(o),
+        None => events::parse_instant(&fire_at).map(|t| t + Duration::minutes(minutes.unwrap_or(0))),
+    };
     if let (true, Some(m), Some(shown)) = (ev.is_master(), minutes, shown) {
         let ctx = Ctx::of(tx, &ev)?;
         let (next, exhausted) = ctx.fire(Some(m), None, Some(Occ::Time(shown)))?;
         if !exhausted {
             tx.prepare_cached(
-                "UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = NULL, snoozed_until = NULL, updated_at = ?2 WHERE id = ?3",
+                "UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = NULL, snoozed_until = NULL,
+                 snoozed_occurrence = NULL, updated_at = ?2 WHERE id = ?3",
             )?
             .execute(params![timestamp_text(next), tx.now_text(), id])?;
             return Ok(());
         }
     }
-    tx.prepare_cached("UPDATE calendar_event_reminders SET delivered_at = ?1, updated_at = ?1 WHERE id = ?2")?
+    tx.prepare_cached(
+        "UPDATE calendar_event_reminders SET delivered_at = ?1, snoozed_occurrence = NULL, updated_at = ?1 WHERE id = ?2",
+    )?
         .execute(params![tx.now_text(), id])?;
     Ok(())
 }
@@ -342,18 +367,24 @@ pub fn mark_delivered(db: &Db, user_id: &str, reminder_id: &str) -> Result<()> {
 
 /// Snoozes a reminder until `until`: it fires again then.
 pub fn snooze(db: &Db, user_id: &str, reminder_id: &str, until: &str) -> Result<()> {
+    let until = validate::timestamp("snooze until", until)?;
+    db.write(WriteCtx::by(user_id, "reminder.snooze"), |tx| snooze_in(tx, user_id, reminder_id, until, None))
+}
+
+/// Snoozes a reminder inside a write. `occurrence` (UTC timestamp): the start of the
+/// occurrence that was shown, so a series reminder fires again for that one (not for the
+/// occurrence its `fire_at` has moved on to), and afterwards goes on to the next one.
+pub fn snooze_in(tx: &Tx, user_id: &str, reminder_id: &str, until: DateTime<Utc>, occurrence: Option<&str>) -> Result<()> {
     let id = validate::id("reminder", reminder_id)?;
-    let until = timestamp_text(validate::timestamp("snooze until", until)?);
-    db.write(WriteCtx::by(user_id, "reminder.snooze"), |tx| {
-        let n = tx
-            .prepare_cached(
-                "UPDATE calendar_event_reminders SET snoozed_until = ?1, fire_at = ?1, delivered_at = NULL, updated_at = ?2
-                 WHERE id = ?3 AND user_id = ?4",
-            )?
-            .execute(params![until, tx.now_text(), id, user_id])?;
-        if n == 0 {
-            return Err(CoreError::not_found("reminder", id.clone()));
-        }
-        Ok(())
-    })
+    let occurrence = occurrence.and_then(events::parse_instant).map(timestamp_text);
+    let n = tx
+        .prepare_cached(
+            "UPDATE calendar_event_reminders SET snoozed_until = ?1, fire_at = ?1, delivered_at = NULL,
+             snoozed_occurrence = ?2, updated_at = ?3 WHERE id = ?4 AND user_id = ?5",
+        )?
+        .execute(params![timestamp_text(until), occurrence, tx.now_text(), id, user_id])?;
+    if n == 0 {
+        return Err(CoreError::not_found("reminder", id));
+    }
+    Ok(())
 }

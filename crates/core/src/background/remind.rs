@@ -1,0 +1,94 @@
+//! One headless reminder turn, and the tray's "next reminder" label.
+//!
+//! Contract of [`turn`]: deliver every due reminder through
+//! `Studydesk::reminders_deliver_due` (the database decides, once per reminder, across
+//! processes), and only then show the native notices (`delivery::notices_for`: missed
+//! ones grouped), waiting for each at most `notify::SHOW_TIMEOUT`. After the first notice
+//! no server answered, the rest are not tried; the reason comes back in
+//! [`Turn::notice_error`] and the notifications rows are written either way. Used by
+//! `studydesk --remind-once` (and so by the OS timer) and by the CLI's `remind run`.
+//!
+//! [`next_label`] words the next reminder for the tray menu in the user's time zone:
+//! "Next: Title · 14:30" today, "Next: Title · Tue 14:30" within a week, else with the date.
+
+use crate::api::Studydesk;
+use crate::notify::show_blocking;
+use crate::planner::calendar::delivery::Delivered;
+use crate::Result;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+/// What one turn did.
+#[derive(Debug, Clone, Default)]
+pub struct Turn {
+    pub delivered: Vec<Delivered>,
+    /// Why a native notice could not be shown (none when all were, or none were due).
+    pub notice_error: Option<String>,
+}
+
+/// One delivery turn (see the module docs).
+pub fn turn(app: &Studydesk) -> Result<Turn> {
+    turn_with(app, |notice| show_blocking("Studydesk", notice))
+}
+
+/// [`turn`] with another way of showing a notice (tests).
+pub fn turn_with(
+    app: &Studydesk,
+    mut show: impl FnMut(&crate::notify::Notice) -> std::result::Result<(), String>,
+) -> Result<Turn> {
+    let delivered = app.reminders_deliver_due()?;
+    let mut notice_error = None;
+    for notice in app.reminder_notices(&delivered)? {
+        if let Err(reason) = show(&notice) {
+            notice_error = Some(reason);
+            break;
+        }
+    }
+    Ok(Turn { delivered, notice_error })
+}
+
+/// The label of the tray's first (disabled) menu item.
+pub fn next_label(next: Option<(&str, DateTime<Utc>)>, now: DateTime<Utc>, tz: Tz) -> String {
+    let Some((title, at)) = next else {
+        return "No upcoming reminders".to_string();
+    };
+    let local = at.with_timezone(&tz);
+    let days = (local.date_naive() - now.with_timezone(&tz).date_naive()).num_days();
+    let when = if days == 0 {
+        local.format("%H:%M").to_string()
+    } else if (1..7).contains(&days) {
+        local.format("%a %H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    };
+    let title = title.trim();
+    let title = if title.chars().count() > 40 {
+        format!("{}…", title.chars().take(39).collect::<String>())
+    } else {
+        title.to_string()
+    };
+    format!("Next: {title} · {when}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn labels() {
+        let now = t("2026-11-22T01:00:00Z");
+        let tokyo: Tz = "Asia/Tokyo".parse().unwrap();
+        assert_eq!(next_label(None, now, tokyo), "No upcoming reminders");
+        assert_eq!(next_label(Some(("Lab", t("2026-11-22T05:30:00Z"))), now, tokyo), "Next: Lab · 14:30");
+        // 2026-11-23 in Tokyo is a Monday
+        assert_eq!(next_label(Some(("Lab", t("2026-11-23T05:30:00Z"))), now, tokyo), "Next: Lab · Mon 14:30");
+        assert_eq!(next_label(Some(("Lab", t("2026-12-24T05:30:00Z"))), now, tokyo), "Next: Lab · 2026-12-24 14:30");
+        let long = "A".repeat(60);
+        let label = next_label(Some((&long, t("2026-11-22T05:30:00Z"))), now, chrono_tz::UTC);
+        assert_eq!(label, format!("Next: {}… · 05:30", "A".repeat(39)));
+    }
+}
