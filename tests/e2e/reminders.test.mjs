@@ -111,7 +111,15 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
     await (await browser.$(tid("cal-editor-title"))).waitForDisplayed();
     const at = new Date(appNow().getTime() + 3 * 60_000);
     await (await browser.$(tid("reminder-choice"))).selectByAttribute("value", "at");
-    await (await browser.$(tid("reminder-at"))).setValue(`${ymd(at)}T${hm(at)}`);
+    // WebKitGTK's datetime-local field takes no typed text: set it as React reads it.
+    await browser.execute(
+      (el, value) => {
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, value);
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      },
+      await browser.$(tid("reminder-at")),
+      `${ymd(at)}T${hm(at)}`,
+    );
     await (await browser.$(tid("reminder-add"))).click();
     await (await browser.$(tid("reminder-item"))).waitForExist();
     await (await browser.$(tid("cal-editor-save"))).click();
