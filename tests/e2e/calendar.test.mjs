@@ -3,7 +3,7 @@
 // views show it too. Screenshots of month, week and agenda.
 
 import { test } from "node:test";
-import { screenshot, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { choose, screenshot, start, steps, stop, tempDir, tid } from "./lib.mjs";
 
 /** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
 function tomorrow() {
@@ -50,6 +50,27 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     await (await browser.$(tid("cal-view-agenda"))).click();
     await browser.waitUntil(async () => (await textOf(browser, await browser.$(tid("calendar")))).includes(TITLE), { timeoutMsg: "not in the agenda" });
     await screenshot(browser, "22-calendar-agenda-en-light");
+  });
+
+  await step("in Japanese and dark: 24-hour times, Japanese weekdays, the same event", async () => {
+    await (await browser.$(tid("nav-settings"))).click();
+    await choose(browser, "settings-language", "ja");
+    await choose(browser, "settings-theme", "dark");
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.lang)) === "ja", { timeoutMsg: "not Japanese" });
+    await (await browser.$(tid("nav-calendar"))).click();
+    const calendar = await browser.$(tid("calendar"));
+    await calendar.waitForDisplayed();
+    for (const [view, shot] of [["month", "23-calendar-month-ja-dark"], ["week", "24-calendar-week-ja-dark"], ["agenda", "25-calendar-agenda-ja-dark"]]) {
+      // The page opens on today; select tomorrow (next week when today is a Sunday).
+      if (view === "month") await browser.execute((e) => e.click(), await browser.$(tid(`cal-day-${tomorrow()}`)));
+      await (await browser.$(tid(`cal-view-${view}`))).click();
+      await browser.waitUntil(async () => (await calendar.getAttribute("data-view")) === view);
+      await browser.waitUntil(async () => (await textOf(browser, calendar)).includes(TITLE), { timeoutMsg: `not in the ${view} view` });
+      const text = await textOf(browser, calendar);
+      if (view !== "month" && !text.includes("15:00")) throw new Error(`the ${view} view does not show 24-hour 15:00 in Japanese`);
+      if (/\b(AM|PM)\b/.test(text)) throw new Error(`the ${view} view shows AM/PM in Japanese`);
+      await screenshot(browser, shot);
+    }
     await stop(browser, dataDir);
     browser = null;
   });
