@@ -11,7 +11,8 @@
 //!   calendar of 50,000 events: 47,000 single events over ten years (timed and all-day),
 //!   2,000 weekly semester series (BYDAY, UNTIL), 600 daily series (40 endless), 300
 //!   monthly and 100 yearly endless series, 200 series with an EXDATE, and 500
-//!   assignments. Target: under 10 ms.
+//!   assignments. Target: under 10 ms. `..._after_a_write`: the same view right after a
+//!   write, when the decoded series are read again (no target of its own).
 //! - `calendar/ics_import_10k`: `Studydesk::ics_import` of a 10,000-event file (timed with
 //!   TZID, all-day, weekly series with EXDATE and an alarm) into an empty database.
 //!   Target: under 2 s.
@@ -129,6 +130,15 @@ fn month_view(c: &mut Criterion) {
     println!("month view: {items} items in 42 days");
     c.bench_function("calendar/month_view_50k", |b| {
         b.iter(|| black_box(app.calendar_range("2026-10-26", "2026-12-06").unwrap()));
+    });
+    // The first view after any write reads and decodes the series again (`SeriesCache`):
+    // a write (not timed) before each view.
+    c.bench_function("calendar/month_view_50k_after_a_write", |b| {
+        b.iter_batched(
+            || app.task_add(studydesk_core::planner::tasks::NewTask { description: "bench".into(), ..Default::default() }).unwrap(),
+            |_| black_box(app.calendar_range("2026-10-26", "2026-12-06").unwrap()),
+            BatchSize::PerIteration,
+        );
     });
 }
 

@@ -131,7 +131,7 @@ pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache:
         }
     }
     let (masters, overrides) = match cache {
-        Some(cache) => cache.get(conn, user_id, tz)?,
+        Some(cache) => cache.get(conn, user_id, &w)?,
         None => (Arc::new(series(conn, user_id, &w)?), Arc::new(overrides(conn, user_id, &w)?)),
     };
     let (lo, hi) = margins(&w);
@@ -143,7 +143,9 @@ pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache:
 }
 
 /// Where an item sorts: (local date, all-day first, start, order); then title and id.
-type SortKey = (NaiveDate, bool, i64, i64);
+/// The title's first eight bytes (big-endian) settle most ties between items at the same
+/// time without reaching into the items themselves.
+type SortKey = (NaiveDate, bool, i64, i64, u64);
 
 /// The items of a range with their sort keys, taken from the typed values they are built
 /// from (parsing the texts back for each comparison was a third of a month view).
@@ -155,7 +157,12 @@ struct Items {
 
 impl Items {
     fn push(&mut self, item: CalendarItem, date: NaiveDate, start: Option<DateTime<Utc>>) {
-        self.keys.push((date, !item.all_day, start.map_or(i64::MIN, |t| t.timestamp_millis()), item.order_index));
+        let mut prefix = [0u8; 8];
+        let title = item.title.as_bytes();
+        let n = title.len().min(8);
+        prefix[..n].copy_from_slice(&title[..n]);
+        let start = start.map_or(i64::MIN, |t| t.timestamp_millis());
+        self.keys.push((date, !item.all_day, start, item.order_index, u64::from_be_bytes(prefix)));
         self.items.push(item);
     }
 
@@ -169,19 +176,19 @@ impl Items {
     }
 
     /// Sorts by key, then title and id: stable whatever order the queries returned.
-    /// Indices are sorted rather than the items, which are large to move.
+    /// (key, index) pairs are sorted rather than the items, which are large to move; the
+    /// items are only read for a tie of the whole key.
     fn sorted(self) -> Vec<CalendarItem> {
         let Items { items, keys } = self;
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
-            keys[a]
-                .cmp(&keys[b])
-                .then_with(|| items[a].title.cmp(&items[b].title))
-                .then_with(|| items[a].id.cmp(&items[b].id))
-                .then_with(|| items[a].recurrence_id.cmp(&items[b].recurrence_id))
+        let mut order: Vec<(SortKey, usize)> = keys.into_iter().zip(0..).collect();
+        order.sort_unstable_by(|(ka, a), (kb, b)| {
+            ka.cmp(kb).then_with(|| {
+                let (a, b) = (&items[*a], &items[*b]);
+                a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)).then_with(|| a.recurrence_id.cmp(&b.recurrence_id))
+            })
         });
         let mut slots: Vec<Option<CalendarItem>> = items.into_iter().map(Some).collect();
-        order.into_iter().filter_map(|i| slots[i].take()).collect()
+        order.into_iter().filter_map(|(_, i)| slots[i].take()).collect()
     }
 }
 
@@ -262,43 +269,56 @@ fn reaches(master: &Ev, lo: &str, hi: &str) -> bool {
     master.row.event_date.as_str() <= hi && master.row.series_end_date.as_deref().is_none_or(|end| end >= lo)
 }
 
-/// Every series master of one user, decoded, with their overrides: kept between range
-/// reads while the database is unchanged. Series are few and change rarely, yet each
-/// month view read and decoded hundreds of them (a third of its time); a view after any
-/// write reads them again. "Unchanged" is this connection's `total_changes()` (any row
-/// it wrote, including the settings' time zone) plus `PRAGMA data_version` (a commit by
-/// any other connection: the CLI, the headless reminder run, a second window).
+/// The series masters (decoded, with their overrides) reaching a span of dates around
+/// the last window read, kept while the database is unchanged. Series are few and change
+/// rarely, yet each month view read and decoded hundreds of them (a third of its time).
+/// The span reaches [`CACHE_SPAN_DAYS`] before and after the window, so paging through
+/// nearby months (and every refetch of the same one) reads none; a window outside it, or
+/// any write, reads them again. "Unchanged" is this connection's `total_changes()` (any
+/// row it wrote, including the settings' time zone) plus `PRAGMA data_version` (a commit
+/// by any other connection: the CLI, the headless reminder run, a second window).
 #[derive(Default)]
 pub struct SeriesCache(Mutex<Option<CachedSeries>>);
+
+/// How far around a window the cache reads series (a quarter either way).
+const CACHE_SPAN_DAYS: i64 = 92;
 
 struct CachedSeries {
     version: (u64, i64),
     user_id: String,
     tz: Tz,
+    /// First and last dates (stored text) the masters were selected for.
+    span: (String, String),
     masters: Arc<Vec<Ev>>,
     overrides: Arc<Overrides>,
 }
 
 impl SeriesCache {
-    fn get(&self, conn: &Connection, user_id: &str, tz: Tz) -> Result<(Arc<Vec<Ev>>, Arc<Overrides>)> {
+    fn get(&self, conn: &Connection, user_id: &str, w: &Window) -> Result<(Arc<Vec<Ev>>, Arc<Overrides>)> {
         let version = (conn.total_changes(), conn.query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))?);
+        let (lo, hi) = margins(w);
         let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = slot.as_ref().filter(|c| c.version == version && c.user_id == user_id && c.tz == tz) {
+        let fresh = |c: &&CachedSeries| {
+            c.version == version && c.user_id == user_id && c.tz == w.tz && c.span.0 <= lo && hi <= c.span.1
+        };
+        if let Some(c) = slot.as_ref().filter(fresh) {
             return Ok((c.masters.clone(), c.overrides.clone()));
         }
-        let masters = Arc::new(select(conn, "idx_calendar_events_series", "user_id = ?1 AND rrule IS NOT NULL", &[&user_id], tz)?);
-        let mut overrides = Overrides::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT series_id, recurrence_id FROM calendar_events WHERE series_id IN
-             (SELECT id FROM calendar_events INDEXED BY idx_calendar_events_series WHERE user_id = ?1 AND rrule IS NOT NULL)",
-        )?;
-        let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (master, key) = row?;
-            overrides.entry(master).or_default().insert(key);
-        }
-        let overrides = Arc::new(overrides);
-        *slot = Some(CachedSeries { version, user_id: user_id.to_string(), tz, masters: masters.clone(), overrides: overrides.clone() });
+        let wide = Window {
+            from: w.from - Duration::days(CACHE_SPAN_DAYS),
+            to: w.to + Duration::days(CACHE_SPAN_DAYS),
+            ..*w
+        };
+        let masters = Arc::new(series(conn, user_id, &wide)?);
+        let overrides = Arc::new(overrides(conn, user_id, &wide)?);
+        *slot = Some(CachedSeries {
+            version,
+            user_id: user_id.to_string(),
+            tz: w.tz,
+            span: margins(&wide),
+            masters: masters.clone(),
+            overrides: overrides.clone(),
+        });
         Ok((masters, overrides))
     }
 }
@@ -361,17 +381,25 @@ fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, date: NaiveDat
         When::AllDay { .. } => (None, None),
         When::Timed { start, end } => (Some(timestamp_text(start)), end.map(timestamp_text)),
     };
+    // An occurrence's key is its original start: for one drawn where it falls, the start
+    // text just written (formatting thousands of timestamps twice showed in profiles).
+    let recurrence_id = occ.map(|o| match (o, &starts_at, when) {
+        (Occ::Time(t), Some(text), When::Timed { start, .. }) if t == start => text.clone(),
+        _ => o.key(),
+    });
+    let date_text = date_text(date);
+    let end_date_text = if end_date == date { date_text.clone() } else { crate::time::date_text(end_date) };
     let series_id = ev.row.series_id.clone().or_else(|| ev.is_master().then(|| ev.row.id.clone()));
     CalendarItem {
         kind: CalendarItemKind::Event,
         id: ev.row.id.clone(),
         recurring: series_id.is_some(),
         series_id,
-        recurrence_id: occ.map(|o| o.key()),
+        recurrence_id,
         title: ev.row.title.clone().unwrap_or_default(),
         notes: ev.row.notes.clone(),
-        date: date_text(date),
-        end_date: date_text(end_date),
+        date: date_text,
+        end_date: end_date_text,
         all_day: matches!(when, When::AllDay { .. }),
         starts_at,
         ends_at,
