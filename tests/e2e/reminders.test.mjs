@@ -122,6 +122,7 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
     );
     await (await browser.$(tid("reminder-add"))).click();
     await (await browser.$(tid("reminder-item"))).waitForExist();
+    await screenshot(browser, "31-event-editor-reminder-en-light");
     await (await browser.$(tid("cal-editor-save"))).click();
     await (await browser.$(tid("cal-editor-title"))).waitForExist({ reverse: true });
     await waitForDrills(1, "the reminder");
