@@ -134,3 +134,35 @@ fn backup_writes_a_self_contained_copy_and_refuses_to_overwrite() {
     let err = f.app.db().backup(&target).unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
 }
+
+/// V7: a file from a version that copied secrets into the change log and the audit trail
+/// is scrubbed on upgrade; other logged values stay.
+#[test]
+fn upgrading_to_v7_scrubs_secrets_already_logged() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut c = rusqlite::Connection::open(dir.path().join("studydesk.db")).unwrap();
+        studydesk_core::db::migrate_up_to(&mut c, 6).unwrap();
+        c.execute_batch(
+            r#"INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
+                 VALUES ('users', 'u1', 'update', '{"password":"OLD-s3cret","bio":"kept"}', '0', 'd'),
+                        ('api_keys', 'k1', 'insert', '{"key_hash":"KEY-s3cret","name":"laptop"}', '0', 'd');
+               INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
+                 VALUES ('a1', NULL, 'x', 'users', 'u1', '{"password":"OLD-s3cret"}', '{"password":"NEW-s3cret","bio":"kept"}', '2026-11-01T00:00:00.000Z');"#,
+        )
+        .unwrap();
+    }
+    let app = Studydesk::open(dir.path(), clock()).unwrap();
+    let logs: String = app
+        .db()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT group_concat(changes) FROM sync_changes) || (SELECT group_concat(old_values || new_values) FROM audit_logs)",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert!(!logs.contains("s3cret"), "{logs}");
+    assert!(logs.contains("\"bio\":\"kept\"") && logs.contains("laptop") && logs.contains("[redacted]"), "{logs}");
+}

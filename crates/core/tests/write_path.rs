@@ -199,3 +199,73 @@ fn every_change_carries_this_devices_id() {
         .unwrap();
     assert_eq!(devices, vec![f.app.db().device_id().to_string()]);
 }
+
+/// Secrets stay in their rows: no password hash, token, key hash or connection setting
+/// reaches the change log, and the audit trail shows "[redacted]" where one was set or
+/// changed (docs/sync.md §8).
+#[test]
+fn secrets_never_reach_the_change_log_or_the_audit_trail() {
+    let f = common::open();
+    let me = f.app.user_id().to_string();
+    let secrets = ["argon2-HASH-s3cret", "TOKEN-s3cret-1", "TOKEN-s3cret-2", "TOKEN-s3cret-3", "KEYHASH-s3cret", "dbpass-s3cret", "argon2-NEWHASH-s3cret"];
+    let session = studydesk_core::ids::new_id();
+    let key = studydesk_core::ids::new_id();
+    f.app
+        .db()
+        .write(WriteCtx::by(&me, "test.secrets"), |tx| {
+            tx.execute("UPDATE users SET password = ?1, bio = 'likes maths' WHERE id = ?2", rusqlite::params![secrets[0], me])?;
+            tx.execute(
+                "INSERT INTO user_sessions(id, user_id, session_token, access_token, refresh_token) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![session, me, secrets[1], secrets[2], secrets[3]],
+            )?;
+            tx.execute("INSERT INTO api_keys(id, user_id, name, key_hash) VALUES (?1, ?2, 'laptop', ?3)", rusqlite::params![key, me, secrets[4]])?;
+            tx.execute(
+                "INSERT INTO data_sources(id, user_id, name, type, connection_config) VALUES (?1, ?2, 'grades', 'postgresql', ?3)",
+                rusqlite::params![studydesk_core::ids::new_id(), me, format!("{{\"password\": \"{}\"}}", secrets[5])],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    // A change of the password alone: nothing to sync, a redacted audit row.
+    f.app
+        .db()
+        .write(WriteCtx::by(&me, "test.secrets"), |tx| {
+            tx.execute("UPDATE users SET password = ?1 WHERE id = ?2", rusqlite::params![secrets[6], me])?;
+            tx.execute("DELETE FROM user_sessions WHERE id = ?1", [&session])?;
+            Ok(())
+        })
+        .unwrap();
+    let logs: Vec<String> = f
+        .app
+        .db()
+        .read(|c| {
+            let mut s = c.prepare(
+                "SELECT coalesce(changes, '') FROM sync_changes
+                 UNION ALL SELECT coalesce(old_values, '') || coalesce(new_values, '') FROM audit_logs",
+            )?;
+            let rows = s.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    let all = logs.join("\n");
+    for secret in secrets {
+        assert!(!all.contains(secret), "{secret} leaked into the logs");
+    }
+    assert!(all.contains("likes maths"), "other columns are still logged");
+    let user_audit = audit_for(&f, &me);
+    let last = user_audit.last().unwrap();
+    assert_eq!(last.2.as_ref().unwrap()["password"], "[redacted]");
+    assert_eq!(last.1.as_ref().unwrap()["password"], "[redacted]");
+    let password_only_syncs: i64 = f
+        .app
+        .db()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM sync_changes WHERE table_name = 'users' AND op = 'update' AND changes = '{}'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(password_only_syncs, 0);
+}

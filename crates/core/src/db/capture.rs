@@ -7,6 +7,11 @@
 //! which only `Db::write` fills; a write made without it is aborted, so no code path can
 //! change user data around the one write helper. Being TEMP, they are rebuilt at every
 //! open from the current columns and never need a migration of their own.
+//!
+//! Secrets ([`SECRET_COLUMNS`]: password hashes, session tokens, API key hashes, data
+//! source connection settings) never leave the row: `sync_changes` does not carry them
+//! (an update of only secrets records no change to sync), and `audit_logs` shows
+//! `"[redacted]"` where one was set or changed. V7 scrubbed the copies older versions made.
 
 use crate::Result;
 use rusqlite::functions::FunctionFlags;
@@ -14,6 +19,21 @@ use rusqlite::Connection;
 
 /// Tables that are not user data: bookkeeping, and the audit trail itself.
 const NOT_CAPTURED: &[&str] = &["refinery_schema_history", "sync_changes", "local_meta", "audit_logs"];
+
+/// Columns whose values are secrets: kept in their row only (docs/sync.md §8).
+pub const SECRET_COLUMNS: &[(&str, &[&str])] = &[
+    ("users", &["password"]),
+    ("user_sessions", &["session_token", "access_token", "refresh_token"]),
+    ("api_keys", &["key_hash"]),
+    ("data_sources", &["connection_config"]),
+];
+
+/// How a log shows a secret column: left out (sync) or as `"[redacted]"` (audit).
+#[derive(Clone, Copy, PartialEq)]
+enum Secrets {
+    Omit,
+    Redact,
+}
 
 pub fn register_functions(conn: &Connection) -> Result<()> {
     conn.create_scalar_function("uuid7", 0, FunctionFlags::SQLITE_UTF8, |_| Ok(crate::ids::new_id()))?;
@@ -49,16 +69,31 @@ fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
     Ok(cols)
 }
 
-fn json_object(prefix: &str, cols: &[String]) -> String {
-    let pairs: Vec<String> = cols.iter().map(|c| format!("'{c}', {prefix}.\"{c}\"")).collect();
+/// The SQL value of column `c` of `side` (NEW/OLD) as a log shows it.
+fn value(side: &str, c: &str, secret: bool) -> String {
+    if secret {
+        format!("CASE WHEN {side}.\"{c}\" IS NULL THEN NULL ELSE '[redacted]' END")
+    } else {
+        format!("{side}.\"{c}\"")
+    }
+}
+
+/// The columns a log includes, each with whether it is a secret.
+fn logged<'a>(cols: &'a [String], secret: &'a [&str], mode: Secrets) -> impl Iterator<Item = (&'a String, bool)> {
+    cols.iter()
+        .map(move |c| (c, secret.contains(&c.as_str())))
+        .filter(move |(_, is_secret)| !(*is_secret && mode == Secrets::Omit))
+}
+
+fn json_object(prefix: &str, cols: &[String], secret: &[&str], mode: Secrets) -> String {
+    let pairs: Vec<String> = logged(cols, secret, mode).map(|(c, s)| format!("'{c}', {}", value(prefix, c, s))).collect();
     format!("json_object({})", pairs.join(", "))
 }
 
 /// `{column: value}` of the columns whose value differs between OLD and NEW, read from `side`.
-fn changed_object(side: &str, cols: &[String]) -> String {
-    let rows: Vec<String> = cols
-        .iter()
-        .map(|c| format!("SELECT '{c}' AS k, {side}.\"{c}\" AS v WHERE NEW.\"{c}\" IS NOT OLD.\"{c}\""))
+fn changed_object(side: &str, cols: &[String], secret: &[&str], mode: Secrets) -> String {
+    let rows: Vec<String> = logged(cols, secret, mode)
+        .map(|(c, s)| format!("SELECT '{c}' AS k, {} AS v WHERE NEW.\"{c}\" IS NOT OLD.\"{c}\"", value(side, c, s)))
         .collect();
     format!("(SELECT json_group_object(k, v) FROM ({}))", rows.join(" UNION ALL "))
 }
@@ -66,17 +101,21 @@ fn changed_object(side: &str, cols: &[String]) -> String {
 fn triggers_for(table: &str, cols: &[String]) -> String {
     let guard = "SELECT RAISE(ABORT, 'user data can only be written through Db::write') \
                  WHERE NOT EXISTS (SELECT 1 FROM temp.write_context);";
-    let new_all = json_object("NEW", cols);
-    let old_all = json_object("OLD", cols);
-    let new_changed = changed_object("NEW", cols);
-    let old_changed = changed_object("OLD", cols);
+    let secret: &[&str] = SECRET_COLUMNS.iter().find(|(t, _)| *t == table).map_or(&[], |(_, c)| c);
+    let (sync, audit) = (Secrets::Omit, Secrets::Redact);
+    let new_all = json_object("NEW", cols, secret, sync);
+    let new_all_audit = json_object("NEW", cols, secret, audit);
+    let old_all_audit = json_object("OLD", cols, secret, audit);
+    let new_changed = changed_object("NEW", cols, secret, sync);
+    let new_changed_audit = changed_object("NEW", cols, secret, audit);
+    let old_changed_audit = changed_object("OLD", cols, secret, audit);
     format!(
         "CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_insert AFTER INSERT ON main.\"{table}\" BEGIN
             {guard}
             INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
               SELECT '{table}', NEW.id, 'insert', {new_all}, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;
             INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
-              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, NULL, {new_all}, w.now FROM temp.write_context w WHERE w.audit = 1;
+              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, NULL, {new_all_audit}, w.now FROM temp.write_context w WHERE w.audit = 1;
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_update AFTER UPDATE ON main.\"{table}\" BEGIN
             {guard}
@@ -84,15 +123,15 @@ fn triggers_for(table: &str, cols: &[String]) -> String {
               SELECT '{table}', NEW.id, 'update', d.c, w.hlc, w.device_id
               FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE w.capture = 1 AND d.c <> '{{}}';
             INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
-              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, {old_changed}, d.c, w.now
-              FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE w.audit = 1 AND d.c <> '{{}}';
+              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, {old_changed_audit}, d.c, w.now
+              FROM temp.write_context w, (SELECT {new_changed_audit} AS c) d WHERE w.audit = 1 AND d.c <> '{{}}';
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_delete AFTER DELETE ON main.\"{table}\" BEGIN
             {guard}
             INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
               SELECT '{table}', OLD.id, 'delete', NULL, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;
             INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
-              SELECT uuid7(), w.actor_id, w.action, '{table}', OLD.id, {old_all}, NULL, w.now FROM temp.write_context w WHERE w.audit = 1;
+              SELECT uuid7(), w.actor_id, w.action, '{table}', OLD.id, {old_all_audit}, NULL, w.now FROM temp.write_context w WHERE w.audit = 1;
          END;\n"
     )
 }
