@@ -55,7 +55,19 @@ import type { WidgetKind } from "./bindings/WidgetKind";
 import type { WidgetPlace } from "./bindings/WidgetPlace";
 import type { Workspace } from "./bindings/Workspace";
 
-export type { ApiError, BackgroundSettings, BackgroundSettingsPatch };
+export type {
+  ApiError,
+  BackgroundSettings,
+  BackgroundSettingsPatch,
+  ItemKind,
+  ItemRef,
+  ItemReminder,
+  Notification,
+  NotificationList,
+  NotificationSnooze,
+  ReminderItemKind,
+  ReminderTable,
+};
 export { isApiError, toApiError };
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -185,8 +197,6 @@ export async function icsImport(file: File): Promise<IcsImportReport> {
 }
 
 // ---- notifications, item reminders and background settings (issue 3)
-export type { ItemKind, ItemRef, ItemReminder, Notification, NotificationList, NotificationSnooze, ReminderItemKind, ReminderTable };
-
 export const notificationsList = (limit?: number) =>
   call<NotificationList>("notifications_list", limit === undefined ? {} : { limit });
 export const notificationSetRead = (id: string, read: boolean) => call<Notification>("notification_set_read", { id, read });

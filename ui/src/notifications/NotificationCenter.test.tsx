@@ -40,6 +40,7 @@ const LIST: NotificationList = {
 
 function setup(list: NotificationList = LIST) {
   vi.mocked(api.notificationsList).mockResolvedValue(list);
+  vi.mocked(api.appState).mockResolvedValue(fx.appState());
   return renderWithClient(<NotificationCenter />, { appState: fx.appState() });
 }
 
