@@ -117,15 +117,20 @@ fn state(conn: &Connection, user_id: &str, item: &ItemRef) -> Result<ItemState> 
 
 const COLUMNS: &str = "id, task_id, assignment_id, minutes_before, remind_at, fire_at, delivered_at, snoozed_until";
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ItemReminder> {
+/// The item of a reminder row whose columns 1 and 2 are `task_id` and `assignment_id`.
+fn item_at(r: &rusqlite::Row) -> rusqlite::Result<ItemRef> {
     let task: Option<String> = r.get(1)?;
     let assignment: Option<String> = r.get(2)?;
-    let item = match (task, assignment) {
-        (Some(id), _) => ItemRef { kind: ItemKind::Task, id },
-        (None, Some(id)) => ItemRef { kind: ItemKind::Assignment, id },
+    match (task, assignment) {
+        (Some(id), _) => Ok(ItemRef { kind: ItemKind::Task, id }),
+        (None, Some(id)) => Ok(ItemRef { kind: ItemKind::Assignment, id }),
         // The table's CHECK makes this unreachable; read it as an error, not a panic.
-        (None, None) => return Err(rusqlite::Error::InvalidColumnType(1, "task_id".into(), rusqlite::types::Type::Null)),
-    };
+        (None, None) => Err(rusqlite::Error::InvalidColumnType(1, "task_id".into(), rusqlite::types::Type::Null)),
+    }
+}
+
+fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ItemReminder> {
+    let item = item_at(r)?;
     Ok(ItemReminder {
         id: r.get(0)?,
         item,
@@ -293,13 +298,7 @@ const DUE_SELECT: &str = "SELECT r.id, r.task_id, r.assignment_id, coalesce(t.de
   LEFT JOIN courses c ON c.id = a.course_id";
 
 fn due_from_row(r: &rusqlite::Row) -> rusqlite::Result<DueItemReminder> {
-    let task: Option<String> = r.get(1)?;
-    let assignment: Option<String> = r.get(2)?;
-    let item = match (task, assignment) {
-        (Some(id), _) => ItemRef { kind: ItemKind::Task, id },
-        (None, Some(id)) => ItemRef { kind: ItemKind::Assignment, id },
-        (None, None) => return Err(rusqlite::Error::InvalidColumnType(1, "task_id".into(), rusqlite::types::Type::Null)),
-    };
+    let item = item_at(r)?;
     Ok(DueItemReminder {
         reminder_id: r.get(0)?,
         item,
