@@ -98,23 +98,30 @@ export function useNotifications() {
   });
 }
 
-/** Refetches the notifications on the shell's `notifications-changed` event. */
-export function useNotificationEvents() {
-  const qc = useQueryClient();
+/**
+ * Subscribes to a shell event while the component is mounted (the listener is attached
+ * asynchronously: one that arrives after unmount is detached at once).
+ */
+function useShellEvent(subscribe: (handler: () => void) => Promise<() => void>, handler: () => void) {
   useEffect(() => {
     let stop: (() => void) | null = null;
     let cancelled = false;
-    void api
-      .onNotificationsChanged(() => void qc.invalidateQueries({ queryKey: keys.notifications }))
-      .then((unlisten) => {
-        if (cancelled) unlisten();
-        else stop = unlisten;
-      });
+    void subscribe(handler).then((unlisten) => {
+      if (cancelled) unlisten();
+      else stop = unlisten;
+    });
     return () => {
       cancelled = true;
       stop?.();
     };
-  }, [qc]);
+    // `handler` closes over the query client only, which is stable.
+  }, [subscribe]);
+}
+
+/** Refetches the notifications on the shell's `notifications-changed` event. */
+export function useNotificationEvents() {
+  const qc = useQueryClient();
+  useShellEvent(api.onNotificationsChanged, () => void qc.invalidateQueries({ queryKey: keys.notifications }));
 }
 
 export function useBackgroundSettings() {
@@ -172,23 +179,10 @@ export function useWorkspaces() {
 /** Refetches the running session (and the stats) on the shell's `focus-changed` event. */
 export function useFocusEvents() {
   const qc = useQueryClient();
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    void api
-      .onFocusChanged(() => {
-        void qc.invalidateQueries({ queryKey: keys.session });
-        void qc.invalidateQueries({ queryKey: keys.focusStats });
-      })
-      .then((unlisten) => {
-        if (cancelled) unlisten();
-        else stop = unlisten;
-      });
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
-  }, [qc]);
+  useShellEvent(api.onFocusChanged, () => {
+    void qc.invalidateQueries({ queryKey: keys.session });
+    void qc.invalidateQueries({ queryKey: keys.focusStats });
+  });
 }
 
 /**
