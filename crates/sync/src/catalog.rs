@@ -1,0 +1,192 @@
+//! Which tables and columns sync, who owns each row and who may read it (docs/sync.md §2).
+//!
+//! Two halves: `catalog.json` is generated from the app's migrations (columns, their SQL
+//! types and NOT NULL, foreign keys with their ON DELETE rule) by the core test
+//! `sync_catalog_matches_the_migrations`, which fails when it is stale; the rules a schema
+//! cannot say (class, owner, secret and derived columns) are the constants below. The
+//! server validates pushes against it, so it needs no migration when the app's schema grows.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Who may read a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// The owner's devices only (the default).
+    Private,
+    /// Every account on the server; written by the author only.
+    Public,
+    /// The dashboard's owner and the accounts it is shared with.
+    Dashboard,
+    /// Never leaves the device.
+    LocalOnly,
+}
+
+/// Tables that never leave the device: credentials, installation settings, shipped data.
+pub const LOCAL_ONLY: &[&str] = &["user_sessions", "api_keys", "app_settings", "emoji_categories", "emojis"];
+
+pub const PUBLIC: &[&str] =
+    &["users", "user_tags", "follows", "user_presence", "posts", "post_media", "post_tags", "post_comments", "post_likes"];
+
+pub const DASHBOARD: &[&str] = &["dashboards", "widgets", "reports", "dashboard_shares"];
+
+/// Secrets stay in their row: never in a change, refused by the server.
+pub const SECRET_COLUMNS: &[(&str, &[&str])] = &[
+    ("users", &["password"]),
+    ("user_sessions", &["session_token", "access_token", "refresh_token"]),
+    ("api_keys", &["key_hash"]),
+    ("data_sources", &["connection_config"]),
+];
+
+/// Counters every device recomputes; last-writer-wins on a counter would lose increments.
+pub const DERIVED_COLUMNS: &[(&str, &[&str])] = &[
+    ("users", &["followers_count", "following_count", "posts_count"]),
+    ("posts", &["like_count", "comment_count"]),
+];
+
+/// How a row's owner is found: a column of the row, or the owner of its parent row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Column(&'static str),
+    Parent { column: &'static str, table: &'static str },
+}
+
+const OWNER_OVERRIDES: &[(&str, Owner)] = &[
+    ("users", Owner::Column("id")),
+    ("follows", Owner::Column("follower_id")),
+    ("post_comments", Owner::Column("author_id")),
+    ("data_models", Owner::Column("created_by")),
+    ("workflows", Owner::Column("requester_id")),
+    ("immersive_widgets", Owner::Parent { column: "workspace_id", table: "immersive_workspaces" }),
+    ("post_media", Owner::Parent { column: "post_id", table: "posts" }),
+    ("post_tags", Owner::Parent { column: "post_id", table: "posts" }),
+    ("widgets", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
+    ("reports", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
+    ("dashboard_shares", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub sql_type: String,
+    pub not_null: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub column: String,
+    pub parent: String,
+    pub on_delete: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableInfo {
+    pub name: String,
+    pub columns: Vec<ColumnInfo>,
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+impl TableInfo {
+    pub fn class(&self) -> Class {
+        class_of(&self.name)
+    }
+
+    pub fn owner(&self) -> Owner {
+        owner_of(&self.name)
+    }
+
+    pub fn column(&self, name: &str) -> Option<&ColumnInfo> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn foreign_key(&self, column: &str) -> Option<&ForeignKey> {
+        self.foreign_keys.iter().find(|f| f.column == column)
+    }
+}
+
+/// The schema half, as generated: `schema` is the migration version it was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    pub schema: i64,
+    pub tables: BTreeMap<String, TableInfo>,
+}
+
+impl Catalog {
+    /// The catalog of the app version this crate was built with.
+    pub fn current() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| {
+            serde_json::from_str(include_str!("../catalog.json")).expect("catalog.json is generated and checked by a test")
+        })
+    }
+
+    /// A synced table (local-only and unknown tables are `None`).
+    pub fn table(&self, name: &str) -> Option<&TableInfo> {
+        self.tables.get(name)
+    }
+
+    /// Tables that reference `parent`, with the referencing column and ON DELETE rule.
+    pub fn children_of<'a>(&'a self, parent: &'a str) -> impl Iterator<Item = (&'a TableInfo, &'a ForeignKey)> + 'a {
+        self.tables
+            .values()
+            .flat_map(|t| t.foreign_keys.iter().map(move |f| (t, f)))
+            .filter(move |(_, f)| f.parent == parent)
+    }
+}
+
+pub fn class_of(table: &str) -> Class {
+    if LOCAL_ONLY.contains(&table) {
+        Class::LocalOnly
+    } else if PUBLIC.contains(&table) {
+        Class::Public
+    } else if DASHBOARD.contains(&table) {
+        Class::Dashboard
+    } else {
+        Class::Private
+    }
+}
+
+pub fn owner_of(table: &str) -> Owner {
+    OWNER_OVERRIDES.iter().find(|(t, _)| *t == table).map_or(Owner::Column("user_id"), |(_, o)| *o)
+}
+
+fn listed(list: &[(&str, &'static [&'static str])], table: &str, column: &str) -> bool {
+    list.iter().any(|(t, cols)| *t == table && cols.contains(&column))
+}
+
+pub fn is_secret(table: &str, column: &str) -> bool {
+    listed(SECRET_COLUMNS, table, column)
+}
+
+pub fn is_derived(table: &str, column: &str) -> bool {
+    listed(DERIVED_COLUMNS, table, column)
+}
+
+/// Secret and derived columns: they never travel.
+pub fn excluded_columns(table: &str) -> Vec<&'static str> {
+    SECRET_COLUMNS.iter().chain(DERIVED_COLUMNS).filter(|(t, _)| *t == table).flat_map(|(_, c)| c.iter().copied()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_owner_column_exists_in_its_table() {
+        let catalog = Catalog::current();
+        assert!(catalog.tables.len() > 40);
+        for table in catalog.tables.values() {
+            assert_ne!(table.class(), Class::LocalOnly, "{} is local-only but in the catalog", table.name);
+            let column = match table.owner() {
+                Owner::Column(c) => c,
+                Owner::Parent { column, table: parent } => {
+                    assert_eq!(table.foreign_key(column).map(|f| f.parent.as_str()), Some(parent));
+                    column
+                }
+            };
+            assert!(table.column(column).is_some(), "{}.{column} is missing", table.name);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! The JSON bodies of the `/v1` API, exactly as `docs/openapi/sync-v1.yaml` describes them.
+//! Unknown fields are refused (`deny_unknown_fields`), so a typo is an error, not a silent no-op.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The header carrying the client's latest applied migration.
+pub const SCHEMA_HEADER: &str = "Studydesk-Schema";
+/// Most changes in one push and one pull page.
+pub const MAX_BATCH_CHANGES: usize = 1000;
+/// Largest push body, in bytes.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Device {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_version: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    pub email: String,
+    pub password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    pub device: Device,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+    pub device: Device,
+}
+
+/// A signed-in device: the API key is shown once and only its hash is kept by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub account_id: String,
+    pub key_id: String,
+    pub api_key: String,
+    pub expires_at: String,
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl Op {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Insert => "insert",
+            Op::Update => "update",
+            Op::Delete => "delete",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Op> {
+        match s {
+            "insert" => Some(Op::Insert),
+            "update" => Some(Op::Update),
+            "delete" => Some(Op::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// One row change: the columns it sets (none for a delete), its clock and causal length.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    pub table: String,
+    pub row_id: String,
+    pub op: Op,
+    #[serde(default)]
+    pub columns: Option<Map<String, Value>>,
+    pub hlc: String,
+    pub device_id: String,
+    pub cl: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub batch_id: String,
+    pub device_id: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamSeq {
+    pub stream: String,
+    pub seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptedChange {
+    pub index: usize,
+    pub table: String,
+    pub row_id: String,
+    /// Nothing of the change won the merge: it is not in any stream.
+    pub superseded: bool,
+    #[serde(default)]
+    pub stream: Option<String>,
+    #[serde(default)]
+    pub seq: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<StreamSeq>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lost_columns: Vec<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WireRowState {
+    pub cl: i64,
+    #[serde(default)]
+    pub columns: Option<Map<String, Value>>,
+}
+
+/// Why the server refused one change (the rest of the batch still applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    Forbidden,
+    FkMissing,
+    FkNotVisible,
+    UniqueConflict,
+    BadNaturalId,
+    InvalidValue,
+    UnknownTable,
+    UnknownColumn,
+    SecretColumn,
+    DerivedColumn,
+    LocalOnlyTable,
+    BuiltinRow,
+    ClockSkew,
+}
+
+impl RejectCode {
+    /// Worth retrying later without the user changing anything.
+    pub fn retryable(self) -> bool {
+        matches!(self, RejectCode::FkMissing | RejectCode::ClockSkew)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RejectedChange {
+    pub index: usize,
+    pub table: String,
+    pub row_id: String,
+    pub code: RejectCode,
+    pub message: String,
+    pub retryable: bool,
+    #[serde(default)]
+    pub current: Option<WireRowState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushResult {
+    pub batch_id: String,
+    pub replayed: bool,
+    pub accepted: Vec<AcceptedChange>,
+    pub rejected: Vec<RejectedChange>,
+    pub server_time_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PulledChange {
+    pub stream: String,
+    pub seq: i64,
+    pub table: String,
+    pub row_id: String,
+    pub op: Op,
+    #[serde(default)]
+    pub columns: Option<Map<String, Value>>,
+    pub hlc: String,
+    pub device_id: String,
+    pub cl: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullPage {
+    pub changes: Vec<PulledChange>,
+    pub next_cursor: String,
+    pub has_more: bool,
+    pub revoked_streams: Vec<String>,
+    pub server_time_ms: i64,
+}
+
+/// Every error body: a stable `kind` for code, a `message` for a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    pub kind: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+    pub version: String,
+}
