@@ -8,6 +8,7 @@
 mod calendar;
 mod focus;
 mod remind;
+mod sync;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -70,6 +71,9 @@ enum Command {
     /// Deliver due reminders (`remind run [--once]`), or manage the OS timer (`remind timer`).
     #[command(subcommand)]
     Remind(remind::RemindCommand),
+    /// Sync with a Studydesk server: signup, login, now, status, logout, refused, retry, discard.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
 }
 
 #[derive(Subcommand)]
@@ -138,6 +142,7 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         }
         Command::Doctor { json } => doctor(&app, json)?,
         Command::Event(cmd) => calendar::event(&app, cmd)?,
+        Command::Sync(cmd) => sync::sync(&app, cmd)?,
         Command::Agenda { from, to, json } => calendar::agenda(&app, &from, &to, json)?,
         Command::Ics(cmd) => calendar::ics(&app, cmd)?,
         Command::Remind(cmd) => remind::remind(&app, cmd)?,

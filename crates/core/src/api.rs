@@ -51,7 +51,9 @@ pub struct HomeData {
 
 pub struct Studydesk {
     db: Db,
-    user_id: String,
+    /// "Me" on this device. Changes once at most: when a device signs in to an existing
+    /// account, the first sync adopts the account's id (docs/sync.md §10).
+    user_id: std::sync::RwLock<String>,
     data_dir: PathBuf,
     /// Decoded calendar series between month views (invalidated by any change).
     series_cache: calendar::range::SeriesCache,
@@ -62,23 +64,30 @@ impl Studydesk {
     pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = profile::ensure_local_user(&db)?;
-        Ok(Studydesk { db, user_id, data_dir: data_dir.to_path_buf(), series_cache: Default::default() })
+        Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default() })
     }
 
     pub fn db(&self) -> &Db {
         &self.db
     }
 
-    pub fn user_id(&self) -> &str {
-        &self.user_id
+    pub fn user_id(&self) -> String {
+        self.user_id.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Re-reads "me" from the database (after the first sync adopted an account's id).
+    pub fn refresh_identity(&self) -> Result<()> {
+        let id = profile::ensure_local_user(&self.db)?;
+        *self.user_id.write().unwrap_or_else(|p| p.into_inner()) = id;
+        Ok(())
     }
 
     pub fn state(&self) -> Result<AppState> {
         self.db.read(|c| {
             Ok(AppState {
-                profile: profile::get(c, &self.user_id)?,
-                settings: settings::get(c, &self.user_id)?,
-                onboarding_pending: profile::onboarding_pending(c, &self.user_id)?,
+                profile: profile::get(c, &self.user_id())?,
+                settings: settings::get(c, &self.user_id())?,
+                onboarding_pending: profile::onboarding_pending(c, &self.user_id())?,
                 data_dir: self.data_dir.display().to_string(),
                 version: env!("CARGO_PKG_VERSION").to_string(),
             })
@@ -86,13 +95,13 @@ impl Studydesk {
     }
 
     pub fn complete_onboarding(&self, choice: profile::OnboardingChoice) -> Result<AppState> {
-        profile::complete_onboarding(&self.db, &self.user_id, choice)?;
+        profile::complete_onboarding(&self.db, &self.user_id(), choice)?;
         self.state()
     }
 
     pub fn home(&self) -> Result<HomeData> {
         let now = self.db.now();
-        let u = self.user_id.as_str();
+        let u = &self.user_id();
         self.db.read(|c| {
             let tz = settings::timezone(c, u)?;
             let list = tasks::default_list(c, u)?;
@@ -113,70 +122,70 @@ impl Studydesk {
 
     // ---- tasks
     pub fn task_add(&self, input: tasks::NewTask) -> Result<tasks::Task> {
-        tasks::add_task(&self.db, &self.user_id, input)
+        tasks::add_task(&self.db, &self.user_id(), input)
     }
     pub fn task_rename(&self, id: &str, description: &str) -> Result<tasks::Task> {
-        tasks::rename_task(&self.db, &self.user_id, id, description)
+        tasks::rename_task(&self.db, &self.user_id(), id, description)
     }
     pub fn task_set_completed(&self, id: &str, completed: bool) -> Result<tasks::Task> {
-        tasks::set_completed(&self.db, &self.user_id, id, completed)
+        tasks::set_completed(&self.db, &self.user_id(), id, completed)
     }
     pub fn task_set_due(&self, id: &str, due_at: Option<&str>) -> Result<tasks::Task> {
-        tasks::set_due(&self.db, &self.user_id, id, due_at)
+        tasks::set_due(&self.db, &self.user_id(), id, due_at)
     }
     pub fn task_reorder(&self, list_id: &str, ordered_ids: &[String]) -> Result<Vec<tasks::Task>> {
-        tasks::reorder(&self.db, &self.user_id, list_id, ordered_ids)
+        tasks::reorder(&self.db, &self.user_id(), list_id, ordered_ids)
     }
     pub fn task_delete(&self, id: &str) -> Result<()> {
-        tasks::delete_task(&self.db, &self.user_id, id)
+        tasks::delete_task(&self.db, &self.user_id(), id)
     }
     pub fn task_list(&self) -> Result<Vec<tasks::Task>> {
-        self.db.read(|c| tasks::all_tasks(c, &self.user_id))
+        self.db.read(|c| tasks::all_tasks(c, &self.user_id()))
     }
 
     // ---- courses and assignments
     pub fn course_add(&self, name: &str, emoji: Option<&str>) -> Result<assignments::Course> {
-        assignments::add_course(&self.db, &self.user_id, name, emoji)
+        assignments::add_course(&self.db, &self.user_id(), name, emoji)
     }
     pub fn course_delete(&self, id: &str) -> Result<()> {
-        assignments::delete_course(&self.db, &self.user_id, id)
+        assignments::delete_course(&self.db, &self.user_id(), id)
     }
     pub fn assignment_add(&self, input: assignments::NewAssignment) -> Result<assignments::Assignment> {
-        assignments::add(&self.db, &self.user_id, input)
+        assignments::add(&self.db, &self.user_id(), input)
     }
     pub fn assignment_update(&self, id: &str, input: assignments::NewAssignment) -> Result<assignments::Assignment> {
-        assignments::update(&self.db, &self.user_id, id, input)
+        assignments::update(&self.db, &self.user_id(), id, input)
     }
     pub fn assignment_delete(&self, id: &str) -> Result<()> {
-        assignments::delete(&self.db, &self.user_id, id)
+        assignments::delete(&self.db, &self.user_id(), id)
     }
 
     // ---- Home content
     pub fn focus_entry_add(&self, input: content::NewFocusEntry) -> Result<Vec<content::FocusEntry>> {
-        content::add_focus_entry(&self.db, &self.user_id, input)
+        content::add_focus_entry(&self.db, &self.user_id(), input)
     }
     pub fn focus_entry_delete(&self, id: &str) -> Result<()> {
-        content::delete_focus_entry(&self.db, &self.user_id, id)
+        content::delete_focus_entry(&self.db, &self.user_id(), id)
     }
     pub fn resource_add(&self, input: content::NewStudyResource) -> Result<Vec<content::StudyResource>> {
-        content::add_resource(&self.db, &self.user_id, input)
+        content::add_resource(&self.db, &self.user_id(), input)
     }
     pub fn resource_delete(&self, id: &str) -> Result<()> {
-        content::delete_resource(&self.db, &self.user_id, id)
+        content::delete_resource(&self.db, &self.user_id(), id)
     }
     pub fn playlist_add(&self, input: content::NewStudyPlaylist) -> Result<Vec<content::StudyPlaylist>> {
-        content::add_playlist(&self.db, &self.user_id, input)
+        content::add_playlist(&self.db, &self.user_id(), input)
     }
     pub fn playlist_delete(&self, id: &str) -> Result<()> {
-        content::delete_playlist(&self.db, &self.user_id, id)
+        content::delete_playlist(&self.db, &self.user_id(), id)
     }
 
     // ---- settings and layout
     pub fn settings_update(&self, patch: settings::SettingsPatch) -> Result<settings::UserSettings> {
-        settings::update(&self.db, &self.user_id, patch)
+        settings::update(&self.db, &self.user_id(), patch)
     }
     pub fn layout_update(&self, l: layout::DashboardLayout) -> Result<layout::DashboardLayout> {
-        layout::update(&self.db, &self.user_id, l)
+        layout::update(&self.db, &self.user_id(), l)
     }
 }
 
@@ -188,77 +197,77 @@ impl Studydesk {
     }
 
     pub fn focus_settings_get(&self) -> Result<crate::focus::settings::FocusSettings> {
-        self.db.read(|c| crate::focus::settings::get(c, &self.user_id))
+        self.db.read(|c| crate::focus::settings::get(c, &self.user_id()))
     }
     pub fn focus_settings_update(
         &self,
         s: crate::focus::settings::FocusSettings,
     ) -> Result<crate::focus::settings::FocusSettings> {
-        crate::focus::settings::update(&self.db, &self.user_id, s)
+        crate::focus::settings::update(&self.db, &self.user_id(), s)
     }
     /// The Focus page: year heatmap, totals and streaks.
     pub fn focus_stats(&self) -> Result<crate::focus::stats::FocusStats> {
         let now = self.db.now();
         self.db.read(|c| {
-            let tz = settings::timezone(c, &self.user_id)?;
-            crate::focus::stats::focus_stats(c, &self.user_id, now, tz)
+            let tz = settings::timezone(c, &self.user_id())?;
+            crate::focus::stats::focus_stats(c, &self.user_id(), now, tz)
         })
     }
 
     pub fn workspace_list(&self) -> Result<Vec<immerse::Workspace>> {
-        immerse::list(&self.db, &self.data_dir, &self.user_id)
+        immerse::list(&self.db, &self.data_dir, &self.user_id())
     }
     pub fn workspace_add(&self, name: &str) -> Result<immerse::Workspace> {
-        immerse::add(&self.db, &self.data_dir, &self.user_id, name)
+        immerse::add(&self.db, &self.data_dir, &self.user_id(), name)
     }
     pub fn workspace_rename(&self, id: &str, name: &str) -> Result<immerse::Workspace> {
-        immerse::rename(&self.db, &self.data_dir, &self.user_id, id, name)
+        immerse::rename(&self.db, &self.data_dir, &self.user_id(), id, name)
     }
     pub fn workspace_delete(&self, id: &str) -> Result<()> {
-        immerse::delete(&self.db, &self.user_id, id)
+        immerse::delete(&self.db, &self.user_id(), id)
     }
     pub fn widget_add(&self, workspace_id: &str, kind: &str) -> Result<immerse::Workspace> {
-        immerse::widget_add(&self.db, &self.data_dir, &self.user_id, workspace_id, kind)
+        immerse::widget_add(&self.db, &self.data_dir, &self.user_id(), workspace_id, kind)
     }
     pub fn widget_remove(&self, id: &str) -> Result<immerse::Workspace> {
-        immerse::widget_remove(&self.db, &self.data_dir, &self.user_id, id)
+        immerse::widget_remove(&self.db, &self.data_dir, &self.user_id(), id)
     }
     pub fn widget_update(&self, id: &str, title: Option<&str>, settings: serde_json::Value) -> Result<immerse::Workspace> {
-        immerse::widget_update(&self.db, &self.data_dir, &self.user_id, id, title, settings)
+        immerse::widget_update(&self.db, &self.data_dir, &self.user_id(), id, title, settings)
     }
     pub fn widget_layout(&self, workspace_id: &str, places: &[immerse::WidgetPlace]) -> Result<immerse::Workspace> {
-        immerse::widget_layout(&self.db, &self.data_dir, &self.user_id, workspace_id, places)
+        immerse::widget_layout(&self.db, &self.data_dir, &self.user_id(), workspace_id, places)
     }
     pub fn workspace_set_background_color(&self, id: &str, color: &str) -> Result<immerse::Workspace> {
-        immerse::set_background_color(&self.db, &self.data_dir, &self.user_id, id, color)
+        immerse::set_background_color(&self.db, &self.data_dir, &self.user_id(), id, color)
     }
     /// Background from a file's bytes (the UI read the file); `file_name` for the type
     /// fallback and the attachment's original name.
     pub fn workspace_set_background_file(&self, id: &str, file_name: Option<&str>, bytes: &[u8]) -> Result<immerse::Workspace> {
-        immerse::set_background_bytes(&self.db, &self.data_dir, &self.user_id, id, file_name, bytes)
+        immerse::set_background_bytes(&self.db, &self.data_dir, &self.user_id(), id, file_name, bytes)
     }
     /// Background from a file on disk (copied into the data folder).
     pub fn workspace_set_background_path(&self, id: &str, path: &Path) -> Result<immerse::Workspace> {
-        immerse::set_background_path(&self.db, &self.data_dir, &self.user_id, id, path)
+        immerse::set_background_path(&self.db, &self.data_dir, &self.user_id(), id, path)
     }
 }
 
 // ---- focus: sessions and activities
 impl Studydesk {
     pub fn activity_list(&self) -> Result<Vec<crate::focus::activities::Activity>> {
-        self.db.read(|c| crate::focus::activities::list(c, &self.user_id))
+        self.db.read(|c| crate::focus::activities::list(c, &self.user_id()))
     }
     pub fn activity_add(&self, input: crate::focus::activities::NewActivity) -> Result<crate::focus::activities::Activity> {
-        crate::focus::activities::add(&self.db, &self.user_id, input)
+        crate::focus::activities::add(&self.db, &self.user_id(), input)
     }
     pub fn activity_delete(&self, id: &str) -> Result<()> {
-        crate::focus::activities::delete(&self.db, &self.user_id, id)
+        crate::focus::activities::delete(&self.db, &self.user_id(), id)
     }
     pub fn activity_favorite(&self, id: &str) -> Result<crate::focus::activities::Activity> {
-        crate::focus::activities::favorite(&self.db, &self.user_id, id)
+        crate::focus::activities::favorite(&self.db, &self.user_id(), id)
     }
     pub fn activity_unfavorite(&self, id: &str) -> Result<crate::focus::activities::Activity> {
-        crate::focus::activities::unfavorite(&self.db, &self.user_id, id)
+        crate::focus::activities::unfavorite(&self.db, &self.user_id(), id)
     }
     /// How many users favour each activity (Insights).
     pub fn activity_favorite_counts(&self) -> Result<Vec<crate::focus::activities::ActivityFavoriteCount>> {
@@ -267,42 +276,42 @@ impl Studydesk {
 
     pub fn session_current(&self) -> Result<Option<crate::focus::sessions::FocusSession>> {
         let now = self.db.now();
-        self.db.read(|c| crate::focus::sessions::current(c, &self.user_id, now))
+        self.db.read(|c| crate::focus::sessions::current(c, &self.user_id(), now))
     }
     pub fn session_start(&self, input: crate::focus::sessions::NewSession) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::start(&self.db, &self.user_id, input)
+        crate::focus::sessions::start(&self.db, &self.user_id(), input)
     }
     pub fn session_pause(&self) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::pause(&self.db, &self.user_id)
+        crate::focus::sessions::pause(&self.db, &self.user_id())
     }
     pub fn session_resume(&self) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::resume(&self.db, &self.user_id)
+        crate::focus::sessions::resume(&self.db, &self.user_id())
     }
     pub fn session_complete(&self) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::complete(&self.db, &self.user_id)
+        crate::focus::sessions::complete(&self.db, &self.user_id())
     }
     pub fn session_abandon(&self) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::abandon(&self.db, &self.user_id)
+        crate::focus::sessions::abandon(&self.db, &self.user_id())
     }
     pub fn session_next_phase(&self) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::next_phase(&self.db, &self.user_id)
+        crate::focus::sessions::next_phase(&self.db, &self.user_id())
     }
     pub fn session_resolve_idle(&self, choice: crate::focus::timer::IdleChoice) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::resolve_idle(&self.db, &self.user_id, choice)
+        crate::focus::sessions::resolve_idle(&self.db, &self.user_id(), choice)
     }
     pub fn session_recovery(&self) -> Result<Option<crate::focus::sessions::RecoveryOffer>> {
-        self.db.read(|c| crate::focus::sessions::recovery(c, &self.user_id))
+        self.db.read(|c| crate::focus::sessions::recovery(c, &self.user_id()))
     }
     pub fn session_recover(&self, choice: crate::focus::sessions::RecoveryChoice) -> Result<crate::focus::sessions::FocusSession> {
-        crate::focus::sessions::recover(&self.db, &self.user_id, choice)
+        crate::focus::sessions::recover(&self.db, &self.user_id(), choice)
     }
     pub fn session_history(&self, limit: i64) -> Result<Vec<crate::focus::sessions::FocusSession>> {
         let now = self.db.now();
-        self.db.read(|c| crate::focus::sessions::history(c, &self.user_id, limit, now))
+        self.db.read(|c| crate::focus::sessions::history(c, &self.user_id(), limit, now))
     }
     /// Presence goes offline (the app is shutting down).
     pub fn presence_offline(&self) -> Result<()> {
-        crate::focus::sessions::presence_offline(&self.db, &self.user_id)
+        crate::focus::sessions::presence_offline(&self.db, &self.user_id())
     }
 }
 
@@ -313,40 +322,40 @@ use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal
 
 impl Studydesk {
     pub fn event_add(&self, input: calendar::NewEvent) -> Result<calendar::CalendarEvent> {
-        cal_events::add(&self.db, &self.user_id, input)
+        cal_events::add(&self.db, &self.user_id(), input)
     }
     /// Parses one typed line ("Study group tomorrow 15:00-16:30") into an event.
     pub fn event_quick_add(&self, text: &str) -> Result<calendar::CalendarEvent> {
-        calendar::quick_add(&self.db, &self.user_id, text)
+        calendar::quick_add(&self.db, &self.user_id(), text)
     }
     pub fn event_get(&self, id: &str) -> Result<calendar::CalendarEvent> {
-        self.db.read(|c| cal_events::get(c, &self.user_id, id))
+        self.db.read(|c| cal_events::get(c, &self.user_id(), id))
     }
     /// Edits an event, one occurrence, this and the following ones, or the whole series.
     pub fn event_update(&self, input: calendar::EventUpdate) -> Result<calendar::CalendarEvent> {
-        cal_events::update(&self.db, &self.user_id, input)
+        cal_events::update(&self.db, &self.user_id(), input)
     }
     /// Drag and drop: a new start or date, and/or the order inside the destination day.
     pub fn event_move(&self, input: calendar::EventMove) -> Result<calendar::CalendarEvent> {
-        cal_events::move_event(&self.db, &self.user_id, input)
+        cal_events::move_event(&self.db, &self.user_id(), input)
     }
     pub fn event_delete(&self, id: &str, occurrence: Option<&str>, scope: calendar::EditScope) -> Result<()> {
-        cal_events::delete(&self.db, &self.user_id, id, occurrence, scope)
+        cal_events::delete(&self.db, &self.user_id(), id, occurrence, scope)
     }
     /// Occurrences (series expanded) and assignment due dates between two local dates.
     pub fn calendar_range(&self, from: &str, to: &str) -> Result<calendar::CalendarRange> {
-        self.db.read(|c| calendar::range::range_with(c, &self.user_id, from, to, Some(&self.series_cache)))
+        self.db.read(|c| calendar::range::range_with(c, &self.user_id(), from, to, Some(&self.series_cache)))
     }
     pub fn ics_import(&self, bytes: &[u8]) -> Result<ics::IcsImportReport> {
-        ics::import(&self.db, &self.user_id, bytes)
+        ics::import(&self.db, &self.user_id(), bytes)
     }
     /// The whole calendar, or the events with an occurrence between `from` and `to`.
     pub fn ics_export(&self, from: Option<&str>, to: Option<&str>) -> Result<String> {
         let now = self.db.now();
-        self.db.read(|c| ics::export::export(c, &self.user_id, from, to, now))
+        self.db.read(|c| ics::export::export(c, &self.user_id(), from, to, now))
     }
     pub fn course_set_colour(&self, id: &str, colour: Option<&str>) -> Result<assignments::Course> {
-        assignments::set_course_colour(&self.db, &self.user_id, id, colour)
+        assignments::set_course_colour(&self.db, &self.user_id(), id, colour)
     }
     /// Reminders due now (missed ones included), oldest first.
     pub fn reminders_due(&self) -> Result<Vec<calendar::DueReminder>> {
@@ -359,30 +368,30 @@ impl Studydesk {
         self.db.read(|c| cal_reminders::next_due(c, now))
     }
     pub fn reminder_delivered(&self, id: &str) -> Result<()> {
-        cal_reminders::mark_delivered(&self.db, &self.user_id, id)
+        cal_reminders::mark_delivered(&self.db, &self.user_id(), id)
     }
     pub fn reminder_snooze(&self, id: &str, until: &str) -> Result<()> {
-        cal_reminders::snooze(&self.db, &self.user_id, id, until)
+        cal_reminders::snooze(&self.db, &self.user_id(), id, until)
     }
     /// Delivers every due reminder exactly once (claim, advance, notifications row in one
     /// transaction each); show `calendar::delivery::notices_for` of the result afterwards.
     pub fn reminders_deliver_due(&self) -> Result<Vec<calendar::delivery::Delivered>> {
-        calendar::delivery::deliver_due(&self.db, &self.user_id)
+        calendar::delivery::deliver_due(&self.db, &self.user_id())
     }
     /// The native notices for what was delivered, in the user's language (missed ones
     /// grouped; each other one with snooze buttons acting on its notifications row).
     pub fn reminder_notices(&self, delivered: &[calendar::delivery::Delivered]) -> Result<Vec<crate::notify::Notice>> {
-        let locale = self.db.read(|c| crate::account::settings::get(c, &self.user_id))?.preferred_locale;
+        let locale = self.db.read(|c| crate::account::settings::get(c, &self.user_id()))?.preferred_locale;
         Ok(calendar::delivery::notices_for(delivered, locale == crate::account::settings::Locale::Ja))
     }
     /// Snoozes a reminder for `minutes` from now (it fires again then, once).
     pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {
-        calendar::delivery::snooze_for(&self.db, &self.user_id, id, minutes)
+        calendar::delivery::snooze_for(&self.db, &self.user_id(), id, minutes)
     }
     /// How long a scheduler may sleep before its next turn (never more than `cap`): until
     /// the next reminder of any kind (events, tasks, assignments).
     pub fn reminder_next_wake(&self, cap: std::time::Duration) -> Result<std::time::Duration> {
-        calendar::delivery::next_wake(&self.db, &self.user_id, cap)
+        calendar::delivery::next_wake(&self.db, &self.user_id(), cap)
     }
 }
 
@@ -399,7 +408,7 @@ impl Studydesk {
         input: tasks::NewTask,
         reminders: &[calendar::NewReminder],
     ) -> Result<tasks::Task> {
-        tasks::add_task_with_reminders(&self.db, &self.user_id, input, reminders)
+        tasks::add_task_with_reminders(&self.db, &self.user_id(), input, reminders)
     }
     /// Adds an assignment with reminders before its due time, in one transaction.
     pub fn assignment_add_with_reminders(
@@ -407,11 +416,11 @@ impl Studydesk {
         input: assignments::NewAssignment,
         reminders: &[calendar::NewReminder],
     ) -> Result<assignments::Assignment> {
-        assignments::add_with_reminders(&self.db, &self.user_id, input, reminders)
+        assignments::add_with_reminders(&self.db, &self.user_id(), input, reminders)
     }
     /// The reminders of a task or an assignment.
     pub fn item_reminders_get(&self, item: &item_reminders::ItemRef) -> Result<Vec<item_reminders::ItemReminder>> {
-        self.db.read(|c| item_reminders::list(c, &self.user_id, item))
+        self.db.read(|c| item_reminders::list(c, &self.user_id(), item))
     }
     /// Replaces the reminders of a task or an assignment (at most 10).
     pub fn item_reminders_set(
@@ -419,29 +428,29 @@ impl Studydesk {
         item: &item_reminders::ItemRef,
         reminders: &[calendar::NewReminder],
     ) -> Result<Vec<item_reminders::ItemReminder>> {
-        item_reminders::set(&self.db, &self.user_id, item, reminders)
+        item_reminders::set(&self.db, &self.user_id(), item, reminders)
     }
     /// The next reminder of any kind (the tray's "Next: ..." label).
     pub fn reminder_upcoming(&self) -> Result<Option<calendar::delivery::UpcomingReminder>> {
         let now = self.db.now();
-        self.db.read(|c| calendar::delivery::next_upcoming(c, &self.user_id, now))
+        self.db.read(|c| calendar::delivery::next_upcoming(c, &self.user_id(), now))
     }
 
     /// The newest `limit` (1 to 500) notifications and the unread count.
     pub fn notifications_list(&self, limit: i64) -> Result<notifications::NotificationList> {
         let now = self.db.now();
-        self.db.read(|c| notifications::list(c, &self.user_id, limit, now))
+        self.db.read(|c| notifications::list(c, &self.user_id(), limit, now))
     }
     pub fn notification_set_read(&self, id: &str, read: bool) -> Result<notifications::Notification> {
-        notifications::set_read(&self.db, &self.user_id, id, read)
+        notifications::set_read(&self.db, &self.user_id(), id, read)
     }
     /// Returns how many notifications were marked read.
     pub fn notifications_mark_all_read(&self) -> Result<i64> {
-        notifications::mark_all_read(&self.db, &self.user_id)
+        notifications::mark_all_read(&self.db, &self.user_id())
     }
     /// Deletes every notification; returns how many.
     pub fn notifications_clear_all(&self) -> Result<i64> {
-        notifications::clear_all(&self.db, &self.user_id)
+        notifications::clear_all(&self.db, &self.user_id())
     }
     /// Snoozes the reminder a notification came from: exactly one of `minutes` (1 to 1440)
     /// or a future `until` (RFC 3339). The notification is marked read.
@@ -451,7 +460,7 @@ impl Studydesk {
         minutes: Option<i64>,
         until: Option<&str>,
     ) -> Result<notifications::Notification> {
-        notifications::snooze(&self.db, &self.user_id, id, minutes, until)
+        notifications::snooze(&self.db, &self.user_id(), id, minutes, until)
     }
 }
 
@@ -462,7 +471,7 @@ use crate::background;
 
 impl Studydesk {
     pub fn background_settings_get(&self) -> Result<background::settings::BackgroundSettings> {
-        self.db.read(|c| background::settings::get(c, &self.user_id))
+        self.db.read(|c| background::settings::get(c, &self.user_id()))
     }
     /// Changes the fields the patch names; start at login and the OS timer are performed
     /// through `effects` first and stored only when that worked.
@@ -471,7 +480,7 @@ impl Studydesk {
         patch: background::settings::BackgroundSettingsPatch,
         effects: &dyn background::settings::Effects,
     ) -> Result<background::settings::BackgroundSettings> {
-        background::settings::update(&self.db, &self.user_id, patch, effects)
+        background::settings::update(&self.db, &self.user_id(), patch, effects)
     }
     /// One headless delivery turn: deliver due reminders, then show them natively.
     pub fn reminders_run_once(&self) -> Result<background::remind::Turn> {
@@ -482,9 +491,50 @@ impl Studydesk {
         let now = self.db.now();
         // The next reminder of any kind (events, tasks, assignments).
         let next = self.reminder_upcoming()?;
-        let tz = self.db.read(|c| settings::timezone(c, &self.user_id))?;
+        let tz = self.db.read(|c| settings::timezone(c, &self.user_id()))?;
         let at = next.as_ref().and_then(|r| cal_events::parse_instant(&r.fire_at));
         let item = next.as_ref().zip(at).map(|(r, at)| (r.title.as_str(), at));
         Ok(background::remind::next_label(item, now, tz))
+    }
+}
+
+// ---- sync (docs/sync.md)
+use crate::sync;
+
+impl Studydesk {
+    /// Signs this device in to a sync server (creating the account with `Signup`), then
+    /// runs the first round. Signing in works offline-first: a failed first round leaves
+    /// the device signed in, with its error in the status.
+    pub fn sync_sign_in(&self, mode: sync::SignInMode, credentials: &sync::Credentials) -> Result<sync::SyncStatus> {
+        sync::sign_in(&self.db, &self.data_dir, &self.user_id(), mode, credentials)?;
+        if let Err(e) = self.sync_now() {
+            tracing::warn!(error = %e, "first sync round after signing in failed");
+        }
+        self.sync_status()
+    }
+    /// One round: push everything waiting, then pull everything new.
+    pub fn sync_now(&self) -> Result<sync::RoundReport> {
+        let report = sync::sync_now(&self.db, &self.data_dir);
+        // The first round may have adopted the account's user id.
+        self.refresh_identity()?;
+        report
+    }
+    pub fn sync_status(&self) -> Result<sync::SyncStatus> {
+        sync::status(&self.db, &self.data_dir)
+    }
+    pub fn sync_logout(&self) -> Result<sync::SyncStatus> {
+        sync::logout(&self.db, &self.data_dir)?;
+        self.sync_status()
+    }
+    pub fn sync_refused(&self) -> Result<Vec<sync::RefusedChange>> {
+        sync::list_refused(&self.db)
+    }
+    pub fn sync_retry(&self, id: i64) -> Result<Vec<sync::RefusedChange>> {
+        sync::retry(&self.db, id)?;
+        self.sync_refused()
+    }
+    pub fn sync_discard(&self, id: i64) -> Result<Vec<sync::RefusedChange>> {
+        sync::discard(&self.db, id)?;
+        self.sync_refused()
     }
 }

@@ -30,6 +30,9 @@ pub enum CoreError {
     Migration(String),
     #[error("database error: {0}")]
     Database(String),
+    /// Sync could not finish; `kind` says whether to wait, sign in again or act.
+    #[error("{message}")]
+    Sync { kind: SyncErrorKind, message: String },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -50,6 +53,7 @@ impl CoreError {
             CoreError::Migration(_) => "migration",
             CoreError::Database(_) => "database",
             CoreError::Io { .. } => "io",
+            CoreError::Sync { kind, .. } => kind.as_str(),
         }
     }
 
@@ -109,6 +113,44 @@ impl From<refinery::Error> for CoreError {
 impl From<serde_json::Error> for CoreError {
     fn from(e: serde_json::Error) -> Self {
         CoreError::Validation(format!("malformed JSON: {e}"))
+    }
+}
+
+/// Why sync stopped, as the sync loop and the UI need to tell it apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncErrorKind {
+    /// No answer (network down, server not running, timeout): retried with backoff.
+    Offline,
+    /// The server failed (5xx) or asked to slow down (429): retried with backoff.
+    Server,
+    /// The key is unknown, revoked or expired: the user signs in again.
+    SignedOut,
+    /// The request was refused as a whole (bad credentials, taken email, outdated app...).
+    Refused,
+    /// Not signed in, or another sync is running.
+    NotReady,
+}
+
+impl SyncErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncErrorKind::Offline => "sync_offline",
+            SyncErrorKind::Server => "sync_server",
+            SyncErrorKind::SignedOut => "sync_signed_out",
+            SyncErrorKind::Refused => "sync_refused",
+            SyncErrorKind::NotReady => "sync_not_ready",
+        }
+    }
+
+    /// Worth trying again later without the user doing anything.
+    pub fn retryable(self) -> bool {
+        matches!(self, SyncErrorKind::Offline | SyncErrorKind::Server)
+    }
+}
+
+impl CoreError {
+    pub fn sync(kind: SyncErrorKind, message: impl Into<String>) -> Self {
+        CoreError::Sync { kind, message: message.into() }
     }
 }
 

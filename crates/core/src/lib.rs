@@ -23,6 +23,7 @@ pub mod paths;
 pub mod planner;
 pub mod sample;
 pub mod social;
+pub mod sync;
 pub mod time;
 pub mod validate;
 

@@ -106,7 +106,7 @@ pub fn load(tx: &Tx, user_id: &str) -> Result<()> {
         tx.execute(
             "INSERT INTO progress_metrics(id, user_id, scope, value, target_value, captured_at, created_at)
              VALUES (?1, ?2, 'day', ?3, 100, ?4, ?5) ON CONFLICT(user_id, scope, captured_at) DO NOTHING",
-            params![tx.new_id(), user_id, value, day.to_string(), tx.now_text()],
+            params![tx.natural_id("progress_metrics", &[user_id, "day", &day.to_string()]), user_id, value, day.to_string(), tx.now_text()],
         )?;
     }
     crate::focus::progress::refresh(tx, user_id)?;

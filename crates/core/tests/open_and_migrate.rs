@@ -39,8 +39,9 @@ fn a_new_database_gets_every_seed_table_and_a_local_profile() {
         .db()
         .read(|c| Ok(c.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], |r| r.get(0))?))
         .unwrap();
-    // 48 seed tables + item_reminders (V6) + refinery history + sync_changes + local_meta.
-    assert_eq!(tables, 52);
+    // 48 seed tables + item_reminders (V6) + refinery history + sync_changes + local_meta
+    // + sync_causal, sync_refused, sync_apply_errors (V8).
+    assert_eq!(tables, 55);
     assert_eq!(f.count("users"), 1);
     let state = f.app.state().unwrap();
     assert!(state.onboarding_pending);
@@ -164,5 +165,7 @@ fn upgrading_to_v7_scrubs_secrets_already_logged() {
         })
         .unwrap();
     assert!(!logs.contains("s3cret"), "{logs}");
-    assert!(logs.contains("\"bio\":\"kept\"") && logs.contains("laptop") && logs.contains("[redacted]"), "{logs}");
+    assert!(logs.contains("\"bio\":\"kept\"") && logs.contains("[redacted]"), "{logs}");
+    // V8: api_keys never leave the device, so its queued change is gone altogether.
+    assert!(!logs.contains("laptop"), "{logs}");
 }

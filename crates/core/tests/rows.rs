@@ -103,8 +103,10 @@ impl Checker<'_> {
                 )?)
             })
             .unwrap();
-        // The audit trail is history, not synced user data: it has no capture trigger.
-        let expected = if table == "audit_logs" { 0 } else { 1 };
+        // The audit trail is history, not synced user data: it has no capture trigger; and
+        // local-only tables (credentials, installation settings, shipped emojis) never sync.
+        let local_only = studydesk_sync::catalog::LOCAL_ONLY.contains(&table);
+        let expected = if table == "audit_logs" || local_only { 0 } else { 1 };
         assert_eq!(changes, expected, "{table}: sync_changes records of the insert");
         id
     }

@@ -29,6 +29,6 @@ pub fn set<T: Serialize>(tx: &Tx, user_id: &str, key: &str, value: &T) -> Result
          SET preference_value = excluded.preference_value, updated_at = excluded.updated_at
          WHERE user_preferences.preference_value IS NOT excluded.preference_value",
     )?
-    .execute(params![tx.new_id(), user_id, key, text, tx.now_text()])?;
+    .execute(params![tx.natural_id("user_preferences", &[user_id, key]), user_id, key, text, tx.now_text()])?;
     Ok(())
 }

@@ -57,7 +57,7 @@ pub fn ensure_local_user(db: &Db) -> Result<String> {
         tx.execute("INSERT INTO local_meta(key, value) VALUES (?1, ?2)", params![LOCAL_USER_KEY, id])?;
         super::settings::insert_defaults(tx, &id, tz.as_deref().unwrap_or("UTC"))?;
         crate::dashboard::layout::insert_defaults(tx, &id)?;
-        crate::planner::tasks::insert_list(tx, &id, crate::planner::tasks::DEFAULT_LIST_NAME, None)?;
+        crate::planner::tasks::insert_default_list(tx, &id)?;
         Ok(id)
     })
 }
@@ -109,7 +109,7 @@ fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Result<()
         "INSERT INTO user_preferences(id, user_id, preference_key, preference_value, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)
          ON CONFLICT(user_id, preference_key) DO UPDATE SET preference_value = excluded.preference_value, updated_at = excluded.updated_at",
-        params![tx.new_id(), user_id, ONBOARDING_KEY, value, tx.now_text()],
+        params![tx.natural_id("user_preferences", &[user_id, ONBOARDING_KEY]), user_id, ONBOARDING_KEY, value, tx.now_text()],
     )?;
     Ok(())
 }

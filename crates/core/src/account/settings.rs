@@ -76,7 +76,7 @@ pub fn insert_defaults(tx: &Tx, user_id: &str, timezone: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO user_settings(id, user_id, preferred_locale, timezone, theme, data, created_at, updated_at)
          VALUES (?1, ?2, 'en', ?3, 'system', '{}', ?4, ?4)",
-        params![tx.new_id(), user_id, timezone, tx.now_text()],
+        params![tx.natural_id("user_settings", &[user_id]), user_id, timezone, tx.now_text()],
     )?;
     Ok(())
 }

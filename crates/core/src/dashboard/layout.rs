@@ -65,7 +65,10 @@ pub fn insert_defaults(tx: &Tx, user_id: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO user_dashboard_settings(id, user_id, widget_layout, hidden_widgets, feed_filters, quick_actions, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, '{}', '[]', ?5, ?5)",
-        params![tx.new_id(), user_id, serde_json::to_string(&l.order)?, serde_json::to_string(&l.hidden)?, tx.now_text()],
+        params![
+            tx.natural_id("user_dashboard_settings", &[user_id]),
+            user_id,
+            serde_json::to_string(&l.order)?, serde_json::to_string(&l.hidden)?, tx.now_text()],
     )?;
     Ok(())
 }

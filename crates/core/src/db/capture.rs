@@ -18,15 +18,18 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
 
 /// Tables that are not user data: bookkeeping, and the audit trail itself.
-const NOT_CAPTURED: &[&str] = &["refinery_schema_history", "sync_changes", "local_meta", "audit_logs"];
+const NOT_CAPTURED: &[&str] = &[
+    "refinery_schema_history",
+    "sync_changes",
+    "sync_causal",
+    "sync_refused",
+    "sync_apply_errors",
+    "local_meta",
+    "audit_logs",
+];
 
 /// Columns whose values are secrets: kept in their row only (docs/sync.md §8).
-pub const SECRET_COLUMNS: &[(&str, &[&str])] = &[
-    ("users", &["password"]),
-    ("user_sessions", &["session_token", "access_token", "refresh_token"]),
-    ("api_keys", &["key_hash"]),
-    ("data_sources", &["connection_config"]),
-];
+pub use studydesk_sync::catalog::SECRET_COLUMNS;
 
 /// How a log shows a secret column: left out (sync) or as `"[redacted]"` (audit).
 #[derive(Clone, Copy, PartialEq)]
@@ -98,38 +101,86 @@ fn changed_object(side: &str, cols: &[String], secret: &[&str], mode: Secrets) -
     format!("(SELECT json_group_object(k, v) FROM ({}))", rows.join(" UNION ALL "))
 }
 
+/// What the triggers of one table leave out or hide.
+struct TablePolicy<'a> {
+    /// Queued for sync at all (local-only tables are audited only).
+    synced: bool,
+    /// Left out of `sync_changes`: secrets and derived counters.
+    omitted: Vec<&'a str>,
+    /// Shown as "[redacted]" in `audit_logs`.
+    redacted: &'a [&'a str],
+    /// Extra condition on NEW/OLD for queueing (built-in activities never sync).
+    row_filter: &'a str,
+}
+
+fn policy(table: &str) -> TablePolicy<'static> {
+    use studydesk_sync::catalog::{class_of, excluded_columns, Class};
+    let redacted: &[&str] = SECRET_COLUMNS.iter().find(|(t, _)| *t == table).map_or(&[], |(_, c)| c);
+    TablePolicy {
+        synced: class_of(table) != Class::LocalOnly,
+        omitted: excluded_columns(table),
+        redacted,
+        row_filter: if table == "activities" { "COALESCE(ROW.is_builtin, 0) = 0" } else { "1" },
+    }
+}
+
+/// SQL keeping `sync_causal` for a row: a delete, or a re-insert of a deleted row, makes a
+/// new life (cl + 1). Runs whether or not the write is captured.
+fn causal_step(table: &str, side: &str, parity: i64) -> String {
+    format!(
+        "INSERT INTO sync_causal(table_name, row_id, cl)
+           SELECT '{table}', {side}.id, COALESCE(c.cl, 1) + 1 FROM (SELECT 1) LEFT JOIN sync_causal c
+             ON c.table_name = '{table}' AND c.row_id = {side}.id
+           WHERE COALESCE(c.cl, 1) % 2 = {parity}
+           ON CONFLICT(table_name, row_id) DO UPDATE SET cl = excluded.cl;"
+    )
+}
+
+fn current_cl(table: &str, side: &str) -> String {
+    format!("COALESCE((SELECT cl FROM sync_causal WHERE table_name = '{table}' AND row_id = {side}.id), 1)")
+}
+
 fn triggers_for(table: &str, cols: &[String]) -> String {
     let guard = "SELECT RAISE(ABORT, 'user data can only be written through Db::write') \
                  WHERE NOT EXISTS (SELECT 1 FROM temp.write_context);";
-    let secret: &[&str] = SECRET_COLUMNS.iter().find(|(t, _)| *t == table).map_or(&[], |(_, c)| c);
+    let p = policy(table);
+    let omitted: &[&str] = &p.omitted;
     let (sync, audit) = (Secrets::Omit, Secrets::Redact);
-    let new_all = json_object("NEW", cols, secret, sync);
-    let new_all_audit = json_object("NEW", cols, secret, audit);
-    let old_all_audit = json_object("OLD", cols, secret, audit);
-    let new_changed = changed_object("NEW", cols, secret, sync);
-    let new_changed_audit = changed_object("NEW", cols, secret, audit);
-    let old_changed_audit = changed_object("OLD", cols, secret, audit);
+    let new_all = json_object("NEW", cols, omitted, sync);
+    let new_all_audit = json_object("NEW", cols, p.redacted, audit);
+    let old_all_audit = json_object("OLD", cols, p.redacted, audit);
+    let new_changed = changed_object("NEW", cols, omitted, sync);
+    let new_changed_audit = changed_object("NEW", cols, p.redacted, audit);
+    let old_changed_audit = changed_object("OLD", cols, p.redacted, audit);
+    let queue = if p.synced { "w.capture = 1" } else { "0" };
+    let (new_filter, old_filter) = (p.row_filter.replace("ROW", "NEW"), p.row_filter.replace("ROW", "OLD"));
+    let (new_cl, old_cl) = (current_cl(table, "NEW"), current_cl(table, "OLD"));
+    let (revive, bury) = (causal_step(table, "NEW", 0), causal_step(table, "OLD", 1));
     format!(
         "CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_insert AFTER INSERT ON main.\"{table}\" BEGIN
             {guard}
-            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
-              SELECT '{table}', NEW.id, 'insert', {new_all}, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;
+            {revive}
+            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
+              SELECT '{table}', NEW.id, 'insert', {new_all}, w.hlc, w.device_id, {new_cl}
+              FROM temp.write_context w WHERE {queue} AND {new_filter};
             INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
               SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, NULL, {new_all_audit}, w.now FROM temp.write_context w WHERE w.audit = 1;
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_update AFTER UPDATE ON main.\"{table}\" BEGIN
             {guard}
-            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
-              SELECT '{table}', NEW.id, 'update', d.c, w.hlc, w.device_id
-              FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE w.capture = 1 AND d.c <> '{{}}';
+            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
+              SELECT '{table}', NEW.id, 'update', d.c, w.hlc, w.device_id, {new_cl}
+              FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE {queue} AND {new_filter} AND d.c <> '{{}}';
             INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
               SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, {old_changed_audit}, d.c, w.now
               FROM temp.write_context w, (SELECT {new_changed_audit} AS c) d WHERE w.audit = 1 AND d.c <> '{{}}';
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_delete AFTER DELETE ON main.\"{table}\" BEGIN
             {guard}
-            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id)
-              SELECT '{table}', OLD.id, 'delete', NULL, w.hlc, w.device_id FROM temp.write_context w WHERE w.capture = 1;
+            {bury}
+            INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
+              SELECT '{table}', OLD.id, 'delete', NULL, w.hlc, w.device_id, {old_cl}
+              FROM temp.write_context w WHERE {queue} AND {old_filter};
             INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
               SELECT uuid7(), w.actor_id, w.action, '{table}', OLD.id, {old_all_audit}, NULL, w.now FROM temp.write_context w WHERE w.audit = 1;
          END;\n"

@@ -17,6 +17,10 @@ pub struct Hlc {
 
 pub const META_KEY: &str = "hlc";
 
+/// The text form has five counter digits: past this the counter carries into the
+/// milliseconds, so the text never changes width and text order stays time order.
+const MAX_COUNTER: u32 = 99_999;
+
 impl Hlc {
     /// The next timestamp for a local event at wall time `now_ms`.
     pub fn tick(&mut self, now_ms: i64) -> Hlc {
@@ -24,7 +28,15 @@ impl Hlc {
             self.wall_ms = now_ms;
             self.counter = 0;
         } else {
-            self.counter = self.counter.saturating_add(1);
+            self.counter += 1;
+        }
+        self.carry()
+    }
+
+    fn carry(&mut self) -> Hlc {
+        if self.counter > MAX_COUNTER {
+            self.wall_ms += 1;
+            self.counter = 0;
         }
         *self
     }
@@ -42,7 +54,7 @@ impl Hlc {
             0
         };
         self.wall_ms = max_wall;
-        *self
+        self.carry()
     }
 
     pub fn encode(&self) -> String {
@@ -82,6 +94,18 @@ mod tests {
         let c = h.tick(1_000);
         assert!(a < b && b < c);
         assert!(a.encode() < b.encode() && b.encode() < c.encode());
+    }
+
+    #[test]
+    fn the_counter_carries_into_the_milliseconds_instead_of_widening_the_text() {
+        let mut h = Hlc { wall_ms: 1_000, counter: 99_998 };
+        let a = h.tick(900);
+        let b = h.tick(900);
+        assert_eq!((a.encode().len(), b.encode().len()), (22, 22));
+        assert_eq!(b, Hlc { wall_ms: 1_001, counter: 0 });
+        assert!(a.encode() < b.encode());
+        let remote = Hlc { wall_ms: 1_001, counter: 99_999 };
+        assert_eq!(h.observe(remote, 0).encode(), "0000000000001002.00000");
     }
 
     #[test]

@@ -56,6 +56,12 @@ impl Tx<'_> {
     pub fn new_id(&self) -> String {
         ids::new_id()
     }
+
+    /// The id of a row identified by a natural key (docs/sync.md §3): every device
+    /// creating "the same" row makes the same id, so the rows merge when they sync.
+    pub fn natural_id(&self, table: &str, keys: &[&str]) -> String {
+        studydesk_sync::natural_id(table, keys)
+    }
 }
 
 pub use crate::time::timestamp_text;
@@ -90,12 +96,27 @@ impl Db {
         let out = f(&wrapped)?;
         let tx = wrapped.tx;
         tx.prepare_cached("DELETE FROM temp.write_context")?.execute([])?;
-        hlc.store(&tx)?;
+        // A pulled page may have moved the clock past this transaction's stamp: keep the later.
+        let latest = hlc.max(*self.hlc.lock().unwrap_or_else(|p| p.into_inner()));
+        latest.store(&tx)?;
         tx.commit()?;
         if let Some(c) = &self.checkpointer {
             c.nudge();
         }
         Ok(out)
+    }
+
+    /// Moves this device's clock past a timestamp seen from another device, so every
+    /// later local write orders after it (and the move survives a restart).
+    pub fn observe_hlc(&self, remote: Hlc) -> Result<()> {
+        let now = self.clock.now().timestamp_millis();
+        let observed = self.hlc.lock().unwrap_or_else(|p| p.into_inner()).observe(remote, now);
+        let conn = self.lock();
+        if Hlc::load(&conn)? < observed {
+            // local_meta is bookkeeping, not user data: no capture trigger guards it.
+            observed.store(&conn)?;
+        }
+        Ok(())
     }
 
     fn reconcile_hlc(&self, conn: &Connection, mine: Hlc, now: DateTime<Utc>) -> Result<Hlc> {

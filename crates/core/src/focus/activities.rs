@@ -182,7 +182,7 @@ pub fn favorite(db: &Db, user_id: &str, id: &str) -> Result<Activity> {
                 "INSERT INTO user_activity_favorites(id, user_id, activity_id, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(user_id, activity_id) DO NOTHING",
             )?
-            .execute(params![tx.new_id(), user_id, a.id, tx.now_text()])?;
+            .execute(params![tx.natural_id("user_activity_favorites", &[user_id, &a.id]), user_id, a.id, tx.now_text()])?;
         }
         get(tx, user_id, &a.id)
     })

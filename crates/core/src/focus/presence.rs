@@ -59,11 +59,11 @@ pub fn get(conn: &Connection, user_id: &str) -> Result<Option<Presence>> {
 /// Sets the user's presence (inside the caller's write).
 pub fn set(tx: &Tx, user_id: &str, status: PresenceStatus, activity: Option<&str>) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO user_presence(id, user_id, status, activity, last_seen_at) VALUES (?1, ?1, ?2, ?3, ?4)
+        "INSERT INTO user_presence(id, user_id, status, activity, last_seen_at) VALUES (?5, ?1, ?2, ?3, ?4)
          ON CONFLICT(user_id) DO UPDATE SET status = excluded.status, activity = excluded.activity,
            last_seen_at = excluded.last_seen_at
          WHERE user_presence.status IS NOT excluded.status OR user_presence.activity IS NOT excluded.activity",
     )?
-    .execute(params![user_id, status.as_str(), activity, tx.now_text()])?;
+    .execute(params![user_id, status.as_str(), activity, tx.now_text(), tx.natural_id("user_presence", &[user_id])])?;
     Ok(())
 }

@@ -139,7 +139,14 @@ fn upsert(tx: &Tx, user_id: &str, scope: Scope, day: NaiveDate, value: i64) -> R
          ON CONFLICT(user_id, scope, captured_at) DO UPDATE SET value = excluded.value, target_value = 100
          WHERE progress_metrics.value IS NOT excluded.value OR progress_metrics.target_value IS NOT 100",
     )?
-    .execute(params![tx.new_id(), user_id, scope.as_str(), value, day.to_string(), tx.now_text()])?;
+    .execute(params![
+        tx.natural_id("progress_metrics", &[user_id, scope.as_str(), &day.to_string()]),
+        user_id,
+        scope.as_str(),
+        value,
+        day.to_string(),
+        tx.now_text()
+    ])?;
     Ok(())
 }
 

@@ -61,7 +61,7 @@ impl Ticker {
     /// Runs the launch check (a session left running by a crash becomes a recovery
     /// offer) and returns the ticker.
     pub fn start(app: &Studydesk, notifier: Arc<dyn Notifier>) -> Result<Ticker> {
-        if let Some(offer) = sessions::detect_recovery(app.db(), app.user_id())? {
+        if let Some(offer) = sessions::detect_recovery(app.db(), &app.user_id())? {
             tracing::info!(session = %offer.session.id, last_known_at = %offer.last_known_at, "a focus session was left running; offering recovery");
         }
         Ok(Ticker {
@@ -85,7 +85,7 @@ impl Ticker {
 
     pub fn tick(&mut self, app: &Studydesk, idle: &dyn IdleSource) -> Result<TickReport> {
         let db = app.db();
-        let user = app.user_id();
+        let user = &app.user_id();
         let now = db.now();
         let recovery_pending = db.read(|c| sessions::recovery(c, user))?.is_some();
         let before = db.read(|c| sessions::current_state(c, user, now))?;

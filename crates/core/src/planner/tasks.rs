@@ -104,13 +104,14 @@ pub fn lists(conn: &Connection, user_id: &str) -> Result<Vec<TaskList>> {
     Ok(rows)
 }
 
-/// The user's Today list (the oldest list named "Today", else the oldest list).
+/// The user's Today list: the one made with the profile, else the oldest named "Today",
+/// else the oldest list.
 pub fn default_list(conn: &Connection, user_id: &str) -> Result<TaskList> {
     conn.prepare_cached(
         "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE user_id = ?1
-         ORDER BY name = ?2 DESC, created_at, id LIMIT 1",
+         ORDER BY id = ?3 DESC, name = ?2 DESC, created_at, id LIMIT 1",
     )?
-    .query_row(params![user_id, DEFAULT_LIST_NAME], list_from_row)
+    .query_row(params![user_id, DEFAULT_LIST_NAME, default_list_id(user_id)], list_from_row)
     .optional()?
     .ok_or_else(|| CoreError::not_found("task list", DEFAULT_LIST_NAME))
 }
@@ -149,9 +150,23 @@ pub fn all_tasks(conn: &Connection, user_id: &str) -> Result<Vec<Task>> {
 // ---- writes (inside a transaction) -------------------------------------------------
 
 pub fn insert_list(tx: &Tx, user_id: &str, name: &str, description: Option<&str>) -> Result<TaskList> {
+    insert_list_with_id(tx, &tx.new_id(), user_id, name, description)
+}
+
+/// The profile's "Today" list. Its id is derived from the user (docs/sync.md §3), so
+/// every device of an account has the same default list and their tasks meet in it.
+pub fn insert_default_list(tx: &Tx, user_id: &str) -> Result<TaskList> {
+    let id = default_list_id(user_id);
+    insert_list_with_id(tx, &id, user_id, DEFAULT_LIST_NAME, None)
+}
+
+pub fn default_list_id(user_id: &str) -> String {
+    studydesk_sync::natural_id("task_lists", &[user_id, "default"])
+}
+
+fn insert_list_with_id(tx: &Tx, id: &str, user_id: &str, name: &str, description: Option<&str>) -> Result<TaskList> {
     let name = validate::text("list name", name, LIST_NAME_MAX)?;
     let description = validate::opt_text("list description", description, DESCRIPTION_MAX)?;
-    let id = tx.new_id();
     let now = tx.now_text();
     tx.prepare_cached(
         "INSERT INTO task_lists(id, user_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",

@@ -1,0 +1,112 @@
+//! `sync signup|login|now|status|logout|refused|retry|discard`: sync from a terminal, with
+//! the same core calls as the Settings page. Status and reports print as words, or as
+//! JSON with `--json` (stable field names: the `SyncStatus` and `RoundReport` types).
+
+use clap::Subcommand;
+use studydesk_core::api::Studydesk;
+use studydesk_core::sync::{Credentials, SignInMode, SyncStatus};
+use studydesk_core::CoreError;
+
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Create an account on a sync server and sign this device in.
+    Signup(CredentialArgs),
+    /// Sign this device in to an existing account (its data is merged into the account's).
+    Login(CredentialArgs),
+    /// Push what is waiting and pull what is new, now.
+    Now {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say whether this device is synced, waiting, offline or signed out.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign this device out (the server revokes its key; local data stays).
+    Logout,
+    /// List the changes the server refused ("could not sync").
+    Refused {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a refused change back in the queue.
+    Retry { id: i64 },
+    /// Give up a refused change (the row takes the server's version).
+    Discard { id: i64 },
+}
+
+#[derive(clap::Args)]
+pub struct CredentialArgs {
+    /// The server's address, e.g. https://sync.example.org
+    #[arg(long)]
+    server: String,
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    password: String,
+}
+
+pub fn sync(app: &Studydesk, cmd: SyncCommand) -> Result<(), CoreError> {
+    match cmd {
+        SyncCommand::Signup(args) => sign_in(app, SignInMode::Signup, args),
+        SyncCommand::Login(args) => sign_in(app, SignInMode::Login, args),
+        SyncCommand::Now { json } => {
+            let report = app.sync_now()?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "synced: {} sent, {} already on the server, {} refused, {} received",
+                    report.pushed, report.superseded, report.refused, report.pulled
+                );
+            }
+            Ok(())
+        }
+        SyncCommand::Status { json } => print_status(&app.sync_status()?, json),
+        SyncCommand::Logout => {
+            app.sync_logout()?;
+            println!("signed out; local data is kept");
+            Ok(())
+        }
+        SyncCommand::Refused { json } => {
+            let refused = app.sync_refused()?;
+            if json {
+                println!("{}", serde_json::to_string(&refused)?);
+            }
+            for r in refused.iter().filter(|_| !json) {
+                println!("{}\t{} {} {}\t{}: {}", r.id, r.op, r.table, r.row_id, r.code, r.message);
+            }
+            Ok(())
+        }
+        SyncCommand::Retry { id } => app.sync_retry(id).map(|_| println!("change {id} is back in the queue")),
+        SyncCommand::Discard { id } => app.sync_discard(id).map(|_| println!("change {id} discarded")),
+    }
+}
+
+fn sign_in(app: &Studydesk, mode: SignInMode, args: CredentialArgs) -> Result<(), CoreError> {
+    let credentials = Credentials { server_url: args.server, email: args.email, password: args.password };
+    let status = app.sync_sign_in(mode, &credentials)?;
+    println!("signed in as {}", status.email.as_deref().unwrap_or_default());
+    print_status(&status, false)
+}
+
+fn print_status(s: &SyncStatus, json: bool) -> Result<(), CoreError> {
+    if json {
+        println!("{}", serde_json::to_string(s)?);
+        return Ok(());
+    }
+    let phase = serde_json::to_value(s.phase)?;
+    println!("status: {}", phase.as_str().unwrap_or_default().replace('_', " "));
+    if let Some(url) = &s.server_url {
+        println!("server: {url}");
+    }
+    println!("waiting to send: {}; could not sync: {}", s.pending, s.refused);
+    if let Some(at) = &s.last_sync_at {
+        println!("last sync: {at}");
+    }
+    if let Some(e) = &s.last_error {
+        println!("last error: {e}");
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! The pull side: apply one page of the server's changes in one local transaction.
+//!
+//! Capture is off (pulled changes are not pushed back) and foreign keys are checked at
+//! COMMIT, so a page lands whole and consistent or not at all. Each change is merged by
+//! the shared rule against what this device knows: the row's causal length
+//! (`sync_causal`) and the clocks of its own writes the server has not echoed back yet
+//! (`sync_changes`); the server's log carries only winning columns in order, so every
+//! other local column takes the pulled value. A change SQLite refuses (a CHECK the server
+//! could not see) is skipped alone, under a savepoint, and kept in `sync_apply_errors`.
+
+use super::{meta, queue, sync_ctx};
+use crate::db::Hlc;
+use crate::error::SyncErrorKind;
+use crate::{CoreError, Db, Result};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use studydesk_sync::merge::{merge, Outcome, RowState};
+use studydesk_sync::wire::{Change, PullPage, PulledChange};
+use studydesk_sync::Clock;
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Applied {
+    pub applied: u32,
+    pub errors: u32,
+}
+
+pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
+    let mut positions = positions(db)?;
+    check_contiguous(&positions, &page.changes)?;
+    let max_hlc = page.changes.iter().filter_map(|c| Hlc::parse(&c.hlc)).max();
+    let applied = db.write(sync_ctx("sync.pull"), |tx| {
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let mut columns_of = HashMap::new();
+        let mut applied = Applied::default();
+        for change in &page.changes {
+            if !columns_of.contains_key(&change.table) {
+                columns_of.insert(change.table.clone(), local_columns(tx, &change.table)?);
+            }
+            match apply_one(tx, change, &columns_of[&change.table]) {
+                Ok(true) => applied.applied += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    record_error(tx, change, &e)?;
+                    applied.errors += 1;
+                }
+            }
+            positions.insert(change.stream.clone(), Value::from(change.seq));
+        }
+        for stream in &page.revoked_streams {
+            positions.remove(stream);
+        }
+        meta::put(tx, meta::POSITIONS, &Value::Object(positions.clone()).to_string())?;
+        meta::put(tx, meta::CURSOR, &page.next_cursor)?;
+        queue::forget_seen(tx, &positions)?;
+        Ok(applied)
+    })?;
+    if let Some(hlc) = max_hlc {
+        db.observe_hlc(hlc)?;
+    }
+    Ok(applied)
+}
+
+fn positions(db: &Db) -> Result<Map<String, Value>> {
+    let text = meta::get(db, meta::POSITIONS)?;
+    Ok(text.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default())
+}
+
+/// The server promises gap-free streams; a gap means a bug, and applying past it could
+/// lose a change for good, so the page is refused.
+fn check_contiguous(positions: &Map<String, Value>, changes: &[PulledChange]) -> Result<()> {
+    let mut at: HashMap<&str, i64> = HashMap::new();
+    for c in changes {
+        let last = *at.entry(&c.stream).or_insert_with(|| positions.get(&c.stream).and_then(Value::as_i64).unwrap_or(0));
+        if c.seq != last + 1 {
+            return Err(CoreError::sync(
+                SyncErrorKind::Server,
+                format!("the sync server skipped changes in {} (expected {}, got {}); nothing was applied", c.stream, last + 1, c.seq),
+            ));
+        }
+        at.insert(&c.stream, c.seq);
+    }
+    Ok(())
+}
+
+/// Column names of a local table (empty when this version has no such table).
+pub(super) fn local_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+    let cols = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(cols)
+}
+
+fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String]) -> Result<bool> {
+    if columns.is_empty() || change.table.starts_with("sync_") {
+        return Ok(false); // a table of a newer schema: the re-pull after upgrading fills it
+    }
+    let state = local_state(conn, change)?;
+    let incoming = Change {
+        table: change.table.clone(),
+        row_id: change.row_id.clone(),
+        op: change.op,
+        columns: change.columns.clone(),
+        hlc: change.hlc.clone(),
+        device_id: change.device_id.clone(),
+        cl: change.cl,
+    };
+    let Outcome::Applied { won, new_life, state: next, .. } = merge(Some(&state), &incoming) else {
+        return Ok(false);
+    };
+    conn.execute_batch("SAVEPOINT pulled")?;
+    let written = write_outcome(conn, change, &won, new_life, next.alive(), columns);
+    match written {
+        Ok(()) => conn.execute_batch("RELEASE pulled")?,
+        Err(e) => {
+            conn.execute_batch("ROLLBACK TO pulled; RELEASE pulled")?;
+            return Err(e);
+        }
+    }
+    Ok(true)
+}
+
+fn write_outcome(
+    conn: &Connection,
+    change: &PulledChange,
+    won: &Map<String, Value>,
+    new_life: bool,
+    alive: bool,
+    columns: &[String],
+) -> Result<()> {
+    let table = &change.table;
+    if !alive {
+        conn.execute(&format!("DELETE FROM \"{table}\" WHERE id = ?1"), [&change.row_id])?;
+    } else if !won.is_empty() {
+        write_columns(conn, table, &change.row_id, won, columns)?;
+    }
+    if new_life && change.cl > 1 {
+        conn.execute(
+            "INSERT INTO sync_causal(table_name, row_id, cl) VALUES (?1, ?2, ?3)
+             ON CONFLICT(table_name, row_id) DO UPDATE SET cl = excluded.cl",
+            params![table, change.row_id, change.cl],
+        )?;
+    }
+    Ok(())
+}
+
+/// What this device knows of the row: its life, and the clocks of its own writes still
+/// waiting to be seen in the stream (every other column is older than anything pulled).
+fn local_state(conn: &Connection, change: &PulledChange) -> Result<RowState> {
+    let exists = conn
+        .query_row(&format!("SELECT 1 FROM \"{}\" WHERE id = ?1", change.table), [&change.row_id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    let causal: Option<i64> = conn
+        .query_row(
+            "SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2",
+            params![change.table, change.row_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let cl = causal.unwrap_or(if exists { 1 } else { 0 });
+    let mut clocks = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT changes, hlc, device_id FROM sync_changes WHERE table_name = ?1 AND row_id = ?2 AND op <> 'delete' AND cl = ?3",
+    )?;
+    let mine = stmt.query_map(params![change.table, change.row_id, cl], |r| {
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    for row in mine {
+        let (cols, hlc, device) = row?;
+        let cols: Map<String, Value> = cols.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default();
+        let clock = Clock::new(&hlc, &device);
+        for name in cols.keys() {
+            let newer = clocks.get(name).is_none_or(|c: &Clock| *c < clock);
+            if newer {
+                clocks.insert(name.clone(), clock.clone());
+            }
+        }
+    }
+    // Columns without a local clock: present (so an equal-life change merges into them)
+    // but older than any pulled write.
+    let columns = Map::new();
+    Ok(RowState { cl, columns, clocks })
+}
+
+fn sql_value(v: &Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => n.as_i64().map_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)), SqlValue::Integer),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+/// Writes `values` to the row (updating it, or inserting it when it is not here).
+/// Columns this version does not have are left out.
+pub(super) fn write_columns(
+    conn: &Connection,
+    table: &str,
+    row_id: &str,
+    values: &Map<String, Value>,
+    columns: &[String],
+) -> Result<()> {
+    let known: Vec<(&String, &Value)> = values.iter().filter(|(k, _)| *k != "id" && columns.contains(k)).collect();
+    let exists = conn.query_row(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"), [row_id], |_| Ok(())).optional()?.is_some();
+    let mut args: Vec<SqlValue> = known.iter().map(|(_, v)| sql_value(v)).collect();
+    args.push(SqlValue::Text(row_id.to_string()));
+    if exists {
+        if known.is_empty() {
+            return Ok(());
+        }
+        let sets: Vec<String> = known.iter().enumerate().map(|(i, (k, _))| format!("\"{k}\" = ?{}", i + 1)).collect();
+        let sql = format!("UPDATE \"{table}\" SET {} WHERE id = ?{}", sets.join(", "), known.len() + 1);
+        conn.execute(&sql, params_from_iter(args))?;
+    } else {
+        let names: Vec<String> = known.iter().map(|(k, _)| format!("\"{k}\"")).collect();
+        let marks: Vec<String> = (1..=known.len() + 1).map(|i| format!("?{i}")).collect();
+        let sql = format!("INSERT INTO \"{table}\"({}{}id) VALUES ({})", names.join(", "), if names.is_empty() { "" } else { ", " }, marks.join(", "));
+        conn.execute(&sql, params_from_iter(args))?;
+    }
+    Ok(())
+}
+
+fn record_error(conn: &Connection, change: &PulledChange, e: &CoreError) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_apply_errors(stream, seq, table_name, row_id, code, message, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        params![change.stream, change.seq, change.table, change.row_id, e.kind(), e.to_string()],
+    )?;
+    tracing::warn!(table = %change.table, row = %change.row_id, error = %e, "could not apply a pulled change");
+    Ok(())
+}

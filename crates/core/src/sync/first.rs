@@ -1,0 +1,193 @@
+//! A device's first sync (docs/sync.md §10), once, in one transaction after a backup:
+//!
+//! 1. the database is copied to `backups/studydesk-<UTC>-before-first-sync.db`;
+//! 2. a device that signed in to an existing account adopts the account's user id
+//!    (every column referencing `users` is repointed);
+//! 3. rows identified by a natural key get their derived ids (databases made before
+//!    sync existed carry random ones), children repointed;
+//! 4. the change log is replaced by one insert per synced row, parents first, each with
+//!    the clock of its last edit (`updated_at`, else `created_at`), so when two devices
+//!    hold "the same" row the newer edit wins column by column. On a sign-in (not a
+//!    sign-up) untouched profile rows are left out: the account's versions win.
+//!
+//! A kill before the transaction commits leaves everything as it was; it runs again.
+
+use super::meta;
+use crate::account::profile;
+use crate::db::{backup_to, WriteCtx};
+use crate::error::SyncErrorKind;
+use crate::{CoreError, Db, Result};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection};
+use serde_json::{Map, Value};
+use studydesk_sync::catalog::{excluded_columns, Catalog};
+use studydesk_sync::natural::NATURAL_KEYS;
+
+const DONE: &str = "done";
+const BACKED_UP: &str = "sync.first_backup";
+/// Rows every profile starts with: on a sign-in, the account's copy wins unless edited here.
+const PROFILE_ROWS: &[&str] = &["users", "user_settings", "user_dashboard_settings"];
+
+pub fn ensure_done(db: &Db) -> Result<()> {
+    if meta::get(db, meta::FIRST_SYNC)?.as_deref() == Some(DONE) {
+        return Ok(());
+    }
+    let account = meta::get(db, meta::ACCOUNT_ID)?
+        .ok_or_else(|| CoreError::sync(SyncErrorKind::NotReady, "sign in to a sync server first"))?;
+    backup_once(db)?;
+    let ctx = WriteCtx { actor_id: None, action: "sync.first".into(), capture: false, audit: false };
+    db.write(ctx, |tx| {
+        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let me = profile::local_user_id(tx)?.unwrap_or_else(|| account.clone());
+        let signed_up = me == account;
+        if !signed_up {
+            adopt_identity(tx, &me, &account)?;
+        }
+        remap_natural_ids(tx, &account)?;
+        tx.execute("DELETE FROM sync_changes", [])?;
+        enqueue_snapshot(tx, db.device_id(), signed_up)?;
+        meta::put(tx, meta::FIRST_SYNC, DONE)
+    })
+}
+
+fn backup_once(db: &Db) -> Result<()> {
+    if meta::get(db, BACKED_UP)?.is_some() {
+        return Ok(());
+    }
+    let data_dir = db.path().parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
+    let stamp = db.now().format("%Y%m%dT%H%M%S%.3fZ");
+    let target = crate::paths::backups_dir(&data_dir).join(format!("studydesk-{stamp}-before-first-sync.db"));
+    db.read(|c| backup_to(c, &target))?;
+    db.write(super::sync_ctx("sync.first"), |tx| meta::put(tx, BACKED_UP, &target.display().to_string()))
+}
+
+/// `(table, column)` of every foreign key pointing at `parent`, from the live schema.
+fn references_to(conn: &Connection, parent: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.name, f.\"from\" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+         WHERE m.type = 'table' AND f.\"table\" = ?1",
+    )?;
+    let refs = stmt.query_map([parent], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(refs)
+}
+
+fn change_id(conn: &Connection, table: &str, old: &str, new: &str) -> Result<()> {
+    for (child, column) in references_to(conn, table)? {
+        conn.execute(&format!("UPDATE \"{child}\" SET \"{column}\" = ?1 WHERE \"{column}\" = ?2"), params![new, old])?;
+    }
+    conn.execute(&format!("UPDATE \"{table}\" SET id = ?1 WHERE id = ?2"), params![new, old])?;
+    Ok(())
+}
+
+fn adopt_identity(conn: &Connection, old: &str, account: &str) -> Result<()> {
+    change_id(conn, "users", old, account)?;
+    conn.execute("UPDATE local_meta SET value = ?1 WHERE key = 'local_user_id'", [account])?;
+    Ok(())
+}
+
+fn remap_natural_ids(conn: &Connection, user_id: &str) -> Result<()> {
+    for (table, keys) in NATURAL_KEYS {
+        let cols: Vec<String> = keys.iter().map(|k| format!("CAST(\"{k}\" AS TEXT)")).collect();
+        let sql = format!("SELECT id, {} FROM \"{table}\"", cols.join(", "));
+        let Ok(mut stmt) = conn.prepare(&sql) else { continue };
+        let rows: Vec<Vec<Option<String>>> = stmt
+            .query_map([], |r| (0..=keys.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<_>>>())?
+            .collect::<rusqlite::Result<_>>()?;
+        for row in rows {
+            let key_values: Vec<&str> = row[1..].iter().map(|v| v.as_deref().unwrap_or("")).collect();
+            let derived = studydesk_sync::natural_id(table, &key_values);
+            if let Some(old) = row[0].as_deref().filter(|old| *old != derived) {
+                change_id(conn, table, old, &derived)?;
+            }
+        }
+    }
+    let list = crate::planner::tasks::default_list(conn, user_id)?;
+    let derived = crate::planner::tasks::default_list_id(user_id);
+    if list.id != derived {
+        change_id(conn, "task_lists", &list.id, &derived)?;
+    }
+    Ok(())
+}
+
+/// Synced tables, parents before children.
+fn tables_in_fk_order(catalog: &Catalog) -> Vec<&str> {
+    let mut placed: Vec<&str> = Vec::new();
+    while placed.len() < catalog.tables.len() {
+        let before = placed.len();
+        for (name, info) in &catalog.tables {
+            let ready = info.foreign_keys.iter().all(|f| {
+                f.parent == *name || placed.contains(&f.parent.as_str()) || !catalog.tables.contains_key(&f.parent)
+            });
+            if ready && !placed.contains(&name.as_str()) {
+                placed.push(name);
+            }
+        }
+        if placed.len() == before {
+            // A cycle the schema does not have today: append the rest rather than loop.
+            placed.extend(catalog.tables.keys().map(String::as_str).filter(|n| !placed.contains(n)).collect::<Vec<_>>());
+        }
+    }
+    placed
+}
+
+fn json_value(v: SqlValue) -> Value {
+    match v {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => Value::from(i),
+        SqlValue::Real(f) => Value::from(f),
+        SqlValue::Text(s) => Value::from(s),
+        SqlValue::Blob(b) => Value::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+    }
+}
+
+/// The clock of a row's last edit: `updated_at`, else `created_at`, as an HLC text.
+fn edit_clock(row: &Map<String, Value>) -> String {
+    let stamp = ["updated_at", "created_at"].iter().find_map(|k| row.get(*k).and_then(Value::as_str));
+    let ms = stamp
+        .and_then(|s| {
+            chrono::DateTime::parse_from_rfc3339(s).map(|t| t.timestamp_millis()).ok().or_else(|| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis())
+            })
+        })
+        .unwrap_or(0);
+    format!("{:016}.00000", ms.max(0))
+}
+
+fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Result<()> {
+    let catalog = Catalog::current();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
+         VALUES (?1, ?2, 'insert', ?3, ?4, ?5,
+                 COALESCE((SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2), 1))",
+    )?;
+    for table in tables_in_fk_order(catalog) {
+        let info = &catalog.tables[table];
+        let excluded = excluded_columns(table);
+        let names: Vec<&str> = info.columns.iter().map(|c| c.name.as_str()).filter(|c| !excluded.contains(c)).collect();
+        let self_ref = info.foreign_keys.iter().find(|f| f.parent == table).map(|f| f.column.clone());
+        let order = self_ref.map_or("rowid".to_string(), |c| format!("\"{c}\" IS NOT NULL, rowid"));
+        let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let mut stmt = conn.prepare(&format!("SELECT {} FROM \"{table}\" ORDER BY {order}", quoted.join(", ")))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let mut row = Map::new();
+            for (i, name) in names.iter().enumerate() {
+                row.insert((*name).to_string(), json_value(r.get(i)?));
+            }
+            if skip_row(table, &row, signed_up) {
+                continue;
+            }
+            let id = row.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            insert.execute(params![table, id, Value::Object(row.clone()).to_string(), edit_clock(&row), device_id])?;
+        }
+    }
+    Ok(())
+}
+
+fn skip_row(table: &str, row: &Map<String, Value>, signed_up: bool) -> bool {
+    if table == "activities" && row.get("is_builtin").and_then(Value::as_i64) == Some(1) {
+        return true;
+    }
+    let untouched = row.get("updated_at").is_some() && row.get("updated_at") == row.get("created_at");
+    !signed_up && PROFILE_ROWS.contains(&table) && untouched
+}

@@ -1,0 +1,102 @@
+//! Sync's facts in `local_meta` (server, account, cursor, last result) and the lease that
+//! lets one syncer run at a time across the app and the CLI.
+
+use super::sync_ctx;
+use crate::db::timestamp_text;
+use crate::{CoreError, Db, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub const SERVER_URL: &str = "sync.server_url";
+pub const ACCOUNT_ID: &str = "sync.account_id";
+pub const EMAIL: &str = "sync.email";
+pub const CURSOR: &str = "sync.cursor";
+/// `{stream: last applied seq}`: what the cursor covers, read by this device.
+pub const POSITIONS: &str = "sync.positions";
+pub const FIRST_SYNC: &str = "sync.first_sync";
+pub const LAST_OK_AT: &str = "sync.last_ok_at";
+pub const LAST_ERROR: &str = "sync.last_error";
+pub const LEASE: &str = "sync.lease";
+/// How long a lease lasts without being renewed (a killed syncer frees it by expiry).
+const LEASE_SECONDS: i64 = 120;
+
+pub fn read(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+}
+
+pub fn get(db: &Db, key: &str) -> Result<Option<String>> {
+    db.read(|c| read(c, key))
+}
+
+pub fn put(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO local_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
+    Ok(())
+}
+
+pub fn remove(conn: &Connection, key: &str) -> Result<()> {
+    conn.execute("DELETE FROM local_meta WHERE key = ?1", [key])?;
+    Ok(())
+}
+
+/// Notes when the last round finished and how: the status line reads it.
+pub fn record_outcome<T>(db: &Db, outcome: &Result<T>) -> Result<()> {
+    db.write(sync_ctx("sync.status"), |tx| {
+        match outcome {
+            Ok(_) => {
+                put(tx, LAST_OK_AT, &tx.now_text())?;
+                remove(tx, LAST_ERROR)?;
+            }
+            Err(e) => {
+                let record = serde_json::json!({"kind": e.kind(), "message": e.to_string(), "at": tx.now_text()});
+                put(tx, LAST_ERROR, &record.to_string())?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One syncer at a time: a lease in `local_meta`, claimed in a write transaction and
+/// freed on drop; a syncer that was killed leaves a lease that expires.
+pub struct Lease<'a> {
+    db: &'a Db,
+    token: String,
+}
+
+impl<'a> Lease<'a> {
+    pub fn claim(db: &'a Db) -> Result<Lease<'a>> {
+        let token = format!("{}:{}", std::process::id(), crate::ids::new_id());
+        let claimed = db.write(sync_ctx("sync.lease"), |tx| {
+            let now = tx.now();
+            if let Some(held) = read(tx, LEASE)? {
+                let until = held.split_once(' ').and_then(|(_, u)| chrono::DateTime::parse_from_rfc3339(u).ok());
+                if until.is_some_and(|u| u > now) {
+                    return Ok(false);
+                }
+            }
+            let until = now + chrono::Duration::seconds(LEASE_SECONDS);
+            put(tx, LEASE, &format!("{token} {}", timestamp_text(until)))?;
+            Ok(true)
+        })?;
+        if !claimed {
+            return Err(CoreError::sync(
+                crate::error::SyncErrorKind::NotReady,
+                "another Studydesk window or command is syncing right now; try again in a moment",
+            ));
+        }
+        Ok(Lease { db, token })
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let token = self.token.clone();
+        let _ = self.db.write(sync_ctx("sync.lease"), |tx| {
+            if read(tx, LEASE)?.is_some_and(|held| held.starts_with(&token)) {
+                remove(tx, LEASE)?;
+            }
+            Ok(())
+        });
+    }
+}

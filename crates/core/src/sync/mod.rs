@@ -1,0 +1,92 @@
+//! Sync with a Studydesk server (docs/sync.md): opt-in, and with it off nothing here runs
+//! or touches the network.
+//!
+//! Contract:
+//! - The local change log (`sync_changes`, filled by the capture triggers) is the queue.
+//!   A batch is stamped with its id in a committed transaction before it is sent, so a
+//!   resend after a crash is the same batch and the server's replay answers it.
+//! - A change the server refuses moves to `sync_refused` ("could not sync") and never
+//!   blocks the queue; the user retries or discards it.
+//! - Each pulled page is applied in one local transaction with capture off (so pulled
+//!   changes are not pushed back), merged against this device's own unsent writes by
+//!   the shared rule of `studydesk_sync::merge`; the cursor moves in that transaction.
+//! - The API key lives in `<data dir>/sync-key` (0600), never in the database, so a
+//!   backup of the database carries no credential.
+//! - Before a device's first sync the database is backed up.
+
+mod apply;
+mod first;
+pub mod meta;
+mod queue;
+mod refused;
+mod session;
+mod status;
+mod transport;
+
+pub use apply::apply_page;
+pub use queue::{next_batch, record_result, Batch};
+pub use refused::{discard, list_refused, retry, RefusedChange};
+pub use session::{key_path, load_key, logout, sign_in, Credentials, SignInMode};
+pub use status::{status, SyncPhase, SyncStatus};
+pub use transport::Remote;
+
+use crate::db::WriteCtx;
+use crate::error::SyncErrorKind;
+use crate::{CoreError, Db, Result};
+
+/// Changes per pull page.
+const PAGE_SIZE: u32 = 500;
+
+/// The write context of sync's own bookkeeping and of applying pulled changes: not
+/// captured (it came from the server, or it is not user data), audited as sync.
+fn sync_ctx(action: &str) -> WriteCtx {
+    WriteCtx { actor_id: None, action: action.to_string(), capture: false, audit: true }
+}
+
+/// What one round did, for `sync now` and the status line.
+#[derive(Debug, Clone, Default, serde::Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
+pub struct RoundReport {
+    pub pushed: u32,
+    pub superseded: u32,
+    pub refused: u32,
+    pub pulled: u32,
+    pub apply_errors: u32,
+}
+
+/// One sync round: push until the queue is empty, then pull until the server has no more.
+/// Needs a signed-in device. Errors say whether to retry ([`SyncErrorKind::retryable`]).
+pub fn sync_now(db: &Db, data_dir: &std::path::Path) -> Result<RoundReport> {
+    let server = meta::get(db, meta::SERVER_URL)?
+        .ok_or_else(|| CoreError::sync(SyncErrorKind::NotReady, "sync is off: sign in to a sync server first"))?;
+    let key = load_key(data_dir)?
+        .ok_or_else(|| CoreError::sync(SyncErrorKind::SignedOut, "signed out: sign in again to resume syncing"))?;
+    let remote = Remote::new(&server, Some(key))?;
+    let _lease = meta::Lease::claim(db)?;
+    let outcome = round(db, &remote);
+    meta::record_outcome(db, &outcome)?;
+    outcome
+}
+
+fn round(db: &Db, remote: &Remote) -> Result<RoundReport> {
+    let mut report = RoundReport::default();
+    first::ensure_done(db)?;
+    while let Some(batch) = next_batch(db)? {
+        let result = remote.push(&batch.request(db.device_id()))?;
+        let counts = record_result(db, &batch, &result)?;
+        report.pushed += counts.pushed;
+        report.superseded += counts.superseded;
+        report.refused += counts.refused;
+    }
+    loop {
+        let cursor = meta::get(db, meta::CURSOR)?;
+        let page = remote.pull(cursor.as_deref(), PAGE_SIZE)?;
+        let applied = apply_page(db, &page)?;
+        report.pulled += applied.applied;
+        report.apply_errors += applied.errors;
+        if !page.has_more {
+            break;
+        }
+    }
+    Ok(report)
+}

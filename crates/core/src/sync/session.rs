@@ -1,0 +1,134 @@
+//! Signing a device in and out. The server returns an API key once; it is kept in
+//! `<data dir>/sync-key` (owner-only permissions), never in the database, so backups and
+//! copies of the database carry no credential. The password is never stored.
+
+use super::{meta, sync_ctx, transport::normalize_url, Remote};
+use crate::error::SyncErrorKind;
+use crate::{validate, CoreError, Db, Result};
+use std::path::{Path, PathBuf};
+use studydesk_sync::wire::{Device, LoginRequest, Session, SignupRequest};
+
+const KEY_FILE: &str = "sync-key";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SignInMode {
+    /// Create the account (this device's data becomes the account's).
+    Signup,
+    /// Sign in to an existing account (this device's data is merged into it).
+    Login,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Credentials {
+    pub server_url: String,
+    pub email: String,
+    pub password: String,
+}
+
+pub fn key_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(KEY_FILE)
+}
+
+pub fn load_key(data_dir: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(key_path(data_dir)) {
+        Ok(key) => Ok(Some(key.trim().to_string()).filter(|k| !k.is_empty())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CoreError::io("could not read the sync key", e)),
+    }
+}
+
+fn store_key(data_dir: &Path, key: &str) -> Result<()> {
+    let path = key_path(data_dir);
+    let tmp = path.with_extension("tmp");
+    write_private(&tmp, key).map_err(|e| CoreError::io(format!("could not write {}", tmp.display()), e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| CoreError::io(format!("could not write {}", path.display()), e))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().create(true).truncate(true).write(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+fn validate_credentials(c: &Credentials) -> Result<(String, String)> {
+    let url = normalize_url(&c.server_url)?;
+    let email = validate::text("email", c.email.trim(), 255)?.to_lowercase();
+    if !email.contains('@') {
+        return Err(CoreError::validation(format!("\"{email}\" is not an email address")));
+    }
+    if c.password.is_empty() || c.password.len() > 1024 {
+        return Err(CoreError::validation("the password must be 1 to 1,024 bytes long"));
+    }
+    Ok((url, email))
+}
+
+fn this_device(db: &Db) -> Device {
+    let name = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "Studydesk device".into());
+    Device { id: db.device_id().to_string(), name: name.chars().take(120).collect(), app_version: Some(env!("CARGO_PKG_VERSION").into()) }
+}
+
+/// Signs this device in (creating the account with [`SignInMode::Signup`]) and remembers
+/// the server and account. A device that synced with another account must sign out and
+/// reset first: its data and cursor belong to that account.
+pub fn sign_in(db: &Db, data_dir: &Path, user_id: &str, mode: SignInMode, c: &Credentials) -> Result<Session> {
+    let (url, email) = validate_credentials(c)?;
+    let previous = meta::get(db, meta::ACCOUNT_ID)?;
+    let remote = Remote::new(&url, None)?;
+    let session = match mode {
+        SignInMode::Signup => remote.signup(&SignupRequest {
+            email: email.clone(),
+            password: c.password.clone(),
+            user_id: Some(user_id.to_string()),
+            device: this_device(db),
+        })?,
+        SignInMode::Login => {
+            remote.login(&LoginRequest { email: email.clone(), password: c.password.clone(), device: this_device(db) })?
+        }
+    };
+    if previous.as_deref().is_some_and(|p| p != session.account_id) {
+        // Revoke the key we just made: this device stays with its account.
+        let _ = Remote::new(&url, Some(session.api_key.clone())).and_then(|r| r.logout());
+        return Err(CoreError::sync(
+            SyncErrorKind::Refused,
+            "this device already syncs with another account; sign in to that account (switching accounts is not supported yet)",
+        ));
+    }
+    store_key(data_dir, &session.api_key)?;
+    db.write(sync_ctx("sync.sign_in"), |tx| {
+        meta::put(tx, meta::SERVER_URL, &url)?;
+        meta::put(tx, meta::ACCOUNT_ID, &session.account_id)?;
+        meta::put(tx, meta::EMAIL, &email)?;
+        meta::remove(tx, meta::LAST_ERROR)?;
+        Ok(())
+    })?;
+    Ok(session)
+}
+
+/// Signs this device out: the server revokes its key (if reachable) and the key file is
+/// deleted. The queue, the cursor and the account stay, so signing in again resumes.
+pub fn logout(db: &Db, data_dir: &Path) -> Result<()> {
+    if let (Some(url), Some(key)) = (meta::get(db, meta::SERVER_URL)?, load_key(data_dir)?) {
+        match Remote::new(&url, Some(key)).and_then(|r| r.logout()) {
+            Ok(()) => {}
+            // Already revoked or expired: signing out is what the user wants anyway.
+            Err(CoreError::Sync { kind: SyncErrorKind::SignedOut, .. }) => {}
+            Err(e) => tracing::warn!(error = %e, "could not tell the server about the sign-out; the key is deleted here"),
+        }
+    }
+    match std::fs::remove_file(key_path(data_dir)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(CoreError::io("could not delete the sync key", e)),
+    }
+}
