@@ -22,6 +22,7 @@ pub mod focus_ticker;
 pub mod idle;
 pub mod reminder_scheduler;
 pub mod single_instance;
+pub mod sync_worker;
 pub mod tray;
 
 use std::path::PathBuf;
@@ -249,6 +250,8 @@ pub fn run() {
             focus_ticker::start(app.handle());
             // Reminders: launch catch-up, then every due one exactly once, natively and in-app.
             reminder_scheduler::start(app.handle());
+            // Sync (opt-in): rounds after local changes, every few minutes, with backoff.
+            sync_worker::start(app.handle());
             Ok(())
         })
         .on_window_event(on_window_event);

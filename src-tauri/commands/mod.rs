@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod focus;
 pub mod immerse;
 pub mod notifications;
+pub mod sync;
 
 use crate::Backend;
 use studydesk_core::account::profile::OnboardingChoice;
@@ -97,6 +98,13 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         notifications::item_reminders_get,
         notifications::item_reminders_set,
         background::background_settings_get,
+        sync::sync_status,
+        sync::sync_sign_in,
+        sync::sync_now,
+        sync::sync_logout,
+        sync::sync_refused,
+        sync::sync_retry,
+        sync::sync_discard,
         background::background_settings_update,
     ]
 }

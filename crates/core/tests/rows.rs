@@ -42,7 +42,7 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn write<R: Row>(&self, r: &R) -> studydesk_core::Result<()> {
-        self.f.app.db().write(WriteCtx::by(self.f.app.user_id(), "rows.test"), |tx| row::insert(tx, r))
+        self.f.app.db().write(WriteCtx::by(&self.f.app.user_id(), "rows.test"), |tx| row::insert(tx, r))
     }
 
     fn footprint(&self, table: &str) -> (i64, i64, i64) {

@@ -58,7 +58,7 @@ fn an_insert_is_recorded_for_sync_and_audit_in_the_same_transaction() {
     assert_eq!(action, "task.add");
     assert!(old.is_none());
     assert_eq!(new.as_ref().unwrap()["description"], "Read chapter 5");
-    assert_eq!(actor.as_deref(), Some(f.app.user_id()));
+    assert_eq!(actor.as_deref(), Some(f.app.user_id().as_str()));
     let changes: i64 = f
         .app
         .db()
@@ -88,10 +88,10 @@ fn an_update_records_only_the_changed_columns_with_old_and_new_values() {
 #[test]
 fn a_delete_is_a_tombstone_and_cascaded_children_are_recorded_too() {
     let f = common::open();
-    let list = tasks::add_list(f.app.db(), f.app.user_id(), "Exam week", None).unwrap();
+    let list = tasks::add_list(f.app.db(), &f.app.user_id(), "Exam week", None).unwrap();
     let a = f.app.task_add(NewTask { list_id: Some(list.id.clone()), description: "A".into(), due_at: None }).unwrap();
     let b = f.app.task_add(NewTask { list_id: Some(list.id.clone()), description: "B".into(), due_at: None }).unwrap();
-    tasks::delete_list(f.app.db(), f.app.user_id(), &list.id).unwrap();
+    tasks::delete_list(f.app.db(), &f.app.user_id(), &list.id).unwrap();
     let deleted: Vec<String> = f
         .app
         .db()
@@ -118,8 +118,8 @@ fn a_failed_write_leaves_nothing_behind() {
     let err = f
         .app
         .db()
-        .write(WriteCtx::by(f.app.user_id(), "test.fail"), |tx| {
-            tasks::insert_task(tx, f.app.user_id(), &NewTask { description: "half-written".into(), ..Default::default() })?;
+        .write(WriteCtx::by(&f.app.user_id(), "test.fail"), |tx| {
+            tasks::insert_task(tx, &f.app.user_id(), &NewTask { description: "half-written".into(), ..Default::default() })?;
             Err::<(), _>(CoreError::validation("the second half failed"))
         })
         .unwrap_err();
@@ -134,8 +134,8 @@ fn a_constraint_failure_mid_write_rolls_back_the_rows_written_before_it() {
     let err = f
         .app
         .db()
-        .write(WriteCtx::by(f.app.user_id(), "test.fail"), |tx| {
-            tasks::insert_task(tx, f.app.user_id(), &NewTask { description: "first".into(), ..Default::default() })?;
+        .write(WriteCtx::by(&f.app.user_id(), "test.fail"), |tx| {
+            tasks::insert_task(tx, &f.app.user_id(), &NewTask { description: "first".into(), ..Default::default() })?;
             tx.execute(
                 "INSERT INTO progress_metrics(id, user_id, scope, value, captured_at) VALUES ('x', ?1, 'decade', 1, '2026-11-22')",
                 [f.app.user_id()],

@@ -166,11 +166,11 @@ mod tests {
         let fake = Fake { fail_timer: false, calls: RefCell::new(vec![]) };
         assert_eq!(db_get(&sd), BackgroundSettings::default());
         let patch = BackgroundSettingsPatch { close_to_tray: Some(false), start_at_login: Some(true), os_timer: None };
-        let s = update(sd.db(), sd.user_id(), patch, &fake).unwrap();
+        let s = update(sd.db(), &sd.user_id(), patch, &fake).unwrap();
         assert_eq!(s, BackgroundSettings { close_to_tray: false, start_at_login: true, os_timer: false });
         assert_eq!(db_get(&sd), s);
         // the same value again performs nothing
-        update(sd.db(), sd.user_id(), patch, &fake).unwrap();
+        update(sd.db(), &sd.user_id(), patch, &fake).unwrap();
         assert_eq!(*fake.calls.borrow(), vec!["login true".to_string()]);
     }
 
@@ -179,7 +179,7 @@ mod tests {
         let (_dir, sd) = open();
         let fake = Fake { fail_timer: true, calls: RefCell::new(vec![]) };
         let patch = BackgroundSettingsPatch { close_to_tray: Some(false), start_at_login: None, os_timer: Some(true) };
-        let err = update(sd.db(), sd.user_id(), patch, &fake).unwrap_err();
+        let err = update(sd.db(), &sd.user_id(), patch, &fake).unwrap_err();
         assert_eq!(err.kind(), "io");
         assert!(
             err.to_string().contains("could not turn on the background reminder timer: systemctl was not found"),
@@ -190,6 +190,6 @@ mod tests {
     }
 
     fn db_get(sd: &crate::api::Studydesk) -> BackgroundSettings {
-        sd.db().read(|c| get(c, sd.user_id())).unwrap()
+        sd.db().read(|c| get(c, &sd.user_id())).unwrap()
     }
 }

@@ -90,3 +90,30 @@ fn round(db: &Db, remote: &Remote) -> Result<RoundReport> {
     }
     Ok(report)
 }
+
+/// How long to wait before retrying after `failures` failed rounds in a row: 1 s × 2ⁿ,
+/// at most 5 minutes, with "full jitter" (`random` in [0, 1) picks a point of the window)
+/// so many devices coming back online do not retry in step.
+pub fn backoff(failures: u32, random: f64) -> std::time::Duration {
+    const CAP_MS: f64 = 300_000.0;
+    let window = (1000.0 * 2f64.powi(failures.min(20) as i32)).min(CAP_MS);
+    std::time::Duration::from_millis((window * random.clamp(0.0, 1.0)).max(1000.0) as u64)
+}
+
+/// How often a signed-in device syncs when nothing happens.
+pub const PERIOD: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long after a local change the background round starts (changes come in bursts).
+pub const DEBOUNCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_five_minutes_and_never_goes_below_a_second() {
+        assert_eq!(backoff(0, 0.999).as_millis(), 1000);
+        assert_eq!(backoff(3, 0.5).as_millis(), 4000);
+        assert_eq!(backoff(30, 1.0).as_secs(), 300);
+        assert_eq!(backoff(5, 0.0).as_millis(), 1000);
+    }
+}
