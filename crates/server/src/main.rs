@@ -1,1 +1,67 @@
-fn main() {}
+//! `studydesk-server --database-url URL --bind ADDR [--signup open|closed]`: runs the
+//! migrations (under an advisory lock) and serves the sync API until SIGINT/SIGTERM.
+
+use clap::Parser;
+use studydesk_server::{serve, state, Config};
+
+#[derive(Parser)]
+#[command(version, about = "Studydesk sync server (docs/sync.md)")]
+struct Args {
+    /// PostgreSQL connection string, e.g. postgres://studydesk@localhost/studydesk
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: String,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    bind: String,
+    /// Whether new accounts may sign up.
+    #[arg(long, default_value = "open", value_parser = ["open", "closed"])]
+    signup: String,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+    let args = Args::parse();
+    let mut config = Config::new(&args.database_url);
+    config.signup_open = args.signup == "open";
+    let state = match state(config).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "could not start");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(&args.bind).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, bind = %args.bind, "could not listen");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(bind = %args.bind, "studydesk-server listening");
+    let shutdown = async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => return std::future::pending().await,
+            };
+            tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+    };
+    match serve(listener, state, shutdown).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "server stopped");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
