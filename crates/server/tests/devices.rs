@@ -1,0 +1,173 @@
+//! Real app databases (the core, each in its own data folder) syncing through a real
+//! server on PostgreSQL: what a student with a laptop and a desktop would check.
+
+mod support;
+
+use studydesk_core::api::Studydesk;
+use studydesk_core::planner::tasks::NewTask;
+use studydesk_core::sync::{Credentials, SignInMode, SyncPhase};
+use support::TestServer;
+
+pub struct Device {
+    pub dir: tempfile::TempDir,
+    pub app: Studydesk,
+}
+
+pub fn device() -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
+    Device { dir, app }
+}
+
+fn credentials(server: &TestServer) -> Credentials {
+    Credentials { server_url: server.base.clone(), email: "ada@example.org".into(), password: "correct horse battery".into() }
+}
+
+fn tasks(d: &Device) -> Vec<(String, bool)> {
+    let mut t: Vec<(String, bool)> = d.app.task_list().unwrap().into_iter().map(|t| (t.description, t.is_completed)).collect();
+    t.sort();
+    t
+}
+
+fn add(d: &Device, text: &str) -> String {
+    d.app.task_add(NewTask { description: text.into(), ..Default::default() }).unwrap().id
+}
+
+fn foreign_keys_hold(d: &Device) {
+    let broken: i64 = d.app.db().read(|c| Ok(c.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(broken, 0, "foreign keys hold");
+}
+
+#[test]
+fn a_task_added_on_one_device_appears_on_the_other_and_edits_merge() {
+    let server = TestServer::start();
+    let laptop = device();
+    add(&laptop, "Read chapter 3");
+    let status = laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
+    assert_eq!(status.pending, 0);
+    let backups = std::fs::read_dir(laptop.dir.path().join("backups")).unwrap().count();
+    assert_eq!(backups, 1, "the database was backed up before the first sync");
+
+    let desktop = device();
+    add(&desktop, "Buy a notebook");
+    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
+    assert_eq!(desktop.app.user_id(), laptop.app.user_id(), "the desktop adopted the account's identity");
+    assert_eq!(tasks(&desktop), vec![("Buy a notebook".into(), false), ("Read chapter 3".into(), false)]);
+    assert_eq!(
+        desktop.app.home().unwrap().today.list.id,
+        laptop.app.home().unwrap().today.list.id,
+        "one Today list for the account, not one per device"
+    );
+    laptop.app.sync_now().unwrap();
+    assert_eq!(tasks(&laptop), tasks(&desktop));
+
+    // Concurrent edits of different columns both survive; the same column: the later wins.
+    let read = laptop.app.task_list().unwrap().into_iter().find(|t| t.description == "Read chapter 3").unwrap().id;
+    laptop.app.task_set_completed(&read, true).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    desktop.app.task_rename(&read, "Read chapter 3 and 4").unwrap();
+    laptop.app.sync_now().unwrap();
+    desktop.app.sync_now().unwrap();
+    laptop.app.sync_now().unwrap();
+    assert_eq!(tasks(&laptop), tasks(&desktop));
+    assert!(tasks(&laptop).contains(&("Read chapter 3 and 4".into(), true)), "{:?}", tasks(&laptop));
+    for d in [&laptop, &desktop] {
+        foreign_keys_hold(d);
+        assert_eq!(d.app.sync_status().unwrap().pending, 0);
+    }
+}
+
+#[test]
+fn a_delete_wins_over_a_concurrent_edit_on_every_device() {
+    let server = TestServer::start();
+    let laptop = device();
+    let id = add(&laptop, "Old task");
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let desktop = device();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    laptop.app.task_delete(&id).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    desktop.app.task_rename(&id, "Edited after the delete").unwrap();
+    desktop.app.sync_now().unwrap();
+    laptop.app.sync_now().unwrap();
+    desktop.app.sync_now().unwrap();
+    assert!(tasks(&laptop).is_empty() && tasks(&desktop).is_empty(), "{:?} / {:?}", tasks(&laptop), tasks(&desktop));
+    assert_eq!(desktop.app.sync_status().unwrap().pending, 0, "the superseded edit left the queue");
+}
+
+#[test]
+fn a_push_cut_off_after_stamping_is_resent_as_the_same_batch_and_applied_once() {
+    let server = TestServer::start();
+    let laptop = device();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    add(&laptop, "Survives a crash");
+    // The process stamps a batch and sends it, then dies before recording the answer.
+    let batch = studydesk_core::sync::next_batch(laptop.app.db()).unwrap().unwrap();
+    let key = studydesk_core::sync::load_key(laptop.dir.path()).unwrap();
+    let remote = studydesk_core::sync::Remote::new(&server.base, key).unwrap();
+    remote.push(&batch.request(laptop.app.db().device_id())).unwrap();
+    drop(laptop.app);
+    let laptop = Device { app: Studydesk::open(laptop.dir.path(), studydesk_core::clock::system()).unwrap(), dir: laptop.dir };
+    let report = laptop.app.sync_now().unwrap();
+    assert!(report.pushed >= 1, "{report:?}");
+    assert_eq!(laptop.app.sync_status().unwrap().pending, 0);
+    assert_eq!(server.count("SELECT count(*) FROM changes WHERE columns->>'description' = 'Survives a crash'"), 1, "applied once");
+    let desktop = device();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(tasks(&desktop), vec![("Survives a crash".into(), false)]);
+}
+
+#[test]
+fn a_refused_change_waits_in_its_own_list_and_never_blocks_the_queue() {
+    let server = TestServer::start();
+    let laptop = device();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    // A change the server will refuse (a column it does not know), then a good one.
+    laptop
+        .app
+        .db()
+        .write(studydesk_core::db::WriteCtx { actor_id: None, action: "test".into(), capture: false, audit: false }, |tx| {
+            tx.execute(
+                "INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id) VALUES ('tasks', ?1, 'update', '{\"nope\": 1}', ?2, ?3)",
+                rusqlite::params![uuid::Uuid::now_v7().to_string(), "0001700000000000.00000", laptop.app.db().device_id()],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    add(&laptop, "Still syncs");
+    let report = laptop.app.sync_now().unwrap();
+    assert_eq!(report.refused, 1, "{report:?}");
+    assert!(report.pushed >= 1, "the good change went through: {report:?}");
+    let refused = laptop.app.sync_refused().unwrap();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].code, "unknown_column");
+    let status = laptop.app.sync_status().unwrap();
+    assert_eq!((status.pending, status.refused), (0, 1));
+    laptop.app.sync_discard(refused[0].id).unwrap();
+    assert!(laptop.app.sync_refused().unwrap().is_empty());
+}
+
+#[test]
+fn signing_out_keeps_the_data_and_a_wrong_password_is_a_clear_error() {
+    let server = TestServer::start();
+    let laptop = device();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    add(&laptop, "Mine");
+    laptop.app.sync_logout().unwrap();
+    assert_eq!(laptop.app.sync_status().unwrap().phase, SyncPhase::SignedOut);
+    assert!(!laptop.dir.path().join("sync-key").exists());
+    let err = laptop.app.sync_now().unwrap_err();
+    assert_eq!(err.kind(), "sync_signed_out");
+    assert_eq!(tasks(&laptop), vec![("Mine".into(), false)]);
+    let bad = Credentials { password: "not the password".into(), ..credentials(&server) };
+    let err = laptop.app.sync_sign_in(SignInMode::Login, &bad).unwrap_err();
+    assert_eq!(err.kind(), "sync_signed_out");
+    assert!(err.to_string().contains("wrong"), "{err}");
+    laptop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(laptop.app.sync_status().unwrap().phase, SyncPhase::Synced);
+    let offline = Credentials { server_url: "http://127.0.0.1:9".into(), ..credentials(&server) };
+    let err = device().app.sync_sign_in(SignInMode::Login, &offline).unwrap_err();
+    assert_eq!(err.kind(), "sync_offline");
+}
