@@ -2,7 +2,8 @@
 # Runs every test of Studydesk, installing what is missing first (scripts/setup.sh --test).
 # CI (.ci/run) runs exactly this. Steps:
 #   1. seed schema coverage (../shared/tools/schema_check.py, when ../shared is there)
-#   2. the UI build (the app embeds ui/dist), then Rust: core, CLI, IPC command tests, and
+#   2. the UI build (the app embeds ui/dist), then Rust: core, CLI, IPC command tests, the
+#      sync server and devices syncing through it (real PostgreSQL via pg_virtualenv), and
 #      the idle-time test against a real X server (Xvfb)
 #   3. the TypeScript bindings generated from Rust match the committed ones
 #   4. UI type check and component tests (Vitest)
@@ -22,8 +23,11 @@ fi
 step "UI build"
 (cd ui && npm run build --silent)
 
-step "Rust tests: core, CLI, IPC commands"
-cargo test --workspace --locked
+step "Rust tests: core, CLI, IPC commands, and the sync server on a throwaway PostgreSQL"
+# pg_virtualenv (postgresql-common) starts a private cluster for the command, exports its
+# PG* variables (the server tests read them) and removes it afterwards; -t: also as root.
+pg_version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+pg_virtualenv -v "$pg_version" -t -- cargo test --workspace --locked
 
 # --workspace keeps the features of the step above, so nothing is compiled again.
 step "system idle time from a real X server (Xvfb)"

@@ -45,7 +45,15 @@ fn sync_catalog_matches_the_migrations() {
         .filter(|n| !bookkeeping.contains(&n.as_str()) && !n.starts_with("sync_") && class_of(n) != Class::LocalOnly)
         .map(|n| (n.clone(), table_info(&conn, n)))
         .collect();
-    let fresh = Catalog { schema: latest_version(), tables };
+    let builtin: Vec<String> = conn
+        .prepare("SELECT id FROM activities WHERE is_builtin = 1 ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let builtin_rows = BTreeMap::from([("activities".to_string(), builtin)]);
+    let fresh = Catalog { schema: latest_version(), tables, builtin_rows };
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../sync/catalog.json");
     if std::env::var_os("UPDATE_CATALOG").is_some() {
         std::fs::write(&path, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();

@@ -459,8 +459,8 @@ async fn check_parents(tx: &Transaction<'_>, account: Uuid, info: &TableInfo, ch
     let Some(columns) = change.columns.as_ref() else { return Ok(Ok(None)) };
     for fk in &info.foreign_keys {
         let Some(parent_id) = columns.get(&fk.column).and_then(Value::as_str) else { continue };
-        if Catalog::current().table(&fk.parent).is_none() {
-            continue; // local reference data (emojis) exists on every device
+        if Catalog::current().table(&fk.parent).is_none() || Catalog::current().is_builtin(&fk.parent, parent_id) {
+            continue; // shipped data (emojis, built-in activities) exists on every device
         }
         let parent = tx.query_opt("SELECT stream, cl FROM rows WHERE table_name = $1 AND row_id = $2", &[&fk.parent, &parent_id]).await?;
         let missing = || reject(RejectCode::FkMissing, format!("{}.{} refers to a {} row the server does not have", info.name, fk.column, fk.parent));

@@ -111,6 +111,10 @@ impl TableInfo {
 pub struct Catalog {
     pub schema: i64,
     pub tables: BTreeMap<String, TableInfo>,
+    /// Rows every installation ships with (built-in activities): they exist on every
+    /// device, are never synced, and may be referenced by synced rows.
+    #[serde(default)]
+    pub builtin_rows: BTreeMap<String, Vec<String>>,
 }
 
 impl Catalog {
@@ -125,6 +129,10 @@ impl Catalog {
     /// A synced table (local-only and unknown tables are `None`).
     pub fn table(&self, name: &str) -> Option<&TableInfo> {
         self.tables.get(name)
+    }
+
+    pub fn is_builtin(&self, table: &str, id: &str) -> bool {
+        self.builtin_rows.get(table).is_some_and(|ids| ids.iter().any(|i| i == id))
     }
 
     /// Tables that reference `parent`, with the referencing column and ON DELETE rule.

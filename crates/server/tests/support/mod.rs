@@ -57,15 +57,29 @@ impl TestServer {
         Self::serve(config)
     }
 
+    /// Stops the server (as a kill would: open requests are cut) and starts a new one on
+    /// the same database and port.
+    pub fn restart(&mut self) {
+        let addr = self.base.trim_start_matches("http://").to_string();
+        self.shutdown();
+        let again = Self::serve_at(Config::new(&self.database_url), &addr);
+        *self = again;
+    }
+
     /// A server on an existing database (a restart).
     pub fn serve(config: Config) -> TestServer {
+        Self::serve_at(config, "127.0.0.1:0")
+    }
+
+    fn serve_at(config: Config, bind: &str) -> TestServer {
+        let bind = bind.to_string();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let database_url = config.database_url.clone();
         let thread = std::thread::spawn(move || {
             runtime().block_on(async move {
                 let shared = state(config).await.expect("server state");
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                let listener = tokio::net::TcpListener::bind(&bind).await.expect("bind");
                 ready_tx.send(listener.local_addr().expect("addr")).expect("ready");
                 serve(listener, shared, async move {
                     let _ = stop_rx.await;
