@@ -11,6 +11,7 @@ import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
+import { useSyncEvents } from "./api/queries";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
@@ -20,6 +21,8 @@ const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
 
 export function Frame({ state, initialPage = "home" }: { state: AppState; initialPage?: Page }) {
   const { t } = useTranslation();
+  // Changes pulled from other devices can touch any page.
+  useSyncEvents();
   const [page, setPage] = useState<Page>(initialPage);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const shownPage = useRef(page);

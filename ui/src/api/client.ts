@@ -18,6 +18,11 @@ import { isApiError, toApiError } from "./apiError";
 import type { AppState } from "./bindings/AppState";
 import type { BackgroundSettings } from "./bindings/BackgroundSettings";
 import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch";
+import type { Credentials } from "./bindings/Credentials";
+import type { RefusedChange } from "./bindings/RefusedChange";
+import type { RoundReport } from "./bindings/RoundReport";
+import type { SignInMode } from "./bindings/SignInMode";
+import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Assignment } from "./bindings/Assignment";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
@@ -59,6 +64,11 @@ export type {
   ApiError,
   BackgroundSettings,
   BackgroundSettingsPatch,
+  Credentials,
+  RefusedChange,
+  RoundReport,
+  SignInMode,
+  SyncStatus,
   ItemKind,
   ItemRef,
   ItemReminder,
@@ -215,6 +225,17 @@ export const backgroundSettingsGet = () => call<BackgroundSettings>("background_
 export const backgroundSettingsUpdate = (patch: BackgroundSettingsPatch) =>
   call<BackgroundSettings>("background_settings_update", { patch });
 
+// ---- sync
+export const syncStatus = () => call<SyncStatus>("sync_status");
+/** Signs in (or creates the account) and runs a first round; can take a few seconds. */
+export const syncSignIn = (mode: SignInMode, credentials: Credentials) =>
+  call<SyncStatus>("sync_sign_in", { mode, credentials });
+export const syncNow = () => call<RoundReport>("sync_now");
+export const syncLogout = () => call<SyncStatus>("sync_logout");
+export const syncRefused = () => call<RefusedChange[]>("sync_refused");
+export const syncRetry = (id: number) => call<RefusedChange[]>("sync_retry", { id });
+export const syncDiscard = (id: number) => call<RefusedChange[]>("sync_discard", { id });
+
 // ---- shell: events, files, window
 /**
  * Calls `handler` on each `focus-changed` event of the shell (idle noticed, phase
@@ -232,6 +253,15 @@ export async function onFocusChanged(handler: () => void): Promise<() => void> {
 export async function onNotificationsChanged(handler: () => void): Promise<() => void> {
   try {
     return await listen("notifications-changed", () => handler());
+  } catch {
+    return () => {};
+  }
+}
+
+/** Calls `handler` after each sync round of the shell (pulled changes may touch any page). */
+export async function onSyncChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("sync-changed", () => handler());
   } catch {
     return () => {};
   }

@@ -19,6 +19,8 @@ export const keys = {
   calendar: ["calendar_range"] as const,
   notifications: ["notifications_list"] as const,
   background: ["background_settings"] as const,
+  syncStatus: ["sync_status"] as const,
+  syncRefused: ["sync_refused"] as const,
   itemReminders: (item: api.ItemRef) => ["item_reminders", item.kind, item.id] as const,
 };
 
@@ -122,6 +124,28 @@ function useShellEvent(subscribe: (handler: () => void) => Promise<() => void>, 
 export function useNotificationEvents() {
   const qc = useQueryClient();
   useShellEvent(api.onNotificationsChanged, () => void qc.invalidateQueries({ queryKey: keys.notifications }));
+}
+
+/** Sync's status line; refreshed on `sync-changed` and every half minute while shown. */
+export function useSyncStatus() {
+  return useQuery<Awaited<ReturnType<typeof api.syncStatus>>, ApiError>({
+    queryKey: keys.syncStatus,
+    queryFn: api.syncStatus,
+    refetchInterval: 30_000,
+  });
+}
+
+export function useSyncRefused() {
+  return useQuery<Awaited<ReturnType<typeof api.syncRefused>>, ApiError>({
+    queryKey: keys.syncRefused,
+    queryFn: api.syncRefused,
+  });
+}
+
+/** After a sync round anything may have changed (pulled from other devices): refetch all. */
+export function useSyncEvents() {
+  const qc = useQueryClient();
+  useShellEvent(api.onSyncChanged, () => void qc.invalidateQueries());
 }
 
 export function useBackgroundSettings() {

@@ -10,6 +10,7 @@ import { useSetLocale } from "../components/LanguageSwitch";
 import { LOCALES } from "../i18n";
 import { timeZones } from "../lib/time";
 import { BackgroundCard } from "../settings/BackgroundCard";
+import { SyncCard } from "../settings/SyncCard";
 
 const THEMES: Theme[] = ["light", "dark", "system"];
 
@@ -91,6 +92,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
           </div>
         </section>
         <BackgroundCard />
+        <SyncCard />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t("settings.about")}

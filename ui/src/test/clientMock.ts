@@ -88,6 +88,27 @@ export const itemRemindersSet = vi.fn<Commands["itemRemindersSet"]>(async () => 
 export const backgroundSettingsGet = vi.fn<Commands["backgroundSettingsGet"]>(async () => ({ close_to_tray: true, start_at_login: false, os_timer: false }));
 export const backgroundSettingsUpdate = vi.fn<Commands["backgroundSettingsUpdate"]>();
 
+// ---- sync (by default: off, nothing refused)
+const syncOff = {
+  phase: "off",
+  server_url: null,
+  email: null,
+  account_id: null,
+  pending: 0,
+  refused: 0,
+  apply_errors: 0,
+  last_sync_at: null,
+  last_error: null,
+} as const;
+export const syncStatus = vi.fn<Commands["syncStatus"]>(async () => ({ ...syncOff }));
+export const syncSignIn = vi.fn<Commands["syncSignIn"]>();
+export const syncNow = vi.fn<Commands["syncNow"]>();
+export const syncLogout = vi.fn<Commands["syncLogout"]>();
+export const syncRefused = vi.fn<Commands["syncRefused"]>(async () => []);
+export const syncRetry = vi.fn<Commands["syncRetry"]>();
+export const syncDiscard = vi.fn<Commands["syncDiscard"]>();
+export const onSyncChanged = vi.fn<Commands["onSyncChanged"]>(async () => () => {});
+
 // ---- shell
 export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});

@@ -1,0 +1,134 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import * as api from "../api/client";
+import type { SyncStatus } from "../api/client";
+import i18n from "../i18n";
+import { renderWithClient } from "../test/render";
+import { SyncCard } from "./SyncCard";
+
+vi.mock("../api/client", () => import("../test/clientMock"));
+vi.setConfig({ testTimeout: 20_000 });
+
+const base: SyncStatus = {
+  phase: "off",
+  server_url: null,
+  email: null,
+  account_id: null,
+  pending: 0,
+  refused: 0,
+  apply_errors: 0,
+  last_sync_at: null,
+  last_error: null,
+};
+const signedIn: SyncStatus = {
+  ...base,
+  phase: "synced",
+  server_url: "http://127.0.0.1:8787",
+  email: "ada@example.org",
+  last_sync_at: "2026-11-22T10:00:00.000Z",
+};
+
+afterEach(async () => {
+  vi.clearAllMocks();
+  await i18n.changeLanguage("en");
+});
+
+describe("Settings › Sync", () => {
+  it("signs in with the typed server, email and password, then says Synced", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.syncStatus).mockResolvedValueOnce(base).mockResolvedValue(signedIn);
+    vi.mocked(api.syncSignIn).mockResolvedValue(signedIn);
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-status")).toHaveTextContent("Sync is off. Your data stays on this device.");
+    await user.type(screen.getByLabelText("Server"), "http://127.0.0.1:8787");
+    await user.type(screen.getByLabelText("Email"), "ada@example.org");
+    await user.type(screen.getByLabelText("Password"), "correct horse battery");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(api.syncSignIn).toHaveBeenCalledWith("login", {
+      server_url: "http://127.0.0.1:8787",
+      email: "ada@example.org",
+      password: "correct horse battery",
+    });
+    await waitFor(() => expect(screen.getByTestId("sync-status")).toHaveAttribute("data-phase", "synced"));
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Synced");
+    expect(screen.getByRole("button", { name: "Sync now" })).toBeInTheDocument();
+  });
+
+  it("shows the server's refusal and keeps the form, with the password cleared", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.syncSignIn).mockRejectedValue({ kind: "sync_signed_out", message: "the email or the password is wrong" });
+    renderWithClient(<SyncCard />);
+    await user.type(await screen.findByLabelText("Server"), "http://127.0.0.1:8787");
+    await user.type(screen.getByLabelText("Email"), "ada@example.org");
+    await user.type(screen.getByLabelText("Password"), "nope nope");
+    await user.click(screen.getByRole("button", { name: "Create account" }));
+    expect(api.syncSignIn).toHaveBeenCalledWith("signup", expect.objectContaining({ email: "ada@example.org" }));
+    expect(await screen.findByTestId("sync-error")).toHaveTextContent("the email or the password is wrong");
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.org");
+  });
+
+  it("counts the changes waiting, and Sync now reports what it sent and received", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, phase: "pending", pending: 3 });
+    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 3, superseded: 0, refused: 0, pulled: 5, apply_errors: 0 });
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-status")).toHaveTextContent("3 changes waiting to sync");
+    expect(screen.getByText(/ada@example.org/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Sync now" }));
+    expect(api.syncNow).toHaveBeenCalled();
+    expect(await screen.findByTestId("sync-result")).toHaveTextContent("Sent 3, received 5");
+  });
+
+  it("discards a refused change only after confirmation", async () => {
+    const user = userEvent.setup();
+    const refused = {
+      id: 7,
+      table: "tasks",
+      row_id: "r1",
+      op: "update",
+      code: "forbidden",
+      message: "this account may not change that row",
+      retryable: false,
+      refused_at: "2026-11-22T10:00:00.000Z",
+      attempts: 1,
+    };
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, refused: 1 });
+    vi.mocked(api.syncRefused).mockResolvedValue([refused]);
+    vi.mocked(api.syncRetry).mockResolvedValue([]);
+    vi.mocked(api.syncDiscard).mockResolvedValue([]);
+    renderWithClient(<SyncCard />);
+    const list = await screen.findByTestId("sync-refused");
+    expect(list).toHaveTextContent("Edit · Task");
+    expect(list).toHaveTextContent("this account may not change that row");
+    await user.click(screen.getByTestId("sync-discard-7"));
+    expect(api.syncDiscard).not.toHaveBeenCalled();
+    await user.click(await screen.findByTestId("sync-discard-dialog-confirm"));
+    expect(api.syncDiscard).toHaveBeenCalledWith(7);
+    await waitFor(() => expect(screen.queryByTestId("sync-refused")).not.toBeInTheDocument());
+  });
+
+  it("retries with the change's id", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, refused: 1 });
+    vi.mocked(api.syncRefused).mockResolvedValue([
+      { id: 9, table: "calendar_events", row_id: "e", op: "insert", code: "fk_missing", message: "refers to a course the server does not have", retryable: true, refused_at: "2026-11-22T10:00:00.000Z", attempts: 1 },
+    ]);
+    vi.mocked(api.syncRetry).mockResolvedValue([]);
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-refused")).toHaveTextContent("New · Event");
+    await user.click(screen.getByTestId("sync-retry-9"));
+    expect(api.syncRetry).toHaveBeenCalledWith(9);
+    await waitFor(() => expect(screen.queryByTestId("sync-refused")).not.toBeInTheDocument());
+  });
+
+  it("speaks Japanese", async () => {
+    await i18n.changeLanguage("ja");
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, phase: "offline" });
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-status")).toHaveTextContent("オフライン — あとで再試行します");
+    expect(screen.getByRole("button", { name: "今すぐ同期" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "同期" })).toBeInTheDocument();
+  });
+});
