@@ -11,6 +11,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The sync test needs PostgreSQL: run everything inside a throwaway cluster (pg_virtualenv,
+# from postgresql-common) that exports PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE.
+if [[ -z "${PGHOST:-}" ]] && command -v pg_virtualenv >/dev/null; then
+  exec pg_virtualenv -v "$(ls /usr/lib/postgresql | sort -n | tail -1)" -t -- "$0" "$@"
+fi
 PORT="${TAURI_DRIVER_PORT:-4444}"
 log() { printf '==> %s\n' "$*" >&2; }
 SECONDS=0
@@ -24,9 +29,11 @@ if [[ "${E2E_SKIP_BUILD:-0}" != 1 ]]; then
   if [[ ! -d ui/node_modules ]]; then log "npm ci (ui)"; npm --prefix ui ci --no-audit --no-fund; fi
   log "building the UI"; npm --prefix ui run build
   # ui/dist must exist before cargo compiles the app (it is embedded).
-  log "building the app and the CLI"; cargo build -p studydesk -p studydesk-cli
+  # The same build as the test step (cargo test builds every binary for its integration
+  # tests): a narrower `cargo build -p ...` would unify other features and compile again.
+  log "building the app, the CLI and the sync server"; cargo test --workspace --locked --no-run
 fi
-for bin in target/debug/studydesk target/debug/studydesk-cli; do
+for bin in target/debug/studydesk target/debug/studydesk-cli target/debug/studydesk-server; do
   [[ -x "$bin" ]] || { echo "e2e: $bin is missing (run without E2E_SKIP_BUILD)" >&2; exit 2; }
 done
 

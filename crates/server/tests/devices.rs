@@ -171,3 +171,75 @@ fn signing_out_keeps_the_data_and_a_wrong_password_is_a_clear_error() {
     let err = device().app.sync_sign_in(SignInMode::Login, &offline).unwrap_err();
     assert_eq!(err.kind(), "sync_offline");
 }
+
+/// `studydesk-cli`, built beside this test by `cargo test --workspace`.
+fn cli_path() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let cli = dir.join(format!("studydesk-cli{}", std::env::consts::EXE_SUFFIX));
+    assert!(cli.exists(), "{} is missing: run the tests with cargo test --workspace", cli.display());
+    cli
+}
+
+/// Runs `sync now` in a real process and SIGKILLs it after `after`; true if it finished first.
+fn sync_killed_after(dir: &std::path::Path, after: std::time::Duration) -> bool {
+    let mut child = std::process::Command::new(cli_path())
+        .args(["--data-dir", dir.to_str().unwrap(), "sync", "now"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let finished = child.try_wait().unwrap().is_some();
+    let _ = child.kill();
+    let _ = child.wait();
+    finished
+}
+
+fn insert_tasks(d: &Device, n: usize) {
+    let list = d.app.home().unwrap().today.list.id;
+    let user = d.app.user_id();
+    d.app
+        .db()
+        .write(studydesk_core::db::WriteCtx::by(&user, "test.bulk"), |tx| {
+            for i in 0..n {
+                let input = NewTask { list_id: Some(list.clone()), description: format!("bulk {i}"), ..Default::default() };
+                studydesk_core::planner::tasks::insert_task(tx, &user, &input)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn syncs_killed_mid_push_and_mid_pull_complete_with_nothing_lost_or_applied_twice() {
+    const N: usize = 2500;
+    let server = TestServer::start();
+    let laptop = device();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    insert_tasks(&laptop, N);
+    // Kill the pushing process at growing delays (before, during and after batches).
+    for ms in [30, 120, 250, 400, 600, 900] {
+        sync_killed_after(laptop.dir.path(), std::time::Duration::from_millis(ms));
+    }
+    laptop.app.sync_now().unwrap();
+    assert_eq!(laptop.app.sync_status().unwrap().pending, 0);
+    assert_eq!(server.count("SELECT count(*) FROM rows WHERE table_name = 'tasks'"), N as i64);
+    assert_eq!(server.count("SELECT count(*) FROM changes WHERE table_name = 'tasks'"), N as i64, "each task logged once");
+
+    // A new device pulls 2,500 tasks; kill it mid-pull several times.
+    let desktop = device();
+    // Signed in, but the first round (backup, identity, upload, pull) is left to the CLI.
+    studydesk_core::sync::sign_in(desktop.app.db(), desktop.dir.path(), &desktop.app.user_id(), SignInMode::Login, &credentials(&server)).unwrap();
+    drop(desktop.app);
+    let dir = desktop.dir;
+    for ms in [50, 200, 400, 700] {
+        sync_killed_after(dir.path(), std::time::Duration::from_millis(ms));
+    }
+    let desktop = Device { app: Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap(), dir };
+    desktop.app.sync_now().unwrap();
+    let bulk = desktop.app.task_list().unwrap().into_iter().filter(|t| t.description.starts_with("bulk ")).count();
+    assert_eq!(bulk, N, "every task once on the new device");
+    foreign_keys_hold(&desktop);
+    assert_eq!(desktop.app.sync_status().unwrap().apply_errors, 0);
+}

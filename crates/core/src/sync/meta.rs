@@ -71,7 +71,8 @@ impl<'a> Lease<'a> {
             let now = tx.now();
             if let Some(held) = read(tx, LEASE)? {
                 let until = held.split_once(' ').and_then(|(_, u)| chrono::DateTime::parse_from_rfc3339(u).ok());
-                if until.is_some_and(|u| u > now) {
+                let holder = held.split_once(':').and_then(|(pid, _)| pid.parse::<u32>().ok());
+                if until.is_some_and(|u| u > now) && holder.is_none_or(process_alive) {
                     return Ok(false);
                 }
             }
@@ -87,6 +88,18 @@ impl<'a> Lease<'a> {
         }
         Ok(Lease { db, token })
     }
+}
+
+/// Whether a process still runs (a syncer killed mid-round leaves its lease behind).
+/// Where this cannot be told, the lease's expiry frees it.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        return std::path::Path::new(&format!("/proc/{pid}")).exists();
+    }
+    true
 }
 
 impl Drop for Lease<'_> {

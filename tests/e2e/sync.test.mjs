@@ -1,0 +1,119 @@
+// End to end: sync between two app instances (two data folders) through a real
+// studydesk-server on a real PostgreSQL (the cluster scripts/e2e.sh starts with
+// pg_virtualenv). The laptop creates the account in Settings › Sync and adds a task; the
+// desktop signs in to the same account and finds the task in its Today list; a task the
+// desktop adds reaches the laptop after "Sync now". tauri-driver runs one session at a
+// time, so the two instances take turns (each keeps its own data folder and key).
+
+import { test } from "node:test";
+import { spawn, execFileSync } from "node:child_process";
+import path from "node:path";
+import { ROOT, screenshot, sleep, start, steps, stop, tempDir, tid, waitForRow } from "./lib.mjs";
+
+const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
+const EMAIL = "ada@example.org";
+const PASSWORD = "correct horse battery";
+
+async function startServer() {
+  for (const v of ["PGHOST", "PGPORT", "PGUSER"]) {
+    if (!process.env[v]) throw new Error(`${v} is not set: run through scripts/e2e.sh (it starts PostgreSQL with pg_virtualenv)`);
+  }
+  const db = `e2e_sync_${Date.now()}`;
+  execFileSync("psql", ["-q", "-d", process.env.PGDATABASE ?? "postgres", "-c", `CREATE DATABASE ${db}`], { stdio: "inherit" });
+  const url = `host=${process.env.PGHOST} port=${process.env.PGPORT} user=${process.env.PGUSER} password=${process.env.PGPASSWORD ?? ""} dbname=${db}`;
+  const port = 18_000 + Math.floor(Math.random() * 2_000);
+  const server = spawn(SERVER, ["--database-url", url, "--bind", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("studydesk-server did not answer /healthz within 30 s");
+    await sleep(200);
+  }
+  return { base, stop: () => server.kill("SIGTERM") };
+}
+
+async function openSettings(browser) {
+  await (await browser.$(tid("nav-settings"))).click();
+  await (await browser.$(tid("settings-sync"))).waitForDisplayed();
+}
+
+async function signIn(browser, base, button) {
+  await openSettings(browser);
+  await (await browser.$(tid("sync-server"))).setValue(base);
+  await (await browser.$(tid("sync-email"))).setValue(EMAIL);
+  await (await browser.$(tid("sync-password"))).setValue(PASSWORD);
+  await (await browser.$(tid(button))).click();
+  const status = await browser.$(tid("sync-status"));
+  await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
+    timeout: 30_000,
+    timeoutMsg: "the status did not reach Synced after signing in",
+  });
+}
+
+async function syncNow(browser) {
+  await openSettings(browser);
+  await (await browser.$(tid("sync-now"))).click();
+  await (await browser.$(tid("sync-result"))).waitForDisplayed({ timeout: 30_000 });
+}
+
+async function addTask(browser, text) {
+  await (await browser.$(tid("nav-home"))).click();
+  const input = await browser.$(tid("todo-input"));
+  await input.waitForDisplayed();
+  await input.setValue(text);
+  await (await browser.$(tid("todo-add"))).click();
+  await waitForRow(browser, text);
+}
+
+async function startEmpty(dir) {
+  const { browser } = await start(dir);
+  const empty = await browser.$(tid("onboarding-empty"));
+  await empty.waitForDisplayed({ timeout: 20_000 });
+  await empty.click();
+  await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+  return browser;
+}
+
+test("sync: a task added on one app instance appears on the other", async (t) => {
+  const step = steps(t);
+  const server = await startServer();
+  t.after(server.stop);
+  const laptopDir = tempDir("studydesk-e2e-laptop");
+  const desktopDir = tempDir("studydesk-e2e-desktop");
+  let browser;
+
+  await step("laptop: create the account in Settings › Sync and add a task", async () => {
+    browser = await startEmpty(laptopDir);
+    await addTask(browser, "Read chapter 3");
+    await signIn(browser, server.base, "sync-signup");
+    await screenshot(browser, "40-sync-signed-in");
+    await syncNow(browser);
+    await stop(browser, laptopDir);
+  });
+
+  await step("desktop: sign in to the same account; the laptop's task is in Today", async () => {
+    browser = await startEmpty(desktopDir);
+    await signIn(browser, server.base, "sync-login");
+    await (await browser.$(tid("nav-home"))).click();
+    await waitForRow(browser, "Read chapter 3", 20_000);
+    await addTask(browser, "Buy a notebook");
+    await syncNow(browser);
+    await stop(browser, desktopDir);
+  });
+
+  await step("laptop: after Sync now the desktop's task is there too", async () => {
+    ({ browser } = await start(laptopDir));
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await syncNow(browser);
+    await (await browser.$(tid("nav-home"))).click();
+    await waitForRow(browser, "Buy a notebook", 20_000);
+    await waitForRow(browser, "Read chapter 3");
+    await stop(browser, laptopDir);
+  });
+});
