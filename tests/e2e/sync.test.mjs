@@ -48,6 +48,7 @@ async function signIn(browser, base, button) {
   await (await browser.$(tid("sync-server"))).setValue(base);
   await (await browser.$(tid("sync-email"))).setValue(EMAIL);
   await (await browser.$(tid("sync-password"))).setValue(PASSWORD);
+  if (button === "sync-signup") await screenshot(browser, "39-sync-sign-in-form");
   await (await browser.$(tid(button))).click();
   const status = await browser.$(tid("sync-status"));
   await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
