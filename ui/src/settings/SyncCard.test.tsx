@@ -4,23 +4,14 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
 import type { SyncStatus } from "../api/client";
 import i18n from "../i18n";
+import { syncOff } from "../test/clientMock";
 import { renderWithClient } from "../test/render";
 import { SyncCard } from "./SyncCard";
 
 vi.mock("../api/client", () => import("../test/clientMock"));
 vi.setConfig({ testTimeout: 20_000 });
 
-const base: SyncStatus = {
-  phase: "off",
-  server_url: null,
-  email: null,
-  account_id: null,
-  pending: 0,
-  refused: 0,
-  apply_errors: 0,
-  last_sync_at: null,
-  last_error: null,
-};
+const base: SyncStatus = syncOff;
 const signedIn: SyncStatus = {
   ...base,
   phase: "synced",

@@ -89,7 +89,7 @@ export const backgroundSettingsGet = vi.fn<Commands["backgroundSettingsGet"]>(as
 export const backgroundSettingsUpdate = vi.fn<Commands["backgroundSettingsUpdate"]>();
 
 // ---- sync (by default: off, nothing refused)
-const syncOff = {
+export const syncOff: Awaited<ReturnType<Commands["syncStatus"]>> = {
   phase: "off",
   server_url: null,
   email: null,
@@ -99,7 +99,7 @@ const syncOff = {
   apply_errors: 0,
   last_sync_at: null,
   last_error: null,
-} as const;
+};
 export const syncStatus = vi.fn<Commands["syncStatus"]>(async () => ({ ...syncOff }));
 export const syncSignIn = vi.fn<Commands["syncSignIn"]>();
 export const syncNow = vi.fn<Commands["syncNow"]>();
