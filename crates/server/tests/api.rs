@@ -222,3 +222,48 @@ fn healthz_reports_the_database() {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["database"], "ok");
 }
+
+#[test]
+fn a_shared_dashboard_reaches_its_grantee_who_may_edit_only_with_edit_rights() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let bob = signup(&server, "bob@example.org");
+    bob.push(&new_id(), vec![bob.user_row()]);
+    let now = "2026-11-22T01:00:00.000Z";
+    let (dashboard, widget) = (new_id(), new_id());
+    let board = ada.change("dashboards", &dashboard, "insert", 1, json!({"id": dashboard, "user_id": ada.account, "name": "Exams", "layout": "[]", "is_public": 0, "created_at": now, "updated_at": now}), 1);
+    let tile = ada.change("widgets", &widget, "insert", 1, json!({"id": widget, "dashboard_id": dashboard, "type": "chart", "config": "{}", "position": "{}", "created_at": now, "updated_at": now}), 2);
+    let r: Value = ada.push(&new_id(), vec![ada.user_row(), board, tile]).json().unwrap();
+    assert!(r["rejected"].as_array().unwrap().is_empty(), "{r}");
+
+    let stream = format!("d:{dashboard}");
+    let sees_board = |c: &support::Client| c.pull_all().iter().any(|ch| ch["stream"] == stream.as_str() && ch["row_id"] == widget.as_str());
+    assert!(!sees_board(&bob), "not shared: bob sees nothing of it");
+    let edit = |c: &support::Client, offset: i64| c.change("widgets", &widget, "update", 1, json!({"config": "{\"by\":\"bob\"}"}), offset);
+    let denied: Value = bob.push(&new_id(), vec![edit(&bob, 10)]).json().unwrap();
+    assert_eq!(denied["rejected"][0]["code"], "forbidden");
+
+    let share_id = studydesk_sync::natural_id("dashboard_shares", &[&dashboard, &bob.account]);
+    let share = |permission: &str, offset: i64| {
+        ada.change("dashboard_shares", &share_id, if offset == 20 { "insert" } else { "update" }, 1,
+            json!({"id": share_id, "dashboard_id": dashboard, "user_id": bob.account, "permission": permission, "shared_at": now}), offset)
+    };
+    let shared: Value = ada.push(&new_id(), vec![share("view", 20)]).json().unwrap();
+    assert!(shared["rejected"].as_array().unwrap().is_empty(), "{shared}");
+    assert!(sees_board(&bob), "shared: bob's devices get the dashboard's stream");
+    let view_only: Value = bob.push(&new_id(), vec![edit(&bob, 30)]).json().unwrap();
+    assert_eq!(view_only["rejected"][0]["code"], "forbidden", "view rights write nothing");
+
+    ada.push(&new_id(), vec![share("edit", 40)]);
+    let edited: Value = bob.push(&new_id(), vec![edit(&bob, 50)]).json().unwrap();
+    assert_eq!(edited["accepted"][0]["superseded"], false, "{edited}");
+    let owner_field = bob.change("dashboards", &dashboard, "update", 1, json!({"is_public": 1}), 60);
+    let refused: Value = bob.push(&new_id(), vec![owner_field]).json().unwrap();
+    assert_eq!(refused["rejected"][0]["code"], "forbidden", "a grantee cannot publish the owner's dashboard");
+    assert!(ada.pull_all().iter().any(|c| c["row_id"] == widget.as_str() && c["columns"]["config"] == "{\"by\":\"bob\"}"), "the owner gets the grantee's edit");
+
+    let cursor = bob.pull(None)["next_cursor"].as_str().unwrap().to_string();
+    ada.push(&new_id(), vec![ada.change("dashboard_shares", &share_id, "delete", 2, Value::Null, 70)]);
+    let after = bob.pull(Some(&cursor));
+    assert_eq!(after["revoked_streams"], json!([stream]), "bob's devices are told to drop the dashboard");
+}

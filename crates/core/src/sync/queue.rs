@@ -176,23 +176,16 @@ fn delete_seqs(conn: &Connection, seqs: &[i64]) -> Result<()> {
 }
 
 /// Drops acknowledged changes a pull has now passed: the device has seen them come back,
-/// so they no longer shield their columns from older pulled values.
+/// so they no longer shield their columns from older pulled values. One statement (the
+/// JSON is read by SQLite), since it runs after every page.
 pub fn forget_seen(conn: &Connection, positions: &Map<String, Value>) -> Result<()> {
-    let acked: Vec<(i64, String)> = conn
-        .prepare("SELECT seq, ack FROM sync_changes WHERE ack IS NOT NULL")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (seq, ack) in acked {
-        let entries: Vec<Value> = serde_json::from_str(&ack).unwrap_or_default();
-        let seen = entries.iter().all(|e| {
-            let stream = e["stream"].as_str().unwrap_or_default();
-            let at = positions.get(stream).and_then(Value::as_i64).unwrap_or(0);
-            e["seq"].as_i64().is_some_and(|s| s <= at)
-        });
-        if seen {
-            conn.execute("DELETE FROM sync_changes WHERE seq = ?1", [seq])?;
-        }
-    }
+    conn.prepare_cached(
+        "DELETE FROM sync_changes WHERE ack IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM json_each(sync_changes.ack) a
+           WHERE json_extract(a.value, '$.seq') > COALESCE(
+             (SELECT p.value FROM json_each(?1) p WHERE p.key = json_extract(a.value, '$.stream')), 0))",
+    )?
+    .execute([Value::Object(positions.clone()).to_string()])?;
     Ok(())
 }
 
