@@ -32,13 +32,17 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
     let max_hlc = page.changes.iter().filter_map(|c| Hlc::parse(&c.hlc)).max();
     let applied = db.write(sync_ctx("sync.pull"), |tx| {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        let mut own = own_writes(tx, &page.changes)?;
         let mut columns_of = HashMap::new();
         let mut applied = Applied::default();
         for change in &page.changes {
             if !columns_of.contains_key(&change.table) {
                 columns_of.insert(change.table.clone(), local_columns(tx, &change.table)?);
             }
-            match apply_one(tx, change, &columns_of[&change.table]) {
+            let mine = own.remove(&(change.table.clone(), change.row_id.clone())).unwrap_or_default();
+            let outcome = apply_one(tx, change, &columns_of[&change.table], &mine);
+            own.insert((change.table.clone(), change.row_id.clone()), mine);
+            match outcome {
                 Ok(true) => applied.applied += 1,
                 Ok(false) => {}
                 Err(e) => {
@@ -91,11 +95,34 @@ pub(super) fn local_columns(conn: &Connection, table: &str) -> Result<Vec<String
     Ok(cols)
 }
 
-fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String]) -> Result<bool> {
+/// This device's own writes still waiting to be seen in a stream, for the rows of the page:
+/// `(cl, column names, clock)` per row. Read once per page (a row-by-row lookup would scan
+/// the change log for every pulled change).
+type OwnWrites = HashMap<(String, String), Vec<(i64, Vec<String>, Clock)>>;
+
+fn own_writes(conn: &Connection, page: &[PulledChange]) -> Result<OwnWrites> {
+    let wanted: std::collections::HashSet<(&str, &str)> = page.iter().map(|c| (c.table.as_str(), c.row_id.as_str())).collect();
+    let mut out: OwnWrites = HashMap::new();
+    let mut stmt = conn.prepare_cached("SELECT table_name, row_id, changes, hlc, device_id, cl FROM sync_changes WHERE op <> 'delete'")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (table, row_id): (String, String) = (r.get(0)?, r.get(1)?);
+        if !wanted.contains(&(table.as_str(), row_id.as_str())) {
+            continue;
+        }
+        let cols: Option<String> = r.get(2)?;
+        let cols: Map<String, Value> = cols.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default();
+        let clock = Clock::new(&r.get::<_, String>(3)?, &r.get::<_, String>(4)?);
+        out.entry((table, row_id)).or_default().push((r.get(5)?, cols.keys().cloned().collect(), clock));
+    }
+    Ok(out)
+}
+
+fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String], mine: &[(i64, Vec<String>, Clock)]) -> Result<bool> {
     if columns.is_empty() || change.table.starts_with("sync_") {
         return Ok(false); // a table of a newer schema: the re-pull after upgrading fills it
     }
-    let state = local_state(conn, change)?;
+    let state = local_state(conn, change, mine)?;
     let incoming = Change {
         table: change.table.clone(),
         row_id: change.row_id.clone(),
@@ -146,7 +173,7 @@ fn write_outcome(
 
 /// What this device knows of the row: its life, and the clocks of its own writes still
 /// waiting to be seen in the stream (every other column is older than anything pulled).
-fn local_state(conn: &Connection, change: &PulledChange) -> Result<RowState> {
+fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<String>, Clock)]) -> Result<RowState> {
     let exists = conn
         .query_row(&format!("SELECT 1 FROM \"{}\" WHERE id = ?1", change.table), [&change.row_id], |_| Ok(()))
         .optional()?
@@ -159,28 +186,17 @@ fn local_state(conn: &Connection, change: &PulledChange) -> Result<RowState> {
         )
         .optional()?;
     let cl = causal.unwrap_or(if exists { 1 } else { 0 });
-    let mut clocks = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT changes, hlc, device_id FROM sync_changes WHERE table_name = ?1 AND row_id = ?2 AND op <> 'delete' AND cl = ?3",
-    )?;
-    let mine = stmt.query_map(params![change.table, change.row_id, cl], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-    })?;
-    for row in mine {
-        let (cols, hlc, device) = row?;
-        let cols: Map<String, Value> = cols.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default();
-        let clock = Clock::new(&hlc, &device);
-        for name in cols.keys() {
-            let newer = clocks.get(name).is_none_or(|c: &Clock| *c < clock);
-            if newer {
+    let mut clocks: BTreeMap<String, Clock> = BTreeMap::new();
+    for (_, names, clock) in mine.iter().filter(|(life, _, _)| *life == cl) {
+        for name in names {
+            if clocks.get(name).is_none_or(|c| c < clock) {
                 clocks.insert(name.clone(), clock.clone());
             }
         }
     }
     // Columns without a local clock: present (so an equal-life change merges into them)
     // but older than any pulled write.
-    let columns = Map::new();
-    Ok(RowState { cl, columns, clocks })
+    Ok(RowState { cl, columns: Map::new(), clocks })
 }
 
 fn sql_value(v: &Value) -> SqlValue {
