@@ -32,17 +32,15 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
     let max_hlc = page.changes.iter().filter_map(|c| Hlc::parse(&c.hlc)).max();
     let applied = db.write(sync_ctx("sync.pull"), |tx| {
         tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-        let mut own = own_writes(tx, &page.changes)?;
+        let own = own_writes(tx, &page.changes)?;
         let mut columns_of = HashMap::new();
         let mut applied = Applied::default();
         for change in &page.changes {
             if !columns_of.contains_key(&change.table) {
                 columns_of.insert(change.table.clone(), local_columns(tx, &change.table)?);
             }
-            let mine = own.remove(&(change.table.clone(), change.row_id.clone())).unwrap_or_default();
-            let outcome = apply_one(tx, change, &columns_of[&change.table], &mine);
-            own.insert((change.table.clone(), change.row_id.clone()), mine);
-            match outcome {
+            let mine = own.get(&(change.table.clone(), change.row_id.clone())).map_or(&[][..], Vec::as_slice);
+            match apply_one(tx, change, &columns_of[&change.table], mine) {
                 Ok(true) => applied.applied += 1,
                 Ok(false) => {}
                 Err(e) => {
