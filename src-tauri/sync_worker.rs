@@ -1,14 +1,16 @@
 //! Background sync: a thread that runs a round (push, then pull) when the device is
 //! signed in and there is a reason to: at start, [`DEBOUNCE`] after local changes stop
 //! coming, and every [`PERIOD`]. After a failure it waits [`backoff`] (growing, jittered)
-//! before trying again; when signed out it waits for the user to sign in. After each
-//! round it emits `sync-changed` so the UI refetches what a pull may have changed.
+//! before trying again; when signed out it waits for the user to sign in. After a round
+//! that moved anything, failed, or ended a run of failures it emits `sync-changed` so the
+//! UI refetches what a pull may have changed and the status line; a quiet round (nothing
+//! to push or pull) emits nothing, so views do not refetch every five minutes for nothing.
 //! With sync off (never signed in) the thread only reads the status every few seconds:
 //! no network.
 
 use crate::Backend;
 use std::time::{Duration, Instant};
-use studydesk_core::sync::{backoff, SyncPhase, DEBOUNCE, PERIOD};
+use studydesk_core::sync::{backoff, RoundReport, SyncPhase, DEBOUNCE, PERIOD};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 pub const EVENT: &str = "sync-changed";
@@ -54,17 +56,26 @@ fn run<R: Runtime>(handle: AppHandle<R>) {
         if Instant::now() < next_round && !settled {
             continue;
         }
-        match sd.sync_now() {
-            Ok(_) => {
+        let failed_before = failures > 0;
+        let changed = match sd.sync_now() {
+            Ok(report) => {
                 failures = 0;
                 next_round = Instant::now() + PERIOD;
+                report != RoundReport::default() || failed_before
             }
-            Err(e) if e.kind() == "sync_not_ready" => next_round = Instant::now() + Duration::from_secs(5),
+            Err(e) if e.kind() == "sync_not_ready" => {
+                next_round = Instant::now() + Duration::from_secs(5);
+                false
+            }
             Err(e) => {
                 failures += 1;
                 next_round = Instant::now() + backoff(failures, jitter());
                 tracing::info!(error = %e, failures, "sync round failed; retrying later");
+                true
             }
+        };
+        if !changed {
+            continue;
         }
         if let Err(e) = handle.emit(EVENT, ()) {
             tracing::debug!(error = %e, "could not emit {EVENT}");

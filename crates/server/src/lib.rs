@@ -6,10 +6,12 @@
 //! Migrations run at start under an advisory lock, so instances may start together.
 
 pub mod auth;
+pub mod batch;
 pub mod error;
 pub mod pull;
 pub mod push;
 pub mod rights;
+pub mod validate;
 
 use axum::routing::{delete, get, post};
 use axum::Router;

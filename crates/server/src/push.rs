@@ -2,16 +2,20 @@
 //!
 //! 1. The batch id is claimed in `push_batches`; a replay of the same body answers the
 //!    stored result, another body under the same id is a 409.
-//! 2. Each change is validated against the catalog, checked for write rights and for
-//!    its parents, and merged into `rows` by the shared rule. A rejected change rejects
-//!    only itself; a change nothing of which won is accepted as superseded.
+//! 2. The batch's rows are locked and read, with the parents it names, in two statements
+//!    ([`BatchRows`]). Each change is validated against the catalog, checked for write
+//!    rights and for its parents, and merged by the shared rule; the merged rows are
+//!    written back in one statement. A rejected change rejects only itself; a change
+//!    nothing of which won is accepted as superseded.
 //! 3. The stream counters are locked (sorted, after the rows, so no deadlock) and the
 //!    winning columns are appended to `changes` with consecutive seqs. The counters stay
 //!    locked until COMMIT: seqs of one stream commit in order, so a pull never skips one.
 
 use crate::auth::Caller;
 use crate::error::parse_body;
-use crate::rights::{self, column, placement, USERS_PRIVATE};
+use crate::batch::{BatchRows, Stored};
+use crate::rights::{self, column, USERS_PRIVATE};
+use crate::validate::validate;
 use crate::{ApiError, Shared};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -19,18 +23,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
-use studydesk_sync::catalog::{class_of, is_derived, is_secret, Catalog, Class, TableInfo};
-use studydesk_sync::clock::{hlc_wall_ms, is_hlc};
-use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use studydesk_sync::catalog::{Catalog, Class, TableInfo};
+use studydesk_sync::merge::{merge, Outcome};
 use studydesk_sync::wire::*;
-use studydesk_sync::{natural, Clock};
 use deadpool_postgres::Transaction;
 use uuid::Uuid;
-
-/// How far ahead of the server's clock a change's HLC may be.
-const MAX_CLOCK_AHEAD_MS: i64 = 60_000;
-const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// Checks `Studydesk-Schema`: the client's migration version must be one this server knows.
 pub fn check_schema(headers: &HeaderMap) -> Result<i64, ApiError> {
@@ -46,12 +44,12 @@ pub fn check_schema(headers: &HeaderMap) -> Result<i64, ApiError> {
     Ok(version)
 }
 
-struct Reject {
-    code: RejectCode,
-    message: String,
+pub struct Reject {
+    pub code: RejectCode,
+    pub message: String,
 }
 
-fn reject(code: RejectCode, message: impl Into<String>) -> Reject {
+pub fn reject(code: RejectCode, message: impl Into<String>) -> Reject {
     Reject { code, message: message.into() }
 }
 
@@ -66,33 +64,12 @@ struct LogEntry {
     change: Change,
 }
 
-/// What one batch has already looked up: parent rows and stream rights. A batch of
-/// 1,000 tasks names the same list and user 1,000 times; without this each change cost
-/// four more round trips. Entries are dropped when the batch itself changes them.
-#[derive(Default)]
-struct BatchCache {
-    parents: std::collections::HashMap<(String, String), Option<(String, i32)>>,
-    readable: std::collections::HashMap<String, bool>,
-}
-
-impl BatchCache {
-    /// The batch wrote `table`/`row_id`: forget what may have changed with it.
-    fn wrote(&mut self, table: &str, row_id: &str, cascaded: bool) {
-        if cascaded {
-            self.parents.clear();
-        } else {
-            self.parents.remove(&(table.to_string(), row_id.to_string()));
-        }
-        if table == "dashboards" || table == "dashboard_shares" {
-            self.readable.clear();
-        }
-    }
-}
-
 enum Applied {
     Superseded(&'static str),
     Logged { parts: Vec<(String, Option<Map<String, Value>>)>, lost: Vec<String> },
 }
+
+type Checked<T> = Result<Result<T, Reject>, ApiError>;
 
 pub async fn push(
     State(state): State<Shared>,
@@ -122,12 +99,12 @@ pub async fn push(
     if claimed == 0 {
         return replay(tx, caller.account, batch_id, &hash).await;
     }
-    lock_rows(&tx, &req.changes).await?;
+    let rows = BatchRows::lock_and_read(&tx, &req.changes).await?;
+    let mut batch = Batch { tx: &tx, account: caller.account, rows, readable: HashMap::new() };
     let mut result = PushResult { batch_id: req.batch_id.clone(), replayed: false, accepted: vec![], rejected: vec![], server_time_ms: crate::now_ms() };
     let mut log = Vec::new();
-    let mut cache = BatchCache::default();
     for (index, change) in req.changes.iter().enumerate() {
-        match apply_change(&tx, caller.account, change, &mut cache).await? {
+        match batch.apply(change).await? {
             Ok(Applied::Superseded(reason)) => result.accepted.push(accepted(index, change, Some(reason), vec![])),
             Ok(Applied::Logged { parts, lost }) => {
                 result.accepted.push(accepted(index, change, None, lost));
@@ -136,7 +113,7 @@ pub async fn push(
                 }
             }
             Err(r) => {
-                let current = current_state(&tx, caller.account, change).await?;
+                let current = batch.current_state(change).await?;
                 result.rejected.push(RejectedChange {
                     index,
                     table: change.table.clone(),
@@ -149,6 +126,7 @@ pub async fn push(
             }
         }
     }
+    batch.rows.flush(&tx).await?;
     append_log(&tx, caller.account, batch_id, &log, &mut result.accepted).await?;
     let stored = serde_json::to_value(&result).map_err(|e| ApiError::unavailable(e.to_string()))?;
     tx.execute("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2", &[&caller.account, &batch_id, &stored]).await?;
@@ -187,165 +165,225 @@ async fn replay(tx: Transaction<'_>, account: Uuid, batch_id: Uuid, hash: &[u8])
     Ok(Json(result))
 }
 
-/// Locks every row the batch touches, in one sorted order, before changing any.
-async fn lock_rows(tx: &Transaction<'_>, changes: &[Change]) -> Result<(), ApiError> {
-    let keys: BTreeSet<(&str, &str)> = changes.iter().map(|c| (c.table.as_str(), c.row_id.as_str())).collect();
-    let (tables, ids): (Vec<&str>, Vec<&str>) = keys.into_iter().unzip();
-    tx.query(
-        "SELECT 1 FROM rows r JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.table_name = k.t AND r.row_id = k.i
-         ORDER BY r.table_name, r.row_id FOR UPDATE OF r",
-        &[&tables, &ids],
-    )
-    .await?;
-    Ok(())
+/// One push being applied: its transaction, its rows, and what it learnt of rights.
+struct Batch<'a> {
+    tx: &'a Transaction<'a>,
+    account: Uuid,
+    rows: BatchRows,
+    /// Streams looked up for reading rights (a batch of 1,000 tasks names one stream).
+    readable: HashMap<String, bool>,
 }
 
-/// The row as the server has it, when the account may read it (for "discard").
-async fn current_state(tx: &Transaction<'_>, account: Uuid, change: &Change) -> Result<Option<WireRowState>, ApiError> {
-    let Some(row) = tx.query_opt("SELECT stream, cl, columns FROM rows WHERE table_name = $1 AND row_id = $2", &[&change.table, &change.row_id]).await? else {
-        return Ok(None);
-    };
-    let stream: String = row.get(0);
-    if !rights::can_read(&**tx, &stream, account).await? {
-        return Ok(None);
+impl Batch<'_> {
+    async fn stored(&mut self, table: &str, row_id: &str) -> Result<Option<Stored>, ApiError> {
+        Ok(self.rows.get(self.tx, table, row_id).await?.cloned())
     }
-    let columns: Value = row.get(2);
-    Ok(Some(WireRowState { cl: i64::from(row.get::<_, i32>(1)), columns: columns.as_object().cloned() }))
-}
 
-fn value_fits(sql_type: &str, v: &Value) -> bool {
-    match (sql_type, v) {
-        (_, Value::Null) => true,
-        ("TEXT", Value::String(s)) => s.len() <= MAX_TEXT_BYTES && !s.contains('\0'),
-        ("INTEGER", Value::Number(n)) => n.is_i64(),
-        ("INTEGER", Value::Bool(_)) => true,
-        ("REAL", Value::Number(_)) => true,
-        _ => false,
+    /// The owner of a live row, if the server has one.
+    async fn live_owner(&mut self, table: &str, row_id: &str) -> Result<Option<Uuid>, ApiError> {
+        Ok(self.rows.get(self.tx, table, row_id).await?.filter(|s| s.state.alive()).and_then(|s| s.owner))
     }
-}
 
-/// What needs no database: the table, the columns and their types, the clock, the ids.
-fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reject> {
-    let Some(info) = Catalog::current().table(&change.table) else {
-        return Err(match class_of(&change.table) {
-            Class::LocalOnly => reject(RejectCode::LocalOnlyTable, format!("{} never leaves the device", change.table)),
-            _ => reject(RejectCode::UnknownTable, format!("{} is not a table Studydesk syncs", change.table)),
-        });
-    };
-    if Uuid::parse_str(&change.row_id).map(|u| u.hyphenated().to_string() != change.row_id).unwrap_or(true) {
-        return Err(reject(RejectCode::InvalidValue, "row_id must be a lower-case UUID"));
+    /// The share permission of this account on a dashboard (a query by column: the
+    /// batch's own writes are flushed first).
+    async fn share_permission(&mut self, dashboard: &str) -> Result<Option<String>, ApiError> {
+        self.rows.flush(self.tx).await?;
+        Ok(rights::share_permission(&**self.tx, dashboard, self.account).await?)
     }
-    if !is_hlc(&change.hlc) {
-        return Err(reject(RejectCode::InvalidValue, "hlc must look like 0001732241696123.00000"));
-    }
-    if hlc_wall_ms(&change.hlc).is_some_and(|ms| ms > now_ms + MAX_CLOCK_AHEAD_MS) {
-        return Err(reject(RejectCode::ClockSkew, "the change is dated in the future: check this device's clock"));
-    }
-    check_shape(change).map_err(|m| reject(RejectCode::InvalidValue, m))?;
-    let columns = change.columns.as_ref();
-    for (name, value) in columns.into_iter().flatten() {
-        let Some(col) = info.column(name) else {
-            return Err(reject(RejectCode::UnknownColumn, format!("{}.{name} is not a column Studydesk syncs", change.table)));
+
+    async fn can_read(&mut self, stream: &str) -> Result<bool, ApiError> {
+        if let Some(known) = self.readable.get(stream) {
+            return Ok(*known);
+        }
+        let readable = if stream == "public" || stream == rights::private_stream(self.account) {
+            true
+        } else if let Some(dashboard) = stream.strip_prefix("d:") {
+            self.live_owner("dashboards", dashboard).await? == Some(self.account) || self.share_permission(dashboard).await?.is_some()
+        } else {
+            false
         };
-        if is_secret(&change.table, name) {
-            return Err(reject(RejectCode::SecretColumn, format!("{}.{name} is a secret and never leaves the device", change.table)));
-        }
-        if is_derived(&change.table, name) {
-            return Err(reject(RejectCode::DerivedColumn, format!("{}.{name} is computed on each device", change.table)));
-        }
-        if !value_fits(&col.sql_type, value) || (name == "id" && value.as_str() != Some(&change.row_id)) {
-            return Err(reject(RejectCode::InvalidValue, format!("{}.{name} has a value of the wrong kind", change.table)));
-        }
+        self.readable.insert(stream.to_string(), readable);
+        Ok(readable)
     }
-    if change.op == Op::Insert {
-        check_insert(info, change)?;
-    }
-    Ok(info)
-}
 
-fn check_insert(info: &TableInfo, change: &Change) -> Result<(), Reject> {
-    let columns = change.columns.clone().unwrap_or_default();
-    let excluded = studydesk_sync::catalog::excluded_columns(&change.table);
-    for col in info.columns.iter().filter(|c| c.not_null && c.name != "id" && !excluded.contains(&c.name.as_str())) {
-        if columns.get(&col.name).is_none_or(Value::is_null) {
-            return Err(reject(RejectCode::InvalidValue, format!("{}.{} is required", change.table, col.name)));
+    async fn place(
+        &mut self,
+        info: &TableInfo,
+        row_id: &str,
+        change: Option<&Map<String, Value>>,
+        stored: Option<&Map<String, Value>>,
+    ) -> Result<rights::Placement, ApiError> {
+        let parent_owner = match rights::owner_parent(info, change, stored) {
+            Some((table, parent)) => self.live_owner(table, parent).await?,
+            None => None,
+        };
+        Ok(rights::place(info, row_id, change, stored, parent_owner))
+    }
+
+    /// The row as the server has it, when the account may read it (for "discard").
+    async fn current_state(&mut self, change: &Change) -> Result<Option<WireRowState>, ApiError> {
+        let Some(stored) = self.stored(&change.table, &change.row_id).await? else { return Ok(None) };
+        if !self.can_read(&stored.stream).await? {
+            return Ok(None);
         }
+        Ok(Some(WireRowState { cl: stored.state.cl, columns: Some(stored.state.columns) }))
     }
-    if let Some(keys) = natural::key_columns(&change.table) {
-        let values: Vec<String> = keys.iter().map(|k| text_of(columns.get(*k))).collect();
-        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-        if natural::natural_id(&change.table, &refs) != change.row_id {
-            return Err(reject(RejectCode::BadNaturalId, format!("a {} row's id must be derived from its key", change.table)));
+
+    async fn apply(&mut self, change: &Change) -> Checked<Applied> {
+        let info = match validate(change, crate::now_ms()) {
+            Ok(info) => info,
+            Err(r) => return Ok(Err(r)),
+        };
+        let stored = self.stored(&change.table, &change.row_id).await?;
+        if stored.is_none() && change.op == Op::Delete {
+            // Nothing to delete here: never tombstone an id the server has not seen (that
+            // would let anyone pre-empt another account's future row).
+            return Ok(Ok(Applied::Superseded("duplicate")));
         }
-    }
-    Ok(())
-}
-
-fn text_of(v: Option<&Value>) -> String {
-    match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
-
-struct Stored {
-    stream: String,
-    owner: Option<Uuid>,
-    state: RowState,
-}
-
-async fn load(tx: &Transaction<'_>, table: &str, row_id: &str) -> Result<Option<Stored>, ApiError> {
-    let row = tx.query_opt("SELECT stream, owner, cl, columns, clocks FROM rows WHERE table_name = $1 AND row_id = $2", &[&table, &row_id]).await?;
-    Ok(row.map(|r| {
-        let columns: Value = r.get(3);
-        let clocks: Value = r.get(4);
-        let clocks = clocks
-            .as_object()
-            .map(|m| m.iter().filter_map(|(k, v)| Some((k.clone(), Clock::decode(v.as_str()?)?))).collect())
-            .unwrap_or_default();
-        Stored {
-            stream: r.get(0),
-            owner: r.get(1),
-            state: RowState { cl: i64::from(r.get::<_, i32>(2)), columns: columns.as_object().cloned().unwrap_or_default(), clocks },
+        if let Err(r) = self.check_rights(info, change, stored.as_ref()).await? {
+            return Ok(Err(r));
         }
-    }))
-}
+        match self.check_parents(info, change).await? {
+            Ok(Some(reason)) => return Ok(Ok(Applied::Superseded(reason))),
+            Ok(None) => {}
+            Err(r) => return Ok(Err(r)),
+        }
+        let outcome = merge(stored.as_ref().map(|s| &s.state), change);
+        let Outcome::Applied { state, won, lost, .. } = outcome else {
+            let Outcome::Superseded(why) = outcome else { unreachable!() };
+            return Ok(Ok(Applied::Superseded(why.as_str())));
+        };
+        let place = self.place(info, &change.row_id, Some(&state.columns), None).await?;
+        let stream = stored.as_ref().filter(|_| !state.alive()).map_or(place.stream.clone(), |s| s.stream.clone());
+        let owner = place.owner.or(stored.as_ref().and_then(|s| s.owner));
+        let alive = state.alive();
+        self.rows.put(&change.table, &change.row_id, Stored { stream: stream.clone(), owner, state });
+        if !alive {
+            self.cascade(&change.table, &change.row_id).await?;
+        }
+        if change.table == "dashboards" || change.table == "dashboard_shares" {
+            self.readable.clear();
+        }
+        let parts = split_parts(change, &stream, self.account, won);
+        Ok(Ok(Applied::Logged { parts, lost }))
+    }
 
-async fn apply_change(tx: &Transaction<'_>, account: Uuid, change: &Change, cache: &mut BatchCache) -> Result<Result<Applied, Reject>, ApiError> {
-    let info = match validate(change, crate::now_ms()) {
-        Ok(info) => info,
-        Err(r) => return Ok(Err(r)),
-    };
-    let stored = load(tx, &change.table, &change.row_id).await?;
-    if stored.is_none() && change.op == Op::Delete {
-        // Nothing to delete here: never tombstone an id the server has not seen (that
-        // would let anyone pre-empt another account's future row).
-        return Ok(Ok(Applied::Superseded("duplicate")));
+    /// A deleted row's children follow by their ON DELETE rule in the server's state, as
+    /// SQLite does on each device (so those cascades are not logged as changes).
+    async fn cascade(&mut self, table: &str, row_id: &str) -> Result<(), ApiError> {
+        self.rows.flush(self.tx).await?;
+        let mut pending = vec![(table.to_string(), row_id.to_string())];
+        while let Some((parent, id)) = pending.pop() {
+            for (child, fk) in Catalog::current().children_of(&parent) {
+                let sql = match fk.on_delete.as_str() {
+                    "CASCADE" => {
+                        "UPDATE rows SET cl = cl + 1, columns = '{}', clocks = '{}'
+                         WHERE table_name = $1 AND columns->>$2 = $3 AND cl % 2 = 1 RETURNING row_id"
+                    }
+                    "SET NULL" => {
+                        "UPDATE rows SET columns = jsonb_set(columns, ARRAY[$2::text], 'null')
+                         WHERE table_name = $1 AND columns->>$2 = $3 RETURNING row_id"
+                    }
+                    _ => continue,
+                };
+                let changed: Vec<(String, String)> =
+                    self.tx.query(sql, &[&child.name, &fk.column, &id]).await?.iter().map(|r| (child.name.clone(), r.get(0))).collect();
+                if fk.on_delete == "CASCADE" {
+                    pending.extend(changed.iter().cloned());
+                }
+                self.rows.forget(changed);
+            }
+        }
+        Ok(())
     }
-    if let Err(r) = check_rights(tx, account, info, change, stored.as_ref()).await? {
-        return Ok(Err(r));
+
+    async fn check_rights(&mut self, info: &TableInfo, change: &Change, stored: Option<&Stored>) -> Checked<()> {
+        let new_columns = change.columns.as_ref();
+        let old_columns = stored.map(|s| &s.state.columns);
+        if info.name == "activities" && [new_columns, old_columns].iter().any(|c| c.and_then(|c| c.get("is_builtin")).and_then(Value::as_i64) == Some(1)) {
+            return Ok(Err(reject(RejectCode::BuiltinRow, "built-in activities cannot be changed")));
+        }
+        if info.name == "users" && change.row_id != self.account.to_string() {
+            return Ok(Err(forbidden()));
+        }
+        if info.class() == Class::Dashboard {
+            return self.dashboard_rights(info, change, stored).await;
+        }
+        // Before and after the change, the row must be the account's.
+        if stored.is_some_and(|s| s.owner != Some(self.account) || !owned_stream(&s.stream, self.account, info.class())) {
+            return Ok(Err(forbidden()));
+        }
+        let place = self.place(info, &change.row_id, new_columns, old_columns).await?;
+        // A deleted row keeps its owner though its columns are gone.
+        let owner = place.owner.or(stored.and_then(|s| s.owner));
+        if change.op != Op::Delete && owner != Some(self.account) {
+            return Ok(Err(forbidden()));
+        }
+        Ok(Ok(()))
     }
-    match check_parents(tx, account, info, change, cache).await? {
-        Ok(Some(reason)) => return Ok(Ok(Applied::Superseded(reason))),
-        Ok(None) => {}
-        Err(r) => return Ok(Err(r)),
+
+    async fn dashboard_rights(&mut self, info: &TableInfo, change: &Change, stored: Option<&Stored>) -> Checked<()> {
+        let new_columns = change.columns.as_ref();
+        let old_columns = stored.map(|s| &s.state.columns);
+        let dashboards: BTreeSet<String> = [
+            rights::column(new_columns, old_columns, "dashboard_id").map(str::to_string),
+            stored.and_then(|s| s.stream.strip_prefix("d:").map(str::to_string)),
+            (info.name == "dashboards").then(|| change.row_id.clone()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for dashboard in dashboards {
+            let owner = if info.name == "dashboards" {
+                stored.and_then(|s| s.owner).or_else(|| column(new_columns, None, "user_id").and_then(|v| Uuid::parse_str(v).ok()))
+            } else {
+                self.live_owner("dashboards", &dashboard).await?
+            };
+            if owner == Some(self.account) {
+                continue;
+            }
+            let edit = self.share_permission(&dashboard).await?.as_deref() == Some("edit");
+            let touches_owner_fields = new_columns.is_some_and(|c| c.contains_key("user_id") || c.contains_key("is_public"));
+            let allowed = edit
+                && match info.name.as_str() {
+                    "widgets" => true,
+                    "dashboards" => change.op == Op::Update && !touches_owner_fields,
+                    _ => false,
+                };
+            if !allowed {
+                return Ok(Err(forbidden()));
+            }
+        }
+        if info.name == "dashboards" && change.op == Op::Insert && column(new_columns, None, "user_id") != Some(&self.account.to_string()) {
+            return Ok(Err(forbidden()));
+        }
+        Ok(Ok(()))
     }
-    let outcome = merge(stored.as_ref().map(|s| &s.state), change);
-    let Outcome::Applied { state, won, lost, .. } = outcome else {
-        let Outcome::Superseded(why) = outcome else { unreachable!() };
-        return Ok(Ok(Applied::Superseded(why.as_str())));
-    };
-    let place = placement(&**tx, info, &change.row_id, Some(&state.columns), None).await?;
-    let stream = stored.as_ref().filter(|_| !state.alive()).map_or(place.stream.clone(), |s| s.stream.clone());
-    let owner = place.owner.or(stored.as_ref().and_then(|s| s.owner));
-    save(tx, &change.table, &change.row_id, &stream, owner, &state).await?;
-    if !state.alive() {
-        cascade(tx, &change.table, &change.row_id).await?;
+
+    /// Every parent the change names must exist and be readable by the account; a change
+    /// under a deleted CASCADE parent is superseded (the parent's delete won).
+    async fn check_parents(&mut self, info: &TableInfo, change: &Change) -> Checked<Option<&'static str>> {
+        let Some(columns) = change.columns.as_ref() else { return Ok(Ok(None)) };
+        for fk in &info.foreign_keys {
+            let Some(parent_id) = columns.get(&fk.column).and_then(Value::as_str) else { continue };
+            if Catalog::current().table(&fk.parent).is_none() || Catalog::current().is_builtin(&fk.parent, parent_id) {
+                continue; // shipped data (emojis, built-in activities) exists on every device
+            }
+            let parent = self.rows.get(self.tx, &fk.parent, parent_id).await?.map(|p| (p.stream.clone(), p.state.cl));
+            let missing = || reject(RejectCode::FkMissing, format!("{}.{} refers to a {} row the server does not have", info.name, fk.column, fk.parent));
+            let Some((stream, cl)) = parent else { return Ok(Err(missing())) };
+            if !self.can_read(&stream).await? {
+                return Ok(Err(missing()));
+            }
+            if cl % 2 == 0 {
+                if fk.on_delete == "CASCADE" {
+                    return Ok(Ok(Some("parent_deleted")));
+                }
+                return Ok(Err(missing()));
+            }
+        }
+        Ok(Ok(None))
     }
-    cache.wrote(&change.table, &change.row_id, !state.alive());
-    let parts = split_parts(change, &stream, account, won);
-    Ok(Ok(Applied::Logged { parts, lost }))
 }
 
 /// The columns of a `users` change that only the owner sees go to its private stream.
@@ -368,162 +406,11 @@ fn split_parts(change: &Change, stream: &str, account: Uuid, won: Map<String, Va
     parts
 }
 
-async fn save(tx: &Transaction<'_>, table: &str, row_id: &str, stream: &str, owner: Option<Uuid>, state: &RowState) -> Result<(), ApiError> {
-    let clocks: Map<String, Value> = state.clocks.iter().map(|(k, c)| (k.clone(), Value::from(c.encode()))).collect();
-    let cl = i32::try_from(state.cl).map_err(|_| ApiError::invalid("cl is too large"))?;
-    tx.execute(
-        "INSERT INTO rows(table_name, row_id, stream, owner, cl, columns, clocks) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (table_name, row_id) DO UPDATE SET stream = excluded.stream, owner = excluded.owner, cl = excluded.cl,
-           columns = excluded.columns, clocks = excluded.clocks",
-        &[&table, &row_id, &stream, &owner, &cl, &Value::Object(state.columns.clone()), &Value::Object(clocks)],
-    )
-    .await?;
-    Ok(())
-}
-
-/// A deleted row's children follow by their ON DELETE rule in the server's state, as
-/// SQLite does on each device (so those cascades are not logged as changes).
-async fn cascade(tx: &Transaction<'_>, table: &str, row_id: &str) -> Result<(), ApiError> {
-    let mut pending = vec![(table.to_string(), row_id.to_string())];
-    while let Some((parent, id)) = pending.pop() {
-        for (child, fk) in Catalog::current().children_of(&parent) {
-            if fk.on_delete == "CASCADE" {
-                let rows = tx
-                    .query(
-                        "UPDATE rows SET cl = cl + 1, columns = '{}', clocks = '{}'
-                         WHERE table_name = $1 AND columns->>$2 = $3 AND cl % 2 = 1 RETURNING row_id",
-                        &[&child.name, &fk.column, &id],
-                    )
-                    .await?;
-                pending.extend(rows.iter().map(|r| (child.name.clone(), r.get::<_, String>(0))));
-            } else if fk.on_delete == "SET NULL" {
-                tx.execute(
-                    "UPDATE rows SET columns = jsonb_set(columns, $4::text[], 'null') WHERE table_name = $1 AND columns->>$2 = $3",
-                    &[&child.name, &fk.column, &id, &vec![fk.column.clone()]],
-                )
-                .await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-async fn check_rights(tx: &Transaction<'_>, account: Uuid, info: &TableInfo, change: &Change, stored: Option<&Stored>) -> Result<Result<(), Reject>, ApiError> {
-    let new_columns = change.columns.as_ref();
-    let old_columns = stored.map(|s| &s.state.columns);
-    if info.name == "activities" && [new_columns, old_columns].iter().any(|c| c.and_then(|c| c.get("is_builtin")).and_then(Value::as_i64) == Some(1)) {
-        return Ok(Err(reject(RejectCode::BuiltinRow, "built-in activities cannot be changed")));
-    }
-    if info.name == "users" && change.row_id != account.to_string() {
-        return Ok(Err(forbidden()));
-    }
-    if info.class() == Class::Dashboard {
-        return dashboard_rights(tx, account, info, change, stored).await;
-    }
-    // Before and after the change, the row must be the account's.
-    if stored.is_some_and(|s| s.owner != Some(account) || !owned_stream(&s.stream, account, info.class())) {
-        return Ok(Err(forbidden()));
-    }
-    let place = placement(&**tx, info, &change.row_id, new_columns, old_columns).await?;
-    // A deleted row keeps its owner though its columns are gone.
-    let owner = place.owner.or(stored.and_then(|s| s.owner));
-    if change.op != Op::Delete && owner != Some(account) {
-        return Ok(Err(forbidden()));
-    }
-    Ok(Ok(()))
-}
-
 fn owned_stream(stream: &str, account: Uuid, class: Class) -> bool {
     match class {
         Class::Public => stream == "public",
         _ => stream == rights::private_stream(account),
     }
-}
-
-async fn dashboard_rights(tx: &Transaction<'_>, account: Uuid, info: &TableInfo, change: &Change, stored: Option<&Stored>) -> Result<Result<(), Reject>, ApiError> {
-    let new_columns = change.columns.as_ref();
-    let old_columns = stored.map(|s| &s.state.columns);
-    let dashboards: BTreeSet<String> = [
-        rights::column(new_columns, old_columns, "dashboard_id").map(str::to_string),
-        stored.and_then(|s| s.stream.strip_prefix("d:").map(str::to_string)),
-        (info.name == "dashboards").then(|| change.row_id.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    for dashboard in dashboards {
-        let owner = if info.name == "dashboards" {
-            stored.and_then(|s| s.owner).or_else(|| column(new_columns, None, "user_id").and_then(|v| Uuid::parse_str(v).ok()))
-        } else {
-            load(tx, "dashboards", &dashboard).await?.filter(|d| d.state.alive()).and_then(|d| d.owner)
-        };
-        if owner == Some(account) {
-            continue;
-        }
-        let edit = rights::share_permission(&**tx, &dashboard, account).await?.as_deref() == Some("edit");
-        let touches_owner_fields = new_columns.is_some_and(|c| c.contains_key("user_id") || c.contains_key("is_public"));
-        let allowed = edit
-            && match info.name.as_str() {
-                "widgets" => true,
-                "dashboards" => change.op == Op::Update && !touches_owner_fields,
-                _ => false,
-            };
-        if !allowed {
-            return Ok(Err(forbidden()));
-        }
-    }
-    if info.name == "dashboards" && change.op == Op::Insert && column(new_columns, None, "user_id") != Some(&account.to_string()) {
-        return Ok(Err(forbidden()));
-    }
-    Ok(Ok(()))
-}
-
-/// Every parent the change names must exist and be readable by the account; a change
-/// under a deleted CASCADE parent is superseded (the parent's delete won).
-async fn check_parents(
-    tx: &Transaction<'_>,
-    account: Uuid,
-    info: &TableInfo,
-    change: &Change,
-    cache: &mut BatchCache,
-) -> Result<Result<Option<&'static str>, Reject>, ApiError> {
-    let Some(columns) = change.columns.as_ref() else { return Ok(Ok(None)) };
-    for fk in &info.foreign_keys {
-        let Some(parent_id) = columns.get(&fk.column).and_then(Value::as_str) else { continue };
-        if Catalog::current().table(&fk.parent).is_none() || Catalog::current().is_builtin(&fk.parent, parent_id) {
-            continue; // shipped data (emojis, built-in activities) exists on every device
-        }
-        let key = (fk.parent.clone(), parent_id.to_string());
-        let parent = match cache.parents.get(&key) {
-            Some(found) => found.clone(),
-            None => {
-                let row = tx.query_opt("SELECT stream, cl FROM rows WHERE table_name = $1 AND row_id = $2", &[&fk.parent, &parent_id]).await?;
-                let found = row.map(|r| (r.get::<_, String>(0), r.get::<_, i32>(1)));
-                cache.parents.insert(key, found.clone());
-                found
-            }
-        };
-        let missing = || reject(RejectCode::FkMissing, format!("{}.{} refers to a {} row the server does not have", info.name, fk.column, fk.parent));
-        let Some((stream, cl)) = parent else { return Ok(Err(missing())) };
-        let readable = match cache.readable.get(&stream) {
-            Some(r) => *r,
-            None => {
-                let r = rights::can_read(&**tx, &stream, account).await?;
-                cache.readable.insert(stream.clone(), r);
-                r
-            }
-        };
-        if !readable {
-            return Ok(Err(missing()));
-        }
-        if cl % 2 == 0 {
-            if fk.on_delete == "CASCADE" {
-                return Ok(Ok(Some("parent_deleted")));
-            }
-            return Ok(Err(missing()));
-        }
-    }
-    Ok(Ok(None))
 }
 
 /// The log rows of one batch, column by column (for one `unnest` insert).

@@ -41,26 +41,31 @@ pub struct Placement {
     pub dashboard: Option<String>,
 }
 
-/// Looks up the owner recorded for a stored row.
-async fn owner_of_row(db: &impl GenericClient, table: &str, id: &str) -> Result<Option<Uuid>, tokio_postgres::Error> {
-    let row = db.query_opt("SELECT owner FROM rows WHERE table_name = $1 AND row_id = $2 AND cl % 2 = 1", &[&table, &id]).await?;
-    Ok(row.and_then(|r| r.get::<_, Option<Uuid>>(0)))
+/// The parent row whose owner owns a row of `info` (`Owner::Parent` tables), if named.
+pub fn owner_parent<'a>(
+    info: &TableInfo,
+    change: Option<&'a Map<String, Value>>,
+    stored: Option<&'a Map<String, Value>>,
+) -> Option<(&'static str, &'a str)> {
+    match info.owner() {
+        Owner::Parent { column: c, table } => column(change, stored, c).map(|parent| (table, parent)),
+        Owner::Column(_) => None,
+    }
 }
 
-pub async fn placement(
-    db: &impl GenericClient,
+/// Where a row lives and who owns it; `parent_owner` is the owner of the live row
+/// [`owner_parent`] names (looked up by the caller).
+pub fn place(
     info: &TableInfo,
     row_id: &str,
     change: Option<&Map<String, Value>>,
     stored: Option<&Map<String, Value>>,
-) -> Result<Placement, tokio_postgres::Error> {
+    parent_owner: Option<Uuid>,
+) -> Placement {
     let owner = match info.owner() {
         Owner::Column(c) if c == "id" => Uuid::parse_str(row_id).ok(),
         Owner::Column(c) => column(change, stored, c).and_then(|v| Uuid::parse_str(v).ok()),
-        Owner::Parent { column: c, table } => match column(change, stored, c) {
-            Some(parent) => owner_of_row(db, table, parent).await?,
-            None => None,
-        },
+        Owner::Parent { .. } => parent_owner,
     };
     let dashboard = match info.name.as_str() {
         "dashboards" => Some(row_id.to_string()),
@@ -72,7 +77,7 @@ pub async fn placement(
         Class::Dashboard => dashboard_stream(dashboard.as_deref().unwrap_or("")),
         _ => private_stream(owner.unwrap_or(Uuid::nil())),
     };
-    Ok(Placement { stream, owner, dashboard })
+    Placement { stream, owner, dashboard }
 }
 
 /// The permission `account` holds on a dashboard through a live share ("view"/"edit").
@@ -102,16 +107,4 @@ pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<
     let mut streams = vec!["public".to_string(), private_stream(account)];
     streams.extend(rows.iter().filter_map(|r| r.get::<_, Option<String>>(0)).map(|d| dashboard_stream(&d)));
     Ok(streams)
-}
-
-/// May `account` read rows of `stream`?
-pub async fn can_read(db: &impl GenericClient, stream: &str, account: Uuid) -> Result<bool, tokio_postgres::Error> {
-    if stream == "public" || stream == private_stream(account) {
-        return Ok(true);
-    }
-    match stream.strip_prefix("d:") {
-        Some(dashboard) => Ok(owner_of_row(db, "dashboards", dashboard).await? == Some(account)
-            || share_permission(db, dashboard, account).await?.is_some()),
-        None => Ok(false),
-    }
 }

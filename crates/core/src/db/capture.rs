@@ -124,16 +124,24 @@ fn policy(table: &str) -> TablePolicy<'static> {
     }
 }
 
-/// SQL keeping `sync_causal` for a row: a delete, or a re-insert of a deleted row, makes a
-/// new life (cl + 1). Runs whether or not the write is captured.
-fn causal_step(table: &str, side: &str, parity: i64) -> String {
+/// SQL keeping `sync_causal` for a deleted row: its life ends (cl + 1; a row never seen
+/// there was in its first life, cl 1). Runs whether or not the write is captured.
+fn bury_step(table: &str) -> String {
     format!(
         "INSERT INTO sync_causal(table_name, row_id, cl)
-           SELECT '{table}', {side}.id, COALESCE(c.cl, 1) + 1 FROM (SELECT 1) LEFT JOIN sync_causal c
-             ON c.table_name = '{table}' AND c.row_id = {side}.id
-           WHERE COALESCE(c.cl, 1) % 2 = {parity}
+           SELECT '{table}', OLD.id, COALESCE(c.cl, 1) + 1 FROM (SELECT 1) LEFT JOIN sync_causal c
+             ON c.table_name = '{table}' AND c.row_id = OLD.id
+           WHERE COALESCE(c.cl, 1) % 2 = 1
            ON CONFLICT(table_name, row_id) DO UPDATE SET cl = excluded.cl;"
     )
+}
+
+/// SQL starting a new life for a re-inserted row that `sync_causal` holds as deleted.
+/// Most inserted rows were never deleted: a keyed UPDATE that finds nothing is the
+/// cheapest statement that handles both (an upsert from a LEFT JOIN cost about 10 µs a
+/// row on the bulk write path).
+fn revive_step(table: &str) -> String {
+    format!("UPDATE sync_causal SET cl = cl + 1 WHERE table_name = '{table}' AND row_id = NEW.id AND cl % 2 = 0;")
 }
 
 fn current_cl(table: &str, side: &str) -> String {
@@ -155,7 +163,7 @@ fn triggers_for(table: &str, cols: &[String]) -> String {
     let queue = if p.synced { "w.capture = 1" } else { "0" };
     let (new_filter, old_filter) = (p.row_filter.replace("ROW", "NEW"), p.row_filter.replace("ROW", "OLD"));
     let (new_cl, old_cl) = (current_cl(table, "NEW"), current_cl(table, "OLD"));
-    let (revive, bury) = (causal_step(table, "NEW", 0), causal_step(table, "OLD", 1));
+    let (revive, bury) = (revive_step(table), bury_step(table));
     format!(
         "CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_insert AFTER INSERT ON main.\"{table}\" BEGIN
             {guard}

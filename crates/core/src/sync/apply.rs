@@ -7,6 +7,12 @@
 //! (`sync_changes`); the server's log carries only winning columns in order, so every
 //! other local column takes the pulled value. A change SQLite refuses (a CHECK the server
 //! could not see) is skipped alone, under a savepoint, and kept in `sync_apply_errors`.
+//!
+//! A change this device wrote itself and still holds in its change log (its echo, with
+//! the same clock and life) is already applied here: it is passed over without touching
+//! the row. A device restored from an older copy no longer holds those writes and
+//! applies them like anyone else's. Statements are cached: a page is many rows of the
+//! same few tables.
 
 use super::{meta, queue, sync_ctx};
 use crate::db::Hlc;
@@ -35,11 +41,16 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
         let own = own_writes(tx, &page.changes)?;
         let mut columns_of = HashMap::new();
         let mut applied = Applied::default();
+        let device = db.device_id();
         for change in &page.changes {
+            positions.insert(change.stream.clone(), Value::from(change.seq));
+            let mine = own.get(&(change.table.clone(), change.row_id.clone())).map_or(&[][..], Vec::as_slice);
+            if is_own_echo(change, device, mine) {
+                continue;
+            }
             if !columns_of.contains_key(&change.table) {
                 columns_of.insert(change.table.clone(), local_columns(tx, &change.table)?);
             }
-            let mine = own.get(&(change.table.clone(), change.row_id.clone())).map_or(&[][..], Vec::as_slice);
             match apply_one(tx, change, &columns_of[&change.table], mine) {
                 Ok(true) => applied.applied += 1,
                 Ok(false) => {}
@@ -48,7 +59,6 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
                     applied.errors += 1;
                 }
             }
-            positions.insert(change.stream.clone(), Value::from(change.seq));
         }
         for stream in &page.revoked_streams {
             positions.remove(stream);
@@ -116,6 +126,13 @@ fn own_writes(conn: &Connection, page: &[PulledChange]) -> Result<OwnWrites> {
     Ok(out)
 }
 
+/// This device's own write coming back: it holds the write (same clock, same life), so
+/// the row already has it or something that beat it.
+fn is_own_echo(change: &PulledChange, device: &str, mine: &[(i64, Vec<String>, Clock)]) -> bool {
+    change.device_id == device
+        && mine.iter().any(|(cl, _, clock)| *cl == change.cl && clock.hlc == change.hlc && clock.device_id == change.device_id)
+}
+
 fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String], mine: &[(i64, Vec<String>, Clock)]) -> Result<bool> {
     if columns.is_empty() || change.table.starts_with("sync_") {
         return Ok(false); // a table of a newer schema: the re-pull after upgrading fills it
@@ -130,18 +147,18 @@ fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String], mine:
         device_id: change.device_id.clone(),
         cl: change.cl,
     };
-    let Outcome::Applied { won, new_life, state: next, .. } = merge(Some(&state), &incoming) else {
+    let Outcome::Applied { won, new_life, state: next, .. } = merge(Some(&state.row), &incoming) else {
         return Ok(false);
     };
-    conn.execute_batch("SAVEPOINT pulled")?;
-    let written = write_outcome(conn, change, &won, new_life, next.alive(), columns);
+    conn.prepare_cached("SAVEPOINT pulled")?.execute([])?;
+    let written = write_outcome(conn, change, &won, new_life, next.alive(), state.exists, columns);
     match written {
-        Ok(()) => conn.execute_batch("RELEASE pulled")?,
+        Ok(()) => conn.prepare_cached("RELEASE pulled")?.execute([])?,
         Err(e) => {
             conn.execute_batch("ROLLBACK TO pulled; RELEASE pulled")?;
             return Err(e);
         }
-    }
+    };
     Ok(true)
 }
 
@@ -151,37 +168,42 @@ fn write_outcome(
     won: &Map<String, Value>,
     new_life: bool,
     alive: bool,
+    exists: bool,
     columns: &[String],
 ) -> Result<()> {
     let table = &change.table;
     if !alive {
-        conn.execute(&format!("DELETE FROM \"{table}\" WHERE id = ?1"), [&change.row_id])?;
+        conn.prepare_cached(&format!("DELETE FROM \"{table}\" WHERE id = ?1"))?.execute([&change.row_id])?;
     } else if !won.is_empty() {
-        write_columns(conn, table, &change.row_id, won, columns)?;
+        write_known_columns(conn, table, &change.row_id, won, columns, exists)?;
     }
     if new_life && change.cl > 1 {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO sync_causal(table_name, row_id, cl) VALUES (?1, ?2, ?3)
              ON CONFLICT(table_name, row_id) DO UPDATE SET cl = excluded.cl",
-            params![table, change.row_id, change.cl],
-        )?;
+        )?
+        .execute(params![table, change.row_id, change.cl])?;
     }
     Ok(())
 }
 
+struct LocalRow {
+    exists: bool,
+    row: RowState,
+}
+
+fn row_exists(conn: &Connection, table: &str, row_id: &str) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))?;
+    Ok(stmt.query_row([row_id], |_| Ok(())).optional()?.is_some())
+}
+
 /// What this device knows of the row: its life, and the clocks of its own writes still
 /// waiting to be seen in the stream (every other column is older than anything pulled).
-fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<String>, Clock)]) -> Result<RowState> {
-    let exists = conn
-        .query_row(&format!("SELECT 1 FROM \"{}\" WHERE id = ?1", change.table), [&change.row_id], |_| Ok(()))
-        .optional()?
-        .is_some();
+fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<String>, Clock)]) -> Result<LocalRow> {
+    let exists = row_exists(conn, &change.table, &change.row_id)?;
     let causal: Option<i64> = conn
-        .query_row(
-            "SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2",
-            params![change.table, change.row_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2")?
+        .query_row(params![change.table, change.row_id], |r| r.get(0))
         .optional()?;
     let cl = causal.unwrap_or(if exists { 1 } else { 0 });
     let mut clocks: BTreeMap<String, Clock> = BTreeMap::new();
@@ -194,7 +216,7 @@ fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<Strin
     }
     // Columns without a local clock: present (so an equal-life change merges into them)
     // but older than any pulled write.
-    Ok(RowState { cl, columns: Map::new(), clocks })
+    Ok(LocalRow { exists, row: RowState { cl, columns: Map::new(), clocks } })
 }
 
 fn sql_value(v: &Value) -> SqlValue {
@@ -216,8 +238,19 @@ pub(super) fn write_columns(
     values: &Map<String, Value>,
     columns: &[String],
 ) -> Result<()> {
+    let exists = row_exists(conn, table, row_id)?;
+    write_known_columns(conn, table, row_id, values, columns, exists)
+}
+
+fn write_known_columns(
+    conn: &Connection,
+    table: &str,
+    row_id: &str,
+    values: &Map<String, Value>,
+    columns: &[String],
+    exists: bool,
+) -> Result<()> {
     let known: Vec<(&String, &Value)> = values.iter().filter(|(k, _)| *k != "id" && columns.contains(k)).collect();
-    let exists = conn.query_row(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"), [row_id], |_| Ok(())).optional()?.is_some();
     let mut args: Vec<SqlValue> = known.iter().map(|(_, v)| sql_value(v)).collect();
     args.push(SqlValue::Text(row_id.to_string()));
     if exists {
@@ -226,12 +259,12 @@ pub(super) fn write_columns(
         }
         let sets: Vec<String> = known.iter().enumerate().map(|(i, (k, _))| format!("\"{k}\" = ?{}", i + 1)).collect();
         let sql = format!("UPDATE \"{table}\" SET {} WHERE id = ?{}", sets.join(", "), known.len() + 1);
-        conn.execute(&sql, params_from_iter(args))?;
+        conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
     } else {
         let names: Vec<String> = known.iter().map(|(k, _)| format!("\"{k}\"")).collect();
         let marks: Vec<String> = (1..=known.len() + 1).map(|i| format!("?{i}")).collect();
         let sql = format!("INSERT INTO \"{table}\"({}{}id) VALUES ({})", names.join(", "), if names.is_empty() { "" } else { ", " }, marks.join(", "));
-        conn.execute(&sql, params_from_iter(args))?;
+        conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
     }
     Ok(())
 }

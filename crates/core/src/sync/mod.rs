@@ -34,8 +34,8 @@ use crate::db::WriteCtx;
 use crate::error::SyncErrorKind;
 use crate::{CoreError, Db, Result};
 
-/// Changes per pull page.
-const PAGE_SIZE: u32 = 500;
+/// Changes per pull page: the most the server sends (fewer round trips and transactions).
+const PAGE_SIZE: u32 = studydesk_sync::wire::MAX_BATCH_CHANGES as u32;
 
 /// The write context of sync's own bookkeeping and of applying pulled changes: not
 /// captured (it came from the server, or it is not user data), audited as sync.

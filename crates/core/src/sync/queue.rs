@@ -139,6 +139,7 @@ pub fn record_result(db: &Db, batch: &Batch, result: &PushResult) -> Result<Push
     db.write(sync_ctx("sync.push"), |tx| {
         let mut counts = PushCounts::default();
         let now = tx.now_text();
+        let mut ack_stmt = tx.prepare_cached("UPDATE sync_changes SET pushed_at = ?1, ack = ?2 WHERE seq = ?3")?;
         for accepted in &result.accepted {
             let Some(out) = batch.changes.get(accepted.index) else { continue };
             match (&accepted.stream, accepted.seq, accepted.superseded) {
@@ -147,7 +148,7 @@ pub fn record_result(db: &Db, batch: &Batch, result: &PushResult) -> Result<Push
                     acks.extend(accepted.also.iter().map(|a| serde_json::json!({"stream": a.stream, "seq": a.seq})));
                     let ack = Value::Array(acks).to_string();
                     for seq in &out.seqs {
-                        tx.execute("UPDATE sync_changes SET pushed_at = ?1, ack = ?2 WHERE seq = ?3", params![now, ack, seq])?;
+                        ack_stmt.execute(params![now, ack, seq])?;
                     }
                     counts.pushed += 1;
                 }

@@ -1,0 +1,94 @@
+//! What a pushed change must be before the database is asked anything: a synced table,
+//! known columns of the right SQL type, no secret or derived column, a lower-case UUID
+//! row id, a well-formed clock not far in the future, the causal-length shape of its op,
+//! and, for an insert, every NOT NULL column and an id derived from its natural key.
+
+use crate::push::{reject, Reject};
+use serde_json::Value;
+use studydesk_sync::catalog::{class_of, is_derived, is_secret, Catalog, Class, TableInfo};
+use studydesk_sync::clock::{hlc_wall_ms, is_hlc};
+use studydesk_sync::merge::check_shape;
+use studydesk_sync::natural;
+use studydesk_sync::wire::{Change, Op, RejectCode};
+use uuid::Uuid;
+
+/// How far ahead of the server's clock a change's HLC may be.
+const MAX_CLOCK_AHEAD_MS: i64 = 60_000;
+const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+fn value_fits(sql_type: &str, v: &Value) -> bool {
+    match (sql_type, v) {
+        (_, Value::Null) => true,
+        ("TEXT", Value::String(s)) => s.len() <= MAX_TEXT_BYTES && !s.contains('\0'),
+        ("INTEGER", Value::Number(n)) => n.is_i64(),
+        ("INTEGER", Value::Bool(_)) => true,
+        ("REAL", Value::Number(_)) => true,
+        _ => false,
+    }
+}
+
+/// What needs no database: the table, the columns and their types, the clock, the ids.
+pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reject> {
+    let Some(info) = Catalog::current().table(&change.table) else {
+        return Err(match class_of(&change.table) {
+            Class::LocalOnly => reject(RejectCode::LocalOnlyTable, format!("{} never leaves the device", change.table)),
+            _ => reject(RejectCode::UnknownTable, format!("{} is not a table Studydesk syncs", change.table)),
+        });
+    };
+    if Uuid::parse_str(&change.row_id).map(|u| u.hyphenated().to_string() != change.row_id).unwrap_or(true) {
+        return Err(reject(RejectCode::InvalidValue, "row_id must be a lower-case UUID"));
+    }
+    if !is_hlc(&change.hlc) {
+        return Err(reject(RejectCode::InvalidValue, "hlc must look like 0001732241696123.00000"));
+    }
+    if hlc_wall_ms(&change.hlc).is_some_and(|ms| ms > now_ms + MAX_CLOCK_AHEAD_MS) {
+        return Err(reject(RejectCode::ClockSkew, "the change is dated in the future: check this device's clock"));
+    }
+    check_shape(change).map_err(|m| reject(RejectCode::InvalidValue, m))?;
+    let columns = change.columns.as_ref();
+    for (name, value) in columns.into_iter().flatten() {
+        let Some(col) = info.column(name) else {
+            return Err(reject(RejectCode::UnknownColumn, format!("{}.{name} is not a column Studydesk syncs", change.table)));
+        };
+        if is_secret(&change.table, name) {
+            return Err(reject(RejectCode::SecretColumn, format!("{}.{name} is a secret and never leaves the device", change.table)));
+        }
+        if is_derived(&change.table, name) {
+            return Err(reject(RejectCode::DerivedColumn, format!("{}.{name} is computed on each device", change.table)));
+        }
+        if !value_fits(&col.sql_type, value) || (name == "id" && value.as_str() != Some(&change.row_id)) {
+            return Err(reject(RejectCode::InvalidValue, format!("{}.{name} has a value of the wrong kind", change.table)));
+        }
+    }
+    if change.op == Op::Insert {
+        check_insert(info, change)?;
+    }
+    Ok(info)
+}
+
+fn check_insert(info: &TableInfo, change: &Change) -> Result<(), Reject> {
+    let columns = change.columns.clone().unwrap_or_default();
+    let excluded = studydesk_sync::catalog::excluded_columns(&change.table);
+    for col in info.columns.iter().filter(|c| c.not_null && c.name != "id" && !excluded.contains(&c.name.as_str())) {
+        if columns.get(&col.name).is_none_or(Value::is_null) {
+            return Err(reject(RejectCode::InvalidValue, format!("{}.{} is required", change.table, col.name)));
+        }
+    }
+    if let Some(keys) = natural::key_columns(&change.table) {
+        let values: Vec<String> = keys.iter().map(|k| text_of(columns.get(*k))).collect();
+        let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+        if natural::natural_id(&change.table, &refs) != change.row_id {
+            return Err(reject(RejectCode::BadNaturalId, format!("a {} row's id must be derived from its key", change.table)));
+        }
+    }
+    Ok(())
+}
+
+fn text_of(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
