@@ -4,14 +4,10 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{http, new_id, signup, TestServer};
+use support::{http, new_id, send, signup, Reply, TestServer};
 
-fn login(server: &TestServer, email: &str, password: &str) -> reqwest::blocking::Response {
-    http()
-        .post(server.url("/v1/sessions"))
-        .json(&json!({"email": email, "password": password, "device": {"id": new_id(), "name": "laptop"}}))
-        .send()
-        .expect("login")
+fn login(server: &TestServer, email: &str, password: &str) -> Reply {
+    send(http().post(server.url("/v1/sessions")).json(&json!({"email": email, "password": password, "device": {"id": new_id(), "name": "laptop"}})))
 }
 
 #[test]
@@ -34,17 +30,17 @@ fn signup_login_and_wrong_passwords_answer_alike() {
     assert_eq!(a, b, "an unknown email must not be told apart from a wrong password");
     assert_eq!(a["kind"], "invalid_credentials");
 
-    let again = http()
-        .post(server.url("/v1/accounts"))
-        .json(&json!({"email": "ada@example.org", "password": "another long one", "device": {"id": new_id(), "name": "x"}}))
-        .send()
-        .unwrap();
+    let again = send(
+        http()
+            .post(server.url("/v1/accounts"))
+            .json(&json!({"email": "ada@example.org", "password": "another long one", "device": {"id": new_id(), "name": "x"}})),
+    );
     assert_eq!(again.status(), 409);
-    let short = http()
-        .post(server.url("/v1/accounts"))
-        .json(&json!({"email": "bob@example.org", "password": "short", "device": {"id": new_id(), "name": "x"}}))
-        .send()
-        .unwrap();
+    let short = send(
+        http()
+            .post(server.url("/v1/accounts"))
+            .json(&json!({"email": "bob@example.org", "password": "short", "device": {"id": new_id(), "name": "x"}})),
+    );
     assert_eq!(short.status(), 422);
     assert_eq!(short.json::<Value>().unwrap()["kind"], "weak_password");
 }
@@ -66,13 +62,13 @@ fn signed_out_revoked_and_expired_keys_are_refused() {
     let server = TestServer::start();
     let ada = signup(&server, "ada@example.org");
     assert_eq!(ada.push(&new_id(), vec![ada.user_row()]).status(), 200);
-    let out = ada.http.delete(server.url("/v1/sessions/current")).bearer_auth(&ada.key).send().unwrap();
+    let out = send(ada.http.delete(server.url("/v1/sessions/current")).bearer_auth(&ada.key));
     assert_eq!(out.status(), 204);
     let after = ada.push(&new_id(), vec![ada.user_row()]);
     assert_eq!(after.status(), 401);
     assert_eq!(after.json::<Value>().unwrap()["kind"], "revoked_key");
 
-    let forged = ada.http.get(server.url("/v1/pull")).bearer_auth(format!("{}x", ada.key)).header("Studydesk-Schema", "8").send().unwrap();
+    let forged = send(ada.http.get(server.url("/v1/pull")).bearer_auth(format!("{}x", ada.key)).header("Studydesk-Schema", "8"));
     assert_eq!(forged.json::<Value>().unwrap()["kind"], "invalid_key");
 
     let short_lived = TestServer::start_with(|c| c.key_ttl = std::time::Duration::from_secs(1));
@@ -218,7 +214,7 @@ fn a_delete_wins_over_a_concurrent_edit() {
 #[test]
 fn healthz_reports_the_database() {
     let server = TestServer::start();
-    let health: Value = http().get(server.url("/healthz")).send().unwrap().json().unwrap();
+    let health: Value = send(http().get(server.url("/healthz"))).json().unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["database"], "ok");
 }
@@ -266,4 +262,168 @@ fn a_shared_dashboard_reaches_its_grantee_who_may_edit_only_with_edit_rights() {
     ada.push(&new_id(), vec![ada.change("dashboard_shares", &share_id, "delete", 2, Value::Null, 70)]);
     let after = bob.pull(Some(&cursor));
     assert_eq!(after["revoked_streams"], json!([stream]), "bob's devices are told to drop the dashboard");
+}
+
+/// Each operation of `docs/openapi/sync-v1.yaml` with its success and its refusals, each
+/// through the checker (`support::send` panics on a mismatch); then every status the
+/// document lists must have been seen, but for the few this server cannot be made to give.
+#[test]
+fn every_response_matches_the_openapi_document() {
+    let server = TestServer::start();
+    let mut seen: std::collections::BTreeSet<(String, u16)> = Default::default();
+    let mut expect = |reply: Reply, operation: &str, status: u16| -> Reply {
+        assert_eq!((reply.operation.as_str(), reply.status().as_u16()), (operation, status), "{}", reply.text());
+        seen.insert((operation.to_string(), status));
+        reply
+    };
+    let post = |path: &str, body: String| send(http().post(server.url(path)).header("content-type", "application/json").body(body));
+    let account = |email: &str, password: &str, device: &str| {
+        json!({"email": email, "password": password, "device": {"id": device, "name": "conformance"}}).to_string()
+    };
+    // One byte over the limit: the server reads the whole body before it refuses it, so it
+    // does not close the connection on unread bytes (a reset the client could see before
+    // the 413, as with a body far over the limit).
+    let big = "x".repeat(studydesk_sync::MAX_BODY_BYTES + 1);
+
+    // signup
+    let device = new_id();
+    let session: Value = expect(post("/v1/accounts", account("ada@example.org", "correct horse battery", &device)), "signup", 201).json().unwrap();
+    let ada = support::Client {
+        account: session["account_id"].as_str().unwrap().into(),
+        device,
+        key: session["api_key"].as_str().unwrap().into(),
+        http: http(),
+        base: server.base.clone(),
+    };
+    expect(post("/v1/accounts", "{not json".into()), "signup", 400);
+    expect(post("/v1/accounts", account("ada@example.org", "correct horse battery", &new_id())), "signup", 409);
+    expect(post("/v1/accounts", big.clone()), "signup", 413);
+    expect(post("/v1/accounts", account("bob@example.org", "short", &new_id())), "signup", 422);
+    let closed = TestServer::start_with(|c| c.signup_open = false);
+    let refused = send(http().post(closed.url("/v1/accounts")).json(&json!({"email": "bob@example.org", "password": "correct horse battery", "device": {"id": new_id(), "name": "x"}})));
+    expect(refused, "signup", 403);
+
+    // login
+    let second: Value = expect(post("/v1/sessions", account("ada@example.org", "correct horse battery", &new_id())), "login", 201).json().unwrap();
+    expect(post("/v1/sessions", "{not json".into()), "login", 400);
+    expect(post("/v1/sessions", account("ada@example.org", "wrong password!", &new_id())), "login", 401);
+    expect(post("/v1/sessions", big.clone()), "login", 413);
+    expect(post("/v1/sessions", account("not an email", "correct horse battery", &new_id())), "login", 422);
+    for _ in 0..10 {
+        expect(post("/v1/sessions", account("eve@example.org", "nope nope nope", &new_id())), "login", 401);
+    }
+    expect(post("/v1/sessions", account("eve@example.org", "nope nope nope", &new_id())), "login", 429);
+
+    // logout: the second key, then once more with it
+    let second_key = second["api_key"].as_str().unwrap();
+    expect(send(http().delete(server.url("/v1/sessions/current")).bearer_auth(second_key)), "logout", 204);
+    expect(send(http().delete(server.url("/v1/sessions/current")).bearer_auth(second_key)), "logout", 401);
+
+    // push
+    let batch = new_id();
+    let first = ada.push(&batch, vec![ada.user_row(), ada.list_row(&new_id())]);
+    let first = expect(first, "push", 200).json::<Value>().unwrap();
+    assert_eq!(first["accepted"].as_array().map(Vec::len), Some(2), "{first}");
+    expect(ada.push_raw("{not json"), "push", 400);
+    let revoked = support::Client { key: second_key.into(), device: ada.device.clone(), account: ada.account.clone(), http: http(), base: ada.base.clone() };
+    expect(revoked.push(&new_id(), vec![ada.user_row()]), "push", 401);
+    expect(ada.push_raw(&json!({"batch_id": new_id(), "device_id": new_id(), "changes": [ada.user_row()]}).to_string()), "push", 403);
+    expect(ada.push(&batch, vec![ada.list_row(&new_id())]), "push", 409);
+    expect(ada.push_raw(&big), "push", 413);
+    expect(ada.push(&new_id(), vec![]), "push", 422);
+
+    // pull
+    let pull = |key: &str, query: &str, schema: &str| send(http().get(server.url(&format!("/v1/pull{query}"))).bearer_auth(key).header("Studydesk-Schema", schema));
+    let page: Value = expect(pull(&ada.key, "", "8"), "pull", 200).json().unwrap();
+    assert!(!page["changes"].as_array().unwrap().is_empty(), "{page}");
+    expect(pull(&ada.key, "?cursor=not-a-cursor", "8"), "pull", 400);
+    expect(pull(second_key, "", "8"), "pull", 401);
+    expect(pull(&ada.key, "", "9999"), "pull", 409);
+    expect(pull(&ada.key, "?limit=0", "8"), "pull", 422);
+
+    // healthz
+    expect(send(http().get(server.url("/healthz"))), "healthz", 200);
+
+    // What the document lists and this test cannot make the server answer.
+    let cannot = |operation: &str, status: u16| match status {
+        503 => true, // the database down, or password hashing saturated
+        429 => operation != "login", // only sign-ins are throttled (no per-key rate limit yet)
+        _ => false,
+    };
+    let missing: Vec<String> = support::openapi::document()
+        .operations
+        .iter()
+        .flat_map(|op| op.responses.keys().filter_map(|k| k.parse::<u16>().ok()).map(move |s| (op.id.clone(), s)))
+        .filter(|(op, status)| !cannot(op, *status) && !seen.contains(&(op.clone(), *status)))
+        .map(|(op, status)| format!("{op} {status}"))
+        .collect();
+    assert!(missing.is_empty(), "statuses of the document this test never saw: {missing:?}");
+}
+
+/// The checker itself refuses what the document does not allow (else the checks above
+/// could pass on anything): a body missing a required field, a status the operation does
+/// not list, an unknown error kind, a wrong Content-Type, a body where none is described, a
+/// bad header, an endpoint the document does not have.
+#[test]
+fn the_openapi_checker_reports_answers_the_document_does_not_allow() {
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+    use support::openapi::check;
+    let json_type = || {
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h
+    };
+    let body = |v: &Value| v.to_string().into_bytes();
+    let result = json!({
+        "batch_id": new_id(), "replayed": false, "server_time_ms": 1,
+        "accepted": [{"index": 0, "table": "users", "row_id": new_id(), "superseded": false, "stream": "public", "seq": 1, "reason": null}],
+        "rejected": [],
+    });
+    assert_eq!(check("POST", "/v1/push", 200, &json_type(), &body(&result)), Ok("push".to_string()), "a conforming PushResult");
+
+    let mut missing = result.clone();
+    missing.as_object_mut().unwrap().remove("accepted");
+    let e = check("POST", "/v1/push", 200, &json_type(), &body(&missing)).unwrap_err();
+    assert!(e.contains("POST /v1/push -> 200 (push)") && e.contains("PushResult") && e.contains("\"accepted\" is a required property"), "{e}");
+
+    let mut wrong_type = result.clone();
+    wrong_type["accepted"][0]["seq"] = json!("one");
+    let e = check("POST", "/v1/push", 200, &json_type(), &body(&wrong_type)).unwrap_err();
+    assert!(e.contains("/accepted/0/seq"), "{e}");
+
+    let error = |kind: &str| body(&json!({"kind": kind, "message": "m"}));
+    assert_eq!(check("POST", "/v1/push", 409, &json_type(), &error("batch_id_reused")), Ok("push".to_string()));
+    let e = check("POST", "/v1/push", 418, &json_type(), &error("bad_request")).unwrap_err();
+    assert!(e.contains("status 418 is not in the OpenAPI document") && e.contains("200, 400"), "{e}");
+    let e = check("GET", "/v1/pull", 401, &json_type(), &error("no_such_kind")).unwrap_err();
+    assert!(e.contains("Error") && e.contains("/kind"), "{e}");
+
+    let session = |expires_at: &str| {
+        body(&json!({"account_id": new_id(), "key_id": new_id(), "api_key": format!("sdk1_{}_{}", new_id(), "a".repeat(43)), "expires_at": expires_at, "device_id": new_id()}))
+    };
+    assert_eq!(check("POST", "/v1/sessions", 201, &json_type(), &session("2027-12-02T15:42:07Z")), Ok("login".to_string()));
+    let e = check("POST", "/v1/sessions", 201, &json_type(), &session("next year")).unwrap_err();
+    assert!(e.contains("Session") && e.contains("/expires_at") && e.contains("date-time"), "formats are checked: {e}");
+
+    let mut text = HeaderMap::new();
+    text.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    let e = check("GET", "/v1/pull", 400, &text, b"Failed to deserialize query string").unwrap_err();
+    assert!(e.contains("Content-Type \"text/plain; charset=utf-8\" is not one the document gives"), "{e}");
+    let e = check("GET", "/v1/pull", 400, &HeaderMap::new(), &error("bad_cursor")).unwrap_err();
+    assert!(e.contains("Content-Type \"none\""), "{e}");
+    let e = check("DELETE", "/v1/sessions/current", 204, &json_type(), b"{}").unwrap_err();
+    assert!(e.contains("no body"), "{e}");
+    assert_eq!(check("DELETE", "/v1/sessions/current", 204, &HeaderMap::new(), b""), Ok("logout".to_string()));
+
+    let mut throttled = json_type();
+    throttled.insert(RETRY_AFTER, HeaderValue::from_static("900"));
+    assert_eq!(check("POST", "/v1/sessions", 429, &throttled, &error("too_many_attempts")), Ok("login".to_string()));
+    throttled.insert(RETRY_AFTER, HeaderValue::from_static("0"));
+    let e = check("POST", "/v1/sessions", 429, &throttled, &error("too_many_attempts")).unwrap_err();
+    assert!(e.contains("header retry-after"), "{e}");
+
+    let e = check("GET", "/v1/nothing", 404, &json_type(), &error("bad_request")).unwrap_err();
+    assert!(e.contains("has no operation GET /v1/nothing"), "{e}");
+    let e = check("PUT", "/v1/push", 405, &HeaderMap::new(), b"").unwrap_err();
+    assert!(e.contains("has no operation PUT /v1/push"), "{e}");
 }
