@@ -85,6 +85,9 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/push", post(push::push))
         .route("/v1/pull", get(pull::pull))
         .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+        })
         .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)

@@ -9,6 +9,7 @@
 use crate::auth::Caller;
 use crate::push::check_schema;
 use crate::{rights, ApiError, Shared};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
@@ -49,9 +50,10 @@ pub async fn pull(
     State(state): State<Shared>,
     caller: Caller,
     headers: HeaderMap,
-    Query(query): Query<PullQuery>,
+    query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullPage>, ApiError> {
     check_schema(&headers)?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request(format!("bad query string: {}", e.body_text())))?;
     let limit = match query.limit.as_deref() {
         None => DEFAULT_LIMIT,
         Some(l) => l.parse::<usize>().ok().filter(|n| (1..=MAX_BATCH_CHANGES).contains(n)).ok_or_else(|| ApiError::invalid("limit must be 1 to 1000"))?,

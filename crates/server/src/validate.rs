@@ -21,7 +21,6 @@ fn value_fits(sql_type: &str, v: &Value) -> bool {
         (_, Value::Null) => true,
         ("TEXT", Value::String(s)) => s.len() <= MAX_TEXT_BYTES && !s.contains('\0'),
         ("INTEGER", Value::Number(n)) => n.is_i64(),
-        ("INTEGER", Value::Bool(_)) => true,
         ("REAL", Value::Number(_)) => true,
         _ => false,
     }

@@ -168,7 +168,8 @@ fn malformed_oversized_and_hostile_requests_get_a_clear_4xx_and_store_nothing() 
     assert_eq!(bad_json.json::<Value>().unwrap()["kind"], "bad_request");
     let unknown_field = ada.push_raw(&json!({"batch_id": new_id(), "device_id": ada.device, "changes": [], "x": 1}).to_string());
     assert_eq!(unknown_field.status(), 400);
-    let big = "x".repeat(5 * 1024 * 1024);
+    // Just over the limit: a far larger body races the server's early close with the 413.
+    let big = "x".repeat(studydesk_sync::MAX_BODY_BYTES + 1);
     assert_eq!(ada.push_raw(&big).status(), 413);
     let many: Vec<Value> = (0..1001).map(|_| ada.user_row()).collect();
     assert_eq!(ada.push(&new_id(), many).status(), 422);
@@ -181,6 +182,8 @@ fn malformed_oversized_and_hostile_requests_get_a_clear_4xx_and_store_nothing() 
         (ada.change("users", &ada.account, "update", 1, json!({"bio; DROP TABLE rows": "x"}), 0), "unknown_column"),
         (ada.change("users", &ada.account, "update", 1, json!({"bio": "nul\u{0}byte"}), 0), "invalid_value"),
         (ada.change("users", &ada.account, "update", 1, json!({"is_active": "yes"}), 0), "invalid_value"),
+        // SQLite has no booleans: a device sends 0/1, and a pull must never hand out `true`.
+        (ada.change("users", &ada.account, "update", 1, json!({"is_active": true}), 0), "invalid_value"),
         (ada.change("users", &ada.account, "update", 1, json!({"bio": "later"}), 3_600_000), "clock_skew"),
         (ada.change("user_settings", &new_id(), "insert", 1, json!({"user_id": ada.account, "preferred_locale": "en", "timezone": "UTC", "theme": "system", "data": "{}", "created_at": "x", "updated_at": "x"}), 0), "bad_natural_id"),
     ];
@@ -193,6 +196,34 @@ fn malformed_oversized_and_hostile_requests_get_a_clear_4xx_and_store_nothing() 
     assert_eq!(server.count("SELECT count(*) FROM rows"), 0);
     let mismatch = json!({"batch_id": new_id(), "device_id": new_id(), "changes": [ada.user_row()]}).to_string();
     assert_eq!(ada.push_raw(&mismatch).status(), 403);
+}
+
+/// Requests outside the document (a wrong method, a query string the server cannot read)
+/// still get the `{kind, message}` body every other failure has, never an empty or plain
+/// text answer. Sent around `support::send`: the document does not list them.
+#[test]
+fn a_wrong_method_or_a_bad_query_string_gets_a_json_error() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let raw = |request: reqwest::blocking::RequestBuilder| {
+        let response = request.send().expect("an answer");
+        let status = response.status().as_u16();
+        let kind_of = response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body: Value = response.json().expect("a JSON body");
+        (status, kind_of, body)
+    };
+    for (method, path) in [("PUT", "/v1/push"), ("GET", "/v1/accounts"), ("POST", "/healthz")] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let (status, content_type, body) = raw(ada.http.request(method.clone(), server.url(path)));
+        assert_eq!(status, 405, "{method} {path}");
+        assert_eq!(content_type.as_deref(), Some("application/json"), "{method} {path}");
+        assert_eq!(body["kind"], "method_not_allowed", "{method} {path}");
+    }
+    let twice = ada.http.get(server.url("/v1/pull?cursor=a&cursor=b")).bearer_auth(&ada.key).header("Studydesk-Schema", "8");
+    let (status, _, body) = raw(twice);
+    assert_eq!(status, 400);
+    assert_eq!(body["kind"], "bad_request");
+    assert!(body["message"].as_str().unwrap().contains("cursor"), "{body}");
 }
 
 #[test]
