@@ -137,9 +137,9 @@ fn bury_step(table: &str) -> String {
 }
 
 /// SQL starting a new life for a re-inserted row that `sync_causal` holds as deleted.
-/// Most inserted rows were never deleted: a keyed UPDATE that finds nothing is the
-/// cheapest statement that handles both (an upsert from a LEFT JOIN cost about 10 µs a
-/// row on the bulk write path).
+/// Most inserted rows were never deleted: one keyed UPDATE that usually finds nothing
+/// (the upsert from a LEFT JOIN it replaced measured the same on the bulk write path,
+/// docs/benchmarks.md; this one is simply the plainer statement).
 fn revive_step(table: &str) -> String {
     format!("UPDATE sync_causal SET cl = cl + 1 WHERE table_name = '{table}' AND row_id = NEW.id AND cl % 2 = 0;")
 }
