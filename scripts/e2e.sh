@@ -4,6 +4,7 @@
 #
 #   scripts/e2e.sh                 build what is missing or stale, then run the tests
 #   E2E_SKIP_BUILD=1 scripts/e2e.sh  use the binaries already in target/debug
+#   scripts/e2e.sh sync calendar   only tests/e2e/sync.test.mjs and calendar.test.mjs
 #
 # Needs (apt): libwebkit2gtk-4.1-dev xvfb xauth imagemagick dbus-x11 webkit2gtk-driver.
 # Screenshots land in tests/e2e/artifacts/ (git-ignored). Exits non-zero if any test fails.
@@ -52,7 +53,14 @@ DRIVER_LOG="$E2E_ARTIFACTS/tauri-driver.log"
 log "running the tests (run dir $RUN_DIR)"
 set +e
 tests=()
-for f in tests/e2e/*.test.mjs; do tests+=("./${f#tests/e2e/}"); done
+if [[ $# -gt 0 ]]; then
+  for name in "$@"; do
+    [[ -f "tests/e2e/$name.test.mjs" ]] || { echo "e2e: no tests/e2e/$name.test.mjs" >&2; exit 2; }
+    tests+=("./$name.test.mjs")
+  done
+else
+  for f in tests/e2e/*.test.mjs; do tests+=("./${f#tests/e2e/}"); done
+fi
 webdriver_run "$DRIVER_LOG" node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}"
 status=$?
 set -e

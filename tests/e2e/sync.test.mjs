@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import { spawn, execFileSync } from "node:child_process";
 import path from "node:path";
-import { ROOT, screenshot, sleep, start, steps, stop, tempDir, tid, waitForRow } from "./lib.mjs";
+import { ROOT, choose, screenshot, sleep, start, steps, stop, tempDir, tid, waitForRow } from "./lib.mjs";
 
 const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
 const EMAIL = "ada@example.org";
@@ -115,6 +115,20 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
     await (await browser.$(tid("nav-home"))).click();
     await waitForRow(browser, "Buy a notebook", 20_000);
     await waitForRow(browser, "Read chapter 3");
+  });
+
+  await step("laptop, in Japanese and dark: the Sync card says it is synced, in Japanese", async () => {
+    await openSettings(browser);
+    await choose(browser, "settings-language", "ja");
+    await choose(browser, "settings-theme", "dark");
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.lang)) === "ja", { timeoutMsg: "not Japanese" });
+    const status = await browser.$(tid("sync-status"));
+    await browser.waitUntil(async () => (await status.getText()).includes("同期済み"), {
+      timeout: 10_000,
+      timeoutMsg: "the Sync card does not say 同期済み (synced) in Japanese",
+    });
+    await (await browser.$(tid("settings-sync"))).scrollIntoView();
+    await screenshot(browser, "41-sync-card-ja-dark");
     await stop(browser, laptopDir);
   });
 });

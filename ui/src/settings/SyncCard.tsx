@@ -128,7 +128,7 @@ function SignInForm({ status }: { status: SyncStatus }) {
         <button type="submit" className="button primary" data-testid="sync-login" disabled={signIn.isPending}>
           {signIn.isPending && signIn.variables === "login" ? t("sync.signingIn") : t("sync.signIn")}
         </button>
-        <button type="button" className="button" data-testid="sync-signup" disabled={signIn.isPending} onClick={submit("signup")}>
+        <button type="button" className="button ghost" data-testid="sync-signup" disabled={signIn.isPending} onClick={submit("signup")}>
           {signIn.isPending && signIn.variables === "signup" ? t("sync.signingIn") : t("sync.signUp")}
         </button>
       </div>
@@ -156,7 +156,7 @@ function SignedIn() {
       <button type="button" className="button primary" data-testid="sync-now" disabled={now.isPending} onClick={() => now.mutate(undefined)}>
         {now.isPending ? t("sync.syncing") : t("sync.now")}
       </button>
-      <button type="button" className="button" data-testid="sync-logout" onClick={() => setConfirm(true)}>
+      <button type="button" className="button ghost" data-testid="sync-logout" onClick={() => setConfirm(true)}>
         {t("sync.signOut")}
       </button>
       {result ? (
@@ -213,10 +213,10 @@ function RefusedList() {
                 <span className="hint"> {r.message}</span>
               </span>
               <span className="button-row">
-                <button type="button" className="button" data-testid={`sync-retry-${r.id}`} onClick={() => retry.mutate(Number(r.id))}>
+                <button type="button" className="button ghost" data-testid={`sync-retry-${r.id}`} onClick={() => retry.mutate(Number(r.id))}>
                   {t("sync.retry")}
                 </button>
-                <button type="button" className="button" data-testid={`sync-discard-${r.id}`} onClick={() => setDiscarding(r)}>
+                <button type="button" className="button ghost" data-testid={`sync-discard-${r.id}`} onClick={() => setDiscarding(r)}>
                   {t("sync.discard")}
                 </button>
               </span>
