@@ -243,3 +243,131 @@ fn syncs_killed_mid_push_and_mid_pull_complete_with_nothing_lost_or_applied_twic
     foreign_keys_hold(&desktop);
     assert_eq!(desktop.app.sync_status().unwrap().apply_errors, 0);
 }
+
+/// Every calendar row of a device: (id, title, series, occurrence), sorted.
+fn calendar_rows(d: &Device) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+    d.app
+        .db()
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT id, title, series_id, recurrence_id FROM calendar_events ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .unwrap()
+}
+
+/// The same calendar file imported on two devices while offline, and the same occurrence
+/// edited on both: one event, one exception and one edited occurrence everywhere, nothing
+/// the other device could not apply (the UNIQUE UID and occurrence indexes hold). Before
+/// ids were derived from UID and occurrence, each device kept its own copy and refused
+/// the other's.
+#[test]
+fn a_calendar_imported_on_two_devices_and_one_occurrence_edited_on_both_converge_to_one_copy() {
+    use studydesk_core::planner::calendar::{EditScope, EventPatch, EventUpdate};
+    let ics = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/ics/google.ics")).unwrap();
+    let server = TestServer::start();
+    let laptop = device();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let desktop = device();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    for d in [&laptop, &desktop] {
+        let report = d.app.ics_import(&ics).unwrap();
+        assert_eq!(report.created, 4, "{report:?}");
+    }
+    let imported = calendar_rows(&laptop);
+    assert_eq!(imported, calendar_rows(&desktop), "the same file gives the same rows, ids included");
+
+    // Both edit the first Monday of the series ("this event") before syncing.
+    let (series, ..) = imported.iter().find(|r| r.2.is_none() && r.1.as_deref() == Some("Linear Algebra lecture")).unwrap().clone();
+    let occurrence = laptop
+        .app
+        .calendar_range("2026-10-19", "2026-10-19")
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|i| i.id == series)
+        .and_then(|i| i.recurrence_id)
+        .expect("the series' occurrence of 19 October");
+    let edit = |d: &Device, title: &str| {
+        let patch = EventPatch { title: Some(title.into()), ..Default::default() };
+        d.app.event_update(EventUpdate { id: series.clone(), occurrence: Some(occurrence.clone()), scope: EditScope::This, patch }).unwrap()
+    };
+    let on_laptop = edit(&laptop, "Linear Algebra (laptop)");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let on_desktop = edit(&desktop, "Linear Algebra (desktop, later)");
+    assert_eq!(on_laptop.id, on_desktop.id, "one occurrence, one override id");
+
+    laptop.app.sync_now().unwrap();
+    desktop.app.sync_now().unwrap();
+    laptop.app.sync_now().unwrap();
+    let rows = calendar_rows(&laptop);
+    assert_eq!(rows, calendar_rows(&desktop));
+    assert_eq!(rows.len(), imported.len() + 1, "four imported rows and one new override: {rows:?}");
+    let override_row = rows.iter().find(|r| r.0 == on_laptop.id).unwrap();
+    assert_eq!(override_row.1.as_deref(), Some("Linear Algebra (desktop, later)"), "the later edit of the title wins");
+    for d in [&laptop, &desktop] {
+        let status = d.app.sync_status().unwrap();
+        assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
+        foreign_keys_hold(d);
+    }
+}
+
+/// A database from before derived calendar ids (imported events and overrides with random
+/// ids) gets the derived ids at its first sync, so it converges with devices that import
+/// the same file later; the event's reminders and exceptions follow their master.
+#[test]
+fn the_first_sync_gives_imported_events_made_before_derived_ids_their_derived_ids() {
+    use studydesk_core::planner::calendar::events::{imported_id, override_id};
+    let ics = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/ics/google.ics")).unwrap();
+    let server = TestServer::start();
+    let laptop = device();
+    laptop.app.ics_import(&ics).unwrap();
+    // What an older version stored: random ids (children repointed by the foreign keys'
+    // own columns, as that version had them).
+    laptop
+        .app
+        .db()
+        .write(studydesk_core::db::WriteCtx::by(&laptop.app.user_id(), "test.old_ids"), |tx| {
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+            let ids: Vec<String> = {
+                let mut stmt = tx.prepare("SELECT id FROM calendar_events ORDER BY series_id IS NOT NULL")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for old in ids {
+                let new = uuid::Uuid::now_v7().to_string();
+                tx.execute("UPDATE calendar_events SET series_id = ?1 WHERE series_id = ?2", [&new, &old])?;
+                tx.execute("UPDATE calendar_event_reminders SET event_id = ?1 WHERE event_id = ?2", [&new, &old])?;
+                tx.execute("UPDATE calendar_events SET id = ?1 WHERE id = ?2", [&new, &old])?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let user = laptop.app.user_id();
+    let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = laptop
+        .app
+        .db()
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT id, uid, series_id, recurrence_id FROM calendar_events")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    for (id, uid, series, occurrence) in &rows {
+        let derived = match (series, occurrence) {
+            (Some(s), Some(o)) => override_id(s, o),
+            _ => imported_id(&user, uid.as_deref().unwrap()),
+        };
+        assert_eq!(id, &derived, "{uid:?} {occurrence:?}");
+    }
+    foreign_keys_hold(&laptop);
+    let desktop = device();
+    desktop.app.ics_import(&ics).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    laptop.app.sync_now().unwrap();
+    assert_eq!(calendar_rows(&desktop).len(), 4, "one copy of each event on the desktop");
+    assert_eq!(calendar_rows(&laptop), calendar_rows(&desktop));
+    assert_eq!(desktop.app.sync_status().unwrap().apply_errors, 0);
+}

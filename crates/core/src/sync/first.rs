@@ -101,10 +101,34 @@ fn remap_natural_ids(conn: &Connection, user_id: &str) -> Result<()> {
             }
         }
     }
+    remap_calendar(conn)?;
     let list = crate::planner::tasks::default_list(conn, user_id)?;
     let derived = crate::planner::tasks::default_list_id(user_id);
     if list.id != derived {
         change_id(conn, "task_lists", &list.id, &derived)?;
+    }
+    Ok(())
+}
+
+/// Imported events and overrides made before their ids were derived from their keys
+/// (`imported_id`, `override_id`) get those ids: masters first, so each override's
+/// `series_id` already names its master's new id.
+fn remap_calendar(conn: &Connection) -> Result<()> {
+    use crate::planner::calendar::events::{imported_id, override_id};
+    let masters = "SELECT id, user_id, uid FROM calendar_events WHERE source = 'import' AND uid IS NOT NULL AND series_id IS NULL";
+    let overrides = "SELECT id, series_id, recurrence_id FROM calendar_events WHERE series_id IS NOT NULL AND recurrence_id IS NOT NULL";
+    for (sql, derive) in [(masters, imported_id as fn(&str, &str) -> String), (overrides, override_id)] {
+        let rows: Vec<(String, String, String)> = {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, a, b) in rows {
+            let derived = derive(&a, &b);
+            if id != derived {
+                change_id(conn, "calendar_events", &id, &derived)?;
+            }
+        }
     }
     Ok(())
 }

@@ -729,10 +729,28 @@ fn edit_this(tx: &Tx, user_id: &str, master: &Ev, occ: Occ, p: &EventPatch) -> R
     Ok(ov)
 }
 
+/// The id of the override of occurrence `occurrence_key` (`recurrence_id`) of a series:
+/// derived from that pair, which is unique, so two devices editing the same occurrence
+/// offline make one row that sync merges, not two that break the UNIQUE index.
+pub fn override_id(series_id: &str, occurrence_key: &str) -> String {
+    studydesk_sync::natural_id("calendar_events", &["override", series_id, occurrence_key])
+}
+
+/// The id of an event imported from a calendar file: derived from its owner and UID
+/// (unique per user), so the same file imported on two devices converges to one event.
+/// A UID Studydesk itself made (`<id>@studydesk`, see [`blank`]) names that event's id:
+/// a file exported here and imported on another device is the same event, not a twin.
+pub fn imported_id(user_id: &str, uid: &str) -> String {
+    match uid.strip_suffix("@studydesk").and_then(|id| uuid::Uuid::parse_str(id).ok()) {
+        Some(id) => id.hyphenated().to_string(),
+        None => studydesk_sync::natural_id("calendar_events", &["uid", user_id, uid]),
+    }
+}
+
 /// A new override row for occurrence `occ` of `master`, with the master's fields.
 pub fn override_of(tx: &Tx, master: &Ev, occ: Occ) -> Ev {
     let mut ov = master.clone();
-    ov.row.id = tx.new_id();
+    ov.row.id = override_id(&master.row.id, &occ.key());
     ov.row.created_at = tx.now_text();
     ov.row.updated_at = tx.now_text();
     ov.row.uid = None;

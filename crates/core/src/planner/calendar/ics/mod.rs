@@ -153,6 +153,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             Some(old) => old.clone(),
             None => {
                 let mut ev = events::blank(self.tx, self.user_id, e.tz, when);
+                ev.row.id = events::imported_id(self.user_id, &e.uid);
                 ev.row.uid = Some(e.uid.clone());
                 ev.row.source = CalendarEventSource::Import;
                 ev
