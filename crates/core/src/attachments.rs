@@ -318,7 +318,9 @@ pub fn commit(tx: &Tx, data_dir: &Path, user_id: &str, staged: &Staged) -> Resul
         return Ok(found);
     }
     let new = AttachmentRow {
-        id: tx.new_id(),
+        // Derived from (user, content): the same file attached on two devices before they
+        // sync is one row, not two that break UNIQUE(user_id, content_hash).
+        id: tx.natural_id("attachments", &[user_id, &staged.content_hash]),
         user_id: user_id.to_string(),
         content_hash: staged.content_hash.clone(),
         mime_type: staged.mime_type.to_string(),

@@ -371,3 +371,65 @@ fn the_first_sync_gives_imported_events_made_before_derived_ids_their_derived_id
     assert_eq!(calendar_rows(&laptop), calendar_rows(&desktop));
     assert_eq!(desktop.app.sync_status().unwrap().apply_errors, 0);
 }
+
+/// A tiny PNG header (the core reads only the magic bytes).
+fn png() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    b.extend(std::iter::repeat_n(7u8, 200));
+    b
+}
+
+fn attachment_ids(d: &Device) -> Vec<String> {
+    d.app
+        .db()
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT id FROM attachments ORDER BY id")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+        })
+        .unwrap()
+}
+
+/// The same picture set as a background on two devices before they sync is one
+/// attachment (UNIQUE user + content hash), and a picture attached before derived ids
+/// gets its derived id at the first sync with the workspace still showing it.
+#[test]
+fn the_same_picture_attached_on_two_devices_is_one_attachment_and_old_ones_keep_their_workspace() {
+    let server = TestServer::start();
+    let laptop = device();
+    let room = laptop.app.workspace_list().unwrap()[0].id.clone();
+    laptop.app.workspace_set_background_file(&room, Some("sky.png"), &png()).unwrap();
+    // As an older version stored it: a random id (the workspace names it).
+    let old = attachment_ids(&laptop)[0].clone();
+    laptop
+        .app
+        .db()
+        .write(studydesk_core::db::WriteCtx::by(&laptop.app.user_id(), "test.old_ids"), |tx| {
+            let random = uuid::Uuid::now_v7().to_string();
+            tx.execute("UPDATE attachments SET id = ?1 WHERE id = ?2", [&random, &old])?;
+            tx.execute("UPDATE immersive_workspaces SET background_value = ?1 WHERE background_value = ?2", [&random, &old])?;
+            Ok(())
+        })
+        .unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let ids = attachment_ids(&laptop);
+    assert_eq!(ids, vec![old.clone()], "the first sync gave the attachment its derived id back");
+    let shown = laptop.app.workspace_list().unwrap().into_iter().find(|w| w.id == room).unwrap();
+    let attachment = shown.background.attachment.expect("the workspace still shows its picture");
+    assert_eq!((attachment.id.as_str(), attachment.missing), (old.as_str(), false));
+
+    // The desktop attaches the same picture before it ever syncs (under its own local
+    // user id), then signs in to the laptop's account.
+    let desktop = device();
+    let desktop_room = desktop.app.workspace_add("Library").unwrap().id;
+    desktop.app.workspace_set_background_file(&desktop_room, Some("sky copy.png"), &png()).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(attachment_ids(&desktop), vec![old.clone()], "the same content of the same account, one id");
+    laptop.app.sync_now().unwrap();
+    for d in [&laptop, &desktop] {
+        assert_eq!(attachment_ids(d), vec![old.clone()]);
+        let status = d.app.sync_status().unwrap();
+        assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
+        foreign_keys_hold(d);
+    }
+}

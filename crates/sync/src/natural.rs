@@ -22,6 +22,7 @@ pub const NATURAL_KEYS: &[(&str, &[&str])] = &[
     ("post_likes", &["post_id", "user_id"]),
     ("post_tags", &["post_id", "tag"]),
     ("dashboard_shares", &["dashboard_id", "user_id"]),
+    ("attachments", &["user_id", "content_hash"]),
 ];
 
 pub fn natural_id(table: &str, keys: &[&str]) -> String {

@@ -75,6 +75,14 @@ fn change_id(conn: &Connection, table: &str, old: &str, new: &str) -> Result<()>
     for (child, column) in references_to(conn, table)? {
         conn.execute(&format!("UPDATE \"{child}\" SET \"{column}\" = ?1 WHERE \"{column}\" = ?2"), params![new, old])?;
     }
+    if table == "attachments" {
+        // A workspace names its background attachment in a plain column, not a foreign key.
+        conn.execute(
+            "UPDATE immersive_workspaces SET background_value = ?1
+             WHERE background_type IN ('image', 'video') AND background_value = ?2",
+            params![new, old],
+        )?;
+    }
     conn.execute(&format!("UPDATE \"{table}\" SET id = ?1 WHERE id = ?2"), params![new, old])?;
     Ok(())
 }
