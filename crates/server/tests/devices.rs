@@ -433,3 +433,28 @@ fn the_same_picture_attached_on_two_devices_is_one_attachment_and_old_ones_keep_
         foreign_keys_hold(d);
     }
 }
+
+/// Two devices that open Immerse before they ever sync each make the default "Focus room"
+/// with its clock, timer and todo; after syncing there is one room with three widgets.
+#[test]
+fn the_default_focus_room_made_on_two_devices_before_syncing_is_one_room() {
+    let server = TestServer::start();
+    let laptop = device();
+    let desktop = device();
+    for d in [&laptop, &desktop] {
+        let rooms = d.app.workspace_list().unwrap();
+        assert_eq!((rooms.len(), rooms[0].widgets.len()), (1, 3));
+    }
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    laptop.app.sync_now().unwrap();
+    for d in [&laptop, &desktop] {
+        let rooms = d.app.workspace_list().unwrap();
+        let shape: Vec<(String, usize)> = rooms.iter().map(|w| (w.name.clone(), w.widgets.len())).collect();
+        assert_eq!(shape, vec![("Focus room".to_string(), 3)], "one room, three widgets");
+        let status = d.app.sync_status().unwrap();
+        assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
+        foreign_keys_hold(d);
+    }
+    assert_eq!(laptop.app.workspace_list().unwrap(), desktop.app.workspace_list().unwrap());
+}

@@ -177,7 +177,7 @@ fn widget_workspace(conn: &Connection, user_id: &str, id: &str) -> Result<(Strin
 
 fn widget_rows(conn: &Connection, workspace_id: &str) -> Result<Vec<ImmersiveWidgetRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM immersive_widgets WHERE workspace_id = ?1 ORDER BY grid_y, grid_x, created_at, id",
+        "SELECT {} FROM immersive_widgets WHERE workspace_id = ?1 ORDER BY grid_y, grid_x, created_at, rowid",
         columns::<ImmersiveWidgetRow>()
     ))?;
     let rows = stmt.query_map([workspace_id], ImmersiveWidgetRow::from_sql)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -229,7 +229,7 @@ pub fn get(conn: &Connection, data_dir: &Path, user_id: &str, id: &str) -> Resul
 fn all(conn: &Connection, data_dir: &Path, user_id: &str) -> Result<Vec<Workspace>> {
     let rows = {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {} FROM immersive_workspaces WHERE user_id = ?1 ORDER BY created_at, id",
+            "SELECT {} FROM immersive_workspaces WHERE user_id = ?1 ORDER BY created_at, rowid",
             columns::<ImmersiveWorkspaceRow>()
         ))?;
         let rows = stmt.query_map([user_id], ImmersiveWorkspaceRow::from_sql)?.collect::<rusqlite::Result<Vec<_>>>()?;
@@ -317,7 +317,22 @@ fn check_settings(conn: &Connection, user_id: &str, kind: WidgetKind, settings: 
 
 // ---- writes --------------------------------------------------------------------------
 
-fn insert_workspace(tx: &Tx, user_id: &str, name: &str) -> Result<String> {
+/// The id of the user's default workspace ("Focus room"): derived, so two devices that
+/// open Immerse before they sync make one room, not two.
+pub fn default_workspace_id(user_id: &str) -> String {
+    studydesk_sync::natural_id("immersive_workspaces", &[user_id, "default"])
+}
+
+/// The id of one of the default room's three widgets (one per kind), derived likewise.
+pub fn default_widget_id(workspace_id: &str, kind: WidgetKind) -> String {
+    studydesk_sync::natural_id("immersive_widgets", &[workspace_id, kind.as_str()])
+}
+
+/// The widgets the default room starts with, and where.
+pub const DEFAULT_WIDGETS: [(WidgetKind, (i64, i64)); 3] =
+    [(WidgetKind::Clock, (0, 0)), (WidgetKind::Timer, (4, 0)), (WidgetKind::Todo, (8, 0))];
+
+fn insert_workspace(tx: &Tx, user_id: &str, name: &str, id: Option<String>) -> Result<String> {
     let n = count(tx, "SELECT count(*) FROM immersive_workspaces WHERE user_id = ?1", user_id)?;
     if n >= MAX_WORKSPACES {
         return Err(CoreError::validation(format!("at most {MAX_WORKSPACES} workspaces")));
@@ -325,7 +340,7 @@ fn insert_workspace(tx: &Tx, user_id: &str, name: &str) -> Result<String> {
     let name = check_name(tx, user_id, name, None)?;
     let now = tx.now_text();
     let ws = ImmersiveWorkspaceRow {
-        id: tx.new_id(),
+        id: id.unwrap_or_else(|| tx.new_id()),
         user_id: user_id.to_string(),
         name,
         background_type: BackgroundType::Color,
@@ -352,7 +367,7 @@ fn free_place(taken: &[(i64, i64, i64, i64)], w: i64, h: i64) -> (i64, i64) {
     (0, MAX_Y)
 }
 
-fn insert_widget(tx: &Tx, workspace_id: &str, kind: WidgetKind, at: Option<(i64, i64)>) -> Result<String> {
+fn insert_widget(tx: &Tx, workspace_id: &str, kind: WidgetKind, at: Option<(i64, i64)>, id: Option<String>) -> Result<String> {
     let n = count(tx, "SELECT count(*) FROM immersive_widgets WHERE workspace_id = ?1", workspace_id)?;
     if n >= MAX_WIDGETS {
         return Err(CoreError::validation(format!("at most {MAX_WIDGETS} widgets in a workspace")));
@@ -369,7 +384,7 @@ fn insert_widget(tx: &Tx, workspace_id: &str, kind: WidgetKind, at: Option<(i64,
     check_place(x, y, w, h)?;
     let now = tx.now_text();
     let widget = ImmersiveWidgetRow {
-        id: tx.new_id(),
+        id: id.unwrap_or_else(|| tx.new_id()),
         workspace_id: workspace_id.to_string(),
         r#type: kind.as_str().to_string(),
         title_key: None,
@@ -401,10 +416,10 @@ pub fn list(db: &Db, data_dir: &Path, user_id: &str) -> Result<Vec<Workspace>> {
     db.write(WriteCtx::by(user_id, "immerse.workspace.create_default"), |tx| {
         // Another window or process may have created it since the read.
         if count(tx, "SELECT count(*) FROM immersive_workspaces WHERE user_id = ?1", user_id)? == 0 {
-            let id = insert_workspace(tx, user_id, DEFAULT_WORKSPACE)?;
-            insert_widget(tx, &id, WidgetKind::Clock, Some((0, 0)))?;
-            insert_widget(tx, &id, WidgetKind::Timer, Some((4, 0)))?;
-            insert_widget(tx, &id, WidgetKind::Todo, Some((8, 0)))?;
+            let id = insert_workspace(tx, user_id, DEFAULT_WORKSPACE, Some(default_workspace_id(user_id)))?;
+            for (kind, at) in DEFAULT_WIDGETS {
+                insert_widget(tx, &id, kind, Some(at), Some(default_widget_id(&id, kind)))?;
+            }
         }
         all(tx, data_dir, user_id)
     })
@@ -412,7 +427,7 @@ pub fn list(db: &Db, data_dir: &Path, user_id: &str) -> Result<Vec<Workspace>> {
 
 pub fn add(db: &Db, data_dir: &Path, user_id: &str, name: &str) -> Result<Workspace> {
     db.write(WriteCtx::by(user_id, "immerse.workspace.add"), |tx| {
-        let id = insert_workspace(tx, user_id, name)?;
+        let id = insert_workspace(tx, user_id, name, None)?;
         get(tx, data_dir, user_id, &id)
     })
 }
@@ -445,7 +460,7 @@ pub fn widget_add(db: &Db, data_dir: &Path, user_id: &str, workspace_id: &str, k
     let kind = WidgetKind::parse(kind)?;
     db.write(WriteCtx::by(user_id, "immerse.widget.add"), |tx| {
         let ws = workspace_row(tx, user_id, workspace_id)?;
-        insert_widget(tx, &ws.id, kind, None)?;
+        insert_widget(tx, &ws.id, kind, None, None)?;
         touch(tx, &ws.id)?;
         get(tx, data_dir, user_id, &ws.id)
     })

@@ -110,6 +110,7 @@ fn remap_natural_ids(conn: &Connection, user_id: &str) -> Result<()> {
         }
     }
     remap_calendar(conn)?;
+    remap_focus_room(conn, user_id)?;
     let list = crate::planner::tasks::default_list(conn, user_id)?;
     let derived = crate::planner::tasks::default_list_id(user_id);
     if list.id != derived {
@@ -136,6 +137,47 @@ fn remap_calendar(conn: &Connection) -> Result<()> {
             if id != derived {
                 change_id(conn, "calendar_events", &id, &derived)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// The default "Focus room" made before its id was derived (the user's oldest room of
+/// that name) and its first widget of each default kind get the derived ids.
+fn remap_focus_room(conn: &Connection, user_id: &str) -> Result<()> {
+    use crate::focus::immerse::{default_widget_id, default_workspace_id, DEFAULT_WIDGETS, DEFAULT_WORKSPACE};
+    use rusqlite::OptionalExtension;
+    let derived = default_workspace_id(user_id);
+    let exists = |table: &str, id: &str| -> Result<bool> {
+        Ok(conn.query_row(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"), [id], |_| Ok(())).optional()?.is_some())
+    };
+    if !exists("immersive_workspaces", &derived)? {
+        let oldest: Option<String> = conn
+            .query_row(
+                "SELECT id FROM immersive_workspaces WHERE user_id = ?1 AND name = ?2 ORDER BY created_at, rowid LIMIT 1",
+                params![user_id, DEFAULT_WORKSPACE],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match oldest {
+            Some(old) => change_id(conn, "immersive_workspaces", &old, &derived)?,
+            None => return Ok(()),
+        }
+    }
+    for (kind, _) in DEFAULT_WIDGETS {
+        let widget = default_widget_id(&derived, kind);
+        if exists("immersive_widgets", &widget)? {
+            continue;
+        }
+        let oldest: Option<String> = conn
+            .query_row(
+                "SELECT id FROM immersive_widgets WHERE workspace_id = ?1 AND type = ?2 ORDER BY created_at, rowid LIMIT 1",
+                params![derived, kind.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(old) = oldest {
+            change_id(conn, "immersive_widgets", &old, &widget)?;
         }
     }
     Ok(())
