@@ -192,7 +192,7 @@ struct LocalRow {
     row: RowState,
 }
 
-fn row_exists(conn: &Connection, table: &str, row_id: &str) -> Result<bool> {
+pub(super) fn row_exists(conn: &Connection, table: &str, row_id: &str) -> Result<bool> {
     let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))?;
     Ok(stmt.query_row([row_id], |_| Ok(())).optional()?.is_some())
 }

@@ -147,36 +147,25 @@ fn remap_calendar(conn: &Connection) -> Result<()> {
 fn remap_focus_room(conn: &Connection, user_id: &str) -> Result<()> {
     use crate::focus::immerse::{default_widget_id, default_workspace_id, DEFAULT_WIDGETS, DEFAULT_WORKSPACE};
     use rusqlite::OptionalExtension;
-    let derived = default_workspace_id(user_id);
-    let exists = |table: &str, id: &str| -> Result<bool> {
-        Ok(conn.query_row(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"), [id], |_| Ok(())).optional()?.is_some())
+    use super::apply::row_exists;
+    // The oldest row matching `filter` (two text parameters).
+    let oldest = |table: &str, filter: &str, a: &str, b: &str| -> Result<Option<String>> {
+        let sql = format!("SELECT id FROM \"{table}\" WHERE {filter} ORDER BY created_at, rowid LIMIT 1");
+        Ok(conn.query_row(&sql, params![a, b], |r| r.get(0)).optional()?)
     };
-    if !exists("immersive_workspaces", &derived)? {
-        let oldest: Option<String> = conn
-            .query_row(
-                "SELECT id FROM immersive_workspaces WHERE user_id = ?1 AND name = ?2 ORDER BY created_at, rowid LIMIT 1",
-                params![user_id, DEFAULT_WORKSPACE],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match oldest {
-            Some(old) => change_id(conn, "immersive_workspaces", &old, &derived)?,
+    let room = default_workspace_id(user_id);
+    if !row_exists(conn, "immersive_workspaces", &room)? {
+        match oldest("immersive_workspaces", "user_id = ?1 AND name = ?2", user_id, DEFAULT_WORKSPACE)? {
+            Some(old) => change_id(conn, "immersive_workspaces", &old, &room)?,
             None => return Ok(()),
         }
     }
     for (kind, _) in DEFAULT_WIDGETS {
-        let widget = default_widget_id(&derived, kind);
-        if exists("immersive_widgets", &widget)? {
+        let widget = default_widget_id(&room, kind);
+        if row_exists(conn, "immersive_widgets", &widget)? {
             continue;
         }
-        let oldest: Option<String> = conn
-            .query_row(
-                "SELECT id FROM immersive_widgets WHERE workspace_id = ?1 AND type = ?2 ORDER BY created_at, rowid LIMIT 1",
-                params![derived, kind.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(old) = oldest {
+        if let Some(old) = oldest("immersive_widgets", "workspace_id = ?1 AND type = ?2", &room, kind.as_str())? {
             change_id(conn, "immersive_widgets", &old, &widget)?;
         }
     }
