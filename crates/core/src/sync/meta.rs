@@ -64,8 +64,29 @@ pub struct Lease<'a> {
     token: String,
 }
 
+/// How long a round waits for another round of a live syncer to finish before giving up:
+/// "Sync now" pressed while the background round runs waits for it instead of failing.
+const WAIT_FOR_LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl<'a> Lease<'a> {
+    /// Takes the lease, waiting (up to [`WAIT_FOR_LEASE`]) while a live syncer holds it.
     pub fn claim(db: &'a Db) -> Result<Lease<'a>> {
+        let started = std::time::Instant::now();
+        loop {
+            match Self::try_claim(db)? {
+                Some(lease) => return Ok(lease),
+                None if started.elapsed() >= WAIT_FOR_LEASE => {
+                    return Err(CoreError::sync(
+                        crate::error::SyncErrorKind::NotReady,
+                        "another Studydesk window or command has been syncing for a minute; try again in a moment",
+                    ))
+                }
+                None => std::thread::sleep(std::time::Duration::from_millis(100)),
+            }
+        }
+    }
+
+    fn try_claim(db: &'a Db) -> Result<Option<Lease<'a>>> {
         let token = format!("{}:{}", std::process::id(), crate::ids::new_id());
         let claimed = db.write(sync_ctx("sync.lease"), |tx| {
             let now = tx.now();
@@ -80,13 +101,7 @@ impl<'a> Lease<'a> {
             put(tx, LEASE, &format!("{token} {}", timestamp_text(until)))?;
             Ok(true)
         })?;
-        if !claimed {
-            return Err(CoreError::sync(
-                crate::error::SyncErrorKind::NotReady,
-                "another Studydesk window or command is syncing right now; try again in a moment",
-            ));
-        }
-        Ok(Lease { db, token })
+        Ok(claimed.then_some(Lease { db, token }))
     }
 }
 
@@ -111,5 +126,32 @@ impl Drop for Lease<'_> {
             }
             Ok(())
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A round started while another of this process runs waits for it, then runs.
+    #[test]
+    fn a_second_round_waits_for_the_first_to_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = std::sync::Arc::new(Db::open(&dir.path().join("studydesk.db"), crate::clock::system()).unwrap());
+        let first = Lease::claim(&db).unwrap();
+        assert!(Lease::try_claim(&db).unwrap().is_none(), "held: a second syncer cannot take it");
+        let waiter = {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let lease = Lease::claim(&db).map(|_| ());
+                (lease, started.elapsed())
+            })
+        };
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        drop(first);
+        let (lease, waited) = waiter.join().unwrap();
+        assert!(lease.is_ok(), "{lease:?}");
+        assert!(waited >= std::time::Duration::from_millis(400), "it waited for the first round ({waited:?})");
     }
 }
