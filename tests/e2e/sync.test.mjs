@@ -119,8 +119,10 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
 
   await step("laptop, in Japanese and dark: the Sync card says it is synced, in Japanese", async () => {
     await openSettings(browser);
-    await choose(browser, "settings-language", "ja");
     await choose(browser, "settings-theme", "dark");
+    await (await browser.$(tid("settings-sync"))).scrollIntoView();
+    await screenshot(browser, "41-sync-card-en-dark");
+    await choose(browser, "settings-language", "ja");
     await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.lang)) === "ja", { timeoutMsg: "not Japanese" });
     const status = await browser.$(tid("sync-status"));
     await browser.waitUntil(async () => (await status.getText()).includes("同期済み"), {
@@ -128,7 +130,9 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
       timeoutMsg: "the Sync card does not say 同期済み (synced) in Japanese",
     });
     await (await browser.$(tid("settings-sync"))).scrollIntoView();
-    await screenshot(browser, "41-sync-card-ja-dark");
+    await screenshot(browser, "42-sync-card-ja-dark");
+    await choose(browser, "settings-theme", "light");
+    await screenshot(browser, "43-sync-card-ja-light");
     await stop(browser, laptopDir);
   });
 });

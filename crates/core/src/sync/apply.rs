@@ -153,12 +153,14 @@ fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String], mine:
     conn.prepare_cached("SAVEPOINT pulled")?.execute([])?;
     let written = write_outcome(conn, change, &won, new_life, next.alive(), state.exists, columns);
     match written {
-        Ok(()) => conn.prepare_cached("RELEASE pulled")?.execute([])?,
+        Ok(()) => {
+            conn.prepare_cached("RELEASE pulled")?.execute([])?;
+        }
         Err(e) => {
             conn.execute_batch("ROLLBACK TO pulled; RELEASE pulled")?;
             return Err(e);
         }
-    };
+    }
     Ok(true)
 }
 
