@@ -176,8 +176,12 @@ export function TodoCard({ today }: { today: TodayList }) {
                 onStartEdit={() => setEditingId(task.id)}
                 onFinishEdit={(text) => {
                   setEditingId(null);
-                  pendingFocus.current = task.id;
-                  requestAnimationFrame(() => rowRefs.current.get(task.id)?.focus());
+                  // The field that held focus is gone: hand focus back to the row, unless the
+                  // user already moved it elsewhere (a click away ends the edit by blur).
+                  requestAnimationFrame(() => {
+                    const active = document.activeElement;
+                    if (!active || active === document.body || !active.isConnected) rowRefs.current.get(task.id)?.focus();
+                  });
                   const clean = text?.trim();
                   if (clean && clean !== task.description) rename.mutate({ id: task.id, text: clean });
                 }}
