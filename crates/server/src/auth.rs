@@ -131,6 +131,7 @@ async fn issue_key(
         api_key: format!("sdk1_{key_id}_{secret}"),
         expires_at: expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         device_id: device_id.to_string(),
+        server_time_ms: crate::now_ms(),
     })
 }
 

@@ -458,3 +458,124 @@ fn the_default_focus_room_made_on_two_devices_before_syncing_is_one_room() {
     }
     assert_eq!(laptop.app.workspace_list().unwrap(), desktop.app.workspace_list().unwrap());
 }
+
+/// The machine's clock, off by an amount the test sets: a laptop whose clock runs fast or
+/// slow, as dual-boot machines and dead CMOS batteries make them.
+#[derive(Clone, Default)]
+struct SkewedClock(std::sync::Arc<std::sync::Mutex<chrono::Duration>>);
+
+impl SkewedClock {
+    fn set(&self, skew: chrono::Duration) {
+        *self.0.lock().unwrap() = skew;
+    }
+}
+
+impl studydesk_core::clock::Clock for SkewedClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + *self.0.lock().unwrap()
+    }
+}
+
+fn device_with_clock(clock: &SkewedClock) -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Studydesk::open(dir.path(), std::sync::Arc::new(clock.clone())).unwrap();
+    Device { dir, app }
+}
+
+fn task_named(d: &Device, name: &str) -> String {
+    d.app.task_list().unwrap().into_iter().find(|t| t.description == name).unwrap().id
+}
+
+fn assert_clean(d: &Device) {
+    let status = d.app.sync_status().unwrap();
+    assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
+    foreign_keys_hold(d);
+}
+
+fn assert_offset_near(d: &Device, expected_ms: i64) {
+    let offset = d.app.sync_status().unwrap().clock_offset_ms.expect("the status reports the clock offset");
+    assert!((offset - expected_ms).abs() < 5_000, "offset {offset} ms, expected about {expected_ms} ms");
+}
+
+const TEN_MINUTES_MS: i64 = 600_000;
+
+/// The server refuses clocks more than a minute ahead of its own. A device whose clock
+/// runs ten minutes fast still syncs every change: what it made offline before its first
+/// sync (the offset is learned at sign-in), and what it made after its clock jumped ahead
+/// (refused once, re-stamped and sent again in the same round). Its edits then order by
+/// real time: an earlier edit made on it loses to a later one made on a right clock.
+#[test]
+fn a_device_whose_clock_runs_fast_syncs_every_change_and_its_edits_order_by_real_time() {
+    let server = TestServer::start();
+    let laptop = device();
+    add(&laptop, "Essay outline");
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+
+    let fast = SkewedClock::default();
+    fast.set(chrono::Duration::minutes(10));
+    let desktop = device_with_clock(&fast);
+    add(&desktop, "Made offline on a fast clock");
+    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
+    assert_offset_near(&desktop, -TEN_MINUTES_MS);
+    assert_clean(&desktop);
+    laptop.app.sync_now().unwrap();
+    assert_eq!(tasks(&laptop), vec![("Essay outline".into(), false), ("Made offline on a fast clock".into(), false)]);
+    assert_eq!(laptop.app.sync_status().unwrap().clock_offset_ms, None, "the laptop's clock is right");
+
+    // Right at sign-in, the clock then jumps twenty minutes ahead: the first push of what
+    // it made since is refused, re-stamped and accepted within the same round.
+    fast.set(chrono::Duration::minutes(30));
+    add(&desktop, "Made after the clock jumped");
+    let report = desktop.app.sync_now().unwrap();
+    assert_eq!(report.refused, 0, "{report:?}");
+    assert!(report.pushed >= 1, "{report:?}");
+    assert_offset_near(&desktop, -3 * TEN_MINUTES_MS);
+    assert_clean(&desktop);
+
+    // The desktop edits first, the laptop a moment later: the laptop's edit is the later one.
+    let outline = task_named(&desktop, "Essay outline");
+    desktop.app.task_rename(&outline, "Renamed first, on the fast desktop").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    laptop.app.task_rename(&outline, "Renamed later, on the laptop").unwrap();
+    desktop.app.sync_now().unwrap();
+    laptop.app.sync_now().unwrap();
+    desktop.app.sync_now().unwrap();
+    assert_eq!(tasks(&desktop), tasks(&laptop));
+    assert!(tasks(&laptop).contains(&("Renamed later, on the laptop".into(), false)), "{:?}", tasks(&laptop));
+    assert!(tasks(&laptop).contains(&("Made after the clock jumped".into(), false)), "{:?}", tasks(&laptop));
+
+    // Once the clock is set right, the warning goes with the next sync.
+    fast.set(chrono::Duration::zero());
+    desktop.app.sync_now().unwrap();
+    assert_eq!(desktop.app.sync_status().unwrap().clock_offset_ms, None);
+    for d in [&laptop, &desktop] {
+        assert_clean(d);
+    }
+}
+
+/// A device whose clock runs ten minutes slow: its edit, made after the laptop's, wins on
+/// every device (uncorrected, it would be dated before the laptop's and lose).
+#[test]
+fn a_device_whose_clock_runs_slow_still_wins_with_its_later_edit() {
+    let server = TestServer::start();
+    let laptop = device();
+    let essay = add(&laptop, "Essay");
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let slow = SkewedClock::default();
+    slow.set(chrono::Duration::minutes(-10));
+    let tablet = device_with_clock(&slow);
+    tablet.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_offset_near(&tablet, TEN_MINUTES_MS);
+
+    laptop.app.task_rename(&essay, "Renamed first, on the laptop").unwrap();
+    laptop.app.sync_now().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    tablet.app.task_rename(&essay, "Renamed later, on the slow tablet").unwrap();
+    tablet.app.sync_now().unwrap();
+    laptop.app.sync_now().unwrap();
+    for d in [&laptop, &tablet] {
+        assert_eq!(tasks(d), vec![("Renamed later, on the slow tablet".into(), false)]);
+        assert_clean(d);
+    }
+}

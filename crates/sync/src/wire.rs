@@ -47,6 +47,9 @@ pub struct Session {
     pub api_key: String,
     pub expires_at: String,
     pub device_id: String,
+    /// The server's wall clock (ms since the epoch), like every push and pull answer: a
+    /// device learns its clock is off before its first push.
+    pub server_time_ms: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -508,6 +508,10 @@ const en = {
     error: "Sync error: {{message}}",
     signed_out: "Signed out — sign in again to resume",
     lastSync: "Last synced {{time}}",
+    clockAhead:
+      "This computer's clock is {{amount}} ahead of the sync server. Synced changes are corrected for it, but reminders and timers follow this clock: set the date and time to update automatically.",
+    clockBehind:
+      "This computer's clock is {{amount}} behind the sync server. Synced changes are corrected for it, but reminders and timers follow this clock: set the date and time to update automatically.",
     server: "Server",
     email: "Email",
     password: "Password",

@@ -114,6 +114,29 @@ describe("Settings › Sync", () => {
     await waitFor(() => expect(screen.queryByTestId("sync-refused")).not.toBeInTheDocument());
   });
 
+  it("says when this computer's clock is off, ahead or behind, and says nothing when it is right", async () => {
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, clock_offset_ms: -12 * 60_000 });
+    const { unmount } = renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-clock-warning")).toHaveTextContent("This computer's clock is 12 minutes ahead of the sync server.");
+    unmount();
+
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, clock_offset_ms: 3 * 3_600_000 + 60_000 });
+    const behind = renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-clock-warning")).toHaveTextContent("This computer's clock is 3 hours behind the sync server.");
+    behind.unmount();
+
+    await i18n.changeLanguage("ja");
+    vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, clock_offset_ms: -5 * 60_000 });
+    const ja = renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-clock-warning")).toHaveTextContent("同期サーバーより 5 分 進んでいます");
+    ja.unmount();
+
+    vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-status")).toBeInTheDocument();
+    expect(screen.queryByTestId("sync-clock-warning")).not.toBeInTheDocument();
+  });
+
   it("speaks Japanese", async () => {
     await i18n.changeLanguage("ja");
     vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, phase: "offline" });

@@ -63,7 +63,21 @@ function StatusLine({ status }: { status: SyncStatus }) {
         </p>
       ) : null}
       {last ? <p className="hint">{t("sync.lastSync", { time: last })}</p> : null}
+      {status.clock_offset_ms != null && status.phase !== "off" ? <ClockWarning offsetMs={status.clock_offset_ms} /> : null}
     </div>
+  );
+}
+
+/** Says how far this computer's clock is from the server's (positive offset: behind). */
+function ClockWarning({ offsetMs }: { offsetMs: number }) {
+  const { t, i18n } = useTranslation();
+  const minutes = Math.max(1, Math.round(Math.abs(offsetMs) / 60_000));
+  const [value, unit] = minutes >= 120 ? [Math.round(minutes / 60), "hour"] : [minutes, "minute"];
+  const amount = new Intl.NumberFormat(i18n.language, { style: "unit", unit, unitDisplay: "long" }).format(value);
+  return (
+    <p className="sync-clock-warning" role="status" data-testid="sync-clock-warning">
+      {t(offsetMs < 0 ? "sync.clockAhead" : "sync.clockBehind", { amount })}
+    </p>
   );
 }
 

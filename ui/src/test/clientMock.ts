@@ -99,6 +99,7 @@ export const syncOff: Awaited<ReturnType<Commands["syncStatus"]>> = {
   apply_errors: 0,
   last_sync_at: null,
   last_error: null,
+  clock_offset_ms: null,
 };
 export const syncStatus = vi.fn<Commands["syncStatus"]>(async () => ({ ...syncOff }));
 export const syncSignIn = vi.fn<Commands["syncSignIn"]>();

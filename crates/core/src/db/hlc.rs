@@ -16,6 +16,16 @@ pub struct Hlc {
 }
 
 pub const META_KEY: &str = "hlc";
+/// `local_meta` key of the server's time minus this device's, in milliseconds, when sync
+/// found the device's clock wrong (absent otherwise). Clocks tick on device time plus it.
+pub const CLOCK_OFFSET_KEY: &str = "sync.clock_offset_ms";
+
+/// The stored clock offset (0 when none is stored or it cannot be read).
+pub fn load_clock_offset(conn: &Connection) -> Result<i64> {
+    let stored: Option<String> =
+        conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [CLOCK_OFFSET_KEY], |r| r.get(0)).optional()?;
+    Ok(stored.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
 
 /// The text form has five counter digits: past this the counter carries into the
 /// milliseconds, so the text never changes width and text order stays time order.

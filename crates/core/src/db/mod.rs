@@ -21,7 +21,7 @@ mod migrate;
 mod write;
 
 pub use backup::backup_to;
-pub use hlc::Hlc;
+pub use hlc::{Hlc, CLOCK_OFFSET_KEY};
 pub use migrate::{embedded_versions, latest_version, run_up_to as migrate_up_to};
 pub use write::{timestamp_text, Tx, WriteCtx};
 
@@ -29,6 +29,7 @@ use crate::clock::SharedClock;
 use crate::{CoreError, Result};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicI64;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -41,6 +42,8 @@ pub struct Db {
     clock: SharedClock,
     device_id: String,
     hlc: Mutex<Hlc>,
+    /// Server time minus this device's time, applied to the HLC only (docs/sync.md §7).
+    clock_offset_ms: AtomicI64,
     path: PathBuf,
 }
 
@@ -110,12 +113,14 @@ impl Db {
         }
         let device_id = write::device_id(&conn)?;
         let hlc = Hlc::load(&conn)?;
+        let clock_offset_ms = hlc::load_clock_offset(&conn)?;
         let db = Db {
             conn: Mutex::new(conn),
             checkpointer,
             clock,
             device_id,
             hlc: Mutex::new(hlc),
+            clock_offset_ms: AtomicI64::new(clock_offset_ms),
             path: path.to_path_buf(),
         };
         Ok((db, report))

@@ -48,6 +48,12 @@ impl Tx<'_> {
         self.now
     }
 
+    /// This transaction's clock (every change it records carries it).
+    pub fn hlc(&self) -> Result<Hlc> {
+        let text: String = self.prepare_cached("SELECT hlc FROM temp.write_context")?.query_row([], |r| r.get(0))?;
+        Hlc::parse(&text).ok_or_else(|| crate::CoreError::Database(format!("unreadable clock {text:?} in the write context")))
+    }
+
     /// `now` as stored in timestamp columns: UTC, milliseconds, `Z`.
     pub fn now_text(&self) -> String {
         timestamp_text(self.now)
@@ -72,13 +78,14 @@ impl Db {
     pub fn write<T>(&self, ctx: WriteCtx, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
         let now = self.clock.now();
+        let hlc_now = self.hlc_now_ms(now);
         let hlc = {
             let mut clock = self.hlc.lock().unwrap_or_else(|p| p.into_inner());
-            clock.tick(now.timestamp_millis())
+            clock.tick(hlc_now)
         };
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Another process may have written since we last looked: never go back in time.
-        let hlc = self.reconcile_hlc(&tx, hlc, now)?;
+        let hlc = self.reconcile_hlc(&tx, hlc, hlc_now)?;
         tx.prepare_cached(
             "INSERT INTO temp.write_context(actor_id, action, hlc, device_id, now, capture, audit)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -109,7 +116,7 @@ impl Db {
     /// Moves this device's clock past a timestamp seen from another device, so every
     /// later local write orders after it (and the move survives a restart).
     pub fn observe_hlc(&self, remote: Hlc) -> Result<()> {
-        let now = self.clock.now().timestamp_millis();
+        let now = self.hlc_now_ms(self.clock.now());
         let observed = self.hlc.lock().unwrap_or_else(|p| p.into_inner()).observe(remote, now);
         let conn = self.lock();
         if Hlc::load(&conn)? < observed {
@@ -119,14 +126,52 @@ impl Db {
         Ok(())
     }
 
-    fn reconcile_hlc(&self, conn: &Connection, mine: Hlc, now: DateTime<Utc>) -> Result<Hlc> {
+    fn reconcile_hlc(&self, conn: &Connection, mine: Hlc, now_ms: i64) -> Result<Hlc> {
         let stored = Hlc::load(conn)?;
         if stored < mine {
             return Ok(mine);
         }
         let mut clock = self.hlc.lock().unwrap_or_else(|p| p.into_inner());
         *clock = stored;
-        Ok(clock.tick(now.timestamp_millis()))
+        Ok(clock.tick(now_ms))
+    }
+
+    /// The wall time clocks tick on: this device's time corrected by the offset sync
+    /// measured against the server (0 unless the device's clock was found wrong). Row
+    /// timestamps the user sees keep the device's own time.
+    fn hlc_now_ms(&self, now: DateTime<Utc>) -> i64 {
+        now.timestamp_millis().saturating_add(self.clock_offset_ms())
+    }
+
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.clock_offset_ms.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Sets the offset later clocks tick with (kept in `local_meta` by the caller's write).
+    pub(crate) fn set_clock_offset_ms(&self, offset_ms: i64) {
+        self.clock_offset_ms.store(offset_ms, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Moves this device's clock back to `to` when it is ahead of it: the one case where
+    /// it goes back, after sync found it ran ahead of real time (`sync::skew`). Changes
+    /// already stamped past `to` are the caller's to re-stamp.
+    pub(crate) fn lower_hlc(&self, to: Hlc) -> Result<()> {
+        let conn = self.lock();
+        let mut clock = self.hlc.lock().unwrap_or_else(|p| p.into_inner());
+        *clock = (*clock).min(to);
+        if Hlc::load(&conn)? > to {
+            // local_meta is bookkeeping, not user data: no capture trigger guards it.
+            to.store(&conn)?;
+        }
+        Ok(())
+    }
+
+    /// Inside a [`Db::write`]: makes the clock stored at COMMIT at least `to`, for a write
+    /// that hands out clocks of its own (the connection lock is held, so no other write
+    /// can tick in between).
+    pub(crate) fn raise_hlc_in_write(&self, to: Hlc) {
+        let mut clock = self.hlc.lock().unwrap_or_else(|p| p.into_inner());
+        *clock = (*clock).max(to);
     }
 }
 

@@ -66,6 +66,9 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
         meta::put(tx, meta::POSITIONS, &Value::Object(positions.clone()).to_string())?;
         meta::put(tx, meta::CURSOR, &page.next_cursor)?;
         queue::forget_seen(tx, &positions)?;
+        if let Some(hlc) = max_hlc {
+            super::skew::note_seen(tx, hlc)?;
+        }
         Ok(applied)
     })?;
     if let Some(hlc) = max_hlc {

@@ -20,6 +20,7 @@ pub mod meta;
 mod queue;
 mod refused;
 mod session;
+pub mod skew;
 mod status;
 mod transport;
 
@@ -71,16 +72,30 @@ pub fn sync_now(db: &Db, data_dir: &std::path::Path) -> Result<RoundReport> {
 fn round(db: &Db, remote: &Remote) -> Result<RoundReport> {
     let mut report = RoundReport::default();
     first::ensure_done(db)?;
+    // Clocks found in the future are corrected at most once a round: before the first push
+    // when the known offset shows it (changes keep their queue order), else after the
+    // first push answer that shows it; so a clock that keeps jumping cannot loop the round.
+    let mut clocks_corrected = skew::correct_future_clocks(db)?.is_some();
     while let Some(batch) = next_batch(db)? {
+        let sent = db.now();
         let result = remote.push(&batch.request(db.device_id()))?;
+        skew::record_offset(db, skew::offset_ms(sent, db.now(), result.server_time_ms))?;
         let counts = record_result(db, &batch, &result)?;
         report.pushed += counts.pushed;
         report.superseded += counts.superseded;
         report.refused += counts.refused;
+        if !clocks_corrected {
+            if let Some(requeued) = skew::correct_future_clocks(db)? {
+                clocks_corrected = true;
+                report.refused = report.refused.saturating_sub(requeued);
+            }
+        }
     }
     loop {
         let cursor = meta::get(db, meta::CURSOR)?;
+        let sent = db.now();
         let page = remote.pull(cursor.as_deref(), PAGE_SIZE)?;
+        skew::record_offset(db, skew::offset_ms(sent, db.now(), page.server_time_ms))?;
         let applied = apply_page(db, &page)?;
         report.pulled += applied.applied;
         report.apply_errors += applied.errors;

@@ -67,14 +67,16 @@ fn exists(conn: &Connection, id: i64) -> Result<()> {
         .ok_or_else(|| CoreError::not_found("refused change", id.to_string()))
 }
 
-/// Puts a refused change back at the end of the queue, with its clock and causal length.
+/// Puts a refused change back at the end of the queue, with its causal length and its
+/// clock, unless that clock is later than now (it was stamped while this device's clock
+/// ran ahead, and the server would refuse it again): then it takes the retry's clock.
 pub fn retry(db: &Db, id: i64) -> Result<()> {
     db.write(sync_ctx("sync.retry"), |tx| {
         exists(tx, id)?;
         tx.execute(
             "INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
-             SELECT table_name, row_id, op, changes, hlc, device_id, cl FROM sync_refused WHERE seq = ?1",
-            [id],
+             SELECT table_name, row_id, op, changes, min(hlc, ?2), device_id, cl FROM sync_refused WHERE seq = ?1",
+            params![id, tx.hlc()?.encode()],
         )?;
         tx.execute("DELETE FROM sync_refused WHERE seq = ?1", [id])?;
         Ok(())

@@ -85,6 +85,7 @@ pub fn sign_in(db: &Db, data_dir: &Path, user_id: &str, mode: SignInMode, c: &Cr
     let (url, email) = validate_credentials(c)?;
     let previous = meta::get(db, meta::ACCOUNT_ID)?;
     let remote = Remote::new(&url, None)?;
+    let sent = db.now();
     let session = match mode {
         SignInMode::Signup => remote.signup(&SignupRequest {
             email: email.clone(),
@@ -104,6 +105,9 @@ pub fn sign_in(db: &Db, data_dir: &Path, user_id: &str, mode: SignInMode, c: &Cr
             "this device already syncs with another account; sign in to that account (switching accounts is not supported yet)",
         ));
     }
+    // Before the first push: a device whose clock is off learns it now, so the changes it
+    // queued are re-stamped before they are sent rather than refused (sync::skew).
+    super::skew::record_offset(db, super::skew::offset_ms(sent, db.now(), session.server_time_ms))?;
     store_key(data_dir, &session.api_key)?;
     db.write(sync_ctx("sync.sign_in"), |tx| {
         meta::put(tx, meta::SERVER_URL, &url)?;

@@ -38,6 +38,10 @@ pub struct SyncStatus {
     pub apply_errors: i64,
     pub last_sync_at: Option<String>,
     pub last_error: Option<String>,
+    /// How far the server's clock is from this device's, in milliseconds (positive: this
+    /// device is behind), when sync found it off by half a minute or more; clocks of
+    /// synced changes are corrected by it, reminders and timers are not.
+    pub clock_offset_ms: Option<i64>,
 }
 
 pub fn status(db: &Db, data_dir: &std::path::Path) -> Result<SyncStatus> {
@@ -67,6 +71,7 @@ pub fn status(db: &Db, data_dir: &std::path::Path) -> Result<SyncStatus> {
             apply_errors: count("SELECT count(*) FROM sync_apply_errors")?,
             last_sync_at: meta::read(c, meta::LAST_OK_AT)?,
             last_error: error.and_then(|e| e["message"].as_str().map(str::to_string)),
+            clock_offset_ms: meta::read(c, crate::db::CLOCK_OFFSET_KEY)?.and_then(|v| v.parse().ok()),
         })
     })
 }

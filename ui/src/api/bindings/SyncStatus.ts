@@ -13,4 +13,10 @@ refused: number,
 /**
  * Pulled changes this device could not apply.
  */
-apply_errors: number, last_sync_at: string | null, last_error: string | null, };
+apply_errors: number, last_sync_at: string | null, last_error: string | null, 
+/**
+ * How far the server's clock is from this device's, in milliseconds (positive: this
+ * device is behind), when sync found it off by half a minute or more; clocks of
+ * synced changes are corrected by it, reminders and timers are not.
+ */
+clock_offset_ms: number | null, };
