@@ -4,6 +4,9 @@
 //!
 //! - `push_pull_10k`: device A pushes 10,000 new tasks, device B (signed in to the same
 //!   account) pulls and applies them: the "< 3 s" figure.
+//! - `blob_64mib`: one device uploads a new 64 MiB file (`PUT /v1/blobs/{sha256}`: the
+//!   server hashes it and writes 64 chunks of 1 MiB in one transaction) and downloads it
+//!   back (`GET`, streamed chunk by chunk) and compares it (a memcmp, a few ms of the time).
 //! - then a load run: 50 devices (threads, one account each) push small batches (one
 //!   task each) as fast as they can for a fixed time; requests per second and p99 latency.
 
@@ -67,6 +70,35 @@ fn push_pull(c: &mut Criterion) {
     group.finish();
 }
 
+const BLOB_BYTES: usize = 64 * 1024 * 1024;
+
+fn blob_round_trip(c: &mut Criterion) {
+    let server = TestServer::start_with(|c| c.blob_quota_bytes = u64::MAX);
+    let device = support::signup(&server, "blobs@example.org");
+    let mut seed = 0u64;
+    let mut group = c.benchmark_group("sync");
+    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    group.bench_function("blob_64mib", |b| {
+        b.iter_batched(
+            || {
+                seed += 1;
+                let bytes = support::random_bytes(BLOB_BYTES, seed);
+                (support::sha256_hex(&bytes), bytes)
+            },
+            |(hash, bytes)| {
+                let put = device.put_blob(&hash, bytes.clone());
+                assert_eq!(put.status(), 201, "{}", put.text());
+                let got = device.get_blob(&hash);
+                assert_eq!(got.status(), 200);
+                assert!(got.bytes() == bytes.as_slice(), "the download is the upload");
+                (bytes, got)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
 /// 50 devices pushing one-change batches for `secs`: requests per second and latencies.
 fn load(secs: u64) {
     let server = TestServer::start();
@@ -110,5 +142,5 @@ fn load_bench(_c: &mut Criterion) {
     load(20);
 }
 
-criterion_group!(benches, push_pull, load_bench);
+criterion_group!(benches, push_pull, blob_round_trip, load_bench);
 criterion_main!(benches);

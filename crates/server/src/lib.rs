@@ -2,18 +2,21 @@
 //!
 //! Contract: stateless between requests (accounts, keys, idempotency records, counters
 //! and rows all live in PostgreSQL), so several instances can serve one database. Every
-//! answer is JSON; every failure is `{kind, message}` with a 4xx/5xx status, never a panic.
+//! answer is JSON but a blob's bytes (`GET /v1/blobs/{content_hash}`); every failure is
+//! `{kind, message}` with a 4xx/5xx status, never a panic.
 //! Migrations run at start under an advisory lock, so instances may start together.
 
 pub mod auth;
 pub mod batch;
+pub mod blobs;
 pub mod error;
 pub mod pull;
 pub mod push;
 pub mod rights;
 pub mod validate;
 
-use axum::routing::{delete, get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use std::sync::Arc;
@@ -32,8 +35,16 @@ pub struct Config {
     pub signup_open: bool,
     /// How long a device's key lives.
     pub key_ttl: Duration,
+    /// Largest JSON request body (push, sign-up, sign-in).
     pub max_body_bytes: usize,
+    /// Largest blob one upload may carry (`PUT /v1/blobs/{content_hash}`), in bytes.
+    pub max_blob_bytes: u64,
+    /// Most bytes of blobs one account may store, all its blobs together.
+    pub blob_quota_bytes: u64,
 }
+
+/// The default per-account blob quota: 10 GiB.
+pub const DEFAULT_BLOB_QUOTA_BYTES: u64 = 10 * 1024 * 1024 * 1024;
 
 impl Config {
     pub fn new(database_url: &str) -> Config {
@@ -42,6 +53,8 @@ impl Config {
             signup_open: true,
             key_ttl: Duration::from_secs(365 * 24 * 3600),
             max_body_bytes: studydesk_sync::MAX_BODY_BYTES,
+            max_blob_bytes: studydesk_sync::MAX_BLOB_BYTES,
+            blob_quota_bytes: DEFAULT_BLOB_QUOTA_BYTES,
         }
     }
 }
@@ -77,18 +90,29 @@ pub async fn state(config: Config) -> Result<Shared, String> {
 }
 
 pub fn router(state: Shared) -> Router {
-    Router::new()
+    // The JSON endpoints read whole bodies, capped at `max_body_bytes`; the layer is added
+    // before the blob routes are merged in, so it does not reach them.
+    let json = Router::new()
         .route("/healthz", get(health))
         .route("/v1/accounts", post(auth::signup))
         .route("/v1/sessions", post(auth::login))
         .route("/v1/sessions/current", delete(auth::logout))
         .route("/v1/push", post(push::push))
         .route("/v1/pull", get(pull::pull))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes));
+    // Blobs stream their bodies under their own limit, `max_blob_bytes` (the upload reads
+    // its body through this limit and also counts it, answering 413 `payload_too_large`).
+    // HEAD has its own handler: axum would otherwise answer it with the GET handler,
+    // streaming the whole blob from PostgreSQL only for hyper to drop it.
+    let blob_limit = usize::try_from(state.config.max_blob_bytes).unwrap_or(usize::MAX);
+    let blobs = Router::new()
+        .route("/v1/blobs/{content_hash}", put(blobs::upload).get(blobs::download).head(blobs::head))
+        .layer(DefaultBodyLimit::max(blob_limit));
+    json.merge(blobs)
         .fallback(|| async { ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such endpoint") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
         })
-        .layer(axum::extract::DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }

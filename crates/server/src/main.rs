@@ -1,5 +1,6 @@
-//! `studydesk-server --database-url URL --bind ADDR [--signup open|closed]`: runs the
-//! migrations (under an advisory lock) and serves the sync API until SIGINT/SIGTERM.
+//! `studydesk-server --database-url URL --bind ADDR [--signup open|closed]
+//! [--blob-quota-mib N]`: runs the migrations (under an advisory lock) and serves the sync
+//! API until SIGINT/SIGTERM.
 
 use clap::Parser;
 use studydesk_server::{serve, state, Config};
@@ -16,6 +17,9 @@ struct Args {
     /// Whether new accounts may sign up.
     #[arg(long, default_value = "open", value_parser = ["open", "closed"])]
     signup: String,
+    /// Most MiB of attachment files (blobs) one account may store on this server.
+    #[arg(long, default_value_t = studydesk_server::DEFAULT_BLOB_QUOTA_BYTES / (1024 * 1024))]
+    blob_quota_mib: u64,
 }
 
 #[tokio::main]
@@ -27,6 +31,7 @@ async fn main() -> std::process::ExitCode {
     let args = Args::parse();
     let mut config = Config::new(&args.database_url);
     config.signup_open = args.signup == "open";
+    config.blob_quota_bytes = args.blob_quota_mib.saturating_mul(1024 * 1024);
     let state = match state(config).await {
         Ok(s) => s,
         Err(e) => {

@@ -63,7 +63,7 @@ pub fn place(
     parent_owner: Option<Uuid>,
 ) -> Placement {
     let owner = match info.owner() {
-        Owner::Column(c) if c == "id" => Uuid::parse_str(row_id).ok(),
+        Owner::Column("id") => Uuid::parse_str(row_id).ok(),
         Owner::Column(c) => column(change, stored, c).and_then(|v| Uuid::parse_str(v).ok()),
         Owner::Parent { .. } => parent_owner,
     };

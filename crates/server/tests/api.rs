@@ -1,10 +1,11 @@
 //! The sync API against a real PostgreSQL: accounts and keys, idempotent pushes, gap-free
-//! sequences under concurrency, visibility between accounts, and refusals of bad input.
+//! sequences under concurrency, visibility between accounts, refusals of bad input, and
+//! attachment files (blobs): streamed, content-checked, private, size- and quota-limited.
 
 mod support;
 
 use serde_json::{json, Value};
-use support::{http, new_id, send, signup, Reply, TestServer};
+use support::{http, new_id, random_bytes, send, sha256_hex, signup, Reply, TestServer};
 
 fn login(server: &TestServer, email: &str, password: &str) -> Reply {
     send(http().post(server.url("/v1/sessions")).json(&json!({"email": email, "password": password, "device": {"id": new_id(), "name": "laptop"}})))
@@ -212,7 +213,8 @@ fn a_wrong_method_or_a_bad_query_string_gets_a_json_error() {
         let body: Value = response.json().expect("a JSON body");
         (status, kind_of, body)
     };
-    for (method, path) in [("PUT", "/v1/push"), ("GET", "/v1/accounts"), ("POST", "/healthz")] {
+    let blob = format!("/v1/blobs/{}", "0".repeat(64));
+    for (method, path) in [("PUT", "/v1/push"), ("GET", "/v1/accounts"), ("POST", "/healthz"), ("POST", blob.as_str()), ("DELETE", blob.as_str())] {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let (status, content_type, body) = raw(ada.http.request(method.clone(), server.url(path)));
         assert_eq!(status, 405, "{method} {path}");
@@ -295,6 +297,222 @@ fn a_shared_dashboard_reaches_its_grantee_who_may_edit_only_with_edit_rights() {
     assert_eq!(after["revoked_streams"], json!([stream]), "bob's devices are told to drop the dashboard");
 }
 
+const MIB: usize = 1024 * 1024;
+
+/// What the server holds for blobs: (blobs rows, chunk rows, bytes in chunks).
+fn stored_blobs(server: &TestServer) -> (i64, i64, i64) {
+    (
+        server.count("SELECT count(*) FROM blobs"),
+        server.count("SELECT count(*) FROM blob_chunks"),
+        server.count("SELECT coalesce(sum(length(data)), 0) FROM blob_chunks"),
+    )
+}
+
+#[test]
+fn a_multi_chunk_blob_round_trips_byte_for_byte_and_a_second_upload_stores_no_second_copy() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    // 4.5 MiB and 7 bytes: five chunks, the last one partial, and more than the 4 MiB JSON
+    // limit, which must not apply to blobs.
+    let bytes = random_bytes(4 * MIB + MIB / 2 + 7, 1);
+    assert!(bytes.len() > studydesk_sync::MAX_BODY_BYTES);
+    let hash = sha256_hex(&bytes);
+    assert_eq!(ada.head_blob(&hash).status(), 404, "nothing before the upload");
+
+    let put = ada.put_blob(&hash, bytes.clone());
+    assert_eq!(put.status(), 201, "{}", put.text());
+    let info: studydesk_sync::wire::BlobInfo = put.json().unwrap();
+    assert_eq!(info, studydesk_sync::wire::BlobInfo { content_hash: hash.clone(), size_bytes: bytes.len() as u64 });
+    assert_eq!(stored_blobs(&server), (1, 5, bytes.len() as i64));
+    assert_eq!(server.count(&format!("SELECT max(length(data)) FROM blob_chunks WHERE content_hash = '{hash}'")), MIB as i64);
+    assert_eq!(server.count(&format!("SELECT size_bytes FROM blobs WHERE content_hash = '{hash}'")), bytes.len() as i64);
+
+    let got = ada.get_blob(&hash);
+    assert_eq!(got.status(), 200);
+    assert_eq!(got.headers()["content-type"], "application/octet-stream");
+    assert_eq!(got.content_length(), Some(bytes.len() as u64));
+    assert!(got.bytes() == bytes.as_slice(), "the download is the upload, byte for byte");
+
+    let head = ada.head_blob(&hash);
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.content_length(), Some(bytes.len() as u64));
+    assert!(head.bytes().is_empty());
+
+    let again = ada.put_blob(&hash, bytes.clone());
+    assert_eq!(again.status(), 200, "{}", again.text());
+    assert_eq!(again.json::<studydesk_sync::wire::BlobInfo>().unwrap(), info, "the same answer");
+    let chunked = ada.put_blob_chunked(&hash, bytes.clone());
+    assert_eq!(chunked.status(), 200, "{}", chunked.text());
+    assert_eq!(stored_blobs(&server), (1, 5, bytes.len() as i64), "one copy");
+
+    // A one-byte file, and one of exactly one chunk, sent without a Content-Length.
+    for small in [vec![42u8], random_bytes(MIB, 2)] {
+        let hash = sha256_hex(&small);
+        let put = ada.put_blob_chunked(&hash, small.clone());
+        assert_eq!(put.status(), 201, "{}", put.text());
+        assert!(ada.get_blob(&hash).bytes() == small.as_slice());
+    }
+    assert_eq!(stored_blobs(&server), (3, 7, (bytes.len() + 1 + MIB) as i64));
+}
+
+#[test]
+fn a_body_whose_hash_differs_from_its_path_is_refused_and_nothing_is_stored() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let bytes = random_bytes(MIB + 10, 3);
+    let hash = sha256_hex(&bytes);
+    let mut changed = bytes.clone();
+    changed[MIB + 5] ^= 1;
+    for refused in [ada.put_blob(&hash, changed.clone()), ada.put_blob_chunked(&hash, changed.clone()), ada.put_blob(&hash, bytes[..MIB].to_vec())] {
+        assert_eq!(refused.status(), 422, "{}", refused.text());
+        assert_eq!(refused.kind(), "hash_mismatch");
+        assert!(refused.text().contains(&sha256_hex(&changed)) || refused.text().contains(&sha256_hex(&bytes[..MIB])), "{}", refused.text());
+    }
+    assert_eq!(stored_blobs(&server), (0, 0, 0));
+    assert_eq!(ada.get_blob(&hash).status(), 404);
+    assert_eq!(ada.head_blob(&hash).status(), 404);
+
+    // Once stored, a wrong body under its hash is still refused and changes nothing.
+    assert_eq!(ada.put_blob(&hash, bytes.clone()).status(), 201);
+    let refused = ada.put_blob(&hash, changed);
+    assert_eq!((refused.status().as_u16(), refused.kind().as_str()), (422, "hash_mismatch"));
+    assert!(ada.get_blob(&hash).bytes() == bytes.as_slice());
+    assert_eq!(stored_blobs(&server), (1, 2, bytes.len() as i64));
+}
+
+#[test]
+fn a_blob_over_the_size_limit_is_refused_and_nothing_is_stored() {
+    let server = TestServer::start_with(|c| c.max_blob_bytes = 1000);
+    let ada = signup(&server, "ada@example.org");
+    let over = random_bytes(1001, 4);
+    let hash = sha256_hex(&over);
+    // From Content-Length, before the body is read; and counted, without one.
+    for refused in [ada.put_blob(&hash, over.clone()), ada.put_blob_chunked(&hash, over.clone())] {
+        assert_eq!(refused.status(), 413, "{}", refused.text());
+        assert_eq!(refused.kind(), "payload_too_large");
+    }
+    assert_eq!(stored_blobs(&server), (0, 0, 0));
+    assert_eq!(ada.get_blob(&hash).status(), 404);
+    let at_limit = random_bytes(1000, 5);
+    assert_eq!(ada.put_blob(&sha256_hex(&at_limit), at_limit).status(), 201, "the limit itself is allowed");
+    assert_eq!(stored_blobs(&server), (1, 1, 1000));
+}
+
+#[test]
+fn an_account_past_its_blob_quota_is_refused_and_other_accounts_are_not() {
+    let server = TestServer::start_with(|c| c.blob_quota_bytes = 10_000);
+    let ada = signup(&server, "ada@example.org");
+    let first = random_bytes(6000, 6);
+    assert_eq!(ada.put_blob(&sha256_hex(&first), first.clone()).status(), 201);
+    let second = random_bytes(6000, 7);
+    let hash = sha256_hex(&second);
+    // From Content-Length, and counted while streaming.
+    for refused in [ada.put_blob(&hash, second.clone()), ada.put_blob_chunked(&hash, second.clone())] {
+        assert_eq!(refused.status(), 413, "{}", refused.text());
+        assert_eq!(refused.kind(), "quota_exceeded");
+    }
+    assert_eq!(stored_blobs(&server), (1, 1, 6000));
+    assert_eq!(ada.head_blob(&hash).status(), 404);
+    assert_eq!(ada.put_blob(&sha256_hex(&first), first).status(), 200, "a blob held already takes no more room");
+    let rest = random_bytes(4000, 8);
+    assert_eq!(ada.put_blob(&sha256_hex(&rest), rest).status(), 201, "up to the quota exactly");
+    let one_more = vec![1u8];
+    assert_eq!(ada.put_blob(&sha256_hex(&one_more), one_more).kind(), "quota_exceeded");
+
+    let bob = signup(&server, "bob@example.org");
+    assert_eq!(bob.put_blob(&hash, second).status(), 201, "the quota is per account");
+}
+
+#[test]
+fn another_account_can_neither_read_nor_overwrite_my_blob() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let bob = signup(&server, "bob@example.org");
+    let bytes = random_bytes(300_000, 9);
+    let hash = sha256_hex(&bytes);
+    assert_eq!(ada.put_blob(&hash, bytes.clone()).status(), 201);
+
+    let stranger = bob.get_blob(&hash);
+    let nobody = bob.get_blob(&sha256_hex(b"never stored"));
+    assert_eq!((stranger.status().as_u16(), nobody.status().as_u16()), (404, 404));
+    assert_eq!(stranger.json::<Value>().unwrap(), nobody.json::<Value>().unwrap(), "the same answer whether another account has it or not");
+    assert_eq!(stranger.kind(), "not_found");
+    assert_eq!(bob.head_blob(&hash).status(), 404);
+
+    let mut forged = bytes.clone();
+    forged[0] ^= 0xff;
+    assert_eq!(bob.put_blob(&hash, forged).status(), 422, "a wrong body cannot take the name");
+    assert!(ada.get_blob(&hash).bytes() == bytes.as_slice());
+    let own = bob.put_blob(&hash, bytes.clone());
+    assert_eq!(own.status(), 201, "the same file is bob's own copy, not ada's: {}", own.text());
+    assert_eq!(bob.get_blob(&hash).bytes().len(), bytes.len());
+    assert_eq!(server.count(&format!("SELECT count(DISTINCT account_id) FROM blobs WHERE content_hash = '{hash}'")), 2);
+}
+
+#[test]
+fn blob_requests_need_a_valid_key_a_well_formed_hash_and_a_body() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let bytes = b"a small file".to_vec();
+    let hash = sha256_hex(&bytes);
+    let url = server.url(&format!("/v1/blobs/{hash}"));
+    let anonymous = [
+        send(http().put(&url).body(bytes.clone())),
+        send(http().get(&url)),
+        send(http().put(&url).bearer_auth(format!("{}x", ada.key)).body(bytes.clone())),
+        send(http().get(&url).bearer_auth("sdk1_nonsense")),
+    ];
+    for refused in anonymous {
+        assert_eq!((refused.status().as_u16(), refused.kind().as_str()), (401, "invalid_key"), "{}", refused.operation);
+    }
+    assert_eq!(send(http().head(&url)).status(), 401);
+    assert_eq!(stored_blobs(&server), (0, 0, 0));
+
+    let uppercase = hash.to_uppercase();
+    for bad in [uppercase.as_str(), &hash[..63], &format!("{hash}0"), &format!("{}g", &hash[..63]), "%2e%2e%2fpush"] {
+        for reply in [ada.put_blob(bad, bytes.clone()), ada.get_blob(bad)] {
+            assert_eq!((reply.status().as_u16(), reply.kind().as_str()), (400, "bad_request"), "{} {bad}", reply.operation);
+        }
+        assert_eq!(ada.head_blob(bad).status(), 400, "{bad}");
+    }
+    for empty in [ada.put_blob(&sha256_hex(b""), vec![]), ada.put_blob_chunked(&sha256_hex(b""), vec![])] {
+        assert_eq!((empty.status().as_u16(), empty.kind().as_str()), (400, "bad_request"), "{}", empty.text());
+    }
+
+    let out = send(ada.http.delete(server.url("/v1/sessions/current")).bearer_auth(&ada.key));
+    assert_eq!(out.status(), 204);
+    let revoked = ada.put_blob(&hash, bytes);
+    assert_eq!((revoked.status().as_u16(), revoked.kind().as_str()), (401, "revoked_key"));
+    assert_eq!(stored_blobs(&server), (0, 0, 0));
+}
+
+#[test]
+fn concurrent_uploads_of_one_blob_all_succeed_and_store_one_copy() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let bytes = std::sync::Arc::new(random_bytes(2 * MIB + MIB / 2, 10));
+    let hash = sha256_hex(&bytes);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+    let uploads: Vec<_> = (0..4)
+        .map(|i| {
+            let c = support::Client { account: ada.account.clone(), device: ada.device.clone(), key: ada.key.clone(), http: http(), base: ada.base.clone() };
+            let (bytes, hash, barrier) = (bytes.clone(), hash.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let reply = if i % 2 == 0 { c.put_blob(&hash, bytes.to_vec()) } else { c.put_blob_chunked(&hash, bytes.to_vec()) };
+                let info: studydesk_sync::wire::BlobInfo = reply.json().unwrap_or_else(|e| panic!("{e}: {}", reply.text()));
+                assert_eq!(info.size_bytes, bytes.len() as u64);
+                reply.status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses: Vec<u16> = uploads.into_iter().map(|t| t.join().unwrap()).collect();
+    statuses.sort();
+    assert_eq!(statuses, vec![200, 200, 200, 201], "one stores it, the others find it stored");
+    assert_eq!(stored_blobs(&server), (1, 3, bytes.len() as i64));
+    assert!(ada.get_blob(&hash).bytes() == bytes.as_slice());
+}
+
 /// Each operation of `docs/openapi/sync-v1.yaml` with its success and its refusals, each
 /// through the checker (`support::send` panics on a mismatch); then every status the
 /// document lists must have been seen, but for the few this server cannot be made to give.
@@ -375,6 +593,36 @@ fn every_response_matches_the_openapi_document() {
     // healthz
     expect(send(http().get(server.url("/healthz"))), "healthz", 200);
 
+    // blobs: 3 MiB (three chunks), one byte over a small server's size limit, and over
+    // another's quota
+    let file = random_bytes(3 * 1024 * 1024, 11);
+    let hash = sha256_hex(&file);
+    let nothing = sha256_hex(b"nobody stored this");
+    let stored: Value = expect(ada.put_blob(&hash, file.clone()), "putBlob", 201).json().unwrap();
+    assert_eq!(stored["size_bytes"], file.len());
+    expect(ada.put_blob(&hash, file.clone()), "putBlob", 200);
+    expect(ada.put_blob("not-a-hash", file.clone()), "putBlob", 400);
+    expect(revoked.put_blob(&hash, file.clone()), "putBlob", 401);
+    expect(ada.put_blob(&nothing, file.clone()), "putBlob", 422);
+    let small = TestServer::start_with(|c| {
+        c.max_blob_bytes = 1000;
+        c.blob_quota_bytes = 1500;
+    });
+    let bob = signup(&small, "bob@example.org");
+    let (kb, more) = (random_bytes(1000, 12), random_bytes(1000, 13));
+    assert_eq!(expect(bob.put_blob(&sha256_hex(&more), random_bytes(1001, 14)), "putBlob", 413).kind(), "payload_too_large");
+    expect(bob.put_blob(&sha256_hex(&kb), kb), "putBlob", 201);
+    assert_eq!(expect(bob.put_blob(&sha256_hex(&more), more), "putBlob", 413).kind(), "quota_exceeded");
+    let got = expect(ada.get_blob(&hash), "getBlob", 200);
+    assert!(got.bytes() == file.as_slice());
+    expect(ada.get_blob("not-a-hash"), "getBlob", 400);
+    expect(revoked.get_blob(&hash), "getBlob", 401);
+    expect(ada.get_blob(&nothing), "getBlob", 404);
+    assert_eq!(expect(ada.head_blob(&hash), "headBlob", 200).content_length(), Some(file.len() as u64));
+    expect(ada.head_blob("not-a-hash"), "headBlob", 400);
+    expect(revoked.head_blob(&hash), "headBlob", 401);
+    expect(ada.head_blob(&nothing), "headBlob", 404);
+
     // What the document lists and this test cannot make the server answer.
     let cannot = |operation: &str, status: u16| match status {
         503 => true, // the database down, or password hashing saturated
@@ -394,10 +642,11 @@ fn every_response_matches_the_openapi_document() {
 /// The checker itself refuses what the document does not allow (else the checks above
 /// could pass on anything): a body missing a required field, a status the operation does
 /// not list, an unknown error kind, a wrong Content-Type, a body where none is described, a
-/// bad header, an endpoint the document does not have.
+/// bad header, an endpoint the document does not have; for blobs, a Content-Length that is
+/// not the body's or is missing, JSON where bytes are described, a body in an answer to HEAD.
 #[test]
 fn the_openapi_checker_reports_answers_the_document_does_not_allow() {
-    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+    use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
     use support::openapi::check;
     let json_type = || {
         let mut h = HeaderMap::new();
@@ -430,7 +679,7 @@ fn the_openapi_checker_reports_answers_the_document_does_not_allow() {
     assert!(e.contains("Error") && e.contains("/kind"), "{e}");
 
     let session = |expires_at: &str| {
-        body(&json!({"account_id": new_id(), "key_id": new_id(), "api_key": format!("sdk1_{}_{}", new_id(), "a".repeat(43)), "expires_at": expires_at, "device_id": new_id()}))
+        body(&json!({"account_id": new_id(), "key_id": new_id(), "api_key": format!("sdk1_{}_{}", new_id(), "a".repeat(43)), "expires_at": expires_at, "device_id": new_id(), "server_time_ms": 1}))
     };
     assert_eq!(check("POST", "/v1/sessions", 201, &json_type(), &session("2027-12-02T15:42:07Z")), Ok("login".to_string()));
     let e = check("POST", "/v1/sessions", 201, &json_type(), &session("next year")).unwrap_err();
@@ -452,6 +701,37 @@ fn the_openapi_checker_reports_answers_the_document_does_not_allow() {
     throttled.insert(RETRY_AFTER, HeaderValue::from_static("0"));
     let e = check("POST", "/v1/sessions", 429, &throttled, &error("too_many_attempts")).unwrap_err();
     assert!(e.contains("header retry-after"), "{e}");
+
+    // Blobs: bytes are not parsed, but their Content-Type and length are checked; an answer
+    // to HEAD has no body and keeps the GET's headers.
+    let blob = format!("/v1/blobs/{}", "ab".repeat(32));
+    let bytes_of = |length: &str| {
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+        h.insert(CONTENT_LENGTH, HeaderValue::from_str(length).unwrap());
+        h
+    };
+    assert_eq!(check("GET", &blob, 200, &bytes_of("4"), b"\xff\x00{\x80"), Ok("getBlob".to_string()), "bytes, not JSON");
+    let e = check("GET", &blob, 200, &bytes_of("5"), b"\xff\x00{\x80").unwrap_err();
+    assert!(e.contains("Content-Length") && e.contains("4 bytes"), "{e}");
+    let mut no_length = bytes_of("4");
+    no_length.remove(CONTENT_LENGTH);
+    let e = check("GET", &blob, 200, &no_length, b"\xff\x00{\x80").unwrap_err();
+    assert!(e.contains("required header content-length is missing"), "{e}");
+    let mut json_length = json_type();
+    json_length.insert(CONTENT_LENGTH, HeaderValue::from_static("2"));
+    let e = check("GET", &blob, 200, &json_length, b"{}").unwrap_err();
+    assert!(e.contains("Content-Type \"application/json\" is not one the document gives (application/octet-stream)"), "{e}");
+    assert_eq!(check("HEAD", &blob, 200, &bytes_of("1048576"), b""), Ok("headBlob".to_string()));
+    let e = check("HEAD", &blob, 200, &bytes_of("4"), b"\xff\x00{\x80").unwrap_err();
+    assert!(e.contains("an answer to HEAD has a body"), "{e}");
+    let e = check("HEAD", &blob, 200, &no_length, b"").unwrap_err();
+    assert!(e.contains("required header content-length is missing"), "{e}");
+    assert_eq!(check("HEAD", &blob, 404, &json_length, b""), Ok("headBlob".to_string()), "the GET's error headers, no body");
+    let info = |hash: &str| body(&json!({"content_hash": hash, "size_bytes": 3}));
+    assert_eq!(check("PUT", &blob, 201, &json_type(), &info(&"ab".repeat(32))), Ok("putBlob".to_string()));
+    let e = check("PUT", &blob, 201, &json_type(), &info(&"AB".repeat(32))).unwrap_err();
+    assert!(e.contains("BlobInfo") && e.contains("/content_hash"), "{e}");
 
     let e = check("GET", "/v1/nothing", 404, &json_type(), &error("bad_request")).unwrap_err();
     assert!(e.contains("has no operation GET /v1/nothing"), "{e}");

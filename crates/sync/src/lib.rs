@@ -14,3 +14,8 @@ pub use clock::Clock;
 pub use merge::{merge, Outcome, RowState, Superseded};
 pub use natural::natural_id;
 pub use wire::*;
+
+/// Largest attachment file (blob) one `PUT /v1/blobs/{content_hash}` may carry, in bytes
+/// (512 MiB): the server's default `max_blob_bytes`, and what a device should check before
+/// it uploads. A file size, hence `u64` (the JSON limit `MAX_BODY_BYTES` is a buffer size).
+pub const MAX_BLOB_BYTES: u64 = 512 * 1024 * 1024;

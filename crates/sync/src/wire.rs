@@ -210,6 +210,16 @@ pub struct PullPage {
     pub server_time_ms: i64,
 }
 
+/// An attachment file the server holds for the account: the answer of
+/// `PUT /v1/blobs/{content_hash}` (201 stored now, 200 held already).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlobInfo {
+    /// Lower-case hex SHA-256 of the bytes (64 characters).
+    pub content_hash: String,
+    pub size_bytes: u64,
+}
+
 /// Every error body: a stable `kind` for code, a `message` for a person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

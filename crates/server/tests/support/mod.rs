@@ -221,6 +221,29 @@ impl Client {
         }
     }
 
+    /// `PUT /v1/blobs/{hash}` with these bytes (with a Content-Length).
+    pub fn put_blob(&self, hash: &str, bytes: Vec<u8>) -> Reply {
+        send(self.blob_request(reqwest::Method::PUT, hash).header("content-type", "application/octet-stream").body(bytes))
+    }
+
+    /// The same upload without a Content-Length (chunked), so the server counts as it reads.
+    pub fn put_blob_chunked(&self, hash: &str, bytes: Vec<u8>) -> Reply {
+        let body = reqwest::blocking::Body::new(std::io::Cursor::new(bytes));
+        send(self.blob_request(reqwest::Method::PUT, hash).header("content-type", "application/octet-stream").body(body))
+    }
+
+    pub fn get_blob(&self, hash: &str) -> Reply {
+        send(self.blob_request(reqwest::Method::GET, hash))
+    }
+
+    pub fn head_blob(&self, hash: &str) -> Reply {
+        send(self.blob_request(reqwest::Method::HEAD, hash))
+    }
+
+    fn blob_request(&self, method: reqwest::Method, hash: &str) -> reqwest::blocking::RequestBuilder {
+        self.http.request(method, format!("{}/v1/blobs/{hash}", self.base)).bearer_auth(&self.key)
+    }
+
     /// A change of this device.
     pub fn change(&self, table: &str, row_id: &str, op: &str, cl: i64, columns: Value, offset_ms: i64) -> Value {
         json!({"table": table, "row_id": row_id, "op": op, "cl": cl, "columns": columns, "hlc": hlc(offset_ms), "device_id": self.device})
@@ -292,6 +315,40 @@ impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The Content-Length header as a number.
+    pub fn content_length(&self) -> Option<u64> {
+        self.headers.get(reqwest::header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+    }
+
+    /// The `kind` of an error body.
+    pub fn kind(&self) -> String {
+        self.json::<Value>().ok().and_then(|v| v["kind"].as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
+/// Lower-case hex SHA-256, as blobs are named.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `len` pseudo-random bytes from `seed` (xorshift64*): incompressible, reproducible.
+pub fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        out.extend_from_slice(&state.wrapping_mul(0x2545_f491_4f6c_dd1d).to_le_bytes());
+    }
+    out.truncate(len);
+    out
 }
 
 /// Sends a request to the server and checks the answer (status, Content-Type, headers and
@@ -318,210 +375,5 @@ pub fn send(request: reqwest::blocking::RequestBuilder) -> Reply {
     }
 }
 
-/// The checker: responses against `docs/openapi/sync-v1.yaml` (OpenAPI 3.1, whose schemas
-/// are JSON Schema 2020-12). The YAML is read and every response schema compiled once per
-/// test binary. The document is registered as one JSON Schema resource, so the
-/// `#/components/schemas/...` references inside it resolve locally; nothing is fetched.
-pub mod openapi {
-    use reqwest::header::{HeaderMap, CONTENT_TYPE};
-    use serde_json::{json, Value};
-    use std::collections::BTreeMap;
-    use std::sync::OnceLock;
-
-    /// Where the document lives, from this crate.
-    pub const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi/sync-v1.yaml");
-    /// The base URI the document is registered under (a name only: nothing is retrieved).
-    const BASE: &str = "urn:studydesk:openapi:sync-v1";
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-    pub struct Operation {
-        pub id: String,
-        pub method: String,
-        pub path: String,
-        /// By status key as written: "200", "4XX", "default".
-        pub responses: BTreeMap<String, Response>,
-    }
-
-    pub struct Response {
-        /// Media type -> the body's schema (its name, for messages, and its validator).
-        content: BTreeMap<String, Schema>,
-        headers: BTreeMap<String, Header>,
-    }
-
-    struct Header {
-        required: bool,
-        schema: Option<Schema>,
-    }
-
-    struct Schema {
-        name: String,
-        validator: jsonschema::Validator,
-    }
-
-    pub struct Document {
-        pub operations: Vec<Operation>,
-    }
-
-    /// The document, loaded and compiled on first use.
-    pub fn document() -> &'static Document {
-        static DOC: OnceLock<Document> = OnceLock::new();
-        DOC.get_or_init(|| {
-            let text = std::fs::read_to_string(PATH).unwrap_or_else(|e| panic!("{PATH}: {e}"));
-            let doc: Value = serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{PATH} is not YAML: {e}"));
-            Document::compile(doc).unwrap_or_else(|e| panic!("{PATH}: {e}"))
-        })
-    }
-
-    /// `~` and `/` escaped for a JSON pointer segment.
-    fn escape(segment: &str) -> String {
-        segment.replace('~', "~0").replace('/', "~1")
-    }
-
-    /// Follows a local `$ref` chain from `pointer`: the object it ends at and its pointer.
-    fn resolve(doc: &Value, mut pointer: String) -> Result<(&Value, String), String> {
-        for _ in 0..16 {
-            let value = doc.pointer(&pointer).ok_or_else(|| format!("nothing at #{pointer}"))?;
-            match value.get("$ref").and_then(Value::as_str) {
-                Some(target) => {
-                    pointer = target.strip_prefix('#').ok_or_else(|| format!("#{pointer}: only local $refs are supported, not {target}"))?.to_string();
-                }
-                None => return Ok((value, pointer)),
-            }
-        }
-        Err(format!("#{pointer}: a $ref cycle"))
-    }
-
-    impl Document {
-        fn compile(doc: Value) -> Result<Document, String> {
-            let registry = jsonschema::Registry::new()
-                .draft(jsonschema::Draft::Draft202012)
-                .add(BASE, doc.clone())
-                .and_then(|r| r.prepare())
-                .map_err(|e| format!("cannot register the document as a schema resource: {e}"))?;
-            let schema = |pointer: &str| -> Result<Schema, String> {
-                let (_, target) = resolve(&doc, pointer.to_string())?;
-                let validator = jsonschema::options()
-                    .with_draft(jsonschema::Draft::Draft202012)
-                    .with_registry(&registry)
-                    .should_validate_formats(true)
-                    .offline()
-                    .build(&json!({ "$ref": format!("{BASE}#{target}") }))
-                    .map_err(|e| format!("the schema at #{target} does not compile: {e}"))?;
-                let name = target.strip_prefix("/components/schemas/").map_or_else(|| format!("#{target}"), str::to_string);
-                Ok(Schema { name, validator })
-            };
-            let paths = doc.get("paths").and_then(Value::as_object).ok_or("no paths")?;
-            let mut operations = vec![];
-            for (path, item) in paths {
-                for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
-                    let at = format!("/paths/{}/{method}", escape(path));
-                    let (op, _) = resolve(&doc, at.clone())?;
-                    let id = op.get("operationId").and_then(Value::as_str).ok_or_else(|| format!("#{at}: no operationId"))?;
-                    let mut responses = BTreeMap::new();
-                    for status in op.get("responses").and_then(Value::as_object).ok_or_else(|| format!("#{at}: no responses"))?.keys() {
-                        let (response, at) = resolve(&doc, format!("{at}/responses/{}", escape(status)))?;
-                        let mut content = BTreeMap::new();
-                        for media in response.get("content").and_then(Value::as_object).into_iter().flat_map(|c| c.keys()) {
-                            content.insert(media.to_ascii_lowercase(), schema(&format!("{at}/content/{}/schema", escape(media)))?);
-                        }
-                        let mut headers = BTreeMap::new();
-                        for name in response.get("headers").and_then(Value::as_object).into_iter().flat_map(|h| h.keys()) {
-                            let (header, header_at) = resolve(&doc, format!("{at}/headers/{}", escape(name)))?;
-                            let schema = header.get("schema").map(|_| schema(&format!("{header_at}/schema"))).transpose()?;
-                            let required = header.get("required") == Some(&Value::Bool(true));
-                            headers.insert(name.to_ascii_lowercase(), Header { required, schema });
-                        }
-                        responses.insert(status.clone(), Response { content, headers });
-                    }
-                    operations.push(Operation { id: id.to_string(), method: method.to_ascii_uppercase(), path: path.clone(), responses });
-                }
-            }
-            Ok(Document { operations })
-        }
-
-        /// The operation for a request path (`{name}` segments of a template match any
-        /// segment).
-        pub fn operation(&self, method: &str, path: &str) -> Option<&Operation> {
-            let segments: Vec<&str> = path.split('/').collect();
-            self.operations.iter().find(|op| {
-                let template: Vec<&str> = op.path.split('/').collect();
-                op.method.eq_ignore_ascii_case(method)
-                    && template.len() == segments.len()
-                    && template.iter().zip(&segments).all(|(t, s)| t == s || (t.starts_with('{') && t.ends_with('}') && !s.is_empty()))
-            })
-        }
-    }
-
-    impl Operation {
-        /// The response entry for a status: the code itself, its range (`4XX`), or `default`.
-        pub fn response(&self, status: u16) -> Option<(&str, &Response)> {
-            let range = format!("{}XX", status / 100);
-            [status.to_string(), range, "default".to_string()]
-                .into_iter()
-                .find_map(|key| self.responses.get_key_value(&key).map(|(k, r)| (k.as_str(), r)))
-        }
-    }
-
-    /// Checks one answer: the status is listed for the operation (or covered by a range or
-    /// `default`), the Content-Type is one the document gives for it (none when it has no
-    /// content), each documented header present matches its schema (and a required one is
-    /// present), and the body validates against the response schema. Answers the
-    /// operationId, or what does not match, naming the operation, status and schema.
-    pub fn check(method: &str, path: &str, status: u16, headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
-        let doc = document();
-        let what = format!("{method} {path} -> {status}");
-        let op = doc.operation(method, path).ok_or_else(|| format!("{what}: the OpenAPI document has no operation {method} {path}"))?;
-        let what = format!("{what} ({})", op.id);
-        let (_, response) = op.response(status).ok_or_else(|| {
-            let listed: Vec<&str> = op.responses.keys().map(String::as_str).collect();
-            format!("{what}: status {status} is not in the OpenAPI document, which lists {}", listed.join(", "))
-        })?;
-        for (name, header) in &response.headers {
-            let Some(value) = headers.get(name.as_str()) else {
-                if header.required {
-                    return Err(format!("{what}: the required header {name} is missing"));
-                }
-                continue;
-            };
-            let text = value.to_str().map_err(|_| format!("{what}: header {name} is not text"))?;
-            // A header is text; as JSON when it reads as a number or boolean, as its schema expects.
-            let instance = serde_json::from_str::<Value>(text).ok().filter(|v| v.is_number() || v.is_boolean()).unwrap_or_else(|| Value::from(text));
-            if let Some(schema) = &header.schema {
-                if let Err(e) = schema.validator.validate(&instance) {
-                    return Err(format!("{what}: header {name}: {text:?} does not match {}: {e}", schema.name));
-                }
-            }
-        }
-        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-        if response.content.is_empty() {
-            return match (content_type, body.is_empty()) {
-                (_, true) => Ok(op.id.clone()),
-                (ct, false) => Err(format!("{what}: the document gives this answer no body, but it has {} bytes ({})", body.len(), ct.unwrap_or("no Content-Type"))),
-            };
-        }
-        let media = content_type.and_then(|ct| ct.split(';').next()).map(|m| m.trim().to_ascii_lowercase());
-        let schema = media
-            .as_deref()
-            .and_then(|m| {
-                let any_subtype = m.split('/').next().map(|t| format!("{t}/*"));
-                response.content.get(m).or_else(|| any_subtype.and_then(|a| response.content.get(&a))).or_else(|| response.content.get("*/*"))
-            })
-            .ok_or_else(|| {
-                let listed: Vec<&str> = response.content.keys().map(String::as_str).collect();
-                format!("{what}: Content-Type {:?} is not one the document gives ({})", content_type.unwrap_or("none"), listed.join(", "))
-            })?;
-        let instance: Value = serde_json::from_slice(body)
-            .map_err(|e| format!("{what}: the body is not JSON ({e}): {:?}", String::from_utf8_lossy(&body[..body.len().min(200)])))?;
-        let errors: Vec<String> = schema
-            .validator
-            .iter_errors(&instance)
-            .map(|e| format!("at {:?}: {e}", e.instance_path().as_str()))
-            .collect();
-        if errors.is_empty() {
-            Ok(op.id.clone())
-        } else {
-            let shown: String = instance.to_string().chars().take(2000).collect();
-            Err(format!("{what}: the body does not match {}:\n  {}\n  body: {shown}", schema.name, errors.join("\n  ")))
-        }
-    }
-}
+/// The checker of answers against `docs/openapi/sync-v1.yaml` (`support/openapi.rs`).
+pub mod openapi;
