@@ -302,6 +302,76 @@ fn place(staged: &Staged, target: &Path) -> Result<()> {
     fs::rename(&staged.temp, target).map_err(io("could not move the file into", target))
 }
 
+/// The file of an attachment row on this device: `None` when the row's path is not the
+/// one its content and type give (a row written by hand or by a bug is never resolved),
+/// else the absolute path and whether a file is there.
+pub(crate) fn local_file(data_dir: &Path, row: &AttachmentRow) -> Option<(PathBuf, bool)> {
+    let canonical = media_kind(&row.mime_type).is_some()
+        && row.content_hash.len() == 64
+        && row.content_hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && row.path == relative_path(&row.content_hash, &row.mime_type);
+    canonical.then(|| {
+        let path = absolute(data_dir, &row.path);
+        let present = path.is_file();
+        (path, present)
+    })
+}
+
+/// A `Write` that hashes what passes through it.
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Stores the file of an attachment row that arrived from another device (sync): `fill`
+/// writes the content into a temporary file in the attachments folder, which is moved
+/// into place only when its SHA-256 and size are the row's. Returns false when `fill`
+/// had nothing (`Ok(None)`: no copy to fetch yet) or the content did not match (dropped,
+/// to be fetched again).
+pub(crate) fn receive(
+    data_dir: &Path,
+    row: &AttachmentRow,
+    fill: impl FnOnce(&mut dyn Write) -> Result<Option<u64>>,
+) -> Result<bool> {
+    let Some((target, _)) = local_file(data_dir, row) else {
+        return Err(CoreError::validation(format!("attachment {} has no valid file path", row.id)));
+    };
+    let Some((mime_type, _, kind)) = ACCEPTED.iter().find(|(m, _, _)| *m == row.mime_type) else {
+        return Err(CoreError::validation(format!("attachment {} is not {ACCEPTED_TEXT}", row.id)));
+    };
+    let (temp, file) = new_temp(data_dir)?;
+    let staged = Staged {
+        temp,
+        content_hash: row.content_hash.clone(),
+        size_bytes: row.size_bytes,
+        mime_type,
+        kind: *kind,
+        original_name: row.original_name.clone(),
+    };
+    let mut writer = HashingWriter { inner: std::io::BufWriter::new(file), hasher: Sha256::new() };
+    let Some(written) = fill(&mut writer)? else { return Ok(false) };
+    let HashingWriter { inner, hasher } = writer;
+    let file = inner.into_inner().map_err(|e| CoreError::io(format!("could not write {}", staged.temp.display()), e.into_error()))?;
+    file.sync_all().map_err(io("could not write", &staged.temp))?;
+    if hex(&hasher.finalize()) != row.content_hash || written != row.size_bytes as u64 {
+        tracing::warn!(attachment = %row.id, written, "a received file did not match its attachment; dropped");
+        return Ok(false);
+    }
+    place(&staged, &target)?;
+    Ok(true)
+}
+
 /// Inside a `Db::write`: the user's attachment with this content, or a new one (row
 /// inserted, then the file moved into place; a failure rolls the row back).
 pub fn commit(tx: &Tx, data_dir: &Path, user_id: &str, staged: &Staged) -> Result<AttachmentRow> {

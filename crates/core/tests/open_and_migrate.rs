@@ -41,7 +41,7 @@ fn a_new_database_gets_every_seed_table_and_a_local_profile() {
         .unwrap();
     // 48 seed tables + item_reminders (V6) + refinery history + sync_changes + local_meta
     // + sync_causal, sync_refused, sync_apply_errors (V8).
-    assert_eq!(tables, 55);
+    assert_eq!(tables, 56);
     assert_eq!(f.count("users"), 1);
     let state = f.app.state().unwrap();
     assert!(state.onboarding_pending);

@@ -579,3 +579,78 @@ fn a_device_whose_clock_runs_slow_still_wins_with_its_later_edit() {
         assert_clean(d);
     }
 }
+
+/// A picture of `len` bytes: a PNG header then incompressible bytes (`seed`).
+fn picture(len: usize, seed: u64) -> Vec<u8> {
+    let mut b = png();
+    b.truncate(16);
+    b.extend(support::random_bytes(len - b.len(), seed));
+    b
+}
+
+/// The background picture a device shows in a room: its attachment id, whether its
+/// file is missing, and the file's bytes when there.
+fn background_file(d: &Device, room: &str) -> (String, bool, Option<Vec<u8>>) {
+    let ws = d.app.workspace_list().unwrap().into_iter().find(|w| w.id == room).expect("the room synced");
+    let attachment = ws.background.attachment.expect("the room shows a picture");
+    let path: String = d
+        .app
+        .db()
+        .read(|c| Ok(c.query_row("SELECT path FROM attachments WHERE id = ?1", [&attachment.id], |r| r.get(0))?))
+        .unwrap();
+    let bytes = std::fs::read(d.dir.path().join(path)).ok();
+    (attachment.id, attachment.missing, bytes)
+}
+
+/// A background picture set on the laptop reaches the desktop with its file, byte for
+/// byte (streamed through the server's blob store, in several 1 MiB chunks); a picture
+/// whose file changed on disk after it was attached is refused by the server, listed
+/// with its reason, and never blocks the round or the row.
+#[test]
+fn an_attachment_file_follows_its_row_and_a_file_changed_on_disk_is_listed_not_sent() {
+    let server = TestServer::start();
+    let laptop = device();
+    let room = laptop.app.workspace_list().unwrap()[0].id.clone();
+    let sky = picture(3 * 1024 * 1024 + 17, 1);
+    laptop.app.workspace_set_background_file(&room, Some("sky.png"), &sky).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), 1, "the file was uploaded");
+
+    let desktop = device();
+    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
+    let (id, missing, bytes) = background_file(&desktop, &room);
+    assert_eq!(id, background_file(&laptop, &room).0);
+    assert!(!missing, "the desktop shows the picture");
+    assert!(bytes.as_deref() == Some(sky.as_slice()), "the desktop's file is the laptop's, byte for byte");
+    let again = desktop.app.sync_now().unwrap();
+    assert_eq!((again.files_sent, again.files_received), (0, 0), "a file travels once");
+
+    // A second room's picture is overwritten on disk before the laptop syncs it.
+    let study = laptop.app.workspace_add("Study").unwrap().id;
+    laptop.app.workspace_set_background_file(&study, Some("desk.png"), &picture(4096, 2)).unwrap();
+    let path: String = laptop
+        .app
+        .db()
+        .read(|c| Ok(c.query_row("SELECT path FROM attachments WHERE original_name = 'desk.png'", [], |r| r.get(0))?))
+        .unwrap();
+    std::fs::write(laptop.dir.path().join(path), picture(4096, 3)).unwrap();
+    let report = laptop.app.sync_now().unwrap();
+    assert_eq!((report.files_sent, report.refused), (0, 0), "{report:?}");
+    let status = laptop.app.sync_status().unwrap();
+    assert_eq!(status.phase, SyncPhase::Synced, "the round went on: {status:?}");
+    assert_eq!(status.refused_files.len(), 1, "{status:?}");
+    assert_eq!(status.refused_files[0].name.as_deref(), Some("desk.png"));
+    assert!(status.refused_files[0].message.contains("SHA-256"), "{}", status.refused_files[0].message);
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), 1, "nothing of the changed file was stored");
+
+    let report = desktop.app.sync_now().unwrap();
+    assert_eq!(report.files_received, 0);
+    let (_, missing, bytes) = background_file(&desktop, &study);
+    assert!(missing && bytes.is_none(), "the row arrived; its file is shown as missing, not as the wrong picture");
+    for d in [&laptop, &desktop] {
+        let status = d.app.sync_status().unwrap();
+        assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
+        foreign_keys_hold(d);
+    }
+}

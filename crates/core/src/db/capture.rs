@@ -24,6 +24,7 @@ const NOT_CAPTURED: &[&str] = &[
     "sync_causal",
     "sync_refused",
     "sync_apply_errors",
+    "sync_files",
     "local_meta",
     "audit_logs",
 ];

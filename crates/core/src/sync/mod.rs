@@ -15,6 +15,7 @@
 //! - Before a device's first sync the database is backed up.
 
 mod apply;
+mod files;
 mod first;
 pub mod meta;
 mod queue;
@@ -53,6 +54,9 @@ pub struct RoundReport {
     pub refused: u32,
     pub pulled: u32,
     pub apply_errors: u32,
+    /// Attachment files uploaded and downloaded.
+    pub files_sent: u32,
+    pub files_received: u32,
 }
 
 /// One sync round: push until the queue is empty, then pull until the server has no more.
@@ -64,14 +68,16 @@ pub fn sync_now(db: &Db, data_dir: &std::path::Path) -> Result<RoundReport> {
         .ok_or_else(|| CoreError::sync(SyncErrorKind::SignedOut, "signed out: sign in again to resume syncing"))?;
     let remote = Remote::new(&server, Some(key))?;
     let _lease = meta::Lease::claim(db)?;
-    let outcome = round(db, &remote);
+    let outcome = round(db, &remote, data_dir);
     meta::record_outcome(db, &outcome)?;
     outcome
 }
 
-fn round(db: &Db, remote: &Remote) -> Result<RoundReport> {
+fn round(db: &Db, remote: &Remote, data_dir: &std::path::Path) -> Result<RoundReport> {
     let mut report = RoundReport::default();
     first::ensure_done(db)?;
+    // Files first, so an attachment's row rarely reaches another device before its file.
+    report.files_sent = files::upload_new(db, remote, data_dir)?;
     // Clocks found in the future are corrected at most once a round: before the first push
     // when the known offset shows it (changes keep their queue order), else after the
     // first push answer that shows it; so a clock that keeps jumping cannot loop the round.
@@ -103,6 +109,7 @@ fn round(db: &Db, remote: &Remote) -> Result<RoundReport> {
             break;
         }
     }
+    report.files_received = files::download_missing(db, remote, data_dir)?;
     Ok(report)
 }
 

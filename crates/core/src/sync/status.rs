@@ -42,6 +42,8 @@ pub struct SyncStatus {
     /// device is behind), when sync found it off by half a minute or more; clocks of
     /// synced changes are corrected by it, reminders and timers are not.
     pub clock_offset_ms: Option<i64>,
+    /// Attachment files the server would not take (offered again a day later).
+    pub refused_files: Vec<super::RefusedFile>,
 }
 
 pub fn status(db: &Db, data_dir: &std::path::Path) -> Result<SyncStatus> {
@@ -72,6 +74,7 @@ pub fn status(db: &Db, data_dir: &std::path::Path) -> Result<SyncStatus> {
             last_sync_at: meta::read(c, meta::LAST_OK_AT)?,
             last_error: error.and_then(|e| e["message"].as_str().map(str::to_string)),
             clock_offset_ms: meta::read(c, crate::db::CLOCK_OFFSET_KEY)?.and_then(|v| v.parse().ok()),
+            refused_files: super::files::refused_files(c)?,
         })
     })
 }

@@ -6,7 +6,7 @@ use crate::error::SyncErrorKind;
 use crate::{CoreError, Result};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use studydesk_sync::wire::{ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest};
+use studydesk_sync::wire::{BlobInfo, ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest};
 use studydesk_sync::SCHEMA_HEADER;
 
 pub struct Remote {
@@ -67,6 +67,58 @@ impl Remote {
         self.send(self.authed(self.http.get(url)))
     }
 
+    /// Whether the server already holds this account's file with this content.
+    pub fn has_blob(&self, content_hash: &str) -> Result<bool> {
+        let response = self.execute(self.authed(self.http.head(self.blob_url(content_hash))))?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(false);
+        }
+        check(response).map(|_| true)
+    }
+
+    /// Uploads a file (streamed from disk, never whole in memory); the server checks
+    /// its SHA-256 against `content_hash`.
+    pub fn put_blob(&self, content_hash: &str, file: std::fs::File, len: u64) -> Result<BlobInfo> {
+        let req = self
+            .authed(self.http.put(self.blob_url(content_hash)))
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .timeout(transfer_timeout(len))
+            .body(reqwest::blocking::Body::sized(file, len));
+        self.send(req)
+    }
+
+    /// Streams a file into `out`: `Ok(None)` when the server has no copy (yet), else the
+    /// number of bytes written. Failing to read is `offline`; failing to write, `io`.
+    /// Reading stops one byte past `expected_len`, so a wrong answer cannot fill the disk
+    /// (the caller sees the size differ and drops it).
+    pub fn get_blob(&self, content_hash: &str, expected_len: u64, out: &mut dyn std::io::Write) -> Result<Option<u64>> {
+        let req = self.authed(self.http.get(self.blob_url(content_hash))).timeout(transfer_timeout(expected_len));
+        let response = self.execute(req)?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let mut response = check(response)?;
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut written = 0u64;
+        loop {
+            let n = std::io::Read::read(&mut response, &mut buf).map_err(|e| {
+                CoreError::sync(SyncErrorKind::Offline, format!("the download of a file from {} was cut off: {e}", self.base))
+            })?;
+            if n == 0 {
+                return Ok(Some(written));
+            }
+            out.write_all(&buf[..n]).map_err(|e| CoreError::io("could not write a downloaded file", e))?;
+            written += n as u64;
+            if written > expected_len {
+                return Ok(Some(written));
+            }
+        }
+    }
+
+    fn blob_url(&self, content_hash: &str) -> String {
+        self.url(&format!("/v1/blobs/{content_hash}"))
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -91,6 +143,12 @@ impl Remote {
             CoreError::sync(SyncErrorKind::Server, format!("the sync server sent an answer Studydesk cannot read: {e}"))
         })
     }
+}
+
+/// A file transfer gets a minute plus the time to move it at 128 KiB/s: the 60 s of a JSON
+/// request would cut a large video off on a slow link.
+fn transfer_timeout(bytes: u64) -> Duration {
+    Duration::from_secs(60 + bytes / (128 * 1024))
 }
 
 fn root_cause(e: &dyn std::error::Error) -> String {

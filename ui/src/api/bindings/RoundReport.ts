@@ -3,4 +3,8 @@
 /**
  * What one round did, for `sync now` and the status line.
  */
-export type RoundReport = { pushed: number, superseded: number, refused: number, pulled: number, apply_errors: number, };
+export type RoundReport = { pushed: number, superseded: number, refused: number, pulled: number, apply_errors: number, 
+/**
+ * Attachment files uploaded and downloaded.
+ */
+files_sent: number, files_received: number, };

@@ -1,0 +1,157 @@
+//! Attachment files between a user's devices (docs/sync.md §16). An attachment's row
+//! syncs like any other row; its file travels through the server's blob store,
+//! content-addressed per account (`/v1/blobs/{sha256}`).
+//!
+//! Contract:
+//! - Before pushing, every attachment whose file is here and that this device has not
+//!   dealt with yet is offered to the server: a file the server holds already is only
+//!   noted; any other is uploaded, streamed from disk. So a row rarely reaches another
+//!   device before its file, and a file is sent once (`sync_files`, V9).
+//! - A file the server refuses (too large for it, over the account's quota, changed on
+//!   disk since it was attached so its hash no longer matches) is noted with the reason,
+//!   listed in the status, and offered again a day later; the round goes on. No answer, a 5xx or a 401 stops the round
+//!   like any other sync failure (retried with backoff; nothing is noted).
+//! - After pulling, every attachment whose file is missing here is downloaded into the
+//!   attachments folder's staging area while hashed and moved into place only when its
+//!   SHA-256 and size are the row's (`attachments::receive`); a file the server does not
+//!   have yet is fetched in a later round. A file's place comes from its row's hash and
+//!   type, never from a path received from elsewhere.
+
+use super::{sync_ctx, Remote};
+use crate::attachments;
+use crate::db::row::Row;
+use crate::error::SyncErrorKind;
+use crate::focus::rows::AttachmentRow;
+use crate::{CoreError, Db, Result};
+use std::path::Path;
+
+/// How long a file the server refused waits before it is offered again (the server's
+/// limits may have been raised, or the user replaced the file).
+const REOFFER_AFTER_HOURS: i64 = 24;
+
+/// Attachments of this device's database (one row per content: the table is
+/// UNIQUE(user_id, content_hash) and a device holds one account's private rows); with
+/// `to_offer`, only those never offered, or refused long enough ago.
+fn rows(db: &Db, to_offer: bool) -> Result<Vec<AttachmentRow>> {
+    let columns = AttachmentRow::COLUMNS.iter().map(|c| format!("a.\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let mut sql = format!("SELECT {columns} FROM attachments a");
+    let mut params = Vec::new();
+    if to_offer {
+        sql.push_str(
+            " WHERE NOT EXISTS (SELECT 1 FROM sync_files f WHERE f.content_hash = a.content_hash
+                                  AND (f.uploaded_at IS NOT NULL OR f.refused_at > ?1))",
+        );
+        params.push(crate::db::timestamp_text(db.now() - chrono::Duration::hours(REOFFER_AFTER_HOURS)));
+    }
+    sql.push_str(" ORDER BY a.rowid");
+    db.read(|c| {
+        let mut stmt = c.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(&params), AttachmentRow::from_sql)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+}
+
+fn note_uploaded(db: &Db, content_hash: &str) -> Result<()> {
+    db.write(sync_ctx("sync.file"), |tx| {
+        tx.prepare_cached(
+            "INSERT INTO sync_files(content_hash, uploaded_at) VALUES (?1, ?2)
+             ON CONFLICT(content_hash) DO UPDATE SET uploaded_at = excluded.uploaded_at, refused_at = NULL, refused_message = NULL",
+        )?
+        .execute([content_hash, &tx.now_text()])?;
+        Ok(())
+    })
+}
+
+fn note_refused(db: &Db, content_hash: &str, message: &str) -> Result<()> {
+    db.write(sync_ctx("sync.file"), |tx| {
+        tx.prepare_cached(
+            "INSERT INTO sync_files(content_hash, refused_at, refused_message) VALUES (?1, ?2, ?3)
+             ON CONFLICT(content_hash) DO UPDATE SET uploaded_at = NULL, refused_at = excluded.refused_at,
+               refused_message = excluded.refused_message",
+        )?
+        .execute([content_hash, &tx.now_text(), message])?;
+        Ok(())
+    })
+}
+
+/// Offers the server every file it may not have (see the module docs). Returns how many
+/// were sent.
+pub(super) fn upload_new(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u32> {
+    let mut sent = 0;
+    for row in rows(db, true)? {
+        let Some((path, true)) = attachments::local_file(data_dir, &row) else { continue };
+        if remote.has_blob(&row.content_hash)? {
+            note_uploaded(db, &row.content_hash)?;
+            continue;
+        }
+        let opened = std::fs::File::open(&path).and_then(|f| f.metadata().map(|m| (f, m.len())));
+        let (file, len) = match opened {
+            Ok(found) => found,
+            Err(e) => {
+                // Deleted or unreadable since the listing: the row shows it as missing.
+                tracing::warn!(attachment = %row.id, error = %e, "could not read an attachment to upload");
+                continue;
+            }
+        };
+        if len > studydesk_sync::MAX_BLOB_BYTES {
+            // No server takes it: say so without sending half a gigabyte first.
+            let limit = studydesk_sync::MAX_BLOB_BYTES / (1024 * 1024);
+            note_refused(db, &row.content_hash, &format!("the file is larger than the {limit} MiB a synced file may be"))?;
+            continue;
+        }
+        match remote.put_blob(&row.content_hash, file, len) {
+            Ok(_) => {
+                note_uploaded(db, &row.content_hash)?;
+                sent += 1;
+            }
+            Err(CoreError::Sync { kind: SyncErrorKind::Refused, message }) => {
+                tracing::warn!(attachment = %row.id, %message, "the server refused an attachment's file");
+                note_refused(db, &row.content_hash, &message)?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(sent)
+}
+
+/// Fetches the files of attachments that have none here (see the module docs). Returns
+/// how many arrived.
+pub(super) fn download_missing(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u32> {
+    let mut received = 0;
+    for row in rows(db, false)? {
+        if !matches!(attachments::local_file(data_dir, &row), Some((_, false))) {
+            continue;
+        }
+        let len = u64::try_from(row.size_bytes).unwrap_or(0);
+        let arrived = attachments::receive(data_dir, &row, |out| remote.get_blob(&row.content_hash, len, out))?;
+        if arrived {
+            // The server holds it: this device never needs to offer it.
+            note_uploaded(db, &row.content_hash)?;
+            received += 1;
+        }
+    }
+    Ok(received)
+}
+
+/// A file the server would not take, as the Settings page lists it.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS, PartialEq, Eq)]
+#[ts(export)]
+pub struct RefusedFile {
+    pub attachment_id: String,
+    /// The name the file had when it was attached.
+    pub name: Option<String>,
+    /// The server's reason.
+    pub message: String,
+    pub refused_at: String,
+}
+
+/// Files the server refused (offered again a day later).
+pub fn refused_files(conn: &rusqlite::Connection) -> Result<Vec<RefusedFile>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.original_name, f.refused_message, f.refused_at FROM sync_files f
+         JOIN attachments a ON a.content_hash = f.content_hash
+         WHERE f.refused_at IS NOT NULL ORDER BY f.refused_at, a.id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(RefusedFile { attachment_id: r.get(0)?, name: r.get(1)?, message: r.get(2)?, refused_at: r.get(3)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
