@@ -26,6 +26,7 @@ mod status;
 mod transport;
 
 pub use apply::apply_page;
+pub use files::RefusedFile;
 pub use queue::{next_batch, record_result, Batch};
 pub use refused::{discard, list_refused, retry, RefusedChange};
 pub use session::{key_path, load_key, logout, sign_in, Credentials, SignInMode};
