@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { choose, htmlState, screenshot, sleep, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { choose, htmlState, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage } from "./lib.mjs";
 
 const FAST = ["--clock-rate", "60"];
 const POMODORO = "01930000-0000-7000-8000-000000000001";
@@ -177,27 +177,7 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
     );
     moved = last;
     console.log(`# clock moved from ${JSON.stringify(before)} to ${JSON.stringify(moved)}`);
-    // The real input is visually hidden behind its label (the native file chooser cannot
-    // be driven); show it so WebDriver may type the path into it, as the chooser would.
-    await browser.execute((sel) => {
-      const el = document.querySelector(sel);
-      el.classList.remove("sr-only");
-    }, tid("immerse-background-input"));
-    const input = await browser.$(tid("immerse-background-input"));
-    await input.addValue(image);
-    await browser.waitUntil(
-      async () => (await (await browser.$(tid("immerse-background"))).getAttribute("data-kind")) === "image",
-      { timeoutMsg: "the background did not become an image" },
-    );
-    const loaded = await browser.waitUntil(
-      async () =>
-        browser.execute((sel) => {
-          const img = document.querySelector(`${sel} img`);
-          return Boolean(img && img.complete && img.naturalWidth === 320);
-        }, tid("immerse-background")),
-      { timeoutMsg: "the background image never loaded (asset protocol?)" },
-    );
-    assert.ok(loaded);
+    await setImmerseBackground(browser, image, 320);
     await sleep(500); // the layout save is in flight
     await screenshot(browser, "12-immerse-en-light");
   });
@@ -224,14 +204,7 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
       })
       .catch(() => false);
     assert.ok(same, `the clock is not where it was left: ${JSON.stringify(moved)} before, ${JSON.stringify(box)} after the restart`);
-    await browser.waitUntil(
-      async () =>
-        browser.execute((sel) => {
-          const img = document.querySelector(`${sel} img`);
-          return Boolean(img && img.complete && img.naturalWidth === 320);
-        }, tid("immerse-background")),
-      { timeoutMsg: "the background image is gone after a restart" },
-    );
+    await waitForImmerseImage(browser, 320, "the background image is gone after a restart");
     await browser.keys(["Escape"]);
   });
 

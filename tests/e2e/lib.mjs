@@ -217,4 +217,33 @@ export function steps(t) {
     });
 }
 
+/** Sets the open Immerse room's background to `file`, through its file input (the native
+ * file chooser cannot be driven: the visually hidden input is shown and given the path,
+ * as the chooser would), and waits until the image shows. */
+export async function setImmerseBackground(browser, file, width) {
+  await browser.execute((sel) => document.querySelector(sel).classList.remove("sr-only"), tid("immerse-background-input"));
+  await (await browser.$(tid("immerse-background-input"))).addValue(file);
+  await browser.waitUntil(
+    async () => (await (await browser.$(tid("immerse-background"))).getAttribute("data-kind")) === "image",
+    { timeoutMsg: "the background did not become an image" },
+  );
+  await waitForImmerseImage(browser, width, "the background image never loaded (asset protocol?)");
+}
+
+/** Waits until the open Immerse room shows a loaded background image `width` pixels wide. */
+export async function waitForImmerseImage(browser, width, timeoutMsg, timeout = 10_000) {
+  await browser.waitUntil(
+    async () =>
+      browser.execute(
+        (sel, w) => {
+          const img = document.querySelector(`${sel} img`);
+          return Boolean(img && img.complete && img.naturalWidth === w);
+        },
+        tid("immerse-background"),
+        width,
+      ),
+    { timeout, timeoutMsg },
+  );
+}
+
 export { existsSync, sleep };

@@ -1,14 +1,17 @@
 // End to end: sync between two app instances (two data folders) through a real
 // studydesk-server on a real PostgreSQL (the cluster scripts/e2e.sh starts with
 // pg_virtualenv). The laptop creates the account in Settings › Sync and adds a task; the
-// desktop signs in to the same account and finds the task in its Today list; a task the
-// desktop adds reaches the laptop after "Sync now". tauri-driver runs one session at a
-// time, so the two instances take turns (each keeps its own data folder and key).
+// desktop signs in to the same account and finds the task in its Today list, and the
+// laptop's Immerse background picture, file and all; a task the desktop adds reaches the
+// laptop after "Sync now"; a picture whose file changed on disk after it was attached is
+// listed as not synced. tauri-driver runs one session at a time, so the two instances take
+// turns (each keeps its own data folder and key).
 
 import { test } from "node:test";
 import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
-import { ROOT, choose, screenshot, sleep, start, steps, stop, tempDir, tid, waitForRow } from "./lib.mjs";
+import { ROOT, choose, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage, waitForRow } from "./lib.mjs";
 
 const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
 const EMAIL = "ada@example.org";
@@ -72,6 +75,36 @@ async function addTask(browser, text) {
   await waitForRow(browser, text);
 }
 
+/** A PNG gradient of `width` x 200 pixels in a fresh folder, named `name`. */
+function picture(name, width, colors) {
+  const file = path.join(tempDir("studydesk-e2e-img"), name);
+  execFileSync("convert", ["-size", `${width}x200`, `gradient:${colors}`, file]);
+  return file;
+}
+
+async function openImmerse(browser) {
+  await (await browser.$(tid("nav-focus"))).click();
+  await (await browser.$(tid("immerse-enter"))).click();
+  await (await browser.$(tid("immerse"))).waitForDisplayed();
+}
+
+async function leaveImmerse(browser) {
+  await browser.keys(["Escape"]);
+  await browser.waitUntil(async () => !(await (await browser.$(tid("immerse"))).isExisting()), { timeoutMsg: "Esc did not leave Immerse" });
+}
+
+/** The copy of `original` in a data folder's attachments (same bytes). */
+function attachedCopy(dataDir, original) {
+  const want = fs.readFileSync(original);
+  const root = path.join(dataDir, "attachments");
+  const found = fs
+    .readdirSync(root, { recursive: true })
+    .map((f) => path.join(root, f))
+    .find((f) => fs.statSync(f).isFile() && fs.readFileSync(f).equals(want));
+  if (!found) throw new Error(`no copy of ${original} under ${root}`);
+  return found;
+}
+
 async function startEmpty(dir) {
   const { browser } = await start(dir);
   const empty = await browser.$(tid("onboarding-empty"));
@@ -89,9 +122,12 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
   const desktopDir = tempDir("studydesk-e2e-desktop");
   let browser;
 
-  await step("laptop: create the account in Settings › Sync and add a task", async () => {
+  await step("laptop: add a task and a background picture, then create the account in Settings › Sync", async () => {
     browser = await startEmpty(laptopDir);
     await addTask(browser, "Read chapter 3");
+    await openImmerse(browser);
+    await setImmerseBackground(browser, picture("sky.png", 320, "#3b5bdb-#12b886"), 320);
+    await leaveImmerse(browser);
     await signIn(browser, server.base, "sync-signup");
     await screenshot(browser, "40-sync-signed-in");
     await syncNow(browser);
@@ -103,6 +139,11 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
     await signIn(browser, server.base, "sync-login");
     await (await browser.$(tid("nav-home"))).click();
     await waitForRow(browser, "Read chapter 3", 20_000);
+    await openImmerse(browser);
+    await waitForImmerseImage(browser, 320, "the laptop's background picture did not reach the desktop");
+    await sleep(300);
+    await screenshot(browser, "44-sync-picture-on-desktop");
+    await leaveImmerse(browser);
     await addTask(browser, "Buy a notebook");
     await syncNow(browser);
     await stop(browser, desktopDir);
@@ -115,6 +156,21 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
     await (await browser.$(tid("nav-home"))).click();
     await waitForRow(browser, "Buy a notebook", 20_000);
     await waitForRow(browser, "Read chapter 3");
+  });
+
+  await step("laptop: a picture changed on disk after it was attached is listed as not synced", async () => {
+    const desk = picture("desk.png", 240, "#f08c00-#e03131");
+    await openImmerse(browser);
+    await setImmerseBackground(browser, desk, 240);
+    await leaveImmerse(browser);
+    execFileSync("convert", ["-size", "240x200", "gradient:#000000-#ffffff", attachedCopy(laptopDir, desk)]);
+    await syncNow(browser);
+    const files = await browser.$(tid("sync-refused-files"));
+    await files.waitForDisplayed({ timeout: 20_000, timeoutMsg: "the changed file is not listed as not synced" });
+    const text = await files.getText();
+    if (!text.includes("desk.png") || !text.includes("SHA-256")) throw new Error(`the list reads: ${text}`);
+    const phase = await (await browser.$(tid("sync-status"))).getAttribute("data-phase");
+    if (phase !== "synced") throw new Error(`the refused file stopped the round: the status is ${phase}`);
   });
 
   await step("laptop, in Japanese and dark: the Sync card says it is synced, in Japanese", async () => {

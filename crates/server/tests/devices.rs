@@ -654,3 +654,50 @@ fn an_attachment_file_follows_its_row_and_a_file_changed_on_disk_is_listed_not_s
         foreign_keys_hold(d);
     }
 }
+
+/// An event moved on one device (start and end) and resized on the other (end only) while
+/// both are offline: the later edit wins for the whole time (a column group, docs/sync.md
+/// §4.5), so no device ends up with an event that ends before it starts (14:00 from the
+/// move with 11:30 from the resize, had each column merged on its own).
+#[test]
+fn an_event_moved_on_one_device_and_resized_on_the_other_keeps_one_devices_times() {
+    use studydesk_core::planner::calendar::{EventMove, EventPatch, EventUpdate, NewEvent};
+    let server = TestServer::start();
+    let laptop = device();
+    let event = laptop
+        .app
+        .event_add(NewEvent {
+            title: "Seminar".into(),
+            start: "2026-12-10T10:00".into(),
+            end: Some("2026-12-10T11:00".into()),
+            timezone: Some("UTC".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let desktop = device();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+
+    // Offline: the desktop moves it to 14:00 (it keeps its hour); then the laptop
+    // stretches it to 11:30.
+    let moved = desktop.app.event_move(EventMove { id: event.clone(), start: Some("2026-12-10T14:00".into()), ..Default::default() }).unwrap();
+    assert_eq!((moved.starts_at.as_deref(), moved.ends_at.as_deref()), (Some("2026-12-10T14:00:00.000Z"), Some("2026-12-10T15:00:00.000Z")));
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let patch = EventPatch { end: Some("2026-12-10T11:30".into()), ..Default::default() };
+    laptop.app.event_update(EventUpdate { id: event.clone(), patch, ..Default::default() }).unwrap();
+
+    desktop.app.sync_now().unwrap();
+    laptop.app.sync_now().unwrap();
+    desktop.app.sync_now().unwrap();
+    for d in [&laptop, &desktop] {
+        let e = d.app.event_get(&event).unwrap();
+        assert_eq!(
+            (e.starts_at.as_deref(), e.ends_at.as_deref()),
+            (Some("2026-12-10T10:00:00.000Z"), Some("2026-12-10T11:30:00.000Z")),
+            "the later edit's times, whole"
+        );
+        let status = d.app.sync_status().unwrap();
+        assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
+    }
+}

@@ -46,6 +46,27 @@ pub const DERIVED_COLUMNS: &[(&str, &[&str])] = &[
     ("posts", &["like_count", "comment_count"]),
 ];
 
+/// Columns a CHECK or a rule ties together, so they must never mix two writers' values
+/// (docs/sync.md §4.5): an event moved on one device and resized on another would end
+/// before it starts. The capture triggers send the whole group whenever one member
+/// changes, all with the writer's one clock, so per-column last-writer-wins picks one
+/// writer for the whole group.
+pub const COLUMN_GROUPS: &[(&str, &[&[&str]])] = &[
+    (
+        "calendar_events",
+        &[&["event_date", "end_date", "starts_at", "ends_at", "all_day", "timezone", "rrule", "exdates", "series_end_date"]],
+    ),
+    ("calendar_event_reminders", &[&["minutes_before", "remind_at", "fire_at"]]),
+    ("item_reminders", &[&["minutes_before", "remind_at", "fire_at"]]),
+    ("tasks", &[&["is_completed", "completed_at"]]),
+    ("idle_sessions", &[&["status", "start_time", "end_time", "total_duration", "activity_log", "local_date"]]),
+];
+
+/// The column groups of a table (see [`COLUMN_GROUPS`]).
+pub fn column_groups(table: &str) -> &'static [&'static [&'static str]] {
+    COLUMN_GROUPS.iter().find(|(t, _)| *t == table).map_or(&[], |(_, groups)| groups)
+}
+
 /// How a row's owner is found: a column of the row, or the owner of its parent row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
@@ -180,6 +201,19 @@ pub fn excluded_columns(table: &str) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_column_group_names_synced_columns_of_its_table_once() {
+        let catalog = Catalog::current();
+        for (table, groups) in COLUMN_GROUPS {
+            let info = catalog.tables.get(*table).unwrap_or_else(|| panic!("{table} is not synced"));
+            let mut seen = std::collections::HashSet::new();
+            for column in groups.iter().flat_map(|g| g.iter()) {
+                assert!(info.columns.iter().any(|c| c.name == *column), "{table}.{column} is not a synced column");
+                assert!(seen.insert(*column), "{table}.{column} is in two groups");
+            }
+        }
+    }
 
     #[test]
     fn every_owner_column_exists_in_its_table() {

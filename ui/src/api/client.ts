@@ -20,6 +20,7 @@ import type { BackgroundSettings } from "./bindings/BackgroundSettings";
 import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch";
 import type { Credentials } from "./bindings/Credentials";
 import type { RefusedChange } from "./bindings/RefusedChange";
+import type { RefusedFile } from "./bindings/RefusedFile";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SignInMode } from "./bindings/SignInMode";
 import type { SyncStatus } from "./bindings/SyncStatus";
@@ -66,6 +67,7 @@ export type {
   BackgroundSettingsPatch,
   Credentials,
   RefusedChange,
+  RefusedFile,
   RoundReport,
   SignInMode,
   SyncStatus,

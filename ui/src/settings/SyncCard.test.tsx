@@ -63,13 +63,40 @@ describe("Settings › Sync", () => {
   it("counts the changes waiting, and Sync now reports what it sent and received", async () => {
     const user = userEvent.setup();
     vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, phase: "pending", pending: 3 });
-    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 3, superseded: 0, refused: 0, pulled: 5, apply_errors: 0 });
+    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 3, superseded: 0, refused: 0, pulled: 5, apply_errors: 0, files_sent: 0, files_received: 0 });
     renderWithClient(<SyncCard />);
     expect(await screen.findByTestId("sync-status")).toHaveTextContent("3 changes waiting to sync");
     expect(screen.getByText(/ada@example.org/)).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Sync now" }));
     expect(api.syncNow).toHaveBeenCalled();
     expect(await screen.findByTestId("sync-result")).toHaveTextContent("Sent 3, received 5");
+    expect(screen.getByTestId("sync-result")).not.toHaveTextContent("files");
+
+    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 0, superseded: 0, refused: 0, pulled: 1, apply_errors: 0, files_sent: 0, files_received: 2 });
+    await user.click(screen.getByRole("button", { name: "Sync now" }));
+    await waitFor(() => expect(screen.getByTestId("sync-result")).toHaveTextContent("Sent 0, received 1 · files: 0 sent, 2 received"));
+  });
+
+  it("lists the attached files the server would not take, with its reason", async () => {
+    vi.mocked(api.syncStatus).mockResolvedValue({
+      ...signedIn,
+      refused_files: [
+        { attachment_id: "a1", name: "lecture.mp4", message: "the file is larger than the 512 MiB a synced file may be", refused_at: "2026-11-22T10:00:00.000Z" },
+        { attachment_id: "a2", name: null, message: "this account's files would take more than its 1024 MiB", refused_at: "2026-11-22T10:05:00.000Z" },
+      ],
+    });
+    renderWithClient(<SyncCard />);
+    const list = await screen.findByTestId("sync-refused-files");
+    expect(list).toHaveTextContent("Files not synced");
+    expect(list).toHaveTextContent("lecture.mp4 the file is larger than the 512 MiB a synced file may be");
+    expect(list).toHaveTextContent("Unnamed file this account's files would take more than its 1024 MiB");
+  });
+
+  it("shows no file list when every file synced", async () => {
+    vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-status")).toBeInTheDocument();
+    expect(screen.queryByTestId("sync-refused-files")).not.toBeInTheDocument();
   });
 
   it("discards a refused change only after confirmation", async () => {

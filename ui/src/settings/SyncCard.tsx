@@ -1,11 +1,12 @@
 // Settings › Sync: sign in to a sync server (or create the account), the status in
-// words, "Sync now", sign out, and the changes the server refused with retry / discard.
+// words, "Sync now", sign out, the changes the server refused with retry / discard, and
+// the attachment files it would not take.
 // Sync is opt-in: until the user signs in nothing here touches the network.
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import type { RefusedChange, RoundReport, SignInMode, SyncStatus } from "../api/client";
+import type { RefusedChange, RefusedFile, RoundReport, SignInMode, SyncStatus } from "../api/client";
 import { keys, useApiMutation, useQueryClient, useSyncRefused, useSyncStatus } from "../api/queries";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Loading } from "../components/Status";
@@ -36,6 +37,7 @@ function SyncBody({ status }: { status: SyncStatus }) {
       <StatusLine status={status} />
       {signedIn ? <SignedIn /> : <SignInForm status={status} />}
       <RefusedList />
+      <RefusedFiles files={status.refused_files} />
     </>
   );
 }
@@ -176,6 +178,9 @@ function SignedIn() {
       {result ? (
         <p className="hint" data-testid="sync-result" role="status">
           {t("sync.result", { sent: result.pushed + result.superseded, received: result.pulled })}
+          {result.files_sent + result.files_received > 0
+            ? ` · ${t("sync.filesResult", { sent: result.files_sent, received: result.files_received })}`
+            : null}
         </p>
       ) : null}
       {confirm ? (
@@ -251,6 +256,32 @@ function RefusedList() {
           }}
         />
       ) : null}
+    </div>
+  );
+}
+
+/** Attachment files the server would not take; sync offers each again a day later. */
+function RefusedFiles({ files }: { files: RefusedFile[] }) {
+  const { t, i18n } = useTranslation();
+  if (files.length === 0) return null;
+  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <div className="sync-refused" data-testid="sync-refused-files">
+      <h3>{t("sync.refusedFilesTitle")}</h3>
+      <p className="hint">{t("sync.refusedFilesHint")}</p>
+      <ul>
+        {files.map((f) => (
+          <li key={f.attachment_id} className="sync-refused-item">
+            <span>
+              <strong>{f.name ?? t("sync.unnamedFile")}</strong>
+              <span className="hint">
+                {" "}
+                {f.message} · {when.format(new Date(f.refused_at))}
+              </span>
+            </span>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

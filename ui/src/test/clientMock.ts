@@ -100,6 +100,7 @@ export const syncOff: Awaited<ReturnType<Commands["syncStatus"]>> = {
   last_sync_at: null,
   last_error: null,
   clock_offset_ms: null,
+  refused_files: [],
 };
 export const syncStatus = vi.fn<Commands["syncStatus"]>(async () => ({ ...syncOff }));
 export const syncSignIn = vi.fn<Commands["syncSignIn"]>();

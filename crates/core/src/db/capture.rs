@@ -94,10 +94,19 @@ fn json_object(prefix: &str, cols: &[String], secret: &[&str], mode: Secrets) ->
     format!("json_object({})", pairs.join(", "))
 }
 
-/// `{column: value}` of the columns whose value differs between OLD and NEW, read from `side`.
-fn changed_object(side: &str, cols: &[String], secret: &[&str], mode: Secrets) -> String {
+/// `{column: value}` of the columns whose value differs between OLD and NEW, read from
+/// `side`; a column of one of `groups` goes whenever any member of its group changed
+/// (column groups, `studydesk_sync::catalog::COLUMN_GROUPS`).
+fn changed_object(side: &str, cols: &[String], secret: &[&str], mode: Secrets, groups: &[&[&str]]) -> String {
+    let differs = |c: &str| format!("NEW.\"{c}\" IS NOT OLD.\"{c}\"");
     let rows: Vec<String> = logged(cols, secret, mode)
-        .map(|(c, s)| format!("SELECT '{c}' AS k, {} AS v WHERE NEW.\"{c}\" IS NOT OLD.\"{c}\"", value(side, c, s)))
+        .map(|(c, s)| {
+            let condition = match groups.iter().find(|g| g.contains(&c.as_str())) {
+                Some(group) => group.iter().map(|m| differs(m)).collect::<Vec<_>>().join(" OR "),
+                None => differs(c),
+            };
+            format!("SELECT '{c}' AS k, {} AS v WHERE {condition}", value(side, c, s))
+        })
         .collect();
     format!("(SELECT json_group_object(k, v) FROM ({}))", rows.join(" UNION ALL "))
 }
@@ -158,9 +167,10 @@ fn triggers_for(table: &str, cols: &[String]) -> String {
     let new_all = json_object("NEW", cols, omitted, sync);
     let new_all_audit = json_object("NEW", cols, p.redacted, audit);
     let old_all_audit = json_object("OLD", cols, p.redacted, audit);
-    let new_changed = changed_object("NEW", cols, omitted, sync);
-    let new_changed_audit = changed_object("NEW", cols, p.redacted, audit);
-    let old_changed_audit = changed_object("OLD", cols, p.redacted, audit);
+    // The sync log sends whole column groups; the audit trail shows what really changed.
+    let new_changed = changed_object("NEW", cols, omitted, sync, studydesk_sync::catalog::column_groups(table));
+    let new_changed_audit = changed_object("NEW", cols, p.redacted, audit, &[]);
+    let old_changed_audit = changed_object("OLD", cols, p.redacted, audit, &[]);
     let queue = if p.synced { "w.capture = 1" } else { "0" };
     let (new_filter, old_filter) = (p.row_filter.replace("ROW", "NEW"), p.row_filter.replace("ROW", "OLD"));
     let (new_cl, old_cl) = (current_cl(table, "NEW"), current_cl(table, "OLD"));
