@@ -10,7 +10,11 @@ CREATE TABLE sync_files (
     content_hash    TEXT PRIMARY KEY CHECK (length(content_hash) = 64),
     uploaded_at     TEXT,
     refused_at      TEXT,
+    -- The server's error kind (payload_too_large, quota_exceeded, hash_mismatch...), which
+    -- the UI words in the user's language, and its message.
+    refused_code    TEXT,
     refused_message TEXT,
     CHECK ((uploaded_at IS NULL) <> (refused_at IS NULL)),
+    CHECK ((refused_at IS NULL) = (refused_code IS NULL)),
     CHECK ((refused_at IS NULL) = (refused_message IS NULL))
 ) WITHOUT ROWID;

@@ -305,8 +305,22 @@ fn octet_stream_headers(size: u64) -> [(header::HeaderName, HeaderValue); 2] {
 pub async fn head(State(state): State<Shared>, caller: Caller, path: Result<Path<String>, PathRejection>) -> Result<Response, ApiError> {
     let hash = content_hash(path)?;
     let client = state.pool.get().await?;
-    let size = stored_size(&client, caller.account, &hash).await?.ok_or_else(not_found)?;
-    Ok((StatusCode::OK, octet_stream_headers(size)).into_response())
+    if let Some(size) = stored_size(&client, caller.account, &hash).await? {
+        return Ok((StatusCode::OK, octet_stream_headers(size)).into_response());
+    }
+    // Not held: say what an upload may be, so a client skips one this server would refuse.
+    // An upload refused before its body is read cuts the connection under a client still
+    // sending it (reqwest then sees "receiver is gone", not the refusal).
+    let row = client
+        .query_one("SELECT coalesce(sum(size_bytes), 0)::bigint FROM blobs WHERE account_id = $1", &[&caller.account])
+        .await?;
+    let used = u64::try_from(row.get::<_, i64>(0)).unwrap_or(0);
+    let free = state.config.blob_quota_bytes.saturating_sub(used);
+    let headers = [
+        (header::HeaderName::from_static(studydesk_sync::BLOB_MAX_BYTES_HEADER), HeaderValue::from(state.config.max_blob_bytes)),
+        (header::HeaderName::from_static(studydesk_sync::BLOB_QUOTA_FREE_HEADER), HeaderValue::from(free)),
+    ];
+    Ok((StatusCode::NOT_FOUND, headers).into_response())
 }
 
 /// Where a download is: the next chunk to read and how many bytes went out.

@@ -412,7 +412,12 @@ fn an_account_past_its_blob_quota_is_refused_and_other_accounts_are_not() {
         assert_eq!(refused.kind(), "quota_exceeded");
     }
     assert_eq!(stored_blobs(&server), (1, 1, 6000));
-    assert_eq!(ada.head_blob(&hash).status(), 404);
+    let head = ada.head_blob(&hash);
+    assert_eq!(head.status(), 404);
+    // What an upload may be, so a client skips a PUT the server would refuse.
+    let header = |name: &str| head.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(header("studydesk-blob-quota-free").as_deref(), Some("4000"));
+    assert_eq!(header("studydesk-blob-max-bytes"), Some(studydesk_sync::MAX_BLOB_BYTES.to_string()));
     assert_eq!(ada.put_blob(&sha256_hex(&first), first).status(), 200, "a blob held already takes no more room");
     let rest = random_bytes(4000, 8);
     assert_eq!(ada.put_blob(&sha256_hex(&rest), rest).status(), 201, "up to the quota exactly");

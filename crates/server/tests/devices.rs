@@ -641,6 +641,7 @@ fn an_attachment_file_follows_its_row_and_a_file_changed_on_disk_is_listed_not_s
     assert_eq!(status.phase, SyncPhase::Synced, "the round went on: {status:?}");
     assert_eq!(status.refused_files.len(), 1, "{status:?}");
     assert_eq!(status.refused_files[0].name.as_deref(), Some("desk.png"));
+    assert_eq!(status.refused_files[0].code, "hash_mismatch");
     assert!(status.refused_files[0].message.contains("SHA-256"), "{}", status.refused_files[0].message);
     assert_eq!(server.count("SELECT count(*) FROM blobs"), 1, "nothing of the changed file was stored");
 
@@ -700,4 +701,30 @@ fn an_event_moved_on_one_device_and_resized_on_the_other_keeps_one_devices_times
         let status = d.app.sync_status().unwrap();
         assert_eq!((status.pending, status.refused, status.apply_errors), (0, 0, 0), "{status:?}");
     }
+}
+
+/// An account whose storage on the server is full: the picture's row syncs, its file is
+/// listed as refused (quota) and the round still ends Synced; the file is not offered
+/// again in the next round (a day later).
+#[test]
+fn a_file_over_the_accounts_quota_is_listed_and_the_round_goes_on() {
+    let server = TestServer::start_with(|c| c.blob_quota_bytes = 1024 * 1024);
+    let laptop = device();
+    let room = laptop.app.workspace_list().unwrap()[0].id.clone();
+    laptop.app.workspace_set_background_file(&room, Some("big.png"), &picture(2 * 1024 * 1024, 4)).unwrap();
+    add(&laptop, "Read chapter 3");
+    let status = laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
+    let refused: Vec<(&str, &str)> = status.refused_files.iter().map(|f| (f.name.as_deref().unwrap_or(""), f.code.as_str())).collect();
+    assert_eq!(refused, vec![("big.png", "quota_exceeded")]);
+    assert_eq!(server.count("SELECT count(*) FROM blobs"), 0);
+    let report = laptop.app.sync_now().unwrap();
+    assert_eq!(report.files_sent, 0);
+    assert_eq!(laptop.app.sync_status().unwrap().refused_files.len(), 1, "still listed, not offered again yet");
+
+    let desktop = device();
+    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(tasks(&desktop), vec![("Read chapter 3".into(), false)], "the rows synced");
+    let (_, missing, _) = background_file(&desktop, &room);
+    assert!(missing, "the picture shows as missing on the desktop");
 }

@@ -19,3 +19,8 @@ pub use wire::*;
 /// (512 MiB): the server's default `max_blob_bytes`, and what a device should check before
 /// it uploads. A file size, hence `u64` (the JSON limit `MAX_BODY_BYTES` is a buffer size).
 pub const MAX_BLOB_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Headers of `HEAD /v1/blobs/{hash}` answered 404: the largest file the server takes, and
+/// the bytes left in the account's quota (lower case: HTTP/2 and `HeaderName::from_static`).
+pub const BLOB_MAX_BYTES_HEADER: &str = "studydesk-blob-max-bytes";
+pub const BLOB_QUOTA_FREE_HEADER: &str = "studydesk-blob-quota-free";

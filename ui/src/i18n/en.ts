@@ -525,6 +525,11 @@ const en = {
     filesResult: "files: {{sent}} sent, {{received}} received",
     refusedFilesTitle: "Files not synced",
     refusedFilesHint: "The server did not take these attached files, so your other devices show them as missing. Sync offers each again a day later.",
+    fileRefusal: {
+      payload_too_large: "Too large to sync: the server takes smaller files.",
+      quota_exceeded: "Your storage on the sync server is full.",
+      hash_mismatch: "The file changed on this computer after it was attached. Attach it again to sync the new version.",
+    },
     unnamedFile: "Unnamed file",
     signOut: "Sign out",
     signOutTitle: "Sign out of sync?",

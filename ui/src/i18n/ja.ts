@@ -524,6 +524,11 @@ const ja: Messages = {
     filesResult: "ファイル: 送信 {{sent}} 件、受信 {{received}} 件",
     refusedFilesTitle: "同期できなかったファイル",
     refusedFilesHint: "サーバーが受け付けなかった添付ファイルです。ほかのデバイスでは「見つからない」と表示されます。1 日後にもう一度送信を試みます。",
+    fileRefusal: {
+      payload_too_large: "大きすぎるため同期できません。サーバーはもっと小さいファイルしか受け付けません。",
+      quota_exceeded: "同期サーバーのあなたの保存容量がいっぱいです。",
+      hash_mismatch: "添付したあとにこのコンピューター上でファイルが変更されました。新しい内容を同期するには、もう一度添付してください。",
+    },
     unnamedFile: "名前のないファイル",
     signOut: "サインアウト",
     signOutTitle: "同期からサインアウトしますか？",

@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
@@ -77,19 +77,26 @@ describe("Settings › Sync", () => {
     await waitFor(() => expect(screen.getByTestId("sync-result")).toHaveTextContent("Sent 0, received 1 · files: 0 sent, 2 received"));
   });
 
-  it("lists the attached files the server would not take, with its reason", async () => {
+  it("lists the attached files the server would not take, with the reason in the user's words", async () => {
     vi.mocked(api.syncStatus).mockResolvedValue({
       ...signedIn,
       refused_files: [
-        { attachment_id: "a1", name: "lecture.mp4", message: "the file is larger than the 512 MiB a synced file may be", refused_at: "2026-11-22T10:00:00.000Z" },
-        { attachment_id: "a2", name: null, message: "this account's files would take more than its 1024 MiB", refused_at: "2026-11-22T10:05:00.000Z" },
+        { attachment_id: "a1", name: "lecture.mp4", code: "payload_too_large", message: "the file (600.0 MiB) is larger than the 512.0 MiB a synced file may be", refused_at: "2026-11-22T10:00:00.000Z" },
+        { attachment_id: "a2", name: null, code: "quota_exceeded", message: "the file (3.0 MiB) does not fit", refused_at: "2026-11-22T10:05:00.000Z" },
+        { attachment_id: "a3", name: "desk.png", code: "hash_mismatch", message: "the body's SHA-256 is f23d, not the b5fd of the path", refused_at: "2026-11-22T10:06:00.000Z" },
+        { attachment_id: "a4", name: "odd.png", code: "teapot", message: "a reason this app does not know", refused_at: "2026-11-22T10:07:00.000Z" },
       ],
     });
     renderWithClient(<SyncCard />);
     const list = await screen.findByTestId("sync-refused-files");
     expect(list).toHaveTextContent("Files not synced");
-    expect(list).toHaveTextContent("lecture.mp4 the file is larger than the 512 MiB a synced file may be");
-    expect(list).toHaveTextContent("Unnamed file this account's files would take more than its 1024 MiB");
+    const items = within(list).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("lecture.mp4Too large to sync: the server takes smaller files.");
+    expect(items[1]).toHaveTextContent("Unnamed fileYour storage on the sync server is full.");
+    expect(items[2]).toHaveTextContent("desk.pngThe file changed on this computer after it was attached. Attach it again to sync the new version.");
+    expect(items[2]).not.toHaveTextContent("SHA-256");
+    expect(within(items[2]!).getByTitle("the body's SHA-256 is f23d, not the b5fd of the path")).toBeInTheDocument();
+    expect(items[3]).toHaveTextContent("odd.pnga reason this app does not know");
   });
 
   it("shows no file list when every file synced", async () => {

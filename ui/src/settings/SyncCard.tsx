@@ -260,6 +260,8 @@ function RefusedList() {
   );
 }
 
+const FILE_REFUSALS = ["payload_too_large", "quota_exceeded", "hash_mismatch"] as const;
+
 /** Attachment files the server would not take; sync offers each again a day later. */
 function RefusedFiles({ files }: { files: RefusedFile[] }) {
   const { t, i18n } = useTranslation();
@@ -270,17 +272,19 @@ function RefusedFiles({ files }: { files: RefusedFile[] }) {
       <h3>{t("sync.refusedFilesTitle")}</h3>
       <p className="hint">{t("sync.refusedFilesHint")}</p>
       <ul>
-        {files.map((f) => (
-          <li key={f.attachment_id} className="sync-refused-item">
-            <span>
-              <strong>{f.name ?? t("sync.unnamedFile")}</strong>
-              <span className="hint">
-                {" "}
-                {f.message} · {when.format(new Date(f.refused_at))}
+        {files.map((f) => {
+          const known = FILE_REFUSALS.find((code) => code === f.code);
+          return (
+            <li key={f.attachment_id} className="sync-refused-item" data-code={f.code}>
+              <span className="sync-refused-file">
+                <strong>{f.name ?? t("sync.unnamedFile")}</strong>
+                {/* The server's own words (English) stay a tooltip when we have ours. */}
+                <span title={known ? f.message : undefined}>{known ? t(`sync.fileRefusal.${known}`) : f.message}</span>
+                <span className="hint">{when.format(new Date(f.refused_at))}</span>
               </span>
-            </span>
-          </li>
-        ))}
+            </li>
+          );
+        })}
       </ul>
     </div>
   );

@@ -20,9 +20,9 @@
 use super::{sync_ctx, Remote};
 use crate::attachments;
 use crate::db::row::Row;
-use crate::error::SyncErrorKind;
 use crate::focus::rows::AttachmentRow;
-use crate::{CoreError, Db, Result};
+use super::transport::{BlobPresence, BlobUpload};
+use crate::{Db, Result};
 use std::path::Path;
 
 /// How long a file the server refused waits before it is offered again (the server's
@@ -62,14 +62,14 @@ fn note_uploaded(db: &Db, content_hash: &str) -> Result<()> {
     })
 }
 
-fn note_refused(db: &Db, content_hash: &str, message: &str) -> Result<()> {
+fn note_refused(db: &Db, content_hash: &str, code: &str, message: &str) -> Result<()> {
     db.write(sync_ctx("sync.file"), |tx| {
         tx.prepare_cached(
-            "INSERT INTO sync_files(content_hash, refused_at, refused_message) VALUES (?1, ?2, ?3)
+            "INSERT INTO sync_files(content_hash, refused_at, refused_code, refused_message) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(content_hash) DO UPDATE SET uploaded_at = NULL, refused_at = excluded.refused_at,
-               refused_message = excluded.refused_message",
+               refused_code = excluded.refused_code, refused_message = excluded.refused_message",
         )?
-        .execute([content_hash, &tx.now_text(), message])?;
+        .execute([content_hash, &tx.now_text(), code, message])?;
         Ok(())
     })
 }
@@ -80,10 +80,13 @@ pub(super) fn upload_new(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u3
     let mut sent = 0;
     for row in rows(db, true)? {
         let Some((path, true)) = attachments::local_file(data_dir, &row) else { continue };
-        if remote.has_blob(&row.content_hash)? {
-            note_uploaded(db, &row.content_hash)?;
-            continue;
-        }
+        let (max_bytes, quota_free) = match remote.has_blob(&row.content_hash)? {
+            BlobPresence::Held => {
+                note_uploaded(db, &row.content_hash)?;
+                continue;
+            }
+            BlobPresence::Missing { max_bytes, quota_free } => (max_bytes, quota_free),
+        };
         let opened = std::fs::File::open(&path).and_then(|f| f.metadata().map(|m| (f, m.len())));
         let (file, len) = match opened {
             Ok(found) => found,
@@ -93,25 +96,44 @@ pub(super) fn upload_new(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u3
                 continue;
             }
         };
-        if len > studydesk_sync::MAX_BLOB_BYTES {
-            // No server takes it: say so without sending half a gigabyte first.
-            let limit = studydesk_sync::MAX_BLOB_BYTES / (1024 * 1024);
-            note_refused(db, &row.content_hash, &format!("the file is larger than the {limit} MiB a synced file may be"))?;
+        // Refused here rather than by the server: a PUT it refuses before reading the body
+        // cuts the connection under us, and we would never read why.
+        if let Some((code, message)) = too_big(len, max_bytes, quota_free) {
+            note_refused(db, &row.content_hash, code, &message)?;
             continue;
         }
-        match remote.put_blob(&row.content_hash, file, len) {
-            Ok(_) => {
+        match remote.put_blob(&row.content_hash, file, len)? {
+            BlobUpload::Stored => {
                 note_uploaded(db, &row.content_hash)?;
                 sent += 1;
             }
-            Err(CoreError::Sync { kind: SyncErrorKind::Refused, message }) => {
-                tracing::warn!(attachment = %row.id, %message, "the server refused an attachment's file");
-                note_refused(db, &row.content_hash, &message)?;
+            BlobUpload::Refused { code, message } => {
+                tracing::warn!(attachment = %row.id, %code, %message, "the server refused an attachment's file");
+                note_refused(db, &row.content_hash, &code, &message)?;
             }
-            Err(e) => return Err(e),
         }
     }
     Ok(sent)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Why a file of `len` bytes cannot be uploaded, if it cannot: past what sync carries, what
+/// this server takes, or what is left of the account's quota.
+fn too_big(len: u64, max_bytes: Option<u64>, quota_free: Option<u64>) -> Option<(&'static str, String)> {
+    let max = max_bytes.map_or(studydesk_sync::MAX_BLOB_BYTES, |m| m.min(studydesk_sync::MAX_BLOB_BYTES));
+    if len > max {
+        return Some(("payload_too_large", format!("the file ({}) is larger than the {} a synced file may be", mib(len), mib(max))));
+    }
+    match quota_free {
+        Some(free) if len > free => Some((
+            "quota_exceeded",
+            format!("the file ({}) does not fit in the {} left of this account's storage on the server", mib(len), mib(free)),
+        )),
+        _ => None,
+    }
 }
 
 /// Fetches the files of attachments that have none here (see the module docs). Returns
@@ -140,7 +162,12 @@ pub struct RefusedFile {
     pub attachment_id: String,
     /// The name the file had when it was attached.
     pub name: Option<String>,
-    /// The server's reason.
+    /// Why, for the UI to say in the user's language: `payload_too_large` (too large for
+    /// the server or for sync), `quota_exceeded` (the account's storage is full),
+    /// `hash_mismatch` (the file changed on disk after it was attached), or another of
+    /// the server's error kinds.
+    pub code: String,
+    /// The server's reason, in English.
     pub message: String,
     pub refused_at: String,
 }
@@ -148,10 +175,33 @@ pub struct RefusedFile {
 /// Files the server refused (offered again a day later).
 pub fn refused_files(conn: &rusqlite::Connection) -> Result<Vec<RefusedFile>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.original_name, f.refused_message, f.refused_at FROM sync_files f
+        "SELECT a.id, a.original_name, f.refused_code, f.refused_message, f.refused_at FROM sync_files f
          JOIN attachments a ON a.content_hash = f.content_hash
          WHERE f.refused_at IS NOT NULL ORDER BY f.refused_at, a.id",
     )?;
-    let rows = stmt.query_map([], |r| Ok(RefusedFile { attachment_id: r.get(0)?, name: r.get(1)?, message: r.get(2)?, refused_at: r.get(3)? }))?;
+    let rows = stmt.query_map([], |r| {
+        Ok(RefusedFile { attachment_id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, message: r.get(3)?, refused_at: r.get(4)? })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_big;
+
+    const MIB: u64 = 1024 * 1024;
+
+    #[test]
+    fn a_file_is_refused_here_past_the_servers_limit_or_the_accounts_free_space() {
+        assert_eq!(too_big(3 * MIB, Some(8 * MIB), Some(4 * MIB)), None);
+        assert_eq!(too_big(3 * MIB, None, None), None, "an older server says nothing: the PUT decides");
+        let (code, message) = too_big(9 * MIB, Some(8 * MIB), Some(100 * MIB)).unwrap();
+        assert_eq!((code, message.as_str()), ("payload_too_large", "the file (9.0 MiB) is larger than the 8.0 MiB a synced file may be"));
+        let (code, message) = too_big(5 * MIB, Some(8 * MIB), Some(MIB / 2)).unwrap();
+        assert_eq!(code, "quota_exceeded");
+        assert!(message.contains("0.5 MiB left"), "{message}");
+        // However much a server says it takes, sync never carries more than MAX_BLOB_BYTES.
+        let past = studydesk_sync::MAX_BLOB_BYTES + 1;
+        assert_eq!(too_big(past, Some(u64::MAX), None).map(|r| r.0), Some("payload_too_large"));
+    }
 }

@@ -6,8 +6,23 @@ use crate::error::SyncErrorKind;
 use crate::{CoreError, Result};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use studydesk_sync::wire::{BlobInfo, ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest};
+use studydesk_sync::wire::{ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest};
 use studydesk_sync::SCHEMA_HEADER;
+
+/// Whether the server holds a file; when not, the largest file it takes and the bytes
+/// left in the account's quota (absent from an older server).
+pub enum BlobPresence {
+    Held,
+    Missing { max_bytes: Option<u64>, quota_free: Option<u64> },
+}
+
+/// What the server did with an uploaded file.
+pub enum BlobUpload {
+    Stored,
+    /// Refused with the server's error kind (`payload_too_large`, `quota_exceeded`,
+    /// `hash_mismatch`) and message.
+    Refused { code: String, message: String },
+}
 
 pub struct Remote {
     base: String,
@@ -67,24 +82,37 @@ impl Remote {
         self.send(self.authed(self.http.get(url)))
     }
 
-    /// Whether the server already holds this account's file with this content.
-    pub fn has_blob(&self, content_hash: &str) -> Result<bool> {
+    /// Whether the server already holds this account's file with this content, and if
+    /// not, what an upload may be.
+    pub fn has_blob(&self, content_hash: &str) -> Result<BlobPresence> {
         let response = self.execute(self.authed(self.http.head(self.blob_url(content_hash))))?;
         if response.status() == reqwest::StatusCode::NOT_FOUND {
-            return Ok(false);
+            let number = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|t| t.parse::<u64>().ok());
+            return Ok(BlobPresence::Missing {
+                max_bytes: number(studydesk_sync::BLOB_MAX_BYTES_HEADER),
+                quota_free: number(studydesk_sync::BLOB_QUOTA_FREE_HEADER),
+            });
         }
-        check(response).map(|_| true)
+        check(response).map(|_| BlobPresence::Held)
     }
 
     /// Uploads a file (streamed from disk, never whole in memory); the server checks
-    /// its SHA-256 against `content_hash`.
-    pub fn put_blob(&self, content_hash: &str, file: std::fs::File, len: u64) -> Result<BlobInfo> {
+    /// its SHA-256 against `content_hash`. A refusal of this file (413 too large or over
+    /// quota, 422 hash mismatch) is an answer, not an error: the round goes on.
+    pub fn put_blob(&self, content_hash: &str, file: std::fs::File, len: u64) -> Result<BlobUpload> {
         let req = self
             .authed(self.http.put(self.blob_url(content_hash)))
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .timeout(transfer_timeout(len))
             .body(reqwest::blocking::Body::sized(file, len));
-        self.send(req)
+        let response = self.execute(req)?;
+        let status = response.status().as_u16();
+        if status == 413 || status == 422 {
+            let body: Option<ErrorBody> = response.json().ok();
+            let (code, message) = body.map_or_else(|| ("refused".to_string(), format!("the sync server answered {status}")), |b| (b.kind, b.message));
+            return Ok(BlobUpload::Refused { code, message });
+        }
+        check(response).map(|_| BlobUpload::Stored)
     }
 
     /// Streams a file into `out`: `Ok(None)` when the server has no copy (yet), else the

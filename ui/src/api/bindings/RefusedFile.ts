@@ -9,6 +9,13 @@ export type RefusedFile = { attachment_id: string,
  */
 name: string | null, 
 /**
- * The server's reason.
+ * Why, for the UI to say in the user's language: `payload_too_large` (too large for
+ * the server or for sync), `quota_exceeded` (the account's storage is full),
+ * `hash_mismatch` (the file changed on disk after it was attached), or another of
+ * the server's error kinds.
+ */
+code: string, 
+/**
+ * The server's reason, in English.
  */
 message: string, refused_at: string, };
