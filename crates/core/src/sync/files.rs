@@ -9,19 +9,21 @@
 //!   device before its file, and a file is sent once (`sync_files`, V9).
 //! - A file the server refuses (too large for it, over the account's quota, changed on
 //!   disk since it was attached so its hash no longer matches) is noted with the reason,
-//!   listed in the status, and offered again a day later; the round goes on. No answer, a 5xx or a 401 stops the round
-//!   like any other sync failure (retried with backoff; nothing is noted).
+//!   listed in the status, and offered again a day later; the round goes on. A file past
+//!   the limits the server states when asked is noted so without being sent. No answer,
+//!   a 5xx or a 401 stops the round like any other sync failure (retried with backoff;
+//!   nothing is noted).
 //! - After pulling, every attachment whose file is missing here is downloaded into the
 //!   attachments folder's staging area while hashed and moved into place only when its
 //!   SHA-256 and size are the row's (`attachments::receive`); a file the server does not
 //!   have yet is fetched in a later round. A file's place comes from its row's hash and
 //!   type, never from a path received from elsewhere.
 
+use super::transport::{BlobPresence, BlobUpload};
 use super::{sync_ctx, Remote};
 use crate::attachments;
 use crate::db::row::Row;
 use crate::focus::rows::AttachmentRow;
-use super::transport::{BlobPresence, BlobUpload};
 use crate::{Db, Result};
 use std::path::Path;
 
@@ -55,7 +57,8 @@ fn note_uploaded(db: &Db, content_hash: &str) -> Result<()> {
     db.write(sync_ctx("sync.file"), |tx| {
         tx.prepare_cached(
             "INSERT INTO sync_files(content_hash, uploaded_at) VALUES (?1, ?2)
-             ON CONFLICT(content_hash) DO UPDATE SET uploaded_at = excluded.uploaded_at, refused_at = NULL, refused_message = NULL",
+             ON CONFLICT(content_hash) DO UPDATE SET uploaded_at = excluded.uploaded_at,
+               refused_at = NULL, refused_code = NULL, refused_message = NULL",
         )?
         .execute([content_hash, &tx.now_text()])?;
         Ok(())
@@ -187,7 +190,27 @@ pub fn refused_files(conn: &rusqlite::Connection) -> Result<Vec<RefusedFile>> {
 
 #[cfg(test)]
 mod tests {
-    use super::too_big;
+    use super::{note_refused, note_uploaded, refused_files, too_big};
+    use crate::Db;
+
+    #[test]
+    fn a_file_refused_then_taken_leaves_the_refused_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("studydesk.db"), crate::clock::system()).unwrap();
+        let hash = "ab".repeat(32);
+        note_refused(&db, &hash, "quota_exceeded", "full").unwrap();
+        note_refused(&db, &hash, "payload_too_large", "too large").unwrap();
+        let kept: (String, String) = db
+            .read(|c| Ok(c.query_row("SELECT refused_code, refused_message FROM sync_files", [], |r| Ok((r.get(0)?, r.get(1)?)))?))
+            .unwrap();
+        assert_eq!(kept, ("payload_too_large".into(), "too large".into()), "the latest refusal");
+        note_uploaded(&db, &hash).unwrap();
+        let row: (Option<String>, Option<String>, Option<String>) = db
+            .read(|c| Ok(c.query_row("SELECT refused_at, refused_code, uploaded_at FROM sync_files", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?))
+            .unwrap();
+        assert_eq!((row.0, row.1, row.2.is_some()), (None, None, true));
+        assert!(db.read(|c| refused_files(c)).unwrap().is_empty());
+    }
 
     const MIB: u64 = 1024 * 1024;
 
