@@ -728,3 +728,31 @@ fn a_file_over_the_accounts_quota_is_listed_and_the_round_goes_on() {
     let (_, missing, _) = background_file(&desktop, &room);
     assert!(missing, "the picture shows as missing on the desktop");
 }
+
+/// The server's file store failing (its table renamed away: every blob request is a 500)
+/// does not hold the rows back: they are pushed and pulled, and the round reports the
+/// failure, to be retried.
+#[test]
+fn a_failing_file_store_does_not_hold_the_rows_back() {
+    let server = TestServer::start();
+    server.query("ALTER TABLE blobs RENAME TO blobs_away");
+    let laptop = device();
+    let room = laptop.app.workspace_list().unwrap()[0].id.clone();
+    laptop.app.workspace_set_background_file(&room, Some("sky.png"), &picture(4096, 5)).unwrap();
+    add(&laptop, "Read chapter 3");
+    let status = laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    assert_eq!((status.phase, status.pending), (SyncPhase::Error, 0), "rows pushed, the file's failure shown: {status:?}");
+
+    let desktop = device();
+    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    assert_eq!(status.phase, SyncPhase::Error, "{status:?}");
+    assert_eq!(tasks(&desktop), vec![("Read chapter 3".into(), false)], "the rows arrived");
+    assert!(background_file(&desktop, &room).1, "the picture is missing until the store works");
+
+    server.query("ALTER TABLE blobs_away RENAME TO blobs");
+    laptop.app.sync_now().unwrap();
+    let report = desktop.app.sync_now().unwrap();
+    assert_eq!(report.files_received, 1);
+    assert_eq!(desktop.app.sync_status().unwrap().phase, SyncPhase::Synced);
+    assert!(!background_file(&desktop, &room).1, "the picture arrived once the store worked");
+}

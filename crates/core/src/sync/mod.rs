@@ -78,7 +78,9 @@ fn round(db: &Db, remote: &Remote, data_dir: &std::path::Path) -> Result<RoundRe
     let mut report = RoundReport::default();
     first::ensure_done(db)?;
     // Files first, so an attachment's row rarely reaches another device before its file.
-    report.files_sent = files::upload_new(db, remote, data_dir)?;
+    // A failed upload does not hold the rows back: it is the round's error once they
+    // are pushed and pulled (a network failure fails the push anyway).
+    let uploaded = files::upload_new(db, remote, data_dir);
     // Clocks found in the future are corrected at most once a round: before the first push
     // when the known offset shows it (changes keep their queue order), else after the
     // first push answer that shows it; so a clock that keeps jumping cannot loop the round.
@@ -110,7 +112,9 @@ fn round(db: &Db, remote: &Remote, data_dir: &std::path::Path) -> Result<RoundRe
             break;
         }
     }
-    report.files_received = files::download_missing(db, remote, data_dir)?;
+    let downloaded = files::download_missing(db, remote, data_dir);
+    report.files_sent = uploaded?;
+    report.files_received = downloaded?;
     Ok(report)
 }
 
