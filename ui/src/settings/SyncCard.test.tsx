@@ -63,7 +63,7 @@ describe("Settings › Sync", () => {
   it("counts the changes waiting, and Sync now reports what it sent and received", async () => {
     const user = userEvent.setup();
     vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, phase: "pending", pending: 3 });
-    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 3, superseded: 0, refused: 0, pulled: 5, apply_errors: 0, files_sent: 0, files_received: 0 });
+    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 3, superseded: 0, refused: 0, pulled: 5, apply_errors: 0, files_sent: 0, files_received: 0, files_refused: 0 });
     renderWithClient(<SyncCard />);
     expect(await screen.findByTestId("sync-status")).toHaveTextContent("3 changes waiting to sync");
     expect(screen.getByText(/ada@example.org/)).toBeInTheDocument();
@@ -72,7 +72,7 @@ describe("Settings › Sync", () => {
     expect(await screen.findByTestId("sync-result")).toHaveTextContent("Sent 3, received 5");
     expect(screen.getByTestId("sync-result")).not.toHaveTextContent("files");
 
-    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 0, superseded: 0, refused: 0, pulled: 1, apply_errors: 0, files_sent: 0, files_received: 2 });
+    vi.mocked(api.syncNow).mockResolvedValue({ pushed: 0, superseded: 0, refused: 0, pulled: 1, apply_errors: 0, files_sent: 0, files_received: 2, files_refused: 0 });
     await user.click(screen.getByRole("button", { name: "Sync now" }));
     await waitFor(() => expect(screen.getByTestId("sync-result")).toHaveTextContent("Sent 0, received 1 · files: 0 sent, 2 received"));
   });

@@ -77,10 +77,17 @@ fn note_refused(db: &Db, content_hash: &str, code: &str, message: &str) -> Resul
     })
 }
 
-/// Offers the server every file it may not have (see the module docs). Returns how many
-/// were sent.
-pub(super) fn upload_new(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u32> {
-    let mut sent = 0;
+/// What [`upload_new`] did: files sent, and files refused (by the server, or here past
+/// the limits it stated).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Uploads {
+    pub sent: u32,
+    pub refused: u32,
+}
+
+/// Offers the server every file it may not have (see the module docs).
+pub(super) fn upload_new(db: &Db, remote: &Remote, data_dir: &Path) -> Result<Uploads> {
+    let mut done = Uploads::default();
     for row in rows(db, true)? {
         let Some((path, true)) = attachments::local_file(data_dir, &row) else { continue };
         let (max_bytes, quota_free) = match remote.has_blob(&row.content_hash)? {
@@ -103,20 +110,22 @@ pub(super) fn upload_new(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u3
         // cuts the connection under us, and we would never read why.
         if let Some((code, message)) = too_big(len, max_bytes, quota_free) {
             note_refused(db, &row.content_hash, code, &message)?;
+            done.refused += 1;
             continue;
         }
         match remote.put_blob(&row.content_hash, file, len)? {
             BlobUpload::Stored => {
                 note_uploaded(db, &row.content_hash)?;
-                sent += 1;
+                done.sent += 1;
             }
             BlobUpload::Refused { code, message } => {
                 tracing::warn!(attachment = %row.id, %code, %message, "the server refused an attachment's file");
                 note_refused(db, &row.content_hash, &code, &message)?;
+                done.refused += 1;
             }
         }
     }
-    Ok(sent)
+    Ok(done)
 }
 
 fn mib(bytes: u64) -> String {

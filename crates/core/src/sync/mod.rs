@@ -55,9 +55,10 @@ pub struct RoundReport {
     pub refused: u32,
     pub pulled: u32,
     pub apply_errors: u32,
-    /// Attachment files uploaded and downloaded.
+    /// Attachment files uploaded and downloaded, and refused (listed in the status).
     pub files_sent: u32,
     pub files_received: u32,
+    pub files_refused: u32,
 }
 
 /// One sync round: push until the queue is empty, then pull until the server has no more.
@@ -113,7 +114,8 @@ fn round(db: &Db, remote: &Remote, data_dir: &std::path::Path) -> Result<RoundRe
         }
     }
     let downloaded = files::download_missing(db, remote, data_dir);
-    report.files_sent = uploaded?;
+    let uploaded = uploaded?;
+    (report.files_sent, report.files_refused) = (uploaded.sent, uploaded.refused);
     report.files_received = downloaded?;
     Ok(report)
 }

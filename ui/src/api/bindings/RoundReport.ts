@@ -5,6 +5,6 @@
  */
 export type RoundReport = { pushed: number, superseded: number, refused: number, pulled: number, apply_errors: number, 
 /**
- * Attachment files uploaded and downloaded.
+ * Attachment files uploaded and downloaded, and refused (listed in the status).
  */
-files_sent: number, files_received: number, };
+files_sent: number, files_received: number, files_refused: number, };
