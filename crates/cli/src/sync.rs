@@ -60,6 +60,12 @@ pub fn sync(app: &Studydesk, cmd: SyncCommand) -> Result<(), CoreError> {
                     "synced: {} sent, {} already on the server, {} refused, {} received",
                     report.pushed, report.superseded, report.refused, report.pulled
                 );
+                if report.files_sent + report.files_received + report.files_refused > 0 {
+                    println!(
+                        "files: {} sent, {} received, {} refused",
+                        report.files_sent, report.files_received, report.files_refused
+                    );
+                }
             }
             Ok(())
         }
@@ -107,6 +113,13 @@ fn print_status(s: &SyncStatus, json: bool) -> Result<(), CoreError> {
     }
     if let Some(e) = &s.last_error {
         println!("last error: {e}");
+    }
+    if let Some(offset) = s.clock_offset_ms {
+        let (minutes, way) = ((offset.abs() + 30_000) / 60_000, if offset < 0 { "ahead of" } else { "behind" });
+        println!("this computer's clock is about {minutes} min {way} the server's");
+    }
+    for f in &s.refused_files {
+        println!("file not synced: {} ({}): {}", f.name.as_deref().unwrap_or("unnamed"), f.code, f.message);
     }
     Ok(())
 }
