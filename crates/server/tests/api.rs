@@ -732,7 +732,15 @@ fn the_openapi_checker_reports_answers_the_document_does_not_allow() {
     assert!(e.contains("an answer to HEAD has a body"), "{e}");
     let e = check("HEAD", &blob, 200, &no_length, b"").unwrap_err();
     assert!(e.contains("required header content-length is missing"), "{e}");
-    assert_eq!(check("HEAD", &blob, 404, &json_length, b""), Ok("headBlob".to_string()), "the GET's error headers, no body");
+    let mut limits = json_length.clone();
+    limits.insert("studydesk-blob-max-bytes", HeaderValue::from_static("536870912"));
+    limits.insert("studydesk-blob-quota-free", HeaderValue::from_static("0"));
+    assert_eq!(check("HEAD", &blob, 404, &limits, b""), Ok("headBlob".to_string()), "the GET's error headers and the limits, no body");
+    let e = check("HEAD", &blob, 404, &json_length, b"").unwrap_err();
+    assert!(e.contains("required header studydesk-blob-max-bytes is missing"), "{e}");
+    limits.insert("studydesk-blob-quota-free", HeaderValue::from_static("-1"));
+    let e = check("HEAD", &blob, 404, &limits, b"").unwrap_err();
+    assert!(e.contains("studydesk-blob-quota-free"), "{e}");
     let info = |hash: &str| body(&json!({"content_hash": hash, "size_bytes": 3}));
     assert_eq!(check("PUT", &blob, 201, &json_type(), &info(&"ab".repeat(32))), Ok("putBlob".to_string()));
     let e = check("PUT", &blob, 201, &json_type(), &info(&"AB".repeat(32))).unwrap_err();
