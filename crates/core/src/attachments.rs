@@ -307,8 +307,7 @@ fn place(staged: &Staged, target: &Path) -> Result<()> {
 /// else the absolute path and whether a file is there.
 pub(crate) fn local_file(data_dir: &Path, row: &AttachmentRow) -> Option<(PathBuf, bool)> {
     let canonical = media_kind(&row.mime_type).is_some()
-        && row.content_hash.len() == 64
-        && row.content_hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && studydesk_sync::is_content_hash(&row.content_hash)
         && row.path == relative_path(&row.content_hash, &row.mime_type);
     canonical.then(|| {
         let path = absolute(data_dir, &row.path);

@@ -47,7 +47,7 @@ const OCTET_STREAM: &str = "application/octet-stream";
 /// The path's `content_hash`: exactly 64 lower-case hex characters.
 fn content_hash(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     let Path(hash) = path.map_err(|e| ApiError::bad_request(format!("bad path: {}", e.body_text())))?;
-    if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if studydesk_sync::is_content_hash(&hash) {
         Ok(hash)
     } else {
         let shown: String = hash.chars().take(80).collect();

@@ -20,6 +20,12 @@ pub use wire::*;
 /// it uploads. A file size, hence `u64` (the JSON limit `MAX_BODY_BYTES` is a buffer size).
 pub const MAX_BLOB_BYTES: u64 = 512 * 1024 * 1024;
 
+/// Whether `text` is a content hash as rows and blob paths carry it: a SHA-256 digest in
+/// 64 lower-case hex digits.
+pub fn is_content_hash(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Headers of `HEAD /v1/blobs/{hash}` answered 404: the largest file the server takes, and
 /// the bytes left in the account's quota (lower case: HTTP/2 and `HeaderName::from_static`).
 pub const BLOB_MAX_BYTES_HEADER: &str = "studydesk-blob-max-bytes";

@@ -408,7 +408,7 @@ pub fn hex_colour(field: &str, value: &str) -> Result<()> {
 
 /// A SHA-256 digest: 64 lower-case hex digits.
 pub fn sha256_hex(field: &str, value: &str) -> Result<()> {
-    if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !studydesk_sync::is_content_hash(value) {
         return Err(invalid(format!("{field} must be a SHA-256 digest (64 lower-case hex digits)")));
     }
     Ok(())
