@@ -6,7 +6,7 @@
 // 1 run in 5 against tauri-driver with "connection reset by peer").
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -76,9 +76,37 @@ export async function quit(browser, dataDir, timeoutMs = 15_000) {
   await browser.deleteSession();
   const deadline = Date.now() + timeoutMs;
   while (pidsMentioning(dataDir).length > 0) {
-    if (Date.now() > deadline) throw new Error(`the app (data dir ${dataDir}) was still running ${timeoutMs} ms after the session ended`);
+    if (Date.now() > deadline) {
+      const stacks = dumpStacks(pidsMentioning(dataDir));
+      throw new Error(`the app (data dir ${dataDir}) was still running ${timeoutMs} ms after the session ended${stacks}`);
+    }
     await sleep(50);
   }
+}
+
+/**
+ * Why an app did not exit: every thread's backtrace (gdb, when installed) goes to
+ * artifacts/stuck-PID.txt; returns a summary of the threads' innermost app frames.
+ */
+function dumpStacks(pids) {
+  let summary = "";
+  for (const pid of pids) {
+    try {
+      const out = execFileSync("gdb", ["-p", String(pid), "-batch", "-nx", "-ex", "thread apply all bt 30"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        timeout: 60_000,
+      });
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, `stuck-${pid}.txt`);
+      writeFileSync(file, out);
+      const frames = out.split("\n").filter((l) => /^Thread |studydesk|tauri|tao::|wry::|notify_rust|zbus/.test(l));
+      summary += `\n--- pid ${pid} (all threads in ${file}) ---\n${frames.slice(0, 80).join("\n")}`;
+    } catch (e) {
+      summary += `\n--- pid ${pid}: no backtrace (${e.message.split("\n")[0]}) ---`;
+    }
+  }
+  return summary;
 }
 
 /** Runs studydesk-cli with `--data-dir dir` and the given arguments; returns stdout. */

@@ -7,6 +7,8 @@
 // ActionInvoked signal a notification server sends; it comes back once more), and after
 // a restart nothing is shown again while the center still lists what was delivered.
 
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { test } from "node:test";
 import { cli, screenshot, sleep, start, steps, stop, tempDir, tid } from "./lib.mjs";
 import { invokeAction, startNotificationServer, watchNotifications } from "./dbus.mjs";
@@ -53,13 +55,25 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
       const deadline = Date.now() + 60_000;
       const poll = () => {
         if (drills().length >= count) return resolve();
-        if (Date.now() > deadline) return reject(new Error(`${what}: ${drills().length} notices titled "${TITLE}" after 60 s`));
+        if (Date.now() > deadline) return reject(new Error(`${what}: ${drills().length} notices titled "${TITLE}" after 60 s\n${reminderState()}`));
         setTimeout(poll, 200);
       };
       poll();
     });
     await sleep(3_000); // and no more than that: a repeat would come within the scheduler's turn
     if (drills().length !== count) throw new Error(`${what}: expected ${count} notices, saw ${drills().length}`);
+  };
+  /** What the database holds, for a failure message: the reminders and the last notifications. */
+  const reminderState = () => {
+    try {
+      const db = path.join(dataDir, "studydesk.db");
+      const sql =
+        "SELECT 'reminder', id, remind_at, minutes_before, fire_at, delivered_at, snoozed_until FROM calendar_event_reminders;" +
+        "SELECT 'notification', id, created_at, read_at FROM notifications ORDER BY created_at DESC LIMIT 5;";
+      return `app time now (estimated): ${appNow().toISOString()}\n${execFileSync("sqlite3", [db, sql], { encoding: "utf8" })}`;
+    } catch (e) {
+      return `(could not read the database: ${e.message})`;
+    }
   };
   let browser;
   let today;
@@ -106,10 +120,13 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
     if (!JSON.stringify(agenda).includes(TITLE)) throw new Error(`the database does not have it today: ${JSON.stringify(agenda)}`);
   });
 
-  await step("a reminder three app minutes ahead: exactly one native notice", async () => {
+  await step("a reminder ten app minutes ahead: exactly one native notice", async () => {
     await (await browser.$(tid(`cal-event-${eventId}`))).click();
     await (await browser.$(tid("cal-editor-title"))).waitForDisplayed();
-    const at = new Date(appNow().getTime() + 3 * 60_000);
+    // Ten app minutes are ten real seconds. The field drops the seconds, and the steps up
+    // to Save take a second or two (app minutes); with three minutes the reminder was
+    // sometimes already past when the event was saved, so it never fired (4 runs in 6).
+    const at = new Date(appNow().getTime() + 10 * 60_000);
     await (await browser.$(tid("reminder-choice"))).selectByAttribute("value", "at");
     // WebKitGTK's datetime-local field takes no typed text: set it as React reads it.
     await browser.execute(

@@ -94,110 +94,113 @@ export function EventEditor({
     <>
       <Dialog title={item ? t("calendarPage.editEvent") : t("calendarPage.newEvent")} onClose={onClose} testId="cal-editor" className="cal-editor">
         <form onSubmit={submit} className="cal-editor-form">
-          <label className="field">
-            <span>{t("calendarPage.fieldTitle")}</span>
-            <input data-testid="cal-editor-title" data-autofocus value={title} onChange={(e) => setTitle(e.target.value)} aria-invalid={error ? true : undefined} />
-          </label>
-          {error ? (
-            <p role="alert" className="field-error">
-              {error}
-            </p>
-          ) : null}
-          <label className="field">
-            <span>{t("calendarPage.fieldNotes")}</span>
-            <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={2} />
-          </label>
-          <div className="cal-editor-row">
+          {/* The fields scroll; the actions below them stay in view however long the form grows. */}
+          <div className="cal-editor-fields">
             <label className="field">
-              <span>{t("calendarPage.fieldDate")}</span>
-              <input type="date" data-testid="cal-editor-date" value={day} onChange={(e) => setDay(e.target.value)} required />
+              <span>{t("calendarPage.fieldTitle")}</span>
+              <input data-testid="cal-editor-title" data-autofocus value={title} onChange={(e) => setTitle(e.target.value)} aria-invalid={error ? true : undefined} />
             </label>
-            <label className="check-label">
-              <input type="checkbox" data-testid="cal-editor-allday" checked={allDay} onChange={(e) => setAllDay(e.target.checked)} />
-              {t("calendarPage.allDay")}
+            {error ? (
+              <p role="alert" className="field-error">
+                {error}
+              </p>
+            ) : null}
+            <label className="field">
+              <span>{t("calendarPage.fieldNotes")}</span>
+              <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={2} />
             </label>
-          </div>
-          <div className="cal-editor-row">
-            {allDay ? (
+            <div className="cal-editor-row">
               <label className="field">
-                <span>{t("calendarPage.fieldEndDate")}</span>
-                <input type="date" value={endDate} min={day} onChange={(e) => setEndDate(e.target.value)} />
+                <span>{t("calendarPage.fieldDate")}</span>
+                <input type="date" data-testid="cal-editor-date" value={day} onChange={(e) => setDay(e.target.value)} required />
               </label>
-            ) : (
-              <>
+              <label className="check-label">
+                <input type="checkbox" data-testid="cal-editor-allday" checked={allDay} onChange={(e) => setAllDay(e.target.checked)} />
+                {t("calendarPage.allDay")}
+              </label>
+            </div>
+            <div className="cal-editor-row">
+              {allDay ? (
                 <label className="field">
-                  <span>{t("calendarPage.fieldStart")}</span>
-                  <input type="time" data-testid="cal-editor-start" value={start} onChange={(e) => setStart(e.target.value)} required />
+                  <span>{t("calendarPage.fieldEndDate")}</span>
+                  <input type="date" value={endDate} min={day} onChange={(e) => setEndDate(e.target.value)} />
                 </label>
-                <label className="field">
-                  <span>{t("calendarPage.fieldEnd")}</span>
-                  <input type="time" data-testid="cal-editor-end" value={end} onChange={(e) => setEnd(e.target.value)} />
-                </label>
-              </>
-            )}
-          </div>
-          <label className="field">
-            <span>{t("calendarPage.fieldCourse")}</span>
-            <select value={courseId} onChange={(e) => setCourseId(e.target.value)} data-testid="cal-editor-course">
-              <option value="">{t("calendarPage.noCourse")}</option>
-              {courses.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.emoji ? `${c.emoji} ` : ""}
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <ReminderList value={reminders} onChange={(next, done) => { setReminders(next); done(); }} relativeOk />
-          <fieldset className="cal-repeat">
-            <legend>{t("calendarPage.repeat")}</legend>
-            <select aria-label={t("calendarPage.repeat")} data-testid="cal-editor-freq" value={repeat.freq} onChange={(e) => set({ freq: e.target.value as Freq })}>
-              <option value="none">{t("calendarPage.repeatNone")}</option>
-              <option value="daily">{t("calendarPage.repeatDaily")}</option>
-              <option value="weekly">{t("calendarPage.repeatWeekly")}</option>
-              <option value="monthly">{t("calendarPage.repeatMonthly")}</option>
-              <option value="yearly">{t("calendarPage.repeatYearly")}</option>
-            </select>
-            {repeat.freq !== "none" ? (
-              <>
-                <label className="field inline">
-                  <span>{t("calendarPage.interval")}</span>
-                  <input type="number" min={1} max={99} data-testid="cal-editor-interval" value={repeat.interval || ""} onChange={(e) => set({ interval: Math.max(0, Number(e.target.value) || 0) })} />
-                </label>
-                {repeat.freq === "weekly" ? (
-                  <div role="group" aria-label={t("calendarPage.weekdays")} className="cal-weekdays">
-                    {WEEKDAY_CODES.map((code, i) => (
-                      <label key={code} className="check-label">
-                        <input
-                          type="checkbox"
-                          data-testid={`cal-editor-day-${code}`}
-                          checked={repeat.weekdays.includes(code)}
-                          onChange={(e) => set({ weekdays: e.target.checked ? [...repeat.weekdays, code] : repeat.weekdays.filter((d) => d !== code) })}
-                        />
-                        {names[i]}
+              ) : (
+                <>
+                  <label className="field">
+                    <span>{t("calendarPage.fieldStart")}</span>
+                    <input type="time" data-testid="cal-editor-start" value={start} onChange={(e) => setStart(e.target.value)} required />
+                  </label>
+                  <label className="field">
+                    <span>{t("calendarPage.fieldEnd")}</span>
+                    <input type="time" data-testid="cal-editor-end" value={end} onChange={(e) => setEnd(e.target.value)} />
+                  </label>
+                </>
+              )}
+            </div>
+            <label className="field">
+              <span>{t("calendarPage.fieldCourse")}</span>
+              <select value={courseId} onChange={(e) => setCourseId(e.target.value)} data-testid="cal-editor-course">
+                <option value="">{t("calendarPage.noCourse")}</option>
+                {courses.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.emoji ? `${c.emoji} ` : ""}
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <ReminderList value={reminders} onChange={(next, done) => { setReminders(next); done(); }} relativeOk />
+            <fieldset className="cal-repeat">
+              <legend>{t("calendarPage.repeat")}</legend>
+              <select aria-label={t("calendarPage.repeat")} data-testid="cal-editor-freq" value={repeat.freq} onChange={(e) => set({ freq: e.target.value as Freq })}>
+                <option value="none">{t("calendarPage.repeatNone")}</option>
+                <option value="daily">{t("calendarPage.repeatDaily")}</option>
+                <option value="weekly">{t("calendarPage.repeatWeekly")}</option>
+                <option value="monthly">{t("calendarPage.repeatMonthly")}</option>
+                <option value="yearly">{t("calendarPage.repeatYearly")}</option>
+              </select>
+              {repeat.freq !== "none" ? (
+                <>
+                  <label className="field inline">
+                    <span>{t("calendarPage.interval")}</span>
+                    <input type="number" min={1} max={99} data-testid="cal-editor-interval" value={repeat.interval || ""} onChange={(e) => set({ interval: Math.max(0, Number(e.target.value) || 0) })} />
+                  </label>
+                  {repeat.freq === "weekly" ? (
+                    <div role="group" aria-label={t("calendarPage.weekdays")} className="cal-weekdays">
+                      {WEEKDAY_CODES.map((code, i) => (
+                        <label key={code} className="check-label">
+                          <input
+                            type="checkbox"
+                            data-testid={`cal-editor-day-${code}`}
+                            checked={repeat.weekdays.includes(code)}
+                            onChange={(e) => set({ weekdays: e.target.checked ? [...repeat.weekdays, code] : repeat.weekdays.filter((d) => d !== code) })}
+                          />
+                          {names[i]}
+                        </label>
+                      ))}
+                    </div>
+                  ) : null}
+                  <div role="radiogroup" aria-label={t("calendarPage.repeatEnd")} className="cal-repeat-end">
+                    {(["never", "count", "until"] as RepeatEnd[]).map((k) => (
+                      <label key={k} className="check-label">
+                        <input type="radio" name="repeat-end" data-testid={`cal-editor-end-${k}`} checked={repeat.end === k} onChange={() => set({ end: k })} />
+                        {t(k === "never" ? "calendarPage.endNever" : k === "count" ? "calendarPage.endCount" : "calendarPage.endUntil")}
                       </label>
                     ))}
+                    {repeat.end === "count" ? (
+                      <label className="field inline">
+                        <input type="number" min={1} aria-label={t("calendarPage.endCountSuffix")} data-testid="cal-editor-count" value={repeat.count || ""} onChange={(e) => set({ count: Math.max(0, Number(e.target.value) || 0) })} />
+                        <span>{t("calendarPage.endCountSuffix")}</span>
+                      </label>
+                    ) : null}
+                    {repeat.end === "until" ? <input type="date" aria-label={t("calendarPage.endUntil")} data-testid="cal-editor-until" value={repeat.until} onChange={(e) => set({ until: e.target.value })} /> : null}
                   </div>
-                ) : null}
-                <div role="radiogroup" aria-label={t("calendarPage.repeatEnd")} className="cal-repeat-end">
-                  {(["never", "count", "until"] as RepeatEnd[]).map((k) => (
-                    <label key={k} className="check-label">
-                      <input type="radio" name="repeat-end" data-testid={`cal-editor-end-${k}`} checked={repeat.end === k} onChange={() => set({ end: k })} />
-                      {t(k === "never" ? "calendarPage.endNever" : k === "count" ? "calendarPage.endCount" : "calendarPage.endUntil")}
-                    </label>
-                  ))}
-                  {repeat.end === "count" ? (
-                    <label className="field inline">
-                      <input type="number" min={1} aria-label={t("calendarPage.endCountSuffix")} data-testid="cal-editor-count" value={repeat.count || ""} onChange={(e) => set({ count: Math.max(0, Number(e.target.value) || 0) })} />
-                      <span>{t("calendarPage.endCountSuffix")}</span>
-                    </label>
-                  ) : null}
-                  {repeat.end === "until" ? <input type="date" aria-label={t("calendarPage.endUntil")} data-testid="cal-editor-until" value={repeat.until} onChange={(e) => set({ until: e.target.value })} /> : null}
-                </div>
-              </>
-            ) : null}
-          </fieldset>
-          {recurring ? <ScopeChoice name="scope" testPrefix="cal-editor-scope" scope={scope} onChange={setScope} /> : null}
+                </>
+              ) : null}
+            </fieldset>
+            {recurring ? <ScopeChoice name="scope" testPrefix="cal-editor-scope" scope={scope} onChange={setScope} /> : null}
+          </div>
           <div className="dialog-actions">
             {item && onDelete ? (
               <button type="button" className="button danger" data-testid="cal-editor-delete" onClick={() => setConfirmingDelete(true)}>
