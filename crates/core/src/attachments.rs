@@ -212,10 +212,6 @@ fn new_temp(data_dir: &Path) -> Result<(PathBuf, File)> {
     Ok((temp, file))
 }
 
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Stages `bytes` (a file the UI read) named `original_name`.
 pub fn stage_bytes(data_dir: &Path, original_name: Option<&str>, bytes: &[u8]) -> Result<Staged> {
     let original_name = clean_name(original_name);
@@ -224,7 +220,7 @@ pub fn stage_bytes(data_dir: &Path, original_name: Option<&str>, bytes: &[u8]) -
     let (temp, mut file) = new_temp(data_dir)?;
     let staged = Staged {
         temp,
-        content_hash: hex(&Sha256::digest(bytes)),
+        content_hash: studydesk_sync::content_hash_text(&Sha256::digest(bytes)),
         size_bytes: bytes.len() as i64,
         mime_type,
         kind,
@@ -274,7 +270,7 @@ pub fn stage_file(data_dir: &Path, path: &Path) -> Result<Staged> {
     }
     refuse_size(size, staged.original_name.as_deref())?;
     file.sync_all().map_err(io("could not write", &staged.temp))?;
-    staged.content_hash = hex(&hasher.finalize());
+    staged.content_hash = studydesk_sync::content_hash_text(&hasher.finalize());
     staged.size_bytes = size as i64;
     Ok(staged)
 }
@@ -363,7 +359,7 @@ pub(crate) fn receive(
     let HashingWriter { inner, hasher } = writer;
     let file = inner.into_inner().map_err(|e| CoreError::io(format!("could not write {}", staged.temp.display()), e.into_error()))?;
     file.sync_all().map_err(io("could not write", &staged.temp))?;
-    if hex(&hasher.finalize()) != row.content_hash || written != row.size_bytes as u64 {
+    if studydesk_sync::content_hash_text(&hasher.finalize()) != row.content_hash || written != row.size_bytes as u64 {
         tracing::warn!(attachment = %row.id, written, "a received file did not match its attachment; dropped");
         return Ok(false);
     }

@@ -57,10 +57,6 @@ fn content_hash(path: Result<Path<String>, PathRejection>) -> Result<String, Api
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "this account has no file with that content hash")
 }
@@ -168,7 +164,7 @@ impl Upload {
         if self.total == 0 {
             return Err(empty());
         }
-        let computed = hex(&self.hasher.finalize());
+        let computed = studydesk_sync::content_hash_text(&self.hasher.finalize());
         if computed != expected {
             tracing::info!(%account, expected = %expected, %computed, size = self.total, "blob refused: hash mismatch");
             return Err(ApiError::new(

@@ -26,7 +26,32 @@ pub fn is_content_hash(text: &str) -> bool {
     text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
+/// The content hash of a finished SHA-256 digest: 64 lower-case hex digits, the form
+/// [`is_content_hash`] accepts.
+pub fn content_hash_text(digest: &[u8]) -> String {
+    use std::fmt::Write;
+    digest.iter().fold(String::with_capacity(digest.len() * 2), |mut out, b| {
+        let _ = write!(out, "{b:02x}"); // writing to a String cannot fail
+        out
+    })
+}
+
 /// Headers of `HEAD /v1/blobs/{hash}` answered 404: the largest file the server takes, and
 /// the bytes left in the account's quota (lower case: HTTP/2 and `HeaderName::from_static`).
 pub const BLOB_MAX_BYTES_HEADER: &str = "studydesk-blob-max-bytes";
 pub const BLOB_QUOTA_FREE_HEADER: &str = "studydesk-blob-quota-free";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn a_digest_becomes_the_content_hash_rows_carry() {
+        let text = content_hash_text(&Sha256::digest(b"abc"));
+        assert_eq!(text, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert!(is_content_hash(&text));
+        assert!(!is_content_hash(&text.to_uppercase()));
+        assert!(!is_content_hash(&text[..63]));
+    }
+}
