@@ -31,16 +31,17 @@ use std::path::Path;
 /// limits may have been raised, or the user replaced the file).
 const REOFFER_AFTER_HOURS: i64 = 24;
 
-/// Attachments of this device's database (one row per content: the table is
-/// UNIQUE(user_id, content_hash) and a device holds one account's private rows); with
-/// `to_offer`, only those never offered, or refused long enough ago.
+/// Attachments of this device's database that something shows (one row per content:
+/// the table is UNIQUE(user_id, content_hash) and a device holds one account's private
+/// rows); with `to_offer`, only those never offered, or refused long enough ago. A
+/// replaced background's file is neither sent nor fetched, nor listed as refused.
 fn rows(db: &Db, to_offer: bool) -> Result<Vec<AttachmentRow>> {
     let columns = AttachmentRow::COLUMNS.iter().map(|c| format!("a.\"{c}\"")).collect::<Vec<_>>().join(", ");
-    let mut sql = format!("SELECT {columns} FROM attachments a");
+    let mut sql = format!("SELECT {columns} FROM attachments a WHERE {}", crate::attachments::IN_USE);
     let mut params = Vec::new();
     if to_offer {
         sql.push_str(
-            " WHERE NOT EXISTS (SELECT 1 FROM sync_files f WHERE f.content_hash = a.content_hash
+            " AND NOT EXISTS (SELECT 1 FROM sync_files f WHERE f.content_hash = a.content_hash
                                   AND (f.uploaded_at IS NOT NULL OR f.refused_at > ?1))",
         );
         params.push(crate::db::timestamp_text(db.now() - chrono::Duration::hours(REOFFER_AFTER_HOURS)));
@@ -184,13 +185,14 @@ pub struct RefusedFile {
     pub refused_at: String,
 }
 
-/// Files the server refused (offered again a day later).
+/// Files the server refused (offered again a day later) that something still shows.
 pub fn refused_files(conn: &rusqlite::Connection) -> Result<Vec<RefusedFile>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT a.id, a.original_name, f.refused_code, f.refused_message, f.refused_at FROM sync_files f
          JOIN attachments a ON a.content_hash = f.content_hash
-         WHERE f.refused_at IS NOT NULL ORDER BY f.refused_at, a.id",
-    )?;
+         WHERE f.refused_at IS NOT NULL AND {} ORDER BY f.refused_at, a.id",
+        crate::attachments::IN_USE
+    ))?;
     let rows = stmt.query_map([], |r| {
         Ok(RefusedFile { attachment_id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, message: r.get(3)?, refused_at: r.get(4)? })
     })?;
@@ -219,6 +221,34 @@ mod tests {
             .unwrap();
         assert_eq!((row.0, row.1, row.2.is_some()), (None, None, true));
         assert!(db.read(|c| refused_files(c)).unwrap().is_empty());
+    }
+
+    /// A tiny PNG (its signature is what the attachments module checks).
+    fn png(seed: u8) -> Vec<u8> {
+        let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        b.extend(std::iter::repeat_n(seed, 64));
+        b
+    }
+
+    #[test]
+    fn a_replaced_background_is_neither_offered_nor_listed_as_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = crate::api::Studydesk::open(dir.path(), crate::clock::system()).unwrap();
+        let ws = app.workspace_list().unwrap().remove(0);
+        let shown = |ws: &crate::focus::immerse::Workspace| ws.background.attachment.clone().unwrap();
+        let old = shown(&app.workspace_set_background_file(&ws.id, Some("old.png"), &png(1)).unwrap());
+        let old_hash = studydesk_sync::content_hash_text(&<sha2::Sha256 as sha2::Digest>::digest(png(1)));
+        note_refused(app.db(), &old_hash, "hash_mismatch", "changed on disk").unwrap();
+        let listed = |app: &crate::api::Studydesk| app.db().read(|c| refused_files(c)).unwrap().into_iter().map(|r| r.attachment_id).collect::<Vec<_>>();
+        assert_eq!(listed(&app), [old.id.clone()], "refused while the workspace shows it");
+
+        let new = shown(&app.workspace_set_background_file(&ws.id, Some("new.png"), &png(2)).unwrap());
+        assert!(listed(&app).is_empty(), "the replaced picture is no longer listed");
+        let offered = |app: &crate::api::Studydesk| super::rows(app.db(), true).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
+        assert_eq!(offered(&app), [new.id.clone()], "only the picture shown is offered");
+        // Shown again (the same content is the same row): offered again a day after its refusal.
+        app.workspace_set_background_file(&ws.id, Some("old.png"), &png(1)).unwrap();
+        assert_eq!(listed(&app), [old.id]);
     }
 
     const MIB: u64 = 1024 * 1024;
