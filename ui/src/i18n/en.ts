@@ -571,6 +571,7 @@ const en = {
     atTime: "At a specific time…",
     atLabel: "Date and time",
     atRequired: "Choose the date and time of the reminder.",
+    atPast: "That time has already passed. Choose a later one.",
     add: "Add reminder",
     noDueHint: "Set a due date to be reminded some time before it.",
     dialogTitle: "Due date and reminders: {{name}}",

@@ -570,6 +570,7 @@ const ja: Messages = {
     atTime: "日時を指定…",
     atLabel: "日時",
     atRequired: "リマインダーの日時を選んでください。",
+    atPast: "その日時はもう過ぎています。これより後の日時を選んでください。",
     add: "リマインダーを追加",
     noDueHint: "期限を設定すると、その何分前かで通知できます。",
     dialogTitle: "期限とリマインダー：{{name}}",

@@ -33,11 +33,15 @@ function fakeReminders(initial: NewReminder[] = []) {
 }
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.clearAllMocks();
 });
 
 describe("reminders on a task", () => {
   it("lists, adds and removes reminders before the due time, or at a set time", async () => {
+    // The day before the dates below: a reminder at a time already past is refused.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-11-21T00:00:00.000Z"));
     const user = userEvent.setup();
     fakeReminders([{ minutes_before: 15 }]);
     const home = fx.home();
@@ -64,6 +68,13 @@ describe("reminders on a task", () => {
     await waitFor(() => expect(listed()).toEqual(["15 minutes before", "1 day before"]));
 
     await user.selectOptions(within(dialog).getByTestId("reminder-choice"), "At a specific time…");
+    const calls = vi.mocked(api.itemRemindersSet).mock.calls.length;
+    await user.type(within(dialog).getByTestId("reminder-at"), "2026-11-20T12:30");
+    await user.click(within(dialog).getByTestId("reminder-add"));
+    expect(within(dialog).getByRole("alert")).toHaveTextContent("That time has already passed. Choose a later one.");
+    expect(within(dialog).getByTestId("reminder-at")).toHaveAttribute("aria-invalid", "true");
+    expect(api.itemRemindersSet).toHaveBeenCalledTimes(calls);
+    await user.clear(within(dialog).getByTestId("reminder-at"));
     await user.type(within(dialog).getByTestId("reminder-at"), "2026-11-22T12:30");
     await user.click(within(dialog).getByTestId("reminder-add"));
     await waitFor(() =>

@@ -109,6 +109,11 @@ export function ReminderList({
         setError(t("reminders.atRequired"));
         return;
       }
+      // A time already past would never fire (the core marks it delivered on save).
+      if (Date.parse(iso) <= Date.now()) {
+        setError(t("reminders.atPast"));
+        return;
+      }
       next = { remind_at: iso };
     } else {
       next = { minutes_before: Number(relative) };
