@@ -51,7 +51,9 @@ webdriver_run() {
   xvfb-run -a -s "-screen 0 1440x900x24" dbus-run-session -- bash -c '
     set -u
     log="$0"
-    tauri-driver --port "$TAURI_DRIVER_PORT" >"$log" 2>&1 &
+    # WebKitWebDriver listens on the next port (tauri-driver would use 4445 for every run,
+    # so a second run on this machine would reach the driver of the first).
+    tauri-driver --port "$TAURI_DRIVER_PORT" --native-port "$((TAURI_DRIVER_PORT + 1))" >"$log" 2>&1 &
     driver=$!
     trap "kill $driver 2>/dev/null; wait $driver 2>/dev/null" EXIT
     for _ in $(seq 100); do

@@ -123,20 +123,30 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
   await step("a reminder ten app minutes ahead: exactly one native notice", async () => {
     await (await browser.$(tid(`cal-event-${eventId}`))).click();
     await (await browser.$(tid("cal-editor-title"))).waitForDisplayed();
+    await (await browser.$(tid("reminder-choice"))).selectByAttribute("value", "at");
+    // WebKitGTK's datetime-local field takes no typed text: set it as React reads it.
+    const setAt = async (d) =>
+      browser.execute(
+        (el, value) => {
+          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, value);
+          el.dispatchEvent(new Event("input", { bubbles: true }));
+        },
+        await browser.$(tid("reminder-at")),
+        `${ymd(d)}T${hm(d)}`,
+      );
+    // Yesterday is refused where it is typed: it would never fire.
+    await setAt(new Date(appNow().getTime() - 24 * 3600_000));
+    await (await browser.$(tid("reminder-add"))).click();
+    const alert = await browser.$(`${tid("cal-editor")} [role="alert"]`);
+    await browser.waitUntil(async () => (await alert.isExisting()) && (await alert.getText()).includes("already passed"), {
+      timeoutMsg: "a time already past was not refused",
+    });
+    if (await (await browser.$(tid("reminder-item"))).isExisting()) throw new Error("a time already past was added");
+    await screenshot(browser, "32-reminder-past-en-light");
     // Ten app minutes are ten real seconds. The field drops the seconds, and the steps up
     // to Save take a second or two (app minutes); with three minutes the reminder was
     // sometimes already past when the event was saved, so it never fired (4 runs in 6).
-    const at = new Date(appNow().getTime() + 10 * 60_000);
-    await (await browser.$(tid("reminder-choice"))).selectByAttribute("value", "at");
-    // WebKitGTK's datetime-local field takes no typed text: set it as React reads it.
-    await browser.execute(
-      (el, value) => {
-        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, value);
-        el.dispatchEvent(new Event("input", { bubbles: true }));
-      },
-      await browser.$(tid("reminder-at")),
-      `${ymd(at)}T${hm(at)}`,
-    );
+    await setAt(new Date(appNow().getTime() + 10 * 60_000));
     await (await browser.$(tid("reminder-add"))).click();
     await (await browser.$(tid("reminder-item"))).waitForExist();
     await screenshot(browser, "31-event-editor-reminder-en-light");
