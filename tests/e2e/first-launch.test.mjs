@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { choose, cli, fileSnapshot, htmlState, screenshot, start, steps, stop, tempDir, tid, todoRows, waitForRow } from "./lib.mjs";
+import { choose, cli, fileSnapshot, htmlState, screenshot, setInputValue, start, steps, stop, tempDir, tid, todoRows, waitForRow } from "./lib.mjs";
 
 const NEW_TASK = "E2E: read chapter 5";
 
@@ -140,15 +140,7 @@ test("first launch: sample data, add and complete a task, Japanese + dark, data 
     await (await row.$(tid("todo-schedule"))).click();
     const dialog = await browser.$(tid("schedule-dialog"));
     await dialog.waitForDisplayed();
-    // WebKitGTK's datetime-local field takes no typed text: set it as React reads it.
-    await browser.execute(
-      (e, v) => {
-        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(e, v);
-        e.dispatchEvent(new Event("input", { bubbles: true }));
-      },
-      await browser.$(tid("schedule-due")),
-      "2099-01-20T18:00",
-    );
+    await setInputValue(browser, await browser.$(tid("schedule-due")), "2099-01-20T18:00");
     await (await browser.$(tid("schedule-due-save"))).click();
     await (await browser.$(tid("schedule-due-clear"))).waitForExist();
     const minutes = ["5", "10", "30", "60", "1440"];

@@ -142,6 +142,21 @@ function dumpStacks(pids) {
   return summary;
 }
 
+/**
+ * Sets an `<input>`'s value as React reads it (the native setter, then an input event):
+ * WebKitGTK's date and time fields take no typed text through WebDriver.
+ */
+export async function setInputValue(browser, element, value) {
+  await browser.execute(
+    (el, v) => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, v);
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    },
+    element,
+    value,
+  );
+}
+
 /** Runs studydesk-cli with `--data-dir dir` and the given arguments; returns stdout. */
 export function cli(dir, ...args) {
   return execFileSync(CLI, ["--data-dir", dir, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });

@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { test } from "node:test";
-import { cli, screenshot, sleep, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { cli, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid } from "./lib.mjs";
 import { invokeAction, startNotificationServer, watchNotifications } from "./dbus.mjs";
 
 const RATE = 60;
@@ -124,16 +124,7 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
     await (await browser.$(tid(`cal-event-${eventId}`))).click();
     await (await browser.$(tid("cal-editor-title"))).waitForDisplayed();
     await (await browser.$(tid("reminder-choice"))).selectByAttribute("value", "at");
-    // WebKitGTK's datetime-local field takes no typed text: set it as React reads it.
-    const setAt = async (d) =>
-      browser.execute(
-        (el, value) => {
-          Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set.call(el, value);
-          el.dispatchEvent(new Event("input", { bubbles: true }));
-        },
-        await browser.$(tid("reminder-at")),
-        `${ymd(d)}T${hm(d)}`,
-      );
+    const setAt = async (d) => setInputValue(browser, await browser.$(tid("reminder-at")), `${ymd(d)}T${hm(d)}`);
     // Yesterday is refused where it is typed: it would never fire.
     await setAt(new Date(appNow().getTime() - 24 * 3600_000));
     await (await browser.$(tid("reminder-add"))).click();
