@@ -91,14 +91,15 @@ pub async fn pull(
         .map_err(|_| ApiError { retry_after: Some(2), ..ApiError::unavailable("the server is busy sending other pages; try again shortly") })?
         .map_err(|_| ApiError::unavailable("shutting down"))?;
     let client = state.pool.get().await?;
-    let streams = rights::readable_streams(&**client, caller.account).await?;
+    let streams = rights::readable_streams(&client, caller.account).await?;
     let revoked: Vec<String> = positions.keys().filter(|s| !streams.iter().any(|r| &r.id == *s)).cloned().collect();
     for s in &revoked {
         positions.remove(s);
     }
     let ids: Vec<&str> = streams.iter().map(|s| s.id.as_str()).collect();
+    let heads_statement = client.prepare_cached("SELECT id, next_seq - 1 FROM streams WHERE id = ANY($1)").await?;
     let heads: BTreeMap<String, i64> = client
-        .query("SELECT id, next_seq - 1 FROM streams WHERE id = ANY($1)", &[&ids])
+        .query(&heads_statement, &[&ids])
         .await?
         .iter()
         .map(|r| (r.get(0), r.get(1)))

@@ -90,12 +90,10 @@ pub async fn push(
     let hash = Sha256::digest(&bytes).to_vec();
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let claimed = tx
-        .execute(
-            "INSERT INTO push_batches(account_id, batch_id, device_id, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            &[&caller.account, &batch_id, &caller.device_id, &hash],
-        )
+    let claim = tx
+        .prepare_cached("INSERT INTO push_batches(account_id, batch_id, device_id, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .await?;
+    let claimed = tx.execute(&claim, &[&caller.account, &batch_id, &caller.device_id, &hash]).await?;
     if claimed == 0 {
         return replay(tx, caller.account, batch_id, &hash).await;
     }
@@ -129,7 +127,8 @@ pub async fn push(
     batch.rows.flush(&tx).await?;
     append_log(&tx, caller.account, batch_id, &log, &mut result.accepted).await?;
     let stored = serde_json::to_value(&result).map_err(|e| ApiError::unavailable(e.to_string()))?;
-    tx.execute("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2", &[&caller.account, &batch_id, &stored]).await?;
+    let record = tx.prepare_cached("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2").await?;
+    tx.execute(&record, &[&caller.account, &batch_id, &stored]).await?;
     tx.commit().await?;
     Ok(Json(result))
 }
@@ -188,7 +187,7 @@ impl Batch<'_> {
     /// batch's own writes are flushed first).
     async fn share_permission(&mut self, dashboard: &str) -> Result<Option<String>, ApiError> {
         self.rows.flush(self.tx).await?;
-        Ok(rights::share_permission(&**self.tx, dashboard, self.account).await?)
+        Ok(rights::share_permission(self.tx, dashboard, self.account).await?)
     }
 
     async fn can_read(&mut self, stream: &str) -> Result<bool, ApiError> {
@@ -298,8 +297,9 @@ impl Batch<'_> {
                     ),
                     _ => continue,
                 };
+                let statement = self.tx.prepare_cached(&sql).await?;
                 let changed: Vec<(String, String)> =
-                    self.tx.query(&sql, &[&id]).await?.iter().map(|r| (child.name.clone(), r.get(0))).collect();
+                    self.tx.query(&statement, &[&id]).await?.iter().map(|r| (child.name.clone(), r.get(0))).collect();
                 if fk.on_delete == "CASCADE" {
                     pending.extend(changed.iter().cloned());
                 }
@@ -483,9 +483,15 @@ async fn append_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, log: &[
         *counts.entry(entry.stream.as_str()).or_default() += 1;
     }
     let mut next: BTreeMap<&str, i64> = BTreeMap::new();
+    // One statement per stream: creates the counter at its first use, else takes `n` seqs.
+    let take = tx
+        .prepare_cached(
+            "INSERT INTO streams(id, next_seq) VALUES ($1, 1 + $2::bigint) ON CONFLICT (id) DO UPDATE SET next_seq = streams.next_seq + $2
+             RETURNING next_seq - $2",
+        )
+        .await?;
     for (stream, n) in &counts {
-        tx.execute("INSERT INTO streams(id) VALUES ($1) ON CONFLICT DO NOTHING", &[stream]).await?;
-        let first: i64 = tx.query_one("UPDATE streams SET next_seq = next_seq + $2 WHERE id = $1 RETURNING next_seq - $2", &[stream, n]).await?.get(0);
+        let first: i64 = tx.query_one(&take, &[stream, n]).await?.get(0);
         next.insert(stream, first);
     }
     let mut rows = LogColumns::default();
@@ -506,13 +512,15 @@ async fn append_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, log: &[
         }
     }
     // One statement for the whole batch (unnest of column arrays), not one per change.
-    tx.execute(
-        "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id)
-         SELECT s, q, t, r, o, c, h, d, l, $10, $11
-         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[])
-           AS x(s, q, t, r, o, c, h, d, l)",
-        &[&rows.stream, &rows.seq, &rows.table, &rows.row_id, &rows.op, &rows.columns, &rows.hlc, &rows.device, &rows.cl, &account, &batch_id],
-    )
-    .await?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id)
+             SELECT s, q, t, r, o, c, h, d, l, $10, $11
+             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[])
+               AS x(s, q, t, r, o, c, h, d, l)",
+        )
+        .await?;
+    tx.execute(&insert, &[&rows.stream, &rows.seq, &rows.table, &rows.row_id, &rows.op, &rows.columns, &rows.hlc, &rows.device, &rows.cl, &account, &batch_id])
+        .await?;
     Ok(())
 }

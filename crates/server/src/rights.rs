@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value};
 use studydesk_sync::catalog::{is_derived, is_secret, Class, Owner, TableInfo};
-use tokio_postgres::GenericClient;
+use deadpool_postgres::GenericClient;
 use uuid::Uuid;
 
 /// The columns of `users` only its owner's devices see (docs/sync.md §2.3). `is_active`,
@@ -128,13 +128,13 @@ pub fn place(
 
 /// The permission `account` holds on a dashboard through a live share ("view"/"edit").
 pub async fn share_permission(db: &impl GenericClient, dashboard: &str, account: Uuid) -> Result<Option<String>, tokio_postgres::Error> {
-    let row = db
-        .query_opt(
+    let statement = db
+        .prepare_cached(
             "SELECT columns->>'permission' FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1
                AND columns->>'dashboard_id' = $1 AND columns->>'user_id' = $2",
-            &[&dashboard, &account.to_string()],
         )
         .await?;
+    let row = db.query_opt(&statement, &[&dashboard, &account.to_string()]).await?;
     Ok(row.and_then(|r| r.get(0)))
 }
 
@@ -150,15 +150,15 @@ pub struct ReadableStream {
 /// shared), in the order a pull serves them.
 pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<Vec<ReadableStream>, tokio_postgres::Error> {
     let me = account.to_string();
-    let rows = db
-        .query(
+    let statement = db
+        .prepare_cached(
             "SELECT row_id, true FROM rows WHERE table_name = 'dashboards' AND cl % 2 = 1 AND owner = $1
              UNION
              SELECT columns->>'dashboard_id', false FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1 AND columns->>'user_id' = $2
              ORDER BY 1, 2 DESC",
-            &[&account, &me],
         )
         .await?;
+    let rows = db.query(&statement, &[&account, &me]).await?;
     let mut streams = vec![
         ReadableStream { id: "public".to_string(), owned: false },
         ReadableStream { id: private_stream(account), owned: true },
