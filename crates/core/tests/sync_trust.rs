@@ -223,7 +223,7 @@ fn a_change_whose_parent_never_came_is_skipped_and_the_page_still_lands() {
 }
 
 #[test]
-fn built_in_rows_and_changes_of_a_broken_shape_are_dropped() {
+fn built_in_rows_and_changes_with_a_malformed_id_clock_or_causal_length_are_dropped() {
     let fx = common::open();
     let me = me(&fx);
     let builtin = Catalog::current().builtin_rows["activities"][0].clone();
@@ -237,6 +237,8 @@ fn built_in_rows_and_changes_of_a_broken_shape_are_dropped() {
                 // An "insert" with an even causal length would end the row's life.
                 change(2, "task_lists", &list, Op::Insert, 2, json!({"user_id": me, "name": "planted"})),
                 change(3, "task_lists", "NOT-A-UUID", Op::Insert, 1, json!({"user_id": me, "name": "planted"})),
+                // A clock out of the fixed-width form would beat every later write.
+                PulledChange { hlc: "zzzz".into(), ..change(4, "task_lists", &list, Op::Update, 1, json!({"name": "planted"})) },
             ],
             "cursor-1",
         ),
@@ -246,7 +248,7 @@ fn built_in_rows_and_changes_of_a_broken_shape_are_dropped() {
     assert!(text(&fx, "SELECT name FROM task_lists WHERE id = ?1", &list).is_some_and(|n| n != "planted"));
     assert_eq!(fx.count("task_lists"), 1);
     let codes: Vec<String> = apply_errors(&fx).into_iter().map(|e| e.2).collect();
-    assert_eq!(codes, ["builtin_row", "invalid_value", "invalid_value"]);
+    assert_eq!(codes, ["builtin_row", "invalid_value", "invalid_value"], "one entry per row: the list's latest is kept");
     assert_eq!(cursor(&fx).as_deref(), Some("cursor-1"));
 }
 

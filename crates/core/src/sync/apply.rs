@@ -9,7 +9,7 @@
 //!
 //! The device trusts the server only with what it would send itself (docs/sync.md §5.6):
 //! a change to a table outside the catalog (local-only, bookkeeping, unknown), to a
-//! built-in row, or of a shape the merge cannot take is dropped whole; secret, derived and
+//! built-in row, or with a malformed id, clock or causal length is dropped whole; secret, derived and
 //! unknown columns are dropped from a change and the rest of it applies. The rule is
 //! `studydesk_sync::catalog::{pulled_table, pulled_column}`, the same catalog the capture
 //! triggers and the server's push validation follow. Nothing dropped reaches SQL.
@@ -36,6 +36,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use studydesk_sync::catalog::{accepts_pulled, pulled_column, pulled_table, Catalog, NotAccepted};
+use studydesk_sync::clock::is_hlc;
 use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
 use studydesk_sync::wire::{Change, PullPage, PulledChange};
 use studydesk_sync::Clock;
@@ -173,6 +174,11 @@ fn screen(change: &PulledChange) -> std::result::Result<(Change, Option<Dropped>
     let info = pulled_table(&change.table).map_err(|why| not_accepted(why, &table, ""))?;
     if !is_row_id(&change.row_id) {
         return Err(Dropped { code: "invalid_value", message: format!("a {table} change with a malformed row id was not applied") });
+    }
+    if !is_hlc(&change.hlc) {
+        // Text order is time order only for the fixed-width form: a malformed clock could
+        // beat every later write to its columns.
+        return Err(Dropped { code: "invalid_value", message: format!("a {table} change with a malformed clock was not applied") });
     }
     if Catalog::current().is_builtin(&change.table, &change.row_id) {
         let message = format!("{table} {} is built in and never comes from a sync server", change.row_id);
