@@ -271,3 +271,48 @@ fn plain_http_is_refused_but_for_this_computer() {
         assert!(Remote::new(url, None).is_ok(), "{url} is refused");
     }
 }
+
+/// The rule a pull follows (`catalog::pulled_table`, `accepts_pulled`) and what the capture
+/// triggers queue for the server are one set: read from the triggers this database
+/// really runs (a table is queued when its insert trigger writes `sync_changes` under
+/// `w.capture = 1`; a column when that insert carries it).
+#[test]
+fn a_device_accepts_exactly_the_tables_and_columns_its_capture_sends() {
+    use studydesk_sync::catalog::{accepts_pulled, pulled_table};
+    let fx = common::open();
+    let (tables, triggers) = fx
+        .app
+        .db()
+        .read(|c| {
+            let names = |sql: &str| -> Vec<(String, Option<String>)> {
+                let mut stmt = c.prepare(sql).unwrap();
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+            };
+            Ok((
+                names("SELECT name, NULL FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"),
+                names("SELECT name, sql FROM sqlite_temp_master WHERE type = 'trigger'"),
+            ))
+        })
+        .unwrap();
+    let conn = raw(&fx);
+    let mut queued_tables = 0;
+    for (table, _) in &tables {
+        let insert = triggers.iter().find(|(n, _)| *n == format!("capture_{table}_insert")).and_then(|(_, sql)| sql.clone());
+        // The sync_changes part of the insert trigger (the audit part follows it).
+        let queue_part = insert
+            .as_deref()
+            .and_then(|sql| sql.split("INSERT INTO sync_changes").nth(1))
+            .map(|rest| rest.split("INSERT INTO audit_logs").next().unwrap_or_default().to_string())
+            .filter(|part| part.contains("w.capture = 1"));
+        assert_eq!(pulled_table(table).is_ok(), queue_part.is_some(), "{table}: accepted from a server vs queued for it");
+        let Some(part) = queue_part else { continue };
+        queued_tables += 1;
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)").unwrap();
+        let columns: Vec<String> = stmt.query_map([table], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        for column in columns {
+            let sent = part.contains(&format!("'{column}', NEW.\"{column}\""));
+            assert_eq!(accepts_pulled(table, &column), sent, "{table}.{column}: accepted from a server vs sent to it");
+        }
+    }
+    assert!(queued_tables > 40, "{queued_tables} tables queued");
+}
