@@ -13,7 +13,7 @@
 //!   dropped from it with [`BatchRows::forget`] and read again when next asked for.
 //!
 //! Why: a batch of 1,000 changes used to cost two round trips per change (read, save);
-//! now it costs a handful per batch.
+//! now it costs a handful per batch, and the two reads travel together (pipelined).
 
 use crate::ApiError;
 use deadpool_postgres::Transaction;
@@ -38,6 +38,12 @@ type Key = (String, String);
 
 const SELECT: &str = "SELECT r.table_name, r.row_id, r.stream, r.owner, r.cl, r.columns, r.clocks FROM rows r";
 
+/// The upsert of a flush (public so a pipelined caller can prepare it first: see `push`).
+pub const UPSERT: &str = "INSERT INTO rows(table_name, row_id, stream, owner, cl, columns, clocks)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::jsonb[], $7::jsonb[])
+     ON CONFLICT (table_name, row_id) DO UPDATE SET stream = excluded.stream, owner = excluded.owner,
+       cl = excluded.cl, columns = excluded.columns, clocks = excluded.clocks";
+
 #[derive(Default)]
 pub struct BatchRows {
     /// What is known of each row: `None` = the server has no such row.
@@ -56,6 +62,17 @@ fn decode(row: &Row) -> (Key, Stored) {
         .unwrap_or_default();
     let state = RowState { cl: i64::from(row.get::<_, i32>(4)), columns: columns.as_object().cloned().unwrap_or_default(), clocks };
     ((row.get(0), row.get(1)), Stored { stream: row.get(2), owner: row.get(3), state })
+}
+
+/// The rows of `keys` the server has.
+async fn read(tx: &Transaction<'_>, keys: &BTreeSet<Key>, suffix: &str) -> Result<Vec<(Key, Stored)>, ApiError> {
+    if keys.is_empty() {
+        return Ok(vec![]);
+    }
+    let (tables, ids): (Vec<&str>, Vec<&str>) = keys.iter().map(|(t, r)| (t.as_str(), r.as_str())).unzip();
+    let sql = format!("{SELECT} JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.table_name = k.t AND r.row_id = k.i{suffix}");
+    let statement = tx.prepare_cached(&sql).await?;
+    Ok(tx.query(&statement, &[&tables, &ids]).await?.iter().map(decode).collect())
 }
 
 /// `(parent table, parent id)` of every foreign key value the changes carry.
@@ -79,28 +96,17 @@ impl BatchRows {
     pub async fn lock_and_read(tx: &Transaction<'_>, changes: &[Change]) -> Result<BatchRows, ApiError> {
         let own: BTreeSet<Key> = changes.iter().map(|c| (c.table.clone(), c.row_id.clone())).collect();
         let parents: BTreeSet<Key> = parents_named(changes).into_iter().filter(|k| !own.contains(k)).collect();
+        // Both reads go out together (pipelined); the locking one first.
+        let (own_rows, parent_rows) =
+            tokio::try_join!(biased; read(tx, &own, " ORDER BY r.table_name, r.row_id FOR UPDATE OF r"), read(tx, &parents, ""))?;
         let mut rows = BatchRows::default();
-        rows.read(tx, &own, " ORDER BY r.table_name, r.row_id FOR UPDATE OF r").await?;
-        rows.read(tx, &parents, "").await?;
+        for key in own.into_iter().chain(parents) {
+            rows.known.insert(key, None);
+        }
+        for (key, stored) in own_rows.into_iter().chain(parent_rows) {
+            rows.known.insert(key, Some(stored));
+        }
         Ok(rows)
-    }
-
-    /// Reads `keys` into the map (absent ones as `None`).
-    async fn read(&mut self, tx: &Transaction<'_>, keys: &BTreeSet<Key>, suffix: &str) -> Result<(), ApiError> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        let (tables, ids): (Vec<&str>, Vec<&str>) = keys.iter().map(|(t, r)| (t.as_str(), r.as_str())).unzip();
-        let sql = format!("{SELECT} JOIN unnest($1::text[], $2::text[]) AS k(t, i) ON r.table_name = k.t AND r.row_id = k.i{suffix}");
-        for key in keys {
-            self.known.insert(key.clone(), None);
-        }
-        let statement = tx.prepare_cached(&sql).await?;
-        for row in tx.query(&statement, &[&tables, &ids]).await? {
-            let (key, stored) = decode(&row);
-            self.known.insert(key, Some(stored));
-        }
-        Ok(())
     }
 
     /// The row `table`/`row_id` as the batch sees it (with its own writes).
@@ -142,14 +148,7 @@ impl BatchRows {
                 columns.push(key, stored)?;
             }
         }
-        let upsert = tx
-            .prepare_cached(
-                "INSERT INTO rows(table_name, row_id, stream, owner, cl, columns, clocks)
-                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::jsonb[], $7::jsonb[])
-                 ON CONFLICT (table_name, row_id) DO UPDATE SET stream = excluded.stream, owner = excluded.owner,
-                   cl = excluded.cl, columns = excluded.columns, clocks = excluded.clocks",
-            )
-            .await?;
+        let upsert = tx.prepare_cached(UPSERT).await?;
         tx.execute(&upsert, &[&columns.table, &columns.row_id, &columns.stream, &columns.owner, &columns.cl, &columns.columns, &columns.clocks])
             .await?;
         Ok(())

@@ -93,11 +93,16 @@ pub async fn push(
     let claim = tx
         .prepare_cached("INSERT INTO push_batches(account_id, batch_id, device_id, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .await?;
-    let claimed = tx.execute(&claim, &[&caller.account, &batch_id, &caller.device_id, &hash]).await?;
+    // The claim and the batch's reads go out together (pipelined): a replay only wasted
+    // a read, and its locks go with its COMMIT.
+    let (claimed, rows) = tokio::try_join!(
+        biased;
+        async { tx.execute(&claim, &[&caller.account, &batch_id, &caller.device_id, &hash]).await.map_err(ApiError::from) },
+        BatchRows::lock_and_read(&tx, &req.changes),
+    )?;
     if claimed == 0 {
         return replay(tx, caller.account, batch_id, &hash).await;
     }
-    let rows = BatchRows::lock_and_read(&tx, &req.changes).await?;
     let mut batch = Batch { tx: &tx, account: caller.account, rows, readable: HashMap::new() };
     let mut result = PushResult { batch_id: req.batch_id.clone(), replayed: false, accepted: vec![], rejected: vec![], server_time_ms: crate::now_ms() };
     let mut log = Vec::new();
@@ -124,11 +129,21 @@ pub async fn push(
             }
         }
     }
-    batch.rows.flush(&tx).await?;
-    append_log(&tx, caller.account, batch_id, &log, &mut result.accepted).await?;
+    // The rows' upsert and the counters go out together (pipelined, in this order: rows
+    // are locked before counters, as everywhere), then the log and the stored result.
+    let counts = stream_counts(&log);
+    // Pipelining keeps the order only if each statement is sent on its first poll, so both
+    // are prepared (cached) before the join, which polls in order (`biased`). The order is
+    // the deadlock rule: a new row's unique key before a stream's counter.
+    tx.prepare_cached(crate::batch::UPSERT).await?;
+    tx.prepare_cached(TAKE_SEQS).await?;
+    let (_, firsts) = tokio::try_join!(biased; batch.rows.flush(&tx), take_seqs(&tx, &counts))?;
+    let numbered = number_log(&log, firsts, &mut result.accepted);
     let stored = serde_json::to_value(&result).map_err(|e| ApiError::unavailable(e.to_string()))?;
     let record = tx.prepare_cached("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2").await?;
-    tx.execute(&record, &[&caller.account, &batch_id, &stored]).await?;
+    tokio::try_join!(biased; insert_log(&tx, caller.account, batch_id, &numbered), async {
+        tx.execute(&record, &[&caller.account, &batch_id, &stored]).await.map_err(ApiError::from)
+    })?;
     tx.commit().await?;
     Ok(Json(result))
 }
@@ -475,34 +490,48 @@ impl LogColumns {
     }
 }
 
-/// Assigns consecutive seqs per stream (counters locked in sorted order) and appends the
-/// log; fills in each accepted change's stream and seq.
-async fn append_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, log: &[LogEntry], accepted: &mut [AcceptedChange]) -> Result<(), ApiError> {
-    let mut counts: BTreeMap<&str, i64> = BTreeMap::new();
+/// How many seqs each stream of the log needs, in sorted order (the order counters lock).
+fn stream_counts(log: &[LogEntry]) -> BTreeMap<String, i64> {
+    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
     for entry in log {
-        *counts.entry(entry.stream.as_str()).or_default() += 1;
+        *counts.entry(entry.stream.clone()).or_default() += 1;
     }
-    let mut next: BTreeMap<&str, i64> = BTreeMap::new();
-    // One statement per stream: creates the counter at its first use, else takes `n` seqs.
-    let take = tx
-        .prepare_cached(
-            "INSERT INTO streams(id, next_seq) VALUES ($1, 1 + $2::bigint) ON CONFLICT (id) DO UPDATE SET next_seq = streams.next_seq + $2
-             RETURNING next_seq - $2",
-        )
-        .await?;
-    for (stream, n) in &counts {
+    counts
+}
+
+/// One statement per stream: creates the counter at its first use, else takes `n` seqs.
+const TAKE_SEQS: &str = "INSERT INTO streams(id, next_seq) VALUES ($1, 1 + $2::bigint)
+     ON CONFLICT (id) DO UPDATE SET next_seq = streams.next_seq + $2 RETURNING next_seq - $2";
+
+/// Takes `n` consecutive seqs of each stream (counters locked in sorted order, held to
+/// COMMIT); the first of each.
+async fn take_seqs(tx: &Transaction<'_>, counts: &BTreeMap<String, i64>) -> Result<BTreeMap<String, i64>, ApiError> {
+    if counts.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let take = tx.prepare_cached(TAKE_SEQS).await?;
+    let mut firsts = BTreeMap::new();
+    for (stream, n) in counts {
         let first: i64 = tx.query_one(&take, &[stream, n]).await?.get(0);
-        next.insert(stream, first);
+        firsts.insert(stream.clone(), first);
     }
+    Ok(firsts)
+}
+
+/// Gives each log entry its seq, from the first of its stream on, and fills in each
+/// accepted change's stream and seq (`accepted` is in index order).
+fn number_log(log: &[LogEntry], mut next: BTreeMap<String, i64>, accepted: &mut [AcceptedChange]) -> LogColumns {
     let mut rows = LogColumns::default();
     for entry in log {
-        let seq = next.get_mut(entry.stream.as_str()).map(|s| {
+        let Some(seq) = next.get_mut(&entry.stream).map(|s| {
             *s += 1;
             *s - 1
-        });
-        let Some(seq) = seq else { continue };
+        }) else {
+            continue;
+        };
         rows.push(entry, seq);
-        if let Some(a) = accepted.iter_mut().find(|a| a.index == entry.index) {
+        if let Ok(at) = accepted.binary_search_by_key(&entry.index, |a| a.index) {
+            let a = &mut accepted[at];
             if a.seq.is_none() {
                 a.stream = Some(entry.stream.clone());
                 a.seq = Some(seq);
@@ -511,7 +540,14 @@ async fn append_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, log: &[
             }
         }
     }
-    // One statement for the whole batch (unnest of column arrays), not one per change.
+    rows
+}
+
+/// Appends the numbered log in one statement (unnest of column arrays), not one per change.
+async fn insert_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, rows: &LogColumns) -> Result<(), ApiError> {
+    if rows.seq.is_empty() {
+        return Ok(());
+    }
     let insert = tx
         .prepare_cached(
             "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id)
