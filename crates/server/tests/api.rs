@@ -628,6 +628,22 @@ fn every_response_matches_the_openapi_document() {
     expect(revoked.head_blob(&hash), "headBlob", 401);
     expect(ada.head_blob(&nothing), "headBlob", 404);
 
+    // changePassword and logoutEverywhere (docs/sync.md §6), on an account of their own
+    let dora = signup(&server, "dora@example.org");
+    let change = |key: &str, body: String| {
+        send(http().post(server.url("/v1/account/password")).bearer_auth(key).header("content-type", "application/json").body(body))
+    };
+    let password = |current: &str, new: &str| json!({"current_password": current, "new_password": new}).to_string();
+    expect(change(&dora.key, "{not json".into()), "changePassword", 400);
+    expect(change(second_key, password("correct horse battery", "a brand new password")), "changePassword", 401);
+    expect(change(&dora.key, password("wrong password!", "a brand new password")), "changePassword", 403);
+    expect(change(&dora.key, big.clone()), "changePassword", 413);
+    expect(change(&dora.key, password("correct horse battery", "short")), "changePassword", 422);
+    let changed: Value = expect(change(&dora.key, password("correct horse battery", "a brand new password")), "changePassword", 201).json().unwrap();
+    let dora_key = changed["api_key"].as_str().unwrap();
+    expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 204);
+    expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 401);
+
     // What the document lists and this test cannot make the server answer.
     let cannot = |operation: &str, status: u16| match status {
         503 => true, // the database down, or password hashing saturated
