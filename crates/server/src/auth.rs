@@ -281,9 +281,21 @@ pub struct RequestMeta {
     user_agent: Option<String>,
 }
 
-fn request_meta(addr: Option<SocketAddr>, headers: &HeaderMap) -> RequestMeta {
+/// The client's address for the per-address limits: the socket's peer, or, behind a
+/// reverse proxy (`client_address_header`), the last address in that header (the one the
+/// proxy added; earlier ones are the client's to choose). A missing or malformed header
+/// falls back to the peer (the proxy), limited then as one client.
+fn client_address(state: &Shared, addr: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = state.config.client_address_header.as_deref().and_then(|name| {
+        let last = headers.get_all(name).iter().last()?.to_str().ok()?.rsplit(',').next()?.trim();
+        last.parse::<std::net::IpAddr>().ok()
+    });
+    forwarded.unwrap_or(addr.ip()).to_string()
+}
+
+fn request_meta(state: &Shared, addr: SocketAddr, headers: &HeaderMap) -> RequestMeta {
     RequestMeta {
-        ip: addr.map(|a| a.ip().to_string()),
+        ip: Some(client_address(state, addr, headers)),
         user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect()),
     }
 }
@@ -308,7 +320,7 @@ pub async fn signup(
         let allowed: bool = client
             .query_one(
                 "SELECT reserve_signup_attempt($1, $2, $3)",
-                &[&addr.ip().to_string(), &limit(state.config.signups_per_address), &window_secs(&state)],
+                &[&client_address(&state, addr, &headers), &limit(state.config.signups_per_address), &window_secs(&state)],
             )
             .await?
             .get(0);
@@ -336,7 +348,7 @@ pub async fn signup(
             ApiError::new(StatusCode::CONFLICT, "user_id_taken", "this user id belongs to another account")
         });
     }
-    let meta = request_meta(Some(addr), &headers);
+    let meta = request_meta(&state, addr, &headers);
     let session = issue_key(&state, &*client, account, &req.device, device_id, &meta).await?;
     tracing::info!(%account, "account created");
     Ok((StatusCode::CREATED, Json(session)))
@@ -358,7 +370,7 @@ pub async fn login(
     // before the password is checked.
     let (reservation, row) = {
         let client = unauthenticated_client(&state).await?;
-        let reservation = reserve_attempt(&state, &client, &email, &addr.ip().to_string()).await?;
+        let reservation = reserve_attempt(&state, &client, &email, &client_address(&state, addr, &headers)).await?;
         let row = match reservation {
             Reservation::Reserved(_) => {
                 client.query_opt("SELECT id, password_hash FROM accounts WHERE email = $1 AND disabled_at IS NULL", &[&email]).await?
@@ -382,7 +394,7 @@ pub async fn login(
     };
     let client = unauthenticated_client(&state).await?;
     release_attempt(&client, reservation).await?;
-    let meta = request_meta(Some(addr), &headers);
+    let meta = request_meta(&state, addr, &headers);
     let session = issue_key(&state, &*client, account, &req.device, device_id, &meta).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
@@ -436,7 +448,7 @@ pub async fn change_password(
             )
             .await?;
         let email: String = row.get(0);
-        let reservation = refuse_limit(&state, reserve_attempt(&state, &client, &email, &addr.ip().to_string()).await?)?;
+        let reservation = refuse_limit(&state, reserve_attempt(&state, &client, &email, &client_address(&state, addr, &headers)).await?)?;
         let device = Device { id: caller.device_id.to_string(), name: row.get(2), app_version: row.get(3) };
         (reservation, row.get::<_, String>(1), device)
     };
@@ -463,7 +475,7 @@ pub async fn change_password(
     tx.execute("DELETE FROM login_failures WHERE id = $1", &[&reservation]).await?;
     tx.execute("UPDATE accounts SET password_hash = $2 WHERE id = $1", &[&caller.account, &hash]).await?;
     tx.execute(REVOKE_ALL, &[&caller.account]).await?;
-    let meta = request_meta(Some(addr), &headers);
+    let meta = request_meta(&state, addr, &headers);
     let session = issue_key(&state, &tx, caller.account, &device, caller.device_id, &meta).await?;
     tx.commit().await?;
     tracing::info!(account = %caller.account, "password changed; every key revoked");

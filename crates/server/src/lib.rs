@@ -76,6 +76,11 @@ pub struct Config {
     pub login_failures_per_address: u32,
     /// Sign-up attempts (successful or not) from one client address in the window.
     pub signups_per_address: u32,
+    /// Behind a reverse proxy every request comes from the proxy's address, so the
+    /// per-address limits would count all clients together: name the header the proxy
+    /// sets (e.g. `x-forwarded-for`) and its last value is the client's address. Only for
+    /// a server that cannot be reached but through that proxy: a client could set it.
+    pub client_address_header: Option<String>,
 }
 
 /// The default per-account blob quota: 10 GiB.
@@ -109,6 +114,7 @@ impl Config {
             // far below a spray over every account.
             login_failures_per_address: 100,
             signups_per_address: 20,
+            client_address_header: None,
         }
     }
 }

@@ -111,6 +111,30 @@ fn one_address_spraying_many_emails_is_stopped_and_other_addresses_are_not() {
     assert_eq!(server.count("SELECT count(*) FROM login_failures WHERE ip = '127.0.0.2'"), 0);
 }
 
+/// Behind a reverse proxy (`client_address_header`), the address the proxy adds last is
+/// the one limited; what a client writes before it does not count.
+#[test]
+fn behind_a_proxy_the_forwarded_address_is_the_one_limited() {
+    let server = TestServer::start_with(|c| {
+        c.login_failures_per_address = 2;
+        c.client_address_header = Some("x-forwarded-for".into());
+    });
+    signup(&server, "ada@example.org");
+    let via = |forwarded: &str, password: &str| {
+        send(http().post(server.url("/v1/sessions")).header("x-forwarded-for", forwarded).json(
+            &json!({"email": "ada@example.org", "password": password, "device": {"id": new_id(), "name": "laptop"}}),
+        ))
+    };
+    // A client choosing a new first value each time is still 203.0.113.7 to the proxy.
+    for spoof in ["10.0.0.1", "10.0.0.2"] {
+        assert_eq!(via(&format!("{spoof}, 203.0.113.7"), "guess guess").status(), 401);
+    }
+    assert_eq!(via("10.0.0.3, 203.0.113.7", PASSWORD).status(), 429);
+    assert_eq!(via("198.51.100.2", PASSWORD).status(), 201, "another client behind the proxy");
+    assert_eq!(server.count("SELECT count(*) FROM login_failures WHERE ip = '203.0.113.7'"), 2);
+    assert_eq!(server.count("SELECT count(*) FROM user_sessions WHERE ip_address = '198.51.100.2'"), 1);
+}
+
 #[test]
 fn sign_ups_are_throttled_per_address() {
     let server = TestServer::start_with(|c| c.signups_per_address = 3);
