@@ -95,7 +95,8 @@ impl BatchRows {
         for key in keys {
             self.known.insert(key.clone(), None);
         }
-        for row in tx.query(&sql, &[&tables, &ids]).await? {
+        let statement = tx.prepare_cached(&sql).await?;
+        for row in tx.query(&statement, &[&tables, &ids]).await? {
             let (key, stored) = decode(&row);
             self.known.insert(key, Some(stored));
         }
@@ -106,7 +107,8 @@ impl BatchRows {
     pub async fn get(&mut self, tx: &Transaction<'_>, table: &str, row_id: &str) -> Result<Option<&Stored>, ApiError> {
         let key = (table.to_string(), row_id.to_string());
         if !self.known.contains_key(&key) {
-            let row = tx.query_opt(&format!("{SELECT} WHERE r.table_name = $1 AND r.row_id = $2"), &[&table, &row_id]).await?;
+            let statement = tx.prepare_cached(&format!("{SELECT} WHERE r.table_name = $1 AND r.row_id = $2")).await?;
+            let row = tx.query_opt(&statement, &[&table, &row_id]).await?;
             self.known.insert(key.clone(), row.as_ref().map(|r| decode(r).1));
         }
         Ok(self.known.get(&key).and_then(Option::as_ref))
@@ -140,14 +142,16 @@ impl BatchRows {
                 columns.push(key, stored)?;
             }
         }
-        tx.execute(
-            "INSERT INTO rows(table_name, row_id, stream, owner, cl, columns, clocks)
-             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::jsonb[], $7::jsonb[])
-             ON CONFLICT (table_name, row_id) DO UPDATE SET stream = excluded.stream, owner = excluded.owner,
-               cl = excluded.cl, columns = excluded.columns, clocks = excluded.clocks",
-            &[&columns.table, &columns.row_id, &columns.stream, &columns.owner, &columns.cl, &columns.columns, &columns.clocks],
-        )
-        .await?;
+        let upsert = tx
+            .prepare_cached(
+                "INSERT INTO rows(table_name, row_id, stream, owner, cl, columns, clocks)
+                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::int[], $6::jsonb[], $7::jsonb[])
+                 ON CONFLICT (table_name, row_id) DO UPDATE SET stream = excluded.stream, owner = excluded.owner,
+                   cl = excluded.cl, columns = excluded.columns, clocks = excluded.clocks",
+            )
+            .await?;
+        tx.execute(&upsert, &[&columns.table, &columns.row_id, &columns.stream, &columns.owner, &columns.cl, &columns.columns, &columns.clocks])
+            .await?;
         Ok(())
     }
 }

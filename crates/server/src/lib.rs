@@ -50,6 +50,8 @@ pub struct Config {
     pub max_blob_bytes: u64,
     /// Most bytes of blobs one account may store, all its blobs together.
     pub blob_quota_bytes: u64,
+    /// Most bytes of changes in one pull page (at least one change is always sent).
+    pub max_pull_bytes: usize,
     /// Connections in the PostgreSQL pool.
     pub pool_size: usize,
     /// How long a request waits for a pool connection before 503 `unavailable`.
@@ -95,6 +97,7 @@ impl Config {
             max_body_bytes: studydesk_sync::MAX_BODY_BYTES,
             max_blob_bytes: studydesk_sync::MAX_BLOB_BYTES,
             blob_quota_bytes: DEFAULT_BLOB_QUOTA_BYTES,
+            max_pull_bytes: studydesk_sync::MAX_PULL_PAGE_BYTES,
             pool_size: 16,
             pool_wait: Duration::from_secs(5),
             // 4 of 16: a flood of sign-ins leaves 12 connections to syncing devices.
@@ -135,6 +138,8 @@ pub struct AppState {
     /// An Argon2 hash of no one's password: an unknown email is verified against it, so
     /// it costs and answers like a wrong password.
     pub dummy_hash: String,
+    /// Pull pages streaming now (`pull::PULL_STREAMS` at most, each on a connection).
+    pub pulls: Arc<tokio::sync::Semaphore>,
 }
 
 pub type Shared = Arc<AppState>;
@@ -157,8 +162,38 @@ pub async fn migrate(pool: &Pool) -> Result<(), String> {
     let mut client = pool.get().await.map_err(|e| format!("could not reach PostgreSQL: {e}"))?;
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.map_err(|e| e.to_string())?;
     let report = migrations::runner().run_async(&mut **client).await.map_err(|e| format!("migration failed: {e}"));
+    let indexed = match report {
+        Ok(_) => index_foreign_keys(&client).await,
+        Err(e) => Err(e),
+    };
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.map_err(|e| e.to_string())?;
-    report.map(|_| ())
+    indexed
+}
+
+/// One partial index per foreign key of the catalog (`rows` of the child table by the
+/// parent's id), so a delete finds its children and a pull its shares by key instead of
+/// scanning every account's rows. Made from the catalog at start, as the catalog grows with
+/// the app without a server migration; `IF NOT EXISTS` makes it cheap after the first time.
+async fn index_foreign_keys(client: &deadpool_postgres::Client) -> Result<(), String> {
+    for table in studydesk_sync::Catalog::current().tables.values() {
+        for fk in &table.foreign_keys {
+            let sql = format!(
+                "CREATE INDEX IF NOT EXISTS \"{}\" ON rows ((columns->>'{}')) WHERE table_name = '{}'",
+                fk_index_name(&table.name, &fk.column),
+                fk.column,
+                table.name
+            );
+            client.batch_execute(&sql).await.map_err(|e| format!("could not index {}.{}: {e}", table.name, fk.column))?;
+        }
+    }
+    Ok(())
+}
+
+/// The name of a foreign key's index; catalog names are lower-case identifiers (checked
+/// by the catalog test), so they are safe to write into SQL.
+fn fk_index_name(table: &str, column: &str) -> String {
+    let name = format!("rows_fk_{table}_{column}");
+    name.chars().take(63).collect()
 }
 
 pub async fn state(config: Config) -> Result<Shared, String> {
@@ -174,6 +209,7 @@ pub async fn state(config: Config) -> Result<Shared, String> {
         unauthenticated: tokio::sync::Semaphore::new(config.unauthenticated_connections.clamp(1, config.pool_size.max(1))),
         in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1))),
         dummy_hash,
+        pulls: Arc::new(tokio::sync::Semaphore::new(pull::PULL_STREAMS)),
         config,
     }))
 }

@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::error::parse_body;
 use crate::batch::{BatchRows, Stored};
 use crate::rights::{self, column, USERS_PRIVATE};
-use crate::validate::validate;
+use crate::validate::{check_row, validate};
 use crate::{ApiError, Shared};
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
@@ -90,12 +90,10 @@ pub async fn push(
     let hash = Sha256::digest(&bytes).to_vec();
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let claimed = tx
-        .execute(
-            "INSERT INTO push_batches(account_id, batch_id, device_id, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-            &[&caller.account, &batch_id, &caller.device_id, &hash],
-        )
+    let claim = tx
+        .prepare_cached("INSERT INTO push_batches(account_id, batch_id, device_id, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .await?;
+    let claimed = tx.execute(&claim, &[&caller.account, &batch_id, &caller.device_id, &hash]).await?;
     if claimed == 0 {
         return replay(tx, caller.account, batch_id, &hash).await;
     }
@@ -129,7 +127,8 @@ pub async fn push(
     batch.rows.flush(&tx).await?;
     append_log(&tx, caller.account, batch_id, &log, &mut result.accepted).await?;
     let stored = serde_json::to_value(&result).map_err(|e| ApiError::unavailable(e.to_string()))?;
-    tx.execute("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2", &[&caller.account, &batch_id, &stored]).await?;
+    let record = tx.prepare_cached("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2").await?;
+    tx.execute(&record, &[&caller.account, &batch_id, &stored]).await?;
     tx.commit().await?;
     Ok(Json(result))
 }
@@ -188,7 +187,7 @@ impl Batch<'_> {
     /// batch's own writes are flushed first).
     async fn share_permission(&mut self, dashboard: &str) -> Result<Option<String>, ApiError> {
         self.rows.flush(self.tx).await?;
-        Ok(rights::share_permission(&**self.tx, dashboard, self.account).await?)
+        Ok(rights::share_permission(self.tx, dashboard, self.account).await?)
     }
 
     async fn can_read(&mut self, stream: &str) -> Result<bool, ApiError> {
@@ -220,13 +219,16 @@ impl Batch<'_> {
         Ok(rights::place(info, row_id, change, stored, parent_owner))
     }
 
-    /// The row as the server has it, when the account may read it (for "discard").
+    /// The row as the server has it, when the account may read it (for "discard"), with
+    /// the columns a pull would give this account and no others.
     async fn current_state(&mut self, change: &Change) -> Result<Option<WireRowState>, ApiError> {
         let Some(stored) = self.stored(&change.table, &change.row_id).await? else { return Ok(None) };
         if !self.can_read(&stored.stream).await? {
             return Ok(None);
         }
-        Ok(Some(WireRowState { cl: stored.state.cl, columns: Some(stored.state.columns) }))
+        let owns = stored.owner == Some(self.account);
+        let columns = rights::visible_columns(&change.table, stored.state.columns, owns);
+        Ok(Some(WireRowState { cl: stored.state.cl, columns: Some(columns) }))
     }
 
     async fn apply(&mut self, change: &Change) -> Checked<Applied> {
@@ -243,7 +245,7 @@ impl Batch<'_> {
         if let Err(r) = self.check_rights(info, change, stored.as_ref()).await? {
             return Ok(Err(r));
         }
-        match self.check_parents(info, change).await? {
+        match self.check_parents(info, change, stored.as_ref()).await? {
             Ok(Some(reason)) => return Ok(Ok(Applied::Superseded(reason))),
             Ok(None) => {}
             Err(r) => return Ok(Err(r)),
@@ -253,6 +255,12 @@ impl Batch<'_> {
             let Outcome::Superseded(why) = outcome else { unreachable!() };
             return Ok(Ok(Applied::Superseded(why.as_str())));
         };
+        // The row the change leaves, whatever its op, must be a row every device can store.
+        if state.alive() {
+            if let Err(r) = check_row(info, &change.row_id, &state.columns) {
+                return Ok(Err(r));
+            }
+        }
         let place = self.place(info, &change.row_id, Some(&state.columns), None).await?;
         let stream = stored.as_ref().filter(|_| !state.alive()).map_or(place.stream.clone(), |s| s.stream.clone());
         let owner = place.owner.or(stored.as_ref().and_then(|s| s.owner));
@@ -275,19 +283,23 @@ impl Batch<'_> {
         let mut pending = vec![(table.to_string(), row_id.to_string())];
         while let Some((parent, id)) = pending.pop() {
             for (child, fk) in Catalog::current().children_of(&parent) {
+                // Table and column are written into the statement (catalog names, not
+                // input) so PostgreSQL uses the foreign key's partial index (lib.rs).
+                let (table, column) = (&child.name, &fk.column);
                 let sql = match fk.on_delete.as_str() {
-                    "CASCADE" => {
-                        "UPDATE rows SET cl = cl + 1, columns = '{}', clocks = '{}'
-                         WHERE table_name = $1 AND columns->>$2 = $3 AND cl % 2 = 1 RETURNING row_id"
-                    }
-                    "SET NULL" => {
-                        "UPDATE rows SET columns = jsonb_set(columns, ARRAY[$2::text], 'null')
-                         WHERE table_name = $1 AND columns->>$2 = $3 RETURNING row_id"
-                    }
+                    "CASCADE" => format!(
+                        "UPDATE rows SET cl = cl + 1, columns = '{{}}', clocks = '{{}}'
+                         WHERE table_name = '{table}' AND columns->>'{column}' = $1 AND cl % 2 = 1 RETURNING row_id"
+                    ),
+                    "SET NULL" => format!(
+                        "UPDATE rows SET columns = jsonb_set(columns, ARRAY['{column}'], 'null')
+                         WHERE table_name = '{table}' AND columns->>'{column}' = $1 RETURNING row_id"
+                    ),
                     _ => continue,
                 };
+                let statement = self.tx.prepare_cached(&sql).await?;
                 let changed: Vec<(String, String)> =
-                    self.tx.query(sql, &[&child.name, &fk.column, &id]).await?.iter().map(|r| (child.name.clone(), r.get(0))).collect();
+                    self.tx.query(&statement, &[&id]).await?.iter().map(|r| (child.name.clone(), r.get(0))).collect();
                 if fk.on_delete == "CASCADE" {
                     pending.extend(changed.iter().cloned());
                 }
@@ -360,11 +372,22 @@ impl Batch<'_> {
         Ok(Ok(()))
     }
 
-    /// Every parent the change names must exist and be readable by the account; a change
-    /// under a deleted CASCADE parent is superseded (the parent's delete won).
-    async fn check_parents(&mut self, info: &TableInfo, change: &Change) -> Checked<Option<&'static str>> {
+    /// Every parent the change names must exist, be readable by the account, and be
+    /// readable by every reader of the row (else their devices could never store the row:
+    /// `fk_not_visible`); a change under a deleted CASCADE parent is superseded (the
+    /// parent's delete won). A private reference ([`rights::PRIVATE_REFERENCES`]) is the
+    /// owner's to set: other readers see it as `null`.
+    async fn check_parents(&mut self, info: &TableInfo, change: &Change, stored: Option<&Stored>) -> Checked<Option<&'static str>> {
         let Some(columns) = change.columns.as_ref() else { return Ok(Ok(None)) };
+        let row = self.place(info, &change.row_id, Some(columns), stored.map(|s| &s.state.columns)).await?;
+        let row_stream = stored.map_or(row.stream, |s| s.stream.clone());
+        let row_owner = row.owner.or(stored.and_then(|s| s.owner));
         for fk in &info.foreign_keys {
+            let sets_reference = columns.get(&fk.column).is_some_and(|v| !v.is_null())
+                || (change.op != Op::Insert && columns.contains_key(&fk.column) && stored.is_some_and(|s| s.state.columns.get(&fk.column).is_some_and(|v| !v.is_null())));
+            if rights::is_private_reference(&info.name, &fk.column) && sets_reference && row_owner != Some(self.account) {
+                return Ok(Err(reject(RejectCode::FkNotVisible, format!("only the owner of this {} row may set {}", info.name, fk.column))));
+            }
             let Some(parent_id) = columns.get(&fk.column).and_then(Value::as_str) else { continue };
             if Catalog::current().table(&fk.parent).is_none() || Catalog::current().is_builtin(&fk.parent, parent_id) {
                 continue; // shipped data (emojis, built-in activities) exists on every device
@@ -374,6 +397,16 @@ impl Batch<'_> {
             let Some((stream, cl)) = parent else { return Ok(Err(missing())) };
             if !self.can_read(&stream).await? {
                 return Ok(Err(missing()));
+            }
+            let reaches_every_reader = stream == "public"
+                || stream == row_stream
+                || (row_stream.starts_with("u:") && stream.starts_with("d:"))
+                || rights::is_private_reference(&info.name, &fk.column);
+            if !reaches_every_reader {
+                return Ok(Err(reject(
+                    RejectCode::FkNotVisible,
+                    format!("{}.{} refers to a {} row that not every reader of this row can see", info.name, fk.column, fk.parent),
+                )));
             }
             if cl % 2 == 0 {
                 if fk.on_delete == "CASCADE" {
@@ -450,9 +483,15 @@ async fn append_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, log: &[
         *counts.entry(entry.stream.as_str()).or_default() += 1;
     }
     let mut next: BTreeMap<&str, i64> = BTreeMap::new();
+    // One statement per stream: creates the counter at its first use, else takes `n` seqs.
+    let take = tx
+        .prepare_cached(
+            "INSERT INTO streams(id, next_seq) VALUES ($1, 1 + $2::bigint) ON CONFLICT (id) DO UPDATE SET next_seq = streams.next_seq + $2
+             RETURNING next_seq - $2",
+        )
+        .await?;
     for (stream, n) in &counts {
-        tx.execute("INSERT INTO streams(id) VALUES ($1) ON CONFLICT DO NOTHING", &[stream]).await?;
-        let first: i64 = tx.query_one("UPDATE streams SET next_seq = next_seq + $2 WHERE id = $1 RETURNING next_seq - $2", &[stream, n]).await?.get(0);
+        let first: i64 = tx.query_one(&take, &[stream, n]).await?.get(0);
         next.insert(stream, first);
     }
     let mut rows = LogColumns::default();
@@ -473,13 +512,15 @@ async fn append_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, log: &[
         }
     }
     // One statement for the whole batch (unnest of column arrays), not one per change.
-    tx.execute(
-        "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id)
-         SELECT s, q, t, r, o, c, h, d, l, $10, $11
-         FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[])
-           AS x(s, q, t, r, o, c, h, d, l)",
-        &[&rows.stream, &rows.seq, &rows.table, &rows.row_id, &rows.op, &rows.columns, &rows.hlc, &rows.device, &rows.cl, &account, &batch_id],
-    )
-    .await?;
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id)
+             SELECT s, q, t, r, o, c, h, d, l, $10, $11
+             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[])
+               AS x(s, q, t, r, o, c, h, d, l)",
+        )
+        .await?;
+    tx.execute(&insert, &[&rows.stream, &rows.seq, &rows.table, &rows.row_id, &rows.op, &rows.columns, &rows.hlc, &rows.device, &rows.cl, &account, &batch_id])
+        .await?;
     Ok(())
 }

@@ -3,10 +3,15 @@
 //! dashboard and its widgets, reports and shares: `d:<dashboard>`, readable by the owner
 //! and by accounts with a live share, writable by the owner and (dashboards and widgets
 //! only) by `edit` grantees.
+//!
+//! Column visibility has one rule, [`visible_columns`], and every answer that carries a
+//! row's columns (a pull page, a refusal's `current`) goes through it: a reader who is not
+//! the row's owner never sees the private part of `users` nor a private reference in a
+//! shared row ([`PRIVATE_REFERENCES`]); nobody ever sees a secret or derived column.
 
 use serde_json::{Map, Value};
-use studydesk_sync::catalog::{Class, Owner, TableInfo};
-use tokio_postgres::GenericClient;
+use studydesk_sync::catalog::{is_derived, is_secret, Class, Owner, TableInfo};
+use deadpool_postgres::GenericClient;
 use uuid::Uuid;
 
 /// The columns of `users` only its owner's devices see (docs/sync.md §2.3). `is_active`,
@@ -16,6 +21,47 @@ pub const USERS_PRIVATE: &[&str] = &[
     "email", "legacy_id", "email_verified_at", "provider", "provider_id", "metadata", "department", "phone", "timezone",
     "last_login",
 ];
+
+/// Columns of shared rows that point into their owner's private rows: delivered as `null`
+/// to every reader but the owner (the reader could not resolve them), and writable only by
+/// the owner (docs/sync.md §2.3).
+pub const PRIVATE_REFERENCES: &[(&str, &str)] = &[("widgets", "data_source_id")];
+
+pub fn is_private_reference(table: &str, column: &str) -> bool {
+    PRIVATE_REFERENCES.iter().any(|(t, c)| *t == table && *c == column)
+}
+
+/// Whether a reader who is not the owner of a `table` row may read `column`.
+pub fn readable_by_others(table: &str, column: &str) -> bool {
+    !(table == "users" && USERS_PRIVATE.contains(&column))
+        && !is_private_reference(table, column)
+        && !is_secret(table, column)
+        && !is_derived(table, column)
+}
+
+/// The columns of a `table` row as `reader_owns` (the reader owns the row) may see them:
+/// the one filter of every answer that carries columns. Private references stay present,
+/// as `null`, so a device clears what it must not hold rather than keeping a stale value.
+pub fn visible_columns(table: &str, columns: Map<String, Value>, reader_owns: bool) -> Map<String, Value> {
+    columns
+        .into_iter()
+        .filter(|(name, _)| !is_secret(table, name) && !is_derived(table, name))
+        .filter(|(name, _)| reader_owns || !(table == "users" && USERS_PRIVATE.contains(&name.as_str())))
+        .map(|(name, value)| {
+            if !reader_owns && is_private_reference(table, &name) {
+                (name, Value::Null)
+            } else {
+                (name, value)
+            }
+        })
+        .collect()
+}
+
+/// Whether a table's rows may ever need [`visible_columns`] for a reader who does not own
+/// them (lets a pull skip parsing every other row).
+pub fn has_owner_only_columns(table: &str) -> bool {
+    table == "users" || PRIVATE_REFERENCES.iter().any(|(t, _)| *t == table)
+}
 
 pub fn private_stream(account: Uuid) -> String {
     format!("u:{account}")
@@ -82,29 +128,48 @@ pub fn place(
 
 /// The permission `account` holds on a dashboard through a live share ("view"/"edit").
 pub async fn share_permission(db: &impl GenericClient, dashboard: &str, account: Uuid) -> Result<Option<String>, tokio_postgres::Error> {
-    let row = db
-        .query_opt(
+    let statement = db
+        .prepare_cached(
             "SELECT columns->>'permission' FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1
                AND columns->>'dashboard_id' = $1 AND columns->>'user_id' = $2",
-            &[&dashboard, &account.to_string()],
         )
         .await?;
+    let row = db.query_opt(&statement, &[&dashboard, &account.to_string()]).await?;
     Ok(row.and_then(|r| r.get(0)))
 }
 
-/// The streams `account` may read now: public, its own, and its dashboards' (owned or shared).
-pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<Vec<String>, tokio_postgres::Error> {
+/// A stream an account may read now, and whether it owns what the stream holds (its own
+/// `u:` stream and the dashboards it owns: it may see owner-only columns there).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadableStream {
+    pub id: String,
+    pub owned: bool,
+}
+
+/// The streams `account` may read now: public, its own, and its dashboards' (owned or
+/// shared), in the order a pull serves them.
+pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<Vec<ReadableStream>, tokio_postgres::Error> {
     let me = account.to_string();
-    let rows = db
-        .query(
-            "SELECT row_id FROM rows WHERE table_name = 'dashboards' AND cl % 2 = 1 AND owner = $1
+    let statement = db
+        .prepare_cached(
+            "SELECT row_id, true FROM rows WHERE table_name = 'dashboards' AND cl % 2 = 1 AND owner = $1
              UNION
-             SELECT columns->>'dashboard_id' FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1 AND columns->>'user_id' = $2
-             ORDER BY 1",
-            &[&account, &me],
+             SELECT columns->>'dashboard_id', false FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1 AND columns->>'user_id' = $2
+             ORDER BY 1, 2 DESC",
         )
         .await?;
-    let mut streams = vec!["public".to_string(), private_stream(account)];
-    streams.extend(rows.iter().filter_map(|r| r.get::<_, Option<String>>(0)).map(|d| dashboard_stream(&d)));
+    let rows = db.query(&statement, &[&account, &me]).await?;
+    let mut streams = vec![
+        ReadableStream { id: "public".to_string(), owned: false },
+        ReadableStream { id: private_stream(account), owned: true },
+    ];
+    for row in &rows {
+        let Some(dashboard) = row.get::<_, Option<String>>(0) else { continue };
+        let id = dashboard_stream(&dashboard);
+        // Owned and shared with oneself: listed once, as owned (ORDER BY puts it first).
+        if streams.last().is_none_or(|s| s.id != id) {
+            streams.push(ReadableStream { id, owned: row.get(1) });
+        }
+    }
     Ok(streams)
 }

@@ -1,10 +1,16 @@
 //! What a pushed change must be before the database is asked anything: a synced table,
 //! known columns of the right SQL type, no secret or derived column, a lower-case UUID
-//! row id, a well-formed clock not far in the future, the causal-length shape of its op,
-//! and, for an insert, every NOT NULL column and an id derived from its natural key.
+//! row id, a well-formed clock not far in the future, the causal-length shape of its op
+//! and a causal length the server can store.
+//!
+//! [`check_row`] is the rule for a whole row: every NOT NULL column, an id derived from its
+//! natural key, and at most [`MAX_ROW_BYTES`]. Push runs it on the row that results from
+//! a change, whatever its op: an `update` for a row the server does not have creates one,
+//! and must pass what an `insert` passes (checked here early for an insert, as it alone
+//! names the whole row).
 
 use crate::push::{reject, Reject};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use studydesk_sync::catalog::{class_of, is_derived, is_secret, Catalog, Class, TableInfo};
 use studydesk_sync::clock::{hlc_wall_ms, is_hlc};
 use studydesk_sync::merge::check_shape;
@@ -15,6 +21,11 @@ use uuid::Uuid;
 /// How far ahead of the server's clock a change's HLC may be.
 const MAX_CLOCK_AHEAD_MS: i64 = 60_000;
 const MAX_TEXT_BYTES: usize = 1024 * 1024;
+/// The largest row the server keeps (its columns as JSON): a pull page always has room
+/// for one row (`studydesk_sync::MAX_PULL_PAGE_BYTES` is four times this).
+pub const MAX_ROW_BYTES: usize = studydesk_sync::MAX_ROW_BYTES;
+/// The largest causal length: the server stores it as a PostgreSQL `integer`.
+const MAX_CL: i64 = i32::MAX as i64;
 
 fn value_fits(sql_type: &str, v: &Value) -> bool {
     match (sql_type, v) {
@@ -43,6 +54,9 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
     if hlc_wall_ms(&change.hlc).is_some_and(|ms| ms > now_ms + MAX_CLOCK_AHEAD_MS) {
         return Err(reject(RejectCode::ClockSkew, "the change is dated in the future: check this device's clock"));
     }
+    if !(0..=MAX_CL).contains(&change.cl) {
+        return Err(reject(RejectCode::InvalidValue, format!("cl must be 0 to {MAX_CL}")));
+    }
     check_shape(change).map_err(|m| reject(RejectCode::InvalidValue, m))?;
     let columns = change.columns.as_ref();
     for (name, value) in columns.into_iter().flatten() {
@@ -60,25 +74,36 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
         }
     }
     if change.op == Op::Insert {
-        check_insert(info, change)?;
+        check_row(info, &change.row_id, change.columns.as_ref().unwrap_or(&Map::new()))?;
     }
     Ok(info)
 }
 
-fn check_insert(info: &TableInfo, change: &Change) -> Result<(), Reject> {
-    let columns = change.columns.clone().unwrap_or_default();
-    let excluded = studydesk_sync::catalog::excluded_columns(&change.table);
+/// What every live row must be, however it came to be: every NOT NULL column set (but
+/// the secret and derived ones, which never travel), an id derived from its natural key,
+/// and no larger than [`MAX_ROW_BYTES`]. Without it a row made by an `update` could take
+/// another account's future natural id, or reach every device without a column their
+/// schema requires (each would fail to apply it, forever).
+pub fn check_row(info: &TableInfo, row_id: &str, columns: &Map<String, Value>) -> Result<(), Reject> {
+    let excluded = studydesk_sync::catalog::excluded_columns(&info.name);
     for col in info.columns.iter().filter(|c| c.not_null && c.name != "id" && !excluded.contains(&c.name.as_str())) {
         if columns.get(&col.name).is_none_or(Value::is_null) {
-            return Err(reject(RejectCode::InvalidValue, format!("{}.{} is required", change.table, col.name)));
+            return Err(reject(RejectCode::InvalidValue, format!("{}.{} is required", info.name, col.name)));
         }
     }
-    if let Some(keys) = natural::key_columns(&change.table) {
+    if let Some(keys) = natural::key_columns(&info.name) {
         let values: Vec<String> = keys.iter().map(|k| text_of(columns.get(*k))).collect();
         let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-        if natural::natural_id(&change.table, &refs) != change.row_id {
-            return Err(reject(RejectCode::BadNaturalId, format!("a {} row's id must be derived from its key", change.table)));
+        if natural::natural_id(&info.name, &refs) != row_id {
+            return Err(reject(RejectCode::BadNaturalId, format!("a {} row's id must be derived from its key", info.name)));
         }
+    }
+    let bytes = serde_json::to_vec(columns).map_or(usize::MAX, |b| b.len());
+    if bytes > MAX_ROW_BYTES {
+        return Err(reject(
+            RejectCode::InvalidValue,
+            format!("a {} row may hold at most {} KiB (this one: {} KiB)", info.name, MAX_ROW_BYTES / 1024, bytes / 1024),
+        ));
     }
     Ok(())
 }

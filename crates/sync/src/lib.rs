@@ -20,6 +20,15 @@ pub use wire::*;
 /// it uploads. A file size, hence `u64` (the JSON limit `MAX_BODY_BYTES` is a buffer size).
 pub const MAX_BLOB_BYTES: u64 = 512 * 1024 * 1024;
 
+/// The largest row a server keeps (its columns as JSON, in bytes): a push making a larger
+/// row is refused for that change alone (`invalid_value`).
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+
+/// The most bytes of changes one pull page carries (its changes as JSON; the page's own
+/// fields add a few hundred bytes). A page holds at least one change, and a change is at
+/// most a row, so no page is larger than this.
+pub const MAX_PULL_PAGE_BYTES: usize = 4 * MAX_ROW_BYTES;
+
 /// Whether `text` is a content hash as rows and blob paths carry it: a SHA-256 digest in
 /// 64 lower-case hex digits.
 pub fn is_content_hash(text: &str) -> bool {

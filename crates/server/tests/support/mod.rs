@@ -377,3 +377,6 @@ pub fn send(request: reqwest::blocking::RequestBuilder) -> Reply {
 
 /// The checker of answers against `docs/openapi/sync-v1.yaml` (`support/openapi.rs`).
 pub mod openapi;
+
+/// A valid row of every synced table, from the catalog (`support/rows.rs`).
+pub mod rows;
