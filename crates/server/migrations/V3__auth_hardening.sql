@@ -30,8 +30,10 @@ CREATE INDEX signup_attempts_by_at ON signup_attempts (at);
 -- -1 when the email has `per_email` failures in the window, -2 when the address has
 -- `per_address` failures in the window (nothing is written then).
 -- Locks: advisory, transaction-scoped (released at the end of the calling statement's
--- transaction, after its row is committed and visible). Every caller takes the email's
--- lock (class 1) before the address's (class 2), so two callers cannot deadlock.
+-- transaction, after its row is committed and visible), two-key: the class names the
+-- kind in ASCII, as blobs.rs's quota lock ('blob') does, and the second key is a hash.
+-- Every caller takes the email's lock ('mail') before the address's ('addr'), so two
+-- callers cannot deadlock.
 -- Each statement of a VOLATILE plpgsql function under READ COMMITTED takes a new snapshot,
 -- so the counts after the locks see every attempt committed by the previous holder.
 CREATE FUNCTION reserve_login_attempt(p_email text, p_ip text, p_per_email int, p_per_address int, p_window_secs int)
@@ -41,8 +43,8 @@ DECLARE
     n bigint;
     reserved bigint;
 BEGIN
-    PERFORM pg_advisory_xact_lock(1, hashtext(p_email));
-    PERFORM pg_advisory_xact_lock(2, hashtext(p_ip));
+    PERFORM pg_advisory_xact_lock(x'6d61696c'::int, hashtext(p_email));
+    PERFORM pg_advisory_xact_lock(x'61646472'::int, hashtext(p_ip));
     SELECT count(*) INTO n FROM login_failures WHERE email = p_email AND at > since;
     IF n >= p_per_email THEN
         RETURN -1;
@@ -60,14 +62,14 @@ BEGIN
 END $$;
 
 -- Counts one sign-up attempt of an address; false (nothing written) when the address has
--- `per_address` attempts in the window. Same locking and purge as above (class 3).
+-- `per_address` attempts in the window. Same locking ('sgnp') and purge as above.
 CREATE FUNCTION reserve_signup_attempt(p_ip text, p_per_address int, p_window_secs int)
 RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
     since timestamptz := clock_timestamp() - make_interval(secs => p_window_secs);
     n bigint;
 BEGIN
-    PERFORM pg_advisory_xact_lock(3, hashtext(p_ip));
+    PERFORM pg_advisory_xact_lock(x'73676e70'::int, hashtext(p_ip));
     SELECT count(*) INTO n FROM signup_attempts WHERE ip = p_ip AND at > since;
     IF n >= p_per_address THEN
         RETURN false;

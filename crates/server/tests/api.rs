@@ -643,11 +643,25 @@ fn every_response_matches_the_openapi_document() {
     let dora_key = changed["api_key"].as_str().unwrap();
     expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 204);
     expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 401);
+    // the 429s of sign-up and of the password change, on a server with limits of one
+    let strict = TestServer::start_with(|c| {
+        c.signups_per_address = 1;
+        c.login_failures_per_email = 1;
+    });
+    let erin = signup(&strict, "erin@example.org");
+    let again = send(http().post(strict.url("/v1/accounts")).json(&json!({"email": "fay@example.org", "password": "correct horse battery", "device": {"id": new_id(), "name": "x"}})));
+    expect(again, "signup", 429);
+    let strict_change = |body: String| {
+        send(http().post(strict.url("/v1/account/password")).bearer_auth(&erin.key).header("content-type", "application/json").body(body))
+    };
+    expect(strict_change(password("wrong password!", "a brand new password")), "changePassword", 403);
+    expect(strict_change(password("correct horse battery", "a brand new password")), "changePassword", 429);
 
     // What the document lists and this test cannot make the server answer.
     let cannot = |operation: &str, status: u16| match status {
         503 => true, // the database down, or password hashing saturated
-        429 => operation != "login", // only sign-ins are throttled (no per-key rate limit yet)
+        // only sign-in, sign-up and the password change are throttled (no per-key rate limit yet)
+        429 => !matches!(operation, "login" | "signup" | "changePassword"),
         _ => false,
     };
     let missing: Vec<String> = support::openapi::document()
