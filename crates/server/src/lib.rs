@@ -320,7 +320,16 @@ pub async fn serve(
     state: Shared,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // TCP_NODELAY: a streamed answer (a pull page) is written in pieces; with Nagle's
+    // algorithm a small last piece waits for the ACK of the previous one, which the client
+    // delays by up to 40 ms, so a two-change pull took 45 ms instead of 2.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
