@@ -198,6 +198,72 @@ pub fn excluded_columns(table: &str) -> Vec<&'static str> {
     SECRET_COLUMNS.iter().chain(DERIVED_COLUMNS).filter(|(t, _)| *t == table).flat_map(|(_, c)| c.iter().copied()).collect()
 }
 
+/// The device's own bookkeeping: never user data, never synced, never written by a pull.
+pub fn is_bookkeeping(table: &str) -> bool {
+    table.starts_with("sync_") || ["local_meta", "refinery_schema_history", "audit_logs"].contains(&table)
+}
+
+/// Why a device leaves (part of) a pulled change out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotAccepted {
+    /// Local-only (credentials, installation settings, shipped data) or the device's own
+    /// bookkeeping (`sync_*`, `local_meta`, `refinery_schema_history`, `audit_logs`).
+    LocalOnlyTable,
+    /// Not a table this version syncs.
+    UnknownTable,
+    SecretColumn,
+    DerivedColumn,
+    /// Not a column of the table in this version.
+    UnknownColumn,
+}
+
+impl NotAccepted {
+    /// The stable word stored as the apply error's code (the server's reject codes).
+    pub fn code(self) -> &'static str {
+        match self {
+            NotAccepted::LocalOnlyTable => "local_only_table",
+            NotAccepted::UnknownTable => "unknown_table",
+            NotAccepted::SecretColumn => "secret_column",
+            NotAccepted::DerivedColumn => "derived_column",
+            NotAccepted::UnknownColumn => "unknown_column",
+        }
+    }
+}
+
+/// The table of a pulled change, when a device applies changes to it: exactly the tables
+/// it sends itself (the catalog: every table of the schema but local-only ones and
+/// bookkeeping; the capture triggers queue the same set, `sync_catalog_matches_the_migrations`
+/// keeps the two equal).
+pub fn pulled_table(table: &str) -> Result<&'static TableInfo, NotAccepted> {
+    Catalog::current().table(table).ok_or(if class_of(table) == Class::LocalOnly || is_bookkeeping(table) {
+        NotAccepted::LocalOnlyTable
+    } else {
+        NotAccepted::UnknownTable
+    })
+}
+
+/// Whether a device writes `column` of a pulled change to `info`'s table: the columns it
+/// sends itself, that is every catalog column but the secret and derived ones
+/// ([`excluded_columns`], which the capture triggers leave out). The server refuses the
+/// same columns in a push (`validate.rs`).
+pub fn pulled_column(info: &TableInfo, column: &str) -> Result<(), NotAccepted> {
+    if is_secret(&info.name, column) {
+        Err(NotAccepted::SecretColumn)
+    } else if is_derived(&info.name, column) {
+        Err(NotAccepted::DerivedColumn)
+    } else if info.column(column).is_none() {
+        Err(NotAccepted::UnknownColumn)
+    } else {
+        Ok(())
+    }
+}
+
+/// One rule for what a device accepts from a server: `table.column` is a column it would
+/// send itself (see [`pulled_table`], [`pulled_column`]).
+pub fn accepts_pulled(table: &str, column: &str) -> bool {
+    pulled_table(table).is_ok_and(|info| pulled_column(info, column).is_ok())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -229,6 +295,26 @@ mod tests {
                 }
             };
             assert!(table.column(column).is_some(), "{}.{column} is missing", table.name);
+        }
+    }
+
+    #[test]
+    fn a_device_accepts_from_a_server_only_what_it_would_send() {
+        assert!(accepts_pulled("tasks", "description"));
+        assert!(accepts_pulled("users", "display_name"));
+        assert_eq!(pulled_table("user_sessions").unwrap_err(), NotAccepted::LocalOnlyTable);
+        assert_eq!(pulled_table("sync_changes").unwrap_err(), NotAccepted::LocalOnlyTable);
+        assert_eq!(pulled_table("local_meta").unwrap_err(), NotAccepted::LocalOnlyTable);
+        assert_eq!(pulled_table("no_such_table").unwrap_err(), NotAccepted::UnknownTable);
+        let users = pulled_table("users").unwrap();
+        assert_eq!(pulled_column(users, "password"), Err(NotAccepted::SecretColumn));
+        assert_eq!(pulled_column(users, "followers_count"), Err(NotAccepted::DerivedColumn));
+        assert_eq!(pulled_column(users, "shoe_size"), Err(NotAccepted::UnknownColumn));
+        for table in Catalog::current().tables.values() {
+            for column in &table.columns {
+                let excluded = excluded_columns(&table.name).contains(&column.name.as_str());
+                assert_eq!(accepts_pulled(&table.name, &column.name), !excluded, "{}.{}", table.name, column.name);
+            }
         }
     }
 }

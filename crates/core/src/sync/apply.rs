@@ -5,8 +5,21 @@
 //! the shared rule against what this device knows: the row's causal length
 //! (`sync_causal`) and the clocks of its own writes the server has not echoed back yet
 //! (`sync_changes`); the server's log carries only winning columns in order, so every
-//! other local column takes the pulled value. A change SQLite refuses (a CHECK the server
-//! could not see) is skipped alone, under a savepoint, and kept in `sync_apply_errors`.
+//! other local column takes the pulled value.
+//!
+//! The device trusts the server only with what it would send itself (docs/sync.md §5.6):
+//! a change to a table outside the catalog (local-only, bookkeeping, unknown), to a
+//! built-in row, or with a malformed id, clock or causal length is dropped whole; secret, derived and
+//! unknown columns are dropped from a change and the rest of it applies. The rule is
+//! `studydesk_sync::catalog::{pulled_table, pulled_column}`, the same catalog the capture
+//! triggers and the server's push validation follow. Nothing dropped reaches SQL.
+//!
+//! A device is never stuck on a row it cannot apply: a change SQLite refuses (a CHECK the
+//! server could not see, a missing NOT NULL) is skipped alone, under a savepoint; a page
+//! whose COMMIT fails on a foreign key (a parent that never came) is applied again with
+//! foreign keys checked at each change, so only the orphans are skipped. Each skipped or
+//! dropped change is kept in `sync_apply_errors`, one entry per row (the latest), removed
+//! when a later change to that row applies, at most [`MAX_APPLY_ERRORS`] in all.
 //!
 //! A change this device wrote itself and still holds in its change log (its echo, with
 //! the same clock and life) is already applied here: it is passed over without touching
@@ -21,10 +34,16 @@ use crate::{CoreError, Db, Result};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
-use studydesk_sync::merge::{merge, Outcome, RowState};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use studydesk_sync::catalog::{accepts_pulled, pulled_column, pulled_table, Catalog, NotAccepted};
+use studydesk_sync::clock::is_hlc;
+use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
 use studydesk_sync::wire::{Change, PullPage, PulledChange};
 use studydesk_sync::Clock;
+
+/// The most entries `sync_apply_errors` keeps (the newest): a hostile or broken server
+/// cannot fill the disk with them.
+pub const MAX_APPLY_ERRORS: i64 = 1000;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Applied {
@@ -32,13 +51,47 @@ pub struct Applied {
     pub errors: u32,
 }
 
+/// How foreign keys are checked while a page is applied.
+#[derive(Clone, Copy, PartialEq)]
+enum Foreign {
+    /// At COMMIT (the normal case: parents arrive first, cascades settle in the page).
+    Deferred,
+    /// At each change, so a change whose parent is missing fails alone under its savepoint.
+    Immediate,
+}
+
 pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
-    let mut positions = positions(db)?;
+    let positions = positions(db)?;
     check_contiguous(&positions, &page.changes)?;
     let max_hlc = page.changes.iter().filter_map(|c| Hlc::parse(&c.hlc)).max();
-    let applied = db.write(sync_ctx("sync.pull"), |tx| {
-        tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+    let applied = match apply_in_one_transaction(db, page, positions.clone(), max_hlc, Foreign::Deferred) {
+        // Only the deferred foreign-key check fails at COMMIT: a change referring to a row
+        // that never came. Applied again change by change, only that change is skipped.
+        Err(CoreError::Conflict(message)) => {
+            tracing::warn!(%message, "a pulled page broke a foreign key; applying it again change by change");
+            apply_in_one_transaction(db, page, positions, max_hlc, Foreign::Immediate)?
+        }
+        other => other?,
+    };
+    if let Some(hlc) = max_hlc {
+        db.observe_hlc(hlc)?;
+    }
+    Ok(applied)
+}
+
+fn apply_in_one_transaction(
+    db: &Db,
+    page: &PullPage,
+    mut positions: Map<String, Value>,
+    max_hlc: Option<Hlc>,
+    fk: Foreign,
+) -> Result<Applied> {
+    db.write(sync_ctx("sync.pull"), |tx| {
+        if fk == Foreign::Deferred {
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        }
         let own = own_writes(tx, &page.changes)?;
+        let mut erred = rows_with_errors(tx)?;
         let mut columns_of = HashMap::new();
         let mut applied = Applied::default();
         let device = db.device_id();
@@ -48,17 +101,39 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
             if is_own_echo(change, device, mine) {
                 continue;
             }
+            let (incoming, dropped) = match screen(change) {
+                Ok(screened) => screened,
+                Err(why) => {
+                    record_error(tx, &mut erred, change, why.code, &why.message)?;
+                    applied.errors += 1;
+                    continue;
+                }
+            };
             if !columns_of.contains_key(&change.table) {
                 columns_of.insert(change.table.clone(), local_columns(tx, &change.table)?);
             }
-            match apply_one(tx, change, &columns_of[&change.table], mine) {
-                Ok(true) => applied.applied += 1,
-                Ok(false) => {}
+            match apply_one(tx, change, incoming, &columns_of[&change.table], mine) {
+                Ok(written) => {
+                    if written {
+                        applied.applied += 1;
+                        forget_error(tx, &mut erred, change)?;
+                    }
+                    if let Some(why) = dropped {
+                        record_error(tx, &mut erred, change, why.code, &why.message)?;
+                        applied.errors += 1;
+                    }
+                }
                 Err(e) => {
-                    record_error(tx, change, &e)?;
+                    record_error(tx, &mut erred, change, e.kind(), &e.to_string())?;
                     applied.errors += 1;
                 }
             }
+        }
+        if applied.errors > 0 {
+            tx.prepare_cached(
+                "DELETE FROM sync_apply_errors WHERE id NOT IN (SELECT id FROM sync_apply_errors ORDER BY id DESC LIMIT ?1)",
+            )?
+            .execute([MAX_APPLY_ERRORS])?;
         }
         for stream in &page.revoked_streams {
             positions.remove(stream);
@@ -70,11 +145,94 @@ pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
             super::skew::note_seen(tx, hlc)?;
         }
         Ok(applied)
-    })?;
-    if let Some(hlc) = max_hlc {
-        db.observe_hlc(hlc)?;
+    })
+}
+
+/// Why a pulled change, or some of its columns, was left out: the apply error's code and
+/// a sentence for the person reading Settings › Sync or `sync status`.
+struct Dropped {
+    code: &'static str,
+    message: String,
+}
+
+fn not_accepted(why: NotAccepted, table: &str, what: &str) -> Dropped {
+    let message = match why {
+        NotAccepted::LocalOnlyTable => format!("{table} never comes from a sync server: it stays on this device"),
+        NotAccepted::UnknownTable => format!("{table} is not a table this version of Studydesk syncs"),
+        NotAccepted::SecretColumn => format!("{what} was not written: a secret never comes from a sync server"),
+        NotAccepted::DerivedColumn => format!("{what} was not written: this device computes it"),
+        NotAccepted::UnknownColumn => format!("{what} was not written: not a column this version of Studydesk syncs"),
+    };
+    Dropped { code: why.code(), message }
+}
+
+/// What of a pulled change this device takes: `Err` drops it whole (nothing is written),
+/// else the change to merge, holding only the columns this device accepts, and why some
+/// were left out.
+fn screen(change: &PulledChange) -> std::result::Result<(Change, Option<Dropped>), Dropped> {
+    let table = shown(&change.table);
+    let info = pulled_table(&change.table).map_err(|why| not_accepted(why, &table, ""))?;
+    if !is_row_id(&change.row_id) {
+        return Err(Dropped { code: "invalid_value", message: format!("a {table} change with a malformed row id was not applied") });
     }
-    Ok(applied)
+    if !is_hlc(&change.hlc) {
+        // Text order is time order only for the fixed-width form: a malformed clock could
+        // beat every later write to its columns.
+        return Err(Dropped { code: "invalid_value", message: format!("a {table} change with a malformed clock was not applied") });
+    }
+    if Catalog::current().is_builtin(&change.table, &change.row_id) {
+        let message = format!("{table} {} is built in and never comes from a sync server", change.row_id);
+        return Err(Dropped { code: "builtin_row", message });
+    }
+    let mut left_out: Vec<(NotAccepted, &str)> = Vec::new();
+    let columns = change.columns.as_ref().map(|columns| {
+        let mut kept = Map::new();
+        for (name, value) in columns {
+            match pulled_column(info, name) {
+                Ok(()) => {
+                    kept.insert(name.clone(), value.clone());
+                }
+                Err(why) => left_out.push((why, name)),
+            }
+        }
+        kept
+    });
+    let incoming = Change {
+        table: change.table.clone(),
+        row_id: change.row_id.clone(),
+        op: change.op,
+        columns,
+        hlc: change.hlc.clone(),
+        device_id: change.device_id.clone(),
+        cl: change.cl,
+    };
+    // The causal-length shape the merge relies on (the server checks it on push).
+    check_shape(&incoming).map_err(|m| Dropped { code: "invalid_value", message: format!("a {table} change was not applied: {m}") })?;
+    // One entry for the change: the gravest reason's code, every left-out column in words.
+    let rank = |why: &NotAccepted| [NotAccepted::SecretColumn, NotAccepted::DerivedColumn].iter().position(|w| w == why).unwrap_or(2);
+    left_out.sort_by_key(|(why, _)| rank(why));
+    let dropped = left_out.first().map(|(first, _)| {
+        let message = left_out.iter().map(|(why, name)| not_accepted(*why, &table, &format!("{table}.{}", shown(name))).message);
+        Dropped { code: first.code(), message: message.collect::<Vec<_>>().join("; ") }
+    });
+    Ok((incoming, dropped))
+}
+
+/// A lower-case hyphenated UUID: every synced row's id (the server refuses any other).
+fn is_row_id(id: &str) -> bool {
+    id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
+}
+
+/// A name from the server as a message shows it: at most 64 characters.
+fn shown(name: &str) -> String {
+    match name.char_indices().nth(64) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.to_string(),
+    }
 }
 
 fn positions(db: &Db) -> Result<Map<String, Value>> {
@@ -136,20 +294,18 @@ fn is_own_echo(change: &PulledChange, device: &str, mine: &[(i64, Vec<String>, C
         && mine.iter().any(|(cl, _, clock)| *cl == change.cl && clock.hlc == change.hlc && clock.device_id == change.device_id)
 }
 
-fn apply_one(conn: &Connection, change: &PulledChange, columns: &[String], mine: &[(i64, Vec<String>, Clock)]) -> Result<bool> {
-    if columns.is_empty() || change.table.starts_with("sync_") {
-        return Ok(false); // a table of a newer schema: the re-pull after upgrading fills it
+/// Merges and writes one screened change (`incoming`: what this device accepts of it).
+fn apply_one(
+    conn: &Connection,
+    change: &PulledChange,
+    incoming: Change,
+    columns: &[String],
+    mine: &[(i64, Vec<String>, Clock)],
+) -> Result<bool> {
+    if columns.is_empty() {
+        return Ok(false); // not a table of this database (the catalog says it is: a bug)
     }
     let state = local_state(conn, change, mine)?;
-    let incoming = Change {
-        table: change.table.clone(),
-        row_id: change.row_id.clone(),
-        op: change.op,
-        columns: change.columns.clone(),
-        hlc: change.hlc.clone(),
-        device_id: change.device_id.clone(),
-        cl: change.cl,
-    };
     let Outcome::Applied { won, new_life, state: next, .. } = merge(Some(&state.row), &incoming) else {
         return Ok(false);
     };
@@ -234,8 +390,9 @@ fn sql_value(v: &Value) -> SqlValue {
     }
 }
 
-/// Writes `values` to the row (updating it, or inserting it when it is not here).
-/// Columns this version does not have are left out.
+/// Writes the server's `values` to the row (updating it, or inserting it when it is not
+/// here), as discarding a refused change does. Only the columns a pulled change may set
+/// are written (secret, derived and unknown ones are left out, as in [`screen`]).
 pub(super) fn write_columns(
     conn: &Connection,
     table: &str,
@@ -243,8 +400,10 @@ pub(super) fn write_columns(
     values: &Map<String, Value>,
     columns: &[String],
 ) -> Result<()> {
+    let accepted: Map<String, Value> =
+        values.iter().filter(|(k, _)| accepts_pulled(table, k)).map(|(k, v)| (k.clone(), v.clone())).collect();
     let exists = row_exists(conn, table, row_id)?;
-    write_known_columns(conn, table, row_id, values, columns, exists)
+    write_known_columns(conn, table, row_id, &accepted, columns, exists)
 }
 
 fn write_known_columns(
@@ -274,12 +433,41 @@ fn write_known_columns(
     Ok(())
 }
 
-fn record_error(conn: &Connection, change: &PulledChange, e: &CoreError) -> Result<()> {
-    conn.execute(
+/// The rows that have an apply error, read once per page (most pages have none, and a
+/// lookup per applied change would scan the table).
+fn rows_with_errors(conn: &Connection) -> Result<HashSet<(String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT table_name, row_id FROM sync_apply_errors")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// A change to the row applied: an earlier error about it is stale.
+fn forget_error(conn: &Connection, erred: &mut HashSet<(String, String)>, change: &PulledChange) -> Result<()> {
+    if erred.remove(&(change.table.clone(), change.row_id.clone())) {
+        conn.prepare_cached("DELETE FROM sync_apply_errors WHERE table_name = ?1 AND row_id = ?2")?
+            .execute(params![change.table, change.row_id])?;
+    }
+    Ok(())
+}
+
+/// Keeps the latest error about a row (one entry per row, replacing an older one).
+fn record_error(
+    conn: &Connection,
+    erred: &mut HashSet<(String, String)>,
+    change: &PulledChange,
+    code: &str,
+    message: &str,
+) -> Result<()> {
+    let (table, row_id) = (shown(&change.table), shown(&change.row_id));
+    if erred.contains(&(table.clone(), row_id.clone())) {
+        conn.prepare_cached("DELETE FROM sync_apply_errors WHERE table_name = ?1 AND row_id = ?2")?.execute(params![table, row_id])?;
+    }
+    conn.prepare_cached(
         "INSERT INTO sync_apply_errors(stream, seq, table_name, row_id, code, message, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        params![change.stream, change.seq, change.table, change.row_id, e.kind(), e.to_string()],
-    )?;
-    tracing::warn!(table = %change.table, row = %change.row_id, error = %e, "could not apply a pulled change");
+    )?
+    .execute(params![shown(&change.stream), change.seq, table, row_id, code, message])?;
+    erred.insert((table.clone(), row_id.clone()));
+    tracing::warn!(%table, row = %row_id, %code, %message, "could not apply a pulled change");
     Ok(())
 }

@@ -30,18 +30,41 @@ pub struct Remote {
     http: reqwest::blocking::Client,
 }
 
-/// Checks a server URL as typed by the user: http(s), a host, no query.
+/// Checks a server URL as typed by the user: https (http only to this computer), a host,
+/// no query. Checked at sign-in and by every [`Remote::new`], so a device that stored an
+/// http:// address before this rule stops there too.
 pub fn normalize_url(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| CoreError::validation(format!("\"{url}\" is not a server address ({e}); try https://sync.example.org")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(CoreError::validation(format!("the server address must start with https:// or http:// (got \"{url}\")")));
+        return Err(CoreError::validation(format!("the server address must start with https:// (got \"{url}\")")));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(CoreError::validation("the server address cannot contain ? or #"));
     }
+    if parsed.scheme() == "http" && !is_loopback(&parsed) {
+        let host = parsed.host_str().unwrap_or_default();
+        return Err(CoreError::validation(format!(
+            "use https:// for {host}: over plain http:// your password, your key and your data would cross the network \
+             unencrypted (http:// is allowed only for this computer: localhost, 127.0.0.1, ::1)"
+        )));
+    }
     Ok(url.to_string())
+}
+
+/// This computer: `localhost`, 127.0.0.0/8, ::1 (or ::ffff:127.x.y.z). Nothing sent there
+/// crosses a network, so plain http is allowed (a server run for testing or behind a
+/// local TLS proxy).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    use std::net::IpAddr;
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || match host.parse::<IpAddr>() {
+            Ok(IpAddr::V4(ip)) => ip.is_loopback(),
+            Ok(IpAddr::V6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+            Err(_) => false,
+        }
 }
 
 impl Remote {
