@@ -1,4 +1,5 @@
-//! `sync signup|login|now|status|logout|refused|retry|discard`: sync from a terminal, with
+//! `sync signup|login|now|status|logout [--everywhere]|password|refused|retry|discard`:
+//! sync from a terminal, with
 //! the same core calls as the Settings page. Status and reports print as words, or as
 //! JSON with `--json` (stable field names: the `SyncStatus` and `RoundReport` types).
 
@@ -24,7 +25,16 @@ pub enum SyncCommand {
         json: bool,
     },
     /// Sign this device out (the server revokes its key; local data stays).
-    Logout,
+    Logout {
+        /// Sign out every device of the account, this one included (e.g. one was lost).
+        #[arg(long)]
+        everywhere: bool,
+    },
+    /// Change the account's password: reads the current password, then the new one, one
+    /// a line, from standard input (prompted for on a terminal), so neither shows in the
+    /// process list or the shell history. Every other device is signed out; this one stays
+    /// signed in.
+    Password,
     /// List the changes the server refused ("could not sync").
     Refused {
         #[arg(long)]
@@ -70,10 +80,22 @@ pub fn sync(app: &Studydesk, cmd: SyncCommand) -> Result<(), CoreError> {
             Ok(())
         }
         SyncCommand::Status { json } => print_status(&app.sync_status()?, json),
-        SyncCommand::Logout => {
+        SyncCommand::Logout { everywhere: false } => {
             app.sync_logout()?;
             println!("signed out; local data is kept");
             Ok(())
+        }
+        SyncCommand::Logout { everywhere: true } => {
+            app.sync_logout_everywhere()?;
+            println!("every device of the account is signed out, this one too; local data is kept");
+            Ok(())
+        }
+        SyncCommand::Password => {
+            let current = read_secret("current password: ")?;
+            let new = read_secret("new password: ")?;
+            let status = app.sync_change_password(&current, &new)?;
+            println!("password changed; the other devices must sign in again with it");
+            print_status(&status, false)
         }
         SyncCommand::Refused { json } => {
             let refused = app.sync_refused()?;
@@ -95,6 +117,26 @@ fn sign_in(app: &Studydesk, mode: SignInMode, args: CredentialArgs) -> Result<()
     let status = app.sync_sign_in(mode, &credentials)?;
     println!("signed in as {}", status.email.as_deref().unwrap_or_default());
     print_status(&status, false)
+}
+
+/// One line of standard input, without its line break; on a terminal, after a prompt on
+/// standard error. (The typing shows: the CLI has no terminal-echo dependency; pipe the
+/// passwords in, e.g. from a password manager, to keep them off the screen.)
+fn read_secret(prompt: &str) -> Result<String, CoreError> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("{prompt}");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| CoreError::io("could not read the password from standard input", e))?;
+    let line = line.strip_suffix('\n').unwrap_or(&line);
+    let line = line.strip_suffix('\r').unwrap_or(line).to_string();
+    if line.is_empty() {
+        return Err(CoreError::validation(format!("no {} given on standard input", prompt.trim_end_matches(": "))));
+    }
+    Ok(line)
 }
 
 fn print_status(s: &SyncStatus, json: bool) -> Result<(), CoreError> {

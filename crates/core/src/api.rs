@@ -526,6 +526,17 @@ impl Studydesk {
         sync::logout(&self.db, &self.data_dir)?;
         self.sync_status()
     }
+    /// Signs every device of the account out, this one too (docs/sync.md §6).
+    pub fn sync_logout_everywhere(&self) -> Result<sync::SyncStatus> {
+        sync::logout_everywhere(&self.db, &self.data_dir)?;
+        self.sync_status()
+    }
+    /// Changes the account's password; the other devices are signed out, this one keeps
+    /// syncing with the new key the server sent.
+    pub fn sync_change_password(&self, current_password: &str, new_password: &str) -> Result<sync::SyncStatus> {
+        sync::change_password(&self.db, &self.data_dir, current_password, new_password)?;
+        self.sync_status()
+    }
     pub fn sync_refused(&self) -> Result<Vec<sync::RefusedChange>> {
         sync::list_refused(&self.db)
     }

@@ -1,11 +1,24 @@
 //! Accounts and device keys (docs/sync.md §6).
 //!
-//! Passwords: Argon2id PHC strings, hashed on a blocking thread, two at a time. An unknown
-//! email is checked against a dummy hash, so it answers like a wrong password, in about
-//! the same time. Ten failures for one email in 15 minutes → 429.
+//! Passwords: Argon2id PHC strings, hashed on a blocking thread, `hash_slots` at a time,
+//! with a bounded queue (full, or a wait past `hash_wait`: 503 `unavailable` with
+//! Retry-After). No request holds a database connection while it waits for or does a hash.
+//! An unknown email is checked against a dummy hash, so it answers like a wrong password,
+//! in about the same time.
+//! Limits (sliding window `throttle_window`, default 15 minutes): an attempt is reserved in
+//! PostgreSQL before the password is checked (`reserve_login_attempt`, V3), atomically, so
+//! however many arrive at once, at most `login_failures_per_email` (10) are checked per
+//! email and `login_failures_per_address` (100) per client address; past either → 429
+//! `too_many_attempts`. A successful check releases its reservation. Sign-ups count per
+//! address (`signups_per_address`), successful or not, since `email_taken` tells whether
+//! an email has an account. Sign-up and sign-in hold at most `unauthenticated_connections`
+//! pool connections at once. The password change shares the sign-in limits.
 //! Keys: `sdk1_<key id>_<secret>`; the server keeps `hex(SHA-256(secret))` only and
 //! compares in constant time. Unknown, revoked and expired keys get distinct 401 kinds,
-//! so a device knows to ask its user to sign in again.
+//! so a device knows to ask its user to sign in again. Signing out everywhere and changing
+//! the password revoke every key of the account (the password change then issues one new
+//! key, to the calling device).
+//! Nothing here logs a password, a key or a hash.
 
 use crate::error::parse_body;
 use crate::{ApiError, Shared};
@@ -24,8 +37,10 @@ use studydesk_sync::wire::{Device, LoginRequest, Session, SignupRequest};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-const MAX_FAILURES: i64 = 10;
-const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// The longest `device.app_version` stored (user_sessions); longer is refused with 422
+/// (the OpenAPI document's `Device.app_version` maxLength): a version is short, and
+/// truncating would store a version that no build has.
+pub const MAX_APP_VERSION_CHARS: usize = 40;
 
 /// A request made with a valid key.
 #[derive(Debug, Clone)]
@@ -33,6 +48,14 @@ pub struct Caller {
     pub account: Uuid,
     pub key_id: Uuid,
     pub device_id: Uuid,
+}
+
+/// `POST /v1/account/password`. Not Debug: it holds passwords.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
 }
 
 fn random_secret() -> Result<String, ApiError> {
@@ -59,51 +82,169 @@ fn check_device(device: &Device) -> Result<Uuid, ApiError> {
     if device.name.trim().is_empty() || device.name.chars().count() > 120 {
         return Err(ApiError::invalid("device.name must be 1 to 120 characters"));
     }
+    if device.app_version.as_deref().is_some_and(|v| v.chars().count() > MAX_APP_VERSION_CHARS) {
+        return Err(ApiError::invalid(format!("device.app_version must be at most {MAX_APP_VERSION_CHARS} characters")));
+    }
     Ok(id)
 }
 
-async fn hash_password(state: &Shared, password: String) -> Result<String, ApiError> {
-    let _permit = state.hashing.acquire().await.map_err(|_| ApiError::unavailable("shutting down"))?;
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| ApiError::unavailable(format!("no randomness available: {e}")))?;
-        let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::unavailable(e.to_string()))?;
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| ApiError::unavailable(format!("could not hash the password: {e}")))
-    })
-    .await
-    .map_err(|_| ApiError::unavailable("password hashing stopped"))?
+fn check_new_password(password: &str) -> Result<(), ApiError> {
+    if password.len() < 10 || password.len() > 1024 {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak_password", "the password must be 10 to 1,024 bytes long"));
+    }
+    Ok(())
 }
 
-/// Verifies against `stored`, or against a dummy hash when the email is unknown.
-async fn verify_password(state: &Shared, password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let known = stored.is_some();
-    let stored = match stored {
-        Some(s) => s,
-        None => match DUMMY.get() {
-            Some(d) => d.clone(),
-            None => {
-                let d = hash_password(state, "not a real password, only for timing".into()).await?;
-                DUMMY.get_or_init(|| d).clone()
-            }
-        },
-    };
-    let _permit = state.hashing.acquire().await.map_err(|_| ApiError::unavailable("shutting down"))?;
-    let ok = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+fn busy() -> ApiError {
+    ApiError { retry_after: Some(2), ..ApiError::unavailable("the server is busy checking other passwords; try again in a few seconds") }
+}
+
+fn too_many(message: &str, state: &Shared) -> ApiError {
+    ApiError {
+        retry_after: Some(state.config.throttle_window.as_secs().max(1)),
+        ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+    }
+}
+
+fn window_secs(state: &Shared) -> i32 {
+    i32::try_from(state.config.throttle_window.as_secs()).unwrap_or(i32::MAX)
+}
+
+fn limit(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// A pool connection for sign-up or sign-in: from the small budget of
+/// `unauthenticated_connections`, waiting at most `hash_wait` for it (then 503), so a flood
+/// of anonymous requests queues here and not in front of syncing devices. Drop it before
+/// hashing.
+pub struct Unauthenticated<'a> {
+    client: deadpool_postgres::Client,
+    _permit: tokio::sync::SemaphorePermit<'a>,
+}
+
+impl std::ops::Deref for Unauthenticated<'_> {
+    type Target = deadpool_postgres::Client;
+    fn deref(&self) -> &deadpool_postgres::Client {
+        &self.client
+    }
+}
+
+async fn unauthenticated_client(state: &Shared) -> Result<Unauthenticated<'_>, ApiError> {
+    let permit = tokio::time::timeout(state.config.hash_wait, state.unauthenticated.acquire())
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| ApiError::unavailable("shutting down"))?;
+    Ok(Unauthenticated { client: state.pool.get().await?, _permit: permit })
+}
+
+/// Runs one password hash or check on a blocking thread, in a hashing slot: admitted only
+/// if the queue has room, and only after a bounded wait for a slot (else 503). The permits
+/// move into the blocking task, so a slot is held until the work is really done, even when
+/// the request was cut meanwhile.
+async fn in_hashing_slot<T: Send + 'static>(state: &Shared, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let ticket = state.hash_queue.clone().try_acquire_owned().map_err(|_| busy())?;
+    let slot = tokio::time::timeout(state.config.hash_wait, state.hashing.clone().acquire_owned())
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| ApiError::unavailable("shutting down"))?;
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop((slot, ticket));
+        out
     })
     .await
-    .map_err(|_| ApiError::unavailable("password check stopped"))?;
+    .map_err(|_| ApiError::unavailable("password hashing stopped"))
+}
+
+fn argon2_hash(password: &str) -> Result<String, ApiError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ApiError::unavailable(format!("no randomness available: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::unavailable(format!("could not hash the password: {e}")))
+}
+
+/// The dummy hash of [`crate::AppState::dummy_hash`], made once at start.
+pub async fn dummy_hash() -> Result<String, String> {
+    tokio::task::spawn_blocking(|| argon2_hash("not a real password, only for timing").map_err(|e| e.message))
+        .await
+        .map_err(|e| format!("could not hash: {e}"))?
+}
+
+async fn hash_password(state: &Shared, password: String) -> Result<String, ApiError> {
+    in_hashing_slot(state, move || argon2_hash(&password)).await?
+}
+
+/// Verifies against `stored`, or against the dummy hash when the email is unknown.
+async fn verify_password(state: &Shared, password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    let known = stored.is_some();
+    let stored = stored.unwrap_or_else(|| state.dummy_hash.clone());
+    let ok = in_hashing_slot(state, move || {
+        PasswordHash::new(&stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    })
+    .await?;
     Ok(ok && known)
+}
+
+/// Where a sign-in attempt stands after [`reserve_attempt`].
+enum Reservation {
+    /// The attempt's `login_failures` row: deleted again when the password is right.
+    Reserved(i64),
+    EmailLimit,
+    AddressLimit,
+}
+
+/// Reserves a sign-in attempt (V3's `reserve_login_attempt`: counts and inserts under
+/// per-email and per-address locks, in one statement).
+async fn reserve_attempt(state: &Shared, client: &deadpool_postgres::Client, email: &str, ip: &str) -> Result<Reservation, ApiError> {
+    let id: i64 = client
+        .query_one(
+            "SELECT reserve_login_attempt($1, $2, $3, $4, $5)",
+            &[&email, &ip, &limit(state.config.login_failures_per_email), &limit(state.config.login_failures_per_address), &window_secs(state)],
+        )
+        .await?
+        .get(0);
+    Ok(match id {
+        -1 => Reservation::EmailLimit,
+        -2 => Reservation::AddressLimit,
+        id => Reservation::Reserved(id),
+    })
+}
+
+fn refuse_limit(state: &Shared, reservation: Reservation) -> Result<i64, ApiError> {
+    match reservation {
+        Reservation::Reserved(id) => Ok(id),
+        Reservation::EmailLimit => Err(too_many("too many failed sign-ins for this email; wait 15 minutes", state)),
+        Reservation::AddressLimit => Err(too_many("too many failed sign-ins from this network address; wait 15 minutes", state)),
+    }
+}
+
+/// Gives a reservation back: the password was right, or it was never checked (shed).
+async fn release_attempt(client: &deadpool_postgres::Client, id: i64) -> Result<(), ApiError> {
+    client.execute("DELETE FROM login_failures WHERE id = $1", &[&id]).await?;
+    Ok(())
+}
+
+/// Best effort, for an attempt that was shed before its check: a failure to release only
+/// leaves one row that counts as a failure until the window passes.
+async fn release_unchecked(state: &Shared, id: i64) {
+    match unauthenticated_client(state).await {
+        Ok(client) => {
+            if let Err(e) = release_attempt(&client, id).await {
+                tracing::warn!(kind = e.kind, "could not release a sign-in reservation");
+            }
+        }
+        Err(e) => tracing::warn!(kind = e.kind, "could not release a sign-in reservation"),
+    }
 }
 
 /// Creates a key and a session row for the device; answers the one-time key.
 async fn issue_key(
     state: &Shared,
-    client: &deadpool_postgres::Client,
+    client: &impl deadpool_postgres::GenericClient,
     account: Uuid,
     device: &Device,
     device_id: Uuid,
@@ -140,9 +281,21 @@ pub struct RequestMeta {
     user_agent: Option<String>,
 }
 
-fn request_meta(addr: Option<SocketAddr>, headers: &HeaderMap) -> RequestMeta {
+/// The client's address for the per-address limits: the socket's peer, or, behind a
+/// reverse proxy (`client_address_header`), the last address in that header (the one the
+/// proxy added; earlier ones are the client's to choose). A missing or malformed header
+/// falls back to the peer (the proxy), limited then as one client.
+fn client_address(state: &Shared, addr: SocketAddr, headers: &HeaderMap) -> String {
+    let forwarded = state.config.client_address_header.as_deref().and_then(|name| {
+        let last = headers.get_all(name).iter().last()?.to_str().ok()?.rsplit(',').next()?.trim();
+        last.parse::<std::net::IpAddr>().ok()
+    });
+    forwarded.unwrap_or(addr.ip()).to_string()
+}
+
+fn request_meta(state: &Shared, addr: SocketAddr, headers: &HeaderMap) -> RequestMeta {
     RequestMeta {
-        ip: addr.map(|a| a.ip().to_string()),
+        ip: Some(client_address(state, addr, headers)),
         user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()).map(|s| s.chars().take(200).collect()),
     }
 }
@@ -158,13 +311,25 @@ pub async fn signup(
         return Err(ApiError::new(StatusCode::FORBIDDEN, "signup_closed", "this server does not accept new accounts"));
     }
     let email = normalize_email(&req.email)?;
-    if req.password.len() < 10 || req.password.len() > 1024 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak_password", "the password must be 10 to 1,024 bytes long"));
-    }
+    check_new_password(&req.password)?;
     let device_id = check_device(&req.device)?;
     let wanted = req.user_id.as_deref().map(Uuid::parse_str).transpose().map_err(|_| ApiError::invalid("user_id must be a UUID"))?;
+    // Counted before the hash, the expensive part, and before `email_taken` can answer.
+    {
+        let client = unauthenticated_client(&state).await?;
+        let allowed: bool = client
+            .query_one(
+                "SELECT reserve_signup_attempt($1, $2, $3)",
+                &[&client_address(&state, addr, &headers), &limit(state.config.signups_per_address), &window_secs(&state)],
+            )
+            .await?
+            .get(0);
+        if !allowed {
+            return Err(too_many("too many sign-ups from this network address; wait 15 minutes", &state));
+        }
+    }
     let hash = hash_password(&state, req.password).await?;
-    let client = state.pool.get().await?;
+    let client = unauthenticated_client(&state).await?;
     if client.query_opt("SELECT 1 FROM accounts WHERE email = $1", &[&email]).await?.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "email_taken", "an account with this email exists; sign in instead"));
     }
@@ -183,8 +348,8 @@ pub async fn signup(
             ApiError::new(StatusCode::CONFLICT, "user_id_taken", "this user id belongs to another account")
         });
     }
-    let meta = request_meta(Some(addr), &headers);
-    let session = issue_key(&state, &client, account, &req.device, device_id, &meta).await?;
+    let meta = request_meta(&state, addr, &headers);
+    let session = issue_key(&state, &*client, account, &req.device, device_id, &meta).await?;
     tracing::info!(%account, "account created");
     Ok((StatusCode::CREATED, Json(session)))
 }
@@ -201,29 +366,36 @@ pub async fn login(
     if req.password.is_empty() || req.password.len() > 1024 {
         return Err(ApiError::invalid("the password must be 1 to 1,024 bytes long"));
     }
-    let client = state.pool.get().await?;
-    let failures: i64 = client
-        .query_one(
-            "SELECT count(*) FROM login_failures WHERE email = $1 AND at > now() - make_interval(mins => $2::int)",
-            &[&email, &(FAILURE_WINDOW_MINUTES as i32)],
-        )
-        .await?
-        .get(0);
-    if failures >= MAX_FAILURES {
-        return Err(ApiError {
-            retry_after: Some(FAILURE_WINDOW_MINUTES as u64 * 60),
-            ..ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "too many failed sign-ins for this email; wait 15 minutes")
-        });
-    }
-    let row = client.query_opt("SELECT id, password_hash FROM accounts WHERE email = $1 AND disabled_at IS NULL", &[&email]).await?;
+    // Reserve the attempt and read the account; the connection goes back to the pool
+    // before the password is checked.
+    let (reservation, row) = {
+        let client = unauthenticated_client(&state).await?;
+        let reservation = reserve_attempt(&state, &client, &email, &client_address(&state, addr, &headers)).await?;
+        let row = match reservation {
+            Reservation::Reserved(_) => {
+                client.query_opt("SELECT id, password_hash FROM accounts WHERE email = $1 AND disabled_at IS NULL", &[&email]).await?
+            }
+            _ => None,
+        };
+        (refuse_limit(&state, reservation)?, row)
+    };
     let stored = row.as_ref().map(|r| r.get::<_, String>(1));
-    if !verify_password(&state, req.password, stored).await? {
-        client.execute("INSERT INTO login_failures(email) VALUES ($1)", &[&email]).await?;
-        return Err(ApiError::unauthorized("invalid_credentials", "the email or the password is wrong"));
-    }
-    let account: Uuid = row.map(|r| r.get(0)).ok_or_else(|| ApiError::unauthorized("invalid_credentials", "the email or the password is wrong"))?;
-    let meta = request_meta(Some(addr), &headers);
-    let session = issue_key(&state, &client, account, &req.device, device_id, &meta).await?;
+    let verified = match verify_password(&state, req.password, stored).await {
+        Ok(v) => v,
+        Err(e) => {
+            release_unchecked(&state, reservation).await;
+            return Err(e);
+        }
+    };
+    let account: Uuid = match (verified, row) {
+        (true, Some(r)) => r.get(0),
+        // The reservation stays: it is this failure's row.
+        _ => return Err(ApiError::unauthorized("invalid_credentials", "the email or the password is wrong")),
+    };
+    let client = unauthenticated_client(&state).await?;
+    release_attempt(&client, reservation).await?;
+    let meta = request_meta(&state, addr, &headers);
+    let session = issue_key(&state, &*client, account, &req.device, device_id, &meta).await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -232,6 +404,82 @@ pub async fn logout(State(state): State<Shared>, caller: Caller) -> Result<Statu
     client.execute("UPDATE api_keys SET revoked_at = now() WHERE id = $1", &[&caller.key_id]).await?;
     client.execute("UPDATE user_sessions SET revoked_at = now() WHERE key_id = $1", &[&caller.key_id]).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes every key of the account (and marks their sessions revoked), the caller's too,
+/// in one statement: a lost or stolen device is signed out with the others.
+const REVOKE_ALL: &str = "WITH keys AS (
+        UPDATE api_keys SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL RETURNING id)
+    UPDATE user_sessions SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL";
+
+/// `DELETE /v1/sessions`: sign out everywhere.
+pub async fn logout_everywhere(State(state): State<Shared>, caller: Caller) -> Result<StatusCode, ApiError> {
+    let client = state.pool.get().await?;
+    client.execute(REVOKE_ALL, &[&caller.account]).await?;
+    tracing::info!(account = %caller.account, "signed out everywhere");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/account/password {current_password, new_password}`: checks the current
+/// password under the sign-in limits (a stolen key must not be a way to guess it), stores
+/// the new hash, revokes every key of the account and answers a new Session for the
+/// calling device (same device id and name), so it stays signed in.
+pub async fn change_password(
+    State(state): State<Shared>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    caller: Caller,
+    body: Result<axum::body::Bytes, BytesRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (req, _): (PasswordChange, _) = parse_body(body)?;
+    if req.current_password.is_empty() || req.current_password.len() > 1024 {
+        return Err(ApiError::invalid("current_password must be 1 to 1,024 bytes long"));
+    }
+    check_new_password(&req.new_password)?;
+    let (reservation, stored, device) = {
+        let client = state.pool.get().await?;
+        let row = client
+            .query_one(
+                "SELECT a.email, a.password_hash, k.name, s.app_version
+                 FROM api_keys k JOIN accounts a ON a.id = k.account_id
+                 LEFT JOIN user_sessions s ON s.key_id = k.id
+                 WHERE k.id = $1 LIMIT 1",
+                &[&caller.key_id],
+            )
+            .await?;
+        let email: String = row.get(0);
+        let reservation = refuse_limit(&state, reserve_attempt(&state, &client, &email, &client_address(&state, addr, &headers)).await?)?;
+        let device = Device { id: caller.device_id.to_string(), name: row.get(2), app_version: row.get(3) };
+        (reservation, row.get::<_, String>(1), device)
+    };
+    let verified = match verify_password(&state, req.current_password, Some(stored)).await {
+        Ok(v) => v,
+        Err(e) => {
+            release_unchecked(&state, reservation).await;
+            return Err(e);
+        }
+    };
+    if !verified {
+        // 403, not 401: the key is fine; a 401 would tell the device to sign in again.
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "wrong_password", "the current password is wrong"));
+    }
+    let hash = match hash_password(&state, req.new_password).await {
+        Ok(h) => h,
+        Err(e) => {
+            release_unchecked(&state, reservation).await;
+            return Err(e);
+        }
+    };
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    tx.execute("DELETE FROM login_failures WHERE id = $1", &[&reservation]).await?;
+    tx.execute("UPDATE accounts SET password_hash = $2 WHERE id = $1", &[&caller.account, &hash]).await?;
+    tx.execute(REVOKE_ALL, &[&caller.account]).await?;
+    let meta = request_meta(&state, addr, &headers);
+    let session = issue_key(&state, &tx, caller.account, &device, caller.device_id, &meta).await?;
+    tx.commit().await?;
+    tracing::info!(account = %caller.account, "password changed; every key revoked");
+    Ok((StatusCode::CREATED, Json(session)))
 }
 
 fn parse_key(header: Option<&str>) -> Option<(Uuid, &str)> {

@@ -628,10 +628,40 @@ fn every_response_matches_the_openapi_document() {
     expect(revoked.head_blob(&hash), "headBlob", 401);
     expect(ada.head_blob(&nothing), "headBlob", 404);
 
+    // changePassword and logoutEverywhere (docs/sync.md §6), on an account of their own
+    let dora = signup(&server, "dora@example.org");
+    let change = |key: &str, body: String| {
+        send(http().post(server.url("/v1/account/password")).bearer_auth(key).header("content-type", "application/json").body(body))
+    };
+    let password = |current: &str, new: &str| json!({"current_password": current, "new_password": new}).to_string();
+    expect(change(&dora.key, "{not json".into()), "changePassword", 400);
+    expect(change(second_key, password("correct horse battery", "a brand new password")), "changePassword", 401);
+    expect(change(&dora.key, password("wrong password!", "a brand new password")), "changePassword", 403);
+    expect(change(&dora.key, big.clone()), "changePassword", 413);
+    expect(change(&dora.key, password("correct horse battery", "short")), "changePassword", 422);
+    let changed: Value = expect(change(&dora.key, password("correct horse battery", "a brand new password")), "changePassword", 201).json().unwrap();
+    let dora_key = changed["api_key"].as_str().unwrap();
+    expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 204);
+    expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 401);
+    // the 429s of sign-up and of the password change, on a server with limits of one
+    let strict = TestServer::start_with(|c| {
+        c.signups_per_address = 1;
+        c.login_failures_per_email = 1;
+    });
+    let erin = signup(&strict, "erin@example.org");
+    let again = send(http().post(strict.url("/v1/accounts")).json(&json!({"email": "fay@example.org", "password": "correct horse battery", "device": {"id": new_id(), "name": "x"}})));
+    expect(again, "signup", 429);
+    let strict_change = |body: String| {
+        send(http().post(strict.url("/v1/account/password")).bearer_auth(&erin.key).header("content-type", "application/json").body(body))
+    };
+    expect(strict_change(password("wrong password!", "a brand new password")), "changePassword", 403);
+    expect(strict_change(password("correct horse battery", "a brand new password")), "changePassword", 429);
+
     // What the document lists and this test cannot make the server answer.
     let cannot = |operation: &str, status: u16| match status {
         503 => true, // the database down, or password hashing saturated
-        429 => operation != "login", // only sign-ins are throttled (no per-key rate limit yet)
+        // only sign-in, sign-up and the password change are throttled (no per-key rate limit yet)
+        429 => !matches!(operation, "login" | "signup" | "changePassword"),
         _ => false,
     };
     let missing: Vec<String> = support::openapi::document()

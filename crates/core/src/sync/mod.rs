@@ -29,7 +29,7 @@ pub use apply::apply_page;
 pub use files::RefusedFile;
 pub use queue::{next_batch, record_result, Batch};
 pub use refused::{discard, list_refused, retry, RefusedChange};
-pub use session::{key_path, load_key, logout, sign_in, Credentials, SignInMode};
+pub use session::{change_password, key_path, load_key, logout, logout_everywhere, sign_in, Credentials, SignInMode};
 pub use status::{status, SyncPhase, SyncStatus};
 pub use transport::Remote;
 

@@ -119,6 +119,60 @@ pub fn sign_in(db: &Db, data_dir: &Path, user_id: &str, mode: SignInMode, c: &Cr
     Ok(session)
 }
 
+/// Signs out every device of the account (a lost or stolen one too): the server revokes
+/// every key, and this device deletes its own, as [`logout`] does. Unlike [`logout`], an
+/// unreachable server is an error and the key is kept: nothing was revoked, and the user
+/// must know that (and can try again).
+pub fn logout_everywhere(db: &Db, data_dir: &Path) -> Result<()> {
+    let (url, key) = signed_in(db, data_dir)?;
+    match Remote::new(&url, Some(key)).and_then(|r| r.logout_everywhere()) {
+        Ok(()) => {}
+        // This key was revoked already, so the server would not take the request from it:
+        // the others may still be signed in. Sign in again to sign them out.
+        Err(CoreError::Sync { kind: SyncErrorKind::SignedOut, message }) => {
+            delete_key(data_dir)?;
+            return Err(CoreError::sync(SyncErrorKind::SignedOut, message));
+        }
+        Err(e) => return Err(e),
+    }
+    delete_key(data_dir)
+}
+
+/// Changes the account's password. The server revokes every key of the account (the
+/// other devices must sign in with the new password) and answers a new key for this
+/// device, stored in place of the old one, so this device stays signed in.
+pub fn change_password(db: &Db, data_dir: &Path, current_password: &str, new_password: &str) -> Result<Session> {
+    if current_password.is_empty() || current_password.len() > 1024 {
+        return Err(CoreError::validation("the current password must be 1 to 1,024 bytes long"));
+    }
+    if new_password.len() < 10 || new_password.len() > 1024 {
+        return Err(CoreError::validation("the new password must be 10 to 1,024 bytes long"));
+    }
+    let (url, key) = signed_in(db, data_dir)?;
+    let session = Remote::new(&url, Some(key))?.change_password(current_password, new_password)?;
+    // The old key is revoked now: if this write failed, the device would have to sign in
+    // again, with the new password, which the user just typed.
+    store_key(data_dir, &session.api_key)?;
+    db.write(sync_ctx("sync.change_password"), |tx| meta::remove(tx, meta::LAST_ERROR))?;
+    Ok(session)
+}
+
+/// The server and key of a signed-in device, else a `SignedOut` error.
+fn signed_in(db: &Db, data_dir: &Path) -> Result<(String, String)> {
+    match (meta::get(db, meta::SERVER_URL)?, load_key(data_dir)?) {
+        (Some(url), Some(key)) => Ok((url, key)),
+        _ => Err(CoreError::sync(SyncErrorKind::SignedOut, "this device is not signed in to a sync server")),
+    }
+}
+
+fn delete_key(data_dir: &Path) -> Result<()> {
+    match std::fs::remove_file(key_path(data_dir)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(CoreError::io("could not delete the sync key", e)),
+    }
+}
+
 /// Signs this device out: the server revokes its key (if reachable) and the key file is
 /// deleted. The queue, the cursor and the account stay, so signing in again resumes.
 pub fn logout(db: &Db, data_dir: &Path) -> Result<()> {
@@ -130,9 +184,5 @@ pub fn logout(db: &Db, data_dir: &Path) -> Result<()> {
             Err(e) => tracing::warn!(error = %e, "could not tell the server about the sign-out; the key is deleted here"),
         }
     }
-    match std::fs::remove_file(key_path(data_dir)) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(CoreError::io("could not delete the sync key", e)),
-    }
+    delete_key(data_dir)
 }

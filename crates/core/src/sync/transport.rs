@@ -91,6 +91,24 @@ impl Remote {
         check(response).map(|_| ())
     }
 
+    /// `DELETE /v1/sessions`: revokes every key of the account, this device's included.
+    pub fn logout_everywhere(&self) -> Result<()> {
+        let response = self.execute(self.authed(self.http.delete(self.url("/v1/sessions"))))?;
+        check(response).map(|_| ())
+    }
+
+    /// `POST /v1/account/password`: the server revokes every key of the account and
+    /// answers a new one for this device. A wrong current password is 403 `wrong_password`
+    /// (refused), not 401: this device's key was fine.
+    pub fn change_password(&self, current_password: &str, new_password: &str) -> Result<Session> {
+        #[derive(serde::Serialize)]
+        struct PasswordChange<'a> {
+            current_password: &'a str,
+            new_password: &'a str,
+        }
+        self.send(self.authed(self.http.post(self.url("/v1/account/password"))).json(&PasswordChange { current_password, new_password }))
+    }
+
     pub fn push(&self, body: &PushRequest) -> Result<PushResult> {
         self.send(self.authed(self.http.post(self.url("/v1/push"))).json(body))
     }
