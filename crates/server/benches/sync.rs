@@ -110,13 +110,12 @@ fn blob_round_trip(c: &mut Criterion) {
 /// server, PostgreSQL and the generator share them.
 fn load(secs: u64) {
     let server = TestServer::start();
-    if let Ok(setting) = std::env::var("BENCH_PG_SET") {
-        // A diagnosis, not a figure: e.g. BENCH_PG_SET="synchronous_commit = off".
-        server.query(&format!("ALTER SYSTEM SET {setting}"));
-        server.query("SELECT pg_reload_conf()");
-        println!("load: PostgreSQL set {setting}");
+    if let Ok(sql) = std::env::var("BENCH_SQL") {
+        // A diagnosis, not a figure: SQL run on the server's database before the load.
+        server.query(&sql);
+        println!("load: ran {sql}");
     }
-    let clients: Vec<support::Client> = (0..50).map(|i| support::signup(&server, &format!("d{i}@example.org"))).collect();
+    let clients = accounts_with_keys(&server.database_url, &server.base, 50);
     for c in &clients {
         c.push(&support::new_id(), vec![c.user_row()]);
     }

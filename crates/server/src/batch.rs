@@ -7,7 +7,8 @@
 //! - Keyed lookups ([`BatchRows::get`]) are answered from memory; a row nobody foresaw
 //!   costs one query, once.
 //! - Writes ([`BatchRows::put`]) stay in memory until [`BatchRows::flush`] upserts them
-//!   in one statement. The caller flushes before any query that reads `rows` other than
+//!   in one statement, with their `row_refs` (the foreign key values that changed: one
+//!   delete and one insert for the whole flush). The caller flushes before any query that reads `rows` other than
 //!   by key (shares, cascades) and before the change log is written, so PostgreSQL always
 //!   sees what the batch has decided by then. Rows changed behind the map (a cascade) are
 //!   dropped from it with [`BatchRows::forget`] and read again when next asked for.
@@ -44,10 +45,27 @@ pub const UPSERT: &str = "INSERT INTO rows(table_name, row_id, stream, owner, cl
      ON CONFLICT (table_name, row_id) DO UPDATE SET stream = excluded.stream, owner = excluded.owner,
        cl = excluded.cl, columns = excluded.columns, clocks = excluded.clocks";
 
+/// A foreign key value of a row: (parent table, column, parent id), as `row_refs` keeps it.
+type Ref = (String, String, String);
+
+/// The `row_refs` entries a row should have: one per foreign key value of a live row.
+fn refs_of(table: &str, stored: Option<&Stored>) -> BTreeSet<Ref> {
+    let (Some(info), Some(stored)) = (Catalog::current().table(table), stored) else { return BTreeSet::new() };
+    if !stored.state.alive() {
+        return BTreeSet::new();
+    }
+    info.foreign_keys
+        .iter()
+        .filter_map(|fk| Some((fk.parent.clone(), fk.column.clone(), stored.state.columns.get(&fk.column)?.as_str()?.to_string())))
+        .collect()
+}
+
 #[derive(Default)]
 pub struct BatchRows {
     /// What is known of each row: `None` = the server has no such row.
     known: HashMap<Key, Option<Stored>>,
+    /// The `row_refs` of each written row before the batch wrote it.
+    refs_before: HashMap<Key, BTreeSet<Ref>>,
     /// Rows written since the last flush, in the order first written.
     dirty: Vec<Key>,
     dirty_set: HashSet<Key>,
@@ -122,6 +140,10 @@ impl BatchRows {
 
     pub fn put(&mut self, table: &str, row_id: &str, stored: Stored) {
         let key = (table.to_string(), row_id.to_string());
+        if !self.refs_before.contains_key(&key) {
+            let before = refs_of(table, self.known.get(&key).and_then(Option::as_ref));
+            self.refs_before.insert(key.clone(), before);
+        }
         if self.dirty_set.insert(key.clone()) {
             self.dirty.push(key.clone());
         }
@@ -143,15 +165,60 @@ impl BatchRows {
         let dirty = std::mem::take(&mut self.dirty);
         self.dirty_set.clear();
         let mut columns = Upsert::default();
+        let (mut gone, mut new) = (RefColumns::default(), RefColumns::default());
         for key in &dirty {
-            if let Some(Some(stored)) = self.known.get(key) {
+            let stored = self.known.get(key).and_then(Option::as_ref);
+            if let Some(stored) = stored {
                 columns.push(key, stored)?;
             }
+            let before = self.refs_before.remove(key).unwrap_or_default();
+            let after = refs_of(&key.0, stored);
+            before.difference(&after).for_each(|r| gone.push(key, r));
+            after.difference(&before).for_each(|r| new.push(key, r));
         }
+        // Prepared first, so each is sent on its first poll: the three go out together, in
+        // this order (the row's key before its references).
         let upsert = tx.prepare_cached(UPSERT).await?;
-        tx.execute(&upsert, &[&columns.table, &columns.row_id, &columns.stream, &columns.owner, &columns.cl, &columns.columns, &columns.clocks])
-            .await?;
+        let drop_refs = tx.prepare_cached(DROP_REFS).await?;
+        let add_refs = tx.prepare_cached(ADD_REFS).await?;
+        let row_params: [&(dyn tokio_postgres::types::ToSql + Sync); 7] =
+            [&columns.table, &columns.row_id, &columns.stream, &columns.owner, &columns.cl, &columns.columns, &columns.clocks];
+        tokio::try_join!(
+            biased;
+            tx.execute(&upsert, &row_params),
+            async { if gone.row_id.is_empty() { Ok(0) } else { tx.execute(&drop_refs, &gone.params()).await } },
+            async { if new.row_id.is_empty() { Ok(0) } else { tx.execute(&add_refs, &new.params()).await } },
+        )?;
         Ok(())
+    }
+}
+
+const DROP_REFS: &str = "DELETE FROM row_refs WHERE (parent_table, parent_id, child_table, child_column, row_id) IN
+     (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]))";
+const ADD_REFS: &str = "INSERT INTO row_refs(parent_table, parent_id, child_table, child_column, row_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING";
+
+/// `row_refs` entries of one flush, column by column (for one `unnest` statement).
+#[derive(Default)]
+struct RefColumns {
+    parent_table: Vec<String>,
+    parent_id: Vec<String>,
+    child_table: Vec<String>,
+    child_column: Vec<String>,
+    row_id: Vec<String>,
+}
+
+impl RefColumns {
+    fn push(&mut self, key: &Key, (parent, column, id): &Ref) {
+        self.parent_table.push(parent.clone());
+        self.parent_id.push(id.clone());
+        self.child_table.push(key.0.clone());
+        self.child_column.push(column.clone());
+        self.row_id.push(key.1.clone());
+    }
+
+    fn params(&self) -> [&(dyn tokio_postgres::types::ToSql + Sync); 5] {
+        [&self.parent_table, &self.parent_id, &self.child_table, &self.child_column, &self.row_id]
     }
 }
 

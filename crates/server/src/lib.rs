@@ -162,38 +162,52 @@ pub async fn migrate(pool: &Pool) -> Result<(), String> {
     let mut client = pool.get().await.map_err(|e| format!("could not reach PostgreSQL: {e}"))?;
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.map_err(|e| e.to_string())?;
     let report = migrations::runner().run_async(&mut **client).await.map_err(|e| format!("migration failed: {e}"));
-    let indexed = match report {
-        Ok(_) => index_foreign_keys(&client).await,
+    let filled = match report {
+        Ok(_) => fill_row_refs(&client).await,
         Err(e) => Err(e),
     };
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.map_err(|e| e.to_string())?;
-    indexed
+    filled
 }
 
-/// One partial index per foreign key of the catalog (`rows` of the child table by the
-/// parent's id), so a delete finds its children and a pull its shares by key instead of
-/// scanning every account's rows. Made from the catalog at start, as the catalog grows with
-/// the app without a server migration; `IF NOT EXISTS` makes it cheap after the first time.
-async fn index_foreign_keys(client: &deadpool_postgres::Client) -> Result<(), String> {
-    for table in studydesk_sync::Catalog::current().tables.values() {
+/// Fills `row_refs` from `rows` when the catalog's foreign keys are not the ones it was
+/// filled for (the first start after V4, or an app version that adds a foreign key): the
+/// push path keeps it from then on. Runs under the migration lock.
+async fn fill_row_refs(client: &deadpool_postgres::Client) -> Result<(), String> {
+    let catalog = studydesk_sync::Catalog::current();
+    let keys: Vec<String> = catalog
+        .tables
+        .values()
+        .flat_map(|t| t.foreign_keys.iter().map(move |fk| format!("{}.{}>{}", t.name, fk.column, fk.parent)))
+        .collect();
+    let fingerprint = keys.join(",");
+    let failed = |e: tokio_postgres::Error| format!("could not fill row_refs: {e}");
+    let stored = client.query_opt("SELECT value FROM server_meta WHERE key = 'row_refs_catalog'", &[]).await.map_err(failed)?;
+    if stored.map(|r| r.get::<_, String>(0)).as_deref() == Some(fingerprint.as_str()) {
+        return Ok(());
+    }
+    for table in catalog.tables.values() {
         for fk in &table.foreign_keys {
-            let sql = format!(
-                "CREATE INDEX IF NOT EXISTS \"{}\" ON rows ((columns->>'{}')) WHERE table_name = '{}'",
-                fk_index_name(&table.name, &fk.column),
-                fk.column,
-                table.name
-            );
-            client.batch_execute(&sql).await.map_err(|e| format!("could not index {}.{}: {e}", table.name, fk.column))?;
+            client
+                .execute(
+                    "INSERT INTO row_refs(parent_table, parent_id, child_table, child_column, row_id)
+                     SELECT $1, columns->>$3, table_name, $3, row_id FROM rows
+                     WHERE table_name = $2 AND columns->>$3 IS NOT NULL AND cl % 2 = 1
+                     ON CONFLICT DO NOTHING",
+                    &[&fk.parent, &table.name, &fk.column],
+                )
+                .await
+                .map_err(failed)?;
         }
     }
+    client
+        .execute(
+            "INSERT INTO server_meta(key, value) VALUES ('row_refs_catalog', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&fingerprint],
+        )
+        .await
+        .map_err(failed)?;
     Ok(())
-}
-
-/// The name of a foreign key's index; catalog names are lower-case identifiers (checked
-/// by the catalog test), so they are safe to write into SQL.
-fn fk_index_name(table: &str, column: &str) -> String {
-    let name = format!("rows_fk_{table}_{column}");
-    name.chars().take(63).collect()
 }
 
 pub async fn state(config: Config) -> Result<Shared, String> {

@@ -298,23 +298,30 @@ impl Batch<'_> {
         let mut pending = vec![(table.to_string(), row_id.to_string())];
         while let Some((parent, id)) = pending.pop() {
             for (child, fk) in Catalog::current().children_of(&parent) {
-                // Table and column are written into the statement (catalog names, not
-                // input) so PostgreSQL uses the foreign key's partial index (lib.rs).
-                let (table, column) = (&child.name, &fk.column);
+                // Children by `row_refs` (keyed by parent), checked against the row itself.
                 let sql = match fk.on_delete.as_str() {
-                    "CASCADE" => format!(
-                        "UPDATE rows SET cl = cl + 1, columns = '{{}}', clocks = '{{}}'
-                         WHERE table_name = '{table}' AND columns->>'{column}' = $1 AND cl % 2 = 1 RETURNING row_id"
-                    ),
-                    "SET NULL" => format!(
-                        "UPDATE rows SET columns = jsonb_set(columns, ARRAY['{column}'], 'null')
-                         WHERE table_name = '{table}' AND columns->>'{column}' = $1 RETURNING row_id"
-                    ),
+                    "CASCADE" => {
+                        "UPDATE rows r SET cl = r.cl + 1, columns = '{}', clocks = '{}' FROM row_refs f
+                         WHERE f.parent_table = $1 AND f.parent_id = $2 AND f.child_table = $3 AND f.child_column = $4
+                           AND r.table_name = f.child_table AND r.row_id = f.row_id AND r.columns->>$4 = $2 AND r.cl % 2 = 1
+                         RETURNING r.row_id"
+                    }
+                    "SET NULL" => {
+                        "UPDATE rows r SET columns = jsonb_set(r.columns, ARRAY[$4::text], 'null') FROM row_refs f
+                         WHERE f.parent_table = $1 AND f.parent_id = $2 AND f.child_table = $3 AND f.child_column = $4
+                           AND r.table_name = f.child_table AND r.row_id = f.row_id AND r.columns->>$4 = $2
+                         RETURNING r.row_id"
+                    }
                     _ => continue,
                 };
-                let statement = self.tx.prepare_cached(&sql).await?;
-                let changed: Vec<(String, String)> =
-                    self.tx.query(&statement, &[&id]).await?.iter().map(|r| (child.name.clone(), r.get(0))).collect();
+                let statement = self.tx.prepare_cached(sql).await?;
+                let changed: Vec<(String, String)> = self
+                    .tx
+                    .query(&statement, &[&parent, &id, &child.name, &fk.column])
+                    .await?
+                    .iter()
+                    .map(|r| (child.name.clone(), r.get(0)))
+                    .collect();
                 if fk.on_delete == "CASCADE" {
                     pending.extend(changed.iter().cloned());
                 }

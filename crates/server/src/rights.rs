@@ -128,13 +128,17 @@ pub fn place(
 
 /// The permission `account` holds on a dashboard through a live share ("view"/"edit").
 pub async fn share_permission(db: &impl GenericClient, dashboard: &str, account: Uuid) -> Result<Option<String>, tokio_postgres::Error> {
+    // A share's id is derived from (dashboard, grantee) and the server checks it on every
+    // write (validate::check_row): one key lookup.
+    let me = account.to_string();
+    let id = studydesk_sync::natural_id("dashboard_shares", &[dashboard, &me]);
     let statement = db
         .prepare_cached(
-            "SELECT columns->>'permission' FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1
-               AND columns->>'dashboard_id' = $1 AND columns->>'user_id' = $2",
+            "SELECT columns->>'permission' FROM rows WHERE table_name = 'dashboard_shares' AND row_id = $1 AND cl % 2 = 1
+               AND columns->>'dashboard_id' = $2 AND columns->>'user_id' = $3",
         )
         .await?;
-    let row = db.query_opt(&statement, &[&dashboard, &account.to_string()]).await?;
+    let row = db.query_opt(&statement, &[&id, &dashboard, &me]).await?;
     Ok(row.and_then(|r| r.get(0)))
 }
 
@@ -152,9 +156,13 @@ pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<
     let me = account.to_string();
     let statement = db
         .prepare_cached(
-            "SELECT row_id, true FROM rows WHERE table_name = 'dashboards' AND cl % 2 = 1 AND owner = $1
+            "SELECT r.row_id, true FROM row_refs f JOIN rows r ON r.table_name = f.child_table AND r.row_id = f.row_id
+             WHERE f.parent_table = 'users' AND f.parent_id = $2 AND f.child_table = 'dashboards' AND f.child_column = 'user_id'
+               AND r.cl % 2 = 1 AND r.owner = $1
              UNION
-             SELECT columns->>'dashboard_id', false FROM rows WHERE table_name = 'dashboard_shares' AND cl % 2 = 1 AND columns->>'user_id' = $2
+             SELECT r.columns->>'dashboard_id', false FROM row_refs f JOIN rows r ON r.table_name = f.child_table AND r.row_id = f.row_id
+             WHERE f.parent_table = 'users' AND f.parent_id = $2 AND f.child_table = 'dashboard_shares' AND f.child_column = 'user_id'
+               AND r.cl % 2 = 1 AND r.columns->>'user_id' = $2
              ORDER BY 1, 2 DESC",
         )
         .await?;

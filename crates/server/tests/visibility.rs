@@ -384,3 +384,33 @@ fn random_hostile_batches_leave_every_row_whole_and_every_answer_clean() {
     }
     println!("{batches} hostile batches");
 }
+
+#[test]
+fn a_deleted_parent_takes_its_children_on_the_server_by_their_references() {
+    let server = TestServer::start();
+    let (ada, rows) = owner_with_every_table(&server);
+    let list = rows.iter().find(|r| r.table == "task_lists").unwrap().id.clone();
+    let course = rows.iter().find(|r| r.table == "courses").unwrap().id.clone();
+    let second_task = new_id();
+    no_rejections(&ada.push(&new_id(), vec![ada.task_row(&second_task, &list, "second")]).json().unwrap());
+    // Another account's task list with tasks: untouched by Ada's delete.
+    let bob = signup(&server, "bob@example.org");
+    let (bobs_list, bobs_task) = (new_id(), new_id());
+    no_rejections(&bob.push(&new_id(), vec![bob.user_row(), bob.list_row(&bobs_list), bob.task_row(&bobs_task, &bobs_list, "his")]).json().unwrap());
+
+    let deletes = vec![ada.change("task_lists", &list, "delete", 2, Value::Null, 50), ada.change("courses", &course, "delete", 2, Value::Null, 51)];
+    no_rejections(&ada.push(&new_id(), deletes).json().unwrap());
+    let alive = |table: &str, id: &str| server.count(&format!("SELECT count(*) FROM rows WHERE table_name = '{table}' AND row_id = '{id}' AND cl % 2 = 1")) == 1;
+    let her_tasks = rows.iter().filter(|r| r.table == "tasks").map(|r| r.id.clone()).chain([second_task]);
+    for task in her_tasks {
+        assert!(!alive("tasks", &task), "a task of the deleted list is deleted with it (CASCADE)");
+    }
+    assert!(alive("tasks", &bobs_task), "another account's task is not");
+    for child in rows.iter().filter(|r| r.columns.get("course_id") == Some(&json!(course))) {
+        let nulled = server.count(&format!(
+            "SELECT count(*) FROM rows WHERE table_name = '{}' AND row_id = '{}' AND columns->'course_id' = 'null'::jsonb",
+            child.table, child.id
+        ));
+        assert_eq!(nulled, 1, "{}.course_id is cleared with its course (SET NULL)", child.table);
+    }
+}
