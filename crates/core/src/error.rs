@@ -129,6 +129,12 @@ pub enum SyncErrorKind {
     Refused,
     /// Not signed in, or another sync is running.
     NotReady,
+    /// The current password given to change it is wrong (the server's 403
+    /// `wrong_password`; the key is fine, the device stays signed in).
+    WrongPassword,
+    /// Too many failed password checks for the account or this address (the server's 429
+    /// `too_many_attempts`): wait for the window the server says, then try again.
+    TooManyAttempts,
 }
 
 impl SyncErrorKind {
@@ -139,6 +145,8 @@ impl SyncErrorKind {
             SyncErrorKind::SignedOut => "sync_signed_out",
             SyncErrorKind::Refused => "sync_refused",
             SyncErrorKind::NotReady => "sync_not_ready",
+            SyncErrorKind::WrongPassword => "sync_wrong_password",
+            SyncErrorKind::TooManyAttempts => "sync_too_many_attempts",
         }
     }
 

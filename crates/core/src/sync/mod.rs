@@ -29,7 +29,10 @@ pub use apply::apply_page;
 pub use files::RefusedFile;
 pub use queue::{next_batch, record_result, Batch};
 pub use refused::{discard, list_refused, retry, RefusedChange};
-pub use session::{change_password, key_path, load_key, logout, logout_everywhere, sign_in, Credentials, SignInMode};
+pub use session::{
+    change_password, check_password_change, key_path, load_key, logout, logout_everywhere, sign_in, Credentials, SignInMode, NEW_PASSWORD_MIN_BYTES,
+    PASSWORD_MAX_BYTES,
+};
 pub use status::{status, SyncPhase, SyncStatus};
 pub use transport::Remote;
 

@@ -10,6 +10,13 @@ use studydesk_sync::wire::{Device, LoginRequest, Session, SignupRequest};
 
 const KEY_FILE: &str = "sync-key";
 
+/// The longest password the server takes, in bytes (UTF-8), at sign-in, sign-up and
+/// password change (crates/server/src/auth.rs checks the same numbers).
+pub const PASSWORD_MAX_BYTES: usize = 1024;
+/// The shortest new password the server takes, in bytes (UTF-8): sign-up and password
+/// change (422 `weak_password` below it).
+pub const NEW_PASSWORD_MIN_BYTES: usize = 10;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -67,7 +74,7 @@ fn validate_credentials(c: &Credentials) -> Result<(String, String)> {
     if !email.contains('@') {
         return Err(CoreError::validation(format!("\"{email}\" is not an email address")));
     }
-    if c.password.is_empty() || c.password.len() > 1024 {
+    if c.password.is_empty() || c.password.len() > PASSWORD_MAX_BYTES {
         return Err(CoreError::validation("the password must be 1 to 1,024 bytes long"));
     }
     Ok((url, email))
@@ -142,12 +149,7 @@ pub fn logout_everywhere(db: &Db, data_dir: &Path) -> Result<()> {
 /// other devices must sign in with the new password) and answers a new key for this
 /// device, stored in place of the old one, so this device stays signed in.
 pub fn change_password(db: &Db, data_dir: &Path, current_password: &str, new_password: &str) -> Result<Session> {
-    if current_password.is_empty() || current_password.len() > 1024 {
-        return Err(CoreError::validation("the current password must be 1 to 1,024 bytes long"));
-    }
-    if new_password.len() < 10 || new_password.len() > 1024 {
-        return Err(CoreError::validation("the new password must be 10 to 1,024 bytes long"));
-    }
+    check_password_change(current_password, new_password)?;
     let (url, key) = signed_in(db, data_dir)?;
     let session = Remote::new(&url, Some(key))?.change_password(current_password, new_password)?;
     // The old key is revoked now: if this write failed, the device would have to sign in
@@ -155,6 +157,18 @@ pub fn change_password(db: &Db, data_dir: &Path, current_password: &str, new_pas
     store_key(data_dir, &session.api_key)?;
     db.write(sync_ctx("sync.change_password"), |tx| meta::remove(tx, meta::LAST_ERROR))?;
     Ok(session)
+}
+
+/// The lengths the server takes for a password change (a `validation` error otherwise):
+/// checked before anything is sent, here and by the app's IPC command.
+pub fn check_password_change(current_password: &str, new_password: &str) -> Result<()> {
+    if current_password.is_empty() || current_password.len() > PASSWORD_MAX_BYTES {
+        return Err(CoreError::validation("the current password must be 1 to 1,024 bytes long"));
+    }
+    if new_password.len() < NEW_PASSWORD_MIN_BYTES || new_password.len() > PASSWORD_MAX_BYTES {
+        return Err(CoreError::validation("the new password must be 10 to 1,024 bytes long"));
+    }
+    Ok(())
 }
 
 /// The server and key of a signed-in device, else a `SignedOut` error.

@@ -236,10 +236,35 @@ fn check(response: reqwest::blocking::Response) -> Result<reqwest::blocking::Res
     }
     let body: Option<ErrorBody> = response.json().ok();
     let message = body.as_ref().map_or_else(|| format!("the sync server answered {status}"), |b| b.message.clone());
-    let kind = match status.as_u16() {
-        401 => SyncErrorKind::SignedOut,
-        429 | 500..=599 => SyncErrorKind::Server,
+    Err(CoreError::sync(error_kind(status.as_u16(), body.as_ref().map(|b| b.kind.as_str())), message))
+}
+
+/// The kind of a failed answer, from its status; the two password answers the app words
+/// for the user (a wrong current password, too many attempts) keep their own kind.
+fn error_kind(status: u16, server_kind: Option<&str>) -> SyncErrorKind {
+    match (status, server_kind) {
+        (403, Some("wrong_password")) => SyncErrorKind::WrongPassword,
+        (429, Some("too_many_attempts")) => SyncErrorKind::TooManyAttempts,
+        (401, _) => SyncErrorKind::SignedOut,
+        (429 | 500..=599, _) => SyncErrorKind::Server,
         _ => SyncErrorKind::Refused,
-    };
-    Err(CoreError::sync(kind, message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_answers_keep_their_kind_and_the_rest_go_by_status() {
+        assert_eq!(error_kind(403, Some("wrong_password")), SyncErrorKind::WrongPassword);
+        assert_eq!(error_kind(429, Some("too_many_attempts")), SyncErrorKind::TooManyAttempts);
+        assert_eq!(error_kind(429, Some("slow_down")), SyncErrorKind::Server);
+        assert_eq!(error_kind(503, Some("unavailable")), SyncErrorKind::Server);
+        assert_eq!(error_kind(401, Some("revoked_key")), SyncErrorKind::SignedOut);
+        assert_eq!(error_kind(403, Some("forbidden")), SyncErrorKind::Refused);
+        assert_eq!(error_kind(422, Some("weak_password")), SyncErrorKind::Refused);
+        assert_eq!(error_kind(502, None), SyncErrorKind::Server);
+        assert!(!SyncErrorKind::WrongPassword.retryable() && !SyncErrorKind::TooManyAttempts.retryable());
+    }
 }
