@@ -102,6 +102,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         sync::sync_sign_in,
         sync::sync_now,
         sync::sync_logout,
+        sync::sync_logout_everywhere,
+        sync::sync_change_password,
         sync::sync_refused,
         sync::sync_retry,
         sync::sync_discard,
