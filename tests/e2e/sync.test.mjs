@@ -4,7 +4,8 @@
 // desktop signs in to the same account and finds the task in its Today list, and the
 // laptop's Immerse background picture, file and all; a task the desktop adds reaches the
 // laptop after "Sync now"; a picture whose file changed on disk after it was attached is
-// listed as not synced. tauri-driver runs one session at a time, so the two instances take
+// listed as not synced; the laptop changes the account's password (a wrong current one
+// first) and stays signed in, then signs out everywhere. tauri-driver runs one session at a time, so the two instances take
 // turns (each keeps its own data folder and key).
 
 import { test } from "node:test";
@@ -130,6 +131,12 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
     await leaveImmerse(browser);
     await signIn(browser, server.base, "sync-signup");
     await screenshot(browser, "40-sync-signed-in");
+    // The account actions' dialog, in English and light; Escape closes it.
+    await (await browser.$(tid("sync-change-password"))).click();
+    await (await browser.$(tid("sync-password-dialog"))).waitForDisplayed();
+    await screenshot(browser, "45-sync-password-dialog-en-light");
+    await browser.keys(["Escape"]);
+    await browser.waitUntil(async () => !(await (await browser.$(tid("sync-password-dialog"))).isExisting()), { timeoutMsg: "Esc did not close the password dialog" });
     await syncNow(browser);
     await stop(browser, laptopDir);
   });
@@ -189,6 +196,46 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
     await screenshot(browser, "42-sync-card-ja-dark");
     await choose(browser, "settings-theme", "light");
     await screenshot(browser, "43-sync-card-ja-light");
+  });
+
+  await step("laptop, in Japanese and dark: change the password (a wrong current one is said in words), then sign out everywhere", async () => {
+    await choose(browser, "settings-theme", "dark");
+    await (await browser.$(tid("settings-sync"))).scrollIntoView();
+    await (await browser.$(tid("sync-change-password"))).click();
+    const dialog = await browser.$(tid("sync-password-dialog"));
+    await dialog.waitForDisplayed();
+    const NEW_PASSWORD = "a much longer horse battery";
+    await (await browser.$(tid("sync-password-current"))).setValue("not the password");
+    await (await browser.$(tid("sync-password-next"))).setValue(NEW_PASSWORD);
+    await (await browser.$(tid("sync-password-confirm"))).setValue(NEW_PASSWORD);
+    await (await browser.$(tid("sync-password-submit"))).click();
+    const error = await browser.$(tid("sync-password-error"));
+    await error.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the wrong current password was not reported" });
+    const said = await error.getText();
+    if (!said.includes("現在のパスワードが正しくありません")) throw new Error(`the wrong password reads: ${said}`);
+    await screenshot(browser, "46-sync-password-dialog-ja-dark");
+    await (await browser.$(tid("sync-password-current"))).setValue(PASSWORD);
+    await (await browser.$(tid("sync-password-submit"))).click();
+    const notice = await browser.$(tid("sync-notice"));
+    await notice.waitForDisplayed({ timeout: 30_000, timeoutMsg: "the password change did not say it was done" });
+    if (await dialog.isExisting()) throw new Error("the password dialog stayed open after the change");
+    const phase = await (await browser.$(tid("sync-status"))).getAttribute("data-phase");
+    if (phase === "signed_out" || phase === "off") throw new Error(`this device was signed out by its own password change: ${phase}`);
+    // Still signed in with the new key: a round works.
+    await syncNow(browser);
+    await screenshot(browser, "47-sync-password-changed-ja-dark");
+
+    await (await browser.$(tid("sync-logout-everywhere"))).click();
+    await (await browser.$(tid("sync-logout-everywhere-dialog"))).waitForDisplayed();
+    await screenshot(browser, "48-sync-sign-out-everywhere-ja-dark");
+    await (await browser.$(tid("sync-logout-everywhere-dialog-confirm"))).click();
+    const status = await browser.$(tid("sync-status"));
+    await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "signed_out", {
+      timeout: 30_000,
+      timeoutMsg: "the card did not show the signed-out state after signing out everywhere",
+    });
+    await (await browser.$(tid("sync-password"))).waitForDisplayed();
+    await screenshot(browser, "49-sync-signed-out-everywhere-ja-dark");
     await stop(browser, laptopDir);
   });
 });

@@ -33,6 +33,16 @@ describe("the typed client", () => {
     expect(invoke).toHaveBeenCalledWith("settings_update", { patch: { theme: "dark" } });
   });
 
+  it("sends the account commands of sync under their names, the passwords snake_case", async () => {
+    invoke.mockResolvedValue({});
+    await api.syncLogoutEverywhere();
+    expect(invoke).toHaveBeenCalledWith("sync_logout_everywhere", {});
+    await api.syncChangePassword("old secret", "new secret 123");
+    expect(invoke).toHaveBeenCalledWith("sync_change_password", { current_password: "old secret", new_password: "new secret 123" });
+    invoke.mockRejectedValueOnce({ kind: "sync_wrong_password", message: "the current password is wrong" });
+    await expect(api.syncChangePassword("x", "new secret 123")).rejects.toEqual({ kind: "sync_wrong_password", message: "the current password is wrong" });
+  });
+
   it("passes ApiErrors through and wraps anything else as internal", async () => {
     invoke.mockRejectedValueOnce({ kind: "not_found", message: "task x was not found" });
     await expect(api.taskDelete("x")).rejects.toEqual({ kind: "not_found", message: "task x was not found" });

@@ -234,6 +234,18 @@ export const syncSignIn = (mode: SignInMode, credentials: Credentials) =>
   call<SyncStatus>("sync_sign_in", { mode, credentials });
 export const syncNow = () => call<RoundReport>("sync_now");
 export const syncLogout = () => call<SyncStatus>("sync_logout");
+/**
+ * Signs every device of the account out, this one too (answers the signed-out status).
+ * Fails (`sync_offline`, `sync_server`) when the server did not do it: nothing was revoked.
+ */
+export const syncLogoutEverywhere = () => call<SyncStatus>("sync_logout_everywhere");
+/**
+ * Changes the account's password: the other devices are signed out, this one stays signed
+ * in. Fails with `validation` (lengths), `sync_wrong_password`, `sync_too_many_attempts`,
+ * `sync_server` (busy), `sync_offline`.
+ */
+export const syncChangePassword = (currentPassword: string, newPassword: string) =>
+  call<SyncStatus>("sync_change_password", { current_password: currentPassword, new_password: newPassword });
 export const syncRefused = () => call<RefusedChange[]>("sync_refused");
 export const syncRetry = (id: number) => call<RefusedChange[]>("sync_retry", { id });
 export const syncDiscard = (id: number) => call<RefusedChange[]>("sync_discard", { id });

@@ -171,6 +171,193 @@ describe("Settings › Sync", () => {
     expect(screen.queryByTestId("sync-clock-warning")).not.toBeInTheDocument();
   });
 
+  it("renders the signed-in card with its account actions", async () => {
+    vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByTestId("sync-status")).toHaveTextContent("Synced");
+    const account = screen.getByRole("group", { name: "Account" });
+    expect(within(account).getByRole("button", { name: "Change password" })).toBeInTheDocument();
+    expect(within(account).getByRole("button", { name: "Sign out everywhere" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Sign out" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Sync now" })).toBeInTheDocument();
+    expect(screen.queryByLabelText("Server")).not.toBeInTheDocument();
+  });
+
+  it("signs out everywhere only after confirmation, then shows the signed-out card", async () => {
+    const user = userEvent.setup();
+    const signedOut: SyncStatus = { ...signedIn, phase: "signed_out", last_sync_at: null };
+    vi.mocked(api.syncStatus).mockResolvedValueOnce(signedIn).mockResolvedValue(signedOut);
+    vi.mocked(api.syncLogoutEverywhere).mockResolvedValue(signedOut);
+    renderWithClient(<SyncCard />);
+    const button = await screen.findByRole("button", { name: "Sign out everywhere" });
+
+    // Escape cancels, and the focus comes back to the button.
+    await user.click(button);
+    const dialog = await screen.findByRole("alertdialog", { name: "Sign out everywhere?" });
+    expect(dialog).toHaveTextContent(
+      "Every device signed in to this account, this one included, will need to sign in again. Your data stays on each device.",
+    );
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument();
+    expect(button).toHaveFocus();
+    expect(api.syncLogoutEverywhere).not.toHaveBeenCalled();
+
+    // Keyboard only: Enter opens, Tab to the confirm button, Enter signs out.
+    await user.keyboard("{Enter}");
+    await screen.findByRole("alertdialog", { name: "Sign out everywhere?" });
+    await user.tab();
+    expect(screen.getByTestId("sync-logout-everywhere-dialog-confirm")).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(api.syncLogoutEverywhere).toHaveBeenCalledTimes(1);
+    expect(api.syncLogout).not.toHaveBeenCalled();
+    await waitFor(() => expect(screen.getByTestId("sync-status")).toHaveAttribute("data-phase", "signed_out"));
+    expect(screen.getByTestId("sync-status")).toHaveTextContent("Signed out — sign in again to resume");
+    expect(screen.getByLabelText("Password")).toBeInTheDocument();
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.org");
+    expect(screen.queryByRole("button", { name: "Sign out everywhere" })).not.toBeInTheDocument();
+    expect(screen.getByTestId("sync-notice")).toHaveTextContent("Every device of this account is signed out.");
+  });
+
+  it("says in words that nothing was signed out when the server cannot be reached", async () => {
+    const user = userEvent.setup();
+    vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+    vi.mocked(api.syncLogoutEverywhere).mockRejectedValue({ kind: "sync_offline", message: "could not reach the sync server at http://127.0.0.1:8787: connection refused" });
+    renderWithClient(<SyncCard />);
+    await user.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
+    await user.click(await screen.findByTestId("sync-logout-everywhere-dialog-confirm"));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("Could not reach the sync server, so no device was signed out.");
+    expect(screen.getByTestId("sync-status")).toHaveAttribute("data-phase", "synced");
+    expect(screen.getByRole("button", { name: "Sign out everywhere" })).toBeEnabled();
+  });
+
+  describe("change password", () => {
+    async function openDialog() {
+      const user = userEvent.setup();
+      vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+      renderWithClient(<SyncCard />);
+      const button = await screen.findByRole("button", { name: "Change password" });
+      await user.click(button);
+      const dialog = await screen.findByRole("dialog", { name: "Change your password" });
+      return { user, button, dialog };
+    }
+
+    it("opens with the focus on the current password, labelled fields and the minimum shown; Escape cancels", async () => {
+      const { user, button, dialog } = await openDialog();
+      const current = within(dialog).getByLabelText("Current password");
+      const next = within(dialog).getByLabelText("New password");
+      const confirm = within(dialog).getByLabelText("Confirm new password");
+      expect(current).toHaveFocus();
+      expect(current).toHaveAttribute("type", "password");
+      expect(current).toHaveAttribute("autocomplete", "current-password");
+      expect(next).toHaveAttribute("autocomplete", "new-password");
+      expect(confirm).toHaveAttribute("autocomplete", "new-password");
+      expect(next).toHaveAccessibleDescription("At least 10 characters.");
+      expect(dialog).toHaveAccessibleDescription(/Every other device signed in to this account will be signed out/);
+      await user.keyboard("{Escape}");
+      expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+      expect(button).toHaveFocus();
+      expect(api.syncChangePassword).not.toHaveBeenCalled();
+    });
+
+    it("says a too-short or mismatched new password before sending anything", async () => {
+      const { user, dialog } = await openDialog();
+      const next = within(dialog).getByLabelText("New password");
+      const confirm = within(dialog).getByLabelText("Confirm new password");
+
+      await user.click(within(dialog).getByRole("button", { name: "Change password" }));
+      expect(within(dialog).getByRole("alert")).toHaveTextContent("Enter your current password.");
+
+      await user.type(within(dialog).getByLabelText("Current password"), "old password");
+      await user.type(next, "short");
+      await user.type(confirm, "short");
+      await user.click(within(dialog).getByRole("button", { name: "Change password" }));
+      expect(within(dialog).getByRole("alert")).toHaveTextContent("The new password must be at least 10 characters.");
+      expect(next).toHaveAttribute("aria-invalid", "true");
+      expect(next).toHaveFocus();
+
+      await user.clear(next);
+      await user.type(next, "a long new password");
+      await user.clear(confirm);
+      await user.type(confirm, "a long new passwort{Enter}");
+      expect(within(dialog).getByRole("alert")).toHaveTextContent("The new passwords do not match.");
+      expect(confirm).toHaveAttribute("aria-invalid", "true");
+      expect(confirm).toHaveAccessibleDescription("The new passwords do not match.");
+      expect(api.syncChangePassword).not.toHaveBeenCalled();
+    });
+
+    it("changes the password with both passwords, then says so and stays signed in", async () => {
+      const { user, button, dialog } = await openDialog();
+      vi.mocked(api.syncChangePassword).mockResolvedValue(signedIn);
+      await user.type(within(dialog).getByLabelText("Current password"), "old password");
+      await user.type(within(dialog).getByLabelText("New password"), "a long new password");
+      await user.type(within(dialog).getByLabelText("Confirm new password"), "a long new password{Enter}");
+      expect(api.syncChangePassword).toHaveBeenCalledWith("old password", "a long new password");
+      await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+      expect(screen.getByTestId("sync-notice")).toHaveTextContent(
+        "Password changed. Your other devices must sign in again with the new password.",
+      );
+      expect(screen.getByTestId("sync-notice")).toHaveAttribute("role", "status");
+      expect(screen.getByTestId("sync-status")).toHaveAttribute("data-phase", "synced");
+      expect(button).toHaveFocus();
+    });
+
+    it("says a wrong current password in words, keeps the dialog and clears that field", async () => {
+      const { user, dialog } = await openDialog();
+      vi.mocked(api.syncChangePassword).mockRejectedValue({ kind: "sync_wrong_password", message: "the current password is wrong" });
+      const current = within(dialog).getByLabelText("Current password");
+      await user.type(current, "not it");
+      await user.type(within(dialog).getByLabelText("New password"), "a long new password");
+      await user.type(within(dialog).getByLabelText("Confirm new password"), "a long new password");
+      await user.click(within(dialog).getByRole("button", { name: "Change password" }));
+      expect(api.syncChangePassword).toHaveBeenCalledWith("not it", "a long new password");
+      expect(await within(dialog).findByRole("alert")).toHaveTextContent("The current password is wrong. Nothing was changed.");
+      expect(current).toHaveValue("");
+      expect(current).toHaveFocus();
+      expect(screen.queryByTestId("sync-notice")).not.toBeInTheDocument();
+    });
+
+    it.each([
+      ["sync_too_many_attempts", "too many failed sign-ins; try again later", "Too many wrong password attempts. Wait 15 minutes, then try again."],
+      ["sync_server", "the server is busy checking other passwords; try again in a few seconds", "The sync server is busy. Nothing was changed; try again in a moment."],
+      ["sync_offline", "could not reach the sync server", "Could not reach the sync server. Check your connection and try again."],
+      ["sync_refused", "something new", "Could not change the password: something new"],
+    ])("words the server's %s answer for the user", async (kind, message, words) => {
+      const { user, dialog } = await openDialog();
+      vi.mocked(api.syncChangePassword).mockRejectedValue({ kind, message });
+      await user.type(within(dialog).getByLabelText("Current password"), "old password");
+      await user.type(within(dialog).getByLabelText("New password"), "a long new password");
+      await user.type(within(dialog).getByLabelText("Confirm new password"), "a long new password{Enter}");
+      expect(await within(dialog).findByRole("alert")).toHaveTextContent(words);
+    });
+  });
+
+  it("says the account actions in Japanese", async () => {
+    const user = userEvent.setup();
+    await i18n.changeLanguage("ja");
+    vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+    vi.mocked(api.syncChangePassword).mockRejectedValue({ kind: "sync_wrong_password", message: "the current password is wrong" });
+    renderWithClient(<SyncCard />);
+    expect(await screen.findByRole("group", { name: "アカウント" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "すべてのデバイスでサインアウト" }));
+    expect(await screen.findByRole("alertdialog", { name: "すべてのデバイスでサインアウトしますか？" })).toHaveTextContent(
+      "このデバイスを含め、このアカウントにサインインしているすべてのデバイスで、もう一度サインインが必要になります。データはそれぞれのデバイスに残ります。",
+    );
+    await user.click(screen.getByRole("button", { name: "キャンセル" }));
+
+    await user.click(screen.getByRole("button", { name: "パスワードを変更" }));
+    const dialog = await screen.findByRole("dialog", { name: "パスワードの変更" });
+    expect(within(dialog).getByLabelText("新しいパスワード")).toHaveAccessibleDescription("10 文字以上で入力してください。");
+    await user.type(within(dialog).getByLabelText("現在のパスワード"), "old password");
+    await user.type(within(dialog).getByLabelText("新しいパスワード"), "a long new password");
+    await user.type(within(dialog).getByLabelText("新しいパスワード（確認）"), "a long new passwort{Enter}");
+    expect(within(dialog).getByRole("alert")).toHaveTextContent("新しいパスワードが一致しません。");
+    await user.clear(within(dialog).getByLabelText("新しいパスワード（確認）"));
+    await user.type(within(dialog).getByLabelText("新しいパスワード（確認）"), "a long new password{Enter}");
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent("現在のパスワードが正しくありません。何も変更されていません。");
+  });
+
   it("speaks Japanese", async () => {
     await i18n.changeLanguage("ja");
     vi.mocked(api.syncStatus).mockResolvedValue({ ...signedIn, phase: "offline" });

@@ -1,14 +1,16 @@
 // Settings › Sync: sign in to a sync server (or create the account), the status in
-// words, "Sync now", sign out, the changes the server refused with retry / discard, and
-// the attachment files it would not take.
+// words, "Sync now", sign out, the account actions (change the password, sign out
+// everywhere), the changes the server refused with retry / discard, and the attachment
+// files it would not take.
 // Sync is opt-in: until the user signs in nothing here touches the network.
-import { useState } from "react";
+import { useId, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import type { RefusedChange, RefusedFile, RoundReport, SignInMode, SyncStatus } from "../api/client";
+import type { ApiError, RefusedChange, RefusedFile, RoundReport, SignInMode, SyncStatus } from "../api/client";
 import { keys, useApiMutation, useQueryClient, useSyncRefused, useSyncStatus } from "../api/queries";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Dialog } from "../components/Dialog";
 import { Loading } from "../components/Status";
 
 export function SyncCard() {
@@ -30,12 +32,26 @@ export function SyncCard() {
   );
 }
 
+/** What the last account action said: kept above the sign-in form after signing out everywhere. */
+type Notice = { tone: "ok" | "error"; text: string } | null;
+
 function SyncBody({ status }: { status: SyncStatus }) {
   const signedIn = status.phase !== "off" && status.phase !== "signed_out";
+  const [notice, setNotice] = useState<Notice>(null);
   return (
     <>
       <StatusLine status={status} />
-      {signedIn ? <SignedIn /> : <SignInForm status={status} />}
+      {signedIn ? <SignedIn onNotice={setNotice} /> : <SignInForm status={status} />}
+      {notice ? (
+        <p
+          className={notice.tone === "ok" ? "sync-notice" : "sync-notice field-error"}
+          role={notice.tone === "ok" ? "status" : "alert"}
+          data-testid="sync-notice"
+          data-tone={notice.tone}
+        >
+          {notice.text}
+        </p>
+      ) : null}
       <RefusedList />
       <RefusedFiles files={status.refused_files} />
     </>
@@ -152,11 +168,12 @@ function SignInForm({ status }: { status: SyncStatus }) {
   );
 }
 
-function SignedIn() {
+function SignedIn({ onNotice }: { onNotice: (notice: Notice) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [result, setResult] = useState<RoundReport | null>(null);
-  const [confirm, setConfirm] = useState(false);
+  const [confirm, setConfirm] = useState<"logout" | "everywhere" | null>(null);
+  const [changing, setChanging] = useState(false);
   const now = useApiMutation(() => api.syncNow(), {
     onMutate: () => setResult(null),
     onSuccess: (report) => setResult(report),
@@ -164,39 +181,243 @@ function SignedIn() {
     onSettled: () => void qc.invalidateQueries(),
   });
   const logout = useApiMutation(() => api.syncLogout(), {
+    onMutate: () => onNotice(null),
     onSuccess: (next) => qc.setQueryData(keys.syncStatus, next),
     onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
   });
+  const everywhere = useApiMutation(() => api.syncLogoutEverywhere(), {
+    meta: { inlineError: true },
+    onMutate: () => onNotice(null),
+    onSuccess: (next) => {
+      onNotice({ tone: "ok", text: t("sync.signedOutEverywhere") });
+      qc.setQueryData(keys.syncStatus, next);
+    },
+    onError: (e) => onNotice({ tone: "error", text: everywhereError(t, e) }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
+  });
   return (
-    <div className="button-row">
-      <button type="button" className="button primary" data-testid="sync-now" disabled={now.isPending} onClick={() => now.mutate(undefined)}>
-        {now.isPending ? t("sync.syncing") : t("sync.now")}
-      </button>
-      <button type="button" className="button ghost" data-testid="sync-logout" onClick={() => setConfirm(true)}>
-        {t("sync.signOut")}
-      </button>
-      {result ? (
-        <p className="hint" data-testid="sync-result" role="status">
-          {t("sync.result", { sent: result.pushed + result.superseded, received: result.pulled })}
-          {result.files_sent + result.files_received > 0
-            ? ` · ${t("sync.filesResult", { sent: result.files_sent, received: result.files_received })}`
-            : null}
-        </p>
-      ) : null}
-      {confirm ? (
+    <>
+      <div className="button-row">
+        <button type="button" className="button primary" data-testid="sync-now" disabled={now.isPending} onClick={() => now.mutate(undefined)}>
+          {now.isPending ? t("sync.syncing") : t("sync.now")}
+        </button>
+        <button type="button" className="button ghost" data-testid="sync-logout" onClick={() => setConfirm("logout")}>
+          {t("sync.signOut")}
+        </button>
+        {result ? (
+          <p className="hint" data-testid="sync-result" role="status">
+            {t("sync.result", { sent: result.pushed + result.superseded, received: result.pulled })}
+            {result.files_sent + result.files_received > 0
+              ? ` · ${t("sync.filesResult", { sent: result.files_sent, received: result.files_received })}`
+              : null}
+          </p>
+        ) : null}
+      </div>
+      <div className="sync-account" role="group" aria-labelledby="sync-account-title">
+        <h3 id="sync-account-title">{t("sync.account")}</h3>
+        <div className="button-row">
+          <button
+            type="button"
+            className="button ghost"
+            data-testid="sync-change-password"
+            onClick={() => {
+              onNotice(null);
+              setChanging(true);
+            }}
+          >
+            {t("sync.changePassword")}
+          </button>
+          <button
+            type="button"
+            className="button ghost danger-text"
+            data-testid="sync-logout-everywhere"
+            disabled={everywhere.isPending}
+            onClick={() => setConfirm("everywhere")}
+          >
+            {everywhere.isPending ? t("sync.signingOut") : t("sync.signOutEverywhere")}
+          </button>
+        </div>
+      </div>
+      {confirm === "logout" ? (
         <ConfirmDialog
           title={t("sync.signOutTitle")}
           message={t("sync.signOutMessage")}
           confirmLabel={t("sync.signOut")}
           testId="sync-logout-dialog"
-          onCancel={() => setConfirm(false)}
+          onCancel={() => setConfirm(null)}
           onConfirm={() => {
-            setConfirm(false);
+            setConfirm(null);
             logout.mutate(undefined);
           }}
         />
       ) : null}
-    </div>
+      {confirm === "everywhere" ? (
+        <ConfirmDialog
+          title={t("sync.signOutEverywhereTitle")}
+          message={t("sync.signOutEverywhereMessage")}
+          confirmLabel={t("sync.signOutEverywhere")}
+          testId="sync-logout-everywhere-dialog"
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            everywhere.mutate(undefined);
+          }}
+        />
+      ) : null}
+      {changing ? (
+        <ChangePasswordDialog
+          onClose={() => setChanging(false)}
+          onChanged={() => {
+            setChanging(false);
+            onNotice({ tone: "ok", text: t("sync.passwordChanged") });
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+type T = ReturnType<typeof useTranslation>["t"];
+
+/** Sign out everywhere failed: nothing was revoked (or this device had been signed out already). */
+function everywhereError(t: T, e: ApiError): string {
+  switch (e.kind) {
+    case "sync_offline":
+      return t("sync.everywhereError.offline");
+    case "sync_server":
+      return t("sync.everywhereError.busy");
+    case "sync_signed_out":
+      return t("sync.everywhereError.signedOut");
+    default:
+      return t("sync.everywhereError.other", { message: e.message });
+  }
+}
+
+/** The server's answers to a password change, in the user's words. */
+function passwordError(t: T, e: ApiError): string {
+  switch (e.kind) {
+    case "sync_wrong_password":
+      return t("sync.passwordError.wrongPassword");
+    case "sync_too_many_attempts":
+      return t("sync.passwordError.tooManyAttempts");
+    case "sync_server":
+      return t("sync.passwordError.busy");
+    case "sync_offline":
+      return t("sync.passwordError.offline");
+    case "sync_signed_out":
+      return t("sync.passwordError.signedOut");
+    default:
+      return t("sync.passwordError.other", { message: e.message });
+  }
+}
+
+// The server's limits (NEW_PASSWORD_MIN_BYTES and PASSWORD_MAX_BYTES in
+// crates/core/src/sync/session.rs). The minimum is asked for in characters, which is
+// never fewer bytes, so a password this form accepts is never refused as too short.
+const NEW_PASSWORD_MIN = 10;
+const PASSWORD_MAX_BYTES = 1024;
+const byteLength = (text: string) => new TextEncoder().encode(text).length;
+
+type PasswordField = "current" | "next" | "confirm";
+
+function ChangePasswordDialog({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const id = useId();
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [error, setError] = useState<{ field: PasswordField | null; text: string } | null>(null);
+  const inputs = { current: useRef<HTMLInputElement>(null), next: useRef<HTMLInputElement>(null), confirm: useRef<HTMLInputElement>(null) };
+  const fail = (field: PasswordField | null, text: string) => {
+    setError({ field, text });
+    if (field) inputs[field].current?.focus();
+  };
+  const change = useApiMutation(() => api.syncChangePassword(current, next), {
+    meta: { inlineError: true },
+    onMutate: () => setError(null),
+    onSuccess: (status) => {
+      qc.setQueryData(keys.syncStatus, status);
+      onChanged();
+    },
+    onError: (e) => {
+      if (e.kind === "sync_wrong_password") setCurrent("");
+      fail(e.kind === "sync_wrong_password" ? "current" : null, passwordError(t, e));
+    },
+    onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (change.isPending) return;
+    if (current.length === 0 || byteLength(current) > PASSWORD_MAX_BYTES) return fail("current", t("sync.passwordError.currentRequired"));
+    if ([...next].length < NEW_PASSWORD_MIN) return fail("next", t("sync.passwordError.tooShort", { min: NEW_PASSWORD_MIN }));
+    if (byteLength(next) > PASSWORD_MAX_BYTES) return fail("next", t("sync.passwordError.tooLong"));
+    if (next !== confirm) return fail("confirm", t("sync.passwordError.mismatch"));
+    change.mutate(undefined);
+  };
+  const errorId = `${id}-error`;
+  const field = (name: PasswordField, label: string, value: string, set: (v: string) => void, extra: { hint?: string } = {}) => {
+    const invalid = error?.field === name;
+    const hintId = extra.hint ? `${id}-${name}-hint` : undefined;
+    return (
+      <div className="field">
+        <label htmlFor={`${id}-${name}`}>{label}</label>
+        <input
+          ref={inputs[name]}
+          id={`${id}-${name}`}
+          data-testid={`sync-password-${name}`}
+          type="password"
+          autoComplete={name === "current" ? "current-password" : "new-password"}
+          required
+          minLength={name === "current" ? undefined : NEW_PASSWORD_MIN}
+          value={value}
+          aria-invalid={invalid || undefined}
+          aria-describedby={[hintId, invalid ? errorId : undefined].filter(Boolean).join(" ") || undefined}
+          data-autofocus={name === "current" ? true : undefined}
+          onChange={(e) => set(e.target.value)}
+        />
+        {extra.hint ? (
+          <span id={hintId} className="hint">
+            {extra.hint}
+          </span>
+        ) : null}
+      </div>
+    );
+  };
+  return (
+    <Dialog
+      title={t("sync.changePasswordTitle")}
+      testId="sync-password-dialog"
+      className="sync-password-dialog"
+      describedBy={`${id}-intro`}
+      // While the server is asked, the dialog stays: its answer is shown here.
+      onClose={() => {
+        if (!change.isPending) onClose();
+      }}
+    >
+      {/* noValidate: the checks below say what is wrong in the app's words and language. */}
+      <form className="sync-password-form" noValidate onSubmit={submit} aria-busy={change.isPending}>
+        <p id={`${id}-intro`} className="hint">
+          {t("sync.changePasswordIntro")}
+        </p>
+        {field("current", t("sync.currentPassword"), current, setCurrent)}
+        {field("next", t("sync.newPassword"), next, setNext, { hint: t("sync.newPasswordHint", { min: NEW_PASSWORD_MIN }) })}
+        {field("confirm", t("sync.confirmPassword"), confirm, setConfirm)}
+        {error ? (
+          <p id={errorId} role="alert" className="field-error" data-testid="sync-password-error">
+            {error.text}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="button ghost" disabled={change.isPending} onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+          <button type="submit" className="button primary" data-testid="sync-password-submit" disabled={change.isPending}>
+            {change.isPending ? t("sync.changing") : t("sync.changePassword")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
   );
 }
 

@@ -106,6 +106,8 @@ export const syncStatus = vi.fn<Commands["syncStatus"]>(async () => ({ ...syncOf
 export const syncSignIn = vi.fn<Commands["syncSignIn"]>();
 export const syncNow = vi.fn<Commands["syncNow"]>();
 export const syncLogout = vi.fn<Commands["syncLogout"]>();
+export const syncLogoutEverywhere = vi.fn<Commands["syncLogoutEverywhere"]>();
+export const syncChangePassword = vi.fn<Commands["syncChangePassword"]>();
 export const syncRefused = vi.fn<Commands["syncRefused"]>(async () => []);
 export const syncRetry = vi.fn<Commands["syncRetry"]>();
 export const syncDiscard = vi.fn<Commands["syncDiscard"]>();
