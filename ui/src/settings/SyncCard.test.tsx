@@ -217,6 +217,26 @@ describe("Settings › Sync", () => {
     expect(screen.getByLabelText("Email")).toHaveValue("ada@example.org");
     expect(screen.queryByRole("button", { name: "Sign out everywhere" })).not.toBeInTheDocument();
     expect(screen.getByTestId("sync-notice")).toHaveTextContent("Every device of this account is signed out.");
+
+    // Signing in again clears the notice.
+    vi.mocked(api.syncStatus).mockResolvedValue(signedIn);
+    vi.mocked(api.syncSignIn).mockResolvedValue(signedIn);
+    await user.type(screen.getByLabelText("Password"), "correct horse battery");
+    await user.click(screen.getByRole("button", { name: "Sign in" }));
+    await waitFor(() => expect(screen.getByTestId("sync-status")).toHaveAttribute("data-phase", "synced"));
+    expect(screen.queryByTestId("sync-notice")).not.toBeInTheDocument();
+  });
+
+  it("says so on the signed-out card when this device had been signed out already", async () => {
+    const user = userEvent.setup();
+    const signedOut: SyncStatus = { ...signedIn, phase: "signed_out" };
+    vi.mocked(api.syncStatus).mockResolvedValueOnce(signedIn).mockResolvedValue(signedOut);
+    vi.mocked(api.syncLogoutEverywhere).mockRejectedValue({ kind: "sync_signed_out", message: "this key was revoked" });
+    renderWithClient(<SyncCard />);
+    await user.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
+    await user.click(await screen.findByTestId("sync-logout-everywhere-dialog-confirm"));
+    await waitFor(() => expect(screen.getByTestId("sync-status")).toHaveAttribute("data-phase", "signed_out"));
+    expect(screen.getByRole("alert")).toHaveTextContent("This device was already signed out, so it could not sign out the others.");
   });
 
   it("says in words that nothing was signed out when the server cannot be reached", async () => {

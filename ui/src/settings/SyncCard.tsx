@@ -32,8 +32,11 @@ export function SyncCard() {
   );
 }
 
-/** What the last account action said: kept above the sign-in form after signing out everywhere. */
-type Notice = { tone: "ok" | "error"; text: string } | null;
+/**
+ * What the last account action said, and for which state of the card (the notice of a
+ * sign-out everywhere goes with the signed-out card). Signing in or out clears it.
+ */
+type Notice = { tone: "ok" | "error"; text: string; signedIn: boolean } | null;
 
 function SyncBody({ status }: { status: SyncStatus }) {
   const signedIn = status.phase !== "off" && status.phase !== "signed_out";
@@ -41,8 +44,7 @@ function SyncBody({ status }: { status: SyncStatus }) {
   return (
     <>
       <StatusLine status={status} />
-      {signedIn ? <SignedIn onNotice={setNotice} /> : <SignInForm status={status} />}
-      {notice ? (
+      {notice && notice.signedIn === signedIn ? (
         <p
           className={notice.tone === "ok" ? "sync-notice" : "sync-notice field-error"}
           role={notice.tone === "ok" ? "status" : "alert"}
@@ -52,6 +54,7 @@ function SyncBody({ status }: { status: SyncStatus }) {
           {notice.text}
         </p>
       ) : null}
+      {signedIn ? <SignedIn onNotice={setNotice} /> : <SignInForm status={status} onNotice={setNotice} />}
       <RefusedList />
       <RefusedFiles files={status.refused_files} />
     </>
@@ -99,7 +102,7 @@ function ClockWarning({ offsetMs }: { offsetMs: number }) {
   );
 }
 
-function SignInForm({ status }: { status: SyncStatus }) {
+function SignInForm({ status, onNotice }: { status: SyncStatus; onNotice: (notice: Notice) => void }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [server, setServer] = useState(status.server_url ?? "");
@@ -108,7 +111,10 @@ function SignInForm({ status }: { status: SyncStatus }) {
   const [error, setError] = useState<string | null>(null);
   const signIn = useApiMutation((mode: SignInMode) => api.syncSignIn(mode, { server_url: server, email, password }), {
     meta: { inlineError: true },
-    onMutate: () => setError(null),
+    onMutate: () => {
+      setError(null);
+      onNotice(null);
+    },
     onSuccess: (next) => qc.setQueryData(keys.syncStatus, next),
     onError: (e) => setError(e.message),
     onSettled: () => {
@@ -189,10 +195,11 @@ function SignedIn({ onNotice }: { onNotice: (notice: Notice) => void }) {
     meta: { inlineError: true },
     onMutate: () => onNotice(null),
     onSuccess: (next) => {
-      onNotice({ tone: "ok", text: t("sync.signedOutEverywhere") });
+      onNotice({ tone: "ok", text: t("sync.signedOutEverywhere"), signedIn: false });
       qc.setQueryData(keys.syncStatus, next);
     },
-    onError: (e) => onNotice({ tone: "error", text: everywhereError(t, e) }),
+    // Signed out already: this device's key is gone, and the card shows the sign-in form.
+    onError: (e) => onNotice({ tone: "error", text: everywhereError(t, e), signedIn: e.kind !== "sync_signed_out" }),
     onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
   });
   return (
@@ -269,7 +276,7 @@ function SignedIn({ onNotice }: { onNotice: (notice: Notice) => void }) {
           onClose={() => setChanging(false)}
           onChanged={() => {
             setChanging(false);
-            onNotice({ tone: "ok", text: t("sync.passwordChanged") });
+            onNotice({ tone: "ok", text: t("sync.passwordChanged"), signedIn: true });
           }}
         />
       ) : null}
