@@ -69,10 +69,12 @@ pub struct RoundReport {
 pub fn sync_now(db: &Db, data_dir: &std::path::Path) -> Result<RoundReport> {
     let server = meta::get(db, meta::SERVER_URL)?
         .ok_or_else(|| CoreError::sync(SyncErrorKind::NotReady, "sync is off: sign in to a sync server first"))?;
+    // The key is read under the lease: a password change holds it while it swaps the key,
+    // so a round that waited for it does not send the revoked one (and record signed_out).
+    let _lease = meta::Lease::claim(db)?;
     let key = load_key(data_dir)?
         .ok_or_else(|| CoreError::sync(SyncErrorKind::SignedOut, "signed out: sign in again to resume syncing"))?;
     let remote = Remote::new(&server, Some(key))?;
-    let _lease = meta::Lease::claim(db)?;
     let outcome = round(db, &remote, data_dir);
     meta::record_outcome(db, &outcome)?;
     outcome

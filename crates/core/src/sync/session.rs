@@ -150,6 +150,9 @@ pub fn logout_everywhere(db: &Db, data_dir: &Path) -> Result<()> {
 /// device, stored in place of the old one, so this device stays signed in.
 pub fn change_password(db: &Db, data_dir: &Path, current_password: &str, new_password: &str) -> Result<Session> {
     check_password_change(current_password, new_password)?;
+    // No round runs meanwhile: one sending the old key after the server revoked it would
+    // record this device as signed out, though it holds the new key.
+    let _lease = meta::Lease::claim(db)?;
     let (url, key) = signed_in(db, data_dir)?;
     let session = Remote::new(&url, Some(key))?.change_password(current_password, new_password)?;
     // The old key is revoked now: if this write failed, the device would have to sign in
