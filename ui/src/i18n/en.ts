@@ -562,7 +562,7 @@ const en = {
     signOutEverywhereMessage:
       "Every device signed in to this account, this one included, will need to sign in again. Your data stays on each device.",
     signingOut: "Signing out…",
-    signedOutEverywhere: "Every device of this account is signed out. Sign in again to resume syncing.",
+    signedOutEverywhere: "Every device of this account is signed out.",
     everywhereError: {
       offline: "Could not reach the sync server, so no device was signed out. Check your connection and try again.",
       busy: "The sync server is busy, so no device was signed out. Try again in a moment.",
