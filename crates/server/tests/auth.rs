@@ -436,3 +436,18 @@ fn the_server_log_holds_no_password_and_no_key() {
         assert!(!text.contains(hash.as_str()), "the log holds a key's hash");
     }
 }
+
+#[test]
+fn a_key_revoked_through_another_instance_is_refused_within_the_key_cache_time() {
+    let first = TestServer::start();
+    let second = TestServer::serve(studydesk_server::Config::new(&first.database_url));
+    let ada = signup(&first, "ada@example.org");
+    assert_eq!(pull(&second, &ada.key).status(), 200, "the second instance knows the key (and keeps it for a few seconds)");
+    let out = send(ada.http.delete(first.url("/v1/sessions/current")).bearer_auth(&ada.key));
+    assert_eq!(out.status(), 204);
+    assert_eq!(pull(&first, &ada.key).status(), 401, "the instance that signed the key out refuses it at once");
+    std::thread::sleep(studydesk_server::auth::KEY_CACHE_TTL + Duration::from_millis(300));
+    let later = pull(&second, &ada.key);
+    assert_eq!(later.status(), 401, "the other instance refuses it once its cache time has passed");
+    assert_eq!(later.kind(), "revoked_key");
+}
