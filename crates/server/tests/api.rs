@@ -794,8 +794,12 @@ fn the_same_batch_sent_five_times_at_once_is_applied_once() {
         let sends: Vec<_> = (0..5).map(|_| s.spawn(|| ada.push_raw(&body).json::<Value>().unwrap())).collect();
         sends.into_iter().map(|t| t.join().unwrap()).collect()
     });
+    for answer in &answers {
+        assert!(answer["accepted"].is_array(), "{answer}");
+    }
     let seqs = |a: &Value| a["accepted"].as_array().unwrap().iter().map(|c| c["seq"].clone()).collect::<Vec<_>>();
     for answer in &answers {
+        assert!(answer["accepted"].is_array(), "{answer}");
         assert_eq!(seqs(answer), seqs(&answers[0]), "every answer names the same seqs: {answer}");
     }
     assert_eq!(answers.iter().filter(|a| a["replayed"] == false).count(), 1, "one applied it, four replayed it");
