@@ -606,8 +606,11 @@ fn every_response_matches_the_openapi_document() {
     let stored: Value = expect(ada.put_blob(&hash, file.clone()), "putBlob", 201).json().unwrap();
     assert_eq!(stored["size_bytes"], file.len());
     expect(ada.put_blob(&hash, file.clone()), "putBlob", 200);
-    expect(ada.put_blob("not-a-hash", file.clone()), "putBlob", 400);
-    expect(revoked.put_blob(&hash, file.clone()), "putBlob", 401);
+    // Refused before the body is read, so with a small body: a server that answers early
+    // closes the connection, and a client still writing 3 MiB may see a broken pipe first
+    // (seen once in this test).
+    expect(ada.put_blob("not-a-hash", b"small".to_vec()), "putBlob", 400);
+    expect(revoked.put_blob(&hash, b"small".to_vec()), "putBlob", 401);
     expect(ada.put_blob(&nothing, file.clone()), "putBlob", 422);
     let small = TestServer::start_with(|c| {
         c.max_blob_bytes = 1000;
