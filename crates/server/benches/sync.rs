@@ -64,8 +64,13 @@ fn push_pull(c: &mut Criterion) {
         b.iter_batched(
             setup,
             |(server, a, b_dev)| {
+                let t = Instant::now();
                 a.1.sync_now().unwrap();
+                let pushed = t.elapsed();
                 b_dev.1.sync_sign_in(SignInMode::Login, &credentials(&server, "a@example.org")).unwrap();
+                if std::env::var("BENCH_PHASES").is_ok() {
+                    eprintln!("push {pushed:?}, sign-in and pull {:?}", t.elapsed() - pushed);
+                }
                 assert!(b_dev.1.task_list().unwrap().len() >= TASKS);
                 (server, a, b_dev)
             },

@@ -403,6 +403,7 @@ pub async fn logout(State(state): State<Shared>, caller: Caller) -> Result<Statu
     let client = state.pool.get().await?;
     client.execute("UPDATE api_keys SET revoked_at = now() WHERE id = $1", &[&caller.key_id]).await?;
     client.execute("UPDATE user_sessions SET revoked_at = now() WHERE key_id = $1", &[&caller.key_id]).await?;
+    state.keys.forget(Some(caller.key_id), caller.account);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -416,6 +417,7 @@ const REVOKE_ALL: &str = "WITH keys AS (
 pub async fn logout_everywhere(State(state): State<Shared>, caller: Caller) -> Result<StatusCode, ApiError> {
     let client = state.pool.get().await?;
     client.execute(REVOKE_ALL, &[&caller.account]).await?;
+    state.keys.forget(None, caller.account);
     tracing::info!(account = %caller.account, "signed out everywhere");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -478,6 +480,7 @@ pub async fn change_password(
     let meta = request_meta(&state, addr, &headers);
     let session = issue_key(&state, &tx, caller.account, &device, caller.device_id, &meta).await?;
     tx.commit().await?;
+    state.keys.forget(None, caller.account);
     tracing::info!(account = %caller.account, "password changed; every key revoked");
     Ok((StatusCode::CREATED, Json(session)))
 }
@@ -489,6 +492,59 @@ fn parse_key(header: Option<&str>) -> Option<(Uuid, &str)> {
     Some((Uuid::parse_str(id).ok()?, secret.strip_prefix('_')?))
 }
 
+/// Keys verified in the last [`KEY_CACHE_TTL`], so most requests of a syncing device skip
+/// the key lookup (one statement of about ten in a small push). Only keys that were
+/// valid are kept, with their hash (the secret is still compared, in constant time, on
+/// every request) and their expiry. Signing out, signing out everywhere and a password
+/// change drop the account's keys at once on this instance; on another instance of the
+/// same database a revoked key, or a disabled account, is refused at most
+/// `KEY_CACHE_TTL` later (docs/sync.md §6).
+#[derive(Default)]
+pub struct KeyCache {
+    keys: std::sync::Mutex<std::collections::HashMap<Uuid, CachedKey>>,
+}
+
+#[derive(Clone)]
+struct CachedKey {
+    caller: Caller,
+    key_hash: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
+    checked_at: std::time::Instant,
+}
+
+pub const KEY_CACHE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Past this many entries the cache starts afresh (a bound, not an expected size).
+const KEY_CACHE_MAX: usize = 100_000;
+
+impl KeyCache {
+    fn get(&self, key_id: Uuid, secret: &str) -> Option<Caller> {
+        let entry = self.keys.lock().ok()?.get(&key_id).cloned()?;
+        let fresh = entry.checked_at.elapsed() < KEY_CACHE_TTL && entry.expires_at > chrono::Utc::now();
+        (fresh && bool::from(entry.key_hash.as_bytes().ct_eq(sha256_hex(secret).as_bytes()))).then_some(entry.caller)
+    }
+
+    fn put(&self, caller: &Caller, key_hash: String, expires_at: chrono::DateTime<chrono::Utc>) {
+        if let Ok(mut keys) = self.keys.lock() {
+            if keys.len() >= KEY_CACHE_MAX {
+                keys.clear();
+            }
+            keys.insert(caller.key_id, CachedKey { caller: caller.clone(), key_hash, expires_at, checked_at: std::time::Instant::now() });
+        }
+    }
+
+    /// Drops one key (signed out), or every key of an account.
+    pub fn forget(&self, key_id: Option<Uuid>, account: Uuid) {
+        if let Ok(mut keys) = self.keys.lock() {
+            match key_id {
+                Some(id) => {
+                    keys.remove(&id);
+                }
+                None => keys.retain(|_, k| k.caller.account != account),
+            }
+        }
+    }
+}
+
 impl FromRequestParts<Shared> for Caller {
     type Rejection = ApiError;
 
@@ -496,16 +552,18 @@ impl FromRequestParts<Shared> for Caller {
         let header = parts.headers.get("authorization").and_then(|v| v.to_str().ok());
         let invalid = || ApiError::unauthorized("invalid_key", "this device's key is not valid; sign in again");
         let (key_id, secret) = parse_key(header).ok_or_else(invalid)?;
+        if let Some(caller) = state.keys.get(key_id, secret) {
+            return Ok(caller);
+        }
         let client = state.pool.get().await?;
-        let row = client
-            .query_opt(
+        let lookup = client
+            .prepare_cached(
                 "SELECT k.account_id, k.device_id, k.key_hash, k.revoked_at IS NOT NULL, k.expires_at < now(), a.disabled_at IS NOT NULL,
-                        k.last_used IS NULL OR k.last_used < now() - interval '1 hour'
+                        k.last_used IS NULL OR k.last_used < now() - interval '1 hour', k.expires_at
                  FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.id = $1",
-                &[&key_id],
             )
-            .await?
-            .ok_or_else(invalid)?;
+            .await?;
+        let row = client.query_opt(&lookup, &[&key_id]).await?.ok_or_else(invalid)?;
         let stored: String = row.get(2);
         if !bool::from(stored.as_bytes().ct_eq(sha256_hex(secret).as_bytes())) {
             return Err(invalid());
@@ -519,6 +577,8 @@ impl FromRequestParts<Shared> for Caller {
         if row.get::<_, bool>(6) {
             client.execute("UPDATE api_keys SET last_used = now() WHERE id = $1", &[&key_id]).await?;
         }
-        Ok(Caller { account: row.get(0), key_id, device_id: row.get(1) })
+        let caller = Caller { account: row.get(0), key_id, device_id: row.get(1) };
+        state.keys.put(&caller, stored, row.get(7));
+        Ok(caller)
     }
 }

@@ -66,7 +66,7 @@ pub struct BatchRows {
     known: HashMap<Key, Option<Stored>>,
     /// The `row_refs` of each written row before the batch wrote it.
     refs_before: HashMap<Key, BTreeSet<Ref>>,
-    /// Rows written since the last flush, in the order first written.
+    /// Rows written since the last flush (flushed in key order).
     dirty: Vec<Key>,
     dirty_set: HashSet<Key>,
 }
@@ -162,7 +162,11 @@ impl BatchRows {
         if self.dirty.is_empty() {
             return Ok(());
         }
-        let dirty = std::mem::take(&mut self.dirty);
+        // Written in key order, the order `lock_and_read` locks in: two batches writing the
+        // same new rows (the same batch sent twice at once, two devices making the same
+        // natural-key rows) then wait for each other instead of deadlocking.
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.sort();
         self.dirty_set.clear();
         let mut columns = Upsert::default();
         let (mut gone, mut new) = (RefColumns::default(), RefColumns::default());

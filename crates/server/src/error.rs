@@ -53,7 +53,13 @@ impl From<tokio_postgres::Error> for ApiError {
             *c == tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED
                 || *c == tokio_postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
         });
-        tracing::warn!(error = %e, retry, "database error");
+        // The SQLSTATE and PostgreSQL's message only: a DETAIL ("Failing row contains
+        // (...)", "Key (...)=(...)") can quote a row's columns, which never go to the log.
+        let code = e.code().map(|c| c.code().to_string());
+        match e.as_db_error() {
+            Some(db) => tracing::warn!(code = code.as_deref().unwrap_or(""), error = db.message(), retry, "database error"),
+            None => tracing::warn!(error = %e, retry, "database error"),
+        }
         ApiError::unavailable("the database is busy or unreachable; try again")
     }
 }

@@ -140,6 +140,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Pull pages streaming now (`pull::PULL_STREAMS` at most, each on a connection).
     pub pulls: Arc<tokio::sync::Semaphore>,
+    /// Device keys verified in the last few seconds (`auth::KeyCache`).
+    pub keys: auth::KeyCache,
 }
 
 pub type Shared = Arc<AppState>;
@@ -224,6 +226,7 @@ pub async fn state(config: Config) -> Result<Shared, String> {
         in_flight: Arc::new(tokio::sync::Semaphore::new(config.max_in_flight.max(1))),
         dummy_hash,
         pulls: Arc::new(tokio::sync::Semaphore::new(pull::PULL_STREAMS)),
+        keys: auth::KeyCache::default(),
         config,
     }))
 }

@@ -112,7 +112,10 @@ pub async fn pull(
         let failure = match written {
             Ok(Ok(())) => return,
             Ok(Err(PageError::ReaderGone)) => return,
-            Ok(Err(PageError::Database(e))) => format!("the database failed mid-page: {e}"),
+            // PostgreSQL's message only, never its DETAIL (which can quote a row).
+            Ok(Err(PageError::Database(e))) => {
+                format!("the database failed mid-page: {}", e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string()))
+            }
             Err(_) => "the reader did not take the page in time".to_string(),
         };
         tracing::warn!(error = %failure, "pull page cut");

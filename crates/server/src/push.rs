@@ -1,7 +1,8 @@
 //! `POST /v1/push`: one batch, one PostgreSQL transaction (docs/sync.md §5.3).
 //!
-//! 1. The batch id is claimed in `push_batches`; a replay of the same body answers the
-//!    stored result, another body under the same id is a 409.
+//! 1. The batch's id is claimed in `push_batches` last, with the result, in the same
+//!    transaction; a replay of the same body (the claim finds the id taken) is rolled back
+//!    and answers the stored result, another body under the same id is a 409.
 //! 2. The batch's rows are locked and read, with the parents it names, in two statements
 //!    ([`BatchRows`]). Each change is validated against the catalog, checked for write
 //!    rights and for its parents, and merged by the shared rule; the merged rows are
@@ -90,19 +91,7 @@ pub async fn push(
     let hash = Sha256::digest(&bytes).to_vec();
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
-    let claim = tx
-        .prepare_cached("INSERT INTO push_batches(account_id, batch_id, device_id, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-        .await?;
-    // The claim and the batch's reads go out together (pipelined): a replay only wasted
-    // a read, and its locks go with its COMMIT.
-    let (claimed, rows) = tokio::try_join!(
-        biased;
-        async { tx.execute(&claim, &[&caller.account, &batch_id, &caller.device_id, &hash]).await.map_err(ApiError::from) },
-        BatchRows::lock_and_read(&tx, &req.changes),
-    )?;
-    if claimed == 0 {
-        return replay(tx, caller.account, batch_id, &hash).await;
-    }
+    let rows = BatchRows::lock_and_read(&tx, &req.changes).await?;
     let mut batch = Batch { tx: &tx, account: caller.account, rows, readable: HashMap::new() };
     let mut result = PushResult { batch_id: req.batch_id.clone(), replayed: false, accepted: vec![], rejected: vec![], server_time_ms: crate::now_ms() };
     let mut log = Vec::new();
@@ -140,10 +129,25 @@ pub async fn push(
     let (_, firsts) = tokio::try_join!(biased; batch.rows.flush(&tx), take_seqs(&tx, &counts))?;
     let numbered = number_log(&log, firsts, &mut result.accepted);
     let stored = serde_json::to_value(&result).map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let record = tx.prepare_cached("UPDATE push_batches SET result = $3 WHERE account_id = $1 AND batch_id = $2").await?;
-    tokio::try_join!(biased; insert_log(&tx, caller.account, batch_id, &numbered), async {
-        tx.execute(&record, &[&caller.account, &batch_id, &stored]).await.map_err(ApiError::from)
+    // The batch is claimed last, with its result, in one statement: a batch id seen before
+    // (a retry after a lost answer, or the same batch sent twice at once, which waits here
+    // for the other's COMMIT) claims nothing, and this transaction is rolled back whole
+    // before the stored result is answered. A replay costs a rolled-back apply; every
+    // first push saves a statement and a row version.
+    let claim = tx
+        .prepare_cached(
+            "INSERT INTO push_batches(account_id, batch_id, device_id, request_hash, result) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT DO NOTHING",
+        )
+        .await?;
+    let (_, claimed) = tokio::try_join!(biased; insert_log(&tx, caller.account, batch_id, &numbered), async {
+        tx.execute(&claim, &[&caller.account, &batch_id, &caller.device_id, &hash, &stored]).await.map_err(ApiError::from)
     })?;
+    drop(batch);
+    if claimed == 0 {
+        tx.rollback().await?;
+        return replay(&client, caller.account, batch_id, &hash).await;
+    }
     tx.commit().await?;
     Ok(Json(result))
 }
@@ -162,8 +166,8 @@ fn accepted(index: usize, change: &Change, superseded: Option<&str>, lost: Vec<S
     }
 }
 
-async fn replay(tx: Transaction<'_>, account: Uuid, batch_id: Uuid, hash: &[u8]) -> Result<Json<PushResult>, ApiError> {
-    let row = tx
+async fn replay(client: &deadpool_postgres::Client, account: Uuid, batch_id: Uuid, hash: &[u8]) -> Result<Json<PushResult>, ApiError> {
+    let row = client
         .query_one("SELECT request_hash, result FROM push_batches WHERE account_id = $1 AND batch_id = $2", &[&account, &batch_id])
         .await?;
     let stored_hash: Vec<u8> = row.get(0);
@@ -174,7 +178,6 @@ async fn replay(tx: Transaction<'_>, account: Uuid, batch_id: Uuid, hash: &[u8])
     let mut result: PushResult = stored
         .and_then(|v| serde_json::from_value(v).ok())
         .ok_or_else(|| ApiError::unavailable("this batch is still being applied; try again"))?;
-    tx.commit().await?;
     result.replayed = true;
     Ok(Json(result))
 }

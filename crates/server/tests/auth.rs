@@ -3,7 +3,7 @@
 //! email or probe sign-ups without limit, a flood of sign-ins is shed (503/429, never a
 //! hang) while authenticated sync and /healthz stay fast, signing out everywhere and
 //! changing the password revoke every key, `app_version` is capped, and the server's log
-//! never holds a password or a key.
+//! never holds a password, a key or a column value of any row.
 
 mod support;
 
@@ -399,7 +399,7 @@ impl std::io::Write for Sink {
 }
 
 #[test]
-fn the_server_log_holds_no_password_and_no_key() {
+fn the_server_log_holds_no_password_no_key_and_no_column_value() {
     let log = captured_log();
     let server = TestServer::start();
     let (first, second, wrong) = ("first Passw0rd-4c1d", "second Passw0rd-9e7b", "wrong Passw0rd-1f2a");
@@ -417,8 +417,21 @@ fn the_server_log_holds_no_password_and_no_key() {
     let changed = change(first);
     keys.push(key_of(&changed));
     assert_eq!(send(http().delete(server.url("/v1/sessions")).bearer_auth(&keys[2])).status(), 204);
+    // Rows with a marker in every free text column (users.email, .phone, .metadata among
+    // them), pulled, and pushed again by another account (refused, with the row as the
+    // refusal shows it), and a malformed batch carrying one.
+    let bob = signup(&server, "bob@example.org");
+    let rows = support::rows::every_table(&bob, "logged");
+    let pushed: Value = bob.push(&new_id(), rows.iter().map(|r| r.insert(&bob, 0)).collect()).json().unwrap();
+    assert_eq!(pushed["rejected"], json!([]), "{pushed}");
+    assert!(!bob.pull_all().is_empty());
+    let carol = signup(&server, "carol@example.org");
+    let refused: Value = carol.push(&new_id(), rows.iter().map(|r| r.insert(&carol, 1)).collect()).json().unwrap();
+    assert!(!refused["rejected"].as_array().unwrap().is_empty());
+    assert_eq!(carol.push_raw(&format!("{{\"batch_id\": \"{}\"", support::rows::marker("logged", "users", "email"))).status(), 400);
+    keys.extend([bob.key.clone(), carol.key.clone()]);
     let stored: Vec<String> = server.query("SELECT key_hash FROM api_keys").into_iter().filter_map(|r| r[0].clone()).collect();
-    assert_eq!(stored.len(), 3);
+    assert_eq!(stored.len(), 5);
     drop(server);
 
     let text = String::from_utf8_lossy(&log.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
@@ -430,9 +443,26 @@ fn the_server_log_holds_no_password_and_no_key() {
     })) {
         assert!(!text.contains(&secret), "the log holds a secret: {secret}");
     }
+    // Nor a column value of any row (every marker names its table and column).
+    assert!(!text.contains("MARK["), "the log holds a column value: {:?}", support::rows::markers_in(&text));
     // Nor the stored forms: an Argon2 hash or a key's SHA-256.
     assert!(!text.contains("$argon2"), "the log holds a password hash");
     for hash in &stored {
         assert!(!text.contains(hash.as_str()), "the log holds a key's hash");
     }
+}
+
+#[test]
+fn a_key_revoked_through_another_instance_is_refused_within_the_key_cache_time() {
+    let first = TestServer::start();
+    let second = TestServer::serve(studydesk_server::Config::new(&first.database_url));
+    let ada = signup(&first, "ada@example.org");
+    assert_eq!(pull(&second, &ada.key).status(), 200, "the second instance knows the key (and keeps it for a few seconds)");
+    let out = send(ada.http.delete(first.url("/v1/sessions/current")).bearer_auth(&ada.key));
+    assert_eq!(out.status(), 204);
+    assert_eq!(pull(&first, &ada.key).status(), 401, "the instance that signed the key out refuses it at once");
+    std::thread::sleep(studydesk_server::auth::KEY_CACHE_TTL + Duration::from_millis(300));
+    let later = pull(&second, &ada.key);
+    assert_eq!(later.status(), 401, "the other instance refuses it once its cache time has passed");
+    assert_eq!(later.kind(), "revoked_key");
 }
