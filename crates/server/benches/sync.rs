@@ -116,8 +116,11 @@ fn blob_round_trip(c: &mut Criterion) {
 fn load(secs: u64) {
     let server = TestServer::start();
     if let Ok(sql) = std::env::var("BENCH_SQL") {
-        // A diagnosis, not a figure: SQL run on the server's database before the load.
-        server.query(&sql);
+        // A diagnosis, not a figure: SQL run on the server's database before the load
+        // (`|||` separates statements that must run alone, such as ALTER SYSTEM).
+        for statement in sql.split("|||") {
+            server.query(statement);
+        }
         println!("load: ran {sql}");
     }
     let clients = accounts_with_keys(&server.database_url, &server.base, 50);
