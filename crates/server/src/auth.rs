@@ -33,7 +33,7 @@ use axum::Json;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
-use studydesk_sync::wire::{Device, LoginRequest, Session, SignupRequest};
+use studydesk_sync::wire::{NEW_PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES, Device, LoginRequest, Session, SignupRequest};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
@@ -89,8 +89,12 @@ fn check_device(device: &Device) -> Result<Uuid, ApiError> {
 }
 
 fn check_new_password(password: &str) -> Result<(), ApiError> {
-    if password.len() < 10 || password.len() > 1024 {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "weak_password", "the password must be 10 to 1,024 bytes long"));
+    if password.len() < NEW_PASSWORD_MIN_BYTES || password.len() > PASSWORD_MAX_BYTES {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "weak_password",
+            format!("the password must be {NEW_PASSWORD_MIN_BYTES} to {PASSWORD_MAX_BYTES} bytes long"),
+        ));
     }
     Ok(())
 }
@@ -363,8 +367,8 @@ pub async fn login(
     let (req, _): (LoginRequest, _) = parse_body(body)?;
     let email = normalize_email(&req.email)?;
     let device_id = check_device(&req.device)?;
-    if req.password.is_empty() || req.password.len() > 1024 {
-        return Err(ApiError::invalid("the password must be 1 to 1,024 bytes long"));
+    if req.password.is_empty() || req.password.len() > PASSWORD_MAX_BYTES {
+        return Err(ApiError::invalid(format!("the password must be 1 to {PASSWORD_MAX_BYTES} bytes long")));
     }
     // Reserve the attempt and read the account; the connection goes back to the pool
     // before the password is checked.
@@ -434,8 +438,8 @@ pub async fn change_password(
     body: Result<axum::body::Bytes, BytesRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (req, _): (PasswordChange, _) = parse_body(body)?;
-    if req.current_password.is_empty() || req.current_password.len() > 1024 {
-        return Err(ApiError::invalid("current_password must be 1 to 1,024 bytes long"));
+    if req.current_password.is_empty() || req.current_password.len() > PASSWORD_MAX_BYTES {
+        return Err(ApiError::invalid(format!("current_password must be 1 to {PASSWORD_MAX_BYTES} bytes long")));
     }
     check_new_password(&req.new_password)?;
     let (reservation, stored, device) = {

@@ -10,6 +10,12 @@ pub const SCHEMA_HEADER: &str = "Studydesk-Schema";
 pub const MAX_BATCH_CHANGES: usize = 1000;
 /// Largest push body, in bytes.
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The longest password the server takes, in bytes (UTF-8), at sign-up, sign-in and
+/// password change: the one definition for the server and the devices.
+pub const PASSWORD_MAX_BYTES: usize = 1024;
+/// The shortest new password (sign-up, password change), in bytes (UTF-8): below it the
+/// server answers 422 `weak_password`.
+pub const NEW_PASSWORD_MIN_BYTES: usize = 10;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -10,12 +10,8 @@ use studydesk_sync::wire::{Device, LoginRequest, Session, SignupRequest};
 
 const KEY_FILE: &str = "sync-key";
 
-/// The longest password the server takes, in bytes (UTF-8), at sign-in, sign-up and
-/// password change (crates/server/src/auth.rs checks the same numbers).
-pub const PASSWORD_MAX_BYTES: usize = 1024;
-/// The shortest new password the server takes, in bytes (UTF-8): sign-up and password
-/// change (422 `weak_password` below it).
-pub const NEW_PASSWORD_MIN_BYTES: usize = 10;
+/// The server's password limits, from the protocol crate (the server checks the same).
+pub use studydesk_sync::wire::{NEW_PASSWORD_MIN_BYTES, PASSWORD_MAX_BYTES};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
