@@ -391,7 +391,12 @@ impl Batch<'_> {
                 return Ok(Err(forbidden()));
             }
         }
-        if info.name == "dashboards" && change.op == Op::Insert && column(new_columns, None, "user_id") != Some(&self.account.to_string()) {
+        // A dashboard is made by, and stays with, its owner: an insert names the account,
+        // and an update may not hand it to another account (found by the hostile-batch
+        // test: the new owner would then read every row of the dashboard's stream).
+        let names_other_owner = new_columns.and_then(|c| c.get("user_id")).is_some_and(|v| v.as_str() != Some(&self.account.to_string()));
+        let inserts_unowned = change.op == Op::Insert && column(new_columns, None, "user_id").is_none();
+        if info.name == "dashboards" && (names_other_owner || inserts_unowned) {
             return Ok(Err(forbidden()));
         }
         Ok(Ok(()))

@@ -414,3 +414,17 @@ fn a_deleted_parent_takes_its_children_on_the_server_by_their_references() {
         assert_eq!(nulled, 1, "{}.course_id is cleared with its course (SET NULL)", child.table);
     }
 }
+
+#[test]
+fn an_owner_cannot_hand_a_dashboard_to_another_account() {
+    let server = TestServer::start();
+    let (ada, rows) = owner_with_every_table(&server);
+    let dashboard = rows.iter().find(|r| r.table == "dashboards").unwrap().id.clone();
+    let bob = signup(&server, "bob@example.org");
+    no_rejections(&bob.push(&new_id(), vec![bob.user_row()]).json().unwrap());
+    let hand_over = ada.change("dashboards", &dashboard, "update", 1, json!({"user_id": bob.account}), 30);
+    let result: Value = ada.push(&new_id(), vec![hand_over]).json().unwrap();
+    assert_eq!(result["rejected"][0]["code"], "forbidden", "{result}");
+    let seen = serde_json::to_string(&bob.pull_all()).unwrap();
+    assert!(!seen.contains(&format!("d:{dashboard}")), "bob reads nothing of Ada's dashboard");
+}
