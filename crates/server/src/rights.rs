@@ -31,14 +31,6 @@ pub fn is_private_reference(table: &str, column: &str) -> bool {
     PRIVATE_REFERENCES.iter().any(|(t, c)| *t == table && *c == column)
 }
 
-/// Whether a reader who is not the owner of a `table` row may read `column`.
-pub fn readable_by_others(table: &str, column: &str) -> bool {
-    !(table == "users" && USERS_PRIVATE.contains(&column))
-        && !is_private_reference(table, column)
-        && !is_secret(table, column)
-        && !is_derived(table, column)
-}
-
 /// The columns of a `table` row as `reader_owns` (the reader owns the row) may see them:
 /// the one filter of every answer that carries columns. Private references stay present,
 /// as `null`, so a device clears what it must not hold rather than keeping a stale value.
