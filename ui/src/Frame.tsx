@@ -11,7 +11,7 @@ import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
-import { useSyncEvents } from "./api/queries";
+import { useSyncEvents } from "./settings/queries";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));

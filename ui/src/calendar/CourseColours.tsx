@@ -5,7 +5,8 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { Course } from "../api/bindings/Course";
-import { keys, useApiMutation } from "../api/queries";
+import { useApiMutation } from "../api/queries";
+import { calendarKeys } from "./queries";
 import { Dialog } from "../components/Dialog";
 
 export const SWATCHES = [
@@ -22,7 +23,7 @@ export const SWATCHES = [
 export function CourseColours({ courses, onClose }: { courses: Course[]; onClose: () => void }) {
   const { t } = useTranslation();
   const setColour = useApiMutation((v: { id: string; colour: string | null }) => api.courseSetColour(v.id, v.colour), {
-    meta: { refresh: [keys.calendar] },
+    meta: { refresh: [calendarKeys.ranges()] },
   });
   // The colour picker reports every step of a drag: save once it settles.
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);

@@ -19,7 +19,7 @@ import {
 } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { HomeData } from "../api/bindings/HomeData";
 import type { Task } from "../api/bindings/Task";
 import type { TodayList } from "../api/bindings/TodayList";
@@ -36,8 +36,8 @@ type Patch = (tasks: Task[]) => Task[];
 function usePatchTasks() {
   const qc = useQueryClient();
   return (patch: Patch) => {
-    void qc.cancelQueries({ queryKey: keys.home });
-    qc.setQueryData<HomeData>(keys.home, (old) =>
+    void qc.cancelQueries({ queryKey: appKeys.home() });
+    qc.setQueryData<HomeData>(appKeys.home(), (old) =>
       old ? { ...old, today: { ...old.today, tasks: patch(old.today.tasks) } } : old,
     );
   };

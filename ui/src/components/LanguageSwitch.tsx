@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { AppState } from "../api/bindings/AppState";
 import type { Locale } from "../api/bindings/Locale";
 import { LOCALES, applyLocale } from "../i18n";
@@ -9,10 +9,10 @@ import { LOCALES, applyLocale } from "../i18n";
 export function useSetLocale() {
   const qc = useQueryClient();
   const mutation = useApiMutation(api.settingsUpdate, {
-    onSuccess: (settings) => qc.setQueryData<AppState>(keys.appState, (old) => (old ? { ...old, settings } : old)),
+    onSuccess: (settings) => qc.setQueryData<AppState>(appKeys.appState(), (old) => (old ? { ...old, settings } : old)),
     // The switch failed: go back to the language that is actually stored.
     onError: () => {
-      const stored = qc.getQueryData<AppState>(keys.appState)?.settings.preferred_locale;
+      const stored = qc.getQueryData<AppState>(appKeys.appState())?.settings.preferred_locale;
       if (stored) applyLocale(stored);
     },
   });

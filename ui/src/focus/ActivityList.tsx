@@ -2,7 +2,8 @@
 // (un)favorite, the user's own activities added and deleted here.
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { focusKeys } from "./queries";
 import type { Activity } from "../api/bindings/Activity";
 import type { ActivityKind } from "../api/bindings/ActivityKind";
 import { EmptyNote } from "../components/Card";
@@ -18,16 +19,16 @@ function ActivityRow({ a, onStart, busy }: { a: Activity; onStart: () => void; b
   const qc = useQueryClient();
   // At once on screen: a new favorite goes to the top (newest first), as the core orders it.
   const patch = (fav: boolean) =>
-    qc.setQueryData<Activity[]>(keys.activities, (old) => {
+    qc.setQueryData<Activity[]>(focusKeys.activities(), (old) => {
       if (!old) return old;
       const updated = { ...a, is_favorite: fav };
       return fav ? [updated, ...old.filter((x) => x.id !== a.id)] : old.map((x) => (x.id === a.id ? updated : x));
     });
-  const meta = { refresh: [keys.activities] };
+  const meta = { refresh: [focusKeys.activities()] };
   const favorite = useApiMutation((id: string) => api.activityFavorite(id), { onMutate: () => patch(true), meta });
   const unfavorite = useApiMutation((id: string) => api.activityUnfavorite(id), { onMutate: () => patch(false), meta });
   const remove = useApiMutation((id: string) => api.activityDelete(id), {
-    onMutate: (id) => qc.setQueryData<Activity[]>(keys.activities, (old) => old?.filter((x) => x.id !== id)),
+    onMutate: (id) => qc.setQueryData<Activity[]>(focusKeys.activities(), (old) => old?.filter((x) => x.id !== id)),
     meta,
   });
   const minutes = a.default_duration_minutes;
@@ -86,7 +87,7 @@ function ActivityRow({ a, onStart, busy }: { a: Activity; onStart: () => void; b
 export function ActivityList({ activities }: { activities: Activity[] }) {
   const { t } = useTranslation();
   const start = useStartSession();
-  const add = useApiMutation(api.activityAdd, { meta: { refresh: [keys.activities] } });
+  const add = useApiMutation(api.activityAdd, { meta: { refresh: [focusKeys.activities()] } });
   const favorites = activities.filter((a) => a.is_favorite);
   const others = activities.filter((a) => !a.is_favorite);
   const row = (a: Activity) => (

@@ -4,7 +4,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useFocusEvents, useQueryClient, useRecovery, useSession, useSessionMutation } from "../api/queries";
+import { useQueryClient } from "../api/queries";
+import { focusKeys, useFocusEvents, useRecovery, useSession, useSessionMutation } from "./queries";
 import type { IdleChoice } from "../api/bindings/IdleChoice";
 import type { RecoveryChoice } from "../api/bindings/RecoveryChoice";
 import { Dialog } from "../components/Dialog";
@@ -66,7 +67,7 @@ function RecoveryDialog({ onLater }: { onLater: () => void }) {
   const qc = useQueryClient();
   const offer = useRecovery();
   const recover = useSessionMutation((choice: RecoveryChoice) => api.sessionRecover(choice), {
-    onSuccess: () => qc.setQueryData(keys.recovery, null),
+    onSuccess: () => qc.setQueryData(focusKeys.recovery(), null),
   });
   const data = offer.data;
   if (!data) return null;

@@ -3,7 +3,8 @@ import { useEffect, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { focusKeys } from "./queries";
 import type { FocusSettings } from "../api/bindings/FocusSettings";
 import { NumberField, parseWhole } from "../components/NumberField";
 
@@ -30,9 +31,9 @@ export function FocusSettingsForm({ settings }: { settings: FocusSettings }) {
   const [saved, setSaved] = useState(false);
   const refs = useRef<Partial<Record<Field, HTMLInputElement | null>>>({});
   const update = useApiMutation(api.focusSettingsUpdate, {
-    meta: { refresh: [keys.focusStats] },
+    meta: { refresh: [focusKeys.stats()] },
     onSuccess: (s) => {
-      qc.setQueryData(keys.focusSettings, s);
+      qc.setQueryData(focusKeys.settings(), s);
       setValues(toText(s));
       setSaved(true);
     },

@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { useSessionMutation } from "../api/queries";
+import { useSessionMutation } from "./queries";
 import type { FocusSession } from "../api/bindings/FocusSession";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";

@@ -1,6 +1,6 @@
 // The running session in the sidebar, on every page: status and time, one click to Focus.
 import { useTranslation } from "react-i18next";
-import { useSession } from "../api/queries";
+import { useSession } from "./queries";
 import { formatDuration, useNow } from "../lib/clock";
 import { focusedSecondsAt, sessionState } from "./timer";
 

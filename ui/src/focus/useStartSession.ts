@@ -1,5 +1,5 @@
 import * as api from "../api/client";
-import { useSessionMutation } from "../api/queries";
+import { useSessionMutation } from "./queries";
 import type { NewSession } from "../api/bindings/NewSession";
 
 /**

@@ -9,7 +9,8 @@ import type { Layout, LayoutItem } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
 import "react-resizable/css/styles.css";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient, useWorkspaceMutation, useWorkspaces } from "../api/queries";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { immerseKeys, useWorkspaceMutation, useWorkspaces } from "./queries";
 import type { Widget } from "../api/bindings/Widget";
 import type { WidgetKind } from "../api/bindings/WidgetKind";
 import type { WidgetPlace } from "../api/bindings/WidgetPlace";
@@ -362,9 +363,9 @@ export function Immerse({ onLeave }: { onLeave: () => void }) {
     onSuccess: () => setEditing(null),
   });
   const remove = useApiMutation((id: string) => api.workspaceDelete(id), {
-    meta: { refresh: [keys.workspaces] },
+    meta: { refresh: [immerseKeys.workspaces()] },
     onSuccess: (_null, id) => {
-      qc.setQueryData<Workspace[]>(keys.workspaces, (old) => old?.filter((w) => w.id !== id));
+      qc.setQueryData<Workspace[]>(immerseKeys.workspaces(), (old) => old?.filter((w) => w.id !== id));
       setDeleting(false);
       setSelected(null);
     },

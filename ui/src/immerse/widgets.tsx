@@ -4,7 +4,9 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useHome, useQueryClient, useSession, useWorkspaceMutation } from "../api/queries";
+import { appKeys, useApiMutation, useHome, useQueryClient } from "../api/queries";
+import { useSession } from "../focus/queries";
+import { useWorkspaceMutation } from "./queries";
 import type { HomeData } from "../api/bindings/HomeData";
 import type { Widget } from "../api/bindings/Widget";
 import type { JsonValue } from "../api/bindings/serde_json/JsonValue";
@@ -71,7 +73,7 @@ export function TodoWidget() {
   const [text, setText] = useState("");
   const toggle = useApiMutation(({ id, done }: { id: string; done: boolean }) => api.taskSetCompleted(id, done), {
     onMutate: ({ id, done }) =>
-      qc.setQueryData<HomeData>(keys.home, (old) =>
+      qc.setQueryData<HomeData>(appKeys.home(), (old) =>
         old ? { ...old, today: { ...old.today, tasks: old.today.tasks.map((x) => (x.id === id ? { ...x, is_completed: done } : x)) } } : old,
       ),
   });

@@ -6,14 +6,15 @@ import { useEffect, useId, useRef, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useNotificationEvents, useNotifications } from "../api/queries";
+import { useApiMutation } from "../api/queries";
+import { notificationKeys, useNotificationEvents, useNotifications } from "./queries";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Icon } from "../components/Icon";
 import { Loading } from "../components/Status";
 import { NotificationItem } from "./NotificationItem";
 import type { SnoozeChoice } from "./NotificationItem";
 
-const REFRESH = { meta: { refresh: [keys.notifications] } };
+const REFRESH = { meta: { refresh: [notificationKeys.list()] } };
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 export function NotificationCenter() {

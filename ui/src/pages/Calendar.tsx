@@ -13,7 +13,8 @@ import type { NewReminder } from "../api/bindings/NewReminder";
 import type { EventMove } from "../api/bindings/EventMove";
 import type { IcsImportReport } from "../api/bindings/IcsImportReport";
 import type { ApiError } from "../api/client";
-import { keys, useApiMutation, useAppState, useCalendarRange, useHome } from "../api/queries";
+import { useApiMutation, useAppState, useHome } from "../api/queries";
+import { calendarKeys, useCalendarRange } from "../calendar/queries";
 import { LoadError, Loading } from "../components/Status";
 import { addDays, formatLongDate, formatMonth, formatShortDate, step, todayIn, viewRange, wallTime } from "../calendar/dates";
 import type { View } from "../calendar/dates";
@@ -26,7 +27,7 @@ import { AgendaView, MonthView, occKey, TimeGridView } from "../calendar/views";
 import type { ViewProps } from "../calendar/views";
 
 const VIEWS: View[] = ["month", "week", "day", "agenda"];
-const REFRESH = { meta: { refresh: [keys.calendar] } };
+const REFRESH = { meta: { refresh: [calendarKeys.ranges()] } };
 
 type Editing = { item: CalendarItem | null; rrule: string | null; reminders?: NewReminder[]; date: string };
 
@@ -59,10 +60,10 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
   const timeZone = range.data?.timezone ?? zone;
   const courses = home.data?.courses ?? [];
 
-  const refresh = () => qc.invalidateQueries({ queryKey: keys.calendar });
+  const refresh = () => qc.invalidateQueries({ queryKey: calendarKeys.ranges() });
   // Success clears the line; a failure keeps it, with the reason under it.
   const quickAdd = useApiMutation(api.eventQuickAdd, {
-    meta: { refresh: [keys.calendar], inlineError: true },
+    meta: { refresh: [calendarKeys.ranges()], inlineError: true },
     onSuccess: (ev) => {
       setQuick("");
       setSelected(ev.event_date);

@@ -12,7 +12,7 @@ import {
 } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { CardId } from "../api/bindings/CardId";
 import type { DashboardLayout } from "../api/bindings/DashboardLayout";
 import type { HomeData } from "../api/bindings/HomeData";
@@ -26,7 +26,7 @@ export function CustomizePanel({ layout, onClose }: { layout: DashboardLayout; o
   const [hidden, setHidden] = useState<Set<CardId>>(new Set(layout.hidden));
   const save = useApiMutation(api.layoutUpdate, {
     onSuccess: (saved) => {
-      qc.setQueryData<HomeData>(keys.home, (old) => (old ? { ...old, layout: saved } : old));
+      qc.setQueryData<HomeData>(appKeys.home(), (old) => (old ? { ...old, layout: saved } : old));
       onClose();
     },
   });

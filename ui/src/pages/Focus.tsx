@@ -1,6 +1,7 @@
 import type { ReactNode, Ref } from "react";
 import { useTranslation } from "react-i18next";
-import { useActivities, useFocusSettings, useFocusStats, useHome, useSession } from "../api/queries";
+import { useHome } from "../api/queries";
+import { useActivities, useFocusSettings, useFocusStats, useSession } from "../focus/queries";
 import { EmptyNote } from "../components/Card";
 import { Icon } from "../components/Icon";
 import { LoadError, Loading } from "../components/Status";

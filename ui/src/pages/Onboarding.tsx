@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { OnboardingChoice } from "../api/bindings/OnboardingChoice";
 import { LanguageToggle } from "../components/LanguageSwitch";
 
@@ -8,7 +8,7 @@ export function Onboarding() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const complete = useApiMutation(api.onboardingComplete, {
-    onSuccess: (state) => qc.setQueryData(keys.appState, state),
+    onSuccess: (state) => qc.setQueryData(appKeys.appState(), state),
   });
   const choose = (choice: OnboardingChoice) => complete.mutate(choice);
 

@@ -2,7 +2,7 @@ import type { Ref } from "react";
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import { keys, useApiMutation, useQueryClient } from "../api/queries";
+import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { AppState } from "../api/bindings/AppState";
 import type { Locale } from "../api/bindings/Locale";
 import type { Theme } from "../api/bindings/Theme";
@@ -19,7 +19,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
   const qc = useQueryClient();
   const setLocale = useSetLocale();
   const update = useApiMutation(api.settingsUpdate, {
-    onSuccess: (settings) => qc.setQueryData<AppState>(keys.appState, (old) => (old ? { ...old, settings } : old)),
+    onSuccess: (settings) => qc.setQueryData<AppState>(appKeys.appState(), (old) => (old ? { ...old, settings } : old)),
   });
   const { settings } = state;
   const zones = useMemo(() => timeZones(settings.timezone), [settings.timezone]);

@@ -7,7 +7,8 @@ import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { ItemRef, ItemReminder } from "../api/client";
 import type { NewReminder } from "../api/bindings/NewReminder";
-import { keys, useApiMutation, useItemReminders, useQueryClient } from "../api/queries";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { reminderKeys, useItemReminders } from "./queries";
 import { Icon } from "../components/Icon";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
@@ -44,9 +45,9 @@ export function ReminderEditor({ item, hasDue }: { item: ItemRef; hasDue: boolea
   const qc = useQueryClient();
   const reminders = useItemReminders(item);
   const save = useApiMutation((list: NewReminder[]) => api.itemRemindersSet(item, list), {
-    meta: { refresh: [keys.itemReminders(item)] },
+    meta: { refresh: [reminderKeys.item(item)] },
     onSuccess: (saved) => {
-      if (Array.isArray(saved)) qc.setQueryData(keys.itemReminders(item), saved);
+      if (Array.isArray(saved)) qc.setQueryData(reminderKeys.item(item), saved);
     },
   });
   return (

@@ -5,7 +5,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { BackgroundSettings, BackgroundSettingsPatch } from "../api/client";
-import { keys, useApiMutation, useBackgroundSettings, useQueryClient } from "../api/queries";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { settingsKeys, useBackgroundSettings } from "./queries";
 import { Loading } from "../components/Status";
 
 const FIELDS = ["close_to_tray", "start_at_login", "os_timer"] as const;
@@ -20,18 +21,18 @@ export function BackgroundCard() {
     meta: { inlineError: true },
     onMutate: (patch) => {
       setFailure(null);
-      const before = qc.getQueryData<BackgroundSettings>(keys.background);
-      if (before) qc.setQueryData<BackgroundSettings>(keys.background, { ...before, ...patch });
+      const before = qc.getQueryData<BackgroundSettings>(settingsKeys.background());
+      if (before) qc.setQueryData<BackgroundSettings>(settingsKeys.background(), { ...before, ...patch });
       return { before };
     },
-    onSuccess: (saved) => qc.setQueryData(keys.background, saved),
+    onSuccess: (saved) => qc.setQueryData(settingsKeys.background(), saved),
     onError: (error, patch, context) => {
       const before = (context as { before?: BackgroundSettings } | undefined)?.before;
-      if (before) qc.setQueryData(keys.background, before);
+      if (before) qc.setQueryData(settingsKeys.background(), before);
       const field = FIELDS.find((f) => patch[f] !== undefined) ?? "close_to_tray";
       setFailure({ field, message: error.message });
       // What the core really stored (a failed effect leaves its field as it was).
-      void qc.invalidateQueries({ queryKey: keys.background });
+      void qc.invalidateQueries({ queryKey: settingsKeys.background() });
     },
   });
 

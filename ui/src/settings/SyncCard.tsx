@@ -8,7 +8,8 @@ import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { ApiError, RefusedChange, RefusedFile, RoundReport, SignInMode, SyncStatus } from "../api/client";
-import { keys, useApiMutation, useQueryClient, useSyncRefused, useSyncStatus } from "../api/queries";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { settingsKeys, useSyncRefused, useSyncStatus } from "./queries";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { Loading } from "../components/Status";
@@ -115,7 +116,7 @@ function SignInForm({ status, onNotice }: { status: SyncStatus; onNotice: (notic
       setError(null);
       onNotice(null);
     },
-    onSuccess: (next) => qc.setQueryData(keys.syncStatus, next),
+    onSuccess: (next) => qc.setQueryData(settingsKeys.syncStatus(), next),
     onError: (e) => setError(e.message),
     onSettled: () => {
       setPassword("");
@@ -188,19 +189,19 @@ function SignedIn({ onNotice }: { onNotice: (notice: Notice) => void }) {
   });
   const logout = useApiMutation(() => api.syncLogout(), {
     onMutate: () => onNotice(null),
-    onSuccess: (next) => qc.setQueryData(keys.syncStatus, next),
-    onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
+    onSuccess: (next) => qc.setQueryData(settingsKeys.syncStatus(), next),
+    onSettled: () => void qc.invalidateQueries({ queryKey: settingsKeys.syncStatus() }),
   });
   const everywhere = useApiMutation(() => api.syncLogoutEverywhere(), {
     meta: { inlineError: true },
     onMutate: () => onNotice(null),
     onSuccess: (next) => {
       onNotice({ tone: "ok", text: t("sync.signedOutEverywhere"), signedIn: false });
-      qc.setQueryData(keys.syncStatus, next);
+      qc.setQueryData(settingsKeys.syncStatus(), next);
     },
     // Signed out already: this device's key is gone, and the card shows the sign-in form.
     onError: (e) => onNotice({ tone: "error", text: everywhereError(t, e), signedIn: e.kind !== "sync_signed_out" }),
-    onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: settingsKeys.syncStatus() }),
   });
   return (
     <>
@@ -344,14 +345,14 @@ function ChangePasswordDialog({ onClose, onChanged }: { onClose: () => void; onC
     meta: { inlineError: true },
     onMutate: () => setError(null),
     onSuccess: (status) => {
-      qc.setQueryData(keys.syncStatus, status);
+      qc.setQueryData(settingsKeys.syncStatus(), status);
       onChanged();
     },
     onError: (e) => {
       if (e.kind === "sync_wrong_password") setCurrent("");
       fail(e.kind === "sync_wrong_password" ? "current" : null, passwordError(t, e));
     },
-    onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: settingsKeys.syncStatus() }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -436,8 +437,8 @@ function RefusedList() {
   const refused = useSyncRefused();
   const [discarding, setDiscarding] = useState<RefusedChange | null>(null);
   const after = {
-    onSuccess: (list: RefusedChange[]) => qc.setQueryData(keys.syncRefused, list),
-    onSettled: () => void qc.invalidateQueries({ queryKey: keys.syncStatus }),
+    onSuccess: (list: RefusedChange[]) => qc.setQueryData(settingsKeys.syncRefused(), list),
+    onSettled: () => void qc.invalidateQueries({ queryKey: settingsKeys.syncStatus() }),
   };
   const retry = useApiMutation((id: number) => api.syncRetry(id), after);
   const discard = useApiMutation((id: number) => api.syncDiscard(id), after);

@@ -1,7 +1,7 @@
 import { render } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { createQueryClient, keys } from "../api/queries";
+import { appKeys, createQueryClient } from "../api/queries";
 import type { AppState } from "../api/bindings/AppState";
 import type { HomeData } from "../api/bindings/HomeData";
 import { ErrorToasts } from "../components/ErrorToasts";
@@ -13,8 +13,8 @@ export function renderWithClient(
   { toasts = true }: { toasts?: boolean } = {},
 ) {
   const client = createQueryClient();
-  if (seed.appState) client.setQueryData(keys.appState, seed.appState);
-  if (seed.home) client.setQueryData(keys.home, seed.home);
+  if (seed.appState) client.setQueryData(appKeys.appState(), seed.appState);
+  if (seed.home) client.setQueryData(appKeys.home(), seed.home);
   const result = render(
     <QueryClientProvider client={client}>
       {ui}

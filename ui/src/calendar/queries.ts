@@ -1,0 +1,56 @@
+// The calendar's reads and writes through the query cache: one key factory, the range
+// read the views draw, the event read the editor opens with, and the mutations (each
+// refreshes the ranges on screen, and Home through the client's rule).
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { UseMutationOptions } from "@tanstack/react-query";
+import * as api from "../api/client";
+import type { ApiError } from "../api/client";
+import { useApiMutation } from "../api/queries";
+import type { RefreshMeta } from "../api/queries";
+
+export const calendarKeys = {
+  /** Every range read: what a calendar mutation refreshes. */
+  ranges: () => ["calendar_range"] as const,
+  range: (from: string, to: string) => [...calendarKeys.ranges(), from, to] as const,
+  /** One stored event (the editor's reminders and rule), read when the editor opens. */
+  event: (id: string) => ["calendar_event", id] as const,
+  /** The .ics text of a range, or of everything (`null`, `null`). */
+  ics: (from: string | null, to: string | null) => ["calendar_ics", from, to] as const,
+};
+
+/** What every calendar write refreshes besides Home. */
+export const CALENDAR_REFRESH = { refresh: [calendarKeys.ranges()] } satisfies RefreshMeta;
+
+/** The occurrences and due dates between two local dates. */
+export function useCalendarRange(from: string, to: string) {
+  return useQuery<Awaited<ReturnType<typeof api.calendarRange>>, ApiError>({
+    queryKey: calendarKeys.range(from, to),
+    queryFn: () => api.calendarRange(from, to),
+    // Paging keeps the previous items on screen (and the keyboard focus in the grid).
+    placeholderData: keepPreviousData,
+  });
+}
+
+// The two on-demand reads below are fetched fresh each time and not kept (gcTime 0): a
+// failure is the caller's to show, never a "refresh failed" toast about stale data.
+
+/** Reads one event through the cache, on demand (opening the editor). */
+export function useFetchEvent() {
+  const qc = useQueryClient();
+  return (id: string) => qc.fetchQuery({ queryKey: calendarKeys.event(id), queryFn: () => api.eventGet(id), staleTime: 0, gcTime: 0 });
+}
+
+/** Reads the .ics text of a range (or of everything) through the cache, fresh each time. */
+export function useFetchIcs() {
+  const qc = useQueryClient();
+  return (from: string | null, to: string | null) =>
+    qc.fetchQuery({ queryKey: calendarKeys.ics(from, to), queryFn: () => api.icsExport(from, to), staleTime: 0, gcTime: 0 });
+}
+
+/** A calendar write: refreshes the ranges (and Home) once it settles. */
+export function useCalendarMutation<TData, TVars>(
+  mutationFn: (vars: TVars) => Promise<TData>,
+  options: Omit<UseMutationOptions<TData, ApiError, TVars>, "mutationFn"> = {},
+) {
+  return useApiMutation(mutationFn, { ...options, meta: { ...CALENDAR_REFRESH, ...options.meta } });
+}
