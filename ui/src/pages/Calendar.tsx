@@ -1,262 +1,77 @@
 // The Planner's calendar (issue 3): month, week, day and agenda views of the occurrences
 // and due dates the core expands, quick add from one typed line, the full editor, drag
 // (or Alt+arrows) to move, and .ics import/export. Weeks start on Monday in every language.
-import { DndContext, PointerSensor, useSensor, useSensors } from "@dnd-kit/core";
-import type { DragEndEvent } from "@dnd-kit/core";
-import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+// This page composes the pieces in calendar/: navigation, the view switch, the editor's
+// wiring, moves and .ics transfer; every read and write goes through the query cache.
+import { useState } from "react";
 import type { KeyboardEvent, Ref } from "react";
 import { useTranslation } from "react-i18next";
-import * as api from "../api/client";
-import type { CalendarItem } from "../api/bindings/CalendarItem";
-import type { NewReminder } from "../api/bindings/NewReminder";
-import type { EventMove } from "../api/bindings/EventMove";
-import type { IcsImportReport } from "../api/bindings/IcsImportReport";
-import type { ApiError } from "../api/client";
-import { useApiMutation, useAppState, useHome } from "../api/queries";
-import { calendarKeys, useCalendarRange } from "../calendar/queries";
-import { LoadError, Loading } from "../components/Status";
-import { addDays, formatLongDate, formatMonth, formatShortDate, step, todayIn, viewRange, wallTime } from "../calendar/dates";
-import type { View } from "../calendar/dates";
-import { dropPlan } from "../calendar/drop";
+import { useAppState, useHome } from "../api/queries";
+import { CalendarIoButtons, IcsOutcome } from "../calendar/CalendarIo";
+import { CalendarToolbar } from "../calendar/CalendarToolbar";
+import { CalendarViews } from "../calendar/CalendarViews";
 import { CourseColours } from "../calendar/CourseColours";
+import { addDays } from "../calendar/dates";
+import type { View } from "../calendar/dates";
 import { EventEditor } from "../calendar/EventEditor";
-import { Icon } from "../components/Icon";
-import type { EditorValues } from "../calendar/EventEditor";
-import { AgendaView, MonthView, occKey, TimeGridView } from "../calendar/views";
-import type { ViewProps } from "../calendar/views";
-
-const VIEWS: View[] = ["month", "week", "day", "agenda"];
-const REFRESH = { meta: { refresh: [calendarKeys.ranges()] } };
-
-type Editing = { item: CalendarItem | null; rrule: string | null; reminders?: NewReminder[]; date: string };
+import { QuickAdd } from "../calendar/QuickAdd";
+import { useCalendarNavigation } from "../calendar/useCalendarNavigation";
+import { useEventEditing } from "../calendar/useEventEditing";
+import { useEventMoves } from "../calendar/useEventMoves";
+import { useIcsTransfer } from "../calendar/useIcsTransfer";
+import { occKey } from "../calendar/views";
+import type { CalendarItem } from "../api/bindings/CalendarItem";
 
 function isTyping(target: EventTarget): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
 }
 
 export function Calendar({ headingRef, now, initialView = "month" }: { headingRef?: Ref<HTMLHeadingElement>; now?: () => Date; initialView?: View }) {
-  const { t, i18n } = useTranslation();
-  const lang = i18n.language;
-  const qc = useQueryClient();
+  const { t } = useTranslation();
   const appState = useAppState();
   const home = useHome();
   const zone = appState.data?.settings.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const today = todayIn(zone, now ? now() : new Date());
-  const [view, setView] = useState<View>(initialView);
-  const [selected, setSelected] = useState(today);
-  const [selectedItem, setSelectedItem] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Editing | null>(null);
-  const [quick, setQuick] = useState("");
-  const [report, setReport] = useState<IcsImportReport | null>(null);
-  const [coloursOpen, setColoursOpen] = useState(false);
-  const [importError, setImportError] = useState<{ error: ApiError; exporting: boolean } | null>(null);
-  const viewsRef = useRef<HTMLDivElement | null>(null);
-  const focusCell = useRef(false);
-
-  const { from, to } = viewRange(view, selected);
-  const range = useCalendarRange(from, to);
+  const nav = useCalendarNavigation({ zone, now, initialView });
+  const { view, selected, today, from, to, range } = nav;
   const items = range.data?.items ?? [];
   const timeZone = range.data?.timezone ?? zone;
   const courses = home.data?.courses ?? [];
 
-  const refresh = () => qc.invalidateQueries({ queryKey: calendarKeys.ranges() });
-  // Success clears the line; a failure keeps it, with the reason under it.
-  const quickAdd = useApiMutation(api.eventQuickAdd, {
-    meta: { refresh: [calendarKeys.ranges()], inlineError: true },
-    onSuccess: (ev) => {
-      setQuick("");
-      setSelected(ev.event_date);
-    },
-  });
-  const add = useApiMutation(api.eventAdd, { ...REFRESH, onSuccess: () => setEditing(null) });
-  const update = useApiMutation(api.eventUpdate, { ...REFRESH, onSuccess: () => setEditing(null) });
-  const move = useApiMutation(api.eventMove, REFRESH);
-  const remove = useApiMutation(
-    (v: { id: string; occurrence: string | null; scope: "this" | "following" | "all" }) => api.eventDelete(v.id, v.occurrence, v.scope),
-    { ...REFRESH, onSuccess: () => setEditing(null) },
-  );
+  const [selectedItem, setSelectedItem] = useState<string | null>(null);
+  const [coloursOpen, setColoursOpen] = useState(false);
+  const editor = useEventEditing();
+  const moves = useEventMoves({ items, timeZone, view });
+  const ics = useIcsTransfer(from, to);
 
-  // After keyboard navigation, the selected cell takes the focus (roving tabindex).
-  useEffect(() => {
-    if (!focusCell.current) return;
-    const cell = viewsRef.current?.querySelector<HTMLElement>(`[data-date="${selected}"]`);
-    if (!cell) return;
-    focusCell.current = false;
-    cell.focus();
-  }, [selected, view, range.data]);
-
-  const selectDay = (d: string, focus = false) => {
-    focusCell.current = focus;
-    setSelected(d);
-  };
-
-  const open = async (item: CalendarItem) => {
+  const open = (item: CalendarItem) => {
     setSelectedItem(occKey(item));
-    if (item.kind !== "event") return;
-    let rrule: string | null = null;
-    let reminders: NewReminder[] = [];
-    try {
-      // The row drawn (an override, or the master of an occurrence) holds the reminders;
-      // the series' master holds the rule.
-      const ev = await api.eventGet(item.id);
-      reminders = ev.reminders.map((r) => (r.remind_at ? { remind_at: r.remind_at } : { minutes_before: r.minutes_before ?? 0 }));
-      rrule = item.recurring ? (item.series_id && item.series_id !== item.id ? (await api.eventGet(item.series_id)).rrule : ev.rrule) : null;
-    } catch {
-      rrule = null;
-    }
-    setEditing({ item, rrule, reminders, date: item.date });
-  };
-
-  const moveItem = (item: CalendarItem, target: { date: string; hour?: string }) => {
-    const input: EventMove = { id: item.id, scope: item.recurring ? "this" : "all" };
-    if (item.recurrence_id) input.occurrence = item.recurrence_id;
-    if (target.hour !== undefined && !item.all_day && item.starts_at) {
-      const minutes = wallTime(item.starts_at, timeZone).slice(3, 5);
-      input.start = `${target.date}T${target.hour}:${minutes}`;
-    } else {
-      if (target.date === item.date) return;
-      input.date = target.date;
-    }
-    move.mutate(input);
-  };
-
-  const onDragEnd = (e: DragEndEvent) => {
-    const item = (e.active.data.current as { item?: CalendarItem } | undefined)?.item;
-    if (!item || !e.over) return;
-    const plan = dropPlan(items, item, String(e.over.id), timeZone);
-    if (plan) move.mutate(plan);
-  };
-
-  const resize = useApiMutation(api.eventUpdate, REFRESH);
-
-  /** Alt+Shift+Up/Down: the end 15 minutes earlier or later (the keyboard's resize). */
-  const resizeItem = (item: CalendarItem, minutes: number) => {
-    if (item.all_day || !item.starts_at || !item.ends_at) return;
-    const startMs = Date.parse(item.starts_at);
-    const endMs = Date.parse(item.ends_at) + minutes * 60_000;
-    if (endMs <= startMs) return;
-    const end = new Date(endMs).toISOString();
-    resize.mutate({
-      id: item.id,
-      scope: item.recurring ? "this" : "all",
-      ...(item.recurrence_id ? { occurrence: item.recurrence_id } : {}),
-      patch: { end: `${todayIn(timeZone, new Date(end))}T${wallTime(end, timeZone)}` },
-    });
-  };
-
-  const onItemKey = (item: CalendarItem, e: KeyboardEvent) => {
-    if (!e.altKey || item.kind !== "event") return;
-    if (e.shiftKey && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
-      e.preventDefault();
-      e.stopPropagation();
-      resizeItem(item, e.key === "ArrowUp" ? -15 : 15);
-      return;
-    }
-    const delta = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -7, ArrowDown: 7 }[e.key];
-    if (delta === undefined) return;
-    e.preventDefault();
-    e.stopPropagation();
-    moveItem(item, { date: addDays(item.date, view === "month" ? delta : Math.sign(delta)) });
+    void editor.open(item);
   };
 
   const onViewsKey = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey || editing) return;
+    if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey || editor.editing) return;
     const vertical = view === "month" ? 7 : 1;
     const deltas: Record<string, number> = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -vertical, ArrowDown: vertical };
     const delta = deltas[e.key];
     if (delta !== undefined) {
       // Arrows move the day only from inside the grid (a toolbar button keeps its own keys).
-      if (!viewsRef.current?.contains(e.target as Node)) return;
+      if (!nav.viewsRef.current?.contains(e.target as Node)) return;
       e.preventDefault();
       setSelectedItem(null);
-      selectDay(addDays(selected, delta), true);
+      nav.selectDay(addDays(selected, delta), true);
     } else if (e.key === "t") {
       e.preventDefault();
-      selectDay(today, true);
+      nav.selectDay(today, true);
     } else if (e.key === "n") {
       e.preventDefault();
-      setEditing({ item: null, rrule: null, date: selected });
+      editor.create(selected);
     } else if (e.key === "Enter" && (e.target as HTMLElement).dataset.date) {
       e.preventDefault();
       const first = items.find((i) => i.kind === "event" && i.date <= selected && selected <= i.end_date);
-      if (first) void open(first);
-      else setEditing({ item: null, rrule: null, date: selected });
+      if (first) open(first);
+      else editor.create(selected);
     }
   };
-
-  const save = (v: EditorValues) => {
-    const start = v.allDay ? v.date : `${v.date}T${v.start}`;
-    const end = v.allDay ? v.endDate : v.end ? `${v.date}T${v.end}` : undefined;
-    const item = editing?.item;
-    if (!item) {
-      add.mutate({
-        title: v.title,
-        start,
-        all_day: v.allDay,
-        reminders: v.reminders,
-        source: "modal",
-        ...(v.notes ? { notes: v.notes } : {}),
-        ...(end ? { end } : {}),
-        ...(v.courseId ? { course_id: v.courseId } : {}),
-        ...(v.rrule ? { rrule: v.rrule } : {}),
-      });
-      return;
-    }
-    const rruleChanged = (v.rrule ?? "") !== (editing?.rrule ?? "");
-    update.mutate({
-      id: item.id,
-      scope: v.scope,
-      ...(item.recurrence_id ? { occurrence: item.recurrence_id } : {}),
-      patch: {
-        title: v.title,
-        notes: v.notes,
-        start,
-        end: end ?? "",
-        all_day: v.allDay,
-        course_id: v.courseId,
-        // Sent only when changed: rewriting them would drop a snooze or a delivery.
-        ...(JSON.stringify(v.reminders) !== JSON.stringify(editing?.reminders ?? []) ? { reminders: v.reminders } : {}),
-        ...(rruleChanged ? { rrule: v.rrule ?? "" } : {}),
-      },
-    });
-  };
-
-  const onImport = async (file: File | undefined) => {
-    if (!file) return;
-    setReport(null);
-    setImportError(null);
-    try {
-      setReport(await api.icsImport(file));
-      void refresh();
-    } catch (e) {
-      setImportError({ error: api.toApiError(e), exporting: false });
-    }
-  };
-
-  const onExport = async (whole: boolean) => {
-    const text = await api.icsExport(whole ? null : from, whole ? null : to).catch((e: unknown) => {
-      setImportError({ error: api.toApiError(e), exporting: true });
-      return null;
-    });
-    if (text === null) return;
-    const url = URL.createObjectURL(new Blob([text], { type: "text/calendar" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = whole ? "studydesk.ics" : `studydesk-${from}-${to}.ics`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  };
-
-  const heading =
-    view === "month"
-      ? formatMonth(selected, lang)
-      : view === "day"
-        ? formatLongDate(selected, lang)
-        : `${formatShortDate(from, lang)} – ${formatShortDate(to, lang)}`;
-
-  const props: ViewProps = { from, to, items, today, selected, selectedItem, timeZone, onSelectDay: (d) => selectDay(d), onOpen: (i) => void open(i), onItemKey, onResize: resizeItem };
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }));
 
   return (
     <div className="page calendar-page" data-testid="calendar" data-view={view} onKeyDown={onViewsKey}>
@@ -267,149 +82,48 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
           </h1>
           <p className="page-subtitle">{t("calendarPage.subtitle")}</p>
         </div>
-        <div className="cal-io">
-          <button type="button" className="button subtle" data-testid="cal-courses" aria-haspopup="dialog" onClick={() => setColoursOpen(true)}>
-            <Icon name="palette" size={16} />
-            {t("courseColours.open")}
-          </button>
-          <label className="button subtle cal-import">
-            {t("calendarPage.importLabel")}
-            <input
-              type="file"
-              accept=".ics,text/calendar"
-              className="sr-only"
-              data-testid="cal-ics-input"
-              onChange={(e) => {
-                void onImport(e.target.files?.[0]);
-                e.target.value = "";
-              }}
-            />
-          </label>
-          <button type="button" className="button subtle" data-testid="cal-ics-export" onClick={() => void onExport(true)}>
-            {t("calendarPage.exportLabel")}
-          </button>
-          <button type="button" className="button subtle" data-testid="cal-ics-export-range" onClick={() => void onExport(false)}>
-            {t("calendarPage.exportRange")}
-          </button>
-        </div>
+        <CalendarIoButtons onColours={() => setColoursOpen(true)} onImport={ics.onImport} onExport={(whole) => void ics.onExport(whole)} />
       </header>
 
-      {report ? (
-        <div className="cal-report" role="status" data-testid="cal-ics-report">
-          <p>{t("calendarPage.importDone", { created: report.created, updated: report.updated, unchanged: report.unchanged })}</p>
-          {report.skipped.length > 0 ? (
-            <>
-              <p className="cal-report-sub">{t("calendarPage.importSkipped")}</p>
-              <ul>
-                {report.skipped.map((s, i) => (
-                  <li key={i}>{t("calendarPage.importSkippedLine", { line: s.line, reason: s.reason })}</li>
-                ))}
-              </ul>
-            </>
-          ) : null}
-          <button type="button" className="button subtle" onClick={() => setReport(null)}>
-            ✕<span className="sr-only">{t("calendarPage.cancel")}</span>
-          </button>
-        </div>
-      ) : null}
-      {importError ? (
-        <div className="cal-report error" role="alert" data-testid="cal-ics-error">
-          <p>
-            <strong>{t(importError.exporting ? "calendarPage.exportFailed" : "calendarPage.importFailed")}</strong>: {importError.error.message}
-          </p>
-          <button type="button" className="button subtle" onClick={() => setImportError(null)}>
-            ✕<span className="sr-only">{t("calendarPage.cancel")}</span>
-          </button>
-        </div>
-      ) : null}
+      <IcsOutcome report={ics.report} failure={ics.failure} onDismissReport={ics.dismissReport} onDismissFailure={ics.dismissFailure} />
 
-      <div className="cal-toolbar">
-        <div className="cal-nav">
-          <button type="button" className="button subtle" data-testid="cal-today" onClick={() => selectDay(today)}>
-            {t("calendarPage.today")}
-          </button>
-          <button type="button" className="button subtle icon-only" data-testid="cal-prev" aria-label={t("calendarPage.prev")} onClick={() => selectDay(step(view, selected, -1))}>
-            ‹
-          </button>
-          <button type="button" className="button subtle icon-only" data-testid="cal-next" aria-label={t("calendarPage.next")} onClick={() => selectDay(step(view, selected, 1))}>
-            ›
-          </button>
-          <h2 className="cal-heading" aria-live="polite" data-testid="cal-heading">
-            {heading}
-          </h2>
-        </div>
-        <div className="cal-views" role="group" aria-label={t("calendarPage.views")}>
-          {VIEWS.map((v) => (
-            <button key={v} type="button" className={`button subtle${view === v ? " active" : ""}`} aria-pressed={view === v} data-testid={`cal-view-${v}`} onClick={() => setView(v)}>
-              {t(`calendarPage.${v}`)}
-            </button>
-          ))}
-        </div>
-      </div>
+      <CalendarToolbar view={view} selected={selected} from={from} to={to} today={today} onSelectDay={(d) => nav.selectDay(d)} onView={nav.setView} />
 
-      <form
-        className="cal-quick"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (quick.trim()) quickAdd.mutate(quick.trim());
-        }}
-      >
-        <label className="sr-only" htmlFor="cal-quick-input">
-          {t("calendarPage.quickLabel")}
-        </label>
-        <input
-          id="cal-quick-input"
-          className="input"
-          data-testid="cal-quick-input"
-          value={quick}
-          placeholder={t("calendarPage.quickPlaceholder")}
-          onChange={(e) => {
-            setQuick(e.target.value);
-            if (quickAdd.isError) quickAdd.reset();
-          }}
-          readOnly={quickAdd.isPending}
-          aria-busy={quickAdd.isPending}
-          aria-invalid={quickAdd.isError ? true : undefined}
-          aria-describedby={quickAdd.isError ? "cal-quick-error" : undefined}
-        />
-        <button type="button" className="button primary" data-testid="cal-new" onClick={() => setEditing({ item: null, rrule: null, date: selected })}>
-          {t("calendarPage.newEvent")}
-        </button>
-      </form>
-      {quickAdd.isError ? (
-        <p id="cal-quick-error" role="alert" className="field-error cal-quick-error" data-testid="cal-quick-error">
-          {t("calendarPage.quickFailed", { message: quickAdd.error.message })}
-        </p>
-      ) : null}
+      <QuickAdd onAdded={(d) => nav.selectDay(d)} onNew={() => editor.create(selected)} />
       <p className="hint cal-hint">{t("calendarPage.moveHint")}</p>
 
-      <div className="cal-views-box" ref={viewsRef}>
-        {range.isPending ? (
-          <Loading />
-        ) : range.isError ? (
-          <LoadError error={range.error} onRetry={() => void range.refetch()} />
-        ) : (
-          <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ screenReaderInstructions: { draggable: t("calendarPage.moveHint") } }}>
-            {view === "month" ? <MonthView {...props} /> : null}
-            {view === "week" ? <TimeGridView {...props} count={7} /> : null}
-            {view === "day" ? <TimeGridView {...props} count={1} /> : null}
-            {view === "agenda" ? <AgendaView {...props} /> : null}
-          </DndContext>
-        )}
-      </div>
+      <CalendarViews
+        view={view}
+        boxRef={nav.viewsRef}
+        status={range.status}
+        error={range.error}
+        onRetry={() => void range.refetch()}
+        onDragEnd={moves.onDragEnd}
+        from={from}
+        to={to}
+        items={items}
+        today={today}
+        selected={selected}
+        selectedItem={selectedItem}
+        timeZone={timeZone}
+        onSelectDay={(d) => nav.selectDay(d)}
+        onOpen={open}
+        onItemKey={moves.onItemKey}
+        onResize={moves.resizeItem}
+      />
 
-      {editing ? (
+      {editor.editing ? (
         <EventEditor
-          key={editing.item ? occKey(editing.item) : `new-${editing.date}`}
-          item={editing.item}
-          rrule={editing.rrule}
-          reminders={editing.reminders}
-          date={editing.date}
+          key={editor.editing.item ? occKey(editor.editing.item) : `new-${editor.editing.date}`}
+          item={editor.editing.item}
+          rrule={editor.editing.rrule}
+          reminders={editor.editing.reminders}
+          date={editor.editing.date}
           timeZone={timeZone}
           courses={courses}
-          onSave={save}
-          onDelete={(scope) => editing.item && remove.mutate({ id: editing.item.id, occurrence: editing.item.recurrence_id, scope })}
-          onClose={() => setEditing(null)}
+          onSave={editor.save}
+          onDelete={editor.deleteOpen}
+          onClose={editor.close}
         />
       ) : null}
       {coloursOpen ? <CourseColours courses={courses} onClose={() => setColoursOpen(false)} /> : null}
