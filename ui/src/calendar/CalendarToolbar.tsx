@@ -1,15 +1,16 @@
 // The calendar's navigation (today, previous, next, the heading of what is shown) and
 // the view switch.
 import { useTranslation } from "react-i18next";
-import { formatLongDate, formatMonth, formatShortDate, step } from "./dates";
-import type { View } from "./dates";
+import { formatLongDay, formatMonth, formatShortDate } from "../lib/dates";
+import { step } from "./range";
+import type { View } from "./range";
 
 const VIEWS: View[] = ["month", "week", "day", "agenda"];
 
 /** The heading of what a view shows: the month, the day, or the range. */
 export function rangeHeading(view: View, selected: string, from: string, to: string, lang: string): string {
   if (view === "month") return formatMonth(selected, lang);
-  if (view === "day") return formatLongDate(selected, lang);
+  if (view === "day") return formatLongDay(selected, lang);
   return `${formatShortDate(from, lang)} – ${formatShortDate(to, lang)}`;
 }
 

@@ -6,7 +6,7 @@ import type { Ref } from "react";
 import { useTranslation } from "react-i18next";
 import type { ApiError } from "../api/client";
 import { LoadError, Loading } from "../components/Status";
-import type { View } from "./dates";
+import type { View } from "./range";
 import { AgendaView, MonthView, TimeGridView } from "./views";
 import type { ViewProps } from "./views";
 

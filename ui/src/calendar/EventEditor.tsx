@@ -10,8 +10,9 @@ import type { NewReminder } from "../api/bindings/NewReminder";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ReminderList } from "../reminders/ReminderEditor";
 import { Dialog } from "../components/Dialog";
-import { buildRrule, parseRrule, wallTime, WEEKDAY_CODES, weekdayNames } from "./dates";
-import type { Freq, Repeat, RepeatEnd } from "./dates";
+import { wallTime, weekdayNames } from "../lib/dates";
+import { buildRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
+import type { Freq, Repeat, RepeatEnd } from "./rrule";
 
 export interface EditorValues {
   title: string;

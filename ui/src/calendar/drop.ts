@@ -2,7 +2,7 @@
 // (`slot|D|HH`) or another event (`item|D|key`, to reorder the day). Pure, so tested alone.
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import type { EventMove } from "../api/bindings/EventMove";
-import { wallTime } from "./dates";
+import { wallTime } from "../lib/dates";
 import { itemsOn, occKey } from "./views";
 
 export function dropPlan(items: CalendarItem[], item: CalendarItem, overId: string, timeZone: string): EventMove | null {

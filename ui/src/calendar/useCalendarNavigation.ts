@@ -1,8 +1,9 @@
 // Where the calendar is looking: the view, the selected day (the anchor of the range), the
 // range it reads through the cache, and the roving focus that follows keyboard moves.
 import { useEffect, useRef, useState } from "react";
-import { todayIn, viewRange } from "./dates";
-import type { View } from "./dates";
+import { todayIn } from "../lib/dates";
+import { viewRange } from "./range";
+import type { View } from "./range";
 import { useCalendarRange } from "./queries";
 
 export function useCalendarNavigation({ zone, now, initialView }: { zone: string; now?: () => Date; initialView: View }) {

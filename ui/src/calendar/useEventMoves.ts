@@ -6,8 +6,8 @@ import type { KeyboardEvent } from "react";
 import * as api from "../api/client";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import type { EventMove } from "../api/bindings/EventMove";
-import { addDays, todayIn, wallTime } from "./dates";
-import type { View } from "./dates";
+import { addDays, todayIn, wallTime } from "../lib/dates";
+import type { View } from "./range";
 import { dropPlan } from "./drop";
 import { useCalendarMutation } from "./queries";
 

@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import type { CSSProperties, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
-import { days, formatLongDate, formatTime, wallTime, weekdayNames } from "./dates";
+import { days, formatLongDay, formatWallTime, wallTime, weekdayNames } from "../lib/dates";
 import { ResizeHandle } from "./ResizeHandle";
 
 export interface ViewProps {
@@ -53,7 +53,7 @@ function ItemChip({ item, props, day, compact }: { item: CalendarItem; props: Vi
     setDragRef(node);
     setDropRef(node);
   };
-  const time = !item.all_day && item.starts_at ? formatTime(wallTime(item.starts_at, props.timeZone), i18n.language) : null;
+  const time = !item.all_day && item.starts_at ? formatWallTime(wallTime(item.starts_at, props.timeZone), i18n.language) : null;
   const style: CSSProperties = item.colour ? ({ "--cal-colour": item.colour } as CSSProperties) : {};
   const label = [item.kind === "assignment" ? t("calendarPage.due") : null, time ?? (item.all_day && isEvent ? t("calendarPage.allDay") : null), item.title, item.course_name]
     .filter(Boolean)
@@ -100,7 +100,7 @@ export function MonthView(props: ViewProps) {
   const names = weekdayNames(i18n.language);
   const rows = [0, 1, 2, 3, 4, 5].map((r) => all.slice(r * 7, r * 7 + 7));
   return (
-    <div role="grid" className="cal-month" aria-label={t("calendarPage.grid", { range: formatLongDate(props.selected, i18n.language) })} aria-readonly="true">
+    <div role="grid" className="cal-month" aria-label={t("calendarPage.grid", { range: formatLongDay(props.selected, i18n.language) })} aria-readonly="true">
       <div role="row" className="cal-month-head">
         {names.map((n) => (
           <div role="columnheader" key={n} className="cal-weekday">
@@ -122,7 +122,7 @@ export function MonthView(props: ViewProps) {
                 data-testid={`cal-day-${d}`}
                 data-date={d}
                 aria-selected={sel}
-                aria-label={t("calendarPage.cellLabel", { date: formatLongDate(d, i18n.language), count: list.length })}
+                aria-label={t("calendarPage.cellLabel", { date: formatLongDay(d, i18n.language), count: list.length })}
                 aria-current={d === props.today ? "date" : undefined}
                 tabIndex={sel ? 0 : -1}
                 onClick={() => props.onSelectDay(d)}
@@ -157,12 +157,12 @@ export function TimeGridView(props: ViewProps & { count: number }) {
     if (body.current && slot) body.current.scrollTop = slot.offsetTop - 52; // below the sticky all-day strip
   }, [props.count]);
   return (
-    <div role="grid" className={`cal-timegrid cols-${props.count}`} aria-label={t("calendarPage.grid", { range: formatLongDate(props.selected, i18n.language) })} aria-readonly="true">
+    <div role="grid" className={`cal-timegrid cols-${props.count}`} aria-label={t("calendarPage.grid", { range: formatLongDay(props.selected, i18n.language) })} aria-readonly="true">
       <div role="row" className="cal-tg-head">
         <div role="columnheader" className="cal-tg-gutter" />
         {cols.map((d) => (
           <div role="columnheader" key={d} className={`cal-tg-dayname${d === props.today ? " today" : ""}`}>
-            {formatLongDate(d, i18n.language)}
+            {formatLongDay(d, i18n.language)}
           </div>
         ))}
       </div>
@@ -171,7 +171,7 @@ export function TimeGridView(props: ViewProps & { count: number }) {
           <div className="cal-tg-allday-label">{t("calendarPage.allDay")}</div>
           {HOURS.map((h) => (
             <div key={h} className="cal-tg-hour-label">
-              {formatTime(`${h}:00`, i18n.language)}
+              {formatWallTime(`${h}:00`, i18n.language)}
             </div>
           ))}
         </div>
@@ -187,7 +187,7 @@ export function TimeGridView(props: ViewProps & { count: number }) {
               data-testid={`cal-day-${d}`}
               data-date={d}
               aria-selected={sel}
-              aria-label={t("calendarPage.cellLabel", { date: formatLongDate(d, i18n.language), count: list.length })}
+              aria-label={t("calendarPage.cellLabel", { date: formatLongDay(d, i18n.language), count: list.length })}
               tabIndex={sel ? 0 : -1}
               onClick={() => props.onSelectDay(d)}
             >
@@ -228,8 +228,8 @@ export function AgendaView(props: ViewProps) {
   return (
     <div className="cal-agenda">
       {groups.map(({ d, list }) => (
-        <section key={d} className={`cal-agenda-day${d === props.today ? " today" : ""}`} aria-label={formatLongDate(d, i18n.language)} data-testid={`cal-agenda-day-${d}`}>
-          <h2 className="cal-agenda-date">{formatLongDate(d, i18n.language)}</h2>
+        <section key={d} className={`cal-agenda-day${d === props.today ? " today" : ""}`} aria-label={formatLongDay(d, i18n.language)} data-testid={`cal-agenda-day-${d}`}>
+          <h2 className="cal-agenda-date">{formatLongDay(d, i18n.language)}</h2>
           <ul>
             {list.map((i) => (
               <li key={occKey(i)} data-testid={`cal-agenda-item-${i.id}`} className="cal-agenda-item" style={i.colour ? ({ "--cal-colour": i.colour } as CSSProperties) : undefined}>

@@ -10,7 +10,7 @@ import { Card, EmptyNote } from "../components/Card";
 import { Icon } from "../components/Icon";
 import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { usePrefs } from "../lib/prefs";
-import { formatDateTime, wallTimeToIso } from "../lib/time";
+import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
 
 const SECTIONS = ["overdue", "this_week", "this_month", "later"] as const;

@@ -27,7 +27,7 @@ import { Card, EmptyNote } from "../components/Card";
 import { DragHandle } from "../components/DragHandle";
 import { Icon } from "../components/Icon";
 import { usePrefs } from "../lib/prefs";
-import { formatDateTime, wallTimeToIso } from "../lib/time";
+import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
 
 type Patch = (tasks: Task[]) => Task[];

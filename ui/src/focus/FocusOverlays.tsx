@@ -11,7 +11,7 @@ import type { RecoveryChoice } from "../api/bindings/RecoveryChoice";
 import { Dialog } from "../components/Dialog";
 import { formatDuration, formatTime } from "../lib/clock";
 import { usePrefs } from "../lib/prefs";
-import { formatDateTime } from "../lib/time";
+import { formatDateTime } from "../lib/dates";
 
 export function IdleChoices({ onChosen, autoFocus = false }: { onChosen?: () => void; autoFocus?: boolean }) {
   const { t } = useTranslation();

@@ -1,22 +1,6 @@
-// Date arithmetic for the year heatmap: plain `YYYY-MM-DD` calendar dates, computed in
-// UTC so no time zone or daylight-saving change can shift a day.
-
-const DAY_MS = 86_400_000;
-
-export function parseDay(date: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-}
-
-export function dayString(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** 0 = Monday … 6 = Sunday. */
-export function weekdayIndex(ms: number): number {
-  return (new Date(ms).getUTCDay() + 6) % 7;
-}
+// The year heatmap's grid: plain `YYYY-MM-DD` calendar dates (lib/dates: no time zone or
+// daylight-saving change can shift a day), 53 Monday-first weeks.
+import { addDays, daysBetween, isPlainDate, startOfWeek, weekdayIndex } from "../lib/dates";
 
 export type HeatCell = { date: string; week: number; weekday: number; minutes: number; level: 0 | 1 | 2 | 3 | 4 };
 
@@ -42,19 +26,17 @@ export function heatCells(
   to: string,
   dailyTarget: number,
 ): HeatCell[] {
-  const end = parseDay(to);
-  if (end === null) return [];
-  const start = parseDay(from) ?? end - 364 * DAY_MS;
-  const firstMonday = end - weekdayIndex(end) * DAY_MS - (WEEKS - 1) * 7 * DAY_MS;
+  if (!isPlainDate(to)) return [];
+  const start = isPlainDate(from) ? from : addDays(to, -364);
+  const firstMonday = addDays(startOfWeek(to), -(WEEKS - 1) * 7);
   const byDate = new Map(days.map((d) => [d.date, d.minutes]));
   const cells: HeatCell[] = [];
-  for (let t = Math.max(firstMonday, start); t <= end; t += DAY_MS) {
-    const date = dayString(t);
+  for (let date = start > firstMonday ? start : firstMonday; date <= to; date = addDays(date, 1)) {
     const minutes = byDate.get(date) ?? 0;
     cells.push({
       date,
-      week: Math.floor(Math.round((t - firstMonday) / DAY_MS) / 7),
-      weekday: weekdayIndex(t),
+      week: Math.floor(daysBetween(firstMonday, date) / 7),
+      weekday: weekdayIndex(date),
       minutes,
       level: levelOf(minutes, dailyTarget),
     });

@@ -2,7 +2,7 @@
 // Japanese reads 24-hour times and YYYY/MM/DD dates.
 import { useEffect, useState } from "react";
 import type { Locale } from "../api/bindings/Locale";
-import { safeZone } from "./time";
+import { plainDate, safeZone } from "./dates";
 
 /** 65 → "01:05"; 3725 → "1:02:05". Negative input counts as zero. */
 export function formatDuration(totalSeconds: number): string {
@@ -28,17 +28,15 @@ export function formatTime(iso: string | Date, locale: Locale, tz: string): stri
 
 /** A `YYYY-MM-DD` calendar date: "2026/11/22" in Japanese, "Sun, Nov 22, 2026" in English. */
 export function formatDay(date: string, locale: Locale): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return date;
-  if (locale === "ja") return `${m[1]}/${m[2]}/${m[3]}`;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  if (locale === "ja") return date.replaceAll("-", "/");
   return new Intl.DateTimeFormat("en-US", {
     timeZone: "UTC",
     weekday: "short",
     year: "numeric",
     month: "short",
     day: "numeric",
-  }).format(d);
+  }).format(plainDate(date));
 }
 
 /** Today's date as the clock widget shows it: "2026/11/22 (日)" or "Sunday, November 22". */

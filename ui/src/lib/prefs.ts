@@ -1,6 +1,6 @@
 import { useAppState } from "../api/queries";
 import type { Locale } from "../api/bindings/Locale";
-import { safeZone } from "./time";
+import { safeZone } from "./dates";
 
 /** The user's locale and time zone, from the cached app state. */
 export function usePrefs(): { locale: Locale; timezone: string } {

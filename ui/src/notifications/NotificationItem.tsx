@@ -5,7 +5,7 @@ import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Notification } from "../api/client";
 import { usePrefs } from "../lib/prefs";
-import { formatDateTime } from "../lib/time";
+import { formatDateTime } from "../lib/dates";
 import { formatWhen, nextWallTime } from "./when";
 
 export const SNOOZE_MINUTES = [5, 10, 30] as const;

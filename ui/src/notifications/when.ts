@@ -1,8 +1,7 @@
 // Times in the notification center: "5 minutes ago" / "5 分前" for the last day, the
 // full date and time after that, and the next time a wall clock reads HH:MM.
 import type { Locale } from "../api/bindings/Locale";
-import { addDays, todayIn } from "../calendar/dates";
-import { formatDateTime, intlLocale, safeZone, wallTimeToIso } from "../lib/time";
+import { addDays, formatDateTime, intlLocale, safeZone, todayIn, wallTimeToIso } from "../lib/dates";
 
 const MINUTE = 60_000;
 

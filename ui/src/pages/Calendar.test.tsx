@@ -6,7 +6,9 @@ import type { CalendarItem } from "../api/bindings/CalendarItem";
 import type { CalendarEvent } from "../api/bindings/CalendarEvent";
 import i18n from "../i18n";
 import { Calendar } from "./Calendar";
-import { buildRrule, parseRrule, startOfWeek, viewRange } from "../calendar/dates";
+import { viewRange } from "../calendar/range";
+import { buildRrule, parseRrule } from "../calendar/rrule";
+import { startOfWeek } from "../lib/dates";
 import * as fx from "../test/fixtures";
 import { renderWithClient } from "../test/render";
 

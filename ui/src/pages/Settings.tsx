@@ -8,7 +8,7 @@ import type { Locale } from "../api/bindings/Locale";
 import type { Theme } from "../api/bindings/Theme";
 import { useSetLocale } from "../components/LanguageSwitch";
 import { LOCALES } from "../i18n";
-import { timeZones } from "../lib/time";
+import { timeZones } from "../lib/dates";
 import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
 

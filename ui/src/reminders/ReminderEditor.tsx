@@ -12,7 +12,7 @@ import { reminderKeys, useItemReminders } from "./queries";
 import { Icon } from "../components/Icon";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
-import { formatDateTime, wallTimeToIso } from "../lib/time";
+import { formatDateTime, wallTimeToIso } from "../lib/dates";
 
 export const MINUTES_BEFORE = [0, 5, 10, 15, 30, 60, 1440] as const;
 const AT = "at";

@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import type { ItemRef } from "../api/client";
 import { Dialog } from "../components/Dialog";
 import { usePrefs } from "../lib/prefs";
-import { isoToWallTime, wallTimeToIso } from "../lib/time";
+import { isoToWallTime, wallTimeToIso } from "../lib/dates";
 import { ReminderEditor } from "./ReminderEditor";
 
 export function ScheduleDialog({

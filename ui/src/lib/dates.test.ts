@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, isoToWallTime, safeZone, timeZones, wallTimeToIso } from "./time";
+import { addDays, addMonths, formatDateTime, isoToWallTime, safeZone, startOfWeek, timeZones, todayIn, wallTime, wallTimeToIso } from "./dates";
 
 describe("time", () => {
   it("reads a wall-clock input in the user's zone, across daylight saving", () => {
@@ -22,5 +22,18 @@ describe("time", () => {
     const zones = timeZones("Asia/Tokyo");
     expect(zones[0]).toBe("UTC");
     expect(zones).toContain("Asia/Tokyo");
+  });
+
+  it("reads a wall clock a daylight-saving change skips as the time after it", () => {
+    expect(wallTimeToIso("2026-03-08T02:30", "America/New_York")).toBe("2026-03-08T07:30:00.000Z");
+    expect(wallTime("2026-03-08T07:30:00.000Z", "America/New_York")).toBe("03:30");
+  });
+
+  it("does plain-date arithmetic without a zone, weeks starting on Monday", () => {
+    expect(addDays("2026-03-28", 2)).toBe("2026-03-30");
+    expect(addMonths("2026-01-31", 1)).toBe("2026-02-28");
+    expect(startOfWeek("2026-11-22")).toBe("2026-11-16");
+    expect(todayIn("Asia/Tokyo", new Date("2026-11-22T15:30:00Z"))).toBe("2026-11-23");
+    expect(todayIn("Mars/Olympus", new Date("2026-11-22T15:30:00Z"))).toBe("2026-11-22");
   });
 });

@@ -1,0 +1,52 @@
+// The editor's repeat choice ⇄ an RRULE value. Only the parts the editor shows (FREQ,
+// INTERVAL, weekly BYDAY, COUNT, UNTIL as a date): the core parses and expands rules, so
+// a rule library (rrule.js, ~20 kB gzipped, expansion we never run here) is not worth it.
+
+export type Freq = "none" | "daily" | "weekly" | "monthly" | "yearly";
+export type RepeatEnd = "never" | "count" | "until";
+export const WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+
+export interface Repeat {
+  freq: Freq;
+  interval: number;
+  weekdays: string[];
+  end: RepeatEnd;
+  count: number;
+  /** `YYYY-MM-DD`, or empty. */
+  until: string;
+}
+
+/** The RRULE value of the editor's repeat choice, or null for a single event (an empty interval or count reads as 1). */
+export function buildRrule(r: Repeat): string | null {
+  if (r.freq === "none") return null;
+  const parts = [`FREQ=${r.freq.toUpperCase()}`];
+  if (r.interval > 1) parts.push(`INTERVAL=${r.interval}`);
+  if (r.freq === "weekly" && r.weekdays.length > 0) {
+    parts.push(`BYDAY=${WEEKDAY_CODES.filter((c) => r.weekdays.includes(c)).join(",")}`);
+  }
+  if (r.end === "count") parts.push(`COUNT=${Math.max(1, r.count)}`);
+  if (r.end === "until" && r.until) parts.push(`UNTIL=${r.until.replaceAll("-", "")}`);
+  return parts.join(";");
+}
+
+/** The editor's repeat choice from an RRULE (the parts it can show). */
+export function parseRrule(rrule: string | null): Repeat {
+  const r: Repeat = { freq: "none", interval: 1, weekdays: [], end: "never", count: 10, until: "" };
+  if (!rrule) return r;
+  for (const part of rrule.replace(/^RRULE:/, "").split(";")) {
+    const [k, v = ""] = part.split("=");
+    if (k === "FREQ") {
+      const f = v.toLowerCase();
+      if (f === "daily" || f === "weekly" || f === "monthly" || f === "yearly") r.freq = f;
+    } else if (k === "INTERVAL") r.interval = Math.max(1, Number(v) || 1);
+    else if (k === "BYDAY") r.weekdays = v.split(",").map((d) => d.slice(-2));
+    else if (k === "COUNT") {
+      r.end = "count";
+      r.count = Number(v) || 1;
+    } else if (k === "UNTIL") {
+      r.end = "until";
+      r.until = `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}`;
+    }
+  }
+  return r;
+}
