@@ -12,6 +12,8 @@ import { Placeholder } from "./pages/Placeholder";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
 import { useSyncEvents } from "./settings/queries";
+import "./Frame.css";
+import "./immerse/immerse.css";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { IcsImportReport } from "../api/bindings/IcsImportReport";
 import { Icon } from "../components/Icon";
 import type { IcsFailure } from "./useIcsTransfer";
+import "./calendar.css";
 
 export function CalendarIoButtons({
   onColours,

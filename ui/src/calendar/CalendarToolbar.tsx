@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { formatLongDay, formatMonth, formatShortDate } from "../lib/dates";
 import { step } from "./range";
 import type { View } from "./range";
+import "./calendar.css";
 
 const VIEWS: View[] = ["month", "week", "day", "agenda"];
 

@@ -9,6 +9,7 @@ import { LoadError, Loading } from "../components/Status";
 import type { View } from "./range";
 import { AgendaView, MonthView, TimeGridView } from "./views";
 import type { ViewProps } from "./views";
+import "./calendar.css";
 
 export function CalendarViews({
   view,

@@ -8,6 +8,7 @@ import type { Course } from "../api/bindings/Course";
 import { useApiMutation } from "../api/queries";
 import { calendarKeys } from "./queries";
 import { Dialog } from "../components/Dialog";
+import "./calendar.css";
 
 export const SWATCHES = [
   ["blue", "#3451c6"],

@@ -13,6 +13,7 @@ import { Dialog } from "../components/Dialog";
 import { wallTime, weekdayNames } from "../lib/dates";
 import { buildRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
 import type { Freq, Repeat, RepeatEnd } from "./rrule";
+import "./calendar.css";
 
 export interface EditorValues {
   title: string;

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import { useCalendarMutation } from "./queries";
+import "./calendar.css";
 
 export function QuickAdd({ onAdded, onNew }: { onAdded: (date: string) => void; onNew: () => void }) {
   const { t } = useTranslation();

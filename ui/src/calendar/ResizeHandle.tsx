@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { PointerEvent as ReactPointerEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
+import "./calendar.css";
 
 export const SNAP_MINUTES = 15;
 /** The height of one hour row when the layout cannot be measured (the CSS value). */

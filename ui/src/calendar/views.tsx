@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import { days, formatLongDay, formatWallTime, wallTime, weekdayNames } from "../lib/dates";
 import { ResizeHandle } from "./ResizeHandle";
+import "./calendar.css";
 
 export interface ViewProps {
   from: string;

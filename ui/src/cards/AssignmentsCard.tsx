@@ -12,6 +12,7 @@ import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
+import "./AssignmentsCard.css";
 
 const SECTIONS = ["overdue", "this_week", "this_month", "later"] as const;
 type Section = (typeof SECTIONS)[number];

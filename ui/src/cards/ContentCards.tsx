@@ -9,6 +9,7 @@ import { Card, EmptyNote } from "../components/Card";
 import { Icon } from "../components/Icon";
 import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { quickSession, useStartSession } from "../focus/useStartSession";
+import "./ContentCards.css";
 
 function DeleteButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (

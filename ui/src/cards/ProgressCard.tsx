@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import type { ProgressRing } from "../api/bindings/ProgressRing";
 import type { ProgressRings } from "../api/bindings/ProgressRings";
 import { Card } from "../components/Card";
+import "./ProgressCard.css";
 
 /**
  * The ring's share of its target, 0-100. i64 fields arrive as JSON numbers; `Number()`

@@ -29,6 +29,7 @@ import { Icon } from "../components/Icon";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
+import "./TodoCard.css";
 
 type Patch = (tasks: Task[]) => Task[];
 

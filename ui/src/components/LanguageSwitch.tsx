@@ -4,6 +4,7 @@ import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { AppState } from "../api/bindings/AppState";
 import type { Locale } from "../api/bindings/Locale";
 import { LOCALES, applyLocale } from "../i18n";
+import "./LanguageSwitch.css";
 
 /** Switches the language at once and stores the choice in the user's settings. */
 export function useSetLocale() {

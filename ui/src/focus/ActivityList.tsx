@@ -11,6 +11,7 @@ import { Icon } from "../components/Icon";
 import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { parseWhole } from "../components/NumberField";
 import { quickSession, useStartSession } from "./useStartSession";
+import "./focus.css";
 
 const KINDS: ActivityKind[] = ["pomodoro", "deep_work", "review", "practice", "reading", "lecture", "custom"];
 

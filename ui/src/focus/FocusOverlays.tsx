@@ -12,6 +12,7 @@ import { Dialog } from "../components/Dialog";
 import { formatDuration, formatTime } from "../lib/clock";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime } from "../lib/dates";
+import "./focus.css";
 
 export function IdleChoices({ onChosen, autoFocus = false }: { onChosen?: () => void; autoFocus?: boolean }) {
   const { t } = useTranslation();

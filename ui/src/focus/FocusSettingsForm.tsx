@@ -7,6 +7,7 @@ import { useApiMutation, useQueryClient } from "../api/queries";
 import { focusKeys } from "./queries";
 import type { FocusSettings } from "../api/bindings/FocusSettings";
 import { NumberField, parseWhole } from "../components/NumberField";
+import "./focus.css";
 
 type Field = keyof FocusSettings;
 

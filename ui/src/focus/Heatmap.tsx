@@ -9,6 +9,7 @@ import { formatDay } from "../lib/clock";
 import { usePrefs } from "../lib/prefs";
 import { WEEKS, heatCells, monthStarts } from "./heatmap";
 import type { HeatCell } from "./heatmap";
+import "./focus.css";
 
 const CELL = 12;
 const STEP = 15;

@@ -2,6 +2,7 @@
 import { useTranslation } from "react-i18next";
 import type { FocusStats } from "../api/bindings/FocusStats";
 import { Heatmap } from "./Heatmap";
+import "./focus.css";
 
 /** 135 → "2 h 15 min"; under an hour → "45 min". */
 export function useMinutesText() {

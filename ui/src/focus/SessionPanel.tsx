@@ -11,6 +11,7 @@ import { formatDuration, formatTime, useNow } from "../lib/clock";
 import { usePrefs } from "../lib/prefs";
 import { IdleChoices } from "./FocusOverlays";
 import { focusedSecondsAt, phaseSecondsLeft, sessionState } from "./timer";
+import "./focus.css";
 
 const R = 54;
 const C = 2 * Math.PI * R;

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useSession } from "./queries";
 import { formatDuration, useNow } from "../lib/clock";
 import { focusedSecondsAt, sessionState } from "./timer";
+import "./focus.css";
 
 export function SessionPill({ onOpen, current }: { onOpen: () => void; current: boolean }) {
   const { t } = useTranslation();

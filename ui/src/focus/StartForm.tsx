@@ -9,6 +9,7 @@ import type { SessionConfig } from "../api/bindings/SessionConfig";
 import { Icon } from "../components/Icon";
 import { NumberField, parseWhole } from "../components/NumberField";
 import { useStartSession } from "./useStartSession";
+import "./focus.css";
 
 /** The limits the core accepts (crates/core/src/focus/sessions.rs). */
 export const LIMITS = {

@@ -6,6 +6,7 @@ import type { ChangeEvent, FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import ReactGridLayout, { moveElement, noCompactor, useContainerWidth } from "react-grid-layout";
 import type { Layout, LayoutItem } from "react-grid-layout";
+import "./immerse.css";
 import "react-grid-layout/css/styles.css";
 import "react-resizable/css/styles.css";
 import * as api from "../api/client";

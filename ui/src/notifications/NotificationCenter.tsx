@@ -13,6 +13,7 @@ import { Icon } from "../components/Icon";
 import { Loading } from "../components/Status";
 import { NotificationItem } from "./NotificationItem";
 import type { SnoozeChoice } from "./NotificationItem";
+import "./notifications.css";
 
 const REFRESH = { meta: { refresh: [notificationKeys.list()] } };
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';

@@ -7,6 +7,7 @@ import type { Notification } from "../api/client";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime } from "../lib/dates";
 import { formatWhen, nextWallTime } from "./when";
+import "./notifications.css";
 
 export const SNOOZE_MINUTES = [5, 10, 30] as const;
 

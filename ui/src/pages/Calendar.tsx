@@ -21,6 +21,7 @@ import { useEventMoves } from "../calendar/useEventMoves";
 import { useIcsTransfer } from "../calendar/useIcsTransfer";
 import { occKey } from "../calendar/views";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
+import "../calendar/calendar.css";
 
 function isTyping(target: EventTarget): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));

@@ -18,6 +18,7 @@ import type { DashboardLayout } from "../api/bindings/DashboardLayout";
 import type { HomeData } from "../api/bindings/HomeData";
 import { DragHandle } from "../components/DragHandle";
 import { Icon } from "../components/Icon";
+import "./CustomizePanel.css";
 
 export function CustomizePanel({ layout, onClose }: { layout: DashboardLayout; onClose: () => void }) {
   const { t } = useTranslation();

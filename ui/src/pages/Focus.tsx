@@ -10,6 +10,7 @@ import { FocusSettingsForm } from "../focus/FocusSettingsForm";
 import { ProgressPanel } from "../focus/ProgressPanel";
 import { SessionPanel } from "../focus/SessionPanel";
 import { StartForm } from "../focus/StartForm";
+import "../focus/focus.css";
 
 function Section({ id, title, className, children }: { id: string; title: string; className?: string; children: ReactNode }) {
   return (

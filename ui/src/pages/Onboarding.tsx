@@ -3,6 +3,7 @@ import * as api from "../api/client";
 import { appKeys, useApiMutation, useQueryClient } from "../api/queries";
 import type { OnboardingChoice } from "../api/bindings/OnboardingChoice";
 import { LanguageToggle } from "../components/LanguageSwitch";
+import "./Onboarding.css";
 
 export function Onboarding() {
   const { t } = useTranslation();

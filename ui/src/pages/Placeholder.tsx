@@ -1,6 +1,7 @@
 import type { Ref } from "react";
 import { useTranslation } from "react-i18next";
 import { Icon } from "../components/Icon";
+import "./Placeholder.css";
 
 export type PlaceholderPage = "calendar" | "focus" | "feed" | "insights";
 

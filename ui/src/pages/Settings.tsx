@@ -11,6 +11,7 @@ import { LOCALES } from "../i18n";
 import { timeZones } from "../lib/dates";
 import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
+import "./Settings.css";
 
 const THEMES: Theme[] = ["light", "dark", "system"];
 

@@ -13,6 +13,7 @@ import { Icon } from "../components/Icon";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/dates";
+import "./reminders.css";
 
 export const MINUTES_BEFORE = [0, 5, 10, 15, 30, 60, 1440] as const;
 const AT = "at";

@@ -8,6 +8,7 @@ import { Dialog } from "../components/Dialog";
 import { usePrefs } from "../lib/prefs";
 import { isoToWallTime, wallTimeToIso } from "../lib/dates";
 import { ReminderEditor } from "./ReminderEditor";
+import "./reminders.css";
 
 export function ScheduleDialog({
   item,

@@ -8,6 +8,7 @@ import type { BackgroundSettings, BackgroundSettingsPatch } from "../api/client"
 import { useApiMutation, useQueryClient } from "../api/queries";
 import { settingsKeys, useBackgroundSettings } from "./queries";
 import { Loading } from "../components/Status";
+import "./BackgroundCard.css";
 
 const FIELDS = ["close_to_tray", "start_at_login", "os_timer"] as const;
 type Field = (typeof FIELDS)[number];

@@ -13,6 +13,7 @@ import { settingsKeys, useSyncRefused, useSyncStatus } from "./queries";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { Loading } from "../components/Status";
+import "./SyncCard.css";
 
 export function SyncCard() {
   const { t } = useTranslation();
