@@ -9,9 +9,9 @@ import { focusKeys, useFocusEvents, useRecovery, useSession, useSessionMutation 
 import type { IdleChoice } from "../api/bindings/IdleChoice";
 import type { RecoveryChoice } from "../api/bindings/RecoveryChoice";
 import { Dialog } from "../components/Dialog";
-import { formatDuration, formatTime } from "../lib/clock";
+import { formatDuration } from "../lib/clock";
 import { usePrefs } from "../lib/prefs";
-import { formatDateTime } from "../lib/dates";
+import { formatDateTime, formatTime } from "../lib/dates";
 import "./focus.css";
 
 export function IdleChoices({ onChosen, autoFocus = false }: { onChosen?: () => void; autoFocus?: boolean }) {

@@ -5,7 +5,7 @@ import { useId, useMemo, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { FocusStats } from "../api/bindings/FocusStats";
-import { formatDay } from "../lib/clock";
+import { formatDay } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { WEEKS, heatCells, monthStarts } from "./heatmap";
 import type { HeatCell } from "./heatmap";

@@ -1,8 +1,6 @@
-// Clock faces and dates for the focus screens, in the user's locale and time zone.
-// Japanese reads 24-hour times and YYYY/MM/DD dates.
+// The ticking clock of the focus screens: durations as a timer shows them, and the
+// current time for redrawing. (Dates and times of day: lib/dates.ts.)
 import { useEffect, useState } from "react";
-import type { Locale } from "../api/bindings/Locale";
-import { plainDate, safeZone } from "./dates";
 
 /** 65 → "01:05"; 3725 → "1:02:05". Negative input counts as zero. */
 export function formatDuration(totalSeconds: number): string {
@@ -12,42 +10,6 @@ export function formatDuration(totalSeconds: number): string {
   const sec = s % 60;
   const pad = (n: number) => String(n).padStart(2, "0");
   return h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${pad(m)}:${pad(sec)}`;
-}
-
-/** "14:05" in Japanese, "2:05 PM" in English. */
-export function formatTime(iso: string | Date, locale: Locale, tz: string): string {
-  const d = typeof iso === "string" ? new Date(iso) : iso;
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", {
-    timeZone: safeZone(tz),
-    hour: locale === "ja" ? "2-digit" : "numeric",
-    minute: "2-digit",
-    hourCycle: locale === "ja" ? "h23" : "h12",
-  }).format(d);
-}
-
-/** A `YYYY-MM-DD` calendar date: "2026/11/22" in Japanese, "Sun, Nov 22, 2026" in English. */
-export function formatDay(date: string, locale: Locale): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
-  if (locale === "ja") return date.replaceAll("-", "/");
-  return new Intl.DateTimeFormat("en-US", {
-    timeZone: "UTC",
-    weekday: "short",
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-  }).format(plainDate(date));
-}
-
-/** Today's date as the clock widget shows it: "2026/11/22 (日)" or "Sunday, November 22". */
-export function formatLongDate(d: Date, locale: Locale, tz: string): string {
-  const timeZone = safeZone(tz);
-  if (locale === "ja") {
-    const date = new Intl.DateTimeFormat("ja-JP", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
-    const wd = new Intl.DateTimeFormat("ja-JP", { timeZone, weekday: "short" }).format(d);
-    return `${date} (${wd})`;
-  }
-  return new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric" }).format(d);
 }
 
 /**

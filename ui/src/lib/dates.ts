@@ -217,3 +217,41 @@ export function formatWallTime(hhmm: string, lang: string): string {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];
   return `${h % 12 === 0 ? 12 : h % 12}:${pad(m)} ${h < 12 ? "AM" : "PM"}`;
 }
+
+// ---- the focus screens' clock faces (Japanese reads 24-hour times and YYYY/MM/DD dates)
+
+/** "14:05" in Japanese, "2:05 PM" in English. */
+export function formatTime(iso: string | Date, locale: Locale, tz: string): string {
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", {
+    timeZone: safeZone(tz),
+    hour: locale === "ja" ? "2-digit" : "numeric",
+    minute: "2-digit",
+    hourCycle: locale === "ja" ? "h23" : "h12",
+  }).format(d);
+}
+
+/** A `YYYY-MM-DD` calendar date: "2026/11/22" in Japanese, "Sun, Nov 22, 2026" in English. */
+export function formatDay(date: string, locale: Locale): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  if (locale === "ja") return date.replaceAll("-", "/");
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone: "UTC",
+    weekday: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+  }).format(plainDate(date));
+}
+
+/** Today's date as the clock widget shows it: "2026/11/22 (日)" or "Sunday, November 22". */
+export function formatLongDate(d: Date, locale: Locale, tz: string): string {
+  const timeZone = safeZone(tz);
+  if (locale === "ja") {
+    const date = new Intl.DateTimeFormat("ja-JP", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+    const wd = new Intl.DateTimeFormat("ja-JP", { timeZone, weekday: "short" }).format(d);
+    return `${date} (${wd})`;
+  }
+  return new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric" }).format(d);
+}
