@@ -11,7 +11,7 @@
 //!   user's series) and one per assignment range; series are expanded only over the
 //!   range (see `recurrence`). No table scan whatever the number of past events.
 
-use super::events::{Ev, When};
+use super::model::{Ev, When};
 use super::recurrence::Occ;
 use crate::db::row::Row;
 use crate::db::timestamp_text;
@@ -121,7 +121,7 @@ pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<C
 /// [`range`], reading the series masters from `cache` when the database has not changed
 /// since they were read (see [`SeriesCache`]).
 pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache: Option<&SeriesCache>) -> Result<CalendarRange> {
-    let tz = super::events::user_tz(conn, user_id)?;
+    let tz = super::store::user_tz(conn, user_id)?;
     let w = Window::new(from, to, tz)?;
     let courses = courses(conn, user_id)?;
     let mut items = Items::default();
@@ -429,7 +429,7 @@ fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, 
     })?;
     for row in rows {
         let (id, course_id, title, status, due_at, notes) = row?;
-        let Some(due) = super::events::parse_instant(&due_at) else { continue };
+        let Some(due) = crate::time::parse_instant(&due_at) else { continue };
         let local_date = due.with_timezone(&w.tz).date_naive();
         let date = date_text(local_date);
         let course = course_id.as_ref().and_then(|c| courses.get(c));
