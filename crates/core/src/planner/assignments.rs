@@ -14,8 +14,9 @@ use crate::time::{local_date, next_month_start, start_of_day, week_start};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use ts_rs::TS;
 
 pub use super::rows::{Assignment, AssignmentTimeframe, Course};
@@ -55,6 +56,59 @@ pub const DONE_STATUSES: &[&str] = &["Done", "Submitted"];
 
 pub fn courses(conn: &Connection, user_id: &str) -> Result<Vec<Course>> {
     row::select(conn, "WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id", [user_id])
+}
+
+/// The name of the user's course `id`, if there is one (for other rooms' views).
+pub fn course_name(conn: &Connection, user_id: &str, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM courses WHERE id = ?1 AND user_id = ?2")?
+        .query_row(params![id, user_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The names of the user's courses, by id.
+pub fn course_names(conn: &Connection, user_id: &str) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM courses WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each course's name and colour, by id (what the calendar draws an item with).
+pub type CourseLabels = HashMap<String, (String, Option<String>)>;
+
+pub fn course_labels(conn: &Connection, user_id: &str) -> Result<CourseLabels> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, colour FROM courses WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The columns of an assignment the calendar draws.
+pub struct DueBetween {
+    pub id: String,
+    pub course_id: Option<String>,
+    pub title: String,
+    pub status: Option<String>,
+    pub due_at: String,
+    pub notes: Option<String>,
+}
+
+/// The user's assignments due in `[from, to)` (stored timestamps), in no order.
+pub fn due_between(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<Vec<DueBetween>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, course_id, title, status, due_at, notes FROM assignments
+         WHERE user_id = ?1 AND due_at >= ?2 AND due_at < ?3",
+    )?;
+    let rows = stmt.query_map(params![user_id, from, to], |r| {
+        Ok(DueBetween {
+            id: r.get(0)?,
+            course_id: r.get(1)?,
+            title: r.get(2)?,
+            status: r.get(3)?,
+            due_at: r.get(4)?,
+            notes: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 pub fn get_course(conn: &Connection, user_id: &str, id: &str) -> Result<Course> {

@@ -227,7 +227,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             for ov in store::overrides(self.tx, &master.row.id, master.tz)? {
                 let key = ov.row.recurrence_id.clone().unwrap_or_default();
                 if keep.is_none_or(|k| !k.contains(&key)) {
-                    self.tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([&ov.row.id])?;
+                    store::delete(self.tx, &ov.row.id)?;
                     let _ = uid;
                 }
             }
