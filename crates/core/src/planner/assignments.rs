@@ -6,6 +6,11 @@
 //! column keeps the bucket the user picked for an assignment without a due date.
 //! An update brings the assignment's due-time reminders in step in the same transaction
 //! (`item_reminders::item_changed`: new due date, or a done status that suppresses them).
+//!
+//! Storage: [`Course`] and [`Assignment`] are the rows (`rows.rs`), validated by
+//! `row::insert` / `row::update`; [`AssignmentBuckets`] is the one view (Home's grouping).
+//! The SQL of `courses` and `assignments` is in this file, including the projections other
+//! modules draw with ([`course_labels`], [`course_name`], [`course_names`], [`due_between`]).
 
 use crate::db::row::{self, Row};
 use crate::db::{Tx, WriteCtx};

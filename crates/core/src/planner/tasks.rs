@@ -6,6 +6,12 @@
 //! A change of the due date or of the done state brings the task's due-time reminders in
 //! step in the same transaction (`item_reminders::item_changed`); deleting a task deletes
 //! them (ON DELETE CASCADE).
+//!
+//! Storage: [`Task`] and [`TaskList`] are the rows (`rows.rs`), read, written and returned
+//! as they are; the column rules are their `validate()`, run by `row::insert` and
+//! `row::update` (and once per row by the batch [`insert_tasks`]). The checks here are of
+//! the arguments: trimming, the words an error uses, the description's length. The SQL
+//! of `tasks` and `task_lists` is in this file.
 
 use crate::db::row::{self, Row};
 use crate::db::{Tx, WriteCtx};

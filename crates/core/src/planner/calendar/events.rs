@@ -15,6 +15,9 @@
 //!   (its overrides and reminders go with it, ON DELETE CASCADE).
 //! - Every write goes through one `Db::write`, bumps `sequence` (ICS), keeps `order_index`
 //!   stable inside a day (new events go last) and recomputes the event's reminders.
+//! - [`CalendarEvent`] is the view the UI receives, built from the row ([`view`]): the zone
+//!   resolved, the EXDATEs decoded, the reminders joined. The decoded event and input
+//!   parsing are `model`'s, the SQL is `store`'s; this file holds the edit rules.
 
 use super::model::{check_when, parse_time_in, rule_from, when_from, Ev, TimeIn, When};
 use super::recurrence::{self, Occ};

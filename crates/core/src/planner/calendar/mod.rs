@@ -1,6 +1,10 @@
 //! The calendar of the Planner (issue 3): events, recurring series, reminders, quick add,
 //! the range query the views draw from, and ICS import and export.
 //!
+//! Layers, each using only those below it: `recurrence` (pure RRULE expansion) and
+//! `model` (the decoded event) at the bottom; `store` (all calendar SQL); `reminders`;
+//! `events` (the edit scopes), `range`, `ics`, `delivery` and quick add on top.
+//!
 //! Contract: everything here works on the local user's rows through `Db::write` (one
 //! transaction per command, so a failed command leaves nothing behind) and reads time
 //! from the injected clock. Wall-clock times follow IANA zones through chrono-tz. The
