@@ -17,7 +17,6 @@ pub mod error;
 pub mod focus;
 pub mod ids;
 pub mod insights;
-pub mod notifications;
 pub mod notify;
 pub mod paths;
 pub mod planner;
@@ -28,4 +27,6 @@ pub mod time;
 pub mod validate;
 
 pub use db::Db;
+/// The notification center lives in the planner, which owns its table.
+pub use planner::notifications;
 pub use error::{CoreError, Result};

@@ -142,3 +142,9 @@ mod text_tests {
         }
     }
 }
+
+/// An RFC 3339 text (a stored timestamp, or an input with an offset) as an instant;
+/// `None` when it is not one.
+pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
+}

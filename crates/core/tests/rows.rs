@@ -283,7 +283,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
 
     // ---- planner --------------------------------------------------------------------
     let list = c.case(
-        TaskListRow {
+        TaskList {
             id: new_id(),
             user_id: me.clone(),
             name: s("Exams"),
@@ -295,7 +295,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     );
     let (me2, list2) = (me.clone(), list.clone());
     let task = c.case(
-        TaskRow {
+        Task {
             id: new_id(),
             list_id: list2,
             user_id: me2,
@@ -314,7 +314,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         ],
     );
     c.case(
-        ItemReminderRow {
+        ItemReminder {
             id: new_id(),
             user_id: me.clone(),
             task_id: Some(task),
@@ -335,7 +335,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         ],
     );
     let course = c.case(
-        CourseRow {
+        Course {
             id: new_id(),
             user_id: me.clone(),
             name: s("Linear Algebra"),
@@ -351,7 +351,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         ],
     );
     c.case(
-        AssignmentRow {
+        Assignment {
             id: new_id(),
             user_id: me.clone(),
             course_id: Some(course),
@@ -408,7 +408,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     );
     let me3 = me.clone();
     c.case(
-        CalendarEventReminderRow {
+        EventReminder {
             id: new_id(),
             event_id: event,
             user_id: me3,
@@ -972,8 +972,8 @@ fn rows_written_by_the_services_read_back_and_validate() {
     assert_eq!(all::<UserRow>(&f), 1);
     assert_eq!(all::<UserSettingsRow>(&f), 1);
     assert_eq!(all::<UserDashboardSettingsRow>(&f), 1);
-    assert!(all::<TaskListRow>(&f) >= 1);
-    assert_eq!(all::<TaskRow>(&f), 1);
+    assert!(all::<TaskList>(&f) >= 1);
+    assert_eq!(all::<Task>(&f), 1);
     assert!(all::<ProgressMetricRow>(&f) >= 1);
     assert_eq!(all::<ActivityRow>(&f), 6, "the built-in catalog");
 }

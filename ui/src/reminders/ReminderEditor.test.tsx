@@ -18,12 +18,16 @@ function fakeReminders(initial: NewReminder[] = []) {
   const rows = (item: ItemRef): ItemReminder[] =>
     stored.map((r, i) => ({
       id: `rem-${i}`,
-      item,
+      user_id: fx.USER_ID,
+      task_id: item.kind === "task" ? item.id : null,
+      assignment_id: item.kind === "assignment" ? item.id : null,
       minutes_before: r.minutes_before ?? null,
       remind_at: r.remind_at ?? null,
       fire_at: null,
       delivered_at: null,
       snoozed_until: null,
+      created_at: "2026-11-22T02:14:56.123Z",
+      updated_at: "2026-11-22T02:14:56.123Z",
     }));
   vi.mocked(api.itemRemindersGet).mockImplementation(async (item) => rows(item));
   vi.mocked(api.itemRemindersSet).mockImplementation(async (item, list) => {

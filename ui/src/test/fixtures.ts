@@ -19,10 +19,12 @@ export const int = (n: number) => n as unknown as Task["order_index"];
 
 const T0 = "2026-11-22T02:14:56.123Z";
 export const LIST_ID = "0193a000-0000-7000-8000-000000000001";
+/** The local profile's id (`appState().profile.id`): rows carry it as `user_id`. */
+export const USER_ID = "0193a000-0000-7000-8000-0000000000aa";
 
 export function appState(over: Partial<AppState> = {}, settings: Partial<UserSettings> = {}): AppState {
   return {
-    profile: { id: "0193a000-0000-7000-8000-0000000000aa", display_name: null, username: null, email: null, bio: null, created_at: T0 },
+    profile: { id: USER_ID, display_name: null, username: null, email: null, bio: null, created_at: T0 },
     settings: { preferred_locale: "en", theme: "light", timezone: "Asia/Tokyo", ...settings },
     onboarding_pending: false,
     data_dir: "/home/student/.local/share/studydesk",
@@ -35,6 +37,7 @@ export function task(id: string, description: string, over: Partial<Task> = {}):
   return {
     id,
     list_id: LIST_ID,
+    user_id: USER_ID,
     description,
     is_completed: false,
     completed_at: null,
@@ -49,11 +52,12 @@ export function task(id: string, description: string, over: Partial<Task> = {}):
 export function assignment(id: string, title: string, over: Partial<Assignment> = {}): Assignment {
   return {
     id,
+    user_id: USER_ID,
     course_id: null,
     title,
     status: null,
     due_at: null,
-    timeframe: null,
+    timeframe: "later",
     notes: null,
     created_at: T0,
     updated_at: T0,
@@ -64,7 +68,7 @@ export function assignment(id: string, title: string, over: Partial<Assignment> 
 export function home(over: Partial<HomeData> = {}): HomeData {
   return {
     today: {
-      list: { id: LIST_ID, name: "Today", description: null, created_at: T0, updated_at: T0 },
+      list: { id: LIST_ID, user_id: USER_ID, name: "Today", description: null, created_at: T0, updated_at: T0 },
       tasks: [
         task("t-a", "Read chapter 3", { order_index: int(0) }),
         task("t-b", "Problem set 5", { order_index: int(1), is_completed: true, completed_at: T0 }),
@@ -81,7 +85,7 @@ export function home(over: Partial<HomeData> = {}): HomeData {
     focus_entries: [{ id: "f-1", title: "Deep work", description: "Two blocks of 50 minutes", order_index: int(0) }],
     resources: [{ id: "r-1", label: "Linear Algebra", emoji: "📐", url: "https://example.org/la", order_index: int(0) }],
     playlists: [{ id: "p-1", title: "Lo-fi focus", provider: "youtube", embed_url: "https://www.youtube.com/embed/x", order_index: int(0) }],
-    courses: [{ id: "c-1", name: "Linear Algebra", emoji: "📐", colour: null, created_at: T0, updated_at: T0 }],
+    courses: [{ id: "c-1", user_id: USER_ID, name: "Linear Algebra", emoji: "📐", colour: null, created_at: T0, updated_at: T0 }],
     layout: { order: ["todo", "assignments", "progress", "focus_areas", "quick_links", "playlists"], hidden: [] },
     local_date: "2026-11-22",
     ...over,

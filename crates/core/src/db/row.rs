@@ -13,9 +13,11 @@
 //!   arrays, date and time formats, non-negative counters, the few cross-column rules)
 //!   plus a few the seeds state in prose, and names the offending column in a
 //!   [`CoreError::Validation`]. The schema's CHECKs stay as the backstop.
-//! - [`insert`] validates before any SQL runs, and only writes inside a [`Tx`] (so the
-//!   capture triggers record the row for sync and the audit trail); [`get`] reads one
-//!   row by id.
+//! - [`insert`] and [`update`] validate before any SQL runs, and only write inside a
+//!   [`Tx`] (so the capture triggers record the row for sync and the audit trail); [`get`]
+//!   reads one row by id, [`select`] and [`select_one`] the rows a `WHERE ...` picks.
+//! - TypeScript: a row type is exported to `ui/src/api/bindings` unless it is declared
+//!   `internal` (see [`table_row!`]): only types the UI receives belong there.
 
 use super::{timestamp_text, Tx};
 use crate::{ids, validate, CoreError, Result};
@@ -41,20 +43,69 @@ pub trait Row: Sized + Serialize + DeserializeOwned {
 /// Validates `row`, then inserts it (every column) inside the write transaction.
 pub fn insert<R: Row>(tx: &Tx, row: &R) -> Result<()> {
     row.validate()?;
+    tx.prepare_cached(&insert_sql::<R>())?.execute(rusqlite::params_from_iter(row.to_params()))?;
+    Ok(())
+}
+
+/// `INSERT INTO <table> (<every column>) VALUES (?1, ...)`, the columns in
+/// [`Row::COLUMNS`] order (for a batch that prepares it once; validate each row first).
+pub fn insert_sql<R: Row>() -> String {
     let placeholders: Vec<String> = (1..=R::COLUMNS.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!("INSERT INTO \"{}\" ({}) VALUES ({})", R::TABLE, column_list(R::COLUMNS), placeholders.join(", "));
+    format!("INSERT INTO \"{}\" ({}) VALUES ({})", R::TABLE, column_list(R::COLUMNS), placeholders.join(", "))
+}
+
+/// Validates `row`, then writes every column of it over the stored row with its `id`
+/// (the first column). Columns whose value did not change are not recorded as changed
+/// (the capture triggers compare each column).
+pub fn update<R: Row>(tx: &Tx, row: &R) -> Result<()> {
+    debug_assert_eq!(R::COLUMNS.first(), Some(&"id"));
+    row.validate()?;
+    let mut sql = format!("UPDATE \"{}\" SET ", R::TABLE);
+    for (i, c) in R::COLUMNS.iter().enumerate().skip(1) {
+        if i > 1 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("\"{c}\" = ?{}", i + 1));
+    }
+    sql.push_str(" WHERE id = ?1");
     tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(row.to_params()))?;
     Ok(())
 }
 
 /// The row whose `id` is `id`, if any.
 pub fn get<R: Row>(conn: &Connection, id: &str) -> Result<Option<R>> {
-    let sql = format!("SELECT {} FROM \"{}\" WHERE id = ?1", column_list(R::COLUMNS), R::TABLE);
-    Ok(conn.prepare_cached(&sql)?.query_row([id], |r| R::from_sql(r)).optional()?)
+    select_one(conn, "WHERE id = ?1", [id])
 }
 
-fn column_list(cols: &[&str]) -> String {
-    cols.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+/// `SELECT <every column> FROM <table> <rest>`: `rest` is the `WHERE` / `ORDER BY` part.
+pub fn select_sql<R: Row>(rest: &str) -> String {
+    format!("SELECT {} FROM \"{}\" {rest}", column_list(R::COLUMNS), R::TABLE)
+}
+
+/// The rows `rest` (`WHERE ... ORDER BY ...`) selects, whole.
+pub fn select<R: Row, P: rusqlite::Params>(conn: &Connection, rest: &str, params: P) -> Result<Vec<R>> {
+    let mut stmt = conn.prepare_cached(&select_sql::<R>(rest))?;
+    let rows = stmt.query_map(params, |r| R::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The first row `rest` selects, if any.
+pub fn select_one<R: Row, P: rusqlite::Params>(conn: &Connection, rest: &str, params: P) -> Result<Option<R>> {
+    Ok(conn.prepare_cached(&select_sql::<R>(rest))?.query_row(params, |r| R::from_sql(r)).optional()?)
+}
+
+/// The quoted column names, comma-separated.
+pub fn column_list(cols: &[&str]) -> String {
+    let mut out = String::with_capacity(cols.len() * 16);
+    for (i, c) in cols.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('"');
+        out.push_str(c);
+        out.push('"');
+    }
+    out
 }
 
 // ---- column conversions ------------------------------------------------------------
@@ -166,10 +217,14 @@ pub(crate) use column_name;
 /// Declares a row struct and its [`Row`] impl. `validate` calls the struct's own
 /// `fn check(&self) -> Result<()>`, written beside it by hand.
 ///
+/// TypeScript: the type is exported to the UI's bindings, unless the table name is
+/// followed by `internal` (a row the UI never receives; an exported type that contains
+/// it still brings it along). `export` says the default explicitly.
+///
 /// ```ignore
 /// table_row! {
 ///     /// docs
-///     pub struct PostTagRow in "post_tags" {
+///     pub struct PostTagRow in "post_tags" internal {
 ///         pub id: String,
 ///         pub r#type as "type": String,
 ///     }
@@ -178,13 +233,32 @@ pub(crate) use column_name;
 macro_rules! table_row {
     (
         $(#[$meta:meta])*
+        pub struct $name:ident in $table:literal internal { $($body:tt)* }
+    ) => {
+        $crate::db::row::table_row!(@row [] $(#[$meta])* pub struct $name in $table { $($body)* });
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident in $table:literal export { $($body:tt)* }
+    ) => {
+        $crate::db::row::table_row!(@row [#[ts(export)]] $(#[$meta])* pub struct $name in $table { $($body)* });
+    };
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident in $table:literal { $($body:tt)* }
+    ) => {
+        $crate::db::row::table_row!(@row [#[ts(export)]] $(#[$meta])* pub struct $name in $table { $($body)* });
+    };
+    (
+        @row [$($ts:tt)*]
+        $(#[$meta:meta])*
         pub struct $name:ident in $table:literal {
             $( $(#[$fmeta:meta])* pub $field:ident $(as $col:literal)? : $ty:ty ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS)]
-        #[ts(export)]
+        $($ts)*
         pub struct $name {
             $( $(#[$fmeta])* pub $field: $ty ),+
         }
@@ -271,9 +345,13 @@ fn invalid(msg: String) -> CoreError {
     CoreError::validation(msg)
 }
 
-/// A text that must not be blank.
+/// A text that must not be blank (the words of `validate::text`, without its copy: this
+/// runs for every row of a batch).
 pub fn nonblank(field: &str, value: &str) -> Result<()> {
-    validate::text(field, value, usize::MAX).map(|_| ())
+    if value.trim().is_empty() {
+        return Err(invalid(format!("{field} must not be empty")));
+    }
+    Ok(())
 }
 
 /// At most `max` characters, counted like SQLite's `length()` (no trimming).
@@ -315,13 +393,22 @@ pub fn opt_uuid(field: &str, value: Option<&str>) -> Result<()> {
 /// (`2026-11-22T02:14:56.123Z`), so that timestamps sort correctly as text.
 pub fn timestamp(field: &str, value: &str) -> Result<()> {
     let t = validate::timestamp(field, value)?;
-    if timestamp_text(t) != value {
+    // A valid instant written `YYYY-MM-DDTHH:MM:SS.mmmZ` is what `timestamp_text` writes
+    // for it; only another shape needs the comparison (and its allocation).
+    if !stored_timestamp_shape(value) && timestamp_text(t) != value {
         return Err(invalid(format!(
             "{field} must be stored in UTC with milliseconds, like 2026-11-22T02:14:56.123Z (got \"{}\")",
             validate::truncate_for_message(value)
         )));
     }
     Ok(())
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`: digits and separators in place, nothing else.
+fn stored_timestamp_shape(value: &str) -> bool {
+    const SHAPE: &[u8; 24] = b"0000-00-00T00:00:00.000Z";
+    value.len() == 24
+        && value.bytes().zip(SHAPE.iter()).all(|(b, &s)| if s == b'0' { b.is_ascii_digit() } else { b == s })
 }
 
 pub fn opt_timestamp(field: &str, value: Option<&str>) -> Result<()> {

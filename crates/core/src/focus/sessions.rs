@@ -195,11 +195,11 @@ struct Loaded {
     events: Vec<Event>,
 }
 
-const SELECT: &str = "SELECT s.id, s.session_name, s.activity_id, a.name, s.course_id, c.name, s.status,
+/// The course's name (column 5) is the planner's to read: [`with_course_name`] fills it.
+const SELECT: &str = "SELECT s.id, s.session_name, s.activity_id, a.name, s.course_id, NULL, s.status,
        s.start_time, s.end_time, s.total_duration, s.session_config, s.activity_log
   FROM idle_sessions s
-  LEFT JOIN activities a ON a.id = s.activity_id
-  LEFT JOIN courses c ON c.id = s.course_id";
+  LEFT JOIN activities a ON a.id = s.activity_id";
 
 fn loaded_from_row(r: &Row) -> rusqlite::Result<Loaded> {
     let status: String = r.get(6)?;
@@ -228,7 +228,16 @@ fn load_running(conn: &Connection, user_id: &str) -> Result<Option<Loaded>> {
     // `+s.start_time`: without it SQLite walks (user_id, start_time) backwards through
     // every session the user ever had to skip a sort; the partial index of running
     // sessions holds one row (measured: 40 ms -> microseconds with 50,000 sessions).
-    Ok(conn.prepare_cached(&running_sql())?.query_row([user_id], loaded_from_row).optional()?)
+    let s = conn.prepare_cached(&running_sql())?.query_row([user_id], loaded_from_row).optional()?;
+    s.map(|s| with_course_name(conn, user_id, s)).transpose()
+}
+
+/// `s` with its course's name (the planner's `courses`), when it has a course.
+fn with_course_name(conn: &Connection, user_id: &str, mut s: Loaded) -> Result<Loaded> {
+    if let Some(id) = s.course_id.as_deref() {
+        s.course_name = crate::planner::assignments::course_name(conn, user_id, id)?;
+    }
+    Ok(s)
 }
 
 /// The query of the running session (public for the query-plan test).
@@ -237,10 +246,12 @@ pub fn running_sql() -> String {
 }
 
 fn load(conn: &Connection, user_id: &str, id: &str) -> Result<Loaded> {
-    conn.prepare_cached(&format!("{SELECT} WHERE s.id = ?1 AND s.user_id = ?2"))?
+    let s = conn
+        .prepare_cached(&format!("{SELECT} WHERE s.id = ?1 AND s.user_id = ?2"))?
         .query_row(params![id, user_id], loaded_from_row)
         .optional()?
-        .ok_or_else(|| CoreError::not_found("focus session", id))
+        .ok_or_else(|| CoreError::not_found("focus session", id))?;
+    with_course_name(conn, user_id, s)
 }
 
 fn require_running(conn: &Connection, user_id: &str) -> Result<Loaded> {
@@ -321,7 +332,14 @@ pub fn history(conn: &Connection, user_id: &str, limit: i64, now: DateTime<Utc>)
     let limit = validate::range("limit", limit, 1, HISTORY_MAX)?;
     let mut stmt =
         conn.prepare_cached(&format!("{SELECT} WHERE s.user_id = ?1 ORDER BY s.start_time DESC, s.id DESC LIMIT ?2"))?;
-    let rows = stmt.query_map(params![user_id, limit], loaded_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = stmt.query_map(params![user_id, limit], loaded_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    if rows.iter().any(|s| s.course_id.is_some()) {
+        // One read of the course names for the whole page, not one per session.
+        let names = crate::planner::assignments::course_names(conn, user_id)?;
+        for s in &mut rows {
+            s.course_name = s.course_id.as_ref().and_then(|id| names.get(id).cloned());
+        }
+    }
     Ok(rows.iter().map(|s| view(s, &compute(s, now))).collect())
 }
 

@@ -6,42 +6,25 @@
 //! column keeps the bucket the user picked for an assignment without a due date.
 //! An update brings the assignment's due-time reminders in step in the same transaction
 //! (`item_reminders::item_changed`: new due date, or a done status that suppresses them).
+//!
+//! Storage: [`Course`] and [`Assignment`] are the rows (`rows.rs`), validated by
+//! `row::insert` / `row::update`; [`AssignmentBuckets`] is the one view (Home's grouping).
+//! The SQL of `courses` and `assignments` is in this file, including the projections other
+//! modules draw with ([`course_labels`], [`course_name`], [`course_names`], [`due_between`]).
 
-use crate::db::WriteCtx;
+use crate::db::row::{self, Row};
+use crate::db::{Tx, WriteCtx};
 use crate::planner::item_reminders::{self, ItemRef};
 use crate::time::{local_date, next_month_start, start_of_day, week_start};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Days, Utc};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct Course {
-    pub id: String,
-    pub name: String,
-    pub emoji: Option<String>,
-    /// `#rrggbb`: the colour of the course's events in the calendar.
-    pub colour: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct Assignment {
-    pub id: String,
-    pub course_id: Option<String>,
-    pub title: String,
-    pub status: Option<String>,
-    pub due_at: Option<String>,
-    pub timeframe: Option<String>,
-    pub notes: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-}
+pub use super::rows::{Assignment, AssignmentTimeframe, Course};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -76,73 +59,95 @@ pub const NOTES_MAX: usize = 20_000;
 /// Statuses that take an assignment off the "due" lists.
 pub const DONE_STATUSES: &[&str] = &["Done", "Submitted"];
 
-const COLUMNS: &str = "id, course_id, title, status, due_at, timeframe, notes, created_at, updated_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Assignment> {
-    Ok(Assignment {
-        id: r.get(0)?,
-        course_id: r.get(1)?,
-        title: r.get(2)?,
-        status: r.get(3)?,
-        due_at: r.get(4)?,
-        timeframe: r.get(5)?,
-        notes: r.get(6)?,
-        created_at: r.get(7)?,
-        updated_at: r.get(8)?,
-    })
-}
-
-fn course_from_row(r: &Row) -> rusqlite::Result<Course> {
-    Ok(Course {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        emoji: r.get(2)?,
-        created_at: r.get(3)?,
-        updated_at: r.get(4)?,
-        colour: r.get(5)?,
-    })
-}
-
 pub fn courses(conn: &Connection, user_id: &str) -> Result<Vec<Course>> {
+    row::select(conn, "WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id", [user_id])
+}
+
+/// The name of the user's course `id`, if there is one (for other rooms' views).
+pub fn course_name(conn: &Connection, user_id: &str, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM courses WHERE id = ?1 AND user_id = ?2")?
+        .query_row(params![id, user_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The names of the user's courses, by id.
+pub fn course_names(conn: &Connection, user_id: &str) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM courses WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Each course's name and colour, by id (what the calendar draws an item with).
+pub type CourseLabels = HashMap<String, (String, Option<String>)>;
+
+pub fn course_labels(conn: &Connection, user_id: &str) -> Result<CourseLabels> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, colour FROM courses WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The columns of an assignment the calendar draws.
+pub struct DueBetween {
+    pub id: String,
+    pub course_id: Option<String>,
+    pub title: String,
+    pub status: Option<String>,
+    pub due_at: String,
+    pub notes: Option<String>,
+}
+
+/// The user's assignments due in `[from, to)` (stored timestamps), in no order.
+pub fn due_between(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<Vec<DueBetween>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, emoji, created_at, updated_at, colour FROM courses WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id",
+        "SELECT id, course_id, title, status, due_at, notes FROM assignments
+         WHERE user_id = ?1 AND due_at >= ?2 AND due_at < ?3",
     )?;
-    let rows = stmt.query_map([user_id], course_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let rows = stmt.query_map(params![user_id, from, to], |r| {
+        Ok(DueBetween {
+            id: r.get(0)?,
+            course_id: r.get(1)?,
+            title: r.get(2)?,
+            status: r.get(3)?,
+            due_at: r.get(4)?,
+            notes: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 pub fn get_course(conn: &Connection, user_id: &str, id: &str) -> Result<Course> {
     let id = validate::id("course", id)?;
-    conn.prepare_cached("SELECT id, name, emoji, created_at, updated_at, colour FROM courses WHERE id = ?1 AND user_id = ?2")?
-        .query_row(params![id, user_id], course_from_row)
-        .optional()?
+    row::select_one(conn, "WHERE id = ?1 AND user_id = ?2", params![id, user_id])?
         .ok_or_else(|| CoreError::not_found("course", id))
 }
 
 pub fn get(conn: &Connection, user_id: &str, id: &str) -> Result<Assignment> {
     let id = validate::id("assignment", id)?;
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM assignments WHERE id = ?1 AND user_id = ?2"))?
-        .query_row(params![id, user_id], from_row)
-        .optional()?
+    row::select_one(conn, "WHERE id = ?1 AND user_id = ?2", params![id, user_id])?
         .ok_or_else(|| CoreError::not_found("assignment", id))
+}
+
+/// Whether an assignment's status takes it off the "due" lists ([`DONE_STATUSES`]).
+pub fn is_done(a: &Assignment) -> bool {
+    a.status.as_deref().is_some_and(|s| DONE_STATUSES.contains(&s))
 }
 
 /// Open (not done) assignments grouped relative to `now` in `tz`.
 pub fn buckets(conn: &Connection, user_id: &str, now: DateTime<Utc>, tz: Tz) -> Result<AssignmentBuckets> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM assignments WHERE user_id = ?1 AND coalesce(status, '') NOT IN ('Done', 'Submitted')
-         ORDER BY due_at IS NULL, due_at, title"
+    let mut stmt = conn.prepare_cached(&row::select_sql::<Assignment>(
+        "WHERE user_id = ?1 AND coalesce(status, '') NOT IN ('Done', 'Submitted') ORDER BY due_at IS NULL, due_at, title",
     ))?;
     let mut out = AssignmentBuckets::default();
-    for a in stmt.query_map([user_id], from_row)? {
+    for a in stmt.query_map([user_id], |r| Assignment::from_sql(r))? {
         let a = a?;
         let due = a.due_at.as_deref().and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&Utc));
         let bucket = match due {
             Some(d) => Bucket::of(d, now, tz),
-            None => match a.timeframe.as_deref() {
-                Some("week") => Bucket::ThisWeek,
-                Some("month") => Bucket::ThisMonth,
-                _ => Bucket::Later,
+            None => match a.timeframe {
+                AssignmentTimeframe::Week => Bucket::ThisWeek,
+                AssignmentTimeframe::Month => Bucket::ThisMonth,
+                AssignmentTimeframe::Later => Bucket::Later,
             },
         };
         match bucket {
@@ -179,20 +184,20 @@ impl Bucket {
         }
     }
 
-    /// The seed's stored `timeframe` word (an overdue item is stored as "week").
-    fn timeframe(self) -> &'static str {
+    /// The seed's stored `timeframe` (an overdue item is stored as "week").
+    fn timeframe(self) -> AssignmentTimeframe {
         match self {
-            Bucket::Overdue | Bucket::ThisWeek => "week",
-            Bucket::ThisMonth => "month",
-            Bucket::Later => "later",
+            Bucket::Overdue | Bucket::ThisWeek => AssignmentTimeframe::Week,
+            Bucket::ThisMonth => AssignmentTimeframe::Month,
+            Bucket::Later => AssignmentTimeframe::Later,
         }
     }
 }
 
 /// The timeframe stored with a row: derived from the due time when there is one.
-fn stored_timeframe(conn: &Connection, user_id: &str, due_at: Option<&str>, now: DateTime<Utc>) -> Result<&'static str> {
+fn stored_timeframe(conn: &Connection, user_id: &str, due_at: Option<&str>, now: DateTime<Utc>) -> Result<AssignmentTimeframe> {
     let Some(due) = due_at.and_then(|d| DateTime::parse_from_rfc3339(d).ok()) else {
-        return Ok("later");
+        return Ok(AssignmentTimeframe::Later);
     };
     let tz = crate::account::settings::timezone(conn, user_id)?;
     Ok(Bucket::of(due.with_timezone(&Utc), now, tz).timeframe())
@@ -220,25 +225,23 @@ fn clean(conn: &Connection, user_id: &str, input: &NewAssignment) -> Result<Clea
     })
 }
 
-pub fn insert(tx: &crate::db::Tx, user_id: &str, input: &NewAssignment) -> Result<Assignment> {
+pub fn insert(tx: &Tx, user_id: &str, input: &NewAssignment) -> Result<Assignment> {
     let c = clean(tx, user_id, input)?;
-    let id = tx.new_id();
-    tx.prepare_cached(
-        "INSERT INTO assignments(id, user_id, course_id, title, status, due_at, timeframe, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-    )?
-    .execute(params![
-        id,
-        user_id,
-        c.course_id,
-        c.title,
-        c.status,
-        c.due_at,
-        stored_timeframe(tx, user_id, c.due_at.as_deref(), tx.now())?,
-        c.notes,
-        tx.now_text()
-    ])?;
-    get(tx, user_id, &id)
+    let now = tx.now_text();
+    let a = Assignment {
+        id: tx.new_id(),
+        user_id: user_id.to_string(),
+        timeframe: stored_timeframe(tx, user_id, c.due_at.as_deref(), tx.now())?,
+        course_id: c.course_id,
+        title: c.title,
+        status: c.status,
+        due_at: c.due_at,
+        notes: c.notes,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &a)?;
+    Ok(a)
 }
 
 pub fn add(db: &Db, user_id: &str, input: NewAssignment) -> Result<Assignment> {
@@ -266,24 +269,21 @@ pub fn update(db: &Db, user_id: &str, id: &str, input: NewAssignment) -> Result<
     db.write(WriteCtx::by(user_id, "assignment.update"), |tx| {
         let existing = get(tx, user_id, id)?;
         let c = clean(tx, user_id, &input)?;
-        tx.prepare_cached(
-            "UPDATE assignments SET course_id = ?1, title = ?2, status = ?3, due_at = ?4, notes = ?5, timeframe = ?6,
-             updated_at = ?7 WHERE id = ?8",
-        )?
-        .execute(params![
-            c.course_id,
-            c.title,
-            c.status,
-            c.due_at,
-            c.notes,
-            stored_timeframe(tx, user_id, c.due_at.as_deref(), tx.now())?,
-            tx.now_text(),
-            existing.id
-        ])?;
+        let (old_due, was_done) = (existing.due_at.clone(), is_done(&existing));
+        let a = Assignment {
+            timeframe: stored_timeframe(tx, user_id, c.due_at.as_deref(), tx.now())?,
+            course_id: c.course_id,
+            title: c.title,
+            status: c.status,
+            due_at: c.due_at,
+            notes: c.notes,
+            updated_at: tx.now_text(),
+            ..existing
+        };
+        row::update(tx, &a)?;
         // The reminders follow the due date and the done state, in this same transaction.
-        let was_done = existing.status.as_deref().is_some_and(|s| DONE_STATUSES.contains(&s));
-        item_reminders::item_changed(tx, user_id, &ItemRef::assignment(&existing.id), existing.due_at.as_deref(), was_done)?;
-        get(tx, user_id, &existing.id)
+        item_reminders::item_changed(tx, user_id, &ItemRef::assignment(&a.id), old_due.as_deref(), was_done)?;
+        Ok(a)
     })
 }
 
@@ -295,15 +295,19 @@ pub fn delete(db: &Db, user_id: &str, id: &str) -> Result<()> {
     })
 }
 
-pub fn insert_course(tx: &crate::db::Tx, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
-    let name = validate::text("course name", name, COURSE_NAME_MAX)?;
-    let emoji = validate::opt_text("emoji", emoji, EMOJI_MAX)?;
-    let id = tx.new_id();
-    tx.prepare_cached(
-        "INSERT INTO courses(id, user_id, name, emoji, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-    )?
-    .execute(params![id, user_id, name, emoji, tx.now_text()])?;
-    get_course(tx, user_id, &id)
+pub fn insert_course(tx: &Tx, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
+    let now = tx.now_text();
+    let course = Course {
+        id: tx.new_id(),
+        user_id: user_id.to_string(),
+        name: validate::text("course name", name, COURSE_NAME_MAX)?,
+        emoji: validate::opt_text("emoji", emoji, EMOJI_MAX)?,
+        created_at: now.clone(),
+        updated_at: now,
+        colour: None,
+    };
+    row::insert(tx, &course)?;
+    Ok(course)
 }
 
 pub fn add_course(db: &Db, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
@@ -313,16 +317,12 @@ pub fn add_course(db: &Db, user_id: &str, name: &str, emoji: Option<&str>) -> Re
 /// Sets (or with `None` clears) a course's calendar colour, `#rrggbb`.
 pub fn set_course_colour(db: &Db, user_id: &str, id: &str, colour: Option<&str>) -> Result<Course> {
     let colour = validate::opt_text("colour", colour, 7)?;
-    if let Some(c) = colour.as_deref() {
-        crate::planner::rows::six_digit_colour(c)?;
-    }
     db.write(WriteCtx::by(user_id, "course.colour"), |tx| {
         let c = get_course(tx, user_id, id)?;
-        tx.execute(
-            "UPDATE courses SET colour = ?1, updated_at = ?2 WHERE id = ?3",
-            params![colour.as_deref().map(str::to_ascii_lowercase), tx.now_text(), c.id],
-        )?;
-        get_course(tx, user_id, &c.id)
+        // `Course::validate` holds the rule (`#rrggbb`).
+        let c = Course { colour: colour.as_deref().map(str::to_ascii_lowercase), updated_at: tx.now_text(), ..c };
+        row::update(tx, &c)?;
+        Ok(c)
     })
 }
 

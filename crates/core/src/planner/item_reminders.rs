@@ -5,8 +5,8 @@
 //! - An item is a task or an assignment of the user ([`ItemRef`]); another user's item, or
 //!   a malformed id, is `not_found` (we never say which).
 //! - A reminder is relative (`minutes_before` the due time) or absolute (`remind_at`), and
-//!   takes the same definitions and limits as event reminders (`reminders::check_for`: at
-//!   most 10, 0 to 40,320 minutes, or an RFC 3339 time). `fire_at` is `remind_at`, or
+//!   takes the same definitions and limits as event reminders (`reminder_defs::check_for`:
+//!   at most 10, 0 to 40,320 minutes, or an RFC 3339 time). `fire_at` is `remind_at`, or
 //!   `due_at - minutes_before`; NULL while a relative reminder's item has no due date
 //!   (nothing to fire). Stored in the timestamp format, so text order is time order.
 //! - [`set`] replaces an item's reminders (unchanged definitions keep their rows, so a
@@ -20,10 +20,16 @@
 //!   [`next_due`] read the index `(delivered_at, fire_at)`; [`claim`] is the conditional
 //!   UPDATE that makes a reminder delivered exactly once across processes.
 //! - Channels: an item reminder is always a notification; `channel: in_app` is refused.
+//! - Storage: the row type is `rows::ItemReminder` (what the UI receives too). This file
+//!   reads the due time and done state of tasks and assignments itself (two columns, in
+//!   SQL beside the joins of the due queries) rather than through `tasks` and
+//!   `assignments`, which call into it: the planner keeps no import circle.
 
-use super::calendar::reminders::{self, Def, NewReminder};
+use super::reminder_defs::{self, Def, NewReminder};
 use super::rows::ReminderChannel;
+use crate::db::row;
 use crate::db::{timestamp_text, Tx, WriteCtx};
+use crate::time::parse_instant;
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -46,12 +52,6 @@ impl ItemKind {
             ItemKind::Assignment => "assignment",
         }
     }
-    fn column(self) -> &'static str {
-        match self {
-            ItemKind::Task => "task_id",
-            ItemKind::Assignment => "assignment_id",
-        }
-    }
 }
 
 /// A task or an assignment, e.g. `{"kind": "task", "id": "0193…"}`.
@@ -71,18 +71,17 @@ impl ItemRef {
     }
 }
 
-/// One reminder of a task or an assignment, as the UI shows it.
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct ItemReminder {
-    pub id: String,
-    pub item: ItemRef,
-    pub minutes_before: Option<i64>,
-    pub remind_at: Option<String>,
-    /// When it fires (UTC); `None` while the item has no due date.
-    pub fire_at: Option<String>,
-    pub delivered_at: Option<String>,
-    pub snoozed_until: Option<String>,
+pub use super::rows::ItemReminder;
+
+impl ItemReminder {
+    /// The task or assignment it is a reminder of.
+    pub fn item(&self) -> Option<ItemRef> {
+        match (&self.task_id, &self.assignment_id) {
+            (Some(id), _) => Some(ItemRef::task(id)),
+            (None, Some(id)) => Some(ItemRef::assignment(id)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// What decides an item's reminders: its due time and whether it is done.
@@ -90,10 +89,6 @@ struct ItemState {
     item: ItemRef,
     due: Option<DateTime<Utc>>,
     done: bool,
-}
-
-fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// The user's item, checked (malformed or someone else's id → `not_found`).
@@ -115,9 +110,8 @@ fn state(conn: &Connection, user_id: &str, item: &ItemRef) -> Result<ItemState> 
     Ok(ItemState { item: ItemRef { kind: item.kind, id }, due: due.as_deref().and_then(parse_instant), done })
 }
 
-const COLUMNS: &str = "id, task_id, assignment_id, minutes_before, remind_at, fire_at, delivered_at, snoozed_until";
-
-/// The item of a reminder row whose columns 1 and 2 are `task_id` and `assignment_id`.
+/// The item of a row of the due queries, whose columns 1 and 2 are `task_id` and
+/// `assignment_id`.
 fn item_at(r: &rusqlite::Row) -> rusqlite::Result<ItemRef> {
     let task: Option<String> = r.get(1)?;
     let assignment: Option<String> = r.get(2)?;
@@ -129,27 +123,14 @@ fn item_at(r: &rusqlite::Row) -> rusqlite::Result<ItemRef> {
     }
 }
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<ItemReminder> {
-    let item = item_at(r)?;
-    Ok(ItemReminder {
-        id: r.get(0)?,
-        item,
-        minutes_before: r.get(3)?,
-        remind_at: r.get(4)?,
-        fire_at: r.get(5)?,
-        delivered_at: r.get(6)?,
-        snoozed_until: r.get(7)?,
-    })
-}
-
 fn of_item(conn: &Connection, user_id: &str, item: &ItemRef) -> Result<Vec<ItemReminder>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM item_reminders WHERE {} = ?1 AND user_id = ?2
-         ORDER BY minutes_before IS NULL, minutes_before, remind_at, id",
-        item.kind.column()
-    ))?;
-    let rows = stmt.query_map(params![item.id, user_id], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let rest = match item.kind {
+        ItemKind::Task => "WHERE task_id = ?1 AND user_id = ?2 ORDER BY minutes_before IS NULL, minutes_before, remind_at, id",
+        ItemKind::Assignment => {
+            "WHERE assignment_id = ?1 AND user_id = ?2 ORDER BY minutes_before IS NULL, minutes_before, remind_at, id"
+        }
+    };
+    row::select(conn, rest, params![item.id, user_id])
 }
 
 /// The reminders of the user's task or assignment.
@@ -164,7 +145,7 @@ pub fn check(kind: ItemKind, list: &[NewReminder]) -> Result<Vec<Def>> {
         ItemKind::Task => "a task",
         ItemKind::Assignment => "an assignment",
     };
-    let defs = reminders::check_for(list, owner, "the due time")?;
+    let defs = reminder_defs::check_for(list, owner, "the due time")?;
     if defs.iter().any(|d| d.channel != ReminderChannel::Notification) {
         return Err(CoreError::validation(
             "task and assignment reminders are always shown as notifications (channel must be \"notification\")",
@@ -219,26 +200,28 @@ pub fn replace(tx: &Tx, user_id: &str, item: &ItemRef, defs: &[Def]) -> Result<(
         }
     }
     let (task_id, assignment_id) = match st.item.kind {
-        ItemKind::Task => (Some(st.item.id.as_str()), None),
-        ItemKind::Assignment => (None, Some(st.item.id.as_str())),
+        ItemKind::Task => (Some(st.item.id.clone()), None),
+        ItemKind::Assignment => (None, Some(st.item.id.clone())),
     };
     for (def, _) in defs.iter().zip(&kept).filter(|(_, k)| !**k) {
         let fire = base(def.minutes_before, def.remind_at, st.due);
-        tx.prepare_cached(
-            "INSERT INTO item_reminders(id, user_id, task_id, assignment_id, minutes_before, remind_at, fire_at,
-             delivered_at, snoozed_until, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?9)",
-        )?
-        .execute(params![
-            tx.new_id(),
-            user_id,
-            task_id,
-            assignment_id,
-            def.minutes_before,
-            def.remind_at.map(timestamp_text),
-            fire.map(timestamp_text),
-            delivered_for(tx, fire, st.done),
-            tx.now_text()
-        ])?;
+        let now = tx.now_text();
+        row::insert(
+            tx,
+            &ItemReminder {
+                id: tx.new_id(),
+                user_id: user_id.to_string(),
+                task_id: task_id.clone(),
+                assignment_id: assignment_id.clone(),
+                minutes_before: def.minutes_before,
+                remind_at: def.remind_at.map(timestamp_text),
+                fire_at: fire.map(timestamp_text),
+                delivered_at: delivered_for(tx, fire, st.done),
+                snoozed_until: None,
+                created_at: now.clone(),
+                updated_at: now,
+            },
+        )?;
     }
     Ok(())
 }
@@ -249,28 +232,30 @@ pub fn item_changed(tx: &Tx, user_id: &str, item: &ItemRef, old_due: Option<&str
     let st = state(tx, user_id, item)?;
     let old_due = old_due.and_then(parse_instant);
     let now = tx.now();
-    for r in of_item(tx, user_id, &st.item)? {
+    for mut r in of_item(tx, user_id, &st.item)? {
         let remind_at = r.remind_at.as_deref().and_then(parse_instant);
         let old_fire = base(r.minutes_before, remind_at, old_due);
         let new_fire = base(r.minutes_before, remind_at, st.due);
         if old_fire != new_fire {
             // A new time: fires once for it (unless passed or done), snooze forgotten.
-            tx.prepare_cached(
-                "UPDATE item_reminders SET fire_at = ?1, delivered_at = ?2, snoozed_until = NULL, updated_at = ?3 WHERE id = ?4",
-            )?
-            .execute(params![new_fire.map(timestamp_text), delivered_for(tx, new_fire, st.done), tx.now_text(), r.id])?;
+            r.fire_at = new_fire.map(timestamp_text);
+            r.delivered_at = delivered_for(tx, new_fire, st.done);
+            r.snoozed_until = None;
         } else if st.done && !was_done && r.delivered_at.is_none() && r.fire_at.is_some() {
             // Completed: what was still to come is suppressed.
-            tx.prepare_cached("UPDATE item_reminders SET delivered_at = ?1, updated_at = ?1 WHERE id = ?2")?
-                .execute(params![tx.now_text(), r.id])?;
+            r.delivered_at = Some(tx.now_text());
         } else if !st.done && was_done && r.delivered_at.is_some() {
             // Un-completed: a reminder still ahead was suppressed, not shown; bring it back.
             let ahead = r.fire_at.as_deref().and_then(parse_instant).is_some_and(|f| f >= now);
-            if ahead {
-                tx.prepare_cached("UPDATE item_reminders SET delivered_at = NULL, updated_at = ?1 WHERE id = ?2")?
-                    .execute(params![tx.now_text(), r.id])?;
+            if !ahead {
+                continue;
             }
+            r.delivered_at = None;
+        } else {
+            continue;
         }
+        r.updated_at = tx.now_text();
+        row::update(tx, &r)?;
     }
     Ok(())
 }
@@ -346,15 +331,10 @@ pub fn claim(tx: &Tx, user_id: &str, reminder_id: &str, fire_at: &str) -> Result
 /// A reminder of a completed task is refused: completing it means it is not wanted.
 pub fn snooze(tx: &Tx, user_id: &str, reminder_id: &str, until: DateTime<Utc>) -> Result<()> {
     let id = validate::id("reminder", reminder_id)?;
-    let found: Option<(Option<String>, Option<String>)> = tx
-        .prepare_cached("SELECT task_id, assignment_id FROM item_reminders WHERE id = ?1 AND user_id = ?2")?
-        .query_row(params![id, user_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let item = match found {
-        Some((Some(t), _)) => ItemRef::task(&t),
-        Some((None, Some(a))) => ItemRef::assignment(&a),
-        _ => return Err(CoreError::not_found("reminder", id)),
-    };
+    let mut r = row::get::<ItemReminder>(tx, &id)?
+        .filter(|r| r.user_id == user_id)
+        .ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
+    let item = r.item().ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
     if state(tx, user_id, &item)?.done {
         return Err(CoreError::validation(format!(
             "this {} is already done; its reminders no longer fire",
@@ -362,11 +342,11 @@ pub fn snooze(tx: &Tx, user_id: &str, reminder_id: &str, until: DateTime<Utc>) -
         )));
     }
     let until = timestamp_text(until);
-    tx.prepare_cached(
-        "UPDATE item_reminders SET snoozed_until = ?1, fire_at = ?1, delivered_at = NULL, updated_at = ?2 WHERE id = ?3",
-    )?
-    .execute(params![until, tx.now_text(), id])?;
-    Ok(())
+    r.fire_at = Some(until.clone());
+    r.snoozed_until = Some(until);
+    r.delivered_at = None;
+    r.updated_at = tx.now_text();
+    row::update(tx, &r)
 }
 
 /// Whether the user's item reminder still exists and its item is not done (the

@@ -5,5 +5,7 @@
 pub mod assignments;
 pub mod calendar;
 pub mod item_reminders;
-pub mod tasks;
+pub mod notifications;
+pub mod reminder_defs;
 pub mod rows;
+pub mod tasks;

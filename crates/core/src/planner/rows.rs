@@ -5,8 +5,14 @@
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
 //! refuses. Beyond V1: `calendar_events.ends_at` must not be before `starts_at` when
 //! both are set; since V5 a calendar event always has an `end_date`, and an
-//! override names both `series_id` and `recurrence_id`. The services' views (`Task`, `TaskList`, `Course`, `Assignment`) stay
-//! separate: they are what the UI shows, these are what is stored and synced.
+//! override names both `series_id` and `recurrence_id`.
+//!
+//! These are the planner's one type per table: the services read, write and return them
+//! (`tasks::Task` is this `Task`). Two tables have a view besides, built from the row,
+//! because it adds what the row does not hold: `calendar::CalendarEvent` (the zone
+//! resolved, the exceptions decoded, the reminders joined) and
+//! `notifications::Notification` (what its `data` says, and whether it can be snoozed);
+//! their rows are `internal` (not exported to TypeScript).
 
 use crate::db::row::{self, sql_enum, table_row};
 use crate::{validate, Result};
@@ -49,7 +55,7 @@ sql_enum! {
 
 table_row! {
     /// `task_lists` (001).
-    pub struct TaskListRow in "task_lists" {
+    pub struct TaskList in "task_lists" export {
         pub id: String,
         pub user_id: String,
         pub name: String,
@@ -59,7 +65,7 @@ table_row! {
     }
 }
 
-impl TaskListRow {
+impl TaskList {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
@@ -71,7 +77,7 @@ impl TaskListRow {
 
 table_row! {
     /// `tasks` (001).
-    pub struct TaskRow in "tasks" {
+    pub struct Task in "tasks" export {
         pub id: String,
         pub list_id: String,
         pub user_id: String,
@@ -85,7 +91,7 @@ table_row! {
     }
 }
 
-impl TaskRow {
+impl Task {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("list_id", &self.list_id)?;
@@ -100,7 +106,7 @@ impl TaskRow {
 
 table_row! {
     /// `courses` (001).
-    pub struct CourseRow in "courses" {
+    pub struct Course in "courses" export {
         pub id: String,
         pub user_id: String,
         pub name: String,
@@ -112,7 +118,7 @@ table_row! {
     }
 }
 
-impl CourseRow {
+impl Course {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
@@ -128,7 +134,7 @@ impl CourseRow {
 
 table_row! {
     /// `assignments` (001).
-    pub struct AssignmentRow in "assignments" {
+    pub struct Assignment in "assignments" export {
         pub id: String,
         pub user_id: String,
         pub course_id: Option<String>,
@@ -142,7 +148,7 @@ table_row! {
     }
 }
 
-impl AssignmentRow {
+impl Assignment {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
@@ -157,7 +163,7 @@ impl AssignmentRow {
 
 table_row! {
     /// `calendar_events` (001): an event on a day, optionally with start and end times.
-    pub struct CalendarEventRow in "calendar_events" {
+    pub struct CalendarEventRow in "calendar_events" internal {
         pub id: String,
         pub user_id: String,
         /// `YYYY-MM-DD`.
@@ -228,7 +234,7 @@ impl CalendarEventRow {
 table_row! {
     /// `calendar_event_reminders` (designed): relative (`minutes_before` the event) or
     /// absolute (`remind_at`), exactly one; `fire_at` is when it is due.
-    pub struct CalendarEventReminderRow in "calendar_event_reminders" {
+    pub struct EventReminder in "calendar_event_reminders" export {
         pub id: String,
         pub event_id: String,
         pub user_id: String,
@@ -245,7 +251,7 @@ table_row! {
     }
 }
 
-impl CalendarEventReminderRow {
+impl EventReminder {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("event_id", &self.event_id)?;
@@ -270,7 +276,7 @@ table_row! {
     /// `item_reminders` (V6): a reminder of one task or one assignment (exactly one),
     /// relative (`minutes_before` its due time) or absolute (`remind_at`), exactly one;
     /// `fire_at` is when it is due, `None` while a relative one's item has no due date.
-    pub struct ItemReminderRow in "item_reminders" {
+    pub struct ItemReminder in "item_reminders" export {
         pub id: String,
         pub user_id: String,
         pub task_id: Option<String>,
@@ -285,7 +291,7 @@ table_row! {
     }
 }
 
-impl ItemReminderRow {
+impl ItemReminder {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
@@ -313,7 +319,7 @@ impl ItemReminderRow {
 
 table_row! {
     /// `notifications` (002).
-    pub struct NotificationRow in "notifications" {
+    pub struct NotificationRow in "notifications" internal {
         pub id: String,
         pub user_id: String,
         pub r#type as "type": String,

@@ -6,11 +6,18 @@
 //! A change of the due date or of the done state brings the task's due-time reminders in
 //! step in the same transaction (`item_reminders::item_changed`); deleting a task deletes
 //! them (ON DELETE CASCADE).
+//!
+//! Storage: [`Task`] and [`TaskList`] are the rows (`rows.rs`), read, written and returned
+//! as they are; the column rules are their `validate()`, run by `row::insert` and
+//! `row::update` (and once per row by the batch [`insert_tasks`]). The checks here are of
+//! the arguments: trimming, the words an error uses, the description's length. The SQL
+//! of `tasks` and `task_lists` is in this file.
 
+use crate::db::row::{self, Row};
 use crate::db::{Tx, WriteCtx};
 use crate::planner::item_reminders::{self, ItemRef};
 use crate::{validate, CoreError, Db, Result};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -19,29 +26,7 @@ pub const LIST_NAME_MAX: usize = 50;
 /// The list Home shows as "Today"; created with the local profile.
 pub const DEFAULT_LIST_NAME: &str = "Today";
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct TaskList {
-    pub id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct Task {
-    pub id: String,
-    pub list_id: String,
-    pub description: String,
-    pub is_completed: bool,
-    pub completed_at: Option<String>,
-    pub due_at: Option<String>,
-    pub order_index: i64,
-    pub created_at: String,
-    pub updated_at: String,
-}
+pub use super::rows::{Task, TaskList};
 
 /// Arguments of `task_add`. Without `list_id` the task goes to the Today list.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
@@ -55,96 +40,64 @@ pub struct NewTask {
     pub due_at: Option<String>,
 }
 
-const TASK_COLUMNS: &str =
-    "id, list_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at";
-
-fn task_from_row(r: &Row) -> rusqlite::Result<Task> {
-    Ok(Task {
-        id: r.get(0)?,
-        list_id: r.get(1)?,
-        description: r.get(2)?,
-        is_completed: r.get(3)?,
-        completed_at: r.get(4)?,
-        due_at: r.get(5)?,
-        order_index: r.get(6)?,
-        created_at: r.get(7)?,
-        updated_at: r.get(8)?,
-    })
-}
-
-fn list_from_row(r: &Row) -> rusqlite::Result<TaskList> {
-    Ok(TaskList { id: r.get(0)?, name: r.get(1)?, description: r.get(2)?, created_at: r.get(3)?, updated_at: r.get(4)? })
-}
-
 // ---- reads -------------------------------------------------------------------------
 
 pub fn get_task(conn: &Connection, user_id: &str, id: &str) -> Result<Task> {
     let id = validate::id("task", id)?;
-    conn.prepare_cached(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = ?1 AND user_id = ?2"))?
-        .query_row(params![id, user_id], task_from_row)
-        .optional()?
+    row::select_one(conn, "WHERE id = ?1 AND user_id = ?2", params![id, user_id])?
         .ok_or_else(|| CoreError::not_found("task", id))
 }
 
 pub fn get_list(conn: &Connection, user_id: &str, id: &str) -> Result<TaskList> {
     let id = validate::id("task list", id)?;
-    conn.prepare_cached(
-        "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE id = ?1 AND user_id = ?2",
-    )?
-    .query_row(params![id, user_id], list_from_row)
-    .optional()?
-    .ok_or_else(|| CoreError::not_found("task list", id))
+    row::select_one(conn, "WHERE id = ?1 AND user_id = ?2", params![id, user_id])?
+        .ok_or_else(|| CoreError::not_found("task list", id))
 }
 
 pub fn lists(conn: &Connection, user_id: &str) -> Result<Vec<TaskList>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE user_id = ?1 ORDER BY created_at, id",
-    )?;
-    let rows = stmt.query_map([user_id], list_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::select(conn, "WHERE user_id = ?1 ORDER BY created_at, id", [user_id])
 }
 
 /// The user's Today list: the one made with the profile, else the oldest named "Today",
 /// else the oldest list.
 pub fn default_list(conn: &Connection, user_id: &str) -> Result<TaskList> {
-    conn.prepare_cached(
-        "SELECT id, name, description, created_at, updated_at FROM task_lists WHERE user_id = ?1
-         ORDER BY id = ?3 DESC, name = ?2 DESC, created_at, id LIMIT 1",
+    row::select_one(
+        conn,
+        "WHERE user_id = ?1 ORDER BY id = ?3 DESC, name = ?2 DESC, created_at, id LIMIT 1",
+        params![user_id, DEFAULT_LIST_NAME, default_list_id(user_id)],
     )?
-    .query_row(params![user_id, DEFAULT_LIST_NAME, default_list_id(user_id)], list_from_row)
-    .optional()?
     .ok_or_else(|| CoreError::not_found("task list", DEFAULT_LIST_NAME))
 }
 
 pub fn tasks_in_list(conn: &Connection, user_id: &str, list_id: &str) -> Result<Vec<Task>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TASK_COLUMNS} FROM tasks WHERE list_id = ?1 AND user_id = ?2 ORDER BY order_index, created_at, id"
-    ))?;
-    let rows = stmt.query_map(params![list_id, user_id], task_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::select(conn, "WHERE list_id = ?1 AND user_id = ?2 ORDER BY order_index, created_at, id", params![list_id, user_id])
 }
 
 /// The Today card: the list's open tasks in order, then those completed since
 /// `since` (the start of the user's local day), in order.
 pub fn today_tasks(conn: &Connection, user_id: &str, list_id: &str, since: &str) -> Result<Vec<Task>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TASK_COLUMNS} FROM (
+        "SELECT {} FROM (
            SELECT * FROM tasks WHERE list_id = ?1 AND user_id = ?2 AND is_completed = 0
            UNION ALL
            SELECT * FROM tasks WHERE user_id = ?2 AND is_completed = 1 AND completed_at >= ?3 AND list_id = ?1)
-         ORDER BY order_index, created_at, id"
+         ORDER BY order_index, created_at, id",
+        row::column_list(Task::COLUMNS)
     ))?;
-    let rows = stmt.query_map(params![list_id, user_id, since], task_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(params![list_id, user_id, since], |r| Task::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// Every task of the user, oldest first (for `task list --json`).
 pub fn all_tasks(conn: &Connection, user_id: &str) -> Result<Vec<Task>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {TASK_COLUMNS} FROM tasks WHERE user_id = ?1 ORDER BY list_id, order_index, created_at, id"
-    ))?;
-    let rows = stmt.query_map([user_id], task_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    row::select(conn, "WHERE user_id = ?1 ORDER BY list_id, order_index, created_at, id", [user_id])
+}
+
+/// The next free position at the end of a list.
+fn next_order(tx: &Tx, list_id: &str) -> Result<i64> {
+    Ok(tx
+        .prepare_cached("SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1")?
+        .query_row([list_id], |r| r.get(0))?)
 }
 
 // ---- writes (inside a transaction) -------------------------------------------------
@@ -165,14 +118,17 @@ pub fn default_list_id(user_id: &str) -> String {
 }
 
 fn insert_list_with_id(tx: &Tx, id: &str, user_id: &str, name: &str, description: Option<&str>) -> Result<TaskList> {
-    let name = validate::text("list name", name, LIST_NAME_MAX)?;
-    let description = validate::opt_text("list description", description, DESCRIPTION_MAX)?;
     let now = tx.now_text();
-    tx.prepare_cached(
-        "INSERT INTO task_lists(id, user_id, name, description, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-    )?
-    .execute(params![id, user_id, name, description, now])?;
-    get_list(tx, user_id, &id)
+    let list = TaskList {
+        id: id.to_string(),
+        user_id: user_id.to_string(),
+        name: validate::text("list name", name, LIST_NAME_MAX)?,
+        description: validate::opt_text("list description", description, DESCRIPTION_MAX)?,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &list)?;
+    Ok(list)
 }
 
 pub fn insert_task(tx: &Tx, user_id: &str, input: &NewTask) -> Result<Task> {
@@ -182,46 +138,85 @@ pub fn insert_task(tx: &Tx, user_id: &str, input: &NewTask) -> Result<Task> {
         Some(id) => get_list(tx, user_id, id)?,
         None => default_list(tx, user_id)?,
     };
-    let next: i64 = tx
-        .prepare_cached("SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1")?
-        .query_row([&list.id], |r| r.get(0))?;
-    let id = tx.new_id();
-    tx.prepare_cached(
-        "INSERT INTO tasks(id, list_id, user_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 0, NULL, ?5, ?6, ?7, ?7)",
-    )?
-    .execute(params![id, list.id, user_id, description, due_at, next, tx.now_text()])?;
-    get_task(tx, user_id, &id)
+    let now = tx.now_text();
+    let task = Task {
+        id: tx.new_id(),
+        order_index: next_order(tx, &list.id)?,
+        list_id: list.id,
+        user_id: user_id.to_string(),
+        description,
+        is_completed: false,
+        completed_at: None,
+        due_at,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &task)?;
+    Ok(task)
 }
 
 /// Adds many tasks to one list in one transaction (imports, sample data, benchmarks):
-/// the list and the next position are looked up once, and no row is read back.
+/// the list and the next position are looked up once, the statement is prepared once,
+/// and no row is read back. Each row is validated like [`row::insert`] does.
 pub fn insert_tasks(tx: &Tx, user_id: &str, list_id: &str, inputs: &[NewTask]) -> Result<usize> {
     let list = get_list(tx, user_id, list_id)?;
-    let mut next: i64 = tx
-        .prepare_cached("SELECT coalesce(max(order_index) + 1, 0) FROM tasks WHERE list_id = ?1")?
-        .query_row([&list.id], |r| r.get(0))?;
     let now = tx.now_text();
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO tasks(id, list_id, user_id, description, is_completed, completed_at, due_at, order_index, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 0, NULL, ?5, ?6, ?7, ?7)",
-    )?;
+    // One row, refilled per input: the columns every task of the batch shares are not
+    // copied for each.
+    let mut task = Task {
+        id: String::new(),
+        order_index: next_order(tx, &list.id)?,
+        list_id: list.id,
+        user_id: user_id.to_string(),
+        description: String::new(),
+        is_completed: false,
+        completed_at: None,
+        due_at: None,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    let mut stmt = tx.prepare_cached(&row::insert_sql::<Task>())?;
     for input in inputs {
-        let description = validate::text("task", &input.description, DESCRIPTION_MAX)?;
-        let due_at = validate::opt_timestamp("due date", input.due_at.as_deref())?.map(crate::db::timestamp_text);
-        stmt.execute(params![tx.new_id(), list.id, user_id, description, due_at, next, now])?;
-        next += 1;
+        task.description = validate::text("task", &input.description, DESCRIPTION_MAX)?;
+        task.due_at = validate::opt_timestamp("due date", input.due_at.as_deref())?.map(crate::db::timestamp_text);
+        task.id = tx.new_id();
+        task.validate()?;
+        // The columns in `Task::COLUMNS` order, borrowed (`to_params` would copy them).
+        stmt.execute(params![
+            task.id,
+            task.list_id,
+            task.user_id,
+            task.description,
+            task.is_completed,
+            task.completed_at,
+            task.due_at,
+            task.order_index,
+            task.created_at,
+            task.updated_at
+        ])?;
+        task.order_index += 1;
     }
     Ok(inputs.len())
 }
 
-fn touch_task(tx: &Tx, user_id: &str, id: &str, set: &str, value: &dyn rusqlite::ToSql) -> Result<Task> {
-    let task = get_task(tx, user_id, id)?;
-    tx.execute(
-        &format!("UPDATE tasks SET {set}, updated_at = ?2 WHERE id = ?3"),
-        params![value, tx.now_text(), task.id],
-    )?;
-    get_task(tx, user_id, &task.id)
+/// Writes a changed task back (validated), stamped now.
+fn save_task(tx: &Tx, mut task: Task) -> Result<Task> {
+    task.updated_at = tx.now_text();
+    row::update(tx, &task)?;
+    Ok(task)
+}
+
+/// Completes (or un-completes) a task the caller read in this transaction, bringing its
+/// due-time reminders in step: completing suppresses the pending ones, un-completing
+/// brings back those ahead.
+pub fn mark_completed(tx: &Tx, user_id: &str, current: Task, completed: bool) -> Result<Task> {
+    let (old_due, was_completed) = (current.due_at.clone(), current.is_completed);
+    let mut task = current;
+    task.is_completed = completed;
+    task.completed_at = completed.then(|| tx.now_text());
+    let task = save_task(tx, task)?;
+    item_reminders::item_changed(tx, user_id, &ItemRef::task(&task.id), old_due.as_deref(), was_completed)?;
+    Ok(task)
 }
 
 // ---- services ----------------------------------------------------------------------
@@ -250,16 +245,21 @@ pub fn add_task_with_reminders(
 
 pub fn rename_task(db: &Db, user_id: &str, id: &str, description: &str) -> Result<Task> {
     let description = validate::text("task", description, DESCRIPTION_MAX)?;
-    db.write(WriteCtx::by(user_id, "task.rename"), |tx| touch_task(tx, user_id, id, "description = ?1", &description))
+    db.write(WriteCtx::by(user_id, "task.rename"), |tx| {
+        let mut task = get_task(tx, user_id, id)?;
+        task.description = description;
+        save_task(tx, task)
+    })
 }
 
 pub fn set_due(db: &Db, user_id: &str, id: &str, due_at: Option<&str>) -> Result<Task> {
     let due = validate::opt_timestamp("due date", due_at)?.map(crate::db::timestamp_text);
     db.write(WriteCtx::by(user_id, "task.reschedule"), |tx| {
         let before = get_task(tx, user_id, id)?;
-        let task = touch_task(tx, user_id, &before.id, "due_at = ?1", &due)?;
+        let (old_due, was_completed) = (before.due_at.clone(), before.is_completed);
+        let task = save_task(tx, Task { due_at: due, ..before })?;
         // The reminders move with the due date, in this same transaction.
-        item_reminders::item_changed(tx, user_id, &ItemRef::task(&task.id), before.due_at.as_deref(), before.is_completed)?;
+        item_reminders::item_changed(tx, user_id, &ItemRef::task(&task.id), old_due.as_deref(), was_completed)?;
         Ok(task)
     })
 }
@@ -271,13 +271,9 @@ pub fn set_completed(db: &Db, user_id: &str, id: &str, completed: bool) -> Resul
         if current.is_completed == completed {
             return Ok(current);
         }
-        let completed_at = completed.then(|| tx.now_text());
-        tx.prepare_cached("UPDATE tasks SET is_completed = ?1, completed_at = ?2, updated_at = ?3 WHERE id = ?4")?
-            .execute(params![completed, completed_at, tx.now_text(), current.id])?;
-        // Completing suppresses the pending reminders; un-completing brings back those ahead.
-        item_reminders::item_changed(tx, user_id, &ItemRef::task(&current.id), current.due_at.as_deref(), current.is_completed)?;
+        let task = mark_completed(tx, user_id, current, completed)?;
         crate::focus::progress::refresh(tx, user_id)?;
-        get_task(tx, user_id, &current.id)
+        Ok(task)
     })
 }
 
@@ -332,8 +328,9 @@ pub fn rename_list(db: &Db, user_id: &str, id: &str, name: &str) -> Result<TaskL
     let name = validate::text("list name", name, LIST_NAME_MAX)?;
     db.write(WriteCtx::by(user_id, "task_list.rename"), |tx| {
         let list = get_list(tx, user_id, id)?;
-        tx.execute("UPDATE task_lists SET name = ?1, updated_at = ?2 WHERE id = ?3", params![name, tx.now_text(), list.id])?;
-        get_list(tx, user_id, &list.id)
+        let list = TaskList { name, updated_at: tx.now_text(), ..list };
+        row::update(tx, &list)?;
+        Ok(list)
     })
 }
 

@@ -123,7 +123,7 @@ fn remap_natural_ids(conn: &Connection, user_id: &str) -> Result<()> {
 /// (`imported_id`, `override_id`) get those ids: masters first, so each override's
 /// `series_id` already names its master's new id.
 fn remap_calendar(conn: &Connection) -> Result<()> {
-    use crate::planner::calendar::events::{imported_id, override_id};
+    use crate::planner::calendar::model::{imported_id, override_id};
     let masters = "SELECT id, user_id, uid FROM calendar_events WHERE source = 'import' AND uid IS NOT NULL AND series_id IS NULL";
     let overrides = "SELECT id, series_id, recurrence_id FROM calendar_events WHERE series_id IS NOT NULL AND recurrence_id IS NOT NULL";
     for (sql, derive) in [(masters, imported_id as fn(&str, &str) -> String), (overrides, override_id)] {

@@ -2,7 +2,8 @@
 import type { ReminderChannel } from "./ReminderChannel";
 
 /**
- * A reminder that is due (or the next one to be), with what a notification shows.
+ * A reminder that is due (or the next one to be), with what a notification shows: the
+ * join of a reminder and its event the scheduler reads.
  */
 export type DueReminder = { reminder_id: string, event_id: string, title: string, fire_at: string, 
 /**

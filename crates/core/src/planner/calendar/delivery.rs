@@ -29,72 +29,20 @@
 use super::reminders::{self, DueReminder};
 use crate::db::{timestamp_text, Tx, WriteCtx};
 use crate::notify::Notice;
-use crate::planner::item_reminders::{self, DueItemReminder, ItemKind};
+use crate::planner::item_reminders::{self, DueItemReminder};
+use crate::planner::notifications;
+
+pub use crate::planner::notifications::{ReminderItemKind, ReminderTable, MAX_SNOOZE_MINUTES};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A reminder later than this is "missed" and grouped with the others missed.
 pub const GRACE: Duration = Duration::minutes(2);
-/// The longest snooze by minutes (one day); a later time goes through `until`.
-pub const MAX_SNOOZE_MINUTES: i64 = 1440;
 /// The longest title a task's reminder shows (a task's text may be 10,000 characters).
 const TITLE_MAX_CHARS: usize = 120;
-
-/// What a reminder is for.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ReminderItemKind {
-    Event,
-    Task,
-    Assignment,
-}
-
-impl ReminderItemKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReminderItemKind::Event => "event",
-            ReminderItemKind::Task => "task",
-            ReminderItemKind::Assignment => "assignment",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [ReminderItemKind::Event, ReminderItemKind::Task, ReminderItemKind::Assignment].into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl From<ItemKind> for ReminderItemKind {
-    fn from(k: ItemKind) -> Self {
-        match k {
-            ItemKind::Task => ReminderItemKind::Task,
-            ItemKind::Assignment => ReminderItemKind::Assignment,
-        }
-    }
-}
-
-/// The table a reminder row lives in (`notifications.data.reminder_table`).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum ReminderTable {
-    CalendarEventReminders,
-    ItemReminders,
-}
-
-impl ReminderTable {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReminderTable::CalendarEventReminders => "calendar_event_reminders",
-            ReminderTable::ItemReminders => "item_reminders",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [ReminderTable::CalendarEventReminders, ReminderTable::ItemReminders].into_iter().find(|t| t.as_str() == s)
-    }
-}
 
 /// One reminder delivered by [`deliver_due`].
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
@@ -175,8 +123,8 @@ pub fn deliver_due(db: &Db, user_id: &str) -> Result<Vec<Delivered>> {
 
 /// The local wall-clock text of a stored instant in the user's zone (a date stays as is).
 fn local_text(tx: &Tx, user_id: &str, stored: &str) -> Result<String> {
-    let tz = super::events::user_tz(tx, user_id)?;
-    Ok(match super::events::parse_instant(stored) {
+    let tz = super::store::user_tz(tx, user_id)?;
+    Ok(match crate::time::parse_instant(stored) {
         Some(t) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
         None => stored.to_string(), // an all-day event's date
     })
@@ -198,13 +146,8 @@ struct Shown {
 
 /// Inserts the notifications row of a claimed reminder and says what was delivered.
 fn record(tx: &Tx, user_id: &str, s: Shown) -> Result<Delivered> {
-    let notification_id = tx.new_id();
-    tx.prepare_cached(
-        "INSERT INTO notifications(id, user_id, type, title, message, data, created_at)
-         VALUES (?1, ?2, 'reminder', ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![notification_id, user_id, s.title, s.message, s.data.to_string(), tx.now_text()])?;
-    let missed = super::events::parse_instant(&s.fire_at).is_some_and(|f| f + GRACE < tx.now());
+    let notification_id = notifications::insert_reminder(tx, user_id, &s.title, &s.message, &s.data)?;
+    let missed = crate::time::parse_instant(&s.fire_at).is_some_and(|f| f + GRACE < tx.now());
     Ok(Delivered {
         reminder_id: s.reminder_id,
         reminder_table: s.table,
@@ -223,22 +166,11 @@ fn record(tx: &Tx, user_id: &str, s: Shown) -> Result<Delivered> {
 fn deliver_event(db: &Db, user_id: &str, d: &DueReminder) -> Result<Option<Delivered>> {
     db.write(WriteCtx::by(user_id, "reminder.deliver"), |tx| {
         // The claim: only the transaction that still sees the fire time we read wins.
-        let claimed = tx
-            .prepare_cached(
-                "UPDATE calendar_event_reminders SET updated_at = ?1
-                 WHERE id = ?2 AND user_id = ?3 AND delivered_at IS NULL AND fire_at = ?4",
-            )?
-            .execute(params![tx.now_text(), d.reminder_id, user_id, d.fire_at])?;
-        if claimed == 0 {
+        if !super::store::claim_reminder(tx, user_id, &d.reminder_id, &d.fire_at)? {
             return Ok(None);
         }
         reminders::deliver(tx, user_id, &d.reminder_id)?;
-        let course: Option<String> = tx
-            .prepare_cached(
-                "SELECT c.name FROM calendar_events e JOIN courses c ON c.id = e.course_id WHERE e.id = ?1",
-            )?
-            .query_row([&d.event_id], |r| r.get(0))
-            .optional()?;
+        let course = super::store::course_name_of_event(tx, &d.event_id)?;
         let when = d.occurrence_start.as_deref().map(|s| local_text(tx, user_id, s)).transpose()?;
         let message = [when, course].into_iter().flatten().collect::<Vec<_>>().join(" · ");
         let table = ReminderTable::CalendarEventReminders;
@@ -391,7 +323,7 @@ pub fn next_wake(db: &Db, user_id: &str, cap: std::time::Duration) -> Result<std
     let now = db.now();
     let next = db.read(|c| next_upcoming(c, user_id, now))?;
     let Some(next) = next else { return Ok(cap) };
-    let at = super::events::parse_instant(&next.fire_at)
+    let at = crate::time::parse_instant(&next.fire_at)
         .ok_or_else(|| CoreError::validation(format!("unreadable reminder time {}", next.fire_at)))?;
     let wait = (at - now).to_std().unwrap_or_default();
     Ok(wait.min(cap))

@@ -15,26 +15,25 @@
 //!   (its overrides and reminders go with it, ON DELETE CASCADE).
 //! - Every write goes through one `Db::write`, bumps `sequence` (ICS), keeps `order_index`
 //!   stable inside a day (new events go last) and recomputes the event's reminders.
+//! - [`CalendarEvent`] is the view the UI receives, built from the row ([`view`]): the zone
+//!   resolved, the EXDATEs decoded, the reminders joined. The decoded event and input
+//!   parsing are `model`'s, the SQL is `store`'s; this file holds the edit rules.
 
-use super::recurrence::{self, Occ, Rule, Series};
-use super::reminders::{self, NewReminder, Reminder};
-use crate::db::row::{self, Row};
+use super::model::{check_when, parse_time_in, rule_from, when_from, Ev, TimeIn, When};
+use super::recurrence::{self, Occ};
+use super::reminders::{self, EventReminder};
+use super::store::{self, load, overrides, save, user_tz};
 use crate::db::{Tx, WriteCtx};
-use crate::planner::rows::{CalendarEventRow, CalendarEventSource};
+use crate::planner::reminder_defs::NewReminder;
+use crate::planner::rows::CalendarEventSource;
 use crate::{validate, CoreError, Db, Result};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
-use rusqlite::{params, Connection};
+use chrono::Duration;
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub const TITLE_MAX: usize = 160;
-pub const NOTES_MAX: usize = 20_000;
-/// The longest single occurrence: a year.
-pub const MAX_SPAN_DAYS: i64 = 366;
-/// Dates outside these years are refused (they are typos, and keep arithmetic safe).
-pub const MIN_YEAR: i32 = 1900;
-pub const MAX_YEAR: i32 = 2199;
+pub use super::model::{NOTES_MAX, TITLE_MAX};
+pub use crate::time::parse_instant;
 
 /// One event row as the UI sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
@@ -60,7 +59,7 @@ pub struct CalendarEvent {
     pub source: CalendarEventSource,
     pub order_index: i64,
     pub sequence: i64,
-    pub reminders: Vec<Reminder>,
+    pub reminders: Vec<EventReminder>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -160,246 +159,6 @@ pub struct EventMove {
     pub day_order: Option<Vec<String>>,
 }
 
-// ---- the decoded event -----------------------------------------------------------------
-
-/// When an occurrence happens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum When {
-    AllDay { first: NaiveDate, last: NaiveDate },
-    Timed { start: DateTime<Utc>, end: Option<DateTime<Utc>> },
-}
-
-impl When {
-    pub fn start_occ(&self) -> Occ {
-        match self {
-            When::AllDay { first, .. } => Occ::Date(*first),
-            When::Timed { start, .. } => Occ::Time(*start),
-        }
-    }
-
-    /// The same occurrence moved to start at `o` (its length kept).
-    pub fn at(&self, o: Occ) -> When {
-        match (*self, o) {
-            (When::AllDay { first, last }, Occ::Date(d)) => When::AllDay { first: d, last: d + (last - first) },
-            (When::Timed { start, end }, Occ::Time(t)) => When::Timed { start: t, end: end.map(|e| t + (e - start)) },
-            (w, _) => w,
-        }
-    }
-
-    /// First and last local dates covered, in `tz`.
-    pub fn dates(&self, tz: Tz) -> (NaiveDate, NaiveDate) {
-        match *self {
-            When::AllDay { first, last } => (first, last),
-            When::Timed { start, end } => {
-                let first = start.with_timezone(&tz).date_naive();
-                let last = match end {
-                    Some(e) if e > start => (e - Duration::seconds(1)).with_timezone(&tz).date_naive(),
-                    _ => first,
-                };
-                (first, last.max(first))
-            }
-        }
-    }
-}
-
-/// A row decoded into types the rules work on.
-#[derive(Debug, Clone)]
-pub struct Ev {
-    pub row: CalendarEventRow,
-    pub tz: Tz,
-    pub when: When,
-    pub rule: Option<Rule>,
-    pub exdates: Vec<Occ>,
-    pub recurrence: Option<Occ>,
-}
-
-impl Ev {
-    pub fn decode(row: CalendarEventRow, user_tz: Tz) -> Ev {
-        let tz = row.timezone.as_deref().and_then(|t| t.parse::<Tz>().ok()).unwrap_or(user_tz);
-        // `FromStr` reads exactly YYYY-MM-DD without interpreting a format string: this runs
-        // for every row a month view reads.
-        let date = |s: &str| s.parse::<NaiveDate>().ok();
-        let first = date(&row.event_date).unwrap_or_default();
-        let when = match (row.all_day, row.starts_at.as_deref().and_then(parse_instant)) {
-            (false, Some(start)) => When::Timed { start, end: row.ends_at.as_deref().and_then(parse_instant) },
-            _ => When::AllDay { first, last: row.end_date.as_deref().and_then(date).unwrap_or(first).max(first) },
-        };
-        let rule = row.rrule.as_deref().and_then(|r| recurrence::parse(r).ok()).map(|p| p.rule);
-        let exdates = row
-            .exdates
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().and_then(Occ::parse_key)).collect())
-            .unwrap_or_default();
-        let recurrence = row.recurrence_id.as_deref().and_then(Occ::parse_key);
-        Ev { row, tz, when, rule, exdates, recurrence }
-    }
-
-    pub fn series(&self) -> Option<Series> {
-        self.rule.clone().map(|rule| Series { rule, tz: self.tz, start: self.when.start_occ() })
-    }
-
-    pub fn is_master(&self) -> bool {
-        self.rule.is_some()
-    }
-
-    /// Writes the decoded fields back into the row (dates, times, rule, exceptions).
-    fn encode(&mut self) -> Result<()> {
-        let (first, last) = self.when.dates(self.tz);
-        self.row.event_date = first.to_string();
-        self.row.end_date = Some(last.to_string());
-        match self.when {
-            When::AllDay { .. } => {
-                self.row.all_day = true;
-                self.row.starts_at = None;
-                self.row.ends_at = None;
-            }
-            When::Timed { start, end } => {
-                self.row.all_day = false;
-                self.row.starts_at = Some(crate::db::timestamp_text(start));
-                self.row.ends_at = end.map(crate::db::timestamp_text);
-            }
-        }
-        self.row.rrule = self.rule.as_ref().map(Rule::canonical);
-        self.exdates.sort();
-        self.exdates.dedup();
-        self.row.exdates = serde_json::Value::Array(self.exdates.iter().map(|o| o.key().into()).collect());
-        self.row.recurrence_id = self.recurrence.map(|o| o.key());
-        self.row.series_end_date = self.series_end()?;
-        Ok(())
-    }
-
-    /// The last date a master's series covers (`None`: no end, or not a master).
-    fn series_end(&self) -> Result<Option<String>> {
-        let Some(series) = self.series() else { return Ok(None) };
-        Ok(series.last()?.map(|o| self.when.at(o).dates(self.tz).1.to_string()))
-    }
-}
-
-pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
-}
-
-// ---- input parsing ----------------------------------------------------------------------
-
-/// A start or end as typed: a date, a local wall-clock time, or an instant.
-#[derive(Debug, Clone, Copy)]
-pub enum TimeIn {
-    Date(NaiveDate),
-    Local(NaiveDateTime),
-    Instant(DateTime<Utc>),
-}
-
-pub fn parse_time_in(field: &str, s: &str) -> Result<TimeIn> {
-    let s = s.trim();
-    let bad = || {
-        CoreError::validation(format!(
-            "{field} must be a date (2026-11-23), a local time (2026-11-23T15:00) or a time with an offset \
-             (2026-11-23T15:00:00+09:00); got \"{}\"",
-            validate::truncate_for_message(s)
-        ))
-    };
-    let parsed = if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        TimeIn::Date(d)
-    } else if let Some(t) = parse_instant(s) {
-        TimeIn::Instant(t)
-    } else {
-        let local = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-            .ok_or_else(bad)?;
-        TimeIn::Local(local)
-    };
-    let year = match parsed {
-        TimeIn::Date(d) => chrono::Datelike::year(&d),
-        TimeIn::Local(t) => chrono::Datelike::year(&t),
-        TimeIn::Instant(t) => chrono::Datelike::year(&t),
-    };
-    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err(CoreError::validation(format!("{field} must be between the years {MIN_YEAR} and {MAX_YEAR}")));
-    }
-    Ok(parsed)
-}
-
-impl TimeIn {
-    fn date(self, tz: Tz) -> NaiveDate {
-        match self {
-            TimeIn::Date(d) => d,
-            TimeIn::Local(t) => t.date(),
-            TimeIn::Instant(t) => t.with_timezone(&tz).date_naive(),
-        }
-    }
-
-    fn instant(self, field: &str, tz: Tz) -> Result<DateTime<Utc>> {
-        match self {
-            TimeIn::Date(_) => Err(CoreError::validation(format!(
-                "{field} needs a time of day (or make the event all-day)"
-            ))),
-            TimeIn::Local(t) => Ok(recurrence::local_to_utc(t, tz)),
-            TimeIn::Instant(t) => Ok(t),
-        }
-    }
-}
-
-/// Builds and checks an occurrence's `When` from typed start and end.
-pub fn when_from(all_day: bool, start: TimeIn, end: Option<TimeIn>, tz: Tz) -> Result<When> {
-    let when = if all_day {
-        let first = start.date(tz);
-        let last = end.map(|e| e.date(tz)).unwrap_or(first);
-        When::AllDay { first, last }
-    } else {
-        let s = start.instant("start", tz)?;
-        let e = end.map(|e| e.instant("end", tz)).transpose()?;
-        When::Timed { start: s, end: e }
-    };
-    check_when(&when)?;
-    Ok(when)
-}
-
-fn check_when(w: &When) -> Result<()> {
-    let span = match *w {
-        When::AllDay { first, last } => {
-            if last < first {
-                return Err(CoreError::validation("the end date must not be before the start date"));
-            }
-            (last - first).num_days()
-        }
-        When::Timed { start, end: Some(end) } => {
-            validate::ordered("start", start, "end", end)?;
-            (end - start).num_days()
-        }
-        When::Timed { .. } => 0,
-    };
-    if span > MAX_SPAN_DAYS {
-        return Err(CoreError::validation(format!("an event may last at most {MAX_SPAN_DAYS} days")));
-    }
-    Ok(())
-}
-
-/// A user-typed repeat rule: every part must be supported.
-pub fn rule_from(text: &str, all_day: bool, tz: Tz) -> Result<Rule> {
-    let parsed = recurrence::parse(text).map_err(|e| CoreError::validation(format!("repeat rule: {e}")))?;
-    if let Some(part) = parsed.unsupported.first() {
-        return Err(CoreError::validation(format!("repeat rule: {part} is not supported")));
-    }
-    let mut rule = parsed.rule;
-    rule.normalise_until(all_day, tz);
-    Ok(rule)
-}
-
-// ---- reads ------------------------------------------------------------------------------
-
-pub fn user_tz(conn: &Connection, user_id: &str) -> Result<Tz> {
-    crate::account::settings::timezone(conn, user_id)
-}
-
-pub fn load(conn: &Connection, user_id: &str, id: &str) -> Result<Ev> {
-    let id = validate::id("event", id)?;
-    let row = row::get::<CalendarEventRow>(conn, &id)?
-        .filter(|r| r.user_id == user_id)
-        .ok_or_else(|| CoreError::not_found("event", id))?;
-    Ok(Ev::decode(row, user_tz(conn, user_id)?))
-}
-
 pub fn get(conn: &Connection, user_id: &str, id: &str) -> Result<CalendarEvent> {
     view(conn, &load(conn, user_id, id)?)
 }
@@ -431,16 +190,6 @@ pub fn view(conn: &Connection, ev: &Ev) -> Result<CalendarEvent> {
     })
 }
 
-/// Overrides of a master, by original start.
-pub fn overrides(conn: &Connection, master_id: &str, user_tz: Tz) -> Result<Vec<Ev>> {
-    let cols = CalendarEventRow::COLUMNS.join(", ");
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {cols} FROM calendar_events WHERE series_id = ?1 ORDER BY recurrence_id"
-    ))?;
-    let rows = stmt.query_map([master_id], |r| CalendarEventRow::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows.into_iter().map(|r| Ev::decode(r, user_tz)).collect())
-}
-
 // ---- writes -----------------------------------------------------------------------------
 
 fn course_id(conn: &Connection, user_id: &str, id: Option<&str>) -> Result<Option<String>> {
@@ -448,78 +197,6 @@ fn course_id(conn: &Connection, user_id: &str, id: Option<&str>) -> Result<Optio
         Some(id) => Ok(Some(crate::planner::assignments::get_course(conn, user_id, id)?.id)),
         None => Ok(None),
     }
-}
-
-fn next_order(conn: &Connection, user_id: &str, date: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT coalesce(max(order_index) + 1, 0) FROM calendar_events WHERE user_id = ?1 AND event_date = ?2",
-        )?
-        .query_row(params![user_id, date], |r| r.get(0))?)
-}
-
-/// A new, not yet stored event of `user_id` (ids, timestamps and order filled in).
-pub fn blank(tx: &Tx, user_id: &str, tz: Tz, when: When) -> Ev {
-    let id = tx.new_id();
-    let now = tx.now_text();
-    let row = CalendarEventRow {
-        id: id.clone(),
-        user_id: user_id.to_string(),
-        event_date: String::new(),
-        title: None,
-        notes: None,
-        starts_at: None,
-        ends_at: None,
-        source: CalendarEventSource::Modal,
-        order_index: 0,
-        created_at: now.clone(),
-        updated_at: now,
-        all_day: false,
-        end_date: None,
-        series_end_date: None,
-        timezone: Some(tz.name().to_string()),
-        rrule: None,
-        exdates: serde_json::Value::Array(vec![]),
-        series_id: None,
-        recurrence_id: None,
-        uid: Some(format!("{id}@studydesk")),
-        course_id: None,
-        sequence: 0,
-    };
-    Ev { row, tz, when, rule: None, exdates: vec![], recurrence: None }
-}
-
-/// Validates and inserts `ev` (it goes last in its day unless it has an order).
-pub fn insert(tx: &Tx, ev: &mut Ev, keep_order: bool) -> Result<()> {
-    ev.encode()?;
-    if !keep_order {
-        ev.row.order_index = next_order(tx, &ev.row.user_id, &ev.row.event_date)?;
-    }
-    row::insert(tx, &ev.row)
-}
-
-/// Validates and writes every column of `ev` back, bumping `sequence` (an edit here).
-pub fn save(tx: &Tx, ev: &mut Ev) -> Result<()> {
-    ev.row.sequence += 1;
-    write_back(tx, ev)
-}
-
-/// Fills the row's columns from the decoded fields (to compare with a stored row).
-pub fn encode_for_compare(ev: &mut Ev) -> Result<()> {
-    ev.encode()
-}
-
-/// Validates and writes every column of `ev` back as it is (an import keeps the file's
-/// SEQUENCE).
-pub fn write_back(tx: &Tx, ev: &mut Ev) -> Result<()> {
-    ev.encode()?;
-    ev.row.updated_at = tx.now_text();
-    ev.row.validate()?;
-    let sets: Vec<String> =
-        CalendarEventRow::COLUMNS.iter().enumerate().skip(1).map(|(i, c)| format!("\"{c}\" = ?{}", i + 1)).collect();
-    let sql = format!("UPDATE calendar_events SET {} WHERE id = ?1", sets.join(", "));
-    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(ev.row.to_params()))?;
-    Ok(())
 }
 
 pub fn add(db: &Db, user_id: &str, input: NewEvent) -> Result<CalendarEvent> {
@@ -540,13 +217,13 @@ pub fn add_in(tx: &Tx, user_id: &str, input: &NewEvent) -> Result<Ev> {
     let all_day = input.all_day || (matches!(start, TimeIn::Date(_)) && input.end.as_deref().is_none_or(|e| e.len() == 10));
     let end = input.end.as_deref().filter(|e| !e.trim().is_empty()).map(|e| parse_time_in("end", e)).transpose()?;
     let when = when_from(all_day, start, end, tz)?;
-    let mut ev = blank(tx, user_id, tz, when);
+    let mut ev = super::model::blank(tx, user_id, tz, when);
     ev.row.title = Some(title);
     ev.row.notes = notes;
     ev.row.course_id = course_id(tx, user_id, input.course_id.as_deref())?;
     ev.row.source = input.source.unwrap_or(CalendarEventSource::Modal);
     ev.rule = input.rrule.as_deref().filter(|r| !r.trim().is_empty()).map(|r| rule_from(r, all_day, tz)).transpose()?;
-    insert(tx, &mut ev, false)?;
+    store::insert(tx, &mut ev, false)?;
     reminders::replace(tx, &ev, &input.reminders)?;
     Ok(ev)
 }
@@ -717,9 +394,9 @@ fn edit_this(tx: &Tx, user_id: &str, master: &Ev, occ: Occ, p: &EventPatch) -> R
         finish(tx, &ov, p)?;
         return Ok(ov);
     }
-    let mut ov = override_of(tx, master, occ);
+    let mut ov = super::model::override_of(tx, master, occ);
     apply_patch(tx, user_id, &mut ov, p)?;
-    insert(tx, &mut ov, true)?;
+    store::insert(tx, &mut ov, true)?;
     match &p.reminders {
         Some(list) => reminders::replace(tx, &ov, list)?,
         None => reminders::copy(tx, master, &ov)?,
@@ -727,40 +404,6 @@ fn edit_this(tx: &Tx, user_id: &str, master: &Ev, occ: Occ, p: &EventPatch) -> R
     // The master's reminders skip the overridden occurrence from now on.
     reminders::recompute(tx, master)?;
     Ok(ov)
-}
-
-/// The id of the override of occurrence `occurrence_key` (`recurrence_id`) of a series:
-/// derived from that pair, which is unique, so two devices editing the same occurrence
-/// offline make one row that sync merges, not two that break the UNIQUE index.
-pub fn override_id(series_id: &str, occurrence_key: &str) -> String {
-    studydesk_sync::natural_id("calendar_events", &["override", series_id, occurrence_key])
-}
-
-/// The id of an event imported from a calendar file: derived from its owner and UID
-/// (unique per user), so the same file imported on two devices converges to one event.
-/// A UID Studydesk itself made (`<id>@studydesk`, see [`blank`]) names that event's id:
-/// a file exported here and imported on another device is the same event, not a twin.
-pub fn imported_id(user_id: &str, uid: &str) -> String {
-    match uid.strip_suffix("@studydesk").and_then(|id| uuid::Uuid::parse_str(id).ok()) {
-        Some(id) => id.hyphenated().to_string(),
-        None => studydesk_sync::natural_id("calendar_events", &["uid", user_id, uid]),
-    }
-}
-
-/// A new override row for occurrence `occ` of `master`, with the master's fields.
-pub fn override_of(tx: &Tx, master: &Ev, occ: Occ) -> Ev {
-    let mut ov = master.clone();
-    ov.row.id = override_id(&master.row.id, &occ.key());
-    ov.row.created_at = tx.now_text();
-    ov.row.updated_at = tx.now_text();
-    ov.row.uid = None;
-    ov.row.series_id = Some(master.row.id.clone());
-    ov.row.sequence = master.row.sequence;
-    ov.when = master.when.at(occ);
-    ov.rule = None;
-    ov.exdates = vec![];
-    ov.recurrence = Some(occ);
-    ov
 }
 
 /// "All events": edits the master. A change of start (seen on occurrence `occ`, or on
@@ -782,7 +425,7 @@ fn edit_all(tx: &Tx, user_id: &str, mut master: Ev, occ: Option<Occ>, p: &EventP
     if master.rule.is_none() {
         master.exdates.clear();
         // No longer a series: its overrides have nothing to replace.
-        tx.prepare_cached("DELETE FROM calendar_events WHERE series_id = ?1")?.execute([&master.row.id])?;
+        store::delete_overrides(tx, &master.row.id)?;
     }
     save(tx, &mut master)?;
     if master.rule.is_some() {
@@ -877,7 +520,7 @@ fn move_overrides(tx: &Tx, to: &Ev, from_master: &str, since: Option<Occ>, shift
                 save(tx, &mut ov)?;
             }
             None => {
-                tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([&ov.row.id])?;
+                store::delete(tx, &ov.row.id)?;
             }
         }
     }
@@ -907,7 +550,7 @@ fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPat
     apply_patch(tx, user_id, &mut tail, p)?;
     let shift = Shift::between(seen.start_occ(), tail.when.start_occ());
     tail.exdates = tail.exdates.iter().filter_map(|o| shift.apply(*o)).collect();
-    insert(tx, &mut tail, true)?;
+    store::insert(tx, &mut tail, true)?;
     move_overrides(tx, &tail, &master.row.id, Some(occ), shift)?;
     save(tx, &mut master)?;
     match &p.reminders {
@@ -966,10 +609,7 @@ fn reorder_day(tx: &Tx, user_id: &str, moved: &Ev, order: &[String]) -> Result<(
         if seen.contains(&ev.row.id) {
             return Err(CoreError::validation("the day's new order names an event twice"));
         }
-        tx.prepare_cached(
-            "UPDATE calendar_events SET order_index = ?1, updated_at = ?2 WHERE id = ?3 AND order_index IS NOT ?1",
-        )?
-        .execute(params![pos as i64, tx.now_text(), ev.row.id])?;
+        store::set_order(tx, &ev.row.id, pos as i64)?;
         seen.push(ev.row.id);
     }
     Ok(())
@@ -980,10 +620,7 @@ pub fn delete(db: &Db, user_id: &str, id: &str, occurrence: Option<&str>, scope:
 }
 
 pub fn delete_in(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, scope: EditScope) -> Result<()> {
-    let del = |id: &str| -> Result<()> {
-        tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([id])?;
-        Ok(())
-    };
+    let del = |id: &str| store::delete(tx, id);
     match (resolve(tx, user_id, id, occurrence, scope)?, scope) {
         (Target::Row(ev), _) => match (ev.row.series_id.clone(), ev.recurrence) {
             (Some(master_id), Some(orig)) => {

@@ -38,7 +38,7 @@ pub fn parse(line: &str, today: NaiveDate) -> Result<QuickAdd, String> {
     if title.is_empty() {
         return Err("type what the event is as well as when (e.g. \"Study group tomorrow 15:00-16:30\")".into());
     }
-    let title: String = title.chars().take(super::events::TITLE_MAX).collect();
+    let title: String = title.chars().take(super::model::TITLE_MAX).collect();
     let (start, minutes) = match times {
         None => (None, 0),
         Some((s, None)) => (Some(s), DEFAULT_MINUTES),

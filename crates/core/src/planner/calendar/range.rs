@@ -10,19 +10,22 @@
 //! - Cost: three index ranges (short events by date, multi-day events by end date, the
 //!   user's series) and one per assignment range; series are expanded only over the
 //!   range (see `recurrence`). No table scan whatever the number of past events.
+//! - The statements are `store`'s (events) and `assignments`' (courses, assignments due):
+//!   this file decides what to draw, not how it is stored.
 
-use super::events::{Ev, When};
+use super::model::{Ev, When};
 use super::recurrence::Occ;
-use crate::db::row::Row;
+use super::store::{self, Overrides};
+use crate::planner::assignments::CourseLabels as Courses;
 use crate::db::timestamp_text;
+use crate::planner::assignments;
 use crate::time::date_text;
-use crate::planner::rows::CalendarEventRow;
 use crate::{validate, CoreError, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
@@ -121,9 +124,9 @@ pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<C
 /// [`range`], reading the series masters from `cache` when the database has not changed
 /// since they were read (see [`SeriesCache`]).
 pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache: Option<&SeriesCache>) -> Result<CalendarRange> {
-    let tz = super::events::user_tz(conn, user_id)?;
+    let tz = super::store::user_tz(conn, user_id)?;
     let w = Window::new(from, to, tz)?;
-    let courses = courses(conn, user_id)?;
+    let courses = assignments::course_labels(conn, user_id)?;
     let mut items = Items::default();
     for ev in singles(conn, user_id, &w)? {
         if w.overlaps(&ev.when) {
@@ -192,79 +195,23 @@ impl Items {
     }
 }
 
-type Courses = HashMap<String, (String, Option<String>)>;
-
-fn courses(conn: &Connection, user_id: &str) -> Result<Courses> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, colour FROM courses WHERE user_id = ?1")?;
-    let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Columns a range never reads, with the constant selected in their place: a month view
-/// decodes a thousand rows, and these texts were a fifth of that. The rows are only
-/// drawn, never written back.
-const UNREAD_COLUMNS: [(&str, &str); 5] = [
-    ("user_id", "''"),
-    ("created_at", "''"),
-    ("updated_at", "''"),
-    ("uid", "NULL"),
-    ("sequence", "0"),
-];
-
-/// Rows of `calendar_events` (read through `index` when given: without statistics SQLite
-/// would otherwise walk the date index over every past event).
-fn select(conn: &Connection, index: &str, sql_where: &str, args: &[&dyn rusqlite::ToSql], tz: Tz) -> Result<Vec<Ev>> {
-    let cols: Vec<&str> = CalendarEventRow::COLUMNS
-        .iter()
-        .map(|c| UNREAD_COLUMNS.iter().find(|(name, _)| name == c).map_or(*c, |(_, constant)| *constant))
-        .collect();
-    let cols = cols.join(", ");
-    let indexed = if index.is_empty() { String::new() } else { format!(" INDEXED BY {index}") };
-    let mut stmt = conn.prepare_cached(&format!("SELECT {cols} FROM calendar_events{indexed} WHERE {sql_where}"))?;
-    let rows = stmt.query_map(args, |r| Ok(Ev::decode(CalendarEventRow::from_sql(r)?, tz)))?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// Single events and overrides that may overlap: starting near the window (by date),
-/// or multi-day ones starting before it and ending inside or after it.
+/// Single events and overrides that may overlap the window (with the zone margins).
 fn singles(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
     let (lo, hi) = margins(w);
-    let mut out = select(
-        conn,
-        "idx_calendar_events_user_id_event_date_order_index",
-        "user_id = ?1 AND event_date BETWEEN ?2 AND ?3 AND rrule IS NULL",
-        &[&user_id, &lo, &hi],
-        w.tz,
-    )?;
-    out.extend(select(
-        conn,
-        "idx_calendar_events_multiday",
-        "user_id = ?1 AND rrule IS NULL AND end_date > event_date AND end_date >= ?2 AND event_date < ?2",
-        &[&user_id, &lo],
-        w.tz,
-    )?);
-    Ok(out)
+    store::singles_between(conn, user_id, &lo, &hi, w.tz)
 }
-
-/// Series masters whose span reaches the window: two index ranges (bounded series ending
-/// in or after the window, endless series) rather than one OR, which SQLite would answer
-/// by reading every series. `?1` user, `?2` first and `?3` last date (with margins).
-const SERIES_WHERE: [&str; 2] = [
-    "user_id = ?1 AND rrule IS NOT NULL AND series_end_date >= ?2 AND event_date <= ?3",
-    // `?2 = ?2`: both statements take the same three parameters.
-    "user_id = ?1 AND rrule IS NOT NULL AND series_end_date IS NULL AND event_date <= ?3 AND ?2 = ?2",
-];
 
 fn series(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
     let (lo, hi) = margins(w);
-    let mut out = Vec::new();
-    for sql_where in SERIES_WHERE {
-        out.extend(select(conn, "idx_calendar_events_series", sql_where, &[&user_id, &lo, &hi], w.tz)?);
-    }
-    Ok(out)
+    store::series_reaching(conn, user_id, &lo, &hi, w.tz)
 }
 
-/// Whether a master's span reaches the dates `lo..=hi` (what [`SERIES_WHERE`] selects).
+fn overrides(conn: &Connection, user_id: &str, w: &Window) -> Result<Overrides> {
+    let (lo, hi) = margins(w);
+    store::overridden_occurrences(conn, user_id, &lo, &hi)
+}
+
+/// Whether a master's span reaches the dates `lo..=hi` (what `store::series_reaching` selects).
 fn reaches(master: &Ev, lo: &str, hi: &str) -> bool {
     master.row.event_date.as_str() <= hi && master.row.series_end_date.as_deref().is_none_or(|end| end >= lo)
 }
@@ -331,27 +278,6 @@ fn margins(w: &Window) -> (String, String) {
     )
 }
 
-/// Overridden occurrences (`recurrence_id`s) of the series [`series`] reads, by master:
-/// one statement for all of them (one per series was a tenth of a month view).
-type Overrides = HashMap<String, HashSet<String>>;
-
-fn overrides(conn: &Connection, user_id: &str, w: &Window) -> Result<Overrides> {
-    let (lo, hi) = margins(w);
-    let mut out = Overrides::new();
-    for sql_where in SERIES_WHERE {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT series_id, recurrence_id FROM calendar_events WHERE series_id IN
-             (SELECT id FROM calendar_events INDEXED BY idx_calendar_events_series WHERE {sql_where})"
-        ))?;
-        let rows = stmt.query_map(params![user_id, lo, hi], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (master, key) = row?;
-            out.entry(master).or_default().insert(key);
-        }
-    }
-    Ok(out)
-}
-
 /// The occurrences of `master` in the window, minus EXDATEs and overridden ones.
 fn expand(master: &Ev, overridden: Option<&HashSet<String>>, w: &Window, courses: &Courses, out: &mut Items) -> Result<()> {
     let Some(series) = master.series() else { return Ok(()) };
@@ -413,23 +339,9 @@ fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, date: NaiveDat
 
 /// Assignments due inside the window, as timed items at their due time.
 fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, out: &mut Items) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, course_id, title, status, due_at, notes FROM assignments
-         WHERE user_id = ?1 AND due_at >= ?2 AND due_at < ?3",
-    )?;
-    let rows = stmt.query_map(params![user_id, timestamp_text(w.start), timestamp_text(w.end)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, course_id, title, status, due_at, notes) = row?;
-        let Some(due) = super::events::parse_instant(&due_at) else { continue };
+    let rows = assignments::due_between(conn, user_id, &timestamp_text(w.start), &timestamp_text(w.end))?;
+    for assignments::DueBetween { id, course_id, title, status, due_at, notes } in rows {
+        let Some(due) = crate::time::parse_instant(&due_at) else { continue };
         let local_date = due.with_timezone(&w.tz).date_naive();
         let date = date_text(local_date);
         let course = course_id.as_ref().and_then(|c| courses.get(c));

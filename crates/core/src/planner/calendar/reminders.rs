@@ -22,123 +22,40 @@
 //!   `delivered_at`.
 //! - [`due`] and [`next_due`] read the index `(delivered_at, fire_at)`: one index range,
 //!   whatever the number of reminders.
+//! - What a definition may be is `reminder_defs` (shared with task and assignment
+//!   reminders); the SQL is `store`'s; the row type, which the UI receives inside
+//!   `CalendarEvent`, is `rows::EventReminder`.
 //! - A snooze ([`snooze_in`]) moves `fire_at` to the snooze time and may keep the start of
 //!   the occurrence that was shown (`snoozed_occurrence`, V6): the snoozed reminder then
 //!   names that occurrence, and a series goes on from it afterwards. Any recompute (the
 //!   event changed) forgets the snooze.
 
-use super::events::{self, Ev, When};
+use super::model::{Ev, When};
 use super::recurrence::Occ;
+use super::store;
+use crate::db::row;
 use crate::db::{timestamp_text, Tx, WriteCtx};
-use crate::planner::rows::ReminderChannel;
+use crate::planner::reminder_defs::{self, Def, NewReminder};
+use crate::time::parse_instant;
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use rusqlite::Connection;
 
-/// The most reminders one event may carry.
-pub const MAX_PER_EVENT: usize = 10;
-/// At most four weeks before.
-pub const MAX_MINUTES_BEFORE: i64 = 40_320;
+pub use crate::planner::reminder_defs::{MAX_MINUTES_BEFORE, MAX_PER_EVENT};
+pub use crate::planner::rows::EventReminder;
+
 /// Occurrences skipped (EXDATEs, overrides) before a series counts as exhausted.
 const MAX_SKIPS: usize = 10_000;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq, Eq)]
-#[ts(export)]
-pub struct NewReminder {
-    #[ts(optional)]
-    pub minutes_before: Option<i64>,
-    /// RFC 3339 with an offset.
-    #[ts(optional)]
-    pub remind_at: Option<String>,
-    #[ts(optional)]
-    pub channel: Option<ReminderChannel>,
-}
+pub use super::store::DueReminder;
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct Reminder {
-    pub id: String,
-    pub event_id: String,
-    pub minutes_before: Option<i64>,
-    pub remind_at: Option<String>,
-    pub channel: ReminderChannel,
-    pub fire_at: String,
-    pub delivered_at: Option<String>,
-    pub snoozed_until: Option<String>,
-}
-
-/// A reminder that is due (or the next one to be), with what a notification shows.
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct DueReminder {
-    pub reminder_id: String,
-    pub event_id: String,
-    pub title: String,
-    pub fire_at: String,
-    /// Start of the occurrence it is for (relative reminders), else the event's start.
-    pub occurrence_start: Option<String>,
-    pub minutes_before: Option<i64>,
-    pub channel: ReminderChannel,
-}
-
-const COLUMNS: &str = "id, event_id, minutes_before, remind_at, channel, fire_at, delivered_at, snoozed_until";
-
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Reminder> {
-    Ok(Reminder {
-        id: r.get(0)?,
-        event_id: r.get(1)?,
-        minutes_before: r.get(2)?,
-        remind_at: r.get(3)?,
-        channel: crate::db::row::read_enum(r, 4, ReminderChannel::parse)?,
-        fire_at: r.get(5)?,
-        delivered_at: r.get(6)?,
-        snoozed_until: r.get(7)?,
-    })
-}
-
-pub fn of_event(conn: &Connection, event_id: &str) -> Result<Vec<Reminder>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM calendar_event_reminders WHERE event_id = ?1 ORDER BY minutes_before IS NULL, minutes_before, remind_at, id"
-    ))?;
-    let rows = stmt.query_map([event_id], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// A checked reminder definition.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Def {
-    pub minutes_before: Option<i64>,
-    pub remind_at: Option<DateTime<Utc>>,
-    pub channel: ReminderChannel,
+/// The event's reminders, relative ones first by minutes, then absolute ones by time.
+pub fn of_event(conn: &Connection, event_id: &str) -> Result<Vec<EventReminder>> {
+    store::reminders_of(conn, event_id)
 }
 
 pub fn check(list: &[NewReminder]) -> Result<Vec<Def>> {
-    check_for(list, "an event", "the event")
-}
-
-/// [`check`] worded for what the reminders are of: `owner` "a task", `relative_to` "the due time".
-pub fn check_for(list: &[NewReminder], owner: &str, relative_to: &str) -> Result<Vec<Def>> {
-    if list.len() > MAX_PER_EVENT {
-        return Err(CoreError::validation(format!("{owner} may have at most {MAX_PER_EVENT} reminders")));
-    }
-    let mut out: Vec<Def> = Vec::with_capacity(list.len());
-    for r in list {
-        let remind_at = validate::opt_timestamp("reminder time", r.remind_at.as_deref())?;
-        let minutes_before =
-            r.minutes_before.map(|m| validate::range("reminder minutes before", m, 0, MAX_MINUTES_BEFORE)).transpose()?;
-        if minutes_before.is_some() == remind_at.is_some() {
-            return Err(CoreError::validation(format!(
-                "a reminder needs either minutes before {relative_to} or a time, not both"
-            )));
-        }
-        let def = Def { minutes_before, remind_at, channel: r.channel.unwrap_or(ReminderChannel::Notification) };
-        if !out.contains(&def) {
-            out.push(def);
-        }
-    }
-    Ok(out)
+    reminder_defs::check_for(list, "an event", "the event")
 }
 
 /// Replaces the event's reminders by `list` (unchanged ones keep their rows).
@@ -152,34 +69,35 @@ pub fn replace_defs(tx: &Tx, ev: &Ev, defs: &[Def]) -> Result<()> {
     for r in &existing {
         let as_def = Def {
             minutes_before: r.minutes_before,
-            remind_at: r.remind_at.as_deref().and_then(events::parse_instant),
+            remind_at: r.remind_at.as_deref().and_then(parse_instant),
             channel: r.channel,
         };
         match defs.iter().position(|d| *d == as_def) {
             Some(i) if !kept[i] => kept[i] = true,
-            _ => {
-                tx.prepare_cached("DELETE FROM calendar_event_reminders WHERE id = ?1")?.execute([&r.id])?;
-            }
+            _ => store::delete_reminder(tx, &r.id)?,
         }
     }
     let ctx = Ctx::of(tx, ev)?;
     for (def, _) in defs.iter().zip(&kept).filter(|(_, k)| !**k) {
         let (fire_at, delivered) = ctx.fire(def.minutes_before, def.remind_at, None)?;
-        tx.prepare_cached(
-            "INSERT INTO calendar_event_reminders(id, event_id, user_id, minutes_before, remind_at, channel, fire_at,
-             delivered_at, snoozed_until, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, ?9, ?9)",
-        )?
-        .execute(params![
-            tx.new_id(),
-            ev.row.id,
-            ev.row.user_id,
-            def.minutes_before,
-            def.remind_at.map(timestamp_text),
-            def.channel.as_str(),
-            timestamp_text(fire_at),
-            delivered.then(|| tx.now_text()),
-            tx.now_text()
-        ])?;
+        let now = tx.now_text();
+        row::insert(
+            tx,
+            &EventReminder {
+                id: tx.new_id(),
+                event_id: ev.row.id.clone(),
+                user_id: ev.row.user_id.clone(),
+                minutes_before: def.minutes_before,
+                remind_at: def.remind_at.map(timestamp_text),
+                channel: def.channel,
+                fire_at: timestamp_text(fire_at),
+                delivered_at: delivered.then(|| now.clone()),
+                snoozed_until: None,
+                created_at: now.clone(),
+                updated_at: now,
+                snoozed_occurrence: None,
+            },
+        )?;
     }
     recompute(tx, ev)
 }
@@ -190,7 +108,7 @@ pub fn copy(tx: &Tx, from: &Ev, to: &Ev) -> Result<()> {
         .into_iter()
         .map(|r| Def {
             minutes_before: r.minutes_before,
-            remind_at: r.remind_at.as_deref().and_then(events::parse_instant),
+            remind_at: r.remind_at.as_deref().and_then(crate::time::parse_instant),
             channel: r.channel,
         })
         .collect();
@@ -200,18 +118,19 @@ pub fn copy(tx: &Tx, from: &Ev, to: &Ev) -> Result<()> {
 /// Recomputes `fire_at` of every reminder of the event (after it moved or changed).
 pub fn recompute(tx: &Tx, ev: &Ev) -> Result<()> {
     let ctx = Ctx::of(tx, ev)?;
-    for r in of_event(tx, &ev.row.id)? {
-        let remind_at = r.remind_at.as_deref().and_then(events::parse_instant);
+    for mut r in of_event(tx, &ev.row.id)? {
+        let remind_at = r.remind_at.as_deref().and_then(parse_instant);
         let (fire_at, delivered) = ctx.fire(r.minutes_before, remind_at, None)?;
         let fire_text = timestamp_text(fire_at);
         if fire_text == r.fire_at {
             continue;
         }
-        tx.prepare_cached(
-            "UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = ?2, snoozed_until = NULL,
-             snoozed_occurrence = NULL, updated_at = ?3 WHERE id = ?4",
-        )?
-        .execute(params![fire_text, delivered.then(|| tx.now_text()), tx.now_text(), r.id])?;
+        r.fire_at = fire_text;
+        r.delivered_at = delivered.then(|| tx.now_text());
+        r.snoozed_until = None;
+        r.snoozed_occurrence = None;
+        r.updated_at = tx.now_text();
+        row::update(tx, &r)?;
     }
     Ok(())
 }
@@ -227,10 +146,10 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn of(tx: &'a Tx, ev: &'a Ev) -> Result<Ctx<'a>> {
-        let user_tz = events::user_tz(tx, &ev.row.user_id)?;
+        let user_tz = store::user_tz(tx, &ev.row.user_id)?;
         let mut skip = ev.exdates.clone();
         if ev.is_master() {
-            skip.extend(events::overrides(tx, &ev.row.id, user_tz)?.into_iter().filter_map(|o| o.recurrence));
+            skip.extend(store::overrides(tx, &ev.row.id, user_tz)?.into_iter().filter_map(|o| o.recurrence));
         }
         Ok(Ctx { ev, user_tz, now: tx.now(), skip })
     }
@@ -275,90 +194,45 @@ impl<'a> Ctx<'a> {
     }
 }
 
-// ---- the scheduler's queries ------------------------------------------------------------
-
-const DUE_SELECT: &str = "SELECT r.id, r.event_id, coalesce(e.title, ''), r.fire_at, r.minutes_before, r.channel,
-       e.starts_at, e.event_date, r.snoozed_occurrence, r.snoozed_until IS NOT NULL, e.rrule IS NOT NULL
-  FROM calendar_event_reminders r JOIN calendar_events e ON e.id = r.event_id";
-
-fn due_from_row(r: &rusqlite::Row) -> rusqlite::Result<DueReminder> {
-    let fire_at: String = r.get(3)?;
-    let minutes: Option<i64> = r.get(4)?;
-    let start: Option<String> = r.get(6)?;
-    let snoozed_occurrence: Option<String> = r.get(8)?;
-    let (snoozed, series): (bool, bool) = (r.get(9)?, r.get(10)?);
-    // A snoozed reminder's fire_at is the snooze time, not "minutes before" anything.
-    let occurrence_start = match (snoozed_occurrence, minutes) {
-        (Some(o), _) => Some(o),
-        (None, Some(_)) if snoozed && !series => start.or(r.get(7)?),
-        (None, Some(m)) => events::parse_instant(&fire_at).map(|t| timestamp_text(t + Duration::minutes(m))),
-        (None, None) => start.or(r.get(7)?),
-    };
-    Ok(DueReminder {
-        reminder_id: r.get(0)?,
-        event_id: r.get(1)?,
-        title: r.get(2)?,
-        fire_at,
-        occurrence_start,
-        minutes_before: minutes,
-        channel: crate::db::row::read_enum(r, 5, ReminderChannel::parse)?,
-    })
-}
+// ---- the scheduler's queries (SQL in `store`) --------------------------------------------
 
 /// The next reminder to fire after `now` (for the scheduler's timer), if any.
 pub fn next_due(conn: &Connection, now: DateTime<Utc>) -> Result<Option<DueReminder>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "{DUE_SELECT} WHERE r.delivered_at IS NULL AND r.fire_at > ?1 ORDER BY r.fire_at LIMIT 1"
-        ))?
-        .query_row([timestamp_text(now)], due_from_row)
-        .optional()?)
+    store::next_due_reminder(conn, &timestamp_text(now))
 }
 
 /// Reminders due at `now` and not yet delivered (missed ones included), oldest first.
 pub fn due(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<DueReminder>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{DUE_SELECT} WHERE r.delivered_at IS NULL AND r.fire_at <= ?1 ORDER BY r.fire_at LIMIT 1000"
-    ))?;
-    let rows = stmt.query_map([timestamp_text(now)], due_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    store::due_reminders(conn, &timestamp_text(now))
 }
 
 /// Records that a reminder was shown (see the module docs for how a series advances).
 pub fn deliver(tx: &Tx, user_id: &str, reminder_id: &str) -> Result<()> {
     let id = validate::id("reminder", reminder_id)?;
-    let found: Option<(String, Option<i64>, String, Option<String>)> = tx
-        .prepare_cached(
-            "SELECT event_id, minutes_before, fire_at, snoozed_occurrence FROM calendar_event_reminders
-             WHERE id = ?1 AND user_id = ?2",
-        )?
-        .query_row(params![id, user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?;
-    let (event_id, minutes, fire_at, snoozed_occurrence) =
-        found.ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
-    let ev = events::load(tx, user_id, &event_id)?;
+    let mut r = row::get::<EventReminder>(tx, &id)?
+        .filter(|r| r.user_id == user_id)
+        .ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
+    let ev = store::load(tx, user_id, &r.event_id)?;
     // The occurrence just shown: the one a snooze kept, else the one `fire_at` is before.
-    let shown = match snoozed_occurrence.as_deref().and_then(events::parse_instant) {
+    let shown = match r.snoozed_occurrence.as_deref().and_then(parse_instant) {
         Some(o) => Some(o),
-        None => events::parse_instant(&fire_at).map(|t| t + Duration::minutes(minutes.unwrap_or(0))),
+        None => parse_instant(&r.fire_at).map(|t| t + Duration::minutes(r.minutes_before.unwrap_or(0))),
     };
-    if let (true, Some(m), Some(shown)) = (ev.is_master(), minutes, shown) {
+    r.updated_at = tx.now_text();
+    if let (true, Some(m), Some(shown)) = (ev.is_master(), r.minutes_before, shown) {
         let ctx = Ctx::of(tx, &ev)?;
         let (next, exhausted) = ctx.fire(Some(m), None, Some(Occ::Time(shown)))?;
         if !exhausted {
-            tx.prepare_cached(
-                "UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = NULL, snoozed_until = NULL,
-                 snoozed_occurrence = NULL, updated_at = ?2 WHERE id = ?3",
-            )?
-            .execute(params![timestamp_text(next), tx.now_text(), id])?;
-            return Ok(());
+            r.fire_at = timestamp_text(next);
+            r.delivered_at = None;
+            r.snoozed_until = None;
+            r.snoozed_occurrence = None;
+            return row::update(tx, &r);
         }
     }
-    tx.prepare_cached(
-        "UPDATE calendar_event_reminders SET delivered_at = ?1, snoozed_occurrence = NULL, updated_at = ?1 WHERE id = ?2",
-    )?
-        .execute(params![tx.now_text(), id])?;
-    Ok(())
+    r.delivered_at = Some(tx.now_text());
+    r.snoozed_occurrence = None;
+    row::update(tx, &r)
 }
 
 pub fn mark_delivered(db: &Db, user_id: &str, reminder_id: &str) -> Result<()> {
@@ -376,15 +250,19 @@ pub fn snooze(db: &Db, user_id: &str, reminder_id: &str, until: &str) -> Result<
 /// occurrence its `fire_at` has moved on to), and afterwards goes on to the next one.
 pub fn snooze_in(tx: &Tx, user_id: &str, reminder_id: &str, until: DateTime<Utc>, occurrence: Option<&str>) -> Result<()> {
     let id = validate::id("reminder", reminder_id)?;
-    let occurrence = occurrence.and_then(events::parse_instant).map(timestamp_text);
-    let n = tx
-        .prepare_cached(
-            "UPDATE calendar_event_reminders SET snoozed_until = ?1, fire_at = ?1, delivered_at = NULL,
-             snoozed_occurrence = ?2, updated_at = ?3 WHERE id = ?4 AND user_id = ?5",
-        )?
-        .execute(params![timestamp_text(until), occurrence, tx.now_text(), id, user_id])?;
-    if n == 0 {
-        return Err(CoreError::not_found("reminder", id));
-    }
-    Ok(())
+    let mut r = row::get::<EventReminder>(tx, &id)?
+        .filter(|r| r.user_id == user_id)
+        .ok_or_else(|| CoreError::not_found("reminder", id.clone()))?;
+    let until = timestamp_text(until);
+    r.fire_at = until.clone();
+    r.snoozed_until = Some(until);
+    r.delivered_at = None;
+    r.snoozed_occurrence = occurrence.and_then(parse_instant).map(timestamp_text);
+    r.updated_at = tx.now_text();
+    row::update(tx, &r)
+}
+
+/// Whether the user's event reminder still exists (a notification can snooze it).
+pub fn exists(conn: &Connection, user_id: &str, reminder_id: &str) -> Result<bool> {
+    store::reminder_exists(conn, user_id, reminder_id)
 }

@@ -15,12 +15,10 @@
 //! - With a range, exactly the events that have an occurrence in it are written (a
 //!   series whole, with its overrides).
 
-use crate::planner::calendar::events::{self, Ev, When};
+use crate::planner::calendar::model::{Ev, When};
 use crate::planner::calendar::range::{self, Window};
 use crate::planner::calendar::recurrence::Occ;
-use crate::planner::calendar::reminders;
-use crate::planner::rows::CalendarEventRow;
-use crate::db::row::Row;
+use crate::planner::calendar::{reminders, store};
 use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
@@ -31,7 +29,7 @@ pub const PRODID: &str = "-//Studydesk//Studydesk Calendar//EN";
 
 /// The user's events (all, or those with an occurrence between `from` and `to`) as ICS.
 pub fn export(conn: &Connection, user_id: &str, from: Option<&str>, to: Option<&str>, now: DateTime<Utc>) -> Result<String> {
-    let tz = events::user_tz(conn, user_id)?;
+    let tz = store::user_tz(conn, user_id)?;
     let rows = match (from, to) {
         (Some(f), Some(t)) => in_range(conn, user_id, &Window::new(f, t, tz)?)?,
         (None, None) => all(conn, user_id, tz)?,
@@ -61,23 +59,16 @@ fn uid(ev: &Ev) -> String {
     ev.row.uid.clone().unwrap_or_else(|| format!("{}@studydesk", ev.row.id))
 }
 
-fn select(conn: &Connection, sql_where: &str, args: &[&dyn rusqlite::ToSql], tz: Tz) -> Result<Vec<Ev>> {
-    let cols = CalendarEventRow::COLUMNS.join(", ");
-    let mut stmt = conn.prepare_cached(&format!("SELECT {cols} FROM calendar_events WHERE {sql_where}"))?;
-    let rows = stmt.query_map(args, |r| CalendarEventRow::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows.into_iter().map(|r| Ev::decode(r, tz)).collect())
-}
-
 /// Masters and single events in date order, each followed by its overrides.
 fn all(conn: &Connection, user_id: &str, tz: Tz) -> Result<Vec<Ev>> {
-    let tops = select(conn, "user_id = ?1 AND series_id IS NULL ORDER BY event_date, order_index, id", &[&user_id], tz)?;
+    let tops = store::tops(conn, user_id, tz)?;
     with_overrides(conn, tops, tz)
 }
 
 fn with_overrides(conn: &Connection, tops: Vec<Ev>, tz: Tz) -> Result<Vec<Ev>> {
     let mut out = Vec::with_capacity(tops.len());
     for ev in tops {
-        let overrides = if ev.is_master() { events::overrides(conn, &ev.row.id, tz)? } else { vec![] };
+        let overrides = if ev.is_master() { store::overrides(conn, &ev.row.id, tz)? } else { vec![] };
         out.push(ev);
         out.extend(overrides);
     }
@@ -93,7 +84,7 @@ fn in_range(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
     }
     let mut tops = Vec::with_capacity(ids.len());
     for id in ids {
-        tops.push(events::load(conn, user_id, &id)?);
+        tops.push(store::load(conn, user_id, &id)?);
     }
     tops.sort_by(|a, b| (&a.row.event_date, a.row.order_index, &a.row.id).cmp(&(&b.row.event_date, b.row.order_index, &b.row.id)));
     with_overrides(conn, tops, w.tz)
@@ -227,7 +218,7 @@ fn vevent(conn: &Connection, out: &mut Writer, ev: &Ev, uid: &str, courses: &Has
         out.line(&format!("CATEGORIES:{}", escape(course)));
     }
     for (name, value) in [("CREATED", &r.created_at), ("LAST-MODIFIED", &r.updated_at)] {
-        if let Some(t) = events::parse_instant(value) {
+        if let Some(t) = crate::time::parse_instant(value) {
             out.line(&format!("{name}:{}", utc_stamp(t)));
         }
     }
@@ -235,7 +226,7 @@ fn vevent(conn: &Connection, out: &mut Writer, ev: &Ev, uid: &str, courses: &Has
         out.line("BEGIN:VALARM");
         out.line("ACTION:DISPLAY");
         out.line(&format!("DESCRIPTION:{}", escape(r.title.as_deref().unwrap_or("Reminder"))));
-        match (rem.minutes_before, rem.remind_at.as_deref().and_then(events::parse_instant)) {
+        match (rem.minutes_before, rem.remind_at.as_deref().and_then(crate::time::parse_instant)) {
             (Some(m), _) => out.line(&format!("TRIGGER:-PT{m}M")),
             (None, Some(at)) => out.line(&format!("TRIGGER;VALUE=DATE-TIME:{}", utc_stamp(at))),
             (None, None) => {}

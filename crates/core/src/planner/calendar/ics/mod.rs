@@ -21,9 +21,11 @@ pub mod read;
 
 pub use read::IcsNote;
 
-use super::events::{self, Ev, When};
+use super::model::{self, Ev, When};
+use super::store;
 use super::recurrence::Occ;
-use super::reminders::{self, Def};
+use super::reminders;
+use crate::planner::reminder_defs::Def;
 use crate::db::{Tx, WriteCtx};
 use crate::planner::rows::{CalendarEventSource, ReminderChannel};
 use crate::{CoreError, Db, Result};
@@ -51,7 +53,7 @@ fn refuse(e: parse::ParseError) -> CoreError {
 pub fn import(db: &Db, user_id: &str, bytes: &[u8]) -> Result<IcsImportReport> {
     let calendars = parse::read(bytes).map_err(refuse)?;
     db.write(WriteCtx::by(user_id, "ics.import"), |tx| {
-        let user_tz = events::user_tz(tx, user_id)?;
+        let user_tz = store::user_tz(tx, user_id)?;
         let read = read::events(&calendars, user_tz).map_err(refuse)?;
         Importer::new(tx, user_id)?.run(read)
     })
@@ -129,13 +131,13 @@ impl<'t, 'c> Importer<'t, 'c> {
     /// Title and notes within the core's limits (longer ones are cut, with a note).
     fn texts(&mut self, e: &IcsEvent) -> (Option<String>, Option<String>) {
         let cut = |s: &Option<String>, max: usize| s.as_ref().map(|t| t.trim().chars().take(max).collect::<String>());
-        if e.title.as_ref().is_some_and(|t| t.trim().chars().count() > events::TITLE_MAX) {
-            self.note(e.line, format!("title cut to {} characters", events::TITLE_MAX));
+        if e.title.as_ref().is_some_and(|t| t.trim().chars().count() > model::TITLE_MAX) {
+            self.note(e.line, format!("title cut to {} characters", model::TITLE_MAX));
         }
-        if e.notes.as_ref().is_some_and(|t| t.trim().chars().count() > events::NOTES_MAX) {
-            self.note(e.line, format!("description cut to {} characters", events::NOTES_MAX));
+        if e.notes.as_ref().is_some_and(|t| t.trim().chars().count() > model::NOTES_MAX) {
+            self.note(e.line, format!("description cut to {} characters", model::NOTES_MAX));
         }
-        (cut(&e.title, events::TITLE_MAX), cut(&e.notes, events::NOTES_MAX))
+        (cut(&e.title, model::TITLE_MAX), cut(&e.notes, model::NOTES_MAX))
     }
 
     /// Creates or updates a single event or series master by UID.
@@ -152,8 +154,8 @@ impl<'t, 'c> Importer<'t, 'c> {
         let mut ev = match &existing {
             Some(old) => old.clone(),
             None => {
-                let mut ev = events::blank(self.tx, self.user_id, e.tz, when);
-                ev.row.id = events::imported_id(self.user_id, &e.uid);
+                let mut ev = model::blank(self.tx, self.user_id, e.tz, when);
+                ev.row.id = model::imported_id(self.user_id, &e.uid);
                 ev.row.uid = Some(e.uid.clone());
                 ev.row.source = CalendarEventSource::Import;
                 ev
@@ -178,13 +180,13 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn store(&mut self, mut ev: Ev, existing: Option<Ev>, defs: &[Def]) -> Result<(Outcome, Ev)> {
         let Some(old) = existing else {
             let is_override = ev.row.series_id.is_some();
-            events::insert(self.tx, &mut ev, is_override)?;
+            store::insert(self.tx, &mut ev, is_override)?;
             if !defs.is_empty() {
                 reminders::replace_defs(self.tx, &ev, defs)?;
             }
             return Ok((Outcome::Created, ev));
         };
-        events::encode_for_compare(&mut ev)?;
+        ev.encode()?;
         let same_row = ev.row == old.row;
         let current = current_defs(self.tx, &old.row.id)?;
         let same_reminders = current.len() == defs.len() && current.iter().all(|d| defs.contains(d));
@@ -192,7 +194,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             return Ok((Outcome::Unchanged, old));
         }
         if !same_row {
-            events::write_back(self.tx, &mut ev)?;
+            store::write_back(self.tx, &mut ev)?;
         }
         reminders::replace_defs(self.tx, &ev, defs)?;
         Ok((Outcome::Updated, ev))
@@ -222,10 +224,10 @@ impl<'t, 'c> Importer<'t, 'c> {
         for (uid, master) in stored {
             let Some(master) = master else { continue };
             let keep = kept.get(&master.row.id);
-            for ov in events::overrides(self.tx, &master.row.id, master.tz)? {
+            for ov in store::overrides(self.tx, &master.row.id, master.tz)? {
                 let key = ov.row.recurrence_id.clone().unwrap_or_default();
                 if keep.is_none_or(|k| !k.contains(&key)) {
-                    self.tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([&ov.row.id])?;
+                    store::delete(self.tx, &ov.row.id)?;
                     let _ = uid;
                 }
             }
@@ -234,12 +236,12 @@ impl<'t, 'c> Importer<'t, 'c> {
     }
 
     fn one_override(&mut self, o: &IcsEvent, master: &Ev, occ: Occ) -> Result<Outcome> {
-        let existing = events::overrides(self.tx, &master.row.id, master.tz)?.into_iter().find(|x| x.recurrence == Some(occ));
+        let existing = store::overrides(self.tx, &master.row.id, master.tz)?.into_iter().find(|x| x.recurrence == Some(occ));
         let (title, notes) = self.texts(o);
         let mut ev = match &existing {
             Some(x) => x.clone(),
             None => {
-                let mut ev = events::override_of(self.tx, master, occ);
+                let mut ev = model::override_of(self.tx, master, occ);
                 ev.row.source = CalendarEventSource::Import;
                 ev
             }
@@ -304,16 +306,12 @@ fn current_defs(tx: &Tx, event_id: &str) -> Result<Vec<Def>> {
         .into_iter()
         .map(|r| Def {
             minutes_before: r.minutes_before,
-            remind_at: r.remind_at.as_deref().and_then(events::parse_instant),
+            remind_at: r.remind_at.as_deref().and_then(crate::time::parse_instant),
             channel: r.channel,
         })
         .collect())
 }
 
 fn find_by_uid(tx: &Tx, user_id: &str, uid: &str) -> Result<Option<Ev>> {
-    let id: Option<String> = rusqlite::OptionalExtension::optional(
-        tx.prepare_cached("SELECT id FROM calendar_events WHERE user_id = ?1 AND uid = ?2")?
-            .query_row([user_id, uid], |r| r.get(0)),
-    )?;
-    id.map(|id| events::load(tx, user_id, &id)).transpose()
+    store::id_by_uid(tx, user_id, uid)?.map(|id| store::load(tx, user_id, &id)).transpose()
 }

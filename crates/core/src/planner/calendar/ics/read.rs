@@ -16,7 +16,7 @@
 //! else in the user's zone.
 
 use super::parse::{split_text_list, unescape, Component, ParseError, Prop};
-use crate::planner::calendar::events::{MAX_YEAR, MIN_YEAR};
+use crate::planner::calendar::model::{MAX_YEAR, MIN_YEAR};
 use crate::planner::calendar::recurrence::{self, Occ, Rule};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -450,12 +450,12 @@ fn end_of(c: &Component, start: IcsTime, zones: &Zones) -> Result<Option<IcsTime
         None
     };
     if let (IcsTime::Date(s), Some(IcsTime::Date(e))) = (start, end) {
-        if (e - s).num_days() > crate::planner::calendar::events::MAX_SPAN_DAYS {
+        if (e - s).num_days() > crate::planner::calendar::model::MAX_SPAN_DAYS {
             return Err(ParseError::new(c.line, "the event lasts more than a year"));
         }
     }
     if let (IcsTime::Time(s), Some(IcsTime::Time(e))) = (start, end) {
-        if (e - s).num_days() > crate::planner::calendar::events::MAX_SPAN_DAYS {
+        if (e - s).num_days() > crate::planner::calendar::model::MAX_SPAN_DAYS {
             return Err(ParseError::new(c.line, "the event lasts more than a year"));
         }
     }
@@ -562,15 +562,15 @@ fn alarms(c: &Component, start: IcsTime, end: Option<IcsTime>, zones: &Zones, ou
             list.push(alarm);
         }
     }
-    let max = crate::planner::calendar::reminders::MAX_PER_EVENT;
+    let max = crate::planner::reminder_defs::MAX_PER_EVENT;
     if list.len() > max {
         note(out, c.line, format!("only the first {max} alarms of the event were kept"));
         list.truncate(max);
     }
-    let too_early = list.iter().any(|a| a.minutes_before.is_some_and(|m| m > crate::planner::calendar::reminders::MAX_MINUTES_BEFORE));
+    let too_early = list.iter().any(|a| a.minutes_before.is_some_and(|m| m > crate::planner::reminder_defs::MAX_MINUTES_BEFORE));
     if too_early {
         note(out, c.line, "alarms more than four weeks before the event were skipped");
-        list.retain(|a| a.minutes_before.is_none_or(|m| m <= crate::planner::calendar::reminders::MAX_MINUTES_BEFORE));
+        list.retain(|a| a.minutes_before.is_none_or(|m| m <= crate::planner::reminder_defs::MAX_MINUTES_BEFORE));
     }
     Ok(list)
 }

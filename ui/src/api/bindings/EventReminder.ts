@@ -5,7 +5,7 @@ import type { ReminderChannel } from "./ReminderChannel";
  * `calendar_event_reminders` (designed): relative (`minutes_before` the event) or
  * absolute (`remind_at`), exactly one; `fire_at` is when it is due.
  */
-export type CalendarEventReminderRow = { id: string, event_id: string, user_id: string, minutes_before: number | null, remind_at: string | null, channel: ReminderChannel, fire_at: string, delivered_at: string | null, snoozed_until: string | null, created_at: string, updated_at: string, 
+export type EventReminder = { id: string, event_id: string, user_id: string, minutes_before: number | null, remind_at: string | null, channel: ReminderChannel, fire_at: string, delivered_at: string | null, snoozed_until: string | null, created_at: string, updated_at: string, 
 /**
  * Start of the occurrence a snoozed series reminder is for (V6).
  */

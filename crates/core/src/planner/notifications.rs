@@ -1,11 +1,13 @@
 //! The notification center: the user's `notifications` rows, newest first, read state,
 //! clearing, and snoozing a reminder from its notification.
 //!
-//! Why here, at the top of the crate and not in a room: the center is fed by several rooms
-//! (the planner's event, task and assignment reminders today; social and insights alerts
-//! later), and snoozing reaches back into the planner. Putting it inside one of them would
-//! make the others depend on that room; `notify` beside it is the native side of the same
-//! notices.
+//! Why in the planner: the planner owns the `notifications` table. Its rows are written
+//! by reminder delivery (`calendar::delivery`, through [`insert_reminder`]) and a
+//! notification snoozes the planner's reminders; a center outside the planner would make
+//! the planner and it depend on each other. Rooms that add notifications later (social,
+//! insights) call [`insert_reminder`]'s siblings here: they depend on the planner, never
+//! the other way. `crate::notifications` names this module (a re-export in `lib.rs`), and
+//! `notify` beside it is the native side of the same notices.
 //!
 //! Contract:
 //! - Every function works on the local user's rows only; another user's id, or a
@@ -13,6 +15,8 @@
 //!   `Db::write`; time comes from the transaction's clock.
 //! - [`list`]: newest first (`created_at`, then id), `limit` 1 to [`MAX_LIST`], expired
 //!   rows (`expires_at` passed) left out; `unread` counts every unread, unexpired row.
+//! - Storage: the row type is `rows::NotificationRow` (not exported to TypeScript); the UI
+//!   receives the view [`Notification`], built from it with what `data` says.
 //! - A reminder's row carries in `data` the reminder it came from (`reminder_id`,
 //!   `reminder_table`; see `calendar::delivery`). [`Notification::snooze`] is present when
 //!   that reminder still exists and may fire again (a task not completed).
@@ -21,19 +25,74 @@
 //!   the notification was about, and then goes on with the series. The notification is
 //!   marked read. A notification that is not a reminder is a validation error in words.
 
+use crate::db::row;
 use crate::db::{timestamp_text, Tx, WriteCtx};
-use crate::planner::calendar::delivery::{ReminderItemKind, ReminderTable, MAX_SNOOZE_MINUTES};
 use crate::planner::calendar::reminders;
-use crate::planner::item_reminders;
-use crate::planner::rows::NotificationPriority;
+use crate::planner::item_reminders::{self, ItemKind};
+use crate::planner::rows::{NotificationPriority, NotificationRow};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The most rows one [`list`] returns.
 pub const MAX_LIST: i64 = 500;
+/// The longest snooze by minutes (one day); a later time goes through `until`.
+pub const MAX_SNOOZE_MINUTES: i64 = 1440;
+
+/// What a reminder is for.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReminderItemKind {
+    Event,
+    Task,
+    Assignment,
+}
+
+impl ReminderItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReminderItemKind::Event => "event",
+            ReminderItemKind::Task => "task",
+            ReminderItemKind::Assignment => "assignment",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [ReminderItemKind::Event, ReminderItemKind::Task, ReminderItemKind::Assignment].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl From<ItemKind> for ReminderItemKind {
+    fn from(k: ItemKind) -> Self {
+        match k {
+            ItemKind::Task => ReminderItemKind::Task,
+            ItemKind::Assignment => ReminderItemKind::Assignment,
+        }
+    }
+}
+
+/// The table a reminder row lives in (`notifications.data.reminder_table`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReminderTable {
+    CalendarEventReminders,
+    ItemReminders,
+}
+
+impl ReminderTable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReminderTable::CalendarEventReminders => "calendar_event_reminders",
+            ReminderTable::ItemReminders => "item_reminders",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [ReminderTable::CalendarEventReminders, ReminderTable::ItemReminders].into_iter().find(|t| t.as_str() == s)
+    }
+}
 
 /// The reminder a notification can snooze.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
@@ -73,8 +132,6 @@ pub struct NotificationList {
     pub unread: i64,
 }
 
-const COLUMNS: &str = "id, type, title, message, is_read, read_at, created_at, priority, data";
-
 /// What a notification's `data` says about the reminder it came from.
 #[derive(Debug, Clone, Default, Deserialize)]
 struct ReminderData {
@@ -88,9 +145,9 @@ struct ReminderData {
 }
 
 impl ReminderData {
-    fn of(data: Option<&str>) -> ReminderData {
+    fn of(data: Option<&serde_json::Value>) -> ReminderData {
         // `data` is free JSON (json_valid in SQL); a shape we do not know is no reminder.
-        data.and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default()
+        data.and_then(|d| ReminderData::deserialize(d).ok()).unwrap_or_default()
     }
 
     fn table(&self) -> Option<ReminderTable> {
@@ -110,34 +167,27 @@ impl ReminderData {
     }
 }
 
-struct Raw {
-    n: Notification,
-    data: Option<String>,
-}
-
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Raw> {
-    Ok(Raw {
-        n: Notification {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            title: r.get(2)?,
-            message: r.get(3)?,
-            is_read: r.get(4)?,
-            read_at: r.get(5)?,
-            created_at: r.get(6)?,
-            priority: crate::db::row::read_enum(r, 7, NotificationPriority::parse)?,
-            snooze: None,
-            item_kind: None,
-            item_id: None,
-        },
-        data: r.get(8)?,
-    })
+/// The view of a stored row (`kind` is its `type`); `finish` adds what `data` says.
+fn view(r: &NotificationRow) -> Notification {
+    Notification {
+        id: r.id.clone(),
+        kind: r.r#type.clone(),
+        title: r.title.clone(),
+        message: r.message.clone(),
+        is_read: r.is_read,
+        read_at: r.read_at.clone(),
+        created_at: r.created_at.clone(),
+        priority: r.priority,
+        snooze: None,
+        item_kind: None,
+        item_id: None,
+    }
 }
 
 /// Fills in what `data` says (item, and whether its reminder can still be snoozed).
-fn finish(conn: &Connection, user_id: &str, raw: Raw) -> Result<Notification> {
-    let mut n = raw.n;
-    let data = ReminderData::of(raw.data.as_deref());
+fn finish(conn: &Connection, user_id: &str, r: &NotificationRow) -> Result<Notification> {
+    let mut n = view(r);
+    let data = ReminderData::of(r.data.as_ref());
     (n.item_kind, n.item_id) = data.item();
     if n.kind == "reminder" {
         if let (Some(id), Some(table)) = (data.reminder_id.as_deref(), data.table()) {
@@ -153,44 +203,52 @@ fn finish(conn: &Connection, user_id: &str, raw: Raw) -> Result<Notification> {
 fn snoozable(conn: &Connection, user_id: &str, table: ReminderTable, reminder_id: &str) -> Result<bool> {
     match table {
         ReminderTable::ItemReminders => item_reminders::can_snooze(conn, user_id, reminder_id),
-        ReminderTable::CalendarEventReminders => Ok(conn
-            .prepare_cached("SELECT 1 FROM calendar_event_reminders WHERE id = ?1 AND user_id = ?2")?
-            .query_row(params![reminder_id, user_id], |_| Ok(()))
-            .optional()?
-            .is_some()),
+        ReminderTable::CalendarEventReminders => reminders::exists(conn, user_id, reminder_id),
     }
 }
 
-fn raw(conn: &Connection, user_id: &str, id: &str) -> Result<Raw> {
+fn stored(conn: &Connection, user_id: &str, id: &str) -> Result<NotificationRow> {
     let id = validate::id("notification", id)?;
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM notifications WHERE id = ?1 AND user_id = ?2"))?
-        .query_row(params![id, user_id], from_row)
-        .optional()?
+    row::select_one(conn, "WHERE id = ?1 AND user_id = ?2", params![id, user_id])?
         .ok_or_else(|| CoreError::not_found("notification", id))
 }
 
 /// One notification of the user.
 pub fn get(conn: &Connection, user_id: &str, id: &str) -> Result<Notification> {
-    let r = raw(conn, user_id, id)?;
-    finish(conn, user_id, r)
+    let r = stored(conn, user_id, id)?;
+    finish(conn, user_id, &r)
 }
 
 /// The newest `limit` notifications and the unread count (see the module docs).
 pub fn list(conn: &Connection, user_id: &str, limit: i64, now: DateTime<Utc>) -> Result<NotificationList> {
     let limit = validate::range("limit", limit, 1, MAX_LIST)?;
     let now = timestamp_text(now);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM notifications WHERE user_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
-         ORDER BY created_at DESC, id DESC LIMIT ?3"
-    ))?;
-    let raws = stmt.query_map(params![user_id, now, limit], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    let items = raws.into_iter().map(|r| finish(conn, user_id, r)).collect::<Result<Vec<_>>>()?;
+    let rows: Vec<NotificationRow> = row::select(
+        conn,
+        "WHERE user_id = ?1 AND (expires_at IS NULL OR expires_at > ?2) ORDER BY created_at DESC, id DESC LIMIT ?3",
+        params![user_id, now, limit],
+    )?;
+    let items = rows.iter().map(|r| finish(conn, user_id, r)).collect::<Result<Vec<_>>>()?;
     let unread: i64 = conn
         .prepare_cached(
             "SELECT count(*) FROM notifications WHERE user_id = ?1 AND is_read = 0 AND (expires_at IS NULL OR expires_at > ?2)",
         )?
         .query_row(params![user_id, now], |r| r.get(0))?;
     Ok(NotificationList { items, unread })
+}
+
+/// Adds the notification of a delivered reminder (type `reminder`, unread, priority
+/// medium); returns its id. Written with its own statement, not `row::insert`: an
+/// imported event may have no title, and its reminder's notification then has an empty
+/// one, which the schema takes and `NotificationRow::validate` would refuse.
+pub fn insert_reminder(tx: &Tx, user_id: &str, title: &str, message: &str, data: &serde_json::Value) -> Result<String> {
+    let id = tx.new_id();
+    tx.prepare_cached(
+        "INSERT INTO notifications(id, user_id, type, title, message, data, created_at)
+         VALUES (?1, ?2, 'reminder', ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, user_id, title, message, data.to_string(), tx.now_text()])?;
+    Ok(id)
 }
 
 fn set_read_in(tx: &Tx, user_id: &str, id: &str, read: bool) -> Result<()> {
@@ -207,9 +265,9 @@ fn set_read_in(tx: &Tx, user_id: &str, id: &str, read: bool) -> Result<()> {
 pub fn set_read(db: &Db, user_id: &str, id: &str, read: bool) -> Result<Notification> {
     let action = if read { "notification.read" } else { "notification.unread" };
     db.write(WriteCtx::by(user_id, action), |tx| {
-        let n = raw(tx, user_id, id)?;
-        set_read_in(tx, user_id, &n.n.id, read)?;
-        get(tx, user_id, &n.n.id)
+        let n = stored(tx, user_id, id)?;
+        set_read_in(tx, user_id, &n.id, read)?;
+        get(tx, user_id, &n.id)
     })
 }
 
@@ -260,13 +318,13 @@ pub fn snooze(db: &Db, user_id: &str, id: &str, minutes: Option<i64>, until: Opt
     let id = validate::id("notification", id)?;
     db.write(WriteCtx::by(user_id, "notification.snooze"), |tx| {
         let until = snooze_until(tx.now(), minutes, until)?;
-        let n = raw(tx, user_id, &id)?;
-        let data = ReminderData::of(n.data.as_deref());
-        let (Some(reminder_id), Some(table), true) = (data.reminder_id.as_deref(), data.table(), n.n.kind == "reminder")
+        let n = stored(tx, user_id, &id)?;
+        let data = ReminderData::of(n.data.as_ref());
+        let (Some(reminder_id), Some(table), true) = (data.reminder_id.as_deref(), data.table(), n.r#type == "reminder")
         else {
             return Err(CoreError::validation(format!(
                 "\"{}\" is not a reminder, so it cannot be snoozed",
-                validate::truncate_for_message(&n.n.title)
+                validate::truncate_for_message(&n.title)
             )));
         };
         // A reminder deleted since (its event, task or assignment changed or went) is not_found.
@@ -276,7 +334,7 @@ pub fn snooze(db: &Db, user_id: &str, id: &str, minutes: Option<i64>, until: Opt
             }
             ReminderTable::ItemReminders => item_reminders::snooze(tx, user_id, reminder_id, until)?,
         }
-        set_read_in(tx, user_id, &n.n.id, true)?;
-        get(tx, user_id, &n.n.id)
+        set_read_in(tx, user_id, &n.id, true)?;
+        get(tx, user_id, &n.id)
     })
 }
