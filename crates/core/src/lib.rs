@@ -20,6 +20,7 @@ pub mod insights;
 pub mod notify;
 pub mod paths;
 pub mod planner;
+pub mod rooms;
 pub mod sample;
 pub mod social;
 pub mod sync;

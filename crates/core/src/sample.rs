@@ -108,6 +108,5 @@ pub fn load(tx: &Tx, user_id: &str) -> Result<()> {
             params![tx.natural_id("progress_metrics", &[user_id, "day", &day.to_string()]), user_id, value, day.to_string(), tx.now_text()],
         )?;
     }
-    crate::focus::progress::refresh(tx, user_id)?;
     Ok(())
 }

@@ -10,10 +10,14 @@
 //!   `sync_changes` (for sync) and `audit_logs` (history) inside that same transaction,
 //!   and refuse any write made outside it. It commits whole or rolls back whole.
 //! - [`Db::read`] runs read-only queries on the same connection.
+//! - Derived summaries (`derive`): the rooms' list is given at open (`crate::rooms`
+//!   opens with it: `Db::open`, `Db::open_in`, `Db::open_with_report`); `Db::write`
+//!   recomputes the ones its changes moved before COMMIT.
 
 mod backup;
 mod capture;
 mod checkpoint;
+pub mod derive;
 pub mod doctor;
 pub mod row;
 mod hlc;
@@ -45,6 +49,8 @@ pub struct Db {
     /// Server time minus this device's time, applied to the HLC only (docs/sync.md §7).
     clock_offset_ms: AtomicI64,
     path: PathBuf,
+    /// The summaries `write` keeps (docs/architecture.md, "Derived summaries").
+    derived: &'static [&'static derive::Derived],
 }
 
 /// What happened while opening: useful to the CLI's `init` and `doctor`, and to tests.
@@ -56,12 +62,13 @@ pub struct OpenReport {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `path`.
-    pub fn open(path: &Path, clock: SharedClock) -> Result<Db> {
-        Ok(Self::open_with_report(path, clock)?.0)
-    }
-
-    pub fn open_with_report(path: &Path, clock: SharedClock) -> Result<(Db, OpenReport)> {
+    /// Opens (creating if needed) the database at `path`, keeping the summaries in
+    /// `derived` (the app opens through `Db::open`, which passes every room's: `crate::rooms`).
+    pub fn open_keeping(
+        path: &Path,
+        clock: SharedClock,
+        derived: &'static [&'static derive::Derived],
+    ) -> Result<(Db, OpenReport)> {
         let existed = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         if existed {
             check_sqlite_header(path)?;
@@ -107,6 +114,7 @@ impl Db {
         }
         capture::register_functions(&conn)?;
         capture::install(&conn)?;
+        derive::install(&conn, derived)?;
         let checkpointer = checkpoint::Checkpointer::start(path, BUSY_TIMEOUT);
         if checkpointer.is_some() {
             conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
@@ -122,13 +130,9 @@ impl Db {
             hlc: Mutex::new(hlc),
             clock_offset_ms: AtomicI64::new(clock_offset_ms),
             path: path.to_path_buf(),
+            derived,
         };
         Ok((db, report))
-    }
-
-    /// Opens `<data dir>/studydesk.db`.
-    pub fn open_in(data_dir: &Path, clock: SharedClock) -> Result<Db> {
-        Self::open(&crate::paths::db_path(data_dir), clock)
     }
 
     pub fn path(&self) -> &Path {

@@ -101,6 +101,7 @@ impl Db {
         ])?;
         let wrapped = Tx { tx, now };
         let out = f(&wrapped)?;
+        super::derive::run_pending(&wrapped, self.derived)?;
         let tx = wrapped.tx;
         tx.prepare_cached("DELETE FROM temp.write_context")?.execute([])?;
         // A pulled page may have moved the clock past this transaction's stamp: keep the later.

@@ -20,15 +20,19 @@
 //!   today); a day without a snapshot (the app was not used) counts as 0.
 //!
 //! [`refresh`] recomputes today's four snapshots inside the transaction of the change
-//! that moved them (a task done, a session completed, a target changed). A past day's
+//! that moved them (a task added, done or deleted, a session completed or abandoned, a
+//! target changed): the write path runs it, as [`DERIVED`] declares, whatever wrote the
+//! rows (a command, sample data, a change pulled by sync); no caller calls it. A past day's
 //! snapshot is history and is not rewritten; a session running past midnight counts for
 //! the day it started, like the heatmap. [`rings`] reads the latest snapshot of each
 //! scope inside its current period.
 //!
 //! [`FocusSettings`]: crate::focus::settings::FocusSettings
 
-use crate::db::{timestamp_text, Tx};
+use crate::db::derive::{Derived, Source};
+use crate::db::Tx;
 use crate::focus::settings;
+use crate::planner::tasks::todo_counts;
 use crate::time::{local_date, month_start, start_of_day, week_start, year_start};
 use crate::Result;
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -104,24 +108,6 @@ pub fn focus_seconds(conn: &Connection, user_id: &str, from: NaiveDate, to: Naiv
         .query_row(params![user_id, from.to_string(), to.to_string()], |r| r.get(0))?)
 }
 
-/// (planned, done) of the todo over `[from, to)` (UTC instants of local midnights):
-/// tasks completed in the period (any list) plus the tasks still open in the Today list.
-fn todo_counts(conn: &Connection, user_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(i64, i64)> {
-    let list = crate::planner::tasks::default_list(conn, user_id)?;
-    // Two halves (open in the list, completed in the period) so each uses its partial
-    // index; an OR across them made SQLite walk every task the user ever had.
-    Ok(conn
-        .prepare_cached(
-            "SELECT count(*), coalesce(sum(done), 0) FROM (
-               SELECT 0 AS done FROM tasks WHERE list_id = ?2 AND is_completed = 0 AND user_id = ?1
-               UNION ALL
-               SELECT 1 FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4)",
-        )?
-        .query_row(params![user_id, list.id, timestamp_text(from), timestamp_text(to)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?)
-}
-
 /// The minutes share blended with the todo share (their mean when any task is planned).
 fn blend(minutes_share: i64, (planned, done): (i64, i64)) -> i64 {
     if planned == 0 {
@@ -173,6 +159,44 @@ fn mean_of_days(conn: &Connection, user_id: &str, from: NaiveDate, to: NaiveDate
         .query_row(params![user_id, from.to_string(), to.to_string()], |r| r.get(0))?;
     let days = (to - from).num_days() + 1;
     Ok((sum + days / 2) / days)
+}
+
+/// The progress snapshots, as the write path keeps them: one summary per user, moved by
+/// that user's tasks (added, done, moved between lists, deleted), finished focus sessions
+/// (a running session's heartbeats do not move it) and focus targets.
+pub static DERIVED: Derived = Derived {
+    name: "focus.progress",
+    sources: &[
+        Source { table: "tasks", key: "user_id", columns: &["is_completed", "completed_at", "list_id", "user_id"], when: "1" },
+        Source {
+            table: "idle_sessions",
+            key: "user_id",
+            columns: &["status", "total_duration", "local_date", "user_id"],
+            when: "ROW.status IN ('completed', 'abandoned')",
+        },
+        Source {
+            table: "user_preferences",
+            key: "user_id",
+            columns: &["preference_value", "preference_key", "user_id"],
+            when: "ROW.preference_key = 'focus.settings'",
+        },
+    ],
+    recompute: refresh_if_present,
+};
+
+/// [`refresh`] for a user set up on this device (with settings): not for another
+/// account's rows seen through sync, nor for an id rows are moved away from (the first
+/// sync adopting an account's id).
+fn refresh_if_present(tx: &Tx, user_id: &str) -> Result<()> {
+    let present = tx
+        .prepare_cached("SELECT 1 FROM user_settings WHERE user_id = ?1")?
+        .query_row([user_id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if present {
+        refresh(tx, user_id)?;
+    }
+    Ok(())
 }
 
 /// The four values for `today` (day, week, month, year), with today's day snapshot

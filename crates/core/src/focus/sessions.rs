@@ -583,7 +583,6 @@ fn end_at(
     new.push((kind, at));
     let out = apply(tx, user_id, s, &new, change, extra, None)?;
     clear_recovery(tx)?;
-    crate::focus::progress::refresh(tx, user_id)?;
     Ok(out)
 }
 

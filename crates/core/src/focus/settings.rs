@@ -52,8 +52,6 @@ pub fn update(db: &Db, user_id: &str, settings: FocusSettings) -> Result<FocusSe
     let settings = settings.validated()?;
     db.write(WriteCtx::by(user_id, "focus.settings.update"), |tx| {
         preferences::set(tx, user_id, KEY, &settings)?;
-        // The rings compare against these targets: recompute today's snapshots now.
-        crate::focus::progress::refresh(tx, user_id)?;
         Ok(settings)
     })
 }

@@ -2,7 +2,7 @@
 //!
 //! Rules: a task belongs to one list of the same user; `order_index` is dense (0..n)
 //! inside a list after every reorder; completing sets `completed_at`, uncompleting
-//! clears it. Every write goes through `Db::write` and refreshes the day's progress.
+//! clears it. Every write goes through `Db::write` (which keeps the day's progress: focus::progress::DERIVED).
 //! A change of the due date or of the done state brings the task's due-time reminders in
 //! step in the same transaction (`item_reminders::item_changed`); deleting a task deletes
 //! them (ON DELETE CASCADE).
@@ -14,9 +14,10 @@
 //! of `tasks` and `task_lists` is in this file.
 
 use crate::db::row::{self, Row};
-use crate::db::{Tx, WriteCtx};
+use crate::db::{timestamp_text, Tx, WriteCtx};
 use crate::planner::item_reminders::{self, ItemRef};
 use crate::{validate, CoreError, Db, Result};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -111,6 +112,27 @@ pub fn insert_list(tx: &Tx, user_id: &str, name: &str, description: Option<&str>
 pub fn insert_default_list(tx: &Tx, user_id: &str) -> Result<TaskList> {
     let id = default_list_id(user_id);
     insert_list_with_id(tx, &id, user_id, DEFAULT_LIST_NAME, None)
+}
+
+/// (planned, done) of the user's todo over `[from, to)` (UTC instants of local
+/// midnights): tasks completed in the period (any list) plus the tasks still open in the
+/// Today list (none when the user has no list yet). Read by the progress rings.
+pub fn todo_counts(conn: &Connection, user_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(i64, i64)> {
+    let list_id = match default_list(conn, user_id) {
+        Ok(list) => list.id,
+        Err(CoreError::NotFound { .. }) => String::new(),
+        Err(e) => return Err(e),
+    };
+    // Two halves (open in the list, completed in the period) so each uses its partial
+    // index; an OR across them made SQLite walk every task the user ever had.
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(done), 0) FROM (
+               SELECT 0 AS done FROM tasks WHERE list_id = ?2 AND is_completed = 0 AND user_id = ?1
+               UNION ALL
+               SELECT 1 FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4)",
+        )?
+        .query_row(params![user_id, list_id, timestamp_text(from), timestamp_text(to)], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 pub fn default_list_id(user_id: &str) -> String {
@@ -238,7 +260,6 @@ pub fn add_task_with_reminders(
         if !defs.is_empty() {
             item_reminders::replace(tx, user_id, &ItemRef::task(&task.id), &defs)?;
         }
-        crate::focus::progress::refresh(tx, user_id)?;
         Ok(task)
     })
 }
@@ -272,7 +293,6 @@ pub fn set_completed(db: &Db, user_id: &str, id: &str, completed: bool) -> Resul
             return Ok(current);
         }
         let task = mark_completed(tx, user_id, current, completed)?;
-        crate::focus::progress::refresh(tx, user_id)?;
         Ok(task)
     })
 }
@@ -315,7 +335,6 @@ pub fn delete_task(db: &Db, user_id: &str, id: &str) -> Result<()> {
             "UPDATE tasks SET order_index = order_index - 1, updated_at = ?1 WHERE list_id = ?2 AND order_index > ?3",
         )?
         .execute(params![tx.now_text(), task.list_id, task.order_index])?;
-        crate::focus::progress::refresh(tx, user_id)?;
         Ok(())
     })
 }
@@ -342,7 +361,6 @@ pub fn delete_list(db: &Db, user_id: &str, id: &str) -> Result<()> {
             return Err(CoreError::validation("this is your only list; create another before deleting it"));
         }
         tx.execute("DELETE FROM task_lists WHERE id = ?1", [&list.id])?;
-        crate::focus::progress::refresh(tx, user_id)?;
         Ok(())
     })
 }
