@@ -22,12 +22,14 @@ pub mod doctor;
 pub mod row;
 mod hlc;
 mod migrate;
+mod tx;
 mod write;
 
 pub use backup::backup_to;
 pub use hlc::{Hlc, CLOCK_OFFSET_KEY};
 pub use migrate::{embedded_versions, latest_version, run_up_to as migrate_up_to};
-pub use write::{timestamp_text, Tx, WriteCtx};
+pub use tx::{timestamp_text, Tx};
+pub use write::WriteCtx;
 
 use crate::clock::SharedClock;
 use crate::{CoreError, Result};

@@ -1,10 +1,9 @@
 //! The one write path. See the module docs of `db` for the contract.
 
-use super::{Db, Hlc};
+use super::{timestamp_text, Db, Hlc, Tx};
 use crate::{ids, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
-use std::ops::Deref;
 
 /// Who is writing and why: becomes `audit_logs.user_id` and `audit_logs.action`.
 #[derive(Debug, Clone)]
@@ -29,48 +28,6 @@ impl WriteCtx {
     }
 }
 
-/// An open write transaction. Derefs to the connection for SQL; carries the
-/// transaction's timestamp so every row written in it shares one `now`.
-pub struct Tx<'c> {
-    tx: rusqlite::Transaction<'c>,
-    now: DateTime<Utc>,
-}
-
-impl<'c> Deref for Tx<'c> {
-    type Target = Connection;
-    fn deref(&self) -> &Connection {
-        &self.tx
-    }
-}
-
-impl Tx<'_> {
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now
-    }
-
-    /// This transaction's clock (every change it records carries it).
-    pub fn hlc(&self) -> Result<Hlc> {
-        let text: String = self.prepare_cached("SELECT hlc FROM temp.write_context")?.query_row([], |r| r.get(0))?;
-        Hlc::parse(&text).ok_or_else(|| crate::CoreError::Database(format!("unreadable clock {text:?} in the write context")))
-    }
-
-    /// `now` as stored in timestamp columns: UTC, milliseconds, `Z`.
-    pub fn now_text(&self) -> String {
-        timestamp_text(self.now)
-    }
-
-    pub fn new_id(&self) -> String {
-        ids::new_id()
-    }
-
-    /// The id of a row identified by a natural key (docs/sync.md §3): every device
-    /// creating "the same" row makes the same id, so the rows merge when they sync.
-    pub fn natural_id(&self, table: &str, keys: &[&str]) -> String {
-        studydesk_sync::natural_id(table, keys)
-    }
-}
-
-pub use crate::time::timestamp_text;
 
 impl Db {
     /// Runs `f` in one IMMEDIATE transaction with change capture on. Any error (from SQL,
@@ -99,10 +56,10 @@ impl Db {
             ctx.capture,
             ctx.audit
         ])?;
-        let wrapped = Tx { tx, now };
+        let wrapped = Tx::new(tx, now);
         let out = f(&wrapped)?;
         super::derive::run_pending(&wrapped, self.derived)?;
-        let tx = wrapped.tx;
+        let tx = wrapped.into_inner();
         tx.prepare_cached("DELETE FROM temp.write_context")?.execute([])?;
         // A pulled page may have moved the clock past this transaction's stamp: keep the later.
         let latest = hlc.max(*self.hlc.lock().unwrap_or_else(|p| p.into_inner()));

@@ -27,15 +27,15 @@
 //! applies them like anyone else's. Statements are cached: a page is many rows of the
 //! same few tables.
 
+use super::mirror::{local_columns, row_exists, write_known_columns};
 use super::{meta, queue, sync_ctx};
 use crate::db::Hlc;
 use crate::error::SyncErrorKind;
 use crate::{CoreError, Db, Result};
-use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use studydesk_sync::catalog::{accepts_pulled, pulled_column, pulled_table, Catalog, NotAccepted};
+use studydesk_sync::catalog::{pulled_column, pulled_table, Catalog, NotAccepted};
 use studydesk_sync::clock::is_hlc;
 use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
 use studydesk_sync::wire::{Change, PullPage, PulledChange};
@@ -257,13 +257,6 @@ fn check_contiguous(positions: &Map<String, Value>, changes: &[PulledChange]) ->
     Ok(())
 }
 
-/// Column names of a local table (empty when this version has no such table).
-pub(super) fn local_columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
-    let cols = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(cols)
-}
-
 /// This device's own writes still waiting to be seen in a stream, for the rows of the page:
 /// `(cl, column names, clock)` per row. Read once per page (a row-by-row lookup would scan
 /// the change log for every pulled change).
@@ -353,11 +346,6 @@ struct LocalRow {
     row: RowState,
 }
 
-pub(super) fn row_exists(conn: &Connection, table: &str, row_id: &str) -> Result<bool> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT 1 FROM \"{table}\" WHERE id = ?1"))?;
-    Ok(stmt.query_row([row_id], |_| Ok(())).optional()?.is_some())
-}
-
 /// What this device knows of the row: its life, and the clocks of its own writes still
 /// waiting to be seen in the stream (every other column is older than anything pulled).
 fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<String>, Clock)]) -> Result<LocalRow> {
@@ -378,59 +366,6 @@ fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<Strin
     // Columns without a local clock: present (so an equal-life change merges into them)
     // but older than any pulled write.
     Ok(LocalRow { exists, row: RowState { cl, columns: Map::new(), clocks } })
-}
-
-fn sql_value(v: &Value) -> SqlValue {
-    match v {
-        Value::Null => SqlValue::Null,
-        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Number(n) => n.as_i64().map_or_else(|| SqlValue::Real(n.as_f64().unwrap_or(0.0)), SqlValue::Integer),
-        Value::String(s) => SqlValue::Text(s.clone()),
-        other => SqlValue::Text(other.to_string()),
-    }
-}
-
-/// Writes the server's `values` to the row (updating it, or inserting it when it is not
-/// here), as discarding a refused change does. Only the columns a pulled change may set
-/// are written (secret, derived and unknown ones are left out, as in [`screen`]).
-pub(super) fn write_columns(
-    conn: &Connection,
-    table: &str,
-    row_id: &str,
-    values: &Map<String, Value>,
-    columns: &[String],
-) -> Result<()> {
-    let accepted: Map<String, Value> =
-        values.iter().filter(|(k, _)| accepts_pulled(table, k)).map(|(k, v)| (k.clone(), v.clone())).collect();
-    let exists = row_exists(conn, table, row_id)?;
-    write_known_columns(conn, table, row_id, &accepted, columns, exists)
-}
-
-fn write_known_columns(
-    conn: &Connection,
-    table: &str,
-    row_id: &str,
-    values: &Map<String, Value>,
-    columns: &[String],
-    exists: bool,
-) -> Result<()> {
-    let known: Vec<(&String, &Value)> = values.iter().filter(|(k, _)| *k != "id" && columns.contains(k)).collect();
-    let mut args: Vec<SqlValue> = known.iter().map(|(_, v)| sql_value(v)).collect();
-    args.push(SqlValue::Text(row_id.to_string()));
-    if exists {
-        if known.is_empty() {
-            return Ok(());
-        }
-        let sets: Vec<String> = known.iter().enumerate().map(|(i, (k, _))| format!("\"{k}\" = ?{}", i + 1)).collect();
-        let sql = format!("UPDATE \"{table}\" SET {} WHERE id = ?{}", sets.join(", "), known.len() + 1);
-        conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
-    } else {
-        let names: Vec<String> = known.iter().map(|(k, _)| format!("\"{k}\"")).collect();
-        let marks: Vec<String> = (1..=known.len() + 1).map(|i| format!("?{i}")).collect();
-        let sql = format!("INSERT INTO \"{table}\"({}{}id) VALUES ({})", names.join(", "), if names.is_empty() { "" } else { ", " }, marks.join(", "));
-        conn.prepare_cached(&sql)?.execute(params_from_iter(args))?;
-    }
-    Ok(())
 }
 
 /// The rows that have an apply error, read once per page (most pages have none, and a

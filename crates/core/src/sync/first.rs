@@ -147,7 +147,7 @@ fn remap_calendar(conn: &Connection) -> Result<()> {
 fn remap_focus_room(conn: &Connection, user_id: &str) -> Result<()> {
     use crate::focus::immerse::{default_widget_id, default_workspace_id, DEFAULT_WIDGETS, DEFAULT_WORKSPACE};
     use rusqlite::OptionalExtension;
-    use super::apply::row_exists;
+    use super::mirror::row_exists;
     // The oldest row matching `filter` (two text parameters).
     let oldest = |table: &str, filter: &str, a: &str, b: &str| -> Result<Option<String>> {
         let sql = format!("SELECT id FROM \"{table}\" WHERE {filter} ORDER BY created_at, rowid LIMIT 1");

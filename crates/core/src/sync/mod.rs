@@ -17,6 +17,7 @@
 mod apply;
 mod files;
 mod first;
+mod mirror;
 pub mod meta;
 mod queue;
 mod refused;

@@ -160,7 +160,7 @@ pub fn record_result(db: &Db, batch: &Batch, result: &PushResult) -> Result<Push
         }
         for rejected in &result.rejected {
             let Some(out) = batch.changes.get(rejected.index) else { continue };
-            super::refused::record(tx, out, rejected)?;
+            super::refused::record(tx, &out.change, rejected)?;
             delete_seqs(tx, &out.seqs)?;
             counts.refused += 1;
         }

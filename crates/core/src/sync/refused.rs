@@ -3,12 +3,11 @@
 //! of the queue with its clock) or discards it (the local row takes the server's version,
 //! or goes when the server has none).
 
-use super::queue::Outgoing;
 use super::sync_ctx;
 use crate::{CoreError, Db, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use studydesk_sync::wire::RejectedChange;
+use studydesk_sync::wire::{Change, RejectedChange};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
@@ -26,8 +25,7 @@ pub struct RefusedChange {
     pub attempts: i64,
 }
 
-pub(super) fn record(conn: &Connection, out: &Outgoing, why: &RejectedChange) -> Result<()> {
-    let c = &out.change;
+pub(super) fn record(conn: &Connection, c: &Change, why: &RejectedChange) -> Result<()> {
     let changes = c.columns.as_ref().map(|m| serde_json::Value::Object(m.clone()).to_string());
     let code = serde_json::to_value(why.code)?.as_str().unwrap_or("refused").to_string();
     let server_state = why.current.as_ref().map(serde_json::to_string).transpose()?;
@@ -93,13 +91,13 @@ pub fn discard(db: &Db, id: i64) -> Result<()> {
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let local_columns = super::apply::local_columns(tx, &table)?;
+        let local_columns = super::mirror::local_columns(tx, &table)?;
         if local_columns.is_empty() {
             return Err(CoreError::validation(format!("{table} is not a table of this version of Studydesk")));
         }
         let server: Option<studydesk_sync::wire::WireRowState> = state.as_deref().map(serde_json::from_str).transpose()?;
         match server.and_then(|s| s.columns.filter(|_| s.cl % 2 == 1)) {
-            Some(columns) => super::apply::write_columns(tx, &table, &row_id, &columns, &local_columns)?,
+            Some(columns) => super::mirror::write_columns(tx, &table, &row_id, &columns, &local_columns)?,
             None => {
                 tx.execute(&format!("DELETE FROM \"{table}\" WHERE id = ?1"), [&row_id])?;
             }
