@@ -18,6 +18,7 @@
 //!   row by id.
 
 use super::{timestamp_text, Tx};
+use crate::error::Rule;
 use crate::{ids, validate, CoreError, Result};
 use rusqlite::types::{Type, Value};
 use rusqlite::{Connection, OptionalExtension};
@@ -280,7 +281,7 @@ pub fn nonblank(field: &str, value: &str) -> Result<()> {
 pub fn max_len(field: &str, value: &str, max: usize) -> Result<()> {
     let n = value.chars().count();
     if n > max {
-        return Err(invalid(format!("{field} is too long ({n} characters; at most {max})")));
+        return Err(validate::too_long(field, n, max));
     }
     Ok(())
 }
@@ -300,10 +301,7 @@ pub fn uuid(field: &str, value: &str) -> Result<()> {
     if ids::is_uuid(value) && !value.bytes().any(|b| b.is_ascii_uppercase()) {
         Ok(())
     } else {
-        Err(invalid(format!(
-            "{field} must be a lower-case UUID (got \"{}\")",
-            validate::truncate_for_message(value)
-        )))
+        Err(CoreError::rule(Rule::Uuid { field: field.to_string(), got: validate::truncate_for_message(value) }))
     }
 }
 
@@ -316,10 +314,10 @@ pub fn opt_uuid(field: &str, value: Option<&str>) -> Result<()> {
 pub fn timestamp(field: &str, value: &str) -> Result<()> {
     let t = validate::timestamp(field, value)?;
     if timestamp_text(t) != value {
-        return Err(invalid(format!(
-            "{field} must be stored in UTC with milliseconds, like 2026-11-22T02:14:56.123Z (got \"{}\")",
-            validate::truncate_for_message(value)
-        )));
+        return Err(CoreError::rule(Rule::StoredTimestamp {
+            field: field.to_string(),
+            got: validate::truncate_for_message(value),
+        }));
     }
     Ok(())
 }
