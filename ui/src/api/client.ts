@@ -55,11 +55,9 @@ export { isApiError, toApiError };
 export * from "./commands";
 export type { CommandErrors, LocalErrorKind, ServerErrorKind } from "./commands";
 
-/** The newest notifications (the core's default number when `limit` is not given). */
-export const notificationsList = (limit?: number): Promise<NotificationList> => commands.notificationsList(limit ?? null);
 /** Snoozes a reminder notification for `minutes`, or until an instant (RFC 3339). */
 export const notificationSnooze = (id: string, when: { minutes: number } | { until: string }): Promise<Notification> =>
-  commands.notificationSnooze(id, "minutes" in when ? when.minutes : null, "until" in when ? when.until : null);
+  commands.notificationSnooze(id, "minutes" in when ? when.minutes : undefined, "until" in when ? when.until : undefined);
 export const widgetAdd = (workspace_id: string, kind: WidgetKind): Promise<Workspace> => commands.widgetAdd(workspace_id, kind);
 
 // ---- raw request bodies (no JSON, no base64)

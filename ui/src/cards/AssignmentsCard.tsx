@@ -12,6 +12,7 @@ import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/time";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
+import { LIMITS } from "../api/limits";
 
 const SECTIONS = ["overdue", "this_week", "this_month", "later"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -143,7 +144,7 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
               submitLabel={t("assignments.add")}
               onCancel={close}
               fields={[
-                { name: "title", label: t("assignments.newTitle"), required: true, maxLength: 160, width: "wide" },
+                { name: "title", label: t("assignments.newTitle"), required: true, maxLength: LIMITS.assignment.title, width: "wide" },
                 {
                   name: "course_id",
                   label: t("assignments.course"),
@@ -184,8 +185,8 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
               submitLabel={t("courses.add")}
               onCancel={close}
               fields={[
-                { name: "name", label: t("courses.name"), required: true, maxLength: 120, width: "wide" },
-                { name: "emoji", label: t("courses.emoji"), maxLength: 8, width: "narrow" },
+                { name: "name", label: t("courses.name"), required: true, maxLength: LIMITS.course.name, width: "wide" },
+                { name: "emoji", label: t("courses.emoji"), maxLength: LIMITS.course.emoji, width: "narrow" },
               ]}
               onSubmit={(v) => addCourse.mutateAsync({ name: (v.name ?? "").trim(), emoji: opt(v.emoji) ?? null })}
             />

@@ -29,6 +29,7 @@ import { Icon } from "../components/Icon";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/time";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
+import { LIMITS } from "../api/limits";
 
 type Patch = (tasks: Task[]) => Task[];
 
@@ -207,7 +208,7 @@ export function TodoCard({ today }: { today: TodayList }) {
           className="todo-add-input"
           value={description}
           placeholder={t("todo.placeholder")}
-          maxLength={500}
+          maxLength={LIMITS.task.description}
           autoComplete="off"
           onChange={(e) => setDescription(e.target.value)}
         />
@@ -371,7 +372,7 @@ function RenameField({ name, onDone }: { name: string; onDone: (text: string | n
         className="rename-input"
         aria-label={t("todo.renameLabel", { name })}
         value={value}
-        maxLength={500}
+        maxLength={LIMITS.task.description}
         autoFocus
         onFocus={(e) => e.currentTarget.select()}
         onChange={(e) => setValue(e.target.value)}

@@ -24,6 +24,7 @@ import { Icon } from "../components/Icon";
 import type { EditorValues } from "../calendar/EventEditor";
 import { AgendaView, MonthView, occKey, TimeGridView } from "../calendar/views";
 import type { ViewProps } from "../calendar/views";
+import { errorText } from "../api/errorText";
 
 const VIEWS: View[] = ["month", "week", "day", "agenda"];
 const REFRESH = { meta: { refresh: [keys.calendar] } };
@@ -314,7 +315,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
       {importError ? (
         <div className="cal-report error" role="alert" data-testid="cal-ics-error">
           <p>
-            <strong>{t(importError.exporting ? "calendarPage.exportFailed" : "calendarPage.importFailed")}</strong>: {importError.error.message}
+            <strong>{t(importError.exporting ? "calendarPage.exportFailed" : "calendarPage.importFailed")}</strong>: {errorText(t, importError.error)}
           </p>
           <button type="button" className="button subtle" onClick={() => setImportError(null)}>
             ✕<span className="sr-only">{t("calendarPage.cancel")}</span>
@@ -377,7 +378,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
       </form>
       {quickAdd.isError ? (
         <p id="cal-quick-error" role="alert" className="field-error cal-quick-error" data-testid="cal-quick-error">
-          {t("calendarPage.quickFailed", { message: quickAdd.error.message })}
+          {t("calendarPage.quickFailed", { message: errorText(t, quickAdd.error) })}
         </p>
       ) : null}
       <p className="hint cal-hint">{t("calendarPage.moveHint")}</p>

@@ -12,6 +12,7 @@ import { Icon } from "../components/Icon";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/time";
+import { errorText } from "../api/errorText";
 
 export const MINUTES_BEFORE = [0, 5, 10, 15, 30, 60, 1440] as const;
 const AT = "at";
@@ -54,7 +55,7 @@ export function ReminderEditor({ item, hasDue }: { item: ItemRef; hasDue: boolea
       {reminders.isPending ? <Loading /> : null}
       {reminders.isError ? (
         <p role="alert" className="field-error">
-          {reminders.error.message}
+          {errorText(t, reminders.error)}
         </p>
       ) : null}
       <ReminderList

@@ -7,6 +7,7 @@ import * as api from "../api/client";
 import type { BackgroundSettings, BackgroundSettingsPatch } from "../api/client";
 import { keys, useApiMutation, useBackgroundSettings, useQueryClient } from "../api/queries";
 import { Loading } from "../components/Status";
+import { errorText } from "../api/errorText";
 
 const FIELDS = ["close_to_tray", "start_at_login", "os_timer"] as const;
 type Field = (typeof FIELDS)[number];
@@ -29,7 +30,7 @@ export function BackgroundCard() {
       const before = (context as { before?: BackgroundSettings } | undefined)?.before;
       if (before) qc.setQueryData(keys.background, before);
       const field = FIELDS.find((f) => patch[f] !== undefined) ?? "close_to_tray";
-      setFailure({ field, message: error.message });
+      setFailure({ field, message: errorText(t, error) });
       // What the core really stored (a failed effect leaves its field as it was).
       void qc.invalidateQueries({ queryKey: keys.background });
     },

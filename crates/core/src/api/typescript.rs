@@ -159,7 +159,14 @@ fn commands_ts(commands: &[Command]) -> String {
             out.push_str(&format!(" * {line}\n").replace(" * \n", " *\n"));
         }
         out.push_str(" */\n");
-        let params: Vec<String> = c.args.iter().map(|(n, t)| format!("{n}: {}", t.name)).collect();
+        // Trailing optional arguments may be left out (the core reads a missing one as None).
+        let optional_from = c.args.iter().rposition(|(_, t)| !t.name.ends_with("| null")).map_or(0, |i| i + 1);
+        let params: Vec<String> = c
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, (n, t))| format!("{n}{}: {}", if i >= optional_from { "?" } else { "" }, t.name))
+            .collect();
         let names: Vec<&str> = c.args.iter().map(|(n, _)| *n).collect();
         let args = if names.is_empty() { "{}".to_string() } else { format!("{{ {} }}", names.join(", ")) };
         out.push_str(&format!(
