@@ -57,7 +57,8 @@ export type { CommandErrors, LocalErrorKind, ServerErrorKind } from "./commands"
 
 /** Snoozes a reminder notification for `minutes`, or until an instant (RFC 3339). */
 export const notificationSnooze = (id: string, when: { minutes: number } | { until: string }): Promise<Notification> =>
-  commands.notificationSnooze(id, "minutes" in when ? when.minutes : undefined, "until" in when ? when.until : undefined);
+  // The one not given is left out of the request (undefined), as the command expects.
+  commands.notificationSnooze(id, ("minutes" in when ? when.minutes : undefined) as number | null, ("until" in when ? when.until : undefined) as string | null);
 export const widgetAdd = (workspace_id: string, kind: WidgetKind): Promise<Workspace> => commands.widgetAdd(workspace_id, kind);
 
 // ---- raw request bodies (no JSON, no base64)

@@ -58,8 +58,9 @@ export type LocalErrorKind = Exclude<ErrorKind, `sync_${string}`>;
 export type ServerErrorKind = ErrorKind;
 
 async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
+  const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
   try {
-    return await invoke<T>(command, args);
+    return await invoke<T>(command, given);
   } catch (e) {
     throw toApiError(e);
   }
@@ -222,7 +223,7 @@ export const calendarRange = (from: string, to: string): Promise<CalendarRange> 
  * The whole calendar, or the events with an occurrence between `from` and `to`, as ICS text.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
-export const icsExport = (from: string | null, to: string | null): Promise<string> => call<string>("ics_export", { from, to });
+export const icsExport = (from?: string | null, to?: string | null): Promise<string> => call<string>("ics_export", { from, to });
 
 /**
  * Rejects with an ApiError of kind `LocalErrorKind`.
@@ -233,7 +234,7 @@ export const courseSetColour = (id: string, colour: string | null): Promise<Cour
  * The newest `limit` (1 to 500, else 100) notifications and the unread count.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
-export const notificationsList = (limit: number | null): Promise<NotificationList> => call<NotificationList>("notifications_list", { limit });
+export const notificationsList = (limit?: number | null): Promise<NotificationList> => call<NotificationList>("notifications_list", { limit });
 
 /**
  * Rejects with an ApiError of kind `LocalErrorKind`.

@@ -2,7 +2,10 @@
 // parameters (the broken validation rule, the entity not found). The core's English
 // `message` is the English wording of kinds without parameters and the last fallback.
 import type { TFunction } from "i18next";
+import type en from "../i18n/en";
 import type { ApiError } from "./bindings/ApiError";
+import type { ErrorKind } from "./bindings/ErrorKind";
+import type { Rule } from "./bindings/Rule";
 
 type Translate = TFunction | ((key: string, options?: Record<string, unknown>) => string);
 
@@ -36,3 +39,9 @@ export function errorText(t: Translate, e: ApiError): string {
   }
   return tr(`apiErrors.kinds.${e.kind}`, { message, defaultValue: message });
 }
+
+// Compile-time: every kind and every rule the core can send has words (en, and ja through
+// the Messages type).
+type Worded<K extends string, M extends Record<K, string>> = M;
+export type EveryKindWorded = Worded<ErrorKind, typeof en.apiErrors.kinds>;
+export type EveryRuleWorded = Worded<Rule["rule"], typeof en.apiErrors.rules & typeof en.apiErrors.rulesNoField>;

@@ -9,7 +9,7 @@ import type { SessionConfig } from "../api/bindings/SessionConfig";
 import { Icon } from "../components/Icon";
 import { NumberField, parseWhole } from "../components/NumberField";
 import { useStartSession } from "./useStartSession";
-import { LIMITS } from "../api/limits";
+import { LIMITS as LENGTHS } from "../api/limits";
 
 /** The limits the core accepts (crates/core/src/focus/sessions.rs). */
 export const LIMITS = {
@@ -126,7 +126,7 @@ export function StartForm({ activities, courses }: { activities: Activity[]; cou
           <input
             id={`${id}-name`}
             type="text"
-            maxLength={LIMITS.session.name}
+            maxLength={LENGTHS.session.name}
             autoComplete="off"
             placeholder={t("session.namePlaceholder")}
             value={v.name}

@@ -143,8 +143,9 @@ fn commands_ts(commands: &[Command]) -> String {
          /** What a command that talks to the sync server can fail with. */\n\
          export type ServerErrorKind = ErrorKind;\n\n\
          async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {\n\
+         \x20 const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));\n\
          \x20 try {\n\
-         \x20   return await invoke<T>(command, args);\n\
+         \x20   return await invoke<T>(command, given);\n\
          \x20 } catch (e) {\n\
          \x20   throw toApiError(e);\n\
          \x20 }\n\
@@ -159,8 +160,10 @@ fn commands_ts(commands: &[Command]) -> String {
             out.push_str(&format!(" * {line}\n").replace(" * \n", " *\n"));
         }
         out.push_str(" */\n");
-        // Trailing optional arguments may be left out (the core reads a missing one as None).
-        let optional_from = c.args.iter().rposition(|(_, t)| !t.name.ends_with("| null")).map_or(0, |i| i + 1);
+        // A command whose arguments are all optional may be called without them (the core
+        // reads a missing one as None; `call` leaves undefined ones out).
+        let all_optional = c.args.iter().all(|(_, t)| t.name.ends_with("| null"));
+        let optional_from = if all_optional { 0 } else { c.args.len() };
         let params: Vec<String> = c
             .args
             .iter()
