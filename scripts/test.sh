@@ -5,7 +5,7 @@
 #   2. the UI build (the app embeds ui/dist), then Rust: core, CLI, IPC command tests, the
 #      sync server and devices syncing through it (real PostgreSQL via pg_virtualenv), and
 #      the idle-time test against a real X server (Xvfb)
-#   3. the TypeScript bindings generated from Rust match the committed ones
+#   3. the TypeScript bindings, commands and limits generated from Rust match the committed ones
 #   4. UI type check and component tests (Vitest)
 #   5. the real app end to end under Xvfb through WebDriver (scripts/e2e.sh)
 set -euo pipefail
@@ -62,14 +62,16 @@ run_test_bin remind_dbus crates/cli xvfb-run -a dbus-run-session --
 step "the app in the background: headless --remind-once, one instance per data folder (Xvfb + D-Bus)"
 run_test_bin background_app . xvfb-run -a dbus-run-session --
 
-step "TypeScript bindings are committed as generated"
-if ! git diff --quiet -- ui/src/api/bindings || [ -n "$(git status --porcelain -- ui/src/api/bindings)" ]; then
-  git status --short -- ui/src/api/bindings
-  git diff --stat -- ui/src/api/bindings
-  echo "the Rust types changed: run 'cargo test -p studydesk-core' and commit ui/src/api/bindings" >&2
+step "TypeScript bindings, commands and limits are committed as generated"
+# ui/src/api/bindings: ts-rs; commands.ts and limits.ts: crates/core/src/api/typescript.rs.
+generated=(ui/src/api/bindings ui/src/api/commands.ts ui/src/api/limits.ts)
+if ! git diff --quiet -- "${generated[@]}" || [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
+  git status --short -- "${generated[@]}"
+  git diff --stat -- "${generated[@]}"
+  echo "the Rust types, commands or limits changed: run 'cargo test -p studydesk-core' and commit ${generated[*]}" >&2
   exit 1
 fi
-echo "bindings up to date"
+echo "bindings, commands and limits up to date"
 
 step "UI type check and component tests"
 (cd ui && npm run typecheck --silent && npm test --silent)

@@ -93,7 +93,7 @@ fn action_handler<R: Runtime>(handle: AppHandle<R>) -> ActionHandler {
         };
         let backend = handle.state::<Backend>();
         let snoozed = backend.get().map_err(|e| e.message).and_then(|sd| {
-            sd.notification_snooze(notification_id, Some(minutes), None).map_err(|e| e.to_string())
+            sd.notification_snooze(notification_id, Some(minutes), None::<&str>).map_err(|e| e.to_string())
         });
         match snoozed {
             Ok(_) => {

@@ -18,7 +18,7 @@ const APP: &str = env!("CARGO_BIN_EXE_studydesk");
 /// A database with one event whose reminder is due now.
 fn due_event(dir: &Path) {
     let sd = Studydesk::open(dir, studydesk_core::clock::system()).unwrap();
-    let input = serde_json::from_value(json!({
+    let input: studydesk_core::planner::calendar::NewEvent = serde_json::from_value(json!({
         "title": "Quiz review", "start": "2099-01-05T10:00", "reminders": [{"minutes_before": 10}]
     }))
     .unwrap();

@@ -1,41 +1,26 @@
-//! IPC commands of the background settings (close to tray, start at login, OS timer).
+//! What the background settings (close to tray, start at login, OS timer) perform on
+//! this machine: installed on the facade when the first command runs.
 //!
-//! `background_settings_update {patch}` also performs the change: start at login through
+//! `background_settings_update {patch}` performs the change: start at login through
 //! tauri-plugin-autostart, the OS timer through `studydesk_core::background::os_timer`
 //! (running this executable's `--remind-once --data-dir DIR`). The core stores only what
 //! worked and answers an `io` error in words for what did not (see
 //! `studydesk_core::background::settings`).
 
-use super::{call, Reply};
-use crate::Backend;
-use std::path::Path;
+use std::path::PathBuf;
 use studydesk_core::background::os_timer::{self, TimerCommand};
-use studydesk_core::background::settings::{BackgroundSettings, BackgroundSettingsPatch, Effects};
+use studydesk_core::background::settings::Effects;
 use studydesk_core::CoreError;
-use tauri::{AppHandle, Manager, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_autostart::AutoLaunchManager;
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn background_settings_get(b: State<'_, Backend>) -> Reply<BackgroundSettings> {
-    call(&b, |s| s.background_settings_get())
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn background_settings_update<R: Runtime>(
-    app: AppHandle<R>,
-    b: State<'_, Backend>,
-    patch: BackgroundSettingsPatch,
-) -> Reply<BackgroundSettings> {
-    call(&b, |s| s.background_settings_update(patch, &ShellEffects { app: &app, data_dir: s.data_dir() }))
-}
-
 /// What the settings do on this machine.
-pub struct ShellEffects<'a, R: Runtime> {
-    pub app: &'a AppHandle<R>,
-    pub data_dir: &'a Path,
+pub struct ShellEffects<R: Runtime> {
+    pub app: AppHandle<R>,
+    pub data_dir: PathBuf,
 }
 
-impl<R: Runtime> Effects for ShellEffects<'_, R> {
+impl<R: Runtime> Effects for ShellEffects<R> {
     fn set_start_at_login(&self, on: bool) -> Result<(), String> {
         let Some(autostart) = self.app.try_state::<AutoLaunchManager>() else {
             return Err("start at login is not available in this build".into());
@@ -48,7 +33,7 @@ impl<R: Runtime> Effects for ShellEffects<'_, R> {
         let done = if on {
             std::env::current_exe()
                 .map_err(|e| CoreError::io("could not find this program's path", e))
-                .and_then(|exe| TimerCommand::app(&exe, self.data_dir))
+                .and_then(|exe| TimerCommand::app(&exe, &self.data_dir))
                 .and_then(|cmd| os_timer::install(&cmd))
         } else {
             os_timer::uninstall()

@@ -3,8 +3,12 @@
 //! Every failure a user or a file can cause is one of these variants, each with a
 //! message written for the person reading it. The shell and the CLI never inspect the
 //! message; they use [`CoreError::kind`] (a stable machine word) and show the message.
+//! The UI receives [`ApiError`]: the kind (an [`ErrorKind`]), the English message (logs,
+//! the last fallback) and, where the failure has them, structured [`ErrorParams`] (the
+//! broken [`Rule`] of a validation, the entity not found...), from which it words the
+//! error in the user's language (ui/src/api/errorText.ts).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
@@ -14,6 +18,10 @@ pub enum CoreError {
     /// An argument broke a rule (length, enum value, JSON, date order...).
     #[error("{0}")]
     Validation(String),
+    /// An argument broke one of the shared rules (`validate`, `db::row`): kind
+    /// `validation`, with the rule and its parameters for the UI.
+    #[error("{0}")]
+    Rule(Rule),
     /// The id does not exist, or belongs to someone else (we do not say which).
     #[error("{entity} {id} was not found")]
     NotFound { entity: &'static str, id: String },
@@ -44,21 +52,39 @@ pub enum CoreError {
 impl CoreError {
     /// A stable word for the kind of failure, used by the UI and by scripts.
     pub fn kind(&self) -> &'static str {
+        self.error_kind().as_str()
+    }
+
+    pub fn error_kind(&self) -> ErrorKind {
         match self {
-            CoreError::Validation(_) => "validation",
-            CoreError::NotFound { .. } => "not_found",
-            CoreError::Conflict(_) => "conflict",
-            CoreError::NotADatabase { .. } => "not_a_database",
-            CoreError::NewerSchema { .. } => "newer_schema",
-            CoreError::Migration(_) => "migration",
-            CoreError::Database(_) => "database",
-            CoreError::Io { .. } => "io",
-            CoreError::Sync { kind, .. } => kind.as_str(),
+            CoreError::Validation(_) | CoreError::Rule(_) => ErrorKind::Validation,
+            CoreError::NotFound { .. } => ErrorKind::NotFound,
+            CoreError::Conflict(_) => ErrorKind::Conflict,
+            CoreError::NotADatabase { .. } => ErrorKind::NotADatabase,
+            CoreError::NewerSchema { .. } => ErrorKind::NewerSchema,
+            CoreError::Migration(_) => ErrorKind::Migration,
+            CoreError::Database(_) => ErrorKind::Database,
+            CoreError::Io { .. } => ErrorKind::Io,
+            CoreError::Sync { kind, .. } => kind.error_kind(),
+        }
+    }
+
+    /// What the UI needs to word the error itself, when the failure has parameters.
+    pub fn params(&self) -> Option<ErrorParams> {
+        match self {
+            CoreError::Rule(rule) => Some(ErrorParams::Rule(rule.clone())),
+            CoreError::NotFound { entity, .. } => Some(ErrorParams::NotFound { entity: entity.to_string() }),
+            CoreError::NewerSchema { found, known, .. } => Some(ErrorParams::NewerSchema { found: *found, known: *known }),
+            _ => None,
         }
     }
 
     pub fn validation(msg: impl Into<String>) -> Self {
         CoreError::Validation(msg.into())
+    }
+
+    pub fn rule(rule: Rule) -> Self {
+        CoreError::Rule(rule)
     }
 
     pub fn not_found(entity: &'static str, id: impl Into<String>) -> Self {
@@ -139,14 +165,18 @@ pub enum SyncErrorKind {
 
 impl SyncErrorKind {
     pub fn as_str(self) -> &'static str {
+        self.error_kind().as_str()
+    }
+
+    pub fn error_kind(self) -> ErrorKind {
         match self {
-            SyncErrorKind::Offline => "sync_offline",
-            SyncErrorKind::Server => "sync_server",
-            SyncErrorKind::SignedOut => "sync_signed_out",
-            SyncErrorKind::Refused => "sync_refused",
-            SyncErrorKind::NotReady => "sync_not_ready",
-            SyncErrorKind::WrongPassword => "sync_wrong_password",
-            SyncErrorKind::TooManyAttempts => "sync_too_many_attempts",
+            SyncErrorKind::Offline => ErrorKind::SyncOffline,
+            SyncErrorKind::Server => ErrorKind::SyncServer,
+            SyncErrorKind::SignedOut => ErrorKind::SyncSignedOut,
+            SyncErrorKind::Refused => ErrorKind::SyncRefused,
+            SyncErrorKind::NotReady => ErrorKind::SyncNotReady,
+            SyncErrorKind::WrongPassword => ErrorKind::SyncWrongPassword,
+            SyncErrorKind::TooManyAttempts => ErrorKind::SyncTooManyAttempts,
         }
     }
 
@@ -162,17 +192,138 @@ impl CoreError {
     }
 }
 
-/// The error as the UI receives it: `{kind, message}`.
-#[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
+/// Every kind of failure the UI can receive (`ApiError.kind`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorKind {
+    Validation,
+    NotFound,
+    Conflict,
+    NotADatabase,
+    NewerSchema,
+    Migration,
+    Database,
+    Io,
+    /// A failure outside the core (the shell's machinery, an unexpected rejection).
+    Internal,
+    SyncOffline,
+    SyncServer,
+    SyncSignedOut,
+    SyncRefused,
+    SyncNotReady,
+    SyncWrongPassword,
+    SyncTooManyAttempts,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "validation",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::NotADatabase => "not_a_database",
+            ErrorKind::NewerSchema => "newer_schema",
+            ErrorKind::Migration => "migration",
+            ErrorKind::Database => "database",
+            ErrorKind::Io => "io",
+            ErrorKind::Internal => "internal",
+            ErrorKind::SyncOffline => "sync_offline",
+            ErrorKind::SyncServer => "sync_server",
+            ErrorKind::SyncSignedOut => "sync_signed_out",
+            ErrorKind::SyncRefused => "sync_refused",
+            ErrorKind::SyncNotReady => "sync_not_ready",
+            ErrorKind::SyncWrongPassword => "sync_wrong_password",
+            ErrorKind::SyncTooManyAttempts => "sync_too_many_attempts",
+        }
+    }
+}
+
+/// A shared validation rule that was broken, with what the UI needs to word it. `field`
+/// is the argument's or column's name (the UI has a word for the common ones).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Rule {
+    /// A required text is blank.
+    Empty { field: String },
+    /// A text is longer than `max` characters (`length` given).
+    TooLong { field: String, max: i64, length: i64 },
+    /// Not a date and time with an offset (`2026-11-22T15:00:00+09:00`).
+    Timestamp { field: String, got: String },
+    /// Not stored as UTC with milliseconds (`2026-11-22T02:14:56.123Z`).
+    StoredTimestamp { field: String, got: String },
+    /// Not a calendar date `YYYY-MM-DD`.
+    Date { field: String, got: String },
+    /// Not well-formed JSON.
+    Json { field: String, detail: String },
+    /// `end_field` is before `start_field`.
+    Order { start_field: String, end_field: String },
+    /// An integer outside `min..=max`.
+    Range { field: String, min: i64, max: i64, got: i64 },
+    /// Not an http(s) address.
+    Url { field: String },
+    /// Not a lower-case UUID.
+    Uuid { field: String, got: String },
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::Empty { field } => write!(f, "{field} must not be empty"),
+            Rule::TooLong { field, max, length } => write!(f, "{field} is too long ({length} characters; at most {max})"),
+            Rule::Timestamp { field, got } => {
+                write!(f, "{field} must be a date and time like 2026-11-22T15:00:00+09:00 (got \"{got}\")")
+            }
+            Rule::StoredTimestamp { field, got } => write!(
+                f,
+                "{field} must be stored in UTC with milliseconds, like 2026-11-22T02:14:56.123Z (got \"{got}\")"
+            ),
+            Rule::Date { field, got } => write!(f, "{field} must be a date like 2026-11-22 (got \"{got}\")"),
+            Rule::Json { field, detail } => write!(f, "{field} is not well-formed JSON ({detail})"),
+            Rule::Order { start_field, end_field } => write!(f, "{end_field} must not be before {start_field}"),
+            Rule::Range { field, min, max, got } => write!(f, "{field} must be between {min} and {max} (got {got})"),
+            Rule::Url { field } => write!(f, "{field} must be a web address starting with https:// or http://"),
+            Rule::Uuid { field, got } => write!(f, "{field} must be a lower-case UUID (got \"{got}\")"),
+        }
+    }
+}
+
+/// The parameters of an [`ApiError`], when its kind has some.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(untagged)]
+#[ts(export)]
+pub enum ErrorParams {
+    /// `validation`: the shared rule that was broken.
+    Rule(Rule),
+    /// `not_found`: what was looked for (`task`, `event`...).
+    NotFound { entity: String },
+    /// `newer_schema`: the file's schema version and the newest this version knows.
+    NewerSchema { found: i64, known: i64 },
+}
+
+/// The error as the UI receives it: `{kind, message, params?}`. `message` is English (logs,
+/// the CLI, the last fallback); the UI words `kind` and `params` in the user's language.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 #[ts(export)]
 pub struct ApiError {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub params: Option<ErrorParams>,
+}
+
+impl ApiError {
+    /// A failure outside the core (the shell's own machinery).
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError { kind: ErrorKind::Internal, message: message.into(), params: None }
+    }
 }
 
 impl From<&CoreError> for ApiError {
     fn from(e: &CoreError) -> Self {
-        ApiError { kind: e.kind().to_string(), message: e.to_string() }
+        ApiError { kind: e.error_kind(), message: e.to_string(), params: e.params() }
     }
 }
 

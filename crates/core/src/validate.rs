@@ -2,6 +2,7 @@
 //! SQL runs, so a bad value gets a sentence naming the field and the rule; the schema's
 //! CHECK constraints stay as a backstop.
 
+use crate::error::Rule;
 use crate::{CoreError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -9,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 pub fn text(field: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(CoreError::validation(format!("{field} must not be empty")));
+        return Err(CoreError::rule(Rule::Empty { field: field.to_string() }));
     }
     limit(field, v, max)?;
     Ok(v.to_string())
@@ -29,9 +30,15 @@ pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<S
 fn limit(field: &str, v: &str, max: usize) -> Result<()> {
     let n = v.chars().count();
     if n > max {
-        return Err(CoreError::validation(format!("{field} is too long ({n} characters; at most {max})")));
+        return Err(too_long(field, n, max));
     }
     Ok(())
+}
+
+/// The error of a text longer than `max` characters (`n` given).
+pub fn too_long(field: &str, n: usize, max: usize) -> CoreError {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    CoreError::rule(Rule::TooLong { field: field.to_string(), max: count(max), length: count(n) })
 }
 
 /// An id argument: a canonical UUID, or a not-found error (a malformed id cannot exist).
@@ -45,12 +52,9 @@ pub fn id(entity: &'static str, value: &str) -> Result<String> {
 
 /// An ISO 8601 / RFC 3339 date-time with an offset (`2026-11-22T15:00:00+09:00`).
 pub fn timestamp(field: &str, value: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(value.trim()).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-        CoreError::validation(format!(
-            "{field} must be a date and time like 2026-11-22T15:00:00+09:00 (got \"{}\")",
-            truncate_for_message(value)
-        ))
-    })
+    DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| CoreError::rule(Rule::Timestamp { field: field.to_string(), got: truncate_for_message(value) }))
 }
 
 pub fn opt_timestamp(field: &str, value: Option<&str>) -> Result<Option<DateTime<Utc>>> {
@@ -59,22 +63,21 @@ pub fn opt_timestamp(field: &str, value: Option<&str>) -> Result<Option<DateTime
 
 /// A calendar date `YYYY-MM-DD`.
 pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
-        CoreError::validation(format!("{field} must be a date like 2026-11-22 (got \"{}\")", truncate_for_message(value)))
-    })
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| CoreError::rule(Rule::Date { field: field.to_string(), got: truncate_for_message(value) }))
 }
 
 /// Well-formed JSON text, returned normalised.
 pub fn json(field: &str, value: &str) -> Result<String> {
     let v: serde_json::Value = serde_json::from_str(value)
-        .map_err(|e| CoreError::validation(format!("{field} is not well-formed JSON ({e})")))?;
+        .map_err(|e| CoreError::rule(Rule::Json { field: field.to_string(), detail: e.to_string() }))?;
     Ok(v.to_string())
 }
 
 /// `ends_at` must not be before `starts_at`.
 pub fn ordered(start_field: &str, start: DateTime<Utc>, end_field: &str, end: DateTime<Utc>) -> Result<()> {
     if end < start {
-        return Err(CoreError::validation(format!("{end_field} must not be before {start_field}")));
+        return Err(CoreError::rule(Rule::Order { start_field: start_field.to_string(), end_field: end_field.to_string() }));
     }
     Ok(())
 }
@@ -82,7 +85,7 @@ pub fn ordered(start_field: &str, start: DateTime<Utc>, end_field: &str, end: Da
 /// An integer within an inclusive range.
 pub fn range(field: &str, value: i64, min: i64, max: i64) -> Result<i64> {
     if value < min || value > max {
-        return Err(CoreError::validation(format!("{field} must be between {min} and {max} (got {value})")));
+        return Err(CoreError::rule(Rule::Range { field: field.to_string(), min, max, got: value }));
     }
     Ok(value)
 }
@@ -92,7 +95,7 @@ pub fn url(field: &str, value: &str) -> Result<String> {
     let v = text(field, value, 2048)?;
     let lower = v.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) || v.contains(char::is_whitespace) {
-        return Err(CoreError::validation(format!("{field} must be a web address starting with https:// or http://")));
+        return Err(CoreError::rule(Rule::Url { field: field.to_string() }));
     }
     Ok(v)
 }

@@ -37,7 +37,7 @@ fn dates(f: &common::Fixture, from: &str, to: &str) -> Vec<String> {
 #[test]
 fn a_timed_event_shows_in_its_range_with_its_course_colour() {
     let f = common::open();
-    let course = f.app.course_add("Linear Algebra", None).unwrap();
+    let course = f.app.course_add("Linear Algebra", None::<&str>).unwrap();
     f.app.course_set_colour(&course.id, Some("#1E40AF")).unwrap();
     let ev = f
         .app
@@ -273,7 +273,7 @@ fn delete_this_following_and_all() {
     f.app.event_delete(&id, Some(&occ(&f, &id, "2026-12-07")), EditScope::All).unwrap();
     assert!(items(&f, "2026-11-01", "2027-02-01").is_empty());
     assert_eq!(f.count("calendar_events"), 0);
-    assert_eq!(f.app.event_delete(&id, None, EditScope::All).unwrap_err().kind(), "not_found");
+    assert_eq!(f.app.event_delete(&id, None::<&str>, EditScope::All).unwrap_err().kind(), "not_found");
 }
 
 #[test]
@@ -433,6 +433,6 @@ fn the_month_view_sees_every_change_to_series() {
         .event_add(NewEvent { title: "Choir".into(), start: "2026-11-03T19:00".into(), rrule: Some("FREQ=WEEKLY".into()), ..Default::default() })
         .unwrap();
     assert_eq!(titles(&f), ["Seminar (room 4)", "Choir"]);
-    f.app.event_delete(&id, None, EditScope::All).unwrap();
+    f.app.event_delete(&id, None::<&str>, EditScope::All).unwrap();
     assert_eq!(titles(&f), ["Choir"]);
 }

@@ -370,7 +370,7 @@ fn idle_time_past_the_threshold_stops_the_count_from_when_input_stopped() {
         let f = common::open();
         let idle = ManualIdle::new();
         let mut t = Ticker::start(&f.app, Arc::new(RecordingNotifier::new())).unwrap();
-        let course = f.app.course_add("Linear Algebra", None).unwrap();
+        let course = f.app.course_add("Linear Algebra", None::<&str>).unwrap();
         f.app.session_start(NewSession { course_id: Some(course.id.clone()), ..Default::default() }).unwrap();
         assert_eq!(text(&f, "SELECT activity FROM user_presence").as_deref(), Some("Studying Linear Algebra"));
         t.tick(&f.app, &idle).unwrap();

@@ -108,7 +108,7 @@ fn outlook_shaped_file_with_windows_zone_names() {
 fn thunderbird_shaped_file_skips_the_todo_and_sets_the_course() {
     let f = common::open();
     tz(&f, "Europe/London");
-    let chem = f.app.course_add("Chemistry", None).unwrap();
+    let chem = f.app.course_add("Chemistry", None::<&str>).unwrap();
     let r = f.app.ics_import(&fixture("thunderbird.ics")).unwrap();
     assert_eq!(r.created, 1);
     let notes = reasons(&r);
@@ -182,7 +182,7 @@ fn import_export_import_gives_the_same_events() {
         let a = common::open();
         tz(&a, "America/New_York");
         a.app.ics_import(&fixture(name)).unwrap();
-        let exported = a.app.ics_export(None, None).unwrap();
+        let exported = a.app.ics_export(None::<&str>, None::<&str>).unwrap();
         let b = common::open();
         tz(&b, "America/New_York");
         let r = b.app.ics_import(exported.as_bytes()).unwrap();
@@ -190,7 +190,7 @@ fn import_export_import_gives_the_same_events() {
         assert_eq!(snapshot(&a), snapshot(&b), "{name}");
         // And exporting again gives the same file (apart from the timestamps of this run).
         let strip = |s: &str| s.lines().filter(|l| !l.starts_with("CREATED") && !l.starts_with("LAST-MODIFIED")).collect::<Vec<_>>().join("\n");
-        assert_eq!(strip(&exported), strip(&b.app.ics_export(None, None).unwrap()), "{name}");
+        assert_eq!(strip(&exported), strip(&b.app.ics_export(None::<&str>, None::<&str>).unwrap()), "{name}");
     }
 }
 
@@ -210,7 +210,7 @@ fn export_follows_rfc_5545() {
         })
         .unwrap();
     f.app.event_add(NewEvent { title: "Holiday".into(), start: "2026-12-24".into(), end: Some("2026-12-26".into()), ..Default::default() }).unwrap();
-    let text = f.app.ics_export(None, None).unwrap();
+    let text = f.app.ics_export(None::<&str>, None::<&str>).unwrap();
     assert!(text.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Studydesk//"));
     assert!(text.ends_with("END:VCALENDAR\r\n"));
     assert!(!text.replace("\r\n", "").contains('\n'), "every line ends with CRLF");

@@ -143,7 +143,7 @@ fn widgets_are_added_updated_and_removed() {
     assert_eq!(updated.title.as_deref(), Some("Formulas"));
     assert_eq!(updated.settings, json!({"text": "E = mc²", "font": "serif"}));
     for bad in [json!([1, 2]), json!("text"), json!({"text": 5}), json!({"text": "x".repeat(10_001)})] {
-        assert_eq!(f.app.widget_update(&notes.id, None, bad).unwrap_err().kind(), "validation");
+        assert_eq!(f.app.widget_update(&notes.id, None::<&str>, bad).unwrap_err().kind(), "validation");
     }
     assert_eq!(f.app.widget_update(&notes.id, Some(&"t".repeat(121)), json!({})).unwrap_err().kind(), "validation");
 
@@ -160,11 +160,11 @@ fn widgets_are_added_updated_and_removed() {
         })
         .unwrap()
         .remove(0);
-    let ws = f.app.widget_update(&playlist.id, None, json!({"playlist_id": mine.id})).unwrap();
+    let ws = f.app.widget_update(&playlist.id, None::<&str>, json!({"playlist_id": mine.id})).unwrap();
     assert_eq!(ws.widgets.iter().find(|w| w.id == playlist.id).unwrap().settings["playlist_id"], json!(mine.id));
     let (_, _, theirs) = other_users_things(&f);
-    assert_eq!(f.app.widget_update(&playlist.id, None, json!({"playlist_id": theirs})).unwrap_err().kind(), "not_found");
-    assert_eq!(f.app.widget_update(&playlist.id, None, json!({"playlist_id": 3})).unwrap_err().kind(), "validation");
+    assert_eq!(f.app.widget_update(&playlist.id, None::<&str>, json!({"playlist_id": theirs})).unwrap_err().kind(), "not_found");
+    assert_eq!(f.app.widget_update(&playlist.id, None::<&str>, json!({"playlist_id": 3})).unwrap_err().kind(), "validation");
 
     let ws = f.app.widget_remove(&notes.id).unwrap();
     assert!(ws.widgets.iter().all(|w| w.id != notes.id));

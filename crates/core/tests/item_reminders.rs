@@ -71,7 +71,7 @@ fn moving_the_due_date_moves_the_reminder_and_it_fires_again() {
     f.clock.set(utc(2026, 11, 25, 2, 0, 0));
     assert_eq!(delivered_titles(&f), ["Lab report"]);
     // No due date: nothing to fire.
-    f.app.task_set_due(&id, None).unwrap();
+    f.app.task_set_due(&id, None::<&str>).unwrap();
     f.clock.set(utc(2026, 12, 1, 0, 0, 0));
     assert!(delivered_titles(&f).is_empty());
     assert_eq!(f.app.item_reminders_get(&ItemRef::task(&id)).unwrap()[0].fire_at, None);
@@ -113,7 +113,7 @@ fn deleting_a_task_deletes_its_reminders() {
 #[test]
 fn an_assignment_reminder_names_its_course() {
     let f = common::open();
-    let course = f.app.course_add("Linear Algebra", None).unwrap();
+    let course = f.app.course_add("Linear Algebra", None::<&str>).unwrap();
     let a = f
         .app
         .assignment_add(NewAssignment {
@@ -223,7 +223,7 @@ fn snoozing_from_the_center_fires_again_once_and_marks_it_read() {
     f.clock.set(utc(2026, 11, 24, 3, 0, 0));
     assert_eq!(delivered_titles(&f), ["Snoozy"]);
     let id = f.app.notifications_list(50).unwrap().items[0].id.clone();
-    let n = f.app.notification_snooze(&id, Some(10), None).unwrap();
+    let n = f.app.notification_snooze(&id, Some(10), None::<&str>).unwrap();
     assert!(n.is_read);
     f.clock.set(utc(2026, 11, 24, 3, 9, 59));
     assert!(delivered_titles(&f).is_empty());
@@ -266,12 +266,12 @@ fn bad_arguments_are_refused_in_words_and_change_nothing() {
     for limit in [0, -1, 501, 10_000] {
         assert!(f.app.notifications_list(limit).is_err(), "limit {limit}");
     }
-    assert!(f.app.notification_snooze(&nid, Some(0), None).is_err());
-    assert!(f.app.notification_snooze(&nid, Some(1441), None).is_err());
-    assert!(f.app.notification_snooze(&nid, None, None).is_err(), "neither");
+    assert!(f.app.notification_snooze(&nid, Some(0), None::<&str>).is_err());
+    assert!(f.app.notification_snooze(&nid, Some(1441), None::<&str>).is_err());
+    assert!(f.app.notification_snooze(&nid, None, None::<&str>).is_err(), "neither");
     assert!(f.app.notification_snooze(&nid, Some(5), Some("2026-11-24T13:00:00+09:00")).is_err(), "both");
     assert!(f.app.notification_snooze(&nid, None, Some("2026-11-24T11:00:00+09:00")).is_err(), "in the past");
-    assert!(f.app.notification_snooze(&uuid_like(), Some(5), None).is_err(), "unknown");
+    assert!(f.app.notification_snooze(&uuid_like(), Some(5), None::<&str>).is_err(), "unknown");
     assert!(f.app.notification_set_read("x'; DROP TABLE notifications; --", true).is_err());
     assert_eq!(f.app.notifications_list(50).unwrap().unread, 1, "nothing changed");
 }

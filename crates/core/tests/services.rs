@@ -192,7 +192,7 @@ fn hostile_arguments_get_a_typed_error_and_write_nothing() {
         ("unknown id", f.app.task_delete("01930000-0000-7000-8000-00000000abcd").unwrap_err()),
         ("another user's task", f.app.task_rename(&other_users_task, "mine now").unwrap_err()),
         ("reorder with a stranger", f.app.task_reorder(&f.app.home().unwrap().today.list.id, &[other_users_task.clone()]).unwrap_err()),
-        ("huge course name", f.app.course_add(&huge, None).unwrap_err()),
+        ("huge course name", f.app.course_add(&huge, None::<&str>).unwrap_err()),
         ("javascript link", f.app.resource_add(NewStudyResource { label: "x".into(), url: Some("javascript:alert(1)".into()), emoji: None }).unwrap_err()),
         ("playlist without link", f.app.playlist_add(NewStudyPlaylist { title: "x".into(), provider: None, embed_url: "".into() }).unwrap_err()),
         ("assignment in unknown course", f.app.assignment_add(NewAssignment { title: "x".into(), course_id: Some("01930000-0000-7000-8000-00000000abcd".into()), ..Default::default() }).unwrap_err()),

@@ -11,7 +11,7 @@ export function isApiError(e: unknown): e is ApiError {
 
 /** Turns anything a rejected call can produce into an ApiError. */
 export function toApiError(e: unknown): ApiError {
-  if (isApiError(e)) return { kind: e.kind, message: e.message };
+  if (isApiError(e)) return e.params ? { kind: e.kind, message: e.message, params: e.params } : { kind: e.kind, message: e.message };
   if (e instanceof Error) return { kind: "internal", message: e.message || e.name };
   if (typeof e === "string") return { kind: "internal", message: e };
   try {

@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { IcsImportReport } from "../api/bindings/IcsImportReport";
 import { Icon } from "../components/Icon";
 import type { IcsFailure } from "./useIcsTransfer";
+import { errorText } from "../api/errorText";
 import "./calendar.css";
 
 export function CalendarIoButtons({
@@ -80,7 +81,7 @@ export function IcsOutcome({
       {failure ? (
         <div className="cal-report error" role="alert" data-testid="cal-ics-error">
           <p>
-            <strong>{t(failure.exporting ? "calendarPage.exportFailed" : "calendarPage.importFailed")}</strong>: {failure.error.message}
+            <strong>{t(failure.exporting ? "calendarPage.exportFailed" : "calendarPage.importFailed")}</strong>: {errorText(t, failure.error)}
           </p>
           <button type="button" className="button subtle" onClick={onDismissFailure}>
             ✕<span className="sr-only">{t("calendarPage.cancel")}</span>

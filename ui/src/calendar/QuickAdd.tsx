@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import { useCalendarMutation } from "./queries";
+import { errorText } from "../api/errorText";
 import "./calendar.css";
 
 export function QuickAdd({ onAdded, onNew }: { onAdded: (date: string) => void; onNew: () => void }) {
@@ -49,7 +50,7 @@ export function QuickAdd({ onAdded, onNew }: { onAdded: (date: string) => void; 
       </form>
       {quickAdd.isError ? (
         <p id="cal-quick-error" role="alert" className="field-error cal-quick-error" data-testid="cal-quick-error">
-          {t("calendarPage.quickFailed", { message: quickAdd.error.message })}
+          {t("calendarPage.quickFailed", { message: errorText(t, quickAdd.error) })}
         </p>
       ) : null}
     </>

@@ -13,6 +13,7 @@ import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
 import "./AssignmentsCard.css";
+import { LIMITS } from "../api/limits";
 
 const SECTIONS = ["overdue", "this_week", "this_month", "later"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -144,7 +145,7 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
               submitLabel={t("assignments.add")}
               onCancel={close}
               fields={[
-                { name: "title", label: t("assignments.newTitle"), required: true, maxLength: 160, width: "wide" },
+                { name: "title", label: t("assignments.newTitle"), required: true, maxLength: LIMITS.assignment.title, width: "wide" },
                 {
                   name: "course_id",
                   label: t("assignments.course"),
@@ -185,8 +186,8 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
               submitLabel={t("courses.add")}
               onCancel={close}
               fields={[
-                { name: "name", label: t("courses.name"), required: true, maxLength: 120, width: "wide" },
-                { name: "emoji", label: t("courses.emoji"), maxLength: 8, width: "narrow" },
+                { name: "name", label: t("courses.name"), required: true, maxLength: LIMITS.course.name, width: "wide" },
+                { name: "emoji", label: t("courses.emoji"), maxLength: LIMITS.course.emoji, width: "narrow" },
               ]}
               onSubmit={(v) => addCourse.mutateAsync({ name: (v.name ?? "").trim(), emoji: opt(v.emoji) ?? null })}
             />

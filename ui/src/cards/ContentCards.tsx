@@ -10,6 +10,7 @@ import { Icon } from "../components/Icon";
 import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { quickSession, useStartSession } from "../focus/useStartSession";
 import "./ContentCards.css";
+import { LIMITS } from "../api/limits";
 
 function DeleteButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
@@ -55,8 +56,8 @@ export function FocusAreasCard({ entries }: { entries: FocusEntry[] }) {
             submitLabel={t("focus.add")}
             onCancel={close}
             fields={[
-              { name: "title", label: t("focus.title"), required: true, maxLength: 120, width: "wide" },
-              { name: "description", label: t("focus.description"), maxLength: 2000, width: "wide" },
+              { name: "title", label: t("focus.title"), required: true, maxLength: LIMITS.focusEntry.title, width: "wide" },
+              { name: "description", label: t("focus.description"), maxLength: LIMITS.focusEntry.description, width: "wide" },
             ]}
             onSubmit={(v) => {
               const description = opt(v.description);
@@ -133,8 +134,8 @@ export function QuickLinksCard({ resources }: { resources: StudyResource[] }) {
             submitLabel={t("links.add")}
             onCancel={close}
             fields={[
-              { name: "label", label: t("links.label"), required: true, maxLength: 120 },
-              { name: "emoji", label: t("links.emoji"), maxLength: 8, width: "narrow" },
+              { name: "label", label: t("links.label"), required: true, maxLength: LIMITS.resource.label },
+              { name: "emoji", label: t("links.emoji"), maxLength: LIMITS.resource.emoji, width: "narrow" },
               { name: "url", label: t("links.url"), type: "url", placeholder: "https://", width: "wide" },
             ]}
             onSubmit={(v) => {
@@ -186,8 +187,8 @@ export function PlaylistsCard({ playlists }: { playlists: StudyPlaylist[] }) {
             submitLabel={t("playlists.add")}
             onCancel={close}
             fields={[
-              { name: "title", label: t("playlists.title"), required: true, maxLength: 160, width: "wide" },
-              { name: "provider", label: t("playlists.provider"), maxLength: 40 },
+              { name: "title", label: t("playlists.title"), required: true, maxLength: LIMITS.playlist.title, width: "wide" },
+              { name: "provider", label: t("playlists.provider"), maxLength: LIMITS.playlist.provider },
               { name: "embed_url", label: t("playlists.url"), type: "url", placeholder: "https://", required: true, width: "wide" },
             ]}
             onSubmit={(v) => {

@@ -30,6 +30,7 @@ import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
 import "./TodoCard.css";
+import { LIMITS } from "../api/limits";
 
 type Patch = (tasks: Task[]) => Task[];
 
@@ -208,7 +209,7 @@ export function TodoCard({ today }: { today: TodayList }) {
           className="todo-add-input"
           value={description}
           placeholder={t("todo.placeholder")}
-          maxLength={500}
+          maxLength={LIMITS.task.description}
           autoComplete="off"
           onChange={(e) => setDescription(e.target.value)}
         />
@@ -372,7 +373,7 @@ function RenameField({ name, onDone }: { name: string; onDone: (text: string | n
         className="rename-input"
         aria-label={t("todo.renameLabel", { name })}
         value={value}
-        maxLength={500}
+        maxLength={LIMITS.task.description}
         autoFocus
         onFocus={(e) => e.currentTarget.select()}
         onChange={(e) => setValue(e.target.value)}

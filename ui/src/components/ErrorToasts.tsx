@@ -1,6 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { dismissError, useErrors } from "../lib/errors";
 import { Icon } from "./Icon";
+import { errorText } from "../api/errorText";
 
 /**
  * The place where failed calls reach the user in words. One alert region holds the
@@ -18,7 +19,7 @@ export function ErrorToasts() {
               <span className="toast-icon" aria-hidden="true">
                 !
               </span>
-              <p className="toast-text">{t(e.context === "load" ? "errors.load" : "errors.save", { message: e.message })}</p>
+              <p className="toast-text">{t(e.context === "load" ? "errors.load" : "errors.save", { message: errorText(t, e.error) })}</p>
               <button type="button" className="icon-button" onClick={() => dismissError(e.id)} aria-label={t("errors.dismiss")}>
                 <Icon name="close" />
               </button>

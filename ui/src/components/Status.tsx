@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import type { ApiError } from "../api/client";
+import { errorText } from "../api/errorText";
 
 export function Loading() {
   const { t } = useTranslation();
@@ -19,7 +20,7 @@ export function LoadError({ error, onRetry, fullPage = false }: { error: ApiErro
       <div className="load-error-box">
         <h1 className="load-error-title">{t("loadError.title")}</h1>
         <p role="alert" className="load-error-message">
-          {error.message}
+          {errorText(t, error)}
         </p>
         <p className="hint">{t("loadError.hint")}</p>
         <button type="button" className="button primary" onClick={onRetry} autoFocus>

@@ -12,6 +12,7 @@ import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { parseWhole } from "../components/NumberField";
 import { quickSession, useStartSession } from "./useStartSession";
 import "./focus.css";
+import { LIMITS } from "../api/limits";
 
 const KINDS: ActivityKind[] = ["pomodoro", "deep_work", "review", "practice", "reading", "lecture", "custom"];
 
@@ -112,7 +113,7 @@ export function ActivityList({ activities }: { activities: Activity[] }) {
             submitLabel={t("activities.add")}
             onCancel={close}
             fields={[
-              { name: "name", label: t("activities.name"), required: true, maxLength: 120, width: "wide" },
+              { name: "name", label: t("activities.name"), required: true, maxLength: LIMITS.activity.name, width: "wide" },
               {
                 name: "kind",
                 label: t("activities.kind"),
@@ -121,8 +122,8 @@ export function ActivityList({ activities }: { activities: Activity[] }) {
                 options: KINDS.map((k) => ({ value: k, label: t(`activities.kinds.${k}`) })),
               },
               { name: "minutes", label: t("activities.duration"), type: "number", min: 1, max: 1440 },
-              { name: "emoji", label: t("activities.emoji"), maxLength: 16, width: "narrow" },
-              { name: "description", label: t("activities.description"), maxLength: 2000, width: "wide" },
+              { name: "emoji", label: t("activities.emoji"), maxLength: LIMITS.activity.emoji, width: "narrow" },
+              { name: "description", label: t("activities.description"), maxLength: LIMITS.activity.description, width: "wide" },
             ]}
             onSubmit={(v) => {
               const minutes = opt(v.minutes);

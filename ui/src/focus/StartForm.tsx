@@ -10,6 +10,7 @@ import { Icon } from "../components/Icon";
 import { NumberField, parseWhole } from "../components/NumberField";
 import { useStartSession } from "./useStartSession";
 import "./focus.css";
+import { LIMITS as LENGTHS } from "../api/limits";
 
 /** The limits the core accepts (crates/core/src/focus/sessions.rs). */
 export const LIMITS = {
@@ -126,7 +127,7 @@ export function StartForm({ activities, courses }: { activities: Activity[]; cou
           <input
             id={`${id}-name`}
             type="text"
-            maxLength={120}
+            maxLength={LENGTHS.session.name}
             autoComplete="off"
             placeholder={t("session.namePlaceholder")}
             value={v.name}

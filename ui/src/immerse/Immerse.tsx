@@ -20,6 +20,7 @@ import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { LoadError, Loading } from "../components/Status";
 import { ClockWidget, NotesWidget, PlaylistWidget, TimerWidget, TodoWidget } from "./widgets";
+import { LIMITS } from "../api/limits";
 
 const KINDS: WidgetKind[] = ["clock", "timer", "todo", "notes", "playlist"];
 const COLS = 12;
@@ -141,7 +142,7 @@ function NameForm({ label, initial, submitLabel, onSubmit, onCancel, testId }: {
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
-      <input id={id} type="text" maxLength={80} autoFocus value={name} placeholder={label} onChange={(e) => setName(e.target.value)} />
+      <input id={id} type="text" maxLength={LIMITS.workspace.name} autoFocus value={name} placeholder={label} onChange={(e) => setName(e.target.value)} />
       <button type="submit" className="button primary small">
         {submitLabel}
       </button>

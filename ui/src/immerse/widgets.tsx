@@ -16,6 +16,7 @@ import { formatLongDate, formatTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { SessionControls, SessionTimer, StatusBadge, sessionName } from "../focus/SessionPanel";
 import { quickSession, useStartSession } from "../focus/useStartSession";
+import { LIMITS } from "../api/limits";
 
 type Settings = { [key: string]: JsonValue };
 
@@ -109,7 +110,7 @@ export function TodoWidget() {
         <label htmlFor={inputId} className="sr-only">
           {t("widgets.todoAdd")}
         </label>
-        <input id={inputId} type="text" maxLength={500} placeholder={t("widgets.todoAdd")} value={text} onChange={(e) => setText(e.target.value)} />
+        <input id={inputId} type="text" maxLength={LIMITS.task.description} placeholder={t("widgets.todoAdd")} value={text} onChange={(e) => setText(e.target.value)} />
         <button type="submit" className="icon-button" aria-label={t("widgets.todoAdd")} disabled={add.isPending}>
           <Icon name="plus" size={16} />
         </button>
@@ -158,7 +159,7 @@ export function NotesWidget({ widget }: { widget: Widget }) {
       <textarea
         id={id}
         value={text}
-        maxLength={10_000}
+        maxLength={LIMITS.widget.notes}
         placeholder={t("widgets.notesPlaceholder")}
         data-testid={`immerse-notes-${widget.id}`}
         onChange={(e) => {

@@ -1,9 +1,11 @@
 // A tiny store of errors the user has not dismissed yet, shown by <ErrorToasts/>.
 import { useSyncExternalStore } from "react";
 import { toApiError } from "../api/apiError";
+import type { ApiError } from "../api/bindings/ApiError";
 
 export type ErrorContext = "save" | "load";
-export type ShownError = { id: number; kind: string; message: string; context: ErrorContext };
+/** `error` is worded when shown (errorText), so a language change applies to it. */
+export type ShownError = { id: number; kind: string; message: string; context: ErrorContext; error: ApiError };
 
 let errors: ShownError[] = [];
 let nextId = 1;
@@ -15,8 +17,9 @@ function emit() {
 
 /** Shows the error; only the most recent few stay on screen. */
 export function reportError(e: unknown, context: ErrorContext = "save"): void {
-  const { kind, message } = toApiError(e);
-  errors = [...errors.filter((x) => x.message !== message || x.context !== context), { id: nextId++, kind, message, context }].slice(-3);
+  const error = toApiError(e);
+  const { kind, message } = error;
+  errors = [...errors.filter((x) => x.message !== message || x.context !== context), { id: nextId++, kind, message, context, error }].slice(-3);
   emit();
 }
 

@@ -14,6 +14,7 @@ import { Loading } from "../components/Status";
 import { NotificationItem } from "./NotificationItem";
 import type { SnoozeChoice } from "./NotificationItem";
 import "./notifications.css";
+import { errorText } from "../api/errorText";
 
 const REFRESH = { meta: { refresh: [notificationKeys.list()] } };
 const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -80,7 +81,7 @@ export function NotificationCenter() {
   else if (list.isError)
     body = (
       <div className="notif-empty" role="alert">
-        <p>{t("notifications.loadFailed", { message: list.error.message })}</p>
+        <p>{t("notifications.loadFailed", { message: errorText(t, list.error) })}</p>
         <button type="button" className="button subtle small" onClick={() => void list.refetch()}>
           {t("loadError.retry")}
         </button>

@@ -14,6 +14,7 @@ import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import "./reminders.css";
+import { errorText } from "../api/errorText";
 
 export const MINUTES_BEFORE = [0, 5, 10, 15, 30, 60, 1440] as const;
 const AT = "at";
@@ -56,7 +57,7 @@ export function ReminderEditor({ item, hasDue }: { item: ItemRef; hasDue: boolea
       {reminders.isPending ? <Loading /> : null}
       {reminders.isError ? (
         <p role="alert" className="field-error">
-          {reminders.error.message}
+          {errorText(t, reminders.error)}
         </p>
       ) : null}
       <ReminderList

@@ -9,6 +9,7 @@ import { useApiMutation, useQueryClient } from "../api/queries";
 import { settingsKeys, useBackgroundSettings } from "./queries";
 import { Loading } from "../components/Status";
 import "./BackgroundCard.css";
+import { errorText } from "../api/errorText";
 
 const FIELDS = ["close_to_tray", "start_at_login", "os_timer"] as const;
 type Field = (typeof FIELDS)[number];
@@ -31,7 +32,7 @@ export function BackgroundCard() {
       const before = (context as { before?: BackgroundSettings } | undefined)?.before;
       if (before) qc.setQueryData(settingsKeys.background(), before);
       const field = FIELDS.find((f) => patch[f] !== undefined) ?? "close_to_tray";
-      setFailure({ field, message: error.message });
+      setFailure({ field, message: errorText(t, error) });
       // What the core really stored (a failed effect leaves its field as it was).
       void qc.invalidateQueries({ queryKey: settingsKeys.background() });
     },
@@ -45,7 +46,7 @@ export function BackgroundCard() {
       {settings.isPending ? <Loading /> : null}
       {settings.isError ? (
         <p role="alert" className="field-error">
-          {t("background.loadFailed", { message: settings.error.message })}
+          {t("background.loadFailed", { message: errorText(t, settings.error) })}
         </p>
       ) : null}
       {settings.data

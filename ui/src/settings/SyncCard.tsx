@@ -14,6 +14,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { Loading } from "../components/Status";
 import "./SyncCard.css";
+import { errorText } from "../api/errorText";
 
 export function SyncCard() {
   const { t } = useTranslation();
@@ -26,7 +27,7 @@ export function SyncCard() {
       {status.isPending ? <Loading /> : null}
       {status.isError ? (
         <p role="alert" className="field-error">
-          {t("sync.loadFailed", { message: status.error.message })}
+          {t("sync.loadFailed", { message: errorText(t, status.error) })}
         </p>
       ) : null}
       {status.data ? <SyncBody status={status.data} /> : null}
@@ -118,7 +119,7 @@ function SignInForm({ status, onNotice }: { status: SyncStatus; onNotice: (notic
       onNotice(null);
     },
     onSuccess: (next) => qc.setQueryData(settingsKeys.syncStatus(), next),
-    onError: (e) => setError(e.message),
+    onError: (e) => setError(errorText(t, e)),
     onSettled: () => {
       setPassword("");
       void qc.invalidateQueries();
@@ -298,7 +299,7 @@ function everywhereError(t: T, e: ApiError): string {
     case "sync_signed_out":
       return t("sync.everywhereError.signedOut");
     default:
-      return t("sync.everywhereError.other", { message: e.message });
+      return t("sync.everywhereError.other", { message: errorText(t, e) });
   }
 }
 
@@ -316,7 +317,7 @@ function passwordError(t: T, e: ApiError): string {
     case "sync_signed_out":
       return t("sync.passwordError.signedOut");
     default:
-      return t("sync.passwordError.other", { message: e.message });
+      return t("sync.passwordError.other", { message: errorText(t, e) });
   }
 }
 

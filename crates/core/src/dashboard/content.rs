@@ -7,6 +7,14 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// Limits of Home's content, in characters (the UI's fields use them: ui/src/api/limits.ts).
+pub const FOCUS_TITLE_MAX: usize = 120;
+pub const FOCUS_DESCRIPTION_MAX: usize = 2_000;
+pub const RESOURCE_LABEL_MAX: usize = 120;
+pub const RESOURCE_EMOJI_MAX: usize = 8;
+pub const PLAYLIST_TITLE_MAX: usize = 160;
+pub const PLAYLIST_PROVIDER_MAX: usize = 40;
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct FocusEntry {
@@ -115,8 +123,8 @@ pub fn focus_entries(conn: &Connection, user_id: &str) -> Result<Vec<FocusEntry>
 }
 
 pub fn insert_focus_entry(tx: &Tx, user_id: &str, input: &NewFocusEntry) -> Result<()> {
-    let title = validate::text("title", &input.title, 120)?;
-    let description = validate::opt_text("description", input.description.as_deref(), 2_000)?;
+    let title = validate::text("title", &input.title, FOCUS_TITLE_MAX)?;
+    let description = validate::opt_text("description", input.description.as_deref(), FOCUS_DESCRIPTION_MAX)?;
     tx.execute(
         "INSERT INTO focus_entries(id, user_id, title, description, order_index, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
         params![tx.new_id(), user_id, title, description, next_index(tx, &FOCUS, user_id)?, tx.now_text()],
@@ -147,8 +155,8 @@ pub fn resources(conn: &Connection, user_id: &str) -> Result<Vec<StudyResource>>
 }
 
 pub fn insert_resource(tx: &Tx, user_id: &str, input: &NewStudyResource) -> Result<()> {
-    let label = validate::text("label", &input.label, 120)?;
-    let emoji = validate::opt_text("emoji", input.emoji.as_deref(), 8)?;
+    let label = validate::text("label", &input.label, RESOURCE_LABEL_MAX)?;
+    let emoji = validate::opt_text("emoji", input.emoji.as_deref(), RESOURCE_EMOJI_MAX)?;
     let url = input.url.as_deref().filter(|u| !u.trim().is_empty()).map(|u| validate::url("link", u)).transpose()?;
     tx.execute(
         "INSERT INTO study_resources(id, user_id, label, emoji, url, order_index, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -182,8 +190,8 @@ pub fn playlists(conn: &Connection, user_id: &str) -> Result<Vec<StudyPlaylist>>
 }
 
 pub fn insert_playlist(tx: &Tx, user_id: &str, input: &NewStudyPlaylist) -> Result<()> {
-    let title = validate::text("title", &input.title, 160)?;
-    let provider = validate::opt_text("provider", input.provider.as_deref(), 40)?;
+    let title = validate::text("title", &input.title, PLAYLIST_TITLE_MAX)?;
+    let provider = validate::opt_text("provider", input.provider.as_deref(), PLAYLIST_PROVIDER_MAX)?;
     let embed_url = validate::url("link", &input.embed_url)?;
     tx.execute(
         "INSERT INTO study_playlists(id, user_id, title, provider, embed_url, order_index, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",

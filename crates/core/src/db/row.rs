@@ -20,6 +20,7 @@
 //!   `internal` (see [`table_row!`]): only types the UI receives belong there.
 
 use super::{timestamp_text, Tx};
+use crate::error::Rule;
 use crate::{ids, validate, CoreError, Result};
 use rusqlite::types::{Type, Value};
 use rusqlite::{Connection, OptionalExtension};
@@ -358,7 +359,7 @@ pub fn nonblank(field: &str, value: &str) -> Result<()> {
 pub fn max_len(field: &str, value: &str, max: usize) -> Result<()> {
     let n = value.chars().count();
     if n > max {
-        return Err(invalid(format!("{field} is too long ({n} characters; at most {max})")));
+        return Err(validate::too_long(field, n, max));
     }
     Ok(())
 }
@@ -378,10 +379,7 @@ pub fn uuid(field: &str, value: &str) -> Result<()> {
     if ids::is_uuid(value) && !value.bytes().any(|b| b.is_ascii_uppercase()) {
         Ok(())
     } else {
-        Err(invalid(format!(
-            "{field} must be a lower-case UUID (got \"{}\")",
-            validate::truncate_for_message(value)
-        )))
+        Err(CoreError::rule(Rule::Uuid { field: field.to_string(), got: validate::truncate_for_message(value) }))
     }
 }
 
@@ -396,10 +394,10 @@ pub fn timestamp(field: &str, value: &str) -> Result<()> {
     // A valid instant written `YYYY-MM-DDTHH:MM:SS.mmmZ` is what `timestamp_text` writes
     // for it; only another shape needs the comparison (and its allocation).
     if !stored_timestamp_shape(value) && timestamp_text(t) != value {
-        return Err(invalid(format!(
-            "{field} must be stored in UTC with milliseconds, like 2026-11-22T02:14:56.123Z (got \"{}\")",
-            validate::truncate_for_message(value)
-        )));
+        return Err(CoreError::rule(Rule::StoredTimestamp {
+            field: field.to_string(),
+            got: validate::truncate_for_message(value),
+        }));
     }
     Ok(())
 }

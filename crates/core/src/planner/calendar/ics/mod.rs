@@ -268,6 +268,7 @@ fn short(s: &str) -> String {
 fn at_line(e: CoreError, line: usize) -> CoreError {
     match e {
         CoreError::Validation(m) if !m.starts_with("line ") => CoreError::Validation(format!("line {line}: {m}")),
+        CoreError::Rule(rule) => CoreError::Validation(format!("line {line}: {rule}")),
         CoreError::Conflict(m) => CoreError::Conflict(format!("line {line}: {m}")),
         other => other,
     }

@@ -1,0 +1,109 @@
+//! The calendar room of the facade (issue 3): events, the month view, ICS, and the
+//! reminder delivery the scheduler drives. Every method is one transaction (writes) or one
+//! read; see `planner::calendar` for the rules.
+
+use crate::commands;
+use super::Studydesk;
+use crate::planner::assignments;
+use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal_reminders};
+use crate::Result;
+
+#[macro_export]
+#[doc(hidden)]
+macro_rules! calendar_commands {
+    ($cb:ident ! { $($acc:tt)* } $($next:ident)*) => {
+        $crate::__command_chain! { $cb ! { $($acc)* { calendar;
+            #[ipc(local)]
+            pub fn event_add(&self, input: calendar::NewEvent) -> calendar::CalendarEvent {
+                cal_events::add(&self.db, &self.user_id(), input)
+            }
+            /// One typed line ("Study group tomorrow 15:00-16:30") parsed by the core.
+            #[ipc(local)]
+            pub fn event_quick_add(&self, text: String) -> calendar::CalendarEvent {
+                calendar::quick_add(&self.db, &self.user_id(), &text)
+            }
+            #[ipc(local)]
+            pub fn event_get(&self, id: String) -> calendar::CalendarEvent {
+                self.db.read(|c| cal_events::get(c, &self.user_id(), &id))
+            }
+            /// Edits an event, one occurrence, this and the following ones, or the whole series.
+            #[ipc(local)]
+            pub fn event_update(&self, input: calendar::EventUpdate) -> calendar::CalendarEvent {
+                cal_events::update(&self.db, &self.user_id(), input)
+            }
+            /// Drag and drop: a new start or date, and/or the order inside the destination day.
+            #[ipc(local)]
+            pub fn event_move(&self, input: calendar::EventMove) -> calendar::CalendarEvent {
+                cal_events::move_event(&self.db, &self.user_id(), input)
+            }
+            #[ipc(local)]
+            pub fn event_delete(&self, id: String, occurrence: Option<String>, scope: calendar::EditScope) -> () {
+                cal_events::delete(&self.db, &self.user_id(), &id, occurrence.as_deref(), scope)
+            }
+            /// Occurrences (series expanded) and assignment due dates between two local dates (inclusive).
+            #[ipc(local)]
+            pub fn calendar_range(&self, from: String, to: String) -> calendar::CalendarRange {
+                self.db.read(|c| calendar::range::range_with(c, &self.user_id(), &from, &to, Some(&self.series_cache)))
+            }
+            /// The whole calendar, or the events with an occurrence between `from` and `to`, as ICS text.
+            #[ipc(local)]
+            pub fn ics_export(&self, from: Option<String>, to: Option<String>) -> String {
+                let now = self.db.now();
+                self.db.read(|c| ics::export::export(c, &self.user_id(), from.as_deref(), to.as_deref(), now))
+            }
+            #[ipc(local)]
+            pub fn course_set_colour(&self, id: String, colour: Option<String>) -> assignments::Course {
+                assignments::set_course_colour(&self.db, &self.user_id(), &id, colour.as_deref())
+            }
+        } } $($next)* }
+    };
+}
+crate::calendar_commands!(commands ! {});
+
+impl Studydesk {
+    /// Imports an .ics file's bytes (the shell's `ics_import` takes them as the raw IPC body).
+    pub fn ics_import(&self, bytes: &[u8]) -> Result<ics::IcsImportReport> {
+        ics::import(&self.db, &self.user_id(), bytes)
+    }
+    /// Reminders due now (missed ones included), oldest first.
+    pub fn reminders_due(&self) -> Result<Vec<calendar::DueReminder>> {
+        let now = self.db.now();
+        self.db.read(|c| cal_reminders::due(c, now))
+    }
+    /// The next reminder after now, for the scheduler's timer.
+    pub fn reminder_next(&self) -> Result<Option<calendar::DueReminder>> {
+        let now = self.db.now();
+        self.db.read(|c| cal_reminders::next_due(c, now))
+    }
+    pub fn reminder_delivered(&self, id: &str) -> Result<()> {
+        cal_reminders::mark_delivered(&self.db, &self.user_id(), id)
+    }
+    pub fn reminder_snooze(&self, id: &str, until: &str) -> Result<()> {
+        cal_reminders::snooze(&self.db, &self.user_id(), id, until)
+    }
+    /// Delivers every due reminder exactly once (claim, advance, notifications row in one
+    /// transaction each); show `calendar::delivery::notices_for` of the result afterwards.
+    pub fn reminders_deliver_due(&self) -> Result<Vec<calendar::delivery::Delivered>> {
+        calendar::delivery::deliver_due(&self.db, &self.user_id())
+    }
+    /// The native notices for what was delivered, in the user's language (missed ones
+    /// grouped; each other one with snooze buttons acting on its notifications row).
+    pub fn reminder_notices(&self, delivered: &[calendar::delivery::Delivered]) -> Result<Vec<crate::notify::Notice>> {
+        let locale = self.db.read(|c| crate::account::settings::get(c, &self.user_id()))?.preferred_locale;
+        Ok(calendar::delivery::notices_for(delivered, locale == crate::account::settings::Locale::Ja))
+    }
+    /// Snoozes a reminder for `minutes` from now (it fires again then, once).
+    pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {
+        calendar::delivery::snooze_for(&self.db, &self.user_id(), id, minutes)
+    }
+    /// How long a scheduler may sleep before its next turn (never more than `cap`): until
+    /// the next reminder of any kind (events, tasks, assignments).
+    pub fn reminder_next_wake(&self, cap: std::time::Duration) -> Result<std::time::Duration> {
+        calendar::delivery::next_wake(&self.db, &self.user_id(), cap)
+    }
+    /// The next reminder of any kind (the tray's "Next: ..." label).
+    pub fn reminder_upcoming(&self) -> Result<Option<calendar::delivery::UpcomingReminder>> {
+        let now = self.db.now();
+        self.db.read(|c| calendar::delivery::next_upcoming(c, &self.user_id(), now))
+    }
+}

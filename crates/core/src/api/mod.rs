@@ -1,0 +1,138 @@
+//! The application facade: the local user's view of the core, one method per command
+//! the shell exposes over IPC and the CLI exposes as subcommands. Both front ends call
+//! these and nothing below them, so a rule enforced here holds everywhere.
+//!
+//! Each command is declared once, in its room's file (`app`, `planner`, `calendar`,
+//! `notifications`, `focus`, `immerse`, `background`, `sync`), with [`commands!`](crate::commands):
+//! the declaration gives the facade method, the shell's Tauri command and its
+//! registration (`for_each_command!`), and the typed TypeScript function in
+//! `ui/src/api/commands.ts` (see [`declare`]). This file keeps what every room shares:
+//! [`Studydesk`] (the database, "me", the data folder) and the window's first data.
+
+pub mod app;
+pub mod background;
+pub mod calendar;
+pub mod declare;
+pub mod focus;
+pub mod immerse;
+pub mod planner;
+pub mod notifications;
+pub mod sync;
+#[cfg(test)]
+mod typescript;
+
+pub use declare::IntoArg;
+pub use crate::commands;
+
+/// Calls `$cb! { { room; declarations... } ... }` with every room's command declarations
+/// (the shell's Tauri commands and handler, the TypeScript generator).
+#[macro_export]
+macro_rules! for_each_command {
+    ($cb:ident) => {
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands sync_commands }
+    };
+}
+
+use crate::account::{profile, settings};
+use crate::background::settings::{Effects, NoEffects};
+use crate::clock::SharedClock;
+use crate::dashboard::{content, layout};
+use crate::focus::progress;
+use crate::planner::{assignments, tasks};
+use crate::{Db, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use ts_rs::TS;
+
+/// What the window needs before it can draw anything.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct AppState {
+    pub profile: profile::Profile,
+    pub settings: settings::UserSettings,
+    /// True until the user picked "Start empty" or "Load sample data".
+    pub onboarding_pending: bool,
+    pub data_dir: String,
+    pub version: String,
+}
+
+/// The Today card: the default list, its open tasks and those completed today, in order.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct TodayList {
+    pub list: tasks::TaskList,
+    pub tasks: Vec<tasks::Task>,
+}
+
+/// Everything Home shows, read in one go.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct HomeData {
+    pub today: TodayList,
+    pub assignments: assignments::AssignmentBuckets,
+    pub progress: progress::ProgressRings,
+    pub focus_entries: Vec<content::FocusEntry>,
+    pub resources: Vec<content::StudyResource>,
+    pub playlists: Vec<content::StudyPlaylist>,
+    pub courses: Vec<assignments::Course>,
+    pub layout: layout::DashboardLayout,
+    /// The user's local date (YYYY-MM-DD) the data was computed for.
+    pub local_date: String,
+}
+
+
+pub struct Studydesk {
+    db: Db,
+    /// "Me" on this device. Changes once at most: when a device signs in to an existing
+    /// account, the first sync adopts the account's id (docs/sync.md §10).
+    user_id: std::sync::RwLock<String>,
+    data_dir: PathBuf,
+    /// Decoded calendar series between month views (invalidated by any change).
+    series_cache: crate::planner::calendar::range::SeriesCache,
+    /// What `background_settings_update` performs on this machine (the shell installs
+    /// its autostart plugin and OS timer; until then nothing is performed).
+    effects: OnceLock<Box<dyn Effects + Send + Sync>>,
+}
+
+impl Studydesk {
+    /// Opens `<data_dir>/studydesk.db` (creating and migrating it) and the local profile.
+    pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
+        let db = Db::open_in(data_dir, clock)?;
+        let user_id = profile::ensure_local_user(&db)?;
+        Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new() })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn user_id(&self) -> String {
+        self.user_id.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The data folder (attachments live under `<data_dir>/attachments`).
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Installs what the background settings perform on this machine; the first
+    /// installation wins (the shell does it once, when its first command runs).
+    pub fn install_effects(&self, make: impl FnOnce() -> Box<dyn Effects + Send + Sync>) {
+        self.effects.get_or_init(make);
+    }
+
+    pub(crate) fn effects(&self) -> &dyn Effects {
+        match self.effects.get() {
+            Some(e) => e.as_ref(),
+            None => &NoEffects,
+        }
+    }
+
+    /// Re-reads "me" from the database (after the first sync adopted an account's id).
+    pub fn refresh_identity(&self) -> Result<()> {
+        let id = profile::ensure_local_user(&self.db)?;
+        *self.user_id.write().unwrap_or_else(|p| p.into_inner()) = id;
+        Ok(())
+    }
+}
