@@ -30,10 +30,19 @@ macro_rules! background_commands {
 }
 crate::background_commands!(commands ! {});
 
+impl crate::focus::ticker::Host for Studydesk {
+    fn db(&self) -> &crate::Db {
+        &self.db
+    }
+    fn user_id(&self) -> String {
+        Studydesk::user_id(self)
+    }
+}
+
 impl Studydesk {
     /// One headless delivery turn: deliver due reminders, then show them natively.
     pub fn reminders_run_once(&self) -> Result<background::remind::Turn> {
-        background::remind::turn(self)
+        background::remind::turn(&self.db, &self.user_id())
     }
     /// The tray's first menu item: "Next: <title> · <local time>" or "No upcoming reminders".
     pub fn tray_next_label(&self) -> Result<String> {

@@ -89,8 +89,7 @@ impl Studydesk {
     /// The native notices for what was delivered, in the user's language (missed ones
     /// grouped; each other one with snooze buttons acting on its notifications row).
     pub fn reminder_notices(&self, delivered: &[calendar::delivery::Delivered]) -> Result<Vec<crate::notify::Notice>> {
-        let locale = self.db.read(|c| crate::account::settings::get(c, &self.user_id()))?.preferred_locale;
-        Ok(calendar::delivery::notices_for(delivered, locale == crate::account::settings::Locale::Ja))
+        crate::background::remind::notices(&self.db, &self.user_id(), delivered)
     }
     /// Snoozes a reminder for `minutes` from now (it fires again then, once).
     pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {

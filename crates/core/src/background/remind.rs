@@ -1,8 +1,8 @@
 //! One headless reminder turn, and the tray's "next reminder" label.
 //!
-//! Contract of [`turn`]: deliver every due reminder through
-//! `Studydesk::reminders_deliver_due` (the database decides, once per reminder, across
-//! processes), and only then show the native notices (`delivery::notices_for`: missed
+//! Contract of [`turn`]: deliver every due reminder of the user through
+//! `planner::calendar::delivery::deliver_due` (the database decides, once per reminder,
+//! across processes), and only then show the native notices (`delivery::notices_for`: missed
 //! ones grouped), waiting for each at most `notify::SHOW_TIMEOUT`. After the first notice
 //! no server answered, the rest are not tried; the reason comes back in
 //! [`Turn::notice_error`] and the notifications rows are written either way. Used by
@@ -11,9 +11,11 @@
 //! [`next_label`] words the next reminder for the tray menu in the user's time zone:
 //! "Next: Title · 14:30" today, "Next: Title · Tue 14:30" within a week, else with the date.
 
-use crate::api::Studydesk;
+use crate::account::settings;
+use crate::notify::Notice;
+use crate::planner::calendar::delivery::{self, Delivered};
+use crate::Db;
 use crate::notify::show_blocking;
-use crate::planner::calendar::delivery::Delivered;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -27,24 +29,32 @@ pub struct Turn {
 }
 
 /// One delivery turn (see the module docs).
-pub fn turn(app: &Studydesk) -> Result<Turn> {
-    turn_with(app, |notice| show_blocking("Studydesk", notice))
+pub fn turn(db: &Db, user_id: &str) -> Result<Turn> {
+    turn_with(db, user_id, |notice| show_blocking("Studydesk", notice))
 }
 
 /// [`turn`] with another way of showing a notice (tests).
 pub fn turn_with(
-    app: &Studydesk,
-    mut show: impl FnMut(&crate::notify::Notice) -> std::result::Result<(), String>,
+    db: &Db,
+    user_id: &str,
+    mut show: impl FnMut(&Notice) -> std::result::Result<(), String>,
 ) -> Result<Turn> {
-    let delivered = app.reminders_deliver_due()?;
+    let delivered = delivery::deliver_due(db, user_id)?;
     let mut notice_error = None;
-    for notice in app.reminder_notices(&delivered)? {
+    for notice in notices(db, user_id, &delivered)? {
         if let Err(reason) = show(&notice) {
             notice_error = Some(reason);
             break;
         }
     }
     Ok(Turn { delivered, notice_error })
+}
+
+/// The native notices for what was delivered, in the user's language (missed ones
+/// grouped; each other one with snooze buttons acting on its notifications row).
+pub fn notices(db: &Db, user_id: &str, delivered: &[Delivered]) -> Result<Vec<Notice>> {
+    let locale = db.read(|c| settings::get(c, user_id))?.preferred_locale;
+    Ok(delivery::notices_for(delivered, locale == settings::Locale::Ja))
 }
 
 /// The label of the tray's first (disabled) menu item.

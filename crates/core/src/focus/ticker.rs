@@ -17,12 +17,11 @@
 //!    started by hand), and any change at all is reported so the shell emits
 //!    `focus-changed` to the UI.
 
-use crate::api::Studydesk;
 use crate::focus::idle::{observe_idle, IdleSource};
 use crate::focus::sessions::{self, HEARTBEAT_EVERY};
 use crate::focus::timer::{Mode, PhaseKind, TimerState};
 use crate::notify::{Notice, Notifier};
-use crate::Result;
+use crate::{Db, Result};
 use chrono::{DateTime, Duration, Utc};
 use std::sync::Arc;
 
@@ -57,10 +56,18 @@ pub struct Ticker {
     suspend_gap: Duration,
 }
 
+/// What the ticker needs of the app: the database and whose sessions it watches (read at
+/// every tick: the first sync may adopt an account's id). The facade implements it, so the
+/// ticker does not import the facade that starts it.
+pub trait Host {
+    fn db(&self) -> &Db;
+    fn user_id(&self) -> String;
+}
+
 impl Ticker {
     /// Runs the launch check (a session left running by a crash becomes a recovery
     /// offer) and returns the ticker.
-    pub fn start(app: &Studydesk, notifier: Arc<dyn Notifier>) -> Result<Ticker> {
+    pub fn start(app: &impl Host, notifier: Arc<dyn Notifier>) -> Result<Ticker> {
         if let Some(offer) = sessions::detect_recovery(app.db(), &app.user_id())? {
             tracing::info!(session = %offer.session.id, last_known_at = %offer.last_known_at, "a focus session was left running; offering recovery");
         }
@@ -83,7 +90,7 @@ impl Ticker {
         self
     }
 
-    pub fn tick(&mut self, app: &Studydesk, idle: &dyn IdleSource) -> Result<TickReport> {
+    pub fn tick(&mut self, app: &impl Host, idle: &dyn IdleSource) -> Result<TickReport> {
         let db = app.db();
         let user = &app.user_id();
         let now = db.now();
