@@ -25,9 +25,8 @@
 //!   [`IN_USE`] says which attachments something shows; only those travel between
 //!   devices (`sync::files`).
 
-use crate::db::row::{self, Row};
+use crate::db::row::{self, table_row, Row};
 use crate::db::Tx;
-use crate::focus::rows::AttachmentRow;
 use crate::{ids, validate, CoreError, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -36,6 +35,34 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
+
+table_row! {
+    /// `attachments` (designed): a file in the data folder, stored once per content hash.
+    pub struct AttachmentRow in "attachments" {
+        pub id: String,
+        pub user_id: String,
+        /// SHA-256 of the content, 64 lower-case hex digits.
+        pub content_hash: String,
+        pub mime_type: String,
+        pub size_bytes: i64,
+        /// Relative to the data folder.
+        pub path: String,
+        pub original_name: Option<String>,
+        pub created_at: String,
+    }
+}
+
+impl AttachmentRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::sha256_hex("content_hash", &self.content_hash)?;
+        row::required("mime_type", &self.mime_type, 255)?;
+        row::non_negative("size_bytes", self.size_bytes)?;
+        row::relative_path("path", &self.path)?;
+        row::timestamp("created_at", &self.created_at)
+    }
+}
 
 /// The largest file accepted: 512 MiB.
 /// SQL condition, for a query that names the attachments table `a`: something shows

@@ -293,30 +293,6 @@ impl ImmersiveWidgetRow {
     }
 }
 
-table_row! {
-    /// `attachments` (designed): a file in the data folder, stored once per content hash.
-    pub struct AttachmentRow in "attachments" {
-        pub id: String,
-        pub user_id: String,
-        /// SHA-256 of the content, 64 lower-case hex digits.
-        pub content_hash: String,
-        pub mime_type: String,
-        pub size_bytes: i64,
-        /// Relative to the data folder.
-        pub path: String,
-        pub original_name: Option<String>,
-        pub created_at: String,
-    }
-}
-
-impl AttachmentRow {
-    fn check(&self) -> Result<()> {
-        row::uuid("id", &self.id)?;
-        row::uuid("user_id", &self.user_id)?;
-        row::sha256_hex("content_hash", &self.content_hash)?;
-        row::required("mime_type", &self.mime_type, 255)?;
-        row::non_negative("size_bytes", self.size_bytes)?;
-        row::relative_path("path", &self.path)?;
-        row::timestamp("created_at", &self.created_at)
-    }
-}
+/// `attachments` is the attachments room's table (`crate::attachments`); re-exported for
+/// the rows' tests, which walk every room's rows.
+pub use crate::attachments::AttachmentRow;

@@ -23,7 +23,7 @@ use super::transport::{BlobPresence, BlobUpload};
 use super::{sync_ctx, Remote};
 use crate::attachments;
 use crate::db::row::Row;
-use crate::focus::rows::AttachmentRow;
+use crate::attachments::AttachmentRow;
 use crate::{Db, Result};
 use std::path::Path;
 
