@@ -1,6 +1,7 @@
-//! The local profile. The first open of a new database creates one local user with its
-//! settings, dashboard settings and a "Today" task list, in one write. Which user is
-//! "me" on this device is kept in `local_meta`.
+//! The local profile: the `users` row of this device's user and its onboarding state.
+//! Which user is "me" on this device is kept in `local_meta`. The first open of a new
+//! database creates the user with its settings here, and its first rows in the other
+//! rooms through `crate::setup`, in one write.
 
 use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
@@ -37,30 +38,20 @@ pub fn local_user_id(conn: &Connection) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// Returns the local user's id, creating the profile on first launch.
-pub fn ensure_local_user(db: &Db) -> Result<String> {
-    if let Some(id) = db.read(local_user_id)? {
-        return Ok(id);
-    }
-    let tz = iana_time_zone::get_timezone().ok().filter(|z| crate::time::parse_tz(z).is_ok());
-    db.write(WriteCtx::system("profile.create"), |tx| {
-        // Another process may have created it between our read and this transaction.
-        if let Some(id) = local_user_id(tx)? {
-            return Ok(id);
-        }
-        let id = tx.new_id();
-        let now = tx.now_text();
-        tx.execute(
-            "INSERT INTO users(id, display_name, status, joined_at, created_at, updated_at) VALUES (?1, '', 'active', ?2, ?3, ?3)",
-            params![id, &now[..10], now],
-        )?;
-        tx.execute("INSERT INTO local_meta(key, value) VALUES (?1, ?2)", params![LOCAL_USER_KEY, id])?;
-        super::settings::insert_defaults(tx, &id, tz.as_deref().unwrap_or("UTC"))?;
-        crate::dashboard::layout::insert_defaults(tx, &id)?;
-        crate::planner::tasks::insert_default_list(tx, &id)?;
-        Ok(id)
-    })
+/// Creates the local user's row and marks it as this device's user (first launch; the
+/// rooms' first rows of the user are made by `crate::setup`, which calls this).
+pub fn insert_local_user(tx: &Tx, tz: &str) -> Result<String> {
+    let id = tx.new_id();
+    let now = tx.now_text();
+    tx.execute(
+        "INSERT INTO users(id, display_name, status, joined_at, created_at, updated_at) VALUES (?1, '', 'active', ?2, ?3, ?3)",
+        params![id, &now[..10], now],
+    )?;
+    tx.execute("INSERT INTO local_meta(key, value) VALUES (?1, ?2)", params![LOCAL_USER_KEY, id])?;
+    super::settings::insert_defaults(tx, &id, tz)?;
+    Ok(id)
 }
+
 
 pub fn get(conn: &Connection, user_id: &str) -> Result<Profile> {
     conn.query_row(
@@ -103,7 +94,7 @@ pub fn onboarding_pending(conn: &Connection, user_id: &str) -> Result<bool> {
     Ok(done.is_none())
 }
 
-fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Result<()> {
+pub fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Result<()> {
     let value = serde_json::to_string(&choice)?;
     tx.execute(
         "INSERT INTO user_preferences(id, user_id, preference_key, preference_value, created_at, updated_at)
@@ -114,13 +105,3 @@ fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Result<()
     Ok(())
 }
 
-/// Finishes the first-launch screen: "Start empty" or "Load sample data". Loading the
-/// sample is one transaction: it lands whole or not at all.
-pub fn complete_onboarding(db: &Db, user_id: &str, choice: OnboardingChoice) -> Result<()> {
-    db.write(WriteCtx::by(user_id, "onboarding.complete"), |tx| {
-        if choice == OnboardingChoice::Sample {
-            crate::sample::load(tx, user_id)?;
-        }
-        mark_onboarded(tx, user_id, choice)
-    })
-}

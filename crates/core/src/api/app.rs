@@ -31,7 +31,7 @@ macro_rules! app_commands {
             /// "Start empty" or "Load sample data"; answers the new state.
             #[ipc(local)]
             pub fn onboarding_complete(&self, choice: profile::OnboardingChoice) -> AppState {
-                profile::complete_onboarding(&self.db, &self.user_id(), choice)?;
+                crate::setup::complete_onboarding(&self.db, &self.user_id(), choice)?;
                 self.app_state()
             }
 

@@ -99,7 +99,7 @@ impl Studydesk {
     /// Opens `<data_dir>/studydesk.db` (creating and migrating it) and the local profile.
     pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         let db = Db::open_in(data_dir, clock)?;
-        let user_id = profile::ensure_local_user(&db)?;
+        let user_id = crate::setup::ensure_local_user(&db)?;
         Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new() })
     }
 
@@ -131,7 +131,7 @@ impl Studydesk {
 
     /// Re-reads "me" from the database (after the first sync adopted an account's id).
     pub fn refresh_identity(&self) -> Result<()> {
-        let id = profile::ensure_local_user(&self.db)?;
+        let id = crate::setup::ensure_local_user(&self.db)?;
         *self.user_id.write().unwrap_or_else(|p| p.into_inner()) = id;
         Ok(())
     }
