@@ -317,7 +317,7 @@ fn a_calendar_imported_on_two_devices_and_one_occurrence_edited_on_both_converge
 /// the same file later; the event's reminders and exceptions follow their master.
 #[test]
 fn the_first_sync_gives_imported_events_made_before_derived_ids_their_derived_ids() {
-    use studydesk_core::planner::calendar::events::{imported_id, override_id};
+    use studydesk_core::planner::calendar::model::{imported_id, override_id};
     let ics = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/ics/google.ics")).unwrap();
     let server = TestServer::start();
     let laptop = device();
