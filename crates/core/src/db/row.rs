@@ -16,8 +16,8 @@
 //! - [`insert`] and [`update`] validate before any SQL runs, and only write inside a
 //!   [`Tx`] (so the capture triggers record the row for sync and the audit trail); [`get`]
 //!   reads one row by id, [`select`] and [`select_one`] the rows a `WHERE ...` picks.
-//! - TypeScript: a row type is exported to `ui/src/api/bindings` unless it is declared
-//!   `internal` (see [`table_row!`]): only types the UI receives belong there.
+//! - TypeScript: a row type is exported to `ui/src/api/bindings` only when declared
+//!   `export` (see [`table_row!`]): only types the UI receives belong there.
 
 use super::{timestamp_text, Tx};
 use crate::error::Rule;
@@ -218,9 +218,11 @@ pub(crate) use column_name;
 /// Declares a row struct and its [`Row`] impl. `validate` calls the struct's own
 /// `fn check(&self) -> Result<()>`, written beside it by hand.
 ///
-/// TypeScript: the type is exported to the UI's bindings, unless the table name is
-/// followed by `internal` (a row the UI never receives; an exported type that contains
-/// it still brings it along). `export` says the default explicitly.
+/// TypeScript: a row type is exported to the UI's bindings only when the table name is
+/// followed by `export` (a row the UI receives). Without it (or with `internal`, said
+/// explicitly) it is not: a new table does not reach the UI's types by accident, and a
+/// secret column never does (`tests/bindings_secrets.rs`). An exported type that contains
+/// a row still brings it along.
 ///
 /// ```ignore
 /// table_row! {
@@ -248,7 +250,7 @@ macro_rules! table_row {
         $(#[$meta:meta])*
         pub struct $name:ident in $table:literal { $($body:tt)* }
     ) => {
-        $crate::db::row::table_row!(@row [#[ts(export)]] $(#[$meta])* pub struct $name in $table { $($body)* });
+        $crate::db::row::table_row!(@row [] $(#[$meta])* pub struct $name in $table { $($body)* });
     };
     (
         @row [$($ts:tt)*]
@@ -303,7 +305,7 @@ macro_rules! sql_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS)]
         #[serde(rename_all = "snake_case")]
-        #[ts(export)]
+        // Not exported by itself: it reaches the bindings with the exported types that use it.
         pub enum $name {
             $( $(#[$vmeta])* $variant ),+
         }

@@ -56,7 +56,6 @@ pub struct NewActivity {
 
 /// One activity's favorite count (Insights).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct ActivityFavoriteCount {
     pub activity_id: String,
     pub name: String,

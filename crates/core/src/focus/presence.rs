@@ -19,7 +19,6 @@ use ts_rs::TS;
 pub const ACTIVITY_MAX: usize = 120;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct Presence {
     pub status: PresenceStatus,
     pub activity: Option<String>,

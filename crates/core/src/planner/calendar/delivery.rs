@@ -46,7 +46,6 @@ const TITLE_MAX_CHARS: usize = 120;
 
 /// One reminder delivered by [`deliver_due`].
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct Delivered {
     pub reminder_id: String,
     pub reminder_table: ReminderTable,
@@ -70,7 +69,6 @@ pub struct Delivered {
 
 /// The next reminder to fire, of any kind (the scheduler's wake, the tray's label).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct UpcomingReminder {
     pub reminder_id: String,
     pub item_kind: ReminderItemKind,

@@ -132,7 +132,6 @@ pub fn reminder_exists(conn: &Connection, user_id: &str, id: &str) -> Result<boo
 /// A reminder that is due (or the next one to be), with what a notification shows: the
 /// join of a reminder and its event the scheduler reads.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct DueReminder {
     pub reminder_id: String,
     pub event_id: String,
