@@ -83,16 +83,42 @@ pub fn select_sql<R: Row>(rest: &str) -> String {
     format!("SELECT {} FROM \"{}\" {rest}", column_list(R::COLUMNS), R::TABLE)
 }
 
+/// [`select_sql`], built once per table and `rest`: the reads on Home's path run it on
+/// every call, and building the column list each time was measurable (allocations).
+/// At most [`SQL_CACHE_MAX`] texts are kept (callers pass literal clauses, so there are as
+/// many as call sites); past that the text is built each time.
+pub fn select_sql_cached<R: Row>(rest: &str) -> std::borrow::Cow<'static, str> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = HashMap<&'static str, HashMap<String, &'static str>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(sql) = cache.get(R::TABLE).and_then(|t| t.get(rest)) {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    let sql = select_sql::<R>(rest);
+    if cache.values().map(HashMap::len).sum::<usize>() >= SQL_CACHE_MAX {
+        return std::borrow::Cow::Owned(sql);
+    }
+    let leaked: &'static str = Box::leak(sql.into_boxed_str());
+    cache.entry(R::TABLE).or_default().insert(rest.to_string(), leaked);
+    std::borrow::Cow::Borrowed(leaked)
+}
+
+/// How many SELECT texts [`select_sql_cached`] keeps.
+pub const SQL_CACHE_MAX: usize = 512;
+
 /// The rows `rest` (`WHERE ... ORDER BY ...`) selects, whole.
 pub fn select<R: Row, P: rusqlite::Params>(conn: &Connection, rest: &str, params: P) -> Result<Vec<R>> {
-    let mut stmt = conn.prepare_cached(&select_sql::<R>(rest))?;
+    let mut stmt = conn.prepare_cached(&select_sql_cached::<R>(rest))?;
     let rows = stmt.query_map(params, |r| R::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// The first row `rest` selects, if any.
 pub fn select_one<R: Row, P: rusqlite::Params>(conn: &Connection, rest: &str, params: P) -> Result<Option<R>> {
-    Ok(conn.prepare_cached(&select_sql::<R>(rest))?.query_row(params, |r| R::from_sql(r)).optional()?)
+    Ok(conn.prepare_cached(&select_sql_cached::<R>(rest))?.query_row(params, |r| R::from_sql(r)).optional()?)
 }
 
 /// The quoted column names, comma-separated.

@@ -32,7 +32,7 @@
 use crate::db::derive::{Derived, Source};
 use crate::db::Tx;
 use crate::focus::settings;
-use crate::planner::tasks::todo_counts;
+use crate::planner::tasks::{completed_between, open_in_today};
 use crate::time::{local_date, month_start, start_of_day, week_start, year_start};
 use crate::Result;
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -207,13 +207,21 @@ pub fn refresh(tx: &Tx, user_id: &str) -> Result<()> {
     let today = local_date(tx.now(), tz);
     let tomorrow = start_of_day(today + Days::new(1), tz);
 
+    // The todo of a period: tasks completed in it (any list) plus those still open in
+    // the Today list (counted once for the day and the week).
+    let open = open_in_today(tx, user_id)?;
+    let todo = |from| -> Result<(i64, i64)> {
+        let done = completed_between(tx, user_id, from, tomorrow)?;
+        Ok((open + done, done))
+    };
+
     let day_minutes = percent(focus_seconds(tx, user_id, today, today)?, targets.daily_target_minutes * 60);
-    let day = blend(day_minutes, todo_counts(tx, user_id, start_of_day(today, tz), tomorrow)?);
+    let day = blend(day_minutes, todo(start_of_day(today, tz))?);
     upsert(tx, user_id, Scope::Day, today, day)?;
 
     let monday = week_start(today);
     let week_minutes = percent(focus_seconds(tx, user_id, monday, today)?, targets.weekly_target_hours * 3600);
-    let week = blend(week_minutes, todo_counts(tx, user_id, start_of_day(monday, tz), tomorrow)?);
+    let week = blend(week_minutes, todo(start_of_day(monday, tz))?);
     upsert(tx, user_id, Scope::Week, today, week)?;
 
     for scope in [Scope::Month, Scope::Year] {

@@ -77,14 +77,18 @@ pub fn tasks_in_list(conn: &Connection, user_id: &str, list_id: &str) -> Result<
 /// The Today card: the list's open tasks in order, then those completed since
 /// `since` (the start of the user's local day), in order.
 pub fn today_tasks(conn: &Connection, user_id: &str, list_id: &str, since: &str) -> Result<Vec<Task>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM (
-           SELECT * FROM tasks WHERE list_id = ?1 AND user_id = ?2 AND is_completed = 0
-           UNION ALL
-           SELECT * FROM tasks WHERE user_id = ?2 AND is_completed = 1 AND completed_at >= ?3 AND list_id = ?1)
-         ORDER BY order_index, created_at, id",
-        row::column_list(Task::COLUMNS)
-    ))?;
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT {} FROM (
+               SELECT * FROM tasks WHERE list_id = ?1 AND user_id = ?2 AND is_completed = 0
+               UNION ALL
+               SELECT * FROM tasks WHERE user_id = ?2 AND is_completed = 1 AND completed_at >= ?3 AND list_id = ?1)
+             ORDER BY order_index, created_at, id",
+            row::column_list(Task::COLUMNS)
+        )
+    });
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map(params![list_id, user_id, since], |r| Task::from_sql(r))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -114,25 +118,26 @@ pub fn insert_default_list(tx: &Tx, user_id: &str) -> Result<TaskList> {
     insert_list_with_id(tx, &id, user_id, DEFAULT_LIST_NAME, None)
 }
 
-/// (planned, done) of the user's todo over `[from, to)` (UTC instants of local
-/// midnights): tasks completed in the period (any list) plus the tasks still open in the
-/// Today list (none when the user has no list yet). Read by the progress rings.
-pub fn todo_counts(conn: &Connection, user_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(i64, i64)> {
+/// Open tasks in the user's Today list (0 when the user has no list yet). Read by the
+/// progress rings. Counted on the list alone: its tasks are its owner's (a task belongs to
+/// a list of the same user), and the partial index of open tasks answers it without
+/// reading the table.
+pub fn open_in_today(conn: &Connection, user_id: &str) -> Result<i64> {
     let list_id = match default_list(conn, user_id) {
         Ok(list) => list.id,
-        Err(CoreError::NotFound { .. }) => String::new(),
+        Err(CoreError::NotFound { .. }) => return Ok(0),
         Err(e) => return Err(e),
     };
-    // Two halves (open in the list, completed in the period) so each uses its partial
-    // index; an OR across them made SQLite walk every task the user ever had.
     Ok(conn
-        .prepare_cached(
-            "SELECT count(*), coalesce(sum(done), 0) FROM (
-               SELECT 0 AS done FROM tasks WHERE list_id = ?2 AND is_completed = 0 AND user_id = ?1
-               UNION ALL
-               SELECT 1 FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4)",
-        )?
-        .query_row(params![user_id, list_id, timestamp_text(from), timestamp_text(to)], |r| Ok((r.get(0)?, r.get(1)?)))?)
+        .prepare_cached("SELECT count(*) FROM tasks WHERE list_id = ?1 AND is_completed = 0")?
+        .query_row([list_id], |r| r.get(0))?)
+}
+
+/// Tasks of any list the user completed in `[from, to)`. Read by the progress rings.
+pub fn completed_between(conn: &Connection, user_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?2 AND completed_at < ?3")?
+        .query_row(params![user_id, timestamp_text(from), timestamp_text(to)], |r| r.get(0))?)
 }
 
 pub fn default_list_id(user_id: &str) -> String {
