@@ -53,6 +53,8 @@ pub struct Db {
     path: PathBuf,
     /// The summaries `write` keeps (docs/architecture.md, "Derived summaries").
     derived: &'static [&'static derive::Derived],
+    /// What this connection's derive triggers noted, for `write` to recompute.
+    derive_pending: derive::Pending,
 }
 
 /// What happened while opening: useful to the CLI's `init` and `doctor`, and to tests.
@@ -116,7 +118,7 @@ impl Db {
         }
         capture::register_functions(&conn)?;
         capture::install(&conn)?;
-        derive::install(&conn, derived)?;
+        let derive_pending = derive::install(&conn, derived)?;
         let checkpointer = checkpoint::Checkpointer::start(path, BUSY_TIMEOUT);
         if checkpointer.is_some() {
             conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
@@ -133,6 +135,7 @@ impl Db {
             clock_offset_ms: AtomicI64::new(clock_offset_ms),
             path: path.to_path_buf(),
             derived,
+            derive_pending,
         };
         Ok((db, report))
     }

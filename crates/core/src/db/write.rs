@@ -34,6 +34,16 @@ impl Db {
     /// validation, or `f` itself) rolls back everything it wrote, records included.
     pub fn write<T>(&self, ctx: WriteCtx, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
+        // The derive notes roll back with the rows when the write fails.
+        let notes_before = self.derive_pending.snapshot();
+        let out = self.write_locked(&mut conn, ctx, f);
+        if out.is_err() {
+            self.derive_pending.restore(notes_before);
+        }
+        out
+    }
+
+    fn write_locked<T>(&self, conn: &mut Connection, ctx: WriteCtx, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let now = self.clock.now();
         let hlc_now = self.hlc_now_ms(now);
         let hlc = {
@@ -58,7 +68,7 @@ impl Db {
         ])?;
         let wrapped = Tx::new(tx, now);
         let out = f(&wrapped)?;
-        super::derive::run_pending(&wrapped, self.derived)?;
+        super::derive::run_pending(&wrapped, self.derived, &self.derive_pending)?;
         let tx = wrapped.into_inner();
         tx.prepare_cached("DELETE FROM temp.write_context")?.execute([])?;
         // A pulled page may have moved the clock past this transaction's stamp: keep the later.

@@ -138,12 +138,13 @@ pub fn buckets(conn: &Connection, user_id: &str, now: DateTime<Utc>, tz: Tz) -> 
     let mut stmt = conn.prepare_cached(&row::select_sql::<Assignment>(
         "WHERE user_id = ?1 AND coalesce(status, '') NOT IN ('Done', 'Submitted') ORDER BY due_at IS NULL, due_at, title",
     ))?;
+    let bounds = BucketBounds::at(now, tz);
     let mut out = AssignmentBuckets::default();
     for a in stmt.query_map([user_id], |r| Assignment::from_sql(r))? {
         let a = a?;
         let due = a.due_at.as_deref().and_then(|d| DateTime::parse_from_rfc3339(d).ok()).map(|d| d.with_timezone(&Utc));
         let bucket = match due {
-            Some(d) => Bucket::of(d, now, tz),
+            Some(d) => bounds.of(d),
             None => match a.timeframe {
                 AssignmentTimeframe::Week => Bucket::ThisWeek,
                 AssignmentTimeframe::Month => Bucket::ThisMonth,
@@ -168,21 +169,39 @@ enum Bucket {
     Later,
 }
 
-impl Bucket {
-    /// Where a due time falls, seen from `now` in `tz`: before today is overdue; then the
-    /// rest of this (Monday-first) week; then the rest of this month; then later.
-    fn of(due: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Bucket {
+/// Where each bucket ends, seen from `now` in `tz`: before today is overdue; then the
+/// rest of this (Monday-first) week; then the rest of this month; then later. Computed
+/// once per list (each bound is a time-zone conversion), not once per assignment.
+struct BucketBounds {
+    today: DateTime<Utc>,
+    next_week: DateTime<Utc>,
+    next_month: DateTime<Utc>,
+}
+
+impl BucketBounds {
+    fn at(now: DateTime<Utc>, tz: Tz) -> BucketBounds {
         let today = local_date(now, tz);
-        if due < start_of_day(today, tz) {
+        BucketBounds {
+            today: start_of_day(today, tz),
+            next_week: start_of_day(week_start(today) + Days::new(7), tz),
+            next_month: start_of_day(next_month_start(today), tz),
+        }
+    }
+
+    fn of(&self, due: DateTime<Utc>) -> Bucket {
+        if due < self.today {
             Bucket::Overdue
-        } else if due < start_of_day(week_start(today) + Days::new(7), tz) {
+        } else if due < self.next_week {
             Bucket::ThisWeek
-        } else if due < start_of_day(next_month_start(today), tz) {
+        } else if due < self.next_month {
             Bucket::ThisMonth
         } else {
             Bucket::Later
         }
     }
+}
+
+impl Bucket {
 
     /// The seed's stored `timeframe` (an overdue item is stored as "week").
     fn timeframe(self) -> AssignmentTimeframe {
@@ -200,7 +219,7 @@ fn stored_timeframe(conn: &Connection, user_id: &str, due_at: Option<&str>, now:
         return Ok(AssignmentTimeframe::Later);
     };
     let tz = crate::account::settings::timezone(conn, user_id)?;
-    Ok(Bucket::of(due.with_timezone(&Utc), now, tz).timeframe())
+    Ok(BucketBounds::at(now, tz).of(due.with_timezone(&Utc)).timeframe())
 }
 
 struct CleanAssignment {
