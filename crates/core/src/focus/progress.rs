@@ -32,7 +32,7 @@
 use crate::db::derive::{Derived, Source};
 use crate::db::Tx;
 use crate::focus::settings;
-use crate::planner::tasks::{completed_between, open_in_today};
+use crate::planner::tasks::{completed_since, open_in_today};
 use crate::time::{local_date, month_start, start_of_day, week_start, year_start};
 use crate::Result;
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -97,15 +97,16 @@ fn percent(part: i64, whole: i64) -> i64 {
     ((part.max(0) * 100 + whole / 2) / whole).min(100)
 }
 
-/// Seconds of completed focus with `local_date` in `from..=to` (the covering index
-/// `idx_idle_sessions_completed_by_day` answers it without touching the table).
-pub fn focus_seconds(conn: &Connection, user_id: &str, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+/// Seconds of completed focus counted on `day`, and on every day of `from..=day` (the
+/// covering index `idx_idle_sessions_completed_by_day` answers it without touching the
+/// table).
+pub fn focus_seconds(conn: &Connection, user_id: &str, from: NaiveDate, day: NaiveDate) -> Result<(i64, i64)> {
     Ok(conn
         .prepare_cached(
-            "SELECT coalesce(sum(total_duration), 0) FROM idle_sessions
-             WHERE user_id = ?1 AND status = 'completed' AND local_date BETWEEN ?2 AND ?3",
+            "SELECT coalesce(sum(CASE WHEN local_date = ?3 THEN total_duration END), 0), coalesce(sum(total_duration), 0)
+             FROM idle_sessions WHERE user_id = ?1 AND status = 'completed' AND local_date BETWEEN ?2 AND ?3",
         )?
-        .query_row(params![user_id, from.to_string(), to.to_string()], |r| r.get(0))?)
+        .query_row(params![user_id, from.to_string(), day.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// The minutes share blended with the todo share (their mean when any task is planned).
@@ -136,9 +137,9 @@ fn upsert(tx: &Tx, user_id: &str, scope: Scope, day: NaiveDate, value: i64) -> R
     Ok(())
 }
 
-/// The mean of the day values from `from` (or the user's first day snapshot, if later)
-/// to `to`, a day without a snapshot counting as 0.
-fn mean_of_days(conn: &Connection, user_id: &str, from: NaiveDate, to: NaiveDate) -> Result<i64> {
+/// The month and year values: the mean of the day values from the period's start (or the
+/// user's first day snapshot, if later) to `today`, a day without a snapshot counting as 0.
+fn month_and_year(conn: &Connection, user_id: &str, today: NaiveDate) -> Result<(i64, i64)> {
     let first: Option<String> = conn
         .prepare_cached(
             "SELECT captured_at FROM progress_metrics WHERE user_id = ?1 AND scope = 'day'
@@ -146,19 +147,27 @@ fn mean_of_days(conn: &Connection, user_id: &str, from: NaiveDate, to: NaiveDate
         )?
         .query_row([user_id], |r| r.get(0))
         .optional()?;
-    let first = first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).unwrap_or(to);
-    let from = from.max(first);
-    if from > to {
-        return Ok(0);
+    let first = first.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()).unwrap_or(today);
+    let (month_from, year_from) = (Scope::Month.period_start(today).max(first), Scope::Year.period_start(today).max(first));
+    if year_from > today {
+        return Ok((0, 0));
     }
-    let sum: i64 = conn
+    let (month_sum, year_sum): (i64, i64) = conn
         .prepare_cached(
-            "SELECT coalesce(sum(min(value, 100)), 0) FROM progress_metrics
-             WHERE user_id = ?1 AND scope = 'day' AND captured_at BETWEEN ?2 AND ?3",
+            "SELECT coalesce(sum(CASE WHEN captured_at >= ?2 THEN min(value, 100) END), 0), coalesce(sum(min(value, 100)), 0)
+             FROM progress_metrics WHERE user_id = ?1 AND scope = 'day' AND captured_at BETWEEN ?3 AND ?4",
         )?
-        .query_row(params![user_id, from.to_string(), to.to_string()], |r| r.get(0))?;
-    let days = (to - from).num_days() + 1;
-    Ok((sum + days / 2) / days)
+        .query_row(params![user_id, month_from.to_string(), year_from.to_string(), today.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let mean = |sum: i64, from: NaiveDate| {
+        if from > today {
+            return 0;
+        }
+        let days = (today - from).num_days() + 1;
+        (sum + days / 2) / days
+    };
+    Ok((mean(month_sum, month_from), mean(year_sum, year_from)))
 }
 
 /// The progress snapshots, as the write path keeps them: one summary per user, moved by
@@ -210,24 +219,19 @@ pub fn refresh(tx: &Tx, user_id: &str) -> Result<()> {
     // The todo of a period: tasks completed in it (any list) plus those still open in
     // the Today list (counted once for the day and the week).
     let open = open_in_today(tx, user_id)?;
-    let todo = |from| -> Result<(i64, i64)> {
-        let done = completed_between(tx, user_id, from, tomorrow)?;
-        Ok((open + done, done))
-    };
-
-    let day_minutes = percent(focus_seconds(tx, user_id, today, today)?, targets.daily_target_minutes * 60);
-    let day = blend(day_minutes, todo(start_of_day(today, tz))?);
-    upsert(tx, user_id, Scope::Day, today, day)?;
-
     let monday = week_start(today);
-    let week_minutes = percent(focus_seconds(tx, user_id, monday, today)?, targets.weekly_target_hours * 3600);
-    let week = blend(week_minutes, todo(start_of_day(monday, tz))?);
-    upsert(tx, user_id, Scope::Week, today, week)?;
+    let (done_today, done_week) = completed_since(tx, user_id, start_of_day(today, tz), start_of_day(monday, tz), tomorrow)?;
+    let (seconds_today, seconds_week) = focus_seconds(tx, user_id, monday, today)?;
 
-    for scope in [Scope::Month, Scope::Year] {
-        let mean = mean_of_days(tx, user_id, scope.period_start(today), today)?;
-        upsert(tx, user_id, scope, today, mean)?;
-    }
+    let day_minutes = percent(seconds_today, targets.daily_target_minutes * 60);
+    upsert(tx, user_id, Scope::Day, today, blend(day_minutes, (open + done_today, done_today)))?;
+    let week_minutes = percent(seconds_week, targets.weekly_target_hours * 3600);
+    upsert(tx, user_id, Scope::Week, today, blend(week_minutes, (open + done_week, done_week)))?;
+
+    // After the day's snapshot: the month and the year include it.
+    let (month, year) = month_and_year(tx, user_id, today)?;
+    upsert(tx, user_id, Scope::Month, today, month)?;
+    upsert(tx, user_id, Scope::Year, today, year)?;
     Ok(())
 }
 

@@ -59,12 +59,16 @@ pub fn lists(conn: &Connection, user_id: &str) -> Result<Vec<TaskList>> {
     row::select(conn, "WHERE user_id = ?1 ORDER BY created_at, id", [user_id])
 }
 
-/// The user's Today list: the one made with the profile, else the oldest named "Today",
-/// else the oldest list.
+/// How the Today list is picked among a user's lists (`?2` the default name, `?3` the
+/// default list's id): the one made with the profile, else the oldest named "Today", else
+/// the oldest list.
+const DEFAULT_LIST_ORDER: &str = "ORDER BY id = ?3 DESC, name = ?2 DESC, created_at, id";
+
+/// The user's Today list (see [`DEFAULT_LIST_ORDER`]).
 pub fn default_list(conn: &Connection, user_id: &str) -> Result<TaskList> {
     row::select_one(
         conn,
-        "WHERE user_id = ?1 ORDER BY id = ?3 DESC, name = ?2 DESC, created_at, id LIMIT 1",
+        &format!("WHERE user_id = ?1 {DEFAULT_LIST_ORDER} LIMIT 1"),
         params![user_id, DEFAULT_LIST_NAME, default_list_id(user_id)],
     )?
     .ok_or_else(|| CoreError::not_found("task list", DEFAULT_LIST_NAME))
@@ -121,23 +125,33 @@ pub fn insert_default_list(tx: &Tx, user_id: &str) -> Result<TaskList> {
 /// Open tasks in the user's Today list (0 when the user has no list yet). Read by the
 /// progress rings. Counted on the list alone: its tasks are its owner's (a task belongs to
 /// a list of the same user), and the partial index of open tasks answers it without
-/// reading the table.
+/// reading the table; the list is found in the same statement ([`default_list`]'s order).
 pub fn open_in_today(conn: &Connection, user_id: &str) -> Result<i64> {
-    let list_id = match default_list(conn, user_id) {
-        Ok(list) => list.id,
-        Err(CoreError::NotFound { .. }) => return Ok(0),
-        Err(e) => return Err(e),
-    };
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM tasks WHERE list_id = ?1 AND is_completed = 0")?
-        .query_row([list_id], |r| r.get(0))?)
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM tasks WHERE is_completed = 0 AND list_id =
+               (SELECT id FROM task_lists WHERE user_id = ?1 {DEFAULT_LIST_ORDER} LIMIT 1)"
+        ))?
+        .query_row(params![user_id, DEFAULT_LIST_NAME, default_list_id(user_id)], |r| r.get(0))?)
 }
 
-/// Tasks of any list the user completed in `[from, to)`. Read by the progress rings.
-pub fn completed_between(conn: &Connection, user_id: &str, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<i64> {
+/// Tasks of any list the user completed before `to`: (since `later`, since `earlier`),
+/// with `earlier <= later` (the progress rings' day and week, counted in one pass).
+pub fn completed_since(
+    conn: &Connection,
+    user_id: &str,
+    later: DateTime<Utc>,
+    earlier: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(i64, i64)> {
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM tasks WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?2 AND completed_at < ?3")?
-        .query_row(params![user_id, timestamp_text(from), timestamp_text(to)], |r| r.get(0))?)
+        .prepare_cached(
+            "SELECT coalesce(sum(completed_at >= ?2), 0), count(*) FROM tasks
+             WHERE user_id = ?1 AND is_completed = 1 AND completed_at >= ?3 AND completed_at < ?4",
+        )?
+        .query_row(params![user_id, timestamp_text(later), timestamp_text(earlier), timestamp_text(to)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?)
 }
 
 pub fn default_list_id(user_id: &str) -> String {
