@@ -5,6 +5,7 @@
 //! back to `main`, which prints `error (<kind>): <message>` and exits 1 (a malformed
 //! .ics file reads `error (validation): line N: reason`).
 
+use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
@@ -51,6 +52,13 @@ pub enum IcsCommand {
     },
 }
 
+impl IcsCommand {
+    /// Only an import adds something to a new database.
+    pub fn adds(&self) -> bool {
+        matches!(self, IcsCommand::Import { .. })
+    }
+}
+
 pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
     let ev = match cmd {
         EventCommand::Add { title, start, end, all_day, rrule, remind, notes } => {
@@ -60,7 +68,7 @@ pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
         }
         EventCommand::Quick { text } => app.event_quick_add(&text)?,
     };
-    println!("{}", ev.id);
+    say!("{}", ev.id);
     Ok(())
 }
 
@@ -68,11 +76,11 @@ pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
 pub fn agenda(app: &Studydesk, from: &str, to: &str, json: bool) -> Result<(), CoreError> {
     let range = app.calendar_range(from, to)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&range.items).map_err(CoreError::from)?);
+        terminal::json(&range.items, true)?;
         return Ok(());
     }
     for item in &range.items {
-        println!("{}", agenda_line(item, &range.timezone));
+        say!("{}", agenda_line(item, &range.timezone));
     }
     Ok(())
 }
@@ -93,7 +101,7 @@ fn agenda_line(i: &CalendarItem, zone: &str) -> String {
         studydesk_core::planner::calendar::CalendarItemKind::Assignment => "  (due)",
         _ => "",
     };
-    format!("{}  {when:<11}  {}{kind}", i.date, i.title)
+    format!("{}  {when:<11}  {}{kind}", i.date, field(&i.title))
 }
 
 pub fn ics(app: &Studydesk, cmd: IcsCommand) -> Result<(), CoreError> {
@@ -101,16 +109,16 @@ pub fn ics(app: &Studydesk, cmd: IcsCommand) -> Result<(), CoreError> {
         IcsCommand::Import { file } => {
             let bytes = read_capped(&file)?;
             let r = app.ics_import(&bytes)?;
-            println!("created {}, updated {}, unchanged {}, skipped {}", r.created, r.updated, r.unchanged, r.skipped.len());
+            say!("created {}, updated {}, unchanged {}, skipped {}", r.created, r.updated, r.unchanged, r.skipped.len());
             for n in &r.skipped {
-                println!("  skipped: line {}: {}", n.line, n.reason);
+                say!("  skipped: line {}: {}", n.line, field(&n.reason));
             }
         }
         IcsCommand::Export { file, from, to } => {
             let text = app.ics_export(from.as_deref(), to.as_deref())?;
             std::fs::write(&file, text.as_bytes())
                 .map_err(|e| CoreError::io(format!("could not write {}", file.display()), e))?;
-            println!("calendar written to {}", file.display());
+            say!("calendar written to {}", file.display());
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! (docs/focus.md). Without the app running there is no idle detection or crash
 //! recovery here: a session started from the CLI counts wall time until completed.
 
+use crate::terminal::{self, field, say};
 use clap::{Subcommand, ValueEnum};
 use studydesk_core::api::Studydesk;
 use studydesk_core::focus::activities::Activity;
@@ -66,6 +67,13 @@ pub enum SessionCommand {
     },
 }
 
+impl SessionCommand {
+    /// Only starting a session adds something to a new database.
+    pub fn adds(&self) -> bool {
+        matches!(self, SessionCommand::Start { .. })
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum IdleArg {
     Keep,
@@ -73,17 +81,12 @@ pub enum IdleArg {
     Discard,
 }
 
-/// Prints `serde_json::to_string_pretty(...)` (the CLI has no serde dependency of its own).
-fn print_json(text: serde_json::Result<String>) -> Result<(), CoreError> {
-    println!("{}", text.map_err(CoreError::from)?);
-    Ok(())
-}
 
 fn activity_line(a: &Activity) -> String {
     let star = if a.is_favorite { "*" } else { " " };
     let emoji = a.emoji.as_deref().unwrap_or(" ");
     let len = a.default_duration_minutes.map(|m| format!("  ({m} min)")).unwrap_or_default();
-    format!("{star} {}  {emoji} {}{len}", a.id, a.name)
+    format!("{star} {}  {} {}{len}", a.id, field(emoji), field(&a.name))
 }
 
 fn hms(seconds: i64) -> String {
@@ -91,8 +94,8 @@ fn hms(seconds: i64) -> String {
 }
 
 fn session_line(s: &FocusSession) -> String {
-    let what = s.name.as_deref().or(s.activity_name.as_deref()).unwrap_or("(unnamed)");
-    let course = s.course_name.as_deref().map(|c| format!(" [{c}]")).unwrap_or_default();
+    let what = field(s.name.as_deref().or(s.activity_name.as_deref()).unwrap_or("(unnamed)"));
+    let course = s.course_name.as_deref().map(|c| format!(" [{}]", field(c))).unwrap_or_default();
     let status = serde_json::to_value(s.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let mut line = format!("{}  {status}  {what}{course}  focused {}", s.id, hms(s.focused_seconds));
     if s.break_seconds > 0 {
@@ -124,13 +127,13 @@ pub fn activity(app: &Studydesk, cmd: ActivityCommand) -> Result<(), CoreError> 
         ActivityCommand::List { json } => {
             let list = app.activity_list()?;
             if json {
-                print_json(serde_json::to_string_pretty(&list))?;
+                terminal::json(&list, true)?;
             } else {
-                list.iter().for_each(|a| println!("{}", activity_line(a)));
+                list.iter().for_each(|a| say!("{}", activity_line(a)));
             }
         }
-        ActivityCommand::Favorite { id } => println!("{}", activity_line(&app.activity_favorite(&id)?)),
-        ActivityCommand::Unfavorite { id } => println!("{}", activity_line(&app.activity_unfavorite(&id)?)),
+        ActivityCommand::Favorite { id } => say!("{}", activity_line(&app.activity_favorite(&id)?)),
+        ActivityCommand::Unfavorite { id } => say!("{}", activity_line(&app.activity_unfavorite(&id)?)),
     }
     Ok(())
 }
@@ -161,23 +164,23 @@ pub fn session(app: &Studydesk, cmd: SessionCommand) -> Result<(), CoreError> {
         SessionCommand::Status { json } => {
             let current = app.session_current()?;
             if json {
-                return print_json(serde_json::to_string_pretty(&current));
+                return terminal::json(&current, true);
             }
             match current {
-                Some(s) => println!("{}", session_line(&s)),
-                None => println!("no focus session is running"),
+                Some(s) => say!("{}", session_line(&s)),
+                None => say!("no focus session is running"),
             }
             return Ok(());
         }
         SessionCommand::History { limit, json } => {
             let list = app.session_history(limit)?;
             if json {
-                return print_json(serde_json::to_string_pretty(&list));
+                return terminal::json(&list, true);
             }
-            list.iter().for_each(|s| println!("{}", session_line(s)));
+            list.iter().for_each(|s| say!("{}", session_line(s)));
             return Ok(());
         }
     };
-    println!("{}", session_line(&s));
+    say!("{}", session_line(&s));
     Ok(())
 }

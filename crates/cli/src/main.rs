@@ -4,13 +4,22 @@
 //! `STUDYDESK_DATA_DIR`, else the OS data folder) and goes through the same services and
 //! write path. On any error it prints one line, `error (<kind>): <message>`, to stderr
 //! and exits with 1 (2 for a usage error, from clap).
+//!
+//! Only commands that add something (`init`, `sample-data`, `task add`, `event ...`,
+//! `ics import`, `session start`, `sync signup|login`) create a database where there is
+//! none, and say so on stderr; every other command refuses, so a mistyped `--data-dir`
+//! is reported instead of answered from an empty new profile. `remind timer ...` needs
+//! the folder's path only. Everything printed goes through [`terminal`]: user data
+//! cannot drive the terminal.
 
 mod calendar;
 mod focus;
 mod remind;
 mod sync;
+mod terminal;
 
 use clap::{Parser, Subcommand};
+use terminal::{field, say};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use studydesk_core::account::profile::OnboardingChoice;
@@ -103,7 +112,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error ({}): {}", e.kind(), one_line(&e.to_string()));
+            eprintln!("error ({}): {}", e.kind(), field(&one_line(&e.to_string())));
             ExitCode::from(1)
         }
     }
@@ -113,17 +122,56 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+impl Command {
+    /// Whether the command may create the database when there is none: only commands that
+    /// add something new do (and say so on standard error); the others (reads, and changes
+    /// to rows a new database cannot hold) refuse, so a mistyped `--data-dir` is said, not
+    /// answered with an empty new profile.
+    fn creates(&self) -> bool {
+        match self {
+            Command::Init | Command::SampleData | Command::Event(_) => true,
+            Command::Task(t) => matches!(t, TaskCommand::Add { .. }),
+            Command::Session(s) => s.adds(),
+            Command::Ics(i) => i.adds(),
+            Command::Sync(s) => s.signs_in(),
+            Command::Activity(_) | Command::Backup { .. } | Command::Doctor { .. } | Command::Agenda { .. } | Command::Remind(_) => {
+                false
+            }
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<(), CoreError> {
     let dir = studydesk_core::paths::data_dir(cli.data_dir.as_deref())?;
+    if let Command::Remind(remind::RemindCommand::Timer(action)) = &cli.command {
+        return remind::timer(&dir, *action);
+    }
+    let db_file = studydesk_core::paths::db_path(&dir);
+    let existed = db_file.exists();
+    if !existed && !cli.command.creates() {
+        return Err(CoreError::validation(format!(
+            "there is no Studydesk database in {} (check --data-dir or STUDYDESK_DATA_DIR; `studydesk-cli init` creates one)",
+            dir.display()
+        )));
+    }
     let clock = match cli.clock_rate {
         None => clock::system(),
         Some(rate) => clock::from_args(["--clock-rate".to_string(), rate.to_string()]).map_err(CoreError::validation)?,
     };
     let app = Studydesk::open(&dir, clock)?;
-    match cli.command {
-        Command::Init => {
-            println!("database ready at {}", app.db().path().display());
-        }
+    let announce = !existed && !matches!(cli.command, Command::Init);
+    execute(&app, cli.command, existed)?;
+    // After the command, so that a failure stays the one line the contract promises.
+    if announce {
+        eprintln!("{}", terminal::line(&format!("created a new Studydesk database at {}", db_file.display())));
+    }
+    Ok(())
+}
+
+fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreError> {
+    match command {
+        Command::Init if existed => say!("database ready at {}", app.db().path().display()),
+        Command::Init => say!("database created at {}", app.db().path().display()),
         Command::SampleData => {
             if !app.state()?.onboarding_pending {
                 return Err(CoreError::validation(
@@ -131,21 +179,21 @@ fn run(cli: Cli) -> Result<(), CoreError> {
                 ));
             }
             app.complete_onboarding(OnboardingChoice::Sample)?;
-            println!("sample data loaded into {}", app.db().path().display());
+            say!("sample data loaded into {}", app.db().path().display());
         }
-        Command::Task(cmd) => task(&app, cmd)?,
-        Command::Activity(cmd) => focus::activity(&app, cmd)?,
-        Command::Session(cmd) => focus::session(&app, cmd)?,
+        Command::Task(cmd) => task(app, cmd)?,
+        Command::Activity(cmd) => focus::activity(app, cmd)?,
+        Command::Session(cmd) => focus::session(app, cmd)?,
         Command::Backup { file } => {
             app.db().backup(&file)?;
-            println!("backup written to {}", file.display());
+            say!("backup written to {}", file.display());
         }
-        Command::Doctor { json } => doctor(&app, json)?,
-        Command::Event(cmd) => calendar::event(&app, cmd)?,
-        Command::Sync(cmd) => sync::sync(&app, cmd)?,
-        Command::Agenda { from, to, json } => calendar::agenda(&app, &from, &to, json)?,
-        Command::Ics(cmd) => calendar::ics(&app, cmd)?,
-        Command::Remind(cmd) => remind::remind(&app, cmd)?,
+        Command::Doctor { json } => doctor(app, json)?,
+        Command::Event(cmd) => calendar::event(app, cmd)?,
+        Command::Sync(cmd) => sync::sync(app, cmd)?,
+        Command::Agenda { from, to, json } => calendar::agenda(app, &from, &to, json)?,
+        Command::Ics(cmd) => calendar::ics(app, cmd)?,
+        Command::Remind(cmd) => remind::remind(app, cmd)?,
     }
     Ok(())
 }
@@ -154,17 +202,17 @@ fn task(app: &Studydesk, cmd: TaskCommand) -> Result<(), CoreError> {
     match cmd {
         TaskCommand::Add { text, due } => {
             let t = app.task_add(NewTask { list_id: None, description: text, due_at: due })?;
-            println!("{}", t.id);
+            say!("{}", t.id);
         }
         TaskCommand::List { json } => {
             let tasks = app.task_list()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&tasks).map_err(CoreError::from)?);
+                terminal::json(&tasks, true)?;
             } else {
                 for t in tasks {
                     let mark = if t.is_completed { "x" } else { " " };
-                    let due = t.due_at.map(|d| format!("  (due {d})")).unwrap_or_default();
-                    println!("[{mark}] {}  {}{due}", t.id, t.description);
+                    let due = t.due_at.map(|d| format!("  (due {})", field(&d))).unwrap_or_default();
+                    say!("[{mark}] {}  {}{due}", t.id, field(&t.description));
                 }
             }
         }
@@ -182,27 +230,27 @@ fn task(app: &Studydesk, cmd: TaskCommand) -> Result<(), CoreError> {
 fn doctor(app: &Studydesk, json: bool) -> Result<(), CoreError> {
     let r = app.db().doctor()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&r).map_err(CoreError::from)?);
+        terminal::json(&r, true)?;
     } else {
-        println!("database: {}", r.path);
-        println!("schema version: {} (this build knows up to {})", r.schema_version, r.known_version);
+        say!("database: {}", r.path);
+        say!("schema version: {} (this build knows up to {})", r.schema_version, r.known_version);
         if r.integrity.is_empty() {
-            println!("integrity: ok");
+            say!("integrity: ok");
         } else {
-            println!("integrity: {} problem(s)", r.integrity.len());
+            say!("integrity: {} problem(s)", r.integrity.len());
             for p in &r.integrity {
-                println!("  - {p}");
+                say!("  - {p}");
             }
         }
         if r.foreign_key_violations.is_empty() {
-            println!("foreign keys: ok");
+            say!("foreign keys: ok");
         } else {
-            println!("foreign keys: {} broken reference(s)", r.foreign_key_violations.len());
+            say!("foreign keys: {} broken reference(s)", r.foreign_key_violations.len());
             for p in &r.foreign_key_violations {
-                println!("  - {p}");
+                say!("  - {p}");
             }
         }
-        println!("changes waiting for sync: {}", r.pending_changes);
+        say!("changes waiting for sync: {}", r.pending_changes);
     }
     if r.ok {
         Ok(())

@@ -15,6 +15,7 @@
 //! Scheduler task running this executable's `--data-dir DIR remind run --once`
 //! (`background::os_timer`); failures are one line in words, exit 1.
 
+use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::time::Duration;
 use studydesk_core::api::Studydesk;
@@ -41,7 +42,7 @@ pub enum RemindCommand {
     Timer(TimerAction),
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Clone, Copy)]
 pub enum TimerAction {
     /// Install (or replace) the timer for this data folder and start it.
     Install,
@@ -54,7 +55,7 @@ pub enum TimerAction {
 pub fn remind(app: &Studydesk, cmd: RemindCommand) -> Result<(), CoreError> {
     match cmd {
         RemindCommand::Run { once, json } => run(app, once, json),
-        RemindCommand::Timer(action) => timer(app, action),
+        RemindCommand::Timer(action) => timer(app.data_dir(), action),
     }
 }
 
@@ -81,13 +82,15 @@ fn run(app: &Studydesk, once: bool, json: bool) -> Result<(), CoreError> {
     }
 }
 
-fn timer(app: &Studydesk, action: TimerAction) -> Result<(), CoreError> {
+/// The OS timer for `data_dir`: it needs the folder's path, not its database (so it never
+/// creates one).
+pub fn timer(data_dir: &std::path::Path, action: TimerAction) -> Result<(), CoreError> {
     match action {
         TimerAction::Install => {
             let exe = std::env::current_exe().map_err(|e| CoreError::io("could not find this program's path", e))?;
-            let cmd = TimerCommand::cli(&exe, app.data_dir())?;
+            let cmd = TimerCommand::cli(&exe, data_dir)?;
             os_timer::install(&cmd)?;
-            println!(
+            say!(
                 "background reminder timer installed: every minute it runs {} {}",
                 cmd.program,
                 cmd.args.join(" ")
@@ -95,7 +98,7 @@ fn timer(app: &Studydesk, action: TimerAction) -> Result<(), CoreError> {
         }
         TimerAction::Uninstall => {
             os_timer::uninstall()?;
-            println!("background reminder timer removed");
+            say!("background reminder timer removed");
         }
         TimerAction::Status => {
             let s = os_timer::status()?;
@@ -105,7 +108,7 @@ fn timer(app: &Studydesk, action: TimerAction) -> Result<(), CoreError> {
                 (true, Some(false)) => "installed, not active",
                 (true, None) => "installed (the scheduler could not be asked)",
             };
-            println!("{state}: {}", s.detail);
+            say!("{state}: {}", s.detail);
         }
     }
     Ok(())
@@ -113,11 +116,10 @@ fn timer(app: &Studydesk, action: TimerAction) -> Result<(), CoreError> {
 
 fn print(delivered: &[Delivered], json: bool) -> Result<(), CoreError> {
     if json {
-        let text = serde_json::to_string(delivered).map_err(|e| CoreError::validation(e.to_string()))?;
-        println!("{text}");
+        terminal::json(delivered, false)?;
     } else {
         for d in delivered {
-            println!("{}\t{}\t{}", d.fire_at, d.title, d.message);
+            say!("{}\t{}\t{}", d.fire_at, field(&d.title), field(&d.message));
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! the same core calls as the Settings page. Status and reports print as words, or as
 //! JSON with `--json` (stable field names: the `SyncStatus` and `RoundReport` types).
 
+use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use studydesk_core::api::Studydesk;
 use studydesk_core::sync::{Credentials, SignInMode, SyncStatus};
@@ -57,6 +58,13 @@ pub struct CredentialArgs {
     password: String,
 }
 
+impl SyncCommand {
+    /// Signing in may bring an account's data into a new database.
+    pub fn signs_in(&self) -> bool {
+        matches!(self, SyncCommand::Signup(_) | SyncCommand::Login(_))
+    }
+}
+
 pub fn sync(app: &Studydesk, cmd: SyncCommand) -> Result<(), CoreError> {
     match cmd {
         SyncCommand::Signup(args) => sign_in(app, SignInMode::Signup, args),
@@ -64,14 +72,14 @@ pub fn sync(app: &Studydesk, cmd: SyncCommand) -> Result<(), CoreError> {
         SyncCommand::Now { json } => {
             let report = app.sync_now()?;
             if json {
-                println!("{}", serde_json::to_string(&report)?);
+                terminal::json(&report, false)?;
             } else {
-                println!(
+                say!(
                     "synced: {} sent, {} already on the server, {} refused, {} received",
                     report.pushed, report.superseded, report.refused, report.pulled
                 );
                 if report.files_sent + report.files_received + report.files_refused > 0 {
-                    println!(
+                    say!(
                         "files: {} sent, {} received, {} refused",
                         report.files_sent, report.files_received, report.files_refused
                     );
@@ -82,40 +90,40 @@ pub fn sync(app: &Studydesk, cmd: SyncCommand) -> Result<(), CoreError> {
         SyncCommand::Status { json } => print_status(&app.sync_status()?, json),
         SyncCommand::Logout { everywhere: false } => {
             app.sync_logout()?;
-            println!("signed out; local data is kept");
+            say!("signed out; local data is kept");
             Ok(())
         }
         SyncCommand::Logout { everywhere: true } => {
             app.sync_logout_everywhere()?;
-            println!("every device of the account is signed out, this one too; local data is kept");
+            say!("every device of the account is signed out, this one too; local data is kept");
             Ok(())
         }
         SyncCommand::Password => {
             let current = read_secret("current password: ")?;
             let new = read_secret("new password: ")?;
             let status = app.sync_change_password(&current, &new)?;
-            println!("password changed; the other devices must sign in again with it");
+            say!("password changed; the other devices must sign in again with it");
             print_status(&status, false)
         }
         SyncCommand::Refused { json } => {
             let refused = app.sync_refused()?;
             if json {
-                println!("{}", serde_json::to_string(&refused)?);
+                terminal::json(&refused, false)?;
             }
             for r in refused.iter().filter(|_| !json) {
-                println!("{}\t{} {} {}\t{}: {}", r.id, r.op, r.table, r.row_id, r.code, r.message);
+                say!("{}\t{} {} {}\t{}: {}", r.id, field(&r.op), field(&r.table), field(&r.row_id), field(&r.code), field(&r.message));
             }
             Ok(())
         }
-        SyncCommand::Retry { id } => app.sync_retry(id).map(|_| println!("change {id} is back in the queue")),
-        SyncCommand::Discard { id } => app.sync_discard(id).map(|_| println!("change {id} discarded")),
+        SyncCommand::Retry { id } => app.sync_retry(id).map(|_| say!("change {id} is back in the queue")),
+        SyncCommand::Discard { id } => app.sync_discard(id).map(|_| say!("change {id} discarded")),
     }
 }
 
 fn sign_in(app: &Studydesk, mode: SignInMode, args: CredentialArgs) -> Result<(), CoreError> {
     let credentials = Credentials { server_url: args.server, email: args.email, password: args.password };
     let status = app.sync_sign_in(mode, &credentials)?;
-    println!("signed in as {}", status.email.as_deref().unwrap_or_default());
+    say!("signed in as {}", status.email.as_deref().unwrap_or_default());
     print_status(&status, false)
 }
 
@@ -141,27 +149,27 @@ fn read_secret(prompt: &str) -> Result<String, CoreError> {
 
 fn print_status(s: &SyncStatus, json: bool) -> Result<(), CoreError> {
     if json {
-        println!("{}", serde_json::to_string(s)?);
+        terminal::json(s, false)?;
         return Ok(());
     }
     let phase = serde_json::to_value(s.phase)?;
-    println!("status: {}", phase.as_str().unwrap_or_default().replace('_', " "));
+    say!("status: {}", phase.as_str().unwrap_or_default().replace('_', " "));
     if let Some(url) = &s.server_url {
-        println!("server: {url}");
+        say!("server: {url}");
     }
-    println!("waiting to send: {}; could not sync: {}", s.pending, s.refused);
+    say!("waiting to send: {}; could not sync: {}", s.pending, s.refused);
     if let Some(at) = &s.last_sync_at {
-        println!("last sync: {at}");
+        say!("last sync: {at}");
     }
     if let Some(e) = &s.last_error {
-        println!("last error: {e}");
+        say!("last error: {e}");
     }
     if let Some(offset) = s.clock_offset_ms {
         let (minutes, way) = ((offset.abs() + 30_000) / 60_000, if offset < 0 { "ahead of" } else { "behind" });
-        println!("this computer's clock is about {minutes} min {way} the server's");
+        say!("this computer's clock is about {minutes} min {way} the server's");
     }
     for f in &s.refused_files {
-        println!("file not synced: {} ({}): {}", f.name.as_deref().unwrap_or("unnamed"), f.code, f.message);
+        say!("file not synced: {} ({}): {}", field(f.name.as_deref().unwrap_or("unnamed")), field(&f.code), field(&f.message));
     }
     Ok(())
 }

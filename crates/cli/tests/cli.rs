@@ -40,6 +40,7 @@ fn sample_data_loads_once() {
 #[test]
 fn errors_are_one_line_with_a_non_zero_exit() {
     let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["init"]);
     assert!(fails(d.path(), &["task", "done", "nope"]).starts_with("error (not_found): task nope was not found"));
     assert!(fails(d.path(), &["task", "add", "x", "--due", "tomorrow"]).contains("error (validation): due date must be"));
     // 100 kB: near the largest single argument Linux passes (128 kB).
@@ -198,4 +199,50 @@ fn ics_import_export_and_a_malformed_file() {
     assert!(err.starts_with("error (validation): line 5: DTSTART has a bad date-time"), "{err}");
     assert_eq!(agenda(d.path(), "2026-11-23", "2026-11-23").len(), 0, "nothing from the bad file");
     assert!(fails(d.path(), &["ics", "import", d.path().join("missing.ics").to_str().unwrap()]).starts_with("error (io):"));
+}
+
+#[test]
+fn reads_never_create_a_database_and_creating_commands_say_so() {
+    let d = tempfile::tempdir().unwrap();
+    let typo = d.path().join("studydsk");
+    for args in [&["task", "list"][..], &["agenda", "--from", "2026-11-01", "--to", "2026-11-02"], &["doctor"], &["activity", "list"], &["session", "status"], &["sync", "status"], &["task", "done", "x"]] {
+        let err = fails(&typo, args);
+        assert!(err.contains("there is no Studydesk database in") && err.contains("studydsk"), "{args:?}: {err}");
+    }
+    assert!(!typo.exists(), "no folder, no database was made");
+
+    let out = cli(&typo, &["task", "add", "first"]);
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("created a new Studydesk database at") && err.contains("studydesk.db"), "{err}");
+    let again = cli(&typo, &["task", "add", "second"]);
+    assert!(again.stderr.is_empty(), "said once: {}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(tasks(&typo).len(), 2);
+}
+
+#[test]
+fn backup_refuses_a_folder_that_does_not_exist() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["init"]);
+    let target = d.path().join("no-such-folder").join("copy.db");
+    let err = fails(d.path(), &["backup", target.to_str().unwrap()]);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(!d.path().join("no-such-folder").exists());
+}
+
+#[test]
+fn user_text_cannot_drive_the_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    // An escape that retitles the window, a C1 CSI, a right-to-left override, and a line
+    // break that would fake a second, completed task.
+    let hostile = "Read\u{1b}]0;pwned\u{7} ch\u{9b}2J 5 \u{202e}txt.exe\n[x] fake";
+    ok(d.path(), &["task", "add", hostile]);
+    let human = ok(d.path(), &["task", "list"]);
+    assert!(!human.chars().any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'), "{human:?}");
+    assert_eq!(human.lines().count(), 1, "one task, one line: {human:?}");
+    assert!(human.contains("Read]0;pwned ch2J 5 txt.exe [x] fake"), "{human:?}");
+    let json = ok(d.path(), &["task", "list", "--json"]);
+    assert!(!json.chars().any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{202e}'), "{json:?}");
+    let parsed: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed[0]["description"], hostile, "--json still carries the text as stored");
 }

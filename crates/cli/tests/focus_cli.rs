@@ -10,6 +10,7 @@ const READING: &str = "01930000-0000-7000-8000-000000000005";
 #[test]
 fn activities_list_and_favorites() {
     let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["init"]);
     let list = json(d.path(), &["activity", "list", "--json"]);
     assert_eq!(list.as_array().unwrap().len(), 6);
     assert!(ok(d.path(), &["activity", "favorite", READING]).starts_with('*'));
@@ -27,6 +28,7 @@ fn activities_list_and_favorites() {
 #[test]
 fn a_session_from_start_to_complete() {
     let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["init"]);
     assert_eq!(json(d.path(), &["session", "status", "--json"]), Value::Null);
     ok(d.path(), &["session", "start", "--name", "Chapter 5", "--activity", READING]);
     let s = json(d.path(), &["session", "status", "--json"]);

@@ -52,7 +52,15 @@ impl Db {
     }
 
     /// Copies the whole database to `target` with the online backup API.
+    /// A copy the user asked for: into a folder that exists (a mistyped folder is said,
+    /// not created; the automatic copies make their own `backups` folder).
     pub fn backup(&self, target: &std::path::Path) -> Result<()> {
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty() && !p.is_dir()) {
+            return Err(crate::CoreError::validation(format!(
+                "the folder {} does not exist; create it first or choose another place for the backup",
+                parent.display()
+            )));
+        }
         self.read(|conn| super::backup_to(conn, target))
     }
 }
