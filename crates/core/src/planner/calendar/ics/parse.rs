@@ -10,7 +10,7 @@
 //!   property with its unescaped-free raw value, parameters and first physical line.
 //! - Input limits, all refused with a line number, never a panic or a hang: more than
 //!   [`MAX_BYTES`]; not UTF-8; a content line (after unfolding) over [`MAX_LINE`] bytes;
-//!   nesting deeper than [`MAX_DEPTH`]; more than [`MAX_EVENTS`] `VEVENT`s; a line that is
+//!   a NUL character; nesting deeper than [`MAX_DEPTH`]; more than [`MAX_EVENTS`] `VEVENT`s; a line that is
 //!   not `NAME[;PARAM=VALUE...]:VALUE`; unbalanced `BEGIN`/`END`; anything outside
 //!   `BEGIN:VCALENDAR`..`END:VCALENDAR`.
 //! - Lenient where real files differ: bare LF line ends, a UTF-8 byte-order mark, blank
@@ -87,6 +87,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Component>, ParseError> {
     let mut b = TreeBuilder::default();
     for (line, content) in Unfolder::new(text) {
         let content = content?;
+        if content.contains('\0') {
+            // RFC 5545 allows no control character but tab in a content line; a NUL would
+            // cut the text short in C programs and terminals downstream.
+            return Err(ParseError::new(line, "the line holds a NUL character (byte 0), which iCalendar does not allow"));
+        }
         b.line(line, &content)?;
     }
     b.finish()
@@ -323,6 +328,13 @@ pub fn split_text_list(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_is_refused_with_its_line() {
+        let err = read(b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Read\0ing\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.reason.contains("NUL"), "{}", err.reason);
+    }
 
     #[test]
     fn reads_folded_lines_and_parameters_with_line_numbers() {
