@@ -22,8 +22,9 @@
 //!   when the file is no longer on disk, and the UI shows a placeholder.
 //! - Files are not deleted when nothing refers to them any more (no garbage collection
 //!   yet); being content-addressed, a kept file is reused by the next upload of it.
-//!   [`IN_USE`] says which attachments something shows; only those travel between
-//!   devices (`sync::files`).
+//!   Which attachments something shows is said by the rooms that show them
+//!   (`crate::rooms::attachment_in_use`); only those travel between devices
+//!   (`sync::files`).
 
 use crate::db::row::{self, table_row, Row};
 use crate::db::Tx;
@@ -65,12 +66,6 @@ impl AttachmentRow {
 }
 
 /// The largest file accepted: 512 MiB.
-/// SQL condition, for a query that names the attachments table `a`: something shows
-/// this attachment (today: an Immerse workspace's image or video background). A
-/// replaced background keeps its row and file here, but no other device needs it.
-pub const IN_USE: &str = "EXISTS (SELECT 1 FROM immersive_workspaces w
-     WHERE w.background_value = a.id AND w.background_type IN ('image', 'video'))";
-
 pub const MAX_BYTES: u64 = 512 * 1024 * 1024;
 /// The folder of attachments inside the data folder.
 pub const DIR: &str = "attachments";

@@ -4,7 +4,8 @@
 //! [`Derived`](crate::db::derive::Derived) in its own module and adds it to [`DERIVED`];
 //! `Db::write` then keeps it in every transaction that moves it (docs/architecture.md,
 //! "Derived summaries"). `db` knows only the list it is given, so no room and `db` import
-//! each other.
+//! each other. Likewise each room that shows attachments declares the SQL saying so, and
+//! [`attachment_in_use`] joins them for sync's file transfer.
 
 use crate::clock::SharedClock;
 use crate::db::derive::Derived;
@@ -14,6 +15,16 @@ use std::path::Path;
 
 /// Every derived summary of the core.
 pub static DERIVED: &[&Derived] = &[&crate::focus::progress::DERIVED];
+
+/// What shows an attachment, one SQL condition per room that does, each over the
+/// attachments table named `a` (a room that starts showing attachments adds its own).
+static ATTACHMENT_USES: &[&str] = &[crate::focus::immerse::SHOWS_ATTACHMENT];
+
+/// SQL condition, for a query that names the attachments table `a`: something shows this
+/// attachment. A replaced background keeps its row and file, but no other device needs it.
+pub fn attachment_in_use() -> String {
+    format!("({})", ATTACHMENT_USES.join(" OR "))
+}
 
 impl Db {
     /// Opens (creating if needed) the database at `path`, with every room's summaries.

@@ -11,7 +11,6 @@ use crate::planner::tasks::{self, NewTask};
 use crate::time::{local_date, start_of_day};
 use crate::Result;
 use chrono::{Days, Duration};
-use rusqlite::params;
 
 pub fn load(tx: &Tx, user_id: &str) -> Result<()> {
     let tz = crate::account::settings::timezone(tx, user_id)?;
@@ -102,11 +101,7 @@ pub fn load(tx: &Tx, user_id: &str) -> Result<()> {
         let weekday = chrono::Datelike::weekday(&day).num_days_from_monday();
         let base = if weekday >= 5 { 35 } else { 70 };
         let value = (base + ((back * 37) % 30) as i64).min(100);
-        tx.execute(
-            "INSERT INTO progress_metrics(id, user_id, scope, value, target_value, captured_at, created_at)
-             VALUES (?1, ?2, 'day', ?3, 100, ?4, ?5) ON CONFLICT(user_id, scope, captured_at) DO NOTHING",
-            params![tx.natural_id("progress_metrics", &[user_id, "day", &day.to_string()]), user_id, value, day.to_string(), tx.now_text()],
-        )?;
+        crate::focus::progress::record_past_day(tx, user_id, day, value)?;
     }
     Ok(())
 }

@@ -33,9 +33,7 @@ pub enum OnboardingChoice {
 }
 
 pub fn local_user_id(conn: &Connection) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM local_meta WHERE key = ?1", [LOCAL_USER_KEY], |r| r.get(0))
-        .optional()?)
+    crate::db::meta::read(conn, LOCAL_USER_KEY)
 }
 
 /// Creates the local user's row and marks it as this device's user (first launch; the
@@ -47,7 +45,7 @@ pub fn insert_local_user(tx: &Tx, tz: &str) -> Result<String> {
         "INSERT INTO users(id, display_name, status, joined_at, created_at, updated_at) VALUES (?1, '', 'active', ?2, ?3, ?3)",
         params![id, &now[..10], now],
     )?;
-    tx.execute("INSERT INTO local_meta(key, value) VALUES (?1, ?2)", params![LOCAL_USER_KEY, id])?;
+    crate::db::meta::insert(tx, LOCAL_USER_KEY, &id)?;
     super::settings::insert_defaults(tx, &id, tz)?;
     Ok(id)
 }

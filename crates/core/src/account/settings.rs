@@ -94,6 +94,16 @@ pub fn get(conn: &Connection, user_id: &str) -> Result<UserSettings> {
         .ok_or_else(|| CoreError::not_found("settings of user", user_id))
 }
 
+/// The user's time zone, or `None` when the user has no settings on this device (another
+/// account's rows seen through sync, an id the first sync moves away from).
+pub fn timezone_if_set(conn: &Connection, user_id: &str) -> Result<Option<chrono_tz::Tz>> {
+    let zone: Option<Option<String>> = conn
+        .prepare_cached("SELECT timezone FROM user_settings WHERE user_id = ?1")?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?;
+    Ok(zone.map(|z| z.as_deref().and_then(|z| time::parse_tz(z).ok()).unwrap_or(chrono_tz::UTC)))
+}
+
 /// The user's time zone, for "today" and "this week".
 pub fn timezone(conn: &Connection, user_id: &str) -> Result<chrono_tz::Tz> {
     let s = get(conn, user_id)?;

@@ -189,6 +189,14 @@ pub fn playlists(conn: &Connection, user_id: &str) -> Result<Vec<StudyPlaylist>>
     )
 }
 
+/// Whether `id` is one of the user's playlists (an Immerse playlist widget may name only
+/// those).
+pub fn owns_playlist(conn: &Connection, user_id: &str, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS(SELECT 1 FROM study_playlists WHERE id = ?1 AND user_id = ?2)")?
+        .query_row(params![id, user_id], |r| r.get(0))?)
+}
+
 pub fn insert_playlist(tx: &Tx, user_id: &str, input: &NewStudyPlaylist) -> Result<()> {
     let title = validate::text("title", &input.title, PLAYLIST_TITLE_MAX)?;
     let provider = validate::opt_text("provider", input.provider.as_deref(), PLAYLIST_PROVIDER_MAX)?;

@@ -18,6 +18,7 @@ mod backup;
 mod capture;
 mod checkpoint;
 pub mod derive;
+pub mod meta;
 pub mod doctor;
 pub mod row;
 mod hlc;

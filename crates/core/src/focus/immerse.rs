@@ -37,6 +37,11 @@ use std::collections::HashSet;
 use std::path::Path;
 use ts_rs::TS;
 
+/// SQL condition over the attachments table named `a`: a workspace shows it as its image
+/// or video background (for `crate::rooms::attachment_in_use`).
+pub const SHOWS_ATTACHMENT: &str = "EXISTS (SELECT 1 FROM immersive_workspaces w
+     WHERE w.background_value = a.id AND w.background_type IN ('image', 'video'))";
+
 pub const COLUMNS: i64 = 12;
 pub const MAX_HEIGHT: i64 = 12;
 pub const MAX_Y: i64 = 300;
@@ -300,10 +305,7 @@ fn check_settings(conn: &Connection, user_id: &str, kind: WidgetKind, settings: 
             }
             Some(Value::String(id)) => {
                 let id = validate::id("playlist", &id)?;
-                let owned: bool = conn
-                    .prepare_cached("SELECT EXISTS(SELECT 1 FROM study_playlists WHERE id = ?1 AND user_id = ?2)")?
-                    .query_row(params![id, user_id], |r| r.get(0))?;
-                if !owned {
+                if !crate::dashboard::content::owns_playlist(conn, user_id, &id)? {
                     return Err(CoreError::not_found("playlist", id));
                 }
                 settings.insert("playlist_id".into(), Value::String(id));
@@ -582,6 +584,52 @@ pub fn set_background_path(db: &Db, data_dir: &Path, user_id: &str, id: &str, pa
     db.read(|c| workspace_row(c, user_id, id))?;
     let staged = attachments::stage_file(data_dir, path)?;
     set_background_staged(db, data_dir, user_id, id, &staged)
+}
+
+/// A workspace names its background attachment in a plain column, not a foreign key: when
+/// the first sync gives an attachment its derived id, the backgrounds follow.
+pub fn rename_background_attachment(conn: &Connection, old: &str, new: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE immersive_workspaces SET background_value = ?1
+         WHERE background_type IN ('image', 'video') AND background_value = ?2",
+        params![new, old],
+    )?;
+    Ok(())
+}
+
+/// The default "Focus room" made before its id was derived (the user's oldest room of
+/// that name) and its first widget of each default kind get the derived ids, through
+/// `change_id(table, old, new)` (the first sync's, which also moves the references).
+pub fn remap_default_room(
+    conn: &Connection,
+    user_id: &str,
+    change_id: &mut dyn FnMut(&str, &str, &str) -> Result<()>,
+) -> Result<()> {
+    let exists = |table: &str, id: &str| -> Result<bool> {
+        Ok(conn.query_row(&format!("SELECT EXISTS(SELECT 1 FROM \"{table}\" WHERE id = ?1)"), [id], |r| r.get(0))?)
+    };
+    // The oldest row matching `filter` (two text parameters).
+    let oldest = |table: &str, filter: &str, a: &str, b: &str| -> Result<Option<String>> {
+        let sql = format!("SELECT id FROM \"{table}\" WHERE {filter} ORDER BY created_at, rowid LIMIT 1");
+        Ok(conn.query_row(&sql, params![a, b], |r| r.get(0)).optional()?)
+    };
+    let room = default_workspace_id(user_id);
+    if !exists("immersive_workspaces", &room)? {
+        match oldest("immersive_workspaces", "user_id = ?1 AND name = ?2", user_id, DEFAULT_WORKSPACE)? {
+            Some(old) => change_id("immersive_workspaces", &old, &room)?,
+            None => return Ok(()),
+        }
+    }
+    for (kind, _) in DEFAULT_WIDGETS {
+        let widget = default_widget_id(&room, kind);
+        if exists("immersive_widgets", &widget)? {
+            continue;
+        }
+        if let Some(old) = oldest("immersive_widgets", "workspace_id = ?1 AND type = ?2", &room, kind.as_str())? {
+            change_id("immersive_widgets", &old, &widget)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

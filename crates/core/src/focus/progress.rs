@@ -197,21 +197,19 @@ pub static DERIVED: Derived = Derived {
 /// account's rows seen through sync, nor for an id rows are moved away from (the first
 /// sync adopting an account's id).
 fn refresh_if_present(tx: &Tx, user_id: &str) -> Result<()> {
-    let present = tx
-        .prepare_cached("SELECT 1 FROM user_settings WHERE user_id = ?1")?
-        .query_row([user_id], |_| Ok(()))
-        .optional()?
-        .is_some();
-    if present {
-        refresh(tx, user_id)?;
+    match crate::account::settings::timezone_if_set(tx, user_id)? {
+        Some(tz) => refresh_in(tx, user_id, tz),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// The four values for `today` (day, week, month, year), with today's day snapshot
 /// written first so month and year include it.
 pub fn refresh(tx: &Tx, user_id: &str) -> Result<()> {
-    let tz = crate::account::settings::timezone(tx, user_id)?;
+    refresh_in(tx, user_id, crate::account::settings::timezone(tx, user_id)?)
+}
+
+fn refresh_in(tx: &Tx, user_id: &str, tz: Tz) -> Result<()> {
     let targets = settings::get(tx, user_id)?;
     let today = local_date(tx.now(), tz);
     let tomorrow = start_of_day(today + Days::new(1), tz);
@@ -232,6 +230,23 @@ pub fn refresh(tx: &Tx, user_id: &str) -> Result<()> {
     let (month, year) = month_and_year(tx, user_id, today)?;
     upsert(tx, user_id, Scope::Month, today, month)?;
     upsert(tx, user_id, Scope::Year, today, year)?;
+    Ok(())
+}
+
+/// A past day's snapshot, written only where that day has none (sample data's history;
+/// a day's snapshot is otherwise only written by [`refresh`], for today).
+pub fn record_past_day(tx: &Tx, user_id: &str, day: NaiveDate, value: i64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO progress_metrics(id, user_id, scope, value, target_value, captured_at, created_at)
+         VALUES (?1, ?2, 'day', ?3, 100, ?4, ?5) ON CONFLICT(user_id, scope, captured_at) DO NOTHING",
+    )?
+    .execute(params![
+        tx.natural_id("progress_metrics", &[user_id, Scope::Day.as_str(), &day.to_string()]),
+        user_id,
+        value,
+        day.to_string(),
+        tx.now_text()
+    ])?;
     Ok(())
 }
 

@@ -24,7 +24,7 @@
 //!   treats the gap until now as a pause. An idle span left open by the crash is dropped.
 
 use crate::db::row::{self as rowrules};
-use crate::db::{timestamp_text, Tx, WriteCtx};
+use crate::db::{meta, timestamp_text, Tx, WriteCtx};
 use crate::focus::presence;
 use crate::focus::rows::{FocusSessionStatus, IdleSessionRow, PresenceStatus, UserActivityRow};
 use crate::focus::timer::{self, Event, EventKind, IdleChoice, Mode, PhaseKind, SessionConfig, TimerState};
@@ -648,20 +648,11 @@ pub fn open_idle_span(db: &Db, user_id: &str, since: DateTime<Utc>, reason: &str
 
 /// Records `at` as the last moment the running app knew the session was being timed.
 pub fn write_heartbeat(db: &Db, at: DateTime<Utc>) -> Result<()> {
-    db.read(|c| {
-        c.prepare_cached(
-            "INSERT INTO local_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        )?
-        .execute(params![HEARTBEAT_KEY, timestamp_text(at)])?;
-        Ok(())
-    })
+    db.read(|c| meta::put(c, HEARTBEAT_KEY, &timestamp_text(at)))
 }
 
 pub fn heartbeat(conn: &Connection) -> Result<Option<DateTime<Utc>>> {
-    let v: Option<String> = conn
-        .prepare_cached("SELECT value FROM local_meta WHERE key = ?1")?
-        .query_row([HEARTBEAT_KEY], |r| r.get(0))
-        .optional()?;
+    let v = meta::read(conn, HEARTBEAT_KEY)?;
     Ok(v.and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc)))
 }
 
@@ -672,16 +663,12 @@ struct RecoveryMarker {
 }
 
 fn marker(conn: &Connection) -> Result<Option<RecoveryMarker>> {
-    let v: Option<String> = conn
-        .prepare_cached("SELECT value FROM local_meta WHERE key = ?1")?
-        .query_row([RECOVERY_KEY], |r| r.get(0))
-        .optional()?;
+    let v = meta::read(conn, RECOVERY_KEY)?;
     Ok(v.and_then(|v| serde_json::from_str(&v).ok()))
 }
 
 fn clear_recovery(conn: &Connection) -> Result<()> {
-    conn.prepare_cached("DELETE FROM local_meta WHERE key = ?1")?.execute([RECOVERY_KEY])?;
-    Ok(())
+    meta::remove(conn, RECOVERY_KEY)
 }
 
 /// At launch (called once by the app's ticker, before the window asks): an active
@@ -707,13 +694,7 @@ pub fn detect_recovery(db: &Db, user_id: &str) -> Result<Option<RecoveryOffer>> 
         Some((session_id, last_known)) => {
             let m = RecoveryMarker { session_id, last_known_at: timestamp_text(last_known) };
             let text = serde_json::to_string(&m)?;
-            db.read(|c| {
-                c.prepare_cached(
-                    "INSERT INTO local_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                )?
-                .execute(params![RECOVERY_KEY, text])?;
-                Ok(())
-            })?;
+            db.read(|c| meta::put(c, RECOVERY_KEY, &text))?;
             db.read(|c| recovery(c, user_id))
         }
     }

@@ -37,7 +37,7 @@ const REOFFER_AFTER_HOURS: i64 = 24;
 /// replaced background's file is neither sent nor fetched, nor listed as refused.
 fn rows(db: &Db, to_offer: bool) -> Result<Vec<AttachmentRow>> {
     let columns = AttachmentRow::COLUMNS.iter().map(|c| format!("a.\"{c}\"")).collect::<Vec<_>>().join(", ");
-    let mut sql = format!("SELECT {columns} FROM attachments a WHERE {}", crate::attachments::IN_USE);
+    let mut sql = format!("SELECT {columns} FROM attachments a WHERE {}", crate::rooms::attachment_in_use());
     let mut params = Vec::new();
     if to_offer {
         sql.push_str(
@@ -191,7 +191,7 @@ pub fn refused_files(conn: &rusqlite::Connection) -> Result<Vec<RefusedFile>> {
         "SELECT a.id, a.original_name, f.refused_code, f.refused_message, f.refused_at FROM sync_files f
          JOIN attachments a ON a.content_hash = f.content_hash
          WHERE f.refused_at IS NOT NULL AND {} ORDER BY f.refused_at, a.id",
-        crate::attachments::IN_USE
+        crate::rooms::attachment_in_use()
     ))?;
     let rows = stmt.query_map([], |r| {
         Ok(RefusedFile { attachment_id: r.get(0)?, name: r.get(1)?, code: r.get(2)?, message: r.get(3)?, refused_at: r.get(4)? })

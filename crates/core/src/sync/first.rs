@@ -77,11 +77,7 @@ fn change_id(conn: &Connection, table: &str, old: &str, new: &str) -> Result<()>
     }
     if table == "attachments" {
         // A workspace names its background attachment in a plain column, not a foreign key.
-        conn.execute(
-            "UPDATE immersive_workspaces SET background_value = ?1
-             WHERE background_type IN ('image', 'video') AND background_value = ?2",
-            params![new, old],
-        )?;
+        crate::focus::immerse::rename_background_attachment(conn, old, new)?;
     }
     conn.execute(&format!("UPDATE \"{table}\" SET id = ?1 WHERE id = ?2"), params![new, old])?;
     Ok(())
@@ -109,65 +105,12 @@ fn remap_natural_ids(conn: &Connection, user_id: &str) -> Result<()> {
             }
         }
     }
-    remap_calendar(conn)?;
-    remap_focus_room(conn, user_id)?;
+    crate::planner::calendar::store::remap_imported_ids(conn, &mut |old, new| change_id(conn, "calendar_events", old, new))?;
+    crate::focus::immerse::remap_default_room(conn, user_id, &mut |table, old, new| change_id(conn, table, old, new))?;
     let list = crate::planner::tasks::default_list(conn, user_id)?;
     let derived = crate::planner::tasks::default_list_id(user_id);
     if list.id != derived {
         change_id(conn, "task_lists", &list.id, &derived)?;
-    }
-    Ok(())
-}
-
-/// Imported events and overrides made before their ids were derived from their keys
-/// (`imported_id`, `override_id`) get those ids: masters first, so each override's
-/// `series_id` already names its master's new id.
-fn remap_calendar(conn: &Connection) -> Result<()> {
-    use crate::planner::calendar::model::{imported_id, override_id};
-    let masters = "SELECT id, user_id, uid FROM calendar_events WHERE source = 'import' AND uid IS NOT NULL AND series_id IS NULL";
-    let overrides = "SELECT id, series_id, recurrence_id FROM calendar_events WHERE series_id IS NOT NULL AND recurrence_id IS NOT NULL";
-    for (sql, derive) in [(masters, imported_id as fn(&str, &str) -> String), (overrides, override_id)] {
-        let rows: Vec<(String, String, String)> = {
-            let mut stmt = conn.prepare(sql)?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for (id, a, b) in rows {
-            let derived = derive(&a, &b);
-            if id != derived {
-                change_id(conn, "calendar_events", &id, &derived)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The default "Focus room" made before its id was derived (the user's oldest room of
-/// that name) and its first widget of each default kind get the derived ids.
-fn remap_focus_room(conn: &Connection, user_id: &str) -> Result<()> {
-    use crate::focus::immerse::{default_widget_id, default_workspace_id, DEFAULT_WIDGETS, DEFAULT_WORKSPACE};
-    use rusqlite::OptionalExtension;
-    use super::mirror::row_exists;
-    // The oldest row matching `filter` (two text parameters).
-    let oldest = |table: &str, filter: &str, a: &str, b: &str| -> Result<Option<String>> {
-        let sql = format!("SELECT id FROM \"{table}\" WHERE {filter} ORDER BY created_at, rowid LIMIT 1");
-        Ok(conn.query_row(&sql, params![a, b], |r| r.get(0)).optional()?)
-    };
-    let room = default_workspace_id(user_id);
-    if !row_exists(conn, "immersive_workspaces", &room)? {
-        match oldest("immersive_workspaces", "user_id = ?1 AND name = ?2", user_id, DEFAULT_WORKSPACE)? {
-            Some(old) => change_id(conn, "immersive_workspaces", &old, &room)?,
-            None => return Ok(()),
-        }
-    }
-    for (kind, _) in DEFAULT_WIDGETS {
-        let widget = default_widget_id(&room, kind);
-        if row_exists(conn, "immersive_widgets", &widget)? {
-            continue;
-        }
-        if let Some(old) = oldest("immersive_widgets", "workspace_id = ?1 AND type = ?2", &room, kind.as_str())? {
-            change_id(conn, "immersive_widgets", &old, &widget)?;
-        }
     }
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! Sync's facts in `local_meta` (server, account, cursor, last result) and the lease that
 //! lets one syncer run at a time across the app and the CLI.
 
+pub use crate::db::meta::{put, read, remove};
+
 use super::sync_ctx;
 use crate::db::timestamp_text;
 use crate::{CoreError, Db, Result};
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub const SERVER_URL: &str = "sync.server_url";
 pub const ACCOUNT_ID: &str = "sync.account_id";
@@ -19,26 +20,10 @@ pub const LEASE: &str = "sync.lease";
 /// How long a lease lasts without being renewed (a killed syncer frees it by expiry).
 const LEASE_SECONDS: i64 = 120;
 
-pub fn read(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn.query_row("SELECT value FROM local_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
-}
-
 pub fn get(db: &Db, key: &str) -> Result<Option<String>> {
     db.read(|c| read(c, key))
 }
 
-pub fn put(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO local_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute(params![key, value])?;
-    Ok(())
-}
-
-pub fn remove(conn: &Connection, key: &str) -> Result<()> {
-    conn.execute("DELETE FROM local_meta WHERE key = ?1", [key])?;
-    Ok(())
-}
 
 /// Notes when the last round finished and how: the status line reads it.
 pub fn record_outcome<T>(db: &Db, outcome: &Result<T>) -> Result<()> {

@@ -6,7 +6,7 @@
 //! return decoded [`Ev`]s in the user's zone; writes of events go through [`insert`] and
 //! [`write_back`], which encode and validate the whole row first.
 
-use super::model::Ev;
+use super::model::{imported_id, override_id, Ev};
 use crate::db::row::{self, Row};
 use crate::db::Tx;
 use crate::db::timestamp_text;
@@ -295,3 +295,26 @@ pub fn overridden_occurrences(conn: &Connection, user_id: &str, lo: &str, hi: &s
     Ok(out)
 }
 
+
+/// Imported events and overrides made before their ids were derived from their keys
+/// ([`imported_id`], [`override_id`]) get those ids through `change_id(old, new)` (the first
+/// sync's, which also moves the references): masters first, so each override's
+/// `series_id` already names its master's new id.
+pub fn remap_imported_ids(conn: &Connection, change_id: &mut dyn FnMut(&str, &str) -> Result<()>) -> Result<()> {
+    let masters = "SELECT id, user_id, uid FROM calendar_events WHERE source = 'import' AND uid IS NOT NULL AND series_id IS NULL";
+    let overrides = "SELECT id, series_id, recurrence_id FROM calendar_events WHERE series_id IS NOT NULL AND recurrence_id IS NOT NULL";
+    for (sql, derive) in [(masters, imported_id as fn(&str, &str) -> String), (overrides, override_id)] {
+        let rows: Vec<(String, String, String)> = {
+            let mut stmt = conn.prepare(sql)?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for (id, a, b) in rows {
+            let derived = derive(&a, &b);
+            if id != derived {
+                change_id(&id, &derived)?;
+            }
+        }
+    }
+    Ok(())
+}
