@@ -448,7 +448,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
 
     // ---- dashboard ------------------------------------------------------------------
     c.case(
-        FocusEntryRow {
+        FocusEntry {
             id: new_id(),
             user_id: me.clone(),
             title: s("Eigenvalues"),
@@ -460,7 +460,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         &[("title", |r| r.title = long(121))],
     );
     c.case(
-        StudyResourceRow {
+        StudyResource {
             id: new_id(),
             user_id: me.clone(),
             label: s("Lecture notes"),
@@ -473,7 +473,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         &[("url", |r| r.url = Some(s("javascript:alert(1)"))), ("label", |r| r.label = long(121))],
     );
     c.case(
-        StudyPlaylistRow {
+        StudyPlaylist {
             id: new_id(),
             user_id: me.clone(),
             title: s("Lo-fi"),

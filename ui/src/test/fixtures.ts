@@ -82,9 +82,24 @@ export function home(over: Partial<HomeData> = {}): HomeData {
       month: { scope: "month", value: int(70), target_value: int(100) },
       year: { scope: "year", value: int(12), target_value: int(100) },
     },
-    focus_entries: [{ id: "f-1", title: "Deep work", description: "Two blocks of 50 minutes", order_index: int(0) }],
-    resources: [{ id: "r-1", label: "Linear Algebra", emoji: "📐", url: "https://example.org/la", order_index: int(0) }],
-    playlists: [{ id: "p-1", title: "Lo-fi focus", provider: "youtube", embed_url: "https://www.youtube.com/embed/x", order_index: int(0) }],
+    focus_entries: [
+      { id: "f-1", user_id: USER_ID, title: "Deep work", description: "Two blocks of 50 minutes", order_index: int(0), created_at: T0, updated_at: T0 },
+    ],
+    resources: [
+      { id: "r-1", user_id: USER_ID, label: "Linear Algebra", emoji: "📐", url: "https://example.org/la", order_index: int(0), created_at: T0, updated_at: T0 },
+    ],
+    playlists: [
+      {
+        id: "p-1",
+        user_id: USER_ID,
+        title: "Lo-fi focus",
+        provider: "youtube",
+        embed_url: "https://www.youtube.com/embed/x",
+        order_index: int(0),
+        created_at: T0,
+        updated_at: T0,
+      },
+    ],
     courses: [{ id: "c-1", user_id: USER_ID, name: "Linear Algebra", emoji: "📐", colour: null, created_at: T0, updated_at: T0 }],
     layout: { order: ["todo", "assignments", "progress", "focus_areas", "quick_links", "playlists"], hidden: [] },
     local_date: "2026-11-22",

@@ -3,7 +3,8 @@
 
 use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::db::row::{self, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,34 +16,7 @@ pub const RESOURCE_EMOJI_MAX: usize = 8;
 pub const PLAYLIST_TITLE_MAX: usize = 160;
 pub const PLAYLIST_PROVIDER_MAX: usize = 40;
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct FocusEntry {
-    pub id: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub order_index: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct StudyResource {
-    pub id: String,
-    pub label: String,
-    pub emoji: Option<String>,
-    pub url: Option<String>,
-    pub order_index: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct StudyPlaylist {
-    pub id: String,
-    pub title: String,
-    pub provider: Option<String>,
-    pub embed_url: String,
-    pub order_index: i64,
-}
+pub use super::rows::{FocusEntry, StudyPlaylist, StudyResource};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -105,31 +79,33 @@ fn delete(db: &Db, kind: &Kind, user_id: &str, id: &str, action: &str) -> Result
     })
 }
 
-fn list<T>(conn: &Connection, sql: &str, user_id: &str, map: fn(&Row) -> rusqlite::Result<T>) -> Result<Vec<T>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map([user_id], map)?.collect::<rusqlite::Result<Vec<T>>>()?;
+/// The user's rows of one list, in their order.
+fn list<R: Row>(conn: &Connection, user_id: &str) -> Result<Vec<R>> {
+    let mut stmt = conn.prepare_cached(&row::select_sql_cached::<R>("WHERE user_id = ?1 ORDER BY order_index, id"))?;
+    let rows = stmt.query_map([user_id], |r| R::from_sql(r))?.collect::<rusqlite::Result<Vec<R>>>()?;
     Ok(rows)
 }
 
 // ---- focus areas -------------------------------------------------------------------
 
 pub fn focus_entries(conn: &Connection, user_id: &str) -> Result<Vec<FocusEntry>> {
-    list(
-        conn,
-        "SELECT id, title, description, order_index FROM focus_entries WHERE user_id = ?1 ORDER BY order_index, id",
-        user_id,
-        |r| Ok(FocusEntry { id: r.get(0)?, title: r.get(1)?, description: r.get(2)?, order_index: r.get(3)? }),
-    )
+    list(conn, user_id)
 }
 
 pub fn insert_focus_entry(tx: &Tx, user_id: &str, input: &NewFocusEntry) -> Result<()> {
     let title = validate::text("title", &input.title, FOCUS_TITLE_MAX)?;
     let description = validate::opt_text("description", input.description.as_deref(), FOCUS_DESCRIPTION_MAX)?;
-    tx.execute(
-        "INSERT INTO focus_entries(id, user_id, title, description, order_index, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![tx.new_id(), user_id, title, description, next_index(tx, &FOCUS, user_id)?, tx.now_text()],
-    )?;
-    Ok(())
+    let now = tx.now_text();
+    let entry = FocusEntry {
+        id: tx.new_id(),
+        user_id: user_id.to_string(),
+        title,
+        description,
+        order_index: next_index(tx, &FOCUS, user_id)?,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &entry)
 }
 
 pub fn add_focus_entry(db: &Db, user_id: &str, input: NewFocusEntry) -> Result<Vec<FocusEntry>> {
@@ -146,23 +122,25 @@ pub fn delete_focus_entry(db: &Db, user_id: &str, id: &str) -> Result<()> {
 // ---- quick links -------------------------------------------------------------------
 
 pub fn resources(conn: &Connection, user_id: &str) -> Result<Vec<StudyResource>> {
-    list(
-        conn,
-        "SELECT id, label, emoji, url, order_index FROM study_resources WHERE user_id = ?1 ORDER BY order_index, id",
-        user_id,
-        |r| Ok(StudyResource { id: r.get(0)?, label: r.get(1)?, emoji: r.get(2)?, url: r.get(3)?, order_index: r.get(4)? }),
-    )
+    list(conn, user_id)
 }
 
 pub fn insert_resource(tx: &Tx, user_id: &str, input: &NewStudyResource) -> Result<()> {
     let label = validate::text("label", &input.label, RESOURCE_LABEL_MAX)?;
     let emoji = validate::opt_text("emoji", input.emoji.as_deref(), RESOURCE_EMOJI_MAX)?;
     let url = input.url.as_deref().filter(|u| !u.trim().is_empty()).map(|u| validate::url("link", u)).transpose()?;
-    tx.execute(
-        "INSERT INTO study_resources(id, user_id, label, emoji, url, order_index, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![tx.new_id(), user_id, label, emoji, url, next_index(tx, &RESOURCE, user_id)?, tx.now_text()],
-    )?;
-    Ok(())
+    let now = tx.now_text();
+    let resource = StudyResource {
+        id: tx.new_id(),
+        user_id: user_id.to_string(),
+        label,
+        emoji,
+        url,
+        order_index: next_index(tx, &RESOURCE, user_id)?,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &resource)
 }
 
 pub fn add_resource(db: &Db, user_id: &str, input: NewStudyResource) -> Result<Vec<StudyResource>> {
@@ -179,14 +157,7 @@ pub fn delete_resource(db: &Db, user_id: &str, id: &str) -> Result<()> {
 // ---- playlists ---------------------------------------------------------------------
 
 pub fn playlists(conn: &Connection, user_id: &str) -> Result<Vec<StudyPlaylist>> {
-    list(
-        conn,
-        "SELECT id, title, provider, embed_url, order_index FROM study_playlists WHERE user_id = ?1 ORDER BY order_index, id",
-        user_id,
-        |r| {
-            Ok(StudyPlaylist { id: r.get(0)?, title: r.get(1)?, provider: r.get(2)?, embed_url: r.get(3)?, order_index: r.get(4)? })
-        },
-    )
+    list(conn, user_id)
 }
 
 /// Whether `id` is one of the user's playlists (an Immerse playlist widget may name only
@@ -201,11 +172,18 @@ pub fn insert_playlist(tx: &Tx, user_id: &str, input: &NewStudyPlaylist) -> Resu
     let title = validate::text("title", &input.title, PLAYLIST_TITLE_MAX)?;
     let provider = validate::opt_text("provider", input.provider.as_deref(), PLAYLIST_PROVIDER_MAX)?;
     let embed_url = validate::url("link", &input.embed_url)?;
-    tx.execute(
-        "INSERT INTO study_playlists(id, user_id, title, provider, embed_url, order_index, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![tx.new_id(), user_id, title, provider, embed_url, next_index(tx, &PLAYLIST, user_id)?, tx.now_text()],
-    )?;
-    Ok(())
+    let now = tx.now_text();
+    let playlist = StudyPlaylist {
+        id: tx.new_id(),
+        user_id: user_id.to_string(),
+        title,
+        provider,
+        embed_url,
+        order_index: next_index(tx, &PLAYLIST, user_id)?,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &playlist)
 }
 
 pub fn add_playlist(db: &Db, user_id: &str, input: NewStudyPlaylist) -> Result<Vec<StudyPlaylist>> {

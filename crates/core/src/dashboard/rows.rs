@@ -3,9 +3,14 @@
 //!
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
-//! refuses. Links are checked as http(s) addresses, as the Home services do. The
-//! services' views (`FocusEntry`, `StudyResource`, `StudyPlaylist`, `DashboardLayout`)
-//! stay separate: they are what the UI shows, these are what is stored and synced.
+//! refuses. Links are checked as http(s) addresses, as the Home services do.
+//!
+//! These are the room's one type per table: `content` reads, writes and returns
+//! [`FocusEntry`], [`StudyResource`] and [`StudyPlaylist`] as they are (exported: Home
+//! shows them). One view exists beside its row because it decodes it:
+//! `layout::DashboardLayout`, the card order and hidden cards that
+//! `user_dashboard_settings` keeps as JSON, normalised against the cards this version has.
+//! `activity_feed` and `feed_engagement` wait for the social issue's feed.
 
 use crate::db::row::{self, sql_enum, table_row};
 use crate::{validate, Result};
@@ -24,7 +29,7 @@ sql_enum! {
 
 table_row! {
     /// `focus_entries` (001): Home's focus areas.
-    pub struct FocusEntryRow in "focus_entries" {
+    pub struct FocusEntry in "focus_entries" export {
         pub id: String,
         pub user_id: String,
         pub title: String,
@@ -35,7 +40,7 @@ table_row! {
     }
 }
 
-impl FocusEntryRow {
+impl FocusEntry {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
@@ -47,7 +52,7 @@ impl FocusEntryRow {
 
 table_row! {
     /// `study_resources` (001): Home's quick links.
-    pub struct StudyResourceRow in "study_resources" {
+    pub struct StudyResource in "study_resources" export {
         pub id: String,
         pub user_id: String,
         pub label: String,
@@ -59,7 +64,7 @@ table_row! {
     }
 }
 
-impl StudyResourceRow {
+impl StudyResource {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
@@ -75,7 +80,7 @@ impl StudyResourceRow {
 
 table_row! {
     /// `study_playlists` (001): Home's playlists (an embeddable player address).
-    pub struct StudyPlaylistRow in "study_playlists" {
+    pub struct StudyPlaylist in "study_playlists" export {
         pub id: String,
         pub user_id: String,
         pub title: String,
@@ -87,7 +92,7 @@ table_row! {
     }
 }
 
-impl StudyPlaylistRow {
+impl StudyPlaylist {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
