@@ -520,7 +520,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         &[("feed_item_id", |r| r.feed_item_id = s("1")), ("created_at", |r| r.created_at = s(""))],
     );
     c.case(
-        UserDashboardSettingsRow {
+        UserDashboardSettings {
             id: new_id(),
             user_id: ada.clone(),
             widget_layout: Some(json!(["todo", "progress"])),
@@ -971,7 +971,7 @@ fn rows_written_by_the_services_read_back_and_validate() {
 
     assert_eq!(all::<UserRow>(&f), 1);
     assert_eq!(all::<UserSettingsRow>(&f), 1);
-    assert_eq!(all::<UserDashboardSettingsRow>(&f), 1);
+    assert_eq!(all::<UserDashboardSettings>(&f), 1);
     assert!(all::<TaskList>(&f) >= 1);
     assert_eq!(all::<Task>(&f), 1);
     assert!(all::<ProgressMetricRow>(&f) >= 1);

@@ -3,15 +3,19 @@
 //! database creates the user with its settings here, and its first rows in the other
 //! rooms through `crate::setup`, in one write.
 
+use super::rows::UserRow;
+use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 const LOCAL_USER_KEY: &str = "local_user_id";
 const ONBOARDING_KEY: &str = "onboarding.completed";
 
+/// The local profile as the app shows it, built from the `users` row without its private
+/// columns.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct Profile {
@@ -51,55 +55,45 @@ pub fn insert_local_user(tx: &Tx, tz: &str) -> Result<String> {
 }
 
 
+/// The profile the app shows, built from the `users` row: the public face and the
+/// account's email, never the password hash or the other private columns; an empty
+/// display name (the column is NOT NULL) is no name.
+impl From<&UserRow> for Profile {
+    fn from(u: &UserRow) -> Profile {
+        Profile {
+            id: u.id.clone(),
+            display_name: Some(u.display_name.clone()).filter(|n| !n.is_empty()),
+            username: u.username.clone(),
+            email: u.email.clone(),
+            bio: u.bio.clone(),
+            created_at: u.created_at.clone(),
+        }
+    }
+}
+
+fn user(conn: &Connection, user_id: &str) -> Result<UserRow> {
+    row::get(conn, user_id)?.ok_or_else(|| CoreError::not_found("user", user_id))
+}
+
 pub fn get(conn: &Connection, user_id: &str) -> Result<Profile> {
-    conn.query_row(
-        "SELECT id, display_name, username, email, bio, created_at FROM users WHERE id = ?1",
-        [user_id],
-        |r| {
-            Ok(Profile {
-                id: r.get(0)?,
-                display_name: r.get::<_, Option<String>>(1)?.filter(|n| !n.is_empty()),
-                username: r.get(2)?,
-                email: r.get(3)?,
-                bio: r.get(4)?,
-                created_at: r.get(5)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| CoreError::not_found("user", user_id))
+    Ok(Profile::from(&user(conn, user_id)?))
 }
 
 pub fn set_display_name(db: &Db, user_id: &str, name: Option<&str>) -> Result<Profile> {
     let name = validate::opt_text("display name", name, 120)?;
     db.write(WriteCtx::by(user_id, "profile.update"), |tx| {
-        tx.execute(
-            "UPDATE users SET display_name = ?1, updated_at = ?2 WHERE id = ?3",
-            params![name.unwrap_or_default(), tx.now_text(), user_id],
-        )?;
-        get(tx, user_id)
+        let u = UserRow { display_name: name.unwrap_or_default(), updated_at: tx.now_text(), ..user(tx, user_id)? };
+        row::update(tx, &u)?;
+        Ok(Profile::from(&u))
     })
 }
 
+/// Onboarding is done once the user chose (whatever they chose, in whatever version).
 pub fn onboarding_pending(conn: &Connection, user_id: &str) -> Result<bool> {
-    let done: Option<String> = conn
-        .query_row(
-            "SELECT preference_value FROM user_preferences WHERE user_id = ?1 AND preference_key = ?2",
-            params![user_id, ONBOARDING_KEY],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(done.is_none())
+    Ok(super::preferences::get::<serde_json::Value>(conn, user_id, ONBOARDING_KEY)?.is_none())
 }
 
 pub fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Result<()> {
-    let value = serde_json::to_string(&choice)?;
-    tx.execute(
-        "INSERT INTO user_preferences(id, user_id, preference_key, preference_value, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-         ON CONFLICT(user_id, preference_key) DO UPDATE SET preference_value = excluded.preference_value, updated_at = excluded.updated_at",
-        params![tx.natural_id("user_preferences", &[user_id, ONBOARDING_KEY]), user_id, ONBOARDING_KEY, value, tx.now_text()],
-    )?;
-    Ok(())
+    super::preferences::set(tx, user_id, ONBOARDING_KEY, &choice)
 }
 

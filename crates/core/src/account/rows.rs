@@ -4,8 +4,17 @@
 //!
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
-//! refuses. The services' views (`Profile`, `UserSettings`) stay separate: they are what
-//! the UI shows, these are what is stored and synced.
+//! refuses.
+//!
+//! These are the room's one type per table: the services read and write them with the
+//! `db::row` helpers. Two views exist, each built from its row (`From<&Row>`) because it
+//! adds something: `profile::Profile` leaves out the private and secret columns of
+//! `users` (password hash, phone, metadata...), and `settings::UserSettings` decodes the
+//! locale and theme words. No row type here is exported to TypeScript. `user_preferences`
+//! is read and written by key through `preferences::{get, set}` (one JSON value each);
+//! `app_settings`, `audit_logs`, `user_activity_log`, `user_sessions` and `api_keys` wait
+//! for the Insights and social issues (`audit_logs` is written by the write path's
+//! triggers, `db::capture`).
 
 use crate::db::row::{self, sql_enum, table_row};
 use crate::Result;

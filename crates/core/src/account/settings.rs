@@ -1,8 +1,10 @@
 //! User settings: language (en, ja), theme (light, dark, system) and time zone.
 
+use super::rows::UserSettingsRow;
+use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::{time, CoreError, Db, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -52,12 +54,25 @@ impl Theme {
     }
 }
 
+/// The settings as the app uses them, built from the `user_settings` row: the locale
+/// and theme decoded (an unknown word falls back to English / the system theme), the
+/// zone UTC when unset.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct UserSettings {
     pub preferred_locale: Locale,
     pub theme: Theme,
     pub timezone: String,
+}
+
+impl From<&UserSettingsRow> for UserSettings {
+    fn from(r: &UserSettingsRow) -> UserSettings {
+        UserSettings {
+            preferred_locale: Locale::parse(&r.preferred_locale),
+            theme: Theme::parse(&r.theme),
+            timezone: r.timezone.clone().unwrap_or_else(|| "UTC".into()),
+        }
+    }
 }
 
 /// Arguments of `settings_update`: only the fields given change.
@@ -73,25 +88,26 @@ pub struct SettingsPatch {
 }
 
 pub fn insert_defaults(tx: &Tx, user_id: &str, timezone: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO user_settings(id, user_id, preferred_locale, timezone, theme, data, created_at, updated_at)
-         VALUES (?1, ?2, 'en', ?3, 'system', '{}', ?4, ?4)",
-        params![tx.natural_id("user_settings", &[user_id]), user_id, timezone, tx.now_text()],
-    )?;
-    Ok(())
+    let now = tx.now_text();
+    let settings = UserSettingsRow {
+        id: tx.natural_id("user_settings", &[user_id]),
+        user_id: user_id.to_string(),
+        preferred_locale: Locale::En.as_str().to_string(),
+        timezone: Some(timezone.to_string()),
+        theme: Theme::System.as_str().to_string(),
+        data: Some(serde_json::json!({})),
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &settings)
+}
+
+fn settings_row(conn: &Connection, user_id: &str) -> Result<UserSettingsRow> {
+    row::select_one(conn, "WHERE user_id = ?1", [user_id])?.ok_or_else(|| CoreError::not_found("settings of user", user_id))
 }
 
 pub fn get(conn: &Connection, user_id: &str) -> Result<UserSettings> {
-    conn.prepare_cached("SELECT preferred_locale, theme, timezone FROM user_settings WHERE user_id = ?1")?
-        .query_row([user_id], |r| {
-            Ok(UserSettings {
-                preferred_locale: Locale::parse(&r.get::<_, Option<String>>(0)?.unwrap_or_default()),
-                theme: Theme::parse(&r.get::<_, Option<String>>(1)?.unwrap_or_default()),
-                timezone: r.get::<_, Option<String>>(2)?.unwrap_or_else(|| "UTC".into()),
-            })
-        })
-        .optional()?
-        .ok_or_else(|| CoreError::not_found("settings of user", user_id))
+    Ok(UserSettings::from(&settings_row(conn, user_id)?))
 }
 
 /// The user's time zone, or `None` when the user has no settings on this device (another
@@ -115,14 +131,16 @@ pub fn update(db: &Db, user_id: &str, patch: SettingsPatch) -> Result<UserSettin
         time::parse_tz(tz)?;
     }
     db.write(WriteCtx::by(user_id, "settings.update"), |tx| {
-        let cur = get(tx, user_id)?;
-        let locale = patch.preferred_locale.unwrap_or(cur.preferred_locale);
-        let theme = patch.theme.unwrap_or(cur.theme);
-        let tz = patch.timezone.clone().unwrap_or(cur.timezone);
-        tx.execute(
-            "UPDATE user_settings SET preferred_locale = ?1, theme = ?2, timezone = ?3, updated_at = ?4 WHERE user_id = ?5",
-            params![locale.as_str(), theme.as_str(), tz, tx.now_text(), user_id],
-        )?;
-        get(tx, user_id)
+        let stored = settings_row(tx, user_id)?;
+        let cur = UserSettings::from(&stored);
+        let row = UserSettingsRow {
+            preferred_locale: patch.preferred_locale.unwrap_or(cur.preferred_locale).as_str().to_string(),
+            theme: patch.theme.unwrap_or(cur.theme).as_str().to_string(),
+            timezone: Some(patch.timezone.clone().unwrap_or(cur.timezone)),
+            updated_at: tx.now_text(),
+            ..stored
+        };
+        row::update(tx, &row)?;
+        Ok(UserSettings::from(&row))
     })
 }

@@ -2,9 +2,11 @@
 //! and `hidden_widgets` (cards the user hid). Unknown or missing card names in stored
 //! JSON are repaired on read, so a newer or older app never shows a broken Home.
 
+use super::rows::UserDashboardSettings;
+use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::{CoreError, Db, Result};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -60,30 +62,40 @@ impl DashboardLayout {
     }
 }
 
+impl DashboardLayout {
+    /// The layout the row keeps; a value this version cannot read counts as empty (the
+    /// normalisation then puts every card back).
+    fn of(row: &UserDashboardSettings) -> DashboardLayout {
+        let cards = |v: &Option<serde_json::Value>| -> Vec<CardId> {
+            v.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+        };
+        DashboardLayout { order: cards(&row.widget_layout), hidden: cards(&row.hidden_widgets) }.normalised()
+    }
+}
+
 pub fn insert_defaults(tx: &Tx, user_id: &str) -> Result<()> {
     let l = DashboardLayout::default();
-    tx.execute(
-        "INSERT INTO user_dashboard_settings(id, user_id, widget_layout, hidden_widgets, feed_filters, quick_actions, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, '{}', '[]', ?5, ?5)",
-        params![
-            tx.natural_id("user_dashboard_settings", &[user_id]),
-            user_id,
-            serde_json::to_string(&l.order)?, serde_json::to_string(&l.hidden)?, tx.now_text()],
-    )?;
-    Ok(())
+    let now = tx.now_text();
+    let settings = UserDashboardSettings {
+        id: tx.natural_id("user_dashboard_settings", &[user_id]),
+        user_id: user_id.to_string(),
+        widget_layout: Some(serde_json::to_value(&l.order)?),
+        hidden_widgets: Some(serde_json::to_value(&l.hidden)?),
+        feed_filters: Some(serde_json::json!({})),
+        quick_actions: Some(serde_json::json!([])),
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &settings)
+}
+
+fn settings(conn: &Connection, user_id: &str) -> Result<UserDashboardSettings> {
+    row::select_one(conn, "WHERE user_id = ?1", [user_id])?
+        .ok_or_else(|| CoreError::not_found("dashboard settings of user", user_id))
 }
 
 pub fn get(conn: &Connection, user_id: &str) -> Result<DashboardLayout> {
-    let row: Option<(Option<String>, Option<String>)> = conn
-        .prepare_cached("SELECT widget_layout, hidden_widgets FROM user_dashboard_settings WHERE user_id = ?1")?
-        .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((order, hidden)) = row else {
-        return Err(CoreError::not_found("dashboard settings of user", user_id));
-    };
-    let order: Vec<CardId> = order.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-    let hidden: Vec<CardId> = hidden.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-    Ok(DashboardLayout { order, hidden }.normalised())
+    Ok(DashboardLayout::of(&settings(conn, user_id)?))
 }
 
 pub fn update(db: &Db, user_id: &str, layout: DashboardLayout) -> Result<DashboardLayout> {
@@ -92,10 +104,13 @@ pub fn update(db: &Db, user_id: &str, layout: DashboardLayout) -> Result<Dashboa
         return Err(CoreError::validation("keep at least one card visible on Home"));
     }
     db.write(WriteCtx::by(user_id, "dashboard.layout"), |tx| {
-        tx.execute(
-            "UPDATE user_dashboard_settings SET widget_layout = ?1, hidden_widgets = ?2, updated_at = ?3 WHERE user_id = ?4",
-            params![serde_json::to_string(&layout.order)?, serde_json::to_string(&layout.hidden)?, tx.now_text(), user_id],
-        )?;
-        get(tx, user_id)
+        let stored = UserDashboardSettings {
+            widget_layout: Some(serde_json::to_value(&layout.order)?),
+            hidden_widgets: Some(serde_json::to_value(&layout.hidden)?),
+            updated_at: tx.now_text(),
+            ..settings(tx, user_id)?
+        };
+        row::update(tx, &stored)?;
+        Ok(DashboardLayout::of(&stored))
     })
 }

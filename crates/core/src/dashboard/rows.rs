@@ -8,8 +8,8 @@
 //! These are the room's one type per table: `content` reads, writes and returns
 //! [`FocusEntry`], [`StudyResource`] and [`StudyPlaylist`] as they are (exported: Home
 //! shows them). One view exists beside its row because it decodes it:
-//! `layout::DashboardLayout`, the card order and hidden cards that
-//! `user_dashboard_settings` keeps as JSON, normalised against the cards this version has.
+//! `layout::DashboardLayout`, built from [`UserDashboardSettings`]: the card order and
+//! hidden cards it keeps as JSON, normalised against the cards this version has.
 //! `activity_feed` and `feed_engagement` wait for the social issue's feed.
 
 use crate::db::row::{self, sql_enum, table_row};
@@ -160,7 +160,7 @@ impl FeedEngagementRow {
 table_row! {
     /// `user_dashboard_settings` (000): one row per user; the Home layout lives in
     /// `widget_layout` (card order) and `hidden_widgets` (see `dashboard::layout`).
-    pub struct UserDashboardSettingsRow in "user_dashboard_settings" {
+    pub struct UserDashboardSettings in "user_dashboard_settings" {
         pub id: String,
         pub user_id: String,
         pub widget_layout: Option<Value>,
@@ -172,7 +172,7 @@ table_row! {
     }
 }
 
-impl UserDashboardSettingsRow {
+impl UserDashboardSettings {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;

@@ -2,4 +2,9 @@
 import type { Locale } from "./Locale";
 import type { Theme } from "./Theme";
 
+/**
+ * The settings as the app uses them, built from the `user_settings` row: the locale
+ * and theme decoded (an unknown word falls back to English / the system theme), the
+ * zone UTC when unset.
+ */
 export type UserSettings = { preferred_locale: Locale, theme: Theme, timezone: string, };
