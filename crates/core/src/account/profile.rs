@@ -3,11 +3,11 @@
 //! database creates the user with its settings here, and its first rows in the other
 //! rooms through `crate::setup`, in one write.
 
-use super::rows::UserRow;
+use super::rows::{UserRole, UserRow, UserStatus};
 use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -45,10 +45,37 @@ pub fn local_user_id(conn: &Connection) -> Result<Option<String>> {
 pub fn insert_local_user(tx: &Tx, tz: &str) -> Result<String> {
     let id = tx.new_id();
     let now = tx.now_text();
-    tx.execute(
-        "INSERT INTO users(id, display_name, status, joined_at, created_at, updated_at) VALUES (?1, '', 'active', ?2, ?3, ?3)",
-        params![id, &now[..10], now],
-    )?;
+    // The schema's defaults, but for the status (a local profile is active) and the join day.
+    let user = UserRow {
+        id: id.clone(),
+        legacy_id: None,
+        email: None,
+        username: None,
+        display_name: String::new(),
+        password: None,
+        bio: None,
+        location: None,
+        avatar_url: None,
+        banner_image_url: None,
+        joined_at: Some(now[..10].to_string()),
+        followers_count: 0,
+        following_count: 0,
+        posts_count: 0,
+        email_verified_at: None,
+        is_active: true,
+        provider: None,
+        provider_id: None,
+        metadata: None,
+        role: UserRole::BusinessUser,
+        department: None,
+        phone: None,
+        timezone: Some("UTC".into()),
+        status: UserStatus::Active,
+        last_login: None,
+        created_at: now.clone(),
+        updated_at: now,
+    };
+    row::insert(tx, &user)?;
     crate::db::meta::insert(tx, LOCAL_USER_KEY, &id)?;
     super::settings::insert_defaults(tx, &id, tz)?;
     Ok(id)
