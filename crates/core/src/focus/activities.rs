@@ -11,7 +11,7 @@
 //!   sessions without an activity (SET NULL). Built-ins cannot be deleted.
 //! - Every write goes through `Db::write`.
 
-use crate::db::row::{self as rowrules};
+use crate::db::row::{self as rowrules, Row as _};
 use crate::db::{Tx, WriteCtx};
 use crate::focus::rows::{ActivityKind, ActivityRow};
 use crate::{validate, CoreError, Db, Result};
@@ -62,33 +62,50 @@ pub struct ActivityFavoriteCount {
     pub favorite_count: i64,
 }
 
-const SELECT: &str = "SELECT a.id, a.name, a.kind, a.description, a.default_duration_minutes, a.emoji, a.is_builtin,
-       f.id IS NOT NULL,
-       (SELECT count(*) FROM user_activity_favorites c WHERE c.activity_id = a.id)
-  FROM activities a
-  LEFT JOIN user_activity_favorites f ON f.activity_id = a.id AND f.user_id = ?1";
+impl Activity {
+    /// The activity the user sees: the row, whether they favour it and how many do.
+    fn of(row: ActivityRow, is_favorite: bool, favorite_count: i64) -> Activity {
+        Activity {
+            id: row.id,
+            name: row.name,
+            kind: row.kind,
+            description: row.description,
+            default_duration_minutes: row.default_duration_minutes,
+            emoji: row.emoji,
+            is_builtin: row.is_builtin,
+            is_favorite,
+            favorite_count,
+        }
+    }
+}
+
+/// The row's columns (`a.*`, in [`ActivityRow::COLUMNS`] order), then the user's
+/// favourite mark and the favourite count.
+fn select() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let columns: Vec<String> = ActivityRow::COLUMNS.iter().map(|c| format!("a.\"{c}\"")).collect();
+        format!(
+            "SELECT {}, f.id IS NOT NULL, (SELECT count(*) FROM user_activity_favorites c WHERE c.activity_id = a.id)
+               FROM activities a
+               LEFT JOIN user_activity_favorites f ON f.activity_id = a.id AND f.user_id = ?1",
+            columns.join(", ")
+        )
+    })
+}
 
 fn from_row(r: &Row) -> rusqlite::Result<Activity> {
-    let kind: String = r.get(2)?;
-    Ok(Activity {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        kind: ActivityKind::parse(&kind).unwrap_or(ActivityKind::Custom),
-        description: r.get(3)?,
-        default_duration_minutes: r.get(4)?,
-        emoji: r.get(5)?,
-        is_builtin: r.get(6)?,
-        is_favorite: r.get(7)?,
-        favorite_count: r.get(8)?,
-    })
+    let n = ActivityRow::COLUMNS.len();
+    Ok(Activity::of(ActivityRow::from_sql(r)?, r.get(n)?, r.get(n + 1)?))
 }
 
 /// The activities the user can start: favorites, built-ins, then their own.
 pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Activity>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE a.user_id IS NULL OR a.user_id = ?1
+        "{} WHERE a.user_id IS NULL OR a.user_id = ?1
          ORDER BY f.id IS NULL, f.created_at DESC, f.id DESC, a.is_builtin DESC,
-                  CASE WHEN a.is_builtin = 1 THEN a.id END, a.name COLLATE NOCASE, a.id"
+                  CASE WHEN a.is_builtin = 1 THEN a.id END, a.name COLLATE NOCASE, a.id",
+        select()
     ))?;
     let rows = stmt.query_map([user_id], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
@@ -97,7 +114,7 @@ pub fn list(conn: &Connection, user_id: &str) -> Result<Vec<Activity>> {
 /// One activity the user can see (a built-in or their own).
 pub fn get(conn: &Connection, user_id: &str, id: &str) -> Result<Activity> {
     let id = validate::id("activity", id)?;
-    conn.prepare_cached(&format!("{SELECT} WHERE a.id = ?2 AND (a.user_id IS NULL OR a.user_id = ?1)"))?
+    conn.prepare_cached(&format!("{} WHERE a.id = ?2 AND (a.user_id IS NULL OR a.user_id = ?1)", select()))?
         .query_row(params![user_id, id], from_row)
         .optional()?
         .ok_or_else(|| CoreError::not_found("activity", id))

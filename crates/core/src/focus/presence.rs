@@ -9,21 +9,13 @@
 //! written (an unchanged status and activity records nothing for sync).
 
 use crate::db::Tx;
-use crate::focus::rows::PresenceStatus;
+use crate::db::row;
+use crate::focus::rows::{PresenceStatus, UserPresenceRow};
 use crate::Result;
-use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
+use rusqlite::{params, Connection};
 
 /// `user_presence.activity` is at most this many characters.
 pub const ACTIVITY_MAX: usize = 120;
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-pub struct Presence {
-    pub status: PresenceStatus,
-    pub activity: Option<String>,
-    pub last_seen_at: Option<String>,
-}
 
 /// "Studying Linear Algebra": the course, else the activity, else the session's name.
 pub fn studying_label(course: Option<&str>, activity: Option<&str>, session: Option<&str>) -> String {
@@ -41,18 +33,9 @@ pub fn studying_label(course: Option<&str>, activity: Option<&str>, session: Opt
     }
 }
 
-pub fn get(conn: &Connection, user_id: &str) -> Result<Option<Presence>> {
-    Ok(conn
-        .prepare_cached("SELECT status, activity, last_seen_at FROM user_presence WHERE user_id = ?1")?
-        .query_row([user_id], |r| {
-            let status: String = r.get(0)?;
-            Ok(Presence {
-                status: PresenceStatus::parse(&status).unwrap_or(PresenceStatus::Offline),
-                activity: r.get(1)?,
-                last_seen_at: r.get(2)?,
-            })
-        })
-        .optional()?)
+/// The user's presence row, if it was ever set.
+pub fn get(conn: &Connection, user_id: &str) -> Result<Option<UserPresenceRow>> {
+    row::select_one(conn, "WHERE user_id = ?1", [user_id])
 }
 
 /// Sets the user's presence (inside the caller's write).

@@ -1,12 +1,24 @@
 //! Typed rows of the focus and immerse tables: `progress_metrics`, `activities`,
 //! `user_activity_favorites`, `idle_sessions`, `user_activities`, `user_presence`,
-//! `immersive_workspaces`, `immersive_widgets`, `attachments`.
+//! `immersive_workspaces`, `immersive_widgets` (`attachments` has its row in
+//! `crate::attachments`).
 //!
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
 //! refuses (built-in activities belong to nobody and a user's own always have an owner;
-//! widget sizes are at least 1 cell; attachment paths stay inside the data folder).
-//! `ProgressRing` stays the UI's view of `progress_metrics`.
+//! widget sizes are at least 1 cell).
+//!
+//! These are the room's one type per table: the services read them with
+//! `Row::from_sql` / the `db::row` helpers and write whole rows with `row::insert`
+//! (targeted `UPDATE`s stay where a statement changes a column or two of a row the
+//! service did not read). `user_presence` is read as [`UserPresenceRow`] itself. The
+//! views, each built from its row because it adds something:
+//! - `activities::Activity`: the row plus whether the user favours it and how many do;
+//! - `sessions::FocusSession`: the session's timer state computed from its event log,
+//!   its activity's and course's names (built through `sessions`' `Loaded::of(row, …)`);
+//! - `immerse::{Workspace, Widget}`: the decoded background and settings, the widgets
+//!   joined to their workspace;
+//! - `progress::ProgressRing`: the latest snapshot of a scope inside its period.
 
 use crate::db::row::{self, sql_enum, table_row, SqlColumn};
 use crate::focus::progress::Scope;

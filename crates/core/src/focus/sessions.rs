@@ -23,7 +23,7 @@
 //!   ([`detect_recovery`]): `complete` counts time only up to that moment; `resume`
 //!   treats the gap until now as a pause. An idle span left open by the crash is dropped.
 
-use crate::db::row::{self as rowrules};
+use crate::db::row::{self as rowrules, Row as _};
 use crate::db::{meta, timestamp_text, Tx, WriteCtx};
 use crate::focus::presence;
 use crate::focus::rows::{FocusSessionStatus, IdleSessionRow, PresenceStatus, UserActivityRow};
@@ -151,12 +151,8 @@ struct StoredEvent {
     reason: Option<String>,
 }
 
-fn parse_events(log: Option<&str>) -> Vec<Event> {
-    let Some(text) = log else { return Vec::new() };
-    let stored: Vec<StoredEvent> = match serde_json::from_str::<Vec<Value>>(text) {
-        Ok(items) => items.into_iter().filter_map(|v| serde_json::from_value(v).ok()).collect(),
-        Err(_) => return Vec::new(),
-    };
+fn parse_event_values(items: &[Value]) -> Vec<Event> {
+    let stored: Vec<StoredEvent> = items.iter().filter_map(|v| serde_json::from_value(v.clone()).ok()).collect();
     stored
         .into_iter()
         .filter_map(|s| {
@@ -195,32 +191,42 @@ struct Loaded {
     events: Vec<Event>,
 }
 
-/// The course's name (column 5) is the planner's to read: [`with_course_name`] fills it.
-const SELECT: &str = "SELECT s.id, s.session_name, s.activity_id, a.name, s.course_id, NULL, s.status,
-       s.start_time, s.end_time, s.total_duration, s.session_config, s.activity_log
-  FROM idle_sessions s
-  LEFT JOIN activities a ON a.id = s.activity_id";
+/// The session's row (`s.*`, in [`IdleSessionRow::COLUMNS`] order), then its activity's
+/// name. The course's name is the planner's to read: [`with_course_name`] fills it.
+static SELECT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let columns: Vec<String> = IdleSessionRow::COLUMNS.iter().map(|c| format!("s.\"{c}\"")).collect();
+    format!("SELECT {}, a.name FROM idle_sessions s LEFT JOIN activities a ON a.id = s.activity_id", columns.join(", "))
+});
+
+impl Loaded {
+    /// A session as the timer reads it, from its row and its activity's name.
+    fn of(row: IdleSessionRow, activity_name: Option<String>) -> Loaded {
+        // Kept as stored (unknown events survive a rewrite); anything but a list is empty.
+        let log: Vec<Value> = match row.activity_log {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        Loaded {
+            id: row.id,
+            name: row.session_name,
+            activity_id: row.activity_id,
+            activity_name,
+            course_id: row.course_id,
+            course_name: None,
+            status: row.status,
+            start_time: row.start_time,
+            end_time: row.end_time,
+            total_duration: row.total_duration,
+            // A config another version wrote falls back to the defaults, field by field.
+            config: row.session_config.and_then(|c| serde_json::from_value(c).ok()).unwrap_or_default(),
+            events: parse_event_values(&log),
+            log,
+        }
+    }
+}
 
 fn loaded_from_row(r: &Row) -> rusqlite::Result<Loaded> {
-    let status: String = r.get(6)?;
-    let config: Option<String> = r.get(10)?;
-    let log: Option<String> = r.get(11)?;
-    Ok(Loaded {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        activity_id: r.get(2)?,
-        activity_name: r.get(3)?,
-        course_id: r.get(4)?,
-        course_name: r.get(5)?,
-        status: FocusSessionStatus::parse(&status).unwrap_or(FocusSessionStatus::Abandoned),
-        start_time: r.get(7)?,
-        end_time: r.get(8)?,
-        total_duration: r.get(9)?,
-        // A config another version wrote falls back to the defaults, field by field.
-        config: config.and_then(|c| serde_json::from_str(&c).ok()).unwrap_or_default(),
-        log: log.as_deref().and_then(|l| serde_json::from_str(l).ok()).unwrap_or_default(),
-        events: parse_events(log.as_deref()),
-    })
+    Ok(Loaded::of(IdleSessionRow::from_sql(r)?, r.get(IdleSessionRow::COLUMNS.len())?))
 }
 
 /// The user's running (active or paused) session; the newest if sync brought two.
@@ -242,12 +248,12 @@ fn with_course_name(conn: &Connection, user_id: &str, mut s: Loaded) -> Result<L
 
 /// The query of the running session (public for the query-plan test).
 pub fn running_sql() -> String {
-    format!("{SELECT} WHERE s.user_id = ?1 AND s.status IN ('active', 'paused') ORDER BY +s.start_time DESC, s.id DESC LIMIT 1")
+    format!("{} WHERE s.user_id = ?1 AND s.status IN ('active', 'paused') ORDER BY +s.start_time DESC, s.id DESC LIMIT 1", *SELECT)
 }
 
 fn load(conn: &Connection, user_id: &str, id: &str) -> Result<Loaded> {
     let s = conn
-        .prepare_cached(&format!("{SELECT} WHERE s.id = ?1 AND s.user_id = ?2"))?
+        .prepare_cached(&format!("{} WHERE s.id = ?1 AND s.user_id = ?2", *SELECT))?
         .query_row(params![id, user_id], loaded_from_row)
         .optional()?
         .ok_or_else(|| CoreError::not_found("focus session", id))?;
@@ -331,7 +337,7 @@ pub fn get(conn: &Connection, user_id: &str, id: &str, now: DateTime<Utc>) -> Re
 pub fn history(conn: &Connection, user_id: &str, limit: i64, now: DateTime<Utc>) -> Result<Vec<FocusSession>> {
     let limit = validate::range("limit", limit, 1, HISTORY_MAX)?;
     let mut stmt =
-        conn.prepare_cached(&format!("{SELECT} WHERE s.user_id = ?1 ORDER BY s.start_time DESC, s.id DESC LIMIT ?2"))?;
+        conn.prepare_cached(&format!("{} WHERE s.user_id = ?1 ORDER BY s.start_time DESC, s.id DESC LIMIT ?2", *SELECT))?;
     let mut rows = stmt.query_map(params![user_id, limit], loaded_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
     if rows.iter().any(|s| s.course_id.is_some()) {
         // One read of the course names for the whole page, not one per session.
