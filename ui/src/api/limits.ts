@@ -13,3 +13,10 @@ export const LIMITS = {
   widget: { title: 120, notes: 10000 },
   workspace: { name: 80 },
 } as const;
+
+// Whole-number ranges, [min, max] inclusive.
+export const RANGES = {
+  activity: { minutes: [1, 1440] },
+  focusSettings: { daily_target_minutes: [1, 1440], weekly_target_hours: [1, 168], rest_days_per_week: [0, 6], idle_threshold_minutes: [1, 240] },
+  session: { planned: [1, 1440], work: [1, 240], shortBreak: [1, 120], longBreak: [1, 240], cycles: [1, 12] },
+} as const;

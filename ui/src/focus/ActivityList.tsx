@@ -12,7 +12,7 @@ import { AddDisclosure, InlineForm, opt } from "../components/InlineForm";
 import { parseWhole } from "../components/NumberField";
 import { quickSession, useStartSession } from "./useStartSession";
 import "./focus.css";
-import { LIMITS } from "../api/limits";
+import { LIMITS, RANGES } from "../api/limits";
 
 const KINDS: ActivityKind[] = ["pomodoro", "deep_work", "review", "practice", "reading", "lecture", "custom"];
 
@@ -121,7 +121,7 @@ export function ActivityList({ activities }: { activities: Activity[] }) {
                 initial: "custom",
                 options: KINDS.map((k) => ({ value: k, label: t(`activities.kinds.${k}`) })),
               },
-              { name: "minutes", label: t("activities.duration"), type: "number", min: 1, max: 1440 },
+              { name: "minutes", label: t("activities.duration"), type: "number", min: RANGES.activity.minutes[0], max: RANGES.activity.minutes[1] },
               { name: "emoji", label: t("activities.emoji"), maxLength: LIMITS.activity.emoji, width: "narrow" },
               { name: "description", label: t("activities.description"), maxLength: LIMITS.activity.description, width: "wide" },
             ]}
@@ -131,7 +131,7 @@ export function ActivityList({ activities }: { activities: Activity[] }) {
                 name: (v.name ?? "").trim(),
                 kind: (v.kind as ActivityKind) || "custom",
                 description: opt(v.description) ?? null,
-                default_duration_minutes: minutes ? parseWhole(minutes, 1, 1440) ?? Number(minutes) : null,
+                default_duration_minutes: minutes ? parseWhole(minutes, ...RANGES.activity.minutes) ?? Number(minutes) : null,
                 emoji: opt(v.emoji) ?? null,
               });
             }}

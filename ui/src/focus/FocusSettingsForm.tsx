@@ -7,17 +7,14 @@ import { useApiMutation, useQueryClient } from "../api/queries";
 import { focusKeys } from "./queries";
 import type { FocusSettings } from "../api/bindings/FocusSettings";
 import { NumberField, parseWhole } from "../components/NumberField";
+import { RANGES } from "../api/limits";
 import "./focus.css";
 
 type Field = keyof FocusSettings;
 
 /** The ranges the core accepts (crates/core/src/focus/settings.rs). */
-export const SETTINGS_LIMITS: Record<Field, [number, number]> = {
-  daily_target_minutes: [1, 1440],
-  weekly_target_hours: [1, 168],
-  rest_days_per_week: [0, 6],
-  idle_threshold_minutes: [1, 240],
-};
+/** The ranges the core accepts (generated from crates/core/src/focus/settings.rs). */
+export const SETTINGS_LIMITS: Record<Field, readonly [number, number]> = RANGES.focusSettings;
 
 const FIELDS: Field[] = ["daily_target_minutes", "weekly_target_hours", "rest_days_per_week", "idle_threshold_minutes"];
 

@@ -10,16 +10,10 @@ import { Icon } from "../components/Icon";
 import { NumberField, parseWhole } from "../components/NumberField";
 import { useStartSession } from "./useStartSession";
 import "./focus.css";
-import { LIMITS as LENGTHS } from "../api/limits";
+import { LIMITS as LENGTHS, RANGES } from "../api/limits";
 
-/** The limits the core accepts (crates/core/src/focus/sessions.rs). */
-export const LIMITS = {
-  planned: [1, 1440],
-  work: [1, 240],
-  shortBreak: [1, 120],
-  longBreak: [1, 240],
-  cycles: [1, 12],
-} as const satisfies Record<string, readonly [number, number]>;
+/** The ranges the core accepts (generated from crates/core/src/focus/sessions.rs). */
+export const LIMITS = RANGES.session;
 
 type NumKey = keyof typeof LIMITS;
 type Values = Record<NumKey, string> & { name: string; activityId: string; courseId: string; pomodoro: boolean; autoStart: boolean };

@@ -3,8 +3,8 @@
 //!
 //! - `ui/src/api/commands.ts`: one typed function per declared command (its arguments,
 //!   its result, the error kinds it can reject with), from `for_each_command!`;
-//! - `ui/src/api/limits.ts`: the lengths the UI's fields enforce, from the Rust constants
-//!   the core validates with ([`LIMITS`]).
+//! - `ui/src/api/limits.ts`: the lengths and number ranges the UI's fields enforce, from
+//!   the Rust constants the core validates with ([`LIMITS`], [`RANGES`]).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -197,6 +197,23 @@ fn kinds_type(mode: &str) -> &'static str {
     }
 }
 
+/// The number ranges the UI's fields enforce: `(group, field, the Rust constant)`.
+const RANGES: &[(&str, &str, std::ops::RangeInclusive<i64>)] = {
+    use crate::focus::{activities, sessions, settings};
+    &[
+        ("activity", "minutes", activities::DURATION_MINUTES),
+        ("session", "planned", sessions::PLANNED_MINUTES),
+        ("session", "work", sessions::WORK_MINUTES),
+        ("session", "shortBreak", sessions::SHORT_BREAK_MINUTES),
+        ("session", "longBreak", sessions::LONG_BREAK_MINUTES),
+        ("session", "cycles", sessions::CYCLES_BEFORE_LONG_BREAK),
+        ("focusSettings", "daily_target_minutes", settings::DAILY_TARGET_MINUTES),
+        ("focusSettings", "weekly_target_hours", settings::WEEKLY_TARGET_HOURS),
+        ("focusSettings", "rest_days_per_week", settings::REST_DAYS_PER_WEEK),
+        ("focusSettings", "idle_threshold_minutes", settings::IDLE_THRESHOLD_MINUTES),
+    ]
+};
+
 fn limits_ts() -> String {
     let mut groups: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
     for (group, field, max) in LIMITS {
@@ -209,6 +226,14 @@ fn limits_ts() -> String {
     );
     for (group, fields) in groups {
         let fields: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        out.push_str(&format!("  {group}: {{ {} }},\n", fields.join(", ")));
+    }
+    out.push_str("} as const;\n\n// Whole-number ranges, [min, max] inclusive.\nexport const RANGES = {\n");
+    let mut ranges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (group, field, range) in RANGES {
+        ranges.entry(group).or_default().push(format!("{field}: [{}, {}]", range.start(), range.end()));
+    }
+    for (group, fields) in ranges {
         out.push_str(&format!("  {group}: {{ {} }},\n", fields.join(", ")));
     }
     out.push_str("} as const;\n");

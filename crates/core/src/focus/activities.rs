@@ -24,6 +24,8 @@ pub const DESCRIPTION_MAX: usize = 2_000;
 pub const EMOJI_MAX: usize = 16;
 /// A day: longer is not a study block.
 pub const DURATION_MAX_MINUTES: i64 = 1_440;
+/// The default length an activity may have, in minutes.
+pub const DURATION_MINUTES: std::ops::RangeInclusive<i64> = 1..=DURATION_MAX_MINUTES;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
@@ -142,7 +144,7 @@ fn validated(input: &NewActivity) -> Result<Checked> {
     let description = validate::opt_text("description", input.description.as_deref(), DESCRIPTION_MAX)?;
     let minutes = input
         .default_duration_minutes
-        .map(|m| validate::range("default_duration_minutes", m, 1, DURATION_MAX_MINUTES))
+        .map(|m| validate::range("default_duration_minutes", m, *DURATION_MINUTES.start(), *DURATION_MINUTES.end()))
         .transpose()?;
     let emoji = validate::opt_text("emoji", input.emoji.as_deref(), EMOJI_MAX)?;
     Ok((name, description, minutes, emoji))

@@ -34,6 +34,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::ops::RangeInclusive;
 use ts_rs::TS;
 
 pub const NAME_MAX: usize = 120;
@@ -351,15 +352,23 @@ pub fn history(conn: &Connection, user_id: &str, limit: i64, now: DateTime<Utc>)
 
 // ---- writes ------------------------------------------------------------------------
 
+/// The ranges a session's config accepts (the UI's fields use them: ui/src/api/limits.ts).
+pub const PLANNED_MINUTES: RangeInclusive<i64> = 1..=1_440;
+pub const WORK_MINUTES: RangeInclusive<i64> = 1..=240;
+pub const SHORT_BREAK_MINUTES: RangeInclusive<i64> = 1..=120;
+pub const LONG_BREAK_MINUTES: RangeInclusive<i64> = 1..=240;
+pub const CYCLES_BEFORE_LONG_BREAK: RangeInclusive<i64> = 1..=12;
+
 fn validate_config(c: &SessionConfig) -> Result<SessionConfig> {
+    let check = |name, value, range: RangeInclusive<i64>| validate::range(name, value, *range.start(), *range.end());
     if let Some(m) = c.planned_minutes {
-        validate::range("planned_minutes", m, 1, 1_440)?;
+        check("planned_minutes", m, PLANNED_MINUTES)?;
     }
     if let Some(p) = &c.pomodoro {
-        validate::range("work_minutes", p.work_minutes, 1, 240)?;
-        validate::range("short_break_minutes", p.short_break_minutes, 1, 120)?;
-        validate::range("long_break_minutes", p.long_break_minutes, 1, 240)?;
-        validate::range("cycles_before_long_break", p.cycles_before_long_break, 1, 12)?;
+        check("work_minutes", p.work_minutes, WORK_MINUTES)?;
+        check("short_break_minutes", p.short_break_minutes, SHORT_BREAK_MINUTES)?;
+        check("long_break_minutes", p.long_break_minutes, LONG_BREAK_MINUTES)?;
+        check("cycles_before_long_break", p.cycles_before_long_break, CYCLES_BEFORE_LONG_BREAK)?;
     }
     Ok(*c)
 }
@@ -372,12 +381,15 @@ fn default_config(activity: Option<&activities::Activity>) -> SessionConfig {
         Some(a) if a.kind == ActivityKind::Pomodoro => SessionConfig {
             planned_minutes: None,
             pomodoro: Some(timer::PomodoroConfig {
-                work_minutes: a.default_duration_minutes.unwrap_or(25).clamp(1, 240),
+                work_minutes: a.default_duration_minutes.unwrap_or(25).clamp(*WORK_MINUTES.start(), *WORK_MINUTES.end()),
                 ..Default::default()
             }),
         },
         Some(a) => {
-            SessionConfig { planned_minutes: a.default_duration_minutes.map(|m| m.clamp(1, 1_440)), pomodoro: None }
+            SessionConfig {
+                planned_minutes: a.default_duration_minutes.map(|m| m.clamp(*PLANNED_MINUTES.start(), *PLANNED_MINUTES.end())),
+                pomodoro: None,
+            }
         }
         None => SessionConfig::default(),
     }

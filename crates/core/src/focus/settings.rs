@@ -8,6 +8,7 @@ use crate::db::WriteCtx;
 use crate::{validate, Db, Result};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
 use ts_rs::TS;
 
 const KEY: &str = "focus.settings";
@@ -33,13 +34,20 @@ impl Default for FocusSettings {
     }
 }
 
+/// The ranges each target accepts (the UI's fields use them: ui/src/api/limits.ts).
+pub const DAILY_TARGET_MINUTES: RangeInclusive<i64> = 1..=1_440;
+pub const WEEKLY_TARGET_HOURS: RangeInclusive<i64> = 1..=168;
+pub const REST_DAYS_PER_WEEK: RangeInclusive<i64> = 0..=6;
+pub const IDLE_THRESHOLD_MINUTES: RangeInclusive<i64> = 1..=240;
+
 impl FocusSettings {
     fn validated(self) -> Result<Self> {
+        let check = |name, value, range: RangeInclusive<i64>| validate::range(name, value, *range.start(), *range.end());
         Ok(FocusSettings {
-            daily_target_minutes: validate::range("daily_target_minutes", self.daily_target_minutes, 1, 1440)?,
-            weekly_target_hours: validate::range("weekly_target_hours", self.weekly_target_hours, 1, 168)?,
-            rest_days_per_week: validate::range("rest_days_per_week", self.rest_days_per_week, 0, 6)?,
-            idle_threshold_minutes: validate::range("idle_threshold_minutes", self.idle_threshold_minutes, 1, 240)?,
+            daily_target_minutes: check("daily_target_minutes", self.daily_target_minutes, DAILY_TARGET_MINUTES)?,
+            weekly_target_hours: check("weekly_target_hours", self.weekly_target_hours, WEEKLY_TARGET_HOURS)?,
+            rest_days_per_week: check("rest_days_per_week", self.rest_days_per_week, REST_DAYS_PER_WEEK)?,
+            idle_threshold_minutes: check("idle_threshold_minutes", self.idle_threshold_minutes, IDLE_THRESHOLD_MINUTES)?,
         })
     }
 }
