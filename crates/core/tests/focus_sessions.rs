@@ -575,7 +575,7 @@ fn favorites_are_unique_come_first_cascade_and_are_counted() {
     let again = f.app.activity_favorite(&own.id).unwrap();
     assert_eq!(again.favorite_count, 1, "idempotent");
     assert_eq!(f.count("user_activity_favorites"), 2);
-    let ids: Vec<String> = f.app.activity_list().unwrap().into_iter().map(|a| a.id).collect();
+    let ids: Vec<String> = f.app.activity_list().unwrap().into_iter().map(|a| a.row.id).collect();
     assert_eq!(&ids[..3], [own.id.as_str(), READING, POMODORO], "favorites first, newest first");
 
     // The UNIQUE key holds even for a write that skips the service.

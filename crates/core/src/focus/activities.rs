@@ -27,19 +27,24 @@ pub const DURATION_MAX_MINUTES: i64 = 1_440;
 /// The default length an activity may have, in minutes.
 pub const DURATION_MINUTES: std::ops::RangeInclusive<i64> = 1..=DURATION_MAX_MINUTES;
 
+/// An activity as the user sees it: its row (its fields, flattened) plus whether the user
+/// favours it and how many do.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct Activity {
-    pub id: String,
-    pub name: String,
-    pub kind: ActivityKind,
-    pub description: Option<String>,
-    pub default_duration_minutes: Option<i64>,
-    pub emoji: Option<String>,
-    pub is_builtin: bool,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub row: ActivityRow,
     pub is_favorite: bool,
     /// How many users have it as a favorite.
     pub favorite_count: i64,
+}
+
+impl std::ops::Deref for Activity {
+    type Target = ActivityRow;
+    fn deref(&self) -> &ActivityRow {
+        &self.row
+    }
 }
 
 /// Arguments of `activity_add`.
@@ -65,19 +70,8 @@ pub struct ActivityFavoriteCount {
 }
 
 impl Activity {
-    /// The activity the user sees: the row, whether they favour it and how many do.
     fn of(row: ActivityRow, is_favorite: bool, favorite_count: i64) -> Activity {
-        Activity {
-            id: row.id,
-            name: row.name,
-            kind: row.kind,
-            description: row.description,
-            default_duration_minutes: row.default_duration_minutes,
-            emoji: row.emoji,
-            is_builtin: row.is_builtin,
-            is_favorite,
-            favorite_count,
-        }
+        Activity { row, is_favorite, favorite_count }
     }
 }
 

@@ -13,7 +13,8 @@
 //! (targeted `UPDATE`s stay where a statement changes a column or two of a row the
 //! service did not read). `user_presence` is read as [`UserPresenceRow`] itself. The
 //! views, each built from its row because it adds something:
-//! - `activities::Activity`: the row plus whether the user favours it and how many do;
+//! - `activities::Activity`: the row (flattened: the same fields in JSON) plus whether the
+//!   user favours it and how many do;
 //! - `sessions::FocusSession`: the session's timer state computed from its event log,
 //!   its activity's and course's names (built through `sessions`' `Loaded::of(row, …)`);
 //! - `immerse::{Workspace, Widget}`: the decoded background and settings, the widgets
