@@ -95,9 +95,9 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
           </span>
         </div>
         <nav aria-label={t("nav.label")} className="nav">
-          <ul className="nav-list">{MAIN_PAGES.map(navButton)}</ul>
+          <ul className="plain-list">{MAIN_PAGES.map(navButton)}</ul>
           <SessionPill current={page === "focus"} onOpen={() => setPage("focus")} />
-          <ul className="nav-list nav-bottom">{navButton("settings")}</ul>
+          <ul className="plain-list nav-bottom">{navButton("settings")}</ul>
         </nav>
       </aside>
       <main className="main" id="main">

@@ -231,7 +231,7 @@ export function AgendaView(props: ViewProps) {
       {groups.map(({ d, list }) => (
         <section key={d} className={`cal-agenda-day${d === props.today ? " today" : ""}`} aria-label={formatLongDay(d, i18n.language)} data-testid={`cal-agenda-day-${d}`}>
           <h2 className="cal-agenda-date">{formatLongDay(d, i18n.language)}</h2>
-          <ul>
+          <ul className="plain-list">
             {list.map((i) => (
               <li key={occKey(i)} data-testid={`cal-agenda-item-${i.id}`} className="cal-agenda-item" style={i.colour ? ({ "--cal-colour": i.colour } as CSSProperties) : undefined}>
                 <ItemChip item={i} props={props} day={d} />

@@ -14,7 +14,8 @@
 //!   plus a few the seeds state in prose, and names the offending column in a
 //!   [`CoreError::Validation`]. The schema's CHECKs stay as the backstop.
 //! - [`insert`] and [`update`] validate before any SQL runs, and only write inside a
-//!   [`Tx`] (so the capture triggers record the row for sync and the audit trail); [`get`]
+//!   [`Tx`] (so the capture triggers record the row for sync and the audit trail), as does
+//!   [`delete`]; [`get`]
 //!   reads one row by id, [`select`] and [`select_one`] the rows a `WHERE ...` picks.
 //! - TypeScript: a row type is exported to `ui/src/api/bindings` only when declared
 //!   `export` (see [`table_row!`]): only types the UI receives belong there.
@@ -70,6 +71,13 @@ pub fn update<R: Row>(tx: &Tx, row: &R) -> Result<()> {
     }
     sql.push_str(" WHERE id = ?1");
     tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(row.to_params()))?;
+    Ok(())
+}
+
+/// Deletes the row whose `id` is `id` inside the write transaction (its ON DELETE rules
+/// and the capture triggers run as for any delete). The caller has checked it may.
+pub fn delete<R: Row>(tx: &Tx, id: &str) -> Result<()> {
+    tx.prepare_cached(&format!("DELETE FROM \"{}\" WHERE id = ?1", R::TABLE))?.execute([id])?;
     Ok(())
 }
 

@@ -307,11 +307,7 @@ pub fn update(db: &Db, user_id: &str, id: &str, input: NewAssignment) -> Result<
 }
 
 pub fn delete(db: &Db, user_id: &str, id: &str) -> Result<()> {
-    db.write(WriteCtx::by(user_id, "assignment.delete"), |tx| {
-        let a = get(tx, user_id, id)?;
-        tx.execute("DELETE FROM assignments WHERE id = ?1", [&a.id])?;
-        Ok(())
-    })
+    db.write(WriteCtx::by(user_id, "assignment.delete"), |tx| row::delete::<Assignment>(tx, &get(tx, user_id, id)?.id))
 }
 
 pub fn insert_course(tx: &Tx, user_id: &str, name: &str, emoji: Option<&str>) -> Result<Course> {
@@ -347,9 +343,5 @@ pub fn set_course_colour(db: &Db, user_id: &str, id: &str, colour: Option<&str>)
 
 /// Deletes a course; its assignments stay, without a course (ON DELETE SET NULL).
 pub fn delete_course(db: &Db, user_id: &str, id: &str) -> Result<()> {
-    db.write(WriteCtx::by(user_id, "course.delete"), |tx| {
-        let c = get_course(tx, user_id, id)?;
-        tx.execute("DELETE FROM courses WHERE id = ?1", [&c.id])?;
-        Ok(())
-    })
+    db.write(WriteCtx::by(user_id, "course.delete"), |tx| row::delete::<Course>(tx, &get_course(tx, user_id, id)?.id))
 }
