@@ -139,7 +139,7 @@ fn run(steps: Vec<Step>) {
     for d in &devices[1..] {
         d.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
     }
-    let activities: Vec<String> = devices[0].app.activity_list().unwrap().into_iter().take(3).map(|a| a.id).collect();
+    let activities: Vec<String> = devices[0].app.activity_list().unwrap().into_iter().take(3).map(|a| a.row.id).collect();
     let (mut added, mut deleted) = (Vec::new(), Vec::new());
     for (n, s) in steps.into_iter().enumerate() {
         match s {
