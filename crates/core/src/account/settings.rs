@@ -120,10 +120,9 @@ pub fn timezone_if_set(conn: &Connection, user_id: &str) -> Result<Option<chrono
     Ok(zone.map(|z| z.as_deref().and_then(|z| time::parse_tz(z).ok()).unwrap_or(chrono_tz::UTC)))
 }
 
-/// The user's time zone, for "today" and "this week".
+/// The user's time zone, for "today" and "this week" (every read path asks: one column).
 pub fn timezone(conn: &Connection, user_id: &str) -> Result<chrono_tz::Tz> {
-    let s = get(conn, user_id)?;
-    Ok(time::parse_tz(&s.timezone).unwrap_or(chrono_tz::UTC))
+    timezone_if_set(conn, user_id)?.ok_or_else(|| CoreError::not_found("settings of user", user_id))
 }
 
 pub fn update(db: &Db, user_id: &str, patch: SettingsPatch) -> Result<UserSettings> {

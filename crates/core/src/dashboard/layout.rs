@@ -65,11 +65,11 @@ impl DashboardLayout {
 impl DashboardLayout {
     /// The layout the row keeps; a value this version cannot read counts as empty (the
     /// normalisation then puts every card back).
-    fn of(row: &UserDashboardSettings) -> DashboardLayout {
-        let cards = |v: &Option<serde_json::Value>| -> Vec<CardId> {
-            v.clone().and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
+    fn of(row: UserDashboardSettings) -> DashboardLayout {
+        let cards = |v: Option<serde_json::Value>| -> Vec<CardId> {
+            v.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default()
         };
-        DashboardLayout { order: cards(&row.widget_layout), hidden: cards(&row.hidden_widgets) }.normalised()
+        DashboardLayout { order: cards(row.widget_layout), hidden: cards(row.hidden_widgets) }.normalised()
     }
 }
 
@@ -95,7 +95,7 @@ fn settings(conn: &Connection, user_id: &str) -> Result<UserDashboardSettings> {
 }
 
 pub fn get(conn: &Connection, user_id: &str) -> Result<DashboardLayout> {
-    Ok(DashboardLayout::of(&settings(conn, user_id)?))
+    Ok(DashboardLayout::of(settings(conn, user_id)?))
 }
 
 pub fn update(db: &Db, user_id: &str, layout: DashboardLayout) -> Result<DashboardLayout> {
@@ -111,6 +111,6 @@ pub fn update(db: &Db, user_id: &str, layout: DashboardLayout) -> Result<Dashboa
             ..settings(tx, user_id)?
         };
         row::update(tx, &stored)?;
-        Ok(DashboardLayout::of(&stored))
+        Ok(DashboardLayout::of(stored))
     })
 }
