@@ -10,8 +10,9 @@
 //!   `sync-changed`, as the background worker does after its rounds, so every open view
 //!   refetches.
 //!
-//! Two commands take a file's bytes as the raw IPC body and are written by hand
-//! (`raw_body`): `ics_import` and `workspace_set_background_file`.
+//! - `raw`: a local command whose bytes come as the raw IPC body (a file: no JSON array of
+//!   numbers) and whose other arguments come as `x-<name>` headers (`raw_body` reads
+//!   them).
 
 pub mod background;
 mod raw_body;
@@ -65,6 +66,35 @@ macro_rules! run {
     }};
 }
 
+/// One generated command, by mode: `raw` reads the bytes from the request body and the
+/// other arguments from its `x-<name>` headers; the others deserialize their arguments.
+macro_rules! command_fn {
+    (raw, $room:ident, $name:ident, [$($doc:tt)*], $bytes:ident $(, $arg:ident)*) => {
+        $($doc)*
+        #[tauri::command(rename_all = "snake_case")]
+        pub async fn $name<R: Runtime>(
+            app: AppHandle<R>,
+            b: tauri::State<'_, Backend>,
+            request: tauri::ipc::Request<'_>,
+        ) -> Reply<studydesk_core::api::$room::cmd::$name::__ret::T> {
+            let $bytes = raw_body::bytes(&request)?;
+            $( let $arg: studydesk_core::api::$room::cmd::$name::$arg::T = raw_body::header(&request, stringify!($arg))?; )*
+            call(&app, &b, |s| s.$name($($arg,)* $bytes))
+        }
+    };
+    ($mode:ident, $room:ident, $name:ident, [$($doc:tt)*] $(, $arg:ident)*) => {
+        $($doc)*
+        #[tauri::command(rename_all = "snake_case")]
+        pub async fn $name<R: Runtime>(
+            app: AppHandle<R>,
+            b: tauri::State<'_, Backend>,
+            $($arg: studydesk_core::api::$room::cmd::$name::$arg::T),*
+        ) -> Reply<studydesk_core::api::$room::cmd::$name::__ret::T> {
+            run!($mode, app, b, $room, $name, ($($arg),*))
+        }
+    };
+}
+
 /// The callback of `studydesk_core::for_each_command!`: every command and the handler.
 macro_rules! tauri_commands {
     ($( { $room:ident;
@@ -74,19 +104,11 @@ macro_rules! tauri_commands {
         )*
     } )*) => {
         $( $(
-            $(#[doc = $doc])*
-            #[tauri::command(rename_all = "snake_case")]
-            pub async fn $name<R: Runtime>(
-                app: AppHandle<R>,
-                b: tauri::State<'_, Backend>,
-                $($arg: studydesk_core::api::$room::cmd::$name::$arg::T),*
-            ) -> Reply<studydesk_core::api::$room::cmd::$name::__ret::T> {
-                run!($mode, app, b, $room, $name, ($($arg),*))
-            }
+            command_fn!($mode, $room, $name, [$(#[doc = $doc])*] $(, $arg)*);
         )* )*
 
         pub fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-            tauri::generate_handler![$( $( $name, )* )* raw_body::ics_import, raw_body::workspace_set_background_file]
+            tauri::generate_handler![$( $( $name, )* )*]
         }
     };
 }

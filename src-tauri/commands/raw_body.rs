@@ -1,40 +1,41 @@
-//! The two commands that take a file's bytes as the raw IPC body (`invoke(cmd, uint8array,
-//! { headers })`), so a large video is not turned into a JSON array of numbers. The
-//! declared `content-type` is not trusted: the core sniffs the bytes.
-//!
-//! - `ics_import`: the .ics file's bytes; the UI saves `ics_export`'s text with a link.
-//! - `workspace_set_background_file`: the workspace id and the file name come as headers
-//!   (`x-workspace-id`, `x-file-name` URI-encoded).
+//! What a `raw` command receives (see `studydesk_core::api::declare`): a file's bytes as the
+//! raw IPC body (`invoke(cmd, uint8array, { headers })`), so a large video is not turned
+//! into a JSON array of numbers, and its other arguments as `x-<name>` headers,
+//! URI-encoded. The declared `content-type` is not trusted: the core sniffs the bytes.
 
-use super::{call, Reply};
-use crate::Backend;
 use studydesk_core::error::ApiError;
-use studydesk_core::focus::immerse::Workspace;
-use studydesk_core::planner::calendar::ics::IcsImportReport;
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{AppHandle, Runtime, State};
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn ics_import<R: Runtime>(app: AppHandle<R>, b: State<'_, Backend>, request: Request<'_>) -> Reply<IcsImportReport> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(validation("send the file's bytes as the raw body (a Uint8Array), not JSON"));
-    };
-    call(&app, &b, |s| s.ics_import(bytes))
+/// The request's raw body; a JSON body is refused.
+pub fn bytes<'r>(request: &'r Request<'_>) -> Result<&'r [u8], ApiError> {
+    match request.body() {
+        InvokeBody::Raw(bytes) => Ok(bytes),
+        InvokeBody::Json(_) => Err(validation("send the file's bytes as the raw body (a Uint8Array), not JSON")),
+    }
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn workspace_set_background_file<R: Runtime>(
-    app: AppHandle<R>,
-    b: State<'_, Backend>,
-    request: Request<'_>,
-) -> Reply<Workspace> {
-    let InvokeBody::Raw(bytes) = request.body() else {
-        return Err(validation("send the file's bytes as the raw body (a Uint8Array), not JSON"));
-    };
-    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let id = header("x-workspace-id").ok_or_else(|| validation("the x-workspace-id header is missing"))?;
-    let name = header("x-file-name").map(|n| percent_decode(&n));
-    call(&app, &b, |s| s.workspace_set_background_file(&id, name.as_deref(), bytes))
+/// The argument `name` from its `x-<name>` header (`_` as `-`), URI-decoded.
+pub fn header<T: FromHeader>(request: &Request<'_>, name: &str) -> Result<T, ApiError> {
+    let header = format!("x-{}", name.replace('_', "-"));
+    let value = request.headers().get(header.as_str()).and_then(|v| v.to_str().ok()).map(percent_decode);
+    T::from_header(value, &header)
+}
+
+/// An argument type a header can carry.
+pub trait FromHeader: Sized {
+    fn from_header(value: Option<String>, header: &str) -> Result<Self, ApiError>;
+}
+
+impl FromHeader for String {
+    fn from_header(value: Option<String>, header: &str) -> Result<Self, ApiError> {
+        value.ok_or_else(|| validation(&format!("the {header} header is missing")))
+    }
+}
+
+impl FromHeader for Option<String> {
+    fn from_header(value: Option<String>, _: &str) -> Result<Self, ApiError> {
+        Ok(value)
+    }
 }
 
 fn validation(message: &str) -> ApiError {

@@ -1,7 +1,7 @@
 // The one typed door between the UI and the Rust core. Components never call `invoke`
 // directly: they call these functions (through react-query), and every rejection is an
 // `ApiError` ({kind, message}) so the UI can always show the user a sentence.
-import { convertFileSrc, invoke } from "@tauri-apps/api/core";
+import { convertFileSrc } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { ItemKind } from "./bindings/ItemKind";
@@ -50,8 +50,8 @@ export { isApiError, toApiError };
 
 // Every command declared in the core (crates/core/src/api/*.rs) has its typed function in
 // ./commands (generated); this module re-exports them, adapts the few whose UI signature is
-// friendlier than the command's arguments, and adds the commands that send a file's bytes
-// as the raw request body and the shell's events, files and window.
+// friendlier than the command's arguments (a File instead of its bytes, among them), and
+// adds the shell's events, files and window.
 export * from "./commands";
 export type { CommandErrors, LocalErrorKind, ServerErrorKind } from "./commands";
 
@@ -61,28 +61,20 @@ export const notificationSnooze = (id: string, when: { minutes: number } | { unt
   commands.notificationSnooze(id, ("minutes" in when ? when.minutes : undefined) as number | null, ("until" in when ? when.until : undefined) as string | null);
 export const widgetAdd = (workspace_id: string, kind: WidgetKind): Promise<Workspace> => commands.widgetAdd(workspace_id, kind);
 
-// ---- raw request bodies (no JSON, no base64)
-/** Sends the file's bytes as the raw request body (no JSON, no base64). */
+// ---- files sent as the raw request body (declared `raw` in the core: no JSON, no base64)
+/** Reads the file and sends its bytes as the workspace's background. */
 export async function workspaceSetBackgroundFile(workspaceId: string, file: File): Promise<Workspace> {
-  try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    return await invoke<Workspace>("workspace_set_background_file", bytes, {
-      headers: {
-        "x-workspace-id": workspaceId,
-        "x-file-name": encodeURIComponent(file.name),
-        "content-type": file.type || "application/octet-stream",
-      },
-    });
-  } catch (e) {
-    throw toApiError(e);
-  }
+  return commands.workspaceSetBackgroundFile(await fileBytes(file), workspaceId, file.name);
 }
 
-/** Sends the .ics file's bytes as the raw request body. */
+/** Reads the .ics file and imports its bytes. */
 export async function icsImport(file: File): Promise<IcsImportReport> {
+  return commands.icsImport(await fileBytes(file));
+}
+
+async function fileBytes(file: File): Promise<Uint8Array> {
   try {
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    return await invoke<IcsImportReport>("ics_import", bytes, { headers: { "content-type": "text/calendar" } });
+    return new Uint8Array(await file.arrayBuffer());
   } catch (e) {
     throw toApiError(e);
   }

@@ -22,6 +22,7 @@ import type { FocusSession } from "./bindings/FocusSession";
 import type { FocusSettings } from "./bindings/FocusSettings";
 import type { FocusStats } from "./bindings/FocusStats";
 import type { HomeData } from "./bindings/HomeData";
+import type { IcsImportReport } from "./bindings/IcsImportReport";
 import type { IdleChoice } from "./bindings/IdleChoice";
 import type { ItemRef } from "./bindings/ItemRef";
 import type { ItemReminder } from "./bindings/ItemReminder";
@@ -61,6 +62,18 @@ async function call<T>(command: string, args: Record<string, unknown>): Promise<
   const given = Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
   try {
     return await invoke<T>(command, given);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** A `raw` command: the bytes are the request body; the other arguments go as `x-<name>` headers. */
+async function callRaw<T>(command: string, bytes: Uint8Array, headers: Record<string, string | null | undefined>): Promise<T> {
+  const given = Object.fromEntries(
+    Object.entries(headers).flatMap(([k, v]) => (v == null ? [] : [[k, encodeURIComponent(v)]])),
+  );
+  try {
+    return await invoke<T>(command, bytes, { headers: given });
   } catch (e) {
     throw toApiError(e);
   }
@@ -229,6 +242,13 @@ export const icsExport = (from?: string | null, to?: string | null): Promise<str
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const courseSetColour = (id: string, colour: string | null): Promise<Course> => call<Course>("course_set_colour", { id, colour });
+
+/**
+ * Imports an .ics file's bytes (re-importing updates events by UID).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const icsImport = (bytes: Uint8Array): Promise<IcsImportReport> =>
+  callRaw<IcsImportReport>("ics_import", bytes, {});
 
 /**
  * The newest `limit` (1 to 500, else 100) notifications and the unread count.
@@ -415,6 +435,14 @@ export const widgetLayout = (workspace_id: string, places: Array<WidgetPlace>): 
 export const workspaceSetBackgroundColor = (id: string, color: string): Promise<Workspace> => call<Workspace>("workspace_set_background_color", { id, color });
 
 /**
+ * Background from a file's bytes (the UI read the file); `file_name` for the
+ * type fallback and the attachment's original name.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const workspaceSetBackgroundFile = (bytes: Uint8Array, workspace_id: string, file_name: string | null): Promise<Workspace> =>
+  callRaw<Workspace>("workspace_set_background_file", bytes, { "x-workspace-id": workspace_id, "x-file-name": file_name });
+
+/**
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const backgroundSettingsGet = (): Promise<BackgroundSettings> => call<BackgroundSettings>("background_settings_get", {});
@@ -519,6 +547,7 @@ export interface CommandErrors {
   calendar_range: LocalErrorKind;
   ics_export: LocalErrorKind;
   course_set_colour: LocalErrorKind;
+  ics_import: LocalErrorKind;
   notifications_list: LocalErrorKind;
   notification_set_read: LocalErrorKind;
   notifications_mark_all_read: LocalErrorKind;
@@ -554,6 +583,7 @@ export interface CommandErrors {
   widget_update: LocalErrorKind;
   widget_layout: LocalErrorKind;
   workspace_set_background_color: LocalErrorKind;
+  workspace_set_background_file: LocalErrorKind;
   background_settings_get: LocalErrorKind;
   background_settings_update: LocalErrorKind;
   sync_status: LocalErrorKind;

@@ -3,7 +3,7 @@
 //! read; see `planner::calendar` for the rules.
 
 use crate::commands;
-use super::Studydesk;
+use super::{Bytes, Studydesk};
 use crate::planner::assignments;
 use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal_reminders};
 use crate::Result;
@@ -55,16 +55,17 @@ macro_rules! calendar_commands {
             pub fn course_set_colour(&self, id: String, colour: Option<String>) -> assignments::Course {
                 assignments::set_course_colour(&self.db, &self.user_id(), &id, colour.as_deref())
             }
+            /// Imports an .ics file's bytes (re-importing updates events by UID).
+            #[ipc(raw)]
+            pub fn ics_import(&self, bytes: Bytes) -> ics::IcsImportReport {
+                ics::import(&self.db, &self.user_id(), bytes)
+            }
         } } $($next)* }
     };
 }
 crate::calendar_commands!(commands ! {});
 
 impl Studydesk {
-    /// Imports an .ics file's bytes (the shell's `ics_import` takes them as the raw IPC body).
-    pub fn ics_import(&self, bytes: &[u8]) -> Result<ics::IcsImportReport> {
-        ics::import(&self.db, &self.user_id(), bytes)
-    }
     /// Reminders due now (missed ones included), oldest first.
     pub fn reminders_due(&self) -> Result<Vec<calendar::DueReminder>> {
         let now = self.db.now();

@@ -14,8 +14,11 @@
 //!   `ui/src/api/commands.ts` and `ui/src/api/limits.ts`.
 //!
 //! The mode says how the shell runs the command: `local` (a database call on the IPC
-//! thread) or `server` (talks to the sync server: on a blocking thread, then the shell
-//! emits `sync-changed`).
+//! thread), `server` (talks to the sync server: on a blocking thread, then the shell
+//! emits `sync-changed`) or `raw` (a local command whose first argument, of type
+//! [`Bytes`](super::Bytes), is a file's bytes sent as the raw request body, not JSON; its
+//! other arguments travel as `x-<name>` headers, URI-encoded; the facade method takes the
+//! bytes last, as `&[u8]`).
 
 /// Turns a caller's argument into the type a command declares (borrowed text, slices and
 /// references are copied; everything else passes through).
@@ -101,11 +104,7 @@ macro_rules! commands {
     } )*) => { $(
         impl $crate::api::Studydesk {
             $(
-                $(#[doc = $doc])*
-                pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*) -> $crate::Result<$ret> {
-                    $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
-                    $body
-                }
+                $crate::__facade_method! { $mode; [$(#[doc = $doc])*] $name(&$self $(, $arg: $ty)*) -> $ret $body }
             )*
         }
 
@@ -135,6 +134,28 @@ macro_rules! commands {
             )*
         }
     )* };
+}
+
+/// One facade method. A `raw` command's first argument is the request body: the method
+/// takes it last, as `&[u8]` (a file's bytes are never copied on the way in), and the
+/// other arguments come first, as for any command.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __facade_method {
+    (raw; [$($doc:tt)*] $name:ident(&$self:ident, $bytes:ident : $bytes_ty:ty $(, $arg:ident : $ty:ty)*) -> $ret:ty $body:block) => {
+        $($doc)*
+        pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*, $bytes: &[u8]) -> $crate::Result<$ret> {
+            $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
+            $body
+        }
+    };
+    ($mode:ident; [$($doc:tt)*] $name:ident(&$self:ident $(, $arg:ident : $ty:ty)*) -> $ret:ty $body:block) => {
+        $($doc)*
+        pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*) -> $crate::Result<$ret> {
+            $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
+            $body
+        }
+    };
 }
 
 #[macro_export]

@@ -1,7 +1,7 @@
 //! The immerse room of the facade: workspaces, their widgets and backgrounds.
 
 use crate::commands;
-use super::Studydesk;
+use super::{Bytes, Studydesk};
 use crate::focus::immerse;
 use crate::Result;
 use std::path::Path;
@@ -47,18 +47,18 @@ macro_rules! immerse_commands {
             pub fn workspace_set_background_color(&self, id: String, color: String) -> immerse::Workspace {
                 immerse::set_background_color(&self.db, &self.data_dir, &self.user_id(), &id, &color)
             }
+            /// Background from a file's bytes (the UI read the file); `file_name` for the
+            /// type fallback and the attachment's original name.
+            #[ipc(raw)]
+            pub fn workspace_set_background_file(&self, bytes: Bytes, workspace_id: String, file_name: Option<String>) -> immerse::Workspace {
+                immerse::set_background_bytes(&self.db, &self.data_dir, &self.user_id(), &workspace_id, file_name.as_deref(), bytes)
+            }
         } } $($next)* }
     };
 }
 crate::immerse_commands!(commands ! {});
 
 impl Studydesk {
-    /// Background from a file's bytes (the UI read the file; the shell's
-    /// `workspace_set_background_file` takes them as the raw IPC body); `file_name` for the
-    /// type fallback and the attachment's original name.
-    pub fn workspace_set_background_file(&self, id: &str, file_name: Option<&str>, bytes: &[u8]) -> Result<immerse::Workspace> {
-        immerse::set_background_bytes(&self.db, &self.data_dir, &self.user_id(), id, file_name, bytes)
-    }
     /// Background from a file on disk (copied into the data folder).
     pub fn workspace_set_background_path(&self, id: &str, path: &Path) -> Result<immerse::Workspace> {
         immerse::set_background_path(&self.db, &self.data_dir, &self.user_id(), id, path)

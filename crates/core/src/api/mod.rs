@@ -22,6 +22,10 @@ pub mod sync;
 mod typescript;
 
 pub use declare::IntoArg;
+
+/// The type a `raw` command declares for the file's bytes it receives as the request body
+/// (the facade method takes them as `&[u8]`; see `api::declare`).
+pub type Bytes = Vec<u8>;
 pub use crate::commands;
 
 /// Calls `$cb! { { room; declarations... } ... }` with every room's command declarations

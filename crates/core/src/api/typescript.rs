@@ -149,6 +149,17 @@ fn commands_ts(commands: &[Command]) -> String {
          \x20 } catch (e) {\n\
          \x20   throw toApiError(e);\n\
          \x20 }\n\
+         }\n\n\
+         /** A `raw` command: the bytes are the request body; the other arguments go as `x-<name>` headers. */\n\
+         async function callRaw<T>(command: string, bytes: Uint8Array, headers: Record<string, string | null | undefined>): Promise<T> {\n\
+         \x20 const given = Object.fromEntries(\n\
+         \x20   Object.entries(headers).flatMap(([k, v]) => (v == null ? [] : [[k, encodeURIComponent(v)]])),\n\
+         \x20 );\n\
+         \x20 try {\n\
+         \x20   return await invoke<T>(command, bytes, { headers: given });\n\
+         \x20 } catch (e) {\n\
+         \x20   throw toApiError(e);\n\
+         \x20 }\n\
          }\n",
     );
     for c in commands {
@@ -160,6 +171,10 @@ fn commands_ts(commands: &[Command]) -> String {
             out.push_str(&format!(" * {line}\n").replace(" * \n", " *\n"));
         }
         out.push_str(" */\n");
+        if c.mode == "raw" {
+            out.push_str(&raw_function(c));
+            continue;
+        }
         // A command whose arguments are all optional may be called without them (the core
         // reads a missing one as None; `call` leaves undefined ones out).
         let all_optional = c.args.iter().all(|(_, t)| t.name.ends_with("| null"));
@@ -188,6 +203,25 @@ fn commands_ts(commands: &[Command]) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// `name(bytes: Uint8Array, ...headers) => callRaw(...)` for a `raw` command (its first
+/// declared argument is the body).
+fn raw_function(c: &Command) -> String {
+    let headers = &c.args[1..];
+    let mut params = vec![format!("{}: Uint8Array", c.args[0].0)];
+    params.extend(headers.iter().map(|(n, t)| format!("{n}: {}", t.name)));
+    let fields: Vec<String> = headers.iter().map(|(n, _)| format!("\"x-{}\": {n}", n.replace('_', "-"))).collect();
+    let headers = if fields.is_empty() { "{}".to_string() } else { format!("{{ {} }}", fields.join(", ")) };
+    format!(
+        "export const {} = ({}): Promise<{}> =>\n  callRaw<{}>(\"{}\", {}, {headers});\n",
+        camel(c.name),
+        params.join(", "),
+        c.ret.name,
+        c.ret.name,
+        c.name,
+        c.args[0].0,
+    )
 }
 
 fn kinds_type(mode: &str) -> &'static str {
