@@ -99,11 +99,11 @@ export function ActivityList({ activities }: { activities: Activity[] }) {
     <div className="activities" data-testid="activities">
       <h3 className="section-title">{t("activities.favorites")}</h3>
       {favorites.length === 0 ? <EmptyNote>{t("activities.noFavorites")}</EmptyNote> : null}
-      <ul className="activity-list" aria-label={t("activities.favorites")} data-testid="activity-favorites">
+      <ul className="activity-list plain-list" aria-label={t("activities.favorites")} data-testid="activity-favorites">
         {favorites.map(row)}
       </ul>
       <h3 className="section-title">{t("activities.all")}</h3>
-      <ul className="activity-list" aria-label={t("activities.all")} data-testid="activity-all">
+      <ul className="activity-list plain-list" aria-label={t("activities.all")} data-testid="activity-all">
         {others.map(row)}
       </ul>
       <AddDisclosure label={t("activities.showForm")}>

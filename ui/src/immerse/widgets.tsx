@@ -91,7 +91,7 @@ export function TodoWidget() {
   return (
     <div className="w-todo">
       {tasks.length === 0 ? <p className="w-muted">{t("widgets.todoEmpty")}</p> : <p className="w-muted">{t("widgets.todoDone", { done, total: tasks.length })}</p>}
-      <ul className="w-todo-list">
+      <ul className="w-todo-list plain-list">
         {tasks.map((task) => (
           <li key={task.id} className={task.is_completed ? "done" : undefined}>
             <label>

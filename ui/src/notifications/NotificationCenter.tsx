@@ -90,7 +90,7 @@ export function NotificationCenter() {
   else if (items.length === 0) body = <p className="notif-empty" data-testid="notif-empty">{t("notifications.empty")}</p>;
   else
     body = (
-      <ul className="notif-list" aria-labelledby={headingId}>
+      <ul className="notif-list plain-list" aria-labelledby={headingId}>
         {items.map((n) => (
           <NotificationItem
             key={n.id}

@@ -139,7 +139,7 @@ export function ReminderList({
       </h3>
       {loaded && value.length === 0 ? <p className="hint">{t("reminders.none")}</p> : null}
       {value.length > 0 ? (
-        <ul className="reminder-list" aria-labelledby={`${baseId}-title`}>
+        <ul className="reminder-list plain-list" aria-labelledby={`${baseId}-title`}>
           {value.map((r, i) => {
             const text = describe(r);
             return (
