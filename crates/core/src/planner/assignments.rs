@@ -59,8 +59,12 @@ pub const NOTES_MAX: usize = 20_000;
 /// Statuses that take an assignment off the "due" lists.
 pub const DONE_STATUSES: &[&str] = &["Done", "Submitted"];
 
+/// Courses by name: the order of `idx_courses_user_id_name` (V10), so nothing is sorted.
+const COURSES_BY_NAME: &str = "WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id";
+
+/// The user's courses by name.
 pub fn courses(conn: &Connection, user_id: &str) -> Result<Vec<Course>> {
-    row::select(conn, "WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id", [user_id])
+    row::select(conn, COURSES_BY_NAME, [user_id])
 }
 
 /// The name of the user's course `id`, if there is one (for other rooms' views).
@@ -133,11 +137,16 @@ pub fn is_done(a: &Assignment) -> bool {
     a.status.as_deref().is_some_and(|s| DONE_STATUSES.contains(&s))
 }
 
+/// The open (not done, [`DONE_STATUSES`]) assignments in Home's order. The WHERE and
+/// ORDER BY are those of the partial index `idx_assignments_open_due` (V10): the rows come
+/// in order and done ones are never read. Change one, change the other (a test checks the
+/// plan).
+const OPEN_BY_DUE: &str =
+    "WHERE user_id = ?1 AND coalesce(status, '') NOT IN ('Done', 'Submitted') ORDER BY due_at IS NULL, due_at, title";
+
 /// Open (not done) assignments grouped relative to `now` in `tz`.
 pub fn buckets(conn: &Connection, user_id: &str, now: DateTime<Utc>, tz: Tz) -> Result<AssignmentBuckets> {
-    let mut stmt = conn.prepare_cached(&row::select_sql::<Assignment>(
-        "WHERE user_id = ?1 AND coalesce(status, '') NOT IN ('Done', 'Submitted') ORDER BY due_at IS NULL, due_at, title",
-    ))?;
+    let mut stmt = conn.prepare_cached(&row::select_sql_cached::<Assignment>(OPEN_BY_DUE))?;
     let bounds = BucketBounds::at(now, tz);
     let mut out = AssignmentBuckets::default();
     for a in stmt.query_map([user_id], |r| Assignment::from_sql(r))? {
@@ -344,4 +353,34 @@ pub fn set_course_colour(db: &Db, user_id: &str, id: &str, colour: Option<&str>)
 /// Deletes a course; its assignments stay, without a course (ON DELETE SET NULL).
 pub fn delete_course(db: &Db, user_id: &str, id: &str) -> Result<()> {
     db.write(WriteCtx::by(user_id, "course.delete"), |tx| row::delete::<Course>(tx, &get_course(tx, user_id, id)?.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Studydesk;
+    use crate::clock;
+
+    /// The query plan of a `SELECT` of `R` with `rest`, one line per step.
+    fn plan<R: Row>(sd: &Studydesk, rest: &str) -> String {
+        sd.db()
+            .read(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {}", row::select_sql::<R>(rest)))?;
+                let steps = stmt.query_map(["someone"], |r| r.get::<_, String>(3))?.collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(steps.join("\n"))
+            })
+            .unwrap()
+    }
+
+    /// Home reads both lists straight off their V10 index: a change to the query or to
+    /// the index that brings back a sort (or a scan of done assignments) fails here.
+    #[test]
+    fn home_lists_come_in_index_order() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+        let open = plan::<Assignment>(&sd, OPEN_BY_DUE);
+        assert!(open.contains("idx_assignments_open_due") && !open.contains("TEMP B-TREE"), "{open}");
+        let courses = plan::<Course>(&sd, COURSES_BY_NAME);
+        assert!(courses.contains("idx_courses_user_id_name") && !courses.contains("TEMP B-TREE"), "{courses}");
+    }
 }
