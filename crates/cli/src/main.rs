@@ -83,6 +83,22 @@ enum Command {
     /// Sync with a Studydesk server: signup, login, now, status, logout, refused, retry, discard.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
+    /// The emoji catalog.
+    #[command(subcommand)]
+    Emoji(EmojiCommand),
+}
+
+#[derive(Subcommand)]
+enum EmojiCommand {
+    /// Emoji whose English or Japanese name, shortcode or keywords contain every word.
+    Search {
+        words: Vec<String>,
+        /// At most this many (1 to 200).
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -134,9 +150,12 @@ impl Command {
             Command::Session(s) => s.adds(),
             Command::Ics(i) => i.adds(),
             Command::Sync(s) => s.signs_in(),
-            Command::Activity(_) | Command::Backup { .. } | Command::Doctor { .. } | Command::Agenda { .. } | Command::Remind(_) => {
-                false
-            }
+            Command::Activity(_)
+            | Command::Backup { .. }
+            | Command::Doctor { .. }
+            | Command::Agenda { .. }
+            | Command::Remind(_)
+            | Command::Emoji(_) => false,
         }
     }
 }
@@ -194,6 +213,19 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Agenda { from, to, json } => calendar::agenda(app, &from, &to, json)?,
         Command::Ics(cmd) => calendar::ics(app, cmd)?,
         Command::Remind(cmd) => remind::remind(app, cmd)?,
+        Command::Emoji(EmojiCommand::Search { words, limit, json }) => {
+            let found = app.emoji_search(words.join(" "), Some(limit))?;
+            if json {
+                terminal::json(&found, true)?;
+            } else if found.is_empty() {
+                say!("no emoji matches {}", field(&words.join(" ")));
+            } else {
+                for e in found {
+                    let ja = e.name_ja.as_deref().map(|n| format!(" / {}", field(n))).unwrap_or_default();
+                    say!("{}  {}  {}{ja}", e.unicode, field(e.shortcode.as_deref().unwrap_or("")), field(&e.name));
+                }
+            }
+        }
     }
     Ok(())
 }

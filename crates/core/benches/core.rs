@@ -21,6 +21,9 @@
 //!   open tasks over a run, so this one grows with it).
 //! - `write/single_task_add`: one `Studydesk::task_add` (one transaction, including the
 //!   progress refresh) on the ten-year database: the latency a click sees.
+//! - `emoji/search/{wave,japanese,two_words,one_letter}`: `Studydesk::emoji_search` over the
+//!   whole catalog (~3,900 rows). Target: under 5 ms. `emoji/catalog`: the picker's whole
+//!   list; `emoji/install_catalog`: writing the catalog (first launch, a new version).
 
 mod support;
 use support::*;
@@ -378,7 +381,29 @@ fn batch_bench(g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::Wal
     });
 }
 
+fn emoji_benches(c: &mut Criterion) {
+    let dir = TempDir::new().unwrap();
+    let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+    let mut g = c.benchmark_group("emoji");
+    for (name, query) in [("wave", "wave"), ("japanese", "手を振る"), ("two_words", "face smiling"), ("one_letter", "a")] {
+        g.bench_function(BenchmarkId::new("search", name), |b| b.iter(|| black_box(sd.emoji_search(query, Some(50)).unwrap())));
+    }
+    g.bench_function("catalog", |b| b.iter(|| black_box(sd.emoji_catalog().unwrap())));
+    g.bench_function("install_catalog", |b| {
+        b.iter(|| {
+            sd.db()
+                .write(WriteCtx::reference_data("bench.stale"), |tx| {
+                    Ok(tx.execute("UPDATE app_settings SET setting_value = '\"old\"' WHERE setting_key = 'emoji.catalog_version'", [])?)
+                })
+                .unwrap();
+            assert!(studydesk_core::social::emoji::catalog::ensure(sd.db()).unwrap());
+        })
+    });
+    g.finish();
+}
+
 fn all(c: &mut Criterion) {
+    emoji_benches(c);
     open_benches(c);
     let template = ten_year_template();
     home_benches(c, template.path());

@@ -774,6 +774,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             image_url: None,
             created_at: s(NOW),
             updated_at: s(NOW),
+            sort_order: 3,
         },
         &[("keywords", |r| r.keywords = Some(json!({"maths": true}))), ("name", |r| r.name = s(""))],
     );
@@ -785,8 +786,13 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             created_at: s(NOW),
             usage_count: 7,
             last_used: Some(s(NOW)),
+            favorited_at: Some(s(NOW)),
         },
-        &[("usage_count", |r| r.usage_count = -1), ("last_used", |r| r.last_used = Some(s("x")))],
+        &[
+            ("usage_count", |r| r.usage_count = -1),
+            ("last_used", |r| r.last_used = Some(s("x"))),
+            ("favorited_at", |r| r.favorited_at = Some(s("x"))),
+        ],
     );
 
     // ---- insights -------------------------------------------------------------------

@@ -15,6 +15,9 @@ import type { Course } from "./bindings/Course";
 import type { Credentials } from "./bindings/Credentials";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
 import type { EditScope } from "./bindings/EditScope";
+import type { Emoji } from "./bindings/Emoji";
+import type { EmojiCatalog } from "./bindings/EmojiCatalog";
+import type { EmojiMine } from "./bindings/EmojiMine";
 import type { EventMove } from "./bindings/EventMove";
 import type { EventUpdate } from "./bindings/EventUpdate";
 import type { FocusEntry } from "./bindings/FocusEntry";
@@ -457,6 +460,38 @@ export const backgroundSettingsGet = (): Promise<BackgroundSettings> => call<Bac
 export const backgroundSettingsUpdate = (patch: BackgroundSettingsPatch): Promise<BackgroundSettings> => call<BackgroundSettings>("background_settings_update", { patch });
 
 /**
+ * The picker: categories, every emoji in the user's skin tone, favorites and
+ * recently used.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const emojiCatalog = (): Promise<EmojiCatalog> => call<EmojiCatalog>("emoji_catalog", {});
+
+/**
+ * Emoji whose English or Japanese name, shortcode or keywords contain every
+ * word of `query` (at most 100 characters), best first; `limit` 1 to 200, else 50.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const emojiSearch = (query: string, limit: number | null): Promise<Array<Emoji>> => call<Array<Emoji>>("emoji_search", { query, limit });
+
+/**
+ * Records that the user inserted an emoji; answers favorites and recent ones.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const emojiUse = (id: string): Promise<EmojiMine> => call<EmojiMine>("emoji_use", { id });
+
+/**
+ * Stars or unstars an emoji; answers favorites and recent ones.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const emojiFavoriteSet = (id: string, favorite: boolean): Promise<EmojiMine> => call<EmojiMine>("emoji_favorite_set", { id, favorite });
+
+/**
+ * The skin tone the picker inserts (0 none, 1 light to 5 dark).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const emojiSkinToneSet = (tone: number): Promise<number> => call<number>("emoji_skin_tone_set", { tone });
+
+/**
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const syncStatus = (): Promise<SyncStatus> => call<SyncStatus>("sync_status", {});
@@ -586,6 +621,11 @@ export interface CommandErrors {
   workspace_set_background_file: LocalErrorKind;
   background_settings_get: LocalErrorKind;
   background_settings_update: LocalErrorKind;
+  emoji_catalog: LocalErrorKind;
+  emoji_search: LocalErrorKind;
+  emoji_use: LocalErrorKind;
+  emoji_favorite_set: LocalErrorKind;
+  emoji_skin_tone_set: LocalErrorKind;
   sync_status: LocalErrorKind;
   sync_sign_in: ServerErrorKind;
   sync_now: ServerErrorKind;

@@ -3,7 +3,7 @@
 //! these and nothing below them, so a rule enforced here holds everywhere.
 //!
 //! Each command is declared once, in its room's file (`app`, `planner`, `calendar`,
-//! `notifications`, `focus`, `immerse`, `background`, `sync`), with [`commands!`](crate::commands):
+//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`), with [`commands!`](crate::commands):
 //! the declaration gives the facade method, the shell's Tauri command and its
 //! registration (`for_each_command!`), and the typed TypeScript function in
 //! `ui/src/api/commands.ts` (see [`declare`]). This file keeps what every room shares:
@@ -17,6 +17,7 @@ pub mod focus;
 pub mod immerse;
 pub mod planner;
 pub mod notifications;
+pub mod social;
 pub mod sync;
 #[cfg(test)]
 mod typescript;
@@ -33,7 +34,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands sync_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands }
     };
 }
 
@@ -104,6 +105,7 @@ impl Studydesk {
     pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = crate::setup::ensure_local_user(&db)?;
+        crate::social::emoji::catalog::ensure(&db)?;
         Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new() })
     }
 

@@ -56,6 +56,18 @@ pub fn insert_sql<R: Row>() -> String {
     format!("INSERT INTO \"{}\" ({}) VALUES ({})", R::TABLE, column_list(R::COLUMNS), placeholders.join(", "))
 }
 
+/// Validates `row`, then inserts it, or writes every column over the stored row with its
+/// `id` (`ON CONFLICT(id) DO UPDATE`: the stored row keeps its place). For reference data
+/// refreshed in place; user data is inserted or updated knowingly.
+pub fn upsert<R: Row>(tx: &Tx, row: &R) -> Result<()> {
+    debug_assert_eq!(R::COLUMNS.first(), Some(&"id"));
+    row.validate()?;
+    let sets: Vec<String> = R::COLUMNS.iter().skip(1).map(|c| format!("\"{c}\" = excluded.\"{c}\"")).collect();
+    let sql = format!("{} ON CONFLICT(id) DO UPDATE SET {}", insert_sql::<R>(), sets.join(", "));
+    tx.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(row.to_params()))?;
+    Ok(())
+}
+
 /// Validates `row`, then writes every column of it over the stored row with its `id`
 /// (the first column). Columns whose value did not change are not recorded as changed
 /// (the capture triggers compare each column).

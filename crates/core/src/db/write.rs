@@ -22,6 +22,12 @@ impl WriteCtx {
         WriteCtx { actor_id: Some(actor.to_string()), action: action.to_string(), capture: true, audit: true }
     }
 
+    /// Shipped reference data the app installs (the emoji catalog): tables that never
+    /// sync, so nothing is captured, and no audit rows (they are nobody's changes).
+    pub fn reference_data(action: &str) -> Self {
+        WriteCtx { actor_id: None, action: action.to_string(), capture: false, audit: false }
+    }
+
     /// A change made by the app itself (first-launch setup, housekeeping).
     pub fn system(action: &str) -> Self {
         WriteCtx { actor_id: None, action: action.to_string(), capture: true, audit: true }

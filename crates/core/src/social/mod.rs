@@ -7,7 +7,9 @@
 //! `user_emoji_favorites`, their rules and their SQL (the profile row itself, `users`,
 //! is typed in `account` beside the local profile). The cached counters
 //! (`posts.like_count`, `posts.comment_count`, `users.followers_count`, ...) are kept
-//! in the same `Db::write` as the rows they count. For now the room holds the typed rows
-//! ([`rows`]); the services arrive with the social issue.
+//! in the same `Db::write` as the rows they count. So far the room holds the typed rows
+//! ([`rows`]) and the emoji picker ([`emoji`]); the feed's services arrive with the rest
+//! of the social issue.
 
+pub mod emoji;
 pub mod rows;

@@ -204,6 +204,8 @@ table_row! {
         pub image_url: Option<String>,
         pub created_at: String,
         pub updated_at: String,
+        /// Unicode's order within the category (V11).
+        pub sort_order: i64,
     }
 }
 
@@ -226,6 +228,8 @@ table_row! {
         pub created_at: String,
         pub usage_count: i64,
         pub last_used: Option<String>,
+        /// When the user starred it; `None` for an emoji only used (V11).
+        pub favorited_at: Option<String>,
     }
 }
 
@@ -236,6 +240,7 @@ impl UserEmojiFavoriteRow {
         row::uuid("emoji_id", &self.emoji_id)?;
         row::timestamp("created_at", &self.created_at)?;
         row::non_negative("usage_count", self.usage_count)?;
-        row::opt_timestamp("last_used", self.last_used.as_deref())
+        row::opt_timestamp("last_used", self.last_used.as_deref())?;
+        row::opt_timestamp("favorited_at", self.favorited_at.as_deref())
     }
 }
