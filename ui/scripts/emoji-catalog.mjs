@@ -24,6 +24,11 @@ const read = (path) => JSON.parse(readFileSync(join(pkg, path), "utf8"));
 const clean = (s) => String(s).replace(/[\t\r\n|]/g, " ").trim();
 const list = (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+/** The catalog as committed (what the core compiles in). */
+export function committedCatalog() {
+  return readFileSync(CATALOG_PATH, "utf8");
+}
+
 /** The catalog's text. */
 export function buildCatalog() {
   const version = read("package.json").version;

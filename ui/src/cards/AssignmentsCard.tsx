@@ -187,7 +187,7 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
               onCancel={close}
               fields={[
                 { name: "name", label: t("courses.name"), required: true, maxLength: LIMITS.course.name, width: "wide" },
-                { name: "emoji", label: t("courses.emoji"), maxLength: LIMITS.course.emoji, width: "narrow" },
+                { name: "emoji", type: "emoji", label: t("courses.emoji"), maxLength: LIMITS.course.emoji, width: "narrow" },
               ]}
               onSubmit={(v) => addCourse.mutateAsync({ name: (v.name ?? "").trim(), emoji: opt(v.emoji) ?? null })}
             />

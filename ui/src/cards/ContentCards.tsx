@@ -135,7 +135,7 @@ export function QuickLinksCard({ resources }: { resources: StudyResource[] }) {
             onCancel={close}
             fields={[
               { name: "label", label: t("links.label"), required: true, maxLength: LIMITS.resource.label },
-              { name: "emoji", label: t("links.emoji"), maxLength: LIMITS.resource.emoji, width: "narrow" },
+              { name: "emoji", type: "emoji", label: t("links.emoji"), maxLength: LIMITS.resource.emoji, width: "narrow" },
               { name: "url", label: t("links.url"), type: "url", placeholder: "https://", width: "wide" },
             ]}
             onSubmit={(v) => {

@@ -4,11 +4,13 @@ import { useId, useRef, useState } from "react";
 import type { FormEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Icon } from "./Icon";
+import { EmojiField } from "../emoji/EmojiField";
 
 export type FieldSpec = {
   name: string;
   label: string;
-  type?: "text" | "url" | "datetime-local" | "number" | "select";
+  /** `emoji`: a short text field with a button opening the emoji picker. */
+  type?: "text" | "url" | "datetime-local" | "number" | "select" | "emoji";
   min?: number;
   max?: number;
   required?: boolean;
@@ -82,6 +84,16 @@ export function InlineForm({
                   </option>
                 ))}
               </select>
+            );
+          } else if (f.type === "emoji") {
+            control = (
+              <EmojiField
+                {...common}
+                maxLength={f.maxLength}
+                placeholder={f.placeholder}
+                autoComplete="off"
+                onChange={(value) => setValues((v) => ({ ...v, [f.name]: value }))}
+              />
             );
           } else {
             control = (

@@ -122,7 +122,7 @@ export function ActivityList({ activities }: { activities: Activity[] }) {
                 options: KINDS.map((k) => ({ value: k, label: t(`activities.kinds.${k}`) })),
               },
               { name: "minutes", label: t("activities.duration"), type: "number", min: RANGES.activity.minutes[0], max: RANGES.activity.minutes[1] },
-              { name: "emoji", label: t("activities.emoji"), maxLength: LIMITS.activity.emoji, width: "narrow" },
+              { name: "emoji", type: "emoji", label: t("activities.emoji"), maxLength: LIMITS.activity.emoji, width: "narrow" },
               { name: "description", label: t("activities.description"), maxLength: LIMITS.activity.description, width: "wide" },
             ]}
             onSubmit={(v) => {

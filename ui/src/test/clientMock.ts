@@ -118,3 +118,10 @@ export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);
 export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);
+
+// ---- social: the emoji picker
+export const emojiCatalog = vi.fn<Commands["emojiCatalog"]>();
+export const emojiSearch = vi.fn<Commands["emojiSearch"]>();
+export const emojiUse = vi.fn<Commands["emojiUse"]>();
+export const emojiFavoriteSet = vi.fn<Commands["emojiFavoriteSet"]>();
+export const emojiSkinToneSet = vi.fn<Commands["emojiSkinToneSet"]>();
