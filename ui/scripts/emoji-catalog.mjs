@@ -7,7 +7,7 @@
 //
 // Format (UTF-8, tab-separated, one record per line; fields never contain a tab or a
 // newline, lists are joined with "|"):
-//   V <emojibase-data version> <Unicode emoji version>
+//   V <emojibase-data version> <newest Emoji version included (MAX_EMOJI_VERSION)>
 //   C <category id> <name> <English name> <icon>
 //   E <hexcode> <emoji> <category id> <shortcode> <English name> <Japanese name> <keywords>
 //   S <base hexcode> <hexcode> <emoji> <tones, e.g. "5" or "5-4">
@@ -19,6 +19,11 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = join(here, "..", "node_modules", "emojibase-data");
 export const CATALOG_PATH = join(here, "..", "..", "crates", "core", "src", "social", "emoji", "catalog.tsv");
+
+// The newest Emoji version offered: Debian 12's colour font (fonts-noto-color-emoji 2.042)
+// draws Emoji 15.0; newer emoji would show as empty boxes there. Raise it with the oldest
+// supported system's font.
+export const MAX_EMOJI_VERSION = 15;
 
 const read = (path) => JSON.parse(readFileSync(join(pkg, path), "utf8"));
 const clean = (s) => String(s).replace(/[\t\r\n|]/g, " ").trim();
@@ -40,8 +45,7 @@ export function buildCatalog() {
   // Component (skin tones, hair) and the ungrouped regional indicators are not picked alone.
   const skipped = new Set(["component"]);
   const lines = [];
-  const maxVersion = Math.max(...en.map((e) => e.version ?? 0));
-  lines.push(["V", version, String(maxVersion)].join("\t"));
+  lines.push(["V", version, String(MAX_EMOJI_VERSION)].join("\t"));
   const categoryOf = new Map();
   for (const g of groups) {
     if (skipped.has(g.key)) continue;
@@ -50,7 +54,8 @@ export function buildCatalog() {
     const icon = en.find((e) => e.group === g.order)?.emoji ?? "";
     lines.push(["C", id, g.key, clean(g.message), icon].join("\t"));
   }
-  const sorted = en.filter((e) => categoryOf.has(e.group)).sort((a, b) => a.order - b.order);
+  const drawable = (e) => (e.version ?? 0) <= MAX_EMOJI_VERSION;
+  const sorted = en.filter((e) => categoryOf.has(e.group) && drawable(e)).sort((a, b) => a.order - b.order);
   for (const e of sorted) {
     const j = ja.get(e.hexcode);
     const codes = [...new Set([...list(github[e.hexcode]), ...list(emojibase[e.hexcode])])];
@@ -61,7 +66,7 @@ export function buildCatalog() {
         "\t",
       ),
     );
-    for (const s of e.skins ?? []) {
+    for (const s of (e.skins ?? []).filter(drawable)) {
       lines.push(["S", e.hexcode, s.hexcode, s.emoji, list(s.tone).join("-")].join("\t"));
     }
   }

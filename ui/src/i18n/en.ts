@@ -247,7 +247,7 @@ const en = {
     title: "Choose an emoji",
     choose: "Choose an emoji",
     search: "Search emoji",
-    searchPlaceholder: "Search: name, :shortcode: or keyword",
+    searchPlaceholder: "Name, keyword or :code:",
     results: "Results",
     noMatch: "No emoji matches “{{query}}”.",
     favorites: "Starred",

@@ -246,7 +246,7 @@ const ja: Messages = {
     title: "絵文字を選ぶ",
     choose: "絵文字を選ぶ",
     search: "絵文字を検索",
-    searchPlaceholder: "名前・:ショートコード:・キーワードで検索",
+    searchPlaceholder: "名前・キーワードで検索",
     results: "検索結果",
     noMatch: "「{{query}}」に一致する絵文字はありません。",
     favorites: "スター付き",

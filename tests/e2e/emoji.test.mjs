@@ -1,0 +1,128 @@
+// End to end: the emoji picker in the real app. A course's icon is chosen by searching in
+// English, with the keyboard; the picker is searched in Japanese in the dark theme; the
+// star and the recently used row survive a restart; the CLI finds the same emoji.
+// Screenshots of the picker (English light, Japanese dark) are viewed by a person: every
+// emoji must be drawn in colour, never as an empty box.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { choose, cli, htmlState, screenshot, start, steps, stop, tempDir, tid } from "./lib.mjs";
+
+/** One value read from the app's database file (sqlite3, read-only, while the app runs). */
+const sql = (dataDir, query) =>
+  execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
+
+const byLabel = (label) => `[aria-label="${label}"]`;
+
+/** The names of the first few emoji the grid shows. */
+const firstCells = (browser) =>
+  browser.execute(() => Array.from(document.querySelectorAll(".emoji-cell")).slice(0, 5).map((b) => b.getAttribute("aria-label")));
+
+async function searchFor(browser, text, expected) {
+  await (await browser.$("input.emoji-search")).addValue(text);
+  let seen = [];
+  await browser.waitUntil(async () => (seen = await firstCells(browser))[0] === expected, {
+    timeout: 10_000,
+    timeoutMsg: `searching ${text}: ${expected} is not first (${JSON.stringify(seen)})`,
+  });
+}
+
+async function openCourseForm(browser, newCourse) {
+  await (await browser.$(tid("nav-home"))).click();
+  const card = await browser.$(tid("card-assignments"));
+  await card.waitForDisplayed({ timeout: 20_000 });
+  const toggle = await card.$(`button=${newCourse}`);
+  await toggle.waitForDisplayed();
+  await toggle.click();
+}
+
+async function pickerOpen(browser, choose) {
+  await (await browser.$(byLabel(choose))).click();
+  const picker = await browser.$(tid("emoji-picker"));
+  await picker.waitForDisplayed({ timeout: 10_000 });
+  // The catalog is drawn: the first category's first emoji is there.
+  await browser.waitUntil(async () => (await browser.$$(".emoji-cell")).length > 1000, {
+    timeout: 10_000,
+    timeoutMsg: "the picker did not draw the catalog",
+  });
+  return picker;
+}
+
+test("emoji picker: search, keyboard, star, Japanese, dark, restart", async (t) => {
+  const step = steps(t);
+  const dataDir = tempDir("studydesk-e2e-emoji");
+  let browser;
+
+  await step("start empty; the course form's emoji button opens the picker", async () => {
+    ({ browser } = await start(dataDir));
+    await (await browser.$(tid("onboarding-empty"))).click();
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await openCourseForm(browser, "New course");
+    await pickerOpen(browser, "Choose an emoji");
+    const focused = await browser.execute(() => document.activeElement?.getAttribute("aria-label"));
+    assert.equal(focused, "Search emoji", "the search box has focus");
+    await screenshot(browser, "emoji-01-picker-en-light");
+  });
+
+  await step("typing 'books', Down and Enter picks 📚 into the field; the course shows it", async () => {
+    await searchFor(browser, "books", "books");
+    assert.ok(await (await browser.$("section[aria-label='Results']")).isExisting());
+    await screenshot(browser, "emoji-02-search-en-light");
+    await browser.keys(["ArrowDown"]);
+    await browser.keys(["f"]); // star it
+    await browser.waitUntil(async () => (await (await browser.$(".emoji-preview .star")).getAttribute("aria-pressed")) === "true", {
+      timeoutMsg: "F did not star the emoji",
+    });
+    await browser.keys(["Enter"]);
+    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+    const field = await browser.$("input[name='emoji']");
+    assert.match(await field.getValue(), /^📚\uFE0F?$/u);
+    const name = await browser.$("input[name='name']");
+    await name.setValue("Library science");
+    await browser.keys(["Enter"]);
+    let stored = "";
+    await browser.waitUntil(async () => (stored = sql(dataDir, "SELECT emoji FROM courses WHERE name = 'Library science'")) !== "", {
+      timeoutMsg: "the course was not stored",
+    });
+    assert.match(stored, /^📚\uFE0F?$/u);
+  });
+
+  await step("Japanese and dark: the picker searches in Japanese and shows starred and recent", async () => {
+    await (await browser.$(tid("nav-settings"))).click();
+    await (await browser.$(tid("settings"))).waitForDisplayed();
+    await choose(browser, "settings-language", "ja");
+    await choose(browser, "settings-theme", "dark");
+    await browser.waitUntil(async () => {
+      const h = await htmlState(browser);
+      return h.lang === "ja" && h.theme === "dark";
+    });
+    await openCourseForm(browser, "新しい授業");
+    await pickerOpen(browser, "絵文字を選ぶ");
+    assert.ok(await (await browser.$("section[aria-label='スター付き']")).isExisting(), "the starred row is there");
+    assert.ok(await (await browser.$("section[aria-label='最近使った絵文字']")).isExisting(), "the recent row is there");
+    await screenshot(browser, "emoji-03-picker-ja-dark");
+    await searchFor(browser, "手を振る", "手を振る");
+    await screenshot(browser, "emoji-04-search-ja-dark");
+    await browser.keys(["Escape"]);
+    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+  });
+
+  await step("after a restart the star is kept; the CLI searches the same catalog", async () => {
+    await stop(browser, dataDir);
+    ({ browser } = await start(dataDir));
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await openCourseForm(browser, "新しい授業");
+    await pickerOpen(browser, "絵文字を選ぶ");
+    const starred = await browser.$("section[aria-label='スター付き'] .emoji-cell");
+    assert.equal(await starred.getAttribute("aria-label"), "本の山");
+    await stop(browser, dataDir);
+    browser = null;
+    const found = JSON.parse(cli(dataDir, "emoji", "search", "wave", "--json"));
+    assert.equal(found[0].shortcode, ":wave:");
+    assert.equal(found[0].name_ja, "手を振る");
+  });
+
+  if (browser) await stop(browser, dataDir);
+});
