@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { choose, cli, htmlState, screenshot, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { cli, screenshot, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
 
 /** One value read from the app's database file (sqlite3, read-only, while the app runs). */
 const sql = (dataDir, query) =>
@@ -90,14 +90,7 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart", async (t) 
   });
 
   await step("Japanese and dark: the picker searches in Japanese and shows starred and recent", async () => {
-    await (await browser.$(tid("nav-settings"))).click();
-    await (await browser.$(tid("settings"))).waitForDisplayed();
-    await choose(browser, "settings-language", "ja");
-    await choose(browser, "settings-theme", "dark");
-    await browser.waitUntil(async () => {
-      const h = await htmlState(browser);
-      return h.lang === "ja" && h.theme === "dark";
-    });
+    await toJapaneseDark(browser);
     await openCourseForm(browser, "新しい授業");
     await pickerOpen(browser, "絵文字を選ぶ");
     assert.ok(await (await browser.$("section[aria-label='スター付き']")).isExisting(), "the starred row is there");

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { choose, cli, fileSnapshot, htmlState, screenshot, setInputValue, start, steps, stop, tempDir, tid, todoRows, waitForRow } from "./lib.mjs";
+import { cli, fileSnapshot, htmlState, screenshot, setInputValue, start, steps, stop, tempDir, tid, toJapaneseDark, todoRows, waitForRow } from "./lib.mjs";
 
 const NEW_TASK = "E2E: read chapter 5";
 
@@ -86,14 +86,7 @@ test("first launch: sample data, add and complete a task, Japanese + dark, data 
   });
 
   await step("Settings: switch the language to Japanese and the theme to dark", async () => {
-    await (await browser.$(tid("nav-settings"))).click();
-    await (await browser.$(tid("settings"))).waitForDisplayed();
-    await choose(browser, "settings-language", "ja");
-    await choose(browser, "settings-theme", "dark");
-    await browser.waitUntil(async () => {
-      const h = await htmlState(browser);
-      return h.lang === "ja" && h.theme === "dark";
-    }, { timeoutMsg: "<html> did not switch to lang=ja, data-theme=dark" });
+    await toJapaneseDark(browser);
     await screenshot(browser, "03-settings-ja-dark");
   });
 

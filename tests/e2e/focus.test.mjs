@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { choose, htmlState, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage } from "./lib.mjs";
+import { screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, waitForImmerseImage } from "./lib.mjs";
 
 const FAST = ["--clock-rate", "60"];
 const POMODORO = "01930000-0000-7000-8000-000000000001";
@@ -209,13 +209,7 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
   });
 
   await step("screenshots: Focus and Immerse in Japanese, dark", async () => {
-    await (await browser.$(tid("nav-settings"))).click();
-    await choose(browser, "settings-language", "ja");
-    await choose(browser, "settings-theme", "dark");
-    await browser.waitUntil(async () => {
-      const h = await htmlState(browser);
-      return h.lang === "ja" && h.theme === "dark";
-    });
+    await toJapaneseDark(browser);
     await (await browser.$(tid("nav-focus"))).click();
     await (await browser.$(tid("focus"))).waitForDisplayed();
     const body = await (await browser.$(tid("focus"))).getText();

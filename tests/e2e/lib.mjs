@@ -323,3 +323,18 @@ export async function waitForImmerseImage(browser, width, timeoutMsg, timeout = 
 }
 
 export { existsSync, sleep };
+
+/** Switches the app to Japanese and the dark theme in Settings and waits for <html> to say so. */
+export async function toJapaneseDark(browser) {
+  await (await browser.$(tid("nav-settings"))).click();
+  await (await browser.$(tid("settings"))).waitForDisplayed();
+  await choose(browser, "settings-language", "ja");
+  await choose(browser, "settings-theme", "dark");
+  await browser.waitUntil(
+    async () => {
+      const h = await htmlState(browser);
+      return h.lang === "ja" && h.theme === "dark";
+    },
+    { timeoutMsg: "<html> did not switch to lang=ja, data-theme=dark" },
+  );
+}
