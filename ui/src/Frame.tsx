@@ -12,6 +12,7 @@ import { Placeholder } from "./pages/Placeholder";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
 import { useSyncEvents } from "./settings/queries";
+import * as api from "./api/client";
 import "./Frame.css";
 import "./immerse/immerse.css";
 
@@ -40,6 +41,11 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
     // Back where the user came from.
     requestAnimationFrame(() => immerseButton.current?.focus());
   }, []);
+
+  // Each page opened (and Immerse entered) goes to the user's activity log.
+  useEffect(() => {
+    void api.activityLogPageOpened(immersed ? "immerse" : page).catch(() => {});
+  }, [page, immersed]);
 
   // Moving to another page puts keyboard focus on its heading, so screen readers say where they are.
   useEffect(() => {

@@ -24,8 +24,10 @@ pub enum Class {
     LocalOnly,
 }
 
-/// Tables that never leave the device: credentials, installation settings, shipped data.
-pub const LOCAL_ONLY: &[&str] = &["user_sessions", "api_keys", "app_settings", "emoji_categories", "emojis"];
+/// Tables that never leave the device: credentials, installation settings, shipped data,
+/// and the user's own activity log (docs/schema.md).
+pub const LOCAL_ONLY: &[&str] =
+    &["user_sessions", "api_keys", "app_settings", "emoji_categories", "emojis", "user_activity_log"];
 
 pub const PUBLIC: &[&str] =
     &["users", "user_tags", "follows", "user_presence", "posts", "post_media", "post_tags", "post_comments", "post_likes"];

@@ -5,6 +5,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./apiError";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { Activity } from "./bindings/Activity";
+import type { ActivitySummary } from "./bindings/ActivitySummary";
+import type { AppPage } from "./bindings/AppPage";
 import type { AppState } from "./bindings/AppState";
 import type { Assignment } from "./bindings/Assignment";
 import type { BackgroundSettings } from "./bindings/BackgroundSettings";
@@ -129,6 +131,30 @@ export const playlistAdd = (input: NewStudyPlaylist): Promise<Array<StudyPlaylis
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const playlistDelete = (id: string): Promise<null> => call<null>("playlist_delete", { id });
+
+/**
+ * Settings › Your activity: the last 30 days by action, and whether it records.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityLogSummary = (): Promise<ActivitySummary> => call<ActivitySummary>("activity_log_summary", {});
+
+/**
+ * Records that the user opened a page (nothing while the log is off).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityLogPageOpened = (page: AppPage): Promise<null> => call<null>("activity_log_page_opened", { page });
+
+/**
+ * Turns the activity log on or off; answers the summary.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityLogSetEnabled = (enabled: boolean): Promise<ActivitySummary> => call<ActivitySummary>("activity_log_set_enabled", { enabled });
+
+/**
+ * Deletes the whole activity history; answers how many entries.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityLogClear = (): Promise<number> => call<number>("activity_log_clear", {});
 
 /**
  * Rejects with an ApiError of kind `LocalErrorKind`.
@@ -560,6 +586,10 @@ export interface CommandErrors {
   resource_delete: LocalErrorKind;
   playlist_add: LocalErrorKind;
   playlist_delete: LocalErrorKind;
+  activity_log_summary: LocalErrorKind;
+  activity_log_page_opened: LocalErrorKind;
+  activity_log_set_enabled: LocalErrorKind;
+  activity_log_clear: LocalErrorKind;
   settings_update: LocalErrorKind;
   layout_update: LocalErrorKind;
   task_add: LocalErrorKind;

@@ -11,6 +11,7 @@ import { LOCALES } from "../i18n";
 import { timeZones } from "../lib/dates";
 import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
+import { ActivityLogCard } from "../settings/ActivityLogCard";
 import "./Settings.css";
 
 const THEMES: Theme[] = ["light", "dark", "system"];
@@ -94,6 +95,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         </section>
         <BackgroundCard />
         <SyncCard />
+        <ActivityLogCard settings={settings} />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t("settings.about")}

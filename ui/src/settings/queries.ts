@@ -9,7 +9,16 @@ export const settingsKeys = {
   background: () => ["background_settings"] as const,
   syncStatus: () => ["sync_status"] as const,
   syncRefused: () => ["sync_refused"] as const,
+  activity: () => ["activity_log_summary"] as const,
 };
+
+/** Settings › Your activity. */
+export function useActivitySummary() {
+  return useQuery<Awaited<ReturnType<typeof api.activityLogSummary>>, ApiError>({
+    queryKey: settingsKeys.activity(),
+    queryFn: api.activityLogSummary,
+  });
+}
 
 export function useBackgroundSettings() {
   return useQuery<Awaited<ReturnType<typeof api.backgroundSettingsGet>>, ApiError>({

@@ -125,3 +125,7 @@ export const emojiSearch = vi.fn<Commands["emojiSearch"]>();
 export const emojiUse = vi.fn<Commands["emojiUse"]>();
 export const emojiFavoriteSet = vi.fn<Commands["emojiFavoriteSet"]>();
 export const emojiSkinToneSet = vi.fn<Commands["emojiSkinToneSet"]>();
+export const activityLogSummary = vi.fn<Commands["activityLogSummary"]>(async () => ({ enabled: true, since: "2026-10-23T01:00:00.000Z", actions: [], total: 0 }));
+export const activityLogPageOpened = vi.fn<Commands["activityLogPageOpened"]>(async () => null);
+export const activityLogSetEnabled = vi.fn<Commands["activityLogSetEnabled"]>();
+export const activityLogClear = vi.fn<Commands["activityLogClear"]>();

@@ -1,6 +1,7 @@
 //! Account: the local profile (no account, no server needed), user settings (language,
 //! theme, time zone) and preferences.
 
+pub mod activity_log;
 pub mod app_settings;
 pub mod preferences;
 pub mod profile;

@@ -3,7 +3,7 @@
 
 use crate::commands;
 use super::{AppState, HomeData, Studydesk, TodayList};
-use crate::account::{profile, settings};
+use crate::account::{activity_log, profile, settings};
 use crate::dashboard::{content, layout};
 use crate::focus::progress;
 use crate::planner::{assignments, tasks};
@@ -81,6 +81,29 @@ macro_rules! app_commands {
             #[ipc(local)]
             pub fn playlist_delete(&self, id: String) -> () {
                 content::delete_playlist(&self.db, &self.user_id(), &id)
+            }
+
+            /// Settings › Your activity: the last 30 days by action, and whether it records.
+            #[ipc(local)]
+            pub fn activity_log_summary(&self) -> activity_log::ActivitySummary {
+                let now = self.db.now();
+                self.db.read(|c| activity_log::summary(c, &self.user_id(), now))
+            }
+            /// Records that the user opened a page (nothing while the log is off).
+            #[ipc(local)]
+            pub fn activity_log_page_opened(&self, page: activity_log::AppPage) -> () {
+                activity_log::page_opened(&self.db, &self.user_id(), page)
+            }
+            /// Turns the activity log on or off; answers the summary.
+            #[ipc(local)]
+            pub fn activity_log_set_enabled(&self, enabled: bool) -> activity_log::ActivitySummary {
+                activity_log::set_enabled(&self.db, &self.user_id(), enabled)?;
+                self.activity_log_summary()
+            }
+            /// Deletes the whole activity history; answers how many entries.
+            #[ipc(local)]
+            pub fn activity_log_clear(&self) -> i64 {
+                activity_log::clear(&self.db, &self.user_id())
             }
 
             #[ipc(local)]

@@ -8,6 +8,7 @@ use crate::planner::assignments;
 use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal_reminders};
 use crate::Result;
 
+use crate::account::activity_log::ActionType;
 #[macro_export]
 #[doc(hidden)]
 macro_rules! calendar_commands {
@@ -58,7 +59,9 @@ macro_rules! calendar_commands {
             /// Imports an .ics file's bytes (re-importing updates events by UID).
             #[ipc(raw)]
             pub fn ics_import(&self, bytes: Bytes) -> ics::IcsImportReport {
-                ics::import(&self.db, &self.user_id(), bytes)
+                let report = ics::import(&self.db, &self.user_id(), bytes)?;
+                self.record_activity(ActionType::CalendarImported, None);
+                Ok(report)
             }
         } } $($next)* }
     };

@@ -7,6 +7,7 @@ use crate::account::settings;
 use crate::focus::{activities, sessions, stats, timer};
 use crate::Result;
 
+use crate::account::activity_log::ActionType;
 #[macro_export]
 #[doc(hidden)]
 macro_rules! focus_commands {
@@ -41,7 +42,9 @@ macro_rules! focus_commands {
             /// A second running session is refused with kind `conflict`.
             #[ipc(local)]
             pub fn session_start(&self, input: sessions::NewSession) -> sessions::FocusSession {
-                sessions::start(&self.db, &self.user_id(), input)
+                let session = sessions::start(&self.db, &self.user_id(), input)?;
+                self.record_activity(ActionType::SessionStarted, Some(("idle_session", &session.id)));
+                Ok(session)
             }
             #[ipc(local)]
             pub fn session_pause(&self) -> sessions::FocusSession {
@@ -53,7 +56,9 @@ macro_rules! focus_commands {
             }
             #[ipc(local)]
             pub fn session_complete(&self) -> sessions::FocusSession {
-                sessions::complete(&self.db, &self.user_id())
+                let session = sessions::complete(&self.db, &self.user_id())?;
+                self.record_activity(ActionType::SessionCompleted, Some(("idle_session", &session.id)));
+                Ok(session)
             }
             #[ipc(local)]
             pub fn session_abandon(&self) -> sessions::FocusSession {

@@ -135,6 +135,14 @@ impl Studydesk {
         }
     }
 
+    /// Records an action in the user's activity log. A failure is logged, not returned:
+    /// the action itself has already happened and must not look failed.
+    pub(crate) fn record_activity(&self, action: crate::account::activity_log::ActionType, resource: Option<(&str, &str)>) {
+        if let Err(e) = crate::account::activity_log::record(&self.db, &self.user_id(), action, resource) {
+            tracing::warn!(action = action.as_str(), error = %e, "the activity log could not record an action");
+        }
+    }
+
     /// Re-reads "me" from the database (after the first sync adopted an account's id).
     pub fn refresh_identity(&self) -> Result<()> {
         let id = crate::setup::ensure_local_user(&self.db)?;

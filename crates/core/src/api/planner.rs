@@ -5,6 +5,7 @@ use super::Studydesk;
 use crate::planner::{assignments, tasks};
 use crate::Result;
 
+use crate::account::activity_log::ActionType;
 #[macro_export]
 #[doc(hidden)]
 macro_rules! planner_commands {
@@ -12,7 +13,9 @@ macro_rules! planner_commands {
         $crate::__command_chain! { $cb ! { $($acc)* { planner;
             #[ipc(local)]
             pub fn task_add(&self, input: tasks::NewTask) -> tasks::Task {
-                tasks::add_task(&self.db, &self.user_id(), input)
+                let task = tasks::add_task(&self.db, &self.user_id(), input)?;
+                self.record_activity(ActionType::TaskAdded, Some(("task", &task.id)));
+                Ok(task)
             }
             #[ipc(local)]
             pub fn task_rename(&self, id: String, description: String) -> tasks::Task {

@@ -28,6 +28,12 @@ impl WriteCtx {
         WriteCtx { actor_id: None, action: action.to_string(), capture: false, audit: false }
     }
 
+    /// A record of `actor`'s own that never leaves the device (the activity log): nothing
+    /// captured for sync, no audit rows (the log is itself a history).
+    pub fn local_record(actor: &str, action: &str) -> Self {
+        WriteCtx { actor_id: Some(actor.to_string()), action: action.to_string(), capture: false, audit: false }
+    }
+
     /// A change made by the app itself (first-launch setup, housekeeping).
     pub fn system(action: &str) -> Self {
         WriteCtx { actor_id: None, action: action.to_string(), capture: true, audit: true }
