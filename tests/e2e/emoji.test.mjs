@@ -50,7 +50,7 @@ async function pickerOpen(browser, choose) {
   return picker;
 }
 
-test("emoji picker: search, keyboard, star, Japanese, dark, restart", async (t) => {
+test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activity", async (t) => {
   const step = steps(t);
   const dataDir = tempDir("studydesk-e2e-emoji");
   let browser;
@@ -110,6 +110,27 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart", async (t) 
     await pickerOpen(browser, "絵文字を選ぶ");
     const starred = await browser.$("section[aria-label='スター付き'] .emoji-cell");
     assert.equal(await starred.getAttribute("aria-label"), "本の山");
+    await browser.keys(["Escape"]);
+    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+  });
+
+  await step("Settings › Your activity lists what was done, and its history can be deleted", async () => {
+    await (await browser.$(tid("nav-settings"))).click();
+    const card = await browser.$(tid("settings-activity"));
+    await card.waitForDisplayed();
+    await card.scrollIntoView();
+    const bars = await browser.$(tid("activity-bars"));
+    await bars.waitForDisplayed({ timeout: 10_000 });
+    const text = await bars.getText();
+    assert.match(text, /ページを開いた/, "page opens are listed");
+    await screenshot(browser, "emoji-05-your-activity-ja-dark");
+    const kept = Number(sql(dataDir, "SELECT count(*) FROM user_activity_log"));
+    assert.ok(kept >= 3, `entries were recorded (${kept})`);
+    assert.equal(sql(dataDir, "SELECT count(*) FROM sync_changes WHERE table_name = 'user_activity_log'"), "0", "never queued for sync");
+    await (await browser.$(tid("activity-clear"))).click();
+    await (await browser.$(tid("activity-clear-dialog-confirm"))).click();
+    await (await browser.$(tid("activity-empty"))).waitForDisplayed({ timeout: 10_000 });
+    assert.equal(sql(dataDir, "SELECT count(*) FROM user_activity_log"), "0");
     await stop(browser, dataDir);
     browser = null;
     const found = JSON.parse(cli(dataDir, "emoji", "search", "wave", "--json"));
