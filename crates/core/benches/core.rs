@@ -21,6 +21,9 @@
 //!   open tasks over a run, so this one grows with it).
 //! - `write/single_task_add`: one `Studydesk::task_add` (one transaction, including the
 //!   progress refresh) on the ten-year database: the latency a click sees.
+//! - `feed/activity_first_page_1m`: the first page (20) of the activity feed with
+//!   1,000,000 `activity_feed` rows (and 100,000 engagements) for the user. Target: under
+//!   10 ms. `feed/activity_fifth_page_1m`: the page after four cursors.
 //! - `emoji/search/{wave,japanese,two_words,one_letter}`: `Studydesk::emoji_search` over the
 //!   whole catalog (~3,900 rows). Target: under 5 ms. `emoji/catalog`: the picker's whole
 //!   list; `emoji/install_catalog`: writing the catalog (first launch, a new version).
@@ -402,7 +405,54 @@ fn emoji_benches(c: &mut Criterion) {
     g.finish();
 }
 
+fn feed_benches(c: &mut Criterion) {
+    use studydesk_core::dashboard::activity_feed;
+    let dir = TempDir::new().unwrap();
+    let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+    let user = sd.user_id().to_string();
+    let started = Instant::now();
+    sd.db()
+        .write(WriteCtx::reference_data("bench.feed"), |tx| {
+            tx.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999999)
+                 INSERT INTO activity_feed (id, user_id, activity_type, title, source_type, source_id, is_read, is_pinned, priority, created_at, expires_at)
+                 SELECT printf('%08x-0000-7000-8000-%012x', i, i), ?1,
+                        CASE i % 3 WHEN 0 THEN 'new_posting' WHEN 1 THEN 'posting_response' ELSE 'new_connection' END,
+                        'Item ' || i, 'post', printf('%08x-0000-7000-8000-%012x', i, i),
+                        i % 2, i % 50000 = 0, i % 7 = 0,
+                        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-01', printf('-%d seconds', i * 30)),
+                        CASE WHEN i % 10 = 0 THEN strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-01', printf('-%d seconds', i * 5)) END
+                 FROM n",
+                [&user],
+            )?;
+            tx.execute(
+                "INSERT INTO feed_engagement (id, feed_item_id, user_id, engagement_type, created_at)
+                 SELECT printf('%08x-0000-7000-9000-%012x', rowid, rowid), id, user_id,
+                        CASE rowid % 3 WHEN 0 THEN 'view' WHEN 1 THEN 'click' ELSE 'dismiss' END, created_at
+                 FROM activity_feed WHERE rowid % 10 = 1",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    eprintln!("feed: 1,000,000 items and 100,000 engagements in {:.1} s", started.elapsed().as_secs_f64());
+    let now = sd.db().now();
+    let mut g = c.benchmark_group("feed");
+    g.bench_function("activity_first_page_1m", |b| {
+        b.iter(|| black_box(sd.db().read(|c| activity_feed::page(c, &user, now, None, Some(20))).unwrap()))
+    });
+    let mut cursor = None;
+    for _ in 0..4 {
+        cursor = sd.db().read(|c| activity_feed::page(c, &user, now, cursor.as_deref(), Some(20))).unwrap().next_cursor;
+    }
+    g.bench_function("activity_fifth_page_1m", |b| {
+        b.iter(|| black_box(sd.db().read(|c| activity_feed::page(c, &user, now, cursor.as_deref(), Some(20))).unwrap()))
+    });
+    g.finish();
+}
+
 fn all(c: &mut Criterion) {
+    feed_benches(c);
     emoji_benches(c);
     open_benches(c);
     let template = ten_year_template();
