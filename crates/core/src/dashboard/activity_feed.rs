@@ -18,7 +18,7 @@
 //!   direct messages exist (docs/schema.md).
 
 use crate::dashboard::rows::{ActivityFeedRow, EngagementType, FeedEngagementRow};
-use crate::db::row::{self, Row};
+use crate::db::row::{self, sql_enum, Row};
 use crate::db::{timestamp_text, Tx, WriteCtx};
 use crate::{CoreError, Db, Result};
 use chrono::{DateTime, Utc};
@@ -35,28 +35,15 @@ pub const PAGE_MAX: i64 = 100;
 /// cheap however many there are.
 pub const UNREAD_MAX: i64 = 100;
 
-/// The seed's activity types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ActivityType {
-    NewPosting,
-    PostingResponse,
-    NewConnection,
-    MessageReceived,
-    PostingApproved,
-    DomainUpdate,
-}
-
-impl ActivityType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActivityType::NewPosting => "new_posting",
-            ActivityType::PostingResponse => "posting_response",
-            ActivityType::NewConnection => "new_connection",
-            ActivityType::MessageReceived => "message_received",
-            ActivityType::PostingApproved => "posting_approved",
-            ActivityType::DomainUpdate => "domain_update",
-        }
+sql_enum! {
+    /// The seed's activity types (`activity_feed.activity_type`).
+    pub enum ActivityType {
+        NewPosting = "new_posting",
+        PostingResponse = "posting_response",
+        NewConnection = "new_connection",
+        MessageReceived = "message_received",
+        PostingApproved = "posting_approved",
+        DomainUpdate = "domain_update",
     }
 }
 

@@ -40,15 +40,16 @@ pub fn variant_shortcode(base: &str, tones: &str) -> String {
 /// Parses the compiled-in catalog. Every row is complete and valid: the rows'
 /// `created_at`/`updated_at` are `now`.
 pub fn parse(now: &str) -> Result<Catalog> {
-    let mut version = None;
+    let version = shipped_version()?;
     let mut categories = Vec::new();
     let mut emojis: Vec<EmojiRow> = Vec::new();
-    let mut base_shortcode: Option<(String, String)> = None; // (hexcode, shortcode)
+    // The base emoji the next skin-tone lines belong to: (hexcode, index in `emojis`).
+    let mut base: Option<(&str, usize)> = None;
     for (n, line) in CATALOG.lines().enumerate() {
         let f: Vec<&str> = line.split('\t').collect();
         let bad = || CoreError::Database(format!("emoji catalog line {}: unreadable record {:?}", n + 1, f.first()));
         match (f.first().copied(), f.len()) {
-            (Some("V"), 3) => version = Some(format!("emojibase-data {}, Emoji {}", f[1], f[2])),
+            (Some("V"), 3) => {}
             (Some("C"), 5) => categories.push(EmojiCategoryRow {
                 id: f[1].parse().map_err(|_| bad())?,
                 name: f[2].to_string(),
@@ -62,7 +63,7 @@ pub fn parse(now: &str) -> Result<Catalog> {
             }),
             (Some("E"), 8) => {
                 let keywords: Vec<Value> = f[7].split('|').filter(|k| !k.is_empty()).map(|k| Value::String(k.into())).collect();
-                base_shortcode = Some((f[1].to_string(), f[4].to_string()));
+                base = Some((f[1], emojis.len()));
                 emojis.push(EmojiRow {
                     id: studydesk_sync::natural_id("emojis", &[f[1]]),
                     category_id: Some(f[3].parse().map_err(|_| bad())?),
@@ -80,8 +81,9 @@ pub fn parse(now: &str) -> Result<Catalog> {
                 });
             }
             (Some("S"), 5) => {
-                let (_, shortcode) = base_shortcode.as_ref().filter(|(h, _)| h == f[1]).ok_or_else(bad)?;
-                let base = emojis.iter().rev().find(|e| e.skin_tone.is_none()).ok_or_else(bad)?;
+                let (_, at) = base.filter(|(hex, _)| *hex == f[1]).ok_or_else(bad)?;
+                let base = &emojis[at];
+                let shortcode = base.shortcode.as_deref().ok_or_else(bad)?;
                 let row = EmojiRow {
                     id: studydesk_sync::natural_id("emojis", &[f[2]]),
                     unicode: Some(f[3].to_string()),
@@ -98,7 +100,6 @@ pub fn parse(now: &str) -> Result<Catalog> {
             _ => return Err(bad()),
         }
     }
-    let version = version.ok_or_else(|| CoreError::Database("emoji catalog: no version line".into()))?;
     Ok(Catalog { version, categories, emojis })
 }
 
