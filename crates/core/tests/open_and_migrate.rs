@@ -40,8 +40,9 @@ fn a_new_database_gets_every_seed_table_and_a_local_profile() {
         .read(|c| Ok(c.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", [], |r| r.get(0))?))
         .unwrap();
     // 48 seed tables + item_reminders (V6) + refinery history + sync_changes + local_meta
-    // + sync_causal, sync_refused, sync_apply_errors (V8).
-    assert_eq!(tables, 56);
+    // + sync_causal, sync_refused, sync_apply_errors (V8) + follow_decisions, user_blocks,
+    // user_mutes (V13).
+    assert_eq!(tables, 59);
     assert_eq!(f.count("users"), 1);
     let state = f.app.state().unwrap();
     assert!(state.onboarding_pending);

@@ -148,6 +148,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             last_login: None,
             created_at: s(NOW),
             updated_at: s(NOW),
+            follow_policy: FollowPolicy::Approve,
         },
         &[
             ("followers_count", |r| r.followers_count = -1),
@@ -697,6 +698,24 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         FollowRow { id: new_id(), follower_id: me.clone(), followee_id: ada.clone(), created_at: s(NOW) },
         &[("followee_id", |r| r.followee_id = r.follower_id.clone())],
     );
+    c.case(
+        FollowDecisionRow {
+            id: new_id(),
+            followee_id: me.clone(),
+            follower_id: ada.clone(),
+            decision: FollowDecision::Accepted,
+            decided_at: s(NOW),
+        },
+        &[("follower_id", |r| r.follower_id = r.followee_id.clone()), ("decided_at", |r| r.decided_at = s("today"))],
+    );
+    c.case(
+        UserBlockRow { id: new_id(), user_id: me.clone(), blocked_user_id: ada.clone(), created_at: s(NOW) },
+        &[("blocked_user_id", |r| r.blocked_user_id = r.user_id.clone())],
+    );
+    c.case(
+        UserMuteRow { id: new_id(), user_id: me.clone(), muted_user_id: ada.clone(), created_at: s(NOW) },
+        &[("muted_user_id", |r| r.muted_user_id = r.user_id.clone())],
+    );
     let post = c.case(
         PostRow {
             id: new_id(),
@@ -710,6 +729,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             comment_count: 1,
             created_at: s(NOW),
             updated_at: s(NOW),
+            visibility: PostVisibility::Followers,
         },
         &[
             ("like_count", |r| r.like_count = -1),
@@ -946,8 +966,8 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     let mut covered: Vec<String> = c.covered.iter().map(|t| t.to_string()).collect();
     covered.sort();
     assert_eq!(covered, tables);
-    // The 48 seed tables and item_reminders (V6).
-    assert_eq!(covered.len(), 49);
+    // The 48 seed tables, item_reminders (V6), follow_decisions, user_blocks, user_mutes (V13).
+    assert_eq!(covered.len(), 52);
 }
 
 /// What the existing services write is a valid row too.
@@ -996,6 +1016,9 @@ fn words<E: serde::Serialize + Copy + PartialEq + Debug>(all: &[E], as_str: fn(E
 fn enum_serde_names_are_the_schema_words() {
     words(UserRole::ALL, UserRole::as_str, UserRole::parse);
     words(UserStatus::ALL, UserStatus::as_str, UserStatus::parse);
+    words(FollowPolicy::ALL, FollowPolicy::as_str, FollowPolicy::parse);
+    words(PostVisibility::ALL, PostVisibility::as_str, PostVisibility::parse);
+    words(FollowDecision::ALL, FollowDecision::as_str, FollowDecision::parse);
     words(AssignmentTimeframe::ALL, AssignmentTimeframe::as_str, AssignmentTimeframe::parse);
     words(CalendarEventSource::ALL, CalendarEventSource::as_str, CalendarEventSource::parse);
     words(ReminderChannel::ALL, ReminderChannel::as_str, ReminderChannel::parse);

@@ -29,8 +29,18 @@ pub enum Class {
 pub const LOCAL_ONLY: &[&str] =
     &["user_sessions", "api_keys", "app_settings", "emoji_categories", "emojis", "user_activity_log"];
 
-pub const PUBLIC: &[&str] =
-    &["users", "user_tags", "follows", "user_presence", "posts", "post_media", "post_tags", "post_comments", "post_likes"];
+pub const PUBLIC: &[&str] = &[
+    "users",
+    "user_tags",
+    "follows",
+    "follow_decisions",
+    "user_presence",
+    "posts",
+    "post_media",
+    "post_tags",
+    "post_comments",
+    "post_likes",
+];
 
 pub const DASHBOARD: &[&str] = &["dashboards", "widgets", "reports", "dashboard_shares"];
 
@@ -79,6 +89,7 @@ pub enum Owner {
 const OWNER_OVERRIDES: &[(&str, Owner)] = &[
     ("users", Owner::Column("id")),
     ("follows", Owner::Column("follower_id")),
+    ("follow_decisions", Owner::Column("followee_id")),
     ("post_comments", Owner::Column("author_id")),
     ("data_models", Owner::Column("created_by")),
     ("workflows", Owner::Column("requester_id")),

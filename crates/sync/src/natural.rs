@@ -23,6 +23,9 @@ pub const NATURAL_KEYS: &[(&str, &[&str])] = &[
     ("post_tags", &["post_id", "tag"]),
     ("dashboard_shares", &["dashboard_id", "user_id"]),
     ("attachments", &["user_id", "content_hash"]),
+    ("follow_decisions", &["followee_id", "follower_id"]),
+    ("user_blocks", &["user_id", "blocked_user_id"]),
+    ("user_mutes", &["user_id", "muted_user_id"]),
 ];
 
 pub fn natural_id(table: &str, keys: &[&str]) -> String {

@@ -3,7 +3,7 @@
 //! database creates the user with its settings here, and its first rows in the other
 //! rooms through `crate::setup`, in one write.
 
-use super::rows::{UserRole, UserRow, UserStatus};
+use super::rows::{FollowPolicy, UserRole, UserRow, UserStatus};
 use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
@@ -74,6 +74,7 @@ pub fn insert_local_user(tx: &Tx, tz: &str) -> Result<String> {
         last_login: None,
         created_at: now.clone(),
         updated_at: now,
+        follow_policy: FollowPolicy::Open,
     };
     row::insert(tx, &user)?;
     crate::db::meta::insert(tx, LOCAL_USER_KEY, &id)?;

@@ -39,6 +39,15 @@ sql_enum! {
     }
 }
 
+sql_enum! {
+    /// `users.follow_policy` (V13): whether a follow takes effect at once or is a request
+    /// the user answers.
+    pub enum FollowPolicy {
+        Open = "open",
+        Approve = "approve",
+    }
+}
+
 table_row! {
     /// `users`: the merged profile of 000/001/002/003 (see docs/schema.md §2).
     pub struct UserRow in "users" {
@@ -72,6 +81,7 @@ table_row! {
         pub last_login: Option<String>,
         pub created_at: String,
         pub updated_at: String,
+        pub follow_policy: FollowPolicy,
     }
 }
 

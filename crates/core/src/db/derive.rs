@@ -123,7 +123,9 @@ pub(super) fn install(conn: &Connection, derived: &[&Derived]) -> Result<Pending
 }
 
 fn triggers_for(index: usize, name: &str, s: &Source) -> String {
-    let trigger = format!("derive_{}_{}", name.replace('.', "_"), s.table);
+    // The key is in the name: one table may move a summary through two columns (a follow
+    // moves the follower's and the followee's counters).
+    let trigger = format!("derive_{}_{}_{}", name.replace('.', "_"), s.table, s.key);
     let (new_when, old_when) = (s.when.replace("ROW", "NEW"), s.when.replace("ROW", "OLD"));
     let of = if s.columns.is_empty() {
         String::new()
@@ -170,7 +172,7 @@ mod tests {
         let s = Source { table: "tasks", key: "user_id", columns: &["is_completed", "list_id"], when: "1" };
         let sql = triggers_for(0, "focus.progress", &s);
         assert!(sql.contains("AFTER UPDATE OF \"is_completed\", \"list_id\" ON main.\"tasks\""), "{sql}");
-        assert!(sql.contains("derive_focus_progress_tasks_insert"), "{sql}");
+        assert!(sql.contains("derive_focus_progress_tasks_user_id_insert"), "{sql}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Typed rows of the social tables: `user_tags`, `follows`, `posts`, `post_media`,
 //! `post_tags`, `post_comments`, `post_likes`, `emoji_categories`, `emojis`,
-//! `user_emoji_favorites`.
+//! `user_emoji_favorites`, and V13's `follow_decisions`, `user_blocks`, `user_mutes`.
 //!
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
@@ -8,7 +8,7 @@
 //! are never negative, emoji keywords are a JSON array. `emoji_categories` keeps the
 //! seed's INTEGER id (shipped reference data), so its `id` is an `i64`.
 
-use crate::db::row::{self, table_row};
+use crate::db::row::{self, sql_enum, table_row};
 use crate::{CoreError, Result};
 use serde_json::Value;
 
@@ -53,6 +53,90 @@ impl FollowRow {
     }
 }
 
+sql_enum! {
+    /// `posts.visibility` (V13): who may read a post; fixed when it is posted.
+    pub enum PostVisibility {
+        Public = "public",
+        Followers = "followers",
+        OnlyMe = "only_me",
+    }
+}
+
+sql_enum! {
+    /// `follow_decisions.decision` (V13).
+    pub enum FollowDecision {
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}
+
+table_row! {
+    /// `follow_decisions` (V13): the followee's answer to a follow request.
+    pub struct FollowDecisionRow in "follow_decisions" {
+        pub id: String,
+        pub followee_id: String,
+        pub follower_id: String,
+        pub decision: FollowDecision,
+        pub decided_at: String,
+    }
+}
+
+impl FollowDecisionRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("followee_id", &self.followee_id)?;
+        row::uuid("follower_id", &self.follower_id)?;
+        if self.follower_id == self.followee_id {
+            return Err(CoreError::validation("follower_id must not be the followee_id (nobody follows themselves)"));
+        }
+        row::timestamp("decided_at", &self.decided_at)
+    }
+}
+
+table_row! {
+    /// `user_blocks` (V13): `user_id` blocks `blocked_user_id`.
+    pub struct UserBlockRow in "user_blocks" {
+        pub id: String,
+        pub user_id: String,
+        pub blocked_user_id: String,
+        pub created_at: String,
+    }
+}
+
+impl UserBlockRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::uuid("blocked_user_id", &self.blocked_user_id)?;
+        if self.user_id == self.blocked_user_id {
+            return Err(CoreError::validation("blocked_user_id must not be the user_id (nobody blocks themselves)"));
+        }
+        row::timestamp("created_at", &self.created_at)
+    }
+}
+
+table_row! {
+    /// `user_mutes` (V13): `user_id` does not see `muted_user_id`'s posts in the feed.
+    pub struct UserMuteRow in "user_mutes" {
+        pub id: String,
+        pub user_id: String,
+        pub muted_user_id: String,
+        pub created_at: String,
+    }
+}
+
+impl UserMuteRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::uuid("muted_user_id", &self.muted_user_id)?;
+        if self.user_id == self.muted_user_id {
+            return Err(CoreError::validation("muted_user_id must not be the user_id (nobody mutes themselves)"));
+        }
+        row::timestamp("created_at", &self.created_at)
+    }
+}
+
 table_row! {
     /// `posts` (001): a study log.
     pub struct PostRow in "posts" {
@@ -68,6 +152,7 @@ table_row! {
         pub comment_count: i64,
         pub created_at: String,
         pub updated_at: String,
+        pub visibility: PostVisibility,
     }
 }
 
