@@ -15,6 +15,7 @@
 mod calendar;
 mod focus;
 mod remind;
+mod social;
 mod sync;
 mod terminal;
 
@@ -86,6 +87,33 @@ enum Command {
     /// The emoji catalog.
     #[command(subcommand)]
     Emoji(EmojiCommand),
+    /// Study logs: add, list, like, unlike, comment, delete.
+    #[command(subcommand)]
+    Post(social::PostCommand),
+    /// Follow a user (@username or id); a profile that approves followers gets a request.
+    Follow { user: String },
+    /// Stop following a user, or withdraw a request.
+    Unfollow { user: String },
+    /// My posts and those of the people I follow, newest first.
+    Feed {
+        /// Public posts of everyone instead.
+        #[arg(long)]
+        discover: bool,
+        /// Public posts with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The activity feed: posts of people I follow, responses to mine, new followers.
+    ActivityFeed {
+        #[arg(long)]
+        unread: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -150,12 +178,17 @@ impl Command {
             Command::Session(s) => s.adds(),
             Command::Ics(i) => i.adds(),
             Command::Sync(s) => s.signs_in(),
+            Command::Post(p) => p.adds(),
             Command::Activity(_)
             | Command::Backup { .. }
             | Command::Doctor { .. }
             | Command::Agenda { .. }
             | Command::Remind(_)
-            | Command::Emoji(_) => false,
+            | Command::Emoji(_)
+            | Command::Follow { .. }
+            | Command::Unfollow { .. }
+            | Command::Feed { .. }
+            | Command::ActivityFeed { .. } => false,
         }
     }
 }
@@ -213,6 +246,11 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Agenda { from, to, json } => calendar::agenda(app, &from, &to, json)?,
         Command::Ics(cmd) => calendar::ics(app, cmd)?,
         Command::Remind(cmd) => remind::remind(app, cmd)?,
+        Command::Post(cmd) => social::post(app, cmd)?,
+        Command::Follow { user } => social::follow(app, &user, true)?,
+        Command::Unfollow { user } => social::follow(app, &user, false)?,
+        Command::Feed { discover, tag, limit, json } => social::feed(app, discover, tag, limit, json)?,
+        Command::ActivityFeed { unread, json } => social::activity_feed(app, unread, json)?,
         Command::Emoji(EmojiCommand::Search { words, limit, json }) => {
             let found = app.emoji_search(words.join(" "), Some(limit))?;
             if json {

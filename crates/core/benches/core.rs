@@ -439,14 +439,14 @@ fn feed_benches(c: &mut Criterion) {
     let now = sd.db().now();
     let mut g = c.benchmark_group("feed");
     g.bench_function("activity_first_page_1m", |b| {
-        b.iter(|| black_box(sd.db().read(|c| activity_feed::page(c, &user, now, None, Some(20))).unwrap()))
+        b.iter(|| black_box(sd.db().read(|c| activity_feed::page(c, &user, now, None, Some(20), &Default::default())).unwrap()))
     });
     let mut cursor = None;
     for _ in 0..4 {
-        cursor = sd.db().read(|c| activity_feed::page(c, &user, now, cursor.as_deref(), Some(20))).unwrap().next_cursor;
+        cursor = sd.db().read(|c| activity_feed::page(c, &user, now, cursor.as_deref(), Some(20), &Default::default())).unwrap().next_cursor;
     }
     g.bench_function("activity_fifth_page_1m", |b| {
-        b.iter(|| black_box(sd.db().read(|c| activity_feed::page(c, &user, now, cursor.as_deref(), Some(20))).unwrap()))
+        b.iter(|| black_box(sd.db().read(|c| activity_feed::page(c, &user, now, cursor.as_deref(), Some(20), &Default::default())).unwrap()))
     });
     g.finish();
 }

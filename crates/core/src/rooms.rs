@@ -14,7 +14,15 @@ use crate::Result;
 use std::path::Path;
 
 /// Every derived summary of the core.
-pub static DERIVED: &[&Derived] = &[&crate::focus::progress::DERIVED];
+pub static DERIVED: &[&Derived] = &[
+    &crate::focus::progress::DERIVED,
+    &crate::social::counters::PROFILE,
+    &crate::social::counters::POST,
+    &crate::social::activity::POSTS,
+    &crate::social::activity::LIKES,
+    &crate::social::activity::COMMENTS,
+    &crate::social::activity::FOLLOWS,
+];
 
 /// What shows an attachment, one SQL condition per room that does, each over the
 /// attachments table named `a` (a room that starts showing attachments adds its own).

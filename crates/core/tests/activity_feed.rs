@@ -26,6 +26,7 @@ fn deliver(f: &common::Fixture, kind: ActivityType, source: &str, priority: i64,
                     source_id: source,
                     priority,
                     expires_at: expires_in.map(|m| now + Duration::minutes(m)),
+                    metadata: None,
                 },
             )
         })
@@ -36,7 +37,7 @@ fn titles(f: &common::Fixture) -> Vec<String> {
     let now = f.app.db().now();
     f.app
         .db()
-        .read(|c| activity_feed::page(c, &f.app.user_id(), now, None, Some(100)))
+        .read(|c| activity_feed::page(c, &f.app.user_id(), now, None, Some(100), &Default::default()))
         .unwrap()
         .items
         .into_iter()
@@ -81,13 +82,13 @@ fn read_unread_engagement_counts_and_other_users_items() {
     deliver(&f, ActivityType::NewPosting, "b", 0, None);
     let me = f.app.user_id();
     let now = f.app.db().now();
-    let page = f.app.db().read(|c| activity_feed::page(c, &me, now, None, None)).unwrap();
+    let page = f.app.db().read(|c| activity_feed::page(c, &me, now, None, None, &Default::default())).unwrap();
     assert_eq!(page.unread, 2);
     let b = id_of(&f, "b");
     activity_feed::set_read(f.app.db(), &me, &b, true).unwrap();
     activity_feed::engage(f.app.db(), &me, &b, EngagementType::View).unwrap();
     activity_feed::engage(f.app.db(), &me, &b, EngagementType::Click).unwrap();
-    let page = f.app.db().read(|c| activity_feed::page(c, &me, now, None, None)).unwrap();
+    let page = f.app.db().read(|c| activity_feed::page(c, &me, now, None, None, &Default::default())).unwrap();
     assert_eq!(page.unread, 1);
     let item = page.items.iter().find(|i| i.row.id == b).unwrap();
     assert!(item.row.is_read);
@@ -112,7 +113,7 @@ fn cursor_pages_return_every_item_once_in_order() {
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let page = f.app.db().read(|c| activity_feed::page(c, &me, now, cursor.as_deref(), Some(5))).unwrap();
+        let page = f.app.db().read(|c| activity_feed::page(c, &me, now, cursor.as_deref(), Some(5), &Default::default())).unwrap();
         assert!(page.items.len() <= 5);
         seen.extend(page.items.into_iter().map(|i| i.row.title));
         match page.next_cursor {
@@ -123,8 +124,8 @@ fn cursor_pages_return_every_item_once_in_order() {
     assert_eq!(seen, all);
     assert_eq!(seen.len(), 23);
     assert_eq!(seen[0], "item 05");
-    let bad = f.app.db().read(|c| activity_feed::page(c, &me, now, Some("garbage"), None)).unwrap_err();
+    let bad = f.app.db().read(|c| activity_feed::page(c, &me, now, Some("garbage"), None, &Default::default())).unwrap_err();
     assert!(bad.to_string().contains("cursor"), "{bad}");
-    let too_many = f.app.db().read(|c| activity_feed::page(c, &me, now, None, Some(101))).unwrap_err();
+    let too_many = f.app.db().read(|c| activity_feed::page(c, &me, now, None, Some(101), &Default::default())).unwrap_err();
     assert!(too_many.to_string().contains("limit"), "{too_many}");
 }

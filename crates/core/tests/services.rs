@@ -119,7 +119,7 @@ fn the_card_layout_persists_and_repairs_itself() {
         })
         .unwrap();
     assert_eq!(saved.order[..2], [CardId::Progress, CardId::Todo]);
-    assert_eq!(saved.order.len(), 6, "missing cards are appended, duplicates dropped");
+    assert_eq!(saved.order.len(), 7, "missing cards are appended, duplicates dropped");
     let f = f.reopen();
     let layout = f.app.home().unwrap().layout;
     assert_eq!(layout, saved);

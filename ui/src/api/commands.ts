@@ -5,6 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./apiError";
 import type { ErrorKind } from "./bindings/ErrorKind";
 import type { Activity } from "./bindings/Activity";
+import type { ActivityCardSettings } from "./bindings/ActivityCardSettings";
 import type { ActivitySummary } from "./bindings/ActivitySummary";
 import type { AppPage } from "./bindings/AppPage";
 import type { AppState } from "./bindings/AppState";
@@ -13,6 +14,7 @@ import type { BackgroundSettings } from "./bindings/BackgroundSettings";
 import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
+import type { Comment } from "./bindings/Comment";
 import type { Course } from "./bindings/Course";
 import type { Credentials } from "./bindings/Credentials";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
@@ -20,12 +22,18 @@ import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
 import type { EmojiCatalog } from "./bindings/EmojiCatalog";
 import type { EmojiMine } from "./bindings/EmojiMine";
+import type { EngagementType } from "./bindings/EngagementType";
 import type { EventMove } from "./bindings/EventMove";
 import type { EventUpdate } from "./bindings/EventUpdate";
+import type { Face } from "./bindings/Face";
+import type { FeedFilter } from "./bindings/FeedFilter";
+import type { FeedPage } from "./bindings/FeedPage";
+import type { FeedScope } from "./bindings/FeedScope";
 import type { FocusEntry } from "./bindings/FocusEntry";
 import type { FocusSession } from "./bindings/FocusSession";
 import type { FocusSettings } from "./bindings/FocusSettings";
 import type { FocusStats } from "./bindings/FocusStats";
+import type { FollowPolicy } from "./bindings/FollowPolicy";
 import type { HomeData } from "./bindings/HomeData";
 import type { IcsImportReport } from "./bindings/IcsImportReport";
 import type { IdleChoice } from "./bindings/IdleChoice";
@@ -44,9 +52,16 @@ import type { NewTask } from "./bindings/NewTask";
 import type { Notification } from "./bindings/Notification";
 import type { NotificationList } from "./bindings/NotificationList";
 import type { OnboardingChoice } from "./bindings/OnboardingChoice";
+import type { PeopleList } from "./bindings/PeopleList";
+import type { Post } from "./bindings/Post";
+import type { PostDraft } from "./bindings/PostDraft";
+import type { PostPage } from "./bindings/PostPage";
+import type { ProfileCard } from "./bindings/ProfileCard";
+import type { ProfileEdit } from "./bindings/ProfileEdit";
 import type { RecoveryChoice } from "./bindings/RecoveryChoice";
 import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { RefusedChange } from "./bindings/RefusedChange";
+import type { Relation } from "./bindings/Relation";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { SignInMode } from "./bindings/SignInMode";
@@ -512,6 +527,156 @@ export const emojiUse = (id: string): Promise<EmojiMine> => call<EmojiMine>("emo
 export const emojiFavoriteSet = (id: string, favorite: boolean): Promise<EmojiMine> => call<EmojiMine>("emoji_favorite_set", { id, favorite });
 
 /**
+ * A profile page (`user` `None`: mine).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const profileCard = (user?: string | null): Promise<ProfileCard> => call<ProfileCard>("profile_card", { user });
+
+/**
+ * Saves my public face (fields left `None` stay) and, if given, my interest tags.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const profileSave = (edit: ProfileEdit, tags: Array<string> | null): Promise<ProfileCard> => call<ProfileCard>("profile_save", { edit, tags });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const follow = (user: string): Promise<Relation> => call<Relation>("follow", { user });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const unfollow = (user: string): Promise<Relation> => call<Relation>("unfollow", { user });
+
+/**
+ * Accepts or declines `user`'s request to follow me.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const followRequestAnswer = (user: string, accept: boolean): Promise<Relation> => call<Relation>("follow_request_answer", { user, accept });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const followPolicySet = (policy: FollowPolicy): Promise<FollowPolicy> => call<FollowPolicy>("follow_policy_set", { policy });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const blockSet = (user: string, blocked: boolean): Promise<Relation> => call<Relation>("block_set", { user, blocked });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const muteSet = (user: string, muted: boolean): Promise<Relation> => call<Relation>("mute_set", { user, muted });
+
+/**
+ * Followers or follows of `user` (`None`: mine); my requests, blocks, mutes.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const peopleList = (user: string | null, list: PeopleList): Promise<Array<Face>> => call<Array<Face>>("people_list", { user, list });
+
+/**
+ * People sharing my interest tags whom I do not follow.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const peopleSuggestions = (): Promise<Array<Face>> => call<Array<Face>>("people_suggestions", {});
+
+/**
+ * People known on this device whose username or name contains `query`.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const peopleSearch = (query: string): Promise<Array<Face>> => call<Array<Face>>("people_search", { query });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postCreate = (draft: PostDraft): Promise<Post> => call<Post>("post_create", { draft });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postEdit = (id: string, draft: PostDraft): Promise<Post> => call<Post>("post_edit", { id, draft });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postDelete = (id: string): Promise<null> => call<null>("post_delete", { id });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postGet = (id: string): Promise<Post> => call<Post>("post_get", { id });
+
+/**
+ * A page of a feed, newest first; `cursor` from the previous page.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postsPage = (scope: FeedScope, cursor: string | null, limit: number | null): Promise<PostPage> => call<PostPage>("posts_page", { scope, cursor, limit });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postLikeSet = (id: string, liked: boolean): Promise<Post> => call<Post>("post_like_set", { id, liked });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postComment = (id: string, body: string): Promise<Comment> => call<Comment>("post_comment", { id, body });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const commentEdit = (id: string, body: string): Promise<Comment> => call<Comment>("comment_edit", { id, body });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const commentDelete = (id: string): Promise<null> => call<null>("comment_delete", { id });
+
+/**
+ * A post's comments, oldest first, after the comment `after`.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const commentsList = (post_id: string, after: string | null): Promise<Array<Comment>> => call<Array<Comment>>("comments_list", { post_id, after });
+
+/**
+ * A page of the activity feed (pinned, priority, newest), filtered.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityFeedPage = (cursor: string | null, limit: number | null, filter: FeedFilter): Promise<FeedPage> => call<FeedPage>("activity_feed_page", { cursor, limit, filter });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityItemRead = (id: string, read: boolean): Promise<null> => call<null>("activity_item_read", { id, read });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityReadAll = (): Promise<number> => call<number>("activity_read_all", {});
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityItemPin = (id: string, pinned: boolean): Promise<null> => call<null>("activity_item_pin", { id, pinned });
+
+/**
+ * Records a view, click, like, share or dismiss (a dismissed item is hidden).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityItemEngage = (id: string, kind: EngagementType): Promise<null> => call<null>("activity_item_engage", { id, kind });
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityCardSettings = (): Promise<ActivityCardSettings> => call<ActivityCardSettings>("activity_card_settings", {});
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const activityCardSettingsSet = (settings: ActivityCardSettings): Promise<ActivityCardSettings> => call<ActivityCardSettings>("activity_card_settings_set", { settings });
+
+/**
  * The skin tone the picker inserts (0 none, 1 light to 5 dark).
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
@@ -655,6 +820,34 @@ export interface CommandErrors {
   emoji_search: LocalErrorKind;
   emoji_use: LocalErrorKind;
   emoji_favorite_set: LocalErrorKind;
+  profile_card: LocalErrorKind;
+  profile_save: LocalErrorKind;
+  follow: LocalErrorKind;
+  unfollow: LocalErrorKind;
+  follow_request_answer: LocalErrorKind;
+  follow_policy_set: LocalErrorKind;
+  block_set: LocalErrorKind;
+  mute_set: LocalErrorKind;
+  people_list: LocalErrorKind;
+  people_suggestions: LocalErrorKind;
+  people_search: LocalErrorKind;
+  post_create: LocalErrorKind;
+  post_edit: LocalErrorKind;
+  post_delete: LocalErrorKind;
+  post_get: LocalErrorKind;
+  posts_page: LocalErrorKind;
+  post_like_set: LocalErrorKind;
+  post_comment: LocalErrorKind;
+  comment_edit: LocalErrorKind;
+  comment_delete: LocalErrorKind;
+  comments_list: LocalErrorKind;
+  activity_feed_page: LocalErrorKind;
+  activity_item_read: LocalErrorKind;
+  activity_read_all: LocalErrorKind;
+  activity_item_pin: LocalErrorKind;
+  activity_item_engage: LocalErrorKind;
+  activity_card_settings: LocalErrorKind;
+  activity_card_settings_set: LocalErrorKind;
   emoji_skin_tone_set: LocalErrorKind;
   sync_status: LocalErrorKind;
   sync_sign_in: ServerErrorKind;

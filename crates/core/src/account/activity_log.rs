@@ -42,6 +42,7 @@ pub enum ActionType {
     SessionCompleted,
     TaskAdded,
     CalendarImported,
+    Posted,
 }
 
 impl ActionType {
@@ -52,6 +53,7 @@ impl ActionType {
             ActionType::SessionCompleted => "session_completed",
             ActionType::TaskAdded => "task_added",
             ActionType::CalendarImported => "calendar_imported",
+            ActionType::Posted => "posted",
         }
     }
 }

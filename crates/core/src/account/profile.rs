@@ -7,7 +7,7 @@ use super::rows::{FollowPolicy, UserRole, UserRow, UserStatus};
 use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -125,3 +125,190 @@ pub fn mark_onboarded(tx: &Tx, user_id: &str, choice: OnboardingChoice) -> Resul
     super::preferences::set(tx, user_id, ONBOARDING_KEY, &choice)
 }
 
+
+/// Who wrote something, as a post, a comment or a follower list shows them: the public
+/// face of a `users` row.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct Face {
+    pub id: String,
+    pub username: Option<String>,
+    pub display_name: String,
+    pub avatar_url: Option<String>,
+}
+
+/// A profile page: the public columns of a `users` row with its counters (kept by the
+/// social room's write path, never counted on read).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct PublicProfile {
+    pub id: String,
+    pub username: Option<String>,
+    pub display_name: String,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub avatar_url: Option<String>,
+    pub banner_image_url: Option<String>,
+    pub joined_at: Option<String>,
+    pub followers_count: i64,
+    pub following_count: i64,
+    pub posts_count: i64,
+    pub follow_policy: FollowPolicy,
+}
+
+impl From<&UserRow> for PublicProfile {
+    fn from(u: &UserRow) -> PublicProfile {
+        PublicProfile {
+            id: u.id.clone(),
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            bio: u.bio.clone(),
+            location: u.location.clone(),
+            avatar_url: u.avatar_url.clone(),
+            banner_image_url: u.banner_image_url.clone(),
+            joined_at: u.joined_at.clone(),
+            followers_count: u.followers_count,
+            following_count: u.following_count,
+            posts_count: u.posts_count,
+            follow_policy: u.follow_policy,
+        }
+    }
+}
+
+/// SQL condition, with `{user}` replaced by an expression naming a user id: that user's
+/// follows take effect without an answer. For the social room's queries, which may not
+/// name `users` themselves.
+pub const OPEN_PROFILE: &str = "coalesce((SELECT follow_policy FROM users WHERE id = {user}), 'open') = 'open'";
+
+pub fn public_profile(conn: &Connection, user_id: &str) -> Result<PublicProfile> {
+    Ok(PublicProfile::from(&user(conn, user_id)?))
+}
+
+pub fn exists(conn: &Connection, user_id: &str) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT 1 FROM users WHERE id = ?1")?.exists([user_id])?)
+}
+
+/// The faces of `ids` (unknown ids are left out).
+pub fn faces(conn: &Connection, ids: &[&str]) -> Result<std::collections::HashMap<String, Face>> {
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    let mut st = conn.prepare_cached("SELECT id, username, display_name, avatar_url FROM users WHERE id = ?1")?;
+    for id in ids {
+        if out.contains_key(*id) {
+            continue;
+        }
+        let face = st
+            .query_row([id], |r| Ok(Face { id: r.get(0)?, username: r.get(1)?, display_name: r.get(2)?, avatar_url: r.get(3)? }))
+            .optional()?;
+        if let Some(face) = face {
+            out.insert(face.id.clone(), face);
+        }
+    }
+    Ok(out)
+}
+
+/// The user known on this device by `@name` or by id.
+pub fn find(conn: &Connection, name_or_id: &str) -> Result<String> {
+    let name = name_or_id.trim().trim_start_matches('@');
+    let found: Option<String> = conn
+        .prepare_cached("SELECT id FROM users WHERE id = ?1 OR username = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| CoreError::not_found("user", name_or_id))
+}
+
+/// Users whose username or display name contains `query`, at most `limit`, with ids.
+pub fn search(conn: &Connection, query: &str, limit: i64) -> Result<Vec<Face>> {
+    let pattern = format!("%{}%", query.replace(['%', '_'], ""));
+    let mut st = conn.prepare_cached(
+        "SELECT id, username, display_name, avatar_url FROM users
+         WHERE username LIKE ?1 OR display_name LIKE ?1 ORDER BY username IS NULL, username, display_name LIMIT ?2",
+    )?;
+    let rows = st.query_map(rusqlite::params![pattern, limit], |r| {
+        Ok(Face { id: r.get(0)?, username: r.get(1)?, display_name: r.get(2)?, avatar_url: r.get(3)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What the profile form edits: the public face, `None` leaving a field as it is and an
+/// empty text clearing it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct ProfileEdit {
+    pub display_name: Option<String>,
+    pub username: Option<String>,
+    pub bio: Option<String>,
+    pub location: Option<String>,
+    pub avatar_url: Option<String>,
+    pub banner_image_url: Option<String>,
+}
+
+/// The longest bio, in characters.
+pub const MAX_BIO: usize = 500;
+
+/// Saves the public face. A username follows the shared rules
+/// (`studydesk_sync::username`) and must not look like another username known on this
+/// device; the server checks every account's when the profile syncs.
+pub fn update_public(tx: &Tx, user_id: &str, edit: &ProfileEdit) -> Result<PublicProfile> {
+    let mut u = user(tx, user_id)?;
+    if let Some(name) = &edit.display_name {
+        u.display_name = validate::opt_text("display name", Some(name), 120)?.unwrap_or_default();
+    }
+    if let Some(name) = &edit.username {
+        u.username = if name.trim().is_empty() { None } else { Some(checked_username(tx, user_id, name)?) };
+    }
+    if let Some(bio) = &edit.bio {
+        u.bio = validate::opt_text("bio", Some(bio), MAX_BIO)?;
+    }
+    if let Some(location) = &edit.location {
+        u.location = validate::opt_text("location", Some(location), 120)?;
+    }
+    if let Some(url) = &edit.avatar_url {
+        u.avatar_url = Some(url.trim()).filter(|v| !v.is_empty()).map(str::to_string);
+    }
+    if let Some(url) = &edit.banner_image_url {
+        u.banner_image_url = Some(url.trim()).filter(|v| !v.is_empty()).map(str::to_string);
+    }
+    u.updated_at = tx.now_text();
+    row::update(tx, &u)?;
+    Ok(PublicProfile::from(&u))
+}
+
+fn checked_username(conn: &Connection, user_id: &str, name: &str) -> Result<String> {
+    use studydesk_sync::username;
+    let name = username::normalize(name.trim()).map_err(|e| CoreError::validation(e.to_string()))?;
+    let skeleton = username::skeleton(&name);
+    let mut st = conn.prepare_cached("SELECT username FROM users WHERE id <> ?1 AND username IS NOT NULL")?;
+    let taken = st
+        .query_map([user_id], |r| r.get::<_, String>(0))?
+        .filter_map(|n| n.ok())
+        .find(|other| username::skeleton(other) == skeleton);
+    match taken {
+        Some(other) if other.to_lowercase() == name.to_lowercase() => {
+            Err(CoreError::validation(format!("the username @{name} is taken")))
+        }
+        Some(other) => Err(CoreError::validation(format!("@{name} looks like @{other}, which is taken; choose another username"))),
+        None => Ok(name),
+    }
+}
+
+/// Sets who may follow without asking (the social room answers pending requests first).
+pub fn set_follow_policy(tx: &Tx, user_id: &str, policy: FollowPolicy) -> Result<()> {
+    tx.prepare_cached("UPDATE users SET follow_policy = ?2, updated_at = ?3 WHERE id = ?1 AND follow_policy <> ?2")?
+        .execute(rusqlite::params![user_id, policy.as_str(), tx.now_text()])?;
+    Ok(())
+}
+
+pub fn follow_policy(conn: &Connection, user_id: &str) -> Result<FollowPolicy> {
+    Ok(user(conn, user_id)?.follow_policy)
+}
+
+/// Stores the counters the social room keeps (derived columns: never synced). Writes
+/// only when one moved, so a recomputation that changes nothing leaves no trace.
+pub fn set_counts(tx: &Tx, user_id: &str, followers: i64, following: i64, posts: i64) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE users SET followers_count = ?2, following_count = ?3, posts_count = ?4
+         WHERE id = ?1 AND (followers_count, following_count, posts_count) IS NOT (?2, ?3, ?4)",
+    )?
+    .execute(rusqlite::params![user_id, followers, following, posts])?;
+    Ok(())
+}

@@ -1,8 +1,12 @@
-//! The social room of the facade: so far the emoji picker (`social::emoji`). Every method
-//! is one transaction (writes) or one read.
+//! The social room of the facade: profiles, follows, posts, likes, comments, the feeds,
+//! the activity feed and its Home card, and the emoji picker. Every method is one
+//! transaction (writes) or one read. Users are named by `@username` or id.
 
+use crate::account::profile;
+use crate::account::rows::FollowPolicy;
 use crate::commands;
-use crate::social::emoji;
+use crate::dashboard::{activity_feed, layout};
+use crate::social::{emoji, follows, posts};
 
 #[macro_export]
 #[doc(hidden)]
@@ -31,6 +35,157 @@ macro_rules! social_commands {
             pub fn emoji_favorite_set(&self, id: String, favorite: bool) -> emoji::EmojiMine {
                 emoji::set_favorite(&self.db, &self.user_id(), &id, favorite)
             }
+            /// A profile page (`user` `None`: mine).
+            #[ipc(local)]
+            pub fn profile_card(&self, user: Option<String>) -> follows::ProfileCard {
+                let reaches_others = self.sync_status().map(|s| s.account_id.is_some()).unwrap_or(false);
+                self.db.read(|c| follows::card(c, &self.user_id(), user.as_deref(), reaches_others))
+            }
+            /// Saves my public face (fields left `None` stay) and, if given, my interest tags.
+            #[ipc(local)]
+            pub fn profile_save(&self, edit: profile::ProfileEdit, tags: Option<Vec<String>>) -> follows::ProfileCard {
+                follows::save_profile(&self.db, &self.user_id(), &edit, tags.as_deref())?;
+                self.profile_card(None::<String>)
+            }
+            #[ipc(local)]
+            pub fn follow(&self, user: String) -> follows::Relation {
+                follows::follow(&self.db, &self.user_id(), &user)
+            }
+            #[ipc(local)]
+            pub fn unfollow(&self, user: String) -> follows::Relation {
+                follows::unfollow(&self.db, &self.user_id(), &user)
+            }
+            /// Accepts or declines `user`'s request to follow me.
+            #[ipc(local)]
+            pub fn follow_request_answer(&self, user: String, accept: bool) -> follows::Relation {
+                follows::answer(&self.db, &self.user_id(), &user, accept)
+            }
+            #[ipc(local)]
+            pub fn follow_policy_set(&self, policy: FollowPolicy) -> FollowPolicy {
+                follows::set_policy(&self.db, &self.user_id(), policy)
+            }
+            #[ipc(local)]
+            pub fn block_set(&self, user: String, blocked: bool) -> follows::Relation {
+                if blocked {
+                    follows::block(&self.db, &self.user_id(), &user)
+                } else {
+                    follows::unblock(&self.db, &self.user_id(), &user)
+                }
+            }
+            #[ipc(local)]
+            pub fn mute_set(&self, user: String, muted: bool) -> follows::Relation {
+                follows::set_muted(&self.db, &self.user_id(), &user, muted)
+            }
+            /// Followers or follows of `user` (`None`: mine); my requests, blocks, mutes.
+            #[ipc(local)]
+            pub fn people_list(&self, user: Option<String>, list: follows::PeopleList) -> Vec<profile::Face> {
+                self.db.read(|c| {
+                    let me = self.user_id();
+                    let user = match user {
+                        Some(u) => profile::find(c, &u)?,
+                        None => me.clone(),
+                    };
+                    follows::people(c, &me, &user, list)
+                })
+            }
+            /// People sharing my interest tags whom I do not follow.
+            #[ipc(local)]
+            pub fn people_suggestions(&self) -> Vec<profile::Face> {
+                self.db.read(|c| follows::suggestions(c, &self.user_id(), 10))
+            }
+            /// People known on this device whose username or name contains `query`.
+            #[ipc(local)]
+            pub fn people_search(&self, query: String) -> Vec<profile::Face> {
+                let query = crate::validate::text("search", &query, 50)?;
+                self.db.read(|c| profile::search(c, &query, 20))
+            }
+
+            #[ipc(local)]
+            pub fn post_create(&self, draft: posts::PostDraft) -> posts::Post {
+                let post = posts::create(&self.db, &self.user_id(), &draft)?;
+                self.record_activity(crate::account::activity_log::ActionType::Posted, Some(("post", &post.row.id)));
+                Ok(post)
+            }
+            #[ipc(local)]
+            pub fn post_edit(&self, id: String, draft: posts::PostDraft) -> posts::Post {
+                posts::edit(&self.db, &self.user_id(), &id, &draft)
+            }
+            #[ipc(local)]
+            pub fn post_delete(&self, id: String) -> () {
+                posts::delete(&self.db, &self.user_id(), &id)
+            }
+            #[ipc(local)]
+            pub fn post_get(&self, id: String) -> posts::Post {
+                self.db.read(|c| posts::get(c, &self.user_id(), &id))
+            }
+            /// A page of a feed, newest first; `cursor` from the previous page.
+            #[ipc(local)]
+            pub fn posts_page(&self, scope: posts::FeedScope, cursor: Option<String>, limit: Option<i64>) -> posts::PostPage {
+                self.db.read(|c| posts::page(c, &self.user_id(), &scope, cursor.as_deref(), limit))
+            }
+            #[ipc(local)]
+            pub fn post_like_set(&self, id: String, liked: bool) -> posts::Post {
+                if liked {
+                    posts::like(&self.db, &self.user_id(), &id)
+                } else {
+                    posts::unlike(&self.db, &self.user_id(), &id)
+                }
+            }
+            #[ipc(local)]
+            pub fn post_comment(&self, id: String, body: String) -> posts::Comment {
+                posts::comment(&self.db, &self.user_id(), &id, &body)
+            }
+            #[ipc(local)]
+            pub fn comment_edit(&self, id: String, body: String) -> posts::Comment {
+                posts::edit_comment(&self.db, &self.user_id(), &id, &body)
+            }
+            #[ipc(local)]
+            pub fn comment_delete(&self, id: String) -> () {
+                posts::delete_comment(&self.db, &self.user_id(), &id)
+            }
+            /// A post's comments, oldest first, after the comment `after`.
+            #[ipc(local)]
+            pub fn comments_list(&self, post_id: String, after: Option<String>) -> Vec<posts::Comment> {
+                self.db.read(|c| posts::comments(c, &self.user_id(), &post_id, after.as_deref()))
+            }
+
+            /// A page of the activity feed (pinned, priority, newest), filtered.
+            #[ipc(local)]
+            pub fn activity_feed_page(
+                &self,
+                cursor: Option<String>,
+                limit: Option<i64>,
+                filter: activity_feed::FeedFilter,
+            ) -> activity_feed::FeedPage {
+                let now = self.db.now();
+                self.db.read(|c| activity_feed::page(c, &self.user_id(), now, cursor.as_deref(), limit, &filter))
+            }
+            #[ipc(local)]
+            pub fn activity_item_read(&self, id: String, read: bool) -> () {
+                activity_feed::set_read(&self.db, &self.user_id(), &id, read)
+            }
+            #[ipc(local)]
+            pub fn activity_read_all(&self) -> usize {
+                activity_feed::mark_all_read(&self.db, &self.user_id())
+            }
+            #[ipc(local)]
+            pub fn activity_item_pin(&self, id: String, pinned: bool) -> () {
+                activity_feed::set_pinned(&self.db, &self.user_id(), &id, pinned)
+            }
+            /// Records a view, click, like, share or dismiss (a dismissed item is hidden).
+            #[ipc(local)]
+            pub fn activity_item_engage(&self, id: String, kind: crate::dashboard::rows::EngagementType) -> () {
+                activity_feed::engage(&self.db, &self.user_id(), &id, kind)
+            }
+            #[ipc(local)]
+            pub fn activity_card_settings(&self) -> layout::ActivityCardSettings {
+                self.db.read(|c| layout::activity_settings(c, &self.user_id()))
+            }
+            #[ipc(local)]
+            pub fn activity_card_settings_set(&self, settings: layout::ActivityCardSettings) -> layout::ActivityCardSettings {
+                layout::set_activity_settings(&self.db, &self.user_id(), settings)
+            }
+
             /// The skin tone the picker inserts (0 none, 1 light to 5 dark).
             #[ipc(local)]
             pub fn emoji_skin_tone_set(&self, tone: i64) -> i64 {

@@ -13,8 +13,8 @@
 //!   The dismissed check is written `+d.engagement_type` so SQLite looks engagements up
 //!   by item, never by type (which read every dismissal for every item: seconds on 10^6).
 //! - Expired items are swept by [`sweep_expired`] (run with every delivery).
-//! - The generator of items (posts, likes, comments, follows arriving by sync) is the
-//!   social room's, still to come; `message_received` stays in the type list for the day
+//! - The items are made by the social room (`social::activity`) from posts, likes,
+//!   comments and follows, made here or arriving by sync; `message_received` stays in the type list for the day
 //!   direct messages exist (docs/schema.md).
 
 use crate::dashboard::rows::{ActivityFeedRow, EngagementType, FeedEngagementRow};
@@ -25,9 +25,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-// The TypeScript types are exported when the Home card that shows the feed lands (a
-// binding nothing imports fails `bindings_secrets`).
 
 pub const PAGE_DEFAULT: i64 = 20;
 pub const PAGE_MAX: i64 = 100;
@@ -58,10 +55,13 @@ pub struct NewFeedItem<'a> {
     pub source_id: &'a str,
     pub priority: i64,
     pub expires_at: Option<DateTime<Utc>>,
+    /// What the card needs besides the source: e.g. `{"actor_id": …, "post_id": …}`.
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// A feed item with how often it was engaged with.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
 pub struct FeedItem {
     #[serde(flatten)]
     pub row: ActivityFeedRow,
@@ -70,6 +70,7 @@ pub struct FeedItem {
 
 /// One page of the feed and where the next begins (`None`: the end).
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
     pub next_cursor: Option<String>,
@@ -96,7 +97,7 @@ pub fn deliver(tx: &Tx, item: &NewFeedItem) -> Result<bool> {
         description: item.description.map(str::to_string),
         source_type: item.source_type.to_string(),
         source_id: item.source_id.to_string(),
-        metadata: None,
+        metadata: item.metadata.clone(),
         is_read: false,
         is_pinned: false,
         priority: item.priority,
@@ -106,6 +107,14 @@ pub fn deliver(tx: &Tx, item: &NewFeedItem) -> Result<bool> {
     row::insert(tx, &feed_row)?;
     sweep_expired(tx, item.user_id)?;
     Ok(true)
+}
+
+/// Deletes the user's items about a source that is gone (a like taken back, a post
+/// deleted); answers how many.
+pub fn withdraw(tx: &Tx, user_id: &str, source_type: &str, source_id: &str) -> Result<usize> {
+    Ok(tx
+        .prepare_cached("DELETE FROM activity_feed WHERE user_id = ?1 AND source_type = ?2 AND source_id = ?3")?
+        .execute(params![user_id, source_type, source_id])?)
 }
 
 /// Deletes the user's expired items (their engagements go with them).
@@ -130,8 +139,27 @@ fn parse_cursor(cursor: &str) -> Result<(i64, i64, String, String)> {
     Ok((pinned, priority, created, id))
 }
 
+/// Which items a page shows (the Activity card's filters, kept in
+/// `user_dashboard_settings.feed_filters`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct FeedFilter {
+    #[serde(default)]
+    pub unread_only: bool,
+    /// Only these types; empty: every type.
+    #[serde(default)]
+    pub types: Vec<ActivityType>,
+}
+
 /// The seed's "Get User's Activity Feed", one page after `cursor` (`None`: the first).
-pub fn page(conn: &Connection, user_id: &str, now: DateTime<Utc>, cursor: Option<&str>, limit: Option<i64>) -> Result<FeedPage> {
+pub fn page(
+    conn: &Connection,
+    user_id: &str,
+    now: DateTime<Utc>,
+    cursor: Option<&str>,
+    limit: Option<i64>,
+    filter: &FeedFilter,
+) -> Result<FeedPage> {
     let limit = limit.unwrap_or(PAGE_DEFAULT);
     if !(1..=PAGE_MAX).contains(&limit) {
         return Err(CoreError::rule(crate::error::Rule::Range { field: "limit".into(), min: 1, max: PAGE_MAX, got: limit }));
@@ -145,6 +173,8 @@ pub fn page(conn: &Connection, user_id: &str, now: DateTime<Utc>, cursor: Option
            AND (af.expires_at IS NULL OR af.expires_at > ?2)
            AND NOT EXISTS (SELECT 1 FROM feed_engagement d WHERE d.feed_item_id = af.id AND +d.engagement_type = 'dismiss')
            AND (?3 IS NULL OR (af.is_pinned, af.priority, af.created_at, af.id) < (?3, ?4, ?5, ?6))
+           AND (?8 = 0 OR af.is_read = 0)
+           AND (?9 IS NULL OR af.activity_type IN (SELECT value FROM json_each(?9)))
          ORDER BY af.is_pinned DESC, af.priority DESC, af.created_at DESC, af.id DESC
          LIMIT ?7"
     );
@@ -152,9 +182,13 @@ pub fn page(conn: &Connection, user_id: &str, now: DateTime<Utc>, cursor: Option
         Some((p, pr, c, i)) => (Some(*p), Some(*pr), Some(c.as_str()), Some(i.as_str())),
         None => (None, None, None, None),
     };
+    let types = (!filter.types.is_empty())
+        .then(|| serde_json::to_string(&filter.types.iter().map(|t| t.as_str()).collect::<Vec<_>>()))
+        .transpose()
+        .map_err(|e| CoreError::Database(e.to_string()))?;
     let mut stmt = conn.prepare_cached(&sql)?;
     let items = stmt
-        .query_map(params![user_id, timestamp_text(now), p, pr, c, i, limit + 1], |r| {
+        .query_map(params![user_id, timestamp_text(now), p, pr, c, i, limit + 1, filter.unread_only, types], |r| {
             Ok(FeedItem { row: ActivityFeedRow::from_sql(r)?, engagement_count: r.get(ActivityFeedRow::COLUMNS.len())? })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -179,6 +213,13 @@ pub fn page(conn: &Connection, user_id: &str, now: DateTime<Utc>, cursor: Option
 fn own_item(tx: &Tx, user_id: &str, id: &str) -> Result<ActivityFeedRow> {
     let id = crate::validate::id("feed item", id)?;
     row::get::<ActivityFeedRow>(tx, &id)?.filter(|r| r.user_id == user_id).ok_or_else(|| CoreError::not_found("feed item", id))
+}
+
+/// Marks every unread item read; answers how many.
+pub fn mark_all_read(db: &Db, user_id: &str) -> Result<usize> {
+    db.write(WriteCtx::by(user_id, "feed.read_all"), |tx| {
+        Ok(tx.prepare_cached("UPDATE activity_feed SET is_read = 1 WHERE user_id = ?1 AND is_read = 0")?.execute([user_id])?)
+    })
 }
 
 /// Marks an item read or unread.

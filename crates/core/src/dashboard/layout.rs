@@ -20,10 +20,41 @@ pub enum CardId {
     FocusAreas,
     QuickLinks,
     Playlists,
+    /// The activity feed (social): unread badge, filters, quick actions.
+    Activity,
 }
 
-pub const ALL_CARDS: [CardId; 6] =
-    [CardId::Todo, CardId::Assignments, CardId::Progress, CardId::FocusAreas, CardId::QuickLinks, CardId::Playlists];
+pub const ALL_CARDS: [CardId; 7] = [
+    CardId::Todo,
+    CardId::Assignments,
+    CardId::Progress,
+    CardId::FocusAreas,
+    CardId::QuickLinks,
+    CardId::Playlists,
+    CardId::Activity,
+];
+
+/// A button of the Activity card (`user_dashboard_settings.quick_actions`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QuickAction {
+    StartFocus,
+    AddTask,
+    WritePost,
+    OpenCalendar,
+    OpenFeed,
+}
+
+pub const DEFAULT_QUICK_ACTIONS: [QuickAction; 3] = [QuickAction::StartFocus, QuickAction::AddTask, QuickAction::WritePost];
+
+/// The Activity card's settings: its filters (`feed_filters`) and buttons (`quick_actions`).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct ActivityCardSettings {
+    pub filter: super::activity_feed::FeedFilter,
+    pub quick_actions: Vec<QuickAction>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
@@ -92,6 +123,46 @@ pub fn insert_defaults(tx: &Tx, user_id: &str) -> Result<()> {
 fn settings(conn: &Connection, user_id: &str) -> Result<UserDashboardSettings> {
     row::select_one(conn, "WHERE user_id = ?1", [user_id])?
         .ok_or_else(|| CoreError::not_found("dashboard settings of user", user_id))
+}
+
+/// The Activity card's settings; stored JSON this version cannot read counts as the
+/// defaults (no filter, [`DEFAULT_QUICK_ACTIONS`]).
+pub fn activity_settings(conn: &Connection, user_id: &str) -> Result<ActivityCardSettings> {
+    let row = settings(conn, user_id)?;
+    let filter = row.feed_filters.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+    let quick_actions = match row.quick_actions.and_then(|v| serde_json::from_value::<Vec<QuickAction>>(v).ok()) {
+        Some(actions) if !actions.is_empty() => actions,
+        _ => DEFAULT_QUICK_ACTIONS.to_vec(),
+    };
+    Ok(ActivityCardSettings { filter, quick_actions })
+}
+
+/// At most this many quick actions (each once).
+pub const MAX_QUICK_ACTIONS: usize = 5;
+
+pub fn set_activity_settings(db: &Db, user_id: &str, wanted: ActivityCardSettings) -> Result<ActivityCardSettings> {
+    let mut actions: Vec<QuickAction> = Vec::new();
+    for a in wanted.quick_actions {
+        if !actions.contains(&a) {
+            actions.push(a);
+        }
+    }
+    if actions.len() > MAX_QUICK_ACTIONS {
+        return Err(CoreError::validation(format!("at most {MAX_QUICK_ACTIONS} quick actions")));
+    }
+    let mut types = wanted.filter.types;
+    types.dedup();
+    let filter = super::activity_feed::FeedFilter { unread_only: wanted.filter.unread_only, types };
+    db.write(WriteCtx::by(user_id, "dashboard.activity_card"), |tx| {
+        let stored = UserDashboardSettings {
+            feed_filters: Some(serde_json::to_value(&filter)?),
+            quick_actions: Some(serde_json::to_value(&actions)?),
+            updated_at: tx.now_text(),
+            ..settings(tx, user_id)?
+        };
+        row::update(tx, &stored)
+    })?;
+    Ok(ActivityCardSettings { filter, quick_actions: actions })
 }
 
 pub fn get(conn: &Connection, user_id: &str) -> Result<DashboardLayout> {

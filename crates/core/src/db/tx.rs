@@ -42,6 +42,21 @@ impl Tx<'_> {
         ids::new_id()
     }
 
+    /// Runs `f` with its changes recorded for sync even while this transaction applies a
+    /// pulled page (capture off): rows a device derives for its own user from what it
+    /// received (activity-feed items) are its own changes, and the server must hold them
+    /// before it can take a later edit of them (marking one read).
+    pub fn captured<T>(&self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let was: i64 = self.prepare_cached("SELECT capture FROM temp.write_context")?.query_row([], |r| r.get(0))?;
+        if was == 1 {
+            return f(self);
+        }
+        self.execute("UPDATE temp.write_context SET capture = 1", [])?;
+        let out = f(self);
+        self.execute("UPDATE temp.write_context SET capture = ?1", [was])?;
+        out
+    }
+
     /// The id of a row identified by a natural key (docs/sync.md §3): every device
     /// creating "the same" row makes the same id, so the rows merge when they sync.
     pub fn natural_id(&self, table: &str, keys: &[&str]) -> String {

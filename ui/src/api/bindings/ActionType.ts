@@ -3,4 +3,4 @@
 /**
  * What the user did (`action_type`).
  */
-export type ActionType = "page_opened" | "session_started" | "session_completed" | "task_added" | "calendar_imported";
+export type ActionType = "page_opened" | "session_started" | "session_completed" | "task_added" | "calendar_imported" | "posted";

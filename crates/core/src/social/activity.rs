@@ -1,0 +1,199 @@
+//! The activity items social events make for this device's user (seed 000's activity
+//! feed), kept by the write path like the counters (`crate::db::derive`): whenever a post,
+//! post tag, like, comment, follow or answer to a request is written here or pulled by
+//! sync, the item it causes is delivered (or withdrawn, when its cause is gone) in the
+//! same transaction.
+//!
+//! - `new_posting`: someone I follow posted (not "only me" posts);
+//! - `domain_update`: a public post by someone I do not follow, tagged with one of my
+//!   interest tags;
+//! - `posting_response`: a like or comment on my post by someone else;
+//! - `new_connection`: someone follows me, or asks to;
+//! - `posting_approved`: my follow request was accepted.
+//!
+//! Items are delivered with capture on even while a pulled page is applied
+//! ([`Tx::captured`]): the id is derived from (user, type, source), so both of my devices
+//! make the same row, and the server must hold it before it takes one being marked read.
+
+use super::rows::{FollowDecision, FollowDecisionRow, FollowRow, PostCommentRow, PostLikeRow, PostVisibility};
+use super::{follows, posts};
+use crate::account::profile;
+use crate::dashboard::activity_feed::{self, ActivityType, NewFeedItem};
+use crate::db::derive::{Derived, Source};
+use crate::db::{row, Tx};
+use crate::Result;
+use serde_json::json;
+
+/// The longest excerpt of a post or comment an item carries.
+const EXCERPT: usize = 140;
+
+pub static POSTS: Derived = Derived {
+    name: "social.activity_posts",
+    sources: &[
+        Source { table: "posts", key: "id", columns: &["user_id"], when: "1" },
+        Source { table: "post_tags", key: "post_id", columns: &["tag"], when: "1" },
+    ],
+    recompute: post_items,
+};
+
+pub static LIKES: Derived = Derived {
+    name: "social.activity_likes",
+    sources: &[Source { table: "post_likes", key: "id", columns: &["post_id"], when: "1" }],
+    recompute: like_item,
+};
+
+pub static COMMENTS: Derived = Derived {
+    name: "social.activity_comments",
+    sources: &[Source { table: "post_comments", key: "id", columns: &["post_id"], when: "1" }],
+    recompute: comment_item,
+};
+
+pub static FOLLOWS: Derived = Derived {
+    name: "social.activity_follows",
+    sources: &[
+        Source { table: "follows", key: "id", columns: &["created_at"], when: "1" },
+        Source { table: "follow_decisions", key: "id", columns: &["decision"], when: "1" },
+    ],
+    recompute: follow_item,
+};
+
+/// This device's user, once set up (another account's rows seen through sync make items
+/// for nobody else).
+fn me(tx: &Tx) -> Result<Option<String>> {
+    profile::local_user_id(tx)
+}
+
+fn excerpt(text: Option<&str>) -> Option<String> {
+    let text = text?.trim();
+    if text.chars().count() <= EXCERPT {
+        return Some(text.to_string());
+    }
+    Some(format!("{}…", text.chars().take(EXCERPT - 1).collect::<String>()))
+}
+
+fn who(tx: &Tx, id: &str) -> String {
+    profile::faces(tx, &[id])
+        .ok()
+        .and_then(|mut f| f.remove(id))
+        .map(|f| match f.username {
+            Some(u) if f.display_name.is_empty() => format!("@{u}"),
+            Some(u) => format!("{} (@{u})", f.display_name),
+            None if !f.display_name.is_empty() => f.display_name,
+            None => "Someone".into(),
+        })
+        .unwrap_or_else(|| "Someone".into())
+}
+
+struct Item<'a> {
+    kind: ActivityType,
+    title: String,
+    description: Option<String>,
+    source_type: &'a str,
+    source_id: &'a str,
+    priority: i64,
+    metadata: serde_json::Value,
+}
+
+fn deliver(tx: &Tx, me: &str, item: Item) -> Result<()> {
+    tx.captured(|tx| {
+        activity_feed::deliver(
+            tx,
+            &NewFeedItem {
+                user_id: me,
+                activity_type: item.kind,
+                title: &item.title,
+                description: item.description.as_deref(),
+                source_type: item.source_type,
+                source_id: item.source_id,
+                priority: item.priority,
+                expires_at: None,
+                metadata: Some(item.metadata),
+            },
+        )
+        .map(|_| ())
+    })
+}
+
+fn withdraw(tx: &Tx, me: &str, source_type: &str, source_id: &str) -> Result<()> {
+    tx.captured(|tx| activity_feed::withdraw(tx, me, source_type, source_id).map(|_| ()))
+}
+
+fn post_items(tx: &Tx, post_id: &str) -> Result<()> {
+    let Some(me) = me(tx)? else { return Ok(()) };
+    let Some((author, visibility, content)) = posts::author_of(tx, post_id)? else {
+        return withdraw(tx, &me, "post", post_id);
+    };
+    if author == me || visibility == PostVisibility::OnlyMe || follows::blocked_between(tx, &me, &author)? {
+        return Ok(());
+    }
+    let metadata = json!({ "actor_id": author, "post_id": post_id });
+    let description = excerpt(content.as_deref());
+    if follows::is_following(tx, &me, &author)? {
+        let title = format!("{} posted", who(tx, &author));
+        let item = Item { kind: ActivityType::NewPosting, title, description, source_type: "post", source_id: post_id, priority: 0, metadata };
+        return deliver(tx, &me, item);
+    }
+    let mine = follows::tags(tx, &me)?;
+    let shared: Vec<String> = posts::post_tags(tx, post_id)?.into_iter().filter(|t| mine.contains(t)).collect();
+    if visibility == PostVisibility::Public && !shared.is_empty() {
+        let title = format!("New in #{}: {}", shared[0], who(tx, &author));
+        let item = Item { kind: ActivityType::DomainUpdate, title, description, source_type: "post", source_id: post_id, priority: -1, metadata };
+        return deliver(tx, &me, item);
+    }
+    Ok(())
+}
+
+/// A response (like or comment) by `actor` on `post_id`, for me if the post is mine.
+fn response(tx: &Tx, me: &str, source_type: &str, source_id: &str, actor: &str, post_id: &str, text: Option<&str>) -> Result<()> {
+    let Some((author, _, content)) = posts::author_of(tx, post_id)? else { return Ok(()) };
+    if author != me || actor == me || follows::blocks(tx, me, actor)? {
+        return Ok(());
+    }
+    let verb = if source_type == "post_like" { "liked" } else { "commented on" };
+    let title = format!("{} {verb} your post", who(tx, actor));
+    let description = excerpt(text.or(content.as_deref()));
+    let metadata = json!({ "actor_id": actor, "post_id": post_id });
+    let item = Item { kind: ActivityType::PostingResponse, title, description, source_type, source_id, priority: 1, metadata };
+    deliver(tx, me, item)
+}
+
+fn like_item(tx: &Tx, like_id: &str) -> Result<()> {
+    let Some(me) = me(tx)? else { return Ok(()) };
+    match row::get::<PostLikeRow>(tx, like_id)? {
+        None => withdraw(tx, &me, "post_like", like_id),
+        Some(l) => response(tx, &me, "post_like", like_id, &l.user_id, &l.post_id, None),
+    }
+}
+
+fn comment_item(tx: &Tx, comment_id: &str) -> Result<()> {
+    let Some(me) = me(tx)? else { return Ok(()) };
+    match row::get::<PostCommentRow>(tx, comment_id)? {
+        None => withdraw(tx, &me, "post_comment", comment_id),
+        Some(c) => response(tx, &me, "post_comment", comment_id, &c.author_id, &c.post_id, Some(&c.body)),
+    }
+}
+
+fn follow_item(tx: &Tx, id: &str) -> Result<()> {
+    let Some(me) = me(tx)? else { return Ok(()) };
+    if let Some(f) = row::get::<FollowRow>(tx, id)? {
+        if f.followee_id != me || follows::blocks(tx, &me, &f.follower_id)? {
+            return Ok(());
+        }
+        let asked = follows::relation(tx, &me, &f.follower_id)?.follows_me == follows::FollowState::Requested;
+        let title = format!("{} {}", who(tx, &f.follower_id), if asked { "asked to follow you" } else { "followed you" });
+        let metadata = json!({ "actor_id": f.follower_id, "request": asked });
+        let item = Item { kind: ActivityType::NewConnection, title, description: None, source_type: "follow", source_id: id, priority: 1, metadata };
+        return deliver(tx, &me, item);
+    }
+    if let Some(d) = row::get::<FollowDecisionRow>(tx, id)? {
+        if d.follower_id != me || d.decision != FollowDecision::Accepted {
+            return Ok(());
+        }
+        let title = format!("{} accepted your follow request", who(tx, &d.followee_id));
+        let metadata = json!({ "actor_id": d.followee_id });
+        let item = Item { kind: ActivityType::PostingApproved, title, description: None, source_type: "follow_decision", source_id: id, priority: 1, metadata };
+        return deliver(tx, &me, item);
+    }
+    // Gone: an unfollow takes its item back; an accepted request stays news.
+    withdraw(tx, &me, "follow", id)
+}
