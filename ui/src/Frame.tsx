@@ -72,7 +72,7 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   let content;
   switch (page) {
     case "home":
-      content = <Home headingRef={headingRef} />;
+      content = <Home headingRef={headingRef} onNavigate={setPage} />;
       break;
     case "calendar":
       content = <Calendar headingRef={headingRef} />;

@@ -22,7 +22,6 @@ import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
 import type { EmojiCatalog } from "./bindings/EmojiCatalog";
 import type { EmojiMine } from "./bindings/EmojiMine";
-import type { EngagementType } from "./bindings/EngagementType";
 import type { EventMove } from "./bindings/EventMove";
 import type { EventUpdate } from "./bindings/EventUpdate";
 import type { Face } from "./bindings/Face";
@@ -661,10 +660,10 @@ export const activityReadAll = (): Promise<number> => call<number>("activity_rea
 export const activityItemPin = (id: string, pinned: boolean): Promise<null> => call<null>("activity_item_pin", { id, pinned });
 
 /**
- * Records a view, click, like, share or dismiss (a dismissed item is hidden).
+ * Records a `view`, `click`, `like`, `share` or `dismiss` (a dismissed item is hidden).
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
-export const activityItemEngage = (id: string, kind: EngagementType): Promise<null> => call<null>("activity_item_engage", { id, kind });
+export const activityItemEngage = (id: string, kind: string): Promise<null> => call<null>("activity_item_engage", { id, kind });
 
 /**
  * Rejects with an ApiError of kind `LocalErrorKind`.

@@ -4,6 +4,8 @@ import { useTranslation } from "react-i18next";
 import { useHome } from "../api/queries";
 import type { CardId } from "../api/bindings/CardId";
 import type { HomeData } from "../api/bindings/HomeData";
+import type { QuickAction } from "../api/bindings/QuickAction";
+import { ActivityCard } from "../cards/ActivityCard";
 import { AssignmentsCard } from "../cards/AssignmentsCard";
 import { FocusAreasCard, PlaylistsCard, QuickLinksCard } from "../cards/ContentCards";
 import { ProgressCard } from "../cards/ProgressCard";
@@ -13,7 +15,7 @@ import { LoadError, Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { CustomizePanel } from "./CustomizePanel";
 
-function renderCard(id: CardId, home: HomeData) {
+function renderCard(id: CardId, home: HomeData, onQuickAction: (a: QuickAction) => void) {
   switch (id) {
     case "todo":
       return <TodoCard key={id} today={home.today} />;
@@ -27,6 +29,8 @@ function renderCard(id: CardId, home: HomeData) {
       return <QuickLinksCard key={id} resources={home.resources} />;
     case "playlists":
       return <PlaylistsCard key={id} playlists={home.playlists} />;
+    case "activity":
+      return <ActivityCard key={id} onQuickAction={onQuickAction} />;
     default:
       return null;
   }
@@ -46,7 +50,24 @@ function formatLocalDate(date: string, locale: string): string {
   }).format(d);
 }
 
-export function Home({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> }) {
+/** Where a quick action of the Activity card leads. */
+export type HomeNavigate = (page: "focus" | "feed" | "calendar") => void;
+
+function quickAction(action: QuickAction, navigate?: HomeNavigate) {
+  switch (action) {
+    case "start_focus":
+      return navigate?.("focus");
+    case "write_post":
+    case "open_feed":
+      return navigate?.("feed");
+    case "open_calendar":
+      return navigate?.("calendar");
+    case "add_task":
+      return document.querySelector<HTMLInputElement>('[data-testid="todo-input"]')?.focus();
+  }
+}
+
+export function Home({ headingRef, onNavigate }: { headingRef?: Ref<HTMLHeadingElement>; onNavigate?: HomeNavigate }) {
   const { t } = useTranslation();
   const { locale } = usePrefs();
   const home = useHome();
@@ -81,7 +102,7 @@ export function Home({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> }) {
       </header>
       {customizing ? <CustomizePanel layout={data.layout} onClose={() => setCustomizing(false)} /> : null}
       {visible.length === 0 ? <p className="empty-note page-empty">{t("home.allHidden")}</p> : null}
-      <div className="card-grid">{visible.map((id) => renderCard(id, data))}</div>
+      <div className="card-grid">{visible.map((id) => renderCard(id, data, (a) => quickAction(a, onNavigate)))}</div>
     </div>
   );
 }

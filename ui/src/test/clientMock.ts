@@ -127,5 +127,15 @@ export const emojiFavoriteSet = vi.fn<Commands["emojiFavoriteSet"]>();
 export const emojiSkinToneSet = vi.fn<Commands["emojiSkinToneSet"]>();
 export const activityLogSummary = vi.fn<Commands["activityLogSummary"]>(async () => ({ enabled: true, since: "2026-10-23T01:00:00.000Z", actions: [], total: 0 }));
 export const activityLogPageOpened = vi.fn<Commands["activityLogPageOpened"]>(async () => null);
+export const activityCardSettings = vi.fn<Commands["activityCardSettings"]>(async () => ({
+  filter: { unread_only: false, types: [] },
+  quick_actions: ["start_focus", "add_task", "write_post"],
+}));
+export const activityCardSettingsSet = vi.fn<Commands["activityCardSettingsSet"]>(async (s) => s);
+export const activityFeedPage = vi.fn<Commands["activityFeedPage"]>(async () => ({ items: [], next_cursor: null, unread: 0 }));
+export const activityItemRead = vi.fn<Commands["activityItemRead"]>(async () => null);
+export const activityItemPin = vi.fn<Commands["activityItemPin"]>(async () => null);
+export const activityItemEngage = vi.fn<Commands["activityItemEngage"]>(async () => null);
+export const activityReadAll = vi.fn<Commands["activityReadAll"]>(async () => 0);
 export const activityLogSetEnabled = vi.fn<Commands["activityLogSetEnabled"]>();
 export const activityLogClear = vi.fn<Commands["activityLogClear"]>();

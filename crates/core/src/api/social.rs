@@ -172,9 +172,12 @@ macro_rules! social_commands {
             pub fn activity_item_pin(&self, id: String, pinned: bool) -> () {
                 activity_feed::set_pinned(&self.db, &self.user_id(), &id, pinned)
             }
-            /// Records a view, click, like, share or dismiss (a dismissed item is hidden).
+            /// Records a `view`, `click`, `like`, `share` or `dismiss` (a dismissed item is hidden).
             #[ipc(local)]
-            pub fn activity_item_engage(&self, id: String, kind: crate::dashboard::rows::EngagementType) -> () {
+            pub fn activity_item_engage(&self, id: String, kind: String) -> () {
+                let kind = $crate::dashboard::rows::EngagementType::parse(&kind).ok_or_else(|| {
+                    $crate::CoreError::validation("kind is one of view, click, like, share, dismiss")
+                })?;
                 activity_feed::engage(&self.db, &self.user_id(), &id, kind)
             }
             #[ipc(local)]
