@@ -6,10 +6,12 @@
 //! UI refetches what a pull may have changed and the status line; a quiet round (nothing
 //! to push or pull) emits nothing, so views do not refetch every five minutes for nothing.
 //! With sync off (never signed in) the thread only reads the status every few seconds:
-//! no network.
+//! no network. After a round that pulled something, likes and comments on the user's
+//! posts that arrived are shown as native notifications (unless turned off).
 
 use crate::Backend;
 use std::time::{Duration, Instant};
+use studydesk_core::notify::{DesktopNotifier, Notifier};
 use studydesk_core::sync::{backoff, RoundReport, SyncPhase, DEBOUNCE, PERIOD};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -40,6 +42,11 @@ fn run<R: Runtime>(handle: AppHandle<R>) {
     let mut next_round = Instant::now();
     let mut failures = 0u32;
     let mut pending_seen: (i64, Instant) = (0, Instant::now());
+    let notifier = DesktopNotifier::new("Studydesk");
+    // Starts the count of responses already told (the first call announces nothing old).
+    if let Err(e) = sd.response_notices() {
+        tracing::debug!(error = %e, "could not read the responses to notify");
+    }
     loop {
         std::thread::sleep(TICK);
         let Ok(status) = sd.sync_status() else { continue };
@@ -76,6 +83,10 @@ fn run<R: Runtime>(handle: AppHandle<R>) {
         };
         if !changed {
             continue;
+        }
+        match sd.response_notices() {
+            Ok(notices) => notices.into_iter().for_each(|n| notifier.notify(n)),
+            Err(e) => tracing::warn!(error = %e, "could not read the responses to notify"),
         }
         if let Err(e) = handle.emit(EVENT, ()) {
             tracing::debug!(error = %e, "could not emit {EVENT}");

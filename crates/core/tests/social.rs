@@ -422,3 +422,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn responses_that_arrive_become_native_notices_once_unless_turned_off() {
+    let f = common::open();
+    let me = f.app.user_id();
+    let ada = someone(&f, "ada", FollowPolicy::Open);
+    let mine = posts::create(f.app.db(), &me, &draft("My notes")).unwrap();
+    assert!(f.app.response_notices().unwrap().is_empty(), "the first call only starts the count");
+    let like = |who: &str| PostLikeRow {
+        id: studydesk_sync::natural_id("post_likes", &[&mine.row.id, who]),
+        post_id: mine.row.id.clone(),
+        user_id: who.into(),
+        created_at: "2026-11-22T01:00:00.000Z".into(),
+    };
+    f.clock.advance(chrono::Duration::seconds(5));
+    pulled(&f, &like(&ada));
+    let notices = f.app.response_notices().unwrap();
+    assert_eq!(notices.iter().map(|n| n.title.as_str()).collect::<Vec<_>>(), vec!["ADA (@ada) liked your post"]);
+    assert_eq!(notices[0].body, "My notes");
+    assert!(f.app.response_notices().unwrap().is_empty(), "told once");
+
+    f.app.response_notify_set(false).unwrap();
+    let bo = someone(&f, "bo", FollowPolicy::Open);
+    f.clock.advance(chrono::Duration::seconds(5));
+    pulled(&f, &like(&bo));
+    assert!(f.app.response_notices().unwrap().is_empty(), "turned off");
+    assert_eq!(items(&f).len(), 2, "the Activity card still lists both");
+}

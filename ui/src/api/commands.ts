@@ -666,6 +666,17 @@ export const activityItemPin = (id: string, pinned: boolean): Promise<null> => c
 export const activityItemEngage = (id: string, kind: string): Promise<null> => call<null>("activity_item_engage", { id, kind });
 
 /**
+ * Whether a like or comment on my post raises a native notification.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const responseNotifyGet = (): Promise<boolean> => call<boolean>("response_notify_get", {});
+
+/**
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const responseNotifySet = (on: boolean): Promise<boolean> => call<boolean>("response_notify_set", { on });
+
+/**
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const activityCardSettings = (): Promise<ActivityCardSettings> => call<ActivityCardSettings>("activity_card_settings", {});
@@ -845,6 +856,8 @@ export interface CommandErrors {
   activity_read_all: LocalErrorKind;
   activity_item_pin: LocalErrorKind;
   activity_item_engage: LocalErrorKind;
+  response_notify_get: LocalErrorKind;
+  response_notify_set: LocalErrorKind;
   activity_card_settings: LocalErrorKind;
   activity_card_settings_set: LocalErrorKind;
   emoji_skin_tone_set: LocalErrorKind;

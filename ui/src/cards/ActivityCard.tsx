@@ -61,6 +61,10 @@ export function ActivityCard({ onQuickAction }: { onQuickAction: QuickActionHand
   const pin = useApiMutation((v: { id: string; pinned: boolean }) => api.activityItemPin(v.id, v.pinned), { onSuccess: refresh });
   const dismiss = useApiMutation((id: string) => api.activityItemEngage(id, "dismiss"), { onSuccess: refresh });
   const readAll = useApiMutation(() => api.activityReadAll(), { onSuccess: refresh });
+  const notify = useQuery<boolean, ApiError>({ queryKey: ["response_notify"], queryFn: api.responseNotifyGet });
+  const setNotify = useApiMutation((on: boolean) => api.responseNotifySet(on), {
+    onSuccess: (on) => qc.setQueryData(["response_notify"], on),
+  });
 
   const s = settings.data;
   const data = page.data;
@@ -98,6 +102,17 @@ export function ActivityCard({ onQuickAction }: { onQuickAction: QuickActionHand
             />
             {t("activity.unreadOnly")}
           </label>
+          {notify.data !== undefined ? (
+            <label className="activity-unread-only">
+              <input
+                type="checkbox"
+                data-testid="activity-notify"
+                checked={notify.data}
+                onChange={(e) => setNotify.mutate(e.target.checked)}
+              />
+              {t("activity.notify")}
+            </label>
+          ) : null}
           <label>
             <span className="sr-only">{t("activity.typeLabel")}</span>
             <select

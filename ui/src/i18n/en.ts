@@ -177,6 +177,7 @@ const en = {
     unread: "{{count}} unread",
     readAll: "Mark all read",
     unreadOnly: "Unread only",
+    notify: "Notify me of likes and comments",
     typeLabel: "Show",
     allTypes: "Everything",
     empty: "Nothing new. Posts of people you follow, likes and comments on yours, and new followers appear here.",

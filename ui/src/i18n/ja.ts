@@ -176,6 +176,7 @@ const ja: Messages = {
     unread: "未読 {{count}} 件",
     readAll: "すべて既読にする",
     unreadOnly: "未読のみ",
+    notify: "いいねとコメントを通知する",
     typeLabel: "表示",
     allTypes: "すべて",
     empty: "新しいお知らせはありません。フォロー中の人の投稿、あなたの投稿へのいいねやコメント、新しいフォロワーがここに表示されます。",

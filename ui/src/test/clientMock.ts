@@ -137,5 +137,7 @@ export const activityItemRead = vi.fn<Commands["activityItemRead"]>(async () => 
 export const activityItemPin = vi.fn<Commands["activityItemPin"]>(async () => null);
 export const activityItemEngage = vi.fn<Commands["activityItemEngage"]>(async () => null);
 export const activityReadAll = vi.fn<Commands["activityReadAll"]>(async () => 0);
+export const responseNotifyGet = vi.fn<Commands["responseNotifyGet"]>(async () => true);
+export const responseNotifySet = vi.fn<Commands["responseNotifySet"]>(async (on) => on);
 export const activityLogSetEnabled = vi.fn<Commands["activityLogSetEnabled"]>();
 export const activityLogClear = vi.fn<Commands["activityLogClear"]>();

@@ -117,6 +117,12 @@ impl Studydesk {
         self.user_id.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// Native notices for likes and comments on my posts that arrived since the last call
+    /// (the shell calls it after each sync round; see `social::activity::response_notices`).
+    pub fn response_notices(&self) -> Result<Vec<crate::notify::Notice>> {
+        crate::social::activity::response_notices(&self.db, &self.user_id())
+    }
+
     /// The data folder (attachments live under `<data_dir>/attachments`).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir

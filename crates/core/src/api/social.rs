@@ -180,6 +180,15 @@ macro_rules! social_commands {
                 })?;
                 activity_feed::engage(&self.db, &self.user_id(), &id, kind)
             }
+            /// Whether a like or comment on my post raises a native notification.
+            #[ipc(local)]
+            pub fn response_notify_get(&self) -> bool {
+                self.db.read(|c| $crate::social::activity::notify_enabled(c, &self.user_id()))
+            }
+            #[ipc(local)]
+            pub fn response_notify_set(&self, on: bool) -> bool {
+                $crate::social::activity::set_notify(&self.db, &self.user_id(), on)
+            }
             #[ipc(local)]
             pub fn activity_card_settings(&self) -> layout::ActivityCardSettings {
                 self.db.read(|c| layout::activity_settings(c, &self.user_id()))

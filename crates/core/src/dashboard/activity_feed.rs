@@ -109,6 +109,16 @@ pub fn deliver(tx: &Tx, item: &NewFeedItem) -> Result<bool> {
     Ok(true)
 }
 
+/// The user's items of `kind` written after `after` (a timestamp), oldest first, at most
+/// `limit`: what arrived since the app last told the user.
+pub fn written_after(conn: &Connection, user_id: &str, kind: ActivityType, after: &str, limit: i64) -> Result<Vec<ActivityFeedRow>> {
+    row::select(
+        conn,
+        "WHERE user_id = ?1 AND activity_type = ?2 AND created_at > ?3 AND is_read = 0 ORDER BY created_at, id LIMIT ?4",
+        params![user_id, kind.as_str(), after, limit],
+    )
+}
+
 /// Deletes the user's items about a source that is gone (a like taken back, a post
 /// deleted); answers how many.
 pub fn withdraw(tx: &Tx, user_id: &str, source_type: &str, source_id: &str) -> Result<usize> {

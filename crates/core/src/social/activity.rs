@@ -20,8 +20,10 @@ use super::{follows, posts};
 use crate::account::profile;
 use crate::dashboard::activity_feed::{self, ActivityType, NewFeedItem};
 use crate::db::derive::{Derived, Source};
-use crate::db::{row, Tx};
-use crate::Result;
+use crate::account::{app_settings, preferences};
+use crate::db::{row, Tx, WriteCtx};
+use crate::notify::Notice;
+use crate::{Db, Result};
 use serde_json::json;
 
 /// The longest excerpt of a post or comment an item carries.
@@ -196,4 +198,47 @@ fn follow_item(tx: &Tx, id: &str) -> Result<()> {
     }
     // Gone: an unfollow takes its item back; an accepted request stays news.
     withdraw(tx, &me, "follow", id)
+}
+
+/// The user's preference: a like or comment on my post raises a native notification
+/// (default on).
+pub const NOTIFY_PREF: &str = "social.notify_responses";
+/// Until when (a `created_at`) this device has told the user about responses.
+const NOTIFIED_KEY: &str = "social.responses_notified_until";
+/// Notices one call raises at most; more are summed up in one.
+const MAX_NOTICES: usize = 3;
+
+pub fn notify_enabled(conn: &rusqlite::Connection, me: &str) -> Result<bool> {
+    Ok(preferences::get::<bool>(conn, me, NOTIFY_PREF)?.unwrap_or(true))
+}
+
+pub fn set_notify(db: &Db, me: &str, on: bool) -> Result<bool> {
+    db.write(WriteCtx::by(me, "social.notify_responses"), |tx| preferences::set(tx, me, NOTIFY_PREF, &on))?;
+    Ok(on)
+}
+
+/// Native notices for the unread likes and comments on my posts that arrived since the
+/// last call (the shell calls it after each sync round). The first call on a device only
+/// starts counting, so an old history is not announced; none while turned off.
+pub fn response_notices(db: &Db, me: &str) -> Result<Vec<Notice>> {
+    let now = crate::db::timestamp_text(db.now());
+    let (since, on) = db.read(|c| Ok((app_settings::get::<String>(c, NOTIFIED_KEY)?, notify_enabled(c, me)?)))?;
+    let fresh = match (&since, on) {
+        (Some(since), true) => db.read(|c| activity_feed::written_after(c, me, ActivityType::PostingResponse, since, 100))?,
+        _ => Vec::new(),
+    };
+    let until = fresh.last().map_or(now, |i| i.created_at.clone());
+    db.write(WriteCtx::system("social.responses_notified"), |tx| {
+        app_settings::set(tx, NOTIFIED_KEY, "social", "likes and comments already notified on this device", &until)
+    })?;
+    let mut notices: Vec<Notice> = fresh
+        .iter()
+        .take(MAX_NOTICES)
+        .map(|i| Notice::new(i.title.clone(), i.description.clone().unwrap_or_default()).tagged("social.response"))
+        .collect();
+    if fresh.len() > MAX_NOTICES {
+        let more = fresh.len() - MAX_NOTICES;
+        notices.push(Notice::new(format!("{more} more responses to your posts"), "Open Studydesk to see them.").tagged("social.response"));
+    }
+    Ok(notices)
 }
