@@ -11,9 +11,13 @@ use studydesk_sync::catalog::{class_of, Class, ColumnInfo, ForeignKey, TableInfo
 use studydesk_sync::Catalog;
 
 fn table_info(conn: &Connection, table: &str) -> TableInfo {
-    let mut cols = conn.prepare(&format!("SELECT name, type, \"notnull\" FROM pragma_table_info('{table}')")).unwrap();
+    let mut cols = conn
+        .prepare(&format!("SELECT name, type, \"notnull\", dflt_value IS NOT NULL FROM pragma_table_info('{table}')"))
+        .unwrap();
     let columns = cols
-        .query_map([], |r| Ok(ColumnInfo { name: r.get(0)?, sql_type: r.get(1)?, not_null: r.get::<_, i64>(2)? == 1 }))
+        .query_map([], |r| {
+            Ok(ColumnInfo { name: r.get(0)?, sql_type: r.get(1)?, not_null: r.get::<_, i64>(2)? == 1, has_default: r.get(3)? })
+        })
         .unwrap()
         .collect::<Result<Vec<_>, _>>()
         .unwrap();

@@ -87,7 +87,12 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
 pub fn check_row(info: &TableInfo, row_id: &str, columns: &Map<String, Value>) -> Result<(), Reject> {
     let excluded = studydesk_sync::catalog::excluded_columns(&info.name);
     for col in info.columns.iter().filter(|c| c.not_null && c.name != "id" && !excluded.contains(&c.name.as_str())) {
-        if columns.get(&col.name).is_none_or(Value::is_null) {
+        // A column with a DEFAULT may be absent (a row stored before it existed); never null.
+        let missing = match columns.get(&col.name) {
+            None => !col.has_default,
+            Some(v) => v.is_null(),
+        };
+        if missing {
             return Err(reject(RejectCode::InvalidValue, format!("{}.{} is required", info.name, col.name)));
         }
     }

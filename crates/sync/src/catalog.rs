@@ -106,6 +106,10 @@ pub struct ColumnInfo {
     pub name: String,
     pub sql_type: String,
     pub not_null: bool,
+    /// The schema gives it a DEFAULT: a row stored before the column existed (a server row
+    /// pushed by an older version) lacks it, and every device fills it in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub has_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
