@@ -53,5 +53,9 @@ CREATE TABLE user_mutes (
     CHECK (user_id <> muted_user_id)
 );
 
+-- Every activity item delivered sweeps the user's expired items: by this index, not by a
+-- walk over every item of the user (which made receiving many posts quadratic).
+CREATE INDEX idx_activity_feed_user_id_expires_at ON activity_feed (user_id, expires_at) WHERE expires_at IS NOT NULL;
+
 -- Follower lists and counters read follows by followee (idx_follows_followee_id) and by
 -- follower (the UNIQUE index); comments by post in order (V1); likes by post (UNIQUE).

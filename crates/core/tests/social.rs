@@ -292,6 +292,24 @@ fn activity_items_come_once_for_what_arrives_and_go_when_their_cause_goes() {
             updated_at: "2026-11-22T01:00:00.000Z".into(),
         },
     );
+    // A post older than my follow (brought by the follow) is in the feed, not news.
+    pulled(
+        &f,
+        &PostRow {
+            id: studydesk_core::ids::new_id(),
+            user_id: ada.clone(),
+            content: Some("Last month".into()),
+            book_title: None,
+            study_duration: None,
+            subject: None,
+            image_url: None,
+            like_count: 0,
+            comment_count: 0,
+            created_at: "2026-10-01T00:00:00.000Z".into(),
+            updated_at: "2026-10-01T00:00:00.000Z".into(),
+            visibility: PostVisibility::Public,
+        },
+    );
     // My own like makes no item.
     posts::like(f.app.db(), &me, &mine.row.id).unwrap();
     let kinds: Vec<String> = items(&f).into_iter().map(|(k, _)| k).collect();

@@ -4,9 +4,10 @@
 //! sync, the item it causes is delivered (or withdrawn, when its cause is gone) in the
 //! same transaction.
 //!
-//! - `new_posting`: someone I follow posted (not "only me" posts);
-//! - `domain_update`: a public post by someone I do not follow, tagged with one of my
-//!   interest tags;
+//! - `new_posting`: someone I follow posted (not "only me" posts), after I followed them
+//!   (the older posts a new follow brings are in the feed, not news);
+//! - `domain_update`: a public post of the last [`NEWS_DAYS`] days by someone I do not
+//!   follow, tagged with one of my interest tags;
 //! - `posting_response`: a like or comment on my post by someone else;
 //! - `new_connection`: someone follows me, or asks to;
 //! - `posting_approved`: my follow request was accepted.
@@ -25,6 +26,9 @@ use crate::db::{row, Tx, WriteCtx};
 use crate::notify::Notice;
 use crate::{Db, Result};
 use serde_json::json;
+
+/// How old a post in one of my tags may be and still be news.
+pub const NEWS_DAYS: i64 = 7;
 
 /// The longest excerpt of a post or comment an item carries.
 const EXCERPT: usize = 140;
@@ -122,7 +126,7 @@ fn withdraw(tx: &Tx, me: &str, source_type: &str, source_id: &str) -> Result<()>
 
 fn post_items(tx: &Tx, post_id: &str) -> Result<()> {
     let Some(me) = me(tx)? else { return Ok(()) };
-    let Some((author, visibility, content)) = posts::author_of(tx, post_id)? else {
+    let Some((author, visibility, content, created_at)) = posts::author_of(tx, post_id)? else {
         return withdraw(tx, &me, "post", post_id);
     };
     if author == me || visibility == PostVisibility::OnlyMe || follows::blocked_between(tx, &me, &author)? {
@@ -131,13 +135,17 @@ fn post_items(tx: &Tx, post_id: &str) -> Result<()> {
     let metadata = json!({ "actor_id": author, "post_id": post_id });
     let description = excerpt(content.as_deref());
     if follows::is_following(tx, &me, &author)? {
+        if follows::followed_since(tx, &me, &author)?.is_some_and(|since| created_at < since) {
+            return Ok(());
+        }
         let title = format!("{} posted", who(tx, &author));
         let item = Item { kind: ActivityType::NewPosting, title, description, source_type: "post", source_id: post_id, priority: 0, metadata };
         return deliver(tx, &me, item);
     }
     let mine = follows::tags(tx, &me)?;
     let shared: Vec<String> = posts::post_tags(tx, post_id)?.into_iter().filter(|t| mine.contains(t)).collect();
-    if visibility == PostVisibility::Public && !shared.is_empty() {
+    let recent = crate::db::timestamp_text(tx.now() - chrono::Duration::days(NEWS_DAYS));
+    if visibility == PostVisibility::Public && !shared.is_empty() && created_at >= recent {
         let title = format!("New in #{}: {}", shared[0], who(tx, &author));
         let item = Item { kind: ActivityType::DomainUpdate, title, description, source_type: "post", source_id: post_id, priority: -1, metadata };
         return deliver(tx, &me, item);
@@ -147,7 +155,7 @@ fn post_items(tx: &Tx, post_id: &str) -> Result<()> {
 
 /// A response (like or comment) by `actor` on `post_id`, for me if the post is mine.
 fn response(tx: &Tx, me: &str, source_type: &str, source_id: &str, actor: &str, post_id: &str, text: Option<&str>) -> Result<()> {
-    let Some((author, _, content)) = posts::author_of(tx, post_id)? else { return Ok(()) };
+    let Some((author, _, content, _)) = posts::author_of(tx, post_id)? else { return Ok(()) };
     if author != me || actor == me || follows::blocks(tx, me, actor)? {
         return Ok(());
     }

@@ -101,6 +101,14 @@ pub fn is_following(conn: &Connection, follower: &str, followee: &str) -> Result
     Ok(state(conn, follower, followee)? == FollowState::Following)
 }
 
+/// When `follower`'s follow of `followee` was made (or last asked), if there is one.
+pub fn followed_since(conn: &Connection, follower: &str, followee: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT created_at FROM follows WHERE follower_id = ?1 AND followee_id = ?2")?
+        .query_row([follower, followee], |r| r.get(0))
+        .optional()?)
+}
+
 /// A user other than me, known on this device and not behind a block.
 fn other_user(conn: &Connection, me: &str, name_or_id: &str) -> Result<String> {
     let other = profile::find(conn, name_or_id)?;

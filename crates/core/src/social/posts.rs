@@ -419,10 +419,10 @@ pub fn comments(conn: &Connection, me: &str, post_id: &str, after: Option<&str>)
     rows.into_iter().map(|c| comment_view(conn, me, c)).collect()
 }
 
-/// For the activity items ([`super::activity`]): a post's author and visibility, if the
-/// post is on this device.
-pub(super) fn author_of(conn: &Connection, post_id: &str) -> Result<Option<(String, PostVisibility, Option<String>)>> {
-    Ok(row::get::<PostRow>(conn, post_id)?.map(|p| (p.user_id, p.visibility, p.content)))
+/// For the activity items ([`super::activity`]): a post's author, visibility, text and
+/// time, if the post is on this device.
+pub(super) fn author_of(conn: &Connection, post_id: &str) -> Result<Option<(String, PostVisibility, Option<String>, String)>> {
+    Ok(row::get::<PostRow>(conn, post_id)?.map(|p| (p.user_id, p.visibility, p.content, p.created_at)))
 }
 
 pub(super) fn post_tags(conn: &Connection, post_id: &str) -> Result<Vec<String>> {
