@@ -9,6 +9,7 @@ import { SessionPill } from "./focus/SessionPill";
 import { Focus } from "./pages/Focus";
 import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
+import { FeedPage } from "./feed/FeedPage";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
 import { useSyncEvents } from "./settings/queries";
@@ -82,6 +83,9 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
       break;
     case "settings":
       content = <Settings state={state} headingRef={headingRef} />;
+      break;
+    case "feed":
+      content = <FeedPage headingRef={headingRef} />;
       break;
     default:
       content = <Placeholder page={page} headingRef={headingRef} />;

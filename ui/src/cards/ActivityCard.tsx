@@ -12,6 +12,7 @@ import type { QuickAction } from "../api/bindings/QuickAction";
 import { useApiMutation, useQueryClient } from "../api/queries";
 import { Card, EmptyNote } from "../components/Card";
 import { usePrefs } from "../lib/prefs";
+import { relativeTime } from "../lib/relativeTime";
 import "./ActivityCard.css";
 
 export type QuickActionHandler = (action: QuickAction) => void;
@@ -21,27 +22,6 @@ const keys = {
   settings: () => ["activity_card_settings"] as const,
   page: (s: ActivityCardSettings | undefined) => ["activity_feed_page", s?.filter] as const,
 };
-
-function relative(iso: string, locale: string): string {
-  const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
-  const fmt = new Intl.RelativeTimeFormat(locale === "ja" ? "ja-JP" : "en-US", { numeric: "auto" });
-  const steps: [number, Intl.RelativeTimeFormatUnit][] = [
-    [60, "second"],
-    [3600, "minute"],
-    [86400, "hour"],
-    [604800, "day"],
-  ];
-  let unit: Intl.RelativeTimeFormatUnit = "week";
-  let size = 604800;
-  for (const [limit, u] of steps) {
-    if (Math.abs(seconds) < limit) {
-      unit = u;
-      break;
-    }
-  }
-  size = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 }[unit as "second"] ?? size;
-  return fmt.format(Math.round(seconds / size), unit);
-}
 
 export function ActivityCard({ onQuickAction }: { onQuickAction: QuickActionHandler }) {
   const { t } = useTranslation();
@@ -148,7 +128,7 @@ export function ActivityCard({ onQuickAction }: { onQuickAction: QuickActionHand
                   {item.title}
                 </span>
                 {item.description ? <span className="activity-desc">{item.description}</span> : null}
-                <span className="activity-time">{relative(item.created_at, locale)}</span>
+                <span className="activity-time">{relativeTime(item.created_at, locale)}</span>
               </button>
               <span className="activity-item-actions">
                 <button

@@ -139,5 +139,13 @@ export const activityItemEngage = vi.fn<Commands["activityItemEngage"]>(async ()
 export const activityReadAll = vi.fn<Commands["activityReadAll"]>(async () => 0);
 export const responseNotifyGet = vi.fn<Commands["responseNotifyGet"]>(async () => true);
 export const responseNotifySet = vi.fn<Commands["responseNotifySet"]>(async (on) => on);
+export const postsPage = vi.fn<Commands["postsPage"]>(async () => ({ posts: [], next_cursor: null }));
+export const postCreate = vi.fn<Commands["postCreate"]>();
+export const postLikeSet = vi.fn<Commands["postLikeSet"]>();
+export const postDelete = vi.fn<Commands["postDelete"]>(async () => null);
+export const postComment = vi.fn<Commands["postComment"]>();
+export const commentDelete = vi.fn<Commands["commentDelete"]>(async () => null);
+export const commentsList = vi.fn<Commands["commentsList"]>(async () => []);
+export const profileCard = vi.fn<Commands["profileCard"]>();
 export const activityLogSetEnabled = vi.fn<Commands["activityLogSetEnabled"]>();
 export const activityLogClear = vi.fn<Commands["activityLogClear"]>();

@@ -1,0 +1,299 @@
+// Feed (issue 14): study logs of the people I follow and mine (Following), or public posts
+// by tag (Discover), newest first and paged by cursor; a composer; likes and comments; my
+// profile with its counters and whether posts reach anyone (signed in to a sync server).
+import { useState } from "react";
+import type { FormEvent, Ref } from "react";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import * as api from "../api/client";
+import type { ApiError } from "../api/client";
+import type { FeedScope } from "../api/bindings/FeedScope";
+import type { Post } from "../api/bindings/Post";
+import type { PostDraft } from "../api/bindings/PostDraft";
+import type { PostVisibility } from "../api/bindings/PostVisibility";
+import type { ProfileCard } from "../api/bindings/ProfileCard";
+import { useApiMutation, useQueryClient } from "../api/queries";
+import { errorText } from "../api/errorText";
+import { Loading } from "../components/Status";
+import { usePrefs } from "../lib/prefs";
+import { relativeTime } from "../lib/relativeTime";
+import "./FeedPage.css";
+
+const feedKey = (scope: FeedScope) => ["posts_page", scope] as const;
+
+function Composer({ onPosted }: { onPosted: () => void }) {
+  const { t } = useTranslation();
+  const [content, setContent] = useState("");
+  const [subject, setSubject] = useState("");
+  const [duration, setDuration] = useState("");
+  const [tags, setTags] = useState("");
+  const [visibility, setVisibility] = useState<PostVisibility>("public");
+  const post = useApiMutation((d: PostDraft) => api.postCreate(d), {
+    meta: { inlineError: true },
+    onSuccess: () => {
+      setContent("");
+      setSubject("");
+      setDuration("");
+      setTags("");
+      onPosted();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    post.mutate({
+      content,
+      subject: subject || null,
+      book_title: null,
+      study_duration: duration || null,
+      tags: tags.split(/[,\s]+/).filter(Boolean),
+      visibility,
+    });
+  };
+  return (
+    <form className="card composer" onSubmit={submit} data-testid="composer" aria-labelledby="composer-title">
+      <h2 id="composer-title" className="card-title">
+        {t("feed.write")}
+      </h2>
+      <label className="field">
+        <span>{t("feed.content")}</span>
+        <textarea data-testid="composer-text" rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
+      </label>
+      <div className="composer-row">
+        <label className="field">
+          <span>{t("feed.subject")}</span>
+          <input data-testid="composer-subject" value={subject} onChange={(e) => setSubject(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t("feed.duration")}</span>
+          <input data-testid="composer-duration" placeholder="1h 30m" value={duration} onChange={(e) => setDuration(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t("feed.tags")}</span>
+          <input data-testid="composer-tags" placeholder="exam, maths" value={tags} onChange={(e) => setTags(e.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t("feed.visibility")}</span>
+          <select data-testid="composer-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as PostVisibility)}>
+            <option value="public">{t("feed.vis.public")}</option>
+            <option value="followers">{t("feed.vis.followers")}</option>
+            <option value="only_me">{t("feed.vis.only_me")}</option>
+          </select>
+        </label>
+      </div>
+      <p className="hint">{t("feed.visibilityFixed")}</p>
+      {post.isError ? (
+        <p role="alert" className="field-error" data-testid="composer-error">
+          {errorText(t, post.error)}
+        </p>
+      ) : null}
+      <button type="submit" className="button primary" data-testid="composer-post" disabled={post.isPending}>
+        {t("feed.post")}
+      </button>
+    </form>
+  );
+}
+
+function Comments({ post }: { post: Post }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const key = ["comments_list", post.id] as const;
+  const comments = useQuery<Awaited<ReturnType<typeof api.commentsList>>, ApiError>({
+    queryKey: key,
+    queryFn: () => api.commentsList(post.id, null),
+  });
+  const [body, setBody] = useState("");
+  const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: key }), qc.invalidateQueries({ queryKey: ["posts_page"] })]);
+  const add = useApiMutation((b: string) => api.postComment(post.id, b), {
+    onSuccess: () => {
+      setBody("");
+      void refresh();
+    },
+  });
+  const remove = useApiMutation((id: string) => api.commentDelete(id), { onSuccess: () => void refresh() });
+  return (
+    <div className="comments" data-testid="comments">
+      {comments.data?.map((c) => (
+        <p key={c.id} className="comment">
+          <strong>{c.author.display_name || `@${c.author.username ?? ""}`}</strong> {c.body}
+          {c.mine ? (
+            <button type="button" className="icon-button" aria-label={t("feed.deleteComment")} onClick={() => remove.mutate(c.id)}>
+              ✕
+            </button>
+          ) : null}
+        </p>
+      ))}
+      <form
+        className="comment-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (body.trim()) add.mutate(body);
+        }}
+      >
+        <label className="sr-only" htmlFor={`comment-${post.id}`}>
+          {t("feed.comment")}
+        </label>
+        <input id={`comment-${post.id}`} data-testid="comment-input" value={body} onChange={(e) => setBody(e.target.value)} placeholder={t("feed.comment")} />
+        <button type="submit" className="button subtle" data-testid="comment-send">
+          {t("feed.send")}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function PostItem({ post }: { post: Post }) {
+  const { t } = useTranslation();
+  const { locale } = usePrefs();
+  const qc = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const refresh = () => qc.invalidateQueries({ queryKey: ["posts_page"] });
+  const like = useApiMutation((liked: boolean) => api.postLikeSet(post.id, liked), { onSuccess: () => void refresh() });
+  const remove = useApiMutation(() => api.postDelete(post.id), { onSuccess: () => void refresh() });
+  const who = post.author.display_name || (post.author.username ? `@${post.author.username}` : t("feed.someone"));
+  return (
+    <li className="card post" data-testid="post">
+      <header className="post-header">
+        <span className="post-author">{who}</span>
+        {post.author.username && post.author.display_name ? <span className="post-handle">@{post.author.username}</span> : null}
+        <time className="post-time" dateTime={post.created_at}>
+          {relativeTime(post.created_at, locale)}
+        </time>
+        {post.visibility !== "public" ? <span className="badge">{t(`feed.vis.${post.visibility}`)}</span> : null}
+      </header>
+      {post.content ? <p className="post-content">{post.content}</p> : null}
+      <p className="post-chips">
+        {post.subject ? <span className="chip">{post.subject}</span> : null}
+        {post.study_duration ? <span className="chip">⏱ {post.study_duration}</span> : null}
+        {post.tags.map((tag) => (
+          <span key={tag} className="chip tag">
+            #{tag}
+          </span>
+        ))}
+      </p>
+      <footer className="post-actions">
+        <button
+          type="button"
+          className="button subtle"
+          data-testid="post-like"
+          aria-pressed={post.liked_by_me}
+          onClick={() => like.mutate(!post.liked_by_me)}
+        >
+          {post.liked_by_me ? "♥" : "♡"} {t("feed.likes", { count: post.like_count })}
+        </button>
+        <button type="button" className="button subtle" aria-expanded={open} data-testid="post-comments" onClick={() => setOpen((o) => !o)}>
+          {t("feed.comments", { count: post.comment_count })}
+        </button>
+        {post.mine ? (
+          <button
+            type="button"
+            className="button subtle"
+            data-testid="post-delete"
+            onClick={() => {
+              if (window.confirm(t("feed.confirmDelete"))) remove.mutate(undefined);
+            }}
+          >
+            {t("feed.delete")}
+          </button>
+        ) : null}
+      </footer>
+      {open ? <Comments post={post} /> : null}
+    </li>
+  );
+}
+
+function ProfilePanel() {
+  const { t } = useTranslation();
+  const card = useQuery<ProfileCard, ApiError>({ queryKey: ["profile_card"], queryFn: () => api.profileCard(null) });
+  const p = card.data;
+  if (!p) return card.isPending ? <Loading /> : null;
+  return (
+    <aside className="card profile-panel" data-testid="profile-panel" aria-labelledby="profile-title">
+      <h2 id="profile-title" className="card-title">
+        {p.profile.display_name || t("feed.you")}
+      </h2>
+      {p.profile.username ? <p className="post-handle">@{p.profile.username}</p> : null}
+      {p.profile.bio ? <p>{p.profile.bio}</p> : null}
+      <dl className="profile-counts">
+        <div>
+          <dt>{t("feed.followers")}</dt>
+          <dd data-testid="followers-count">{p.profile.followers_count}</dd>
+        </div>
+        <div>
+          <dt>{t("feed.following")}</dt>
+          <dd>{p.profile.following_count}</dd>
+        </div>
+        <div>
+          <dt>{t("feed.posts")}</dt>
+          <dd data-testid="posts-count">{p.profile.posts_count}</dd>
+        </div>
+      </dl>
+      {p.tags.length > 0 ? <p className="post-chips">{p.tags.map((tag) => <span key={tag} className="chip tag">#{tag}</span>)}</p> : null}
+      {!p.reaches_others ? (
+        <p className="hint" data-testid="offline-note">
+          {t("feed.notSignedIn")}
+        </p>
+      ) : null}
+    </aside>
+  );
+}
+
+export function FeedPage({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [tab, setTab] = useState<"home" | "discover">("home");
+  const [tag, setTag] = useState("");
+  const scope: FeedScope = tab === "home" ? { kind: "home" } : { kind: "discover", tag: tag.trim() || null };
+  const feed = useInfiniteQuery({
+    queryKey: feedKey(scope),
+    queryFn: ({ pageParam }: { pageParam: string | null }) => api.postsPage(scope, pageParam, 20),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+  });
+  const posts = feed.data?.pages.flatMap((p) => p.posts) ?? [];
+  return (
+    <div className="page feed-page" data-testid="page-feed">
+      <header className="page-header">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t("feed.title")}
+        </h1>
+      </header>
+      <div className="feed-layout">
+        <div className="feed-main">
+          <Composer
+            onPosted={() => {
+              void qc.invalidateQueries({ queryKey: ["posts_page"] });
+              void qc.invalidateQueries({ queryKey: ["profile_card"] });
+            }}
+          />
+          <div className="feed-tabs" role="tablist" aria-label={t("feed.title")}>
+            {(["home", "discover"] as const).map((id) => (
+              <button key={id} type="button" role="tab" aria-selected={tab === id} className="button subtle" data-testid={`feed-tab-${id}`} onClick={() => setTab(id)}>
+                {t(`feed.tab.${id}`)}
+              </button>
+            ))}
+            {tab === "discover" ? (
+              <label className="feed-tag">
+                <span className="sr-only">{t("feed.tagFilter")}</span>
+                <input data-testid="feed-tag" placeholder={t("feed.tagFilter")} value={tag} onChange={(e) => setTag(e.target.value)} />
+              </label>
+            ) : null}
+          </div>
+          {feed.isPending ? <Loading /> : null}
+          {feed.isError ? <p role="alert">{errorText(t, feed.error as unknown as ApiError)}</p> : null}
+          {feed.data && posts.length === 0 ? <p className="empty-note">{t(`feed.empty.${tab}`)}</p> : null}
+          <ul className="plain-list feed-list">
+            {posts.map((p) => (
+              <PostItem key={p.id} post={p} />
+            ))}
+          </ul>
+          {feed.hasNextPage ? (
+            <button type="button" className="button subtle" data-testid="feed-more" onClick={() => void feed.fetchNextPage()}>
+              {t("feed.more")}
+            </button>
+          ) : null}
+        </div>
+        <ProfilePanel />
+      </div>
+    </div>
+  );
+}
