@@ -64,7 +64,7 @@ describe("FeedPage", () => {
     expect(await screen.findByText("Older")).toBeInTheDocument();
     expect(client.postsPage).toHaveBeenLastCalledWith({ kind: "home" }, "c1", 20);
     client.postLikeSet.mockResolvedValue(post("p1", "Eigenvectors", true));
-    await userEvent.click(screen.getAllByTestId("post-like")[0]);
+    await userEvent.click(screen.getAllByTestId("post-like")[0]!);
     await waitFor(() => expect(client.postLikeSet).toHaveBeenCalledWith("p1", true));
   });
 

@@ -7,6 +7,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { ApiError } from "../api/client";
+import type { Face } from "../api/bindings/Face";
 import type { FeedScope } from "../api/bindings/FeedScope";
 import type { Post } from "../api/bindings/Post";
 import type { PostDraft } from "../api/bindings/PostDraft";
@@ -20,6 +21,11 @@ import { relativeTime } from "../lib/relativeTime";
 import "./FeedPage.css";
 
 const feedKey = (scope: FeedScope) => ["posts_page", scope] as const;
+
+/** A person's display name, else their @username, else `fallback`. */
+function nameOf(face: Face, fallback: string): string {
+  return face.display_name || (face.username ? `@${face.username}` : fallback);
+}
 
 function Composer({ onPosted }: { onPosted: () => void }) {
   const { t } = useTranslation();
@@ -114,7 +120,7 @@ function Comments({ post }: { post: Post }) {
     <div className="comments" data-testid="comments">
       {comments.data?.map((c) => (
         <p key={c.id} className="comment">
-          <strong>{c.author.display_name || `@${c.author.username ?? ""}`}</strong> {c.body}
+          <strong>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</strong> {c.body}
           {c.mine ? (
             <button type="button" className="icon-button" aria-label={t("feed.deleteComment")} onClick={() => remove.mutate(c.id)}>
               ✕
@@ -149,7 +155,7 @@ function PostItem({ post }: { post: Post }) {
   const refresh = () => qc.invalidateQueries({ queryKey: ["posts_page"] });
   const like = useApiMutation((liked: boolean) => api.postLikeSet(post.id, liked), { onSuccess: () => void refresh() });
   const remove = useApiMutation(() => api.postDelete(post.id), { onSuccess: () => void refresh() });
-  const who = post.author.display_name || (post.author.username ? `@${post.author.username}` : t("feed.someone"));
+  const who = post.mine ? t("feed.you") : nameOf(post.author, t("feed.someone"));
   return (
     <li className="card post" data-testid="post">
       <header className="post-header">

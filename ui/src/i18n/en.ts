@@ -330,6 +330,7 @@ const en = {
       session_completed: "Finished a focus session",
       task_added: "Added a task",
       calendar_imported: "Imported a calendar",
+      posted: "Posted a study log",
     },
   },
   emoji: {

@@ -329,6 +329,7 @@ const ja: Messages = {
       session_completed: "集中セッションを終えた",
       task_added: "タスクを追加した",
       calendar_imported: "カレンダーを読み込んだ",
+      posted: "学習記録を投稿した",
     },
   },
   emoji: {

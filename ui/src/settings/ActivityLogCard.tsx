@@ -15,7 +15,7 @@ import { formatDateTime } from "../lib/dates";
 import { settingsKeys, useActivitySummary } from "./queries";
 import "./ActivityLogCard.css";
 
-const KNOWN: ActionType[] = ["page_opened", "session_started", "session_completed", "task_added", "calendar_imported"];
+const KNOWN: ActionType[] = ["page_opened", "session_started", "session_completed", "task_added", "calendar_imported", "posted"];
 
 export function ActivityLogCard({ settings }: { settings: UserSettings }) {
   const { t } = useTranslation();
