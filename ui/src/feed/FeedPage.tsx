@@ -273,7 +273,7 @@ export function FeedPage({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> 
           />
           <div className="feed-tabs" role="tablist" aria-label={t("feed.title")}>
             {(["home", "discover"] as const).map((id) => (
-              <button key={id} type="button" role="tab" aria-selected={tab === id} className="button subtle" data-testid={`feed-tab-${id}`} onClick={() => setTab(id)}>
+              <button key={id} type="button" role="tab" aria-selected={tab === id} className={`button ${tab === id ? "primary" : "subtle"}`} data-testid={`feed-tab-${id}`} onClick={() => setTab(id)}>
                 {t(`feed.tab.${id}`)}
               </button>
             ))}
