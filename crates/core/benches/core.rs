@@ -24,6 +24,10 @@
 //! - `feed/activity_first_page_1m`: the first page (20) of the activity feed with
 //!   1,000,000 `activity_feed` rows (and 100,000 engagements) for the user. Target: under
 //!   10 ms. `feed/activity_fifth_page_1m`: the page after four cursors.
+//! - `feed/posts_home_first_page_100k`: the first page (20) of the home feed (my posts and
+//!   those of the people I follow) with 100,000 posts by 500 followed users. Target: under
+//!   10 ms. `feed/posts_home_fifth_page_100k`: the page after four cursors;
+//!   `feed/posts_discover_tag_100k`: Discover's public posts of one tag (1 post in 10).
 //! - `emoji/search/{wave,japanese,two_words,one_letter}`: `Studydesk::emoji_search` over the
 //!   whole catalog (~3,900 rows). Target: under 5 ms. `emoji/catalog`: the picker's whole
 //!   list; `emoji/install_catalog`: writing the catalog (first launch, a new version).
@@ -451,7 +455,61 @@ fn feed_benches(c: &mut Criterion) {
     g.finish();
 }
 
+fn post_feed_benches(c: &mut Criterion) {
+    use studydesk_core::social::posts::{self, FeedScope};
+    let dir = TempDir::new().unwrap();
+    let sd = Studydesk::open(dir.path(), clock::system()).unwrap();
+    let me = sd.user_id().to_string();
+    let started = Instant::now();
+    sd.db()
+        .write(WriteCtx::reference_data("bench.posts"), |tx| {
+            tx.execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499)
+                 INSERT INTO users (id, username, display_name, status)
+                 SELECT printf('%08x-0000-7000-a000-%012x', i, i), 'user' || i, 'User ' || i, 'active' FROM n;
+                 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 99999)
+                 INSERT INTO posts (id, user_id, content, subject, visibility, created_at, updated_at)
+                 SELECT printf('%08x-0000-7000-b000-%012x', i, i), printf('%08x-0000-7000-a000-%012x', i % 500, i % 500),
+                        'Studied chapter ' || i, 'Maths', CASE i % 4 WHEN 0 THEN 'followers' ELSE 'public' END,
+                        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-01', printf('-%d seconds', i * 60)),
+                        strftime('%Y-%m-%dT%H:%M:%fZ', '2026-12-01', printf('-%d seconds', i * 60))
+                 FROM n;
+                 INSERT INTO post_tags (id, post_id, tag)
+                 SELECT printf('%08x-0000-7000-c000-%012x', rowid, rowid), id, CASE rowid % 10 WHEN 0 THEN 'exam' ELSE 'notes' END
+                 FROM posts;",
+            )?;
+            tx.execute(
+                "INSERT INTO follows (id, follower_id, followee_id, created_at)
+                 SELECT printf('%08x-0000-7000-d000-%012x', rowid, rowid), ?1, id, '2026-11-01T00:00:00.000Z'
+                 FROM users WHERE id <> ?1",
+                [&me],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    eprintln!("feed: 100,000 posts of 500 followed users in {:.1} s", started.elapsed().as_secs_f64());
+    let home = FeedScope::Home;
+    let mut g = c.benchmark_group("feed");
+    g.bench_function("posts_home_first_page_100k", |b| {
+        b.iter(|| black_box(sd.db().read(|c| posts::page(c, &me, &home, None, Some(20))).unwrap()))
+    });
+    let mut cursor = None;
+    for _ in 0..4 {
+        cursor = sd.db().read(|c| posts::page(c, &me, &home, cursor.as_deref(), Some(20))).unwrap().next_cursor;
+    }
+    assert!(cursor.is_some());
+    g.bench_function("posts_home_fifth_page_100k", |b| {
+        b.iter(|| black_box(sd.db().read(|c| posts::page(c, &me, &home, cursor.as_deref(), Some(20))).unwrap()))
+    });
+    let exam = FeedScope::Discover { tag: Some("exam".into()) };
+    g.bench_function("posts_discover_tag_100k", |b| {
+        b.iter(|| black_box(sd.db().read(|c| posts::page(c, &me, &exam, None, Some(20))).unwrap()))
+    });
+    g.finish();
+}
+
 fn all(c: &mut Criterion) {
+    post_feed_benches(c);
     feed_benches(c);
     emoji_benches(c);
     open_benches(c);
