@@ -60,9 +60,11 @@ fn pulled<R: row::Row>(f: &common::Fixture, r: &R) {
 }
 
 fn their_post(f: &common::Fixture, author: &str, text: &str, visibility: PostVisibility) -> String {
+    their_post_at(f, author, text, visibility, &studydesk_core::db::timestamp_text(f.app.db().now()))
+}
+
+fn their_post_at(f: &common::Fixture, author: &str, text: &str, visibility: PostVisibility, at: &str) -> String {
     let id = studydesk_core::ids::new_id();
-    let now = f.app.db().now();
-    let at = studydesk_core::db::timestamp_text(now);
     pulled(
         f,
         &PostRow {
@@ -75,8 +77,8 @@ fn their_post(f: &common::Fixture, author: &str, text: &str, visibility: PostVis
             image_url: None,
             like_count: 0,
             comment_count: 0,
-            created_at: at.clone(),
-            updated_at: at,
+            created_at: at.into(),
+            updated_at: at.into(),
             visibility,
         },
     );
@@ -293,23 +295,7 @@ fn activity_items_come_once_for_what_arrives_and_go_when_their_cause_goes() {
         },
     );
     // A post older than my follow (brought by the follow) is in the feed, not news.
-    pulled(
-        &f,
-        &PostRow {
-            id: studydesk_core::ids::new_id(),
-            user_id: ada.clone(),
-            content: Some("Last month".into()),
-            book_title: None,
-            study_duration: None,
-            subject: None,
-            image_url: None,
-            like_count: 0,
-            comment_count: 0,
-            created_at: "2026-10-01T00:00:00.000Z".into(),
-            updated_at: "2026-10-01T00:00:00.000Z".into(),
-            visibility: PostVisibility::Public,
-        },
-    );
+    their_post_at(&f, &ada, "Last month", PostVisibility::Public, "2026-10-01T00:00:00.000Z");
     // My own like makes no item.
     posts::like(f.app.db(), &me, &mine.row.id).unwrap();
     let kinds: Vec<String> = items(&f).into_iter().map(|(k, _)| k).collect();
