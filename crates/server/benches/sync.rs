@@ -274,7 +274,7 @@ fn public_stream(devices: usize, posts: usize) {
                     let id = support::new_id();
                     let content = format!("Post {a}/{batch}/{i}: an hour of organic chemistry, chapter 4, and the problem set is done.");
                     author.change("posts", &id, "insert", 1, serde_json::json!({"id": id, "user_id": author.account, "content": content,
-                        "subject": "chemistry", "created_at": now, "updated_at": now}), 1)
+                        "subject": "chemistry", "created_at": now, "updated_at": now, "visibility": "public"}), 1)
                 })
                 .collect();
             let r = author.push(&support::new_id(), changes);

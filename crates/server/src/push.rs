@@ -268,6 +268,7 @@ impl Batch<'_> {
             Ok(None) => {}
             Err(r) => return Ok(Err(r)),
         }
+        let stored_cl = stored.as_ref().filter(|s| s.state.alive()).map(|s| s.state.cl);
         let outcome = merge(stored.as_ref().map(|s| &s.state), change);
         let Outcome::Applied { state, won, lost, .. } = outcome else {
             let Outcome::Superseded(why) = outcome else { unreachable!() };
@@ -275,7 +276,9 @@ impl Batch<'_> {
         };
         // The row the change leaves, whatever its op, must be a row every device can store.
         if state.alive() {
-            if let Err(r) = check_row(info, &change.row_id, &state.columns) {
+            // The same life of a row the server held (a new life starts from the change alone).
+            let stored_before = stored_cl == Some(state.cl);
+            if let Err(r) = check_row(info, &change.row_id, &state.columns, stored_before) {
                 return Ok(Err(r));
             }
         }

@@ -74,7 +74,7 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
         }
     }
     if change.op == Op::Insert {
-        check_row(info, &change.row_id, change.columns.as_ref().unwrap_or(&Map::new()))?;
+        check_row(info, &change.row_id, change.columns.as_ref().unwrap_or(&Map::new()), false)?;
     }
     Ok(info)
 }
@@ -84,12 +84,16 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
 /// and no larger than [`MAX_ROW_BYTES`]. Without it a row made by an `update` could take
 /// another account's future natural id, or reach every device without a column their
 /// schema requires (each would fail to apply it, forever).
-pub fn check_row(info: &TableInfo, row_id: &str, columns: &Map<String, Value>) -> Result<(), Reject> {
+///
+/// `stored_before`: the server held this row alive before the change. Such a row may lack
+/// a column that has a DEFAULT (it was pushed before the column existed; every device
+/// filled the default in); a row the change creates may not.
+pub fn check_row(info: &TableInfo, row_id: &str, columns: &Map<String, Value>, stored_before: bool) -> Result<(), Reject> {
     let excluded = studydesk_sync::catalog::excluded_columns(&info.name);
     for col in info.columns.iter().filter(|c| c.not_null && c.name != "id" && !excluded.contains(&c.name.as_str())) {
-        // A column with a DEFAULT may be absent (a row stored before it existed); never null.
+        // A column with a DEFAULT may be absent from a row stored before it existed; never null.
         let missing = match columns.get(&col.name) {
-            None => !col.has_default,
+            None => !(stored_before && col.has_default),
             Some(v) => v.is_null(),
         };
         if missing {

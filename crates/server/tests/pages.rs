@@ -25,7 +25,7 @@ fn post_many(author: &Client, count: usize, bytes: usize) -> Vec<String> {
             .enumerate()
             .map(|(i, id)| {
                 let content = format!("{i}{}", "p".repeat(bytes));
-                author.change("posts", id, "insert", 1, json!({"id": id, "user_id": author.account, "content": content, "created_at": now, "updated_at": now}), 1)
+                author.change("posts", id, "insert", 1, json!({"id": id, "user_id": author.account, "content": content, "created_at": now, "updated_at": now, "visibility": "public"}), 1)
             })
             .collect();
         let result: Value = author.push(&new_id(), changes).json().unwrap();

@@ -257,7 +257,7 @@ impl Client {
             "insert",
             1,
             json!({"id": self.account, "display_name": "Ada", "email": self.private_email(), "is_active": 1, "role": "business_user",
-                   "status": "active", "created_at": now, "updated_at": now}),
+                   "status": "active", "created_at": now, "updated_at": now, "follow_policy": "open"}),
             0,
         )
     }
