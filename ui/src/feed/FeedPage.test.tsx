@@ -1,7 +1,8 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
+import * as fx from "../test/fixtures";
 import { renderWithClient } from "../test/render";
 import { FeedPage } from "./FeedPage";
 
@@ -49,6 +50,7 @@ const card = {
 
 describe("FeedPage", () => {
   beforeEach(() => {
+    client.appState.mockResolvedValue(fx.appState());
     client.profileCard.mockResolvedValue(card);
     client.postsPage.mockResolvedValue({ posts: [post("p1", "Eigenvectors")], next_cursor: "c1" });
   });
@@ -89,5 +91,62 @@ describe("FeedPage", () => {
         visibility: "followers",
       }),
     );
+  });
+
+  it("edits my own post without changing who can see it", async () => {
+    client.postsPage.mockResolvedValue({ posts: [{ ...post("p9", "Mine"), mine: true, book_title: "SICP" }], next_cursor: null });
+    renderWithClient(<FeedPage />);
+    expect(await screen.findByText("📖 SICP")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("post-edit"));
+    const form = screen.getByTestId("post-edit-form");
+    expect(within(form).getByTestId("composer-visibility")).toBeDisabled();
+    const text = within(form).getByTestId("composer-text");
+    await userEvent.clear(text);
+    await userEvent.type(text, "Mine, edited");
+    client.postEdit.mockResolvedValueOnce({ ...post("p9", "Mine, edited"), mine: true });
+    await userEvent.click(within(form).getByTestId("composer-post"));
+    await waitFor(() =>
+      expect(client.postEdit).toHaveBeenCalledWith("p9", {
+        content: "Mine, edited",
+        subject: "Maths",
+        book_title: "SICP",
+        study_duration: "1h 30m",
+        tags: ["exam"],
+        visibility: null,
+      }),
+    );
+    await waitFor(() => expect(screen.queryByTestId("post-edit-form")).not.toBeInTheDocument());
+  });
+
+  it("edits my profile and shows a refused username in words", async () => {
+    renderWithClient(<FeedPage />);
+    await userEvent.click(await screen.findByTestId("profile-edit"));
+    const name = screen.getByTestId("profile-username");
+    await userEvent.clear(name);
+    await userEvent.type(name, "taken");
+    client.profileSave.mockRejectedValueOnce({ kind: "conflict", message: "that username is taken", params: null });
+    await userEvent.click(screen.getByTestId("profile-save"));
+    expect(await screen.findByTestId("profile-error")).toHaveTextContent("that username is taken");
+    await userEvent.type(screen.getByTestId("profile-tags"), ", kanji");
+    client.profileSave.mockResolvedValueOnce({ ...card, profile: { ...card.profile, username: "hana2" } });
+    await userEvent.clear(name);
+    await userEvent.type(name, "hana2");
+    await userEvent.click(screen.getByTestId("profile-save"));
+    await waitFor(() =>
+      expect(client.profileSave).toHaveBeenLastCalledWith(
+        { display_name: "Hana", username: "hana2", bio: "", location: "", avatar_url: null, banner_image_url: null },
+        ["maths", "kanji"],
+      ),
+    );
+    expect(await screen.findByText("@hana2")).toBeInTheDocument();
+  });
+
+  it("follows a suggested person", async () => {
+    client.peopleSuggestions.mockResolvedValue([{ id: "u7", username: "kenji", display_name: "Kenji", avatar_url: null }]);
+    client.follow.mockResolvedValue({ me: false, following: "requested", follows_me: "none", blocked: false, muted: false });
+    renderWithClient(<FeedPage />);
+    await userEvent.click(await screen.findByRole("button", { name: "Follow Kenji" }));
+    expect(client.follow).toHaveBeenCalledWith("u7");
+    expect(await screen.findByText("Requested")).toBeInTheDocument();
   });
 });

@@ -9,6 +9,8 @@ import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { Face } from "../api/bindings/Face";
 import type { FeedScope } from "../api/bindings/FeedScope";
+import type { FollowState } from "../api/bindings/FollowState";
+import type { ProfileEdit } from "../api/bindings/ProfileEdit";
 import type { Post } from "../api/bindings/Post";
 import type { PostDraft } from "../api/bindings/PostDraft";
 import type { PostVisibility } from "../api/bindings/PostVisibility";
@@ -27,38 +29,44 @@ function nameOf(face: Face, fallback: string): string {
   return face.display_name || (face.username ? `@${face.username}` : fallback);
 }
 
-function Composer({ onPosted }: { onPosted: () => void }) {
+/** The composer; with `editing`, the form that edits that post (its visibility stays). */
+function Composer({ onPosted, editing, onCancel }: { onPosted: () => void; editing?: Post; onCancel?: () => void }) {
   const { t } = useTranslation();
-  const [content, setContent] = useState("");
-  const [subject, setSubject] = useState("");
-  const [duration, setDuration] = useState("");
-  const [tags, setTags] = useState("");
-  const [visibility, setVisibility] = useState<PostVisibility>("public");
-  const post = useApiMutation((d: PostDraft) => api.postCreate(d), {
+  const [content, setContent] = useState(editing?.content ?? "");
+  const [subject, setSubject] = useState(editing?.subject ?? "");
+  const [book, setBook] = useState(editing?.book_title ?? "");
+  const [duration, setDuration] = useState(editing?.study_duration ?? "");
+  const [tags, setTags] = useState(editing ? editing.tags.join(", ") : "");
+  const [visibility, setVisibility] = useState<PostVisibility>(editing?.visibility ?? "public");
+  const post = useApiMutation((d: PostDraft) => (editing ? api.postEdit(editing.id, d) : api.postCreate(d)), {
     meta: { inlineError: true },
     onSuccess: () => {
-      setContent("");
-      setSubject("");
-      setDuration("");
-      setTags("");
+      if (!editing) {
+        setContent("");
+        setSubject("");
+        setBook("");
+        setDuration("");
+        setTags("");
+      }
       onPosted();
     },
   });
+  const idp = editing ? `edit-${editing.id}` : "composer";
   const submit = (e: FormEvent) => {
     e.preventDefault();
     post.mutate({
       content,
       subject: subject || null,
-      book_title: null,
+      book_title: book || null,
       study_duration: duration || null,
       tags: tags.split(/[,\s]+/).filter(Boolean),
-      visibility,
+      visibility: editing ? null : visibility,
     });
   };
   return (
-    <form className="card composer" onSubmit={submit} data-testid="composer" aria-labelledby="composer-title">
-      <h2 id="composer-title" className="card-title">
-        {t("feed.write")}
+    <form className={editing ? "composer composer-edit" : "card composer"} onSubmit={submit} data-testid={editing ? "post-edit-form" : "composer"} aria-labelledby={`${idp}-title`}>
+      <h2 id={`${idp}-title`} className={editing ? "sr-only" : "card-title"}>
+        {editing ? t("feed.editPost") : t("feed.write")}
       </h2>
       <label className="field">
         <span>{t("feed.content")}</span>
@@ -70,6 +78,10 @@ function Composer({ onPosted }: { onPosted: () => void }) {
           <input data-testid="composer-subject" value={subject} onChange={(e) => setSubject(e.target.value)} />
         </label>
         <label className="field">
+          <span>{t("feed.book")}</span>
+          <input data-testid="composer-book" value={book} onChange={(e) => setBook(e.target.value)} />
+        </label>
+        <label className="field">
           <span>{t("feed.duration")}</span>
           <input data-testid="composer-duration" placeholder="1h 30m" value={duration} onChange={(e) => setDuration(e.target.value)} />
         </label>
@@ -79,7 +91,7 @@ function Composer({ onPosted }: { onPosted: () => void }) {
         </label>
         <label className="field">
           <span>{t("feed.visibility")}</span>
-          <select data-testid="composer-visibility" value={visibility} onChange={(e) => setVisibility(e.target.value as PostVisibility)}>
+          <select data-testid="composer-visibility" disabled={Boolean(editing)} value={visibility} onChange={(e) => setVisibility(e.target.value as PostVisibility)}>
             <option value="public">{t("feed.vis.public")}</option>
             <option value="followers">{t("feed.vis.followers")}</option>
             <option value="only_me">{t("feed.vis.only_me")}</option>
@@ -92,9 +104,16 @@ function Composer({ onPosted }: { onPosted: () => void }) {
           {errorText(t, post.error)}
         </p>
       ) : null}
-      <button type="submit" className="button primary" data-testid="composer-post" disabled={post.isPending}>
-        {t("feed.post")}
-      </button>
+      <div className="composer-buttons">
+        <button type="submit" className="button primary" data-testid="composer-post" disabled={post.isPending}>
+          {editing ? t("feed.save") : t("feed.post")}
+        </button>
+        {onCancel ? (
+          <button type="button" className="button subtle" onClick={onCancel}>
+            {t("feed.cancel")}
+          </button>
+        ) : null}
+      </div>
     </form>
   );
 }
@@ -152,6 +171,7 @@ function PostItem({ post }: { post: Post }) {
   const { locale } = usePrefs();
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: ["posts_page"] });
   const like = useApiMutation((liked: boolean) => api.postLikeSet(post.id, liked), { onSuccess: () => void refresh() });
   const remove = useApiMutation(() => api.postDelete(post.id), { onSuccess: () => void refresh() });
@@ -166,9 +186,20 @@ function PostItem({ post }: { post: Post }) {
         </time>
         {post.visibility !== "public" ? <span className="badge">{t(`feed.vis.${post.visibility}`)}</span> : null}
       </header>
-      {post.content ? <p className="post-content">{post.content}</p> : null}
+      {editing ? (
+        <Composer
+          editing={post}
+          onCancel={() => setEditing(false)}
+          onPosted={() => {
+            setEditing(false);
+            void refresh();
+          }}
+        />
+      ) : null}
+      {!editing && post.content ? <p className="post-content">{post.content}</p> : null}
       <p className="post-chips">
         {post.subject ? <span className="chip">{post.subject}</span> : null}
+        {post.book_title ? <span className="chip">📖 {post.book_title}</span> : null}
         {post.study_duration ? <span className="chip">⏱ {post.study_duration}</span> : null}
         {post.tags.map((tag) => (
           <span key={tag} className="chip tag">
@@ -189,6 +220,11 @@ function PostItem({ post }: { post: Post }) {
         <button type="button" className="button subtle" aria-expanded={open} data-testid="post-comments" onClick={() => setOpen((o) => !o)}>
           {t("feed.comments", { count: post.comment_count })}
         </button>
+        {post.mine && !editing ? (
+          <button type="button" className="button subtle" data-testid="post-edit" onClick={() => setEditing(true)}>
+            {t("feed.edit")}
+          </button>
+        ) : null}
         {post.mine ? (
           <button
             type="button"
@@ -207,13 +243,131 @@ function PostItem({ post }: { post: Post }) {
   );
 }
 
+function ProfileForm({ card, onDone }: { card: ProfileCard; onDone: () => void }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const p = card.profile;
+  const [displayName, setDisplayName] = useState(p.display_name);
+  const [username, setUsername] = useState(p.username ?? "");
+  const [bio, setBio] = useState(p.bio ?? "");
+  const [location, setLocation] = useState(p.location ?? "");
+  const [tags, setTags] = useState(card.tags.join(", "));
+  const save = useApiMutation(
+    (v: { edit: ProfileEdit; tags: string[] }) => api.profileSave(v.edit, v.tags),
+    {
+      meta: { inlineError: true },
+      onSuccess: (next) => {
+        qc.setQueryData(["profile_card"], next);
+        void qc.invalidateQueries({ queryKey: ["posts_page"] });
+        onDone();
+      },
+    },
+  );
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate({
+      edit: { display_name: displayName, username, bio, location, avatar_url: null, banner_image_url: null },
+      tags: tags.split(/[,\s]+/).filter(Boolean),
+    });
+  };
+  return (
+    <form className="profile-form" onSubmit={submit} data-testid="profile-form" aria-label={t("feed.editProfile")}>
+      <label className="field">
+        <span>{t("feed.displayName")}</span>
+        <input data-testid="profile-display-name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t("feed.username")}</span>
+        <input data-testid="profile-username" value={username} onChange={(e) => setUsername(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t("feed.bio")}</span>
+        <textarea data-testid="profile-bio" rows={2} value={bio} onChange={(e) => setBio(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t("feed.location")}</span>
+        <input data-testid="profile-location" value={location} onChange={(e) => setLocation(e.target.value)} />
+      </label>
+      <label className="field">
+        <span>{t("feed.interests")}</span>
+        <input data-testid="profile-tags" placeholder="maths, kanji" value={tags} onChange={(e) => setTags(e.target.value)} />
+      </label>
+      {save.isError ? (
+        <p role="alert" className="field-error" data-testid="profile-error">
+          {errorText(t, save.error)}
+        </p>
+      ) : null}
+      <div className="composer-buttons">
+        <button type="submit" className="button primary" data-testid="profile-save" disabled={save.isPending}>
+          {t("feed.save")}
+        </button>
+        <button type="button" className="button subtle" onClick={onDone}>
+          {t("feed.cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Suggestions() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const people = useQuery<Face[], ApiError>({ queryKey: ["people_suggestions"], queryFn: () => api.peopleSuggestions() });
+  const [asked, setAsked] = useState<Record<string, FollowState>>({});
+  const follow = useApiMutation((id: string) => api.follow(id), {
+    onSuccess: (rel, id) => {
+      setAsked((a) => ({ ...a, [id]: rel.following }));
+      void qc.invalidateQueries({ queryKey: ["profile_card"] });
+      void qc.invalidateQueries({ queryKey: ["posts_page"] });
+    },
+  });
+  const list = people.data ?? [];
+  return (
+    <section className="card suggestions" data-testid="suggestions" aria-labelledby="suggestions-title">
+      <h2 id="suggestions-title" className="card-title">
+        {t("feed.suggestions")}
+      </h2>
+      {people.data && list.length === 0 ? <p className="hint">{t("feed.noSuggestions")}</p> : null}
+      <ul className="plain-list">
+        {list.map((f) => {
+          const state = asked[f.id];
+          return (
+            <li key={f.id} className="suggestion" data-testid="suggestion">
+              <span className="suggestion-name">
+                <span className="post-author">{nameOf(f, t("feed.someone"))}</span>
+                {f.username && f.display_name ? <span className="post-handle">@{f.username}</span> : null}
+              </span>
+              {state ? (
+                <span className="badge">{state === "following" ? t("feed.followingNow") : t("feed.requested")}</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button subtle"
+                  data-testid={`follow-${f.id}`}
+                  aria-label={t("feed.followWho", { name: nameOf(f, t("feed.someone")) })}
+                  disabled={follow.isPending}
+                  onClick={() => follow.mutate(f.id)}
+                >
+                  {t("feed.follow")}
+                </button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
 function ProfilePanel() {
   const { t } = useTranslation();
   const card = useQuery<ProfileCard, ApiError>({ queryKey: ["profile_card"], queryFn: () => api.profileCard(null) });
+  const [editing, setEditing] = useState(false);
   const p = card.data;
   if (!p) return card.isPending ? <Loading /> : null;
   return (
     <aside className="card profile-panel" data-testid="profile-panel" aria-labelledby="profile-title">
+      <p className="profile-eyebrow">{t("feed.yourProfile")}</p>
       <h2 id="profile-title" className="card-title">
         {p.profile.display_name || t("feed.you")}
       </h2>
@@ -239,6 +393,13 @@ function ProfilePanel() {
           {t("feed.notSignedIn")}
         </p>
       ) : null}
+      {editing ? (
+        <ProfileForm card={p} onDone={() => setEditing(false)} />
+      ) : (
+        <button type="button" className="button subtle" data-testid="profile-edit" onClick={() => setEditing(true)}>
+          {t("feed.editProfile")}
+        </button>
+      )}
     </aside>
   );
 }
@@ -298,7 +459,10 @@ export function FeedPage({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> 
             </button>
           ) : null}
         </div>
-        <ProfilePanel />
+        <div className="feed-side">
+          <ProfilePanel />
+          <Suggestions />
+        </div>
       </div>
     </div>
   );
