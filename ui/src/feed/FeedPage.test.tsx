@@ -149,4 +149,22 @@ describe("FeedPage", () => {
     expect(client.follow).toHaveBeenCalledWith("u7");
     expect(await screen.findByText("Requested")).toBeInTheDocument();
   });
+
+  it("inserts a picked emoji into the post text at the caret", async () => {
+    const books = { id: "e-books", unicode: "📚", name: "books", name_ja: "本", category_id: 8, shortcode: ":books:", has_skin_tones: false };
+    client.emojiCatalog.mockResolvedValue({
+      version: "test",
+      categories: [{ id: 8, name: "objects", display_name: "objects", description: null, icon: "👓", sort_order: 8, is_active: true, created_at: "2026-11-22T01:00:00.000Z", updated_at: "2026-11-22T01:00:00.000Z" }],
+      emojis: [books],
+      skin_tone: 0,
+      mine: { favorites: [], recent: [] },
+    });
+    client.emojiUse.mockResolvedValue({ favorites: [], recent: [books] });
+    renderWithClient(<FeedPage />);
+    await screen.findByText("Eigenvectors");
+    await userEvent.type(screen.getByTestId("composer-text"), "Reading ");
+    await userEvent.click(screen.getByTestId("composer-emoji"));
+    await userEvent.click(await screen.findByRole("button", { name: "books" }));
+    await waitFor(() => expect(screen.getByTestId("composer-text")).toHaveValue("Reading 📚"));
+  });
 });

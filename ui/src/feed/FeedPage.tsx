@@ -1,7 +1,7 @@
 // Feed (issue 14): study logs of the people I follow and mine (Following), or public posts
 // by tag (Discover), newest first and paged by cursor; a composer; likes and comments; my
 // profile with its counters and whether posts reach anyone (signed in to a sync server).
-import { useState } from "react";
+import { lazy, Suspense, useRef, useState } from "react";
 import type { FormEvent, Ref } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -20,7 +20,11 @@ import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
+import { Icon } from "../components/Icon";
 import "./FeedPage.css";
+
+// The emoji picker (and its catalog) load when first opened, not with the page.
+const EmojiPicker = lazy(() => import("../emoji/EmojiPicker").then((m) => ({ default: m.EmojiPicker })));
 
 const feedKey = (scope: FeedScope) => ["posts_page", scope] as const;
 
@@ -52,6 +56,19 @@ function Composer({ onPosted, editing, onCancel }: { onPosted: () => void; editi
     },
   });
   const idp = editing ? `edit-${editing.id}` : "composer";
+  const textRef = useRef<HTMLTextAreaElement | null>(null);
+  const [picking, setPicking] = useState(false);
+  // The picked emoji goes in at the caret (or replaces the selection), and the caret follows it.
+  const insertEmoji = (emoji: string) => {
+    const el = textRef.current;
+    const start = el?.selectionStart ?? content.length;
+    const end = el?.selectionEnd ?? content.length;
+    setContent((c) => c.slice(0, start) + emoji + c.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     post.mutate({
@@ -70,8 +87,16 @@ function Composer({ onPosted, editing, onCancel }: { onPosted: () => void; editi
       </h2>
       <label className="field">
         <span>{t("feed.content")}</span>
-        <textarea data-testid="composer-text" rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
+        <textarea ref={textRef} data-testid="composer-text" rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
       </label>
+      <button type="button" className="icon-button composer-emoji" data-testid="composer-emoji" aria-label={t("feed.insertEmoji")} title={t("feed.insertEmoji")} onClick={() => setPicking(true)}>
+        <Icon name="smile" size={18} />
+      </button>
+      {picking ? (
+        <Suspense fallback={null}>
+          <EmojiPicker onPick={(e) => insertEmoji(e.unicode)} onClose={() => setPicking(false)} />
+        </Suspense>
+      ) : null}
       <div className="composer-row">
         <label className="field">
           <span>{t("feed.subject")}</span>

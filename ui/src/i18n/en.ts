@@ -224,6 +224,7 @@ const en = {
     followWho: "Follow {{name}}",
     followingNow: "Following",
     requested: "Requested",
+    insertEmoji: "Insert an emoji",
   },
   activity: {
     unread: "{{count}} unread",

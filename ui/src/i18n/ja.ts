@@ -223,6 +223,7 @@ const ja: Messages = {
     followWho: "{{name}} さんをフォロー",
     followingNow: "フォロー中",
     requested: "リクエスト済み",
+    insertEmoji: "絵文字を挿入",
   },
   activity: {
     unread: "未読 {{count}} 件",
