@@ -729,7 +729,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             comment_count: 1,
             created_at: s(NOW),
             updated_at: s(NOW),
-            visibility: PostVisibility::Followers,
+            visibility: PostVisibility::Public,
         },
         &[
             ("like_count", |r| r.like_count = -1),

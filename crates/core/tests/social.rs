@@ -454,3 +454,23 @@ fn responses_that_arrive_become_native_notices_once_unless_turned_off() {
     assert!(f.app.response_notices().unwrap().is_empty(), "turned off");
     assert_eq!(items(&f).len(), 2, "the Activity card still lists both");
 }
+
+#[test]
+fn posts_that_are_not_public_are_not_queued_for_sync_until_the_server_keeps_them_private() {
+    let f = common::open();
+    let me = f.app.user_id();
+    let queued = |table: &str| -> i64 {
+        f.app
+            .db()
+            .read(|c| Ok(c.query_row("SELECT count(*) FROM sync_changes WHERE table_name = ?1", [table], |r| r.get(0))?))
+            .unwrap()
+    };
+    let public = posts::create(f.app.db(), &me, &PostDraft { tags: vec!["exam".into()], ..draft("for everyone") }).unwrap();
+    for visibility in [PostVisibility::Followers, PostVisibility::OnlyMe] {
+        let p = posts::create(f.app.db(), &me, &PostDraft { tags: vec!["exam".into()], visibility: Some(visibility), ..draft("kept") }).unwrap();
+        posts::like(f.app.db(), &me, &p.row.id).unwrap();
+        posts::comment(f.app.db(), &me, &p.row.id, "note").unwrap();
+    }
+    posts::like(f.app.db(), &me, &public.row.id).unwrap();
+    assert_eq!((queued("posts"), queued("post_tags"), queued("post_likes"), queued("post_comments")), (1, 1, 1, 0));
+}
