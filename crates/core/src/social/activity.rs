@@ -235,10 +235,18 @@ pub fn response_notices(db: &Db, me: &str) -> Result<Vec<Notice>> {
         (Some(since), true) => db.read(|c| activity_feed::written_after(c, me, ActivityType::PostingResponse, since, 100))?,
         _ => Vec::new(),
     };
-    let until = fresh.last().map_or(now, |i| i.created_at.clone());
-    db.write(WriteCtx::system("social.responses_notified"), |tx| {
-        app_settings::set(tx, NOTIFIED_KEY, "social", "likes and comments already notified on this device", &until)
-    })?;
+    // A quiet round (on, nothing new), every few minutes, writes nothing; while turned off
+    // the mark follows the clock, so turning notices back on announces no backlog.
+    let until = match (fresh.last(), since) {
+        (Some(last), _) => Some(last.created_at.clone()),
+        (None, Some(_)) if on => None,
+        (None, _) => Some(now),
+    };
+    if let Some(until) = until {
+        db.write(WriteCtx::system("social.responses_notified"), |tx| {
+            app_settings::set(tx, NOTIFIED_KEY, "social", "likes and comments already notified on this device", &until)
+        })?;
+    }
     let mut notices: Vec<Notice> = fresh
         .iter()
         .take(MAX_NOTICES)
