@@ -43,6 +43,7 @@ fn page(changes: Vec<PulledChange>, cursor: &str) -> PullPage {
         next_cursor: cursor.into(),
         has_more: false,
         revoked_streams: vec![],
+        skipped: vec![],
         server_time_ms: common::start_time().timestamp_millis(),
     }
 }

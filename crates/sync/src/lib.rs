@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod clock;
 pub mod merge;
 pub mod natural;
+pub mod streams;
 pub mod username;
 pub mod wire;
 

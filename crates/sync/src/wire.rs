@@ -206,6 +206,17 @@ pub struct PulledChange {
     pub cl: i64,
 }
 
+/// Seqs `first..=last` of a stream that this page passed over because its reader may not
+/// read them (changes of an account that blocks the reader, docs/sync.md §9): the stream
+/// stays gap-free for the device, which moves its position over them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedRange {
+    pub stream: String,
+    pub first: i64,
+    pub last: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PullPage {
@@ -213,7 +224,21 @@ pub struct PullPage {
     pub next_cursor: String,
     pub has_more: bool,
     pub revoked_streams: Vec<String>,
+    /// Sent only when the page passed over some seqs (absent otherwise, so a device built
+    /// before it reads every other page).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedRange>,
     pub server_time_ms: i64,
+}
+
+/// `GET /v1/usernames/{name}`: whether the calling account may take this @username now
+/// (its own current name is available to it), and if not, why, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsernameAvailability {
+    pub available: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An attachment file the server holds for the account: the answer of

@@ -26,6 +26,19 @@
 //! the row. A device restored from an older copy no longer holds those writes and
 //! applies them like anyone else's. Statements are cached: a page is many rows of the
 //! same few tables.
+//!
+//! Streams stay gap-free for the device: each stream's changes in a page must follow its
+//! position one by one, except over the seq ranges the page says it passed over
+//! (`skipped`: changes of an account that blocks this one, docs/sync.md §9). Any other gap
+//! is a server bug, and the page is refused.
+//!
+//! A stream the account may no longer read (`revoked_streams`: a share withdrawn, a follow
+//! ended, declined or blocked) is forgotten in the page's transaction, capture off: what
+//! this device held of it is deleted (the dashboard of a `d:` stream, the author's
+//! followers-only posts of an `f:` stream; their children go with them by ON DELETE
+//! CASCADE), and the deleted rows' causal lengths are put back as they were, since the
+//! rows were forgotten here, not deleted by anyone: if the stream becomes readable again,
+//! it is read from its start and the rows come back.
 
 use super::mirror::{local_columns, row_exists, write_known_columns};
 use super::{meta, queue, sync_ctx};
@@ -38,7 +51,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use studydesk_sync::catalog::{pulled_column, pulled_table, Catalog, NotAccepted};
 use studydesk_sync::clock::is_hlc;
 use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
-use studydesk_sync::wire::{Change, PullPage, PulledChange};
+use studydesk_sync::streams::{self, Stream};
+use studydesk_sync::wire::{Change, PullPage, PulledChange, SkippedRange};
 use studydesk_sync::Clock;
 
 /// The most entries `sync_apply_errors` keeps (the newest): a hostile or broken server
@@ -62,7 +76,7 @@ enum Foreign {
 
 pub fn apply_page(db: &Db, page: &PullPage) -> Result<Applied> {
     let positions = positions(db)?;
-    check_contiguous(&positions, &page.changes)?;
+    check_contiguous(&positions, &page.changes, &page.skipped)?;
     let max_hlc = page.changes.iter().filter_map(|c| Hlc::parse(&c.hlc)).max();
     let applied = match apply_in_one_transaction(db, page, positions.clone(), max_hlc, Foreign::Deferred) {
         // Only the deferred foreign-key check fails at COMMIT: a change referring to a row
@@ -89,6 +103,9 @@ fn apply_in_one_transaction(
     db.write(sync_ctx("sync.pull"), |tx| {
         if fk == Foreign::Deferred {
             tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        }
+        for stream in &page.revoked_streams {
+            forget_stream(tx, stream)?;
         }
         let own = own_writes(tx, &page.changes)?;
         let mut erred = rows_with_errors(tx)?;
@@ -134,6 +151,12 @@ fn apply_in_one_transaction(
                 "DELETE FROM sync_apply_errors WHERE id NOT IN (SELECT id FROM sync_apply_errors ORDER BY id DESC LIMIT ?1)",
             )?
             .execute([MAX_APPLY_ERRORS])?;
+        }
+        for range in &page.skipped {
+            let at = positions.get(&range.stream).and_then(Value::as_i64).unwrap_or(0);
+            if range.last > at {
+                positions.insert(range.stream.clone(), Value::from(range.last));
+            }
         }
         for stream in &page.revoked_streams {
             positions.remove(stream);
@@ -241,19 +264,111 @@ fn positions(db: &Db) -> Result<Map<String, Value>> {
 }
 
 /// The server promises gap-free streams; a gap means a bug, and applying past it could
-/// lose a change for good, so the page is refused.
-fn check_contiguous(positions: &Map<String, Value>, changes: &[PulledChange]) -> Result<()> {
-    let mut at: HashMap<&str, i64> = HashMap::new();
-    for c in changes {
-        let last = *at.entry(&c.stream).or_insert_with(|| positions.get(&c.stream).and_then(Value::as_i64).unwrap_or(0));
-        if c.seq != last + 1 {
-            return Err(CoreError::sync(
-                SyncErrorKind::Server,
-                format!("the sync server skipped changes in {} (expected {}, got {}); nothing was applied", c.stream, last + 1, c.seq),
-            ));
+/// lose a change for good, so the page is refused. A range the page says it skipped
+/// (`skipped`) fills the seqs it names, and only where it follows the position.
+fn check_contiguous(positions: &Map<String, Value>, changes: &[PulledChange], skipped: &[SkippedRange]) -> Result<()> {
+    let gap = |stream: &str, expected: i64, got: i64| {
+        CoreError::sync(
+            SyncErrorKind::Server,
+            format!("the sync server skipped changes in {stream} (expected {expected}, got {got}); nothing was applied"),
+        )
+    };
+    let mut ranges: HashMap<&str, std::collections::VecDeque<(i64, i64)>> = HashMap::new();
+    for r in skipped {
+        if r.first < 1 || r.last < r.first {
+            return Err(CoreError::sync(SyncErrorKind::Server, format!("the sync server sent a malformed skipped range in {}", r.stream)));
         }
-        at.insert(&c.stream, c.seq);
+        ranges.entry(&r.stream).or_default().push_back((r.first, r.last));
     }
+    for queue in ranges.values_mut() {
+        queue.make_contiguous().sort_unstable();
+    }
+    let mut at: HashMap<&str, i64> = HashMap::new();
+    let start = |stream: &str| positions.get(stream).and_then(Value::as_i64).unwrap_or(0);
+    // Moves a stream's position over the skipped ranges that follow it.
+    let pass_over = |stream: &str, last: &mut i64, ranges: &mut HashMap<&str, std::collections::VecDeque<(i64, i64)>>| {
+        if let Some(queue) = ranges.get_mut(stream) {
+            while let Some(&(first, end)) = queue.front() {
+                if first != *last + 1 {
+                    break;
+                }
+                *last = end;
+                queue.pop_front();
+            }
+        }
+    };
+    for c in changes {
+        let last = at.entry(&c.stream).or_insert_with(|| start(&c.stream));
+        pass_over(&c.stream, last, &mut ranges);
+        if c.seq != *last + 1 {
+            return Err(gap(&c.stream, *last + 1, c.seq));
+        }
+        *last = c.seq;
+    }
+    let streams: Vec<&str> = ranges.keys().copied().collect();
+    for stream in streams {
+        let last = at.entry(stream).or_insert_with(|| start(stream));
+        pass_over(stream, last, &mut ranges);
+        if let Some(&(first, _)) = ranges.get(stream).and_then(|q| q.front()) {
+            return Err(gap(stream, *last + 1, first));
+        }
+    }
+    Ok(())
+}
+
+/// Forgets what this device holds of a stream it may no longer read (see the module
+/// docs): nothing for a stream that holds no rows of its own here.
+fn forget_stream(conn: &Connection, stream: &str) -> Result<()> {
+    let (table, ids): (&str, Vec<String>) = match streams::parse(stream) {
+        Some(Stream::Followers(author)) => {
+            let mut st = conn.prepare_cached("SELECT id FROM posts WHERE user_id = ?1 AND visibility = 'followers'")?;
+            let ids = st.query_map([author], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            ("posts", ids)
+        }
+        Some(Stream::Dashboard(dashboard)) => ("dashboards", vec![dashboard.to_string()]),
+        _ => return Ok(()),
+    };
+    if ids.is_empty() {
+        return Ok(());
+    }
+    // Every row the delete takes (the rows and their CASCADE children, recursively), with
+    // the causal length it has here before.
+    let mut taken: Vec<(String, String)> = ids.iter().map(|id| (table.to_string(), id.clone())).collect();
+    let mut next = 0;
+    while next < taken.len() {
+        let (parent, id) = taken[next].clone();
+        next += 1;
+        for (child, fk) in Catalog::current().children_of(&parent) {
+            if fk.on_delete != "CASCADE" {
+                continue;
+            }
+            let sql = format!("SELECT id FROM \"{}\" WHERE \"{}\" = ?1", child.name, fk.column);
+            let mut st = conn.prepare_cached(&sql)?;
+            let children: Vec<String> = st.query_map([&id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            taken.extend(children.into_iter().map(|c| (child.name.clone(), c)));
+        }
+    }
+    let mut causal = Vec::with_capacity(taken.len());
+    for (t, id) in &taken {
+        let cl: Option<i64> = conn
+            .prepare_cached("SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2")?
+            .query_row(params![t, id], |r| r.get(0))
+            .optional()?;
+        causal.push(cl);
+    }
+    let mut delete = conn.prepare_cached(&format!("DELETE FROM \"{table}\" WHERE id = ?1"))?;
+    for id in &ids {
+        delete.execute([id])?;
+    }
+    for ((t, id), cl) in taken.iter().zip(causal) {
+        match cl {
+            Some(cl) => conn
+                .prepare_cached("UPDATE sync_causal SET cl = ?3 WHERE table_name = ?1 AND row_id = ?2")?
+                .execute(params![t, id, cl])?,
+            None => conn.prepare_cached("DELETE FROM sync_causal WHERE table_name = ?1 AND row_id = ?2")?.execute(params![t, id])?,
+        };
+    }
+    tracing::info!(%stream, rows = taken.len(), "forgot the rows of a stream this account may no longer read");
     Ok(())
 }
 

@@ -220,7 +220,7 @@ mod tests {
             .read(|c| Ok(c.query_row("SELECT refused_at, refused_code, uploaded_at FROM sync_files", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?))
             .unwrap();
         assert_eq!((row.0, row.1, row.2.is_some()), (None, None, true));
-        assert!(db.read(|c| refused_files(c)).unwrap().is_empty());
+        assert!(db.read(refused_files).unwrap().is_empty());
     }
 
     /// A tiny PNG (its signature is what the attachments module checks).
@@ -239,13 +239,13 @@ mod tests {
         let old = shown(&app.workspace_set_background_file(&ws.id, Some("old.png"), &png(1)).unwrap());
         let old_hash = studydesk_sync::content_hash_text(&<sha2::Sha256 as sha2::Digest>::digest(png(1)));
         note_refused(app.db(), &old_hash, "hash_mismatch", "changed on disk").unwrap();
-        let listed = |app: &crate::api::Studydesk| app.db().read(|c| refused_files(c)).unwrap().into_iter().map(|r| r.attachment_id).collect::<Vec<_>>();
-        assert_eq!(listed(&app), [old.id.clone()], "refused while the workspace shows it");
+        let listed = |app: &crate::api::Studydesk| app.db().read(refused_files).unwrap().into_iter().map(|r| r.attachment_id).collect::<Vec<_>>();
+        assert_eq!(listed(&app), std::slice::from_ref(&old.id), "refused while the workspace shows it");
 
         let new = shown(&app.workspace_set_background_file(&ws.id, Some("new.png"), &png(2)).unwrap());
         assert!(listed(&app).is_empty(), "the replaced picture is no longer listed");
         let offered = |app: &crate::api::Studydesk| super::rows(app.db(), true).unwrap().into_iter().map(|r| r.id).collect::<Vec<_>>();
-        assert_eq!(offered(&app), [new.id.clone()], "only the picture shown is offered");
+        assert_eq!(offered(&app), std::slice::from_ref(&new.id), "only the picture shown is offered");
         // Shown again (the same content is the same row): offered again a day after its refusal.
         app.workspace_set_background_file(&ws.id, Some("old.png"), &png(1)).unwrap();
         assert_eq!(listed(&app), [old.id]);

@@ -35,6 +35,7 @@ pub use session::{
     PASSWORD_MAX_BYTES,
 };
 pub use status::{status, SyncPhase, SyncStatus};
+pub use studydesk_sync::wire::UsernameAvailability;
 pub use transport::Remote;
 
 use crate::db::WriteCtx;
@@ -124,6 +125,18 @@ fn round(db: &Db, remote: &Remote, data_dir: &std::path::Path) -> Result<RoundRe
     (report.files_sent, report.files_refused) = (uploaded.sent, uploaded.refused);
     report.files_received = downloaded?;
     Ok(report)
+}
+
+/// Whether the signed-in account may take `name` as its @username on the sync server
+/// (`GET /v1/usernames/{name}`): `None` when this device is not signed in (the name is then
+/// checked against the names known here only), else the server's answer, with the reason
+/// in words when it is not available. Advice for the profile form: the push that saves
+/// the name is the claim, and the server refuses it there (`unique_conflict`) if another
+/// account took it meanwhile.
+pub fn username_available(db: &Db, data_dir: &std::path::Path, name: &str) -> Result<Option<UsernameAvailability>> {
+    let Some(server) = meta::get(db, meta::SERVER_URL)? else { return Ok(None) };
+    let Some(key) = load_key(data_dir)? else { return Ok(None) };
+    Remote::new(&server, Some(key))?.username_available(name).map(Some)
 }
 
 /// How long to wait before retrying after `failures` failed rounds in a row: 1 s × 2ⁿ,

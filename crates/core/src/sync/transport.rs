@@ -6,7 +6,7 @@ use crate::error::SyncErrorKind;
 use crate::{CoreError, Result};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use studydesk_sync::wire::{ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest};
+use studydesk_sync::wire::{ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest, UsernameAvailability};
 use studydesk_sync::SCHEMA_HEADER;
 
 /// Whether the server holds a file; when not, the largest file it takes and the bytes
@@ -120,6 +120,19 @@ impl Remote {
             url.push_str("&cursor=");
             url.push_str(c);
         }
+        self.send(self.authed(self.http.get(url)))
+    }
+
+    /// `GET /v1/usernames/{name}`: whether this account may take the @username on the
+    /// server (by the shared rules and against every other account's name, confusable
+    /// look-alikes included), and why not in words. Advice only: the push that sets the name
+    /// is the claim.
+    pub fn username_available(&self, name: &str) -> Result<UsernameAvailability> {
+        let mut url = reqwest::Url::parse(&self.url("/v1/usernames"))
+            .map_err(|e| CoreError::validation(format!("the server address cannot take a path: {e}")))?;
+        url.path_segments_mut()
+            .map_err(|_| CoreError::validation("the server address cannot take a path"))?
+            .push(name);
         self.send(self.authed(self.http.get(url)))
     }
 
