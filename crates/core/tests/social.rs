@@ -455,8 +455,11 @@ fn responses_that_arrive_become_native_notices_once_unless_turned_off() {
     assert_eq!(items(&f).len(), 2, "the Activity card still lists both");
 }
 
+/// Every post is queued, whatever its visibility: the sync server keeps followers-only
+/// posts and their rows in the author's followers stream, "only me" ones in the author's
+/// private stream (docs/sync.md §9; crates/server/tests/social.rs and feed.rs).
 #[test]
-fn posts_that_are_not_public_are_not_queued_for_sync_until_the_server_keeps_them_private() {
+fn posts_of_every_visibility_are_queued_for_sync_and_the_server_keeps_them_in_their_stream() {
     let f = common::open();
     let me = f.app.user_id();
     let queued = |table: &str| -> i64 {
@@ -472,5 +475,5 @@ fn posts_that_are_not_public_are_not_queued_for_sync_until_the_server_keeps_them
         posts::comment(f.app.db(), &me, &p.row.id, "note").unwrap();
     }
     posts::like(f.app.db(), &me, &public.row.id).unwrap();
-    assert_eq!((queued("posts"), queued("post_tags"), queued("post_likes"), queued("post_comments")), (1, 1, 1, 0));
+    assert_eq!((queued("posts"), queued("post_tags"), queued("post_likes"), queued("post_comments")), (3, 3, 3, 2));
 }

@@ -40,7 +40,7 @@ fn credentials(server: &TestServer, email: &str) -> Credentials {
 fn setup() -> (TestServer, (tempfile::TempDir, Studydesk), (tempfile::TempDir, Studydesk)) {
     let server = TestServer::start();
     let a = device();
-    a.1.sync_sign_in(SignInMode::Signup, &credentials(&server, "a@example.org")).unwrap();
+    a.1.sync_sign_in(SignInMode::Signup, credentials(&server, "a@example.org")).unwrap();
     let list = a.1.home().unwrap().today.list.id;
     a.1.db()
         .write(studydesk_core::db::WriteCtx::by(&a.1.user_id(), "bench"), |tx| {
@@ -67,7 +67,7 @@ fn push_pull(c: &mut Criterion) {
                 let t = Instant::now();
                 a.1.sync_now().unwrap();
                 let pushed = t.elapsed();
-                b_dev.1.sync_sign_in(SignInMode::Login, &credentials(&server, "a@example.org")).unwrap();
+                b_dev.1.sync_sign_in(SignInMode::Login, credentials(&server, "a@example.org")).unwrap();
                 if std::env::var("BENCH_PHASES").is_ok() {
                     eprintln!("push {pushed:?}, sign-in and pull {:?}", t.elapsed() - pushed);
                 }

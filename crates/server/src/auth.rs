@@ -291,7 +291,7 @@ pub struct RequestMeta {
 /// falls back to the peer (the proxy), limited then as one client.
 fn client_address(state: &Shared, addr: SocketAddr, headers: &HeaderMap) -> String {
     let forwarded = state.config.client_address_header.as_deref().and_then(|name| {
-        let last = headers.get_all(name).iter().last()?.to_str().ok()?.rsplit(',').next()?.trim();
+        let last = headers.get_all(name).iter().next_back()?.to_str().ok()?.rsplit(',').next()?.trim();
         last.parse::<std::net::IpAddr>().ok()
     });
     forwarded.unwrap_or(addr.ip()).to_string()

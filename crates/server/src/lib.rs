@@ -22,6 +22,7 @@ pub mod error;
 pub mod pull;
 pub mod push;
 pub mod rights;
+pub mod usernames;
 pub mod validate;
 
 use axum::extract::DefaultBodyLimit;
@@ -165,7 +166,10 @@ pub async fn migrate(pool: &Pool) -> Result<(), String> {
     client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK]).await.map_err(|e| e.to_string())?;
     let report = migrations::runner().run_async(&mut **client).await.map_err(|e| format!("migration failed: {e}"));
     let filled = match report {
-        Ok(_) => fill_row_refs(&client).await,
+        Ok(_) => match fill_row_refs(&client).await {
+            Ok(()) => usernames::fill(&client).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]).await.map_err(|e| e.to_string())?;
@@ -242,6 +246,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/account/password", post(auth::change_password))
         .route("/v1/push", post(push::push))
         .route("/v1/pull", get(pull::pull))
+        .route("/v1/usernames/{name}", get(usernames::availability))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), request_timeout));
     // Blobs stream their bodies under their own limit, `max_blob_bytes` (the upload reads

@@ -1,6 +1,6 @@
 //! `GET /v1/pull?cursor=&limit=`: the changes after the cursor in the streams the account
-//! may read now (docs/sync.md §5.4), in the order public, own, dashboards, so a parent
-//! always arrives no later than its children. The heads of those streams are read in one
+//! may read now (docs/sync.md §5.4), in the order public, own, followers-only (own and
+//! followed authors'), dashboards, so a parent always arrives no later than its children. The heads of those streams are read in one
 //! statement first; a seq at or below a head has committed (counters are held until
 //! COMMIT), so a page never has a hole. The cursor is opaque base64url JSON
 //! `{"v":1,"s":{stream: last seq}}`; a stream that is no longer readable is reported in
@@ -18,6 +18,14 @@
 //! its reader has not taken within `PULL_STREAM_TIMEOUT` is cut (the device pulls again
 //! from its last complete page).
 //! Every change's columns pass [`rights::visible_columns`] for the reader.
+//!
+//! Blocks (docs/sync.md §9): in `public` and the `f:` streams, a change written by an
+//! account that blocks the reader, or a like or comment on such an account's post
+//! (`changes.about`), made after the block began, is left out. The page then lists the
+//! seqs it passed over in `skipped` (ranges per stream), so the device still sees every
+//! stream gap-free and moves its position over them; a gap nothing explains stays an error.
+//! A page examines at most [`MAX_EXAMINED`] changes, so a long run of left-out changes
+//! costs several short pages, never one long one.
 
 use crate::auth::Caller;
 use crate::push::check_schema;
@@ -29,9 +37,10 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use sha2::Digest;
 use futures_util::TryStreamExt;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 use studydesk_sync::wire::MAX_BATCH_CHANGES;
 use tokio::sync::mpsc;
@@ -46,6 +55,8 @@ const PULL_WAIT: Duration = Duration::from_secs(10);
 const PULL_STREAM_TIMEOUT: Duration = Duration::from_secs(120);
 /// Bytes gathered before they are handed to the connection.
 const CHUNK_BYTES: usize = 64 * 1024;
+/// The most changes one page reads from the log, sent or left out.
+const MAX_EXAMINED: usize = 20_000;
 
 #[derive(serde::Deserialize)]
 pub struct PullQuery {
@@ -53,24 +64,85 @@ pub struct PullQuery {
     limit: Option<String>,
 }
 
-fn decode_cursor(cursor: Option<&str>) -> Result<BTreeMap<String, i64>, ApiError> {
-    let Some(text) = cursor.filter(|c| !c.is_empty()) else { return Ok(BTreeMap::new()) };
-    let bad = || ApiError::new(axum::http::StatusCode::BAD_REQUEST, "bad_cursor", "the cursor is not one this server made; pull from the start");
-    if text.len() > 4096 {
-        return Err(bad());
-    }
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if value.get("v") != Some(&Value::from(1)) {
-        return Err(bad());
-    }
-    let positions = value.get("s").and_then(Value::as_object).ok_or_else(bad)?;
-    positions.iter().map(|(k, v)| v.as_i64().filter(|n| *n >= 0).map(|n| (k.clone(), n)).ok_or_else(bad)).collect()
+/// The longest cursor sent as it is; a longer one is kept in `pull_cursors` and the
+/// cursor names it (see [`Cursor`]).
+const INLINE_CURSOR: usize = 2048;
+
+/// What a cursor says: the positions themselves, or the key of positions kept on the server.
+///
+/// A cursor holds one position per stream the account has read, and an account following
+/// many authors reads one `f:` stream per author: past about 30 streams the positions no
+/// longer fit the 4 KiB a cursor may be in a query string (found by a measurement: 200
+/// followed authors made a cursor of 13 KiB). Such positions are stored in `pull_cursors`
+/// under the SHA-256 of (account, positions) and the cursor carries that key, so a cursor
+/// stays small and is still immutable: a page fetched again with the same cursor reads the
+/// same positions, and a device whose positions did not move makes no new row.
+enum Cursor {
+    Inline(BTreeMap<String, i64>),
+    Stored(Vec<u8>),
 }
 
-fn encode_cursor(positions: &BTreeMap<String, i64>) -> String {
-    let value = serde_json::json!({ "v": 1, "s": positions });
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string())
+fn bad_cursor() -> ApiError {
+    ApiError::new(axum::http::StatusCode::BAD_REQUEST, "bad_cursor", "the cursor is not one this server made; pull from the start")
+}
+
+fn decode_cursor(cursor: Option<&str>) -> Result<Cursor, ApiError> {
+    let Some(text) = cursor.filter(|c| !c.is_empty()) else { return Ok(Cursor::Inline(BTreeMap::new())) };
+    if text.len() > 4096 {
+        return Err(bad_cursor());
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).map_err(|_| bad_cursor())?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad_cursor())?;
+    if value.get("v") != Some(&Value::from(1)) {
+        return Err(bad_cursor());
+    }
+    if let Some(key) = value.get("k").and_then(Value::as_str) {
+        let key = (0..key.len())
+            .step_by(2)
+            .map(|i| key.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .filter(|k| k.len() == 32)
+            .ok_or_else(bad_cursor)?;
+        return Ok(Cursor::Stored(key));
+    }
+    positions_of(value.get("s")).map(Cursor::Inline)
+}
+
+fn positions_of(value: Option<&Value>) -> Result<BTreeMap<String, i64>, ApiError> {
+    let positions = value.and_then(Value::as_object).ok_or_else(bad_cursor)?;
+    positions.iter().map(|(k, v)| v.as_i64().filter(|n| *n >= 0).map(|n| (k.clone(), n)).ok_or_else(bad_cursor)).collect()
+}
+
+/// The positions a cursor names (a stored cursor is read back, for its account only).
+async fn resolve_cursor(client: &deadpool_postgres::Client, account: uuid::Uuid, cursor: Cursor) -> Result<BTreeMap<String, i64>, ApiError> {
+    match cursor {
+        Cursor::Inline(positions) => Ok(positions),
+        Cursor::Stored(key) => {
+            let statement = client.prepare_cached("SELECT positions FROM pull_cursors WHERE key = $1 AND account = $2").await?;
+            let row = client.query_opt(&statement, &[&key, &account]).await?.ok_or_else(bad_cursor)?;
+            positions_of(Some(&row.get::<_, Value>(0)))
+        }
+    }
+}
+
+/// The cursor of `positions`: inline when short, else stored (see [`Cursor`]).
+async fn encode_cursor(client: &deadpool_postgres::Client, account: uuid::Uuid, positions: &BTreeMap<String, i64>) -> Result<String, tokio_postgres::Error> {
+    let inline = serde_json::json!({ "v": 1, "s": positions });
+    let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(inline.to_string());
+    if text.len() <= INLINE_CURSOR {
+        return Ok(text);
+    }
+    let stored = serde_json::to_value(positions).unwrap_or_default();
+    let mut hash = sha2::Sha256::new();
+    sha2::Digest::update(&mut hash, account.as_bytes());
+    sha2::Digest::update(&mut hash, stored.to_string().as_bytes());
+    let key = sha2::Digest::finalize(hash).to_vec();
+    let statement = client
+        .prepare_cached("INSERT INTO pull_cursors(key, account, positions) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
+        .await?;
+    client.execute(&statement, &[&key, &account, &stored]).await?;
+    let name = serde_json::json!({ "v": 1, "k": studydesk_sync::content_hash_text(&key) });
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(name.to_string()))
 }
 
 pub async fn pull(
@@ -85,13 +157,15 @@ pub async fn pull(
         None => DEFAULT_LIMIT,
         Some(l) => l.parse::<usize>().ok().filter(|n| (1..=MAX_BATCH_CHANGES).contains(n)).ok_or_else(|| ApiError::invalid("limit must be 1 to 1000"))?,
     };
-    let mut positions = decode_cursor(query.cursor.as_deref())?;
+    let cursor = decode_cursor(query.cursor.as_deref())?;
     let permit = tokio::time::timeout(PULL_WAIT, state.pulls.clone().acquire_owned())
         .await
         .map_err(|_| ApiError { retry_after: Some(2), ..ApiError::unavailable("the server is busy sending other pages; try again shortly") })?
         .map_err(|_| ApiError::unavailable("shutting down"))?;
     let client = state.pool.get().await?;
-    let streams = rights::readable_streams(&client, caller.account).await?;
+    let mut positions = resolve_cursor(&client, caller.account, cursor).await?;
+    let (streams, blockers) =
+        tokio::try_join!(rights::readable_streams(&client, caller.account), rights::blockers_of(&client, caller.account))?;
     let revoked: Vec<String> = positions.keys().filter(|s| !streams.iter().any(|r| &r.id == *s)).cloned().collect();
     for s in &revoked {
         positions.remove(s);
@@ -104,7 +178,18 @@ pub async fn pull(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    let page = Page { streams, positions, heads, revoked, limit, max_bytes: state.config.max_pull_bytes };
+    let page = Page {
+        streams,
+        positions,
+        heads,
+        revoked,
+        limit,
+        max_bytes: state.config.max_pull_bytes,
+        reader: caller.account,
+        blockers,
+        skipped: vec![],
+        examined: 0,
+    };
     let (sender, receiver) = mpsc::channel::<Result<Bytes, std::io::Error>>(2);
     tokio::spawn(async move {
         let _permit = permit; // held until the page is sent or cut
@@ -147,6 +232,13 @@ struct Page {
     revoked: Vec<String>,
     limit: usize,
     max_bytes: usize,
+    reader: uuid::Uuid,
+    /// Accounts that block the reader, and since when (server time).
+    blockers: HashMap<uuid::Uuid, chrono::DateTime<chrono::Utc>>,
+    /// Seqs passed over, as (stream, first, last), consecutive ones merged.
+    skipped: Vec<(String, i64, i64)>,
+    /// Changes read from the log for this page, sent or left out.
+    examined: usize,
 }
 
 /// The answer as it is written: the chunk being filled and what the page holds so far.
@@ -170,7 +262,7 @@ impl Page {
         out.buffer.extend_from_slice(b"{\"changes\":[");
         let statement = client
             .prepare_cached(
-                "SELECT seq, table_name, row_id, op, columns::text, hlc, device_id, cl FROM changes
+                "SELECT seq, table_name, row_id, op, columns::text, hlc, device_id, cl, author, about, at FROM changes
                  WHERE stream = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4",
             )
             .await?;
@@ -182,12 +274,17 @@ impl Page {
         }
         // `heads` holds the readable streams only: one whose head is ahead of the reader
         // still has changes, whether this page reached it or stopped before.
-        let trailer = serde_json::json!({
-            "next_cursor": encode_cursor(&self.positions),
+        let mut trailer = serde_json::json!({
+            "next_cursor": encode_cursor(client, self.reader, &self.positions).await?,
             "has_more": self.heads.iter().any(|(id, head)| self.position(id) < *head),
             "revoked_streams": self.revoked,
             "server_time_ms": crate::now_ms(),
         });
+        if !self.skipped.is_empty() {
+            let ranges: Vec<Value> =
+                self.skipped.iter().map(|(stream, first, last)| serde_json::json!({"stream": stream, "first": first, "last": last})).collect();
+            trailer["skipped"] = Value::Array(ranges);
+        }
         out.buffer.extend_from_slice(b"],");
         let trailer = trailer.to_string();
         out.buffer.extend_from_slice(&trailer.as_bytes()[1..]); // the object's fields, after the changes
@@ -202,8 +299,33 @@ impl Page {
         self.heads.get(stream).copied().unwrap_or(0)
     }
 
+    /// Whether the reader may not be sent this change of `stream`: in `public` and the
+    /// followers-only streams, a change written by an account that blocks the reader, or
+    /// about such an account's post, made after the block began. The reader's own changes
+    /// always go to its devices.
+    fn left_out(&self, stream: &str, row: &tokio_postgres::Row) -> bool {
+        if self.blockers.is_empty() || !(stream == studydesk_sync::streams::PUBLIC || stream.starts_with("f:")) {
+            return false;
+        }
+        let author: uuid::Uuid = row.get(8);
+        if author == self.reader {
+            return false;
+        }
+        let at: chrono::DateTime<chrono::Utc> = row.get(10);
+        let about: Option<uuid::Uuid> = row.get(9);
+        [Some(author), about].into_iter().flatten().any(|who| self.blockers.get(&who).is_some_and(|since| at >= *since))
+    }
+
+    fn skip(&mut self, stream: &str, seq: i64) {
+        match self.skipped.last_mut() {
+            Some((s, _, last)) if s == stream && *last + 1 == seq => *last = seq,
+            _ => self.skipped.push((stream.to_string(), seq, seq)),
+        }
+        self.positions.insert(stream.to_string(), seq);
+    }
+
     /// Writes the changes of one stream after the reader's position; `true` when the page
-    /// is full (by count or by bytes).
+    /// is full (by count, by bytes, or by changes examined).
     async fn write_stream(
         &mut self,
         client: &deadpool_postgres::Client,
@@ -211,37 +333,52 @@ impl Page {
         stream: &ReadableStream,
         out: &mut Out<'_>,
     ) -> Result<bool, PageError> {
-        let (from, head) = (self.position(&stream.id), self.head(&stream.id));
-        let room = (self.limit - out.changes) as i64;
-        if room == 0 || out.change_bytes >= self.max_bytes {
-            return Ok(true);
-        }
-        if from >= head {
-            return Ok(false);
-        }
-        let params: [&(dyn ToSql + Sync); 4] = [&stream.id, &from, &head, &room];
-        let rows = client.query_raw(statement, params).await?;
-        futures_util::pin_mut!(rows);
-        let mut change = Vec::new();
-        while let Some(row) = rows.try_next().await? {
-            change.clear();
-            let seq: i64 = row.get(0);
-            write_change(&mut change, &stream.id, seq, &row, stream.owned);
-            if out.changes > 0 && out.change_bytes + change.len() > self.max_bytes {
+        loop {
+            let (from, head) = (self.position(&stream.id), self.head(&stream.id));
+            let room = (self.limit - out.changes) as i64;
+            if room == 0 || out.change_bytes >= self.max_bytes || self.examined >= MAX_EXAMINED {
                 return Ok(true);
             }
-            if out.changes > 0 {
-                out.buffer.push(b',');
+            if from >= head {
+                return Ok(false);
             }
-            out.buffer.extend_from_slice(&change);
-            out.changes += 1;
-            out.change_bytes += change.len();
-            self.positions.insert(stream.id.clone(), seq);
-            if out.buffer.len() >= CHUNK_BYTES {
-                out.flush().await?;
+            let params: [&(dyn ToSql + Sync); 4] = [&stream.id, &from, &head, &room];
+            let rows = client.query_raw(statement, params).await?;
+            futures_util::pin_mut!(rows);
+            let (mut read, mut left_out) = (0, 0);
+            let mut change = Vec::new();
+            while let Some(row) = rows.try_next().await? {
+                read += 1;
+                self.examined += 1;
+                let seq: i64 = row.get(0);
+                if self.left_out(&stream.id, &row) {
+                    left_out += 1;
+                    self.skip(&stream.id, seq);
+                    continue;
+                }
+                change.clear();
+                write_change(&mut change, &stream.id, seq, &row, stream.owned);
+                if out.changes > 0 && out.change_bytes + change.len() > self.max_bytes {
+                    return Ok(true);
+                }
+                if out.changes > 0 {
+                    out.buffer.push(b',');
+                }
+                out.buffer.extend_from_slice(&change);
+                out.changes += 1;
+                out.change_bytes += change.len();
+                self.positions.insert(stream.id.clone(), seq);
+                if out.buffer.len() >= CHUNK_BYTES {
+                    out.flush().await?;
+                }
+            }
+            // Every change read was sent (the page is full, or the stream was read to its
+            // head), or fewer came than asked for (the head is reached): this stream is done
+            // for this page. Else changes were left out and there is room for more.
+            if left_out == 0 || read < room {
+                return Ok(out.changes >= self.limit);
             }
         }
-        Ok(out.changes >= self.limit)
     }
 }
 

@@ -11,6 +11,12 @@
 //! 3. The stream counters are locked (sorted, after the rows, so no deadlock) and the
 //!    winning columns are appended to `changes` with consecutive seqs. The counters stay
 //!    locked until COMMIT: seqs of one stream commit in order, so a pull never skips one.
+//!
+//! The social rules (docs/sync.md §9): a post's visibility picks its stream and is fixed;
+//! a like or comment lives in its post's stream, and its writer must read that stream; a
+//! follow, like or comment across a block is refused `forbidden`; a `users.username` takes
+//! its confusable skeleton in `usernames` in this transaction (`unique_conflict` when
+//! another account holds it), and a live `user_blocks` row is noted in `blocks`.
 
 use crate::auth::Caller;
 use crate::error::parse_body;
@@ -24,9 +30,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use studydesk_sync::catalog::{Catalog, Class, TableInfo};
 use studydesk_sync::merge::{merge, Outcome};
+use studydesk_sync::natural_id;
+use studydesk_sync::streams::{self, FollowFacts, Stream};
 use studydesk_sync::wire::*;
 use deadpool_postgres::Transaction;
 use uuid::Uuid;
@@ -63,11 +71,13 @@ struct LogEntry {
     index: usize,
     stream: String,
     change: Change,
+    /// The account whose post a like or comment (by someone else) is about.
+    about: Option<Uuid>,
 }
 
 enum Applied {
     Superseded(&'static str),
-    Logged { parts: Vec<(String, Option<Map<String, Value>>)>, lost: Vec<String> },
+    Logged { parts: Vec<(String, Option<Map<String, Value>>)>, lost: Vec<String>, about: Option<Uuid> },
 }
 
 type Checked<T> = Result<Result<T, Reject>, ApiError>;
@@ -92,16 +102,16 @@ pub async fn push(
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let rows = BatchRows::lock_and_read(&tx, &req.changes).await?;
-    let mut batch = Batch { tx: &tx, account: caller.account, rows, readable: HashMap::new() };
+    let mut batch = Batch { tx: &tx, account: caller.account, rows, readable: HashMap::new(), block_pairs: None };
     let mut result = PushResult { batch_id: req.batch_id.clone(), replayed: false, accepted: vec![], rejected: vec![], server_time_ms: crate::now_ms() };
     let mut log = Vec::new();
     for (index, change) in req.changes.iter().enumerate() {
         match batch.apply(change).await? {
             Ok(Applied::Superseded(reason)) => result.accepted.push(accepted(index, change, Some(reason), vec![])),
-            Ok(Applied::Logged { parts, lost }) => {
+            Ok(Applied::Logged { parts, lost, about }) => {
                 result.accepted.push(accepted(index, change, None, lost));
                 for (stream, columns) in parts {
-                    log.push(LogEntry { index, stream, change: Change { columns, ..change.clone() } });
+                    log.push(LogEntry { index, stream, change: Change { columns, ..change.clone() }, about });
                 }
             }
             Err(r) => {
@@ -189,6 +199,10 @@ struct Batch<'a> {
     rows: BatchRows,
     /// Streams looked up for reading rights (a batch of 1,000 tasks names one stream).
     readable: HashMap<String, bool>,
+    /// The (blocker, blocked) pairs of `blocks` that involve this account, read once per
+    /// batch when first needed: most accounts have none, so a batch of likes and follows
+    /// asks about blocks once, not twice per change.
+    block_pairs: Option<HashSet<(Uuid, Uuid)>>,
 }
 
 impl Batch<'_> {
@@ -212,15 +226,76 @@ impl Batch<'_> {
         if let Some(known) = self.readable.get(stream) {
             return Ok(*known);
         }
-        let readable = if stream == "public" || stream == rights::private_stream(self.account) {
-            true
-        } else if let Some(dashboard) = stream.strip_prefix("d:") {
-            self.live_owner("dashboards", dashboard).await? == Some(self.account) || self.share_permission(dashboard).await?.is_some()
-        } else {
-            false
+        let me = self.account.to_string();
+        let readable = match streams::parse(stream) {
+            Some(Stream::Public) => true,
+            Some(Stream::Private(owner)) => owner == me,
+            Some(Stream::Followers(author)) => author == me || self.follows_effectively(author).await?,
+            Some(Stream::Dashboard(dashboard)) => {
+                self.live_owner("dashboards", dashboard).await? == Some(self.account) || self.share_permission(dashboard).await?.is_some()
+            }
+            None => false,
         };
         self.readable.insert(stream.to_string(), readable);
         Ok(readable)
+    }
+
+    /// The columns of a live row (by key, with the batch's own writes).
+    async fn live_columns(&mut self, table: &str, row_id: &str) -> Result<Option<Map<String, Value>>, ApiError> {
+        Ok(self.rows.get(self.tx, table, row_id).await?.filter(|s| s.state.alive()).map(|s| s.state.columns.clone()))
+    }
+
+    /// `blocker` has a live `user_blocks` row naming `blocked` (read by its derived id; one
+    /// of the two is this account). A pair `blocks` does not list is no block: every live
+    /// `user_blocks` row is noted there in the transaction that makes it live.
+    async fn blocks(&mut self, blocker: &str, blocked: &str) -> Result<bool, ApiError> {
+        if self.block_pairs.is_none() {
+            let statement = self.tx.prepare_cached("SELECT blocker, blocked FROM blocks WHERE blocker = $1 OR blocked = $1").await?;
+            let pairs = self.tx.query(&statement, &[&self.account]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
+            self.block_pairs = Some(pairs);
+        }
+        let pair = (Uuid::parse_str(blocker).ok(), Uuid::parse_str(blocked).ok());
+        let listed = match (pair, &self.block_pairs) {
+            ((Some(a), Some(b)), Some(pairs)) => pairs.contains(&(a, b)),
+            _ => false,
+        };
+        Ok(listed && self.live_columns("user_blocks", &natural_id("user_blocks", &[blocker, blocked])).await?.is_some())
+    }
+
+    /// This account effectively follows `author` ([`streams::effective_follow`]): four
+    /// keyed rows, all derived ids but the author's profile.
+    async fn follows_effectively(&mut self, author: &str) -> Result<bool, ApiError> {
+        let me = self.account.to_string();
+        let follow = self.live_columns("follows", &natural_id("follows", &[&me, author])).await?;
+        let profile = self.live_columns("users", author).await?;
+        let decision = self.live_columns("follow_decisions", &natural_id("follow_decisions", &[author, &me])).await?;
+        let blocked = self.blocks(author, &me).await?;
+        let text = |m: &Option<Map<String, Value>>, c: &str| m.as_ref().and_then(|m| m.get(c)).and_then(Value::as_str).map(str::to_string);
+        let (created_at, policy) = (text(&follow, "created_at"), text(&profile, "follow_policy"));
+        let (word, decided_at) = (text(&decision, "decision"), text(&decision, "decided_at"));
+        let facts = FollowFacts {
+            follow_created_at: follow.as_ref().map(|_| created_at.as_deref().unwrap_or("")),
+            policy: policy.as_deref(),
+            decision: word.as_deref().zip(decided_at.as_deref()),
+            blocked,
+        };
+        Ok(streams::effective_follow(&facts))
+    }
+
+    /// The post a row of `info` belongs to: itself for a post, its `post_id` for a post's
+    /// media, tags, likes and comments (the server's row, alive or deleted).
+    async fn post_of(&mut self, info: &TableInfo, row_id: &str, change: Option<&Map<String, Value>>, stored: Option<&Map<String, Value>>) -> Result<Option<Stored>, ApiError> {
+        let post_id = if info.name == "posts" {
+            Some(row_id.to_string())
+        } else if streams::is_post_child(&info.name) {
+            column(change, stored, "post_id").map(str::to_string)
+        } else {
+            None
+        };
+        match post_id {
+            Some(id) => Ok(self.rows.get(self.tx, "posts", &id).await?.cloned()),
+            None => Ok(None),
+        }
     }
 
     async fn place(
@@ -234,7 +309,8 @@ impl Batch<'_> {
             Some((table, parent)) => self.live_owner(table, parent).await?,
             None => None,
         };
-        Ok(rights::place(info, row_id, change, stored, parent_owner))
+        let post_stream = self.post_of(info, row_id, change, stored).await?.map(|p| p.stream);
+        Ok(rights::place(info, row_id, change, stored, parent_owner, post_stream))
     }
 
     /// The row as the server has it, when the account may read it (for "discard"), with
@@ -243,6 +319,20 @@ impl Batch<'_> {
         let Some(stored) = self.stored(&change.table, &change.row_id).await? else { return Ok(None) };
         if !self.can_read(&stored.stream).await? {
             return Ok(None);
+        }
+        // Nothing of an account that blocks this one, nor of what is written on its posts:
+        // a pull leaves their later changes out, so a refusal does not show them either.
+        let info = Catalog::current().table(&change.table);
+        let about = match info {
+            Some(info) => self.post_of(info, &change.row_id, None, Some(&stored.state.columns)).await?.and_then(|p| p.owner),
+            None => None,
+        };
+        let me = self.account.to_string();
+        let account = self.account;
+        for other in [stored.owner, about].into_iter().flatten().filter(|o| *o != account) {
+            if self.blocks(&other.to_string(), &me).await? {
+                return Ok(None);
+            }
         }
         let owns = stored.owner == Some(self.account);
         let columns = rights::visible_columns(&change.table, stored.state.columns, owns);
@@ -261,6 +351,9 @@ impl Batch<'_> {
             return Ok(Ok(Applied::Superseded("duplicate")));
         }
         if let Err(r) = self.check_rights(info, change, stored.as_ref()).await? {
+            return Ok(Err(r));
+        }
+        if let Err(r) = self.check_social(info, change, stored.as_ref()).await? {
             return Ok(Err(r));
         }
         match self.check_parents(info, change, stored.as_ref()).await? {
@@ -282,19 +375,138 @@ impl Batch<'_> {
                 return Ok(Err(r));
             }
         }
+        if info.name == "users" {
+            let before = stored.as_ref().filter(|s| s.state.alive()).and_then(|s| s.state.columns.get("username")).and_then(Value::as_str);
+            let after = Some(&state).filter(|s| s.alive()).and_then(|s| s.columns.get("username")).and_then(Value::as_str);
+            if before != after || !state.alive() {
+                if let Err(r) = self.take_username(after).await? {
+                    return Ok(Err(r));
+                }
+            }
+        }
+        let columns = stored.as_ref().map(|s| &s.state.columns);
+        let about = match self.post_of(info, &change.row_id, Some(&state.columns), columns).await? {
+            Some(post) if streams::is_post_child(&info.name) => post.owner.filter(|o| *o != self.account),
+            _ => None,
+        };
         let place = self.place(info, &change.row_id, Some(&state.columns), None).await?;
         let stream = stored.as_ref().filter(|_| !state.alive()).map_or(place.stream.clone(), |s| s.stream.clone());
         let owner = place.owner.or(stored.as_ref().and_then(|s| s.owner));
         let alive = state.alive();
+        let block = (info.name == "user_blocks").then(|| rights::column(Some(&state.columns), None, "blocked_user_id").map(str::to_string));
         self.rows.put(&change.table, &change.row_id, Stored { stream: stream.clone(), owner, state });
         if !alive {
             self.cascade(&change.table, &change.row_id).await?;
         }
-        if change.table == "dashboards" || change.table == "dashboard_shares" {
+        if let Some(blocked) = block {
+            self.note_block(&change.row_id, owner, blocked.filter(|_| alive)).await?;
+        }
+        if ["dashboards", "dashboard_shares", "users", "follows", "follow_decisions", "user_blocks"].contains(&change.table.as_str()) {
             self.readable.clear();
         }
         let parts = split_parts(change, &stream, self.account, won);
-        Ok(Ok(Applied::Logged { parts, lost }))
+        Ok(Ok(Applied::Logged { parts, lost, about }))
+    }
+
+    /// Claims `name`'s confusable skeleton for this account (or, with `None`, only releases
+    /// the account's names). The claim comes first and the release only after it, so a
+    /// refused claim leaves the account's current name held. Two pushes claiming one
+    /// skeleton meet on its primary key: the second waits for the first's COMMIT and finds
+    /// it taken.
+    async fn take_username(&mut self, name: Option<&str>) -> Checked<()> {
+        let keep = name.map(studydesk_sync::username::skeleton);
+        if let (Some(name), Some(skeleton)) = (name, keep.as_deref()) {
+            let claim = self
+                .tx
+                .prepare_cached(
+                    "INSERT INTO usernames(skeleton, account, name) VALUES ($1, $2, $3)
+                     ON CONFLICT (skeleton) DO UPDATE SET name = excluded.name WHERE usernames.account = excluded.account
+                     RETURNING account",
+                )
+                .await?;
+            if self.tx.query_opt(&claim, &[&skeleton, &self.account, &name]).await?.is_none() {
+                return Ok(Err(reject(RejectCode::UniqueConflict, format!("the username @{name} is taken"))));
+            }
+        }
+        let release = self.tx.prepare_cached("DELETE FROM usernames WHERE account = $1 AND skeleton IS DISTINCT FROM $2").await?;
+        self.tx.execute(&release, &[&self.account, &keep]).await?;
+        Ok(Ok(()))
+    }
+
+    /// Notes a `user_blocks` row in `blocks` when it is live (keeping the time the block
+    /// began), and drops the note when it is not.
+    async fn note_block(&mut self, row_id: &str, blocker: Option<Uuid>, blocked: Option<String>) -> Result<(), ApiError> {
+        match (blocker, blocked.and_then(|b| Uuid::parse_str(&b).ok())) {
+            (Some(blocker), Some(blocked)) => {
+                if let Some(pairs) = self.block_pairs.as_mut() {
+                    pairs.insert((blocker, blocked));
+                }
+                let note = self
+                    .tx
+                    .prepare_cached("INSERT INTO blocks(row_id, blocker, blocked) VALUES ($1, $2, $3) ON CONFLICT (row_id) DO NOTHING")
+                    .await?;
+                self.tx.execute(&note, &[&row_id, &blocker, &blocked]).await?;
+            }
+            _ => {
+                let drop = self.tx.prepare_cached("DELETE FROM blocks WHERE row_id = $1").await?;
+                self.tx.execute(&drop, &[&row_id]).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The social rules a row's own columns cannot say (docs/sync.md §9): a post keeps the
+    /// visibility it was posted with (it chose the post's stream); a post's media, likes
+    /// and comments stay on their post; and no follow, like or comment crosses a block
+    /// (either way). Deletes are always allowed (an unlike, an unfollow).
+    async fn check_social(&mut self, info: &TableInfo, change: &Change, stored: Option<&Stored>) -> Checked<()> {
+        let Some(columns) = change.columns.as_ref() else { return Ok(Ok(())) };
+        let stored_columns = stored.filter(|s| s.state.alive()).map(|s| &s.state.columns);
+        if info.name == "posts" {
+            if let Some(word) = columns.get("visibility").and_then(Value::as_str) {
+                let changed = match (stored_columns, stored) {
+                    (Some(old), _) => old.get("visibility").and_then(Value::as_str).unwrap_or("public") != word,
+                    // A deleted post given a new life stays in its stream.
+                    (None, Some(gone)) => {
+                        let author = rights::column(Some(columns), None, "user_id").unwrap_or_default();
+                        let visibility = streams::Visibility::parse(Some(word)).unwrap_or(streams::Visibility::Public);
+                        streams::post_stream(author, visibility) != gone.stream
+                    }
+                    (None, None) => false,
+                };
+                if changed {
+                    return Ok(Err(reject(
+                        RejectCode::InvalidValue,
+                        "a post's visibility is chosen when posting and cannot be changed; delete the post and post it again",
+                    )));
+                }
+            }
+        }
+        if streams::is_post_child(&info.name) {
+            let (old, new) = (stored_columns.and_then(|c| c.get("post_id")), columns.get("post_id"));
+            if old.is_some() && new.is_some() && old != new {
+                return Ok(Err(reject(RejectCode::InvalidValue, format!("a {} row stays on the post it was made on", info.name))));
+            }
+        }
+        // Whose row a follow, like or comment reaches: the followee, the post's author.
+        let other = match info.name.as_str() {
+            "follows" => rights::column(Some(columns), stored_columns, "followee_id").map(str::to_string),
+            "post_likes" | "post_comments" => {
+                let post = rights::column(Some(columns), stored_columns, "post_id").map(str::to_string);
+                match post {
+                    Some(post) => self.live_owner("posts", &post).await?.map(|o| o.to_string()),
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        let me = self.account.to_string();
+        if let Some(other) = other.filter(|o| *o != me) {
+            if self.blocks(&other, &me).await? || self.blocks(&me, &other).await? {
+                return Ok(Err(reject(RejectCode::Forbidden, "this account may not follow, like or comment here: one of the two accounts blocks the other")));
+            }
+        }
+        Ok(Ok(()))
     }
 
     /// A deleted row's children follow by their ON DELETE rule in the server's state, as
@@ -473,9 +685,12 @@ fn split_parts(change: &Change, stream: &str, account: Uuid, won: Map<String, Va
 }
 
 fn owned_stream(stream: &str, account: Uuid, class: Class) -> bool {
+    let own = rights::private_stream(account);
     match class {
-        Class::Public => stream == "public",
-        _ => stream == rights::private_stream(account),
+        // Public-class rows: a post (and its children) may live in a followers-only stream
+        // or, posted for its author only, in the author's private stream.
+        Class::Public => stream == streams::PUBLIC || stream.starts_with("f:") || stream == own,
+        _ => stream == own,
     }
 }
 
@@ -491,6 +706,7 @@ struct LogColumns {
     hlc: Vec<String>,
     device: Vec<String>,
     cl: Vec<i32>,
+    about: Vec<Option<Uuid>>,
 }
 
 impl LogColumns {
@@ -505,6 +721,7 @@ impl LogColumns {
         self.hlc.push(c.hlc.clone());
         self.device.push(c.device_id.clone());
         self.cl.push(i32::try_from(c.cl).unwrap_or(i32::MAX));
+        self.about.push(entry.about);
     }
 }
 
@@ -568,13 +785,16 @@ async fn insert_log(tx: &Transaction<'_>, account: Uuid, batch_id: Uuid, rows: &
     }
     let insert = tx
         .prepare_cached(
-            "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id)
-             SELECT s, q, t, r, o, c, h, d, l, $10, $11
-             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[])
-               AS x(s, q, t, r, o, c, h, d, l)",
+            "INSERT INTO changes(stream, seq, table_name, row_id, op, columns, hlc, device_id, cl, author, batch_id, about)
+             SELECT s, q, t, r, o, c, h, d, l, $10, $11, a
+             FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[], $12::uuid[])
+               AS x(s, q, t, r, o, c, h, d, l, a)",
         )
         .await?;
-    tx.execute(&insert, &[&rows.stream, &rows.seq, &rows.table, &rows.row_id, &rows.op, &rows.columns, &rows.hlc, &rows.device, &rows.cl, &account, &batch_id])
-        .await?;
+    tx.execute(
+        &insert,
+        &[&rows.stream, &rows.seq, &rows.table, &rows.row_id, &rows.op, &rows.columns, &rows.hlc, &rows.device, &rows.cl, &account, &batch_id, &rows.about],
+    )
+    .await?;
     Ok(())
 }

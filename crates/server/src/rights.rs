@@ -1,8 +1,11 @@
 //! Who owns a row, which stream it lives in, and who may read or write it
-//! (docs/sync.md §2). Private rows: `u:<owner>`; public social rows: `public`; a
-//! dashboard and its widgets, reports and shares: `d:<dashboard>`, readable by the owner
+//! (docs/sync.md §2). Private rows: `u:<owner>`; public social rows: `public`; a post by
+//! its visibility (`public`, `f:<author>` for followers, `u:<author>` for only me) and its
+//! media, tags, likes and comments in their post's stream (`studydesk_sync::streams`);
+//! a dashboard and its widgets, reports and shares: `d:<dashboard>`, readable by the owner
 //! and by accounts with a live share, writable by the owner and (dashboards and widgets
-//! only) by `edit` grantees.
+//! only) by `edit` grantees. `f:<author>` is read by the author and by every account that
+//! effectively follows it ([`studydesk_sync::streams::effective_follow`]).
 //!
 //! Column visibility has one rule, [`visible_columns`], and every answer that carries a
 //! row's columns (a pull page, a refusal's `current`) goes through it: a reader who is not
@@ -10,7 +13,9 @@
 //! shared row ([`PRIVATE_REFERENCES`]); nobody ever sees a secret or derived column.
 
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use studydesk_sync::catalog::{is_derived, is_secret, Class, Owner, TableInfo};
+use studydesk_sync::streams::{self, FollowFacts, Visibility};
 use deadpool_postgres::GenericClient;
 use uuid::Uuid;
 
@@ -56,11 +61,11 @@ pub fn has_owner_only_columns(table: &str) -> bool {
 }
 
 pub fn private_stream(account: Uuid) -> String {
-    format!("u:{account}")
+    streams::private(&account.to_string())
 }
 
 pub fn dashboard_stream(dashboard: &str) -> String {
-    format!("d:{dashboard}")
+    streams::dashboard(dashboard)
 }
 
 /// A column's value as text, from the change, else from the stored row.
@@ -92,13 +97,17 @@ pub fn owner_parent<'a>(
 }
 
 /// Where a row lives and who owns it; `parent_owner` is the owner of the live row
-/// [`owner_parent`] names (looked up by the caller).
+/// [`owner_parent`] names (looked up by the caller). `post_stream`: for a post, the stream
+/// the server stored it in (a post keeps its stream for good); for a post's media, tags,
+/// likes and comments, their post's stream (looked up by the caller; `None` when the
+/// server has no such post, which the parent check refuses).
 pub fn place(
     info: &TableInfo,
     row_id: &str,
     change: Option<&Map<String, Value>>,
     stored: Option<&Map<String, Value>>,
     parent_owner: Option<Uuid>,
+    post_stream: Option<String>,
 ) -> Placement {
     let owner = match info.owner() {
         Owner::Column("id") => Uuid::parse_str(row_id).ok(),
@@ -111,7 +120,13 @@ pub fn place(
         _ => None,
     };
     let stream = match info.class() {
-        Class::Public => "public".to_string(),
+        Class::Public if info.name == "posts" => post_stream.unwrap_or_else(|| {
+            // The word was checked (validate.rs); a row stored before the column existed is public.
+            let visibility = Visibility::parse(column(change, stored, "visibility")).unwrap_or(Visibility::Public);
+            streams::post_stream(&owner.unwrap_or(Uuid::nil()).to_string(), visibility)
+        }),
+        Class::Public if streams::is_post_child(&info.name) => post_stream.unwrap_or_else(|| streams::PUBLIC.to_string()),
+        Class::Public => streams::PUBLIC.to_string(),
         Class::Dashboard => dashboard_stream(dashboard.as_deref().unwrap_or("")),
         _ => private_stream(owner.unwrap_or(Uuid::nil())),
     };
@@ -135,15 +150,18 @@ pub async fn share_permission(db: &impl GenericClient, dashboard: &str, account:
 }
 
 /// A stream an account may read now, and whether it owns what the stream holds (its own
-/// `u:` stream and the dashboards it owns: it may see owner-only columns there).
+/// `u:` and `f:` streams and the dashboards it owns: it may see owner-only columns there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadableStream {
     pub id: String,
     pub owned: bool,
 }
 
-/// The streams `account` may read now: public, its own, and its dashboards' (owned or
-/// shared), in the order a pull serves them.
+/// The streams `account` may read now, in the order a pull serves them: public, its own
+/// private stream, the followers-only streams (its own and those of every author it
+/// effectively follows, by id), then its dashboards' (owned or shared, by id). Parents
+/// come no later than their children: every stream's rows refer to `public` (users) or to
+/// their own stream, private and dashboard rows also to the owner's `u:` rows.
 pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<Vec<ReadableStream>, tokio_postgres::Error> {
     let me = account.to_string();
     let statement = db
@@ -158,11 +176,17 @@ pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<
              ORDER BY 1, 2 DESC",
         )
         .await?;
-    let rows = db.query(&statement, &[&account, &me]).await?;
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&account, &me];
+    let (rows, mut followed) = tokio::try_join!(db.query(&statement, &params), followed_authors(db, &me))?;
     let mut streams = vec![
-        ReadableStream { id: "public".to_string(), owned: false },
+        ReadableStream { id: streams::PUBLIC.to_string(), owned: false },
         ReadableStream { id: private_stream(account), owned: true },
     ];
+    followed.retain(|a| *a != me);
+    followed.push(me.clone());
+    followed.sort();
+    followed.dedup();
+    streams.extend(followed.iter().map(|a| ReadableStream { id: streams::followers(a), owned: *a == me }));
     for row in &rows {
         let Some(dashboard) = row.get::<_, Option<String>>(0) else { continue };
         let id = dashboard_stream(&dashboard);
@@ -172,4 +196,59 @@ pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<
         }
     }
     Ok(streams)
+}
+
+/// The authors `follower` effectively follows, read from the server's rows: its live
+/// `follows` rows (by `row_refs`), each with the author's `follow_policy`, the author's
+/// live answer about this follower and whether the author blocks it.
+pub async fn followed_authors(db: &impl GenericClient, follower: &str) -> Result<Vec<String>, tokio_postgres::Error> {
+    let statement = db
+        .prepare_cached(
+            "SELECT f.columns->>'followee_id', f.columns->>'created_at', u.columns->>'follow_policy', d.decision, d.decided_at,
+                    EXISTS (SELECT 1 FROM row_refs z JOIN rows b ON b.table_name = z.child_table AND b.row_id = z.row_id
+                            WHERE z.parent_table = 'users' AND z.parent_id = $1 AND z.child_table = 'user_blocks'
+                              AND z.child_column = 'blocked_user_id' AND b.cl % 2 = 1
+                              AND b.columns->>'blocked_user_id' = $1 AND b.columns->>'user_id' = f.columns->>'followee_id')
+             FROM row_refs x
+             JOIN rows f ON f.table_name = x.child_table AND f.row_id = x.row_id
+             LEFT JOIN rows u ON u.table_name = 'users' AND u.row_id = f.columns->>'followee_id' AND u.cl % 2 = 1
+             LEFT JOIN LATERAL (
+                 SELECT r.columns->>'decision' AS decision, r.columns->>'decided_at' AS decided_at
+                 FROM row_refs y JOIN rows r ON r.table_name = y.child_table AND r.row_id = y.row_id
+                 WHERE y.parent_table = 'users' AND y.parent_id = $1 AND y.child_table = 'follow_decisions'
+                   AND y.child_column = 'follower_id' AND r.cl % 2 = 1
+                   AND r.columns->>'follower_id' = $1 AND r.columns->>'followee_id' = f.columns->>'followee_id'
+                 LIMIT 1) d ON true
+             WHERE x.parent_table = 'users' AND x.parent_id = $1 AND x.child_table = 'follows' AND x.child_column = 'follower_id'
+               AND f.cl % 2 = 1 AND f.columns->>'follower_id' = $1",
+        )
+        .await?;
+    let rows = db.query(&statement, &[&follower]).await?;
+    let mut authors = vec![];
+    for row in &rows {
+        let Some(author) = row.get::<_, Option<String>>(0) else { continue };
+        let (decision, decided_at): (Option<String>, Option<String>) = (row.get(3), row.get(4));
+        let facts = FollowFacts {
+            follow_created_at: Some(row.get::<_, Option<&str>>(1).unwrap_or("")),
+            policy: row.get(2),
+            decision: decision.as_deref().zip(decided_at.as_deref()),
+            blocked: row.get(5),
+        };
+        if streams::effective_follow(&facts) {
+            authors.push(author);
+        }
+    }
+    Ok(authors)
+}
+
+/// The accounts that block `account` (a live `user_blocks` row naming it), each with the
+/// server time the block began: a pull leaves out what they wrote from then on.
+pub async fn blockers_of(db: &impl GenericClient, account: Uuid) -> Result<HashMap<Uuid, chrono::DateTime<chrono::Utc>>, tokio_postgres::Error> {
+    let statement = db
+        .prepare_cached(
+            "SELECT b.blocker, b.since FROM blocks b JOIN rows r ON r.table_name = 'user_blocks' AND r.row_id = b.row_id AND r.cl % 2 = 1
+             WHERE b.blocked = $1 AND b.blocker <> $1",
+        )
+        .await?;
+    Ok(db.query(&statement, &[&account]).await?.iter().map(|r| (r.get(0), r.get(1))).collect())
 }

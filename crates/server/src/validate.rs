@@ -8,6 +8,10 @@
 //! a change, whatever its op: an `update` for a row the server does not have creates one,
 //! and must pass what an `insert` passes (checked here early for an insert, as it alone
 //! names the whole row).
+//!
+//! The words that decide where a row lives or who reads it (`posts.visibility`,
+//! `users.follow_policy`, `follow_decisions.decision`) and `users.username` (the shared
+//! username rules) are checked here too.
 
 use crate::push::{reject, Reject};
 use serde_json::{Map, Value};
@@ -73,10 +77,44 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
             return Err(reject(RejectCode::InvalidValue, format!("{}.{name} has a value of the wrong kind", change.table)));
         }
     }
+    for (name, value) in columns.into_iter().flatten() {
+        check_word(&change.table, name, value)?;
+    }
     if change.op == Op::Insert {
         check_row(info, &change.row_id, change.columns.as_ref().unwrap_or(&Map::new()), false)?;
     }
     Ok(info)
+}
+
+/// Columns whose words decide a row's stream or its readers: the server checks them as the
+/// app's CHECK constraints do (a device would refuse any other word, and the server would
+/// place the row by a word no device stores).
+const WORDS: &[(&str, &str, &[&str])] = &[
+    ("posts", "visibility", &["public", "followers", "only_me"]),
+    ("users", "follow_policy", &["open", "approve"]),
+    ("follow_decisions", "decision", &["accepted", "declined"]),
+];
+
+/// A column with a fixed set of words ([`WORDS`]), and `users.username` by the shared
+/// username rules (stored in NFC, `studydesk_sync::username::normalize`).
+fn check_word(table: &str, column: &str, value: &Value) -> Result<(), Reject> {
+    if let Some((_, _, words)) = WORDS.iter().find(|(t, c, _)| *t == table && *c == column) {
+        if value.as_str().is_some_and(|w| !words.contains(&w)) {
+            return Err(reject(RejectCode::InvalidValue, format!("{table}.{column} must be one of {}", words.join(", "))));
+        }
+    }
+    if (table, column) == ("users", "username") {
+        if let Some(name) = value.as_str() {
+            match studydesk_sync::username::normalize(name) {
+                Err(why) => return Err(reject(RejectCode::InvalidValue, why.to_string())),
+                Ok(stored) if stored != name => {
+                    return Err(reject(RejectCode::InvalidValue, "a username is sent in Unicode NFC, as the app stores it"))
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What every live row must be, however it came to be: every NOT NULL column set (but

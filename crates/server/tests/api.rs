@@ -595,6 +595,13 @@ fn every_response_matches_the_openapi_document() {
     expect(pull(&ada.key, "", "9999"), "pull", 409);
     expect(pull(&ada.key, "?limit=0", "8"), "pull", 422);
 
+    // usernameAvailable
+    let ask = |key: &str, name: &str| send(http().get(server.url(&format!("/v1/usernames/{name}"))).bearer_auth(key));
+    let answer: Value = expect(ask(&ada.key, "ada.lovelace"), "usernameAvailable", 200).json().unwrap();
+    assert_eq!(answer, json!({"available": true}));
+    expect(ask(&ada.key, "%FF%FE"), "usernameAvailable", 400);
+    expect(ask(second_key, "ada.lovelace"), "usernameAvailable", 401);
+
     // healthz
     expect(send(http().get(server.url("/healthz"))), "healthz", 200);
 

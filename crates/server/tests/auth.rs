@@ -326,8 +326,8 @@ fn the_core_changes_the_password_and_signs_out_everywhere() {
     let credentials = |password: &str| Credentials { server_url: server.base.clone(), email: "ada@example.org".into(), password: password.into() };
     let (laptop_dir, laptop) = open();
     let (_desktop_dir, desktop) = open();
-    laptop.sync_sign_in(SignInMode::Signup, &credentials(PASSWORD)).unwrap();
-    desktop.sync_sign_in(SignInMode::Login, &credentials(PASSWORD)).unwrap();
+    laptop.sync_sign_in(SignInMode::Signup, credentials(PASSWORD)).unwrap();
+    desktop.sync_sign_in(SignInMode::Login, credentials(PASSWORD)).unwrap();
     let old_key = studydesk_core::sync::load_key(laptop_dir.path()).unwrap().unwrap();
 
     let err = laptop.sync_change_password("not my password", "a brand new password").unwrap_err();
@@ -339,7 +339,7 @@ fn the_core_changes_the_password_and_signs_out_everywhere() {
     laptop.sync_now().unwrap();
     assert!(desktop.sync_now().is_err());
     assert_eq!(desktop.sync_status().unwrap().phase, SyncPhase::SignedOut, "the other device was signed out");
-    desktop.sync_sign_in(SignInMode::Login, &credentials("a brand new password")).unwrap();
+    desktop.sync_sign_in(SignInMode::Login, credentials("a brand new password")).unwrap();
 
     let status = laptop.sync_logout_everywhere().unwrap();
     assert_eq!(status.phase, SyncPhase::SignedOut, "{status:?}");

@@ -135,9 +135,9 @@ fn run(steps: Vec<Step>) {
             Device { dir, app }
         })
         .collect();
-    devices[0].app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    devices[0].app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     for d in &devices[1..] {
-        d.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+        d.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     }
     let activities: Vec<String> = devices[0].app.activity_list().unwrap().into_iter().take(3).map(|a| a.row.id).collect();
     let (mut added, mut deleted) = (Vec::new(), Vec::new());
@@ -149,7 +149,7 @@ fn run(steps: Vec<Step>) {
             }
             Step::Rename(d, i) => {
                 if let Some(id) = pick(&devices[d], i) {
-                    devices[d].app.task_rename(&id, &format!("renamed {n} on {d}")).unwrap();
+                    devices[d].app.task_rename(&id, format!("renamed {n} on {d}")).unwrap();
                 }
             }
             Step::Toggle(d, i) => {

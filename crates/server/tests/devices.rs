@@ -43,7 +43,7 @@ fn a_task_added_on_one_device_appears_on_the_other_and_edits_merge() {
     let server = TestServer::start();
     let laptop = device();
     add(&laptop, "Read chapter 3");
-    let status = laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let status = laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
     assert_eq!(status.pending, 0);
     let backups = std::fs::read_dir(laptop.dir.path().join("backups")).unwrap().count();
@@ -51,7 +51,7 @@ fn a_task_added_on_one_device_appears_on_the_other_and_edits_merge() {
 
     let desktop = device();
     add(&desktop, "Buy a notebook");
-    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    let status = desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
     assert_eq!(desktop.app.user_id(), laptop.app.user_id(), "the desktop adopted the account's identity");
     assert_eq!(tasks(&desktop), vec![("Buy a notebook".into(), false), ("Read chapter 3".into(), false)]);
@@ -84,9 +84,9 @@ fn a_delete_wins_over_a_concurrent_edit_on_every_device() {
     let server = TestServer::start();
     let laptop = device();
     let id = add(&laptop, "Old task");
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     let desktop = device();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     laptop.app.task_delete(&id).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(5));
     desktop.app.task_rename(&id, "Edited after the delete").unwrap();
@@ -101,7 +101,7 @@ fn a_delete_wins_over_a_concurrent_edit_on_every_device() {
 fn a_push_cut_off_after_stamping_is_resent_as_the_same_batch_and_applied_once() {
     let server = TestServer::start();
     let laptop = device();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     add(&laptop, "Survives a crash");
     // The process stamps a batch and sends it, then dies before recording the answer.
     let batch = studydesk_core::sync::next_batch(laptop.app.db()).unwrap().unwrap();
@@ -115,7 +115,7 @@ fn a_push_cut_off_after_stamping_is_resent_as_the_same_batch_and_applied_once() 
     assert_eq!(laptop.app.sync_status().unwrap().pending, 0);
     assert_eq!(server.count("SELECT count(*) FROM changes WHERE columns->>'description' = 'Survives a crash'"), 1, "applied once");
     let desktop = device();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(tasks(&desktop), vec![("Survives a crash".into(), false)]);
 }
 
@@ -123,7 +123,7 @@ fn a_push_cut_off_after_stamping_is_resent_as_the_same_batch_and_applied_once() 
 fn a_refused_change_waits_in_its_own_list_and_never_blocks_the_queue() {
     let server = TestServer::start();
     let laptop = device();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     // A change the server will refuse (a column it does not know), then a good one.
     laptop
         .app
@@ -153,7 +153,7 @@ fn a_refused_change_waits_in_its_own_list_and_never_blocks_the_queue() {
 fn signing_out_keeps_the_data_and_a_wrong_password_is_a_clear_error() {
     let server = TestServer::start();
     let laptop = device();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     add(&laptop, "Mine");
     laptop.app.sync_logout().unwrap();
     assert_eq!(laptop.app.sync_status().unwrap().phase, SyncPhase::SignedOut);
@@ -165,7 +165,7 @@ fn signing_out_keeps_the_data_and_a_wrong_password_is_a_clear_error() {
     let err = laptop.app.sync_sign_in(SignInMode::Login, &bad).unwrap_err();
     assert_eq!(err.kind(), "sync_signed_out");
     assert!(err.to_string().contains("wrong"), "{err}");
-    laptop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(laptop.app.sync_status().unwrap().phase, SyncPhase::Synced);
     let offline = Credentials { server_url: "http://127.0.0.1:9".into(), ..credentials(&server) };
     let err = device().app.sync_sign_in(SignInMode::Login, &offline).unwrap_err();
@@ -216,7 +216,7 @@ fn syncs_killed_mid_push_and_mid_pull_complete_with_nothing_lost_or_applied_twic
     const N: usize = 2500;
     let server = TestServer::start();
     let laptop = device();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     insert_tasks(&laptop, N);
     // Kill the pushing process at growing delays (before, during and after batches).
     for ms in [30, 120, 250, 400, 600, 900] {
@@ -245,7 +245,10 @@ fn syncs_killed_mid_push_and_mid_pull_complete_with_nothing_lost_or_applied_twic
 }
 
 /// Every calendar row of a device: (id, title, series, occurrence), sorted.
-fn calendar_rows(d: &Device) -> Vec<(String, Option<String>, Option<String>, Option<String>)> {
+/// An event's id with three of its columns.
+type EventRow = (String, Option<String>, Option<String>, Option<String>);
+
+fn calendar_rows(d: &Device) -> Vec<EventRow> {
     d.app
         .db()
         .read(|c| {
@@ -267,9 +270,9 @@ fn a_calendar_imported_on_two_devices_and_one_occurrence_edited_on_both_converge
     let ics = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/ics/google.ics")).unwrap();
     let server = TestServer::start();
     let laptop = device();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     let desktop = device();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     for d in [&laptop, &desktop] {
         let report = d.app.ics_import(&ics).unwrap();
         assert_eq!(report.created, 4, "{report:?}");
@@ -343,9 +346,9 @@ fn the_first_sync_gives_imported_events_made_before_derived_ids_their_derived_id
             Ok(())
         })
         .unwrap();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     let user = laptop.app.user_id();
-    let rows: Vec<(String, Option<String>, Option<String>, Option<String>)> = laptop
+    let rows: Vec<EventRow> = laptop
         .app
         .db()
         .read(|c| {
@@ -365,7 +368,7 @@ fn the_first_sync_gives_imported_events_made_before_derived_ids_their_derived_id
     foreign_keys_hold(&laptop);
     let desktop = device();
     desktop.app.ics_import(&ics).unwrap();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     laptop.app.sync_now().unwrap();
     assert_eq!(calendar_rows(&desktop).len(), 4, "one copy of each event on the desktop");
     assert_eq!(calendar_rows(&laptop), calendar_rows(&desktop));
@@ -411,7 +414,7 @@ fn the_same_picture_attached_on_two_devices_is_one_attachment_and_old_ones_keep_
             Ok(())
         })
         .unwrap();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     let ids = attachment_ids(&laptop);
     assert_eq!(ids, vec![old.clone()], "the first sync gave the attachment its derived id back");
     let shown = laptop.app.workspace_list().unwrap().into_iter().find(|w| w.id == room).unwrap();
@@ -423,7 +426,7 @@ fn the_same_picture_attached_on_two_devices_is_one_attachment_and_old_ones_keep_
     let desktop = device();
     let desktop_room = desktop.app.workspace_add("Library").unwrap().id;
     desktop.app.workspace_set_background_file(&desktop_room, Some("sky copy.png"), &png()).unwrap();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(attachment_ids(&desktop), vec![old.clone()], "the same content of the same account, one id");
     laptop.app.sync_now().unwrap();
     for d in [&laptop, &desktop] {
@@ -445,8 +448,8 @@ fn the_default_focus_room_made_on_two_devices_before_syncing_is_one_room() {
         let rooms = d.app.workspace_list().unwrap();
         assert_eq!((rooms.len(), rooms[0].widgets.len()), (1, 3));
     }
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     laptop.app.sync_now().unwrap();
     for d in [&laptop, &desktop] {
         let rooms = d.app.workspace_list().unwrap();
@@ -509,13 +512,13 @@ fn a_device_whose_clock_runs_fast_syncs_every_change_and_its_edits_order_by_real
     let server = TestServer::start();
     let laptop = device();
     add(&laptop, "Essay outline");
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
 
     let fast = SkewedClock::default();
     fast.set(chrono::Duration::minutes(10));
     let desktop = device_with_clock(&fast);
     add(&desktop, "Made offline on a fast clock");
-    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    let status = desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
     assert_offset_near(&desktop, -TEN_MINUTES_MS);
     assert_clean(&desktop);
@@ -561,11 +564,11 @@ fn a_device_whose_clock_runs_slow_still_wins_with_its_later_edit() {
     let server = TestServer::start();
     let laptop = device();
     let essay = add(&laptop, "Essay");
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     let slow = SkewedClock::default();
     slow.set(chrono::Duration::minutes(-10));
     let tablet = device_with_clock(&slow);
-    tablet.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    tablet.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_offset_near(&tablet, TEN_MINUTES_MS);
 
     laptop.app.task_rename(&essay, "Renamed first, on the laptop").unwrap();
@@ -613,11 +616,11 @@ fn an_attachment_file_follows_its_row_and_a_file_changed_on_disk_is_listed_not_s
     let room = laptop.app.workspace_list().unwrap()[0].id.clone();
     let sky = picture(3 * 1024 * 1024 + 17, 1);
     laptop.app.workspace_set_background_file(&room, Some("sky.png"), &sky).unwrap();
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     assert_eq!(server.count("SELECT count(*) FROM blobs"), 1, "the file was uploaded");
 
     let desktop = device();
-    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    let status = desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
     let (id, missing, bytes) = background_file(&desktop, &room);
     assert_eq!(id, background_file(&laptop, &room).0);
@@ -676,9 +679,9 @@ fn an_event_moved_on_one_device_and_resized_on_the_other_keeps_one_devices_times
         })
         .unwrap()
         .id;
-    laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     let desktop = device();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
 
     // Offline: the desktop moves it to 14:00 (it keeps its hour); then the laptop
     // stretches it to 11:30.
@@ -713,7 +716,7 @@ fn a_file_over_the_accounts_quota_is_listed_and_the_round_goes_on() {
     let room = laptop.app.workspace_list().unwrap()[0].id.clone();
     laptop.app.workspace_set_background_file(&room, Some("big.png"), &picture(2 * 1024 * 1024, 4)).unwrap();
     add(&laptop, "Read chapter 3");
-    let status = laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let status = laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     assert_eq!(status.phase, SyncPhase::Synced, "{status:?}");
     let refused: Vec<(&str, &str)> = status.refused_files.iter().map(|f| (f.name.as_deref().unwrap_or(""), f.code.as_str())).collect();
     assert_eq!(refused, vec![("big.png", "quota_exceeded")]);
@@ -723,7 +726,7 @@ fn a_file_over_the_accounts_quota_is_listed_and_the_round_goes_on() {
     assert_eq!(laptop.app.sync_status().unwrap().refused_files.len(), 1, "still listed");
 
     let desktop = device();
-    desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(tasks(&desktop), vec![("Read chapter 3".into(), false)], "the rows synced");
     let (_, missing, _) = background_file(&desktop, &room);
     assert!(missing, "the picture shows as missing on the desktop");
@@ -740,11 +743,11 @@ fn a_failing_file_store_does_not_hold_the_rows_back() {
     let room = laptop.app.workspace_list().unwrap()[0].id.clone();
     laptop.app.workspace_set_background_file(&room, Some("sky.png"), &picture(4096, 5)).unwrap();
     add(&laptop, "Read chapter 3");
-    let status = laptop.app.sync_sign_in(SignInMode::Signup, &credentials(&server)).unwrap();
+    let status = laptop.app.sync_sign_in(SignInMode::Signup, credentials(&server)).unwrap();
     assert_eq!((status.phase, status.pending), (SyncPhase::Error, 0), "rows pushed, the file's failure shown: {status:?}");
 
     let desktop = device();
-    let status = desktop.app.sync_sign_in(SignInMode::Login, &credentials(&server)).unwrap();
+    let status = desktop.app.sync_sign_in(SignInMode::Login, credentials(&server)).unwrap();
     assert_eq!(status.phase, SyncPhase::Error, "{status:?}");
     assert_eq!(tasks(&desktop), vec![("Read chapter 3".into(), false)], "the rows arrived");
     assert!(background_file(&desktop, &room).1, "the picture is missing until the store works");

@@ -1,7 +1,8 @@
 //! What an attacker with an ordinary account can see and do, against a real server:
 //! - every answer (pull pages, push results and their refusals' `current`, errors) passes
-//!   the same column visibility, walked over every synced table as a stranger, a follower,
-//!   a view grantee and an edit grantee;
+//!   the same column visibility, walked over every synced table as a stranger, an effective
+//!   follower, a pending follow requester, a blocked account, a view grantee and an edit
+//!   grantee, with the owner's posts for followers and for herself only among the rows;
 //! - a row made by an `update` passes the rules an `insert` does (required columns, the
 //!   natural id, the owner), so no account can squat another's future row or publish a
 //!   row no device can store;
@@ -26,18 +27,93 @@ const USERS_PRIVATE: &[&str] =
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Role {
     Stranger,
+    /// Follows the owner, who approves followers, and was accepted.
     Follower,
+    /// Asked to follow the owner; not answered.
+    PendingRequester,
+    /// Followed the owner and was accepted, then blocked by her.
+    Blocked,
     ViewGrantee,
     EditGrantee,
 }
 
-/// Whether `role` may read `table.column` of the owner's rows (the rule the product promises).
-fn may_read(role: Role, table: &str, column: &str) -> bool {
+/// The marker tags of the owner's rows: the fixture (one row of every table, public posts),
+/// her followers-only post with its media, tags, like and comment, the same for herself
+/// only, and a public post with its rows made after she blocked the blocked account.
+const OWNER: &str = "ada";
+const FOLLOWERS: &str = "adaf";
+const ONLY_ME: &str = "adam";
+const AFTER_BLOCK: &str = "adab";
+
+/// Whether `role` may read `table.column` of the owner's rows tagged `tag` (the rule the
+/// product promises).
+fn may_read(role: Role, tag: &str, table: &str, column: &str) -> bool {
+    match tag {
+        FOLLOWERS => return role == Role::Follower,
+        ONLY_ME => return false,
+        AFTER_BLOCK if role == Role::Blocked => return false,
+        _ => {}
+    }
     match class_of(table) {
         Class::Public => !(table == "users" && USERS_PRIVATE.contains(&column)),
         Class::Dashboard => matches!(role, Role::ViewGrantee | Role::EditGrantee) && !(table == "widgets" && column == "data_source_id"),
         Class::Private | Class::LocalOnly => false,
     }
+}
+
+/// The owner's post rows of one tag (a post, its media, tags, like and comment), the post
+/// with this visibility.
+fn post_rows(owner: &Client, tag: &str, visibility: &str) -> Vec<FixtureRow> {
+    every_table(owner, tag)
+        .into_iter()
+        .filter(|r| r.table == "posts" || studydesk_sync::streams::is_post_child(&r.table))
+        .map(|mut r| {
+            if r.table == "posts" {
+                r.columns.insert("visibility".into(), json!(visibility));
+            }
+            r
+        })
+        .collect()
+}
+
+fn push_rows(owner: &Client, rows: &[FixtureRow]) {
+    no_rejections(&owner.push(&new_id(), rows.iter().map(|r| r.insert(owner, 0)).collect()).json().unwrap());
+}
+
+fn follow_of(reader: &Client, owner: &Client) -> Value {
+    let id = natural_id("follows", &[&reader.account, &owner.account]);
+    reader.change(
+        "follows",
+        &id,
+        "insert",
+        1,
+        json!({"id": id, "follower_id": reader.account, "followee_id": owner.account, "created_at": "2026-11-22T01:00:00.000Z"}),
+        1,
+    )
+}
+
+fn accept(owner: &Client, reader: &Client) -> Value {
+    let id = natural_id("follow_decisions", &[&owner.account, &reader.account]);
+    owner.change(
+        "follow_decisions",
+        &id,
+        "insert",
+        1,
+        json!({"id": id, "followee_id": owner.account, "follower_id": reader.account, "decision": "accepted", "decided_at": "2026-11-22T02:00:00.000Z"}),
+        2,
+    )
+}
+
+fn block(owner: &Client, reader: &Client) -> Value {
+    let id = natural_id("user_blocks", &[&owner.account, &reader.account]);
+    owner.change(
+        "user_blocks",
+        &id,
+        "insert",
+        1,
+        json!({"id": id, "user_id": owner.account, "blocked_user_id": reader.account, "created_at": "2026-11-22T03:00:00.000Z"}),
+        3,
+    )
 }
 
 fn no_rejections(result: &Value) {
@@ -83,13 +159,13 @@ fn answers_to(reader: &Client, rows: &[FixtureRow]) -> Vec<String> {
     answers
 }
 
-/// Every column value the answers carry that `role` may not read, as `table.column`.
+/// Every column value the answers carry that `role` may not read, as `tag|table.column`.
 fn leaks(role: Role, answers: &[String], data_source: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for text in answers {
         for (tag, table, column) in markers_in(text) {
-            if tag == "ada" && !may_read(role, &table, &column) {
-                out.insert(format!("{table}.{column}"));
+            if [OWNER, FOLLOWERS, ONLY_ME, AFTER_BLOCK].contains(&tag.as_str()) && !may_read(role, &tag, &table, &column) {
+                out.insert(format!("{tag}|{table}.{column}"));
             }
         }
         if let Ok(value) = serde_json::from_str::<Value>(text) {
@@ -120,34 +196,53 @@ fn no_answer_carries_a_column_its_reader_may_not_read() {
     assert_eq!(widget.columns["data_source_id"], json!(data_source), "the owner's widget reads her data source");
     let tables = rows.iter().map(|r| r.table.as_str()).collect::<BTreeSet<_>>();
     assert_eq!(tables.len() + 1, Catalog::current().tables.len(), "every synced table but dashboard_shares has a row");
+    // Her posts for followers and for herself, each with its media, tags, like and comment;
+    // and her profile asks for approval of followers.
+    let followers = post_rows(&ada, FOLLOWERS, "followers");
+    let only_me = post_rows(&ada, ONLY_ME, "only_me");
+    push_rows(&ada, &followers);
+    push_rows(&ada, &only_me);
+    let policy = ada.change("users", &ada.account.clone(), "update", 1, json!({"follow_policy": "approve"}), 3);
+    no_rejections(&ada.push(&new_id(), vec![policy]).json().unwrap());
+    let mut rows: Vec<FixtureRow> = rows.into_iter().chain(followers).chain(only_me).collect();
 
-    let roles = [Role::Stranger, Role::Follower, Role::ViewGrantee, Role::EditGrantee];
+    let roles = [Role::Stranger, Role::Follower, Role::PendingRequester, Role::Blocked, Role::ViewGrantee, Role::EditGrantee];
     for (n, role) in roles.into_iter().enumerate() {
         let reader = signup(&server, &format!("reader{n}@example.org"));
         no_rejections(&reader.push(&new_id(), vec![reader.user_row()]).json().unwrap());
         match role {
             Role::Stranger => {}
             Role::Follower => {
-                let id = natural_id("follows", &[&reader.account, &ada.account]);
-                let follow = reader.change(
-                    "follows",
-                    &id,
-                    "insert",
-                    1,
-                    json!({"id": id, "follower_id": reader.account, "followee_id": ada.account, "created_at": "2026-11-22T01:00:00.000Z"}),
-                    1,
-                );
-                no_rejections(&reader.push(&new_id(), vec![follow]).json().unwrap());
+                no_rejections(&reader.push(&new_id(), vec![follow_of(&reader, &ada)]).json().unwrap());
+                no_rejections(&ada.push(&new_id(), vec![accept(&ada, &reader)]).json().unwrap());
+            }
+            Role::PendingRequester => no_rejections(&reader.push(&new_id(), vec![follow_of(&reader, &ada)]).json().unwrap()),
+            Role::Blocked => {
+                no_rejections(&reader.push(&new_id(), vec![follow_of(&reader, &ada)]).json().unwrap());
+                no_rejections(&ada.push(&new_id(), vec![accept(&ada, &reader)]).json().unwrap());
+                no_rejections(&ada.push(&new_id(), vec![block(&ada, &reader)]).json().unwrap());
+                // What she posts from now on is public, and not for him.
+                let after = post_rows(&ada, AFTER_BLOCK, "public");
+                push_rows(&ada, &after);
+                rows.extend(after);
             }
             Role::ViewGrantee => no_rejections(&ada.push(&new_id(), vec![share(&ada, &dashboard, &reader, "view")]).json().unwrap()),
             Role::EditGrantee => no_rejections(&ada.push(&new_id(), vec![share(&ada, &dashboard, &reader, "edit")]).json().unwrap()),
         }
         let answers = answers_to(&reader, &rows);
-        let seen: BTreeSet<(String, String)> =
-            answers.iter().flat_map(|a| markers_in(a)).filter(|m| m.0 == "ada").map(|m| (m.1, m.2)).collect();
-        assert!(seen.contains(&("users".into(), "display_name".into())), "{role:?} reads the owner's public profile");
+        let seen: BTreeSet<(String, String, String)> = answers.iter().flat_map(|a| markers_in(a)).collect();
+        let seen_of = |tag: &str, table: &str| seen.iter().any(|(g, t, _)| g == tag && t == table);
+        assert!(seen.contains(&(OWNER.into(), "users".into(), "display_name".into())), "{role:?} reads the owner's public profile");
         if matches!(role, Role::ViewGrantee | Role::EditGrantee) {
-            assert!(seen.iter().any(|(t, _)| t == "widgets"), "{role:?} reads the shared dashboard's widgets");
+            assert!(seen_of(OWNER, "widgets"), "{role:?} reads the shared dashboard's widgets");
+        }
+        if role == Role::Follower {
+            for table in ["posts", "post_media", "post_tags", "post_comments"] {
+                assert!(seen_of(FOLLOWERS, table), "the follower reads the followers-only {table}");
+            }
+        }
+        if matches!(role, Role::ViewGrantee | Role::EditGrantee) {
+            assert!(seen_of(AFTER_BLOCK, "posts"), "{role:?} reads what the owner posted after blocking someone else");
         }
         let leaked = leaks(role, &answers, &data_source);
         assert!(leaked.is_empty(), "{role:?} was shown columns it may not read: {leaked:?}");
@@ -155,6 +250,7 @@ fn no_answer_carries_a_column_its_reader_may_not_read() {
     // The owner still reads her whole rows, private columns and private references too.
     let own = serde_json::to_string(&ada.pull_all()).unwrap();
     assert!(own.contains(&support::rows::marker("ada", "users", "email")) && own.contains(&data_source));
+    assert!(own.contains(&support::rows::marker(ONLY_ME, "posts", "content")), "and her posts for herself");
 }
 
 #[test]
@@ -292,7 +388,7 @@ fn hostile(rng: &mut Rng, attacker: &Client, victim: &Client, victims: &[Fixture
     let mine = rng.pick(own);
     let mut columns = Map::new();
     for _ in 0..(rng.next() % 3) {
-        let (name, value) = rng.pick(&mine.columns.iter().collect::<Vec<_>>()).clone();
+        let (name, value) = *rng.pick(&mine.columns.iter().collect::<Vec<_>>());
         let value = match rng.next() % 5 {
             0 => Value::Null,
             1 => json!(victim.account),
@@ -351,7 +447,7 @@ fn random_hostile_batches_leave_every_row_whole_and_every_answer_clean() {
     let mut batches = 0;
     while std::time::Instant::now() < deadline && batches < 400 {
         let (attacker, victim, victims, own) =
-            if rng.next() % 2 == 0 { (&mallory, &ada, &ada_rows, &mallory_rows) } else { (&ada, &mallory, &mallory_rows, &ada_rows) };
+            if rng.next().is_multiple_of(2) { (&mallory, &ada, &ada_rows, &mallory_rows) } else { (&ada, &mallory, &mallory_rows, &ada_rows) };
         let changes: Vec<Value> = (0..1 + rng.next() % 8).map(|_| hostile(&mut rng, attacker, victim, victims, own)).collect();
         let answer = attacker.push(&new_id(), changes).text();
         let mut answers = vec![answer];
@@ -361,7 +457,7 @@ fn random_hostile_batches_leave_every_row_whole_and_every_answer_clean() {
         let victim_tag = if std::ptr::eq(victim, &ada) { "ada" } else { "mallory" };
         for text in &answers {
             for (tag, table, column) in markers_in(text) {
-                assert!(tag != victim_tag || may_read(Role::Stranger, &table, &column), "seed {seed}: {victim_tag}'s {table}.{column} reached the other account");
+                assert!(tag != victim_tag || may_read(Role::Stranger, &tag, &table, &column), "seed {seed}: {victim_tag}'s {table}.{column} reached the other account");
             }
         }
         batches += 1;

@@ -135,17 +135,12 @@ fn policy(table: &str) -> TablePolicy<'static> {
 }
 
 /// Which rows of `table` are queued for sync (written over `ROW`). Built-in activities
-/// never sync. Posts that are not public, and their media, tags, likes and comments, stay
-/// on this device until the server keeps followers-only and "only me" posts out of the
-/// public stream (issue 14, docs/sync.md §2): queued today they would reach every account.
-/// A child whose post is gone (a cascade) is not queued: the server cascades itself.
+/// never sync. Posts of every visibility sync: the server keeps a followers-only post and
+/// its media, tags, likes and comments in the author's `f:` stream, an "only me" one in the
+/// author's private stream (docs/sync.md §2.1, §9).
 fn row_filter(table: &str) -> &'static str {
     match table {
         "activities" => "COALESCE(ROW.is_builtin, 0) = 0",
-        "posts" => "ROW.visibility = 'public'",
-        "post_media" | "post_tags" | "post_likes" | "post_comments" => {
-            "COALESCE((SELECT p.visibility FROM main.posts p WHERE p.id = ROW.post_id), '') = 'public'"
-        }
         _ => "1",
     }
 }

@@ -40,6 +40,12 @@ pub fn markers_in(text: &str) -> Vec<(String, String, String)> {
     out
 }
 
+/// The fixture's @username of `account` for `tag`: letters, digits and '.', unique per
+/// account (the server refuses a second account's name with the same skeleton).
+pub fn username(tag: &str, account: &str) -> String {
+    format!("{tag}.{}", &account.replace('-', "")[20..32])
+}
+
 fn skip_table(table: &str) -> bool {
     table == "dashboard_shares"
 }
@@ -84,6 +90,12 @@ fn row_of(info: &TableInfo, owner: &Client, tag: &str, made: &[FixtureRow]) -> F
         } else {
             match (info.name.as_str(), col.name.as_str(), col.sql_type.as_str()) {
                 ("activities", "is_builtin", _) => json!(0),
+                // Words the server checks (they pick a row's stream or its readers), and a
+                // username by the username rules (one per account and tag).
+                ("posts", "visibility", _) => json!("public"),
+                ("users", "follow_policy", _) => json!("open"),
+                ("follow_decisions", "decision", _) => json!("accepted"),
+                ("users", "username", _) => json!(username(tag, &owner.account)),
                 ("attachments", "content_hash", _) => json!(super::sha256_hex(format!("{tag}{}", owner.account).as_bytes())),
                 (_, _, "INTEGER") => json!(1),
                 (_, _, "REAL") => json!(1.5),
