@@ -307,7 +307,7 @@ fn a_posts_visibility_cannot_change() {
 }
 
 #[test]
-fn unfollowing_or_being_blocked_revokes_the_followers_stream() {
+fn unfollowing_a_decline_or_a_block_revokes_the_followers_stream() {
     let server = TestServer::start();
     let ada = account(&server, "ada");
     let bob = account(&server, "bob");
@@ -324,6 +324,15 @@ fn unfollowing_or_being_blocked_revokes_the_followers_stream() {
     refollow["cl"] = json!(3);
     ok(bob.push(&new_id(), vec![refollow]));
     assert!(bobs.pull(&bob).has(&followers), "following again reads the stream from its start");
+
+    // Ada declines him (after his follow): that revokes it too; asked again (a newer
+    // follow), her open profile lets it through.
+    ok(ada.push(&new_id(), vec![decide(&ada, &bob, "declined", "2026-11-22T03:00:00.000Z")]));
+    assert_eq!(bobs.pull(&bob).revoked, vec![stream.clone()], "a decline revokes it");
+    let follow_id = natural_id("follows", &[&bob.account, &ada.account]);
+    let asked_again = bob.change("follows", &follow_id, "update", 3, json!({"created_at": "2026-11-22T04:00:00.000Z"}), 4);
+    ok(bob.push(&new_id(), vec![asked_again]));
+    assert!(bobs.pull(&bob).has(&followers), "asked again after the decline");
 
     ok(ada.push(&new_id(), vec![block(&ada, &bob)]));
     assert_eq!(bobs.pull(&bob).revoked, vec![stream.clone()], "a block revokes it");
