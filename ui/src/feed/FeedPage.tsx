@@ -10,7 +10,6 @@ import type { ApiError } from "../api/client";
 import type { Face } from "../api/bindings/Face";
 import type { FeedScope } from "../api/bindings/FeedScope";
 import type { FollowState } from "../api/bindings/FollowState";
-import type { ProfileEdit } from "../api/bindings/ProfileEdit";
 import type { Post } from "../api/bindings/Post";
 import type { PostDraft } from "../api/bindings/PostDraft";
 import type { PostVisibility } from "../api/bindings/PostVisibility";
@@ -21,6 +20,11 @@ import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import { Icon } from "../components/Icon";
+import { EmojiButton } from "../emoji/EmojiButton";
+import type { ComposerPrefill } from "../lib/navigation";
+import { useNavigate } from "../lib/navigation";
+import { nameOf, PersonLink } from "./PersonLink";
+import { ProfileForm } from "./ProfileForm";
 import "./FeedPage.css";
 
 // The emoji picker (and its catalog) load when first opened, not with the page.
@@ -28,18 +32,13 @@ const EmojiPicker = lazy(() => import("../emoji/EmojiPicker").then((m) => ({ def
 
 const feedKey = (scope: FeedScope) => ["posts_page", scope] as const;
 
-/** A person's display name, else their @username, else `fallback`. */
-function nameOf(face: Face, fallback: string): string {
-  return face.display_name || (face.username ? `@${face.username}` : fallback);
-}
-
 /** The composer; with `editing`, the form that edits that post (its visibility stays). */
-function Composer({ onPosted, editing, onCancel }: { onPosted: () => void; editing?: Post; onCancel?: () => void }) {
+function Composer({ onPosted, editing, onCancel, prefill }: { onPosted: () => void; editing?: Post; onCancel?: () => void; prefill?: ComposerPrefill }) {
   const { t } = useTranslation();
   const [content, setContent] = useState(editing?.content ?? "");
-  const [subject, setSubject] = useState(editing?.subject ?? "");
+  const [subject, setSubject] = useState(editing?.subject ?? prefill?.subject ?? "");
   const [book, setBook] = useState(editing?.book_title ?? "");
-  const [duration, setDuration] = useState(editing?.study_duration ?? "");
+  const [duration, setDuration] = useState(editing?.study_duration ?? prefill?.studyDuration ?? "");
   const [tags, setTags] = useState(editing ? editing.tags.join(", ") : "");
   const [visibility, setVisibility] = useState<PostVisibility>(editing?.visibility ?? "public");
   const post = useApiMutation((d: PostDraft) => (editing ? api.postEdit(editing.id, d) : api.postCreate(d)), {
@@ -87,7 +86,7 @@ function Composer({ onPosted, editing, onCancel }: { onPosted: () => void; editi
       </h2>
       <label className="field">
         <span>{t("feed.content")}</span>
-        <textarea ref={textRef} data-testid="composer-text" rows={3} value={content} onChange={(e) => setContent(e.target.value)} />
+        <textarea ref={textRef} data-testid="composer-text" rows={3} autoFocus={Boolean(prefill)} value={content} onChange={(e) => setContent(e.target.value)} />
       </label>
       <button type="button" className="icon-button composer-emoji" data-testid="composer-emoji" aria-label={t("feed.insertEmoji")} title={t("feed.insertEmoji")} onClick={() => setPicking(true)}>
         <Icon name="smile" size={18} />
@@ -152,6 +151,7 @@ function Comments({ post }: { post: Post }) {
     queryFn: () => api.commentsList(post.id, null),
   });
   const [body, setBody] = useState("");
+  const bodyRef = useRef<HTMLInputElement | null>(null);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: key }), qc.invalidateQueries({ queryKey: ["posts_page"] })]);
   const add = useApiMutation((b: string) => api.postComment(post.id, b), {
     onSuccess: () => {
@@ -164,7 +164,7 @@ function Comments({ post }: { post: Post }) {
     <div className="comments" data-testid="comments">
       {comments.data?.map((c) => (
         <p key={c.id} className="comment">
-          <strong>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</strong> {c.body}
+          <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> {c.body}
           {c.mine ? (
             <button type="button" className="icon-button" aria-label={t("feed.deleteComment")} onClick={() => remove.mutate(c.id)}>
               ✕
@@ -182,7 +182,8 @@ function Comments({ post }: { post: Post }) {
         <label className="sr-only" htmlFor={`comment-${post.id}`}>
           {t("feed.comment")}
         </label>
-        <input id={`comment-${post.id}`} data-testid="comment-input" value={body} onChange={(e) => setBody(e.target.value)} placeholder={t("feed.comment")} />
+        <input ref={bodyRef} id={`comment-${post.id}`} data-testid="comment-input" value={body} onChange={(e) => setBody(e.target.value)} placeholder={t("feed.comment")} />
+        <EmojiButton field={bodyRef} value={body} onChange={setBody} testId="comment-emoji" />
         <button type="submit" className="button subtle" data-testid="comment-send">
           {t("feed.send")}
         </button>
@@ -191,7 +192,7 @@ function Comments({ post }: { post: Post }) {
   );
 }
 
-function PostItem({ post }: { post: Post }) {
+export function PostItem({ post }: { post: Post }) {
   const { t } = useTranslation();
   const { locale } = usePrefs();
   const qc = useQueryClient();
@@ -204,7 +205,9 @@ function PostItem({ post }: { post: Post }) {
   return (
     <li className="card post" data-testid="post">
       <header className="post-header">
-        <span className="post-author">{who}</span>
+        <PersonLink face={post.author} className="post-author">
+          {who}
+        </PersonLink>
         {post.author.username && post.author.display_name ? <span className="post-handle">@{post.author.username}</span> : null}
         <time className="post-time" dateTime={post.created_at}>
           {relativeTime(post.created_at, locale)}
@@ -268,72 +271,6 @@ function PostItem({ post }: { post: Post }) {
   );
 }
 
-function ProfileForm({ card, onDone }: { card: ProfileCard; onDone: () => void }) {
-  const { t } = useTranslation();
-  const qc = useQueryClient();
-  const p = card.profile;
-  const [displayName, setDisplayName] = useState(p.display_name);
-  const [username, setUsername] = useState(p.username ?? "");
-  const [bio, setBio] = useState(p.bio ?? "");
-  const [location, setLocation] = useState(p.location ?? "");
-  const [tags, setTags] = useState(card.tags.join(", "));
-  const save = useApiMutation(
-    (v: { edit: ProfileEdit; tags: string[] }) => api.profileSave(v.edit, v.tags),
-    {
-      meta: { inlineError: true },
-      onSuccess: (next) => {
-        qc.setQueryData(["profile_card"], next);
-        void qc.invalidateQueries({ queryKey: ["posts_page"] });
-        onDone();
-      },
-    },
-  );
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate({
-      edit: { display_name: displayName, username, bio, location, avatar_url: null, banner_image_url: null },
-      tags: tags.split(/[,\s]+/).filter(Boolean),
-    });
-  };
-  return (
-    <form className="profile-form" onSubmit={submit} data-testid="profile-form" aria-label={t("feed.editProfile")}>
-      <label className="field">
-        <span>{t("feed.displayName")}</span>
-        <input data-testid="profile-display-name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("feed.username")}</span>
-        <input data-testid="profile-username" value={username} onChange={(e) => setUsername(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("feed.bio")}</span>
-        <textarea data-testid="profile-bio" rows={2} value={bio} onChange={(e) => setBio(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("feed.location")}</span>
-        <input data-testid="profile-location" value={location} onChange={(e) => setLocation(e.target.value)} />
-      </label>
-      <label className="field">
-        <span>{t("feed.interests")}</span>
-        <input data-testid="profile-tags" placeholder="maths, kanji" value={tags} onChange={(e) => setTags(e.target.value)} />
-      </label>
-      {save.isError ? (
-        <p role="alert" className="field-error" data-testid="profile-error">
-          {errorText(t, save.error)}
-        </p>
-      ) : null}
-      <div className="composer-buttons">
-        <button type="submit" className="button primary" data-testid="profile-save" disabled={save.isPending}>
-          {t("feed.save")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("feed.cancel")}
-        </button>
-      </div>
-    </form>
-  );
-}
-
 function Suggestions() {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -359,7 +296,7 @@ function Suggestions() {
           return (
             <li key={f.id} className="suggestion" data-testid="suggestion">
               <span className="suggestion-name">
-                <span className="post-author">{nameOf(f, t("feed.someone"))}</span>
+                <PersonLink face={f} className="post-author" />
                 {f.username && f.display_name ? <span className="post-handle">@{f.username}</span> : null}
               </span>
               {state ? (
@@ -386,6 +323,7 @@ function Suggestions() {
 
 function ProfilePanel() {
   const { t } = useTranslation();
+  const navigate = useNavigate();
   const card = useQuery<ProfileCard, ApiError>({ queryKey: ["profile_card"], queryFn: () => api.profileCard(null) });
   const [editing, setEditing] = useState(false);
   const p = card.data;
@@ -421,15 +359,20 @@ function ProfilePanel() {
       {editing ? (
         <ProfileForm card={p} onDone={() => setEditing(false)} />
       ) : (
-        <button type="button" className="button subtle" data-testid="profile-edit" onClick={() => setEditing(true)}>
-          {t("feed.editProfile")}
-        </button>
+        <div className="composer-buttons">
+          <button type="button" className="button subtle" data-testid="profile-open" onClick={() => navigate({ page: "profile", user: null })}>
+            {t("profile.view")}
+          </button>
+          <button type="button" className="button subtle" data-testid="profile-edit" onClick={() => setEditing(true)}>
+            {t("feed.editProfile")}
+          </button>
+        </div>
       )}
     </aside>
   );
 }
 
-export function FeedPage({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> }) {
+export function FeedPage({ headingRef, prefill }: { headingRef?: Ref<HTMLHeadingElement>; prefill?: ComposerPrefill }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [tab, setTab] = useState<"home" | "discover">("home");
@@ -452,6 +395,8 @@ export function FeedPage({ headingRef }: { headingRef?: Ref<HTMLHeadingElement> 
       <div className="feed-layout">
         <div className="feed-main">
           <Composer
+            key={prefill?.nonce}
+            prefill={prefill}
             onPosted={() => {
               void qc.invalidateQueries({ queryKey: ["posts_page"] });
               void qc.invalidateQueries({ queryKey: ["profile_card"] });
