@@ -10,6 +10,9 @@ import { Focus } from "./pages/Focus";
 import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
 import { FeedPage } from "./feed/FeedPage";
+import { ProfilePage } from "./feed/ProfilePage";
+import { NavigateContext } from "./lib/navigation";
+import type { Page, Route } from "./lib/navigation";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
 import { useSyncEvents } from "./settings/queries";
@@ -20,14 +23,17 @@ import "./immerse/immerse.css";
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
 
-export type Page = "home" | "calendar" | "focus" | "feed" | "insights" | "settings";
+export type { Page };
 const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
 
 export function Frame({ state, initialPage = "home" }: { state: AppState; initialPage?: Page }) {
   const { t } = useTranslation();
   // Changes pulled from other devices can touch any page.
   useSyncEvents();
-  const [page, setPage] = useState<Page>(initialPage);
+  // The page, and what a move to it carried (whose profile, the composer's first draft).
+  const [route, setRoute] = useState<Route>({ page: initialPage } as Route);
+  const page = route.page;
+  const setPage = useCallback((p: Page) => setRoute({ page: p } as Route), []);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const shownPage = useRef(page);
   const [immersed, setImmersed] = useState(false);
@@ -45,15 +51,18 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
 
   // Each page opened (and Immerse entered) goes to the user's activity log.
   useEffect(() => {
-    void api.activityLogPageOpened(immersed ? "immerse" : page).catch(() => {});
+    // A profile page is part of the feed.
+    void api.activityLogPageOpened(immersed ? "immerse" : page === "profile" ? "feed" : page).catch(() => {});
   }, [page, immersed]);
 
-  // Moving to another page puts keyboard focus on its heading, so screen readers say where they are.
+  // Moving to another page (or another profile) puts keyboard focus on its heading, so screen
+  // readers say where they are. A composer opened filled in keeps the focus in its text.
   useEffect(() => {
-    if (shownPage.current === page) return;
+    if (shownPage.current === page && page !== "profile") return;
     shownPage.current = page;
+    if (route.page === "feed" && route.prefill) return;
     headingRef.current?.focus();
-  }, [page]);
+  }, [route, page]);
 
   const navButton = (id: Page) => (
     <li key={id}>
@@ -61,7 +70,7 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         type="button"
         className="nav-item"
         data-testid={`nav-${id}`}
-        aria-current={page === id ? "page" : undefined}
+        aria-current={page === id || (id === "feed" && page === "profile") ? "page" : undefined}
         onClick={() => setPage(id)}
       >
         <Icon name={id as IconName} size={20} />
@@ -85,14 +94,17 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
       content = <Settings state={state} headingRef={headingRef} />;
       break;
     case "feed":
-      content = <FeedPage headingRef={headingRef} />;
+      content = <FeedPage headingRef={headingRef} prefill={route.page === "feed" ? route.prefill : undefined} />;
+      break;
+    case "profile":
+      content = route.page === "profile" ? <ProfilePage key={route.user ?? ""} headingRef={headingRef} user={route.user} list={route.list} /> : null;
       break;
     default:
       content = <Placeholder page={page} headingRef={headingRef} />;
   }
 
   return (
-    <>
+    <NavigateContext.Provider value={setRoute}>
     <div className="frame" inert={immersed} aria-hidden={immersed ? true : undefined}>
       <aside className="sidebar">
         <div className="brand">
@@ -123,6 +135,6 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
       </Suspense>
     ) : null}
     <FocusOverlays />
-    </>
+    </NavigateContext.Provider>
   );
 }
