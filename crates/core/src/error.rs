@@ -34,6 +34,10 @@ pub enum CoreError {
     /// The file was migrated by a newer Studydesk than this one.
     #[error("{path} was written by a newer version of Studydesk (schema version {found}, this version knows up to {known}); update Studydesk to open it. The file was left untouched")]
     NewerSchema { path: String, found: i64, known: i64 },
+    /// The file is not whole (cut short, pages unreadable): found at open before anything
+    /// was written to it, or by a write that met a damaged page.
+    #[error("{path} is damaged ({}); Studydesk stopped before writing to it. Restore a backup (Settings › Backups, or `studydesk-cli restore FILE`{}) or export what can still be read (`studydesk-cli export-readable FILE`)", problems.join("; "), latest_backup.as_deref().map(|b| format!("; the newest is {b}")).unwrap_or_default())]
+    Damaged { path: String, problems: Vec<String>, latest_backup: Option<String> },
     #[error("could not upgrade the database: {0}")]
     Migration(String),
     #[error("database error: {0}")]
@@ -62,6 +66,7 @@ impl CoreError {
             CoreError::Conflict(_) => ErrorKind::Conflict,
             CoreError::NotADatabase { .. } => ErrorKind::NotADatabase,
             CoreError::NewerSchema { .. } => ErrorKind::NewerSchema,
+            CoreError::Damaged { .. } => ErrorKind::Damaged,
             CoreError::Migration(_) => ErrorKind::Migration,
             CoreError::Database(_) => ErrorKind::Database,
             CoreError::Io { .. } => ErrorKind::Io,
@@ -75,6 +80,9 @@ impl CoreError {
             CoreError::Rule(rule) => Some(ErrorParams::Rule(rule.clone())),
             CoreError::NotFound { entity, .. } => Some(ErrorParams::NotFound { entity: entity.to_string() }),
             CoreError::NewerSchema { found, known, .. } => Some(ErrorParams::NewerSchema { found: *found, known: *known }),
+            CoreError::Damaged { problems, latest_backup, .. } => {
+                Some(ErrorParams::Damaged { problems: problems.clone(), latest_backup: latest_backup.clone() })
+            }
             _ => None,
         }
     }
@@ -104,6 +112,9 @@ impl From<rusqlite::Error> for CoreError {
             match f.code {
                 ErrorCode::ConstraintViolation => return CoreError::Conflict(constraint_message(&detail)),
                 ErrorCode::NotADatabase => return CoreError::NotADatabase { path: "the database file".into() },
+                ErrorCode::DatabaseCorrupt => {
+                    return CoreError::Damaged { path: "the database file".into(), problems: vec![detail], latest_backup: None }
+                }
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => {
                     return CoreError::Database("the database is busy in another Studydesk process; try again".into())
                 }
@@ -202,6 +213,8 @@ pub enum ErrorKind {
     Conflict,
     NotADatabase,
     NewerSchema,
+    /// The database file is not whole; see `ErrorParams::Damaged`.
+    Damaged,
     Migration,
     Database,
     Io,
@@ -224,6 +237,7 @@ impl ErrorKind {
             ErrorKind::Conflict => "conflict",
             ErrorKind::NotADatabase => "not_a_database",
             ErrorKind::NewerSchema => "newer_schema",
+            ErrorKind::Damaged => "damaged",
             ErrorKind::Migration => "migration",
             ErrorKind::Database => "database",
             ErrorKind::Io => "io",
@@ -300,6 +314,8 @@ pub enum ErrorParams {
     NotFound { entity: String },
     /// `newer_schema`: the file's schema version and the newest this version knows.
     NewerSchema { found: i64, known: i64 },
+    /// `damaged`: what is wrong, in SQLite's words, and the newest automatic backup.
+    Damaged { problems: Vec<String>, latest_backup: Option<String> },
 }
 
 /// The error as the UI receives it: `{kind, message, params?}`. `message` is English (logs,

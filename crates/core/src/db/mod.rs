@@ -14,12 +14,14 @@
 //!   opens with it: `Db::open`, `Db::open_in`, `Db::open_with_report`); `Db::write`
 //!   recomputes the ones its changes moved before COMMIT.
 
-mod backup;
+pub mod backup;
 mod capture;
 mod checkpoint;
 pub mod derive;
 pub mod meta;
 pub mod doctor;
+pub mod health;
+pub mod salvage;
 pub mod row;
 mod hlc;
 mod migrate;
@@ -56,6 +58,9 @@ pub struct Db {
     derived: &'static [&'static derive::Derived],
     /// What this connection's derive triggers noted, for `write` to recompute.
     derive_pending: derive::Pending,
+    /// Problems the background check found after a start-up check that ran out of time
+    /// (`health`): from then on every write is refused.
+    damage: std::sync::Arc<std::sync::OnceLock<Vec<String>>>,
 }
 
 /// What happened while opening: useful to the CLI's `init` and `doctor`, and to tests.
@@ -75,8 +80,10 @@ impl Db {
         derived: &'static [&'static derive::Derived],
     ) -> Result<(Db, OpenReport)> {
         let existed = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
+        let mut at_open = health::AtOpen::Whole;
         if existed {
             check_sqlite_header(path)?;
+            at_open = health::check_at_open(path)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| CoreError::io(format!("could not create the data folder {}", parent.display()), e))?;
@@ -137,8 +144,39 @@ impl Db {
             path: path.to_path_buf(),
             derived,
             derive_pending,
+            damage: Default::default(),
         };
+        if at_open == health::AtOpen::Unfinished {
+            db.finish_health_check();
+        }
         Ok((db, report))
+    }
+
+    /// Runs the whole `quick_check` on a thread of its own (a read-only connection), and
+    /// records what it finds for `write` to refuse.
+    fn finish_health_check(&self) {
+        let (path, damage) = (self.path.clone(), self.damage.clone());
+        let spawned = std::thread::Builder::new().name("db-health".into()).spawn(move || {
+            match health::quick_check(&path, None) {
+                Ok(health::Checked::Done(problems)) if !problems.is_empty() => {
+                    tracing::error!(?problems, "the database is damaged: writes are refused from now on");
+                    let _ = damage.set(problems);
+                }
+                Ok(_) => tracing::debug!("the database checked whole"),
+                Err(e) => tracing::warn!(error = %e, "could not finish checking the database"),
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "could not start the database check");
+        }
+    }
+
+    /// `Err(Damaged)` once the background check found the file damaged.
+    fn refuse_if_damaged(&self) -> Result<()> {
+        match self.damage.get() {
+            Some(problems) => Err(health::damaged(&self.path, problems.clone())),
+            None => Ok(()),
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -45,6 +45,7 @@ impl Db {
     /// Runs `f` in one IMMEDIATE transaction with change capture on. Any error (from SQL,
     /// validation, or `f` itself) rolls back everything it wrote, records included.
     pub fn write<T>(&self, ctx: WriteCtx, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        self.refuse_if_damaged()?;
         let mut conn = self.lock();
         // The derive notes roll back with the rows when the write fails.
         let notes_before = self.derive_pending.snapshot();

@@ -14,7 +14,7 @@
 
 use super::meta;
 use crate::account::profile;
-use crate::db::{backup_to, WriteCtx};
+use crate::db::WriteCtx;
 use crate::error::SyncErrorKind;
 use crate::{CoreError, Db, Result};
 use rusqlite::types::Value as SqlValue;
@@ -55,9 +55,7 @@ fn backup_once(db: &Db) -> Result<()> {
         return Ok(());
     }
     let data_dir = db.path().parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
-    let stamp = db.now().format("%Y%m%dT%H%M%S%.3fZ");
-    let target = crate::paths::backups_dir(&data_dir).join(format!("studydesk-{stamp}-before-first-sync.db"));
-    db.read(|c| backup_to(c, &target))?;
+    let target = db.read(|c| crate::db::backup::before_first_sync(c, &data_dir, db.now()))?;
     db.write(super::sync_ctx("sync.first"), |tx| meta::put(tx, BACKED_UP, &target.display().to_string()))
 }
 

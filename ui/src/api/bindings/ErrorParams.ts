@@ -4,4 +4,4 @@ import type { Rule } from "./Rule";
 /**
  * The parameters of an [`ApiError`], when its kind has some.
  */
-export type ErrorParams = Rule | { entity: string, } | { found: number, known: number, };
+export type ErrorParams = Rule | { entity: string, } | { found: number, known: number, } | { problems: Array<string>, latest_backup: string | null, };
