@@ -10,6 +10,9 @@
 //!   `sync-changed`, as the background worker does after its rounds, so every open view
 //!   refetches.
 //!
+//! - `remote`: asks the sync server without changing anything here (e.g. whether a
+//!   username is free): on a blocking thread like `server`, but nothing to refetch, so no
+//!   `sync-changed`;
 //! - `raw`: a local command whose bytes come as the raw IPC body (a file: no JSON array of
 //!   numbers) and whose other arguments come as `x-<name>` headers (`raw_body` reads
 //!   them).
@@ -54,6 +57,16 @@ async fn off_thread<R: Runtime, T: Send + 'static>(
     result
 }
 
+/// Runs `f` on a blocking thread with the facade (a read that may wait on the network).
+async fn off_thread_quiet<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    f: impl FnOnce(&Studydesk) -> studydesk_core::Result<T> + Send + 'static,
+) -> Reply<T> {
+    tauri::async_runtime::spawn_blocking(move || call(&app, &app.state::<Backend>(), f))
+        .await
+        .map_err(|e| ApiError::internal(format!("the request stopped unexpectedly: {e}")))?
+}
+
 /// The body of a generated command, by mode.
 macro_rules! run {
     (local, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {
@@ -63,6 +76,11 @@ macro_rules! run {
         let _ = $b;
         studydesk_core::api::$room::cmd::$name::__ret::check($(&$arg),*)?;
         off_thread($app, move |s| s.$name($($arg),*)).await
+    }};
+    (remote, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {{
+        let _ = $b;
+        studydesk_core::api::$room::cmd::$name::__ret::check($(&$arg),*)?;
+        off_thread_quiet($app, move |s| s.$name($($arg),*)).await
     }};
 }
 

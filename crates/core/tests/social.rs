@@ -13,7 +13,8 @@ use studydesk_core::db::row;
 use studydesk_core::db::WriteCtx;
 use studydesk_core::social::follows::{self, FollowState, PeopleList};
 use studydesk_core::social::posts::{self, FeedScope, PostDraft};
-use studydesk_core::social::rows::{FollowRow, PostCommentRow, PostLikeRow, PostRow, PostVisibility};
+use studydesk_core::social::rows::{FollowDecision, FollowDecisionRow, FollowRow, PostCommentRow, PostLikeRow, PostRow, PostVisibility, UserBlockRow};
+use studydesk_core::account::profile::{ServerCheck, UsernameRule, UsernameVerdict};
 
 
 /// Another account's profile, as a pull writes it.
@@ -335,6 +336,113 @@ fn usernames_are_checked_here_before_the_server() {
     follows::save_profile(f.app.db(), &me, &ProfileEdit::default(), Some(&["Maths".into(), "#exam".into()])).unwrap();
     let card = f.app.db().read(|c| follows::card(c, &me, None, false)).unwrap();
     assert_eq!((card.profile.username.as_deref(), card.tags), (Some("hana"), vec!["exam".to_string(), "maths".to_string()]));
+}
+
+/// Every post of `who`'s profile page, paging two at a time by cursor.
+fn profile_posts(f: &common::Fixture, who: &str) -> Vec<String> {
+    let me = f.app.user_id();
+    let scope = FeedScope::User { user_id: who.into() };
+    let (mut seen, mut cursor) = (Vec::new(), None);
+    loop {
+        let page = f.app.db().read(|c| posts::page(c, &me, &scope, cursor.as_deref(), Some(2))).unwrap();
+        assert!(page.posts.len() <= 2);
+        seen.extend(page.posts.into_iter().map(|p| p.row.id));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return seen,
+        }
+    }
+}
+
+#[test]
+fn a_profile_page_pages_one_users_posts_as_far_as_i_may_see_them() {
+    let f = common::open();
+    let me = f.app.user_id();
+    let ada = someone(&f, "ada", FollowPolicy::Approve);
+    let bo = someone(&f, "bo", FollowPolicy::Open);
+    let (mut public, mut all) = (Vec::new(), Vec::new());
+    for i in 0..5 {
+        f.clock.advance(chrono::Duration::minutes(1));
+        let p = their_post(&f, &ada, &format!("ada {i}"), PostVisibility::Public);
+        public.push(p.clone());
+        all.push(p);
+        all.push(their_post(&f, &ada, "for followers", PostVisibility::Followers));
+        their_post(&f, &ada, "secret", PostVisibility::OnlyMe);
+        their_post(&f, &bo, "bo", PostVisibility::Public);
+    }
+    public.reverse();
+    all.reverse();
+    assert_eq!(profile_posts(&f, "@ada"), public, "a stranger sees her public posts only, newest first");
+    follows::follow(f.app.db(), &me, "@ada").unwrap();
+    assert_eq!(profile_posts(&f, &ada), public, "a request is not a follow");
+    let decided = studydesk_core::db::timestamp_text(f.app.db().now());
+    pulled(
+        &f,
+        &FollowDecisionRow {
+            id: studydesk_sync::natural_id("follow_decisions", &[&ada, &me]),
+            followee_id: ada.clone(),
+            follower_id: me.clone(),
+            decision: FollowDecision::Accepted,
+            decided_at: decided,
+        },
+    );
+    assert_eq!(profile_posts(&f, "@ada"), all, "accepted: her followers-only posts too, never her own-only ones");
+
+    // My own page has every post of mine, whatever its visibility.
+    let mut mine = Vec::new();
+    for v in [PostVisibility::OnlyMe, PostVisibility::Followers, PostVisibility::Public] {
+        f.clock.advance(chrono::Duration::minutes(1));
+        mine.insert(0, posts::create(f.app.db(), &me, &PostDraft { visibility: Some(v), ..draft("mine") }).unwrap().row.id);
+    }
+    assert_eq!(profile_posts(&f, &me), mine);
+
+    // Muting hides her from my feed, not from her page; a block hides her page's posts.
+    follows::set_muted(f.app.db(), &me, "@ada", true).unwrap();
+    assert_eq!(profile_posts(&f, "@ada").len(), 10);
+    follows::block(f.app.db(), &me, "@ada").unwrap();
+    assert!(profile_posts(&f, "@ada").is_empty());
+    follows::unblock(f.app.db(), &me, "@ada").unwrap();
+    assert_eq!(profile_posts(&f, "@ada"), public, "the block ended my follow: public posts again");
+    pulled(&f, &UserBlockRow { id: studydesk_sync::natural_id("user_blocks", &[&bo, &me]), user_id: bo.clone(), blocked_user_id: me.clone(), created_at: decided_at(&f) });
+    assert!(profile_posts(&f, "@bo").is_empty(), "nothing of someone who blocked me");
+    let e = f.app.db().read(|c| posts::page(c, &me, &FeedScope::User { user_id: "@nobody".into() }, None, None)).unwrap_err();
+    assert_eq!(kind(&e), "not_found");
+}
+
+fn decided_at(f: &common::Fixture) -> String {
+    studydesk_core::db::timestamp_text(f.app.db().now())
+}
+
+#[test]
+fn the_username_check_names_the_rule_or_the_look_alike_and_waits_for_the_server_when_signed_out() {
+    let f = common::open();
+    let me = f.app.user_id();
+    someone(&f, "mika", FollowPolicy::Open);
+    follows::save_profile(f.app.db(), &me, &ProfileEdit { username: Some("hana".into()), ..Default::default() }, None).unwrap();
+    let check = |name: &str| f.app.username_available(name).unwrap();
+    let ok = check("hana");
+    assert_eq!((ok.verdict, ok.server), (UsernameVerdict::Available, ServerCheck::NotSignedIn), "my own name is mine");
+    let ok = check("cafe\u{301}");
+    assert_eq!((ok.name.as_str(), ok.verdict), ("caf\u{e9}", UsernameVerdict::Available));
+    let taken = check("MIKA");
+    assert_eq!((taken.verdict, taken.similar_to, taken.server), (UsernameVerdict::Taken, None, ServerCheck::NotAsked));
+    let alike = check("rnika");
+    assert_eq!((alike.verdict, alike.similar_to.as_deref()), (UsernameVerdict::Taken, Some("mika")));
+    assert!(alike.message.unwrap().contains("looks like @mika"));
+    for (name, rule) in [
+        ("ab", UsernameRule::Length),
+        ("my name", UsernameRule::Whitespace),
+        ("mi\u{200B}ka", UsernameRule::Control),
+        (".hana", UsernameRule::Edge),
+        ("p\u{430}ypal", UsernameRule::MixedScripts),
+    ] {
+        let c = check(name);
+        assert_eq!((c.verdict, c.rule), (UsernameVerdict::Invalid, Some(rule)), "{name}");
+        assert!(c.message.is_some());
+    }
+    let bang = check("hana!");
+    assert_eq!((bang.rule, bang.character.as_deref()), (Some(UsernameRule::Character), Some("!")));
+    assert_eq!(check(&"a".repeat(5000)).rule, Some(UsernameRule::Length));
 }
 
 #[derive(Debug, Clone)]

@@ -69,6 +69,7 @@ import type { StudyResource } from "./bindings/StudyResource";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Task } from "./bindings/Task";
 import type { UserSettings } from "./bindings/UserSettings";
+import type { UsernameCheck } from "./bindings/UsernameCheck";
 import type { WidgetPlace } from "./bindings/WidgetPlace";
 import type { Workspace } from "./bindings/Workspace";
 
@@ -538,6 +539,15 @@ export const profileCard = (user?: string | null): Promise<ProfileCard> => call<
 export const profileSave = (edit: ProfileEdit, tags: Array<string> | null): Promise<ProfileCard> => call<ProfileCard>("profile_save", { edit, tags });
 
 /**
+ * Whether I may take `name` as my @username, for the profile form as the user
+ * types: the shared rules and the names known here, then, when signed in and the
+ * name passes, the sync server (`server` says whether it answered). Advice only:
+ * saving the profile checks again, and the push that carries it is the claim.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const usernameAvailable = (name: string): Promise<UsernameCheck> => call<UsernameCheck>("username_available", { name });
+
+/**
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const follow = (user: string): Promise<Relation> => call<Relation>("follow", { user });
@@ -832,6 +842,7 @@ export interface CommandErrors {
   emoji_favorite_set: LocalErrorKind;
   profile_card: LocalErrorKind;
   profile_save: LocalErrorKind;
+  username_available: ServerErrorKind;
   follow: LocalErrorKind;
   unfollow: LocalErrorKind;
   follow_request_answer: LocalErrorKind;

@@ -274,21 +274,133 @@ pub fn update_public(tx: &Tx, user_id: &str, edit: &ProfileEdit) -> Result<Publi
 }
 
 fn checked_username(conn: &Connection, user_id: &str, name: &str) -> Result<String> {
-    use studydesk_sync::username;
-    let name = username::normalize(name.trim()).map_err(|e| CoreError::validation(e.to_string()))?;
+    let check = username_check(conn, user_id, name)?;
+    match check.verdict {
+        UsernameVerdict::Available => Ok(check.name),
+        _ => Err(CoreError::validation(check.message.unwrap_or_default())),
+    }
+}
+
+/// What the profile form says about a username as the user types it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum UsernameVerdict {
+    Available,
+    /// Another account has it, or one that reads the same (`similar_to`).
+    Taken,
+    /// It breaks a rule (`rule`).
+    Invalid,
+}
+
+/// Which of the shared username rules (`studydesk_sync::username`) a name breaks.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum UsernameRule {
+    /// 3 to 30 characters.
+    Length,
+    Whitespace,
+    /// Control or invisible characters.
+    Control,
+    /// A character that is not a letter, a digit, `_` or `.` (`character`).
+    Character,
+    /// Starts or ends with `.` or `_`.
+    Edge,
+    /// Letters of alphabets that look alike.
+    MixedScripts,
+}
+
+/// Whether the server answered a username check.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ServerCheck {
+    /// The server's answer is in the verdict.
+    Checked,
+    /// Not signed in: the server checks the name when the profile first syncs.
+    NotSignedIn,
+    /// Signed in but the server could not be reached: checked at the next sync.
+    Unreachable,
+    /// Not asked (the name breaks a rule, or is taken here already).
+    NotAsked,
+}
+
+/// A username checked against the shared rules, the names known on this device and, when
+/// signed in, the sync server.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct UsernameCheck {
+    /// The name as it would be stored (NFC), or as given when it breaks a rule.
+    pub name: String,
+    pub verdict: UsernameVerdict,
+    pub rule: Option<UsernameRule>,
+    /// The character `Character` refuses.
+    pub character: Option<String>,
+    /// The known name this one reads as (`Taken` on this device).
+    pub similar_to: Option<String>,
+    pub server: ServerCheck,
+    /// The reason in English words (the core's refusal message), when not available.
+    pub message: Option<String>,
+}
+
+/// The longest text the check looks at (longer is refused for its length unread).
+const USERNAME_INPUT_MAX: usize = 100;
+
+/// Checks `name` for `user_id` by the shared rules and against the usernames known on
+/// this device (their confusable skeletons); `server` is `NotAsked`. The user's own name
+/// is available to them.
+pub fn username_check(conn: &Connection, user_id: &str, name: &str) -> Result<UsernameCheck> {
+    use studydesk_sync::username::{self, UsernameError};
+    let given = name.trim();
+    let refused = |rule: UsernameRule, character: Option<String>, message: String| UsernameCheck {
+        name: given.chars().take(USERNAME_INPUT_MAX).collect(),
+        verdict: UsernameVerdict::Invalid,
+        rule: Some(rule),
+        character,
+        similar_to: None,
+        server: ServerCheck::NotAsked,
+        message: Some(message),
+    };
+    if given.chars().count() > USERNAME_INPUT_MAX {
+        return Ok(refused(UsernameRule::Length, None, UsernameError::Length.to_string()));
+    }
+    let name = match username::normalize(given) {
+        Ok(n) => n,
+        Err(e) => {
+            let (rule, character) = match &e {
+                UsernameError::Length => (UsernameRule::Length, None),
+                UsernameError::Whitespace => (UsernameRule::Whitespace, None),
+                UsernameError::Control => (UsernameRule::Control, None),
+                UsernameError::Character(c) => (UsernameRule::Character, Some(c.to_string())),
+                UsernameError::Edge => (UsernameRule::Edge, None),
+                UsernameError::MixedScripts => (UsernameRule::MixedScripts, None),
+            };
+            return Ok(refused(rule, character, e.to_string()));
+        }
+    };
     let skeleton = username::skeleton(&name);
     let mut st = conn.prepare_cached("SELECT username FROM users WHERE id <> ?1 AND username IS NOT NULL")?;
     let taken = st
         .query_map([user_id], |r| r.get::<_, String>(0))?
         .filter_map(|n| n.ok())
         .find(|other| username::skeleton(other) == skeleton);
-    match taken {
-        Some(other) if other.to_lowercase() == name.to_lowercase() => {
-            Err(CoreError::validation(format!("the username @{name} is taken")))
+    let message = taken.as_ref().map(|other| {
+        if other.to_lowercase() == name.to_lowercase() {
+            format!("the username @{name} is taken")
+        } else {
+            format!("@{name} looks like @{other}, which is taken; choose another username")
         }
-        Some(other) => Err(CoreError::validation(format!("@{name} looks like @{other}, which is taken; choose another username"))),
-        None => Ok(name),
-    }
+    });
+    Ok(UsernameCheck {
+        verdict: if taken.is_some() { UsernameVerdict::Taken } else { UsernameVerdict::Available },
+        similar_to: taken.filter(|other| other.to_lowercase() != name.to_lowercase()),
+        name,
+        rule: None,
+        character: None,
+        server: ServerCheck::NotAsked,
+        message,
+    })
 }
 
 /// Sets who may follow without asking (the social room answers pending requests first).

@@ -47,6 +47,30 @@ macro_rules! social_commands {
                 follows::save_profile(&self.db, &self.user_id(), &edit, tags.as_deref())?;
                 self.profile_card(None::<String>)
             }
+            /// Whether I may take `name` as my @username, for the profile form as the user
+            /// types: the shared rules and the names known here, then, when signed in and the
+            /// name passes, the sync server (`server` says whether it answered). Advice only:
+            /// saving the profile checks again, and the push that carries it is the claim.
+            #[ipc(remote)]
+            pub fn username_available(&self, name: String) -> profile::UsernameCheck {
+                let mut check = self.db.read(|c| profile::username_check(c, &self.user_id(), &name))?;
+                if check.verdict != profile::UsernameVerdict::Available {
+                    return Ok(check);
+                }
+                check.server = match $crate::sync::username_available(&self.db, &self.data_dir, &check.name) {
+                    Ok(None) => profile::ServerCheck::NotSignedIn,
+                    Ok(Some(answer)) => {
+                        if !answer.available {
+                            check.verdict = profile::UsernameVerdict::Taken;
+                            check.message = Some(answer.reason.unwrap_or_else(|| format!("the username @{} is taken", check.name)));
+                        }
+                        profile::ServerCheck::Checked
+                    }
+                    Err($crate::CoreError::Sync { kind, .. }) if kind.retryable() => profile::ServerCheck::Unreachable,
+                    Err(e) => return Err(e),
+                };
+                Ok(check)
+            }
             #[ipc(local)]
             pub fn follow(&self, user: String) -> follows::Relation {
                 follows::follow(&self.db, &self.user_id(), &user)

@@ -226,7 +226,7 @@ fn raw_function(c: &Command) -> String {
 
 fn kinds_type(mode: &str) -> &'static str {
     match mode {
-        "server" => "ServerErrorKind",
+        "server" | "remote" => "ServerErrorKind",
         _ => "LocalErrorKind",
     }
 }

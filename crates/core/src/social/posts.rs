@@ -12,7 +12,8 @@
 //!   Nobody likes or comments across a block.
 //! - Feeds page by a cursor `created_at|id` over `(created_at DESC, id DESC)`, never by
 //!   OFFSET: the home feed (my posts and those of the people I effectively follow, minus
-//!   muted and blocked ones) and Discover (public posts, optionally of one tag).
+//!   muted and blocked ones), Discover (public posts, optionally of one tag) and one
+//!   user's posts for their profile page ([`FeedScope::User`]).
 //! - Counters (`like_count`, `comment_count`) are kept by [`super::counters`].
 
 use super::follows;
@@ -244,7 +245,9 @@ pub enum FeedScope {
     Home,
     /// Public posts, of one tag if given.
     Discover { tag: Option<String> },
-    /// One user's posts, as far as I may see them.
+    /// One user's posts (`user_id`: an id or `@username`), as far as I may see them:
+    /// all of mine; another's public ones, their followers-only ones while I follow them,
+    /// none across a block.
     User { user_id: String },
 }
 
@@ -282,17 +285,27 @@ pub fn page(conn: &Connection, me: &str, scope: &FeedScope, cursor: Option<&str>
                 Some(tag),
             )
         }
+        // Another user's posts as their profile page shows them: public ones, followers-only
+        // ones while I effectively follow them, nothing across a block either way.
         FeedScope::User { user_id } => (
             format!(
-                "p.user_id = ?5 AND (p.user_id = ?1 OR (p.visibility <> 'only_me'
-                   AND p.user_id NOT IN (SELECT user_id FROM user_blocks WHERE blocked_user_id = ?1)))
-                 AND p.user_id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)"
+                "p.user_id = ?5 AND (p.user_id = ?1 OR (
+                   (p.visibility = 'public' OR (p.visibility = 'followers' AND EXISTS
+                      (SELECT 1 FROM follows f WHERE f.follower_id = ?1 AND f.followee_id = p.user_id AND {})))
+                   AND p.user_id NOT IN (SELECT user_id FROM user_blocks WHERE blocked_user_id = ?1)
+                   AND p.user_id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)))",
+                follows::effective("f")
             ),
-            Some(user_id.clone()),
+            Some(profile::find(conn, user_id)?),
         ),
     };
+    // One user's posts: their own index (a few hundred rows), not a walk of every post.
+    let index = match scope {
+        FeedScope::User { .. } => "idx_posts_user_id_created_at",
+        _ => "idx_posts_created_at_id",
+    };
     let sql = format!(
-        "SELECT p.* FROM posts p INDEXED BY idx_posts_created_at_id
+        "SELECT p.* FROM posts p INDEXED BY {index}
          WHERE (p.created_at, p.id) < (?2, ?3) AND {filter}
          ORDER BY p.created_at DESC, p.id DESC LIMIT ?4"
     );
