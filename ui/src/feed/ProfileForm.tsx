@@ -1,13 +1,71 @@
 // Edit profile: display name, @username, bio, location and interest tags, saved in one
-// write (profile_save); a refusal is shown in words.
-import { useState } from "react";
+// write (profile_save); a refusal is shown in words. The username is checked as the user
+// types (after a pause): available, taken, or the rule it breaks, in words; when this
+// device is not signed in to a sync server, the server's check waits for the next sync.
+import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { ProfileCard } from "../api/bindings/ProfileCard";
 import type { ProfileEdit } from "../api/bindings/ProfileEdit";
 import { useApiMutation, useQueryClient } from "../api/queries";
 import { errorText } from "../api/errorText";
+import type { ApiError } from "../api/client";
+import type { UsernameCheck } from "../api/bindings/UsernameCheck";
+import "./ProfileForm.css";
+
+/** How long typing must pause before the username is checked. */
+export const USERNAME_CHECK_DELAY_MS = 400;
+
+/** `value`, once it has stayed the same for `ms`. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const id = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(id);
+  }, [value, ms]);
+  return settled;
+}
+
+/** The sentence for a check's answer, and whether it refuses the name. */
+function verdictText(t: (k: string, o?: Record<string, unknown>) => string, c: UsernameCheck): { text: string; bad: boolean } {
+  const name = c.name;
+  if (c.verdict === "invalid") return { text: t(`profile.username.rule.${c.rule ?? "length"}`, { char: c.character ?? "" }), bad: true };
+  if (c.verdict === "taken") {
+    return { text: c.similar_to ? t("profile.username.lookalike", { name, other: c.similar_to }) : t("profile.username.taken", { name }), bad: true };
+  }
+  if (c.server === "checked") return { text: t("profile.username.available", { name }), bad: false };
+  if (c.server === "unreachable") return { text: t("profile.username.unreachable", { name }), bad: false };
+  return { text: t("profile.username.availableHere", { name }), bad: false };
+}
+
+/** What the form says under the username field; `null` when there is nothing to check. */
+function UsernameStatus({ name, current }: { name: string; current: string }) {
+  const { t } = useTranslation();
+  const typed = name.trim().replace(/^@/, "");
+  const settled = useSettled(typed, USERNAME_CHECK_DELAY_MS);
+  const wanted = settled !== "" && settled !== current;
+  const check = useQuery<UsernameCheck, ApiError>({
+    queryKey: ["username_available", settled],
+    queryFn: () => api.usernameAvailable(settled),
+    enabled: wanted,
+    staleTime: 30_000,
+    retry: false,
+  });
+  let text = "";
+  let bad = false;
+  if (typed !== "" && typed !== current) {
+    if (typed !== settled || check.isFetching) text = t("profile.username.checking", { name: typed });
+    else if (check.isError) text = errorText(t, check.error);
+    else if (check.data) ({ text, bad } = verdictText(t, check.data));
+  }
+  return (
+    <p id="profile-username-status" className={`username-status ${bad ? "username-bad" : "hint"}`} data-testid="username-status" role="status" aria-live="polite" data-bad={bad || undefined}>
+      {text}
+    </p>
+  );
+}
 
 export function ProfileForm({ card, onDone }: { card: ProfileCard; onDone: () => void }) {
   const { t } = useTranslation();
@@ -41,8 +99,9 @@ export function ProfileForm({ card, onDone }: { card: ProfileCard; onDone: () =>
       </label>
       <label className="field">
         <span>{t("feed.username")}</span>
-        <input data-testid="profile-username" value={username} onChange={(e) => setUsername(e.target.value)} />
+        <input data-testid="profile-username" aria-describedby="profile-username-status" value={username} onChange={(e) => setUsername(e.target.value)} />
       </label>
+      <UsernameStatus name={username} current={p.username ?? ""} />
       <label className="field">
         <span>{t("feed.bio")}</span>
         <textarea data-testid="profile-bio" rows={2} value={bio} onChange={(e) => setBio(e.target.value)} />

@@ -37,7 +37,9 @@ export function profileCard(patch: { id?: string; username?: string; display_nam
   };
 }
 
-export const post = (id: string, content: string, author: Face, mine = false): Post => ({
+// `as Post`: the fields a post card reads (media, added by the post media work, is empty).
+export const post = (id: string, content: string, author: Face, mine = false): Post =>
+  ({
   id,
   user_id: author.id,
   content,
@@ -54,4 +56,5 @@ export const post = (id: string, content: string, author: Face, mine = false): P
   tags: [],
   liked_by_me: false,
   mine,
-});
+  media: [],
+  }) as Post;

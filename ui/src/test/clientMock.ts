@@ -157,5 +157,14 @@ export const followPolicySet = vi.fn<Commands["followPolicySet"]>(async (p) => p
 export const blockSet = vi.fn<Commands["blockSet"]>();
 export const muteSet = vi.fn<Commands["muteSet"]>();
 export const peopleList = vi.fn<Commands["peopleList"]>(async () => []);
+export const usernameAvailable = vi.fn<Commands["usernameAvailable"]>(async (name) => ({
+  name,
+  verdict: "available",
+  rule: null,
+  character: null,
+  similar_to: null,
+  server: "not_signed_in",
+  message: null,
+}));
 export const activityLogSetEnabled = vi.fn<Commands["activityLogSetEnabled"]>();
 export const activityLogClear = vi.fn<Commands["activityLogClear"]>();
