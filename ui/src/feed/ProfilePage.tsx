@@ -4,7 +4,7 @@
 // Following, Mute, Block behind a dialog that says what blocking does), and below, their
 // posts (posts_page, user scope, paged by cursor) or one of the people lists. My own page
 // has Edit profile, the "Approve followers" switch, and my requests, blocks and mutes.
-import { useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { Ref } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -195,6 +195,22 @@ export function ProfilePage({ headingRef, user, list }: { headingRef?: Ref<HTMLH
   });
   const [view, setView] = useState<View>(list ?? "posts");
   const [editing, setEditing] = useState(false);
+  // The frame focuses the heading on arrival, but the heading comes with the card: once
+  // it is there, it takes the focus the click that opened the page left nowhere.
+  const heading = useRef<HTMLHeadingElement | null>(null);
+  const setHeading = useCallback(
+    (el: HTMLHeadingElement | null) => {
+      heading.current = el;
+      if (typeof headingRef === "function") headingRef(el);
+      else if (headingRef) (headingRef as { current: HTMLHeadingElement | null }).current = el;
+    },
+    [headingRef],
+  );
+  const loaded = card.isSuccess;
+  useEffect(() => {
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (loaded && lost) heading.current?.focus();
+  }, [loaded]);
   const back = (
     <button type="button" className="button subtle profile-back" data-testid="profile-back" onClick={() => navigate({ page: "feed" })}>
       ← {t("profile.back")}
@@ -205,7 +221,7 @@ export function ProfilePage({ headingRef, user, list }: { headingRef?: Ref<HTMLH
     return (
       <div className="page profile-page" data-testid="page-profile">
         {back}
-        <h1 ref={headingRef} tabIndex={-1}>
+        <h1 ref={setHeading} tabIndex={-1}>
           {t("profile.title")}
         </h1>
         <LoadError error={card.error} onRetry={() => void card.refetch()} />
@@ -227,7 +243,7 @@ export function ProfilePage({ headingRef, user, list }: { headingRef?: Ref<HTMLH
       <section className="card profile-head" aria-labelledby="profile-page-name">
         <Initials face={p} size="l" />
         <div className="profile-head-main">
-          <h1 id="profile-page-name" ref={headingRef} tabIndex={-1} className="profile-name">
+          <h1 id="profile-page-name" ref={setHeading} tabIndex={-1} className="profile-name">
             {name}
           </h1>
           {p.username ? (

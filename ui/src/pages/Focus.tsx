@@ -8,6 +8,7 @@ import { LoadError, Loading } from "../components/Status";
 import { ActivityList } from "../focus/ActivityList";
 import { FocusSettingsForm } from "../focus/FocusSettingsForm";
 import { ProgressPanel } from "../focus/ProgressPanel";
+import { RecentSessions } from "../focus/RecentSessions";
 import { SessionPanel } from "../focus/SessionPanel";
 import { StartForm } from "../focus/StartForm";
 import "../focus/focus.css";
@@ -72,6 +73,9 @@ export function Focus({ headingRef, onImmerse }: { headingRef?: Ref<HTMLHeadingE
           ) : (
             <ActivityList activities={activities.data} />
           )}
+        </Section>
+        <Section id="recent" title={t("share.recent")} className="focus-recent-card">
+          <RecentSessions />
         </Section>
         <Section id="progress" title={t("stats.title")} className="focus-progress-card">
           {stats.isPending ? (
