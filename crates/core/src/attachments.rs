@@ -114,8 +114,28 @@ pub fn media_kind(mime: &str) -> Option<MediaKind> {
     ACCEPTED.iter().find(|(m, _, _)| *m == mime).map(|(_, _, k)| *k)
 }
 
-fn extension_of(mime: &str) -> &'static str {
+pub(crate) fn extension_of(mime: &str) -> &'static str {
     ACCEPTED.iter().find(|(m, _, _)| *m == mime).map(|(_, e, _)| e[0]).unwrap_or("bin")
+}
+
+/// The accepted type whose canonical extension is `ext` (as a file reference carries it,
+/// `studydesk_sync::media`).
+pub(crate) fn mime_of_extension(ext: &str) -> Option<(&'static str, MediaKind)> {
+    ACCEPTED.iter().find(|(_, e, _)| e[0] == ext).map(|(m, _, k)| (*m, *k))
+}
+
+/// The type of a file by its content alone (the first bytes; no name fallback), as post
+/// media are checked: a text file named `.png` is not an image.
+pub fn sniff_content(head: &[u8]) -> Option<&'static str> {
+    sniff_magic(head)
+}
+
+/// The first bytes of the file at `path` (at most 64), for [`sniff_content`].
+pub(crate) fn head_of(path: &Path) -> Result<Vec<u8>> {
+    let mut file = File::open(path).map_err(io("could not open", path))?;
+    let mut head = Vec::with_capacity(64);
+    (&mut file).take(64).read_to_end(&mut head).map_err(io("could not read", path))?;
+    Ok(head)
 }
 
 /// The MIME type of a file from its first bytes (at least 64 are best), or from the
@@ -306,13 +326,13 @@ pub fn stage_file(data_dir: &Path, path: &Path) -> Result<Staged> {
 }
 
 /// `attachments/ab/<hash>.<ext>`, with `/` on every platform.
-fn relative_path(hash: &str, mime: &str) -> String {
+pub(crate) fn relative_path(hash: &str, mime: &str) -> String {
     format!("{DIR}/{}/{hash}.{}", &hash[..2], extension_of(mime))
 }
 
 /// `<data_dir>/<relative>`, absolute even when the data folder was given relative (the
 /// UI hands the path to `convertFileSrc`).
-fn absolute(data_dir: &Path, relative: &str) -> PathBuf {
+pub(crate) fn absolute(data_dir: &Path, relative: &str) -> PathBuf {
     let base = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
     relative.split('/').fold(base, |p, part| p.join(part))
 }
@@ -369,28 +389,45 @@ pub(crate) fn receive(
     row: &AttachmentRow,
     fill: impl FnOnce(&mut dyn Write) -> Result<Option<u64>>,
 ) -> Result<bool> {
-    let Some((target, _)) = local_file(data_dir, row) else {
+    if local_file(data_dir, row).is_none() || media_kind(&row.mime_type).is_none() {
         return Err(CoreError::validation(format!("attachment {} has no valid file path", row.id)));
+    }
+    receive_file(data_dir, &row.content_hash, &row.mime_type, u64::try_from(row.size_bytes).ok(), fill)
+}
+
+/// Stores a file named by its content hash and type (an attachment's, or one a shared row
+/// refers to, `studydesk_sync::media`) at its place in the attachments folder, as
+/// [`receive`] does; `size`, when known, must match too.
+pub(crate) fn receive_file(
+    data_dir: &Path,
+    content_hash: &str,
+    mime: &str,
+    size: Option<u64>,
+    fill: impl FnOnce(&mut dyn Write) -> Result<Option<u64>>,
+) -> Result<bool> {
+    let Some((mime_type, _, kind)) = ACCEPTED.iter().find(|(m, _, _)| *m == mime) else {
+        return Err(CoreError::validation(format!("a file of type {mime} is not {ACCEPTED_TEXT}")));
     };
-    let Some((mime_type, _, kind)) = ACCEPTED.iter().find(|(m, _, _)| *m == row.mime_type) else {
-        return Err(CoreError::validation(format!("attachment {} is not {ACCEPTED_TEXT}", row.id)));
-    };
+    if !studydesk_sync::is_content_hash(content_hash) {
+        return Err(CoreError::validation("a received file has no valid content hash"));
+    }
+    let target = absolute(data_dir, &relative_path(content_hash, mime_type));
     let (temp, file) = new_temp(data_dir)?;
     let staged = Staged {
         temp,
-        content_hash: row.content_hash.clone(),
-        size_bytes: row.size_bytes,
+        content_hash: content_hash.to_string(),
+        size_bytes: size.map_or(0, |s| s as i64),
         mime_type,
         kind: *kind,
-        original_name: row.original_name.clone(),
+        original_name: None,
     };
     let mut writer = HashingWriter { inner: std::io::BufWriter::new(file), hasher: Sha256::new() };
     let Some(written) = fill(&mut writer)? else { return Ok(false) };
     let HashingWriter { inner, hasher } = writer;
     let file = inner.into_inner().map_err(|e| CoreError::io(format!("could not write {}", staged.temp.display()), e.into_error()))?;
     file.sync_all().map_err(io("could not write", &staged.temp))?;
-    if studydesk_sync::content_hash_text(&hasher.finalize()) != row.content_hash || written != row.size_bytes as u64 {
-        tracing::warn!(attachment = %row.id, written, "a received file did not match its attachment; dropped");
+    if studydesk_sync::content_hash_text(&hasher.finalize()) != content_hash || size.is_some_and(|s| s != written) {
+        tracing::warn!(content_hash, written, "a received file did not match its hash or size; dropped");
         return Ok(false);
     }
     place(&staged, &target)?;

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod media;
 pub mod merge;
 pub mod natural;
 pub mod streams;

@@ -39,6 +39,7 @@ import type { IdleChoice } from "./bindings/IdleChoice";
 import type { ItemRef } from "./bindings/ItemRef";
 import type { ItemReminder } from "./bindings/ItemReminder";
 import type { JsonValue } from "./bindings/serde_json/JsonValue";
+import type { MediaFile } from "./bindings/MediaFile";
 import type { NewActivity } from "./bindings/NewActivity";
 import type { NewAssignment } from "./bindings/NewAssignment";
 import type { NewEvent } from "./bindings/NewEvent";
@@ -597,6 +598,29 @@ export const peopleSuggestions = (): Promise<Array<Face>> => call<Array<Face>>("
 export const peopleSearch = (query: string): Promise<Array<Face>> => call<Array<Face>>("people_search", { query });
 
 /**
+ * Stores a file the composer read (an image or a short video, checked by its
+ * content) as my attachment, for a draft's `media`; `file_name` names it in
+ * messages.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const postMediaAdd = (bytes: Uint8Array, file_name: string | null): Promise<MediaFile> =>
+  callRaw<MediaFile>("post_media_add", bytes, { "x-file-name": file_name });
+
+/**
+ * Sets my avatar or banner (`which`: `avatar` or `banner`) to an image attachment
+ * of mine, or clears it (`attachment_id` `None`).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const profileImageSet = (which: string, attachment_id: string | null): Promise<ProfileCard> => call<ProfileCard>("profile_image_set", { which, attachment_id });
+
+/**
+ * The folder where files named `attachment:<sha256>.<ext>` live on this device
+ * (`<folder>/<first 2 hex>/<sha256>.<ext>`), for avatars and banners.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const mediaFolder = (): Promise<string> => call<string>("media_folder", {});
+
+/**
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const postCreate = (draft: PostDraft): Promise<Post> => call<Post>("post_create", { draft });
@@ -852,6 +876,9 @@ export interface CommandErrors {
   people_list: LocalErrorKind;
   people_suggestions: LocalErrorKind;
   people_search: LocalErrorKind;
+  post_media_add: LocalErrorKind;
+  profile_image_set: LocalErrorKind;
+  media_folder: LocalErrorKind;
   post_create: LocalErrorKind;
   post_edit: LocalErrorKind;
   post_delete: LocalErrorKind;

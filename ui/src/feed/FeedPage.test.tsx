@@ -25,6 +25,7 @@ const post = (id: string, content: string, liked = false) => ({
   visibility: "public" as const,
   author: face,
   tags: ["exam"],
+  media: [],
   liked_by_me: liked,
   mine: false,
 });

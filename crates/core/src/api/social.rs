@@ -6,7 +6,8 @@ use crate::account::profile;
 use crate::account::rows::FollowPolicy;
 use crate::commands;
 use crate::dashboard::{activity_feed, layout};
-use crate::social::{emoji, follows, posts};
+use crate::social::{emoji, follows, media, posts};
+use super::Bytes;
 
 #[macro_export]
 #[doc(hidden)]
@@ -124,19 +125,44 @@ macro_rules! social_commands {
                 self.db.read(|c| profile::search(c, &query, 20))
             }
 
+            /// Stores a file the composer read (an image or a short video, checked by its
+            /// content) as my attachment, for a draft's `media`; `file_name` names it in
+            /// messages.
+            #[ipc(raw)]
+            pub fn post_media_add(&self, bytes: Bytes, file_name: Option<String>) -> media::MediaFile {
+                media::add_bytes(&self.db, &self.data_dir, &self.user_id(), file_name.as_deref(), bytes)
+            }
+            /// Sets my avatar or banner (`which`: `avatar` or `banner`) to an image attachment
+            /// of mine, or clears it (`attachment_id` `None`).
+            #[ipc(local)]
+            pub fn profile_image_set(&self, which: String, attachment_id: Option<String>) -> follows::ProfileCard {
+                let which = media::ProfileImage::parse(&which)
+                    .ok_or_else(|| $crate::CoreError::validation("which is avatar or banner"))?;
+                media::set_profile_image(&self.db, &self.data_dir, &self.user_id(), which, attachment_id.as_deref())?;
+                self.profile_card(None::<String>)
+            }
+            /// The folder where files named `attachment:<sha256>.<ext>` live on this device
+            /// (`<folder>/<first 2 hex>/<sha256>.<ext>`), for avatars and banners.
+            #[ipc(local)]
+            pub fn media_folder(&self) -> String {
+                Ok(std::path::absolute($crate::attachments::dir(&self.data_dir))
+                    .map_err(|e| $crate::CoreError::io("could not resolve the data folder", e))?
+                    .display()
+                    .to_string())
+            }
             #[ipc(local)]
             pub fn post_create(&self, draft: posts::PostDraft) -> posts::Post {
-                let post = posts::create(&self.db, &self.user_id(), &draft)?;
+                let post = posts::create_in(&self.db, &self.data_dir, &self.user_id(), &draft)?;
                 self.record_activity(crate::account::activity_log::ActionType::Posted, Some(("post", &post.row.id)));
                 Ok(post)
             }
             #[ipc(local)]
             pub fn post_edit(&self, id: String, draft: posts::PostDraft) -> posts::Post {
-                posts::edit(&self.db, &self.user_id(), &id, &draft)
+                posts::edit_in(&self.db, &self.data_dir, &self.user_id(), &id, &draft)
             }
             #[ipc(local)]
             pub fn post_delete(&self, id: String) -> () {
-                posts::delete(&self.db, &self.user_id(), &id)
+                posts::delete_in(&self.db, &self.data_dir, &self.user_id(), &id)
             }
             #[ipc(local)]
             pub fn post_get(&self, id: String) -> posts::Post {

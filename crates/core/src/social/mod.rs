@@ -17,6 +17,8 @@ pub mod activity;
 pub mod counters;
 pub mod emoji;
 pub mod follows;
+pub mod media;
+mod mp4;
 pub mod posts;
 pub mod rows;
 

@@ -15,8 +15,12 @@
 //!   muted and blocked ones), Discover (public posts, optionally of one tag) and one
 //!   user's posts for their profile page ([`FeedScope::User`]).
 //! - Counters (`like_count`, `comment_count`) are kept by [`super::counters`].
+//! - Images and videos (at most 10, in order, checked by content) are [`super::media`]'s:
+//!   written in the post's transaction, `image_url` mirroring the first image; an edit
+//!   may reorder them, change their alt texts, add and remove some.
 
 use super::follows;
+use super::media::{self, MediaDraft, PostMedia};
 use super::rows::{PostCommentRow, PostLikeRow, PostRow, PostTagRow, PostVisibility};
 use crate::account::profile::{self, Face};
 use crate::db::row::{self, Row};
@@ -24,6 +28,7 @@ use crate::db::{Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
 /// The longest post or comment, in characters.
@@ -47,6 +52,10 @@ pub struct PostDraft {
     pub tags: Vec<String>,
     /// Ignored by an edit (fixed at posting).
     pub visibility: Option<PostVisibility>,
+    /// Images and videos in order; `None` (or left out) keeps an edited post's media.
+    #[serde(default)]
+    #[ts(optional)]
+    pub media: Option<Vec<MediaDraft>>,
 }
 
 /// A post as the feed shows it.
@@ -57,6 +66,8 @@ pub struct Post {
     pub row: PostRow,
     pub author: Face,
     pub tags: Vec<String>,
+    /// Images and videos, in order.
+    pub media: Vec<PostMedia>,
     pub liked_by_me: bool,
     pub mine: bool,
 }
@@ -107,12 +118,24 @@ fn check(draft: &PostDraft) -> Result<Checked> {
     Ok(checked)
 }
 
+/// The data folder of a database opened in one (`paths::db_path`): where its attachments live.
+fn data_dir_of(db: &Db) -> PathBuf {
+    db.path().parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
 /// Writes a new post; answers it as the feed shows it.
 pub fn create(db: &Db, me: &str, draft: &PostDraft) -> Result<Post> {
+    create_in(db, &data_dir_of(db), me, draft)
+}
+
+/// [`create`] with the data folder named.
+pub fn create_in(db: &Db, data_dir: &Path, me: &str, draft: &PostDraft) -> Result<Post> {
     let c = check(draft)?;
+    let drafts = draft.media.as_deref().unwrap_or_default();
+    let checked_media = db.read(|conn| media::check(conn, data_dir, me, None, drafts))?;
     let id = db.write(WriteCtx::by(me, "post.add"), |tx| {
         let now = tx.now_text();
-        let post = PostRow {
+        let mut post = PostRow {
             id: tx.new_id(),
             user_id: me.into(),
             content: c.content,
@@ -127,37 +150,71 @@ pub fn create(db: &Db, me: &str, draft: &PostDraft) -> Result<Post> {
             visibility: draft.visibility.unwrap_or(PostVisibility::Public),
         };
         row::insert(tx, &post)?;
+        let (first_image, _) = media::write(tx, &post.id, checked_media)?;
+        if first_image.is_some() {
+            post.image_url = first_image;
+            row::update(tx, &post)?;
+        }
         set_tags(tx, &post.id, &c.tags)?;
         Ok(post.id)
     })?;
-    db.read(|conn| get(conn, me, &id))
+    db.read(|conn| get_in(conn, data_dir, me, &id))
 }
 
-/// Edits my post's text, subject, book, duration and tags.
+/// Edits my post's text, subject, book, duration, tags and (when the draft names them) media.
 pub fn edit(db: &Db, me: &str, id: &str, draft: &PostDraft) -> Result<Post> {
+    edit_in(db, &data_dir_of(db), me, id, draft)
+}
+
+/// [`edit`] with the data folder named.
+pub fn edit_in(db: &Db, data_dir: &Path, me: &str, id: &str, draft: &PostDraft) -> Result<Post> {
     let c = check(draft)?;
-    db.write(WriteCtx::by(me, "post.edit"), |tx| {
+    let checked_media = match &draft.media {
+        Some(list) => Some(db.read(|conn| {
+            own(conn, me, id)?;
+            media::check(conn, data_dir, me, Some(id), list)
+        })?),
+        None => None,
+    };
+    let dropped = db.write(WriteCtx::by(me, "post.edit"), |tx| {
         let post = own(tx, me, id)?;
+        let (image_url, dropped) = match checked_media {
+            Some(m) => media::write(tx, id, m)?,
+            None => (post.image_url.clone(), vec![]),
+        };
         let post = PostRow {
             content: c.content,
             subject: c.subject,
             book_title: c.book_title,
             study_duration: c.study_duration,
+            image_url,
             updated_at: tx.now_text(),
             ..post
         };
         row::update(tx, &post)?;
-        set_tags(tx, id, &c.tags)
+        set_tags(tx, id, &c.tags)?;
+        Ok(dropped)
     })?;
-    db.read(|conn| get(conn, me, id))
+    media::remove_unreferenced(db, data_dir, &dropped)?;
+    db.read(|conn| get_in(conn, data_dir, me, id))
 }
 
-/// Deletes my post with its media, tags, likes and comments.
+/// Deletes my post with its media, tags, likes and comments; then the files of its media
+/// that nothing else shows.
 pub fn delete(db: &Db, me: &str, id: &str) -> Result<()> {
-    db.write(WriteCtx::by(me, "post.delete"), |tx| {
+    delete_in(db, &data_dir_of(db), me, id)
+}
+
+/// [`delete`] with the data folder named.
+pub fn delete_in(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<()> {
+    let hashes = db.write(WriteCtx::by(me, "post.delete"), |tx| {
         own(tx, me, id)?;
-        row::delete::<PostRow>(tx, id)
-    })
+        let hashes = media::hashes_of(tx, id)?;
+        row::delete::<PostRow>(tx, id)?;
+        Ok(hashes)
+    })?;
+    media::remove_unreferenced(db, data_dir, &hashes)?;
+    Ok(())
 }
 
 fn existing(conn: &Connection, id: &str) -> Result<PostRow> {
@@ -198,8 +255,18 @@ fn tags(conn: &Connection, post_id: &str) -> Result<Vec<String>> {
 /// One post as I may see it (another user's "only me" post, or one across a block, is
 /// not found).
 pub fn get(conn: &Connection, me: &str, id: &str) -> Result<Post> {
+    get_in(conn, &data_dir_of_conn(conn), me, id)
+}
+
+/// [`get`] with the data folder named (where the media files are).
+pub fn get_in(conn: &Connection, data_dir: &Path, me: &str, id: &str) -> Result<Post> {
     let post = readable(conn, me, id)?;
-    Ok(views(conn, me, vec![post])?.remove(0))
+    Ok(views(conn, data_dir, me, vec![post])?.remove(0))
+}
+
+/// The data folder of the main database of `conn`.
+fn data_dir_of_conn(conn: &Connection) -> PathBuf {
+    conn.path().and_then(|p| Path::new(p).parent().map(Path::to_path_buf)).unwrap_or_default()
 }
 
 fn readable(conn: &Connection, me: &str, id: &str) -> Result<PostRow> {
@@ -212,7 +279,7 @@ fn readable(conn: &Connection, me: &str, id: &str) -> Result<PostRow> {
     Ok(post)
 }
 
-fn views(conn: &Connection, me: &str, posts: Vec<PostRow>) -> Result<Vec<Post>> {
+fn views(conn: &Connection, data_dir: &Path, me: &str, posts: Vec<PostRow>) -> Result<Vec<Post>> {
     let ids: Vec<&str> = posts.iter().map(|p| p.user_id.as_str()).collect();
     let faces = profile::faces(conn, &ids)?;
     let mut liked = conn.prepare_cached("SELECT 1 FROM post_likes WHERE post_id = ?1 AND user_id = ?2")?;
@@ -227,6 +294,7 @@ fn views(conn: &Connection, me: &str, posts: Vec<PostRow>) -> Result<Vec<Post>> 
             });
             Ok(Post {
                 tags: tags(conn, &row.id)?,
+                media: media::views(conn, data_dir, &row.id)?,
                 liked_by_me: liked.exists(params![row.id, me])?,
                 mine: row.user_id == me,
                 author,
@@ -317,7 +385,7 @@ pub fn page(conn: &Connection, me: &str, scope: &FeedScope, cursor: Option<&str>
     let more = rows.len() as i64 > limit;
     let rows: Vec<PostRow> = rows.into_iter().take(limit as usize).collect();
     let next_cursor = more.then(|| rows.last().map(|p| format!("{}|{}", p.created_at, p.id))).flatten();
-    Ok(PostPage { posts: views(conn, me, rows)?, next_cursor })
+    Ok(PostPage { posts: views(conn, &data_dir_of_conn(conn), me, rows)?, next_cursor })
 }
 
 /// A post I may react to: readable, not deleted, and nobody blocked anybody.
