@@ -17,6 +17,7 @@
 //! - `studydesk --remind-once [--data-dir DIR]` ([`remind_once`]) is headless: no Tauri,
 //!   no window, one reminder turn, exit 0 (1 with a one-line error). The OS timer runs it.
 
+pub mod backup_timer;
 pub mod commands;
 pub mod focus_ticker;
 pub mod idle;
@@ -26,25 +27,44 @@ pub mod sync_worker;
 pub mod tray;
 
 use std::path::PathBuf;
-use studydesk_core::{api::Studydesk, clock, error::ApiError};
+use studydesk_core::{api::Folder, api::Studydesk, clock, error::ApiError};
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 
-/// Managed state: the opened core, or the reason it could not be opened.
-pub struct Backend(Result<Studydesk, ApiError>);
+/// Managed state: the opened core, or the reason it could not be opened; and the data
+/// folder with the clock, for the `folder` commands (backups, restore), which answer
+/// either way.
+pub struct Backend {
+    opened: Result<Studydesk, ApiError>,
+    folder: Result<Folder, ApiError>,
+}
 
 impl Backend {
+    /// Finishes a restore asked for before the last restart, then opens the database.
     pub fn open(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
-        let opened = studydesk_core::paths::data_dir(data_dir.as_deref())
-            .and_then(|dir| Studydesk::open(&dir, clock))
+        let dir = studydesk_core::paths::data_dir(data_dir.as_deref());
+        let opened = dir
+            .as_ref()
+            .map_err(|e| studydesk_core::CoreError::validation(e.to_string()))
+            .and_then(|dir| {
+                if let Some(old) = studydesk_core::db::backup::apply_pending_restore(dir, clock.now())? {
+                    tracing::info!(replaced = %old.display(), "restored a backup at start");
+                }
+                Studydesk::open(dir, clock.clone())
+            })
             .map_err(|e| {
                 tracing::error!(error = %e, "could not open the database");
                 ApiError::from(e)
             });
-        Backend(opened)
+        let folder = dir.map(|d| Folder::new(&d, clock)).map_err(ApiError::from);
+        Backend { opened, folder }
     }
 
     pub fn get(&self) -> Result<&Studydesk, ApiError> {
-        self.0.as_ref().map_err(Clone::clone)
+        self.opened.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn folder(&self) -> Result<&Folder, ApiError> {
+        self.folder.as_ref().map_err(Clone::clone)
     }
 }
 
@@ -252,6 +272,8 @@ pub fn run() {
             reminder_scheduler::start(app.handle());
             // Sync (opt-in): rounds after local changes, every few minutes, with backoff.
             sync_worker::start(app.handle());
+            // A daily copy of the database, checked, rotated.
+            backup_timer::start(app.handle());
             Ok(())
         })
         .on_window_event(on_window_event);

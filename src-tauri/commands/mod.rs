@@ -67,8 +67,36 @@ async fn off_thread_quiet<R: Runtime, T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("the request stopped unexpectedly: {e}")))?
 }
 
+/// A `folder` command: on a blocking thread (it copies and checks whole files), with the
+/// data folder whether or not the database opened. When it leaves a restore pending, the
+/// app restarts at once to apply it before anything opens the database again.
+async fn on_folder<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    f: impl FnOnce(&studydesk_core::api::Folder) -> studydesk_core::Result<T> + Send + 'static,
+) -> Reply<T> {
+    let handle = app.clone();
+    let (result, restart) = tauri::async_runtime::spawn_blocking(move || {
+        let backend = handle.state::<Backend>();
+        let folder = backend.folder()?;
+        let result = f(folder).map_err(ApiError::from);
+        Ok::<_, ApiError>((result, studydesk_core::db::backup::restore_pending(folder.data_dir())))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the request stopped unexpectedly: {e}")))??;
+    if restart && result.is_ok() {
+        tracing::info!("a restore is pending: restarting to apply it");
+        app.restart();
+    }
+    result
+}
+
 /// The body of a generated command, by mode.
 macro_rules! run {
+    (folder, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {{
+        let _ = $b;
+        studydesk_core::api::$room::cmd::$name::__ret::check($(&$arg),*)?;
+        on_folder($app, move |f| f.$name($($arg),*)).await
+    }};
     (local, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {
         call(&$app, &$b, |s| s.$name($($arg),*))
     };

@@ -2,6 +2,7 @@ import { useEffect } from "react";
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { useAppState } from "./api/queries";
+import { DamagedFile } from "./components/DamagedFile";
 import { ErrorToasts } from "./components/ErrorToasts";
 import { LoadError, Loading } from "./components/Status";
 import { Frame } from "./Frame";
@@ -25,6 +26,8 @@ export function App() {
         <Loading />
       </div>
     );
+  } else if (state.isError && state.error.kind === "damaged") {
+    content = <DamagedFile error={state.error} onRetry={() => void state.refetch()} />;
   } else if (state.isError) {
     content = <LoadError fullPage error={state.error} onRetry={() => void state.refetch()} />;
   } else if (state.data.onboarding_pending) {

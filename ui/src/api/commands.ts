@@ -12,6 +12,7 @@ import type { AppState } from "./bindings/AppState";
 import type { Assignment } from "./bindings/Assignment";
 import type { BackgroundSettings } from "./bindings/BackgroundSettings";
 import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch";
+import type { BackupFile } from "./bindings/BackupFile";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
 import type { Comment } from "./bindings/Comment";
@@ -63,6 +64,7 @@ import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { RefusedChange } from "./bindings/RefusedChange";
 import type { Relation } from "./bindings/Relation";
 import type { RoundReport } from "./bindings/RoundReport";
+import type { SalvageReport } from "./bindings/SalvageReport";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { SignInMode } from "./bindings/SignInMode";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
@@ -784,6 +786,27 @@ export const syncRetry = (id: number): Promise<Array<RefusedChange>> => call<Arr
  */
 export const syncDiscard = (id: number): Promise<Array<RefusedChange>> => call<Array<RefusedChange>>("sync_discard", { id });
 
+/**
+ * The automatic backups, newest first.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const backupsList = (): Promise<Array<BackupFile>> => call<Array<BackupFile>>("backups_list", {});
+
+/**
+ * Asks for the backup at `path` (one of `backups_list`) to replace the database
+ * at the next start, after checking it; the shell restarts the app to do it.
+ * Answers the backup's path.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const backupRestore = (path: string): Promise<string> => call<string>("backup_restore", { path });
+
+/**
+ * Copies every readable row of the database into a new file in
+ * `<data dir>/exports/` (for a damaged database) and says what it copied.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const exportReadable = (): Promise<SalvageReport> => call<SalvageReport>("export_readable", {});
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -908,4 +931,7 @@ export interface CommandErrors {
   sync_refused: LocalErrorKind;
   sync_retry: LocalErrorKind;
   sync_discard: LocalErrorKind;
+  backups_list: LocalErrorKind;
+  backup_restore: LocalErrorKind;
+  export_readable: LocalErrorKind;
 }

@@ -12,6 +12,7 @@ import { timeZones } from "../lib/dates";
 import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
 import { ActivityLogCard } from "../settings/ActivityLogCard";
+import { BackupsCard } from "../settings/BackupsCard";
 import "./Settings.css";
 
 const THEMES: Theme[] = ["light", "dark", "system"];
@@ -96,6 +97,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         <BackgroundCard />
         <SyncCard />
         <ActivityLogCard settings={settings} />
+        <BackupsCard locale={settings.preferred_locale} tz={settings.timezone ?? "UTC"} />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t("settings.about")}

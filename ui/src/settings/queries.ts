@@ -10,6 +10,7 @@ export const settingsKeys = {
   syncStatus: () => ["sync_status"] as const,
   syncRefused: () => ["sync_refused"] as const,
   activity: () => ["activity_log_summary"] as const,
+  backups: () => ["backups"] as const,
 };
 
 /** Settings › Your activity. */

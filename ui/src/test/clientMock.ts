@@ -168,3 +168,6 @@ export const usernameAvailable = vi.fn<Commands["usernameAvailable"]>(async (nam
 }));
 export const activityLogSetEnabled = vi.fn<Commands["activityLogSetEnabled"]>();
 export const activityLogClear = vi.fn<Commands["activityLogClear"]>();
+export const backupsList = vi.fn<Commands["backupsList"]>(async () => []);
+export const backupRestore = vi.fn<Commands["backupRestore"]>();
+export const exportReadable = vi.fn<Commands["exportReadable"]>();

@@ -15,7 +15,10 @@
 //!
 //! The mode says how the shell runs the command: `local` (a database call on the IPC
 //! thread), `server` (talks to the sync server: on a blocking thread, then the shell
-//! emits `sync-changed`) or `raw` (a local command whose first argument, of type
+//! emits `sync-changed`), `folder` (works on the data folder's files, without an opened
+//! database, so a damaged file can still be examined and replaced: a method of
+//! [`Folder`](super::Folder), which the shell makes from its data folder whether or not the
+//! database opened) or `raw` (a local command whose first argument, of type
 //! [`Bytes`](super::Bytes), is a file's bytes sent as the raw request body, not JSON; its
 //! other arguments travel as `x-<name>` headers, URI-encoded; the facade method takes the
 //! bytes last, as `&[u8]`).
@@ -102,11 +105,9 @@ macro_rules! commands {
            pub fn $name:ident(&$self:ident $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty $body:block
         )*
     } )*) => { $(
-        impl $crate::api::Studydesk {
-            $(
-                $crate::__facade_method! { $mode; [$(#[doc = $doc])*] $name(&$self $(, $arg: $ty)*) -> $ret $body }
-            )*
-        }
+        $(
+            $crate::__facade_method! { $mode; [$(#[doc = $doc])*] $name(&$self $(, $arg: $ty)*) -> $ret $body }
+        )*
 
         /// The argument and result types of this room's commands, by name (see `api::declare`).
         #[allow(non_camel_case_types, non_snake_case, dead_code)]
@@ -143,17 +144,38 @@ macro_rules! commands {
 #[doc(hidden)]
 macro_rules! __facade_method {
     (raw; [$($doc:tt)*] $name:ident(&$self:ident, $bytes:ident : $bytes_ty:ty $(, $arg:ident : $ty:ty)*) -> $ret:ty $body:block) => {
-        $($doc)*
-        pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*, $bytes: &[u8]) -> $crate::Result<$ret> {
-            $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
-            $body
+        impl $crate::api::Studydesk {
+            $($doc)*
+            pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*, $bytes: &[u8]) -> $crate::Result<$ret> {
+                $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
+                $body
+            }
+        }
+    };
+    // A `folder` command is a method of `Folder` (it runs without an opened database) and,
+    // for the CLI and the tests, of `Studydesk` too.
+    (folder; [$($doc:tt)*] $name:ident(&$self:ident $(, $arg:ident : $ty:ty)*) -> $ret:ty $body:block) => {
+        impl $crate::api::Folder {
+            $($doc)*
+            pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*) -> $crate::Result<$ret> {
+                $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
+                $body
+            }
+        }
+        impl $crate::api::Studydesk {
+            $($doc)*
+            pub fn $name(&self $(, $arg: impl $crate::api::IntoArg<$ty>)*) -> $crate::Result<$ret> {
+                self.folder().$name($($arg),*)
+            }
         }
     };
     ($mode:ident; [$($doc:tt)*] $name:ident(&$self:ident $(, $arg:ident : $ty:ty)*) -> $ret:ty $body:block) => {
-        $($doc)*
-        pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*) -> $crate::Result<$ret> {
-            $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
-            $body
+        impl $crate::api::Studydesk {
+            $($doc)*
+            pub fn $name(&$self $(, $arg: impl $crate::api::IntoArg<$ty>)*) -> $crate::Result<$ret> {
+                $( let $arg: $ty = $crate::api::IntoArg::into_arg($arg); )*
+                $body
+            }
         }
     };
 }

@@ -12,6 +12,7 @@
 pub mod app;
 pub mod background;
 pub mod calendar;
+pub mod data_file;
 pub mod declare;
 pub mod focus;
 pub mod immerse;
@@ -34,7 +35,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands }
     };
 }
 
@@ -100,7 +101,30 @@ pub struct Studydesk {
     effects: OnceLock<Box<dyn Effects + Send + Sync>>,
 }
 
+/// The data folder without an opened database: what `folder` commands work on (the
+/// backups, a restore, an export of a damaged file), so they answer even when the database
+/// could not be opened.
+pub struct Folder {
+    data_dir: PathBuf,
+    clock: SharedClock,
+}
+
+impl Folder {
+    pub fn new(data_dir: &Path, clock: SharedClock) -> Folder {
+        Folder { data_dir: data_dir.to_path_buf(), clock }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
 impl Studydesk {
+    /// This data folder, for its `folder` commands.
+    pub fn folder(&self) -> Folder {
+        Folder::new(&self.data_dir, self.db.clock().clone())
+    }
+
     /// Opens `<data_dir>/studydesk.db` (creating and migrating it) and the local profile.
     pub fn open(data_dir: &Path, clock: SharedClock) -> Result<Self> {
         let db = Db::open_in(data_dir, clock)?;

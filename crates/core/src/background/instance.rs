@@ -82,6 +82,33 @@ pub fn claim(data_dir: &Path) -> Result<Claim> {
     }
 }
 
+/// The folder's lock, held without a listener: for work no running app may see happen
+/// (the CLI's `restore`). Dropping it releases the folder.
+pub struct FolderLock {
+    _lock: File,
+}
+
+/// Takes the folder's lock if no process holds it (`None`: the app runs on the folder).
+/// On a file system without locks the work goes ahead, as the app's own start does.
+pub fn lock_if_free(data_dir: &Path) -> Result<Option<FolderLock>> {
+    let lock_path = data_dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CoreError::io(format!("could not open {}", lock_path.display()), e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(FolderLock { _lock: file })),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => {
+            tracing::warn!(error = %e, "could not lock {}; going ahead", lock_path.display());
+            Ok(Some(FolderLock { _lock: file }))
+        }
+    }
+}
+
 fn primary(lock: File, data_dir: &Path) -> Result<Primary> {
     let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
         .map_err(|e| CoreError::io("could not listen for a second launch", e))?;

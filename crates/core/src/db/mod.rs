@@ -208,7 +208,7 @@ impl Db {
     }
 }
 
-fn check_sqlite_header(path: &Path) -> Result<()> {
+pub(crate) fn check_sqlite_header(path: &Path) -> Result<()> {
     use std::io::Read;
     let mut header = [0u8; 16];
     let mut f = std::fs::File::open(path).map_err(|e| CoreError::io(format!("could not read {}", path.display()), e))?;

@@ -11,17 +11,21 @@ use crate::{CoreError, Result};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
+use ts_rs::TS;
 use std::path::Path;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct TableSalvage {
     pub table: String,
+    #[ts(type = "number")]
     pub rows_copied: u64,
     /// Why the copy of this table stopped early, in SQLite's words.
     pub stopped: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
 pub struct SalvageReport {
     pub target: String,
     pub tables: Vec<TableSalvage>,
