@@ -8,7 +8,8 @@
 //!   costs one query, once.
 //! - Writes ([`BatchRows::put`]) stay in memory until [`BatchRows::flush`] upserts them
 //!   in one statement, with their `row_refs` (the foreign key values that changed: one
-//!   delete and one insert for the whole flush). The caller flushes before any query that reads `rows` other than
+//!   delete and one insert for the whole flush) and their `blob_refs` (the files a
+//!   `post_media` or `users` row names, `studydesk_sync::media`). The caller flushes before any query that reads `rows` other than
 //!   by key (shares, cascades) and before the change log is written, so PostgreSQL always
 //!   sees what the batch has decided by then. Rows changed behind the map (a cascade) are
 //!   dropped from it with [`BatchRows::forget`] and read again when next asked for.
@@ -60,12 +61,24 @@ fn refs_of(table: &str, stored: Option<&Stored>) -> BTreeSet<Ref> {
         .collect()
 }
 
+/// The files a row names (`blob_refs`): none for a deleted row.
+fn blobs_of(table: &str, stored: Option<&Stored>) -> BTreeSet<String> {
+    match stored {
+        Some(s) if s.state.alive() && studydesk_sync::media::refers_to_files(table) => {
+            studydesk_sync::media::referenced(table, &s.state.columns).into_iter().collect()
+        }
+        _ => BTreeSet::new(),
+    }
+}
+
 #[derive(Default)]
 pub struct BatchRows {
     /// What is known of each row: `None` = the server has no such row.
     known: HashMap<Key, Option<Stored>>,
     /// The `row_refs` of each written row before the batch wrote it.
     refs_before: HashMap<Key, BTreeSet<Ref>>,
+    /// The files each written row named before the batch wrote it.
+    blobs_before: HashMap<Key, BTreeSet<String>>,
     /// Rows written since the last flush (flushed in key order).
     dirty: Vec<Key>,
     dirty_set: HashSet<Key>,
@@ -143,6 +156,8 @@ impl BatchRows {
         if !self.refs_before.contains_key(&key) {
             let before = refs_of(table, self.known.get(&key).and_then(Option::as_ref));
             self.refs_before.insert(key.clone(), before);
+            let blobs = blobs_of(table, self.known.get(&key).and_then(Option::as_ref));
+            self.blobs_before.insert(key.clone(), blobs);
         }
         if self.dirty_set.insert(key.clone()) {
             self.dirty.push(key.clone());
@@ -170,6 +185,7 @@ impl BatchRows {
         self.dirty_set.clear();
         let mut columns = Upsert::default();
         let (mut gone, mut new) = (RefColumns::default(), RefColumns::default());
+        let (mut blobs_gone, mut blobs_new) = (BlobRefColumns::default(), BlobRefColumns::default());
         for key in &dirty {
             let stored = self.known.get(key).and_then(Option::as_ref);
             if let Some(stored) = stored {
@@ -179,6 +195,10 @@ impl BatchRows {
             let after = refs_of(&key.0, stored);
             before.difference(&after).for_each(|r| gone.push(key, r));
             after.difference(&before).for_each(|r| new.push(key, r));
+            let blobs_before = self.blobs_before.remove(key).unwrap_or_default();
+            let blobs_after = blobs_of(&key.0, stored);
+            blobs_before.difference(&blobs_after).for_each(|h| blobs_gone.push(key, h));
+            blobs_after.difference(&blobs_before).for_each(|h| blobs_new.push(key, h));
         }
         // Prepared first, so each is sent on its first poll: the three go out together, in
         // this order (the row's key before its references).
@@ -193,6 +213,13 @@ impl BatchRows {
             async { if gone.row_id.is_empty() { Ok(0) } else { tx.execute(&drop_refs, &gone.params()).await } },
             async { if new.row_id.is_empty() { Ok(0) } else { tx.execute(&add_refs, &new.params()).await } },
         )?;
+        // Rare (a post's media, a profile's pictures): prepared only when needed.
+        if !blobs_gone.row_id.is_empty() {
+            tx.execute(&tx.prepare_cached(DROP_BLOB_REFS).await?, &blobs_gone.params()).await?;
+        }
+        if !blobs_new.row_id.is_empty() {
+            tx.execute(&tx.prepare_cached(ADD_BLOB_REFS).await?, &blobs_new.params()).await?;
+        }
         Ok(())
     }
 }
@@ -201,6 +228,31 @@ const DROP_REFS: &str = "DELETE FROM row_refs WHERE (parent_table, parent_id, ch
      (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]))";
 const ADD_REFS: &str = "INSERT INTO row_refs(parent_table, parent_id, child_table, child_column, row_id)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT DO NOTHING";
+
+const DROP_BLOB_REFS: &str = "DELETE FROM blob_refs WHERE (content_hash, table_name, row_id) IN
+     (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))";
+const ADD_BLOB_REFS: &str = "INSERT INTO blob_refs(content_hash, table_name, row_id)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING";
+
+/// `blob_refs` entries of one flush, column by column.
+#[derive(Default)]
+struct BlobRefColumns {
+    content_hash: Vec<String>,
+    table: Vec<String>,
+    row_id: Vec<String>,
+}
+
+impl BlobRefColumns {
+    fn push(&mut self, key: &Key, hash: &str) {
+        self.content_hash.push(hash.to_string());
+        self.table.push(key.0.clone());
+        self.row_id.push(key.1.clone());
+    }
+
+    fn params(&self) -> [&(dyn tokio_postgres::types::ToSql + Sync); 3] {
+        [&self.content_hash, &self.table, &self.row_id]
+    }
+}
 
 /// `row_refs` entries of one flush, column by column (for one `unnest` statement).
 #[derive(Default)]

@@ -1,9 +1,16 @@
 //! Attachment files ("blobs"): `PUT`, `GET` and `HEAD /v1/blobs/{content_hash}`.
 //!
 //! Content-addressed per account: the key is (account, lower-case hex SHA-256 of the
-//! bytes), so a blob is private to the account that uploaded it; another account asking
-//! for the same hash gets the same 404 as for a hash nobody stored, and its own upload of
-//! that hash is its own copy. Tables: `migrations/V2__blobs.sql`.
+//! bytes), so a blob belongs to the account that uploaded it, and its own upload of a hash
+//! another account holds is its own copy. Tables: `migrations/V2__blobs.sql`.
+//!
+//! Who may download it (docs/sync.md §16.2): the uploader, and every account that may
+//! read a live row of the uploader that names the file (`attachment:<sha256>.<ext>`,
+//! `studydesk_sync::media`; found through `blob_refs`, V7): a post's media in its post's
+//! stream (public: any account; `f:<author>`: the author and its effective followers;
+//! `u:<author>`: the author only) and a profile's avatar and banner (public), never
+//! across a block by the uploader. Every other blob stays private: anyone else gets the
+//! same 404 as for a hash nobody stored. HEAD and PUT speak of the caller's own copy.
 //!
 //! Nothing holds a whole blob in memory (up to 512 MiB by default):
 //! - an upload reads its body frame by frame, hashes it and writes it into `blob_chunks` in
@@ -30,6 +37,7 @@ use axum::{Json, RequestExt};
 use http_body_util::BodyExt;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
+use studydesk_sync::streams::Stream;
 use studydesk_sync::wire::BlobInfo;
 use uuid::Uuid;
 
@@ -58,7 +66,7 @@ fn content_hash(path: Result<Path<String>, PathRejection>) -> Result<String, Api
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "this account has no file with that content hash")
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "this account may read no file with that content hash")
 }
 
 fn too_large(limit: u64) -> ApiError {
@@ -344,14 +352,68 @@ impl Reading {
     }
 }
 
-/// `GET /v1/blobs/{content_hash}`: the blob's bytes, streamed chunk by chunk.
+/// The copy of `hash` this caller may read through a row that names it (see the module
+/// docs): (uploader, size).
+async fn shared_copy(client: &deadpool_postgres::Client, caller: Uuid, hash: &str) -> Result<Option<(Uuid, u64)>, ApiError> {
+    let statement = client
+        .prepare_cached(
+            "SELECT r.table_name, r.stream, r.owner, r.columns, b.size_bytes
+             FROM blob_refs x
+             JOIN rows r ON r.table_name = x.table_name AND r.row_id = x.row_id AND r.cl % 2 = 1
+             JOIN blobs b ON b.account_id = r.owner AND b.content_hash = x.content_hash
+             WHERE x.content_hash = $1
+             LIMIT 100",
+        )
+        .await?;
+    let rows = client.query(&statement, &[&hash]).await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let blockers = crate::rights::blockers_of(client, caller).await?;
+    let me = caller.to_string();
+    let mut followed: Option<Vec<String>> = None;
+    for row in &rows {
+        let (table, stream, owner): (String, String, Option<Uuid>) = (row.get(0), row.get(1), row.get(2));
+        let columns: serde_json::Value = row.get(3);
+        let Some(owner) = owner else { continue };
+        let names_it = columns.as_object().is_some_and(|c| studydesk_sync::media::referenced(&table, c).iter().any(|h| h == hash));
+        if !names_it || blockers.contains_key(&owner) {
+            continue;
+        }
+        let readable = match studydesk_sync::streams::parse(&stream) {
+            Some(Stream::Public) => true,
+            Some(Stream::Private(account)) => account == me,
+            Some(Stream::Followers(author)) => {
+                if author == me {
+                    true
+                } else {
+                    if followed.is_none() {
+                        followed = Some(crate::rights::followed_authors(client, &me).await?);
+                    }
+                    followed.as_ref().is_some_and(|f| f.iter().any(|a| a == author))
+                }
+            }
+            _ => false,
+        };
+        if readable {
+            return Ok(Some((owner, u64::try_from(row.get::<_, i64>(4)).unwrap_or(0))));
+        }
+    }
+    Ok(None)
+}
+
+/// `GET /v1/blobs/{content_hash}`: the blob's bytes, streamed chunk by chunk: the
+/// caller's own copy, else one it may read through a row that names it.
 pub async fn download(State(state): State<Shared>, caller: Caller, path: Result<Path<String>, PathRejection>) -> Result<Response, ApiError> {
     let hash = content_hash(path)?;
-    let size = {
+    let (account, size) = {
         let client = state.pool.get().await?;
-        stored_size(&client, caller.account, &hash).await?.ok_or_else(not_found)?
+        match stored_size(&client, caller.account, &hash).await? {
+            Some(size) => (caller.account, size),
+            None => shared_copy(&client, caller.account, &hash).await?.ok_or_else(not_found)?,
+        }
     };
-    let reading = Reading { state, account: caller.account, hash, size, next_idx: 0, sent: 0 };
+    let reading = Reading { state, account, hash, size, next_idx: 0, sent: 0 };
     // The status and Content-Length are sent before the first chunk is read: a chunk that
     // cannot be read later ends the stream with an error, and hyper cuts the connection, so
     // the client sees a body shorter than its Content-Length (never a wrong file).
