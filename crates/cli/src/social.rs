@@ -91,6 +91,7 @@ pub fn post(app: &Studydesk, cmd: PostCommand) -> Result<(), CoreError> {
                 study_duration: duration,
                 tags,
                 visibility: Some(visibility.into()),
+                ..Default::default()
             };
             say!("{}", app.post_create(draft)?.row.id);
         }
