@@ -18,6 +18,16 @@
 //!   SHA-256 and size are the row's (`attachments::receive`); a file the server does not
 //!   have yet is fetched in a later round. A file's place comes from its row's hash and
 //!   type, never from a path received from elsewhere.
+//! - Files that shared rows name (`attachment:<sha256>.<ext>`, `studydesk_sync::media`:
+//!   post media, avatars, banners; docs/sync.md §16.2) are fetched after the pull too, by
+//!   hash, so pulled posts and profiles show offline: the images of every post this device
+//!   shows (not of muted or blocked authors), the videos of mine and of the people I
+//!   follow only (up to 512 MiB each), newest posts first, and every profile's avatar and
+//!   banner but a blocked user's. The server answers a file only to an account that may
+//!   read a row naming it; one it does not give (not uploaded yet, or no longer readable)
+//!   is asked again after [`MISS_RETRY`], remembered in memory. A file no row names any
+//!   more (a deleted post's, a replaced avatar's) is removed after a pull that changed
+//!   something, unless this device's user attached it ([`sweep`]).
 
 use super::transport::{BlobPresence, BlobUpload};
 use super::{sync_ctx, Remote};
@@ -147,6 +157,117 @@ fn too_big(len: u64, max_bytes: Option<u64>, quota_free: Option<u64>) -> Option<
         )),
         _ => None,
     }
+}
+
+/// How long a shared file the server did not give waits before it is asked for again.
+const MISS_RETRY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Shared files the server did not give, by (device, hash), and when.
+fn misses() -> &'static std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>> {
+    static MISSES: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<(String, String), std::time::Instant>>> =
+        std::sync::OnceLock::new();
+    MISSES.get_or_init(Default::default)
+}
+
+/// A file a shared row names: (hash, mime, size when the row says it).
+struct SharedFile {
+    hash: String,
+    mime: &'static str,
+    size: Option<u64>,
+}
+
+/// The files shared rows on this device name, in the order they are fetched (see the
+/// module docs); those here already included (the caller skips them).
+fn shared_files(db: &Db) -> Result<Vec<SharedFile>> {
+    let Some(me) = db.read(crate::account::profile::local_user_id)? else { return Ok(vec![]) };
+    let sql = format!(
+        "SELECT m.url, m.metadata FROM post_media m JOIN posts p ON p.id = m.post_id
+         WHERE p.user_id NOT IN (SELECT muted_user_id FROM user_mutes WHERE user_id = ?1)
+           AND p.user_id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)
+           AND p.user_id NOT IN (SELECT user_id FROM user_blocks WHERE blocked_user_id = ?1)
+           AND (m.media_type = 'image' OR p.user_id = ?1
+                OR p.user_id IN (SELECT f.followee_id FROM follows f WHERE f.follower_id = ?1 AND {}))
+         ORDER BY p.created_at DESC, m.order_index",
+        crate::social::follows::effective("f")
+    );
+    let pictures = "SELECT avatar_url, NULL FROM users WHERE avatar_url LIKE 'attachment:%'
+                      AND id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)
+                    UNION ALL SELECT banner_image_url, NULL FROM users WHERE banner_image_url LIKE 'attachment:%'
+                      AND id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)";
+    db.read(|c| {
+        let mut out: Vec<SharedFile> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for query in [sql.as_str(), pictures] {
+            let mut stmt = c.prepare(query)?;
+            let rows = stmt.query_map([&me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            for row in rows {
+                let (url, metadata) = row?;
+                let Some((hash, ext)) = studydesk_sync::media::parse(&url) else { continue };
+                let Some((mime, _)) = attachments::mime_of_extension(ext) else { continue };
+                let size = metadata
+                    .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+                    .and_then(|m| m.get("size").and_then(serde_json::Value::as_u64));
+                if seen.insert(hash.to_string()) {
+                    out.push(SharedFile { hash: hash.to_string(), mime, size });
+                }
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// Fetches the files shared rows name that are not here (see the module docs). Returns
+/// how many arrived.
+pub(super) fn download_shared(db: &Db, remote: &Remote, data_dir: &Path) -> Result<u32> {
+    let mut received = 0;
+    for file in shared_files(db)? {
+        let url = studydesk_sync::media::url(&file.hash, attachments::extension_of(file.mime));
+        if !matches!(crate::social::media::local_path(data_dir, &url), Some((_, false))) {
+            continue;
+        }
+        let key = (db.device_id().to_string(), file.hash.clone());
+        let missed_lately = misses().lock().ok().and_then(|m| m.get(&key).copied()).is_some_and(|at| at.elapsed() < MISS_RETRY);
+        if missed_lately {
+            continue;
+        }
+        // Without a size in the row, the download is bounded by what a picture may be.
+        let expected = file.size.unwrap_or(crate::social::media::MAX_IMAGE_BYTES);
+        let arrived = attachments::receive_file(data_dir, &file.hash, file.mime, file.size, |out| remote.get_blob(&file.hash, expected, out))?;
+        if arrived {
+            received += 1;
+        } else if let Ok(mut m) = misses().lock() {
+            m.insert(key, std::time::Instant::now());
+        }
+    }
+    Ok(received)
+}
+
+/// Removes files of the attachments folder that no row on this device names any more and
+/// that this device's user did not attach (a deleted post's media, a replaced avatar of
+/// someone else). Answers how many went.
+pub(super) fn sweep(db: &Db, data_dir: &Path) -> Result<u32> {
+    let referenced = db.read(|c| crate::social::media::referenced_hashes(c, true))?;
+    let mut removed = 0;
+    let Ok(folders) = std::fs::read_dir(attachments::dir(data_dir)) else { return Ok(0) };
+    for folder in folders.flatten() {
+        let name = folder.file_name().to_string_lossy().into_owned();
+        if name.len() != 2 || !folder.path().is_dir() {
+            continue; // `.staging` and anything not ours
+        }
+        let Ok(files) = std::fs::read_dir(folder.path()) else { continue };
+        for file in files.flatten() {
+            let file_name = file.file_name().to_string_lossy().into_owned();
+            let Some((hash, ext)) = file_name.split_once('.') else { continue };
+            let ours = studydesk_sync::is_content_hash(hash) && hash.starts_with(&name) && studydesk_sync::media::EXTENSIONS.contains(&ext);
+            if ours && !referenced.contains(hash) {
+                match std::fs::remove_file(file.path()) {
+                    Ok(()) => removed += 1,
+                    Err(e) => tracing::warn!(error = %e, file = %file_name, "could not remove a file no row names"),
+                }
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// Fetches the files of attachments that have none here (see the module docs). Returns

@@ -121,9 +121,17 @@ fn round(db: &Db, remote: &Remote, data_dir: &std::path::Path) -> Result<RoundRe
         }
     }
     let downloaded = files::download_missing(db, remote, data_dir);
+    // Files of pulled posts and profiles (mine were fetched just above as attachments).
+    let shared = files::download_shared(db, remote, data_dir);
+    if report.pulled > 0 {
+        // Deleted posts and replaced pictures leave files nothing names.
+        if let Err(e) = files::sweep(db, data_dir) {
+            tracing::warn!(error = %e, "could not sweep the files no row names");
+        }
+    }
     let uploaded = uploaded?;
     (report.files_sent, report.files_refused) = (uploaded.sent, uploaded.refused);
-    report.files_received = downloaded?;
+    report.files_received = downloaded? + shared?;
     Ok(report)
 }
 
