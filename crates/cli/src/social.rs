@@ -44,6 +44,12 @@ pub enum PostCommand {
         tags: Vec<String>,
         #[arg(long, value_enum, default_value = "public")]
         visibility: Visibility,
+        /// An image or short video to attach, in order (repeat for more, at most 10).
+        #[arg(long = "image", value_name = "FILE")]
+        images: Vec<std::path::PathBuf>,
+        /// The alt text of the image or video at the same place (repeat, in order).
+        #[arg(long = "alt", value_name = "TEXT")]
+        alts: Vec<String>,
     },
     /// My posts, newest first.
     List {
@@ -78,12 +84,23 @@ fn print_posts(posts: &[Post]) {
             p.row.comment_count,
             field(p.row.content.as_deref().unwrap_or(""))
         );
+        for m in &p.media {
+            let size = match (m.width, m.height) {
+                (Some(w), Some(h)) => format!("{w}×{h}"),
+                _ => "?".into(),
+            };
+            let state = if m.missing { "  (not on this device yet)" } else { "" };
+            say!("    {} {}  {}  {}{state}", field(&m.media_type), size, field(m.alt.as_deref().unwrap_or("")), field(&m.file_path));
+        }
     }
 }
 
 pub fn post(app: &Studydesk, cmd: PostCommand) -> Result<(), CoreError> {
     match cmd {
-        PostCommand::Add { text, subject, book, duration, tags, visibility } => {
+        PostCommand::Add { text, subject, book, duration, tags, visibility, images, alts } => {
+            if alts.len() > images.len() {
+                return Err(CoreError::validation(format!("{} alt texts for {} images or videos", alts.len(), images.len())));
+            }
             let draft = PostDraft {
                 content: text,
                 subject,
@@ -93,7 +110,8 @@ pub fn post(app: &Studydesk, cmd: PostCommand) -> Result<(), CoreError> {
                 visibility: Some(visibility.into()),
                 ..Default::default()
             };
-            say!("{}", app.post_create(draft)?.row.id);
+            let files: Vec<_> = images.into_iter().enumerate().map(|(i, p)| (p, alts.get(i).cloned())).collect();
+            say!("{}", app.post_create_with_files(&draft, &files)?.row.id);
         }
         PostCommand::List { json } => {
             let me = app.user_id();

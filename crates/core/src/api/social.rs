@@ -257,3 +257,14 @@ macro_rules! social_commands {
     };
 }
 crate::social_commands!(commands ! {});
+
+impl super::Studydesk {
+    /// A post with files on disk attached after the draft's media, each with its alt text
+    /// (the CLI's `post add --image`): checked by content and size before anything is
+    /// copied; a refusal writes nothing.
+    pub fn post_create_with_files(&self, draft: &posts::PostDraft, files: &[(std::path::PathBuf, Option<String>)]) -> crate::Result<posts::Post> {
+        let post = posts::create_with_files(&self.db, &self.data_dir, &self.user_id(), draft, files)?;
+        self.record_activity(crate::account::activity_log::ActionType::Posted, Some(("post", &post.row.id)));
+        Ok(post)
+    }
+}

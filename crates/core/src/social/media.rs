@@ -256,13 +256,16 @@ fn checked_attachment(conn: &Connection, data_dir: &Path, me: &str, id: &str) ->
 }
 
 /// Checks a draft's media against the post's current rows (none for a new post).
-fn check_items(conn: &Connection, data_dir: &Path, me: &str, drafts: &[MediaDraft], current: &[PostMediaRow]) -> Result<Vec<Item>> {
-    if drafts.len() > MAX_MEDIA {
-        return Err(CoreError::validation(format!(
-            "a post has at most {MAX_MEDIA} images or videos (this one has {})",
-            drafts.len()
-        )));
+/// At most [`MAX_MEDIA`] items.
+pub fn check_count(n: usize) -> Result<()> {
+    if n > MAX_MEDIA {
+        return Err(CoreError::validation(format!("a post has at most {MAX_MEDIA} images or videos (this one has {n})")));
     }
+    Ok(())
+}
+
+fn check_items(conn: &Connection, data_dir: &Path, me: &str, drafts: &[MediaDraft], current: &[PostMediaRow]) -> Result<Vec<Item>> {
+    check_count(drafts.len())?;
     let mut items = Vec::with_capacity(drafts.len());
     for (i, d) in drafts.iter().enumerate() {
         let alt = alt_text(d.alt.as_deref(), i + 1)?;

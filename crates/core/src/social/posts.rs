@@ -130,10 +130,31 @@ pub fn create(db: &Db, me: &str, draft: &PostDraft) -> Result<Post> {
 
 /// [`create`] with the data folder named.
 pub fn create_in(db: &Db, data_dir: &Path, me: &str, draft: &PostDraft) -> Result<Post> {
+    create_with_files(db, data_dir, me, draft, &[])
+}
+
+/// [`create_in`], with files on disk (each with its alt text) attached after the draft's
+/// media: each is checked by its content and size before anything is copied, then copied
+/// and stored as my attachment in the post's transaction (a refusal writes nothing).
+pub fn create_with_files(db: &Db, data_dir: &Path, me: &str, draft: &PostDraft, files: &[(PathBuf, Option<String>)]) -> Result<Post> {
     let c = check(draft)?;
-    let drafts = draft.media.as_deref().unwrap_or_default();
-    let checked_media = db.read(|conn| media::check(conn, data_dir, me, None, drafts))?;
+    let mut drafts = draft.media.clone().unwrap_or_default();
+    media::check_count(drafts.len() + files.len())?;
+    for (path, _) in files {
+        media::check_path(path)?;
+    }
+    // Copied and hashed outside the transaction (a video may be large).
+    let staged = files.iter().map(|(p, _)| crate::attachments::stage_file(data_dir, p)).collect::<Result<Vec<_>>>()?;
+    if files.is_empty() {
+        // Checked before the write too, so a refusal never waits for the write lock.
+        db.read(|conn| media::check(conn, data_dir, me, None, &drafts))?;
+    }
     let id = db.write(WriteCtx::by(me, "post.add"), |tx| {
+        for (s, (_, alt)) in staged.iter().zip(files) {
+            let row = crate::attachments::commit(tx, data_dir, me, s)?;
+            drafts.push(MediaDraft { attachment_id: Some(row.id), media_id: None, alt: alt.clone() });
+        }
+        let checked_media = media::check(tx, data_dir, me, None, &drafts)?;
         let now = tx.now_text();
         let mut post = PostRow {
             id: tx.new_id(),
