@@ -108,6 +108,27 @@ fn has_flag(flag: &str) -> bool {
     std::env::args().skip(1).any(|a| a == flag)
 }
 
+/// This process was started by [`restart`].
+pub fn restarted() -> bool {
+    has_flag(RESTARTED)
+}
+
+const RESTARTED: &str = "--restarted";
+
+/// Starts a new app with this one's arguments (and `--restarted`, so that it waits for this
+/// one's folder lock instead of asking it to show itself), then exits this one. Used to
+/// apply a restore, which happens before the database opens. Tauri's own `restart` starts
+/// the new process the same way but without the flag, so the new one would find this one
+/// still holding the folder, ask it to show itself, and exit.
+pub fn restart<R: Runtime>(app: &AppHandle<R>) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).filter(|a| a != RESTARTED).collect();
+    let started = std::env::current_exe().and_then(|exe| std::process::Command::new(exe).args(&args).arg(RESTARTED).spawn());
+    match started {
+        Ok(_) => app.exit(0),
+        Err(e) => tracing::error!(error = %e, "could not start Studydesk again; the restore is applied at the next start"),
+    }
+}
+
 /// The command line asks for the headless reminder turn (`--remind-once`).
 pub fn remind_once_requested() -> bool {
     has_flag("--remind-once")

@@ -13,14 +13,23 @@ use std::path::PathBuf;
 use studydesk_core::background::instance::{self, Claim, Primary};
 use tauri::{AppHandle, Runtime};
 
-/// Claims the data folder, or ends this process when another one runs it.
+/// How long a restarted app waits for the one that started it to exit.
+const RESTART_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Claims the data folder, or ends this process when another one runs it. A process
+/// started by [`crate::restart`] waits for its predecessor's lock instead.
 pub fn claim_or_exit(data_dir_arg: Option<PathBuf>) -> Option<Primary> {
     let dir = match studydesk_core::paths::data_dir(data_dir_arg.as_deref()) {
         Ok(dir) => dir,
         // The database open reports this one to the user.
         Err(_) => return None,
     };
-    match instance::claim(&dir) {
+    let claimed = if crate::restarted() {
+        instance::claim_after_restart(&dir, RESTART_WAIT)
+    } else {
+        instance::claim(&dir)
+    };
+    match claimed {
         Ok(Claim::Primary(primary)) => Some(primary),
         Ok(Claim::Secondary { asked: Ok(()) }) => {
             tracing::info!(dir = %dir.display(), "Studydesk already runs on this data folder: showed its window");

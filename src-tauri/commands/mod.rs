@@ -85,7 +85,7 @@ async fn on_folder<R: Runtime, T: Send + 'static>(
     .map_err(|e| ApiError::internal(format!("the request stopped unexpectedly: {e}")))??;
     if restart && result.is_ok() {
         tracing::info!("a restore is pending: restarting to apply it");
-        app.restart();
+        crate::restart(&app);
     }
     result
 }

@@ -12,6 +12,7 @@
 //! the folder's path only. Everything printed goes through [`terminal`]: user data
 //! cannot drive the terminal.
 
+mod backups;
 mod calendar;
 mod focus;
 mod remind;
@@ -56,8 +57,13 @@ enum Command {
     /// Focus sessions: start, pause, resume, complete, abandon, status.
     #[command(subcommand)]
     Session(focus::SessionCommand),
-    /// Write a consistent copy of the database to FILE (which must not exist).
-    Backup { file: PathBuf },
+    /// Write a consistent copy of the database to FILE (which must not exist), or `backup list`.
+    Backup(BackupArgs),
+    /// Put a backup in place of the database (the app must not be running on the folder);
+    /// the replaced file is kept in backups/ (or damaged/ when it is damaged).
+    Restore { file: PathBuf },
+    /// Copy every row that can still be read from a damaged database into FILE (a new file).
+    ExportReadable { file: PathBuf },
     /// Check the database's integrity and foreign keys, and report in words.
     Doctor {
         #[arg(long)]
@@ -129,6 +135,25 @@ enum EmojiCommand {
     },
 }
 
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct BackupArgs {
+    #[command(subcommand)]
+    list: Option<BackupCommand>,
+    /// Where to write the copy.
+    file: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// The automatic backups (daily, before upgrades, before the first sync, before a
+    /// restore), newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Subcommand)]
 enum TaskCommand {
     /// Add a task to the Today list.
@@ -180,7 +205,9 @@ impl Command {
             Command::Sync(s) => s.signs_in(),
             Command::Post(p) => p.adds(),
             Command::Activity(_)
-            | Command::Backup { .. }
+            | Command::Backup(_)
+            | Command::Restore { .. }
+            | Command::ExportReadable { .. }
             | Command::Doctor { .. }
             | Command::Agenda { .. }
             | Command::Remind(_)
@@ -200,11 +227,19 @@ fn run(cli: Cli) -> Result<(), CoreError> {
     }
     let db_file = studydesk_core::paths::db_path(&dir);
     let existed = db_file.exists();
-    if !existed && !cli.command.creates() {
+    if !existed && !cli.command.creates() && !matches!(cli.command, Command::Restore { .. }) {
         return Err(CoreError::validation(format!(
             "there is no Studydesk database in {} (check --data-dir or STUDYDESK_DATA_DIR; `studydesk-cli init` creates one)",
             dir.display()
         )));
+    }
+    // These work on the file itself, so that a damaged database can be examined and replaced.
+    match &cli.command {
+        Command::Backup(BackupArgs { list: Some(BackupCommand::List { json }), .. }) => return backups::list(&dir, *json),
+        Command::Restore { file } => return backups::restore(&dir, file),
+        Command::ExportReadable { file } => return backups::export_readable(&db_file, file),
+        Command::Doctor { json } => return doctor(&db_file, *json),
+        _ => {}
     }
     let clock = match cli.clock_rate {
         None => clock::system(),
@@ -236,11 +271,13 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Task(cmd) => task(app, cmd)?,
         Command::Activity(cmd) => focus::activity(app, cmd)?,
         Command::Session(cmd) => focus::session(app, cmd)?,
-        Command::Backup { file } => {
+        Command::Backup(BackupArgs { file: Some(file), .. }) => {
             app.db().backup(&file)?;
             say!("backup written to {}", file.display());
         }
-        Command::Doctor { json } => doctor(app, json)?,
+        Command::Backup(_) => return Err(CoreError::validation("name the file to write (`backup FILE`) or use `backup list`")),
+        // Answered in `run` before the database was opened.
+        Command::Restore { .. } | Command::ExportReadable { .. } | Command::Doctor { .. } => {}
         Command::Event(cmd) => calendar::event(app, cmd)?,
         Command::Sync(cmd) => sync::sync(app, cmd)?,
         Command::Agenda { from, to, json } => calendar::agenda(app, &from, &to, json)?,
@@ -297,8 +334,8 @@ fn task(app: &Studydesk, cmd: TaskCommand) -> Result<(), CoreError> {
     Ok(())
 }
 
-fn doctor(app: &Studydesk, json: bool) -> Result<(), CoreError> {
-    let r = app.db().doctor()?;
+fn doctor(db_file: &std::path::Path, json: bool) -> Result<(), CoreError> {
+    let r = studydesk_core::db::doctor::check_file(db_file)?;
     if json {
         terminal::json(&r, true)?;
     } else {

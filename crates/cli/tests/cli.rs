@@ -246,3 +246,54 @@ fn user_text_cannot_drive_the_terminal() {
     let parsed: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed[0]["description"], hostile, "--json still carries the text as stored");
 }
+
+/// The file's bytes, to prove a command left them alone.
+fn bytes(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("studydesk.db")).unwrap()
+}
+
+#[test]
+fn a_damaged_database_is_not_written_and_can_be_restored_or_exported() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["sample-data"]);
+    let before_damage = tasks(d.path()).len();
+    let copy = d.path().join("by-hand.db");
+    ok(d.path(), &["backup", copy.to_str().unwrap()]);
+    // Cut the last page short, as a full disk or a bad copy would.
+    let db = d.path().join("studydesk.db");
+    let len = std::fs::metadata(&db).unwrap().len();
+    std::fs::OpenOptions::new().write(true).open(&db).unwrap().set_len(len - 100).unwrap();
+    let evidence = bytes(d.path());
+
+    let err = fails(d.path(), &["task", "add", "lost?"]);
+    assert!(err.starts_with("error (damaged):") && err.contains("stopped before writing"), "{err}");
+    let err = fails(d.path(), &["init"]);
+    assert!(err.starts_with("error (damaged):"), "{err}");
+    let out = cli(d.path(), &["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ends inside a page"));
+    assert_eq!(bytes(d.path()), evidence, "no command wrote to the damaged file");
+
+    let readable = d.path().join("readable.db");
+    let report = ok(d.path(), &["export-readable", readable.to_str().unwrap()]);
+    assert!(report.contains("tasks: ") && readable.exists(), "{report}");
+
+    let said = ok(d.path(), &["restore", copy.to_str().unwrap()]);
+    assert!(said.contains("the replaced file is kept at") && said.contains("damaged"), "{said}");
+    assert_eq!(tasks(d.path()).len(), before_damage);
+    ok(d.path(), &["task", "add", "written after the restore"]);
+    let listed = ok(d.path(), &["backup", "list"]);
+    assert!(listed.contains("no automatic backups") || listed.contains("studydesk-"), "{listed}");
+}
+
+#[test]
+fn restore_refuses_while_the_app_runs_on_the_folder() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["init"]);
+    let copy = d.path().join("copy.db");
+    ok(d.path(), &["backup", copy.to_str().unwrap()]);
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(d.path().join("studydesk.instance")).unwrap();
+    lock.lock().unwrap();
+    let err = fails(d.path(), &["restore", copy.to_str().unwrap()]);
+    assert!(err.starts_with("error (conflict):") && err.contains("quit it first"), "{err}");
+}

@@ -3,7 +3,7 @@
 //! work on the files, so the window can offer them when the database did not open.
 
 use crate::commands;
-use super::{Folder, Studydesk};
+use super::Studydesk;
 use crate::db::{backup, salvage};
 use crate::{CoreError, Result};
 

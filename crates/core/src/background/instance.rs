@@ -82,6 +82,33 @@ pub fn claim(data_dir: &Path) -> Result<Claim> {
     }
 }
 
+/// Claims `data_dir` for a process that its predecessor started just before exiting (a
+/// restart to apply a restore): waits up to `wait` for the lock, never asking the exiting
+/// process to show itself (it would answer and this one would exit, leaving no app).
+pub fn claim_after_restart(data_dir: &Path, wait: Duration) -> Result<Claim> {
+    let lock_path = data_dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CoreError::io(format!("could not open {}", lock_path.display()), e))?;
+    let deadline = Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return primary(file, data_dir).map(Claim::Primary),
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(TryLockError::WouldBlock) => {
+                return Ok(Claim::Secondary { asked: Err("the previous Studydesk did not exit after asking for a restart".into()) })
+            }
+            Err(TryLockError::Error(e)) => {
+                return Ok(Claim::Unlocked(format!("could not lock {}: {e}", lock_path.display())))
+            }
+        }
+    }
+}
+
 /// The folder's lock, held without a listener: for work no running app may see happen
 /// (the CLI's `restore`). Dropping it releases the folder.
 pub struct FolderLock {
