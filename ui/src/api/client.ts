@@ -24,6 +24,7 @@ import type { RoundReport } from "./bindings/RoundReport";
 import type { SignInMode } from "./bindings/SignInMode";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { IcsImportReport } from "./bindings/IcsImportReport";
+import type { MediaFile } from "./bindings/MediaFile";
 import type { WidgetKind } from "./bindings/WidgetKind";
 import type { Workspace } from "./bindings/Workspace";
 
@@ -65,6 +66,11 @@ export const widgetAdd = (workspace_id: string, kind: WidgetKind): Promise<Works
 /** Reads the file and sends its bytes as the workspace's background. */
 export async function workspaceSetBackgroundFile(workspaceId: string, file: File): Promise<Workspace> {
   return commands.workspaceSetBackgroundFile(await fileBytes(file), workspaceId, file.name);
+}
+
+/** Reads the file and stores it as my attachment for a post's media, an avatar or a banner (checked by content in the core). */
+export async function postMediaAdd(file: File): Promise<MediaFile> {
+  return commands.postMediaAdd(await fileBytes(file), file.name);
 }
 
 /** Reads the .ics file and imports its bytes. */

@@ -90,6 +90,7 @@ describe("FeedPage", () => {
         study_duration: null,
         tags: ["exam", "maths"],
         visibility: "followers",
+        media: [],
       }),
     );
   });
@@ -114,6 +115,7 @@ describe("FeedPage", () => {
         study_duration: "1h 30m",
         tags: ["exam"],
         visibility: null,
+        media: [],
       }),
     );
     await waitFor(() => expect(screen.queryByTestId("post-edit-form")).not.toBeInTheDocument());

@@ -25,6 +25,11 @@ import type { ComposerPrefill } from "../lib/navigation";
 import { useNavigate } from "../lib/navigation";
 import { nameOf, PersonLink } from "./PersonLink";
 import { ProfileForm } from "./ProfileForm";
+import { Avatar } from "./Avatar";
+import { MediaPicker, pickedFromPost, toDrafts } from "./MediaPicker";
+import type { PickedMedia } from "./MediaPicker";
+import { PostMediaGrid } from "./PostMedia";
+import { ProfileImages } from "./ProfileImages";
 import "./FeedPage.css";
 
 // The emoji picker (and its catalog) load when first opened, not with the page.
@@ -41,6 +46,7 @@ function Composer({ onPosted, editing, onCancel, prefill }: { onPosted: () => vo
   const [duration, setDuration] = useState(editing?.study_duration ?? prefill?.studyDuration ?? "");
   const [tags, setTags] = useState(editing ? editing.tags.join(", ") : "");
   const [visibility, setVisibility] = useState<PostVisibility>(editing?.visibility ?? "public");
+  const [media, setMedia] = useState<PickedMedia[]>(() => pickedFromPost(editing?.media ?? []));
   const post = useApiMutation((d: PostDraft) => (editing ? api.postEdit(editing.id, d) : api.postCreate(d)), {
     meta: { inlineError: true },
     onSuccess: () => {
@@ -50,6 +56,7 @@ function Composer({ onPosted, editing, onCancel, prefill }: { onPosted: () => vo
         setBook("");
         setDuration("");
         setTags("");
+        setMedia([]);
       }
       onPosted();
     },
@@ -77,6 +84,7 @@ function Composer({ onPosted, editing, onCancel, prefill }: { onPosted: () => vo
       study_duration: duration || null,
       tags: tags.split(/[,\s]+/).filter(Boolean),
       visibility: editing ? null : visibility,
+      media: toDrafts(media),
     });
   };
   return (
@@ -96,6 +104,7 @@ function Composer({ onPosted, editing, onCancel, prefill }: { onPosted: () => vo
           <EmojiPicker onPick={(e) => insertEmoji(e.unicode)} onClose={() => setPicking(false)} />
         </Suspense>
       ) : null}
+      <MediaPicker items={media} setItems={setMedia} idPrefix={idp} />
       <div className="composer-row">
         <label className="field">
           <span>{t("feed.subject")}</span>
@@ -164,7 +173,7 @@ function Comments({ post }: { post: Post }) {
     <div className="comments" data-testid="comments">
       {comments.data?.map((c) => (
         <p key={c.id} className="comment">
-          <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> {c.body}
+          <Avatar person={c.author} size={22} /> <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> {c.body}
           {c.mine ? (
             <button type="button" className="icon-button" aria-label={t("feed.deleteComment")} onClick={() => remove.mutate(c.id)}>
               ✕
@@ -205,6 +214,7 @@ export function PostItem({ post }: { post: Post }) {
   return (
     <li className="card post" data-testid="post">
       <header className="post-header">
+        <Avatar person={post.author} size={36} />
         <PersonLink face={post.author} className="post-author">
           {who}
         </PersonLink>
@@ -225,6 +235,7 @@ export function PostItem({ post }: { post: Post }) {
         />
       ) : null}
       {!editing && post.content ? <p className="post-content">{post.content}</p> : null}
+      {!editing ? <PostMediaGrid media={post.media} /> : null}
       <p className="post-chips">
         {post.subject ? <span className="chip">{post.subject}</span> : null}
         {post.book_title ? <span className="chip">📖 {post.book_title}</span> : null}
@@ -331,6 +342,7 @@ function ProfilePanel() {
   return (
     <aside className="card profile-panel" data-testid="profile-panel" aria-labelledby="profile-title">
       <p className="profile-eyebrow">{t("feed.yourProfile")}</p>
+      <ProfileImages card={p} editable />
       <h2 id="profile-title" className="card-title">
         {p.profile.display_name || t("feed.you")}
       </h2>

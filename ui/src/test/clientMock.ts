@@ -141,6 +141,9 @@ export const responseNotifyGet = vi.fn<Commands["responseNotifyGet"]>(async () =
 export const responseNotifySet = vi.fn<Commands["responseNotifySet"]>(async (on) => on);
 export const postsPage = vi.fn<Commands["postsPage"]>(async () => ({ posts: [], next_cursor: null }));
 export const postCreate = vi.fn<Commands["postCreate"]>();
+export const postMediaAdd = vi.fn<Commands["postMediaAdd"]>();
+export const profileImageSet = vi.fn<Commands["profileImageSet"]>();
+export const mediaFolder = vi.fn<Commands["mediaFolder"]>(async () => "/data/attachments");
 export const postLikeSet = vi.fn<Commands["postLikeSet"]>();
 export const postDelete = vi.fn<Commands["postDelete"]>(async () => null);
 export const postComment = vi.fn<Commands["postComment"]>();
