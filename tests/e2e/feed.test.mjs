@@ -3,7 +3,8 @@
 // and a followers-only visibility is posted through the composer, liked and commented on;
 // the profile counts it; the CLI lists the same post; a post over the length limit is
 // refused in words with nothing written. Screenshots (English light, Japanese dark) are
-// viewed by a person.
+// viewed by a person. My profile page and its followers list (a follower written as a pull
+// writes it), English light and Japanese dark.
 // Not covered yet: two instances and a server (the server's followers streams are not built).
 
 import { test } from "node:test";
@@ -15,6 +16,25 @@ import { cli, screenshot, start, steps, stop, tempDir, tid, toJapaneseDark } fro
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
 
+/**
+ * Another account that follows me, written as a sync pull writes it (the rows, and my
+ * followers counter the write path keeps): one instance has no server to bring one.
+ */
+function aFollowerArrives(dataDir) {
+  const me = sql(dataDir, "SELECT value FROM local_meta WHERE key = 'local_user_id'");
+  const kenji = "0193a000-0000-7000-8000-00000000c0de";
+  const at = "2026-11-20T09:00:00.000Z";
+  execFileSync("sqlite3", ["-cmd", ".timeout 5000", path.join(dataDir, "studydesk.db")], {
+    input: `BEGIN;
+      INSERT INTO users (id, username, display_name, bio, joined_at, status, created_at, updated_at)
+        VALUES ('${kenji}', 'kenji', 'Kenji Sato', 'Kanji every morning', '2026-10-01', 'active', '${at}', '${at}');
+      INSERT INTO follows (id, follower_id, followee_id, created_at)
+        VALUES ('0193a000-0000-7000-8000-00000000f011', '${kenji}', '${me}', '${at}');
+      UPDATE users SET followers_count = 1 WHERE id = '${me}';
+      COMMIT;`,
+  });
+}
+
 test("feed: compose, like, comment, profile counts, limits, Activity card, Japanese dark", async (t) => {
   const step = steps(t);
   const dataDir = tempDir("studydesk-e2e-feed");
@@ -23,6 +43,7 @@ test("feed: compose, like, comment, profile counts, limits, Activity card, Japan
   await step("start empty; the Feed page says posts stay on this device", async () => {
     ({ browser } = await start(dataDir));
     await (await browser.$(tid("onboarding-empty"))).click();
+    aFollowerArrives(dataDir);
     await (await browser.$(tid("nav-feed"))).click();
     await (await browser.$(tid("page-feed"))).waitForDisplayed({ timeout: 20_000 });
     await (await browser.$(tid("offline-note"))).waitForDisplayed({ timeout: 10_000 });
@@ -63,6 +84,40 @@ test("feed: compose, like, comment, profile counts, limits, Activity card, Japan
     await screenshot(browser, "feed-01-en-light");
   });
 
+  await step("my profile page: a name and a username checked as typed; my followers (English, light)", async () => {
+    await (await browser.$(tid("profile-open"))).click();
+    await (await browser.$(tid("page-profile"))).waitForDisplayed({ timeout: 10_000 });
+    await (await browser.$(tid("profile-posts"))).$(tid("post")).waitForDisplayed({ timeout: 10_000 });
+    assert.match(await (await browser.$(tid("profile-count-followers"))).getText(), /^1\b/);
+    assert.match(await (await browser.$(tid("profile-count-posts"))).getText(), /^1\b/);
+    await (await browser.$(tid("profile-policy"))).waitForExist();
+    await (await browser.$(tid("profile-page-edit"))).click();
+    await (await browser.$(tid("profile-display-name"))).setValue("Hana Mori");
+    const status = await browser.$(tid("username-status"));
+    // Kenji's name is known here: taken. A free one waits for the server at the next sync.
+    await (await browser.$(tid("profile-username"))).setValue("Kenji");
+    await browser.waitUntil(async () => (await status.getText()) === "@Kenji is taken.", { timeout: 10_000, timeoutMsg: "the taken name was not said" });
+    await (await browser.$(tid("profile-username"))).setValue("hana mori");
+    await browser.waitUntil(async () => /cannot contain spaces/.test(await status.getText()), { timeout: 10_000, timeoutMsg: "the broken rule was not said" });
+    await (await browser.$(tid("profile-username"))).setValue("hana_mori");
+    await browser.waitUntil(async () => /free on this device.*next sync/.test(await status.getText()), { timeout: 10_000, timeoutMsg: "the not-signed-in answer was not said" });
+    await (await browser.$(tid("profile-save"))).click();
+    await browser.waitUntil(async () => (await (await browser.$("h1")).getText()) === "Hana Mori", { timeout: 10_000, timeoutMsg: "the saved name is not shown" });
+    assert.equal(sql(dataDir, "SELECT username FROM users WHERE id = (SELECT value FROM local_meta WHERE key = 'local_user_id')"), "hana_mori");
+    await screenshot(browser, "feed-profile-01-en-light");
+    await (await browser.$(tid("profile-count-followers"))).click();
+    const list = await browser.$(tid("people-followers"));
+    await list.waitForDisplayed({ timeout: 10_000 });
+    await browser.waitUntil(async () => (await list.getText()).includes("Kenji Sato"), { timeout: 10_000, timeoutMsg: "the follower is not listed" });
+    await screenshot(browser, "feed-profile-02-followers-en-light");
+    // Their profile opens from the list; back to the feed.
+    await (await list.$(tid("person-link"))).click();
+    await browser.waitUntil(async () => (await (await browser.$("h1")).getText()) === "Kenji Sato", { timeout: 10_000, timeoutMsg: "Kenji's profile did not open" });
+    assert.match(await (await browser.$(tid("page-profile"))).getText(), /Follows you/);
+    await (await browser.$(tid("profile-back"))).click();
+    await (await browser.$(tid("page-feed"))).waitForDisplayed({ timeout: 10_000 });
+  });
+
   await step("a post over 5,000 characters is refused in words; nothing is written", async () => {
     // A textarea: typing 5,001 characters through WebDriver takes too long.
     await browser.execute((el, v) => {
@@ -90,6 +145,19 @@ test("feed: compose, like, comment, profile counts, limits, Activity card, Japan
     await (await browser.$(tid("nav-home"))).click();
     await (await browser.$(tid("card-activity"))).scrollIntoView();
     await screenshot(browser, "feed-04-activity-card-ja-dark");
+  });
+
+  await step("my profile page and my followers (Japanese, dark)", async () => {
+    await (await browser.$(tid("nav-feed"))).click();
+    await (await browser.$(tid("profile-open"))).click();
+    await (await browser.$(tid("page-profile"))).waitForDisplayed({ timeout: 10_000 });
+    await (await browser.$(tid("profile-posts"))).$(tid("post")).waitForDisplayed({ timeout: 10_000 });
+    assert.match(await (await browser.$(tid("profile-page-edit"))).getText(), /プロフィールを編集/);
+    await screenshot(browser, "feed-profile-03-ja-dark");
+    await (await browser.$(tid("profile-count-followers"))).click();
+    const list = await browser.$(tid("people-followers"));
+    await browser.waitUntil(async () => (await list.getText()).includes("Kenji Sato"), { timeout: 10_000, timeoutMsg: "the follower is not listed" });
+    await screenshot(browser, "feed-profile-04-followers-ja-dark");
   });
 
   await step("the CLI lists the same post", async () => {

@@ -322,7 +322,7 @@ export function ProfilePage({ headingRef, user, list }: { headingRef?: Ref<HTMLH
             id={`profile-tab-${v}`}
             aria-selected={view === v}
             aria-controls="profile-view"
-            className={`button ${view === v ? "primary" : "subtle"}`}
+            className={`button small ${view === v ? "primary" : "subtle"}`}
             data-testid={`profile-tab-${v}`}
             onClick={() => setView(v)}
           >
