@@ -23,9 +23,8 @@ import { Icon } from "../components/Icon";
 import { EmojiButton } from "../emoji/EmojiButton";
 import type { ComposerPrefill } from "../lib/navigation";
 import { useNavigate } from "../lib/navigation";
-import { nameOf, PersonLink } from "./PersonLink";
+import { nameOf, PersonAvatarLink, PersonLink } from "./PersonLink";
 import { ProfileForm } from "./ProfileForm";
-import { Avatar } from "./Avatar";
 import { MediaPicker, pickedFromPost, toDrafts } from "./MediaPicker";
 import type { PickedMedia } from "./MediaPicker";
 import { PostMediaGrid } from "./PostMedia";
@@ -173,7 +172,7 @@ function Comments({ post }: { post: Post }) {
     <div className="comments" data-testid="comments">
       {comments.data?.map((c) => (
         <p key={c.id} className="comment">
-          <Avatar person={c.author} size={22} /> <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> {c.body}
+          <PersonAvatarLink face={c.author} size={22} /> <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> {c.body}
           {c.mine ? (
             <button type="button" className="icon-button" aria-label={t("feed.deleteComment")} onClick={() => remove.mutate(c.id)}>
               ✕
@@ -214,7 +213,7 @@ export function PostItem({ post }: { post: Post }) {
   return (
     <li className="card post" data-testid="post">
       <header className="post-header">
-        <Avatar person={post.author} size={36} />
+        <PersonAvatarLink face={post.author} size={36} />
         <PersonLink face={post.author} className="post-author">
           {who}
         </PersonLink>

@@ -12,7 +12,7 @@ import type { PeopleList } from "../api/bindings/PeopleList";
 import { useApiMutation, useQueryClient } from "../api/queries";
 import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
-import { Initials, nameOf, PersonLink } from "./PersonLink";
+import { nameOf, PersonAvatarLink, PersonLink } from "./PersonLink";
 import "./PeopleLists.css";
 
 /** People shown at first, and added by each "Show more". */
@@ -60,7 +60,7 @@ function Row({ face, list, mine }: { face: Face; list: PeopleList; mine: boolean
   }
   return (
     <li className="person-row" data-testid="person-row">
-      <Initials face={face} size="s" />
+      <PersonAvatarLink face={face} size={28} />
       <span className="person-row-name">
         <PersonLink face={face} />
         {face.username && face.display_name ? <span className="post-handle">@{face.username}</span> : null}

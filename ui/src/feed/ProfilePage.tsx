@@ -21,7 +21,8 @@ import { useNavigate } from "../lib/navigation";
 import { usePrefs } from "../lib/prefs";
 import { PostItem } from "./FeedPage";
 import { OWN_LISTS, PeopleListView, useRelationRefresh } from "./PeopleLists";
-import { Initials, nameOf } from "./PersonLink";
+import { Avatar } from "./Avatar";
+import { nameOf } from "./PersonLink";
 import { ProfileForm } from "./ProfileForm";
 import "./ProfilePage.css";
 
@@ -241,7 +242,7 @@ export function ProfilePage({ headingRef, user, list }: { headingRef?: Ref<HTMLH
     <div className="page profile-page" data-testid="page-profile">
       {back}
       <section className="card profile-head" aria-labelledby="profile-page-name">
-        <Initials face={p} size="l" />
+        <Avatar person={p} size={72} />
         <div className="profile-head-main">
           <h1 id="profile-page-name" ref={setHeading} tabIndex={-1} className="profile-name">
             {name}

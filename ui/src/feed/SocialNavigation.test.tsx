@@ -39,6 +39,13 @@ describe("social navigation in the frame", () => {
     await waitFor(() => expect(screen.getByRole("heading", { level: 1, name: "Ada Lovelace" })).toHaveFocus());
     expect(screen.getByTestId("nav-feed")).toHaveAttribute("aria-current", "page");
     await user.click(screen.getByTestId("profile-back"));
+    // The avatar beside the name opens the same page (by mouse; the name is the keyboard's way).
+    const again = (await screen.findByText("Bernoulli numbers")).closest("li")!;
+    const avatar = within(again).getByTestId("person-avatar-link");
+    expect(avatar).toHaveAttribute("tabindex", "-1");
+    await user.click(avatar);
+    expect(await screen.findByTestId("page-profile")).toBeInTheDocument();
+    await user.click(screen.getByTestId("profile-back"));
     await user.click(await screen.findByTestId("profile-open"));
     expect(await screen.findByRole("heading", { level: 1, name: "Hana" })).toBeInTheDocument();
     expect(screen.getByTestId("profile-page-edit")).toBeInTheDocument();
