@@ -11,7 +11,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { cli, screenshot, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+import { choose, cli, screenshot, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
 
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
@@ -167,6 +167,55 @@ test("feed: compose, like, comment, profile counts, limits, Activity card, Japan
     assert.equal(posts.length, 1);
     assert.deepEqual(posts[0].tags, ["exam", "maths"]);
     assert.equal(posts[0].like_count, 1);
+  });
+
+  await step("a post with two images and alt texts: composer previews, the grid, the avatar (Japanese dark, then English light)", async () => {
+    const pictures = tempDir("studydesk-e2e-media");
+    const board = path.join(pictures, "board.png");
+    const notes = path.join(pictures, "notes.png");
+    execFileSync("convert", ["-size", "640x400", "gradient:#3b5bdb-#12b886", board]);
+    execFileSync("convert", ["-size", "300x400", "gradient:#f08c00-#e03131", notes]);
+    ({ browser } = await start(dataDir));
+    await (await browser.$(tid("nav-feed"))).click();
+    await (await browser.$(tid("page-feed"))).waitForDisplayed({ timeout: 20_000 });
+    // The native file chooser cannot be driven: the hidden input is given the paths, as it would.
+    const input = await browser.$(`${tid("composer")} ${tid("media-input")}`);
+    await browser.execute((el) => el.classList.remove("sr-only"), input);
+    await input.addValue(board);
+    await browser.waitUntil(async () => (await browser.$$(tid("media-item"))).length === 1, { timeout: 10_000, timeoutMsg: "the first image was not added" });
+    await input.addValue(notes);
+    await browser.waitUntil(async () => (await browser.$$(tid("media-item"))).length === 2, { timeout: 10_000, timeoutMsg: "the second image was not added" });
+    await browser.execute((el) => el.classList.add("sr-only"), input);
+    const alts = await browser.$$(tid("media-alt"));
+    await alts[0].addValue("The whiteboard after the seminar");
+    await alts[1].addValue("My notes");
+    await (await browser.$(tid("composer-text"))).addValue("Seminar notes");
+    await (await browser.$(tid("composer"))).scrollIntoView();
+    await screenshot(browser, "feed-media-01-composer-ja-dark");
+    await (await browser.$(tid("composer-post"))).click();
+    await browser.waitUntil(
+      async () =>
+        browser.execute((sel) => {
+          const imgs = [...document.querySelectorAll(`${sel} img`)];
+          return imgs.length === 2 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+        }, tid("post-media")),
+      { timeout: 10_000, timeoutMsg: "the post's images did not load (asset protocol?)" },
+    );
+    const alt = await browser.execute((sel) => document.querySelector(`${sel} img`).alt, tid("post-media"));
+    assert.equal(alt, "The whiteboard after the seminar");
+    assert.equal(sql(dataDir, "SELECT group_concat(media_type || ':' || order_index || ':' || json_extract(metadata, '$.width'), ' ') FROM (SELECT * FROM post_media ORDER BY order_index)"), "image:0:640 image:1:300");
+    assert.equal(sql(dataDir, "SELECT count(*) FROM posts WHERE image_url = (SELECT url FROM post_media WHERE order_index = 0)"), "1");
+    await (await browser.$(tid("post-media"))).scrollIntoView({ block: "center" });
+    await screenshot(browser, "feed-media-02-post-ja-dark");
+    // Back to English and light for the same view.
+    await (await browser.$(tid("nav-settings"))).click();
+    await (await browser.$(tid("settings"))).waitForDisplayed();
+    await choose(browser, "settings-language", "en");
+    await choose(browser, "settings-theme", "light");
+    await (await browser.$(tid("nav-feed"))).click();
+    await (await browser.$(tid("post-media"))).waitForDisplayed({ timeout: 10_000 });
+    await (await browser.$(tid("post-media"))).scrollIntoView({ block: "center" });
+    await screenshot(browser, "feed-media-03-post-en-light");
   });
 
   if (browser) await stop(browser, dataDir);
