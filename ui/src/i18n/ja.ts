@@ -345,8 +345,8 @@ const ja: Messages = {
     followers: "フォロワー",
     following: "フォロー中",
     requests: "フォローリクエスト",
-    blocked: "ブロック中のアカウント",
-    muted: "ミュート中のアカウント",
+    blocked: "ブロック中",
+    muted: "ミュート中",
     empty: {
       followers: "まだフォロワーはいません。",
       following: "まだ誰もフォローしていません。",
