@@ -1,9 +1,9 @@
 // End to end: the social feed between two app instances (two data folders, two accounts)
 // through a real studydesk-server on a real PostgreSQL (the cluster scripts/e2e.sh starts
 // with pg_virtualenv), on a session bus with a real notification server (dunst).
-// Ada signs up, fills in her profile and posts a study log for her followers with an emoji
-// picked in the composer's picker; Bob signs up, finds Ada among the people sharing his
-// interest, follows her, sees her post after a sync, likes it and comments; Ada's app,
+// Ada signs up, fills in her profile and posts a study log for her followers with a picture
+// (alt text) and an emoji picked in the composer's picker; Bob signs up, finds Ada among the people sharing his
+// interest, follows her, sees her post and its picture after a sync, likes it and comments; Ada's app,
 // started again, syncs: her Activity card lists the like and the comment as unread
 // responses, exactly one item each in her database, and native notices arrive.
 // tauri-driver runs one session at a time, so the two instances take turns.
@@ -20,6 +20,7 @@ import { startNotificationServer, watchNotifications } from "./dbus.mjs";
 const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
 const PASSWORD = "correct horse battery";
 const POST = "Chapter 5 of linear algebra, every exercise";
+const ALT = "A whiteboard with the eigenvalues";
 
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
@@ -97,10 +98,21 @@ async function editProfile(browser, displayName, username, tags) {
   await (await browser.$(tid("profile-form"))).waitForExist({ reverse: true, timeout: 10_000, timeoutMsg: "the profile form did not close after Save" });
 }
 
+/** A PNG gradient of `width` x 200 pixels in a fresh folder, named `name`. */
+function picture(name, width, colors) {
+  const file = path.join(tempDir("studydesk-e2e-img"), name);
+  execFileSync("convert", ["-size", `${width}x200`, `gradient:${colors}`, file]);
+  return file;
+}
+
+/** The pixel widths of the post pictures the page shows, once loaded. */
+const imageWidths = (browser) =>
+  browser.execute(() => [...document.querySelectorAll('[data-testid="post-media-image"]')].filter((i) => i.complete).map((i) => i.naturalWidth));
+
 /** The text of the Feed's posts. */
 const postTexts = (browser) => browser.execute(() => [...document.querySelectorAll('[data-testid="post"]')].map((p) => p.textContent ?? ""));
 
-test("social: a post with an emoji, followed, liked and commented on from another instance; Activity card and native notices", async (t) => {
+test("social: a post with a picture and an emoji, followed, liked and commented on from another instance; Activity card and native notices", async (t) => {
   const step = steps(t);
   const server = await startServer();
   const stopNotifications = await startNotificationServer();
@@ -116,7 +128,7 @@ test("social: a post with an emoji, followed, liked and commented on from anothe
   let postId;
   let adaId;
 
-  await step("Ada signs up, fills in her profile and posts for her followers with an emoji from the picker", async () => {
+  await step("Ada signs up, fills in her profile and posts for her followers with a picture and an emoji from the picker", async () => {
     browser = await startEmpty(adaDir);
     await signUp(browser, server.base, "ada@example.org");
     await editProfile(browser, "Ada Lovelace", "ada", "maths, exam");
@@ -133,10 +145,13 @@ test("social: a post with an emoji, followed, liked and commented on from anothe
     await browser.keys(["Enter"]);
     await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true, timeoutMsg: "the picker stayed open after Enter" });
     assert.match(await (await browser.$(tid("composer-text"))).getValue(), /every exercise 📚\uFE0F?$/u, "the emoji went in at the caret");
-    // TODO(lead): attach an image here once the composer has its media input (issue 14,
-    // post media: another helper is adding it to ui/src/feed). Check afterwards that
-    // post_media holds one image row for the post on Bob's device and that Bob's feed
-    // shows it (naturalWidth > 0 through the asset protocol).
+    // A picture through the composer's file input (the native chooser cannot be driven: the
+    // visually hidden input is shown and given the path, as the chooser would).
+    const input = `${tid("composer")} ${tid("media-input")}`;
+    await browser.execute((sel) => document.querySelector(sel).classList.remove("sr-only"), input);
+    await (await browser.$(input)).addValue(picture("whiteboard.png", 320, "#3b5bdb-#12b886"));
+    await (await browser.$(tid("media-item"))).waitForDisplayed({ timeout: 10_000, timeoutMsg: "the picture was not added to the composer" });
+    await (await browser.$(tid("media-alt"))).setValue(ALT);
     await (await browser.$(tid("composer-subject"))).addValue("Maths");
     await (await browser.$(tid("composer-tags"))).addValue("maths");
     await (await browser.$(tid("composer-visibility"))).selectByAttribute("value", "followers");
@@ -145,12 +160,14 @@ test("social: a post with an emoji, followed, liked and commented on from anothe
     postId = sql(adaDir, "SELECT id FROM posts");
     adaId = sql(adaDir, "SELECT user_id FROM posts");
     assert.match(sql(adaDir, "SELECT content FROM posts"), /📚/u);
+    assert.equal(sql(adaDir, "SELECT media_type || ' ' || json_extract(metadata, '$.width') || ' ' || json_extract(metadata, '$.alt') FROM post_media"), `image 320 ${ALT}`);
+    await browser.waitUntil(async () => (await imageWidths(browser)).includes(320), { timeout: 10_000, timeoutMsg: "the picture is not shown in Ada's feed" });
     await syncNow(browser);
     assert.equal(sql(adaDir, "SELECT count(*) FROM sync_changes WHERE pushed_at IS NULL AND table_name = 'posts'"), "0", "the post reached the server");
     await stop(browser, adaDir);
   });
 
-  await step("Bob signs up, finds Ada by a shared interest, follows her and sees her post after a sync", async () => {
+  await step("Bob signs up, finds Ada by a shared interest, follows her and sees her post and picture after a sync", async () => {
     browser = await startEmpty(bobDir);
     await signUp(browser, server.base, "bob@example.org");
     await editProfile(browser, "Bob", "bob", "maths");
@@ -169,10 +186,15 @@ test("social: a post with an emoji, followed, liked and commented on from anothe
     await syncNow(browser);
     await syncNow(browser);
     assert.equal(sql(bobDir, `SELECT count(*) FROM posts WHERE id = '${postId}'`), "1", "the post reached Bob's device");
+    assert.equal(sql(bobDir, `SELECT json_extract(metadata, '$.alt') FROM post_media WHERE post_id = '${postId}'`), ALT, "with its picture's row");
     await openFeed(browser);
     await browser.waitUntil(async () => (await postTexts(browser)).some((p) => p.includes(POST) && p.includes("📚")), {
       timeout: 20_000,
       timeoutMsg: "Ada's post is not in Bob's feed after the sync",
+    });
+    await browser.waitUntil(async () => (await imageWidths(browser)).includes(320), {
+      timeout: 20_000,
+      timeoutMsg: "Ada's picture is not shown in Bob's feed (the file did not arrive, or the asset protocol)",
     });
   });
 
