@@ -270,6 +270,7 @@ test("social: a post with a picture and an emoji, followed, liked and commented 
     const post = await browser.$(tid("post")); // the only post on either device
     await (await post.$(tid("post-comments"))).click();
     await browser.waitUntil(async () => (await post.getText()).includes("Well done, Ada!"), { timeout: 10_000, timeoutMsg: "Bob's comment is not under the post" });
+    await (await post.$(tid("comments"))).scrollIntoView({ block: "center" });
     await screenshot(browser, "social-05-feed-ja-dark");
     await (await browser.$(tid("nav-home"))).click();
     const card = await browser.$(tid("card-activity"));
