@@ -17,6 +17,7 @@ use std::path::Path;
 pub static DERIVED: &[&Derived] = &[
     &crate::focus::progress::DERIVED,
     &crate::social::counters::PROFILE,
+    &crate::social::counters::POLICY,
     &crate::social::counters::POST,
     &crate::social::activity::POSTS,
     &crate::social::activity::LIKES,

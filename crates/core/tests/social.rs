@@ -535,6 +535,40 @@ proptest! {
     }
 }
 
+/// A follow I made offline crosses their switch to "approve followers", which arrives as
+/// their `users` row alone (their device wrote answers only for the followers it knew): my
+/// follow is a request now, and both counters follow (found by the server's feed.rs).
+#[test]
+fn a_pulled_switch_to_approve_makes_my_offline_follow_a_request_and_the_counters_follow() {
+    let f = common::open();
+    let me = f.app.user_id();
+    let ada = someone(&f, "ada", FollowPolicy::Open);
+    follows::follow(f.app.db(), &me, &ada).unwrap();
+    assert_eq!((counts(&f, &ada).0, counts(&f, &me).1), (1, 1), "open: effective at once");
+    f.app
+        .db()
+        .write(WriteCtx::system("test.pull"), |tx| {
+            tx.execute("UPDATE users SET follow_policy = 'approve' WHERE id = ?1", [&ada])?;
+            Ok(())
+        })
+        .unwrap();
+    let relation = f.app.db().read(|c| follows::relation(c, &me, &ada)).unwrap();
+    assert_eq!(relation.following, FollowState::Requested);
+    assert_eq!((counts(&f, &ada).0, counts(&f, &me).1), (0, 0), "a request is not counted");
+    // Their answer, when it comes, counts it again.
+    pulled(
+        &f,
+        &FollowDecisionRow {
+            id: studydesk_sync::natural_id("follow_decisions", &[&ada, &me]),
+            followee_id: ada.clone(),
+            follower_id: me.clone(),
+            decision: FollowDecision::Accepted,
+            decided_at: studydesk_core::db::timestamp_text(f.app.db().now()),
+        },
+    );
+    assert_eq!((counts(&f, &ada).0, counts(&f, &me).1), (1, 1));
+}
+
 #[test]
 fn responses_that_arrive_become_native_notices_once_unless_turned_off() {
     let f = common::open();

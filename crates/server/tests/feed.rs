@@ -442,6 +442,9 @@ enum Step {
     Follow(usize, usize, usize),
     Unfollow(usize, usize, usize),
     Block(usize, usize, usize, bool),
+    /// Account `a` switches to "approve followers" (true) or open, or answers `b`'s request.
+    Policy(usize, usize, bool),
+    Answer(usize, usize, usize, bool),
     /// Device `d` posts with visibility 0 public, 1 followers, 2 only me.
     Post(usize, u8),
     /// Device `d` likes, unlikes, comments on or deletes (its own) the `n`th post it holds.
@@ -468,6 +471,8 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (a.clone(), a.clone(), 0..2usize).prop_map(|(x, y, p)| Step::Follow(x, y, p)),
         1 => (a.clone(), a.clone(), 0..2usize).prop_map(|(x, y, p)| Step::Unfollow(x, y, p)),
         1 => (a.clone(), a.clone(), 0..2usize, any::<bool>()).prop_map(|(x, y, p, on)| Step::Block(x, y, p, on)),
+        1 => (a.clone(), 0..2usize, any::<bool>()).prop_map(|(x, p, on)| Step::Policy(x, p, on)),
+        1 => (a.clone(), a.clone(), 0..2usize, any::<bool>()).prop_map(|(x, y, p, on)| Step::Answer(x, y, p, on)),
         4 => (0..DEVICES, 0..3u8).prop_map(|(d, v)| Step::Post(d, v)),
         4 => (0..DEVICES, 0..8usize, prop::bool::weighted(0.8)).prop_map(|(d, n, on)| Step::Like(d, n, on)),
         3 => (0..DEVICES, 0..8usize).prop_map(|(d, n)| Step::Comment(d, n)),
@@ -560,6 +565,11 @@ fn run_social(steps: &[Step]) -> Result<(), TestCaseError> {
             Step::Follow(a, b, p) if a != b => devices[device_of(a, p)].app.follow(accounts[b].clone()).map(|_| ()),
             Step::Unfollow(a, b, p) if a != b => devices[device_of(a, p)].app.unfollow(accounts[b].clone()).map(|_| ()),
             Step::Block(a, b, p, on) if a != b => devices[device_of(a, p)].app.block_set(accounts[b].clone(), on).map(|_| ()),
+            Step::Policy(a, p, approve) => {
+                let policy = if approve { FollowPolicy::Approve } else { FollowPolicy::Open };
+                devices[device_of(a, p)].app.follow_policy_set(policy).map(|_| ())
+            }
+            Step::Answer(a, b, p, accept) if a != b => devices[device_of(a, p)].app.follow_request_answer(accounts[b].clone(), accept).map(|_| ()),
             Step::Post(d, v) => {
                 let visibility = [PostVisibility::Public, PostVisibility::Followers, PostVisibility::OnlyMe][v as usize % 3];
                 let draft = PostDraft { content: format!("post {n}"), tags: vec![format!("t{}", n % 3)], visibility: Some(visibility), ..Default::default() };
@@ -610,11 +620,40 @@ fn run_social(steps: &[Step]) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// After random follows, unfollows, blocks, posts, likes, comments, deletes and sync
-    /// rounds on four devices of three accounts, and a settle, every counter on every
-    /// device equals what it counts, and one account's two devices agree.
+    /// After random follows (from a ring of follows), unfollows, blocks, policy switches and
+    /// answers, posts, likes, comments, deletes and sync rounds on four devices of three
+    /// accounts, and a settle, every counter on every device equals what it counts, and one
+    /// account's two devices agree.
     #[test]
     fn counters_equal_the_rows_on_every_device_after_random_social_steps_and_syncs(steps in prop::collection::vec(step(), 10..30)) {
         run_social(&steps)?;
+    }
+}
+
+/// A follow made offline crosses the followee's switch to "approve followers": on every
+/// device it ends a pending request, and no counter says otherwise (the follower's device
+/// learns of the switch only from the followee's `users` row).
+#[test]
+fn a_switch_to_approve_that_crosses_an_offline_follow_leaves_no_counter_drift() {
+    let server = TestServer::start();
+    let ada = signed_up(&server, "ada");
+    let ada_phone = signed_in(&server, "ada");
+    let bob = signed_up(&server, "bob");
+    settle(&[&ada, &ada_phone, &bob], 1);
+    bob.app.follow(ada.id.clone()).unwrap();
+    assert_eq!(count(&bob, &format!("SELECT followers_count FROM users WHERE id = '{}'", ada.id)), 1, "open: effective at once");
+    ada.app.follow_policy_set(FollowPolicy::Approve).unwrap();
+    settle(&[&ada, &bob, &ada_phone], 3);
+    for (who, d) in [("ada", &ada), ("ada's phone", &ada_phone), ("bob", &bob)] {
+        assert_eq!(drift(d), Vec::<String>::new(), "{who}");
+        assert_eq!(count(d, &format!("SELECT followers_count FROM users WHERE id = '{}'", ada.id)), 0, "{who}: a pending request");
+        assert_eq!(count(d, &format!("SELECT following_count FROM users WHERE id = '{}'", bob.id)), 0, "{who}");
+    }
+    // Ada accepts: counted everywhere.
+    ada_phone.app.follow_request_answer(bob.id.clone(), true).unwrap();
+    settle(&[&ada_phone, &bob, &ada], 3);
+    for (who, d) in [("ada", &ada), ("ada's phone", &ada_phone), ("bob", &bob)] {
+        assert_eq!(drift(d), Vec::<String>::new(), "{who}");
+        assert_eq!(count(d, &format!("SELECT followers_count FROM users WHERE id = '{}'", ada.id)), 1, "{who}: accepted");
     }
 }

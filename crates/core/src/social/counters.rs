@@ -1,5 +1,6 @@
 //! The social counters, kept by the write path (`crate::db::derive`): a profile's
-//! followers, following and posts, and a post's likes and comments. Each is recounted
+//! followers, following and posts (also when the user's follow policy changes), and a
+//! post's likes and comments. Each is recounted
 //! inside the transaction that moved it, for a change made here or pulled by sync, so a
 //! counter always equals the rows on this device (never counted on read, never merged:
 //! the columns do not travel, docs/sync.md §2.3).
@@ -29,6 +30,29 @@ pub static PROFILE: Derived = Derived {
 fn recount_profile(tx: &Tx, user_id: &str) -> Result<()> {
     let (followers, following, posts) = follows::counts(tx, user_id)?;
     profile::set_counts(tx, user_id, followers, following, posts)
+}
+
+/// The same counters of a user whose `follow_policy` changed and of everyone who follows
+/// them. A switch made on this device writes its answers (accepting the followers it knows,
+/// which moves the counters above), but a follow made offline elsewhere that crosses the
+/// switch becomes a pending request when the switch arrives, and on the follower's device
+/// only the followee's `users` row says so (found by crates/server/tests/feed.rs).
+pub static POLICY: Derived = Derived {
+    name: "social.policy_counts",
+    sources: &[Source { table: "users", key: "id", columns: &["follow_policy"], when: "1" }],
+    recompute: recount_policy,
+};
+
+fn recount_policy(tx: &Tx, user_id: &str) -> Result<()> {
+    recount_profile(tx, user_id)?;
+    let followers: Vec<String> = tx
+        .prepare_cached("SELECT follower_id FROM follows WHERE followee_id = ?1")?
+        .query_map([user_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for follower in followers {
+        recount_profile(tx, &follower)?;
+    }
+    Ok(())
 }
 
 /// `posts.like_count`, `comment_count`: moved by a like or comment added or removed.

@@ -7,8 +7,10 @@
 //!   after it was made ([`EFFECTIVE`]). Otherwise it is a request (pending) or declined.
 //!   The followee answers with a `follow_decisions` row of their own (one per pair).
 //! - Switching to "approve followers" accepts the followers of that moment; switching
-//!   back to open accepts every pending request, so a policy change alone never changes
-//!   who follows whom (the counters need not watch `users`).
+//!   back to open accepts every pending request, so a policy change made here never
+//!   changes who follows whom. A follow made offline on another device can still cross
+//!   the switch (a request once it arrives), so the counters watch `users.follow_policy`
+//!   too (`counters::POLICY`).
 //! - Blocking removes my follow of them and hides them everywhere; their follow of me
 //!   stays their row but is no longer effective; they cannot follow me, like or comment
 //!   on my posts. A mute only hides their posts from my feed.
