@@ -52,8 +52,9 @@ if ! flock -n 9; then log "another e2e run holds $LOCK: waiting"; flock 9; fi
 # --- isolation -----------------------------------------------------------------------
 webdriver_isolate e2e
 export STUDYDESK_APP="$ROOT/target/debug/studydesk" STUDYDESK_CLI="$ROOT/target/debug/studydesk-cli"
-rm -rf tests/e2e/artifacts && mkdir -p tests/e2e/artifacts
-export E2E_ARTIFACTS="$ROOT/tests/e2e/artifacts"
+# E2E_ARTIFACTS=DIR keeps this run's screenshots apart from another checkout's run.
+export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$ROOT/tests/e2e/artifacts}"
+rm -rf "$E2E_ARTIFACTS" && mkdir -p "$E2E_ARTIFACTS"
 DRIVER_LOG="$E2E_ARTIFACTS/tauri-driver.log"
 
 # --- run -----------------------------------------------------------------------------

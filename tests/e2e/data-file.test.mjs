@@ -47,7 +47,14 @@ test("data file: a damaged database opens on the way out, nothing is written, a 
   await step("Export what can be read writes a new file and says how much", async () => {
     await (await browser.$(tid("damaged-export"))).click();
     const done = await browser.$(tid("damaged-exported"));
-    await done.waitForDisplayed();
+    await done.waitForDisplayed().catch(async (e) => {
+      await screenshot(browser, "data-file-02-export-failed");
+      const direct = await browser.executeAsync((finish) => {
+        window.__TAURI_INTERNALS__.invoke("export_readable", {}).then((r) => finish({ ok: r }), (err) => finish({ err }));
+      });
+      console.log(`# export_readable called directly: ${JSON.stringify(direct).slice(0, 500)}`);
+      throw e;
+    });
     assert.match(await done.getText(), /tasks: \d+ rows?/);
     const exports = readdirSync(path.join(dataDir, "exports"));
     assert.equal(exports.length, 1);
@@ -59,7 +66,11 @@ test("data file: a damaged database opens on the way out, nothing is written, a 
     const oldPids = pidsMentioning(dataDir);
     const restore = await browser.$(`${tid("backup-list")} button`);
     await restore.click();
-    await (await browser.$(tid("backup-restore-confirm"))).click();
+    const confirm = await browser.$(tid("backup-restore-confirm"));
+    await confirm.waitForDisplayed();
+    await screenshot(browser, "data-file-03-restore-confirm-en");
+    // The app exits to restart while this click is answered: WebDriver may report an error.
+    await confirm.click().catch((e) => console.log(`# the confirm click ended with the app: ${String(e).split("\n")[0]}`));
     // The app restarts itself (its WebDriver session ends with the old process).
     const deadline = Date.now() + 30_000;
     while (!existsSync(path.join(dataDir, "damaged")) || existsSync(path.join(dataDir, "restore-pending.json"))) {

@@ -19,8 +19,11 @@ export const appKeys = {
 /**
  * A mutation's `meta.refresh` lists extra queries to refetch once it settles;
  * `meta.inlineError` says the component shows the failure itself (no toast).
+ * `meta.appUnchanged` says it changes nothing Home or the app state shows, so they are not
+ * refetched: the damaged-file page's commands, where refetching the failed app state would
+ * unmount the page (a query without data goes back to pending) and lose what it showed.
  */
-export type RefreshMeta = { refresh?: readonly QueryKey[]; inlineError?: boolean };
+export type RefreshMeta = { refresh?: readonly QueryKey[]; inlineError?: boolean; appUnchanged?: boolean };
 
 export function createQueryClient(): QueryClient {
   const client: QueryClient = new QueryClient({
@@ -35,14 +38,11 @@ export function createQueryClient(): QueryClient {
       onError: (error, _vars, _result, mutation) => {
         if (!(mutation.meta as RefreshMeta | undefined)?.inlineError) reportError(error, "save");
       },
-      onSettled: (_data, _error, _vars, _result, mutation) =>
-        Promise.all([
-          client.invalidateQueries({ queryKey: appKeys.home() }),
-          client.invalidateQueries({ queryKey: appKeys.appState() }),
-          ...((mutation.meta as RefreshMeta | undefined)?.refresh ?? []).map((queryKey) =>
-            client.invalidateQueries({ queryKey }),
-          ),
-        ]),
+      onSettled: (_data, _error, _vars, _result, mutation) => {
+        const meta = mutation.meta as RefreshMeta | undefined;
+        const app = meta?.appUnchanged ? [] : [appKeys.home(), appKeys.appState()];
+        return Promise.all([...app, ...(meta?.refresh ?? [])].map((queryKey) => client.invalidateQueries({ queryKey })));
+      },
     }),
     defaultOptions: {
       queries: { retry: false, refetchOnWindowFocus: false, staleTime: 5_000 },

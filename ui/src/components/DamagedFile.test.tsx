@@ -18,6 +18,7 @@ const damaged = {
 
 describe("a damaged data file", () => {
   beforeEach(async () => {
+    vi.clearAllMocks();
     await i18n.changeLanguage("en");
     vi.mocked(api.appState).mockRejectedValue(damaged);
     vi.mocked(api.backupsList).mockResolvedValue([
@@ -57,5 +58,9 @@ describe("a damaged data file", () => {
     expect(done).toHaveTextContent("tasks: 41 rows, then unreadable");
     expect(done).toHaveTextContent("courses: 3 rows");
     expect(done).not.toHaveTextContent("reminders");
+    // The failed app state is not fetched again (that would unmount the page and lose this).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(api.appState).toHaveBeenCalledTimes(1);
+    expect(screen.getByTestId("damaged-exported")).toBeInTheDocument();
   });
 });

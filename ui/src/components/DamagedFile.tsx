@@ -16,7 +16,7 @@ export function DamagedFile({ error, onRetry }: { error: ApiError; onRetry: () =
   const locale: Locale = i18n.language === "ja" ? "ja" : "en";
   const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const problems = error.params && "problems" in error.params ? error.params.problems : [];
-  const exported = useApiMutation(() => api.exportReadable(), { meta: { inlineError: true } });
+  const exported = useApiMutation(() => api.exportReadable(), { meta: { inlineError: true, appUnchanged: true } });
 
   return (
     <main className="damaged full-page" data-testid="damaged-file">

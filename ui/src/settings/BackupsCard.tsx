@@ -35,7 +35,9 @@ export function BackupList({ locale, tz }: { locale: Locale; tz: string }) {
   const { t } = useTranslation();
   const backups = useBackups();
   const [chosen, setChosen] = useState<BackupFile | null>(null);
-  const restore = useApiMutation((path: string) => api.backupRestore(path), { meta: { inlineError: true } });
+  const restore = useApiMutation((path: string) => api.backupRestore(path), {
+    meta: { inlineError: true, appUnchanged: true },
+  });
   const when = (b: BackupFile) => formatDateTime(b.taken_at, locale, tz);
 
   if (backups.isPending) return <Loading />;
