@@ -40,7 +40,7 @@ export function DamagedFile({ error, onRetry }: { error: ApiError; onRetry: () =
         <p className="hint">{t("damaged.exportHint")}</p>
         <button
           type="button"
-          className="button"
+          className="button ghost"
           data-testid="damaged-export"
           disabled={exported.isPending}
           onClick={() => exported.mutate()}
