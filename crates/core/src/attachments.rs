@@ -493,6 +493,13 @@ pub fn get_row(conn: &Connection, user_id: &str, id: &str) -> Result<AttachmentR
         .ok_or_else(|| CoreError::not_found("attachment", id))
 }
 
+/// The content hashes of the attachments `condition` (SQL over `attachments a`) keeps.
+pub fn hashes_where(conn: &Connection, condition: &str) -> Result<Vec<String>> {
+    let mut st = conn.prepare(&format!("SELECT DISTINCT a.content_hash FROM attachments a WHERE {condition}"))?;
+    let hashes = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(hashes)
+}
+
 pub fn get(conn: &Connection, data_dir: &Path, user_id: &str, id: &str) -> Result<Attachment> {
     Ok(view(data_dir, &get_row(conn, user_id, id)?))
 }

@@ -154,7 +154,8 @@ fn an_edit_reorders_changes_alt_texts_adds_and_removes_and_a_delete_takes_rows_a
     let d = add(&f, "d.png", &png(40, 40, 4));
 
     // c first, b without alt, a removed, d added at the end.
-    let edited = posts::edit(f.app.db(), &me, &post.row.id, &draft("three", vec![keep(2, Some("C now")), keep(1, None), item(&d, Some("D"))])).unwrap();
+    // Through the app's command, which also removes the files nothing shows any more.
+    let edited = f.app.post_edit(&post.row.id, draft("three", vec![keep(2, Some("C now")), keep(1, None), item(&d, Some("D"))])).unwrap();
     let shown: Vec<(&str, Option<&str>, i64)> = edited.media.iter().map(|m| (m.id.as_str(), m.alt.as_deref(), m.order_index)).collect();
     assert_eq!(shown[..2], [(ids[2].as_str(), Some("C now"), 0), (ids[1].as_str(), None, 1)]);
     assert_eq!((shown[2].1, shown[2].2), (Some("D"), 2));
@@ -170,11 +171,11 @@ fn an_edit_reorders_changes_alt_texts_adds_and_removes_and_a_delete_takes_rows_a
 
     // The same picture in another post keeps its file when the first post goes.
     let other = posts::create(f.app.db(), &me, &draft("again", vec![item(&b, None)])).unwrap();
-    posts::delete(f.app.db(), &me, &post.row.id).unwrap();
+    f.app.post_delete(&post.row.id).unwrap();
     assert_eq!(f.count("post_media"), 1, "the deleted post's rows are gone (ON DELETE CASCADE)");
     assert!(Path::new(&b.file_path).is_file(), "still shown by the other post");
     assert!(!Path::new(&c.file_path).exists() && !Path::new(&d.file_path).exists());
-    posts::delete(f.app.db(), &me, &other.row.id).unwrap();
+    f.app.post_delete(&other.row.id).unwrap();
     assert_eq!(f.count("post_media"), 0);
     assert!(!Path::new(&b.file_path).exists());
     // The deletes travel: each post's delete is queued for sync (its rows follow by cascade).
@@ -192,7 +193,7 @@ fn avatar_and_banner_are_images_of_mine() {
     let me = f.app.user_id();
     let face = add(&f, "me.png", &png(256, 256, 7));
     let clip = add(&f, "clip.mp4", &mp4(320, 240, 2));
-    let url = media::set_profile_image(f.app.db(), f.dir.path(), &me, ProfileImage::Avatar, Some(&face.attachment_id)).unwrap().unwrap();
+    let url = media::set_profile_image(f.app.db(), f.dir.path(), &me, ProfileImage::Avatar, Some(&face.attachment_id)).unwrap().0.unwrap();
     assert!(url.starts_with("attachment:") && url.ends_with(".png"), "{url}");
     let card = f.app.profile_card(None::<String>).unwrap();
     assert_eq!(card.profile.avatar_url.as_deref(), Some(url.as_str()));
@@ -201,9 +202,21 @@ fn avatar_and_banner_are_images_of_mine() {
 
     let e = media::set_profile_image(f.app.db(), f.dir.path(), &me, ProfileImage::Banner, Some(&clip.attachment_id)).unwrap_err();
     assert_eq!(e.to_string(), "an avatar or banner is an image, not a video");
-    media::set_profile_image(f.app.db(), f.dir.path(), &me, ProfileImage::Banner, Some(&face.attachment_id)).unwrap();
-    media::set_profile_image(f.app.db(), f.dir.path(), &me, ProfileImage::Avatar, None).unwrap();
+    f.app.profile_image_set("banner", Some(face.attachment_id.clone())).unwrap();
+    f.app.profile_image_set("avatar", None::<String>).unwrap();
     let card = f.app.profile_card(None::<String>).unwrap();
     assert_eq!((card.profile.avatar_url.as_deref(), card.profile.banner_image_url.as_deref()), (None, Some(url.as_str())));
     assert!(path.is_file(), "the banner still shows the file");
+}
+
+#[test]
+fn a_replaced_avatar_leaves_with_its_file_unless_something_else_shows_it() {
+    let f = common::open();
+    let (old, new) = (add(&f, "old.png", &png(64, 64, 1)), add(&f, "new.png", &png(64, 64, 2)));
+    f.app.profile_image_set("avatar", Some(old.attachment_id.clone())).unwrap();
+    let e = f.app.profile_image_set("portrait", Some(new.attachment_id.clone())).unwrap_err();
+    assert_eq!(e.to_string(), "which is avatar or banner");
+    f.app.profile_image_set("avatar", Some(new.attachment_id.clone())).unwrap();
+    assert!(!Path::new(&old.file_path).exists(), "the replaced picture's file went");
+    assert!(Path::new(&new.file_path).is_file());
 }

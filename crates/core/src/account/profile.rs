@@ -180,6 +180,21 @@ impl From<&UserRow> for PublicProfile {
 /// name `users` themselves.
 pub const OPEN_PROFILE: &str = "coalesce((SELECT follow_policy FROM users WHERE id = {user}), 'open') = 'open'";
 
+/// SQL condition over `attachments a`: its owner's avatar or banner shows it
+/// (`attachment:<sha256>.<ext>`, `studydesk_sync::media`), for `crate::rooms`.
+pub const SHOWS_ATTACHMENT: &str = "EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id
+      AND (substr(u.avatar_url, 12, 64) = a.content_hash OR substr(u.banner_image_url, 12, 64) = a.content_hash))";
+
+/// Every avatar and banner reference on this device (files sync must keep).
+pub fn picture_refs(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached(
+        "SELECT avatar_url FROM users WHERE avatar_url IS NOT NULL
+         UNION SELECT banner_image_url FROM users WHERE banner_image_url IS NOT NULL",
+    )?;
+    let refs = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(refs)
+}
+
 pub fn public_profile(conn: &Connection, user_id: &str) -> Result<PublicProfile> {
     Ok(PublicProfile::from(&user(conn, user_id)?))
 }

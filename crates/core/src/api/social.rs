@@ -138,7 +138,8 @@ macro_rules! social_commands {
             pub fn profile_image_set(&self, which: String, attachment_id: Option<String>) -> follows::ProfileCard {
                 let which = media::ProfileImage::parse(&which)
                     .ok_or_else(|| $crate::CoreError::validation("which is avatar or banner"))?;
-                media::set_profile_image(&self.db, &self.data_dir, &self.user_id(), which, attachment_id.as_deref())?;
+                let (_, replaced) = media::set_profile_image(&self.db, &self.data_dir, &self.user_id(), which, attachment_id.as_deref())?;
+                self.remove_unshown_files(&replaced);
                 self.profile_card(None::<String>)
             }
             /// The folder where files named `attachment:<sha256>.<ext>` live on this device
@@ -158,11 +159,15 @@ macro_rules! social_commands {
             }
             #[ipc(local)]
             pub fn post_edit(&self, id: String, draft: posts::PostDraft) -> posts::Post {
-                posts::edit_in(&self.db, &self.data_dir, &self.user_id(), &id, &draft)
+                let (post, dropped) = posts::edit_files(&self.db, &self.data_dir, &self.user_id(), &id, &draft)?;
+                self.remove_unshown_files(&dropped);
+                Ok(post)
             }
             #[ipc(local)]
             pub fn post_delete(&self, id: String) -> () {
-                posts::delete_in(&self.db, &self.data_dir, &self.user_id(), &id)
+                let hashes = posts::delete_files(&self.db, &self.user_id(), &id)?;
+                self.remove_unshown_files(&hashes);
+                Ok(())
             }
             #[ipc(local)]
             pub fn post_get(&self, id: String) -> posts::Post {
@@ -259,6 +264,14 @@ macro_rules! social_commands {
 crate::social_commands!(commands ! {});
 
 impl super::Studydesk {
+    /// Removes the files of `hashes` (a deleted post's media, a replaced picture) that no
+    /// row shows any more; a failure is logged, never the user's error (the change is made).
+    fn remove_unshown_files(&self, hashes: &[String]) {
+        if let Err(e) = media::remove_unreferenced(&self.db, &self.data_dir, hashes, &crate::rooms::attachment_in_use()) {
+            tracing::warn!(error = %e, "could not remove files nothing shows any more");
+        }
+    }
+
     /// A post with files on disk attached after the draft's media, each with its alt text
     /// (the CLI's `post add --image`): checked by content and size before anything is
     /// copied; a refusal writes nothing.

@@ -28,7 +28,7 @@ use crate::db::row;
 use crate::db::{Tx, WriteCtx};
 use crate::social::rows::PostMediaRow;
 use crate::{validate, CoreError, Db, Result};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -151,13 +151,7 @@ pub fn check_path(path: &Path) -> Result<()> {
     check_file(&attachments::head_of(path)?, meta.len(), name.as_deref()).map(|_| ())
 }
 
-/// What a file's header says: pixel size and, for MP4/MOV, duration.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Probe {
-    pub width: Option<i64>,
-    pub height: Option<i64>,
-    pub duration_seconds: Option<f64>,
-}
+pub use super::mp4::Probe;
 
 /// Reads the header of the file at `path` (never the whole file).
 pub fn probe(path: &Path, mime: &str) -> Probe {
@@ -411,46 +405,38 @@ pub fn views(conn: &Connection, data_dir: &Path, post_id: &str) -> Result<Vec<Po
         .collect())
 }
 
-/// SQL condition over `attachments a`: a post of its owner or the owner's avatar or
-/// banner shows it (so the author's devices upload and fetch it, `crate::rooms`).
-/// By the owner's posts (`idx_posts_user_id_created_at`) and their media by post.
+/// SQL condition over `attachments a`: a post of its owner shows it (so the author's
+/// devices upload and fetch it, `crate::rooms`; the avatar and banner are
+/// `account::profile::SHOWS_ATTACHMENT`). By the owner's posts
+/// (`idx_posts_user_id_created_at`) and their media by post.
 pub const SHOWS_ATTACHMENT: &str = "EXISTS (SELECT 1 FROM posts p JOIN post_media m ON m.post_id = p.id
-      WHERE p.user_id = a.user_id AND substr(m.url, 12, 64) = a.content_hash AND m.url LIKE 'attachment:%')
-    OR EXISTS (SELECT 1 FROM users u WHERE u.id = a.user_id
-      AND (substr(u.avatar_url, 12, 64) = a.content_hash OR substr(u.banner_image_url, 12, 64) = a.content_hash))";
+      WHERE p.user_id = a.user_id AND substr(m.url, 12, 64) = a.content_hash AND m.url LIKE 'attachment:%')";
 
 /// Every content hash a row on this device refers to: post media, avatars, banners and
-/// attachments (with `all_attachments`, every attachment row, so a file attached in the
-/// composer and not posted yet is kept; else only those something shows,
-/// `crate::rooms::attachment_in_use`).
-pub fn referenced_hashes(conn: &Connection, all_attachments: bool) -> Result<HashSet<String>> {
-    let mut out = HashSet::new();
-    let shown = if all_attachments { "1".to_string() } else { crate::rooms::attachment_in_use() };
-    let sql = format!(
-        "SELECT a.content_hash FROM attachments a WHERE {shown}
-         UNION SELECT url FROM post_media UNION SELECT avatar_url FROM users WHERE avatar_url IS NOT NULL
-         UNION SELECT banner_image_url FROM users WHERE banner_image_url IS NOT NULL"
-    );
-    let mut st = conn.prepare(&sql)?;
-    for text in st.query_map([], |r| r.get::<_, String>(0))? {
-        let text = text?;
-        match refs::parse(&text) {
-            Some((h, _)) => out.insert(h.to_string()),
-            None if studydesk_sync::is_content_hash(&text) => out.insert(text),
-            None => false,
-        };
+/// attachments: those `shown_attachments` (an SQL condition over `attachments a`, e.g.
+/// `crate::rooms::attachment_in_use`) keeps, or every attachment row when `None` (so a
+/// file attached in the composer and not posted yet is kept).
+pub fn referenced_hashes(conn: &Connection, shown_attachments: Option<&str>) -> Result<HashSet<String>> {
+    let mut out: HashSet<String> = attachments::hashes_where(conn, shown_attachments.unwrap_or("1"))?.into_iter().collect();
+    let mut st = conn.prepare_cached("SELECT DISTINCT url FROM post_media")?;
+    let urls = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    for text in urls.iter().chain(&crate::account::profile::picture_refs(conn)?) {
+        if let Some((h, _)) = refs::parse(text) {
+            out.insert(h.to_string());
+        }
     }
     Ok(out)
 }
 
 /// Removes the files of `hashes` that no row refers to any more (after a post or an item
-/// was deleted). The user's own attachment rows stay (as today, they are never deleted):
-/// their files are shown missing.
-pub fn remove_unreferenced(db: &Db, data_dir: &Path, hashes: &[String]) -> Result<usize> {
+/// was deleted, a picture replaced); `shown_attachments` as for [`referenced_hashes`]. The
+/// user's own attachment rows stay (as today, they are never deleted): their files are
+/// shown missing.
+pub fn remove_unreferenced(db: &Db, data_dir: &Path, hashes: &[String], shown_attachments: &str) -> Result<usize> {
     if hashes.is_empty() {
         return Ok(0);
     }
-    let referenced = db.read(|c| referenced_hashes(c, false))?;
+    let referenced = db.read(|c| referenced_hashes(c, Some(shown_attachments)))?;
     let mut removed = 0;
     for hash in hashes.iter().filter(|h| !referenced.contains(*h)) {
         for ext in refs::EXTENSIONS {
@@ -483,8 +469,9 @@ impl ProfileImage {
 }
 
 /// Sets my avatar or banner to an image attachment of mine (checked by its content), or
-/// clears it (`None`). Answers the reference stored.
-pub fn set_profile_image(db: &Db, data_dir: &Path, me: &str, which: ProfileImage, attachment_id: Option<&str>) -> Result<Option<String>> {
+/// clears it (`None`). Answers the reference stored and the hash of the picture it
+/// replaced (the caller removes its file if nothing else shows it: [`remove_unreferenced`]).
+pub fn set_profile_image(db: &Db, data_dir: &Path, me: &str, which: ProfileImage, attachment_id: Option<&str>) -> Result<(Option<String>, Vec<String>)> {
     let url = match attachment_id {
         None => None,
         Some(id) => {
@@ -495,10 +482,8 @@ pub fn set_profile_image(db: &Db, data_dir: &Path, me: &str, which: ProfileImage
             Some(url_of(&row))
         }
     };
-    let before = db.read(|c| {
-        Ok(c.prepare_cached("SELECT avatar_url, banner_image_url FROM users WHERE id = ?1")?
-            .query_row(params![me], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?)
-    })?;
+    let before = db.read(|c| crate::account::profile::public_profile(c, me))?;
+    let before = (before.avatar_url, before.banner_image_url);
     let edit = match which {
         ProfileImage::Avatar => crate::account::profile::ProfileEdit { avatar_url: Some(url.clone().unwrap_or_default()), ..Default::default() },
         ProfileImage::Banner => crate::account::profile::ProfileEdit { banner_image_url: Some(url.clone().unwrap_or_default()), ..Default::default() },
@@ -509,6 +494,5 @@ pub fn set_profile_image(db: &Db, data_dir: &Path, me: &str, which: ProfileImage
         ProfileImage::Banner => before.1,
     };
     let dropped: Vec<String> = old.as_deref().and_then(refs::parse).map(|(h, _)| h.to_string()).into_iter().collect();
-    remove_unreferenced(db, data_dir, &dropped)?;
-    Ok(url)
+    Ok((url, dropped))
 }

@@ -4,10 +4,17 @@
 //! and `moov` itself only up to [`MAX_MOOV`]. Anything unexpected answers `None`: the
 //! facts are optional metadata, never a reason to refuse a file.
 
-use super::media::Probe;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+
+/// What a file's header says: pixel size and, for MP4/MOV, duration.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Probe {
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub duration_seconds: Option<f64>,
+}
 
 /// The largest `moov` box read (a long video's sample tables take a few MiB).
 const MAX_MOOV: u64 = 32 * 1024 * 1024;

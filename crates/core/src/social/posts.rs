@@ -189,6 +189,12 @@ pub fn edit(db: &Db, me: &str, id: &str, draft: &PostDraft) -> Result<Post> {
 
 /// [`edit`] with the data folder named.
 pub fn edit_in(db: &Db, data_dir: &Path, me: &str, id: &str, draft: &PostDraft) -> Result<Post> {
+    edit_files(db, data_dir, me, id, draft).map(|(post, _)| post)
+}
+
+/// [`edit_in`], answering also the content hashes of the media the edit removed (the
+/// caller removes the files nothing else shows: `media::remove_unreferenced`).
+pub fn edit_files(db: &Db, data_dir: &Path, me: &str, id: &str, draft: &PostDraft) -> Result<(Post, Vec<String>)> {
     let c = check(draft)?;
     let checked_media = match &draft.media {
         Some(list) => Some(db.read(|conn| {
@@ -216,26 +222,23 @@ pub fn edit_in(db: &Db, data_dir: &Path, me: &str, id: &str, draft: &PostDraft) 
         set_tags(tx, id, &c.tags)?;
         Ok(dropped)
     })?;
-    media::remove_unreferenced(db, data_dir, &dropped)?;
-    db.read(|conn| get_in(conn, data_dir, me, id))
+    Ok((db.read(|conn| get_in(conn, data_dir, me, id))?, dropped))
 }
 
-/// Deletes my post with its media, tags, likes and comments; then the files of its media
-/// that nothing else shows.
+/// Deletes my post with its media, tags, likes and comments.
 pub fn delete(db: &Db, me: &str, id: &str) -> Result<()> {
-    delete_in(db, &data_dir_of(db), me, id)
+    delete_files(db, me, id).map(|_| ())
 }
 
-/// [`delete`] with the data folder named.
-pub fn delete_in(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<()> {
-    let hashes = db.write(WriteCtx::by(me, "post.delete"), |tx| {
+/// [`delete`], answering the content hashes of the post's media (the caller removes the
+/// files nothing else shows: `media::remove_unreferenced`).
+pub fn delete_files(db: &Db, me: &str, id: &str) -> Result<Vec<String>> {
+    db.write(WriteCtx::by(me, "post.delete"), |tx| {
         own(tx, me, id)?;
         let hashes = media::hashes_of(tx, id)?;
         row::delete::<PostRow>(tx, id)?;
         Ok(hashes)
-    })?;
-    media::remove_unreferenced(db, data_dir, &hashes)?;
-    Ok(())
+    })
 }
 
 fn existing(conn: &Connection, id: &str) -> Result<PostRow> {

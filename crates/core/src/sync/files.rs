@@ -246,7 +246,7 @@ pub(super) fn download_shared(db: &Db, remote: &Remote, data_dir: &Path) -> Resu
 /// that this device's user did not attach (a deleted post's media, a replaced avatar of
 /// someone else). Answers how many went.
 pub(super) fn sweep(db: &Db, data_dir: &Path) -> Result<u32> {
-    let referenced = db.read(|c| crate::social::media::referenced_hashes(c, true))?;
+    let referenced = db.read(|c| crate::social::media::referenced_hashes(c, None))?;
     let mut removed = 0;
     let Ok(folders) = std::fs::read_dir(attachments::dir(data_dir)) else { return Ok(0) };
     for folder in folders.flatten() {
