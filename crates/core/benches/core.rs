@@ -305,6 +305,22 @@ fn open_benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// What the damage check adds to every start on a large file: the check alone
+/// (`db::health::check_at_open`: header, size, `quick_check` within its budget), and the
+/// whole reopen for comparison with `open/reopen_existing` (an empty database).
+fn open_large_benches(c: &mut Criterion, template: &Path) {
+    let dir = copy_of(template);
+    let db = studydesk_core::paths::db_path(dir.path());
+    let mut g = c.benchmark_group("open");
+    g.bench_function("health_check_ten_years", |b| {
+        b.iter(|| black_box(studydesk_core::db::health::check_at_open(&db).unwrap()))
+    });
+    g.bench_function("reopen_ten_years", |b| {
+        b.iter_batched(|| (), |()| Studydesk::open(dir.path(), manual_clock()).unwrap(), BatchSize::PerIteration)
+    });
+    g.finish();
+}
+
 fn home_benches(c: &mut Criterion, template: &Path) {
     let dir = copy_of(template);
     let sd = Studydesk::open(dir.path(), manual_clock()).unwrap();
@@ -514,6 +530,7 @@ fn all(c: &mut Criterion) {
     emoji_benches(c);
     open_benches(c);
     let template = ten_year_template();
+    open_large_benches(c, template.path());
     home_benches(c, template.path());
     write_benches(c, template.path());
 }
