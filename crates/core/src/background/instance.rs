@@ -54,14 +54,7 @@ pub struct Primary {
 pub fn claim(data_dir: &Path) -> Result<Claim> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| CoreError::io(format!("could not create {}", data_dir.display()), e))?;
-    let lock_path = data_dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| CoreError::io(format!("could not open {}", lock_path.display()), e))?;
+    let (lock_path, file) = open_lock_file(data_dir)?;
     // A process that is exiting may still hold the lock for a moment after its listener
     // closed (its files are closed last): try the lock again until the deadline.
     let deadline = Instant::now() + ASK_TIMEOUT;
@@ -86,14 +79,7 @@ pub fn claim(data_dir: &Path) -> Result<Claim> {
 /// restart to apply a restore): waits up to `wait` for the lock, never asking the exiting
 /// process to show itself (it would answer and this one would exit, leaving no app).
 pub fn claim_after_restart(data_dir: &Path, wait: Duration) -> Result<Claim> {
-    let lock_path = data_dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| CoreError::io(format!("could not open {}", lock_path.display()), e))?;
+    let (lock_path, file) = open_lock_file(data_dir)?;
     let deadline = Instant::now() + wait;
     loop {
         match file.try_lock() {
@@ -118,14 +104,7 @@ pub struct FolderLock {
 /// Takes the folder's lock if no process holds it (`None`: the app runs on the folder).
 /// On a file system without locks the work goes ahead, as the app's own start does.
 pub fn lock_if_free(data_dir: &Path) -> Result<Option<FolderLock>> {
-    let lock_path = data_dir.join(LOCK_FILE);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| CoreError::io(format!("could not open {}", lock_path.display()), e))?;
+    let (lock_path, file) = open_lock_file(data_dir)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(FolderLock { _lock: file })),
         Err(TryLockError::WouldBlock) => Ok(None),
@@ -134,6 +113,19 @@ pub fn lock_if_free(data_dir: &Path) -> Result<Option<FolderLock>> {
             Ok(Some(FolderLock { _lock: file }))
         }
     }
+}
+
+/// The folder's lock file (created if needed) and its path, not yet locked.
+fn open_lock_file(data_dir: &Path) -> Result<(PathBuf, File)> {
+    let lock_path = data_dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CoreError::io(format!("could not open {}", lock_path.display()), e))?;
+    Ok((lock_path, file))
 }
 
 fn primary(lock: File, data_dir: &Path) -> Result<Primary> {
