@@ -44,11 +44,16 @@ pub static POLICY: Derived = Derived {
 };
 
 fn recount_policy(tx: &Tx, user_id: &str) -> Result<()> {
-    recount_profile(tx, user_id)?;
     let followers: Vec<String> = tx
         .prepare_cached("SELECT follower_id FROM follows WHERE followee_id = ?1")?
         .query_map([user_id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
+    // A policy moves only the follows of this user: with none (a profile just inserted),
+    // nothing to recount.
+    if followers.is_empty() {
+        return Ok(());
+    }
+    recount_profile(tx, user_id)?;
     for follower in followers {
         recount_profile(tx, &follower)?;
     }
