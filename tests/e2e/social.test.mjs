@@ -1,14 +1,15 @@
 // End to end: the social feed between two app instances (two data folders, two accounts)
 // through a real studydesk-server on a real PostgreSQL (the cluster scripts/e2e.sh starts
 // with pg_virtualenv), on a session bus with a real notification server (dunst).
-// Ada signs up, fills in her profile and posts a study log for her followers with a picture
-// (alt text) and an emoji picked in the composer's picker; Bob signs up, finds Ada among the people sharing his
-// interest, follows her, sees her post and its picture after a sync, likes it and comments; Ada's app,
-// started again, syncs: her Activity card lists the like and the comment as unread
-// responses, exactly one item each in her database, and native notices arrive.
+// Ada signs up, fills in her profile and posts a study log for her followers with a
+// picture (alt text) and an emoji picked in the composer's picker; Bob signs up, finds Ada
+// among the people sharing his interest, follows her, sees her post and its picture after
+// a sync, likes it and comments; Ada's app, started again, syncs: her Activity card lists
+// the like and the comment as unread responses, exactly one item each in her database,
+// and one native notice each arrives.
 // tauri-driver runs one session at a time, so the two instances take turns.
-// Screenshots social-*.png: the composer with the picker, Bob's feed, Ada's Activity card,
-// in English light and Japanese dark.
+// Screenshots social-*.png: the composer with the picker, the feeds with the picture, the
+// like and the comment, Ada's Activity card, in English light and Japanese dark.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
