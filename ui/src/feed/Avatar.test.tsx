@@ -14,7 +14,7 @@ describe("Avatar", () => {
     expect(initials({ display_name: "Ada Lovelace", username: "ada" })).toBe("AL");
     expect(initials({ display_name: "  ", username: "kenji" })).toBe("K");
     expect(initials({ display_name: "山田 花子", username: null })).toBe("山花");
-    expect(initials({ display_name: "", username: null })).toBe("?");
+    expect(initials({ display_name: "", username: null })).toBe("");
   });
 
   it("finds a reference's file in the media folder and nothing else", () => {

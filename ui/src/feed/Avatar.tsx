@@ -12,11 +12,12 @@ export interface AvatarPerson {
   avatar_url: string | null;
 }
 
-/** Up to two letters: the first of the first two words of the name, else of the username. */
+/** Up to two letters: the first of the first two words of the name, else of the username
+ * (empty for someone with neither: the avatar then shows a person's outline). */
 export function initials(p: Pick<AvatarPerson, "display_name" | "username">): string {
   const words = p.display_name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 0 ? words.slice(0, 2).map((w) => Array.from(w)[0]) : Array.from(p.username ?? "").slice(0, 1);
-  return letters.join("").toUpperCase() || "?";
+  return letters.join("").toUpperCase();
 }
 
 /** A hue from the id: the same person always gets the same colour. */
@@ -39,9 +40,15 @@ export function Avatar({ person, size = 40, label }: { person: AvatarPerson; siz
       </span>
     );
   }
+  const letters = initials(person);
   return (
     <span className="avatar avatar-initials" style={style} data-testid="avatar" {...a11y}>
-      {initials(person)}
+      {letters || (
+        <svg viewBox="0 0 24 24" width="60%" height="60%" aria-hidden="true" fill="currentColor">
+          <circle cx="12" cy="8" r="4" />
+          <path d="M4 20c0-4 3.6-6.5 8-6.5s8 2.5 8 6.5z" />
+        </svg>
+      )}
     </span>
   );
 }
