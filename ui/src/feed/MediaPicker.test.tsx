@@ -4,7 +4,7 @@ import { useState } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
 import { renderWithClient } from "../test/render";
-import { MediaPicker, MAX_IMAGE_BYTES, toDrafts } from "./MediaPicker";
+import { MediaPicker, MAX_IMAGE_BYTES, pickedFromPost, toDrafts } from "./MediaPicker";
 import type { PickedMedia } from "./MediaPicker";
 
 vi.mock("../api/client", () => import("../test/clientMock"));
@@ -102,5 +102,23 @@ describe("MediaPicker", () => {
     ]);
     expect(client.postMediaAdd).toHaveBeenCalledTimes(1); // the huge one was never sent
     expect(latest).toHaveLength(0);
+  });
+});
+
+describe("editing a post's media", () => {
+  it("starts from the post's items in order and keeps them by id with their alt texts", () => {
+    const base = { url: "attachment:x.png", mime_type: "image/png", size_bytes: 1, width: 1, height: 1, duration_seconds: null };
+    const items = pickedFromPost([
+      { ...base, id: "m2", media_type: "video", order_index: 1, file_path: "/f/2.mp4", missing: true, alt: null },
+      { ...base, id: "m1", media_type: "image", order_index: 0, file_path: "/f/1.png", missing: false, alt: "Board" },
+    ]);
+    expect(items.map((i) => [i.media_id, i.file_path, i.alt])).toEqual([
+      ["m1", "/f/1.png", "Board"],
+      ["m2", "", ""],
+    ]);
+    expect(toDrafts(items)).toEqual([
+      { attachment_id: null, media_id: "m1", alt: "Board" },
+      { attachment_id: null, media_id: "m2", alt: null },
+    ]);
   });
 });
