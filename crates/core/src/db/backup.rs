@@ -102,6 +102,22 @@ fn verify(copy: &Path) -> Result<()> {
     }
 }
 
+/// A damaged error (`health`) with the newest automatic backup beside `db_path` named in it,
+/// for the message's "the newest is ..." and the window's Restore.
+pub fn name_latest(error: CoreError, db_path: &Path) -> CoreError {
+    match error {
+        CoreError::Damaged { path, problems, latest_backup: None } => {
+            let latest_backup = db_path
+                .parent()
+                .and_then(|dir| list(dir).ok())
+                .and_then(|found| found.into_iter().next())
+                .map(|b| b.path);
+            CoreError::Damaged { path, problems, latest_backup }
+        }
+        other => other,
+    }
+}
+
 fn automatic_name(now: DateTime<Utc>, why: &str) -> String {
     format!("studydesk-{}-{why}.db", now.format(STAMP))
 }

@@ -131,14 +131,10 @@ pub fn check_at_open(path: &Path) -> Result<AtOpen> {
     }
 }
 
-/// The error for a damaged file, naming the newest backup beside it if there is one.
+/// The error for a damaged file. `latest_backup` is left empty here: `backup::name_latest`
+/// fills it in where the error leaves `db` (this module does not know the backups).
 pub fn damaged(path: &Path, problems: Vec<String>) -> CoreError {
-    let latest_backup = path
-        .parent()
-        .and_then(|dir| super::backup::list(dir).ok())
-        .and_then(|list| list.into_iter().next())
-        .map(|b| b.path);
-    CoreError::Damaged { path: path.display().to_string(), problems, latest_backup }
+    CoreError::Damaged { path: path.display().to_string(), problems, latest_backup: None }
 }
 
 #[cfg(test)]

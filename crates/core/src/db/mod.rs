@@ -83,7 +83,7 @@ impl Db {
         let mut at_open = health::AtOpen::Whole;
         if existed {
             check_sqlite_header(path)?;
-            at_open = health::check_at_open(path)?;
+            at_open = health::check_at_open(path).map_err(|e| backup::name_latest(e, path))?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| CoreError::io(format!("could not create the data folder {}", parent.display()), e))?;
@@ -174,7 +174,7 @@ impl Db {
     /// `Err(Damaged)` once the background check found the file damaged.
     fn refuse_if_damaged(&self) -> Result<()> {
         match self.damage.get() {
-            Some(problems) => Err(health::damaged(&self.path, problems.clone())),
+            Some(problems) => Err(backup::name_latest(health::damaged(&self.path, problems.clone()), &self.path)),
             None => Ok(()),
         }
     }
