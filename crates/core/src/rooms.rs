@@ -28,7 +28,12 @@ pub static DERIVED: &[&Derived] = &[
 /// What shows an attachment, one SQL condition per room that does, each over the
 /// attachments table named `a` (a room that starts showing attachments adds its own).
 static ATTACHMENT_USES: &[&str] =
-    &[crate::focus::immerse::SHOWS_ATTACHMENT, crate::social::media::SHOWS_ATTACHMENT, crate::account::profile::SHOWS_ATTACHMENT];
+    &[
+        crate::focus::immerse::SHOWS_ATTACHMENT,
+        crate::social::media::SHOWS_ATTACHMENT,
+        crate::account::profile::SHOWS_ATTACHMENT,
+        crate::social::emoji::custom::SHOWS_ATTACHMENT,
+    ];
 
 /// SQL condition, for a query that names the attachments table `a`: something shows this
 /// attachment. A replaced background keeps its row and file, but no other device needs it.

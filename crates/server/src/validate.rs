@@ -79,6 +79,7 @@ pub fn validate(change: &Change, now_ms: i64) -> Result<&'static TableInfo, Reje
     }
     for (name, value) in columns.into_iter().flatten() {
         check_word(&change.table, name, value)?;
+        check_custom_emoji(&change.table, name, value)?;
     }
     if change.op == Op::Insert {
         check_row(info, &change.row_id, change.columns.as_ref().unwrap_or(&Map::new()), false)?;
@@ -115,6 +116,33 @@ fn check_word(table: &str, column: &str, value: &Value) -> Result<(), Reject> {
         }
     }
     Ok(())
+}
+
+/// A custom emoji's columns by the shared rules (`studydesk_sync::emoji`): a shortcode
+/// `:name:` of 2 to 32 characters of a-z, 0-9 and _, an image reference, `is_custom` 1.
+/// Its creator is its owner (`created_by` is the pusher, checked with every owner) and
+/// its id comes from (created_by, shortcode) (the natural key). The shipped Unicode rows
+/// never reach a server: a row without `created_by` has no owner and is refused.
+fn check_custom_emoji(table: &str, column: &str, value: &Value) -> Result<(), Reject> {
+    if table != "emojis" {
+        return Ok(());
+    }
+    let text = value.as_str();
+    let refused = match column {
+        "shortcode" => text.and_then(studydesk_sync::emoji::parse_stored).is_none().then(|| {
+            let why = text
+                .map(|t| t.trim_matches(':'))
+                .and_then(|t| studydesk_sync::emoji::check(t).err())
+                .map_or_else(|| "a shortcode is stored as :name:".to_string(), |e| e.to_string());
+            format!("emojis.shortcode: {why}")
+        }),
+        "image_url" => text
+            .is_none_or(|t| !studydesk_sync::emoji::is_image_reference(t))
+            .then(|| "emojis.image_url must be attachment:<sha256>.<png|gif|webp|jpg>".to_string()),
+        "is_custom" => (value.as_i64() != Some(1)).then(|| "only custom emoji (is_custom 1) sync".to_string()),
+        _ => None,
+    };
+    refused.map_or(Ok(()), |message| Err(reject(RejectCode::InvalidValue, message)))
 }
 
 /// What every live row must be, however it came to be: every NOT NULL column set (but

@@ -26,8 +26,19 @@ pub enum Class {
 
 /// Tables that never leave the device: credentials, installation settings, shipped data,
 /// and the user's own activity log (docs/schema.md).
-pub const LOCAL_ONLY: &[&str] =
-    &["user_sessions", "api_keys", "app_settings", "emoji_categories", "emojis", "user_activity_log"];
+pub const LOCAL_ONLY: &[&str] = &["user_sessions", "api_keys", "app_settings", "emoji_categories", "user_activity_log"];
+
+/// Synced tables that also hold shipped reference data: a row whose `column` is NULL is
+/// shipped (installed by the app on every device, never captured, never stored by a
+/// server, never written by a pull), any other row is user data. `emojis`: the Unicode
+/// catalog (`created_by` NULL) beside custom emoji (`created_by` their creator). A
+/// reference to a row of such a table that the server does not hold is to shipped data.
+pub const SHIPPED_ROWS: &[(&str, &str)] = &[("emojis", "created_by")];
+
+/// The column whose NULL marks a shipped row of `table` (see [`SHIPPED_ROWS`]).
+pub fn shipped_marker(table: &str) -> Option<&'static str> {
+    SHIPPED_ROWS.iter().find(|(t, _)| *t == table).map(|(_, c)| *c)
+}
 
 pub const PUBLIC: &[&str] = &[
     "users",
@@ -40,6 +51,7 @@ pub const PUBLIC: &[&str] = &[
     "post_tags",
     "post_comments",
     "post_likes",
+    "emojis",
 ];
 
 pub const DASHBOARD: &[&str] = &["dashboards", "widgets", "reports", "dashboard_shares"];
@@ -92,6 +104,7 @@ const OWNER_OVERRIDES: &[(&str, Owner)] = &[
     ("follow_decisions", Owner::Column("followee_id")),
     ("post_comments", Owner::Column("author_id")),
     ("data_models", Owner::Column("created_by")),
+    ("emojis", Owner::Column("created_by")),
     ("workflows", Owner::Column("requester_id")),
     ("immersive_widgets", Owner::Parent { column: "workspace_id", table: "immersive_workspaces" }),
     ("post_media", Owner::Parent { column: "post_id", table: "posts" }),

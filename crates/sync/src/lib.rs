@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod clock;
+pub mod emoji;
 pub mod media;
 pub mod merge;
 pub mod natural;

@@ -1,7 +1,7 @@
 //! How a shared row names a file (docs/sync.md §16.2): `attachment:<sha256>.<ext>`, the
 //! content hash of the file (64 lower-case hex digits) and the canonical extension of its
 //! type. Used by `post_media.url`, `posts.image_url`, `users.avatar_url` and
-//! `users.banner_image_url`. The device finds the file at
+//! `users.banner_image_url` and `emojis.image_url` (custom emoji). The device finds the file at
 //! `attachments/<first 2 hex>/<sha256>.<ext>` in its data folder; the server lets every
 //! account that may read such a row download the file its owner uploaded (`blob_refs`).
 //! Shared by both so they parse the reference the same way: anything else (a web address,
@@ -16,7 +16,8 @@ pub const SCHEME: &str = "attachment:";
 pub const EXTENSIONS: &[&str] = &["png", "jpg", "gif", "webp", "bmp", "avif", "mp4", "webm", "mov", "ogv"];
 
 /// The columns that hold a reference, by table.
-pub const REFERENCING: &[(&str, &[&str])] = &[("post_media", &["url"]), ("users", &["avatar_url", "banner_image_url"])];
+pub const REFERENCING: &[(&str, &[&str])] =
+    &[("post_media", &["url"]), ("users", &["avatar_url", "banner_image_url"]), ("emojis", &["image_url"])];
 
 /// `attachment:<hash>.<ext>`.
 pub fn url(content_hash: &str, ext: &str) -> String {

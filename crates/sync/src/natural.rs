@@ -26,6 +26,9 @@ pub const NATURAL_KEYS: &[(&str, &[&str])] = &[
     ("follow_decisions", &["followee_id", "follower_id"]),
     ("user_blocks", &["user_id", "blocked_user_id"]),
     ("user_mutes", &["user_id", "muted_user_id"]),
+    // Custom emoji only: the shipped Unicode rows (created_by NULL) keep ids from their
+    // code points and never sync (`catalog::SHIPPED_ROWS`).
+    ("emojis", &["created_by", "shortcode"]),
 ];
 
 pub fn natural_id(table: &str, keys: &[&str]) -> String {

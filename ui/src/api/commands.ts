@@ -18,6 +18,7 @@ import type { CalendarRange } from "./bindings/CalendarRange";
 import type { Comment } from "./bindings/Comment";
 import type { Course } from "./bindings/Course";
 import type { Credentials } from "./bindings/Credentials";
+import type { CustomEmoji } from "./bindings/CustomEmoji";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
 import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
@@ -530,6 +531,30 @@ export const emojiUse = (id: string): Promise<EmojiMine> => call<EmojiMine>("emo
 export const emojiFavoriteSet = (id: string, favorite: boolean): Promise<EmojiMine> => call<EmojiMine>("emoji_favorite_set", { id, favorite });
 
 /**
+ * Adds my custom emoji: `bytes` a PNG, GIF, WebP or JPEG image (by content) of
+ * at most 256 KiB and 512×512 pixels, `shortcode` 2 to 32 characters of a-z,
+ * 0-9 and _ (colons optional) that is not a standard emoji's and not one of
+ * mine, `name` a description (the shortcode when blank). Refused whole otherwise.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const customEmojiAdd = (bytes: Uint8Array, shortcode: string, name: string | null): Promise<CustomEmoji> =>
+  callRaw<CustomEmoji>("custom_emoji_add", bytes, { "x-shortcode": shortcode, "x-name": name });
+
+/**
+ * Deletes my custom emoji (on every device by sync; its file when nothing else
+ * shows it).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const customEmojiDelete = (id: string): Promise<null> => call<null>("custom_emoji_delete", { id });
+
+/**
+ * Every custom emoji on this device (mine first; none of a user I block or who
+ * blocks me), for the settings list and for showing `:shortcode:` in posts.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const customEmojiList = (): Promise<Array<CustomEmoji>> => call<Array<CustomEmoji>>("custom_emoji_list", {});
+
+/**
  * A profile page (`user` `None`: mine).
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
@@ -887,6 +912,9 @@ export interface CommandErrors {
   emoji_search: LocalErrorKind;
   emoji_use: LocalErrorKind;
   emoji_favorite_set: LocalErrorKind;
+  custom_emoji_add: LocalErrorKind;
+  custom_emoji_delete: LocalErrorKind;
+  custom_emoji_list: LocalErrorKind;
   profile_card: LocalErrorKind;
   profile_save: LocalErrorKind;
   username_available: ServerErrorKind;

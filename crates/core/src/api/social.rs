@@ -36,6 +36,28 @@ macro_rules! social_commands {
             pub fn emoji_favorite_set(&self, id: String, favorite: bool) -> emoji::EmojiMine {
                 emoji::set_favorite(&self.db, &self.user_id(), &id, favorite)
             }
+            /// Adds my custom emoji: `bytes` a PNG, GIF, WebP or JPEG image (by content) of
+            /// at most 256 KiB and 512×512 pixels, `shortcode` 2 to 32 characters of a-z,
+            /// 0-9 and _ (colons optional) that is not a standard emoji's and not one of
+            /// mine, `name` a description (the shortcode when blank). Refused whole otherwise.
+            #[ipc(raw)]
+            pub fn custom_emoji_add(&self, bytes: Bytes, shortcode: String, name: Option<String>) -> emoji::custom::CustomEmoji {
+                emoji::custom::add(&self.db, &self.data_dir, &self.user_id(), &shortcode, name.as_deref(), bytes)
+            }
+            /// Deletes my custom emoji (on every device by sync; its file when nothing else
+            /// shows it).
+            #[ipc(local)]
+            pub fn custom_emoji_delete(&self, id: String) -> () {
+                let hashes = emoji::custom::delete(&self.db, &self.user_id(), &id)?;
+                self.remove_unshown_files(&hashes);
+                Ok(())
+            }
+            /// Every custom emoji on this device (mine first; none of a user I block or who
+            /// blocks me), for the settings list and for showing `:shortcode:` in posts.
+            #[ipc(local)]
+            pub fn custom_emoji_list(&self) -> Vec<emoji::custom::CustomEmoji> {
+                self.db.read(|c| emoji::custom::list(c, &self.user_id()))
+            }
             /// A profile page (`user` `None`: mine).
             #[ipc(local)]
             pub fn profile_card(&self, user: Option<String>) -> follows::ProfileCard {

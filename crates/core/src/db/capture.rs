@@ -135,12 +135,14 @@ fn policy(table: &str) -> TablePolicy<'static> {
 }
 
 /// Which rows of `table` are queued for sync (written over `ROW`). Built-in activities
-/// never sync. Posts of every visibility sync: the server keeps a followers-only post and
+/// and the shipped emoji catalog never sync. Posts of every visibility sync: the server keeps a followers-only post and
 /// its media, tags, likes and comments in the author's `f:` stream, an "only me" one in the
 /// author's private stream (docs/sync.md §2.1, §9).
 fn row_filter(table: &str) -> &'static str {
     match table {
         "activities" => "COALESCE(ROW.is_builtin, 0) = 0",
+        // The shipped Unicode catalog never syncs; custom emoji do (catalog::SHIPPED_ROWS).
+        "emojis" => "ROW.created_by IS NOT NULL",
         _ => "1",
     }
 }

@@ -412,15 +412,16 @@ pub fn views(conn: &Connection, data_dir: &Path, post_id: &str) -> Result<Vec<Po
 pub const SHOWS_ATTACHMENT: &str = "EXISTS (SELECT 1 FROM posts p JOIN post_media m ON m.post_id = p.id
       WHERE p.user_id = a.user_id AND substr(m.url, 12, 64) = a.content_hash AND m.url LIKE 'attachment:%')";
 
-/// Every content hash a row on this device refers to: post media, avatars, banners and
-/// attachments: those `shown_attachments` (an SQL condition over `attachments a`, e.g.
+/// Every content hash a row on this device refers to: post media, avatars, banners,
+/// custom emoji and attachments: those `shown_attachments` (an SQL condition over `attachments a`, e.g.
 /// `crate::rooms::attachment_in_use`) keeps, or every attachment row when `None` (so a
 /// file attached in the composer and not posted yet is kept).
 pub fn referenced_hashes(conn: &Connection, shown_attachments: Option<&str>) -> Result<HashSet<String>> {
     let mut out: HashSet<String> = attachments::hashes_where(conn, shown_attachments.unwrap_or("1"))?.into_iter().collect();
     let mut st = conn.prepare_cached("SELECT DISTINCT url FROM post_media")?;
     let urls = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-    for text in urls.iter().chain(&crate::account::profile::picture_refs(conn)?) {
+    let emoji = super::emoji::custom::image_refs(conn)?;
+    for text in urls.iter().chain(&crate::account::profile::picture_refs(conn)?).chain(&emoji) {
         if let Some((h, _)) = refs::parse(text) {
             out.insert(h.to_string());
         }

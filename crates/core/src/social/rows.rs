@@ -291,6 +291,8 @@ table_row! {
         pub updated_at: String,
         /// Unicode's order within the category (V11).
         pub sort_order: i64,
+        /// The creator of a custom emoji (V14); NULL for the shipped Unicode catalog.
+        pub created_by: Option<String>,
     }
 }
 

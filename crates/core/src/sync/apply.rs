@@ -126,6 +126,11 @@ fn apply_in_one_transaction(
                     continue;
                 }
             };
+            if let Some(why) = shipped_row(tx, change)? {
+                record_error(tx, &mut erred, change, why.code, &why.message)?;
+                applied.errors += 1;
+                continue;
+            }
             if !columns_of.contains_key(&change.table) {
                 columns_of.insert(change.table.clone(), local_columns(tx, &change.table)?);
             }
@@ -187,6 +192,22 @@ fn not_accepted(why: NotAccepted, table: &str, what: &str) -> Dropped {
         NotAccepted::UnknownColumn => format!("{what} was not written: not a column this version of Studydesk syncs"),
     };
     Dropped { code: why.code(), message }
+}
+
+/// A change to shipped reference data (`catalog::SHIPPED_ROWS`: the Unicode emoji catalog)
+/// is dropped whole: a row this device holds as shipped, or one the change would make
+/// shipped (its marker column NULL). Only user rows of such a table come from a server.
+fn shipped_row(conn: &Connection, change: &PulledChange) -> Result<Option<Dropped>> {
+    let Some(marker) = studydesk_sync::catalog::shipped_marker(&change.table) else { return Ok(None) };
+    let sets_null = change.columns.as_ref().and_then(|c| c.get(marker)).is_some_and(Value::is_null)
+        || (change.op == studydesk_sync::wire::Op::Insert && change.columns.as_ref().is_some_and(|c| !c.contains_key(marker)));
+    let held_shipped = conn
+        .prepare_cached(&format!("SELECT 1 FROM \"{}\" WHERE id = ?1 AND \"{marker}\" IS NULL", change.table))?
+        .exists([&change.row_id])?;
+    Ok((sets_null || held_shipped).then(|| Dropped {
+        code: "builtin_row",
+        message: format!("{} {} is shipped with the app and never comes from a sync server", shown(&change.table), change.row_id),
+    }))
 }
 
 /// What of a pulled change this device takes: `Err` drops it whole (nothing is written),

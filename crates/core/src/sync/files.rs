@@ -23,7 +23,7 @@
 //!   hash, so pulled posts and profiles show offline: the images of every post this device
 //!   shows (not of muted or blocked authors), the videos of mine and of the people I
 //!   follow only (up to 512 MiB each), newest posts first, and every profile's avatar and
-//!   banner but a blocked user's. The server answers a file only to an account that may
+//!   banner and custom emoji but a blocked user's. The server answers a file only to an account that may
 //!   read a row naming it; one it does not give (not uploaded yet, or no longer readable)
 //!   is asked again after [`MISS_RETRY`], remembered in memory. A file no row names any
 //!   more (a deleted post's, a replaced avatar's) is removed after a pull that changed
@@ -193,7 +193,9 @@ fn shared_files(db: &Db) -> Result<Vec<SharedFile>> {
     let pictures = "SELECT avatar_url, NULL FROM users WHERE avatar_url LIKE 'attachment:%'
                       AND id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)
                     UNION ALL SELECT banner_image_url, NULL FROM users WHERE banner_image_url LIKE 'attachment:%'
-                      AND id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)";
+                      AND id NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)
+                    UNION ALL SELECT image_url, NULL FROM emojis WHERE is_custom = 1 AND image_url LIKE 'attachment:%'
+                      AND created_by NOT IN (SELECT blocked_user_id FROM user_blocks WHERE user_id = ?1)";
     db.read(|c| {
         let mut out: Vec<SharedFile> = Vec::new();
         let mut seen = std::collections::HashSet::new();

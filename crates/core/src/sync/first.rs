@@ -95,7 +95,8 @@ fn remap_natural_ids(conn: &Connection, user_id: &str) -> Result<()> {
         let rows: Vec<Vec<Option<String>>> = stmt
             .query_map([], |r| (0..=keys.len()).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<_>>>())?
             .collect::<rusqlite::Result<_>>()?;
-        for row in rows {
+        // A row with a NULL key is not identified by it (a shipped emoji: created_by NULL).
+        for row in rows.into_iter().filter(|r| r[1..].iter().all(Option::is_some)) {
             let key_values: Vec<&str> = row[1..].iter().map(|v| v.as_deref().unwrap_or("")).collect();
             let derived = studydesk_sync::natural_id(table, &key_values);
             if let Some(old) = row[0].as_deref().filter(|old| *old != derived) {
@@ -191,6 +192,9 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
 fn skip_row(table: &str, row: &Map<String, Value>, signed_up: bool) -> bool {
     if table == "activities" && row.get("is_builtin").and_then(Value::as_i64) == Some(1) {
         return true;
+    }
+    if studydesk_sync::catalog::shipped_marker(table).is_some_and(|c| row.get(c).is_none_or(Value::is_null)) {
+        return true; // the shipped emoji catalog
     }
     let untouched = row.get("updated_at").is_some() && row.get("updated_at") == row.get("created_at");
     !signed_up && PROFILE_ROWS.contains(&table) && untouched

@@ -81,6 +81,8 @@ fn row_of(info: &TableInfo, owner: &Client, tag: &str, made: &[FixtureRow]) -> F
     for col in info.columns.iter().filter(|c| c.name != "id" && !excluded.contains(&c.name.as_str())) {
         let value = if Some(col.name.as_str()) == owner_column {
             json!(owner.account)
+        } else if (info.name.as_str(), col.name.as_str()) == ("emojis", "category_id") {
+            Value::Null // a custom emoji has no Unicode category
         } else if let Some(fk) = info.foreign_key(&col.name) {
             match made.iter().find(|r| r.table == fk.parent) {
                 Some(parent) => json!(parent.id),
@@ -96,6 +98,10 @@ fn row_of(info: &TableInfo, owner: &Client, tag: &str, made: &[FixtureRow]) -> F
                 ("users", "follow_policy", _) => json!("open"),
                 ("follow_decisions", "decision", _) => json!("accepted"),
                 ("users", "username", _) => json!(username(tag, &owner.account)),
+                // A custom emoji by the shared rules: a shortcode of a-z, 0-9 and _, an image.
+                ("emojis", "shortcode", _) => json!(format!(":e{}:", &super::sha256_hex(format!("{tag}{}", owner.account).as_bytes())[..20])),
+                ("emojis", "image_url", _) => json!(studydesk_sync::media::url(&super::sha256_hex(format!("emoji{tag}{}", owner.account).as_bytes()), "png")),
+                ("emojis", "keywords", _) => Value::Null,
                 ("attachments", "content_hash", _) => json!(super::sha256_hex(format!("{tag}{}", owner.account).as_bytes())),
                 (_, _, "INTEGER") => json!(1),
                 (_, _, "REAL") => json!(1.5),

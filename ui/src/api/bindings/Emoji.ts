@@ -19,4 +19,8 @@ name_ja: string | null,
 /**
  * Whether skin tones apply (the picker shows its tone choice for these).
  */
-has_skin_tones: boolean, };
+has_skin_tones: boolean, 
+/**
+ * A custom emoji's image (`attachment:<sha256>.<ext>`); `None` for a Unicode emoji.
+ */
+image_url: string | null, };

@@ -7,4 +7,8 @@ import type { EmojiMine } from "./EmojiMine";
  * Everything the picker draws before a search: categories, every base emoji in order,
  * the user's tone, favorites and recent ones.
  */
-export type EmojiCatalog = { version: string, categories: Array<EmojiCategoryRow>, emojis: Array<Emoji>, skin_tone: number, mine: EmojiMine, };
+export type EmojiCatalog = { version: string, categories: Array<EmojiCategoryRow>, emojis: Array<Emoji>, 
+/**
+ * My custom emoji, by shortcode (the picker's "Custom" category).
+ */
+custom: Array<Emoji>, skin_tone: number, mine: EmojiMine, };

@@ -78,6 +78,7 @@ pub fn parse(now: &str) -> Result<Catalog> {
                     created_at: now.to_string(),
                     updated_at: now.to_string(),
                     sort_order: emojis.len() as i64,
+                    created_by: None,
                 });
             }
             (Some("S"), 5) => {

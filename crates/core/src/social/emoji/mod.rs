@@ -15,10 +15,13 @@
 //! - `user_emoji_favorites` has a row per emoji the user used or starred: `usage_count`
 //!   and `last_used` count uses (always the base emoji), `favorited_at` (V11) is set while
 //!   it is starred. Those rows sync like any private row.
-//! - Custom emoji (`is_custom`, `image_url`) are not offered yet: `emojis` is local-only
-//!   in the sync catalog, so a custom emoji could not reach other devices.
+//! - Custom emoji ([`custom`]: `is_custom` 1, `created_by`, `image_url`) sync; the
+//!   catalog's rows never do. The picker offers mine: in [`EmojiCatalog::custom`], in
+//!   search results, favorites and recent ones, with [`Emoji::unicode`] the `:shortcode:`
+//!   to insert and [`Emoji::image_url`] the image to show.
 
 pub mod catalog;
+pub mod custom;
 
 use crate::account::preferences;
 use crate::db::row::{self, Row};
@@ -57,6 +60,8 @@ pub struct Emoji {
     pub name_ja: Option<String>,
     /// Whether skin tones apply (the picker shows its tone choice for these).
     pub has_skin_tones: bool,
+    /// A custom emoji's image (`attachment:<sha256>.<ext>`); `None` for a Unicode emoji.
+    pub image_url: Option<String>,
 }
 
 /// Everything the picker draws before a search: categories, every base emoji in order,
@@ -67,6 +72,8 @@ pub struct EmojiCatalog {
     pub version: String,
     pub categories: Vec<EmojiCategoryRow>,
     pub emojis: Vec<Emoji>,
+    /// My custom emoji, by shortcode (the picker's "Custom" category).
+    pub custom: Vec<Emoji>,
     pub skin_tone: i64,
     pub mine: EmojiMine,
 }
@@ -122,7 +129,8 @@ impl Tones {
 
     fn view(&self, e: EmojiRow) -> Emoji {
         let key = e.shortcode.clone().unwrap_or_default();
-        let unicode = self.variant.get(&key).cloned().or(e.unicode).unwrap_or_default();
+        // A custom emoji inserts its `:shortcode:`.
+        let unicode = if e.is_custom { key.clone() } else { self.variant.get(&key).cloned().or(e.unicode).unwrap_or_default() };
         Emoji {
             has_skin_tones: self.toned.contains(&key),
             id: e.id,
@@ -131,6 +139,7 @@ impl Tones {
             shortcode: e.shortcode,
             name: e.name,
             name_ja: e.description,
+            image_url: e.image_url.filter(|_| e.is_custom),
         }
     }
 }
@@ -142,17 +151,19 @@ pub fn catalog(conn: &Connection, user_id: &str) -> Result<EmojiCatalog> {
     let categories: Vec<EmojiCategoryRow> = row::select(conn, "WHERE is_active = 1 ORDER BY sort_order, id", [])?;
     let rows: Vec<EmojiRow> =
         row::select(conn, "WHERE skin_tone IS NULL AND is_custom = 0 ORDER BY category_id, sort_order", [])?;
+    let custom: Vec<EmojiRow> = row::select(conn, "WHERE is_custom = 1 AND created_by = ?1 ORDER BY shortcode", [user_id])?;
     Ok(EmojiCatalog {
         version: crate::account::app_settings::get(conn, catalog::VERSION_KEY)?.unwrap_or_default(),
         categories,
         emojis: rows.into_iter().map(|e| tones.view(e)).collect(),
+        custom: custom.into_iter().map(|e| tones.view(e)).collect(),
         skin_tone: tone,
         mine: mine_with(conn, user_id, &tones)?,
     })
 }
 
-/// Base emoji matching every word of `query` in their English or Japanese name, a
-/// shortcode or a keyword; best first: an exact shortcode, an exact name, a name
+/// Base emoji and my custom emoji matching every word of `query` in their English or
+/// Japanese name, a shortcode or a keyword; best first: an exact shortcode, an exact name, a name
 /// starting with the first word, a shortcode starting with it, then Unicode's order.
 pub fn search(conn: &Connection, user_id: &str, query: &str, limit: Option<i64>) -> Result<Vec<Emoji>> {
     let limit = limit.unwrap_or(SEARCH_DEFAULT_LIMIT);
@@ -167,7 +178,7 @@ pub fn search(conn: &Connection, user_id: &str, query: &str, limit: Option<i64>)
         query.split_whitespace().map(|w| w.trim_matches(':').to_lowercase()).filter(|w| !w.is_empty()).take(5).collect();
     let Some(first) = words.first() else { return Ok(Vec::new()) };
     let mut conditions = String::new();
-    let mut values: Vec<String> = vec![first.clone(), like_escape(first)];
+    let mut values: Vec<String> = vec![first.clone(), like_escape(first), user_id.to_string()];
     for w in &words {
         values.push(format!("%{}%", like_escape(w)));
         let p = values.len();
@@ -177,7 +188,7 @@ pub fn search(conn: &Connection, user_id: &str, query: &str, limit: Option<i64>)
     }
     values.push(limit.to_string());
     let sql = row::select_sql::<EmojiRow>(&format!(
-        "WHERE skin_tone IS NULL AND is_custom = 0{conditions}
+        "WHERE skin_tone IS NULL AND (is_custom = 0 OR created_by = ?3){conditions}
          ORDER BY CASE WHEN shortcode = ':' || ?1 || ':' THEN 0
                        WHEN lower(name) = ?1 OR description = ?1 THEN 1
                        WHEN name LIKE ?2 || '%' ESCAPE '\\' OR description LIKE ?2 || '%' ESCAPE '\\' THEN 2
