@@ -589,12 +589,27 @@ fn responses_that_arrive_become_native_notices_once_unless_turned_off() {
     assert_eq!(notices[0].body, "My notes");
     assert!(f.app.response_notices().unwrap().is_empty(), "told once");
 
+    // In Japanese when the app is in Japanese; the item keeps who acted and when, for the
+    // card to word it in the user's language.
+    f.app
+        .settings_update(studydesk_core::account::settings::SettingsPatch { preferred_locale: Some(studydesk_core::account::settings::Locale::Ja), ..Default::default() })
+        .unwrap();
+    let cy = someone(&f, "cy", FollowPolicy::Open);
+    f.clock.advance(chrono::Duration::seconds(5));
+    pulled(&f, &like(&cy));
+    let notices = f.app.response_notices().unwrap();
+    assert_eq!(notices[0].title, "CY (@cy) さんがあなたの投稿にいいねしました");
+    let page = f.app.db().read(|c| activity_feed::page(c, &me, f.app.db().now(), None, Some(100), &FeedFilter::default())).unwrap();
+    let newest = page.items.into_iter().find(|i| i.row.source_id == like(&cy).id).unwrap();
+    let meta = newest.row.metadata.unwrap();
+    assert_eq!((meta["actor"].as_str(), meta["response"].as_str(), meta["at"].as_str()), (Some("CY (@cy)"), Some("like"), Some("2026-11-22T01:00:00.000Z")));
+
     f.app.response_notify_set(false).unwrap();
     let bo = someone(&f, "bo", FollowPolicy::Open);
     f.clock.advance(chrono::Duration::seconds(5));
     pulled(&f, &like(&bo));
     assert!(f.app.response_notices().unwrap().is_empty(), "turned off");
-    assert_eq!(items(&f).len(), 2, "the Activity card still lists both");
+    assert_eq!(items(&f).len(), 3, "the Activity card still lists them all");
 }
 
 /// Every post is queued, whatever its visibility: the sync server keeps followers-only

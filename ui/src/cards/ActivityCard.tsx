@@ -15,6 +15,36 @@ import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import "./ActivityCard.css";
 
+type Words = { actor?: string; tag?: string; response?: string; request?: boolean; at?: string };
+
+/** The words an item keeps in its metadata (the core writes them; older items have none). */
+function words(item: FeedItem): Words {
+  const m = item.metadata;
+  return m && typeof m === "object" && !Array.isArray(m) ? (m as Words) : {};
+}
+
+/** The item's title in the user's language, from its kind and who acted; the stored
+ * (English) title for an item made before the words were kept. */
+export function activityTitle(t: (key: string, opts?: Record<string, unknown>) => string, item: FeedItem): string {
+  const w = words(item);
+  if (!w.actor) return item.title;
+  const key = (() => {
+    switch (item.activity_type) {
+      case "posting_response":
+        return w.response === "comment" ? "comment" : "like";
+      case "new_connection":
+        return w.request ? "request" : "follow";
+      case "new_posting":
+      case "domain_update":
+      case "posting_approved":
+        return item.activity_type;
+      default:
+        return null;
+    }
+  })();
+  return key ? t(`activity.title.${key}`, { who: w.actor, tag: w.tag ?? "" }) : item.title;
+}
+
 export type QuickActionHandler = (action: QuickAction) => void;
 
 const TYPES: ActivityType[] = ["new_posting", "posting_response", "new_connection", "posting_approved", "domain_update"];
@@ -125,10 +155,10 @@ export function ActivityCard({ onQuickAction }: { onQuickAction: QuickActionHand
               >
                 <span className="activity-title">
                   {item.is_pinned ? <span aria-label={t("activity.pinned")}>📌 </span> : null}
-                  {item.title}
+                  {activityTitle(t, item)}
                 </span>
                 {item.description ? <span className="activity-desc">{item.description}</span> : null}
-                <span className="activity-time">{relativeTime(item.created_at, locale)}</span>
+                <span className="activity-time">{relativeTime(words(item).at ?? item.created_at, locale)}</span>
               </button>
               <span className="activity-item-actions">
                 <button

@@ -256,6 +256,15 @@ const en = {
     bannerOf: "Banner of {{name}}",
   },
   activity: {
+    title: {
+      new_posting: "{{who}} posted",
+      domain_update: "New in #{{tag}}: {{who}}",
+      like: "{{who}} liked your post",
+      comment: "{{who}} commented on your post",
+      follow: "{{who}} followed you",
+      request: "{{who}} asked to follow you",
+      posting_approved: "{{who}} accepted your follow request",
+    },
     unread: "{{count}} unread",
     readAll: "Mark all read",
     unreadOnly: "Unread only",

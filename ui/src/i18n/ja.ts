@@ -255,6 +255,15 @@ const ja: Messages = {
     bannerOf: "{{name}} のバナー",
   },
   activity: {
+    title: {
+      new_posting: "{{who}} さんが投稿しました",
+      domain_update: "#{{tag}} の新着: {{who}} さん",
+      like: "{{who}} さんがあなたの投稿にいいねしました",
+      comment: "{{who}} さんがあなたの投稿にコメントしました",
+      follow: "{{who}} さんがあなたをフォローしました",
+      request: "{{who}} さんからフォローリクエストが届きました",
+      posting_approved: "{{who}} さんがフォローリクエストを承認しました",
+    },
     unread: "未読 {{count}} 件",
     readAll: "すべて既読にする",
     unreadOnly: "未読のみ",

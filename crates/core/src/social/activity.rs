@@ -132,7 +132,7 @@ fn post_items(tx: &Tx, post_id: &str) -> Result<()> {
     if author == me || visibility == PostVisibility::OnlyMe || follows::blocked_between(tx, &me, &author)? {
         return Ok(());
     }
-    let metadata = json!({ "actor_id": author, "post_id": post_id });
+    let metadata = json!({ "actor_id": author, "actor": who(tx, &author), "post_id": post_id, "at": created_at });
     let description = excerpt(content.as_deref());
     if follows::is_following(tx, &me, &author)? {
         if follows::followed_since(tx, &me, &author)?.is_some_and(|since| created_at < since) {
@@ -147,14 +147,26 @@ fn post_items(tx: &Tx, post_id: &str) -> Result<()> {
     let recent = crate::db::timestamp_text(tx.now() - chrono::Duration::days(NEWS_DAYS));
     if visibility == PostVisibility::Public && !shared.is_empty() && created_at >= recent {
         let title = format!("New in #{}: {}", shared[0], who(tx, &author));
+        let mut metadata = metadata;
+        metadata["tag"] = json!(shared[0]);
         let item = Item { kind: ActivityType::DomainUpdate, title, description, source_type: "post", source_id: post_id, priority: -1, metadata };
         return deliver(tx, &me, item);
     }
     Ok(())
 }
 
-/// A response (like or comment) by `actor` on `post_id`, for me if the post is mine.
-fn response(tx: &Tx, me: &str, source_type: &str, source_id: &str, actor: &str, post_id: &str, text: Option<&str>) -> Result<()> {
+/// A response (like or comment) by `actor` on `post_id` at `at`, for me if the post is mine.
+struct Response<'a> {
+    source_type: &'a str,
+    source_id: &'a str,
+    actor: &'a str,
+    post_id: &'a str,
+    at: &'a str,
+    text: Option<&'a str>,
+}
+
+fn response(tx: &Tx, me: &str, r: Response) -> Result<()> {
+    let Response { source_type, source_id, actor, post_id, at, text } = r;
     let Some((author, _, content, _)) = posts::author_of(tx, post_id)? else { return Ok(()) };
     if author != me || actor == me || follows::blocks(tx, me, actor)? {
         return Ok(());
@@ -162,7 +174,8 @@ fn response(tx: &Tx, me: &str, source_type: &str, source_id: &str, actor: &str, 
     let verb = if source_type == "post_like" { "liked" } else { "commented on" };
     let title = format!("{} {verb} your post", who(tx, actor));
     let description = excerpt(text.or(content.as_deref()));
-    let metadata = json!({ "actor_id": actor, "post_id": post_id });
+    let kind = if source_type == "post_like" { "like" } else { "comment" };
+    let metadata = json!({ "actor_id": actor, "actor": who(tx, actor), "post_id": post_id, "response": kind, "at": at });
     let item = Item { kind: ActivityType::PostingResponse, title, description, source_type, source_id, priority: 1, metadata };
     deliver(tx, me, item)
 }
@@ -171,7 +184,10 @@ fn like_item(tx: &Tx, like_id: &str) -> Result<()> {
     let Some(me) = me(tx)? else { return Ok(()) };
     match row::get::<PostLikeRow>(tx, like_id)? {
         None => withdraw(tx, &me, "post_like", like_id),
-        Some(l) => response(tx, &me, "post_like", like_id, &l.user_id, &l.post_id, None),
+        Some(l) => {
+            let r = Response { source_type: "post_like", source_id: like_id, actor: &l.user_id, post_id: &l.post_id, at: &l.created_at, text: None };
+            response(tx, &me, r)
+        }
     }
 }
 
@@ -179,7 +195,10 @@ fn comment_item(tx: &Tx, comment_id: &str) -> Result<()> {
     let Some(me) = me(tx)? else { return Ok(()) };
     match row::get::<PostCommentRow>(tx, comment_id)? {
         None => withdraw(tx, &me, "post_comment", comment_id),
-        Some(c) => response(tx, &me, "post_comment", comment_id, &c.author_id, &c.post_id, Some(&c.body)),
+        Some(c) => {
+            let r = Response { source_type: "post_comment", source_id: comment_id, actor: &c.author_id, post_id: &c.post_id, at: &c.created_at, text: Some(&c.body) };
+            response(tx, &me, r)
+        }
     }
 }
 
@@ -191,7 +210,7 @@ fn follow_item(tx: &Tx, id: &str) -> Result<()> {
         }
         let asked = follows::relation(tx, &me, &f.follower_id)?.follows_me == follows::FollowState::Requested;
         let title = format!("{} {}", who(tx, &f.follower_id), if asked { "asked to follow you" } else { "followed you" });
-        let metadata = json!({ "actor_id": f.follower_id, "request": asked });
+        let metadata = json!({ "actor_id": f.follower_id, "actor": who(tx, &f.follower_id), "request": asked, "at": f.created_at });
         let item = Item { kind: ActivityType::NewConnection, title, description: None, source_type: "follow", source_id: id, priority: 1, metadata };
         return deliver(tx, &me, item);
     }
@@ -200,7 +219,7 @@ fn follow_item(tx: &Tx, id: &str) -> Result<()> {
             return Ok(());
         }
         let title = format!("{} accepted your follow request", who(tx, &d.followee_id));
-        let metadata = json!({ "actor_id": d.followee_id });
+        let metadata = json!({ "actor_id": d.followee_id, "actor": who(tx, &d.followee_id), "at": d.decided_at });
         let item = Item { kind: ActivityType::PostingApproved, title, description: None, source_type: "follow_decision", source_id: id, priority: 1, metadata };
         return deliver(tx, &me, item);
     }
@@ -247,14 +266,33 @@ pub fn response_notices(db: &Db, me: &str) -> Result<Vec<Notice>> {
             app_settings::set(tx, NOTIFIED_KEY, "social", "likes and comments already notified on this device", &until)
         })?;
     }
+    let ja = db.read(|c| crate::account::settings::get(c, me))?.preferred_locale == crate::account::settings::Locale::Ja;
     let mut notices: Vec<Notice> = fresh
         .iter()
         .take(MAX_NOTICES)
-        .map(|i| Notice::new(i.title.clone(), i.description.clone().unwrap_or_default()).tagged("social.response"))
+        .map(|i| Notice::new(response_title(i, ja), i.description.clone().unwrap_or_default()).tagged("social.response"))
         .collect();
     if fresh.len() > MAX_NOTICES {
         let more = fresh.len() - MAX_NOTICES;
-        notices.push(Notice::new(format!("{more} more responses to your posts"), "Open Studydesk to see them.").tagged("social.response"));
+        let (title, body) = if ja {
+            (format!("ほかに {more} 件の反応があります"), "Studydesk を開いて確認してください。")
+        } else {
+            (format!("{more} more responses to your posts"), "Open Studydesk to see them.")
+        };
+        notices.push(Notice::new(title, body).tagged("social.response"));
     }
     Ok(notices)
+}
+
+/// A like or comment's notice title in the user's language, from the words the item keeps
+/// in its metadata (`actor`, `response`); an item made before they were kept has its
+/// English title.
+fn response_title(item: &crate::dashboard::rows::ActivityFeedRow, ja: bool) -> String {
+    let meta = item.metadata.as_ref();
+    let word = |key: &str| meta.and_then(|m| m.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+    match (word("actor"), word("response").as_deref(), ja) {
+        (Some(who), Some("like"), true) => format!("{who} さんがあなたの投稿にいいねしました"),
+        (Some(who), Some("comment"), true) => format!("{who} さんがあなたの投稿にコメントしました"),
+        _ => item.title.clone(),
+    }
 }
