@@ -285,6 +285,9 @@ function Suggestions() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const people = useQuery<Face[], ApiError>({ queryKey: ["people_suggestions"], queryFn: () => api.peopleSuggestions() });
+  // The same query as the profile panel's (shared through the cache): whether I have tags
+  // decides what an empty list says.
+  const mine = useQuery<ProfileCard, ApiError>({ queryKey: ["profile_card"], queryFn: () => api.profileCard(null) });
   const [asked, setAsked] = useState<Record<string, FollowState>>({});
   const follow = useApiMutation((id: string) => api.follow(id), {
     onSuccess: (rel, id) => {
@@ -299,7 +302,7 @@ function Suggestions() {
       <h2 id="suggestions-title" className="card-title">
         {t("feed.suggestions")}
       </h2>
-      {people.data && list.length === 0 ? <p className="hint">{t("feed.noSuggestions")}</p> : null}
+      {people.data && list.length === 0 ? <p className="hint">{t(mine.data?.tags.length ? "feed.noSuggestionsTagged" : "feed.noSuggestions")}</p> : null}
       <ul className="plain-list">
         {list.map((f) => {
           const state = asked[f.id];

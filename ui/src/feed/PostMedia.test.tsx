@@ -53,6 +53,13 @@ describe("PostMediaGrid", () => {
     expect(screen.queryByTestId("post-media-image")).toBeNull();
   });
 
+  it("keeps one picture's shape and never blows a small one up past its own width", () => {
+    renderWithClient(<PostMediaGrid media={[item(0, { width: 320, height: 200 })]} />);
+    const box = screen.getByTestId("post-media");
+    expect(box.style.aspectRatio).toBe("320 / 200");
+    expect(box.style.maxWidth).toBe("min(100%, 320px)");
+  });
+
   it("shows nothing for a post without media", () => {
     const { container } = renderWithClient(<PostMediaGrid media={[]} />);
     expect(container.querySelector("[data-testid=post-media]")).toBeNull();

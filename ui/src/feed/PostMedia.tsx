@@ -41,10 +41,12 @@ export function PostMediaGrid({ media }: { media: PostMedia[] }) {
   const shown = all ? sorted : sorted.slice(0, VISIBLE);
   const hidden = sorted.length - shown.length;
   const single = shown.length === 1 ? shown[0] : null;
-  // One picture keeps its shape (within bounds): the box takes its aspect ratio.
-  const ratio = single?.width && single?.height ? `${single.width} / ${single.height}` : undefined;
+  // One picture keeps its shape (within bounds): the box takes its aspect ratio, and is
+  // never wider than the picture itself (a small one is not blown up to the post's width).
+  const style =
+    single?.width && single?.height ? { aspectRatio: `${single.width} / ${single.height}`, maxWidth: `min(100%, ${single.width}px)` } : undefined;
   return (
-    <div className={`post-media post-media-${Math.min(shown.length, VISIBLE)}${all ? " post-media-all" : ""}`} data-testid="post-media" style={ratio ? { aspectRatio: ratio } : undefined}>
+    <div className={`post-media post-media-${Math.min(shown.length, VISIBLE)}${all ? " post-media-all" : ""}`} data-testid="post-media" style={style}>
       {shown.map((m, i) => (
         <div key={m.id} className="post-media-cell">
           <Item m={m} />

@@ -221,6 +221,7 @@ const en = {
     interests: "Interest tags (comma separated)",
     suggestions: "People to follow",
     noSuggestions: "No suggestions yet. Add interest tags to your profile to find people who share them.",
+    noSuggestionsTagged: "No one else here shares your interest tags yet, or you already follow everyone who does.",
     follow: "Follow",
     followWho: "Follow {{name}}",
     followingNow: "Following",

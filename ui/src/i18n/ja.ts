@@ -220,6 +220,7 @@ const ja: Messages = {
     interests: "興味のあるタグ（カンマ区切り）",
     suggestions: "おすすめの人",
     noSuggestions: "まだおすすめはありません。プロフィールに興味のあるタグを追加すると、同じ興味を持つ人が見つかります。",
+    noSuggestionsTagged: "同じ興味のタグを持つ人はまだいないか、すでに全員をフォローしています。",
     follow: "フォロー",
     followWho: "{{name}} さんをフォロー",
     followingNow: "フォロー中",
