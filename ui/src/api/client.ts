@@ -25,6 +25,7 @@ import type { SignInMode } from "./bindings/SignInMode";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { IcsImportReport } from "./bindings/IcsImportReport";
 import type { MediaFile } from "./bindings/MediaFile";
+import type { CustomEmoji } from "./bindings/CustomEmoji";
 import type { WidgetKind } from "./bindings/WidgetKind";
 import type { Workspace } from "./bindings/Workspace";
 
@@ -71,6 +72,11 @@ export async function workspaceSetBackgroundFile(workspaceId: string, file: File
 /** Reads the file and stores it as my attachment for a post's media, an avatar or a banner (checked by content in the core). */
 export async function postMediaAdd(file: File): Promise<MediaFile> {
   return commands.postMediaAdd(await fileBytes(file), file.name);
+}
+
+/** Reads the image and adds it as my custom emoji `:shortcode:` (checked by content in the core). */
+export async function customEmojiAdd(file: File, shortcode: string, name: string | null): Promise<CustomEmoji> {
+  return commands.customEmojiAdd(await fileBytes(file), shortcode, name);
 }
 
 /** Reads the .ics file and imports its bytes. */

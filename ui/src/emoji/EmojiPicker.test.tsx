@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
@@ -20,6 +20,7 @@ const emoji = (id: string, unicode: string, name: string, name_ja: string, categ
   category_id,
   shortcode,
   has_skin_tones: false,
+  image_url: null,
 });
 const grin = emoji("e-grin", "😀", "grinning face", "にっこり笑う", 1, ":grinning:");
 const smile = emoji("e-smile", "😄", "grinning face with smiling eyes", "笑顔", 1, ":smile:");
@@ -43,6 +44,7 @@ function catalog(over: Partial<EmojiCatalog> = {}): EmojiCatalog {
     version: "emojibase-data 17.0.0, Emoji 17",
     categories: [category(1, "smileys-emotion", "😀"), category(2, "people-body", "👋"), category(8, "objects", "👓")],
     emojis: [grin, smile, wave, books],
+    custom: [],
     skin_tone: 0,
     mine: { favorites: [], recent: [] },
     ...over,
@@ -106,6 +108,25 @@ describe("Emoji picker", () => {
     expect(await screen.findByRole("region", { name: "スター付き" })).toBeInTheDocument();
     await userEvent.click(screen.getByRole("radio", { name: "中間の肌の色" }));
     await waitFor(() => expect(api.emojiSkinToneSet).toHaveBeenCalledWith(3));
+  });
+
+  it("shows my custom emoji in a Custom section with their images, and picking one gives its :shortcode:", async () => {
+    const hash = "ab".repeat(32);
+    const cat: Emoji = { ...emoji("e-cat", ":cat_wave:", "Cat waving", "Cat waving", 0, ":cat_wave:"), category_id: null, image_url: `attachment:${hash}.png` };
+    vi.mocked(api.emojiCatalog).mockResolvedValue(catalog({ custom: [cat] }));
+    const onPick = vi.fn();
+    renderWithClient(<EmojiPicker onPick={onPick} onClose={() => {}} />, {}, { toasts: false });
+    const section = await screen.findByRole("region", { name: "Custom" });
+    const cell = within(section).getByRole("button", { name: "Cat waving" });
+    // The image through the asset protocol, its alt text the shortcode; no text glyph.
+    const img = await within(cell).findByRole("img", { name: ":cat_wave:" });
+    expect(img.getAttribute("src")).toContain(encodeURIComponent(`/data/attachments/ab/${hash}.png`));
+    expect(screen.getByRole("button", { name: "Custom" })).toBeInTheDocument();
+    // Keyboard: the grid reaches it like any other cell.
+    cell.focus();
+    await userEvent.keyboard("{Enter}");
+    expect(onPick).toHaveBeenCalledWith(cat);
+    await waitFor(() => expect(api.emojiUse).toHaveBeenCalledWith("e-cat"));
   });
 
   it("fills a form field through the picker", async () => {

@@ -1,7 +1,9 @@
 // The emoji picker: a dialog with a search box (English and Japanese names, shortcodes,
 // keywords), the skin tone, starred and recently used emoji, then every category. The grid
 // is one Tab stop: arrow keys move (up and down by a row), Home and End jump, Enter picks,
-// F stars the emoji under focus. Esc closes without picking.
+// F stars the emoji under focus. Esc closes without picking. My custom emoji have their
+// own "Custom" section (after recent ones) and show their image; picking one inserts its
+// `:shortcode:`.
 import { useMemo, useRef, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +12,7 @@ import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { errorText } from "../api/errorText";
 import { useEmojiCatalog, useEmojiFavorite, useEmojiSearch, useEmojiUse, useSkinTone } from "./queries";
+import { CustomEmojiImage } from "./EmojiText";
 import "./EmojiPicker.css";
 
 /** Emoji per row of the grid (the CSS draws the same number). */
@@ -38,6 +41,7 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => voi
     const out: Section[] = [];
     if (cat.mine.favorites.length) out.push({ key: "favorites", title: t("emoji.favorites"), emojis: cat.mine.favorites });
     if (cat.mine.recent.length) out.push({ key: "recent", title: t("emoji.recent"), emojis: cat.mine.recent });
+    if (cat.custom.length) out.push({ key: "custom", title: t("emoji.custom"), emojis: cat.custom });
     for (const c of cat.categories) {
       out.push({ key: c.name, title: t(`emoji.category.${c.name}`, { defaultValue: c.display_name ?? c.name }), emojis: cat.emojis.filter((e) => e.category_id === c.id) });
     }
@@ -130,7 +134,15 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => voi
               tabIndex={-1}
               onClick={() => gridRef.current?.querySelector(`#emoji-section-${s.key}`)?.scrollIntoView({ block: "start" })}
             >
-              {s.key === "favorites" ? <Icon name="star" size={16} /> : s.key === "recent" ? <Icon name="clock" size={16} /> : catalog.data?.categories.find((c) => c.name === s.key)?.icon}
+              {s.key === "favorites" ? (
+                <Icon name="star" size={16} />
+              ) : s.key === "recent" ? (
+                <Icon name="clock" size={16} />
+              ) : s.key === "custom" && s.emojis[0] ? (
+                <Glyph emoji={s.emojis[0]} />
+              ) : (
+                catalog.data?.categories.find((c) => c.name === s.key)?.icon
+              )}
             </button>
           ))}
         </nav>
@@ -160,7 +172,7 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => voi
                     onFocus={() => setActive(i)}
                     onClick={() => pick(e)}
                   >
-                    {e.unicode}
+                    <Glyph emoji={e} />
                   </button>
                 );
               })}
@@ -172,7 +184,7 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => voi
         {current ? (
           <>
             <span className="emoji-preview-glyph" aria-hidden="true">
-              {current.unicode}
+              <Glyph emoji={current} />
             </span>
             <span className="emoji-preview-name">
               <strong>{nameOf(current)}</strong>
@@ -193,4 +205,10 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => voi
       </div>
     </Dialog>
   );
+}
+
+/** What a cell shows: the character, or a custom emoji's image (alt: its `:shortcode:`). */
+function Glyph({ emoji }: { emoji: Emoji }) {
+  if (!emoji.image_url) return <>{emoji.unicode}</>;
+  return <CustomEmojiImage emoji={{ shortcode: emoji.unicode, image_url: emoji.image_url, name: emoji.name }} className="custom-emoji emoji-image" />;
 }

@@ -7,10 +7,12 @@ import type { ApiError } from "../api/client";
 import type { EmojiCatalog } from "../api/bindings/EmojiCatalog";
 import type { EmojiMine } from "../api/bindings/EmojiMine";
 import type { Emoji } from "../api/bindings/Emoji";
+import type { CustomEmoji } from "../api/bindings/CustomEmoji";
 
 export const emojiKeys = {
   catalog: () => ["emoji_catalog"] as const,
   search: (query: string) => ["emoji_search", query] as const,
+  custom: () => ["custom_emoji_list"] as const,
 };
 
 export function useEmojiCatalog() {
@@ -59,4 +61,31 @@ export function useSkinTone() {
         client.invalidateQueries({ queryKey: ["emoji_search"] }),
       ]),
   });
+}
+
+/** Every custom emoji on this device (mine first), for Settings and for post text. */
+export function useCustomEmoji() {
+  return useQuery<CustomEmoji[], ApiError>({ queryKey: emojiKeys.custom(), queryFn: api.customEmojiList, staleTime: 60_000 });
+}
+
+/** A custom emoji added or deleted changes the list, the picker and searches. */
+function useCustomChanged() {
+  const client = useQueryClient();
+  return () =>
+    Promise.all(
+      [emojiKeys.custom(), emojiKeys.catalog(), ["emoji_search"]].map((queryKey) => client.invalidateQueries({ queryKey })),
+    );
+}
+
+export function useCustomEmojiAdd() {
+  const changed = useCustomChanged();
+  return useMutation<CustomEmoji, ApiError, { file: File; shortcode: string; name: string | null }>({
+    mutationFn: ({ file, shortcode, name }) => api.customEmojiAdd(file, shortcode, name),
+    onSuccess: () => changed(),
+  });
+}
+
+export function useCustomEmojiDelete() {
+  const changed = useCustomChanged();
+  return useMutation<null, ApiError, string>({ mutationFn: (id) => api.customEmojiDelete(id), onSuccess: () => changed() });
 }

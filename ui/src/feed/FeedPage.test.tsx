@@ -154,11 +154,12 @@ describe("FeedPage", () => {
   });
 
   it("inserts a picked emoji into the post text at the caret", async () => {
-    const books = { id: "e-books", unicode: "📚", name: "books", name_ja: "本", category_id: 8, shortcode: ":books:", has_skin_tones: false };
+    const books = { id: "e-books", unicode: "📚", name: "books", name_ja: "本", category_id: 8, shortcode: ":books:", has_skin_tones: false, image_url: null };
     client.emojiCatalog.mockResolvedValue({
       version: "test",
       categories: [{ id: 8, name: "objects", display_name: "objects", description: null, icon: "👓", sort_order: 8, is_active: true, created_at: "2026-11-22T01:00:00.000Z", updated_at: "2026-11-22T01:00:00.000Z" }],
       emojis: [books],
+      custom: [],
       skin_tone: 0,
       mine: { favorites: [], recent: [] },
     });

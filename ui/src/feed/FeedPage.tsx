@@ -20,6 +20,7 @@ import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import { Icon } from "../components/Icon";
+import { EmojiText } from "../emoji/EmojiText";
 import { EmojiButton } from "../emoji/EmojiButton";
 import type { ComposerPrefill } from "../lib/navigation";
 import { useNavigate } from "../lib/navigation";
@@ -172,7 +173,7 @@ function Comments({ post }: { post: Post }) {
     <div className="comments" data-testid="comments">
       {comments.data?.map((c) => (
         <p key={c.id} className="comment">
-          <PersonAvatarLink face={c.author} size={22} /> <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> {c.body}
+          <PersonAvatarLink face={c.author} size={22} /> <PersonLink face={c.author}>{c.mine ? t("feed.you") : nameOf(c.author, t("feed.someone"))}</PersonLink> <EmojiText text={c.body} authorId={c.author_id} />
           {c.mine ? (
             <button type="button" className="icon-button" aria-label={t("feed.deleteComment")} onClick={() => remove.mutate(c.id)}>
               ✕
@@ -233,7 +234,11 @@ export function PostItem({ post }: { post: Post }) {
           }}
         />
       ) : null}
-      {!editing && post.content ? <p className="post-content">{post.content}</p> : null}
+      {!editing && post.content ? (
+        <p className="post-content">
+          <EmojiText text={post.content} authorId={post.user_id} />
+        </p>
+      ) : null}
       {!editing ? <PostMediaGrid media={post.media} /> : null}
       <p className="post-chips">
         {post.subject ? <span className="chip">{post.subject}</span> : null}

@@ -65,11 +65,12 @@ describe("social navigation in the frame", () => {
 
   it("inserts a picked emoji into a comment at the caret", { timeout: 15000 }, async () => {
     const user = userEvent.setup();
-    const books = { id: "e-books", unicode: "📚", name: "books", name_ja: "本", category_id: 8, shortcode: ":books:", has_skin_tones: false };
+    const books = { id: "e-books", unicode: "📚", name: "books", name_ja: "本", category_id: 8, shortcode: ":books:", has_skin_tones: false, image_url: null };
     client.emojiCatalog.mockResolvedValue({
       version: "test",
       categories: [{ id: 8, name: "objects", display_name: "objects", description: null, icon: "👓", sort_order: 8, is_active: true, created_at: "2026-11-22T01:00:00.000Z", updated_at: "2026-11-22T01:00:00.000Z" }],
       emojis: [books],
+      custom: [],
       skin_tone: 0,
       mine: { favorites: [], recent: [] },
     });

@@ -13,6 +13,7 @@ import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
 import { ActivityLogCard } from "../settings/ActivityLogCard";
 import { BackupsCard } from "../settings/BackupsCard";
+import { CustomEmojiCard } from "../settings/CustomEmojiCard";
 import "./Settings.css";
 
 const THEMES: Theme[] = ["light", "dark", "system"];
@@ -98,6 +99,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         <SyncCard />
         <ActivityLogCard settings={settings} />
         <BackupsCard locale={settings.preferred_locale} tz={settings.timezone ?? "UTC"} />
+        <CustomEmojiCard />
         <section className="card settings-card" aria-labelledby="settings-about">
           <h2 id="settings-about" className="card-title">
             {t("settings.about")}

@@ -121,6 +121,9 @@ export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);
 
 // ---- social: the emoji picker
 export const emojiCatalog = vi.fn<Commands["emojiCatalog"]>();
+export const customEmojiAdd = vi.fn<Commands["customEmojiAdd"]>();
+export const customEmojiDelete = vi.fn<Commands["customEmojiDelete"]>();
+export const customEmojiList = vi.fn<Commands["customEmojiList"]>(async () => []);
 export const emojiSearch = vi.fn<Commands["emojiSearch"]>();
 export const emojiUse = vi.fn<Commands["emojiUse"]>();
 export const emojiFavoriteSet = vi.fn<Commands["emojiFavoriteSet"]>();
