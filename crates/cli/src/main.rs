@@ -14,6 +14,7 @@
 
 mod backups;
 mod calendar;
+mod emoji;
 mod focus;
 mod remind;
 mod social;
@@ -90,9 +91,9 @@ enum Command {
     /// Sync with a Studydesk server: signup, login, now, status, logout, refused, retry, discard.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
-    /// The emoji catalog.
+    /// The emoji catalog and my custom emoji: search, list, add, delete.
     #[command(subcommand)]
-    Emoji(EmojiCommand),
+    Emoji(emoji::EmojiCommand),
     /// Study logs: add, list, like, unlike, comment, delete.
     #[command(subcommand)]
     Post(social::PostCommand),
@@ -122,18 +123,6 @@ enum Command {
     },
 }
 
-#[derive(Subcommand)]
-enum EmojiCommand {
-    /// Emoji whose English or Japanese name, shortcode or keywords contain every word.
-    Search {
-        words: Vec<String>,
-        /// At most this many (1 to 200).
-        #[arg(long, default_value_t = 20)]
-        limit: i64,
-        #[arg(long)]
-        json: bool,
-    },
-}
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -288,19 +277,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Unfollow { user } => social::follow(app, &user, false)?,
         Command::Feed { discover, tag, limit, json } => social::feed(app, discover, tag, limit, json)?,
         Command::ActivityFeed { unread, json } => social::activity_feed(app, unread, json)?,
-        Command::Emoji(EmojiCommand::Search { words, limit, json }) => {
-            let found = app.emoji_search(words.join(" "), Some(limit))?;
-            if json {
-                terminal::json(&found, true)?;
-            } else if found.is_empty() {
-                say!("no emoji matches {}", field(&words.join(" ")));
-            } else {
-                for e in found {
-                    let ja = e.name_ja.as_deref().map(|n| format!(" / {}", field(n))).unwrap_or_default();
-                    say!("{}  {}  {}{ja}", e.unicode, field(e.shortcode.as_deref().unwrap_or("")), field(&e.name));
-                }
-            }
-        }
+        Command::Emoji(cmd) => emoji::emoji(app, cmd)?,
     }
     Ok(())
 }
