@@ -104,8 +104,11 @@ impl Checker<'_> {
             })
             .unwrap();
         // The audit trail is history, not synced user data: it has no capture trigger; and
-        // local-only tables (credentials, installation settings, shipped emojis) never sync.
-        let local_only = studydesk_sync::catalog::LOCAL_ONLY.contains(&table);
+        // local-only tables (credentials, installation settings) and shipped rows (a Unicode
+        // emoji: created_by NULL, catalog::SHIPPED_ROWS) never sync.
+        let shipped = studydesk_sync::catalog::shipped_marker(table)
+            .is_some_and(|c| serde_json::to_value(&good).unwrap()[c].is_null());
+        let local_only = studydesk_sync::catalog::LOCAL_ONLY.contains(&table) || shipped;
         let expected = if table == "audit_logs" || local_only { 0 } else { 1 };
         assert_eq!(changes, expected, "{table}: sync_changes records of the insert");
         id
@@ -795,8 +798,13 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             created_at: s(NOW),
             updated_at: s(NOW),
             sort_order: 3,
+            created_by: None,
         },
-        &[("keywords", |r| r.keywords = Some(json!({"maths": true}))), ("name", |r| r.name = s(""))],
+        &[
+            ("keywords", |r| r.keywords = Some(json!({"maths": true}))),
+            ("name", |r| r.name = s("")),
+            ("created_by", |r| r.created_by = Some(r.id.clone())),
+        ],
     );
     c.case(
         UserEmojiFavoriteRow {

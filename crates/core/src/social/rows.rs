@@ -301,6 +301,10 @@ impl EmojiRow {
         row::uuid("id", &self.id)?;
         row::nonblank("name", &self.name)?;
         row::opt_json_array("keywords", self.keywords.as_ref())?;
+        if self.created_by.is_some() && !self.is_custom {
+            // The V14 CHECK: only a custom emoji has a creator (the catalog's rows are shipped).
+            return Err(crate::CoreError::validation("created_by is set only on a custom emoji (is_custom)"));
+        }
         row::timestamp("created_at", &self.created_at)?;
         row::timestamp("updated_at", &self.updated_at)
     }
