@@ -23,7 +23,7 @@ export function EmojiField({
       </button>
       {open ? (
         <Suspense fallback={null}>
-          <EmojiPicker onPick={(e) => onChange(e.unicode)} onClose={() => setOpen(false)} />
+          <EmojiPicker custom={false} onPick={(e) => onChange(e.unicode)} onClose={() => setOpen(false)} />
         </Suspense>
       ) : null}
     </span>

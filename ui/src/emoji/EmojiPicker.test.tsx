@@ -129,6 +129,20 @@ describe("Emoji picker", () => {
     await waitFor(() => expect(api.emojiUse).toHaveBeenCalledWith("e-cat"));
   });
 
+  it("an icon field's picker offers no custom emoji (an icon is one character)", async () => {
+    const cat: Emoji = { ...emoji("e-cat", ":cat_wave:", "Cat waving", "Cat waving", 0, ":cat_wave:"), category_id: null, image_url: `attachment:${"ab".repeat(32)}.png` };
+    vi.mocked(api.emojiCatalog).mockResolvedValue(catalog({ custom: [cat], mine: { favorites: [cat], recent: [cat, books] } }));
+    vi.mocked(api.emojiSearch).mockResolvedValue([cat, books]);
+    renderWithClient(<EmojiPicker custom={false} onPick={() => {}} onClose={() => {}} />, {}, { toasts: false });
+    await screen.findByRole("button", { name: "grinning face" });
+    expect(screen.queryByRole("region", { name: "Custom" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("region", { name: "Starred" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Cat waving" })).not.toBeInTheDocument();
+    await userEvent.type(screen.getByRole("searchbox"), "cat");
+    await screen.findByRole("region", { name: "Results" });
+    expect(screen.queryByRole("button", { name: "Cat waving" })).not.toBeInTheDocument();
+  });
+
   it("fills a form field through the picker", async () => {
     function Form() {
       const [value, setValue] = useState("");

@@ -21,7 +21,16 @@ const TONES = ["✋", "✋🏻", "✋🏼", "✋🏽", "✋🏾", "✋🏿"];
 
 type Section = { key: string; title: string; emojis: Emoji[] };
 
-export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => void; onClose: () => void }) {
+export function EmojiPicker({
+  onPick,
+  onClose,
+  custom = true,
+}: {
+  onPick: (emoji: Emoji) => void;
+  onClose: () => void;
+  /** Offer my custom emoji (text that shows them: posts, comments); `false` for an icon field, which holds one character. */
+  custom?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const catalog = useEmojiCatalog();
   const [query, setQuery] = useState("");
@@ -37,16 +46,18 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: Emoji) => voi
   const sections: Section[] = useMemo(() => {
     const cat = catalog.data;
     if (!cat) return [];
-    if (query.trim()) return [{ key: "results", title: t("emoji.results"), emojis: found.data ?? [] }];
+    const offered = (list: Emoji[]) => (custom ? list : list.filter((e) => !e.image_url));
+    if (query.trim()) return [{ key: "results", title: t("emoji.results"), emojis: offered(found.data ?? []) }];
     const out: Section[] = [];
-    if (cat.mine.favorites.length) out.push({ key: "favorites", title: t("emoji.favorites"), emojis: cat.mine.favorites });
-    if (cat.mine.recent.length) out.push({ key: "recent", title: t("emoji.recent"), emojis: cat.mine.recent });
-    if (cat.custom.length) out.push({ key: "custom", title: t("emoji.custom"), emojis: cat.custom });
+    const [favorites, recent] = [offered(cat.mine.favorites), offered(cat.mine.recent)];
+    if (favorites.length) out.push({ key: "favorites", title: t("emoji.favorites"), emojis: favorites });
+    if (recent.length) out.push({ key: "recent", title: t("emoji.recent"), emojis: recent });
+    if (custom && cat.custom.length) out.push({ key: "custom", title: t("emoji.custom"), emojis: cat.custom });
     for (const c of cat.categories) {
       out.push({ key: c.name, title: t(`emoji.category.${c.name}`, { defaultValue: c.display_name ?? c.name }), emojis: cat.emojis.filter((e) => e.category_id === c.id) });
     }
     return out;
-  }, [catalog.data, found.data, query, t]);
+  }, [catalog.data, found.data, query, t, custom]);
   const flat = useMemo(() => sections.flatMap((s) => s.emojis), [sections]);
   const current = flat[Math.min(active, flat.length - 1)];
   const favoriteIds = new Set(catalog.data?.mine.favorites.map((e) => e.id));
