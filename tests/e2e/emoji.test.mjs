@@ -1,6 +1,7 @@
 // End to end: the emoji picker in the real app. A course's icon is chosen by searching in
 // English, with the keyboard; the picker is searched in Japanese in the dark theme; the
-// star and the recently used row survive a restart; the CLI finds the same emoji.
+// star and the recently used row survive a restart; a custom emoji added in Settings is
+// offered by the picker and shows as an image in a post; the CLI finds the same emoji.
 // Screenshots of the picker (English light, Japanese dark) are viewed by a person: every
 // emoji must be drawn in colour, never as an empty box.
 
@@ -114,6 +115,66 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
     await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
   });
 
+  await step("a custom emoji added in Settings is in the picker's Custom section and shows in a post", async () => {
+    await (await browser.$(tid("nav-settings"))).click();
+    const card = await browser.$(tid("settings-custom-emoji"));
+    await card.waitForDisplayed({ timeout: 10_000 });
+    await card.scrollIntoView();
+    const file = path.join(tempDir("studydesk-e2e-emoji-img"), "study_cat.png");
+    execFileSync("convert", ["-size", "64x64", "radial-gradient:#ffd43b-#e8590c", file]);
+    await (await browser.$(tid("custom-emoji-file"))).addValue(file);
+    // The shortcode is suggested from the file's name; the name is optional.
+    await browser.waitUntil(async () => (await (await browser.$(tid("custom-emoji-shortcode"))).getValue()) === "study_cat", {
+      timeoutMsg: "the shortcode was not suggested from the file name",
+    });
+    await (await browser.$(tid("custom-emoji-name"))).setValue("勉強ねこ");
+    await (await browser.$(tid("custom-emoji-add"))).click();
+    const item = await browser.$(tid("custom-emoji-item"));
+    await item.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the custom emoji is not listed" });
+    await browser.waitUntil(async () => (await browser.execute(() => document.querySelector('[data-testid="custom-emoji-item"] img')?.complete)) === true, {
+      timeoutMsg: "the custom emoji's image did not load",
+    });
+    assert.equal(sql(dataDir, "SELECT shortcode || '|' || name || '|' || (created_by IS NOT NULL) FROM emojis WHERE is_custom = 1"), ":study_cat:|勉強ねこ|1");
+    assert.equal(sql(dataDir, "SELECT count(*) FROM sync_changes WHERE table_name = 'emojis'"), "1", "queued for sync (the Unicode rows never are)");
+    await item.scrollIntoView();
+    await screenshot(browser, "emoji-06-custom-settings-ja-dark");
+
+    await (await browser.$(tid("nav-feed"))).click();
+    await (await browser.$(tid("composer-text"))).waitForDisplayed({ timeout: 10_000 });
+    await (await browser.$(tid("composer-text"))).addValue("今日の勉強おわり ");
+    await (await browser.$(tid("composer-emoji"))).click();
+    await (await browser.$(tid("emoji-picker"))).waitForDisplayed({ timeout: 10_000 });
+    const cell = await browser.$("section[aria-label='カスタム'] .emoji-cell");
+    await cell.waitForDisplayed({ timeout: 10_000, timeoutMsg: "the picker has no Custom section" });
+    assert.equal(await cell.getAttribute("aria-label"), "勉強ねこ");
+    await browser.waitUntil(async () => (await browser.execute(() => document.querySelector("section[aria-label='カスタム'] img")?.naturalWidth)) === 64, {
+      timeoutMsg: "the picker did not draw the custom emoji's image",
+    });
+    // Focused (the preview names it), its section at the top of the grid.
+    await browser.execute((el) => el.focus(), cell);
+    await (await browser.$("section[aria-label='カスタム']")).scrollIntoView({ block: "start" });
+    assert.match(await (await browser.$(".emoji-preview")).getText(), /勉強ねこ\s*:study_cat:/);
+    await screenshot(browser, "emoji-07-picker-custom-ja-dark");
+    await cell.click();
+    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+    assert.equal(await (await browser.$(tid("composer-text"))).getValue(), "今日の勉強おわり :study_cat:", "its :shortcode: went in at the caret");
+    await (await browser.$(tid("composer-text"))).addValue(" :not_mine: :<b>x</b>:");
+    await (await browser.$(tid("composer-post"))).click();
+    const shown = () =>
+      browser.execute(() => {
+        const p = [...document.querySelectorAll('[data-testid="post"] .post-content')].find((e) => e.textContent?.includes("今日の勉強おわり"));
+        const img = p?.querySelector("img.custom-emoji");
+        return p ? { text: p.textContent, alt: img?.getAttribute("alt"), width: img?.complete ? img.naturalWidth : 0, bold: Boolean(p.querySelector("b")) } : null;
+      });
+    let seen = null;
+    await browser.waitUntil(async () => (seen = await shown())?.width === 64, { timeout: 10_000, timeoutMsg: () => `the post does not show the emoji: ${JSON.stringify(seen)}` });
+    assert.equal(seen.alt, ":study_cat:");
+    assert.equal(seen.text, "今日の勉強おわり  :not_mine: :<b>x</b>:", "unknown shortcodes and markup stay text");
+    assert.equal(seen.bold, false);
+    await (await browser.$(".post-content img.custom-emoji")).scrollIntoView({ block: "center" });
+    await screenshot(browser, "emoji-08-post-custom-ja-dark");
+  });
+
   await step("Settings › Your activity lists what was done, and its history can be deleted", async () => {
     await (await browser.$(tid("nav-settings"))).click();
     const card = await browser.$(tid("settings-activity"));
@@ -136,6 +197,8 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
     const found = JSON.parse(cli(dataDir, "emoji", "search", "wave", "--json"));
     assert.equal(found[0].shortcode, ":wave:");
     assert.equal(found[0].name_ja, "手を振る");
+    const custom = JSON.parse(cli(dataDir, "emoji", "list", "--custom", "--json"));
+    assert.deepEqual(custom.map((e) => [e.shortcode, e.name, e.mine]), [[":study_cat:", "勉強ねこ", true]]);
   });
 
   if (browser) await stop(browser, dataDir);
