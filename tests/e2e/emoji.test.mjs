@@ -122,7 +122,11 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
     await card.scrollIntoView();
     const file = path.join(tempDir("studydesk-e2e-emoji-img"), "study_cat.png");
     execFileSync("convert", ["-size", "64x64", "radial-gradient:#ffd43b-#e8590c", file]);
+    // The native chooser cannot be driven: the visually hidden input is shown and given the
+    // path, as the chooser would (the card's own button opens it).
+    await browser.execute((sel) => document.querySelector(sel).classList.remove("sr-only"), tid("custom-emoji-file"));
     await (await browser.$(tid("custom-emoji-file"))).addValue(file);
+    await browser.execute((sel) => document.querySelector(sel).classList.add("sr-only"), tid("custom-emoji-file"));
     // The shortcode is suggested from the file's name; the name is optional.
     await browser.waitUntil(async () => (await (await browser.$(tid("custom-emoji-shortcode"))).getValue()) === "study_cat", {
       timeoutMsg: "the shortcode was not suggested from the file name",

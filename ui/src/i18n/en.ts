@@ -538,6 +538,8 @@ const en = {
     title: "Custom emoji",
     intro: "Your own emoji: an image you type as :shortcode:. Everyone who can see your posts and comments sees them, and they sync with their image.",
     image: "Image",
+    choose: "Choose an image…",
+    noFile: "No image chosen",
     imageHint: "PNG, GIF, WebP or JPEG, at most 256 KiB and 512 × 512 pixels.",
     shortcode: "Shortcode",
     name: "Name (optional)",

@@ -537,6 +537,8 @@ const ja: Messages = {
     title: "カスタム絵文字",
     intro: "自分だけの絵文字：:ショートコード: で入力する画像です。あなたの投稿やコメントを見られる人にはこの画像が表示され、画像と一緒に同期されます。",
     image: "画像",
+    choose: "画像を選ぶ…",
+    noFile: "画像が選ばれていません",
     imageHint: "PNG・GIF・WebP・JPEG、256 KiB 以下、512 × 512 ピクセル以下。",
     shortcode: "ショートコード",
     name: "名前（任意）",

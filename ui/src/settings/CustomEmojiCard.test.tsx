@@ -35,7 +35,14 @@ describe("Settings › Custom emoji", () => {
     renderWithClient(<CustomEmojiCard />, {}, { toasts: false });
     expect(await screen.findAllByTestId("custom-emoji-item")).toHaveLength(1); // mine only
     const file = png();
-    await userEvent.upload(screen.getByLabelText("Image"), file);
+    expect(screen.getByTestId("custom-emoji-file-name")).toHaveTextContent("No image chosen");
+    // The button in the user's language opens the (hidden) file chooser.
+    const input = screen.getByTestId("custom-emoji-file") as HTMLInputElement;
+    const opened = vi.spyOn(input, "click");
+    await userEvent.click(screen.getByRole("button", { name: "Choose an image…" }));
+    expect(opened).toHaveBeenCalled();
+    await userEvent.upload(input, file);
+    expect(screen.getByTestId("custom-emoji-file-name")).toHaveTextContent("Cat Wave.png");
     const code = screen.getByLabelText("Shortcode");
     expect(code).toHaveValue("cat_wave");
     await userEvent.clear(code);
@@ -55,10 +62,10 @@ describe("Settings › Custom emoji", () => {
     renderWithClient(<CustomEmojiCard />, {}, { toasts: false });
     await screen.findAllByTestId("custom-emoji-item");
     const big = new File([new Uint8Array(300 * 1024)], "big.png", { type: "image/png" });
-    await userEvent.upload(screen.getByLabelText("Image"), big);
+    await userEvent.upload(screen.getByTestId("custom-emoji-file"), big);
     expect(screen.getByRole("alert")).toHaveTextContent("This image is 300 KiB; a custom emoji may be at most 256 KiB.");
     expect(screen.getByTestId("custom-emoji-add")).toBeDisabled();
-    await userEvent.upload(screen.getByLabelText("Image"), png());
+    await userEvent.upload(screen.getByTestId("custom-emoji-file"), png());
     await userEvent.clear(screen.getByLabelText("Shortcode"));
     await userEvent.type(screen.getByLabelText("Shortcode"), "smile");
     await userEvent.click(screen.getByTestId("custom-emoji-add"));

@@ -65,14 +65,26 @@ function AddForm() {
   return (
     <form className="custom-emoji-form" onSubmit={submit} data-testid="custom-emoji-form">
       <div className="field">
-        <label htmlFor={ids.file}>{t("customEmoji.image")}</label>
+        <span className="field-label" id={ids.file}>
+          {t("customEmoji.image")}
+        </span>
+        {/* WebKit's own file button speaks English: a button in the user's language opens it. */}
+        <span className="custom-emoji-file">
+          <button type="button" className="button subtle" aria-describedby={`${ids.file} ${ids.hint}`} onClick={() => fileRef.current?.click()}>
+            {t("customEmoji.choose")}
+          </button>
+          <span className="muted" data-testid="custom-emoji-file-name">
+            {file ? file.name : t("customEmoji.noFile")}
+          </span>
+        </span>
         <input
           ref={fileRef}
-          id={ids.file}
+          className="sr-only"
           type="file"
+          tabIndex={-1}
           accept={TYPES.join(",")}
+          aria-label={t("customEmoji.image")}
           data-testid="custom-emoji-file"
-          aria-describedby={ids.hint}
           onChange={(e) => choose(e.target.files?.[0] ?? null)}
         />
         <p id={ids.hint} className="hint">
