@@ -94,6 +94,9 @@ pub enum Checked {
 pub fn quick_check(path: &Path, budget: Option<Duration>) -> Result<Checked> {
     let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| CoreError::Database(format!("could not open {} to check it: {e}", path.display())))?;
+    // The app's checkpointer may hold the file for a moment (a busy machine makes that
+    // moment long): wait for it rather than fail the check.
+    conn.busy_timeout(Duration::from_secs(5))?;
     if let Some(budget) = budget {
         let deadline = Instant::now() + budget;
         conn.progress_handler(10_000, Some(move || Instant::now() > deadline))?;
@@ -154,7 +157,14 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        db.read(|c| Ok(c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?)).unwrap();
+        // Everything into the file and the log emptied; the app's checkpointer thread may be
+        // checkpointing too (the commit nudged it), which answers busy: try again.
+        let folded = |c: &rusqlite::Connection| -> rusqlite::Result<bool> {
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| Ok(r.get::<_, i64>(0)? == 0 && r.get::<_, i64>(1)? == 0))
+        };
+        while !db.read(|c| Ok(folded(c)?)).unwrap() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
         // Damage pages behind the connection's back, as a failing disk would.
         let path = db.path().to_path_buf();
         let mut bytes = std::fs::read(&path).unwrap();
