@@ -500,6 +500,13 @@ pub fn hashes_where(conn: &Connection, condition: &str) -> Result<Vec<String>> {
     Ok(hashes)
 }
 
+/// Deletes the attachment rows of `hash` that `shown` (an SQL condition over `attachments a`,
+/// e.g. `crate::rooms::attachment_in_use`) says nothing shows: captured, so the user's other
+/// devices drop the row, and then the file, too.
+pub fn forget_unshown(tx: &crate::db::Tx, hash: &str, shown: &str) -> Result<usize> {
+    Ok(tx.execute(&format!("DELETE FROM attachments AS a WHERE a.content_hash = ?1 AND NOT {shown}"), [hash])?)
+}
+
 pub fn get(conn: &Connection, data_dir: &Path, user_id: &str, id: &str) -> Result<Attachment> {
     Ok(view(data_dir, &get_row(conn, user_id, id)?))
 }

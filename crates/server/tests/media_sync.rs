@@ -30,6 +30,21 @@ fn signed_up(server: &TestServer, name: &str) -> Device {
     Device { dir, app, id }
 }
 
+/// A second device of `first`'s account (signed in with the same credentials).
+fn second_device(server: &TestServer, name: &str) -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
+    let credentials = Credentials { server_url: server.base.clone(), email: format!("{name}@example.org"), password: "correct horse battery".into() };
+    app.sync_sign_in(SignInMode::Login, credentials).unwrap();
+    // Pulling the account's rows can queue a change of this device's own (an activity
+    // item made from a pulled row): one more round sends it.
+    app.sync_now().unwrap();
+    let status = app.sync_status().unwrap();
+    assert_eq!((status.phase, status.pending), (SyncPhase::Synced, 0), "{name}'s second device: {status:?}");
+    let id = app.user_id();
+    Device { dir, app, id }
+}
+
 fn sync(devices: &[&Device]) {
     for d in devices {
         d.app.sync_now().unwrap();
@@ -81,9 +96,15 @@ fn a_followers_image_reaches_a_followers_device_and_leaves_with_the_post() {
     assert!(!file(&cy, &url).1, "a non-follower's device gets no file");
     assert!(cy.app.post_get(post.row.id.clone()).is_err(), "nor the post");
 
+    let laptop = second_device(&server, "ada");
+    sync(&[&laptop]);
+    assert!(file(&laptop, &url).1, "the author's other device has the image");
+
     ada.app.post_delete(post.row.id.clone()).unwrap();
     assert!(!file(&ada, &url).1, "the author's device removes the file nothing shows");
-    sync(&[&ada, &ben]);
+    sync(&[&ada, &ben, &laptop]);
+    assert!(!file(&laptop, &url).1, "the author's other device lets it go too");
+    assert!(file(&laptop, &avatar).1, "but keeps the avatar");
     let rows: i64 = ben.app.db().read(|c| Ok(c.query_row("SELECT count(*) FROM post_media", [], |r| r.get(0))?)).unwrap();
     assert_eq!(rows, 0, "the media rows left with the post");
     assert!(!Path::new(&path).exists(), "and the follower's device swept the file");

@@ -430,16 +430,26 @@ pub fn referenced_hashes(conn: &Connection, shown_attachments: Option<&str>) -> 
 }
 
 /// Removes the files of `hashes` that no row refers to any more (after a post or an item
-/// was deleted, a picture replaced); `shown_attachments` as for [`referenced_hashes`]. The
-/// user's own attachment rows stay (as today, they are never deleted): their files are
-/// shown missing.
+/// was deleted, a picture replaced); `shown_attachments` as for [`referenced_hashes`].
+/// Their attachment rows go too, so the user's other devices, which keep the file of every
+/// attachment row they hold (`sync::files::sweep`), let the file go at their next pull:
+/// a deleted post's files follow it everywhere.
 pub fn remove_unreferenced(db: &Db, data_dir: &Path, hashes: &[String], shown_attachments: &str) -> Result<usize> {
     if hashes.is_empty() {
         return Ok(0);
     }
     let referenced = db.read(|c| referenced_hashes(c, Some(shown_attachments)))?;
+    let unreferenced: Vec<&String> = hashes.iter().filter(|h| !referenced.contains(*h)).collect();
+    if !unreferenced.is_empty() {
+        db.write(WriteCtx::system("attachments.unused"), |tx| {
+            for hash in &unreferenced {
+                attachments::forget_unshown(tx, hash, shown_attachments)?;
+            }
+            Ok(())
+        })?;
+    }
     let mut removed = 0;
-    for hash in hashes.iter().filter(|h| !referenced.contains(*h)) {
+    for hash in unreferenced {
         for ext in refs::EXTENSIONS {
             if let Some((path, true)) = local_path(data_dir, &refs::url(hash, ext)) {
                 match std::fs::remove_file(&path) {
