@@ -9,42 +9,16 @@
 mod support;
 
 use serde_json::{json, Value};
-use studydesk_core::api::Studydesk;
 use studydesk_core::social::posts::PostDraft;
-use studydesk_core::sync::{Credentials, SignInMode, SyncPhase};
+use studydesk_core::sync::SignInMode;
+use support::devices::{file, signed_in as device, sync, Device};
 use support::{new_id, sha256_hex, signup, Client, TestServer};
-
-struct Device {
-    dir: tempfile::TempDir,
-    app: Studydesk,
-    id: String,
-}
-
-fn device(server: &TestServer, name: &str, mode: SignInMode) -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
-    let credentials = Credentials { server_url: server.base.clone(), email: format!("{name}@example.org"), password: "correct horse battery".into() };
-    let status = app.sync_sign_in(mode, credentials).unwrap();
-    assert_eq!(status.phase, SyncPhase::Synced, "{name}: {status:?}");
-    let id = app.user_id();
-    Device { dir, app, id }
-}
-
-fn sync(devices: &[&Device]) {
-    for d in devices {
-        d.app.sync_now().unwrap();
-    }
-}
 
 /// A PNG of 64×64 (its header), distinct by `seed`.
 fn png(seed: u8) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x40\0\0\0\x40\x08\x06\0\0\0".to_vec();
     b.extend(std::iter::repeat_n(seed, 2000));
     b
-}
-
-fn file(d: &Device, url: &str) -> (std::path::PathBuf, bool) {
-    studydesk_core::social::media::local_path(d.dir.path(), url).unwrap()
 }
 
 fn custom_rows(d: &Device) -> i64 {

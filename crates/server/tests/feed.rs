@@ -7,36 +7,19 @@
 mod support;
 
 use studydesk_core::account::rows::FollowPolicy;
-use studydesk_core::api::Studydesk;
 use studydesk_core::social::posts::PostDraft;
 use studydesk_core::social::rows::PostVisibility;
-use studydesk_core::sync::{Credentials, SignInMode, SyncPhase};
+use studydesk_core::sync::{SignInMode, SyncPhase};
+use support::devices::{sync, Device};
 use support::TestServer;
 
-struct Device {
-    _dir: tempfile::TempDir,
-    app: Studydesk,
-    id: String,
-}
-
 fn signed_up(server: &TestServer, name: &str) -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
-    let credentials = Credentials {
-        server_url: server.base.clone(),
-        email: format!("{name}@example.org"),
-        password: "correct horse battery".into(),
-    };
-    let status = app.sync_sign_in(SignInMode::Signup, credentials).unwrap();
-    assert_eq!(status.phase, SyncPhase::Synced, "{name}: {status:?}");
-    let id = app.user_id();
-    Device { _dir: dir, app, id }
+    support::devices::signed_in(server, name, SignInMode::Signup)
 }
 
-fn sync(devices: &[&Device]) {
-    for d in devices {
-        d.app.sync_now().unwrap();
-    }
+/// A second device of `name`'s account (signed in, not signed up: it adopts the account).
+fn signed_in(server: &TestServer, name: &str) -> Device {
+    support::devices::signed_in(server, name, SignInMode::Login)
 }
 
 fn post(d: &Device, content: &str, visibility: PostVisibility) -> String {
@@ -173,21 +156,6 @@ fn a_blocked_accounts_device_keeps_syncing_and_gets_nothing_new_of_the_blocker()
     for d in [&ada, &carl] {
         clean(d);
     }
-}
-
-/// A second device of `name`'s account (signed in, not signed up: it adopts the account).
-fn signed_in(server: &TestServer, name: &str) -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
-    let credentials = Credentials {
-        server_url: server.base.clone(),
-        email: format!("{name}@example.org"),
-        password: "correct horse battery".into(),
-    };
-    let status = app.sync_sign_in(SignInMode::Login, credentials).unwrap();
-    assert_eq!(status.phase, SyncPhase::Synced, "{name}'s second device: {status:?}");
-    let id = app.user_id();
-    Device { _dir: dir, app, id }
 }
 
 /// Text rows from the device's own database file, one string per row.

@@ -7,59 +7,31 @@
 mod support;
 
 use std::path::Path;
-use studydesk_core::api::Studydesk;
 use studydesk_core::social::media::MediaDraft;
 use studydesk_core::social::posts::PostDraft;
 use studydesk_core::social::rows::PostVisibility;
-use studydesk_core::sync::{Credentials, SignInMode, SyncPhase};
+use studydesk_core::sync::{SignInMode, SyncPhase};
+use support::devices::{file, signed_in, signed_in_unchecked, sync, Device};
 use support::TestServer;
 
-struct Device {
-    dir: tempfile::TempDir,
-    app: Studydesk,
-    id: String,
-}
-
 fn signed_up(server: &TestServer, name: &str) -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
-    let credentials = Credentials { server_url: server.base.clone(), email: format!("{name}@example.org"), password: "correct horse battery".into() };
-    let status = app.sync_sign_in(SignInMode::Signup, credentials).unwrap();
-    assert_eq!(status.phase, SyncPhase::Synced, "{name}: {status:?}");
-    let id = app.user_id();
-    Device { dir, app, id }
+    signed_in(server, name, SignInMode::Signup)
 }
 
-/// A second device of `first`'s account (signed in with the same credentials).
+/// A second device of `name`'s account. Pulling the account's rows can queue a change of
+/// its own (an activity item made from a pulled row): one more round sends it.
 fn second_device(server: &TestServer, name: &str) -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let app = Studydesk::open(dir.path(), studydesk_core::clock::system()).unwrap();
-    let credentials = Credentials { server_url: server.base.clone(), email: format!("{name}@example.org"), password: "correct horse battery".into() };
-    app.sync_sign_in(SignInMode::Login, credentials).unwrap();
-    // Pulling the account's rows can queue a change of this device's own (an activity
-    // item made from a pulled row): one more round sends it.
-    app.sync_now().unwrap();
-    let status = app.sync_status().unwrap();
+    let d = signed_in_unchecked(server, name, SignInMode::Login);
+    d.app.sync_now().unwrap();
+    let status = d.app.sync_status().unwrap();
     assert_eq!((status.phase, status.pending), (SyncPhase::Synced, 0), "{name}'s second device: {status:?}");
-    let id = app.user_id();
-    Device { dir, app, id }
-}
-
-fn sync(devices: &[&Device]) {
-    for d in devices {
-        d.app.sync_now().unwrap();
-    }
+    d
 }
 
 fn png(seed: u8) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\xe0\x08\x06\0\0\0".to_vec();
     b.extend(std::iter::repeat_n(seed, 4000));
     b
-}
-
-/// The file of `url` on the device, and whether it is there.
-fn file(d: &Device, url: &str) -> (std::path::PathBuf, bool) {
-    studydesk_core::social::media::local_path(d.dir.path(), url).unwrap()
 }
 
 #[test]

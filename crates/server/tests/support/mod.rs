@@ -380,3 +380,4 @@ pub mod openapi;
 
 /// A valid row of every synced table, from the catalog (`support/rows.rs`).
 pub mod rows;
+pub mod devices;
