@@ -15,6 +15,19 @@ scripts/setup.sh --test
 
 step() { printf '\n== %s\n' "$*"; }
 
+# Disk: a CI run once stopped with "No space left on device" while linking the server's
+# test binaries. Incremental compilation keeps a second copy of every workspace crate's
+# build state that a one-off run never reuses, so CI turns it off, and the run says how
+# much room it starts and ends with.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
+free_kib=$(df -Pk . | awk 'NR==2 {print $4}')
+printf 'disk: %s GiB free at the start\n' "$((free_kib / 1048576))"
+if [ "$free_kib" -lt $((12 * 1048576)) ]; then
+  echo "test.sh: only $((free_kib / 1024)) MiB free here; the build and tests need about 12 GiB" >&2
+  exit 1
+fi
+trap 'df -Ph . | awk "NR==2 {print \"disk: \" \$4 \" free at the end\"}"' EXIT
+
 if [ -f ../shared/tools/schema_check.py ]; then
   step "schema: every seed table and column has a home"
   python3 ../shared/tools/schema_check.py ../shared/seeds
@@ -33,7 +46,7 @@ pg_virtualenv -v "$pg_version" -t -- cargo test --workspace --locked
 # `cargo test --test NAME` selects fewer packages, so cargo unifies other features and
 # recompiled Tauri's build chain for it (2 min 47 s measured on 2 cores).
 artifacts=$(mktemp)
-trap 'rm -f "$artifacts"' EXIT
+trap 'rm -f "$artifacts"; df -Ph . | awk "NR==2 {print \"disk: \" \$4 \" free at the end\"}"' EXIT
 cargo test --workspace --locked --no-run --message-format=json >"$artifacts"
 # run_test_bin TARGET PACKAGE_DIR ARGS...: the integration test TARGET, run from its package
 # (as cargo runs it).
