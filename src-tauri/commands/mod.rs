@@ -13,6 +13,9 @@
 //! - `remote`: asks the sync server without changing anything here (e.g. whether a
 //!   username is free): on a blocking thread like `server`, but nothing to refetch, so no
 //!   `sync-changed`;
+//! - `query`: reads the user's data for Insights on the core's read-only connections (a
+//!   widget's metric, the user's SQL in the sandbox): on a blocking thread, so a slow query
+//!   never holds the IPC thread or the write path;
 //! - `raw`: a local command whose bytes come as the raw IPC body (a file: no JSON array of
 //!   numbers) and whose other arguments come as `x-<name>` headers (`raw_body` reads
 //!   them).
@@ -105,7 +108,13 @@ macro_rules! run {
         studydesk_core::api::$room::cmd::$name::__ret::check($(&$arg),*)?;
         off_thread($app, move |s| s.$name($($arg),*)).await
     }};
-    (remote, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {{
+    (remote, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {
+        run!(quiet, $app, $b, $room, $name, ($($arg),*))
+    };
+    (query, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {
+        run!(quiet, $app, $b, $room, $name, ($($arg),*))
+    };
+    (quiet, $app:ident, $b:ident, $room:ident, $name:ident, ($($arg:ident),*)) => {{
         let _ = $b;
         studydesk_core::api::$room::cmd::$name::__ret::check($(&$arg),*)?;
         off_thread_quiet($app, move |s| s.$name($($arg),*)).await

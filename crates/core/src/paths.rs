@@ -26,3 +26,15 @@ pub fn db_path(data_dir: &Path) -> PathBuf {
 pub fn backups_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("backups")
 }
+
+/// The imported data sources' rows (`insights::sources`): one table per source, rebuilt from
+/// the source (the copied CSV file, the database, the web API), so never synced or backed up
+/// as user data. Widgets read it through the query sandbox as the schema `sources`.
+pub fn sources_cache_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("sources.db")
+}
+
+/// The files imported as data sources (a CSV is copied here, named by its source's id).
+pub fn sources_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("sources")
+}

@@ -4,11 +4,12 @@
 //! threshold alerts that notify, scheduled report export (PDF, Excel, CSV), sharing a
 //! dashboard with view or edit rights, and access requests (workflows).
 //!
-//! Contract: this room will own `dashboards`, `widgets`, `data_sources`, `data_models`,
-//! `alerts`, `reports`, `dashboard_shares` and `workflows`, their rules and their SQL;
-//! widget queries run in a read-only sandbox; alert evaluation and scheduled reports are
-//! decided here and run by the shell's background tasks. Every write goes through
-//! `Db::write`. For now the room holds the typed rows ([`rows`]); the services arrive
-//! with the insights issue.
+//! Contract: this room owns `dashboards`, `widgets`, `data_sources`, `data_models`,
+//! `alerts`, `reports`, `dashboard_shares` and `workflows`, their rules and their SQL.
+//! Every write goes through `Db::write`. Reading the user's data for a widget never uses
+//! the write connection: built-in metrics ([`metrics`]) and the user's own SQL
+//! ([`sandbox`]) run on a separate read-only connection, and every answer is a
+//! [`table::Table`].
 
 pub mod rows;
+pub mod table;
