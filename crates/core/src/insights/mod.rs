@@ -13,3 +13,5 @@
 
 pub mod rows;
 pub mod table;
+pub mod dashboards;
+pub mod widgets;

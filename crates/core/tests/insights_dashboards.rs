@@ -1,0 +1,215 @@
+//! Dashboards and their widgets as a user meets them: made, renamed, reordered, copied and
+//! deleted; widgets of every type added where there is room, moved and resized on the
+//! 12-column grid, edited and deleted; every refusal named and writing nothing; someone
+//! else's dashboard out of reach; everything still there after the app reopens.
+
+mod common;
+
+use studydesk_core::insights::dashboards::{DashboardEdit, DashboardLayout, DateRange, RangePreset};
+use studydesk_core::insights::rows::WidgetType;
+use studydesk_core::insights::widgets::{GridPosition, WidgetConfig, WidgetDraft, WidgetPlace, WidgetSource};
+
+fn named(name: &str) -> DashboardEdit {
+    DashboardEdit { name: Some(name.into()), ..Default::default() }
+}
+
+fn metric_chart(kind: WidgetType, title: &str) -> WidgetDraft {
+    WidgetDraft {
+        kind,
+        config: WidgetConfig {
+            title: title.into(),
+            source: WidgetSource::Metric { metric: "minutes_studied".into(), grain: "day".into(), course_id: None, activity_id: None },
+            ..Default::default()
+        },
+        query: None,
+        data_source_id: None,
+        position: None,
+    }
+}
+
+fn text(markdown: &str) -> WidgetDraft {
+    WidgetDraft {
+        kind: WidgetType::Text,
+        config: WidgetConfig { title: "Notes".into(), markdown: Some(markdown.into()), ..Default::default() },
+        query: None,
+        data_source_id: None,
+        position: None,
+    }
+}
+
+fn names(f: &common::Fixture) -> Vec<String> {
+    f.app.dashboards_list().unwrap().into_iter().map(|d| d.row.name).collect()
+}
+
+#[test]
+fn dashboards_are_made_renamed_reordered_copied_and_deleted_in_the_users_order() {
+    let f = common::open();
+    let before = names(&f);
+    let exams = f.app.dashboard_create(named("  Exams  ")).unwrap();
+    assert_eq!(exams.row.name, "Exams", "the name is trimmed");
+    let reading = f.app.dashboard_create(DashboardEdit { name: Some("Reading".into()), description: Some("Books this term".into()), ..Default::default() }).unwrap();
+    assert_eq!(names(&f)[before.len()..], ["Exams".to_string(), "Reading".to_string()], "new dashboards go last");
+
+    let renamed = f
+        .app
+        .dashboard_update(&exams.row.id, DashboardEdit { name: Some("Finals".into()), description: Some("June".into()), layout: Some(DashboardLayout { order: 99, range: DateRange { preset: RangePreset::Last90Days, from: None, to: None }, refresh_minutes: Some(15) }) })
+        .unwrap();
+    assert_eq!((renamed.row.name.as_str(), renamed.row.description.as_deref()), ("Finals", Some("June")));
+    assert_eq!(renamed.layout.range.preset, RangePreset::Last90Days);
+    assert_eq!(renamed.layout.refresh_minutes, Some(15));
+    assert_eq!(renamed.layout.order, exams.layout.order, "the place in the list changes by reorder only");
+    let cleared = f.app.dashboard_update(&exams.row.id, DashboardEdit { description: Some("  ".into()), ..Default::default() }).unwrap();
+    assert_eq!(cleared.row.description, None, "a blank description clears it");
+
+    let mut ids: Vec<String> = f.app.dashboards_list().unwrap().into_iter().map(|d| d.row.id).collect();
+    ids.reverse();
+    let reordered = f.app.dashboard_reorder(&ids).unwrap();
+    assert_eq!(reordered.iter().map(|d| d.row.id.clone()).collect::<Vec<_>>(), ids);
+    assert!(f.app.dashboard_reorder(&ids[1..]).is_err(), "an order missing a dashboard is refused");
+
+    f.app.insights_widget_add(&reading.row.id, text("# Plan")).unwrap();
+    f.app.insights_widget_add(&reading.row.id, metric_chart(WidgetType::BarChart, "Minutes")).unwrap();
+    let copy = f.app.dashboard_duplicate(&reading.row.id, None::<String>).unwrap();
+    assert_eq!(copy.row.name, "Reading (copy)");
+    assert_eq!(copy.widgets.len(), 2, "the copy has the widgets");
+    assert!(copy.widgets.iter().all(|w| w.row.dashboard_id == copy.row.id));
+    let order: Vec<String> = f.app.dashboards_list().unwrap().into_iter().map(|d| d.row.name).collect();
+    let at = order.iter().position(|n| n == "Reading").unwrap();
+    assert_eq!(order[at + 1], "Reading (copy)", "the copy sits right after the original");
+
+    let widgets_before = f.count("widgets");
+    f.app.dashboard_delete(&copy.row.id).unwrap();
+    assert_eq!(f.count("widgets"), widgets_before - 2, "deleting a dashboard deletes its widgets");
+    assert!(f.app.dashboard_get(&copy.row.id).is_err());
+
+    let f = f.reopen();
+    assert!(names(&f).contains(&"Finals".to_string()), "dashboards survive a restart");
+    assert_eq!(f.app.dashboard_get(&reading.row.id).unwrap().widgets.len(), 2);
+}
+
+#[test]
+fn bad_dashboard_input_is_refused_in_words_and_writes_nothing() {
+    let f = common::open();
+    let footprint = (f.count("dashboards"), f.count("sync_changes"));
+    let blank = f.app.dashboard_create(named("   ")).unwrap_err();
+    assert_eq!(blank.kind(), "validation");
+    assert!(blank.to_string().contains("name"), "{blank}");
+    let long = f.app.dashboard_create(named(&"x".repeat(256))).unwrap_err();
+    assert!(long.to_string().contains("too long"), "{long}");
+    let backwards = DashboardEdit {
+        name: Some("Term".into()),
+        layout: Some(DashboardLayout { range: DateRange { preset: RangePreset::Custom, from: Some("2026-12-01".into()), to: Some("2026-11-01".into()) }, ..Default::default() }),
+        ..Default::default()
+    };
+    assert!(f.app.dashboard_create(backwards).unwrap_err().to_string().contains("before"));
+    let refresh = DashboardEdit { name: Some("Term".into()), layout: Some(DashboardLayout { refresh_minutes: Some(0), ..Default::default() }), ..Default::default() };
+    assert!(f.app.dashboard_create(refresh).unwrap_err().to_string().contains("refresh_minutes"));
+    assert_eq!(f.app.dashboard_get("not-an-id").unwrap_err().kind(), "not_found", "a malformed id cannot exist");
+    assert_eq!(f.app.dashboard_get("0193a0c4-7a1e-7000-8000-000000000000").unwrap_err().kind(), "not_found");
+    assert_eq!((f.count("dashboards"), f.count("sync_changes")), footprint);
+}
+
+#[test]
+fn widgets_go_below_the_others_move_and_resize_and_keep_their_place() {
+    let f = common::open();
+    let d = f.app.dashboard_create(named("Term")).unwrap();
+    let card = f.app.insights_widget_add(&d.row.id, WidgetDraft { kind: WidgetType::MetricCard, ..metric_chart(WidgetType::MetricCard, "Today") }).unwrap();
+    assert_eq!(card.position, GridPosition { x: 0, y: 0, w: 3, h: 3 });
+    let chart = f.app.insights_widget_add(&d.row.id, metric_chart(WidgetType::LineChart, "Minutes per day")).unwrap();
+    assert_eq!(chart.position, GridPosition { x: 0, y: 3, w: 6, h: 6 }, "a new widget goes under the lowest one");
+
+    let places = vec![
+        WidgetPlace { id: chart.row.id.clone(), position: GridPosition { x: 0, y: 0, w: 8, h: 5 } },
+        WidgetPlace { id: card.row.id.clone(), position: GridPosition { x: 8, y: 0, w: 4, h: 3 } },
+    ];
+    let after = f.app.insights_widget_positions_save(&d.row.id, &places).unwrap();
+    assert_eq!(after.iter().map(|w| (w.row.config["title"].as_str().unwrap().to_string(), w.position)).collect::<Vec<_>>(), vec![
+        ("Minutes per day".to_string(), GridPosition { x: 0, y: 0, w: 8, h: 5 }),
+        ("Today".to_string(), GridPosition { x: 8, y: 0, w: 4, h: 3 }),
+    ], "reading order follows the grid");
+
+    let changes = f.count("sync_changes");
+    let off_grid = vec![WidgetPlace { id: card.row.id.clone(), position: GridPosition { x: 10, y: 0, w: 4, h: 3 } }];
+    let err = f.app.insights_widget_positions_save(&d.row.id, &off_grid).unwrap_err();
+    assert!(err.to_string().contains('x'), "{err}");
+    let mixed = vec![places[0].clone(), WidgetPlace { id: "0193a0c4-7a1e-7000-8000-000000000000".into(), position: GridPosition { x: 0, y: 9, w: 2, h: 2 } }];
+    assert_eq!(f.app.insights_widget_positions_save(&d.row.id, &mixed).unwrap_err().kind(), "not_found");
+    assert_eq!(f.count("sync_changes"), changes, "a refused move moves nothing");
+
+    let f = f.reopen();
+    let view = f.app.dashboard_get(&d.row.id).unwrap();
+    assert_eq!(view.widgets[0].position, GridPosition { x: 0, y: 0, w: 8, h: 5 }, "the layout survives a restart");
+}
+
+#[test]
+fn each_widget_type_takes_only_what_it_can_show() {
+    let f = common::open();
+    let d = f.app.dashboard_create(named("Term")).unwrap();
+    for kind in [WidgetType::LineChart, WidgetType::BarChart, WidgetType::PieChart, WidgetType::AreaChart, WidgetType::Table, WidgetType::MetricCard] {
+        f.app.insights_widget_add(&d.row.id, metric_chart(kind, "m")).unwrap();
+    }
+    let sql = WidgetDraft {
+        kind: WidgetType::Table,
+        config: WidgetConfig { title: "Mine".into(), source: WidgetSource::Sql, ..Default::default() },
+        query: Some("SELECT title FROM tasks".into()),
+        data_source_id: None,
+        position: None,
+    };
+    let added = f.app.insights_widget_add(&d.row.id, sql.clone()).unwrap();
+    assert_eq!(added.row.query.as_deref(), Some("SELECT title FROM tasks"));
+    f.app.insights_widget_add(&d.row.id, text("**Revise** chapter 3")).unwrap();
+    let image = WidgetDraft {
+        kind: WidgetType::Image,
+        config: WidgetConfig { image: Some(format!("attachment:{}.png", "a".repeat(64))), alt: Some("Timetable".into()), ..Default::default() },
+        query: None,
+        data_source_id: None,
+        position: None,
+    };
+    f.app.insights_widget_add(&d.row.id, image).unwrap();
+    assert_eq!(f.app.dashboard_get(&d.row.id).unwrap().widgets.len(), 9, "all eight seed types");
+
+    let count = f.count("widgets");
+    let refusals = [
+        (WidgetDraft { query: None, ..sql.clone() }, "query"),
+        (WidgetDraft { kind: WidgetType::Text, ..sql.clone() }, "no data source"),
+        (text("   "), "markdown"),
+        (WidgetDraft { config: WidgetConfig { image: Some("https://example.com/x.png".into()), ..Default::default() }, kind: WidgetType::Image, query: None, data_source_id: None, position: None }, "picture"),
+        (WidgetDraft { config: WidgetConfig::default(), ..metric_chart(WidgetType::BarChart, "") }, "choose what"),
+        (WidgetDraft { config: WidgetConfig { source: WidgetSource::Source, ..Default::default() }, data_source_id: Some("0193a0c4-7a1e-7000-8000-000000000000".into()), ..metric_chart(WidgetType::Table, "") }, "not found"),
+        (WidgetDraft { position: Some(GridPosition { x: 0, y: 0, w: 13, h: 2 }), ..metric_chart(WidgetType::BarChart, "") }, "w"),
+    ];
+    for (draft, words) in refusals {
+        let err = f.app.insights_widget_add(&d.row.id, draft).unwrap_err();
+        assert!(err.to_string().contains(words), "expected \"{words}\" in: {err}");
+    }
+    assert_eq!(f.count("widgets"), count, "refusals write nothing");
+
+    let edited = f.app.insights_widget_update(&added.row.id, WidgetDraft { kind: WidgetType::BarChart, config: WidgetConfig { title: "Per course".into(), x: Some("course".into()), y: vec!["minutes".into()], ..metric_chart(WidgetType::BarChart, "").config }, ..metric_chart(WidgetType::BarChart, "") }).unwrap();
+    assert_eq!(edited.row.r#type, WidgetType::BarChart);
+    assert_eq!(edited.row.query, None, "a metric widget keeps no SQL");
+    assert_eq!(edited.position, added.position, "an edit without a place keeps it");
+    f.app.insights_widget_delete(&edited.row.id).unwrap();
+    assert_eq!(f.count("widgets"), count - 1);
+}
+
+#[test]
+fn another_users_dashboard_and_widgets_are_not_found() {
+    let f = common::open();
+    let d = f.app.dashboard_create(named("Mine")).unwrap();
+    let w = f.app.insights_widget_add(&d.row.id, text("hello")).unwrap();
+    // Someone else's rows, as sync would bring them: owned by another user.
+    let other = "0193a0c4-7a1e-7000-8000-0000000000aa";
+    f.app
+        .db()
+        .write(studydesk_core::db::WriteCtx::system("test.other_user"), |tx| {
+            tx.execute("INSERT INTO users (id, email, username, password) VALUES (?1, 'o@example.com', 'other', '')", [other])?;
+            tx.execute("UPDATE dashboards SET user_id = ?1 WHERE id = ?2", [other, &d.row.id])?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(f.app.dashboard_get(&d.row.id).unwrap_err().kind(), "not_found");
+    assert_eq!(f.app.insights_widget_update(&w.row.id, text("mine now")).unwrap_err().kind(), "not_found");
+    assert_eq!(f.app.insights_widget_delete(&w.row.id).unwrap_err().kind(), "not_found");
+    assert_eq!(f.app.dashboard_delete(&d.row.id).unwrap_err().kind(), "not_found");
+    assert!(!names(&f).contains(&"Mine".to_string()));
+}
