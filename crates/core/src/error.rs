@@ -45,6 +45,11 @@ pub enum CoreError {
     /// Sync could not finish; `kind` says whether to wait, sign in again or act.
     #[error("{message}")]
     Sync { kind: SyncErrorKind, message: String },
+    /// The user's SQL in the Insights sandbox was refused (it would write, or escape the
+    /// sandbox) or failed (an error in it, the time limit, a cancel): `reason` says which,
+    /// `offset` where in the SQL (UTF-16 code units from the start, as the editor counts).
+    #[error("{message}")]
+    Query { message: String, reason: QueryReason, detail: Option<String>, offset: Option<i64> },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -70,6 +75,7 @@ impl CoreError {
             CoreError::Migration(_) => ErrorKind::Migration,
             CoreError::Database(_) => ErrorKind::Database,
             CoreError::Io { .. } => ErrorKind::Io,
+            CoreError::Query { .. } => ErrorKind::Query,
             CoreError::Sync { kind, .. } => kind.error_kind(),
         }
     }
@@ -82,6 +88,9 @@ impl CoreError {
             CoreError::NewerSchema { found, known, .. } => Some(ErrorParams::NewerSchema { found: *found, known: *known }),
             CoreError::Damaged { problems, latest_backup, .. } => {
                 Some(ErrorParams::Damaged { problems: problems.clone(), latest_backup: latest_backup.clone() })
+            }
+            CoreError::Query { reason, detail, offset, .. } => {
+                Some(ErrorParams::Query { reason: *reason, detail: detail.clone(), offset: *offset })
             }
             _ => None,
         }
@@ -218,6 +227,8 @@ pub enum ErrorKind {
     Migration,
     Database,
     Io,
+    /// The user's SQL in the Insights sandbox was refused or failed; see `ErrorParams::Query`.
+    Query,
     /// A failure outside the core (the shell's machinery, an unexpected rejection).
     Internal,
     SyncOffline,
@@ -241,6 +252,7 @@ impl ErrorKind {
             ErrorKind::Migration => "migration",
             ErrorKind::Database => "database",
             ErrorKind::Io => "io",
+            ErrorKind::Query => "query",
             ErrorKind::Internal => "internal",
             ErrorKind::SyncOffline => "sync_offline",
             ErrorKind::SyncServer => "sync_server",
@@ -316,6 +328,47 @@ pub enum ErrorParams {
     NewerSchema { found: i64, known: i64 },
     /// `damaged`: what is wrong, in SQLite's words, and the newest automatic backup.
     Damaged { problems: Vec<String>, latest_backup: Option<String> },
+    /// `query`: why the sandbox refused or stopped the SQL, the word at fault (a keyword, a
+    /// function, a table, SQLite's own words for an error, the time limit in seconds) and
+    /// where it is in the SQL (UTF-16 code units from the start), for the editor's caret.
+    Query { reason: QueryReason, detail: Option<String>, offset: Option<i64> },
+}
+
+/// Why the Insights sandbox refused or stopped the user's SQL (`insights::sandbox`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum QueryReason {
+    /// INSERT, UPDATE, DELETE, REPLACE: it changes data.
+    Writes,
+    /// CREATE, DROP, ALTER: it changes the tables.
+    SchemaChange,
+    /// ATTACH or DETACH: it opens or closes another database file.
+    Attach,
+    /// A PRAGMA (of any kind).
+    Pragma,
+    /// BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE.
+    Transaction,
+    /// VACUUM, REINDEX, ANALYZE: they rewrite the file.
+    Maintenance,
+    /// Any other statement that would change the database.
+    NotReading,
+    /// A function outside the sandbox's list of pure built-in functions.
+    Function,
+    /// One of Studydesk's bookkeeping tables (the sync log, the device's facts).
+    InternalTable,
+    /// More than one statement.
+    SeveralStatements,
+    /// Only comments: nothing to run.
+    Empty,
+    /// It ran past the time limit.
+    TimeLimit,
+    /// The user (or the widget) cancelled it.
+    Cancelled,
+    /// A value grew past the largest the sandbox lets a query make.
+    TooBig,
+    /// SQLite found an error in the SQL (a typo, an unknown table or column...).
+    SqlError,
 }
 
 /// The error as the UI receives it: `{kind, message, params?}`. `message` is English (logs,

@@ -66,11 +66,13 @@ import type { RefusedChange } from "./bindings/RefusedChange";
 import type { Relation } from "./bindings/Relation";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SalvageReport } from "./bindings/SalvageReport";
+import type { SandboxTable } from "./bindings/SandboxTable";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { SignInMode } from "./bindings/SignInMode";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
 import type { StudyResource } from "./bindings/StudyResource";
 import type { SyncStatus } from "./bindings/SyncStatus";
+import type { Table } from "./bindings/Table";
 import type { Task } from "./bindings/Task";
 import type { UserSettings } from "./bindings/UserSettings";
 import type { UsernameCheck } from "./bindings/UsernameCheck";
@@ -832,6 +834,31 @@ export const backupRestore = (path: string): Promise<string> => call<string>("ba
  */
 export const exportReadable = (): Promise<SalvageReport> => call<SalvageReport>("export_readable", {});
 
+/**
+ * Runs the user's SQL (one SELECT, WITH or VALUES statement; not blank, at most
+ * 100,000 characters) over their data (`main`) and imported sources (`sources`),
+ * on a read-only connection: at most 10,000 rows and about 8 MiB (`truncated`
+ * when cut), stopped after 5 seconds. `query_id` names it for
+ * `insights_query_cancel`. A refusal or an error in the SQL rejects with kind
+ * `query` (its reason and position in `params`).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsQuery = (sql: string, query_id: string | null): Promise<Table> => call<Table>("insights_query", { sql, query_id });
+
+/**
+ * Stops the running query `query_id` (it rejects with kind `query`, reason
+ * `cancelled`); nothing happens when it already ended.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsQueryCancel = (query_id: string): Promise<null> => call<null>("insights_query_cancel", { query_id });
+
+/**
+ * The tables and views the SQL editor lists: the user's data, then the imported
+ * sources, each with its columns (secret ones marked: they read as NULL).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsSchema = (): Promise<Array<SandboxTable>> => call<Array<SandboxTable>>("insights_schema", {});
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -962,4 +989,7 @@ export interface CommandErrors {
   backups_list: LocalErrorKind;
   backup_restore: LocalErrorKind;
   export_readable: LocalErrorKind;
+  insights_query: LocalErrorKind;
+  insights_query_cancel: LocalErrorKind;
+  insights_schema: LocalErrorKind;
 }

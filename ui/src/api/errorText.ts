@@ -5,6 +5,7 @@ import type { TFunction } from "i18next";
 import type en from "../i18n/en";
 import type { ApiError } from "./bindings/ApiError";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import type { QueryReason } from "./bindings/QueryReason";
 import type { Rule } from "./bindings/Rule";
 
 type Translate = TFunction | ((key: string, options?: Record<string, unknown>) => string);
@@ -37,6 +38,10 @@ export function errorText(t: Translate, e: ApiError): string {
     const entity = label(t, "entities", p.entity);
     return entity ? tr("apiErrors.notFound", { entity, message }) : tr("apiErrors.kinds.not_found", { message });
   }
+  if (p && "reason" in p) {
+    // The SQL sandbox: what was refused or why it stopped (the caret goes to p.offset).
+    return tr(`apiErrors.query.${p.reason}`, { detail: p.detail ?? "", message, defaultValue: message });
+  }
   return tr(`apiErrors.kinds.${e.kind}`, { message, defaultValue: message });
 }
 
@@ -44,4 +49,5 @@ export function errorText(t: Translate, e: ApiError): string {
 // the Messages type).
 type Worded<K extends string, M extends Record<K, string>> = M;
 export type EveryKindWorded = Worded<ErrorKind, typeof en.apiErrors.kinds>;
+export type EveryQueryReasonWorded = Worded<QueryReason, typeof en.apiErrors.query>;
 export type EveryRuleWorded = Worded<Rule["rule"], typeof en.apiErrors.rules & typeof en.apiErrors.rulesNoField>;

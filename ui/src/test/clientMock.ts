@@ -177,3 +177,8 @@ export const activityLogClear = vi.fn<Commands["activityLogClear"]>();
 export const backupsList = vi.fn<Commands["backupsList"]>(async () => []);
 export const backupRestore = vi.fn<Commands["backupRestore"]>();
 export const exportReadable = vi.fn<Commands["exportReadable"]>();
+
+// ---- insights: the SQL sandbox (by default: no tables, an empty answer)
+export const insightsQuery = vi.fn<Commands["insightsQuery"]>(async () => ({ columns: [], rows: [], truncated: false }));
+export const insightsQueryCancel = vi.fn<Commands["insightsQueryCancel"]>(async () => null);
+export const insightsSchema = vi.fn<Commands["insightsSchema"]>(async () => []);

@@ -12,6 +12,7 @@
 //! [`table::Table`].
 
 pub mod rows;
+pub mod sandbox;
 pub mod table;
 pub mod dashboards;
 pub mod widgets;
