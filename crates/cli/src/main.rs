@@ -16,6 +16,7 @@ mod backups;
 mod calendar;
 mod emoji;
 mod focus;
+mod insights;
 mod remind;
 mod social;
 mod sync;
@@ -94,6 +95,9 @@ enum Command {
     /// The emoji catalog and my custom emoji: search, list, add, delete.
     #[command(subcommand)]
     Emoji(emoji::EmojiCommand),
+    /// Insights: the built-in study metrics (`insights metric list|run|value`).
+    #[command(subcommand)]
+    Insights(insights::InsightsCmd),
     /// Study logs: add, list, like, unlike, comment, delete.
     #[command(subcommand)]
     Post(social::PostCommand),
@@ -201,6 +205,7 @@ impl Command {
             | Command::Agenda { .. }
             | Command::Remind(_)
             | Command::Emoji(_)
+            | Command::Insights(_)
             | Command::Follow { .. }
             | Command::Unfollow { .. }
             | Command::Feed { .. }
@@ -278,6 +283,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Feed { discover, tag, limit, json } => social::feed(app, discover, tag, limit, json)?,
         Command::ActivityFeed { unread, json } => social::activity_feed(app, unread, json)?,
         Command::Emoji(cmd) => emoji::emoji(app, cmd)?,
+        Command::Insights(cmd) => insights::insights(app, cmd)?,
     }
     Ok(())
 }

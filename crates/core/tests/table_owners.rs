@@ -9,7 +9,9 @@
 //!
 //! The infrastructure is the exception, declared below with why: `db` (capture, doctor,
 //! the write path's audit trail) and `sync` (it mirrors every table's changes, and keeps
-//! its own bookkeeping tables, which have no row type).
+//! its own bookkeeping tables, which have no row type). The declared readers (Insights'
+//! built-in metrics) may read any table and write none: a `FROM` or `JOIN` of another
+//! room's table is theirs to make, an `INSERT INTO`, `UPDATE`, `DELETE FROM` or `TABLE` is not.
 
 mod source;
 
@@ -22,6 +24,13 @@ const INFRASTRUCTURE: &[(&str, &str)] = &[
     ("db", "the write path: capture triggers for every table, the audit trail, doctor's checks"),
     ("sync", "mirrors every synced table's changes generically and keeps its own bookkeeping"),
 ];
+
+/// Modules (a module path and everything under it) that only read, and may read any
+/// room's tables, and why. They write no table, not even one of their own room's.
+const READERS: &[(&str, &str)] = &[(
+    "insights/metrics",
+    "the built-in study metrics: read-only aggregates over the study rooms' tables, answered as insights tables (docs/architecture.md)",
+)];
 
 /// Tables made by migrations without a row type: sync's bookkeeping (and `local_meta`,
 /// the device's facts, owned by `db::meta`).
@@ -55,9 +64,15 @@ fn owners(files: &[File]) -> BTreeMap<String, String> {
     owners
 }
 
-/// `(line, table)` of every table a file's statements name (a keyword and its table may
-/// be on two lines).
-fn tables_named(text: &str, known: &BTreeMap<String, String>) -> Vec<(usize, String)> {
+/// Whether a file is one of the declared [`READERS`].
+fn is_reader(file: &File) -> bool {
+    let path = file.module.join("/");
+    READERS.iter().any(|(m, _)| path == *m || path.starts_with(&format!("{m}/")))
+}
+
+/// `(line, reads, table)` of every table a file's statements name (a keyword and its table
+/// may be on two lines); `reads` is true for a `FROM` (not `DELETE FROM`) or a `JOIN`.
+fn tables_named(text: &str, known: &BTreeMap<String, String>) -> Vec<(usize, bool, String)> {
     let mut words = Vec::new();
     for (n, line) in text.lines().enumerate() {
         for w in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).filter(|w| !w.is_empty()) {
@@ -65,14 +80,16 @@ fn tables_named(text: &str, known: &BTreeMap<String, String>) -> Vec<(usize, Str
         }
     }
     let mut found = Vec::new();
-    for pair in words.windows(2) {
+    for (i, pair) in words.windows(2).enumerate() {
         let ((_, keyword), (line, word)) = (pair[0], pair[1]);
         if !matches!(keyword, "FROM" | "JOIN" | "INTO" | "UPDATE" | "TABLE") {
             continue;
         }
+        let deletes = keyword == "FROM" && i > 0 && words[i - 1].1 == "DELETE";
+        let reads = matches!(keyword, "FROM" | "JOIN") && !deletes;
         let name = word.trim_start_matches("main.").trim_start_matches("temp.");
         if known.contains_key(name) {
-            found.push((line, name.to_string()));
+            found.push((line, reads, name.to_string()));
         }
     }
     found
@@ -88,9 +105,12 @@ fn violations(src: &Path) -> Vec<String> {
         if INFRASTRUCTURE.iter().any(|(m, _)| *m == here) {
             continue;
         }
-        for (line, table) in tables_named(&f.text, &owners) {
+        let reader = is_reader(f);
+        for (line, reads, table) in tables_named(&f.text, &owners) {
             let owner = &owners[&table];
-            if *owner != here {
+            if reader && !reads {
+                out.push(format!("{}.rs:{line} writes `{table}` (a declared reader writes nothing)", f.module.join("/")));
+            } else if *owner != here && !reader {
                 out.push(format!("{}.rs:{line} names `{table}` (owned by {owner})", f.module.join("/")));
             }
         }
@@ -154,5 +174,32 @@ fn the_checker_sees_a_foreign_query() {
     assert_eq!(
         violations(src),
         vec!["focus/progress.rs:2 names `tasks` (owned by planner)".to_string(), "focus/progress.rs:4 names `tasks` (owned by planner)".to_string()]
+    );
+}
+
+/// A declared reader reads any room's tables and writes none, its own room's included.
+#[test]
+fn the_checker_lets_a_reader_read_and_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    for room in ["planner", "insights/metrics"] {
+        std::fs::create_dir_all(src.join(room)).unwrap();
+    }
+    std::fs::write(src.join("lib.rs"), "pub mod planner;\npub mod insights;\n").unwrap();
+    std::fs::write(src.join("planner/rows.rs"), "table_row! {\n    pub struct Task in \"tasks\" { pub id: String }\n}\n").unwrap();
+    std::fs::write(src.join("insights/rows.rs"), "table_row! {\n    pub struct Widget in \"widgets\" { pub id: String }\n}\n").unwrap();
+    std::fs::write(
+        src.join("insights/metrics/tasks.rs"),
+        "fn read() { q(\"SELECT count(*) FROM tasks t JOIN tasks u ON 1\"); }\nfn write() {\n    q(\"DELETE FROM tasks\");\n    q(\"UPDATE widgets SET id = 1\");\n}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("insights/dash.rs"), "fn other() { q(\"SELECT 1 FROM tasks\"); }\n").unwrap();
+    assert_eq!(
+        violations(src),
+        vec![
+            "insights/dash.rs:1 names `tasks` (owned by planner)".to_string(),
+            "insights/metrics/tasks.rs:3 writes `tasks` (a declared reader writes nothing)".to_string(),
+            "insights/metrics/tasks.rs:4 writes `widgets` (a declared reader writes nothing)".to_string(),
+        ]
     );
 }
