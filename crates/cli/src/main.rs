@@ -95,7 +95,7 @@ enum Command {
     /// The emoji catalog and my custom emoji: search, list, add, delete.
     #[command(subcommand)]
     Emoji(emoji::EmojiCommand),
-    /// Insights: the built-in study metrics (`insights metric list|run|value`).
+    /// Insights: the built-in study metrics (`insights metric list|run|value`) and my own SQL (`insights query SQL`).
     #[command(subcommand)]
     Insights(insights::InsightsCmd),
     /// Study logs: add, list, like, unlike, comment, delete.
