@@ -6,7 +6,7 @@
 //! and exits with 1 (2 for a usage error, from clap).
 //!
 //! Only commands that add something (`init`, `sample-data`, `task add`, `event ...`,
-//! `ics import`, `session start`, `sync signup|login`) create a database where there is
+//! `ics import`, `session start`, `sync signup|login`, `source add-csv`) create a database where there is
 //! none, and say so on stderr; every other command refuses, so a mistyped `--data-dir`
 //! is reported instead of answered from an empty new profile. `remind timer ...` needs
 //! the folder's path only. Everything printed goes through [`terminal`]: user data
@@ -19,6 +19,7 @@ mod focus;
 mod insights;
 mod remind;
 mod social;
+mod sources;
 mod sync;
 mod terminal;
 
@@ -98,6 +99,9 @@ enum Command {
     /// Insights: the built-in study metrics (`insights metric list|run|value`) and my own SQL (`insights query SQL`).
     #[command(subcommand)]
     Insights(insights::InsightsCmd),
+    /// Insights data sources: add-csv, list, refresh, delete.
+    #[command(subcommand)]
+    Source(sources::SourceCommand),
     /// Study logs: add, list, like, unlike, comment, delete.
     #[command(subcommand)]
     Post(social::PostCommand),
@@ -197,6 +201,7 @@ impl Command {
             Command::Ics(i) => i.adds(),
             Command::Sync(s) => s.signs_in(),
             Command::Post(p) => p.adds(),
+            Command::Source(s) => s.adds(),
             Command::Activity(_)
             | Command::Backup(_)
             | Command::Restore { .. }
@@ -283,6 +288,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Feed { discover, tag, limit, json } => social::feed(app, discover, tag, limit, json)?,
         Command::ActivityFeed { unread, json } => social::activity_feed(app, unread, json)?,
         Command::Emoji(cmd) => emoji::emoji(app, cmd)?,
+        Command::Source(cmd) => sources::source(app, cmd)?,
         Command::Insights(cmd) => insights::insights(app, cmd)?,
     }
     Ok(())

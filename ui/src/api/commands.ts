@@ -15,11 +15,13 @@ import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch
 import type { BackupFile } from "./bindings/BackupFile";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
+import type { ColumnKind } from "./bindings/ColumnKind";
 import type { Comment } from "./bindings/Comment";
 import type { Course } from "./bindings/Course";
 import type { Credentials } from "./bindings/Credentials";
 import type { CustomEmoji } from "./bindings/CustomEmoji";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
+import type { DataSource } from "./bindings/DataSource";
 import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
 import type { EmojiCatalog } from "./bindings/EmojiCatalog";
@@ -859,6 +861,64 @@ export const insightsQueryCancel = (query_id: string): Promise<null> => call<nul
  */
 export const insightsSchema = (): Promise<Array<SandboxTable>> => call<Array<SandboxTable>>("insights_schema", {});
 
+/**
+ * Adds a CSV source: `bytes` the file (at most 256 MiB; UTF-8, UTF-16 with a BOM,
+ * Shift_JIS and the other legacy encodings detected; `,` `;` tab or `|`
+ * delimited; header and column kinds detected), `name` unique among my sources
+ * (the file's name when blank), `file_name` the file's own name. Refused whole,
+ * in words, when the file is too large, binary, empty or ragged.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceAddCsv = (bytes: Uint8Array, name: string, file_name: string | null): Promise<DataSource> =>
+  callRaw<DataSource>("source_add_csv", bytes, { "x-name": name, "x-file-name": file_name });
+
+/**
+ * Replaces my CSV source's file and rows with `bytes` (read afresh); a refused
+ * file leaves the old ones.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceReimportCsv = (bytes: Uint8Array, id: string, file_name: string | null): Promise<DataSource> =>
+  callRaw<DataSource>("source_reimport_csv", bytes, { "x-id": id, "x-file-name": file_name });
+
+/**
+ * Reads my CSV source's file again with `kinds` (one per column, in order) and,
+ * when given, whether its first row is a header. A value that does not fit its
+ * kind refuses the change (its line and column named) and nothing changes.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceSetColumns = (id: string, kinds: Array<ColumnKind>, has_header: boolean | null): Promise<DataSource> => call<DataSource>("source_set_columns", { id, kinds, has_header });
+
+/**
+ * Reads my source again from where its data comes from (a CSV: its copied file).
+ * A failure is recorded on the source (status `error`, the reason) and answered.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceRefresh = (id: string): Promise<DataSource> => call<DataSource>("source_refresh", { id });
+
+/**
+ * My data sources by name, each saying whether its data is on this device.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceList = (): Promise<Array<DataSource>> => call<Array<DataSource>>("source_list", {});
+
+/**
+ * The first `limit` rows (1 to 1000, else 100) of my source's data.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourcePreview = (id: string, limit: number | null): Promise<Table> => call<Table>("source_preview", { id, limit });
+
+/**
+ * Renames my source (its table in SQL keeps its name).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceRename = (id: string, name: string): Promise<DataSource> => call<DataSource>("source_rename", { id, name });
+
+/**
+ * Deletes my source: its row (widgets over it lose their source), its file, its data.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceDelete = (id: string): Promise<null> => call<null>("source_delete", { id });
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -992,4 +1052,12 @@ export interface CommandErrors {
   insights_query: LocalErrorKind;
   insights_query_cancel: LocalErrorKind;
   insights_schema: LocalErrorKind;
+  source_add_csv: LocalErrorKind;
+  source_reimport_csv: LocalErrorKind;
+  source_set_columns: LocalErrorKind;
+  source_refresh: LocalErrorKind;
+  source_list: LocalErrorKind;
+  source_preview: LocalErrorKind;
+  source_rename: LocalErrorKind;
+  source_delete: LocalErrorKind;
 }

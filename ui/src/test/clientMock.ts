@@ -182,3 +182,13 @@ export const exportReadable = vi.fn<Commands["exportReadable"]>();
 export const insightsQuery = vi.fn<Commands["insightsQuery"]>(async () => ({ columns: [], rows: [], truncated: false }));
 export const insightsQueryCancel = vi.fn<Commands["insightsQueryCancel"]>(async () => null);
 export const insightsSchema = vi.fn<Commands["insightsSchema"]>(async () => []);
+
+// ---- insights: data sources (CSV)
+export const sourceAddCsv = vi.fn<Commands["sourceAddCsv"]>();
+export const sourceReimportCsv = vi.fn<Commands["sourceReimportCsv"]>();
+export const sourceSetColumns = vi.fn<Commands["sourceSetColumns"]>();
+export const sourceRefresh = vi.fn<Commands["sourceRefresh"]>();
+export const sourceList = vi.fn<Commands["sourceList"]>(async () => []);
+export const sourcePreview = vi.fn<Commands["sourcePreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
+export const sourceRename = vi.fn<Commands["sourceRename"]>();
+export const sourceDelete = vi.fn<Commands["sourceDelete"]>(async () => null);

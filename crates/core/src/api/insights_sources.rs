@@ -1,14 +1,78 @@
 //! The data sources room of the facade: CSV files imported into the sources cache (and
-//! later PostgreSQL, MySQL and REST API sources), listed, re-imported and deleted.
+//! later PostgreSQL, MySQL and REST API sources), listed, previewed, re-imported, their
+//! column kinds changed, refreshed, renamed and deleted (`insights::sources`).
 
 use crate::commands;
+use crate::insights::sources::{self, csv};
+use crate::insights::table::{ColumnKind, Table};
+use crate::Result;
+use std::path::Path;
+use super::Bytes;
 
 #[macro_export]
 #[doc(hidden)]
 macro_rules! insights_sources_commands {
     ($cb:ident ! { $($acc:tt)* } $($next:ident)*) => {
         $crate::__command_chain! { $cb ! { $($acc)* { insights_sources;
+            /// Adds a CSV source: `bytes` the file (at most 256 MiB; UTF-8, UTF-16 with a BOM,
+            /// Shift_JIS and the other legacy encodings detected; `,` `;` tab or `|`
+            /// delimited; header and column kinds detected), `name` unique among my sources
+            /// (the file's name when blank), `file_name` the file's own name. Refused whole,
+            /// in words, when the file is too large, binary, empty or ragged.
+            #[ipc(raw)]
+            pub fn source_add_csv(&self, bytes: Bytes, name: String, file_name: Option<String>) -> sources::DataSource {
+                csv::add(&self.db, &self.data_dir, &self.user_id(), csv::CsvInput::Bytes(bytes), &name, file_name.as_deref())
+            }
+            /// Replaces my CSV source's file and rows with `bytes` (read afresh); a refused
+            /// file leaves the old ones.
+            #[ipc(raw)]
+            pub fn source_reimport_csv(&self, bytes: Bytes, id: String, file_name: Option<String>) -> sources::DataSource {
+                csv::reimport(&self.db, &self.data_dir, &self.user_id(), &id, csv::CsvInput::Bytes(bytes), file_name.as_deref())
+            }
+            /// Reads my CSV source's file again with `kinds` (one per column, in order) and,
+            /// when given, whether its first row is a header. A value that does not fit its
+            /// kind refuses the change (its line and column named) and nothing changes.
+            #[ipc(local)]
+            pub fn source_set_columns(&self, id: String, kinds: Vec<ColumnKind>, has_header: Option<bool>) -> sources::DataSource {
+                csv::set_columns(&self.db, &self.data_dir, &self.user_id(), &id, &kinds, has_header)
+            }
+            /// Reads my source again from where its data comes from (a CSV: its copied file).
+            /// A failure is recorded on the source (status `error`, the reason) and answered.
+            #[ipc(local)]
+            pub fn source_refresh(&self, id: String) -> sources::DataSource {
+                sources::refresh(&self.db, &self.data_dir, &self.user_id(), &id)
+            }
+            /// My data sources by name, each saying whether its data is on this device.
+            #[ipc(local)]
+            pub fn source_list(&self) -> Vec<sources::DataSource> {
+                self.db.read(|c| sources::list(c, &self.data_dir, &self.user_id()))
+            }
+            /// The first `limit` rows (1 to 1000, else 100) of my source's data.
+            #[ipc(query)]
+            pub fn source_preview(&self, id: String, limit: Option<i64>) -> Table {
+                self.db.read(|c| sources::preview(c, &self.data_dir, &self.user_id(), &id, limit))
+            }
+            /// Renames my source (its table in SQL keeps its name).
+            #[ipc(local)]
+            pub fn source_rename(&self, id: String, name: String) -> sources::DataSource {
+                sources::rename(&self.db, &self.data_dir, &self.user_id(), &id, &name)
+            }
+            /// Deletes my source: its row (widgets over it lose their source), its file, its data.
+            #[ipc(local)]
+            pub fn source_delete(&self, id: String) -> () {
+                sources::delete(&self.db, &self.data_dir, &self.user_id(), &id)
+            }
         } } $($next)* }
     };
 }
 crate::insights_sources_commands!(commands ! {});
+
+impl super::Studydesk {
+    /// Adds a CSV source from a file on disk (the CLI), as [`source_add_csv`](Self::source_add_csv)
+    /// does from bytes: the file is refused by its size before it is read, and streamed,
+    /// never loaded whole. `name` defaults to the file's name without its extension.
+    pub fn source_add_csv_file(&self, path: &Path, name: Option<&str>) -> Result<sources::DataSource> {
+        let file_name = path.file_name().and_then(|n| n.to_str());
+        csv::add(&self.db, &self.data_dir, &self.user_id(), csv::CsvInput::File(path), name.unwrap_or(""), file_name)
+    }
+}

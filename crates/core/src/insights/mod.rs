@@ -14,6 +14,7 @@
 pub mod metrics;
 pub mod rows;
 pub mod sandbox;
+pub mod sources;
 pub mod table;
 pub mod dashboards;
 pub mod widgets;
