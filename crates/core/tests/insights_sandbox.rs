@@ -186,6 +186,19 @@ fn secret_columns_read_as_null_everywhere_in_the_statement() {
     assert!(row.contains(&("user_agent".to_string(), Cell::Text("Firefox".into()))));
     assert_eq!(query(&f, "SELECT name, key_hash FROM api_keys").rows, [vec![Cell::Text("ci".into()), Cell::Null]]);
     assert_eq!(query(&f, "SELECT name, connection_config FROM data_sources").rows, [vec![Cell::Text("pg".into()), Cell::Null]]);
+    // A view in an imported file cannot reach them: SQLite resolves its tables in its own
+    // file, and a file whose view names the user's database is not opened at all.
+    let sources = studydesk_core::paths::sources_cache_path(f.dir.path());
+    let c = rusqlite::Connection::open(&sources).unwrap();
+    c.execute_batch("CREATE VIEW leak AS SELECT id, password FROM users;").unwrap();
+    let (reason, message, _) = refused(&f, "SELECT * FROM sources.leak");
+    assert_eq!((reason, message.as_str()), (QueryReason::SqlError, "There is an error in the SQL: no such table: sources.users."));
+    c.execute_batch("CREATE VIEW leak_main AS SELECT password FROM main.users;").unwrap();
+    drop(c);
+    let (reason, message, _) = refused(&f, "SELECT * FROM sources.leak_main");
+    assert_eq!(reason, QueryReason::SqlError);
+    assert!(message.contains("no such table: sources.leak_main (the imported sources' file could not be opened:"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
     // The audit trail, which may be read, has them redacted.
     let all = format!("{:?}", query(&f, "SELECT old_values, new_values FROM audit_logs").rows);
     for secret in ["hunter2-secret", "tok-session", "tok-access", "hash-of-key"] {

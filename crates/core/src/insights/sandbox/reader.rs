@@ -85,6 +85,8 @@ pub struct Reader {
     guard: Guard,
     /// The sources cache as it was when attached (modification time, length).
     sources: Option<(SystemTime, u64)>,
+    /// Why the sources cache could not be attached, for the user's "no such table".
+    sources_error: Option<String>,
 }
 
 impl Reader {
@@ -101,7 +103,7 @@ impl Reader {
         cap_value_size(&conn);
         let guard = Guard::default();
         guard.install(&mut conn)?;
-        Ok(Reader { conn, guard, sources: None })
+        Ok(Reader { conn, guard, sources: None, sources_error: None })
     }
 
     /// Attaches the sources cache as `sources` when its file exists, again when the file
@@ -118,6 +120,7 @@ impl Reader {
         }
         let guard = self.guard.clone();
         guard.internal(|| {
+            self.sources_error = None;
             if self.sources.take().is_some() {
                 if let Err(e) = self.conn.execute_batch("DETACH DATABASE sources") {
                     tracing::warn!(error = %e, "could not detach the sources cache");
@@ -126,7 +129,10 @@ impl Reader {
             let (Some(stamp), Some(file)) = (stamp, path.to_str()) else { return };
             match self.conn.execute("ATTACH DATABASE ?1 AS sources", [file]) {
                 Ok(_) => self.sources = Some(stamp),
-                Err(e) => tracing::warn!(error = %e, path = %path.display(), "could not attach the sources cache"),
+                Err(e) => {
+                    tracing::warn!(error = %e, path = %path.display(), "could not attach the sources cache");
+                    self.sources_error = Some(e.to_string());
+                }
             }
         });
     }
@@ -210,16 +216,27 @@ impl Reader {
         match e {
             rusqlite::Error::InvalidQuery => Refusal { reason: QueryReason::NotReading, detail: None }.into_error(sql, keyword_at),
             rusqlite::Error::SqlInputError { msg, offset, .. } => {
-                Refusal::new(QueryReason::SqlError, msg).into_error(sql, usize::try_from(offset).ok())
+                Refusal::new(QueryReason::SqlError, self.with_sources_note(msg)).into_error(sql, usize::try_from(offset).ok())
             }
             rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::TooBig => {
                 Refusal::new(QueryReason::TooBig, (MAX_VALUE_BYTES / (1024 * 1024)).to_string()).into_error(sql, None)
             }
             rusqlite::Error::SqliteFailure(f, Some(msg)) if matches!(f.code, ErrorCode::Unknown | ErrorCode::ConstraintViolation | ErrorCode::TypeMismatch) => {
                 let at = named_in_message(&msg).and_then(|name| statement::find_word(sql, name));
-                Refusal::new(QueryReason::SqlError, msg).into_error(sql, at)
+                Refusal::new(QueryReason::SqlError, self.with_sources_note(msg)).into_error(sql, at)
             }
             other => CoreError::from(other),
+        }
+    }
+
+    /// SQLite's "no such table: sources.x", with why the sources could not be opened when
+    /// that is the reason.
+    fn with_sources_note(&self, msg: String) -> String {
+        match &self.sources_error {
+            Some(why) if msg.starts_with("no such table: sources.") => {
+                format!("{msg} (the imported sources' file could not be opened: {why})")
+            }
+            _ => msg,
         }
     }
 
