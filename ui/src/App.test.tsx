@@ -77,7 +77,7 @@ describe("frame and navigation", () => {
     expect(screen.getByRole("heading", { level: 1, name: "Calendar" })).toHaveFocus();
     for (const page of ["feed", "insights"]) {
       await user.click(screen.getByTestId(`nav-${page}`));
-      expect(screen.getByTestId(`page-${page}`)).toBeInTheDocument();
+      expect(await screen.findByTestId(`page-${page}`)).toBeInTheDocument();
     }
     // Focus is no longer a placeholder (see Frame.test.tsx).
     await user.click(screen.getByTestId("nav-focus"));

@@ -22,6 +22,8 @@ import "./immerse/immerse.css";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
+// Insights (charts, the grid, Markdown) loads when first opened, never at start.
+const InsightsPage = lazy(() => import("./insights/InsightsPage").then((m) => ({ default: m.InsightsPage })));
 
 export type { Page };
 const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
@@ -98,6 +100,13 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
       break;
     case "profile":
       content = route.page === "profile" ? <ProfilePage key={route.user ?? ""} headingRef={headingRef} user={route.user} list={route.list} /> : null;
+      break;
+    case "insights":
+      content = (
+        <Suspense fallback={null}>
+          <InsightsPage headingRef={headingRef} />
+        </Suspense>
+      );
       break;
     default:
       content = <Placeholder page={page} headingRef={headingRef} />;

@@ -103,5 +103,30 @@ pub fn load(tx: &Tx, user_id: &str) -> Result<()> {
         let value = (base + ((back * 37) % 30) as i64).min(100);
         crate::focus::progress::record_past_day(tx, user_id, day, value)?;
     }
+
+    // A month of completed focus sessions (what Insights' "My study" charts): one to three
+    // a day in the morning and evening, on the four courses in turn, weekends lighter.
+    let activities = crate::focus::activities::list(tx, user_id)?;
+    let courses = [&algebra.id, &chem.id, &lit.id, &stats.id];
+    for back in 1..=30u64 {
+        let day = today - Days::new(back);
+        let weekend = chrono::Datelike::weekday(&day).num_days_from_monday() >= 5;
+        let count = if weekend { 1 } else { 1 + (back % 3) as usize };
+        for n in 0..count {
+            let k = back as usize + n;
+            let start = start_of_day(day, tz) + Duration::hours(9 + 5 * n as i64) + Duration::minutes(((back * 7) % 30) as i64);
+            crate::focus::sessions::insert_past(
+                tx,
+                user_id,
+                &crate::focus::sessions::PastSession {
+                    start,
+                    minutes: [25, 50, 45, 30][k % 4],
+                    activity_id: activities.get(k % activities.len().max(1)).map(|a| a.id.as_str()),
+                    course_id: Some(courses[k % courses.len()].as_str()),
+                    name: None,
+                },
+            )?;
+        }
+    }
     Ok(())
 }

@@ -5,9 +5,9 @@
 
 mod common;
 
-use studydesk_core::insights::dashboards::{DashboardEdit, DashboardLayout, DateRange, RangePreset};
+use studydesk_core::insights::dashboards::{DashboardEdit, InsightsLayout, DateRange, RangePreset};
 use studydesk_core::insights::rows::WidgetType;
-use studydesk_core::insights::widgets::{GridPosition, WidgetConfig, WidgetDraft, WidgetPlace, WidgetSource};
+use studydesk_core::insights::widgets::{GridPosition, WidgetConfig, WidgetDraft, WidgetPlacement, WidgetSource};
 
 fn named(name: &str) -> DashboardEdit {
     DashboardEdit { name: Some(name.into()), ..Default::default() }
@@ -52,7 +52,7 @@ fn dashboards_are_made_renamed_reordered_copied_and_deleted_in_the_users_order()
 
     let renamed = f
         .app
-        .dashboard_update(&exams.row.id, DashboardEdit { name: Some("Finals".into()), description: Some("June".into()), layout: Some(DashboardLayout { order: 99, range: DateRange { preset: RangePreset::Last90Days, from: None, to: None }, refresh_minutes: Some(15) }) })
+        .dashboard_update(&exams.row.id, DashboardEdit { name: Some("Finals".into()), description: Some("June".into()), layout: Some(InsightsLayout { order: 99, range: DateRange { preset: RangePreset::Last90Days, from: None, to: None }, refresh_minutes: Some(15) }) })
         .unwrap();
     assert_eq!((renamed.row.name.as_str(), renamed.row.description.as_deref()), ("Finals", Some("June")));
     assert_eq!(renamed.layout.range.preset, RangePreset::Last90Days);
@@ -98,11 +98,11 @@ fn bad_dashboard_input_is_refused_in_words_and_writes_nothing() {
     assert!(long.to_string().contains("too long"), "{long}");
     let backwards = DashboardEdit {
         name: Some("Term".into()),
-        layout: Some(DashboardLayout { range: DateRange { preset: RangePreset::Custom, from: Some("2026-12-01".into()), to: Some("2026-11-01".into()) }, ..Default::default() }),
+        layout: Some(InsightsLayout { range: DateRange { preset: RangePreset::Custom, from: Some("2026-12-01".into()), to: Some("2026-11-01".into()) }, ..Default::default() }),
         ..Default::default()
     };
     assert!(f.app.dashboard_create(backwards).unwrap_err().to_string().contains("before"));
-    let refresh = DashboardEdit { name: Some("Term".into()), layout: Some(DashboardLayout { refresh_minutes: Some(0), ..Default::default() }), ..Default::default() };
+    let refresh = DashboardEdit { name: Some("Term".into()), layout: Some(InsightsLayout { refresh_minutes: Some(0), ..Default::default() }), ..Default::default() };
     assert!(f.app.dashboard_create(refresh).unwrap_err().to_string().contains("refresh_minutes"));
     assert_eq!(f.app.dashboard_get("not-an-id").unwrap_err().kind(), "not_found", "a malformed id cannot exist");
     assert_eq!(f.app.dashboard_get("0193a0c4-7a1e-7000-8000-000000000000").unwrap_err().kind(), "not_found");
@@ -119,8 +119,8 @@ fn widgets_go_below_the_others_move_and_resize_and_keep_their_place() {
     assert_eq!(chart.position, GridPosition { x: 0, y: 3, w: 6, h: 6 }, "a new widget goes under the lowest one");
 
     let places = vec![
-        WidgetPlace { id: chart.row.id.clone(), position: GridPosition { x: 0, y: 0, w: 8, h: 5 } },
-        WidgetPlace { id: card.row.id.clone(), position: GridPosition { x: 8, y: 0, w: 4, h: 3 } },
+        WidgetPlacement { id: chart.row.id.clone(), position: GridPosition { x: 0, y: 0, w: 8, h: 5 } },
+        WidgetPlacement { id: card.row.id.clone(), position: GridPosition { x: 8, y: 0, w: 4, h: 3 } },
     ];
     let after = f.app.insights_widget_positions_save(&d.row.id, &places).unwrap();
     assert_eq!(after.iter().map(|w| (w.row.config["title"].as_str().unwrap().to_string(), w.position)).collect::<Vec<_>>(), vec![
@@ -129,10 +129,10 @@ fn widgets_go_below_the_others_move_and_resize_and_keep_their_place() {
     ], "reading order follows the grid");
 
     let changes = f.count("sync_changes");
-    let off_grid = vec![WidgetPlace { id: card.row.id.clone(), position: GridPosition { x: 10, y: 0, w: 4, h: 3 } }];
+    let off_grid = vec![WidgetPlacement { id: card.row.id.clone(), position: GridPosition { x: 10, y: 0, w: 4, h: 3 } }];
     let err = f.app.insights_widget_positions_save(&d.row.id, &off_grid).unwrap_err();
     assert!(err.to_string().contains('x'), "{err}");
-    let mixed = vec![places[0].clone(), WidgetPlace { id: "0193a0c4-7a1e-7000-8000-000000000000".into(), position: GridPosition { x: 0, y: 9, w: 2, h: 2 } }];
+    let mixed = vec![places[0].clone(), WidgetPlacement { id: "0193a0c4-7a1e-7000-8000-000000000000".into(), position: GridPosition { x: 0, y: 9, w: 2, h: 2 } }];
     assert_eq!(f.app.insights_widget_positions_save(&d.row.id, &mixed).unwrap_err().kind(), "not_found");
     assert_eq!(f.count("sync_changes"), changes, "a refused move moves nothing");
 
@@ -212,4 +212,61 @@ fn another_users_dashboard_and_widgets_are_not_found() {
     assert_eq!(f.app.insights_widget_delete(&w.row.id).unwrap_err().kind(), "not_found");
     assert_eq!(f.app.dashboard_delete(&d.row.id).unwrap_err().kind(), "not_found");
     assert!(!names(&f).contains(&"Mine".to_string()));
+}
+
+#[test]
+fn my_study_is_made_once_with_real_numbers_and_stays_deleted_when_deleted() {
+    let f = common::open();
+    f.app.onboarding_complete(studydesk_core::account::profile::OnboardingChoice::Sample).unwrap();
+    let list = f.app.dashboards_list().unwrap();
+    let mine: Vec<_> = list.iter().filter(|d| d.row.name == "My study").collect();
+    assert_eq!(mine.len(), 1, "made on the first visit");
+    assert_eq!(mine[0].widget_count, 8);
+    assert_eq!(f.app.dashboards_list().unwrap().len(), list.len(), "made once");
+
+    let view = f.app.dashboard_get(&mine[0].row.id).unwrap();
+    for w in &view.widgets {
+        let data = f.app.insights_widget_data(&w.row.id, None::<i64>).unwrap_or_else(|e| panic!("{}: {e}", w.config.title));
+        assert_eq!((data.from.as_str(), data.to.as_str()), ("2026-10-24", "2026-11-22"), "the last 30 days, in Tokyo");
+        if w.row.r#type == WidgetType::MetricCard {
+            assert!(data.value.is_some(), "{} has a number", w.config.title);
+        }
+    }
+    let per_day = view.widgets.iter().find(|w| w.config.title == "Minutes studied per day").unwrap();
+    let card = view.widgets.iter().find(|w| w.config.title == "Minutes studied").unwrap();
+    let days = f.app.insights_widget_data(&per_day.row.id, None::<i64>).unwrap().table;
+    assert_eq!(days.rows.len(), 30, "every day of the range, studied or not");
+    let total: f64 = days.rows.iter().map(|r| r[1].as_f64().unwrap()).sum();
+    let value = f.app.insights_widget_data(&card.row.id, None::<i64>).unwrap().value.unwrap();
+    assert_eq!(value.value, total, "the card and the chart agree");
+    assert!(total > 0.0, "the sample data has study minutes in the last 30 days");
+
+    f.app.dashboard_delete(&mine[0].row.id).unwrap();
+    assert!(!names(&f).contains(&"My study".to_string()), "a deleted My study is not made again");
+}
+
+#[test]
+fn sql_widgets_read_through_the_sandbox_and_a_broken_widget_fails_alone() {
+    let f = common::open();
+    f.app.onboarding_complete(studydesk_core::account::profile::OnboardingChoice::Sample).unwrap();
+    let d = f.app.dashboard_create(named("Mine")).unwrap();
+    let sql = |query: &str| WidgetDraft {
+        kind: WidgetType::Table,
+        config: WidgetConfig { title: "Tasks".into(), source: WidgetSource::Sql, ..Default::default() },
+        query: Some(query.into()),
+        data_source_id: None,
+        position: None,
+    };
+    let tasks = f.app.insights_widget_add(&d.row.id, sql("SELECT description, is_completed FROM tasks ORDER BY description")).unwrap();
+    let table = f.app.insights_widget_data(&tasks.row.id, None::<i64>).unwrap().table;
+    assert_eq!(table.rows.len() as i64, f.count("tasks"));
+    assert_eq!(table.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["description", "is_completed"]);
+
+    let before = f.count("tasks");
+    let delete = f.app.insights_widget_add(&d.row.id, sql("DELETE FROM tasks")).unwrap();
+    let err = f.app.insights_widget_data(&delete.row.id, None::<i64>).unwrap_err();
+    assert_eq!(err.kind(), "query");
+    assert!(err.to_string().contains("DELETE"), "{err}");
+    assert_eq!(f.count("tasks"), before, "nothing was deleted");
+    assert!(f.app.insights_widget_data(&tasks.row.id, None::<i64>).is_ok(), "the other widget still reads");
 }

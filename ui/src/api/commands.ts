@@ -20,7 +20,11 @@ import type { Comment } from "./bindings/Comment";
 import type { Course } from "./bindings/Course";
 import type { Credentials } from "./bindings/Credentials";
 import type { CustomEmoji } from "./bindings/CustomEmoji";
+import type { DashboardEdit } from "./bindings/DashboardEdit";
+import type { DashboardEntry } from "./bindings/DashboardEntry";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
+import type { DashboardView } from "./bindings/DashboardView";
+import type { DashboardWidget } from "./bindings/DashboardWidget";
 import type { DataSource } from "./bindings/DataSource";
 import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
@@ -44,6 +48,7 @@ import type { ItemRef } from "./bindings/ItemRef";
 import type { ItemReminder } from "./bindings/ItemReminder";
 import type { JsonValue } from "./bindings/serde_json/JsonValue";
 import type { MediaFile } from "./bindings/MediaFile";
+import type { MetricInfo } from "./bindings/MetricInfo";
 import type { NewActivity } from "./bindings/NewActivity";
 import type { NewAssignment } from "./bindings/NewAssignment";
 import type { NewEvent } from "./bindings/NewEvent";
@@ -78,7 +83,10 @@ import type { Table } from "./bindings/Table";
 import type { Task } from "./bindings/Task";
 import type { UserSettings } from "./bindings/UserSettings";
 import type { UsernameCheck } from "./bindings/UsernameCheck";
+import type { WidgetData } from "./bindings/WidgetData";
+import type { WidgetDraft } from "./bindings/WidgetDraft";
 import type { WidgetPlace } from "./bindings/WidgetPlace";
+import type { WidgetPlacement } from "./bindings/WidgetPlacement";
 import type { Workspace } from "./bindings/Workspace";
 
 /** What a command that stays on this device can fail with (every kind but sync's). */
@@ -837,6 +845,87 @@ export const backupRestore = (path: string): Promise<string> => call<string>("ba
 export const exportReadable = (): Promise<SalvageReport> => call<SalvageReport>("export_readable", {});
 
 /**
+ * My dashboards in my order ("My study" is made the first time).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardsList = (): Promise<Array<DashboardEntry>> => call<Array<DashboardEntry>>("dashboards_list", {});
+
+/**
+ * One of my dashboards with its widgets.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardGet = (id: string): Promise<DashboardView> => call<DashboardView>("dashboard_get", { id });
+
+/**
+ * A new, empty dashboard at the end of my list (`edit.name` required, at most
+ * 255 characters; description at most 2,000).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardCreate = (edit: DashboardEdit): Promise<DashboardView> => call<DashboardView>("dashboard_create", { edit });
+
+/**
+ * Renames, describes, or sets the date range and refresh of a dashboard.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardUpdate = (id: string, edit: DashboardEdit): Promise<DashboardView> => call<DashboardView>("dashboard_update", { id, edit });
+
+/**
+ * A copy of a dashboard and its widgets, right after it.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardDuplicate = (id: string, name: string | null): Promise<DashboardView> => call<DashboardView>("dashboard_duplicate", { id, name });
+
+/**
+ * Deletes a dashboard and its widgets.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardDelete = (id: string): Promise<null> => call<null>("dashboard_delete", { id });
+
+/**
+ * Puts my dashboards in this order (each exactly once).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardReorder = (ids: Array<string>): Promise<Array<DashboardEntry>> => call<Array<DashboardEntry>>("dashboard_reorder", { ids });
+
+/**
+ * Adds a widget to a dashboard (below the others unless placed).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsWidgetAdd = (dashboard_id: string, draft: WidgetDraft): Promise<DashboardWidget> => call<DashboardWidget>("insights_widget_add", { dashboard_id, draft });
+
+/**
+ * Changes a widget: type, what it shows, title, columns, place.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsWidgetUpdate = (id: string, draft: WidgetDraft): Promise<DashboardWidget> => call<DashboardWidget>("insights_widget_update", { id, draft });
+
+/**
+ * Moves and resizes widgets of a dashboard at once; answers all its widgets.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsWidgetPositionsSave = (dashboard_id: string, places: Array<WidgetPlacement>): Promise<Array<DashboardWidget>> => call<Array<DashboardWidget>>("insights_widget_positions_save", { dashboard_id, places });
+
+/**
+ * Deletes a widget.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsWidgetDelete = (id: string): Promise<null> => call<null>("insights_widget_delete", { id });
+
+/**
+ * What a widget shows for its dashboard's date range, read on a read-only
+ * connection off the IPC thread; `max_points` (50 to 5,000, else 1,000): about the
+ * chart's width, a longer line is thinned to it.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsWidgetData = (id: string, max_points: number | null): Promise<WidgetData> => call<WidgetData>("insights_widget_data", { id, max_points });
+
+/**
+ * The built-in metrics a widget can show without SQL.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsMetricCatalog = (): Promise<Array<MetricInfo>> => call<Array<MetricInfo>>("insights_metric_catalog", {});
+
+/**
  * Runs the user's SQL (one SELECT, WITH or VALUES statement; not blank, at most
  * 100,000 characters) over their data (`main`) and imported sources (`sources`),
  * on a read-only connection: at most 10,000 rows and about 8 MiB (`truncated`
@@ -1049,6 +1138,19 @@ export interface CommandErrors {
   backups_list: LocalErrorKind;
   backup_restore: LocalErrorKind;
   export_readable: LocalErrorKind;
+  dashboards_list: LocalErrorKind;
+  dashboard_get: LocalErrorKind;
+  dashboard_create: LocalErrorKind;
+  dashboard_update: LocalErrorKind;
+  dashboard_duplicate: LocalErrorKind;
+  dashboard_delete: LocalErrorKind;
+  dashboard_reorder: LocalErrorKind;
+  insights_widget_add: LocalErrorKind;
+  insights_widget_update: LocalErrorKind;
+  insights_widget_positions_save: LocalErrorKind;
+  insights_widget_delete: LocalErrorKind;
+  insights_widget_data: LocalErrorKind;
+  insights_metric_catalog: LocalErrorKind;
   insights_query: LocalErrorKind;
   insights_query_cancel: LocalErrorKind;
   insights_schema: LocalErrorKind;

@@ -6,6 +6,7 @@ import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { IcsImportReport } from "../api/bindings/IcsImportReport";
 import { useCalendarMutation, useFetchIcs } from "./queries";
+import { download } from "../lib/download";
 
 export type IcsFailure = { error: ApiError; exporting: boolean };
 
@@ -32,12 +33,7 @@ export function useIcsTransfer(from: string, to: string) {
       return null;
     });
     if (text === null) return;
-    const url = URL.createObjectURL(new Blob([text], { type: "text/calendar" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = whole ? "studydesk.ics" : `studydesk-${from}-${to}.ics`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    download(new Blob([text], { type: "text/calendar" }), whole ? "studydesk.ics" : `studydesk-${from}-${to}.ics`);
   };
 
   return { report, failure, onImport, onExport, dismissReport: () => setReport(null), dismissFailure: () => setFailure(null) };

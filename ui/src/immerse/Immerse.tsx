@@ -4,7 +4,8 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
-import ReactGridLayout, { moveElement, noCompactor, useContainerWidth } from "react-grid-layout";
+import ReactGridLayout, { noCompactor, useContainerWidth } from "react-grid-layout";
+import { keyboardMove } from "../lib/gridMove";
 import type { Layout, LayoutItem } from "react-grid-layout";
 import "./immerse.css";
 import "react-grid-layout/css/styles.css";
@@ -237,30 +238,9 @@ function Board({ workspace }: { workspace: Workspace }) {
   const titleOf = (w: Widget) => w.title ?? t(`widgets.${w.kind}`);
 
   const onHandleKey = (e: KeyboardEvent<HTMLButtonElement>, w: Widget) => {
-    const dx = e.key === "ArrowLeft" ? -1 : e.key === "ArrowRight" ? 1 : 0;
-    const dy = e.key === "ArrowUp" ? -1 : e.key === "ArrowDown" ? 1 : 0;
-    if (dx === 0 && dy === 0) return;
+    const next = keyboardMove(layout, w.id, e.key, e.shiftKey, { cols: COLS, minW: MIN, minH: MIN, maxH: MAX_H });
+    if (!next) return;
     e.preventDefault();
-    const current = layout.map((l) => ({ ...l }));
-    const item = current.find((l) => l.i === w.id);
-    if (!item) return;
-    let next: Layout;
-    if (e.shiftKey) {
-      item.w = Math.max(MIN, Math.min(COLS - item.x, item.w + dx));
-      item.h = Math.max(MIN, Math.min(MAX_H, item.h + dy));
-      // Whatever the bigger widget now covers moves below it.
-      let moved: Layout = current;
-      for (const other of current) {
-        if (other.i === item.i) continue;
-        const overlaps = other.x < item.x + item.w && other.x + other.w > item.x && other.y < item.y + item.h && other.y + other.h > item.y;
-        if (overlaps) moved = moveElement(moved, other, other.x, item.y + item.h, true, false, null, COLS, false);
-      }
-      next = moved;
-    } else {
-      const x = Math.max(0, Math.min(COLS - item.w, item.x + dx));
-      const y = Math.max(0, item.y + dy);
-      next = moveElement(current, item, x, y, true, false, null, COLS, false);
-    }
     const placed = next.find((l) => l.i === w.id);
     if (placed) setAnnouncement(t("immerse.moved", { name: titleOf(w), x: placed.x + 1, y: placed.y + 1, w: placed.w, h: placed.h }));
     persist(next);

@@ -183,6 +183,21 @@ export const insightsQuery = vi.fn<Commands["insightsQuery"]>(async () => ({ col
 export const insightsQueryCancel = vi.fn<Commands["insightsQueryCancel"]>(async () => null);
 export const insightsSchema = vi.fn<Commands["insightsSchema"]>(async () => []);
 
+// ---- insights: dashboards, widgets, widget data, metric catalog
+export const dashboardsList = vi.fn<Commands["dashboardsList"]>();
+export const dashboardGet = vi.fn<Commands["dashboardGet"]>();
+export const dashboardCreate = vi.fn<Commands["dashboardCreate"]>();
+export const dashboardUpdate = vi.fn<Commands["dashboardUpdate"]>();
+export const dashboardDuplicate = vi.fn<Commands["dashboardDuplicate"]>();
+export const dashboardDelete = vi.fn<Commands["dashboardDelete"]>();
+export const dashboardReorder = vi.fn<Commands["dashboardReorder"]>();
+export const insightsWidgetAdd = vi.fn<Commands["insightsWidgetAdd"]>();
+export const insightsWidgetUpdate = vi.fn<Commands["insightsWidgetUpdate"]>();
+export const insightsWidgetPositionsSave = vi.fn<Commands["insightsWidgetPositionsSave"]>();
+export const insightsWidgetDelete = vi.fn<Commands["insightsWidgetDelete"]>();
+export const insightsWidgetData = vi.fn<Commands["insightsWidgetData"]>();
+export const insightsMetricCatalog = vi.fn<Commands["insightsMetricCatalog"]>();
+
 // ---- insights: data sources (CSV)
 export const sourceAddCsv = vi.fn<Commands["sourceAddCsv"]>();
 export const sourceReimportCsv = vi.fn<Commands["sourceReimportCsv"]>();

@@ -4,16 +4,17 @@
 //! on a read-only connection (mode `query`).
 
 use crate::commands;
-use crate::insights::{dashboards, widgets};
+use crate::insights::{dashboards, metrics, my_study, widget_data, widgets};
 
 #[macro_export]
 #[doc(hidden)]
 macro_rules! insights_commands {
     ($cb:ident ! { $($acc:tt)* } $($next:ident)*) => {
         $crate::__command_chain! { $cb ! { $($acc)* { insights;
-            /// My dashboards in my order.
+            /// My dashboards in my order ("My study" is made the first time).
             #[ipc(local)]
             pub fn dashboards_list(&self) -> Vec<dashboards::DashboardEntry> {
+                my_study::ensure(&self.db, &self.user_id())?;
                 self.db.read(|c| dashboards::list(c, &self.user_id()))
             }
             /// One of my dashboards with its widgets.
@@ -49,17 +50,17 @@ macro_rules! insights_commands {
             }
             /// Adds a widget to a dashboard (below the others unless placed).
             #[ipc(local)]
-            pub fn insights_widget_add(&self, dashboard_id: String, draft: widgets::WidgetDraft) -> widgets::Widget {
+            pub fn insights_widget_add(&self, dashboard_id: String, draft: widgets::WidgetDraft) -> widgets::DashboardWidget {
                 widgets::add(&self.db, &self.user_id(), &dashboard_id, &draft)
             }
             /// Changes a widget: type, what it shows, title, columns, place.
             #[ipc(local)]
-            pub fn insights_widget_update(&self, id: String, draft: widgets::WidgetDraft) -> widgets::Widget {
+            pub fn insights_widget_update(&self, id: String, draft: widgets::WidgetDraft) -> widgets::DashboardWidget {
                 widgets::update(&self.db, &self.user_id(), &id, &draft)
             }
             /// Moves and resizes widgets of a dashboard at once; answers all its widgets.
             #[ipc(local)]
-            pub fn insights_widget_positions_save(&self, dashboard_id: String, places: Vec<widgets::WidgetPlace>) -> Vec<widgets::Widget> {
+            pub fn insights_widget_positions_save(&self, dashboard_id: String, places: Vec<widgets::WidgetPlacement>) -> Vec<widgets::DashboardWidget> {
                 widgets::save_positions(&self.db, &self.user_id(), &dashboard_id, &places)
             }
             /// Deletes a widget.
@@ -67,7 +68,44 @@ macro_rules! insights_commands {
             pub fn insights_widget_delete(&self, id: String) -> () {
                 widgets::delete(&self.db, &self.user_id(), &id)
             }
+            /// What a widget shows for its dashboard's date range, read on a read-only
+            /// connection off the IPC thread; `max_points` (50 to 5,000, else 1,000): about the
+            /// chart's width, a longer line is thinned to it.
+            #[ipc(query)]
+            pub fn insights_widget_data(&self, id: String, max_points: Option<i64>) -> widget_data::WidgetData {
+                self.widget_data(&id, max_points)
+            }
+            /// The built-in metrics a widget can show without SQL.
+            #[ipc(local)]
+            pub fn insights_metric_catalog(&self) -> Vec<metrics::MetricInfo> {
+                Ok(metrics::catalog())
+            }
         } } $($next)* }
     };
 }
 crate::insights_commands!(commands ! {});
+
+impl super::Studydesk {
+    fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
+        let me = self.user_id();
+        let now = self.db.now();
+        // The widget, its dashboard's range and the user's today are small reads on the
+        // app's connection; the metric or SQL runs on the sandbox's read-only ones.
+        let (widget, from, to) = self.db.read(|c| {
+            let widget = widgets::get(c, &me, id)?;
+            let layout = dashboards::InsightsLayout::from_stored(&dashboards::own(c, &me, &widget.row.dashboard_id)?.layout);
+            let today = crate::time::local_date(now, crate::account::settings::timezone(c, &me)?);
+            let (from, to) = layout.range.resolve(today)?;
+            Ok((widget, from, to))
+        })?;
+        let input = widget_data::Inputs { widget: &widget, from, to, now, max_points };
+        let plan = self.db.read(|c| widget_data::plan(c, &me, &input))?;
+        let sandbox = self.sandbox();
+        let (table, value) = match plan {
+            widget_data::Plan::Metric(q) => sandbox.read_trusted(|c| widget_data::metric(c, &me, &input, &q))?,
+            widget_data::Plan::Sql(sql) => (sandbox.query(&sql, None)?, None),
+            widget_data::Plan::Nothing => (widget_data::empty(), None),
+        };
+        Ok(widget_data::finish(&input, table, value))
+    }
+}

@@ -491,6 +491,42 @@ fn follow_presence(tx: &Tx, user_id: &str, s: &Loaded, state: &TimerState) -> Re
     }
 }
 
+/// A session that took place before (the sample data's history): completed, `minutes`
+/// long, started at `start`. Written as the timer would have left it, without the live
+/// side effects (presence, the activity log, recovery).
+pub struct PastSession<'a> {
+    pub start: DateTime<Utc>,
+    pub minutes: i64,
+    pub activity_id: Option<&'a str>,
+    pub course_id: Option<&'a str>,
+    pub name: Option<&'a str>,
+}
+
+pub fn insert_past(tx: &Tx, user_id: &str, past: &PastSession) -> Result<()> {
+    let tz = crate::account::settings::timezone(tx, user_id)?;
+    let end = past.start + chrono::Duration::minutes(past.minutes);
+    let events = [Event::new(past.start, EventKind::Start), Event::new(end, EventKind::Complete)];
+    rowrules::insert(
+        tx,
+        &IdleSessionRow {
+            id: tx.new_id(),
+            user_id: user_id.to_string(),
+            activity_id: past.activity_id.map(str::to_string),
+            session_name: past.name.map(str::to_string),
+            status: FocusSessionStatus::Completed,
+            start_time: timestamp_text(past.start),
+            end_time: Some(timestamp_text(end)),
+            total_duration: past.minutes * 60,
+            session_config: Some(serde_json::to_value(default_config(None))?),
+            activity_log: Some(Value::Array(events.iter().map(|e| stored(e, None)).collect())),
+            created_at: timestamp_text(end),
+            updated_at: timestamp_text(end),
+            course_id: past.course_id.map(str::to_string),
+            local_date: Some(crate::time::local_date(past.start, tz).to_string()),
+        },
+    )
+}
+
 /// Starts a session. Refused with `conflict` while another one runs.
 pub fn start(db: &Db, user_id: &str, input: NewSession) -> Result<FocusSession> {
     let name = validate::opt_text("session name", input.name.as_deref(), NAME_MAX)?;

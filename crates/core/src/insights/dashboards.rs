@@ -2,14 +2,14 @@
 //!
 //! Contract: a dashboard belongs to one user and only its owner reads or changes it here
 //! (shared dashboards are the next issue's `dashboard_shares`). `dashboards.layout` holds
-//! the dashboard-wide settings as a JSON object ([`DashboardLayout`]: its place in the
+//! the dashboard-wide settings as a JSON object ([`InsightsLayout`]: its place in the
 //! list, the date range every widget shows, the refresh interval); a stored layout that is
 //! missing fields or comes from another version is repaired on read, never refused.
 //! Every write is one `Db::write` transaction; deleting a dashboard deletes its widgets
 //! (the foreign key cascades, captured for sync like any delete).
 
 use super::rows::{DashboardRow, WidgetRow};
-use super::widgets::{self, Widget};
+use super::widgets::{self, DashboardWidget};
 use crate::db::{row, Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -29,9 +29,13 @@ pub const DASHBOARDS_MAX: i64 = 200;
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum RangePreset {
+    #[serde(rename = "last_7_days")]
     Last7Days,
+    #[serde(rename = "last_30_days")]
     Last30Days,
+    #[serde(rename = "last_90_days")]
     Last90Days,
+    #[serde(rename = "last_365_days")]
     Last365Days,
     ThisMonth,
     ThisYear,
@@ -94,7 +98,7 @@ impl DateRange {
 /// `dashboards.layout`: what applies to the whole dashboard.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq, Default)]
 #[ts(export)]
-pub struct DashboardLayout {
+pub struct InsightsLayout {
     /// Place in the user's list (0 first).
     #[serde(default)]
     pub order: i64,
@@ -107,9 +111,9 @@ pub struct DashboardLayout {
     pub refresh_minutes: Option<i64>,
 }
 
-impl DashboardLayout {
+impl InsightsLayout {
     /// The stored layout, repaired: unknown fields dropped, missing ones defaulted.
-    pub fn from_stored(value: &serde_json::Value) -> DashboardLayout {
+    pub fn from_stored(value: &serde_json::Value) -> InsightsLayout {
         serde_json::from_value(value.clone()).unwrap_or_default()
     }
 
@@ -131,7 +135,7 @@ impl DashboardLayout {
 #[ts(export)]
 pub struct DashboardEntry {
     pub row: DashboardRow,
-    pub layout: DashboardLayout,
+    pub layout: InsightsLayout,
     pub widget_count: i64,
 }
 
@@ -140,8 +144,8 @@ pub struct DashboardEntry {
 #[ts(export)]
 pub struct DashboardView {
     pub row: DashboardRow,
-    pub layout: DashboardLayout,
-    pub widgets: Vec<Widget>,
+    pub layout: InsightsLayout,
+    pub widgets: Vec<DashboardWidget>,
 }
 
 /// What the user types when creating or editing a dashboard; `None` leaves a field.
@@ -157,7 +161,7 @@ pub struct DashboardEdit {
     pub description: Option<String>,
     #[serde(default)]
     #[ts(optional)]
-    pub layout: Option<DashboardLayout>,
+    pub layout: Option<InsightsLayout>,
 }
 
 /// My dashboards in my order.
@@ -167,7 +171,7 @@ pub fn list(conn: &Connection, me: &str) -> Result<Vec<DashboardEntry>> {
         .into_iter()
         .map(|r| {
             let widget_count = conn.query_row("SELECT count(*) FROM widgets WHERE dashboard_id = ?1", [&r.id], |x| x.get(0))?;
-            Ok(DashboardEntry { layout: DashboardLayout::from_stored(&r.layout), row: r, widget_count })
+            Ok(DashboardEntry { layout: InsightsLayout::from_stored(&r.layout), row: r, widget_count })
         })
         .collect::<Result<Vec<_>>>()?;
     entries.sort_by(|a, b| (a.layout.order, &a.row.created_at, &a.row.id).cmp(&(b.layout.order, &b.row.created_at, &b.row.id)));
@@ -178,7 +182,7 @@ pub fn list(conn: &Connection, me: &str) -> Result<Vec<DashboardEntry>> {
 pub fn get(conn: &Connection, me: &str, id: &str) -> Result<DashboardView> {
     let row = own(conn, me, id)?;
     let widgets = widgets::of_dashboard(conn, &row.id)?;
-    Ok(DashboardView { layout: DashboardLayout::from_stored(&row.layout), row, widgets })
+    Ok(DashboardView { layout: InsightsLayout::from_stored(&row.layout), row, widgets })
 }
 
 /// A new, empty dashboard at the end of my list.
@@ -203,10 +207,10 @@ pub fn update(db: &Db, me: &str, id: &str, edit: &DashboardEdit) -> Result<Dashb
     }
     db.write(WriteCtx::by(me, "dashboard.update"), |tx| {
         let current = own(tx, me, id)?;
-        let mut layout = DashboardLayout::from_stored(&current.layout);
+        let mut layout = InsightsLayout::from_stored(&current.layout);
         if let Some(l) = &edit.layout {
             // The place in the list is changed by `reorder` only.
-            layout = DashboardLayout { order: layout.order, ..l.clone() };
+            layout = InsightsLayout { order: layout.order, ..l.clone() };
         }
         let updated = DashboardRow {
             name: name.clone().unwrap_or(current.name.clone()),
@@ -226,7 +230,7 @@ pub fn duplicate(db: &Db, me: &str, id: &str, name: Option<&str>) -> Result<Dash
     let name = name.map(|n| validate::text("name", n, NAME_MAX)).transpose()?;
     let new_id = db.write(WriteCtx::by(me, "dashboard.duplicate"), |tx| {
         let source = own(tx, me, id)?;
-        let mut layout = DashboardLayout::from_stored(&source.layout);
+        let mut layout = InsightsLayout::from_stored(&source.layout);
         let name = name.unwrap_or_else(|| copy_name(&source.name));
         shift_orders_after(tx, me, layout.order)?;
         layout.order += 1;
@@ -278,7 +282,7 @@ pub(crate) fn own(conn: &Connection, me: &str, id: &str) -> Result<DashboardRow>
     }
 }
 
-pub(crate) fn insert(tx: &Tx, me: &str, id: String, name: String, description: Option<String>, layout: &DashboardLayout) -> Result<String> {
+pub(crate) fn insert(tx: &Tx, me: &str, id: String, name: String, description: Option<String>, layout: &InsightsLayout) -> Result<String> {
     let count: i64 = tx.query_row("SELECT count(*) FROM dashboards WHERE user_id = ?1", [me], |r| r.get(0))?;
     if count >= DASHBOARDS_MAX {
         return Err(CoreError::validation(format!("you have {DASHBOARDS_MAX} dashboards, the most there can be; delete one first")));
@@ -303,11 +307,11 @@ fn shift_orders_after(tx: &Tx, me: &str, order: i64) -> Result<()> {
 }
 
 fn set_order(tx: &Tx, r: &DashboardRow, order: i64) -> Result<()> {
-    let layout = DashboardLayout::from_stored(&r.layout);
+    let layout = InsightsLayout::from_stored(&r.layout);
     if layout.order == order {
         return Ok(());
     }
-    let layout = DashboardLayout { order, ..layout };
+    let layout = InsightsLayout { order, ..layout };
     row::update(tx, &DashboardRow { layout: layout.to_json(), updated_at: tx.now_text(), ..r.clone() })
 }
 

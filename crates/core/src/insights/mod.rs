@@ -18,3 +18,5 @@ pub mod sources;
 pub mod table;
 pub mod dashboards;
 pub mod widgets;
+pub mod widget_data;
+pub mod my_study;

@@ -125,17 +125,17 @@ impl GridPosition {
 /// A widget as the dashboard draws it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
-pub struct Widget {
+pub struct DashboardWidget {
     pub row: WidgetRow,
     pub config: WidgetConfig,
     pub position: GridPosition,
 }
 
-impl Widget {
-    fn from_row(row: WidgetRow) -> Widget {
+impl DashboardWidget {
+    fn from_row(row: WidgetRow) -> DashboardWidget {
         let config = serde_json::from_value(row.config.clone()).unwrap_or_default();
         let position = serde_json::from_value(row.position.clone()).ok().filter(|p: &GridPosition| p.check().is_ok()).unwrap_or(GridPosition::default_for(row.r#type));
-        Widget { row, config, position }
+        DashboardWidget { row, config, position }
     }
 }
 
@@ -162,7 +162,7 @@ pub struct WidgetDraft {
 /// A widget's new place, for [`save_positions`].
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq, Eq)]
 #[ts(export)]
-pub struct WidgetPlace {
+pub struct WidgetPlacement {
     pub id: String,
     pub position: GridPosition,
 }
@@ -210,8 +210,8 @@ impl WidgetDraft {
             (_, WidgetSource::Source) => {
                 validate::id("data source", d.data_source_id.as_deref().unwrap_or(""))?;
             }
-            (_, WidgetSource::Model { model_id }) => {
-                validate::id("data model", model_id)?;
+            (_, WidgetSource::Model { .. }) => {
+                return Err(CoreError::validation("data models cannot be shown yet; choose a metric, your SQL or a data source"));
             }
         }
         if !matches!(source, WidgetSource::Source) {
@@ -234,19 +234,19 @@ fn is_attachment_ref(s: &str) -> bool {
 }
 
 /// A dashboard's widgets in reading order.
-pub fn of_dashboard(conn: &Connection, dashboard_id: &str) -> Result<Vec<Widget>> {
-    let mut widgets: Vec<Widget> = row::select::<WidgetRow, _>(conn, "WHERE dashboard_id = ?1", [dashboard_id])?.into_iter().map(Widget::from_row).collect();
+pub fn of_dashboard(conn: &Connection, dashboard_id: &str) -> Result<Vec<DashboardWidget>> {
+    let mut widgets: Vec<DashboardWidget> = row::select::<WidgetRow, _>(conn, "WHERE dashboard_id = ?1", [dashboard_id])?.into_iter().map(DashboardWidget::from_row).collect();
     widgets.sort_by(|a, b| (a.position.y, a.position.x, &a.row.created_at).cmp(&(b.position.y, b.position.x, &b.row.created_at)));
     Ok(widgets)
 }
 
 /// One of my widgets.
-pub fn get(conn: &Connection, me: &str, id: &str) -> Result<Widget> {
-    own(conn, me, id).map(Widget::from_row)
+pub fn get(conn: &Connection, me: &str, id: &str) -> Result<DashboardWidget> {
+    own(conn, me, id).map(DashboardWidget::from_row)
 }
 
 /// Adds a widget to one of my dashboards (below the others unless placed).
-pub fn add(db: &Db, me: &str, dashboard_id: &str, draft: &WidgetDraft) -> Result<Widget> {
+pub fn add(db: &Db, me: &str, dashboard_id: &str, draft: &WidgetDraft) -> Result<DashboardWidget> {
     let d = draft.check()?;
     let id = db.write(WriteCtx::by(me, "widget.add"), |tx| {
         let dashboard = dashboards::own(tx, me, dashboard_id)?;
@@ -256,16 +256,16 @@ pub fn add(db: &Db, me: &str, dashboard_id: &str, draft: &WidgetDraft) -> Result
             return Err(CoreError::validation(format!("a dashboard holds at most {WIDGETS_MAX} widgets; make another dashboard")));
         }
         let position = d.position.unwrap_or_else(|| below(&existing, GridPosition::default_for(d.kind)));
-        insert(tx, &dashboard.id, &d, position)
+        insert(tx, tx.new_id(), &dashboard.id, &d, position)
     })?;
     db.read(|c| get(c, me, &id))
 }
 
 /// Changes one of my widgets (type, what it shows, its title and columns).
-pub fn update(db: &Db, me: &str, id: &str, draft: &WidgetDraft) -> Result<Widget> {
+pub fn update(db: &Db, me: &str, id: &str, draft: &WidgetDraft) -> Result<DashboardWidget> {
     let d = draft.check()?;
     db.write(WriteCtx::by(me, "widget.update"), |tx| {
-        let current = Widget::from_row(own(tx, me, id)?);
+        let current = DashboardWidget::from_row(own(tx, me, id)?);
         check_references(tx, me, &d)?;
         let updated = WidgetRow {
             r#type: d.kind,
@@ -283,7 +283,7 @@ pub fn update(db: &Db, me: &str, id: &str, draft: &WidgetDraft) -> Result<Widget
 
 /// Moves and resizes widgets of one of my dashboards in one transaction (a drag on the
 /// grid moves its neighbours too); widgets not named stay where they are.
-pub fn save_positions(db: &Db, me: &str, dashboard_id: &str, places: &[WidgetPlace]) -> Result<Vec<Widget>> {
+pub fn save_positions(db: &Db, me: &str, dashboard_id: &str, places: &[WidgetPlacement]) -> Result<Vec<DashboardWidget>> {
     for p in places {
         validate::id("widget", &p.id)?;
         p.position.check()?;
@@ -291,7 +291,7 @@ pub fn save_positions(db: &Db, me: &str, dashboard_id: &str, places: &[WidgetPla
     db.write(WriteCtx::by(me, "widget.move"), |tx| {
         let dashboard = dashboards::own(tx, me, dashboard_id)?;
         for p in places {
-            let current = Widget::from_row(own(tx, me, &p.id)?);
+            let current = DashboardWidget::from_row(own(tx, me, &p.id)?);
             if current.row.dashboard_id != dashboard.id {
                 return Err(CoreError::not_found("widget", &p.id));
             }
@@ -312,9 +312,8 @@ pub fn delete(db: &Db, me: &str, id: &str) -> Result<()> {
     })
 }
 
-pub(crate) fn insert(tx: &Tx, dashboard_id: &str, d: &WidgetDraft, position: GridPosition) -> Result<String> {
+pub(crate) fn insert(tx: &Tx, id: String, dashboard_id: &str, d: &WidgetDraft, position: GridPosition) -> Result<String> {
     let now = tx.now_text();
-    let id = tx.new_id();
     row::insert(
         tx,
         &WidgetRow {
@@ -333,7 +332,7 @@ pub(crate) fn insert(tx: &Tx, dashboard_id: &str, d: &WidgetDraft, position: Gri
 }
 
 /// The first free place for a widget of `size`: left-aligned, under the lowest widget.
-fn below(existing: &[Widget], size: GridPosition) -> GridPosition {
+fn below(existing: &[DashboardWidget], size: GridPosition) -> GridPosition {
     let y = existing.iter().map(|w| w.position.y + w.position.h).max().unwrap_or(0);
     GridPosition { x: 0, y: y.min(ROW_MAX), ..size }
 }

@@ -1,0 +1,137 @@
+// The charts of Insights (line, bar, pie, area) drawn by Apache ECharts: canvas on screen
+// (fast with the series Rust already thinned to the chart's width), SVG for export, the
+// app's theme and language, ECharts' aria description for screen readers. Loaded with the
+// Insights page only (its own chunk), never at start.
+import { useEffect, useImperativeHandle, useRef } from "react";
+import type { Ref } from "react";
+import * as echarts from "echarts/core";
+import { BarChart, LineChart, PieChart } from "echarts/charts";
+import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
+import langJA from "echarts/i18n/langJA-obj.js";
+// The module has no types: it is the locale object registerLocale expects.
+import type { WidgetType } from "../api/bindings/WidgetType";
+import type { ChartSeries } from "./series";
+
+echarts.use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer, SVGRenderer]);
+echarts.registerLocale("JA", langJA as unknown as Parameters<typeof echarts.registerLocale>[1]);
+
+export type ChartHandle = { png: () => Promise<Blob>; svg: () => Blob };
+
+type Props = {
+  kind: WidgetType;
+  series: ChartSeries;
+  stacked: boolean;
+  locale: "en" | "ja";
+  theme: "light" | "dark";
+  /** What a screen reader hears first (the widget's title). */
+  label: string;
+  /** Formats a number with its unit for tooltips and axes. */
+  format: (value: number, unit: string | undefined) => string;
+  unitName: (unit: string) => string;
+  handle?: Ref<ChartHandle>;
+};
+
+function cssVar(name: string, fallback: string): string {
+  if (typeof getComputedStyle !== "function") return fallback;
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+}
+
+const PALETTE_LIGHT = ["#3451c6", "#0b7a6f", "#a3479b", "#b25a00", "#2f7d32", "#c2185b", "#5d4037", "#00838f"];
+const PALETTE_DARK = ["#90a6ff", "#4fd1c1", "#e39ddb", "#ffb65c", "#8fd694", "#f48fb1", "#bcaaa4", "#80deea"];
+
+function option(p: Props): echarts.EChartsCoreOption {
+  const text = cssVar("--text", p.theme === "dark" ? "#e8ebf0" : "#1b2230");
+  const muted = cssVar("--text-muted", p.theme === "dark" ? "#a6afbd" : "#566070");
+  const border = cssVar("--border", p.theme === "dark" ? "#2b313b" : "#e1e5eb");
+  const unit = p.series.y[0]?.unit;
+  const common = {
+    color: p.theme === "dark" ? PALETTE_DARK : PALETTE_LIGHT,
+    textStyle: { color: text, fontFamily: "inherit" },
+    aria: { enabled: true, label: { description: undefined, general: { withTitle: `${p.label}. ` } } },
+    title: { text: p.label, show: false },
+    animation: p.series.x.length < 2000,
+    tooltip: {
+      trigger: p.kind === "pie_chart" ? "item" : "axis",
+      valueFormatter: (v: unknown) => (typeof v === "number" ? p.format(v, unit) : String(v ?? "")),
+    },
+    legend: { show: p.series.y.length > 1 || p.kind === "pie_chart", textStyle: { color: muted }, type: "scroll", bottom: 0 },
+  };
+  if (p.kind === "pie_chart") {
+    const first = p.series.y[0];
+    return {
+      ...common,
+      series: [
+        {
+          type: "pie",
+          radius: ["35%", "70%"],
+          name: first?.name ?? "",
+          data: p.series.x.map((label, i) => ({ name: label, value: first?.values[i] ?? 0 })),
+          label: { color: text },
+        },
+      ],
+    };
+  }
+  const area = p.kind === "area_chart";
+  return {
+    ...common,
+    grid: { left: 8, right: 16, top: 16, bottom: p.series.y.length > 1 ? 36 : 8, containLabel: true },
+    xAxis: { type: "category", data: p.series.x, boundaryGap: p.kind === "bar_chart", axisLabel: { color: muted, hideOverlap: true }, axisLine: { lineStyle: { color: border } } },
+    yAxis: {
+      type: "value",
+      name: unit ? p.unitName(unit) : undefined,
+      nameTextStyle: { color: muted, align: "left" },
+      axisLabel: { color: muted },
+      splitLine: { lineStyle: { color: border } },
+    },
+    series: p.series.y.map((s) => ({
+      type: p.kind === "bar_chart" ? "bar" : "line",
+      name: s.name,
+      data: s.values,
+      stack: p.stacked ? "total" : undefined,
+      areaStyle: area ? { opacity: 0.25 } : undefined,
+      showSymbol: p.series.x.length <= 60,
+      smooth: false,
+    })),
+  };
+}
+
+export default function Chart(props: Props) {
+  const box = useRef<HTMLDivElement | null>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+
+  useEffect(() => {
+    if (!box.current) return;
+    const instance = echarts.init(box.current, undefined, { renderer: "canvas", locale: props.locale === "ja" ? "JA" : "EN" });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(box.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, [props.locale]);
+
+  useEffect(() => {
+    chart.current?.setOption(option(props), { notMerge: true });
+  });
+
+  useImperativeHandle(props.handle, () => ({
+    png: async () => {
+      const url = chart.current?.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: cssVar("--surface", "#ffffff") }) ?? "";
+      return (await fetch(url)).blob();
+    },
+    svg: () => {
+      const width = box.current?.clientWidth || 800;
+      const height = box.current?.clientHeight || 400;
+      const ssr = echarts.init(null, undefined, { renderer: "svg", ssr: true, width, height, locale: props.locale === "ja" ? "JA" : "EN" });
+      ssr.setOption({ ...option(props), animation: false });
+      const text = ssr.renderToSVGString();
+      ssr.dispose();
+      return new Blob([text], { type: "image/svg+xml" });
+    },
+  }));
+
+  return <div ref={box} className="insights-chart" data-testid="insights-chart" />;
+}

@@ -1,0 +1,104 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import * as api from "../api/client";
+import type { DashboardView } from "../api/bindings/DashboardView";
+import type { DashboardWidget } from "../api/bindings/DashboardWidget";
+import * as fx from "../test/fixtures";
+import { renderWithClient } from "../test/render";
+import { InsightsPage } from "./InsightsPage";
+
+vi.mock("../api/client", () => import("../test/clientMock"));
+// ECharts needs a real canvas: the chart is drawn in the end-to-end test.
+vi.mock("./Chart", () => ({ default: ({ label }: { label: string }) => <div data-testid="chart-stub">{label}</div> }));
+const client = vi.mocked(api);
+
+const stamp = "2026-11-22T01:00:00.000Z";
+function widget(id: string, type: DashboardWidget["row"]["type"], title: string, x: number, extra: Partial<DashboardWidget["config"]> = {}): DashboardWidget {
+  const config = { title, source: type === "text" ? { kind: "none" as const } : { kind: "metric" as const, metric: "minutes_studied", grain: "day" }, y: [], stacked: false, ...extra };
+  return {
+    row: { id, dashboard_id: "d1", data_source_id: null, type, config, query: null, position: { x, y: 0, w: 4, h: 4 }, created_at: stamp, updated_at: stamp },
+    config,
+    position: { x, y: 0, w: 4, h: 4 },
+  };
+}
+
+const view: DashboardView = {
+  row: { id: "d1", user_id: "u1", name: "My study", description: null, layout: {}, is_public: false, created_at: stamp, updated_at: stamp },
+  layout: { order: 0, range: { preset: "last_30_days" } },
+  widgets: [
+    widget("w1", "metric_card", "Minutes studied", 0),
+    widget("w2", "table", "Per day", 4),
+    widget("w3", "text", "Notes", 8, { markdown: "# Plan\n\nRevise **chapter 3**.\n\n<script>alert(1)</script>\n\n![map](https://example.com/x.png)" }),
+  ],
+};
+
+describe("InsightsPage", () => {
+  beforeEach(() => {
+    client.appState.mockResolvedValue(fx.appState());
+    client.dashboardsList.mockResolvedValue([{ row: view.row, layout: view.layout, widget_count: 3 }]);
+    client.dashboardGet.mockResolvedValue(view);
+    client.insightsMetricCatalog.mockResolvedValue([]);
+    client.insightsWidgetData.mockImplementation(async (id) => {
+      const table = { columns: [{ name: "day", kind: "date" as const }, { name: "minutes", kind: "integer" as const, unit: "minutes" }], rows: [["2026-11-21", 30], ["2026-11-22", 1234]], truncated: false };
+      return id === "w1"
+        ? { table, value: { value: 1264, previous: 632, change_percent: 100, sparkline: [30, 1234], sparkline_grain: "day", unit: "minutes" }, from: "2026-10-24", to: "2026-11-22" }
+        : { table, from: "2026-10-24", to: "2026-11-22" };
+    });
+  });
+
+  it("opens the first dashboard with its metric card, table and safe Markdown", async () => {
+    renderWithClient(<InsightsPage headingRef={null} />);
+    expect(await screen.findByTestId("dashboard-title")).toHaveTextContent("My study");
+    expect(await screen.findByTestId("metric-card-value")).toHaveTextContent("1,264 minutes");
+    expect(screen.getByText("+100% against 632 minutes before")).toBeInTheDocument();
+    const table = within(screen.getByTestId("insights-widget-w2"));
+    expect(await table.findByText("1,234")).toBeInTheDocument();
+    expect(table.getByText("2 rows")).toBeInTheDocument();
+    const notes = within(screen.getByTestId("insights-widget-w3"));
+    expect(notes.getByRole("heading", { name: "Plan" })).toBeInTheDocument();
+    expect(document.querySelector("script")).toBeNull();
+    expect(notes.queryByRole("img")).toBeNull();
+    expect(notes.getByText("map")).toBeInTheDocument();
+    expect(client.insightsWidgetData).toHaveBeenCalledWith("w1", expect.any(Number));
+  });
+
+  it("sorts a table by a column", async () => {
+    renderWithClient(<InsightsPage headingRef={null} />);
+    const table = within(await screen.findByTestId("insights-widget-w2"));
+    await table.findByText("1,234");
+    await userEvent.click(table.getByRole("button", { name: "minutes" }));
+    await userEvent.click(table.getByRole("button", { name: /minutes/ }));
+    const cells = table.getAllByRole("row").slice(1).map((r) => r.textContent);
+    expect(cells).toEqual(["2026-11-221,234", "2026-11-2130"]);
+    expect(table.getByRole("columnheader", { name: /minutes/ })).toHaveAttribute("aria-sort", "descending");
+  });
+
+  it("makes a dashboard and deletes one only after confirming", async () => {
+    client.dashboardCreate.mockResolvedValue({ ...view, row: { ...view.row, id: "d2", name: "Exams" }, widgets: [] });
+    client.dashboardDelete.mockResolvedValue(undefined);
+    renderWithClient(<InsightsPage headingRef={null} />);
+    await screen.findByTestId("dashboard-title");
+    await userEvent.click(screen.getByTestId("dashboard-new"));
+    await userEvent.type(screen.getByTestId("dashboard-name"), "Exams");
+    await userEvent.click(screen.getByTestId("dashboard-name-save"));
+    await waitFor(() => expect(client.dashboardCreate).toHaveBeenCalledWith({ name: "Exams", description: "" }));
+
+    await userEvent.click(screen.getByTestId("dashboard-delete"));
+    expect(screen.getByTestId("dashboard-delete-confirm")).toHaveTextContent("Delete “My study” and its 3 widgets?");
+    expect(client.dashboardDelete).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByTestId("dashboard-delete-confirm-confirm"));
+    await waitFor(() => expect(client.dashboardDelete).toHaveBeenCalledWith("d1"));
+  });
+
+  it("says in the widget when its data cannot be read, and the others still show", async () => {
+    client.insightsWidgetData.mockImplementation(async (id) => {
+      if (id === "w2") throw { kind: "validation", message: "the data source of this widget was deleted; edit the widget to choose another" };
+      return { table: { columns: [], rows: [], truncated: false }, from: "2026-10-24", to: "2026-11-22" };
+    });
+    renderWithClient(<InsightsPage headingRef={null} />);
+    const broken = within(await screen.findByTestId("insights-widget-w2"));
+    expect(await broken.findByRole("alert")).toHaveTextContent("deleted");
+    expect(within(screen.getByTestId("insights-widget-w1")).getByText("No data for this period.")).toBeInTheDocument();
+  });
+});

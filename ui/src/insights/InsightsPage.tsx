@@ -1,0 +1,412 @@
+// Insights (issue 15): the user's dashboards listed in their order (made, renamed, copied,
+// moved up and down, deleted after a confirmation), the open dashboard's date range,
+// refresh and full-screen presentation, and its widgets on a 12-column grid dragged and
+// resized with the mouse or moved with the arrow keys (Shift+arrows resize).
+import { useEffect, useRef, useState } from "react";
+import type { FormEvent, KeyboardEvent, Ref } from "react";
+import ReactGridLayout, { noCompactor, useContainerWidth } from "react-grid-layout";
+import type { Layout, LayoutItem } from "react-grid-layout";
+import "react-grid-layout/css/styles.css";
+import { useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import * as api from "../api/client";
+import type { DashboardEntry } from "../api/bindings/DashboardEntry";
+import type { DashboardView } from "../api/bindings/DashboardView";
+import type { RangePreset } from "../api/bindings/RangePreset";
+import type { DashboardWidget as Widget } from "../api/bindings/DashboardWidget";
+import type { WidgetPlacement as WidgetPlace } from "../api/bindings/WidgetPlacement";
+import { errorText } from "../api/errorText";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Dialog } from "../components/Dialog";
+import { Icon } from "../components/Icon";
+import { Loading, LoadError } from "../components/Status";
+import { keyboardMove } from "../lib/gridMove";
+import { download } from "../lib/download";
+import { useDashboard, useDashboards, useInsightsMutation } from "./queries";
+import { toCsv } from "./series";
+import { WidgetEditor } from "./WidgetEditor";
+import { isChart, WidgetBody } from "./WidgetView";
+import type { WidgetExports } from "./WidgetView";
+import "./InsightsPage.css";
+
+const COLS = 12;
+const RANGES: RangePreset[] = ["last_7_days", "last_30_days", "last_90_days", "last_365_days", "this_month", "this_year"];
+
+const titleOf = (w: Widget, t: (k: string) => string) => w.config.title || t(`insights.types.${w.row.type}`);
+
+function NameDialog({ title, initial, onSave, onClose, error }: { title: string; initial: { name: string; description: string }; onSave: (name: string, description: string) => void; onClose: () => void; error?: string }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(initial.name);
+  const [description, setDescription] = useState(initial.description);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    onSave(name, description);
+  };
+  return (
+    <Dialog title={title} onClose={onClose} testId="dashboard-name-dialog">
+      <form onSubmit={submit} className="dashboard-name-form">
+        <label className="field field-wide">
+          <span>{t("insights.dashboardName")}</span>
+          <input data-testid="dashboard-name" value={name} maxLength={255} onChange={(e) => setName(e.target.value)} data-autofocus />
+        </label>
+        <label className="field field-wide">
+          <span>{t("insights.description")}</span>
+          <textarea data-testid="dashboard-description" rows={2} value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        {error ? (
+          <p role="alert" className="field-error">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="button ghost" onClick={onClose}>
+            {t("common.cancel")}
+          </button>
+          <button type="submit" className="button primary" data-testid="dashboard-name-save">
+            {t("common.save")}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function DashboardList({ dashboards, openId, onOpen }: { dashboards: DashboardEntry[]; openId: string | null; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  const reorder = useInsightsMutation((ids: string[]) => api.dashboardReorder(ids));
+  const move = (index: number, by: number) => {
+    const ids = dashboards.map((d) => d.row.id);
+    const [moved] = ids.splice(index, 1);
+    if (moved === undefined) return;
+    ids.splice(index + by, 0, moved);
+    reorder.mutate(ids);
+  };
+  return (
+    <nav className="dashboard-list" aria-label={t("insights.dashboards")}>
+      <ul>
+        {dashboards.map((d, i) => (
+          <li key={d.row.id} className={d.row.id === openId ? "open" : undefined}>
+            <button type="button" className="dashboard-link" aria-current={d.row.id === openId ? "page" : undefined} data-testid={`dashboard-${i}`} onClick={() => onOpen(d.row.id)}>
+              <span className="dashboard-link-name">{d.row.name}</span>
+              <span className="dashboard-link-count">{t("insights.widgetCount", { count: Number(d.widget_count) })}</span>
+            </button>
+            {d.row.id === openId ? (
+              <span className="dashboard-move">
+                <button type="button" className="icon-button" disabled={i === 0} aria-label={t("insights.moveUp", { name: d.row.name })} onClick={() => move(i, -1)}>
+                  <Icon name="up" size={14} />
+                </button>
+                <button type="button" className="icon-button" disabled={i === dashboards.length - 1} aria-label={t("insights.moveDown", { name: d.row.name })} onClick={() => move(i, 1)}>
+                  <Icon name="down" size={14} />
+                </button>
+              </span>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widget; title: string; exports: () => WidgetExports | null; onEdit: () => void; onDelete: () => void }) {
+  const { t } = useTranslation();
+  const name = (title || widget.row.type).replace(/[^\p{L}\p{N}_-]+/gu, "-").slice(0, 60) || "widget";
+  const exportAs = async (format: "csv" | "png" | "svg") => {
+    const e = exports();
+    if (format === "csv") {
+      const data = e?.data();
+      if (data) download(new Blob([toCsv(data.table)], { type: "text/csv" }), `${name}.csv`);
+      return;
+    }
+    const chart = e?.chart();
+    if (!chart) return;
+    download(format === "png" ? await chart.png() : chart.svg(), `${name}.${format}`);
+  };
+  const hasData = widget.row.type !== "text" && widget.row.type !== "image";
+  return (
+    <span className="widget-actions">
+      {hasData ? (
+        <details className="widget-export">
+          <summary className="icon-button" aria-label={t("insights.export", { name: title })}>
+            <Icon name="external" size={14} />
+          </summary>
+          <div className="widget-export-menu">
+            <button type="button" onClick={() => void exportAs("csv")}>
+              CSV
+            </button>
+            {isChart(widget) ? (
+              <>
+                <button type="button" onClick={() => void exportAs("png")}>
+                  PNG
+                </button>
+                <button type="button" onClick={() => void exportAs("svg")}>
+                  SVG
+                </button>
+              </>
+            ) : null}
+          </div>
+        </details>
+      ) : null}
+      <button type="button" className="icon-button" aria-label={t("insights.editNamed", { name: title })} data-testid={`widget-edit-${widget.row.id}`} onClick={onEdit}>
+        <Icon name="edit" size={14} />
+      </button>
+      <button type="button" className="icon-button danger" aria-label={t("insights.deleteNamed", { name: title })} data-testid={`widget-delete-${widget.row.id}`} onClick={onDelete}>
+        <Icon name="trash" size={14} />
+      </button>
+    </span>
+  );
+}
+
+const toLayout = (widgets: Widget[]): LayoutItem[] =>
+  widgets.map((w) => ({ i: w.row.id, x: Number(w.position.x), y: Number(w.position.y), w: Number(w.position.w), h: Number(w.position.h), minW: 2, minH: 2, maxH: 24 }));
+
+function Grid({ dashboard, presenting }: { dashboard: DashboardView; presenting: boolean }) {
+  const { t } = useTranslation();
+  const { width, containerRef } = useContainerWidth({ initialWidth: typeof window !== "undefined" ? window.innerWidth - 320 : 1000 });
+  const [layout, setLayout] = useState<LayoutItem[]>(() => toLayout(dashboard.widgets));
+  const [editing, setEditing] = useState<Widget | null>(null);
+  const [deleting, setDeleting] = useState<Widget | null>(null);
+  const [announcement, setAnnouncement] = useState("");
+  const exports = useRef(new Map<string, WidgetExports>());
+  const save = useInsightsMutation((places: WidgetPlace[]) => api.insightsWidgetPositionsSave(dashboard.row.id, places), { scope: { id: `insights-layout-${dashboard.row.id}` } });
+  const remove = useInsightsMutation((id: string) => api.insightsWidgetDelete(id));
+  const signature = dashboard.widgets.map((w) => `${w.row.id}:${w.position.x},${w.position.y},${w.position.w},${w.position.h}`).join("|");
+  useEffect(() => setLayout(toLayout(dashboard.widgets)), [signature]);
+
+  const persist = (next: Layout) => {
+    setLayout(next.map((l) => ({ ...l })));
+    const places = next
+      .filter((l) => {
+        const w = dashboard.widgets.find((x) => x.row.id === l.i);
+        return w && (Number(w.position.x) !== l.x || Number(w.position.y) !== l.y || Number(w.position.w) !== l.w || Number(w.position.h) !== l.h);
+      })
+      .map((l) => ({ id: l.i, position: { x: l.x, y: l.y, w: l.w, h: l.h } }));
+    if (places.length > 0) save.mutate(places);
+  };
+
+  const onHandleKey = (e: KeyboardEvent<HTMLButtonElement>, w: Widget) => {
+    const next = keyboardMove(layout, w.row.id, e.key, e.shiftKey, { cols: COLS, minW: 2, minH: 2, maxH: 24 });
+    if (!next) return;
+    e.preventDefault();
+    const placed = next.find((l) => l.i === w.row.id);
+    if (placed) setAnnouncement(t("insights.moved", { name: titleOf(w, t), x: placed.x + 1, y: placed.y + 1, w: placed.w, h: placed.h }));
+    persist(next);
+  };
+
+  if (dashboard.widgets.length === 0) return <p className="insights-empty">{t("insights.emptyDashboard")}</p>;
+  return (
+    <div ref={containerRef} className="insights-grid">
+      <ReactGridLayout
+        layout={layout}
+        width={width}
+        gridConfig={{ cols: COLS, rowHeight: 44, margin: [14, 14], containerPadding: [0, 0], maxRows: 10_000 }}
+        dragConfig={{ enabled: !presenting, handle: ".widget-drag", cancel: "input, textarea, select, button:not(.widget-drag), summary" }}
+        resizeConfig={{ enabled: !presenting, handles: ["se"] }}
+        compactor={noCompactor}
+        onDragStop={(l) => persist(l)}
+        onResizeStop={(l) => persist(l)}
+      >
+        {dashboard.widgets.map((w) => {
+          const title = titleOf(w, t);
+          return (
+            <div key={w.row.id} className={`insights-widget widget-${w.row.type}`} data-testid={`insights-widget-${w.row.id}`} data-type={w.row.type}>
+              <section className="insights-widget-frame" aria-label={title}>
+                <header className="insights-widget-head">
+                  <button type="button" className="widget-drag" aria-label={t("insights.move", { name: title })} aria-describedby="insights-move-hint" disabled={presenting} onKeyDown={(e) => onHandleKey(e, w)}>
+                    {presenting ? null : <Icon name="grip" size={14} />}
+                    <span className="widget-title">{title}</span>
+                  </button>
+                  {presenting ? null : <WidgetMenu widget={w} title={title} exports={() => exports.current.get(w.row.id) ?? null} onEdit={() => setEditing(w)} onDelete={() => setDeleting(w)} />}
+                </header>
+                <div className="insights-widget-body">
+                  <WidgetBody
+                    widget={w}
+                    title={title}
+                    refreshMinutes={dashboard.layout.refresh_minutes === undefined ? undefined : Number(dashboard.layout.refresh_minutes)}
+                    exportsRef={(e: WidgetExports | null) => {
+                      if (e) exports.current.set(w.row.id, e);
+                    }}
+                  />
+                </div>
+              </section>
+            </div>
+          );
+        })}
+      </ReactGridLayout>
+      <p id="insights-move-hint" className="sr-only">
+        {t("insights.moveHint")}
+      </p>
+      <p className="sr-only" aria-live="polite">
+        {announcement}
+      </p>
+      {editing ? <WidgetEditor dashboardId={dashboard.row.id} widget={editing} onClose={() => setEditing(null)} /> : null}
+      {deleting ? (
+        <ConfirmDialog
+          title={t("insights.deleteWidgetTitle")}
+          message={t("insights.deleteWidgetMessage", { name: titleOf(deleting, t) })}
+          confirmLabel={t("common.delete")}
+          testId="widget-delete-confirm"
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            remove.mutate(deleting.row.id);
+            setDeleting(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [dialog, setDialog] = useState<"rename" | "delete" | "add" | null>(null);
+  const [presenting, setPresenting] = useState(false);
+  const screen = useRef<HTMLDivElement | null>(null);
+  const update = useInsightsMutation((edit: Parameters<typeof api.dashboardUpdate>[1]) => api.dashboardUpdate(dashboard.row.id, edit), { meta: { inlineError: true } }, [["insights", "widget_data"]]);
+  const duplicate = useInsightsMutation(() => api.dashboardDuplicate(dashboard.row.id, null));
+  const remove = useInsightsMutation(() => api.dashboardDelete(dashboard.row.id));
+
+  useEffect(() => {
+    if (!presenting) return;
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key === "Escape") setPresenting(false);
+    };
+    const onFullscreen = () => {
+      if (!document.fullscreenElement) setPresenting(false);
+    };
+    window.addEventListener("keydown", onKey);
+    document.addEventListener("fullscreenchange", onFullscreen);
+    void screen.current?.requestFullscreen?.().catch(() => {});
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      document.removeEventListener("fullscreenchange", onFullscreen);
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+    };
+  }, [presenting]);
+
+  const setRange = (preset: RangePreset) => update.mutate({ layout: { ...dashboard.layout, range: { preset } } });
+
+  return (
+    <div ref={screen} className={`dashboard-screen${presenting ? " presenting" : ""}`} data-testid="dashboard-screen">
+      <header className="dashboard-head">
+        <div className="dashboard-titles">
+          <h2 data-testid="dashboard-title">{dashboard.row.name}</h2>
+          {dashboard.row.description ? <p className="dashboard-description">{dashboard.row.description}</p> : null}
+        </div>
+        <div className="dashboard-tools">
+          <label className="dashboard-range">
+            <span className="sr-only">{t("insights.range")}</span>
+            <select data-testid="dashboard-range" value={dashboard.layout.range.preset === "custom" ? "last_30_days" : dashboard.layout.range.preset} onChange={(e) => setRange(e.target.value as RangePreset)}>
+              {RANGES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`insights.ranges.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button subtle" data-testid="dashboard-refresh" onClick={() => void qc.invalidateQueries({ queryKey: ["insights", "widget_data"] })}>
+            {t("insights.refresh")}
+          </button>
+          <button type="button" className="button subtle" data-testid="dashboard-present" onClick={() => setPresenting(!presenting)} aria-pressed={presenting}>
+            <Icon name={presenting ? "shrink" : "expand"} size={14} /> {presenting ? t("insights.stopPresenting") : t("insights.present")}
+          </button>
+          {presenting ? null : (
+            <>
+              <button type="button" className="button primary" data-testid="widget-add" onClick={() => setDialog("add")}>
+                <Icon name="plus" size={14} /> {t("insights.addWidget")}
+              </button>
+              <button type="button" className="icon-button" aria-label={t("insights.renameDashboard")} data-testid="dashboard-rename" onClick={() => setDialog("rename")}>
+                <Icon name="edit" size={16} />
+              </button>
+              <button type="button" className="button ghost" data-testid="dashboard-duplicate" onClick={() => duplicate.mutate(undefined)}>
+                {t("insights.duplicate")}
+              </button>
+              <button type="button" className="icon-button danger" aria-label={t("insights.deleteDashboard")} data-testid="dashboard-delete" onClick={() => setDialog("delete")}>
+                <Icon name="trash" size={16} />
+              </button>
+            </>
+          )}
+        </div>
+      </header>
+      {update.error && dialog === null ? (
+        <p role="alert" className="field-error">
+          {errorText(t, update.error)}
+        </p>
+      ) : null}
+      <Grid dashboard={dashboard} presenting={presenting} />
+      {dialog === "add" ? <WidgetEditor dashboardId={dashboard.row.id} onClose={() => setDialog(null)} /> : null}
+      {dialog === "rename" ? (
+        <NameDialog
+          title={t("insights.renameDashboard")}
+          initial={{ name: dashboard.row.name, description: dashboard.row.description ?? "" }}
+          error={update.error ? errorText(t, update.error) : undefined}
+          onClose={() => setDialog(null)}
+          onSave={(name, description) => update.mutate({ name, description }, { onSuccess: () => setDialog(null) })}
+        />
+      ) : null}
+      {dialog === "delete" ? (
+        <ConfirmDialog
+          title={t("insights.deleteDashboard")}
+          message={t("insights.deleteDashboardMessage", { name: dashboard.row.name, count: dashboard.widgets.length })}
+          confirmLabel={t("common.delete")}
+          testId="dashboard-delete-confirm"
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            remove.mutate(undefined);
+            setDialog(null);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElement> }) {
+  const { t } = useTranslation();
+  const dashboards = useDashboards();
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
+    meta: { inlineError: true },
+    onSuccess: (d) => {
+      setOpenId(d.row.id);
+      setCreating(false);
+    },
+  });
+  const list = dashboards.data ?? [];
+  const current = openId && list.some((d) => d.row.id === openId) ? openId : (list[0]?.row.id ?? null);
+  const dashboard = useDashboard(current);
+
+  return (
+    <div className="page insights-page" data-testid="page-insights">
+      <header className="page-header">
+        <h1 ref={headingRef} tabIndex={-1}>
+          {t("nav.insights")}
+        </h1>
+        <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
+          <Icon name="plus" size={14} /> {t("insights.newDashboard")}
+        </button>
+      </header>
+      {dashboards.isPending ? <Loading /> : null}
+      {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
+      <div className="insights-body">
+        {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
+        <div className="insights-main">
+          {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}
+          {dashboard.isError ? <LoadError error={dashboard.error} onRetry={() => void dashboard.refetch()} /> : null}
+          {dashboard.data ? <DashboardScreen key={dashboard.data.row.id} dashboard={dashboard.data} /> : null}
+        </div>
+      </div>
+      {creating ? (
+        <NameDialog
+          title={t("insights.newDashboard")}
+          initial={{ name: "", description: "" }}
+          error={create.error ? errorText(t, create.error) : undefined}
+          onClose={() => setCreating(false)}
+          onSave={(name, description) => create.mutate({ name, description })}
+        />
+      ) : null}
+    </div>
+  );
+}
+

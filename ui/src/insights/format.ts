@@ -1,0 +1,20 @@
+// Numbers and units as Insights shows them, in the user's language: "1,234 minutes",
+// "1,234分"; unknown units (a CSV's) follow the number as they are.
+import { useTranslation } from "react-i18next";
+import { usePrefs } from "../lib/prefs";
+import { intlLocale } from "../lib/dates";
+
+export type FormatNumber = (value: number, unit?: string) => string;
+
+export function useFormatNumber(): { format: FormatNumber; unitName: (unit: string) => string } {
+  const { t } = useTranslation();
+  const { locale } = usePrefs();
+  const nf = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 });
+  return {
+    format: (value, unit) => {
+      const n = nf.format(value);
+      return unit ? t(`insights.units.${unit}`, { count: value, value: n, defaultValue: `${n} ${unit}` }) : n;
+    },
+    unitName: (unit) => t(`insights.unitNames.${unit}`, { defaultValue: unit }),
+  };
+}

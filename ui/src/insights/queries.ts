@@ -1,0 +1,57 @@
+// Insights through the query cache: the keys, the reads (dashboards, one dashboard, a
+// widget's data, the metric catalog, the sandbox's schema) and the mutation wrapper that
+// refetches what a change moved. Nothing here touches Home, so mutations say so
+// (`appUnchanged`).
+import { useQuery } from "@tanstack/react-query";
+import type { UseMutationOptions } from "@tanstack/react-query";
+import * as api from "../api/client";
+import type { ApiError } from "../api/client";
+import type { DashboardEntry } from "../api/bindings/DashboardEntry";
+import type { DashboardView } from "../api/bindings/DashboardView";
+import type { MetricInfo } from "../api/bindings/MetricInfo";
+import type { WidgetData } from "../api/bindings/WidgetData";
+import { useApiMutation } from "../api/queries";
+
+export const insightsKeys = {
+  all: () => ["insights"] as const,
+  dashboards: () => ["insights", "dashboards"] as const,
+  dashboard: (id: string) => ["insights", "dashboard", id] as const,
+  widgetData: (id: string, points: number) => ["insights", "widget_data", id, points] as const,
+  catalog: () => ["insights_catalog"] as const,
+  schema: () => ["insights_schema"] as const,
+};
+
+export function useDashboards() {
+  return useQuery<DashboardEntry[], ApiError>({ queryKey: insightsKeys.dashboards(), queryFn: () => api.dashboardsList() });
+}
+
+export function useDashboard(id: string | null) {
+  return useQuery<DashboardView, ApiError>({ queryKey: insightsKeys.dashboard(id ?? ""), queryFn: () => api.dashboardGet(id ?? ""), enabled: id !== null });
+}
+
+/** A widget's rows for its dashboard's range; `points`: about the chart's width. */
+export function useWidgetData(id: string, points: number, refreshMinutes: number | undefined) {
+  return useQuery<WidgetData, ApiError>({
+    queryKey: insightsKeys.widgetData(id, points),
+    queryFn: () => api.insightsWidgetData(id, points),
+    refetchInterval: refreshMinutes ? refreshMinutes * 60_000 : false,
+    retry: false,
+  });
+}
+
+export function useMetricCatalog() {
+  return useQuery<MetricInfo[], ApiError>({ queryKey: insightsKeys.catalog(), queryFn: () => api.insightsMetricCatalog(), staleTime: Infinity });
+}
+
+/** An Insights change: refetches the dashboards (and `refresh`, e.g. a widget's data)
+ *  when it settles, never Home; a move or a rename does not re-run every widget's query. */
+export function useInsightsMutation<TData, TVars>(
+  mutationFn: (vars: TVars) => Promise<TData>,
+  options: Omit<UseMutationOptions<TData, ApiError, TVars>, "mutationFn"> = {},
+  refresh: readonly (readonly unknown[])[] = [],
+) {
+  return useApiMutation(mutationFn, {
+    ...options,
+    meta: { appUnchanged: true, refresh: [insightsKeys.dashboards(), ["insights", "dashboard"], ...refresh], ...(options.meta ?? {}) },
+  });
+}
