@@ -4,8 +4,8 @@
 //! Contract:
 //! - Allowed: SELECT (and VALUES, WITH, recursive CTEs), reading any column of the user's
 //!   tables and views and of the imported sources (`sources`), and the pure built-in
-//!   functions of [`PURE_FUNCTIONS`] (they compute a value from their arguments: no files,
-//!   no extensions, no settings).
+//!   functions of [`PURE_FUNCTIONS`] (they compute a value and touch nothing: no files, no
+//!   extensions, no settings, no connection state).
 //! - Secret columns (`studydesk_sync::catalog::SECRET_COLUMNS`: users.password,
 //!   user_sessions' tokens, api_keys.key_hash, data_sources.connection_config) read as NULL
 //!   everywhere in the statement (in WHERE and ORDER BY too, so no comparison can guess
@@ -24,7 +24,8 @@ use rusqlite::Connection;
 use std::sync::{Arc, Mutex};
 use studydesk_sync::catalog;
 
-/// Built-in functions that only compute a value from their arguments. Everything else
+/// Built-in functions that only compute a value (from their arguments, or at random).
+/// Everything else
 /// (`load_extension`, `fts3_tokenizer`, `sqlite_compileoption_get`, `changes`, any
 /// application function) is refused.
 pub const PURE_FUNCTIONS: &[&str] = &[
