@@ -33,6 +33,7 @@ static ATTACHMENT_USES: &[&str] =
         crate::social::media::SHOWS_ATTACHMENT,
         crate::account::profile::SHOWS_ATTACHMENT,
         crate::social::emoji::custom::SHOWS_ATTACHMENT,
+        crate::insights::widgets::SHOWS_ATTACHMENT,
     ];
 
 /// SQL condition, for a query that names the attachments table `a`: something shows this

@@ -37,6 +37,16 @@ fn text(markdown: &str) -> WidgetDraft {
     }
 }
 
+/// A PNG header of 64×48 (what the attachment check reads), padded.
+fn png() -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    b.extend_from_slice(&64u32.to_be_bytes());
+    b.extend_from_slice(&48u32.to_be_bytes());
+    b.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b.extend(std::iter::repeat_n(7u8, 256));
+    b
+}
+
 fn names(f: &common::Fixture) -> Vec<String> {
     f.app.dashboards_list().unwrap().into_iter().map(|d| d.row.name).collect()
 }
@@ -158,15 +168,20 @@ fn each_widget_type_takes_only_what_it_can_show() {
     let added = f.app.insights_widget_add(&d.row.id, sql.clone()).unwrap();
     assert_eq!(added.row.query.as_deref(), Some("SELECT title FROM tasks"));
     f.app.insights_widget_add(&d.row.id, text("**Revise** chapter 3")).unwrap();
+    let picture = f.app.insights_image_add(Some("timetable.png"), &png()).unwrap();
+    assert!(std::path::Path::new(&picture.file_path).is_file(), "the picture is stored in the data folder");
+    assert!(f.app.insights_image_add(Some("notes.png"), b"not a picture at all").is_err(), "a file that is not a picture is refused");
     let image = WidgetDraft {
         kind: WidgetType::Image,
-        config: WidgetConfig { image: Some(format!("attachment:{}.png", "a".repeat(64))), alt: Some("Timetable".into()), ..Default::default() },
+        config: WidgetConfig { image: Some(picture.reference.clone()), alt: Some("Timetable".into()), ..Default::default() },
         query: None,
         data_source_id: None,
         position: None,
     };
     f.app.insights_widget_add(&d.row.id, image).unwrap();
     assert_eq!(f.app.dashboard_get(&d.row.id).unwrap().widgets.len(), 9, "all eight seed types");
+    let shown: i64 = f.app.db().read(|c| Ok(c.query_row(&format!("SELECT count(*) FROM attachments a WHERE {}", studydesk_core::rooms::attachment_in_use()), [], |r| r.get(0))?)).unwrap();
+    assert_eq!(shown, 1, "the picture counts as shown, so sync carries it to my other devices and keeps it");
 
     let count = f.count("widgets");
     let refusals = [
@@ -174,6 +189,7 @@ fn each_widget_type_takes_only_what_it_can_show() {
         (WidgetDraft { kind: WidgetType::Text, ..sql.clone() }, "no data source"),
         (text("   "), "markdown"),
         (WidgetDraft { config: WidgetConfig { image: Some("https://example.com/x.png".into()), ..Default::default() }, kind: WidgetType::Image, query: None, data_source_id: None, position: None }, "picture"),
+        (WidgetDraft { config: WidgetConfig { image: Some(format!("attachment:{}.png", "a".repeat(64))), ..Default::default() }, kind: WidgetType::Image, query: None, data_source_id: None, position: None }, "not stored here"),
         (WidgetDraft { config: WidgetConfig::default(), ..metric_chart(WidgetType::BarChart, "") }, "choose what"),
         (WidgetDraft { config: WidgetConfig { source: WidgetSource::Source, ..Default::default() }, data_source_id: Some("0193a0c4-7a1e-7000-8000-000000000000".into()), ..metric_chart(WidgetType::Table, "") }, "not found"),
         (WidgetDraft { position: Some(GridPosition { x: 0, y: 0, w: 13, h: 2 }), ..metric_chart(WidgetType::BarChart, "") }, "w"),

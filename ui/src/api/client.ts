@@ -26,6 +26,8 @@ import type { SyncStatus } from "./bindings/SyncStatus";
 import type { IcsImportReport } from "./bindings/IcsImportReport";
 import type { MediaFile } from "./bindings/MediaFile";
 import type { CustomEmoji } from "./bindings/CustomEmoji";
+import type { WidgetImage } from "./bindings/WidgetImage";
+import type { DataSource } from "./bindings/DataSource";
 import type { WidgetKind } from "./bindings/WidgetKind";
 import type { Workspace } from "./bindings/Workspace";
 
@@ -79,9 +81,24 @@ export async function customEmojiAdd(file: File, shortcode: string, name: string
   return commands.customEmojiAdd(await fileBytes(file), shortcode, name);
 }
 
+/** Reads the picture and stores it for an image widget (checked by content in the core). */
+export async function insightsImageAdd(file: File): Promise<WidgetImage> {
+  return commands.insightsImageAdd(await fileBytes(file), file.name);
+}
+
 /** Reads the .ics file and imports its bytes. */
 export async function icsImport(file: File): Promise<IcsImportReport> {
   return commands.icsImport(await fileBytes(file));
+}
+
+/** Reads the CSV file and adds it as my data source `name` (the file's name when blank). */
+export async function sourceAddCsv(file: File, name: string): Promise<DataSource> {
+  return commands.sourceAddCsv(await fileBytes(file), name, file.name);
+}
+
+/** Reads the CSV file and replaces my source's file and rows with it (a refused file keeps the old ones). */
+export async function sourceReimportCsv(file: File, id: string): Promise<DataSource> {
+  return commands.sourceReimportCsv(await fileBytes(file), id, file.name);
 }
 
 async function fileBytes(file: File): Promise<Uint8Array> {

@@ -85,6 +85,7 @@ import type { UserSettings } from "./bindings/UserSettings";
 import type { UsernameCheck } from "./bindings/UsernameCheck";
 import type { WidgetData } from "./bindings/WidgetData";
 import type { WidgetDraft } from "./bindings/WidgetDraft";
+import type { WidgetImage } from "./bindings/WidgetImage";
 import type { WidgetPlace } from "./bindings/WidgetPlace";
 import type { WidgetPlacement } from "./bindings/WidgetPlacement";
 import type { Workspace } from "./bindings/Workspace";
@@ -920,6 +921,14 @@ export const insightsWidgetDelete = (id: string): Promise<null> => call<null>("i
 export const insightsWidgetData = (id: string, max_points: number | null): Promise<WidgetData> => call<WidgetData>("insights_widget_data", { id, max_points });
 
 /**
+ * Stores a picture for an image widget (checked by content, at most 20 MiB);
+ * answers the reference to put in its config.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsImageAdd = (bytes: Uint8Array, file_name: string | null): Promise<WidgetImage> =>
+  callRaw<WidgetImage>("insights_image_add", bytes, { "x-file-name": file_name });
+
+/**
  * The built-in metrics a widget can show without SQL.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
@@ -1150,6 +1159,7 @@ export interface CommandErrors {
   insights_widget_positions_save: LocalErrorKind;
   insights_widget_delete: LocalErrorKind;
   insights_widget_data: LocalErrorKind;
+  insights_image_add: LocalErrorKind;
   insights_metric_catalog: LocalErrorKind;
   insights_query: LocalErrorKind;
   insights_query_cancel: LocalErrorKind;

@@ -403,6 +403,8 @@ const en = {
     untitled: "Focus session",
   },
   insights: {
+    picture: "Picture",
+    alt: "Description for screen readers",
     dashboards: "Dashboards",
     newDashboard: "New dashboard",
     noDashboards: "No dashboards yet. Make one to chart your study.",

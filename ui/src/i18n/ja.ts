@@ -401,6 +401,8 @@ const ja: Messages = {
     untitled: "集中セッション",
   },
   insights: {
+    picture: "画像",
+    alt: "画像の説明（読み上げ用）",
     dashboards: "ダッシュボード",
     newDashboard: "新しいダッシュボード",
     noDashboards: "ダッシュボードはまだありません。作成して学習をグラフにしましょう。",

@@ -76,7 +76,7 @@ describe("InsightsPage", () => {
 
   it("makes a dashboard and deletes one only after confirming", async () => {
     client.dashboardCreate.mockResolvedValue({ ...view, row: { ...view.row, id: "d2", name: "Exams" }, widgets: [] });
-    client.dashboardDelete.mockResolvedValue(undefined);
+    client.dashboardDelete.mockResolvedValue(null);
     renderWithClient(<InsightsPage headingRef={null} />);
     await screen.findByTestId("dashboard-title");
     await userEvent.click(screen.getByTestId("dashboard-new"));

@@ -16,9 +16,10 @@ import type { WidgetType } from "../api/bindings/WidgetType";
 import { errorText } from "../api/errorText";
 import { Dialog } from "../components/Dialog";
 import { insightsKeys, useInsightsMutation, useMetricCatalog } from "./queries";
+import { LocalImage } from "./TextWidget";
 import "./WidgetEditor.css";
 
-export const WIDGET_TYPES: WidgetType[] = ["line_chart", "bar_chart", "area_chart", "pie_chart", "table", "metric_card", "text"];
+export const WIDGET_TYPES: WidgetType[] = ["line_chart", "bar_chart", "area_chart", "pie_chart", "table", "metric_card", "text", "image"];
 type SourceKind = "metric" | "sql" | "source";
 
 function SchemaList() {
@@ -54,6 +55,9 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
   const [sourceId, setSourceId] = useState(widget?.row.data_source_id ?? "");
   const [markdown, setMarkdown] = useState(widget?.config.markdown ?? "");
   const [stacked, setStacked] = useState(widget?.config.stacked ?? false);
+  const [image, setImage] = useState(widget?.config.image ?? "");
+  const [alt, setAlt] = useState(widget?.config.alt ?? "");
+  const [imageError, setImageError] = useState<ApiError | null>(null);
   const [test, setTest] = useState<{ running: boolean; table?: Table; error?: ApiError }>({ running: false });
   const queryId = useRef(`editor-${Math.random().toString(36).slice(2)}`);
   const save = useInsightsMutation(
@@ -65,9 +69,20 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
   const info = catalog.data?.find((m) => m.id === metric);
   const grains = info?.grains ?? [];
   const isText = kind === "text";
+  const isImage = kind === "image";
+
+  const pickImage = async (file: File | undefined) => {
+    if (!file) return;
+    setImageError(null);
+    try {
+      setImage((await api.insightsImageAdd(file)).reference);
+    } catch (e) {
+      setImageError(api.toApiError(e));
+    }
+  };
 
   const draft = (): WidgetDraft => {
-    const source: WidgetSource = isText
+    const source: WidgetSource = isText || isImage
       ? { kind: "none" }
       : sourceKind === "metric"
         ? { kind: "metric", metric, grain: grains.includes(grain as never) ? grain : (grains[0] ?? grain) }
@@ -76,9 +91,18 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
           : { kind: "source" };
     return {
       type: kind,
-      config: { title, source, x: widget?.config.x, y: widget?.config.y ?? [], stacked, markdown: isText ? markdown : undefined },
-      query: !isText && sourceKind !== "metric" && sql.trim() ? sql : undefined,
-      data_source_id: !isText && sourceKind === "source" ? sourceId : undefined,
+      config: {
+        title,
+        source,
+        x: widget?.config.x,
+        y: widget?.config.y ?? [],
+        stacked,
+        markdown: isText ? markdown : undefined,
+        image: isImage ? image : undefined,
+        alt: isImage && alt.trim() ? alt : undefined,
+      },
+      query: !isText && !isImage && sourceKind !== "metric" && sql.trim() ? sql : undefined,
+      data_source_id: !isText && !isImage && sourceKind === "source" ? sourceId : undefined,
       position: widget?.position,
     };
   };
@@ -116,7 +140,24 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
             <input data-testid="widget-title" value={title} maxLength={200} onChange={(e) => setTitle(e.target.value)} />
           </label>
         </div>
-        {isText ? (
+        {isImage ? (
+          <div className="form-row">
+            <label className="field">
+              <span>{t("insights.picture")}</span>
+              <input type="file" accept="image/png,image/jpeg,image/gif,image/webp,image/bmp,image/avif" data-testid="widget-image-file" onChange={(e) => void pickImage(e.target.files?.[0])} />
+            </label>
+            <label className="field">
+              <span>{t("insights.alt")}</span>
+              <input data-testid="widget-image-alt" value={alt} maxLength={1500} onChange={(e) => setAlt(e.target.value)} />
+            </label>
+            {image ? <LocalImage reference={image} alt={alt} /> : null}
+            {imageError ? (
+              <p role="alert" className="field-error">
+                {errorText(t, imageError)}
+              </p>
+            ) : null}
+          </div>
+        ) : isText ? (
           <label className="field field-wide">
             <span>{t("insights.markdown")}</span>
             <textarea data-testid="widget-markdown" rows={8} value={markdown} onChange={(e) => setMarkdown(e.target.value)} />

@@ -197,6 +197,7 @@ export const insightsWidgetPositionsSave = vi.fn<Commands["insightsWidgetPositio
 export const insightsWidgetDelete = vi.fn<Commands["insightsWidgetDelete"]>();
 export const insightsWidgetData = vi.fn<Commands["insightsWidgetData"]>();
 export const insightsMetricCatalog = vi.fn<Commands["insightsMetricCatalog"]>();
+export const insightsImageAdd = vi.fn<Commands["insightsImageAdd"]>();
 
 // ---- insights: data sources (CSV)
 export const sourceAddCsv = vi.fn<Commands["sourceAddCsv"]>();

@@ -4,6 +4,7 @@
 //! on a read-only connection (mode `query`).
 
 use crate::commands;
+use super::Bytes;
 use crate::insights::{dashboards, metrics, my_study, widget_data, widgets};
 
 #[macro_export]
@@ -74,6 +75,12 @@ macro_rules! insights_commands {
             #[ipc(query)]
             pub fn insights_widget_data(&self, id: String, max_points: Option<i64>) -> widget_data::WidgetData {
                 self.widget_data(&id, max_points)
+            }
+            /// Stores a picture for an image widget (checked by content, at most 20 MiB);
+            /// answers the reference to put in its config.
+            #[ipc(raw)]
+            pub fn insights_image_add(&self, bytes: Bytes, file_name: Option<String>) -> widgets::WidgetImage {
+                widgets::add_image(&self.db, &self.data_dir, &self.user_id(), file_name.as_deref(), bytes)
             }
             /// The built-in metrics a widget can show without SQL.
             #[ipc(local)]

@@ -273,13 +273,9 @@ pub fn reorder(db: &Db, me: &str, ids: &[String]) -> Result<Vec<DashboardEntry>>
     db.read(|c| list(c, me))
 }
 
-/// The dashboard if it is mine (someone else's is "not found": we do not say whose).
+/// The dashboard if it is mine.
 pub(crate) fn own(conn: &Connection, me: &str, id: &str) -> Result<DashboardRow> {
-    let id = validate::id("dashboard", id)?;
-    match row::get::<DashboardRow>(conn, &id)? {
-        Some(r) if r.user_id == me => Ok(r),
-        _ => Err(CoreError::not_found("dashboard", &id)),
-    }
+    super::ownership::own_dashboard(conn, me, id)
 }
 
 pub(crate) fn insert(tx: &Tx, me: &str, id: String, name: String, description: Option<String>, layout: &InsightsLayout) -> Result<String> {

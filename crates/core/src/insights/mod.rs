@@ -20,3 +20,4 @@ pub mod dashboards;
 pub mod widgets;
 pub mod widget_data;
 pub mod my_study;
+mod ownership;

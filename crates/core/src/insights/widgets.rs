@@ -9,13 +9,21 @@
 //! widget with no source, which says so, never refused on read. The kinds of source each
 //! widget type accepts are checked on every write ([`WidgetDraft::check`]).
 
-use super::dashboards;
+use super::ownership::own_dashboard;
 use super::rows::{WidgetRow, WidgetType};
 use crate::db::{row, Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// What shows an attachment here (see `crate::rooms`): an image widget's picture, over the
+/// attachments table named `a`.
+pub const SHOWS_ATTACHMENT: &str = "EXISTS (SELECT 1 FROM widgets iw JOIN dashboards idb ON idb.id = iw.dashboard_id
+      WHERE idb.user_id = a.user_id AND iw.type = 'image' AND substr(json_extract(iw.config, '$.image'), 12, 64) = a.content_hash)";
+
+/// Largest picture of an image widget.
+pub const IMAGE_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// Columns of the dashboard grid.
 pub const GRID_COLUMNS: i64 = 12;
@@ -184,7 +192,7 @@ impl WidgetDraft {
             }
             (WidgetType::Image, WidgetSource::None) => {
                 let image = d.config.image.as_deref().unwrap_or("");
-                if !is_attachment_ref(image) {
+                if studydesk_sync::media::parse(image).is_none() {
                     return Err(CoreError::validation("an image widget needs a picture: choose an image file"));
                 }
             }
@@ -227,10 +235,32 @@ impl WidgetDraft {
     }
 }
 
-fn is_attachment_ref(s: &str) -> bool {
-    s.strip_prefix("attachment:").and_then(|r| r.split_once('.')).is_some_and(|(hash, ext)| {
-        hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && !ext.is_empty() && ext.len() <= 8 && ext.bytes().all(|b| b.is_ascii_alphanumeric())
-    })
+/// A picture stored for an image widget: the reference its config holds, and the file.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct WidgetImage {
+    /// `attachment:<sha256>.<ext>`, for `WidgetConfig::image`.
+    pub reference: String,
+    /// Absolute path, for the webview's asset protocol.
+    pub file_path: String,
+}
+
+/// Stores the picture an image widget will show (a PNG, JPEG, GIF, WebP, BMP or AVIF by
+/// its content, at most 20 MiB) as my attachment; a file that is not one writes nothing.
+pub fn add_image(db: &Db, data_dir: &std::path::Path, me: &str, file_name: Option<&str>, bytes: &[u8]) -> Result<WidgetImage> {
+    if bytes.len() > IMAGE_MAX_BYTES {
+        return Err(CoreError::validation(format!("the picture is {} MiB; an image widget shows pictures of at most 20 MiB", bytes.len() / (1024 * 1024))));
+    }
+    // By content alone: a text file named .png is not a picture.
+    let found = crate::attachments::sniff_content(&bytes[..bytes.len().min(64)]);
+    if found.and_then(crate::attachments::media_kind) != Some(crate::attachments::MediaKind::Image) {
+        let what = found.map(|m| format!(" (it is {m})")).unwrap_or_default();
+        return Err(CoreError::validation(format!("an image widget shows a picture: PNG, JPEG, GIF, WebP, BMP or AVIF{what}")));
+    }
+    let staged = crate::attachments::stage_bytes(data_dir, file_name, bytes)?;
+    let row = db.write(WriteCtx::by(me, "widget.image.add"), |tx| crate::attachments::commit(tx, data_dir, me, &staged))?;
+    let view = crate::attachments::view(data_dir, &row);
+    Ok(WidgetImage { reference: studydesk_sync::media::url(&row.content_hash, crate::attachments::extension_of(&row.mime_type)), file_path: view.file_path })
 }
 
 /// A dashboard's widgets in reading order.
@@ -249,7 +279,7 @@ pub fn get(conn: &Connection, me: &str, id: &str) -> Result<DashboardWidget> {
 pub fn add(db: &Db, me: &str, dashboard_id: &str, draft: &WidgetDraft) -> Result<DashboardWidget> {
     let d = draft.check()?;
     let id = db.write(WriteCtx::by(me, "widget.add"), |tx| {
-        let dashboard = dashboards::own(tx, me, dashboard_id)?;
+        let dashboard = own_dashboard(tx, me, dashboard_id)?;
         check_references(tx, me, &d)?;
         let existing = of_dashboard(tx, &dashboard.id)?;
         if existing.len() as i64 >= WIDGETS_MAX {
@@ -289,7 +319,7 @@ pub fn save_positions(db: &Db, me: &str, dashboard_id: &str, places: &[WidgetPla
         p.position.check()?;
     }
     db.write(WriteCtx::by(me, "widget.move"), |tx| {
-        let dashboard = dashboards::own(tx, me, dashboard_id)?;
+        let dashboard = own_dashboard(tx, me, dashboard_id)?;
         for p in places {
             let current = DashboardWidget::from_row(own(tx, me, &p.id)?);
             if current.row.dashboard_id != dashboard.id {
@@ -337,8 +367,14 @@ fn below(existing: &[DashboardWidget], size: GridPosition) -> GridPosition {
     GridPosition { x: 0, y: y.min(ROW_MAX), ..size }
 }
 
-/// The data source or model a draft names must be mine.
+/// The data source, model or picture a draft names must be mine.
 fn check_references(conn: &Connection, me: &str, d: &WidgetDraft) -> Result<()> {
+    if let (WidgetType::Image, Some((hash, _))) = (d.kind, d.config.image.as_deref().and_then(studydesk_sync::media::parse)) {
+        let mine: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM attachments WHERE content_hash = ?1 AND user_id = ?2)", [hash, me], |r| r.get(0))?;
+        if !mine {
+            return Err(CoreError::validation("that picture is not stored here; choose the image file again"));
+        }
+    }
     if let Some(source) = &d.data_source_id {
         let mine: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM data_sources WHERE id = ?1 AND user_id = ?2)", [source, me], |r| r.get(0))?;
         if !mine {
@@ -359,7 +395,7 @@ fn own(conn: &Connection, me: &str, id: &str) -> Result<WidgetRow> {
     let id = validate::id("widget", id)?;
     let found = row::get::<WidgetRow>(conn, &id)?;
     match found {
-        Some(w) if dashboards::own(conn, me, &w.dashboard_id).is_ok() => Ok(w),
+        Some(w) if own_dashboard(conn, me, &w.dashboard_id).is_ok() => Ok(w),
         _ => Err(CoreError::not_found("widget", &id)),
     }
 }

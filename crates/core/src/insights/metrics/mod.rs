@@ -178,7 +178,6 @@ pub enum MetricFilter {
 
 /// Narrows a metric to one course or one activity (only where [`MetricInfo::filters`] says so).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq, Eq)]
-#[ts(export)]
 pub struct MetricFilters {
     #[serde(default)]
     #[ts(optional)]
@@ -190,7 +189,6 @@ pub struct MetricFilters {
 
 /// One metric, at one grain, over the user's local dates `from..=to`.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct MetricQuery {
     pub metric: MetricId,
     pub grain: Grain,
