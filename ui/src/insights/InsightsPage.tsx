@@ -22,6 +22,7 @@ import { Icon } from "../components/Icon";
 import { Loading, LoadError } from "../components/Status";
 import { keyboardMove } from "../lib/gridMove";
 import { download } from "../lib/download";
+import { DataSources } from "./DataSources";
 import { useDashboard, useDashboards, useInsightsMutation } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
@@ -366,6 +367,8 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
   const dashboards = useDashboards();
   const [openId, setOpenId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const [showSources, setShowSources] = useState(false);
+  const sourcesButton = useRef<HTMLButtonElement | null>(null);
   const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
     meta: { inlineError: true },
     onSuccess: (d) => {
@@ -383,13 +386,28 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
         <h1 ref={headingRef} tabIndex={-1}>
           {t("nav.insights")}
         </h1>
-        <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
-          <Icon name="plus" size={14} /> {t("insights.newDashboard")}
-        </button>
+        <span className="insights-head-actions">
+          <button ref={sourcesButton} type="button" className="button subtle" data-testid="sources-open" aria-pressed={showSources} onClick={() => setShowSources(!showSources)}>
+            {t("insights.sources.open")}
+          </button>
+          {showSources ? null : (
+            <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
+              <Icon name="plus" size={14} /> {t("insights.newDashboard")}
+            </button>
+          )}
+        </span>
       </header>
+      {showSources ? (
+        <DataSources
+          onClose={() => {
+            setShowSources(false);
+            sourcesButton.current?.focus();
+          }}
+        />
+      ) : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
-      <div className="insights-body">
+      <div className="insights-body" hidden={showSources}>
         {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}

@@ -8,7 +8,9 @@ import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { DashboardEntry } from "../api/bindings/DashboardEntry";
 import type { DashboardView } from "../api/bindings/DashboardView";
+import type { DataSource } from "../api/bindings/DataSource";
 import type { MetricInfo } from "../api/bindings/MetricInfo";
+import type { Table } from "../api/bindings/Table";
 import type { WidgetData } from "../api/bindings/WidgetData";
 import { useApiMutation } from "../api/queries";
 
@@ -19,6 +21,9 @@ export const insightsKeys = {
   widgetData: (id: string, points: number) => ["insights", "widget_data", id, points] as const,
   catalog: () => ["insights_catalog"] as const,
   schema: () => ["insights_schema"] as const,
+  /** My data sources (also read by the widget editor's source picker). */
+  sources: () => ["source_list"] as const,
+  sourcePreview: (id: string, limit: number) => ["insights", "source_preview", id, limit] as const,
 };
 
 export function useDashboards() {
@@ -42,6 +47,19 @@ export function useWidgetData(id: string, points: number, refreshMinutes: number
 export function useMetricCatalog() {
   return useQuery<MetricInfo[], ApiError>({ queryKey: insightsKeys.catalog(), queryFn: () => api.insightsMetricCatalog(), staleTime: Infinity });
 }
+
+export function useSources() {
+  return useQuery<DataSource[], ApiError>({ queryKey: insightsKeys.sources(), queryFn: () => api.sourceList() });
+}
+
+/** The first `limit` rows of a source, read when `enabled` (its preview is open). */
+export function useSourcePreview(id: string, limit: number, enabled: boolean) {
+  return useQuery<Table, ApiError>({ queryKey: insightsKeys.sourcePreview(id, limit), queryFn: () => api.sourcePreview(id, limit), enabled, retry: false });
+}
+
+/** What a change to a data source moves: the list, the previews, the widgets over it and
+ *  the tables the SQL editor lists. */
+export const sourceChanges = [insightsKeys.sources(), ["insights", "source_preview"], ["insights", "widget_data"], insightsKeys.schema()] as const;
 
 /** An Insights change: refetches the dashboards (and `refresh`, e.g. a widget's data)
  *  when it settles, never Home; a move or a rename does not re-run every widget's query. */
