@@ -403,6 +403,9 @@ const en = {
     untitled: "Focus session",
   },
   insights: {
+    from: "From",
+    to: "To",
+    apply: "Apply",
     picture: "Picture",
     alt: "Description for screen readers",
     dashboards: "Dashboards",

@@ -401,6 +401,9 @@ const ja: Messages = {
     untitled: "集中セッション",
   },
   insights: {
+    from: "開始日",
+    to: "終了日",
+    apply: "適用",
     picture: "画像",
     alt: "画像の説明（読み上げ用）",
     dashboards: "ダッシュボード",

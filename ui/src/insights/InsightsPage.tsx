@@ -31,7 +31,7 @@ import type { WidgetExports } from "./WidgetView";
 import "./InsightsPage.css";
 
 const COLS = 12;
-const RANGES: RangePreset[] = ["last_7_days", "last_30_days", "last_90_days", "last_365_days", "this_month", "this_year"];
+const RANGES: RangePreset[] = ["last_7_days", "last_30_days", "last_90_days", "last_365_days", "this_month", "this_year", "custom"];
 
 const titleOf = (w: Widget, t: (k: string) => string) => w.config.title || t(`insights.types.${w.row.type}`);
 
@@ -285,7 +285,22 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
     };
   }, [presenting]);
 
-  const setRange = (preset: RangePreset) => update.mutate({ layout: { ...dashboard.layout, range: { preset } } });
+  const stored = dashboard.layout.range;
+  const [custom, setCustom] = useState(stored.preset === "custom");
+  const [from, setFrom] = useState(stored.from ?? "");
+  const [to, setTo] = useState(stored.to ?? "");
+  const onRange = (preset: RangePreset) => {
+    if (preset === "custom") {
+      setCustom(true);
+      return;
+    }
+    setCustom(false);
+    update.mutate({ layout: { ...dashboard.layout, range: { preset } } });
+  };
+  const applyCustom = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({ layout: { ...dashboard.layout, range: { preset: "custom", from, to } } });
+  };
 
   return (
     <div ref={screen} className={`dashboard-screen${presenting ? " presenting" : ""}`} data-testid="dashboard-screen">
@@ -297,7 +312,7 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
         <div className="dashboard-tools">
           <label className="dashboard-range">
             <span className="sr-only">{t("insights.range")}</span>
-            <select data-testid="dashboard-range" value={dashboard.layout.range.preset === "custom" ? "last_30_days" : dashboard.layout.range.preset} onChange={(e) => setRange(e.target.value as RangePreset)}>
+            <select data-testid="dashboard-range" value={custom ? "custom" : dashboard.layout.range.preset} onChange={(e) => onRange(e.target.value as RangePreset)}>
               {RANGES.map((r) => (
                 <option key={r} value={r}>
                   {t(`insights.ranges.${r}`)}
@@ -305,6 +320,22 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
               ))}
             </select>
           </label>
+          {custom ? (
+            <form className="dashboard-custom-range" onSubmit={applyCustom}>
+              <label>
+                <span className="sr-only">{t("insights.from")}</span>
+                <input type="date" data-testid="dashboard-range-from" value={from} onChange={(e) => setFrom(e.target.value)} required />
+              </label>
+              <span aria-hidden="true">–</span>
+              <label>
+                <span className="sr-only">{t("insights.to")}</span>
+                <input type="date" data-testid="dashboard-range-to" value={to} onChange={(e) => setTo(e.target.value)} required />
+              </label>
+              <button type="submit" className="button subtle" data-testid="dashboard-range-apply">
+                {t("insights.apply")}
+              </button>
+            </form>
+          ) : null}
           <button type="button" className="button subtle" data-testid="dashboard-refresh" onClick={() => void qc.invalidateQueries({ queryKey: ["insights", "widget_data"] })}>
             {t("insights.refresh")}
           </button>

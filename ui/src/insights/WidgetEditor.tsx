@@ -60,6 +60,7 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
   const [imageError, setImageError] = useState<ApiError | null>(null);
   const [test, setTest] = useState<{ running: boolean; table?: Table; error?: ApiError }>({ running: false });
   const queryId = useRef(`editor-${Math.random().toString(36).slice(2)}`);
+  const sqlBox = useRef<HTMLTextAreaElement | null>(null);
   const save = useInsightsMutation(
     (d: WidgetDraft) => (widget ? api.insightsWidgetUpdate(widget.row.id, d) : api.insightsWidgetAdd(dashboardId, d)),
     { meta: { inlineError: true }, onSuccess: onClose },
@@ -112,7 +113,16 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
     try {
       setTest({ running: false, table: await api.insightsQuery(sql, queryId.current) });
     } catch (e) {
-      setTest({ running: false, error: api.toApiError(e) });
+      const error = api.toApiError(e);
+      setTest({ running: false, error });
+      // Put the caret where the SQL is wrong (the core counts in UTF-16 units, as the
+      // textarea does).
+      const params = error.params;
+      const offset = params && "offset" in params ? params.offset : null;
+      if (offset !== null && sqlBox.current) {
+        sqlBox.current.focus();
+        sqlBox.current.setSelectionRange(offset, Math.min(sql.length, offset + 1));
+      }
     }
   };
 
@@ -214,7 +224,7 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
               <div className="sql-editor">
                 <label className="field field-wide">
                   <span>{sourceKind === "sql" ? t("insights.sql") : t("insights.sqlOptional")}</span>
-                  <textarea data-testid="widget-sql" className="sql-text" rows={7} spellCheck={false} value={sql} onChange={(e) => setSql(e.target.value)} placeholder="SELECT …" />
+                  <textarea ref={sqlBox} data-testid="widget-sql" className="sql-text" rows={7} spellCheck={false} value={sql} onChange={(e) => setSql(e.target.value)} placeholder="SELECT …" />
                 </label>
                 <SchemaList />
                 <div className="sql-actions">
