@@ -14,6 +14,7 @@
 
 mod backups;
 mod calendar;
+mod dashboards;
 mod emoji;
 mod focus;
 mod insights;
@@ -99,6 +100,9 @@ enum Command {
     /// Insights: the built-in study metrics (`insights metric list|run|value`) and my own SQL (`insights query SQL`).
     #[command(subcommand)]
     Insights(insights::InsightsCmd),
+    /// Insights dashboards: list, export (each widget's data as CSV files).
+    #[command(subcommand)]
+    Dashboard(dashboards::DashboardCommand),
     /// Insights data sources: add-csv, list, refresh, delete.
     #[command(subcommand)]
     Source(sources::SourceCommand),
@@ -211,6 +215,7 @@ impl Command {
             | Command::Remind(_)
             | Command::Emoji(_)
             | Command::Insights(_)
+            | Command::Dashboard(_)
             | Command::Follow { .. }
             | Command::Unfollow { .. }
             | Command::Feed { .. }
@@ -290,6 +295,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Emoji(cmd) => emoji::emoji(app, cmd)?,
         Command::Source(cmd) => sources::source(app, cmd)?,
         Command::Insights(cmd) => insights::insights(app, cmd)?,
+        Command::Dashboard(cmd) => dashboards::dashboard(app, cmd)?,
     }
     Ok(())
 }

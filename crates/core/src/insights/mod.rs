@@ -20,4 +20,5 @@ pub mod dashboards;
 pub mod widgets;
 pub mod widget_data;
 pub mod my_study;
+pub mod export;
 mod ownership;
