@@ -25,6 +25,7 @@ import type { DashboardEntry } from "./bindings/DashboardEntry";
 import type { DashboardLayout } from "./bindings/DashboardLayout";
 import type { DashboardView } from "./bindings/DashboardView";
 import type { DashboardWidget } from "./bindings/DashboardWidget";
+import type { DataModel } from "./bindings/DataModel";
 import type { DataSource } from "./bindings/DataSource";
 import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
@@ -49,6 +50,7 @@ import type { ItemReminder } from "./bindings/ItemReminder";
 import type { JsonValue } from "./bindings/serde_json/JsonValue";
 import type { MediaFile } from "./bindings/MediaFile";
 import type { MetricInfo } from "./bindings/MetricInfo";
+import type { ModelDraft } from "./bindings/ModelDraft";
 import type { NewActivity } from "./bindings/NewActivity";
 import type { NewAssignment } from "./bindings/NewAssignment";
 import type { NewEvent } from "./bindings/NewEvent";
@@ -1017,6 +1019,45 @@ export const sourceRename = (id: string, name: string): Promise<DataSource> => c
  */
 export const sourceDelete = (id: string): Promise<null> => call<null>("source_delete", { id });
 
+/**
+ * My data models by name.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const modelList = (): Promise<Array<DataModel>> => call<Array<DataModel>>("model_list", {});
+
+/**
+ * One of my data models.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const modelGet = (id: string): Promise<DataModel> => call<DataModel>("model_get", { id });
+
+/**
+ * Creates a model (`id` none) or replaces my model `id` with `draft`. Refused
+ * whole, naming the field at fault, when a table or column is unknown, secret
+ * or Studydesk's own, a name is not `[a-z_][a-z0-9_]*`, or a limit is passed
+ * (10 tables, 20 joins, 50 fields).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const modelSave = (id: string | null, draft: ModelDraft): Promise<DataModel> => call<DataModel>("model_save", { id, draft });
+
+/**
+ * Deletes my model (widgets over it then say so).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const modelDelete = (id: string): Promise<null> => call<null>("model_delete", { id });
+
+/**
+ * Compiles `draft` and runs it in the SQL sandbox without saving it.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const modelPreview = (draft: ModelDraft): Promise<Table> => call<Table>("model_preview", { draft });
+
+/**
+ * Compiles my model `id` and runs it in the SQL sandbox.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const modelRun = (id: string): Promise<Table> => call<Table>("model_run", { id });
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -1172,4 +1213,10 @@ export interface CommandErrors {
   source_preview: LocalErrorKind;
   source_rename: LocalErrorKind;
   source_delete: LocalErrorKind;
+  model_list: LocalErrorKind;
+  model_get: LocalErrorKind;
+  model_save: LocalErrorKind;
+  model_delete: LocalErrorKind;
+  model_preview: LocalErrorKind;
+  model_run: LocalErrorKind;
 }

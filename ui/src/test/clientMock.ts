@@ -208,3 +208,11 @@ export const sourceList = vi.fn<Commands["sourceList"]>(async () => []);
 export const sourcePreview = vi.fn<Commands["sourcePreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
 export const sourceRename = vi.fn<Commands["sourceRename"]>();
 export const sourceDelete = vi.fn<Commands["sourceDelete"]>(async () => null);
+
+// ---- insights: data models
+export const modelList = vi.fn<Commands["modelList"]>(async () => []);
+export const modelGet = vi.fn<Commands["modelGet"]>();
+export const modelSave = vi.fn<Commands["modelSave"]>();
+export const modelDelete = vi.fn<Commands["modelDelete"]>(async () => null);
+export const modelPreview = vi.fn<Commands["modelPreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
+export const modelRun = vi.fn<Commands["modelRun"]>(async () => ({ columns: [], rows: [], truncated: false }));

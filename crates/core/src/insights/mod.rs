@@ -20,5 +20,6 @@ pub mod dashboards;
 pub mod widgets;
 pub mod widget_data;
 pub mod my_study;
+pub mod models;
 pub mod export;
 mod ownership;

@@ -21,7 +21,7 @@ mod guard;
 mod reader;
 mod statement;
 
-pub use guard::PURE_FUNCTIONS;
+pub use guard::{is_internal, is_secret, PURE_FUNCTIONS};
 pub use reader::MAX_VALUE_BYTES;
 
 use crate::error::QueryReason;

@@ -70,7 +70,10 @@ pub fn plan(conn: &Connection, me: &str, input: &Inputs) -> Result<Plan> {
         }),
         WidgetSource::Sql => Plan::Sql(w.row.query.clone().ok_or_else(|| CoreError::validation("this widget has no SQL yet: edit it and write a SELECT"))?),
         WidgetSource::Source => Plan::Sql(source_sql(conn, me, w)?),
-        WidgetSource::Model { .. } => return Err(CoreError::validation("data models cannot be shown yet; choose a metric, SQL or a data source")),
+        WidgetSource::Model { model_id } => Plan::Sql(super::models::compiled(conn, me, model_id).map_err(|e| match e {
+            CoreError::NotFound { .. } => CoreError::validation("the data model of this widget was deleted; edit the widget to choose another"),
+            other => other,
+        })?),
     })
 }
 

@@ -218,8 +218,8 @@ impl WidgetDraft {
             (_, WidgetSource::Source) => {
                 validate::id("data source", d.data_source_id.as_deref().unwrap_or(""))?;
             }
-            (_, WidgetSource::Model { .. }) => {
-                return Err(CoreError::validation("data models cannot be shown yet; choose a metric, your SQL or a data source"));
+            (_, WidgetSource::Model { model_id }) => {
+                d.config.source = WidgetSource::Model { model_id: validate::id("data model", model_id)? };
             }
         }
         if !matches!(source, WidgetSource::Source) {
