@@ -441,6 +441,8 @@ const en = {
     metric: "Metric",
     grain: "Per",
     dataSource: "Data source",
+    dataModel: "Data model",
+    chooseModel: "Choose a data model",
     chooseSource: "Choose a data source",
     sql: "SQL (one SELECT over your data)",
     sqlOptional: "SQL over the source (optional)",
@@ -496,6 +498,7 @@ const en = {
       metric: "A built-in metric",
       sql: "My SQL",
       source: "A data source",
+      model: "A data model",
     },
     metrics: {
       minutes_studied: "Minutes studied",

@@ -439,6 +439,8 @@ const ja: Messages = {
     metric: "指標",
     grain: "単位",
     dataSource: "データソース",
+    dataModel: "データモデル",
+    chooseModel: "データモデルを選択",
     chooseSource: "データソースを選択",
     sql: "SQL（データを読む SELECT 文1つ）",
     sqlOptional: "ソースに対する SQL（任意）",
@@ -494,6 +496,7 @@ const ja: Messages = {
       metric: "組み込みの指標",
       sql: "自分の SQL",
       source: "データソース",
+      model: "データモデル",
     },
     metrics: {
       minutes_studied: "学習時間（分）",

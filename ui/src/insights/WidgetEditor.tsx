@@ -20,7 +20,7 @@ import { LocalImage } from "./TextWidget";
 import "./WidgetEditor.css";
 
 export const WIDGET_TYPES: WidgetType[] = ["line_chart", "bar_chart", "area_chart", "pie_chart", "table", "metric_card", "text", "image"];
-type SourceKind = "metric" | "sql" | "source";
+type SourceKind = "metric" | "sql" | "source" | "model";
 
 function SchemaList() {
   const { t } = useTranslation();
@@ -45,10 +45,12 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
   const { t } = useTranslation();
   const catalog = useMetricCatalog();
   const sources = useQuery({ queryKey: ["source_list"], queryFn: () => api.sourceList() });
+  const models = useQuery({ queryKey: ["model_list"], queryFn: () => api.modelList() });
   const initial = widget?.config.source;
   const [kind, setKind] = useState<WidgetType>(widget?.row.type ?? "bar_chart");
   const [title, setTitle] = useState(widget?.config.title ?? "");
-  const [sourceKind, setSourceKind] = useState<SourceKind>(initial?.kind === "sql" ? "sql" : initial?.kind === "source" ? "source" : "metric");
+  const [sourceKind, setSourceKind] = useState<SourceKind>(initial?.kind === "sql" || initial?.kind === "source" || initial?.kind === "model" ? initial.kind : "metric");
+  const [modelId, setModelId] = useState(initial?.kind === "model" ? initial.model_id : "");
   const [metric, setMetric] = useState(initial?.kind === "metric" ? initial.metric : "minutes_studied");
   const [grain, setGrain] = useState(initial?.kind === "metric" ? initial.grain : "day");
   const [sql, setSql] = useState(widget?.row.query ?? "");
@@ -89,7 +91,9 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
         ? { kind: "metric", metric, grain: grains.includes(grain as never) ? grain : (grains[0] ?? grain) }
         : sourceKind === "sql"
           ? { kind: "sql" }
-          : { kind: "source" };
+          : sourceKind === "model"
+            ? { kind: "model", model_id: modelId }
+            : { kind: "source" };
     return {
       type: kind,
       config: {
@@ -102,7 +106,7 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
         image: isImage ? image : undefined,
         alt: isImage && alt.trim() ? alt : undefined,
       },
-      query: !isText && !isImage && sourceKind !== "metric" && sql.trim() ? sql : undefined,
+      query: !isText && !isImage && (sourceKind === "sql" || sourceKind === "source") && sql.trim() ? sql : undefined,
       data_source_id: !isText && !isImage && sourceKind === "source" ? sourceId : undefined,
       position: widget?.position,
     };
@@ -176,7 +180,7 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
           <>
             <fieldset className="source-kinds">
               <legend>{t("insights.shows")}</legend>
-              {(["metric", "sql", "source"] as SourceKind[]).map((k) => (
+              {(["metric", "sql", "source", "model"] as SourceKind[]).map((k) => (
                 <label key={k}>
                   <input type="radio" name="source-kind" data-testid={`widget-source-${k}`} checked={sourceKind === k} onChange={() => setSourceKind(k)} />
                   {t(`insights.sourceKinds.${k}`)}
@@ -220,7 +224,20 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
                 </select>
               </label>
             ) : null}
-            {sourceKind !== "metric" ? (
+            {sourceKind === "model" ? (
+              <label className="field field-wide">
+                <span>{t("insights.dataModel")}</span>
+                <select data-testid="widget-data-model" value={modelId} onChange={(e) => setModelId(e.target.value)}>
+                  <option value="">{t("insights.chooseModel")}</option>
+                  {(models.data ?? []).map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            {sourceKind === "sql" || sourceKind === "source" ? (
               <div className="sql-editor">
                 <label className="field field-wide">
                   <span>{sourceKind === "sql" ? t("insights.sql") : t("insights.sqlOptional")}</span>
