@@ -481,6 +481,13 @@ pub fn view(data_dir: &Path, row: &AttachmentRow) -> Attachment {
 }
 
 /// The user's attachment `id` (`not_found` for another user's).
+/// Whether `user_id` has an attachment with this content (a reference a row of theirs may name).
+pub fn has_content(conn: &Connection, user_id: &str, content_hash: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM attachments WHERE user_id = ?1 AND content_hash = ?2)")?
+        .query_row(params![user_id, content_hash], |r| r.get(0))?)
+}
+
 pub fn get_row(conn: &Connection, user_id: &str, id: &str) -> Result<AttachmentRow> {
     let id = validate::id("attachment", id)?;
     let sql = format!(

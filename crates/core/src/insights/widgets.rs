@@ -370,8 +370,7 @@ fn below(existing: &[DashboardWidget], size: GridPosition) -> GridPosition {
 /// The data source, model or picture a draft names must be mine.
 fn check_references(conn: &Connection, me: &str, d: &WidgetDraft) -> Result<()> {
     if let (WidgetType::Image, Some((hash, _))) = (d.kind, d.config.image.as_deref().and_then(studydesk_sync::media::parse)) {
-        let mine: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM attachments WHERE content_hash = ?1 AND user_id = ?2)", [hash, me], |r| r.get(0))?;
-        if !mine {
+        if !crate::attachments::has_content(conn, me, hash)? {
             return Err(CoreError::validation("that picture is not stored here; choose the image file again"));
         }
     }
