@@ -323,18 +323,71 @@ fn parse_timestamp(v: &str, tz: Tz) -> Option<DateTime<Utc>> {
     };
     let (date, time) = (&v[..at], v[at + 1..].trim_start());
     let DateShape::YearFirst(Some(day)) = date_shape(date)? else { return None };
-    let (time, utc) = match time.strip_suffix(['Z', 'z']) {
-        Some(t) => (t, true),
-        None => (time, false),
-    };
-    let iso = format!("{}T{time}", date_text(day));
-    for f in ["%Y-%m-%dT%H:%M:%S%.f%:z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
-        if let Ok(t) = DateTime::parse_from_str(&iso, f) {
-            return (!utc).then(|| t.with_timezone(&Utc));
+    let (clock, zone) = time_of_day(time)?;
+    let naive = day.and_time(clock);
+    Some(match zone {
+        Zone::Local => in_zone(naive, tz),
+        Zone::Offset(seconds) => Utc.from_utc_datetime(&(naive - chrono::Duration::seconds(i64::from(seconds)))),
+    })
+}
+
+/// Where a time of day is: the user's zone, or UTC plus an offset in seconds.
+enum Zone {
+    Local,
+    Offset(i32),
+}
+
+/// Two ASCII digits as a number.
+fn two(b: &[u8]) -> Option<u32> {
+    match b {
+        [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
+/// `HH:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, then nothing, `Z`, or `±HH`, `±HHMM`, `±HH:MM`
+/// (read by hand: chrono's format parser was most of an import's time).
+fn time_of_day(t: &str) -> Option<(chrono::NaiveTime, Zone)> {
+    let b = t.as_bytes();
+    let (h, m) = (two(b.get(0..2)?)?, two(b.get(3..5)?)?);
+    if b[2] != b':' {
+        return None;
+    }
+    let mut at = 5;
+    let (mut sec, mut nano) = (0, 0);
+    if b.get(at) == Some(&b':') {
+        sec = two(b.get(at + 1..at + 3)?)?;
+        at += 3;
+        if b.get(at) == Some(&b'.') {
+            let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits == 0 {
+                return None;
+            }
+            for (i, c) in b[at + 1..at + 1 + digits].iter().take(9).enumerate() {
+                nano += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
+            }
+            at += 1 + digits;
         }
     }
-    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"].iter().find_map(|f| NaiveDateTime::parse_from_str(&iso, f).ok())?;
-    Some(if utc { Utc.from_utc_datetime(&naive) } else { in_zone(naive, tz) })
+    let zone = match &b[at..] {
+        [] => Zone::Local,
+        [b'Z' | b'z'] => Zone::Offset(0),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let (oh, om) = match rest {
+                [_, _] => (two(rest)?, 0),
+                [a, c, d, e] => (two(&[*a, *c])?, two(&[*d, *e])?),
+                [a, c, b':', d, e] => (two(&[*a, *c])?, two(&[*d, *e])?),
+                _ => return None,
+            };
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let seconds = (oh * 3600 + om * 60) as i32;
+            Zone::Offset(if *sign == b'-' { -seconds } else { seconds })
+        }
+        _ => return None,
+    };
+    Some((chrono::NaiveTime::from_hms_nano_opt(h, m, sec, nano)?, zone))
 }
 
 /// A wall-clock time in `tz` as an instant: the earlier of two in a repeated hour, the
@@ -400,5 +453,13 @@ mod tests {
         assert_eq!(convert("2024-05-01T09:00:00+09:00", r(ColumnKind::Timestamp), chrono_tz::UTC).unwrap(), text("2024-05-01T00:00:00.000Z"));
         assert_eq!(convert("2024-05-01", r(ColumnKind::Timestamp), tokyo).unwrap(), text("2024-04-30T15:00:00.000Z"));
         assert!(convert("soon", r(ColumnKind::Timestamp), tokyo).is_err());
+        let ts = |v: &'static str| convert(v, r(ColumnKind::Timestamp), tokyo);
+        assert_eq!(ts("2024-05-01T09:00+0900").unwrap(), text("2024-05-01T00:00:00.000Z"));
+        assert_eq!(ts("2024/05/01 10:00:00.25-05:30").unwrap(), text("2024-05-01T15:30:00.250Z"));
+        assert_eq!(ts("2024-05-01t10:00:00.5z").unwrap(), text("2024-05-01T10:00:00.500Z"));
+        assert_eq!(ts("2024-05-01 10:00+09").unwrap(), text("2024-05-01T01:00:00.000Z"));
+        for bad in ["2024-05-01 25:00", "2024-05-01 10:0", "2024-05-01 10:00:00.", "2024-05-01 10:00 PM", "2024-05-01 10:00+9"] {
+            assert!(ts(bad).is_err() && !is_timestamp(bad), "{bad}");
+        }
     }
 }
