@@ -67,7 +67,10 @@ function option(p: Props): echarts.EChartsCoreOption {
           radius: ["35%", "70%"],
           name: first?.name ?? "",
           data: p.series.x.map((label, i) => ({ name: label, value: first?.values[i] ?? 0 })),
-          label: { color: text },
+          // Names live in the legend and the tooltip: labels around a small pie get cut.
+          label: { show: false },
+          emphasis: { label: { show: true, color: text, fontWeight: "bold", formatter: "{b}\n{d}%" } },
+          avoidLabelOverlap: true,
         },
       ],
     };
@@ -75,7 +78,7 @@ function option(p: Props): echarts.EChartsCoreOption {
   const area = p.kind === "area_chart";
   return {
     ...common,
-    grid: { left: 8, right: 16, top: 16, bottom: p.series.y.length > 1 ? 36 : 8, containLabel: true },
+    grid: { left: 8, right: 16, top: unit ? 30 : 16, bottom: p.series.y.length > 1 ? 36 : 8, containLabel: true },
     xAxis: { type: "category", data: p.series.x, boundaryGap: p.kind === "bar_chart", axisLabel: { color: muted, hideOverlap: true }, axisLine: { lineStyle: { color: border } } },
     yAxis: {
       type: "value",

@@ -9,6 +9,7 @@ import type { WidgetData } from "../api/bindings/WidgetData";
 import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
+import { intlLocale } from "../lib/dates";
 import { DataTable } from "./DataTable";
 import { MetricCard } from "./MetricCard";
 import { LocalImage, TextWidget } from "./TextWidget";
@@ -33,6 +34,14 @@ function useThemeName(): "light" | "dark" {
     return () => observer.disconnect();
   }, []);
   return theme;
+}
+
+/** `YYYY-MM-DD` as "Nov 6" / "11月6日" (the axis has room for little; the tooltip shows it). */
+function shortDate(d: string, locale: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
+  if (!m) return d;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(intlLocale(locale as "en" | "ja"), { month: "short", day: "numeric", timeZone: "UTC" }).format(date);
 }
 
 export type WidgetExports = { data: () => WidgetData | undefined; chart: () => ChartHandle | null };
@@ -82,6 +91,8 @@ function QueriedWidget({ widget, title, refreshMinutes, exportsRef }: { widget: 
   if (widget.row.type === "table") return <DataTable table={table} label={title} format={(n) => format(n)} />;
   const series = toSeries(table, widget.config.x, widget.config.y);
   if (series === "no_numbers") return <p className="widget-problem">{t("insights.noNumbers")}</p>;
+  const xKind = table.columns.find((c) => c.name === widget.config.x)?.kind ?? table.columns[0]?.kind;
+  if (xKind === "date") series.x = series.x.map((d) => shortDate(d, locale));
   return (
     <div className="widget-chart" ref={box}>
       <Suspense fallback={<Loading />}>
