@@ -58,7 +58,8 @@ pub const PURE_FUNCTIONS: &[&str] = &[
 /// views of the file. The history of changes (`audit_logs`) is the user's and may be read.
 pub fn is_internal(table: &str) -> bool {
     let table = table.to_ascii_lowercase();
-    (catalog::is_bookkeeping(&table) && table != "audit_logs") || table == "dbstat" || table == "sqlite_dbpage"
+    // `_source_tables`: the sources cache's own bookkeeping (`insights::sources::cache::BOOKKEEPING`).
+    (catalog::is_bookkeeping(&table) && table != "audit_logs") || table == "dbstat" || table == "sqlite_dbpage" || table == "_source_tables"
 }
 
 pub fn is_secret(table: &str, column: &str) -> bool {
