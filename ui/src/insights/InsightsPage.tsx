@@ -23,6 +23,7 @@ import { Loading, LoadError } from "../components/Status";
 import { keyboardMove } from "../lib/gridMove";
 import { download } from "../lib/download";
 import { DataSources } from "./DataSources";
+import { ModelBuilder } from "./ModelBuilder";
 import { useDashboard, useDashboards, useInsightsMutation } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
@@ -400,6 +401,8 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
   const [creating, setCreating] = useState(false);
   const [showSources, setShowSources] = useState(false);
   const sourcesButton = useRef<HTMLButtonElement | null>(null);
+  const [showModels, setShowModels] = useState(false);
+  const modelsButton = useRef<HTMLButtonElement | null>(null);
   const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
     meta: { inlineError: true },
     onSuccess: (d) => {
@@ -418,16 +421,47 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
           {t("nav.insights")}
         </h1>
         <span className="insights-head-actions">
-          <button ref={sourcesButton} type="button" className="button subtle" data-testid="sources-open" aria-pressed={showSources} onClick={() => setShowSources(!showSources)}>
+          <button
+            ref={sourcesButton}
+            type="button"
+            className="button subtle"
+            data-testid="sources-open"
+            aria-pressed={showSources}
+            onClick={() => {
+              setShowSources(!showSources);
+              setShowModels(false);
+            }}
+          >
             {t("insights.sources.open")}
           </button>
-          {showSources ? null : (
+          <button
+            ref={modelsButton}
+            type="button"
+            className="button subtle"
+            data-testid="models-open"
+            aria-pressed={showModels}
+            onClick={() => {
+              setShowModels(!showModels);
+              setShowSources(false);
+            }}
+          >
+            {t("insights.models.open")}
+          </button>
+          {showSources || showModels ? null : (
             <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
               <Icon name="plus" size={14} /> {t("insights.newDashboard")}
             </button>
           )}
         </span>
       </header>
+      {showModels ? (
+        <ModelBuilder
+          onClose={() => {
+            setShowModels(false);
+            modelsButton.current?.focus();
+          }}
+        />
+      ) : null}
       {showSources ? (
         <DataSources
           onClose={() => {
@@ -438,7 +472,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
       ) : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
-      <div className="insights-body" hidden={showSources}>
+      <div className="insights-body" hidden={showSources || showModels}>
         {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}
