@@ -1,5 +1,7 @@
 //! `source`: the Insights data sources from a terminal. `add-csv FILE` imports a CSV
-//! (refused by its size before it is read, then streamed: never loaded whole), `list`
+//! (refused by its size before it is read, then streamed: never loaded whole), `add-rest
+//! URL` the records of a JSON API (columns inferred, pages followed by Link header or
+//! cursor; headers without credentials), `list`
 //! shows them and whether their data is on this device, `refresh ID` reads a source
 //! again, `delete ID` removes it with its file and data. `--json` prints what the app's
 //! commands answer.
@@ -8,6 +10,7 @@ use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
+use studydesk_core::insights::sources::rest::{RestHeader, RestMethod, RestPaging, RestRequest};
 use studydesk_core::insights::sources::DataSource;
 use studydesk_core::CoreError;
 
@@ -23,12 +26,36 @@ pub enum SourceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch a JSON API's records (GET; columns inferred from the records) as a data source.
+    AddRest {
+        url: String,
+        /// The source's name (default: the URL's host).
+        #[arg(long)]
+        name: Option<String>,
+        /// Where the array of records is in the answer (`$.data.items`; default `$`).
+        #[arg(long)]
+        records: Option<String>,
+        /// Follow the answers' `Link: <...>; rel="next"` header (at most 100 pages).
+        #[arg(long, conflicts_with = "cursor_path")]
+        next_link: bool,
+        /// Where the next page's cursor is in the answer (`$.meta.next`).
+        #[arg(long, requires = "cursor_param")]
+        cursor_path: Option<String>,
+        /// The query parameter the cursor is sent back as.
+        #[arg(long, requires = "cursor_path")]
+        cursor_param: Option<String>,
+        /// A header to send, `Name: value` (repeatable; no credentials).
+        #[arg(long = "header")]
+        headers: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// My data sources, by name.
     List {
         #[arg(long)]
         json: bool,
     },
-    /// Read a source again (a CSV: its copied file).
+    /// Read a source again (a CSV: its copied file; a REST API: its pages).
     Refresh {
         id: String,
         #[arg(long)]
@@ -41,7 +68,7 @@ pub enum SourceCommand {
 impl SourceCommand {
     /// Whether the command adds something (and so may create the database).
     pub fn adds(&self) -> bool {
-        matches!(self, SourceCommand::AddCsv { .. })
+        matches!(self, SourceCommand::AddCsv { .. } | SourceCommand::AddRest { .. })
     }
 }
 
@@ -49,6 +76,23 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
     match cmd {
         SourceCommand::AddCsv { file, name, json } => {
             let added = app.source_add_csv_file(&file, name.as_deref())?;
+            if json {
+                return terminal::json(&added, true);
+            }
+            say!("added {}", line(&added));
+            for c in &added.columns {
+                say!("  {}  {:?}", field(&c.name), c.kind);
+            }
+        }
+        SourceCommand::AddRest { url, name, records, next_link, cursor_path, cursor_param, headers, json } => {
+            let paging = match (next_link, cursor_path, cursor_param) {
+                (true, _, _) => RestPaging::NextLink,
+                (false, Some(next_path), Some(cursor_param)) => RestPaging::Cursor { next_path, cursor_param },
+                _ => RestPaging::None,
+            };
+            let headers = headers.iter().map(|h| header(h)).collect::<Result<Vec<_>, _>>()?;
+            let request = RestRequest { url, method: RestMethod::Get, body: None, headers, records_path: records, columns: vec![], paging };
+            let added = app.source_add_rest(name.unwrap_or_default(), request)?;
             if json {
                 return terminal::json(&added, true);
             }
@@ -82,6 +126,12 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
         }
     }
     Ok(())
+}
+
+/// `Name: value` as a header.
+fn header(text: &str) -> Result<RestHeader, CoreError> {
+    let (name, value) = text.split_once(':').ok_or_else(|| CoreError::validation(format!("--header {text:?}: write it as \"Name: value\"")))?;
+    Ok(RestHeader { name: name.trim().to_string(), value: value.trim().to_string() })
 }
 
 /// `id  name  type  status  sources.<table>  N rows` and where the data is.

@@ -73,6 +73,7 @@ import type { RecoveryChoice } from "./bindings/RecoveryChoice";
 import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { RefusedChange } from "./bindings/RefusedChange";
 import type { Relation } from "./bindings/Relation";
+import type { RestRequest } from "./bindings/RestRequest";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SalvageReport } from "./bindings/SalvageReport";
 import type { SandboxTable } from "./bindings/SandboxTable";
@@ -989,9 +990,21 @@ export const sourceReimportCsv = (bytes: Uint8Array, id: string, file_name: stri
 export const sourceSetColumns = (id: string, kinds: Array<ColumnKind>, has_header: boolean | null): Promise<DataSource> => call<DataSource>("source_set_columns", { id, kinds, has_header });
 
 /**
- * Reads my source again from where its data comes from (a CSV: its copied file).
- * A failure is recorded on the source (status `error`, the reason) and answered.
- * Rejects with an ApiError of kind `LocalErrorKind`.
+ * Adds a REST API source: `request` the URL (http/https), method, headers without
+ * credentials, records path, column mapping (none: inferred) and paging; every
+ * page is fetched (off the UI thread: up to 100 pages, each at most 50 MiB and
+ * 30 seconds) into the source's table. `name` unique among my sources (the
+ * URL's host when blank). Refused whole, in words, when the API answers an
+ * error, HTML, too much, or records that are not where the path says.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const sourceAddRest = (name: string, request: RestRequest): Promise<DataSource> => call<DataSource>("source_add_rest", { name, request });
+
+/**
+ * Reads my source again from where its data comes from (a CSV: its copied file;
+ * a REST API: the network, hence off the UI thread). A failure is recorded on
+ * the source (status `error`, the reason) and answered.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
  */
 export const sourceRefresh = (id: string): Promise<DataSource> => call<DataSource>("source_refresh", { id });
 
@@ -1208,7 +1221,8 @@ export interface CommandErrors {
   source_add_csv: LocalErrorKind;
   source_reimport_csv: LocalErrorKind;
   source_set_columns: LocalErrorKind;
-  source_refresh: LocalErrorKind;
+  source_add_rest: ServerErrorKind;
+  source_refresh: ServerErrorKind;
   source_list: LocalErrorKind;
   source_preview: LocalErrorKind;
   source_rename: LocalErrorKind;

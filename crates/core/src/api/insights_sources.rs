@@ -1,9 +1,9 @@
-//! The data sources room of the facade: CSV files imported into the sources cache (and
-//! later PostgreSQL, MySQL and REST API sources), listed, previewed, re-imported, their
+//! The data sources room of the facade: CSV files and REST APIs imported into the sources
+//! cache (and later PostgreSQL and MySQL sources), listed, previewed, re-imported, their
 //! column kinds changed, refreshed, renamed and deleted (`insights::sources`).
 
 use crate::commands;
-use crate::insights::sources::{self, csv};
+use crate::insights::sources::{self, csv, rest};
 use crate::insights::table::{ColumnKind, Table};
 use crate::Result;
 use std::path::Path;
@@ -36,9 +36,20 @@ macro_rules! insights_sources_commands {
             pub fn source_set_columns(&self, id: String, kinds: Vec<ColumnKind>, has_header: Option<bool>) -> sources::DataSource {
                 csv::set_columns(&self.db, &self.data_dir, &self.user_id(), &id, &kinds, has_header)
             }
-            /// Reads my source again from where its data comes from (a CSV: its copied file).
-            /// A failure is recorded on the source (status `error`, the reason) and answered.
-            #[ipc(local)]
+            /// Adds a REST API source: `request` the URL (http/https), method, headers without
+            /// credentials, records path, column mapping (none: inferred) and paging; every
+            /// page is fetched (off the UI thread: up to 100 pages, each at most 50 MiB and
+            /// 30 seconds) into the source's table. `name` unique among my sources (the
+            /// URL's host when blank). Refused whole, in words, when the API answers an
+            /// error, HTML, too much, or records that are not where the path says.
+            #[ipc(remote)]
+            pub fn source_add_rest(&self, name: String, request: rest::RestRequest) -> sources::DataSource {
+                rest::add(&self.db, &self.data_dir, &self.user_id(), &name, request)
+            }
+            /// Reads my source again from where its data comes from (a CSV: its copied file;
+            /// a REST API: the network, hence off the UI thread). A failure is recorded on
+            /// the source (status `error`, the reason) and answered.
+            #[ipc(remote)]
             pub fn source_refresh(&self, id: String) -> sources::DataSource {
                 sources::refresh(&self.db, &self.data_dir, &self.user_id(), &id)
             }

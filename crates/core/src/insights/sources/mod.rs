@@ -1,6 +1,6 @@
 //! Data sources (issue 15 item 5): data the user brings in for widgets, as `data_sources`
 //! rows of their own and tables in the sources cache ([`cache`]). CSV files are built
-//! ([`csv`]); PostgreSQL, MySQL and REST API sources come next and fit the same shape:
+//! ([`csv`]), and REST APIs ([`rest`]); PostgreSQL and MySQL sources come next and fit the same shape:
 //! a row, a `connection_config` with what this device needs to reach the source, a
 //! `metadata` describing the cached table, and a refresh that rebuilds it.
 //!
@@ -30,6 +30,7 @@
 
 pub mod cache;
 pub mod csv;
+pub mod rest;
 
 use crate::db::row;
 use crate::db::WriteCtx;
@@ -274,11 +275,13 @@ pub fn delete(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<()> {
     }
 }
 
-/// Refreshes my source from where its data comes from (a CSV: its copied file).
+/// Refreshes my source from where its data comes from (a CSV: its copied file; a REST
+/// API: the network, so not on a UI thread).
 pub fn refresh(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<DataSource> {
     let row = db.read(|c| mine(c, me, id))?;
     match row.r#type {
         DataSourceType::Csv => csv::refresh(db, data_dir, me, &row.id),
+        DataSourceType::RestApi => rest::refresh(db, data_dir, me, &row.id),
         other => Err(CoreError::validation(format!("refreshing a {} source is not built yet", other.as_str()))),
     }
 }

@@ -1,0 +1,306 @@
+//! REST API data sources: the records of a JSON API, fetched page by page
+//! ([`fetch`]), mapped to typed columns and kept as one table of the sources cache.
+//!
+//! Contract:
+//! - [`add`] checks the request ([`request`]: http(s) only, no credential in a header,
+//!   the URL or the query), fetches every page, builds the cache table and writes the
+//!   `data_sources` row (type `rest_api`, `connection_config` the checked request, which
+//!   holds no secret). Anything refused writes nothing: no row, no cache table.
+//! - Columns: the request's mapping (name, path inside a record, kind), else inferred from
+//!   the first [`INFER_SAMPLE`] records: each top-level key whose values are scalars (by
+//!   name: serde_json keeps an object's keys sorted), or one column `value` when the
+//!   records are scalars. Inferred kinds read every record, with the CSV rules
+//!   ([`super::csv::values`]: a JSON number is its text, `true`/`false` text, null NULL);
+//!   a mapped kind refuses a value that does not fit (record and column named).
+//! - At most [`MAX_ROWS`] records and [`MAX_COLUMNS`] columns.
+//! - [`refresh`] fetches again with the stored request (columns inferred again when none
+//!   were mapped). A failure sets status `error` with the reason in the metadata and
+//!   keeps the old rows (the cache table is replaced in one transaction, only after every
+//!   page was read and converted).
+//! - The network is used before the cache's write lock is taken and outside `Db::write`.
+//! - On another device the row arrives without its `connection_config`: refresh there is
+//!   refused without writing.
+
+mod fetch;
+pub mod path;
+mod request;
+
+pub use fetch::{MAX_PAGES, MAX_RESPONSE_BYTES};
+pub use request::{RestColumn, RestHeader, RestMethod, RestPaging, RestRequest};
+
+use super::cache::{self, CacheTx};
+use super::csv::values::{convert, DayOrder, Guess, Reading};
+use super::csv::MAX_COLUMNS;
+use super::{check_name, check_name_free, mine, DataSource, SourceColumn, SourceMetadata};
+use crate::account::settings;
+use crate::db::row;
+use crate::db::WriteCtx;
+use crate::insights::rows::{DataSourceRow, DataSourceStatus, DataSourceType};
+use crate::insights::table::ColumnKind;
+use crate::{ids, validate, CoreError, Db, Result};
+use path::Path as JsonPath;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The most records a source keeps.
+pub const MAX_ROWS: usize = 1_000_000;
+/// How many first records name the inferred columns.
+pub const INFER_SAMPLE: usize = 100;
+
+/// One column as the load reads it.
+struct Field {
+    name: String,
+    path: JsonPath,
+    /// `None`: inferred from the values.
+    kind: Option<ColumnKind>,
+}
+
+/// Every page read: the columns and each record's fields as text.
+struct Loaded {
+    fields: Vec<Field>,
+    rows: Vec<Vec<Option<String>>>,
+    bytes: u64,
+}
+
+/// A scalar as the CSV rules read it; objects and arrays as their JSON text.
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// The columns named by the first records' top-level scalar values.
+fn infer_fields(records: &[Value]) -> Result<Vec<Field>> {
+    let sample = &records[..records.len().min(INFER_SAMPLE)];
+    if sample.is_empty() {
+        return Err(CoreError::validation("the API answered no records, so there are no columns to infer: map the columns, or try again when it has data"));
+    }
+    if !sample.iter().any(Value::is_object) {
+        return Ok(vec![Field { name: "value".into(), path: JsonPath::root(), kind: None }]);
+    }
+    let mut seen = HashSet::new();
+    let mut fields = Vec::new();
+    for (key, value) in sample.iter().filter_map(Value::as_object).flatten() {
+        if value.is_object() || value.is_array() || !seen.insert(key.to_lowercase()) {
+            continue;
+        }
+        let Ok(name) = request::column_name(key) else { continue };
+        fields.push(Field { name, path: JsonPath::key(key), kind: None });
+    }
+    // A key first seen holding an object (skipped) stays out even if later a scalar.
+    if fields.is_empty() {
+        return Err(CoreError::validation("the records have no top-level values that are not objects or arrays: map the columns with paths like $.user.name"));
+    }
+    if fields.len() > MAX_COLUMNS {
+        return Err(CoreError::validation(format!("the records have {} fields, more than the {MAX_COLUMNS} columns a source can hold: map the columns you need", fields.len())));
+    }
+    Ok(fields)
+}
+
+fn mapped_fields(req: &RestRequest) -> Result<Vec<Field>> {
+    req.columns.iter().map(|c| Ok(Field { name: c.name.clone(), path: JsonPath::parse(&c.path)?, kind: Some(c.kind) })).collect()
+}
+
+/// Fetches every page of the (checked) request and keeps each record's fields.
+fn load(req: &RestRequest) -> Result<Loaded> {
+    let mut fields = if req.columns.is_empty() { None } else { Some(mapped_fields(req)?) };
+    let mut rows: Vec<Vec<Option<String>>> = Vec::new();
+    let bytes = fetch::pages(req, |_, records| {
+        if rows.len() + records.len() > MAX_ROWS {
+            return Err(CoreError::validation(format!("the API has more than {MAX_ROWS} records, the most a source keeps: ask for fewer")));
+        }
+        if fields.is_none() {
+            fields = Some(infer_fields(&records)?);
+        }
+        let cols = fields.as_deref().unwrap_or_default();
+        rows.extend(records.iter().map(|r| cols.iter().map(|f| f.path.find(r).and_then(text_of)).collect::<Vec<_>>()));
+        Ok(())
+    })?;
+    let fields = match fields {
+        Some(f) => f,
+        None => infer_fields(&[])?,
+    };
+    Ok(Loaded { fields, rows, bytes })
+}
+
+impl Loaded {
+    /// The columns with their kinds: the mapped ones, else inferred from every value.
+    fn columns(&self) -> Vec<SourceColumn> {
+        self.fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let (kind, day_order) = match f.kind {
+                    Some(kind) => (kind, None),
+                    None => {
+                        let mut guess = Guess::new();
+                        for value in self.rows.iter().filter_map(|r| r[i].as_deref()) {
+                            guess.see(value);
+                        }
+                        let kind = guess.kind();
+                        (kind, if kind == ColumnKind::Date { guess.day_order() } else { None })
+                    }
+                };
+                SourceColumn { name: f.name.clone(), kind, day_order }
+            })
+            .collect()
+    }
+}
+
+/// Inserts the rows into the working table; a value that does not fit its kind refuses.
+fn insert_rows(change: &CacheTx, loaded: &Loaded, columns: &[SourceColumn], tz: chrono_tz::Tz) -> Result<u64> {
+    let readings: Vec<Reading> = columns.iter().map(|c| Reading { kind: c.kind, order: c.day_order.unwrap_or(DayOrder::DayFirst) }).collect();
+    let mut insert = change.inserter(columns.len())?;
+    for (n, fields) in loaded.rows.iter().enumerate() {
+        for (i, (field, how)) in fields.iter().zip(&readings).enumerate() {
+            let value = convert(field.as_deref().unwrap_or(""), *how, tz).map_err(|expected| {
+                CoreError::validation(format!(
+                    "record {}, column \"{}\": \"{}\" is not {expected}; nothing was changed",
+                    n + 1,
+                    columns[i].name,
+                    validate::truncate_for_message(field.as_deref().unwrap_or("").trim())
+                ))
+            })?;
+            insert.raw_bind_parameter(i + 1, value)?;
+        }
+        insert.raw_execute()?;
+    }
+    Ok(loaded.rows.len() as u64)
+}
+
+/// The table `id` fills: its current one when no other source claims it, else a new name.
+fn pick_table(change: &CacheTx, mut taken: HashSet<String>, id: &str, current: Option<&str>, name: &str) -> Result<String> {
+    taken.extend(cache::table_names(change.conn())?);
+    if let Some(mine) = cache::tables(change.conn())?.remove(id) {
+        taken.remove(&mine.table.to_lowercase());
+    }
+    match current {
+        Some(t) if !taken.contains(&t.to_lowercase()) => Ok(t.to_string()),
+        _ => Ok(cache::table_name(name, &taken)),
+    }
+}
+
+/// What a fetch writes to: a new source, or one of mine.
+enum Target {
+    New { name: String },
+    Existing(DataSourceRow),
+}
+
+/// Fetches `req` and replaces the target's table and row (see the module contract).
+fn run(db: &Db, data_dir: &Path, me: &str, target: Target, req: &RestRequest, action: &'static str) -> Result<DataSource> {
+    let (id, name, current_table) = match &target {
+        Target::New { name } => (ids::new_id(), name.clone(), None),
+        Target::Existing(row) => (row.id.clone(), row.name.clone(), SourceMetadata::of(row).table),
+    };
+    let loaded = load(req)?;
+    let columns = loaded.columns();
+    let (tz, claimed, mut live) = db.read(|c| Ok((settings::timezone_if_set(c, me)?.unwrap_or(chrono_tz::UTC), super::claimed_tables(c, &id)?, super::all_ids(c)?)))?;
+    live.insert(id.clone());
+    let mut conn = cache::open(data_dir)?;
+    let change = CacheTx::begin(&mut conn)?;
+    let table = pick_table(&change, claimed, &id, current_table.as_deref(), &name)?;
+    let typed: Vec<(&str, ColumnKind)> = columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
+    change.build(&typed)?;
+    let rows = insert_rows(&change, &loaded, &columns, tz)?;
+    let import_id = ids::new_id();
+    change.drop_orphans(&live)?;
+    change.install(&id, &table, &import_id)?;
+    let config = serde_json::to_value(req).map_err(|e| CoreError::validation(format!("the request could not be stored ({e})")))?;
+    let row = db.write(WriteCtx::by(me, action), |tx| {
+        let now = tx.now_text();
+        let mut row = match &target {
+            Target::New { name } => {
+                check_name_free(tx, me, name, &id)?;
+                DataSourceRow {
+                    id: id.clone(),
+                    user_id: me.to_string(),
+                    name: name.clone(),
+                    r#type: DataSourceType::RestApi,
+                    connection_config: json!({}),
+                    status: DataSourceStatus::Connected,
+                    last_sync: None,
+                    metadata: json!({}),
+                    created_at: now.clone(),
+                    updated_at: now.clone(),
+                }
+            }
+            Target::Existing(_) => mine(tx, me, &id)?,
+        };
+        row.connection_config = config.clone();
+        row.metadata = SourceMetadata {
+            table: Some(table.clone()),
+            columns: columns.clone(),
+            rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
+            bytes: Some(i64::try_from(loaded.bytes).unwrap_or(i64::MAX)),
+            imported_at: Some(now.clone()),
+            import_id: Some(import_id.clone()),
+            ..SourceMetadata::default()
+        }
+        .to_value();
+        row.status = DataSourceStatus::Connected;
+        row.last_sync = Some(now.clone());
+        row.updated_at = now;
+        match target {
+            Target::New { .. } => row::insert(tx, &row)?,
+            Target::Existing(_) => row::update(tx, &row)?,
+        }
+        Ok(row)
+    })?;
+    change.commit().map_err(|e| CoreError::Database(format!("the rows could not be saved in the sources cache ({e}); refresh the source to fetch them again")))?;
+    super::view(data_dir, row)
+}
+
+/// Adds a REST source named `name` (the URL's host when blank) from `request`.
+pub fn add(db: &Db, data_dir: &Path, me: &str, name: &str, request: RestRequest) -> Result<DataSource> {
+    let request = request.checked()?;
+    let host = reqwest::Url::parse(&request.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let name = check_name(if name.trim().is_empty() { &host } else { name })?;
+    db.read(|c| check_name_free(c, me, &name, ""))?;
+    run(db, data_dir, me, Target::New { name }, &request, "source.add")
+}
+
+/// The stored request of my REST source, or why this device has none.
+fn stored_request(row: &DataSourceRow) -> Result<RestRequest> {
+    if row.connection_config.get("url").is_none() {
+        return Err(CoreError::validation(format!(
+            "\"{}\" was added on another device, and its request is kept only there: refresh it on that device",
+            validate::truncate_for_message(&row.name)
+        )));
+    }
+    let req: RestRequest = serde_json::from_value(row.connection_config.clone())
+        .map_err(|e| CoreError::validation(format!("the stored request of \"{}\" cannot be read ({e})", validate::truncate_for_message(&row.name))))?;
+    req.checked()
+}
+
+/// Fetches my REST source `id` again; a failure is recorded on the source (status
+/// `error`, the reason in its metadata), its rows kept, and answered.
+pub fn refresh(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<DataSource> {
+    let row = db.read(|c| mine(c, me, id))?;
+    if row.r#type != DataSourceType::RestApi {
+        return Err(CoreError::validation(format!("\"{}\" is not a REST API source", validate::truncate_for_message(&row.name))));
+    }
+    let req = stored_request(&row)?;
+    let attempt = run(db, data_dir, me, Target::Existing(row.clone()), &req, "source.refresh");
+    if let Err(e) = &attempt {
+        record_failure(db, me, &row.id, &e.to_string())?;
+    }
+    attempt
+}
+
+/// Marks the source as failed, with the reason (its rows stay as they were).
+fn record_failure(db: &Db, me: &str, id: &str, reason: &str) -> Result<()> {
+    db.write(WriteCtx::by(me, "source.refresh"), |tx| {
+        let mut row = mine(tx, me, id)?;
+        let mut meta = SourceMetadata::of(&row);
+        meta.error = Some(reason.to_string());
+        row.metadata = meta.to_value();
+        row.status = DataSourceStatus::Error;
+        row.updated_at = tx.now_text();
+        row::update(tx, &row)
+    })
+}
