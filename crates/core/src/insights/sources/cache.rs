@@ -222,3 +222,16 @@ mod tests {
         assert!(table_name(&"x".repeat(300), &none).len() <= TABLE_NAME_MAX);
     }
 }
+
+/// The table `id` fills: its current one when no other source claims it, else a new name.
+pub fn pick_table(change: &CacheTx, claimed: std::collections::HashSet<String>, id: &str, current: Option<&str>, name: &str) -> Result<String> {
+    let mut taken = claimed;
+    taken.extend(table_names(change.conn())?);
+    if let Some(mine) = tables(change.conn())?.remove(id) {
+        taken.remove(&mine.table.to_lowercase());
+    }
+    match current {
+        Some(t) if !taken.contains(&t.to_lowercase()) => Ok(t.to_string()),
+        _ => Ok(table_name(name, &taken)),
+    }
+}

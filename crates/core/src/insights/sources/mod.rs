@@ -177,6 +177,19 @@ pub fn view(data_dir: &Path, row: DataSourceRow) -> Result<DataSource> {
 }
 
 /// My source `id`, or not found.
+/// Marks the source as failed, with the reason (its rows stay as they were).
+pub(crate) fn record_failure(db: &Db, me: &str, id: &str, reason: &str) -> Result<()> {
+    db.write(WriteCtx::by(me, "source.refresh"), |tx| {
+        let mut row = mine(tx, me, id)?;
+        let mut meta = SourceMetadata::of(&row);
+        meta.error = Some(reason.to_string());
+        row.metadata = meta.to_value();
+        row.status = DataSourceStatus::Error;
+        row.updated_at = tx.now_text();
+        row::update(tx, &row)
+    })
+}
+
 pub fn mine(conn: &Connection, me: &str, id: &str) -> Result<DataSourceRow> {
     let id = validate::id("data source", id)?;
     row::select_one(conn, "WHERE id = ?1 AND user_id = ?2", params![id, me])?.ok_or_else(|| CoreError::not_found("data source", id))

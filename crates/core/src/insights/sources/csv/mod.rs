@@ -36,7 +36,7 @@ pub use input::CsvInput;
 pub use read::MAX_COLUMNS;
 
 use super::cache::{self, CacheTx};
-use super::{check_name, check_name_free, file_path, file_reference, imported_here, mine, DataSource, SourceColumn, SourceMetadata};
+use super::{check_name, check_name_free, file_path, file_reference, imported_here, mine, record_failure, DataSource, SourceColumn, SourceMetadata};
 use crate::account::settings;
 use crate::db::row;
 use crate::db::WriteCtx;
@@ -46,7 +46,6 @@ use crate::{ids, validate, CoreError, Db, Result};
 use encoding_rs::Encoding;
 use read::Split;
 use serde_json::json;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use values::{DayOrder, Reading};
 
@@ -183,18 +182,6 @@ struct Import<'a> {
     action: &'static str,
 }
 
-/// The table `id` fills: its current one when no other source claims it, else a new name.
-fn pick_table(change: &CacheTx, claimed: HashSet<String>, id: &str, current: Option<&str>, name: &str) -> Result<String> {
-    let mut taken = claimed;
-    taken.extend(cache::table_names(change.conn())?);
-    if let Some(mine) = cache::tables(change.conn())?.remove(id) {
-        taken.remove(&mine.table.to_lowercase());
-    }
-    match current {
-        Some(t) if !taken.contains(&t.to_lowercase()) => Ok(t.to_string()),
-        _ => Ok(cache::table_name(name, &taken)),
-    }
-}
 
 fn run(db: &Db, data_dir: &Path, me: &str, job: Import) -> Result<DataSource> {
     let (id, name, current_table) = match &job.target {
@@ -207,7 +194,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, job: Import) -> Result<DataSource> {
     live.insert(id.clone());
     let mut conn = cache::open(data_dir)?;
     let change = CacheTx::begin(&mut conn)?;
-    let table = pick_table(&change, claimed, &id, current_table.as_deref(), &name)?;
+    let table = cache::pick_table(&change, claimed, &id, current_table.as_deref(), &name)?;
     let typed: Vec<(&str, ColumnKind)> = job.plan.columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
     change.build(&typed)?;
     let rows = {
@@ -362,15 +349,3 @@ pub fn refresh(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<DataSourc
     attempt
 }
 
-/// Marks the source as failed, with the reason (its rows stay as they were).
-fn record_failure(db: &Db, me: &str, id: &str, reason: &str) -> Result<()> {
-    db.write(WriteCtx::by(me, "source.refresh"), |tx| {
-        let mut row = mine(tx, me, id)?;
-        let mut meta = SourceMetadata::of(&row);
-        meta.error = Some(reason.to_string());
-        row.metadata = meta.to_value();
-        row.status = DataSourceStatus::Error;
-        row.updated_at = tx.now_text();
-        row::update(tx, &row)
-    })
-}

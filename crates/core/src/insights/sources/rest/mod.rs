@@ -31,7 +31,7 @@ pub use request::{RestColumn, RestHeader, RestMethod, RestPaging, RestRequest};
 use super::cache::{self, CacheTx};
 use super::csv::values::{convert, DayOrder, Guess, Reading};
 use super::csv::MAX_COLUMNS;
-use super::{check_name, check_name_free, mine, DataSource, SourceColumn, SourceMetadata};
+use super::{check_name, check_name_free, mine, record_failure, DataSource, SourceColumn, SourceMetadata};
 use crate::account::settings;
 use crate::db::row;
 use crate::db::WriteCtx;
@@ -173,17 +173,6 @@ fn insert_rows(change: &CacheTx, loaded: &Loaded, columns: &[SourceColumn], tz: 
     Ok(loaded.rows.len() as u64)
 }
 
-/// The table `id` fills: its current one when no other source claims it, else a new name.
-fn pick_table(change: &CacheTx, mut taken: HashSet<String>, id: &str, current: Option<&str>, name: &str) -> Result<String> {
-    taken.extend(cache::table_names(change.conn())?);
-    if let Some(mine) = cache::tables(change.conn())?.remove(id) {
-        taken.remove(&mine.table.to_lowercase());
-    }
-    match current {
-        Some(t) if !taken.contains(&t.to_lowercase()) => Ok(t.to_string()),
-        _ => Ok(cache::table_name(name, &taken)),
-    }
-}
 
 /// What a fetch writes to: a new source, or one of mine.
 enum Target {
@@ -203,7 +192,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, target: Target, req: &RestRequest, ac
     live.insert(id.clone());
     let mut conn = cache::open(data_dir)?;
     let change = CacheTx::begin(&mut conn)?;
-    let table = pick_table(&change, claimed, &id, current_table.as_deref(), &name)?;
+    let table = cache::pick_table(&change, claimed, &id, current_table.as_deref(), &name)?;
     let typed: Vec<(&str, ColumnKind)> = columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
     change.build(&typed)?;
     let rows = insert_rows(&change, &loaded, &columns, tz)?;
@@ -292,15 +281,3 @@ pub fn refresh(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<DataSourc
     attempt
 }
 
-/// Marks the source as failed, with the reason (its rows stay as they were).
-fn record_failure(db: &Db, me: &str, id: &str, reason: &str) -> Result<()> {
-    db.write(WriteCtx::by(me, "source.refresh"), |tx| {
-        let mut row = mine(tx, me, id)?;
-        let mut meta = SourceMetadata::of(&row);
-        meta.error = Some(reason.to_string());
-        row.metadata = meta.to_value();
-        row.status = DataSourceStatus::Error;
-        row.updated_at = tx.now_text();
-        row::update(tx, &row)
-    })
-}
