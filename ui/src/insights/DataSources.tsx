@@ -19,6 +19,7 @@ import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import { DataTable } from "./DataTable";
+import { RestForm } from "./RestForm";
 import { useFormatNumber } from "./format";
 import { sourceChanges, useInsightsMutation, useSourcePreview, useSources } from "./queries";
 import "./DataSources.css";
@@ -386,6 +387,8 @@ export function DataSources({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const sources = useSources();
   const [importing, setImporting] = useState(false);
+  const [addingRest, setAddingRest] = useState(false);
+  const restButton = useRef<HTMLButtonElement | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement | null>(null);
@@ -406,6 +409,9 @@ export function DataSources({ onClose }: { onClose: () => void }) {
           <button ref={importButton} type="button" className="button primary" data-testid="source-import" aria-expanded={importing} onClick={() => setImporting(!importing)}>
             <Icon name="plus" size={14} /> {t("insights.sources.importCsv")}
           </button>
+          <button ref={restButton} type="button" className="button subtle" data-testid="source-rest" aria-expanded={addingRest} onClick={() => setAddingRest(!addingRest)}>
+            <Icon name="plus" size={14} /> {t("insights.sources.restOpen")}
+          </button>
           <button type="button" className="button ghost" data-testid="sources-close" onClick={onClose}>
             {t("insights.sources.back")}
           </button>
@@ -419,6 +425,19 @@ export function DataSources({ onClose }: { onClose: () => void }) {
           }}
           onDone={(s) => {
             setImporting(false);
+            setNotice(t("insights.sources.imported", { name: s.name, count: s.rows ?? 0 }));
+            setFocusId(s.id);
+          }}
+        />
+      ) : null}
+      {addingRest ? (
+        <RestForm
+          onCancel={() => {
+            setAddingRest(false);
+            restButton.current?.focus();
+          }}
+          onDone={(s) => {
+            setAddingRest(false);
             setNotice(t("insights.sources.imported", { name: s.name, count: s.rows ?? 0 }));
             setFocusId(s.id);
           }}
