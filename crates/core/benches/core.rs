@@ -31,7 +31,11 @@
 //! - `emoji/search/{wave,japanese,two_words,one_letter}`: `Studydesk::emoji_search` over the
 //!   whole catalog (~3,900 rows) and 100 custom emoji of mine. Target: under 5 ms. `emoji/catalog`: the picker's whole
 //!   list; `emoji/install_catalog`: writing the catalog (first launch, a new version).
+//! - `insights/metric_*`: each built-in study metric over ten years of everything (the
+//!   template plus sessions, favorites, reminders and posts; see [`insights`]). Target:
+//!   under 20 ms each.
 
+mod insights;
 mod support;
 use support::*;
 use chrono::{Datelike, Days, Duration as ChronoDuration, NaiveDate};
@@ -539,6 +543,7 @@ fn all(c: &mut Criterion) {
     open_large_benches(c, template.path());
     home_benches(c, template.path());
     write_benches(c, template.path());
+    insights::benches(c, template.path());
 }
 
 fn config() -> Criterion {

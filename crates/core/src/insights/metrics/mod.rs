@@ -332,7 +332,7 @@ pub fn run(conn: &Connection, me: &str, q: &MetricQuery, now: DateTime<Utc>) -> 
     check_grain(spec, q.grain)?;
     let (ctx, days) = check(conn, me, q, now)?;
     if q.metric == MetricId::Streak {
-        let (current, longest) = study::streak(&ctx, days.to)?;
+        let (current, longest) = study::streaks(&ctx, &[days.to])?[0];
         return Ok(table(spec.value_columns(), vec![vec![Cell::Integer(current), Cell::Integer(longest)]]));
     }
     match q.grain {
@@ -363,10 +363,11 @@ pub fn value(conn: &Connection, me: &str, q: &MetricQuery, now: DateTime<Utc>) -
     let step = Step::for_sparkline(days);
     let before = days.previous();
     let (value, previous, sparkline) = if q.metric == MetricId::Streak {
-        let ends = periods::period_ends(days, step);
-        let sparkline = study::current_streaks(&ctx, &ends)?;
-        let now_and_then = study::current_streaks(&ctx, &[days.to, before.to])?;
-        (now_and_then[0], now_and_then[1], sparkline)
+        // The range's end, the previous range's, then each sparkline point's.
+        let mut ends = vec![days.to, before.to];
+        ends.extend(periods::period_ends(days, step));
+        let current: Vec<i64> = study::streaks(&ctx, &ends)?.into_iter().map(|(c, _)| c).collect();
+        (current[0], current[1], current[2..].to_vec())
     } else {
         let both = before.through(days);
         let first = per_day(&ctx, q.metric, both)?.into_iter().next().unwrap_or_default();
@@ -481,10 +482,12 @@ pub(crate) fn count_per_day(ctx: &Ctx, sql: &str, params: impl rusqlite::Params,
     let mut out = vec![0; days.len()];
     let mut stmt = ctx.conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params)?;
+    let mut last = 0;
     while let Some(r) = rows.next()? {
-        let at: Option<String> = r.get(0)?;
-        if let Some(i) = at.as_deref().and_then(|t| edges.day_of(t)) {
+        // Read in place: ten years of likes are tens of thousands of rows.
+        if let Some(i) = r.get_ref(0)?.as_str().ok().and_then(|t| edges.day_near(t, last)) {
             out[i] += 1;
+            last = i;
         }
     }
     Ok(out)
