@@ -200,5 +200,47 @@ pub fn benches(c: &mut Criterion, template: &Path) {
             b.iter(|| black_box(sd.db().read(|c| metrics::value(c, &user, &q, now)).unwrap()))
         });
     }
+    // A dashboard of 12 widgets over the whole ten years, opened as the page opens it: the
+    // dashboard, then every widget's data through the facade (metrics on the sandbox's
+    // read-only connections), one after the other (the page asks for them at once and the
+    // two read-only connections answer two at a time, so this is an upper bound).
+    let board = twelve_widget_dashboard(&sd, from, today);
+    g.bench_function("dashboard_open_twelve_widgets_ten_years", |b| {
+        b.iter(|| {
+            let view = sd.dashboard_get(&board).unwrap();
+            for w in &view.widgets {
+                black_box(sd.insights_widget_data(&w.row.id, 1_000i64).unwrap());
+            }
+        })
+    });
     g.finish();
+}
+
+/// My study (8 widgets) plus 4 more metric widgets, its range set to the ten years.
+fn twelve_widget_dashboard(sd: &Studydesk, from: NaiveDate, to: NaiveDate) -> String {
+    use studydesk_core::insights::dashboards::{DashboardEdit, DateRange, InsightsLayout, RangePreset};
+    use studydesk_core::insights::rows::WidgetType;
+    use studydesk_core::insights::widgets::{WidgetConfig, WidgetDraft, WidgetSource};
+    let id = sd.dashboards_list().unwrap().into_iter().find(|d| d.row.name == "My study").unwrap().row.id;
+    let range = DateRange { preset: RangePreset::Custom, from: Some(from.to_string()), to: Some(to.to_string()) };
+    sd.dashboard_update(&id, DashboardEdit { layout: Some(InsightsLayout { range, ..Default::default() }), ..Default::default() }).unwrap();
+    for (kind, metric, grain) in [
+        (WidgetType::BarChart, "minutes_studied", "course"),
+        (WidgetType::LineChart, "pomodoro_cycles", "week"),
+        (WidgetType::PieChart, "assignments", "course"),
+        (WidgetType::LineChart, "feed_engagement", "day"),
+    ] {
+        let source = WidgetSource::Metric { metric: metric.into(), grain: grain.into(), course_id: None, activity_id: None };
+        let draft = WidgetDraft { kind, config: WidgetConfig { title: metric.into(), source, ..Default::default() }, query: None, data_source_id: None, position: None };
+        sd.insights_widget_add(&id, draft).unwrap();
+    }
+    let view = sd.dashboard_get(&id).unwrap();
+    assert_eq!(view.widgets.len(), 12);
+    let started = Instant::now();
+    for w in &view.widgets {
+        let data = sd.insights_widget_data(&w.row.id, 1_000i64).unwrap();
+        eprintln!("insights/dashboard: {} ({}): {} rows", w.config.title, w.row.r#type.as_str(), data.table.rows.len());
+    }
+    eprintln!("insights/dashboard: 12 widgets read once in {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    id
 }
