@@ -24,6 +24,9 @@ type Props = {
   stacked: boolean;
   locale: "en" | "ja";
   theme: "light" | "dark";
+  /** The x axis is days or times (labels thinned when they overlap) rather than names
+   *  (every name shown, slanted and shortened when many). */
+  xIsTime: boolean;
   /** What a screen reader hears first (the widget's title). */
   label: string;
   /** Formats a number with its unit for tooltips and axes. */
@@ -79,7 +82,15 @@ function option(p: Props): echarts.EChartsCoreOption {
   return {
     ...common,
     grid: { left: 8, right: 16, top: unit ? 30 : 16, bottom: p.series.y.length > 1 ? 36 : 8, containLabel: true },
-    xAxis: { type: "category", data: p.series.x, boundaryGap: p.kind === "bar_chart", axisLabel: { color: muted, hideOverlap: true }, axisLine: { lineStyle: { color: border } } },
+    xAxis: {
+      type: "category",
+      data: p.series.x,
+      boundaryGap: p.kind === "bar_chart",
+      axisLabel: p.xIsTime
+        ? { color: muted, hideOverlap: true }
+        : { color: muted, interval: 0, rotate: p.series.x.length > 4 ? 30 : 0, width: 110, overflow: "truncate" },
+      axisLine: { lineStyle: { color: border } },
+    },
     yAxis: {
       type: "value",
       name: unit ? p.unitName(unit) : undefined,

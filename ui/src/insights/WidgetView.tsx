@@ -93,10 +93,11 @@ function QueriedWidget({ widget, title, refreshMinutes, exportsRef }: { widget: 
   if (series === "no_numbers") return <p className="widget-problem">{t("insights.noNumbers")}</p>;
   const xKind = table.columns.find((c) => c.name === widget.config.x)?.kind ?? table.columns[0]?.kind;
   if (xKind === "date") series.x = series.x.map((d) => shortDate(d, locale));
+  const xIsTime = xKind === "date" || xKind === "timestamp";
   return (
     <div className="widget-chart" ref={box}>
       <Suspense fallback={<Loading />}>
-        <Chart kind={widget.row.type} series={series} stacked={widget.config.stacked} locale={locale} theme={theme} label={title} format={format} unitName={unitName} handle={chart} />
+        <Chart kind={widget.row.type} xIsTime={xIsTime} series={series} stacked={widget.config.stacked} locale={locale} theme={theme} label={title} format={format} unitName={unitName} handle={chart} />
       </Suspense>
       {note}
     </div>
