@@ -177,6 +177,54 @@ pub fn view(data_dir: &Path, row: DataSourceRow) -> Result<DataSource> {
 }
 
 /// My source `id`, or not found.
+/// What an import or a fetch writes to: a new source of mine, or one I have.
+pub(crate) enum Target {
+    New { name: String },
+    Existing(DataSourceRow),
+}
+
+impl Target {
+    /// The source's id (a new one for a new source), its name and the cache table it fills now.
+    pub(crate) fn ids(&self) -> (String, String, Option<String>) {
+        match self {
+            Target::New { name } => (crate::ids::new_id(), name.clone(), None),
+            Target::Existing(row) => (row.id.clone(), row.name.clone(), SourceMetadata::of(row).table),
+        }
+    }
+
+    /// The row to fill in inside the write: a new `kind` row named as asked (the name
+    /// checked free again), or mine as stored now.
+    pub(crate) fn row(&self, tx: &crate::db::Tx, me: &str, id: &str, kind: DataSourceType) -> Result<DataSourceRow> {
+        match self {
+            Target::New { name } => {
+                check_name_free(tx, me, name, id)?;
+                let now = tx.now_text();
+                Ok(DataSourceRow {
+                    id: id.to_string(),
+                    user_id: me.to_string(),
+                    name: name.clone(),
+                    r#type: kind,
+                    connection_config: serde_json::json!({}),
+                    status: DataSourceStatus::Connected,
+                    last_sync: None,
+                    metadata: serde_json::json!({}),
+                    created_at: now.clone(),
+                    updated_at: now,
+                })
+            }
+            Target::Existing(_) => mine(tx, me, id),
+        }
+    }
+
+    /// Inserts or updates the filled-in row.
+    pub(crate) fn save(&self, tx: &crate::db::Tx, row: &DataSourceRow) -> Result<()> {
+        match self {
+            Target::New { .. } => crate::db::row::insert(tx, row),
+            Target::Existing(_) => crate::db::row::update(tx, row),
+        }
+    }
+}
+
 /// Marks the source as failed, with the reason (its rows stay as they were).
 pub(crate) fn record_failure(db: &Db, me: &str, id: &str, reason: &str) -> Result<()> {
     db.write(WriteCtx::by(me, "source.refresh"), |tx| {

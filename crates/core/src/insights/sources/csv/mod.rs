@@ -36,9 +36,8 @@ pub use input::CsvInput;
 pub use read::MAX_COLUMNS;
 
 use super::cache::{self, CacheTx};
-use super::{check_name, check_name_free, file_path, file_reference, imported_here, mine, record_failure, DataSource, SourceColumn, SourceMetadata};
+use super::{check_name, check_name_free, file_path, file_reference, imported_here, mine, record_failure, DataSource, SourceColumn, SourceMetadata, Target};
 use crate::account::settings;
-use crate::db::row;
 use crate::db::WriteCtx;
 use crate::insights::rows::{DataSourceRow, DataSourceStatus, DataSourceType};
 use crate::insights::table::ColumnKind;
@@ -165,12 +164,6 @@ impl Drop for Staged {
     }
 }
 
-/// What an import writes to: a new source, or one of mine.
-enum Target {
-    New { name: String },
-    Existing(DataSourceRow),
-}
-
 /// One import of `input` planned as `plan` (see the module contract for the order).
 struct Import<'a> {
     target: Target,
@@ -184,10 +177,7 @@ struct Import<'a> {
 
 
 fn run(db: &Db, data_dir: &Path, me: &str, job: Import) -> Result<DataSource> {
-    let (id, name, current_table) = match &job.target {
-        Target::New { name } => (ids::new_id(), name.clone(), None),
-        Target::Existing(row) => (row.id.clone(), row.name.clone(), SourceMetadata::of(row).table),
-    };
+    let (id, name, current_table) = job.target.ids();
     let (tz, claimed, mut live) = db.read(|c| {
         Ok((settings::timezone_if_set(c, me)?.unwrap_or(chrono_tz::UTC), super::claimed_tables(c, &id)?, super::all_ids(c)?))
     })?;
@@ -207,24 +197,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, job: Import) -> Result<DataSource> {
     let staged = if job.copy { Some(Staged::copy(data_dir, &id, &job.input)?) } else { None };
     let row = db.write(WriteCtx::by(me, job.action), |tx| {
         let now = tx.now_text();
-        let mut row = match &job.target {
-            Target::New { name } => {
-                check_name_free(tx, me, name, &id)?;
-                DataSourceRow {
-                    id: id.clone(),
-                    user_id: me.to_string(),
-                    name: name.clone(),
-                    r#type: DataSourceType::Csv,
-                    connection_config: json!({}),
-                    status: DataSourceStatus::Connected,
-                    last_sync: None,
-                    metadata: json!({}),
-                    created_at: now.clone(),
-                    updated_at: now.clone(),
-                }
-            }
-            Target::Existing(_) => mine(tx, me, &id)?,
-        };
+        let mut row = job.target.row(tx, me, &id, DataSourceType::Csv)?;
         let file_name = job.file_name.clone().or_else(|| SourceMetadata::of(&row).file_name);
         if job.copy {
             row.connection_config = json!({ "file": file_reference(&id), "file_name": file_name });
@@ -233,10 +206,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, job: Import) -> Result<DataSource> {
         row.status = DataSourceStatus::Connected;
         row.last_sync = Some(now.clone());
         row.updated_at = now;
-        match job.target {
-            Target::New { .. } => row::insert(tx, &row)?,
-            Target::Existing(_) => row::update(tx, &row)?,
-        }
+        job.target.save(tx, &row)?;
         // Last: it moves the file into place, after every write that could fail.
         if let Some(staged) = &staged {
             staged.commit()?;

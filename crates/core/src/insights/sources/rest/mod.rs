@@ -31,15 +31,14 @@ pub use request::{RestColumn, RestHeader, RestMethod, RestPaging, RestRequest};
 use super::cache::{self, CacheTx};
 use super::csv::values::{convert, DayOrder, Guess, Reading};
 use super::csv::MAX_COLUMNS;
-use super::{check_name, check_name_free, mine, record_failure, DataSource, SourceColumn, SourceMetadata};
+use super::{check_name, check_name_free, mine, record_failure, DataSource, SourceColumn, SourceMetadata, Target};
 use crate::account::settings;
-use crate::db::row;
 use crate::db::WriteCtx;
 use crate::insights::rows::{DataSourceRow, DataSourceStatus, DataSourceType};
 use crate::insights::table::ColumnKind;
 use crate::{ids, validate, CoreError, Db, Result};
 use path::Path as JsonPath;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -174,18 +173,9 @@ fn insert_rows(change: &CacheTx, loaded: &Loaded, columns: &[SourceColumn], tz: 
 }
 
 
-/// What a fetch writes to: a new source, or one of mine.
-enum Target {
-    New { name: String },
-    Existing(DataSourceRow),
-}
-
 /// Fetches `req` and replaces the target's table and row (see the module contract).
 fn run(db: &Db, data_dir: &Path, me: &str, target: Target, req: &RestRequest, action: &'static str) -> Result<DataSource> {
-    let (id, name, current_table) = match &target {
-        Target::New { name } => (ids::new_id(), name.clone(), None),
-        Target::Existing(row) => (row.id.clone(), row.name.clone(), SourceMetadata::of(row).table),
-    };
+    let (id, name, current_table) = target.ids();
     let loaded = load(req)?;
     let columns = loaded.columns();
     let (tz, claimed, mut live) = db.read(|c| Ok((settings::timezone_if_set(c, me)?.unwrap_or(chrono_tz::UTC), super::claimed_tables(c, &id)?, super::all_ids(c)?)))?;
@@ -202,24 +192,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, target: Target, req: &RestRequest, ac
     let config = serde_json::to_value(req).map_err(|e| CoreError::validation(format!("the request could not be stored ({e})")))?;
     let row = db.write(WriteCtx::by(me, action), |tx| {
         let now = tx.now_text();
-        let mut row = match &target {
-            Target::New { name } => {
-                check_name_free(tx, me, name, &id)?;
-                DataSourceRow {
-                    id: id.clone(),
-                    user_id: me.to_string(),
-                    name: name.clone(),
-                    r#type: DataSourceType::RestApi,
-                    connection_config: json!({}),
-                    status: DataSourceStatus::Connected,
-                    last_sync: None,
-                    metadata: json!({}),
-                    created_at: now.clone(),
-                    updated_at: now.clone(),
-                }
-            }
-            Target::Existing(_) => mine(tx, me, &id)?,
-        };
+        let mut row = target.row(tx, me, &id, DataSourceType::RestApi)?;
         row.connection_config = config.clone();
         row.metadata = SourceMetadata {
             table: Some(table.clone()),
@@ -234,10 +207,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, target: Target, req: &RestRequest, ac
         row.status = DataSourceStatus::Connected;
         row.last_sync = Some(now.clone());
         row.updated_at = now;
-        match target {
-            Target::New { .. } => row::insert(tx, &row)?,
-            Target::Existing(_) => row::update(tx, &row)?,
-        }
+        target.save(tx, &row)?;
         Ok(row)
     })?;
     change.commit().map_err(|e| CoreError::Database(format!("the rows could not be saved in the sources cache ({e}); refresh the source to fetch them again")))?;
