@@ -25,7 +25,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
     let backend = app.state::<Backend>();
     let Ok(sd) = backend.get() else { return };
     let ticker = match Ticker::start(sd, Arc::new(DesktopNotifier::new("Studydesk"))) {
-        Ok(t) => t.with_clock_rate(clock_rate_arg()),
+        Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "the focus ticker could not start; sessions still work without idle detection");
             return;
@@ -63,20 +63,6 @@ fn run<R: Runtime>(handle: AppHandle<R>, mut ticker: Ticker) {
         }
         std::thread::sleep(TICK);
     }
-}
-
-/// `--clock-rate N` as `clock::from_args` reads it (1 when absent or invalid).
-fn clock_rate_arg() -> f64 {
-    let mut args = std::env::args().skip(1);
-    let mut rate = None;
-    while let Some(a) = args.next() {
-        if a == "--clock-rate" {
-            rate = args.next();
-        } else if let Some(v) = a.strip_prefix("--clock-rate=") {
-            rate = Some(v.to_string());
-        }
-    }
-    rate.and_then(|r| r.parse::<f64>().ok()).filter(|r| (1.0..=3600.0).contains(r)).unwrap_or(1.0)
 }
 
 /// Presence goes offline when the main window is gone (the app is closing).

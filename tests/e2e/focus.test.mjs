@@ -2,15 +2,16 @@
 // immerse mode's layout and background surviving a restart.
 //
 // The app runs with `--clock-rate 60` (one real second is one minute of the app's clock),
-// so a few seconds of waiting are minutes of study the heatmap and the rings can show.
+// so a few seconds of waiting are minutes of study the heatmap and the rings can show,
+// from 10:00 today (`steadyClock`), so the app's day stays today whenever CI runs it.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, waitForImmerseImage } from "./lib.mjs";
+import { screenshot, setImmerseBackground, sleep, start, steadyClock, steps, stop, tempDir, tid, toJapaneseDark, waitForImmerseImage } from "./lib.mjs";
 
-const FAST = ["--clock-rate", "60"];
+const CLOCK = steadyClock(60);
 const POMODORO = "01930000-0000-7000-8000-000000000001";
 
 async function status(browser) {
@@ -40,11 +41,8 @@ async function ringDay(browser) {
   return Number(await ring.getAttribute("data-value"));
 }
 
-function today() {
-  // The sample data's time zone is the machine's; the app's clock runs ahead by minutes only.
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
+/** The app's today: its clock starts at 10:00 and the test lasts a few app hours. */
+const today = () => CLOCK.day;
 
 /** Where the grid placed a widget: its target translate and size (not its on-screen box,
  * which lags behind while the grid animates the move). */
@@ -75,7 +73,7 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
   let clockId;
 
   await step("launch with sample data, then open Focus", async () => {
-    ({ browser } = await start(dataDir, FAST));
+    ({ browser } = await start(dataDir, CLOCK.args()));
     await (await browser.$(tid("onboarding-sample"))).waitForDisplayed({ timeout: 20_000 });
     await (await browser.$(tid("onboarding-sample"))).click();
     await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
@@ -190,7 +188,7 @@ test("focus: a session from a favorite moves the rings and the heatmap; immerse 
 
   await step("relaunch: the layout and the background are as left", async () => {
     await stop(browser, dataDir);
-    ({ browser } = await start(dataDir, FAST));
+    ({ browser } = await start(dataDir, CLOCK.args()));
     await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
     await (await browser.$(tid("nav-focus"))).click();
     await (await browser.$(tid("immerse-enter"))).click();

@@ -259,6 +259,20 @@ export function fileSnapshot(file) {
 // Sessions still open when a test fails are ended at the end of that test, so no app is
 // left running and the next test can start its own (tauri-driver allows one session).
 const open = new Set();
+/**
+ * App arguments for a fast clock whose day does not change under the test: `rate` times
+ * as fast, reading 10:00 today (the machine's zone) at the first launch, and at each later
+ * launch the time that clock would read by then. Without it a test CI starts at 23:55 sees
+ * the app's "today" become tomorrow a few seconds in.
+ */
+export function steadyClock(rate) {
+  const from = new Date();
+  from.setHours(10, 0, 0, 0);
+  const realStart = Date.now();
+  const args = () => ["--clock-rate", String(rate), "--clock-from", new Date(from.getTime() + (Date.now() - realStart) * rate).toISOString()];
+  return { args, day: `${from.getFullYear()}-${String(from.getMonth() + 1).padStart(2, "0")}-${String(from.getDate()).padStart(2, "0")}` };
+}
+
 export async function start(dataDir, extraArgs = []) {
   const s = await launch(dataDir, extraArgs);
   open.add(s.browser);

@@ -42,6 +42,9 @@ struct Cli {
     /// Run the clock N times as fast (1-3600; for tests and demos).
     #[arg(long, global = true, value_name = "N", hide = true)]
     clock_rate: Option<f64>,
+    /// Start the clock at this time (RFC 3339; for tests and demos).
+    #[arg(long, global = true, value_name = "TIME", hide = true)]
+    clock_from: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -245,10 +248,9 @@ fn run(cli: Cli) -> Result<(), CoreError> {
         Command::Doctor { json } => return doctor(&db_file, *json),
         _ => {}
     }
-    let clock = match cli.clock_rate {
-        None => clock::system(),
-        Some(rate) => clock::from_args(["--clock-rate".to_string(), rate.to_string()]).map_err(CoreError::validation)?,
-    };
+    let rate = cli.clock_rate.map(|rate| ["--clock-rate".to_string(), rate.to_string()]);
+    let from = cli.clock_from.as_ref().map(|from| ["--clock-from".to_string(), from.clone()]);
+    let clock = clock::from_args(rate.into_iter().chain(from).flatten()).map_err(CoreError::validation)?;
     let app = Studydesk::open(&dir, clock)?;
     let announce = !existed && !matches!(cli.command, Command::Init);
     execute(&app, cli.command, existed)?;

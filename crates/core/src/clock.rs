@@ -54,24 +54,35 @@ impl Clock for ManualClock {
     }
 }
 
-/// The wall clock running `rate` times as fast from the moment it was made. A hook for
-/// end-to-end tests and demos (`--clock-rate N` on the app and the CLI), so a real app
-/// can live through a 25-minute pomodoro in 25 seconds; never on unless asked for.
+/// The wall clock running `rate` times as fast from the moment it was made, starting at
+/// the real time or at a chosen one. A hook for end-to-end tests and demos
+/// (`--clock-rate N`, `--clock-from TIME` on the app and the CLI), so a real app can live
+/// through a 25-minute pomodoro in 25 seconds, and a test that counts today's minutes
+/// does not run into midnight because CI started it at 23:55; never on unless asked for.
 #[derive(Debug, Clone, Copy)]
 pub struct ScaledClock {
+    /// The real time the clock was made.
+    real_origin: DateTime<Utc>,
+    /// What the clock read at that moment.
     origin: DateTime<Utc>,
     rate: f64,
 }
 
 impl ScaledClock {
     pub fn new(rate: f64) -> Self {
-        ScaledClock { origin: Utc::now(), rate }
+        let now = Utc::now();
+        ScaledClock { real_origin: now, origin: now, rate }
+    }
+
+    /// A clock that reads `from` now and runs `rate` times as fast from there.
+    pub fn starting_at(from: DateTime<Utc>, rate: f64) -> Self {
+        ScaledClock { real_origin: Utc::now(), origin: from, rate }
     }
 }
 
 impl Clock for ScaledClock {
     fn now(&self) -> DateTime<Utc> {
-        let real = Utc::now() - self.origin;
+        let real = Utc::now() - self.real_origin;
         let micros = real.num_microseconds().unwrap_or(i64::MAX) as f64 * self.rate;
         self.origin + chrono::Duration::microseconds(micros as i64)
     }
@@ -87,24 +98,39 @@ pub fn system() -> SharedClock {
 }
 
 /// The clock asked for on a command line: the system clock, or with `--clock-rate N`
-/// (1-3600) a [`ScaledClock`]. Returns the error sentence for a bad value.
+/// (1-3600) and/or `--clock-from TIME` (RFC 3339, e.g. `2026-12-05T09:00:00+09:00`) a
+/// [`ScaledClock`]. Returns the error sentence for a bad value.
 pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> Result<SharedClock, String> {
     let mut args = args.into_iter();
-    let mut rate = None;
+    let (mut rate, mut from) = (None, None);
     while let Some(a) = args.next() {
         if a == "--clock-rate" {
             rate = Some(args.next().unwrap_or_default());
         } else if let Some(v) = a.strip_prefix("--clock-rate=") {
             rate = Some(v.to_string());
+        } else if a == "--clock-from" {
+            from = Some(args.next().unwrap_or_default());
+        } else if let Some(v) = a.strip_prefix("--clock-from=") {
+            from = Some(v.to_string());
         }
     }
-    match rate {
-        None => Ok(system()),
-        Some(text) => match text.parse::<f64>() {
-            Ok(r) if (1.0..=3600.0).contains(&r) => Ok(Arc::new(ScaledClock::new(r))),
-            _ => Err(format!("--clock-rate must be a number from 1 to 3600 (got \"{text}\")")),
-        },
+    if rate.is_none() && from.is_none() {
+        return Ok(system());
     }
+    let rate = match rate {
+        None => 1.0,
+        Some(text) => match text.parse::<f64>() {
+            Ok(r) if (1.0..=3600.0).contains(&r) => r,
+            _ => return Err(format!("--clock-rate must be a number from 1 to 3600 (got \"{text}\")")),
+        },
+    };
+    let from = match from {
+        None => Utc::now(),
+        Some(text) => DateTime::parse_from_rfc3339(&text)
+            .map_err(|_| format!("--clock-from must be a time like 2026-12-05T09:00:00Z (got \"{text}\")"))?
+            .with_timezone(&Utc),
+    };
+    Ok(Arc::new(ScaledClock::starting_at(from, rate)))
 }
 
 #[cfg(test)]
@@ -119,6 +145,23 @@ mod tests {
         assert!(from_args(args(&["--clock-rate=0"])).err().is_some_and(|e| e.contains("from 1 to 3600")));
         assert!(from_args(args(&["--clock-rate", "fast"])).is_err());
         assert!(from_args(args(&["--clock-rate"])).is_err());
+        assert!(from_args(args(&["--clock-from", "tomorrow"])).err().is_some_and(|e| e.contains("--clock-from")));
+        assert!(from_args(args(&["--clock-from"])).is_err());
+    }
+
+    #[test]
+    fn clock_from_starts_at_the_given_time() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let at = "2026-12-05T09:00:00+09:00";
+        let want = DateTime::parse_from_rfc3339(at).map(|t| t.with_timezone(&Utc)).ok();
+        let clock = from_args(args(&["--clock-from", at, "--clock-rate", "60"])).ok();
+        let now = clock.as_ref().map(|c| c.now());
+        let (Some(now), Some(want)) = (now, want) else { panic!("--clock-from {at} was refused") };
+        assert!(now >= want && now - want < chrono::Duration::minutes(5), "{now} is not just after {want}");
+        assert_eq!(clock.map(|c| c.rate()), Some(60.0));
+        // alone, it runs at the real rate from that time
+        let alone = from_args(args(&[&format!("--clock-from={at}")])).ok();
+        assert!(alone.is_some_and(|c| c.rate() == 1.0 && c.now() - want < chrono::Duration::minutes(1)));
     }
 
     #[test]

@@ -71,14 +71,15 @@ impl Ticker {
         if let Some(offer) = sessions::detect_recovery(app.db(), &app.user_id())? {
             tracing::info!(session = %offer.session.id, last_known_at = %offer.last_known_at, "a focus session was left running; offering recovery");
         }
-        Ok(Ticker {
+        let ticker = Ticker {
             notifier,
             last_tick: None,
             last_beat: None,
             seen: None,
             idle_warned: false,
             suspend_gap: SUSPEND_GAP,
-        })
+        };
+        Ok(ticker.with_clock_rate(app.db().clock().rate()))
     }
 
     /// Stretches the suspend gap for a clock running `rate` times as fast (`--clock-rate`
