@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
+import type { DatabaseView } from "../api/bindings/DatabaseView";
 import type { DataSource } from "../api/bindings/DataSource";
 import i18n from "../i18n";
 import * as fx from "../test/fixtures";
@@ -35,6 +36,7 @@ function source(id: string, name: string, over: Partial<DataSource> = {}): DataS
     bytes: 2048,
     error: null,
     data_here: true,
+    database: null,
     created_at: stamp,
     updated_at: stamp,
     ...over,
@@ -43,6 +45,18 @@ function source(id: string, name: string, over: Partial<DataSource> = {}): DataS
 
 const scores = source("s1", "Exam scores");
 const elsewhere = source("s2", "Grades", { data_here: false, file_name: "grades.csv" });
+const pgView: DatabaseView = {
+  engine: "postgresql",
+  host: "db.school.example",
+  port: 5433,
+  database: "grades",
+  user: "teacher",
+  tls: "require",
+  query: "SELECT student, score FROM public.scores",
+  password_saved: true,
+  tables: [{ schema: "public", name: "scores", columns: ["student", "score"] }],
+};
+const pg = (over: Partial<DataSource> = {}) => source("s5", "Grades DB", { source_type: "postgresql", file_name: null, encoding: null, delimiter: null, has_header: null, bytes: null, rows: 12, database: pgView, ...over });
 const broken = source("s3", "Reading log", { status: "error", error: "the copy of \"Reading log\"'s file is missing from the data folder: import the file again" });
 
 describe("DataSources", () => {
@@ -211,5 +225,86 @@ describe("DataSources", () => {
     await userEvent.click(screen.getByTestId("sources-close"));
     expect(screen.queryByTestId("data-sources")).toBeNull();
     expect(open).toHaveFocus();
+  });
+
+  it("shows a PostgreSQL source's server and edits its connection, focus back on the button", async () => {
+    const edited = pg({ rows: 14 });
+    client.sourceList.mockResolvedValue([pg()]);
+    client.sourceEditDatabase.mockResolvedValue(edited);
+    client.sourceRefresh.mockResolvedValue(edited);
+    renderWithClient(<DataSources onClose={() => {}} />);
+    const item = within(await screen.findByTestId("source-s5"));
+    expect(item.getByTestId("source-db-where-s5")).toHaveTextContent("grades on db.school.example:5433");
+    expect(item.getByText("12 rows")).toBeInTheDocument();
+    expect(item.queryByTestId("source-not-here-s5")).toBeNull();
+    expect(item.queryByTestId("source-columns-s5")).toBeNull();
+
+    const editButton = item.getByRole("button", { name: "Edit connection" });
+    await userEvent.click(editButton);
+    expect(editButton).toHaveAttribute("aria-expanded", "true");
+    expect(item.getByLabelText("Host")).toHaveFocus();
+    expect(item.getByLabelText("Host")).toHaveValue("db.school.example");
+    expect(item.getByLabelText("Password")).toHaveAttribute("placeholder", "•••••• saved — leave blank to keep");
+    await userEvent.keyboard("{Escape}");
+    expect(item.queryByTestId("source-db-form")).toBeNull();
+    expect(editButton).toHaveFocus();
+
+    await userEvent.click(editButton);
+    await userEvent.clear(item.getByLabelText("Query (SQL)"));
+    await userEvent.type(item.getByLabelText("Query (SQL)"), "SELECT * FROM public.scores");
+    await userEvent.click(item.getByRole("button", { name: "Connect and save" }));
+    await waitFor(() => expect(client.sourceEditDatabase).toHaveBeenCalledWith("s5", expect.objectContaining({ query: "SELECT * FROM public.scores", port: 5433 })));
+    expect(await item.findByText("Connection of “Grades DB” saved: 14 rows.")).toBeInTheDocument();
+    expect(item.queryByTestId("source-db-form")).toBeNull();
+    expect(editButton).toHaveFocus();
+
+    await userEvent.click(item.getByTestId("source-refresh-s5"));
+    await waitFor(() => expect(client.sourceRefresh).toHaveBeenCalledWith("s5"));
+  });
+
+  it("says a PostgreSQL source added on another device keeps its connection there, and offers no edit", async () => {
+    client.sourceList.mockResolvedValue([pg({ database: null, data_here: false })]);
+    renderWithClient(<DataSources onClose={() => {}} />);
+    const item = within(await screen.findByTestId("source-s5"));
+    expect(item.getByTestId("source-not-here-s5")).toHaveTextContent("Added on another device: its connection is kept there.");
+    expect(item.queryByRole("button", { name: "Edit connection" })).toBeNull();
+    expect(item.queryByTestId("source-refresh-s5")).toBeNull();
+    expect(item.queryByText(/Re-import the file/)).toBeNull();
+  });
+
+  it("shows a PostgreSQL source's last error like the others", async () => {
+    client.sourceList.mockResolvedValue([pg({ status: "error", error: "localhost:5432 refused the user name or password (password authentication failed)" })]);
+    renderWithClient(<DataSources onClose={() => {}} />);
+    const item = within(await screen.findByTestId("source-s5"));
+    expect(item.getByTestId("source-status-s5")).toHaveTextContent("Failed");
+    expect(item.getByTestId("source-error-s5")).toHaveTextContent("refused the user name or password");
+  });
+
+  it("adds a PostgreSQL source from the panel: the list refreshes and the form closes", async () => {
+    const added = pg({ id: "s6", name: "grades@localhost", rows: 3 });
+    client.sourceAddDatabase.mockResolvedValue(added);
+    renderWithClient(<DataSources onClose={() => {}} />);
+    await screen.findByTestId("source-s1");
+    const open = screen.getByRole("button", { name: "Add PostgreSQL…" });
+    await userEvent.click(open);
+    expect(screen.getByTestId("source-db-name")).toHaveFocus();
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("source-db-form")).toBeNull();
+    expect(open).toHaveFocus();
+
+    await userEvent.click(open);
+    const form = within(screen.getByTestId("source-db-form"));
+    await userEvent.type(form.getByLabelText("Host"), "localhost");
+    await userEvent.type(form.getByLabelText("Database"), "grades");
+    await userEvent.type(form.getByLabelText("User name"), "me");
+    await userEvent.type(form.getByLabelText("Query (SQL)"), "SELECT 1");
+    client.sourceList.mockResolvedValue([scores, elsewhere, broken, added]);
+    const listed = client.sourceList.mock.calls.length;
+    await userEvent.click(form.getByRole("button", { name: "Connect and add" }));
+    await waitFor(() => expect(client.sourceAddDatabase).toHaveBeenCalledWith("", expect.objectContaining({ host: "localhost", engine: "postgresql" })));
+    expect(await screen.findByTestId("source-s6")).toBeInTheDocument();
+    expect(client.sourceList.mock.calls.length).toBeGreaterThan(listed);
+    expect(screen.queryByTestId("source-db-form")).toBeNull();
+    expect(screen.getByTestId("source-notice")).toHaveTextContent("Imported “grades@localhost”: 3 rows.");
   });
 });

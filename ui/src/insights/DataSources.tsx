@@ -1,17 +1,17 @@
-// Insights' data sources (issue 15): my imported CSV files listed with their rows, typed
-// columns, status and last import; a file imported (its name prefilled from the file's),
-// previewed, its column kinds and header changed, re-imported, refreshed, renamed or
-// deleted after a confirmation. Each source names the table SQL reads it from
-// (`sources.<table>`). Refusals of the core are shown in words in the form that caused
-// them; nothing is half-saved (the core refuses whole).
+// Insights' data sources (issue 15): my imported CSV files, web APIs and PostgreSQL
+// databases listed with their rows, typed columns, status and last import; a file imported
+// (its name prefilled from the file's), previewed, its column kinds and header changed,
+// re-imported, refreshed, renamed or deleted after a confirmation; a database's connection
+// edited on the device that keeps it (its password is in that device's secret store). Each
+// source names the table SQL reads it from (`sources.<table>`). Refusals of the core are
+// shown in words in the form that caused them; nothing is half-saved (the core refuses
+// whole).
 import { useEffect, useId, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
-import type { ApiError } from "../api/client";
 import type { ColumnKind } from "../api/bindings/ColumnKind";
 import type { DataSource } from "../api/bindings/DataSource";
-import { errorText } from "../api/errorText";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Icon } from "../components/Icon";
 import { Loading, LoadError } from "../components/Status";
@@ -19,6 +19,8 @@ import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import { DataTable } from "./DataTable";
+import { DatabaseForm } from "./DatabaseForm";
+import { Refusal } from "./Refusal";
 import { RestForm } from "./RestForm";
 import { useFormatNumber } from "./format";
 import { sourceChanges, useInsightsMutation, useSourcePreview, useSources } from "./queries";
@@ -26,7 +28,7 @@ import "./DataSources.css";
 
 const KINDS: ColumnKind[] = ["integer", "real", "date", "timestamp", "text"];
 const PREVIEW_ROWS = 20;
-type Panel = "preview" | "columns" | "reimport" | "rename" | null;
+type Panel = "preview" | "columns" | "reimport" | "rename" | "connection" | null;
 
 /** A file's name without its extension: the name a new source is given by default. */
 export const nameFromFile = (fileName: string) => fileName.replace(/\.[^.]+$/, "").trim();
@@ -36,21 +38,6 @@ export const selectAll = (table: string) => `SELECT * FROM sources.${table}`;
 
 function useSourceMutation<TData, TVars>(fn: (vars: TVars) => Promise<TData>, onSuccess?: (data: TData) => void) {
   return useInsightsMutation(fn, { meta: { inlineError: true }, onSuccess }, sourceChanges);
-}
-
-/** A refusal in words; when the words are the generic sentence of its kind (in Japanese,
- *  say), the core's own reason (its line and column) follows as a detail. */
-function Refusal({ error }: { error: ApiError | null }) {
-  const { t } = useTranslation();
-  if (!error) return null;
-  const text = errorText(t, error);
-  const detail = error.message && !text.includes(error.message) ? error.message : null;
-  return (
-    <div role="alert" className="source-refusal">
-      <p className="field-error">{text}</p>
-      {detail ? <p className="source-refusal-detail">{t("insights.sources.detail", { message: detail })}</p> : null}
-    </div>
-  );
 }
 
 function ImportForm({ onDone, onCancel }: { onDone: (s: DataSource) => void; onCancel: () => void }) {
@@ -286,6 +273,15 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
   const refresh = useSourceMutation(() => api.sourceRefresh(source.id), (s) => setNotice(t("insights.sources.refreshed", { name: s.name, count: s.rows ?? 0 })));
   const remove = useSourceMutation(() => api.sourceDelete(source.id), () => onDeleted(source.name));
   const csv = source.source_type === "csv";
+  const database = source.source_type === "postgresql" || source.source_type === "mysql";
+  // A database's connection (and its password) stays on the device that added it.
+  const connection = source.database;
+  const editButton = useRef<HTMLButtonElement | null>(null);
+  const closeConnection = (message: string) => {
+    setPanel(null);
+    setNotice(message);
+    editButton.current?.focus();
+  };
 
   useEffect(() => {
     if (!focusMe) return;
@@ -318,11 +314,22 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
         </header>
         <p className="source-facts">
           {source.file_name ? <span>{t("insights.sources.fileName", { name: source.file_name })}</span> : null}
+          {connection ? <span data-testid={`source-db-where-${source.id}`}>{t("insights.sources.dbWhere", { database: connection.database, host: connection.host, port: connection.port })}</span> : null}
           {source.rows !== null ? <span>{t("insights.sources.rows", { count: source.rows })}</span> : null}
           <span>{t("insights.sources.columns", { count: source.columns.length })}</span>
           <LastImport iso={source.last_sync} />
         </p>
-        {!source.data_here ? (
+        {database && !connection ? (
+          <p className="source-warning" data-testid={`source-not-here-${source.id}`}>
+            {t("insights.sources.dbElsewhere")}
+          </p>
+        ) : null}
+        {database && connection && !source.data_here ? (
+          <p className="source-warning" data-testid={`source-not-here-${source.id}`}>
+            {t("insights.sources.dbNotHere")}
+          </p>
+        ) : null}
+        {!database && !source.data_here ? (
           <p className="source-warning" data-testid={`source-not-here-${source.id}`}>
             {t("insights.sources.notHere")}
           </p>
@@ -346,8 +353,13 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
           {panelButton("preview", t("insights.sources.preview"), !source.data_here)}
           {csv ? panelButton("columns", t("insights.sources.editColumns"), !source.data_here || source.columns.length === 0) : null}
           {csv ? panelButton("reimport", t("insights.sources.reimport")) : null}
-          {csv ? (
-            <button type="button" className="button small subtle" data-testid={`source-refresh-${source.id}`} disabled={!source.data_here || refresh.isPending} onClick={() => refresh.mutate(undefined)}>
+          {connection ? (
+            <button ref={editButton} type="button" className="button small subtle" aria-expanded={panel === "connection"} data-testid={`source-connection-${source.id}`} onClick={() => toggle("connection")}>
+              {t("insights.sources.dbEdit")}
+            </button>
+          ) : null}
+          {csv || connection ? (
+            <button type="button" className="button small subtle" data-testid={`source-refresh-${source.id}`} disabled={(csv && !source.data_here) || refresh.isPending} onClick={() => refresh.mutate(undefined)}>
               {refresh.isPending ? t("insights.sources.refreshing") : t("insights.sources.refresh")}
             </button>
           ) : null}
@@ -364,6 +376,13 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
         {panel === "columns" ? <ColumnsForm source={source} onDone={done(t("insights.sources.columnsApplied"))} /> : null}
         {panel === "reimport" ? <ReimportForm source={source} onDone={done(t("insights.sources.reimported"))} /> : null}
         {panel === "rename" ? <RenameForm source={source} onDone={done(t("insights.sources.renamed"))} /> : null}
+        {panel === "connection" && connection ? (
+          <DatabaseForm
+            edit={{ id: source.id, name: source.name, view: connection }}
+            onCancel={() => closeConnection("")}
+            onDone={(s) => closeConnection(t("insights.sources.dbSaved", { name: s.name, count: s.rows ?? 0 }))}
+          />
+        ) : null}
       </article>
       {deleting ? (
         <ConfirmDialog
@@ -389,6 +408,8 @@ export function DataSources({ onClose }: { onClose: () => void }) {
   const [importing, setImporting] = useState(false);
   const [addingRest, setAddingRest] = useState(false);
   const restButton = useRef<HTMLButtonElement | null>(null);
+  const [addingDb, setAddingDb] = useState(false);
+  const dbButton = useRef<HTMLButtonElement | null>(null);
   const [focusId, setFocusId] = useState<string | null>(null);
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement | null>(null);
@@ -411,6 +432,9 @@ export function DataSources({ onClose }: { onClose: () => void }) {
           </button>
           <button ref={restButton} type="button" className="button subtle" data-testid="source-rest" aria-expanded={addingRest} onClick={() => setAddingRest(!addingRest)}>
             <Icon name="plus" size={14} /> {t("insights.sources.restOpen")}
+          </button>
+          <button ref={dbButton} type="button" className="button subtle" data-testid="source-db" aria-expanded={addingDb} onClick={() => setAddingDb(!addingDb)}>
+            <Icon name="plus" size={14} /> {t("insights.sources.dbOpen")}
           </button>
           <button type="button" className="button ghost" data-testid="sources-close" onClick={onClose}>
             {t("insights.sources.back")}
@@ -438,6 +462,19 @@ export function DataSources({ onClose }: { onClose: () => void }) {
           }}
           onDone={(s) => {
             setAddingRest(false);
+            setNotice(t("insights.sources.imported", { name: s.name, count: s.rows ?? 0 }));
+            setFocusId(s.id);
+          }}
+        />
+      ) : null}
+      {addingDb ? (
+        <DatabaseForm
+          onCancel={() => {
+            setAddingDb(false);
+            dbButton.current?.focus();
+          }}
+          onDone={(s) => {
+            setAddingDb(false);
             setNotice(t("insights.sources.imported", { name: s.name, count: s.rows ?? 0 }));
             setFocusId(s.id);
           }}

@@ -8,8 +8,8 @@ import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { DataSource } from "../api/bindings/DataSource";
 import type { RestPaging } from "../api/bindings/RestPaging";
-import { errorText } from "../api/errorText";
 import { sourceChanges, useInsightsMutation } from "./queries";
+import { Refusal } from "./Refusal";
 
 type PagingKind = RestPaging["by"];
 
@@ -77,12 +77,7 @@ export function RestForm({ onDone, onCancel }: { onDone: (s: DataSource) => void
         </div>
       ) : null}
       <p className="hint">{t("insights.sources.restHint")}</p>
-      {add.error ? (
-        <p role="alert" className="field-error" data-testid="source-rest-error">
-          {errorText(t, add.error)}
-          {add.error.message && !errorText(t, add.error).includes(add.error.message) ? ` (${add.error.message})` : ""}
-        </p>
-      ) : null}
+      <Refusal error={add.error} testId="source-rest-error" />
       <div className="dialog-actions">
         <button type="button" className="button ghost" onClick={onCancel}>
           {t("common.cancel")}

@@ -199,11 +199,14 @@ export const insightsWidgetData = vi.fn<Commands["insightsWidgetData"]>();
 export const insightsMetricCatalog = vi.fn<Commands["insightsMetricCatalog"]>();
 export const insightsImageAdd = vi.fn<Commands["insightsImageAdd"]>();
 
-// ---- insights: data sources (CSV, REST)
+// ---- insights: data sources (CSV, REST, databases)
 export const sourceAddCsv = vi.fn<Commands["sourceAddCsv"]>();
 export const sourceReimportCsv = vi.fn<Commands["sourceReimportCsv"]>();
 export const sourceSetColumns = vi.fn<Commands["sourceSetColumns"]>();
 export const sourceAddRest = vi.fn<Commands["sourceAddRest"]>();
+export const sourceAddDatabase = vi.fn<Commands["sourceAddDatabase"]>();
+export const sourceEditDatabase = vi.fn<Commands["sourceEditDatabase"]>();
+export const sourcePasswordStore = vi.fn<Commands["sourcePasswordStore"]>(async () => "the OS keychain");
 export const sourceRefresh = vi.fn<Commands["sourceRefresh"]>();
 export const sourceList = vi.fn<Commands["sourceList"]>(async () => []);
 export const sourcePreview = vi.fn<Commands["sourcePreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
