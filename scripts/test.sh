@@ -72,6 +72,9 @@ run_test_bin idle_x11 . xvfb-run -a
 step "reminders reach a real notification server over a real session bus (Xvfb + dunst)"
 run_test_bin remind_dbus crates/cli xvfb-run -a dbus-run-session --
 
+step "database passwords in a real Secret Service (gnome-keyring on a private session bus), and the encrypted file without one"
+run_test_bin secrets_keychain crates/core dbus-run-session --
+
 step "the app in the background: headless --remind-once, one instance per data folder (Xvfb + D-Bus)"
 run_test_bin background_app . xvfb-run -a dbus-run-session --
 

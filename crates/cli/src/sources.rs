@@ -1,7 +1,8 @@
 //! `source`: the Insights data sources from a terminal. `add-csv FILE` imports a CSV
 //! (refused by its size before it is read, then streamed: never loaded whole), `add-rest
 //! URL` the records of a JSON API (columns inferred, pages followed by Link header or
-//! cursor; headers without credentials), `list`
+//! cursor; headers without credentials), `add-postgres SQL` the answer of a query on a
+//! PostgreSQL server (password from stdin, kept in the OS keychain), `list`
 //! shows them and whether their data is on this device, `refresh ID` reads a source
 //! again, `delete ID` removes it with its file and data. `--json` prints what the app's
 //! commands answer.
@@ -10,6 +11,8 @@ use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
+use studydesk_core::insights::rows::DataSourceType;
+use studydesk_core::insights::sources::database::{DatabaseRequest, TlsMode};
 use studydesk_core::insights::sources::rest::{RestHeader, RestMethod, RestPaging, RestRequest};
 use studydesk_core::insights::sources::DataSource;
 use studydesk_core::CoreError;
@@ -50,12 +53,38 @@ pub enum SourceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Keep the answer of one SELECT on a PostgreSQL server as a data source (read in a
+    /// read-only transaction; the password, from stdin, goes to the OS keychain).
+    AddPostgres {
+        /// The SELECT whose answer the source keeps.
+        query: String,
+        #[arg(long)]
+        host: String,
+        #[arg(long)]
+        port: Option<u16>,
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        user: String,
+        /// Read the password from the first line of standard input (never an argument,
+        /// which other users can see in the process list).
+        #[arg(long)]
+        password_stdin: bool,
+        /// disable, prefer (the default) or require.
+        #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
+        tls: String,
+        /// The source's name (default: database@host).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// My data sources, by name.
     List {
         #[arg(long)]
         json: bool,
     },
-    /// Read a source again (a CSV: its copied file; a REST API: its pages).
+    /// Read a source again (a CSV: its copied file; a REST API: its pages; a database: its query).
     Refresh {
         id: String,
         #[arg(long)]
@@ -68,7 +97,7 @@ pub enum SourceCommand {
 impl SourceCommand {
     /// Whether the command adds something (and so may create the database).
     pub fn adds(&self) -> bool {
-        matches!(self, SourceCommand::AddCsv { .. } | SourceCommand::AddRest { .. })
+        matches!(self, SourceCommand::AddCsv { .. } | SourceCommand::AddRest { .. } | SourceCommand::AddPostgres { .. })
     }
 }
 
@@ -93,6 +122,23 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
             let headers = headers.iter().map(|h| header(h)).collect::<Result<Vec<_>, _>>()?;
             let request = RestRequest { url, method: RestMethod::Get, body: None, headers, records_path: records, columns: vec![], paging };
             let added = app.source_add_rest(name.unwrap_or_default(), request)?;
+            if json {
+                return terminal::json(&added, true);
+            }
+            say!("added {}", line(&added));
+            for c in &added.columns {
+                say!("  {}  {:?}", field(&c.name), c.kind);
+            }
+        }
+        SourceCommand::AddPostgres { query, host, port, database, user, password_stdin, tls, name, json } => {
+            let password = if password_stdin { Some(read_password()?) } else { None };
+            let tls = match tls.as_str() {
+                "disable" => TlsMode::Disable,
+                "require" => TlsMode::Require,
+                _ => TlsMode::Prefer,
+            };
+            let request = DatabaseRequest { engine: DataSourceType::Postgresql, host, port, database, user, password, tls, query };
+            let added = app.source_add_database(name.unwrap_or_default(), request)?;
             if json {
                 return terminal::json(&added, true);
             }
@@ -141,4 +187,11 @@ fn line(s: &DataSource) -> String {
     let here = if s.data_here { "" } else { "  (imported on another device: its data is not here)" };
     let error = s.error.as_deref().map(|e| format!("  error: {}", field(e))).unwrap_or_default();
     format!("{}  {}  {}  {}  {}  {rows}{here}{error}", s.id, field(&s.name), s.source_type.as_str(), s.status.as_str(), field(&table))
+}
+
+/// The first line of standard input, without its line end.
+fn read_password() -> Result<String, CoreError> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|e| CoreError::io("could not read the password from standard input", e))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod planner;
 pub mod rooms;
 pub mod sample;
+pub mod secrets;
 pub mod setup;
 pub mod social;
 pub mod sync;

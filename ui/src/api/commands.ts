@@ -27,6 +27,7 @@ import type { DashboardView } from "./bindings/DashboardView";
 import type { DashboardWidget } from "./bindings/DashboardWidget";
 import type { DataModel } from "./bindings/DataModel";
 import type { DataSource } from "./bindings/DataSource";
+import type { DatabaseRequest } from "./bindings/DatabaseRequest";
 import type { EditScope } from "./bindings/EditScope";
 import type { Emoji } from "./bindings/Emoji";
 import type { EmojiCatalog } from "./bindings/EmojiCatalog";
@@ -1001,6 +1002,31 @@ export const sourceSetColumns = (id: string, kinds: Array<ColumnKind>, has_heade
 export const sourceAddRest = (name: string, request: RestRequest): Promise<DataSource> => call<DataSource>("source_add_rest", { name, request });
 
 /**
+ * Adds a database source (PostgreSQL): `request` the server (host, port, database,
+ * user, TLS), the password (saved in the OS keychain or Studydesk's encrypted
+ * file, never in the database) and one SELECT whose answer becomes the source's
+ * table, read in a read-only transaction (off the UI thread: 10 s to connect, 60 s
+ * for the query, at most a million rows). `name` unique among my sources
+ * (database@host when blank). Refused whole, in words, when the server cannot be
+ * reached, refuses the password, or the query fails or would write.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const sourceAddDatabase = (name: string, request: DatabaseRequest): Promise<DataSource> => call<DataSource>("source_add_database", { name, request });
+
+/**
+ * Changes my database source's server or query (a blank password keeps the saved
+ * one) and reads it again; a refusal changes nothing.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const sourceEditDatabase = (id: string, request: DatabaseRequest): Promise<DataSource> => call<DataSource>("source_edit_database", { id, request });
+
+/**
+ * Where database passwords are kept on this device, in words ("the OS keychain").
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const sourcePasswordStore = (): Promise<string> => call<string>("source_password_store", {});
+
+/**
  * Reads my source again from where its data comes from (a CSV: its copied file;
  * a REST API: the network, hence off the UI thread). A failure is recorded on
  * the source (status `error`, the reason) and answered.
@@ -1222,6 +1248,9 @@ export interface CommandErrors {
   source_reimport_csv: LocalErrorKind;
   source_set_columns: LocalErrorKind;
   source_add_rest: ServerErrorKind;
+  source_add_database: ServerErrorKind;
+  source_edit_database: ServerErrorKind;
+  source_password_store: ServerErrorKind;
   source_refresh: ServerErrorKind;
   source_list: LocalErrorKind;
   source_preview: LocalErrorKind;

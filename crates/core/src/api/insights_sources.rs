@@ -1,9 +1,9 @@
-//! The data sources room of the facade: CSV files and REST APIs imported into the sources
-//! cache (and later PostgreSQL and MySQL sources), listed, previewed, re-imported, their
+//! The data sources room of the facade: CSV files, REST APIs and PostgreSQL queries
+//! imported into the sources cache (MySQL next), listed, previewed, re-imported, their
 //! column kinds changed, refreshed, renamed and deleted (`insights::sources`).
 
 use crate::commands;
-use crate::insights::sources::{self, csv, rest};
+use crate::insights::sources::{self, csv, database, rest};
 use crate::insights::table::{ColumnKind, Table};
 use crate::Result;
 use std::path::Path;
@@ -45,6 +45,28 @@ macro_rules! insights_sources_commands {
             #[ipc(remote)]
             pub fn source_add_rest(&self, name: String, request: rest::RestRequest) -> sources::DataSource {
                 rest::add(&self.db, &self.data_dir, &self.user_id(), &name, request)
+            }
+            /// Adds a database source (PostgreSQL): `request` the server (host, port, database,
+            /// user, TLS), the password (saved in the OS keychain or Studydesk's encrypted
+            /// file, never in the database) and one SELECT whose answer becomes the source's
+            /// table, read in a read-only transaction (off the UI thread: 10 s to connect, 60 s
+            /// for the query, at most a million rows). `name` unique among my sources
+            /// (database@host when blank). Refused whole, in words, when the server cannot be
+            /// reached, refuses the password, or the query fails or would write.
+            #[ipc(remote)]
+            pub fn source_add_database(&self, name: String, request: database::DatabaseRequest) -> sources::DataSource {
+                database::add(&self.db, &self.data_dir, &self.user_id(), &name, request)
+            }
+            /// Changes my database source's server or query (a blank password keeps the saved
+            /// one) and reads it again; a refusal changes nothing.
+            #[ipc(remote)]
+            pub fn source_edit_database(&self, id: String, request: database::DatabaseRequest) -> sources::DataSource {
+                database::edit(&self.db, &self.data_dir, &self.user_id(), &id, request)
+            }
+            /// Where database passwords are kept on this device, in words ("the OS keychain").
+            #[ipc(remote)]
+            pub fn source_password_store(&self) -> String {
+                database::store_name(&self.data_dir).map(str::to_string)
             }
             /// Reads my source again from where its data comes from (a CSV: its copied file;
             /// a REST API: the network, hence off the UI thread). A failure is recorded on

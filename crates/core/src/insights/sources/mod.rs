@@ -1,6 +1,7 @@
 //! Data sources (issue 15 item 5): data the user brings in for widgets, as `data_sources`
-//! rows of their own and tables in the sources cache ([`cache`]). CSV files are built
-//! ([`csv`]), and REST APIs ([`rest`]); PostgreSQL and MySQL sources come next and fit the same shape:
+//! rows of their own and tables in the sources cache ([`cache`]). CSV files ([`csv`]),
+//! REST APIs ([`rest`]) and PostgreSQL queries ([`database`]) are built; MySQL comes next
+//! and fits the same shape:
 //! a row, a `connection_config` with what this device needs to reach the source, a
 //! `metadata` describing the cached table, and a refresh that rebuilds it.
 //!
@@ -30,6 +31,8 @@
 
 pub mod cache;
 pub mod csv;
+pub mod database;
+mod fill;
 pub mod rest;
 
 use crate::db::row;
@@ -127,6 +130,8 @@ pub struct DataSource {
     pub bytes: Option<i64>,
     /// Why the last refresh failed.
     pub error: Option<String>,
+    /// A database source's connection and query, on the device that has them.
+    pub database: Option<database::DatabaseView>,
     /// This device holds the rows the source describes. False for a source imported on
     /// another device (its file is there, not here).
     pub data_here: bool,
@@ -156,6 +161,7 @@ impl DataSource {
             has_header: meta.has_header,
             bytes: meta.bytes,
             error: meta.error,
+            database: database::DatabaseView::of(&row.connection_config),
             data_here,
             created_at: row.created_at,
             updated_at: row.updated_at,
@@ -179,15 +185,27 @@ pub fn view(data_dir: &Path, row: DataSourceRow) -> Result<DataSource> {
 /// My source `id`, or not found.
 /// What an import or a fetch writes to: a new source of mine, or one I have.
 pub(crate) enum Target {
-    New { name: String },
+    New { id: String, name: String },
     Existing(DataSourceRow),
 }
 
 impl Target {
-    /// The source's id (a new one for a new source), its name and the cache table it fills now.
+    /// A new source named `name`, with a new id.
+    pub(crate) fn new(name: String) -> Target {
+        Target::New { id: crate::ids::new_id(), name }
+    }
+
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            Target::New { id, .. } => id,
+            Target::Existing(row) => &row.id,
+        }
+    }
+
+    /// The source's id, its name and the cache table it fills now.
     pub(crate) fn ids(&self) -> (String, String, Option<String>) {
         match self {
-            Target::New { name } => (crate::ids::new_id(), name.clone(), None),
+            Target::New { id, name } => (id.clone(), name.clone(), None),
             Target::Existing(row) => (row.id.clone(), row.name.clone(), SourceMetadata::of(row).table),
         }
     }
@@ -196,7 +214,7 @@ impl Target {
     /// checked free again), or mine as stored now.
     pub(crate) fn row(&self, tx: &crate::db::Tx, me: &str, id: &str, kind: DataSourceType) -> Result<DataSourceRow> {
         match self {
-            Target::New { name } => {
+            Target::New { name, .. } => {
                 check_name_free(tx, me, name, id)?;
                 let now = tx.now_text();
                 Ok(DataSourceRow {
@@ -263,6 +281,13 @@ pub fn check_name(name: &str) -> Result<String> {
     Ok(name)
 }
 
+/// A column name: 1 to 255 characters, no control character (the source name's rules).
+pub fn column_name(name: &str) -> Result<String> {
+    check_name(name).map_err(|_| {
+        CoreError::validation(format!("\"{}\" cannot be a column name: use 1 to 255 characters, no control character", validate::truncate_for_message(name)))
+    })
+}
+
 /// Refuses `name` when another of my sources (not `except`) has it, ignoring case.
 pub fn check_name_free(conn: &Connection, me: &str, name: &str, except: &str) -> Result<()> {
     let taken: bool = conn
@@ -317,7 +342,7 @@ pub fn rename(db: &Db, data_dir: &Path, me: &str, id: &str, name: &str) -> Resul
     view(data_dir, row)
 }
 
-/// Deletes my source: its row, its cache table, its copied file.
+/// Deletes my source: its row, its cache table, its copied file, its saved password.
 pub fn delete(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<()> {
     let row = db.read(|c| mine(c, me, id))?;
     let mut conn = cache::open(data_dir)?;
@@ -329,6 +354,7 @@ pub fn delete(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<()> {
         Ok(())
     })?;
     change.commit()?;
+    database::forget_password(data_dir, &row)?;
     let file = file_path(data_dir, &row.id);
     match std::fs::remove_file(&file) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(CoreError::io(format!("could not delete {}", file.display()), e)),
@@ -343,7 +369,7 @@ pub fn refresh(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<DataSourc
     match row.r#type {
         DataSourceType::Csv => csv::refresh(db, data_dir, me, &row.id),
         DataSourceType::RestApi => rest::refresh(db, data_dir, me, &row.id),
-        other => Err(CoreError::validation(format!("refreshing a {} source is not built yet", other.as_str()))),
+        DataSourceType::Postgresql | DataSourceType::Mysql => database::refresh(db, data_dir, me, &row.id),
     }
 }
 

@@ -272,7 +272,7 @@ pub fn add(db: &Db, data_dir: &Path, me: &str, input: CsvInput, name: &str, file
     let name = source_name(name, file_name.as_deref())?;
     db.read(|c| check_name_free(c, me, &name, ""))?;
     let plan = plan(&input, Choices::default())?;
-    run(db, data_dir, me, Import { target: Target::New { name }, input, plan, file_name, copy: true, action: "source.add" })
+    run(db, data_dir, me, Import { target: Target::new(name), input, plan, file_name, copy: true, action: "source.add" })
 }
 
 /// Replaces my CSV source `id`'s file and rows with `input`.

@@ -28,15 +28,12 @@ mod request;
 pub use fetch::{MAX_PAGES, MAX_RESPONSE_BYTES};
 pub use request::{RestColumn, RestHeader, RestMethod, RestPaging, RestRequest};
 
-use super::cache::{self, CacheTx};
-use super::csv::values::{convert, DayOrder, Guess, Reading};
 use super::csv::MAX_COLUMNS;
-use super::{check_name, check_name_free, mine, record_failure, DataSource, SourceColumn, SourceMetadata, Target};
-use crate::account::settings;
-use crate::db::WriteCtx;
-use crate::insights::rows::{DataSourceRow, DataSourceStatus, DataSourceType};
+use super::fill::{self, Fetched, Fill};
+use super::{check_name, check_name_free, mine, record_failure, DataSource, Target};
+use crate::insights::rows::{DataSourceRow, DataSourceType};
 use crate::insights::table::ColumnKind;
-use crate::{ids, validate, CoreError, Db, Result};
+use crate::{validate, CoreError, Db, Result};
 use path::Path as JsonPath;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -88,7 +85,7 @@ fn infer_fields(records: &[Value]) -> Result<Vec<Field>> {
         if value.is_object() || value.is_array() || !seen.insert(key.to_lowercase()) {
             continue;
         }
-        let Ok(name) = request::column_name(key) else { continue };
+        let Ok(name) = super::column_name(key) else { continue };
         fields.push(Field { name, path: JsonPath::key(key), kind: None });
     }
     // A key first seen holding an object (skipped) stays out even if later a scalar.
@@ -127,91 +124,12 @@ fn load(req: &RestRequest) -> Result<Loaded> {
     Ok(Loaded { fields, rows, bytes })
 }
 
-impl Loaded {
-    /// The columns with their kinds: the mapped ones, else inferred from every value.
-    fn columns(&self) -> Vec<SourceColumn> {
-        self.fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let (kind, day_order) = match f.kind {
-                    Some(kind) => (kind, None),
-                    None => {
-                        let mut guess = Guess::new();
-                        for value in self.rows.iter().filter_map(|r| r[i].as_deref()) {
-                            guess.see(value);
-                        }
-                        let kind = guess.kind();
-                        (kind, if kind == ColumnKind::Date { guess.day_order() } else { None })
-                    }
-                };
-                SourceColumn { name: f.name.clone(), kind, day_order }
-            })
-            .collect()
-    }
-}
-
-/// Inserts the rows into the working table; a value that does not fit its kind refuses.
-fn insert_rows(change: &CacheTx, loaded: &Loaded, columns: &[SourceColumn], tz: chrono_tz::Tz) -> Result<u64> {
-    let readings: Vec<Reading> = columns.iter().map(|c| Reading { kind: c.kind, order: c.day_order.unwrap_or(DayOrder::DayFirst) }).collect();
-    let mut insert = change.inserter(columns.len())?;
-    for (n, fields) in loaded.rows.iter().enumerate() {
-        for (i, (field, how)) in fields.iter().zip(&readings).enumerate() {
-            let value = convert(field.as_deref().unwrap_or(""), *how, tz).map_err(|expected| {
-                CoreError::validation(format!(
-                    "record {}, column \"{}\": \"{}\" is not {expected}; nothing was changed",
-                    n + 1,
-                    columns[i].name,
-                    validate::truncate_for_message(field.as_deref().unwrap_or("").trim())
-                ))
-            })?;
-            insert.raw_bind_parameter(i + 1, value)?;
-        }
-        insert.raw_execute()?;
-    }
-    Ok(loaded.rows.len() as u64)
-}
-
-
 /// Fetches `req` and replaces the target's table and row (see the module contract).
 fn run(db: &Db, data_dir: &Path, me: &str, target: Target, req: &RestRequest, action: &'static str) -> Result<DataSource> {
-    let (id, name, current_table) = target.ids();
     let loaded = load(req)?;
-    let columns = loaded.columns();
-    let (tz, claimed, mut live) = db.read(|c| Ok((settings::timezone_if_set(c, me)?.unwrap_or(chrono_tz::UTC), super::claimed_tables(c, &id)?, super::all_ids(c)?)))?;
-    live.insert(id.clone());
-    let mut conn = cache::open(data_dir)?;
-    let change = CacheTx::begin(&mut conn)?;
-    let table = cache::pick_table(&change, claimed, &id, current_table.as_deref(), &name)?;
-    let typed: Vec<(&str, ColumnKind)> = columns.iter().map(|c| (c.name.as_str(), c.kind)).collect();
-    change.build(&typed)?;
-    let rows = insert_rows(&change, &loaded, &columns, tz)?;
-    let import_id = ids::new_id();
-    change.drop_orphans(&live)?;
-    change.install(&id, &table, &import_id)?;
+    let fetched = Fetched { fields: loaded.fields.into_iter().map(|f| (f.name, f.kind)).collect(), rows: loaded.rows, bytes: loaded.bytes };
     let config = serde_json::to_value(req).map_err(|e| CoreError::validation(format!("the request could not be stored ({e})")))?;
-    let row = db.write(WriteCtx::by(me, action), |tx| {
-        let now = tx.now_text();
-        let mut row = target.row(tx, me, &id, DataSourceType::RestApi)?;
-        row.connection_config = config.clone();
-        row.metadata = SourceMetadata {
-            table: Some(table.clone()),
-            columns: columns.clone(),
-            rows: Some(i64::try_from(rows).unwrap_or(i64::MAX)),
-            bytes: Some(i64::try_from(loaded.bytes).unwrap_or(i64::MAX)),
-            imported_at: Some(now.clone()),
-            import_id: Some(import_id.clone()),
-            ..SourceMetadata::default()
-        }
-        .to_value();
-        row.status = DataSourceStatus::Connected;
-        row.last_sync = Some(now.clone());
-        row.updated_at = now;
-        target.save(tx, &row)?;
-        Ok(row)
-    })?;
-    change.commit().map_err(|e| CoreError::Database(format!("the rows could not be saved in the sources cache ({e}); refresh the source to fetch them again")))?;
-    super::view(data_dir, row)
+    fill::install(db, data_dir, me, target, &fetched, Fill { kind: DataSourceType::RestApi, config, action })
 }
 
 /// Adds a REST source named `name` (the URL's host when blank) from `request`.
@@ -220,7 +138,7 @@ pub fn add(db: &Db, data_dir: &Path, me: &str, name: &str, request: RestRequest)
     let host = reqwest::Url::parse(&request.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
     let name = check_name(if name.trim().is_empty() { &host } else { name })?;
     db.read(|c| check_name_free(c, me, &name, ""))?;
-    run(db, data_dir, me, Target::New { name }, &request, "source.add")
+    run(db, data_dir, me, Target::new(name), &request, "source.add")
 }
 
 /// The stored request of my REST source, or why this device has none.

@@ -18,7 +18,7 @@
 //!   in the answer and sent back as the query parameter `cursor_param`.
 
 use super::path::Path;
-use crate::insights::sources::check_name;
+use crate::insights::sources::column_name;
 use crate::insights::sources::csv::MAX_COLUMNS;
 use crate::insights::table::ColumnKind;
 use crate::{validate, CoreError, Result};
@@ -212,12 +212,6 @@ impl RestRequest {
     }
 }
 
-/// A column name: 1 to 255 characters, no control character (the source name's rules).
-pub fn column_name(name: &str) -> Result<String> {
-    check_name(name).map_err(|_| {
-        CoreError::validation(format!("\"{}\" cannot be a column name: use 1 to 255 characters, no control character", validate::truncate_for_message(name)))
-    })
-}
 
 #[cfg(test)]
 mod tests {

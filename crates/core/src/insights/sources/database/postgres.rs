@@ -1,0 +1,164 @@
+//! Reading a PostgreSQL server: connect (TLS as asked, time-limited, read-only session),
+//! list its tables, run the query as one read-only statement, every value as text.
+
+use super::{DatabaseConfig, Pulled, RemoteTable, TlsMode, CONNECT_TIMEOUT, LIST_TABLES_MAX, MAX_ROWS, STATEMENT_TIMEOUT};
+use crate::insights::sources::fill::Fetched;
+use crate::insights::table::ColumnKind;
+use crate::{CoreError, Result};
+use postgres::config::SslMode;
+use postgres::error::SqlState;
+use postgres::types::Type;
+use postgres::{Client, SimpleQueryMessage, Transaction};
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// The user's query runs inside this, which keeps it to one SELECT and bounds the rows.
+fn wrapped(query: &str) -> (String, usize) {
+    let head = "SELECT * FROM (\n";
+    (format!("{head}{query}\n) AS studydesk_source LIMIT {}", MAX_ROWS + 1), head.chars().count())
+}
+
+fn connect(config: &DatabaseConfig, password: Option<&str>) -> Result<Client> {
+    let mut pg = postgres::Config::new();
+    pg.host(&config.host)
+        .port(config.port)
+        .dbname(&config.database)
+        .user(&config.user)
+        .application_name("Studydesk")
+        .connect_timeout(CONNECT_TIMEOUT)
+        .keepalives_idle(Duration::from_secs(30))
+        // Read-only by default on the server's side too, stopped by the server when slow,
+        // and values in UTC and ISO form for the cache's readers.
+        .options(&format!(
+            "-c default_transaction_read_only=on -c statement_timeout={} -c TimeZone=UTC -c DateStyle=ISO",
+            STATEMENT_TIMEOUT.as_millis()
+        ))
+        .ssl_mode(match config.tls {
+            TlsMode::Disable => SslMode::Disable,
+            TlsMode::Prefer => SslMode::Prefer,
+            TlsMode::Require => SslMode::Require,
+        });
+    if let Some(p) = password {
+        pg.password(p);
+    }
+    let tls = native_tls::TlsConnector::new().map_err(|e| CoreError::validation(format!("TLS could not start ({e})")))?;
+    pg.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| said(config, &e, 0))
+}
+
+/// A PostgreSQL error in words: what the server said, or why it could not be reached.
+fn said(config: &DatabaseConfig, e: &postgres::Error, head: usize) -> CoreError {
+    let at = format!("{}:{}", config.host, config.port);
+    let Some(db) = e.as_db_error() else {
+        if e.is_closed() {
+            return CoreError::validation(format!("the connection to {at} was lost before the answer was read; try again"));
+        }
+        let mut cause = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            cause = s.to_string();
+            source = s.source();
+        }
+        if cause.contains("timed out") || cause.contains("timeout") {
+            return CoreError::validation(format!("{at} did not answer within {} seconds", CONNECT_TIMEOUT.as_secs()));
+        }
+        return CoreError::validation(format!("could not reach the PostgreSQL server at {at} ({cause})"));
+    };
+    let code = db.code();
+    let message = if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+        format!("{at} refused the user name or password ({})", db.message())
+    } else if *code == SqlState::QUERY_CANCELED {
+        format!("the query ran longer than {} seconds and the server stopped it", STATEMENT_TIMEOUT.as_secs())
+    } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+        "the query tries to change the database; a source only reads (write a SELECT)".to_string()
+    } else if *code == SqlState::INVALID_CATALOG_NAME {
+        format!("{at} has no database named \"{}\"", config.database)
+    } else {
+        let position = match db.position() {
+            Some(postgres::error::ErrorPosition::Original(p)) => (*p as usize).checked_sub(head).filter(|p| *p > 0).map(|p| format!(" (at character {p} of the query)")),
+            _ => None,
+        };
+        format!("the server said: {}{}", db.message(), position.unwrap_or_default())
+    };
+    CoreError::validation(message)
+}
+
+fn kind_of(t: &Type) -> ColumnKind {
+    match *t {
+        Type::INT2 | Type::INT4 | Type::INT8 | Type::OID => ColumnKind::Integer,
+        Type::FLOAT4 | Type::FLOAT8 | Type::NUMERIC => ColumnKind::Real,
+        Type::DATE => ColumnKind::Date,
+        Type::TIMESTAMP | Type::TIMESTAMPTZ => ColumnKind::Timestamp,
+        _ => ColumnKind::Text,
+    }
+}
+
+/// The server's tables and their columns (the first [`LIST_TABLES_MAX`] tables).
+fn tables(tx: &mut Transaction, config: &DatabaseConfig) -> Result<Vec<RemoteTable>> {
+    let rows = tx
+        .query(
+            "SELECT table_schema::text, table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema NOT IN ('pg_catalog', 'information_schema') \
+             ORDER BY table_schema, table_name, ordinal_position LIMIT 20000",
+            &[],
+        )
+        .map_err(|e| said(config, &e, 0))?;
+    let mut out: Vec<RemoteTable> = Vec::new();
+    for r in rows {
+        let (schema, name, column): (String, String, String) = (r.get(0), r.get(1), r.get(2));
+        if let Some(t) = out.last_mut().filter(|t| t.schema == schema && t.name == name) {
+            t.columns.push(column);
+        } else if out.len() == LIST_TABLES_MAX {
+            break;
+        } else {
+            out.push(RemoteTable { schema, name, columns: vec![column] });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the query and reads every value as text.
+fn rows(tx: &mut Transaction, config: &DatabaseConfig) -> Result<Fetched> {
+    let (sql, head) = wrapped(&config.query);
+    let statement = tx.prepare(&sql).map_err(|e| said(config, &e, head))?;
+    let mut fields = Vec::new();
+    let mut seen = HashSet::new();
+    for c in statement.columns() {
+        let name = crate::insights::sources::column_name(c.name())?;
+        if !seen.insert(name.to_lowercase()) {
+            return Err(CoreError::validation(format!("the query answers two columns named \"{name}\": give them different names with AS")));
+        }
+        fields.push((name, Some(kind_of(c.type_()))));
+    }
+    let booleans: Vec<bool> = statement.columns().iter().map(|c| *c.type_() == Type::BOOL).collect();
+    let mut out = Vec::new();
+    let mut bytes = 0u64;
+    for message in tx.simple_query(&sql).map_err(|e| said(config, &e, head))? {
+        let SimpleQueryMessage::Row(row) = message else { continue };
+        if out.len() == MAX_ROWS {
+            return Err(CoreError::validation(format!("the query answers more than {MAX_ROWS} rows, the most a source keeps: add a WHERE or a GROUP BY")));
+        }
+        let values = (0..row.len())
+            .map(|i| {
+                let v = row.get(i);
+                bytes += v.map_or(0, |v| v.len() as u64);
+                match (v, booleans.get(i)) {
+                    (Some("t"), Some(true)) => Some("true".to_string()),
+                    (Some("f"), Some(true)) => Some("false".to_string()),
+                    (v, _) => v.map(str::to_string),
+                }
+            })
+            .collect();
+        out.push(values);
+    }
+    Ok(Fetched { fields, rows: out, bytes })
+}
+
+pub(super) fn pull(config: &DatabaseConfig, password: Option<&str>) -> Result<Pulled> {
+    let mut client = connect(config, password)?;
+    let mut tx = client.build_transaction().read_only(true).start().map_err(|e| said(config, &e, 0))?;
+    let tables = tables(&mut tx, config)?;
+    let fetched = rows(&mut tx, config)?;
+    // Nothing to keep: the transaction only read.
+    tx.rollback().map_err(|e| said(config, &e, 0))?;
+    Ok(Pulled { fetched, tables })
+}
