@@ -53,6 +53,11 @@ webdriver_run() {
     log="$0"
     # WebKitWebDriver listens on the next port (tauri-driver would use 4445 for every run,
     # so a second run on this machine would reach the driver of the first).
+    # A desktop session has an unlocked keyring: the app keeps the passwords of database sources
+    # in it (a real Secret Service, its keyring in the XDG_DATA_HOME of this run).
+    if command -v gnome-keyring-daemon >/dev/null; then
+      printf e2e-login | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null 2>&1 || true
+    fi
     tauri-driver --port "$TAURI_DRIVER_PORT" --native-port "$((TAURI_DRIVER_PORT + 1))" >"$log" 2>&1 &
     driver=$!
     trap "kill $driver 2>/dev/null; wait $driver 2>/dev/null" EXIT

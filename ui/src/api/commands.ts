@@ -78,6 +78,7 @@ import type { RestRequest } from "./bindings/RestRequest";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SalvageReport } from "./bindings/SalvageReport";
 import type { SandboxTable } from "./bindings/SandboxTable";
+import type { SecretStoreKind } from "./bindings/SecretStoreKind";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { SignInMode } from "./bindings/SignInMode";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
@@ -1021,10 +1022,11 @@ export const sourceAddDatabase = (name: string, request: DatabaseRequest): Promi
 export const sourceEditDatabase = (id: string, request: DatabaseRequest): Promise<DataSource> => call<DataSource>("source_edit_database", { id, request });
 
 /**
- * Where database passwords are kept on this device, in words ("the OS keychain").
+ * Where database passwords are kept on this device: the OS keychain, or
+ * Studydesk's encrypted file where no keychain answers.
  * Rejects with an ApiError of kind `ServerErrorKind`.
  */
-export const sourcePasswordStore = (): Promise<string> => call<string>("source_password_store", {});
+export const sourcePasswordStore = (): Promise<SecretStoreKind> => call<SecretStoreKind>("source_password_store", {});
 
 /**
  * Reads my source again from where its data comes from (a CSV: its copied file;

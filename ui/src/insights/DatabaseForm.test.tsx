@@ -37,7 +37,7 @@ const lastRequest = (fn: { mock: { calls: unknown[][] } }) => fn.mock.calls.at(-
 describe("DatabaseForm", () => {
   beforeEach(() => {
     client.appState.mockResolvedValue(fx.appState());
-    client.sourcePasswordStore.mockResolvedValue("the OS keychain");
+    client.sourcePasswordStore.mockResolvedValue("keychain");
   });
 
   it("sends the connection as the core's request, the port as a number, while saying it is connecting", async () => {
@@ -50,8 +50,8 @@ describe("DatabaseForm", () => {
     expect(screen.getByLabelText("Port")).toHaveAttribute("placeholder", "5432");
     expect(screen.getByLabelText("Password")).toHaveAttribute("type", "password");
     expect(screen.getByLabelText("Password")).toHaveAttribute("autocomplete", "off");
-    expect(await screen.findByText("Saved in the OS keychain, never in Studydesk's database.")).toBeInTheDocument();
-    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription("Saved in the OS keychain, never in Studydesk's database.");
+    expect(await screen.findByText("Saved in your system's keychain, never in Studydesk's database.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription("Saved in your system's keychain, never in Studydesk's database.");
 
     await userEvent.type(screen.getByLabelText("Name"), "Grades");
     await userEvent.type(screen.getByLabelText("Host"), " db.school.example ");
@@ -176,9 +176,16 @@ describe("DatabaseForm", () => {
     expect(cancel).toHaveBeenCalledTimes(1);
   });
 
+  it("says when no keychain answered and the encrypted file keeps the password", async () => {
+    client.sourcePasswordStore.mockResolvedValue("encrypted_file");
+    renderWithClient(<DatabaseForm onDone={() => {}} onCancel={() => {}} />);
+    const hint = await screen.findByText(/No system keychain answered: saved in Studydesk's encrypted file/);
+    expect(screen.getByLabelText("Password")).toHaveAccessibleDescription(hint.textContent ?? "");
+  });
+
   it("in Japanese, labels every field and words the password's store", async () => {
     await i18n.changeLanguage("ja");
-    client.sourcePasswordStore.mockResolvedValue("OS のキーチェーン");
+    client.sourcePasswordStore.mockResolvedValue("keychain");
     client.sourceAddDatabase.mockRejectedValue({ kind: "validation", message: "localhost:5432 refused the user name or password (password authentication failed for user \"me\")" });
     renderWithClient(<DatabaseForm onDone={() => {}} onCancel={() => {}} />);
     expect(screen.getByRole("form", { name: "PostgreSQL データベースを追加" })).toBeInTheDocument();

@@ -14,6 +14,7 @@ import type { DatabaseRequest } from "../api/bindings/DatabaseRequest";
 import type { DatabaseView } from "../api/bindings/DatabaseView";
 import type { DataSource } from "../api/bindings/DataSource";
 import type { RemoteTable } from "../api/bindings/RemoteTable";
+import type { SecretStoreKind } from "../api/bindings/SecretStoreKind";
 import type { TlsMode } from "../api/bindings/TlsMode";
 import { insertAtCaret } from "../emoji/EmojiButton";
 import { sourceChanges, useInsightsMutation } from "./queries";
@@ -34,7 +35,7 @@ export const tableName = (t: RemoteTable) => `${sqlName(t.schema)}.${sqlName(t.n
 
 /** Where the password goes ("the OS keychain", "Studydesk's encrypted file"): asked once. */
 function usePasswordStore() {
-  return useQuery<string, ApiError>({ queryKey: ["insights", "password_store"], queryFn: () => api.sourcePasswordStore(), staleTime: Infinity });
+  return useQuery<SecretStoreKind, ApiError>({ queryKey: ["insights", "password_store"], queryFn: () => api.sourcePasswordStore(), staleTime: Infinity });
 }
 
 function Tables({ tables, onPick }: { tables: RemoteTable[]; onPick: (name: string) => void }) {
@@ -160,7 +161,11 @@ export function DatabaseForm({ edit, onDone, onCancel }: { edit?: DatabaseEdit; 
             />
           </label>
           <p id={`${id}-password-hint`} className="hint database-hint" data-testid="source-db-password-hint">
-            {store.data ? t("insights.sources.dbPasswordHint", { store: store.data }) : t("insights.sources.dbPasswordHintUnknown")}
+            {store.data === "keychain"
+              ? t("insights.sources.dbPasswordHintKeychain")
+              : store.data === "encrypted_file"
+                ? t("insights.sources.dbPasswordHintEncryptedFile")
+                : t("insights.sources.dbPasswordHintUnknown")}
           </p>
         </div>
         <div className="database-field">

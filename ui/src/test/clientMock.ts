@@ -206,7 +206,7 @@ export const sourceSetColumns = vi.fn<Commands["sourceSetColumns"]>();
 export const sourceAddRest = vi.fn<Commands["sourceAddRest"]>();
 export const sourceAddDatabase = vi.fn<Commands["sourceAddDatabase"]>();
 export const sourceEditDatabase = vi.fn<Commands["sourceEditDatabase"]>();
-export const sourcePasswordStore = vi.fn<Commands["sourcePasswordStore"]>(async () => "the OS keychain");
+export const sourcePasswordStore = vi.fn<Commands["sourcePasswordStore"]>(async () => "keychain");
 export const sourceRefresh = vi.fn<Commands["sourceRefresh"]>();
 export const sourceList = vi.fn<Commands["sourceList"]>(async () => []);
 export const sourcePreview = vi.fn<Commands["sourcePreview"]>(async () => ({ columns: [], rows: [], truncated: false }));

@@ -63,10 +63,11 @@ macro_rules! insights_sources_commands {
             pub fn source_edit_database(&self, id: String, request: database::DatabaseRequest) -> sources::DataSource {
                 database::edit(&self.db, &self.data_dir, &self.user_id(), &id, request)
             }
-            /// Where database passwords are kept on this device, in words ("the OS keychain").
+            /// Where database passwords are kept on this device: the OS keychain, or
+            /// Studydesk's encrypted file where no keychain answers.
             #[ipc(remote)]
-            pub fn source_password_store(&self) -> String {
-                database::store_name(&self.data_dir).map(str::to_string)
+            pub fn source_password_store(&self) -> crate::secrets::SecretStoreKind {
+                database::password_store(&self.data_dir)
             }
             /// Reads my source again from where its data comes from (a CSV: its copied file;
             /// a REST API: the network, hence off the UI thread). A failure is recorded on

@@ -61,4 +61,8 @@ impl SecretStore for Keychain {
     fn describe(&self) -> &'static str {
         "the OS keychain"
     }
+
+    fn kind(&self) -> super::SecretStoreKind {
+        super::SecretStoreKind::Keychain
+    }
 }

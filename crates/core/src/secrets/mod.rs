@@ -24,8 +24,20 @@ pub trait SecretStore: Send + Sync {
     fn put(&self, reference: &str, secret: &str) -> Result<()>;
     fn get(&self, reference: &str) -> Result<Option<String>>;
     fn delete(&self, reference: &str) -> Result<()>;
-    /// The store's name in messages and the Data sources page ("the OS keychain").
+    /// The store's name in messages ("the OS keychain").
     fn describe(&self) -> &'static str;
+    fn kind(&self) -> SecretStoreKind;
+}
+
+/// Which store keeps the secrets, for the UI to name in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SecretStoreKind {
+    /// The OS keychain (Keychain, Credential Manager, the Secret Service).
+    Keychain,
+    /// Studydesk's encrypted file, its key in the user's config folder.
+    EncryptedFile,
 }
 
 /// The environment variable that chooses the store (`file` or `keychain`).

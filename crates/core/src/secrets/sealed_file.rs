@@ -132,6 +132,10 @@ impl SecretStore for SealedFile {
     fn describe(&self) -> &'static str {
         "Studydesk's encrypted file"
     }
+
+    fn kind(&self) -> super::SecretStoreKind {
+        super::SecretStoreKind::EncryptedFile
+    }
 }
 
 #[cfg(test)]

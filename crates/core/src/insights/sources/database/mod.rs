@@ -294,6 +294,6 @@ pub(crate) fn forget_password(data_dir: &Path, row: &DataSourceRow) -> Result<()
 }
 
 /// The store a source's password is kept in, for the form ("saved in the OS keychain").
-pub fn store_name(data_dir: &Path) -> Result<&'static str> {
-    Ok(secrets::open(data_dir)?.describe())
+pub fn password_store(data_dir: &Path) -> Result<secrets::SecretStoreKind> {
+    Ok(secrets::open(data_dir)?.kind())
 }
