@@ -18,7 +18,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 build_pkgs="libwebkit2gtk-4.1-dev build-essential curl file libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libxss-dev libx11-dev libdbus-1-dev pkg-config fonts-noto-cjk fonts-noto-color-emoji xdg-desktop-portal-gtk"
 # gdb: an e2e app that does not exit is dumped thread by thread (tests/e2e/lib.mjs).
 # gnome-keyring: a real Secret Service for the keychain test (crates/core/tests/secrets_keychain.rs).
-test_pkgs="xvfb xauth imagemagick dbus-x11 webkit2gtk-driver dunst postgresql sqlite3 xdotool trayer gdb gnome-keyring"
+# mariadb-server: the MySQL/MariaDB sources test starts its own server (crates/core/tests/insights_mysql.rs).
+test_pkgs="xvfb xauth imagemagick dbus-x11 webkit2gtk-driver dunst postgresql sqlite3 xdotool trayer gdb gnome-keyring mariadb-server"
 pkgs="$build_pkgs"
 [ $want_test = 1 ] && pkgs="$pkgs $test_pkgs"
 

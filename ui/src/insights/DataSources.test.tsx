@@ -285,7 +285,7 @@ describe("DataSources", () => {
     client.sourceAddDatabase.mockResolvedValue(added);
     renderWithClient(<DataSources onClose={() => {}} />);
     await screen.findByTestId("source-s1");
-    const open = screen.getByRole("button", { name: "Add PostgreSQL…" });
+    const open = screen.getByRole("button", { name: "Add a database…" });
     await userEvent.click(open);
     expect(screen.getByTestId("source-db-name")).toHaveFocus();
     await userEvent.keyboard("{Escape}");

@@ -169,6 +169,19 @@ describe("DatabaseForm", () => {
     expect(lastRequest(client.sourceEditDatabase).password).toBe("new one");
   });
 
+  it("adds a MySQL or MariaDB source: the engine chosen, its port shown as 3306", async () => {
+    client.sourceAddDatabase.mockResolvedValue({} as DataSource);
+    renderWithClient(<DatabaseForm onDone={() => {}} onCancel={() => {}} />);
+    await userEvent.selectOptions(screen.getByLabelText("Server"), "mysql");
+    expect(screen.getByLabelText("Port")).toHaveAttribute("placeholder", "3306");
+    await userEvent.type(screen.getByLabelText("Host"), "127.0.0.1");
+    await userEvent.type(screen.getByLabelText("Database"), "grades");
+    await userEvent.type(screen.getByLabelText("User name"), "reader");
+    await userEvent.type(screen.getByLabelText("Query (SQL)"), "SELECT 1");
+    await userEvent.click(screen.getByRole("button", { name: "Connect and add" }));
+    expect(client.sourceAddDatabase).toHaveBeenCalledWith("", { engine: "mysql", host: "127.0.0.1", database: "grades", user: "reader", tls: "prefer", query: "SELECT 1" });
+  });
+
   it("closes on Escape from any field", async () => {
     const cancel = vi.fn();
     renderWithClient(<DatabaseForm edit={edit} onDone={() => {}} onCancel={cancel} />);
@@ -188,7 +201,7 @@ describe("DatabaseForm", () => {
     client.sourcePasswordStore.mockResolvedValue("keychain");
     client.sourceAddDatabase.mockRejectedValue({ kind: "validation", message: "localhost:5432 refused the user name or password (password authentication failed for user \"me\")" });
     renderWithClient(<DatabaseForm onDone={() => {}} onCancel={() => {}} />);
-    expect(screen.getByRole("form", { name: "PostgreSQL データベースを追加" })).toBeInTheDocument();
+    expect(screen.getByRole("form", { name: "データベースを追加（PostgreSQL・MySQL・MariaDB）" })).toBeInTheDocument();
     for (const label of ["名前", "ホスト", "ポート", "データベース", "ユーザー名", "パスワード", "暗号化（TLS）", "クエリ（SQL）"]) {
       expect(screen.getByLabelText(label)).toBeInTheDocument();
     }

@@ -13,6 +13,7 @@ import type { ApiError } from "../api/client";
 import type { DatabaseRequest } from "../api/bindings/DatabaseRequest";
 import type { DatabaseView } from "../api/bindings/DatabaseView";
 import type { DataSource } from "../api/bindings/DataSource";
+import type { DataSourceType } from "../api/bindings/DataSourceType";
 import type { RemoteTable } from "../api/bindings/RemoteTable";
 import type { SecretStoreKind } from "../api/bindings/SecretStoreKind";
 import type { TlsMode } from "../api/bindings/TlsMode";
@@ -69,6 +70,7 @@ export function DatabaseForm({ edit, onDone, onCancel }: { edit?: DatabaseEdit; 
   const id = useId();
   const view = edit?.view;
   const [name, setName] = useState("");
+  const [engine, setEngine] = useState<DataSourceType>(view?.engine ?? "postgresql");
   const [host, setHost] = useState(view?.host ?? "");
   const [port, setPort] = useState(view ? String(view.port) : "");
   const [database, setDatabase] = useState(view?.database ?? "");
@@ -97,7 +99,7 @@ export function DatabaseForm({ edit, onDone, onCancel }: { edit?: DatabaseEdit; 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (save.isPending) return;
-    const request: DatabaseRequest = { engine: view?.engine ?? "postgresql", host: host.trim(), database: database.trim(), user: user.trim(), tls, query: query.trim() };
+    const request: DatabaseRequest = { engine, host: host.trim(), database: database.trim(), user: user.trim(), tls, query: query.trim() };
     // Blank: the engine's port; on an edit, a blank password keeps the saved one.
     if (port.trim() !== "") request.port = Number(port);
     if (password !== "") request.password = password;
@@ -121,10 +123,20 @@ export function DatabaseForm({ edit, onDone, onCancel }: { edit?: DatabaseEdit; 
     <form className="source-form database-form" onSubmit={submit} onKeyDown={escape} aria-label={title} data-testid="source-db-form">
       <h3 className="subheading">{title}</h3>
       {edit ? null : (
-        <label className="field field-wide">
-          <span>{t("insights.sources.name")}</span>
-          <input ref={first} data-testid="source-db-name" value={name} maxLength={255} placeholder="database@host" autoComplete="off" onChange={(e) => setName(e.target.value)} />
-        </label>
+        <div className="database-form-row">
+          <label className="field">
+            <span>{t("insights.sources.name")}</span>
+            <input ref={first} data-testid="source-db-name" value={name} maxLength={255} placeholder="database@host" autoComplete="off" onChange={(e) => setName(e.target.value)} />
+          </label>
+          {/* A source keeps its kind of server: the edit form does not offer to change it. */}
+          <label className="field">
+            <span>{t("insights.sources.dbEngine")}</span>
+            <select data-testid="source-db-engine" value={engine} onChange={(e) => setEngine(e.target.value as DataSourceType)}>
+              <option value="postgresql">PostgreSQL</option>
+              <option value="mysql">{t("insights.sources.engineMysql")}</option>
+            </select>
+          </label>
+        </div>
       )}
       <div className="database-form-row">
         <label className="field database-host">
@@ -133,7 +145,7 @@ export function DatabaseForm({ edit, onDone, onCancel }: { edit?: DatabaseEdit; 
         </label>
         <label className="field database-port">
           <span>{t("insights.sources.dbPort")}</span>
-          <input data-testid="source-db-port" type="number" inputMode="numeric" min={1} max={65535} step={1} value={port} placeholder="5432" autoComplete="off" onChange={(e) => setPort(e.target.value)} />
+          <input data-testid="source-db-port" type="number" inputMode="numeric" min={1} max={65535} step={1} value={port} placeholder={engine === "mysql" ? "3306" : "5432"} autoComplete="off" onChange={(e) => setPort(e.target.value)} />
         </label>
       </div>
       <div className="database-form-row">

@@ -1,5 +1,5 @@
-//! The data sources room of the facade: CSV files, REST APIs and PostgreSQL queries
-//! imported into the sources cache (MySQL next), listed, previewed, re-imported, their
+//! The data sources room of the facade: CSV files, REST APIs and PostgreSQL, MySQL and
+//! MariaDB queries imported into the sources cache, listed, previewed, re-imported, their
 //! column kinds changed, refreshed, renamed and deleted (`insights::sources`).
 
 use crate::commands;
@@ -46,7 +46,7 @@ macro_rules! insights_sources_commands {
             pub fn source_add_rest(&self, name: String, request: rest::RestRequest) -> sources::DataSource {
                 rest::add(&self.db, &self.data_dir, &self.user_id(), &name, request)
             }
-            /// Adds a database source (PostgreSQL): `request` the server (host, port, database,
+            /// Adds a database source (PostgreSQL, MySQL or MariaDB): `request` the server (host, port, database,
             /// user, TLS), the password (saved in the OS keychain or Studydesk's encrypted
             /// file, never in the database) and one SELECT whose answer becomes the source's
             /// table, read in a read-only transaction (off the UI thread: 10 s to connect, 60 s

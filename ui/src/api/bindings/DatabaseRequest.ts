@@ -7,7 +7,7 @@ import type { TlsMode } from "./TlsMode";
  */
 export type DatabaseRequest = { engine: DataSourceType, host: string, 
 /**
- * 5432 for PostgreSQL when absent.
+ * 5432 for PostgreSQL, 3306 for MySQL when absent.
  */
 port?: number, database: string, user: string, 
 /**

@@ -1,8 +1,7 @@
 //! Data sources (issue 15 item 5): data the user brings in for widgets, as `data_sources`
 //! rows of their own and tables in the sources cache ([`cache`]). CSV files ([`csv`]),
-//! REST APIs ([`rest`]) and PostgreSQL queries ([`database`]) are built; MySQL comes next
-//! and fits the same shape:
-//! a row, a `connection_config` with what this device needs to reach the source, a
+//! REST APIs ([`rest`]) and PostgreSQL, MySQL and MariaDB queries ([`database`]), all in
+//! the same shape: a row, a `connection_config` with what this device needs to reach the source, a
 //! `metadata` describing the cached table, and a refresh that rebuilds it.
 //!
 //! Contract:

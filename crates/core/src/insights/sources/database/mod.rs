@@ -1,4 +1,4 @@
-//! Database sources (PostgreSQL; MySQL/MariaDB next): the answer of one query the user
+//! Database sources (PostgreSQL, MySQL and MariaDB): the answer of one query the user
 //! wrote, pulled from their server into a table of the sources cache, so widgets work
 //! offline and never wait on the network.
 //!
@@ -21,6 +21,7 @@
 //! - On another device the row arrives without its `connection_config`: refresh there is
 //!   refused without writing.
 
+mod mysql;
 mod postgres;
 
 use super::fill::{self, Fetched, Fill};
@@ -62,7 +63,7 @@ pub enum TlsMode {
 pub struct DatabaseRequest {
     pub engine: DataSourceType,
     pub host: String,
-    /// 5432 for PostgreSQL when absent.
+    /// 5432 for PostgreSQL, 3306 for MySQL when absent.
     #[ts(optional)]
     pub port: Option<u16>,
     pub database: String,
@@ -161,7 +162,7 @@ impl DatabaseRequest {
     pub fn checked(&self) -> Result<DatabaseConfig> {
         let port = match self.engine {
             DataSourceType::Postgresql => self.port.unwrap_or(5432),
-            DataSourceType::Mysql => return Err(CoreError::validation("MySQL and MariaDB sources are not built yet: use a PostgreSQL server, a CSV export or a REST API")),
+            DataSourceType::Mysql => self.port.unwrap_or(3306),
             other => return Err(CoreError::validation(format!("a {} source is not a database", other.as_str()))),
         };
         if port == 0 {
@@ -194,6 +195,7 @@ impl DatabaseRequest {
 fn pull(config: &DatabaseConfig, password: Option<&str>) -> Result<Pulled> {
     match config.engine {
         DataSourceType::Postgresql => postgres::pull(config, password),
+        DataSourceType::Mysql => mysql::pull(config, password),
         other => Err(CoreError::validation(format!("reading a {} source is not built yet", other.as_str()))),
     }
 }
