@@ -159,6 +159,36 @@ fn a_calculated_field_date_truncation_and_a_case_give_exact_rows() {
 }
 
 #[test]
+fn dates_are_truncated_on_the_users_day_not_the_utc_day() {
+    let f = known(); // the user is in Tokyo
+    // Thursday 26 Nov 08:30 in Tokyo is Wednesday 25 Nov 23:30 UTC
+    f.clock.set(at("2026-11-25T23:30:00Z"));
+    f.app.session_start(NewSession::default()).unwrap();
+    f.clock.set(at("2026-11-26T00:00:00Z"));
+    f.app.session_complete().unwrap();
+    let days = ModelDraft {
+        fields: vec![field("day", ModelExpr::DateTrunc { unit: ModelDateUnit::Day, of: cref("s", "start_time") }), field("n", count())],
+        ..sessions_model()
+    };
+    let rows = f.app.model_preview(days).unwrap().rows;
+    assert_eq!(rows.last(), Some(&vec![t("2026-11-26"), Cell::Integer(1)]), "{rows:?}");
+    // Monday 30 Nov 07:00 in Tokyo is Sunday 29 Nov UTC: its week starts Mon 30, not Mon 23
+    f.clock.set(at("2026-11-29T22:00:00Z"));
+    f.app.session_start(NewSession::default()).unwrap();
+    f.clock.set(at("2026-11-29T22:30:00Z"));
+    f.app.session_complete().unwrap();
+    let weeks = ModelDraft {
+        fields: vec![field("week", ModelExpr::DateTrunc { unit: ModelDateUnit::Week, of: cref("s", "start_time") }), field("n", count())],
+        ..sessions_model()
+    };
+    let rows = f.app.model_preview(weeks).unwrap().rows;
+    assert_eq!(rows.last(), Some(&vec![t("2026-11-30"), Cell::Integer(1)]), "{rows:?}");
+    // and the function is there for the user's own SQL too
+    let own = f.app.insights_query("SELECT local_date('2026-11-25T23:30:00Z', 'Asia/Tokyo')", None::<String>).unwrap();
+    assert_eq!(own.rows, vec![vec![t("2026-11-26")]]);
+}
+
+#[test]
 fn a_saved_model_is_listed_run_updated_shown_by_a_widget_and_deleted() {
     let f = known();
     let saved = f.app.model_save(None::<String>, assignments_per_course(ModelJoinKind::Inner)).unwrap();
@@ -245,7 +275,7 @@ fn text_is_quoted_so_sql_in_it_is_only_text() {
         joins: vec![],
         ..assignments_per_course(ModelJoinKind::Inner)
     };
-    let sql = compile(&model, &f.app.db().read(|c| schema(c, &f.app.user_id())).unwrap()).unwrap();
+    let sql = compile(&model, &f.app.db().read(|c| schema(c, &f.app.user_id())).unwrap(), chrono_tz::UTC).unwrap();
     assert!(sql.contains("'x''); DELETE FROM courses; --'"), "{sql}");
     let rows = f.app.model_preview(model).unwrap();
     assert_eq!(rows.rows, vec![vec![t("Chemistry"), t(sneaky)], vec![t("History"), t(sneaky)]]);

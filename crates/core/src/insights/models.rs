@@ -15,7 +15,8 @@
 //!   literals, so no text of the user reaches the SQL unquoted. Refusals name the field at
 //!   fault (`tables[1].name`, `fields[0] (minutes)`...).
 //! - The SQL only ever runs in the sandbox (`Sandbox::query`): even a compiler bug cannot
-//!   write. Dates are truncated in UTC (a timestamp's day is its UTC day).
+//!   write. Dates are truncated in the user's time zone (a stored UTC timestamp's day is
+//!   its day there: the sandbox's `local_date`), a plain date keeps its day.
 //! - Every write goes through `Db::write` (actions `model.create`, `model.update`,
 //!   `model.delete`) and is checked whole first: a refused model writes nothing.
 
@@ -261,7 +262,7 @@ pub fn schema(conn: &Connection, me: &str) -> Result<Vec<SandboxTable>> {
 }
 
 /// The model as one SQL SELECT over `schema` (see the module contract).
-pub fn compile(model: &ModelDraft, schema: &[SandboxTable]) -> Result<String> {
+pub fn compile(model: &ModelDraft, schema: &[SandboxTable], zone: chrono_tz::Tz) -> Result<String> {
     check_sizes(model)?;
     let tables = resolve_tables(&model.tables, schema)?;
     let from = from_clause(&model.joins, &tables)?;
@@ -275,7 +276,7 @@ pub fn compile(model: &ModelDraft, schema: &[SandboxTable]) -> Result<String> {
         if !names.insert(field.name.clone()) {
             return Err(refuse(&at, "another field has this name; each output column needs its own"));
         }
-        let mut ctx = ExprCtx { at: &at, tables: &tables, aggregate: false };
+        let mut ctx = ExprCtx { at: &at, tables: &tables, aggregate: false, zone };
         let sql = ctx.expr(&field.expression, 0, false)?;
         if ctx.aggregate {
             any_aggregate = true;
@@ -396,6 +397,8 @@ struct ExprCtx<'a, 's> {
     tables: &'a [Resolved<'s>],
     /// Whether the field holds an aggregate.
     aggregate: bool,
+    /// The user's zone, for the day of a timestamp.
+    zone: chrono_tz::Tz,
 }
 
 impl ExprCtx<'_, '_> {
@@ -418,8 +421,10 @@ impl ExprCtx<'_, '_> {
             }
             ModelExpr::DateTrunc { unit, of } => {
                 let c = column(self.at, self.tables, of)?;
+                // The zone's name is an IANA identifier (letters, digits, / _ - +).
+                let c = format!("local_date({c}, '{}')", self.zone.name());
                 match unit {
-                    ModelDateUnit::Day => format!("date({c})"),
+                    ModelDateUnit::Day => c,
                     ModelDateUnit::Week => format!("date({c}, 'weekday 0', '-6 days')"),
                     ModelDateUnit::Month => format!("date({c}, 'start of month')"),
                     ModelDateUnit::Year => format!("date({c}, 'start of year')"),
@@ -532,14 +537,19 @@ pub fn get(conn: &Connection, me: &str, id: &str) -> Result<DataModel> {
 /// The SQL of my model `id`, checked against what is readable now.
 pub fn compiled(conn: &Connection, me: &str, id: &str) -> Result<String> {
     let model = get(conn, me, id)?;
-    compile(&model.draft(), &schema(conn, me)?)
+    compile(&model.draft(), &schema(conn, me)?, zone(conn, me)?)
+}
+
+/// The user's zone (UTC until they set one).
+fn zone(conn: &Connection, me: &str) -> Result<chrono_tz::Tz> {
+    Ok(crate::account::settings::timezone_if_set(conn, me)?.unwrap_or(chrono_tz::UTC))
 }
 
 /// Saves a new model of mine, if it compiles.
 pub fn create(db: &Db, me: &str, draft: &ModelDraft) -> Result<DataModel> {
     let d = trimmed(draft);
     let id = db.write(WriteCtx::by(me, "model.create"), |tx| {
-        compile(&d, &schema(tx, me)?)?;
+        compile(&d, &schema(tx, me)?, zone(tx, me)?)?;
         let now = tx.now_text();
         let id = tx.new_id();
         let (tables, joins, fields) = json_of(&d)?;
@@ -554,7 +564,7 @@ pub fn update(db: &Db, me: &str, id: &str, draft: &ModelDraft) -> Result<DataMod
     let d = trimmed(draft);
     db.write(WriteCtx::by(me, "model.update"), |tx| {
         let current = own(tx, me, id)?;
-        compile(&d, &schema(tx, me)?)?;
+        compile(&d, &schema(tx, me)?, zone(tx, me)?)?;
         let (tables, joins, fields) = json_of(&d)?;
         row::update(tx, &DataModelRow { name: d.name.clone(), description: d.description.clone(), tables, joins, calculated_fields: fields, updated_at: tx.now_text(), ..current })
     })?;
@@ -578,7 +588,7 @@ pub fn run(db: &Db, sandbox: &Sandbox, me: &str, id: &str) -> Result<Table> {
 /// Runs `draft` in the sandbox without saving it.
 pub fn preview(db: &Db, sandbox: &Sandbox, me: &str, draft: &ModelDraft) -> Result<Table> {
     let d = trimmed(draft);
-    let sql = db.read(|c| compile(&d, &schema(c, me)?))?;
+    let sql = db.read(|c| compile(&d, &schema(c, me)?, zone(c, me)?))?;
     sandbox.query(&sql, None)
 }
 

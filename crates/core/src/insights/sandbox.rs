@@ -17,6 +17,7 @@
 //! - Every failure of the user's SQL is `CoreError::Query` with its reason and, when SQLite
 //!   or the sandbox knows it, the position in the SQL for the editor's caret.
 
+pub mod functions;
 mod guard;
 mod reader;
 mod statement;

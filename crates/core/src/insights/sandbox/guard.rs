@@ -29,6 +29,8 @@ use studydesk_sync::catalog;
 /// (`load_extension`, `fts3_tokenizer`, `sqlite_compileoption_get`, `changes`, any
 /// application function) is refused.
 pub const PURE_FUNCTIONS: &[&str] = &[
+    // Studydesk's own (sandbox/functions.rs).
+    "local_date",
     // Core scalars.
     "abs", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "if", "ifnull", "iif", "instr", "length",
     "like", "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "octet_length", "printf", "quote", "random",

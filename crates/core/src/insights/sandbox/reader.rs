@@ -101,6 +101,7 @@ impl Reader {
         conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = FILE; PRAGMA cache_size = -8192;")?;
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
         cap_value_size(&conn);
+        super::functions::install(&conn)?;
         let guard = Guard::default();
         guard.install(&mut conn)?;
         Ok(Reader { conn, guard, sources: None, sources_error: None })
