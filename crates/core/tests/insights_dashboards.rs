@@ -239,6 +239,10 @@ fn my_study_is_made_once_with_real_numbers_and_stays_deleted_when_deleted() {
     assert_eq!(mine.len(), 1, "made on the first visit");
     assert_eq!(mine[0].widget_count, 8);
     assert_eq!(f.app.dashboards_list().unwrap().len(), list.len(), "made once");
+    // each dashboard's own count (counted together in one query)
+    let empty = f.app.dashboard_create(named("Empty")).unwrap();
+    let counts: Vec<(String, i64)> = f.app.dashboards_list().unwrap().into_iter().map(|d| (d.row.id, d.widget_count)).collect();
+    assert!(counts.contains(&(mine[0].row.id.clone(), 8)) && counts.contains(&(empty.row.id.clone(), 0)), "{counts:?}");
 
     let view = f.app.dashboard_get(&mine[0].row.id).unwrap();
     for w in &view.widgets {

@@ -167,13 +167,15 @@ pub struct DashboardEdit {
 /// My dashboards in my order.
 pub fn list(conn: &Connection, me: &str) -> Result<Vec<DashboardEntry>> {
     let rows: Vec<DashboardRow> = row::select(conn, "WHERE user_id = ?1", [me])?;
-    let mut entries = rows
+    // Every dashboard's widget count in one query (not one per dashboard).
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.dashboard_id, count(*) FROM widgets w JOIN dashboards d ON d.id = w.dashboard_id WHERE d.user_id = ?1 GROUP BY w.dashboard_id",
+    )?;
+    let counts = stmt.query_map([me], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?.collect::<rusqlite::Result<std::collections::HashMap<_, _>>>()?;
+    let mut entries: Vec<DashboardEntry> = rows
         .into_iter()
-        .map(|r| {
-            let widget_count = conn.query_row("SELECT count(*) FROM widgets WHERE dashboard_id = ?1", [&r.id], |x| x.get(0))?;
-            Ok(DashboardEntry { layout: InsightsLayout::from_stored(&r.layout), row: r, widget_count })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .map(|r| DashboardEntry { layout: InsightsLayout::from_stored(&r.layout), widget_count: counts.get(&r.id).copied().unwrap_or(0), row: r })
+        .collect();
     entries.sort_by(|a, b| (a.layout.order, &a.row.created_at, &a.row.id).cmp(&(b.layout.order, &b.row.created_at, &b.row.id)));
     Ok(entries)
 }
