@@ -140,6 +140,22 @@ impl DatabaseView {
     }
 }
 
+/// (schema, table, column) rows in table order, as tables with their columns: the first
+/// [`LIST_TABLES_MAX`] tables.
+fn group_tables(rows: impl Iterator<Item = (String, String, String)>) -> Vec<RemoteTable> {
+    let mut out: Vec<RemoteTable> = Vec::new();
+    for (schema, name, column) in rows {
+        if let Some(t) = out.last_mut().filter(|t| t.schema == schema && t.name == name) {
+            t.columns.push(column);
+        } else if out.len() == LIST_TABLES_MAX {
+            break;
+        } else {
+            out.push(RemoteTable { schema, name, columns: vec![column] });
+        }
+    }
+    out
+}
+
 /// What a pull read: the rows and the server's tables.
 pub(crate) struct Pulled {
     pub fetched: Fetched,

@@ -2,7 +2,7 @@
 //! session read-only and time-limited, list the database's tables, run the query as one
 //! read-only statement, every value as text.
 
-use super::{DatabaseConfig, Pulled, RemoteTable, TlsMode, CONNECT_TIMEOUT, LIST_TABLES_MAX, MAX_ROWS, STATEMENT_TIMEOUT};
+use super::{DatabaseConfig, Pulled, RemoteTable, TlsMode, CONNECT_TIMEOUT, MAX_ROWS, STATEMENT_TIMEOUT};
 use crate::insights::sources::fill::Fetched;
 use crate::insights::table::ColumnKind;
 use crate::{CoreError, Result};
@@ -126,17 +126,7 @@ fn tables(conn: &mut Conn, config: &DatabaseConfig) -> Result<Vec<RemoteTable>> 
              WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position LIMIT 20000",
         )
         .map_err(|e| said(config, &e))?;
-    let mut out: Vec<RemoteTable> = Vec::new();
-    for (schema, name, column) in rows {
-        if let Some(t) = out.last_mut().filter(|t| t.schema == schema && t.name == name) {
-            t.columns.push(column);
-        } else if out.len() == LIST_TABLES_MAX {
-            break;
-        } else {
-            out.push(RemoteTable { schema, name, columns: vec![column] });
-        }
-    }
-    Ok(out)
+    Ok(super::group_tables(rows.into_iter()))
 }
 
 /// A value as text; MySQL's zero dates (`0000-00-00`) mean "no date" and read as NULL, a

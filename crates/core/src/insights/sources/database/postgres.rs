@@ -1,7 +1,7 @@
 //! Reading a PostgreSQL server: connect (TLS as asked, time-limited, read-only session),
 //! list its tables, run the query as one read-only statement, every value as text.
 
-use super::{DatabaseConfig, Pulled, RemoteTable, TlsMode, CONNECT_TIMEOUT, LIST_TABLES_MAX, MAX_ROWS, STATEMENT_TIMEOUT};
+use super::{DatabaseConfig, Pulled, RemoteTable, TlsMode, CONNECT_TIMEOUT, MAX_ROWS, STATEMENT_TIMEOUT};
 use crate::insights::sources::fill::Fetched;
 use crate::insights::table::ColumnKind;
 use crate::{CoreError, Result};
@@ -102,18 +102,7 @@ fn tables(tx: &mut Transaction, config: &DatabaseConfig) -> Result<Vec<RemoteTab
             &[],
         )
         .map_err(|e| said(config, &e, 0))?;
-    let mut out: Vec<RemoteTable> = Vec::new();
-    for r in rows {
-        let (schema, name, column): (String, String, String) = (r.get(0), r.get(1), r.get(2));
-        if let Some(t) = out.last_mut().filter(|t| t.schema == schema && t.name == name) {
-            t.columns.push(column);
-        } else if out.len() == LIST_TABLES_MAX {
-            break;
-        } else {
-            out.push(RemoteTable { schema, name, columns: vec![column] });
-        }
-    }
-    Ok(out)
+    Ok(super::group_tables(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2)))))
 }
 
 /// Runs the query and reads every value as text.
