@@ -1003,7 +1003,7 @@ export const sourceSetColumns = (id: string, kinds: Array<ColumnKind>, has_heade
 export const sourceAddRest = (name: string, request: RestRequest): Promise<DataSource> => call<DataSource>("source_add_rest", { name, request });
 
 /**
- * Adds a database source (PostgreSQL): `request` the server (host, port, database,
+ * Adds a database source (PostgreSQL, MySQL or MariaDB): `request` the server (host, port, database,
  * user, TLS), the password (saved in the OS keychain or Studydesk's encrypted
  * file, never in the database) and one SELECT whose answer becomes the source's
  * table, read in a read-only transaction (off the UI thread: 10 s to connect, 60 s
@@ -1035,6 +1035,15 @@ export const sourcePasswordStore = (): Promise<SecretStoreKind> => call<SecretSt
  * Rejects with an ApiError of kind `ServerErrorKind`.
  */
 export const sourceRefresh = (id: string): Promise<DataSource> => call<DataSource>("source_refresh", { id });
+
+/**
+ * Sets how often my REST or database source refreshes itself: every 15, 60, 360
+ * or 1440 minutes, or none for by hand only. The schedule syncs; the refresh
+ * runs on the device that keeps the source's connection. A CSV file is refused
+ * (its copy does not change).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const sourceSetSchedule = (id: string, refresh_minutes: number | null): Promise<DataSource> => call<DataSource>("source_set_schedule", { id, refresh_minutes });
 
 /**
  * My data sources by name, each saying whether its data is on this device.
@@ -1254,6 +1263,7 @@ export interface CommandErrors {
   source_edit_database: ServerErrorKind;
   source_password_store: ServerErrorKind;
   source_refresh: ServerErrorKind;
+  source_set_schedule: LocalErrorKind;
   source_list: LocalErrorKind;
   source_preview: LocalErrorKind;
   source_rename: LocalErrorKind;

@@ -35,6 +35,9 @@ function source(id: string, name: string, over: Partial<DataSource> = {}): DataS
     has_header: true,
     bytes: 2048,
     error: null,
+    refresh_minutes: null,
+    next_refresh_at: null,
+    connection_here: false,
     data_here: true,
     database: null,
     created_at: stamp,
@@ -56,7 +59,7 @@ const pgView: DatabaseView = {
   password_saved: true,
   tables: [{ schema: "public", name: "scores", columns: ["student", "score"] }],
 };
-const pg = (over: Partial<DataSource> = {}) => source("s5", "Grades DB", { source_type: "postgresql", file_name: null, encoding: null, delimiter: null, has_header: null, bytes: null, rows: 12, database: pgView, ...over });
+const pg = (over: Partial<DataSource> = {}) => source("s5", "Grades DB", { source_type: "postgresql", file_name: null, encoding: null, delimiter: null, has_header: null, bytes: null, rows: 12, database: pgView, connection_here: true, ...over });
 const broken = source("s3", "Reading log", { status: "error", error: "the copy of \"Reading log\"'s file is missing from the data folder: import the file again" });
 
 describe("DataSources", () => {
@@ -263,7 +266,7 @@ describe("DataSources", () => {
   });
 
   it("says a PostgreSQL source added on another device keeps its connection there, and offers no edit", async () => {
-    client.sourceList.mockResolvedValue([pg({ database: null, data_here: false })]);
+    client.sourceList.mockResolvedValue([pg({ database: null, data_here: false, connection_here: false })]);
     renderWithClient(<DataSources onClose={() => {}} />);
     const item = within(await screen.findByTestId("source-s5"));
     expect(item.getByTestId("source-not-here-s5")).toHaveTextContent("Added on another device: its connection is kept there.");

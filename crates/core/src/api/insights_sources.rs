@@ -1,9 +1,10 @@
 //! The data sources room of the facade: CSV files, REST APIs and PostgreSQL, MySQL and
 //! MariaDB queries imported into the sources cache, listed, previewed, re-imported, their
-//! column kinds changed, refreshed, renamed and deleted (`insights::sources`).
+//! column kinds changed, refreshed (by hand or on a schedule), renamed and deleted
+//! (`insights::sources`).
 
 use crate::commands;
-use crate::insights::sources::{self, csv, database, rest};
+use crate::insights::sources::{self, csv, database, rest, schedule};
 use crate::insights::table::{ColumnKind, Table};
 use crate::Result;
 use std::path::Path;
@@ -76,6 +77,14 @@ macro_rules! insights_sources_commands {
             pub fn source_refresh(&self, id: String) -> sources::DataSource {
                 sources::refresh(&self.db, &self.data_dir, &self.user_id(), &id)
             }
+            /// Sets how often my REST or database source refreshes itself: every 15, 60, 360
+            /// or 1440 minutes, or none for by hand only. The schedule syncs; the refresh
+            /// runs on the device that keeps the source's connection. A CSV file is refused
+            /// (its copy does not change).
+            #[ipc(local)]
+            pub fn source_set_schedule(&self, id: String, refresh_minutes: Option<u32>) -> sources::DataSource {
+                schedule::set(&self.db, &self.data_dir, &self.user_id(), &id, refresh_minutes)
+            }
             /// My data sources by name, each saying whether its data is on this device.
             #[ipc(local)]
             pub fn source_list(&self) -> Vec<sources::DataSource> {
@@ -108,5 +117,13 @@ impl super::Studydesk {
     pub fn source_add_csv_file(&self, path: &Path, name: Option<&str>) -> Result<sources::DataSource> {
         let file_name = path.file_name().and_then(|n| n.to_str());
         csv::add(&self.db, &self.data_dir, &self.user_id(), csv::CsvInput::File(path), name.unwrap_or(""), file_name)
+    }
+
+    /// Refreshes each of my sources whose scheduled time has come on this device, one
+    /// after another, and answers what each refresh did (`insights::sources::schedule`).
+    /// It uses the network: the shell's background thread and the CLI call it, never the
+    /// UI thread.
+    pub fn source_refresh_due(&self) -> Result<Vec<schedule::ScheduledRefresh>> {
+        schedule::refresh_due(&self.db, &self.data_dir, &self.user_id())
     }
 }

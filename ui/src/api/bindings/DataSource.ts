@@ -25,6 +25,21 @@ delimiter: string | null, has_header: boolean | null, bytes: number | null,
  */
 error: string | null, 
 /**
+ * How often it refreshes itself, in minutes (15, 60, 360 or 1440); none: by hand only.
+ * Set on any device; the refresh runs where the connection is (`connection_here`).
+ */
+refresh_minutes: number | null, 
+/**
+ * When the schedule refreshes it next on this device (UTC); none when it has no
+ * schedule or its connection is not here. Just past while it waits for the next check.
+ */
+next_refresh_at: string | null, 
+/**
+ * This device keeps the REST request or the database connection of the source, so it
+ * refreshes it here (by hand or on its schedule). False for CSV files (see `data_here`).
+ */
+connection_here: boolean, 
+/**
  * A database source's connection and query, on the device that has them.
  */
 database: DatabaseView | null, 

@@ -7,6 +7,9 @@
 //!   its column's kind refuses the whole fill (record and column named) and writes
 //!   nothing. The cache table is replaced in one transaction with the row's write, so a
 //!   failed fill keeps the old rows.
+//! - The row keeps its refresh schedule (`metadata.refresh_minutes`, read inside the
+//!   write); the rest of the metadata is the new fill's (a good fill clears `error` and
+//!   `failed_at`).
 //! - The caller fetched the rows before: no network inside the cache's write lock or
 //!   `Db::write`.
 
@@ -110,6 +113,7 @@ pub(crate) fn install(db: &Db, data_dir: &Path, me: &str, target: Target, fetche
             import_id: Some(import_id.clone()),
             ..SourceMetadata::default()
         }
+        .keeping_schedule_of(&row)
         .to_value();
         row.status = DataSourceStatus::Connected;
         row.last_sync = Some(now.clone());

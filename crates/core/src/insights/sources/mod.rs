@@ -25,6 +25,9 @@
 //!   there is refused without writing, and a re-import there makes it this device's too.
 //! - The cache table keeps its name when the source is renamed (SQL written against
 //!   `sources.exam_scores` keeps working).
+//! - A REST or database source may refresh itself on a schedule ([`schedule`]:
+//!   `metadata.refresh_minutes`, kept by every write that rebuilds the metadata), on the
+//!   device that keeps its connection.
 //! - Deleting a source deletes its row (widgets over it keep their place with no source:
 //!   the foreign key sets `data_source_id` to NULL), its copied file and its cache table.
 
@@ -33,6 +36,7 @@ pub mod csv;
 pub mod database;
 mod fill;
 pub mod rest;
+pub mod schedule;
 
 use crate::db::row;
 use crate::db::WriteCtx;
@@ -95,6 +99,15 @@ pub struct SourceMetadata {
     /// Why the last refresh failed (status `error`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// When the last refresh failed (with `error`; cleared by a good one): a scheduled
+    /// refresh waits one interval from it ([`schedule`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_at: Option<String>,
+    /// How often the source refreshes itself, in minutes (one of [`schedule::EVERY`]);
+    /// absent: by hand only. A preference: it syncs, and is kept by every rebuild of the
+    /// metadata ([`SourceMetadata::keeping_schedule_of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_minutes: Option<u32>,
 }
 
 impl SourceMetadata {
@@ -104,6 +117,13 @@ impl SourceMetadata {
 
     pub fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_else(|_| serde_json::json!({}))
+    }
+
+    /// This metadata (a new import's) with the user's choices that outlive imports taken
+    /// from `row` as stored now: its refresh schedule.
+    pub fn keeping_schedule_of(mut self, row: &DataSourceRow) -> SourceMetadata {
+        self.refresh_minutes = SourceMetadata::of(row).refresh_minutes;
+        self
     }
 }
 
@@ -129,6 +149,15 @@ pub struct DataSource {
     pub bytes: Option<i64>,
     /// Why the last refresh failed.
     pub error: Option<String>,
+    /// How often it refreshes itself, in minutes (15, 60, 360 or 1440); none: by hand only.
+    /// Set on any device; the refresh runs where the connection is (`connection_here`).
+    pub refresh_minutes: Option<u32>,
+    /// When the schedule refreshes it next on this device (UTC); none when it has no
+    /// schedule or its connection is not here. Just past while it waits for the next check.
+    pub next_refresh_at: Option<String>,
+    /// This device keeps the REST request or the database connection of the source, so it
+    /// refreshes it here (by hand or on its schedule). False for CSV files (see `data_here`).
+    pub connection_here: bool,
     /// A database source's connection and query, on the device that has them.
     pub database: Option<database::DatabaseView>,
     /// This device holds the rows the source describes. False for a source imported on
@@ -145,6 +174,7 @@ impl DataSource {
             (Some(cached), Some(import)) => &cached.import_id == import,
             _ => false,
         };
+        let (next_refresh_at, connection_here) = (schedule::next_refresh_at(&row), schedule::connection_here(&row));
         DataSource {
             id: row.id,
             name: row.name,
@@ -160,6 +190,9 @@ impl DataSource {
             has_header: meta.has_header,
             bytes: meta.bytes,
             error: meta.error,
+            refresh_minutes: meta.refresh_minutes,
+            next_refresh_at,
+            connection_here,
             database: database::DatabaseView::of(&row.connection_config),
             data_here,
             created_at: row.created_at,
@@ -242,15 +275,18 @@ impl Target {
     }
 }
 
-/// Marks the source as failed, with the reason (its rows stay as they were).
+/// Marks the source as failed now, with the reason (its rows and the rest of its metadata
+/// stay as they were).
 pub(crate) fn record_failure(db: &Db, me: &str, id: &str, reason: &str) -> Result<()> {
     db.write(WriteCtx::by(me, "source.refresh"), |tx| {
         let mut row = mine(tx, me, id)?;
         let mut meta = SourceMetadata::of(&row);
+        let now = tx.now_text();
         meta.error = Some(reason.to_string());
+        meta.failed_at = Some(now.clone());
         row.metadata = meta.to_value();
         row.status = DataSourceStatus::Error;
-        row.updated_at = tx.now_text();
+        row.updated_at = now;
         row::update(tx, &row)
     })
 }

@@ -84,7 +84,7 @@ impl Plan {
             file_name: file_name.map(str::to_string),
             imported_at: Some(now.to_string()),
             import_id: Some(import_id.to_string()),
-            error: None,
+            ..SourceMetadata::default()
         }
     }
 }
@@ -202,7 +202,7 @@ fn run(db: &Db, data_dir: &Path, me: &str, job: Import) -> Result<DataSource> {
         if job.copy {
             row.connection_config = json!({ "file": file_reference(&id), "file_name": file_name });
         }
-        row.metadata = job.plan.metadata(&table, rows, &now, &import_id, file_name.as_deref()).to_value();
+        row.metadata = job.plan.metadata(&table, rows, &now, &import_id, file_name.as_deref()).keeping_schedule_of(&row).to_value();
         row.status = DataSourceStatus::Connected;
         row.last_sync = Some(now.clone());
         row.updated_at = now;
