@@ -4,8 +4,10 @@
 //! cursor; headers without credentials), `add-postgres SQL` the answer of a query on a
 //! PostgreSQL server (password from stdin, kept in the OS keychain), `list`
 //! shows them and whether their data is on this device, `refresh ID` reads a source
-//! again, `delete ID` removes it with its file and data. `--json` prints what the app's
-//! commands answer.
+//! again, `schedule ID --every 15m|1h|6h|1d|off` sets how often a REST or database source
+//! refreshes itself, `refresh-due` runs the scheduled refreshes whose time has come (once;
+//! exit 1 when one failed, after every line), `delete ID` removes it with its file and
+//! data. `--json` prints what the app's commands answer.
 
 use crate::terminal::{self, field, say};
 use clap::Subcommand;
@@ -90,6 +92,22 @@ pub enum SourceCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Set how often a REST or database source refreshes itself (not a CSV: its copy
+    /// does not change). The app refreshes it while running, on the device that added it;
+    /// `refresh-due` does it once from here.
+    Schedule {
+        id: String,
+        /// 15m, 1h, 6h, 1d, or off (by hand only).
+        #[arg(long, value_parser = ["15m", "1h", "6h", "1d", "off"])]
+        every: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Refresh, one after another, the sources whose scheduled time has come on this device.
+    RefreshDue {
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a source, its copied file and its data.
     Delete { id: String },
 }
@@ -166,12 +184,80 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
             }
             say!("refreshed {}", line(&refreshed));
         }
+        SourceCommand::Schedule { id, every, json } => {
+            let scheduled = app.source_set_schedule(id, every_minutes(&every))?;
+            if json {
+                return terminal::json(&scheduled, true);
+            }
+            say!("{}", line(&scheduled));
+        }
+        SourceCommand::RefreshDue { json } => return refresh_due(app, json),
         SourceCommand::Delete { id } => {
             app.source_delete(&id)?;
             say!("deleted {}", field(&id));
         }
     }
     Ok(())
+}
+
+/// `--every`'s word in minutes (`off`: none).
+fn every_minutes(every: &str) -> Option<u32> {
+    match every {
+        "15m" => Some(15),
+        "1h" => Some(60),
+        "6h" => Some(360),
+        "1d" => Some(1440),
+        _ => None,
+    }
+}
+
+/// `every 1h` for a schedule in minutes.
+fn every_word(minutes: u32) -> String {
+    match minutes {
+        m if m % 1440 == 0 => format!("{}d", m / 1440),
+        m if m % 60 == 0 => format!("{}h", m / 60),
+        m => format!("{m}m"),
+    }
+}
+
+/// One scheduled refresh as `--json` prints it: the source, or why it failed.
+#[derive(serde::Serialize)]
+struct DueResult<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a DataSource>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Runs the due refreshes once and prints each: `refreshed <source>` or `failed <id>
+/// <name>: <reason>`. The first failure is answered (exit 1) after every line is printed.
+fn refresh_due(app: &Studydesk, json: bool) -> Result<(), CoreError> {
+    let done = app.source_refresh_due()?;
+    if json {
+        let results: Vec<DueResult> = done
+            .iter()
+            .map(|r| DueResult { id: &r.id, name: &r.name, source: r.outcome.as_ref().ok(), error: r.outcome.as_ref().err().map(|e| e.to_string()) })
+            .collect();
+        terminal::json(&results, true)?;
+    } else if done.is_empty() {
+        say!("no scheduled refresh is due");
+    }
+    let mut first_failure = None;
+    for r in done {
+        match r.outcome {
+            Ok(s) if !json => say!("refreshed {}", line(&s)),
+            Ok(_) => {}
+            Err(e) => {
+                if !json {
+                    say!("failed {}  {}: {}", r.id, field(&r.name), field(&e.to_string()));
+                }
+                first_failure.get_or_insert(e);
+            }
+        }
+    }
+    first_failure.map_or(Ok(()), Err)
 }
 
 /// `Name: value` as a header.
@@ -186,7 +272,12 @@ fn line(s: &DataSource) -> String {
     let rows = s.rows.map(|n| format!("{n} rows")).unwrap_or_else(|| "? rows".into());
     let here = if s.data_here { "" } else { "  (imported on another device: its data is not here)" };
     let error = s.error.as_deref().map(|e| format!("  error: {}", field(e))).unwrap_or_default();
-    format!("{}  {}  {}  {}  {}  {rows}{here}{error}", s.id, field(&s.name), s.source_type.as_str(), s.status.as_str(), field(&table))
+    let schedule = match (s.refresh_minutes, &s.next_refresh_at) {
+        (Some(m), Some(next)) => format!("  refreshes every {} (next {next})", every_word(m)),
+        (Some(m), None) => format!("  refreshes every {} on the device that added it", every_word(m)),
+        (None, _) => String::new(),
+    };
+    format!("{}  {}  {}  {}  {}  {rows}{here}{schedule}{error}", s.id, field(&s.name), s.source_type.as_str(), s.status.as_str(), field(&table))
 }
 
 /// The first line of standard input, without its line end.
