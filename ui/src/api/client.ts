@@ -140,6 +140,15 @@ export async function onSyncChanged(handler: () => void): Promise<() => void> {
   }
 }
 
+/** Calls `handler` after the shell refreshed data sources on their schedule (good or failed). */
+export async function onSourcesChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("sources-changed", () => handler());
+  } catch {
+    return () => {};
+  }
+}
+
 /** The address the webview loads a local file (an attachment's absolute path) from. */
 export function fileSrc(path: string): string {
   return convertFileSrc(path);

@@ -7,6 +7,7 @@ import type { DataSource } from "../api/bindings/DataSource";
 import i18n from "../i18n";
 import * as fx from "../test/fixtures";
 import { renderWithClient } from "../test/render";
+import { todayIn, wallTimeToIso } from "../lib/dates";
 import { DataSources } from "./DataSources";
 import { InsightsPage } from "./InsightsPage";
 
@@ -60,6 +61,8 @@ const pgView: DatabaseView = {
   tables: [{ schema: "public", name: "scores", columns: ["student", "score"] }],
 };
 const pg = (over: Partial<DataSource> = {}) => source("s5", "Grades DB", { source_type: "postgresql", file_name: null, encoding: null, delimiter: null, has_header: null, bytes: null, rows: 12, database: pgView, connection_here: true, ...over });
+const api7 = (over: Partial<DataSource> = {}) =>
+  source("s7", "Study log", { source_type: "rest_api", file_name: null, encoding: null, delimiter: null, has_header: null, rows: 40, connection_here: true, ...over });
 const broken = source("s3", "Reading log", { status: "error", error: "the copy of \"Reading log\"'s file is missing from the data folder: import the file again" });
 
 describe("DataSources", () => {
@@ -309,5 +312,94 @@ describe("DataSources", () => {
     expect(client.sourceList.mock.calls.length).toBeGreaterThan(listed);
     expect(screen.queryByTestId("source-db-form")).toBeNull();
     expect(screen.getByTestId("source-notice")).toHaveTextContent("Imported “grades@localhost”: 3 rows.");
+  });
+
+  it("refreshes a web API automatically every hour: the choice is saved and the next refresh shown in Tokyo time", async () => {
+    // Today at 14:30 in Tokyo (the user's zone), whatever the machine's zone.
+    const next = wallTimeToIso(`${todayIn("Asia/Tokyo")}T14:30`, "Asia/Tokyo") ?? "";
+    const scheduled = api7({ refresh_minutes: 60, next_refresh_at: next });
+    client.sourceList.mockResolvedValue([api7()]);
+    client.sourceSetSchedule.mockImplementation(async () => {
+      client.sourceList.mockResolvedValue([scheduled]);
+      return scheduled;
+    });
+    renderWithClient(<DataSources onClose={() => {}} />);
+    const item = within(await screen.findByTestId("source-s7"));
+    const select = item.getByLabelText("Refresh automatically");
+    expect(select).toHaveValue("off");
+    expect(item.getByText("While Studydesk is open on this device.")).toBeInTheDocument();
+    expect(within(select).getAllByRole("option").map((o) => o.textContent)).toEqual(["Off", "Every 15 minutes", "Every hour", "Every 6 hours", "Every day"]);
+    expect(item.queryByTestId("source-next-refresh-s7")).toBeNull();
+
+    await userEvent.selectOptions(select, "Every hour");
+    await waitFor(() => expect(client.sourceSetSchedule).toHaveBeenCalledWith("s7", 60));
+    expect(await item.findByText("Automatic refresh of “Study log”: Every hour.")).toBeInTheDocument();
+    expect(await item.findByTestId("source-next-refresh-s7")).toHaveTextContent("Next refresh 2:30 PM");
+    expect(item.getByTestId("source-next-refresh-s7").querySelector("time")).toHaveAttribute("datetime", next);
+    expect(select).toHaveValue("60");
+
+    // A web API read on this device can be read again by hand too.
+    client.sourceRefresh.mockResolvedValue(scheduled);
+    await userEvent.click(item.getByTestId("source-refresh-s7"));
+    await waitFor(() => expect(client.sourceRefresh).toHaveBeenCalledWith("s7"));
+
+    client.sourceSetSchedule.mockResolvedValue(api7());
+    await userEvent.selectOptions(select, "Off");
+    await waitFor(() => expect(client.sourceSetSchedule).toHaveBeenLastCalledWith("s7", null));
+  });
+
+  it("shows another day's next refresh with its date, and a refused choice goes back with the reason", async () => {
+    client.sourceList.mockResolvedValue([pg({ refresh_minutes: 1440, next_refresh_at: "2030-01-02T05:30:00.000Z" })]);
+    client.sourceSetSchedule.mockRejectedValue({ kind: "validation", message: "a source refreshes every 15 minutes, hour, 6 hours or day" });
+    renderWithClient(<DataSources onClose={() => {}} />);
+    const item = within(await screen.findByTestId("source-s5"));
+    // The user's zone and language arrive with the app state.
+    await waitFor(() => expect(item.getByTestId("source-next-refresh-s5")).toHaveTextContent("Next refresh Wed, Jan 2, 2030, 2:30 PM"));
+    const select = item.getByLabelText("Refresh automatically");
+    expect(select).toHaveValue("1440");
+    await userEvent.selectOptions(select, "Every 15 minutes");
+    expect(await item.findByRole("alert")).toHaveTextContent("a source refreshes every 15 minutes, hour, 6 hours or day");
+    await waitFor(() => expect(select).toHaveValue("1440"));
+  });
+
+  it("offers no schedule for CSV files, and says where a synced source's schedule runs", async () => {
+    client.sourceList.mockResolvedValue([scores, api7({ id: "s8", name: "Laptop API", connection_here: false, data_here: false, refresh_minutes: 360 }), pg({ database: null, data_here: false, connection_here: false })]);
+    renderWithClient(<DataSources onClose={() => {}} />);
+    await screen.findByTestId("source-s1");
+    expect(screen.queryByLabelText("Refresh automatically")).toBeNull();
+    expect(screen.getByTestId("source-schedule-elsewhere-s8")).toHaveTextContent("Refreshed automatically on the device that added it (Every 6 hours).");
+    expect(screen.queryByTestId("source-refresh-s8")).toBeNull();
+    expect(screen.queryByTestId("source-schedule-elsewhere-s5")).toBeNull();
+  });
+
+  it("in Japanese, names the schedule and its next time in 24-hour time", async () => {
+    await i18n.changeLanguage("ja");
+    client.appState.mockResolvedValue(fx.appState({}, { preferred_locale: "ja" }));
+    const next = wallTimeToIso(`${todayIn("Asia/Tokyo")}T14:30`, "Asia/Tokyo") ?? "";
+    client.sourceList.mockResolvedValue([api7({ refresh_minutes: 15, next_refresh_at: next })]);
+    renderWithClient(<DataSources onClose={() => {}} />);
+    const item = within(await screen.findByTestId("source-s7"));
+    const select = item.getByLabelText("自動で再読み込み");
+    expect(within(select).getAllByRole("option").map((o) => o.textContent)).toEqual(["しない", "15分ごと", "1時間ごと", "6時間ごと", "1日ごと"]);
+    // The user's zone and language arrive with the app state.
+    await waitFor(() => expect(item.getByTestId("source-next-refresh-s7")).toHaveTextContent("次の再読み込み 14:30"));
+  });
+
+  it("refetches the sources when the shell says it refreshed them on their schedule", async () => {
+    let notify: () => void = () => {};
+    client.onSourcesChanged.mockImplementation(async (handler) => {
+      notify = handler;
+      return () => {};
+    });
+    client.dashboardsList.mockResolvedValue([]);
+    client.sourceList.mockResolvedValue([api7()]);
+    renderWithClient(<InsightsPage headingRef={null} />);
+    await userEvent.click(screen.getByTestId("sources-open"));
+    const item = within(await screen.findByTestId("source-s7"));
+    expect(item.getByText("40 rows")).toBeInTheDocument();
+    await waitFor(() => expect(client.onSourcesChanged).toHaveBeenCalled());
+    client.sourceList.mockResolvedValue([api7({ rows: 41 })]);
+    notify();
+    expect(await item.findByText("41 rows")).toBeInTheDocument();
   });
 });

@@ -2,7 +2,9 @@
 // databases listed with their rows, typed columns, status and last import; a file imported
 // (its name prefilled from the file's), previewed, its column kinds and header changed,
 // re-imported, refreshed, renamed or deleted after a confirmation; a database's connection
-// edited on the device that keeps it (its password is in that device's secret store). Each
+// edited on the device that keeps it (its password is in that device's secret store); a web
+// API or database refreshed automatically every 15 minutes to every day on the device that
+// keeps its connection, its next refresh shown in the user's zone. Each
 // source names the table SQL reads it from (`sources.<table>`). Refusals of the core are
 // shown in words in the form that caused them; nothing is half-saved (the core refuses
 // whole).
@@ -15,7 +17,7 @@ import type { DataSource } from "../api/bindings/DataSource";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Icon } from "../components/Icon";
 import { Loading, LoadError } from "../components/Status";
-import { formatDateTime } from "../lib/dates";
+import { formatDateTime, formatTime, isoToWallTime, todayIn } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import { DataTable } from "./DataTable";
@@ -23,10 +25,12 @@ import { DatabaseForm } from "./DatabaseForm";
 import { Refusal } from "./Refusal";
 import { RestForm } from "./RestForm";
 import { useFormatNumber } from "./format";
-import { sourceChanges, useInsightsMutation, useSourcePreview, useSources } from "./queries";
+import { insightsKeys, sourceChanges, useInsightsMutation, useSourcePreview, useSources } from "./queries";
 import "./DataSources.css";
 
 const KINDS: ColumnKind[] = ["integer", "real", "date", "timestamp", "text"];
+/** The intervals a source refreshes itself at, in minutes (the core's `schedule::EVERY`). */
+const EVERY = [15, 60, 360, 1440] as const;
 const PREVIEW_ROWS = 20;
 type Panel = "preview" | "columns" | "reimport" | "rename" | "connection" | null;
 
@@ -263,6 +267,64 @@ function LastImport({ iso }: { iso: string | null }) {
   );
 }
 
+/** "Next refresh 14:30" today, with the date on another day, in the user's zone. */
+function NextRefresh({ iso, testId }: { iso: string; testId: string }) {
+  const { t } = useTranslation();
+  const { locale, timezone } = usePrefs();
+  const today = isoToWallTime(iso, timezone).slice(0, 10) === todayIn(timezone);
+  const time = today ? formatTime(iso, locale, timezone) : formatDateTime(iso, locale, timezone);
+  return (
+    <span data-testid={testId}>
+      {t("insights.sources.nextRefresh")} <time dateTime={iso}>{time}</time>
+    </span>
+  );
+}
+
+/** How often a source whose connection is here refreshes itself, and when it does next. */
+function Schedule({ source, onSaved }: { source: DataSource; onSaved: (message: string) => void }) {
+  const { t } = useTranslation();
+  const hintId = useId();
+  const stored = source.refresh_minutes === null ? "off" : String(source.refresh_minutes);
+  // The choice shows at once; the stored value wins again when it changes or the save fails.
+  const [choice, setChoice] = useState(stored);
+  useEffect(() => setChoice(stored), [stored]);
+  const every = (minutes: number | null) => (minutes === null ? t("insights.sources.scheduleOff") : t(`insights.sources.every${minutes}`));
+  const save = useInsightsMutation((minutes: number | null) => api.sourceSetSchedule(source.id, minutes), {
+    meta: { inlineError: true },
+    onSuccess: (s) => onSaved(t("insights.sources.scheduleSaved", { name: s.name, every: every(s.refresh_minutes) })),
+    onError: () => setChoice(stored),
+  }, [insightsKeys.sources()]);
+  return (
+    <div className="source-schedule">
+      <label>
+        <span className="source-label">{t("insights.sources.scheduleLabel")}</span>
+        <select
+          data-testid={`source-schedule-${source.id}`}
+          value={choice}
+          aria-describedby={hintId}
+          disabled={save.isPending}
+          onChange={(e) => {
+            setChoice(e.target.value);
+            save.mutate(e.target.value === "off" ? null : Number(e.target.value));
+          }}
+        >
+          <option value="off">{t("insights.sources.scheduleOff")}</option>
+          {EVERY.map((m) => (
+            <option key={m} value={String(m)}>
+              {every(m)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {source.refresh_minutes !== null && source.next_refresh_at ? <NextRefresh iso={source.next_refresh_at} testId={`source-next-refresh-${source.id}`} /> : null}
+      <span id={hintId} className="hint">
+        {t("insights.sources.scheduleHint")}
+      </span>
+      <Refusal error={save.error} />
+    </div>
+  );
+}
+
 function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSource; focusMe: boolean; onFocused: () => void; onDeleted: (name: string) => void }) {
   const { t } = useTranslation();
   const headingId = useId();
@@ -274,8 +336,10 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
   const remove = useSourceMutation(() => api.sourceDelete(source.id), () => onDeleted(source.name));
   const csv = source.source_type === "csv";
   const database = source.source_type === "postgresql" || source.source_type === "mysql";
-  // A database's connection (and its password) stays on the device that added it.
+  // A database's connection (and its password) stays on the device that added it, and so
+  // does a web API's request: only there can the source be read again.
   const connection = source.database;
+  const refreshable = csv || connection !== null || source.connection_here;
   const editButton = useRef<HTMLButtonElement | null>(null);
   const closeConnection = (message: string) => {
     setPanel(null);
@@ -349,6 +413,12 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
           </ul>
         ) : null}
         {source.table ? <SqlName table={source.table} /> : null}
+        {source.connection_here ? <Schedule source={source} onSaved={setNotice} /> : null}
+        {!csv && !source.connection_here && source.refresh_minutes !== null ? (
+          <p className="source-facts" data-testid={`source-schedule-elsewhere-${source.id}`}>
+            {t("insights.sources.scheduleElsewhere", { every: t(`insights.sources.every${source.refresh_minutes}`) })}
+          </p>
+        ) : null}
         <div className="source-actions" role="group" aria-label={t("insights.sources.actionsFor", { name: source.name })}>
           {panelButton("preview", t("insights.sources.preview"), !source.data_here)}
           {csv ? panelButton("columns", t("insights.sources.editColumns"), !source.data_here || source.columns.length === 0) : null}
@@ -358,7 +428,7 @@ function SourceItem({ source, focusMe, onFocused, onDeleted }: { source: DataSou
               {t("insights.sources.dbEdit")}
             </button>
           ) : null}
-          {csv || connection ? (
+          {refreshable ? (
             <button type="button" className="button small subtle" data-testid={`source-refresh-${source.id}`} disabled={(csv && !source.data_here) || refresh.isPending} onClick={() => refresh.mutate(undefined)}>
               {refresh.isPending ? t("insights.sources.refreshing") : t("insights.sources.refresh")}
             </button>

@@ -24,7 +24,7 @@ import { keyboardMove } from "../lib/gridMove";
 import { download } from "../lib/download";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
-import { useDashboard, useDashboards, useInsightsMutation } from "./queries";
+import { useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
 import { isChart, WidgetBody } from "./WidgetView";
@@ -396,6 +396,8 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
 
 export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElement> }) {
   const { t } = useTranslation();
+  // Sources refreshed on their schedule in the background: their widgets and list refetch.
+  useSourceEvents();
   const dashboards = useDashboards();
   const [openId, setOpenId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);

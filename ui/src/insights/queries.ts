@@ -1,8 +1,8 @@
 // Insights through the query cache: the keys, the reads (dashboards, one dashboard, a
-// widget's data, the metric catalog, the sandbox's schema) and the mutation wrapper that
-// refetches what a change moved. Nothing here touches Home, so mutations say so
+// widget's data, the metric catalog, the sandbox's schema), the mutation wrapper that
+// refetches what a change moved, and the listener for the shell's scheduled source refreshes. Nothing here touches Home, so mutations say so
 // (`appUnchanged`).
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { UseMutationOptions } from "@tanstack/react-query";
 import * as api from "../api/client";
 import type { ApiError } from "../api/client";
@@ -12,7 +12,7 @@ import type { DataSource } from "../api/bindings/DataSource";
 import type { MetricInfo } from "../api/bindings/MetricInfo";
 import type { Table } from "../api/bindings/Table";
 import type { WidgetData } from "../api/bindings/WidgetData";
-import { useApiMutation } from "../api/queries";
+import { useApiMutation, useShellEvent } from "../api/queries";
 
 export const insightsKeys = {
   all: () => ["insights"] as const,
@@ -60,6 +60,15 @@ export function useSourcePreview(id: string, limit: number, enabled: boolean) {
 /** What a change to a data source moves: the list, the previews, the widgets over it and
  *  the tables the SQL editor lists. */
 export const sourceChanges = [insightsKeys.sources(), ["insights", "source_preview"], ["insights", "widget_data"], insightsKeys.schema()] as const;
+
+/** Refetches what a scheduled refresh of the shell moved (`sources-changed`): the sources,
+ *  their previews, the widgets' data and the SQL editor's tables. */
+export function useSourceEvents() {
+  const qc = useQueryClient();
+  useShellEvent(api.onSourcesChanged, () => {
+    for (const queryKey of sourceChanges) void qc.invalidateQueries({ queryKey });
+  });
+}
 
 /** An Insights change: refetches the dashboards (and `refresh`, e.g. a widget's data)
  *  when it settles, never Home; a move or a rename does not re-run every widget's query. */

@@ -116,6 +116,7 @@ export const onSyncChanged = vi.fn<Commands["onSyncChanged"]>(async () => () => 
 // ---- shell
 export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
+export const onSourcesChanged = vi.fn<Commands["onSourcesChanged"]>(async () => () => {});
 export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);
 export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);
 
@@ -208,6 +209,7 @@ export const sourceAddDatabase = vi.fn<Commands["sourceAddDatabase"]>();
 export const sourceEditDatabase = vi.fn<Commands["sourceEditDatabase"]>();
 export const sourcePasswordStore = vi.fn<Commands["sourcePasswordStore"]>(async () => "keychain");
 export const sourceRefresh = vi.fn<Commands["sourceRefresh"]>();
+export const sourceSetSchedule = vi.fn<Commands["sourceSetSchedule"]>();
 export const sourceList = vi.fn<Commands["sourceList"]>(async () => []);
 export const sourcePreview = vi.fn<Commands["sourcePreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
 export const sourceRename = vi.fn<Commands["sourceRename"]>();
