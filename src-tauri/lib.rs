@@ -23,6 +23,7 @@ pub mod focus_ticker;
 pub mod idle;
 pub mod reminder_scheduler;
 pub mod single_instance;
+pub mod source_refresher;
 pub mod sync_worker;
 pub mod tray;
 
@@ -295,6 +296,8 @@ pub fn run() {
             sync_worker::start(app.handle());
             // A daily copy of the database, checked, rotated.
             backup_timer::start(app.handle());
+            // Data sources with a refresh schedule, fetched again when their time comes.
+            source_refresher::start(app.handle());
             Ok(())
         })
         .on_window_event(on_window_event);
