@@ -96,7 +96,12 @@ async function editProfile(browser, displayName, username, tags) {
   await (await browser.$(tid("profile-username"))).setValue(username);
   await (await browser.$(tid("profile-tags"))).setValue(tags);
   await (await browser.$(tid("profile-save"))).click();
-  await (await browser.$(tid("profile-form"))).waitForExist({ reverse: true, timeout: 10_000, timeoutMsg: "the profile form did not close after Save" });
+  // Asked in the page, not through an element handle: the form is being taken out of the
+  // DOM, and WebKitWebDriver answered "stale element" to finding it mid-removal (CI, once).
+  await browser.waitUntil(async () => browser.execute((sel) => document.querySelector(sel) === null, tid("profile-form")), {
+    timeout: 10_000,
+    timeoutMsg: "the profile form did not close after Save",
+  });
 }
 
 /** A PNG gradient of `width` x 200 pixels in a fresh folder, named `name`. */
