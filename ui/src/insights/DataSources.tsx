@@ -22,6 +22,7 @@ import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
 import { DataTable } from "./DataTable";
 import { DatabaseForm } from "./DatabaseForm";
+import { Panel } from "./Panel";
 import { Refusal } from "./Refusal";
 import { RestForm } from "./RestForm";
 import { useFormatNumber } from "./format";
@@ -484,19 +485,16 @@ export function DataSources({ onClose }: { onClose: () => void }) {
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement | null>(null);
   const importButton = useRef<HTMLButtonElement | null>(null);
-  useEffect(() => heading.current?.focus(), []);
 
   const list = sources.data ?? [];
   return (
-    <section className="data-sources" aria-labelledby="data-sources-title" data-testid="data-sources">
-      <header className="data-sources-head">
-        <div>
-          <h2 id="data-sources-title" ref={heading} tabIndex={-1}>
-            {t("insights.sources.title")}
-          </h2>
-          <p className="hint">{t("insights.sources.intro")}</p>
-        </div>
-        <div className="data-sources-tools">
+    <Panel
+      title={t("insights.sources.title")}
+      hint={t("insights.sources.intro")}
+      headingRef={heading}
+      testId="data-sources"
+      tools={
+        <>
           <button ref={importButton} type="button" className="button primary" data-testid="source-import" aria-expanded={importing} onClick={() => setImporting(!importing)}>
             <Icon name="plus" size={14} /> {t("insights.sources.importCsv")}
           </button>
@@ -509,8 +507,9 @@ export function DataSources({ onClose }: { onClose: () => void }) {
           <button type="button" className="button ghost" data-testid="sources-close" onClick={onClose}>
             {t("insights.sources.back")}
           </button>
-        </div>
-      </header>
+        </>
+      }
+    >
       {importing ? (
         <ImportForm
           onCancel={() => {
@@ -572,6 +571,6 @@ export function DataSources({ onClose }: { onClose: () => void }) {
           ))}
         </ul>
       ) : null}
-    </section>
+    </Panel>
   );
 }

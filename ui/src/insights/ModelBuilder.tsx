@@ -32,6 +32,7 @@ import { Icon } from "../components/Icon";
 import { Loading, LoadError } from "../components/Status";
 import { DataTable } from "./DataTable";
 import { useFormatNumber } from "./format";
+import { Panel } from "./Panel";
 import { insightsKeys, useInsightsMutation } from "./queries";
 import "./ModelBuilder.css";
 
@@ -582,7 +583,6 @@ export function ModelBuilder({ onClose }: { onClose: () => void }) {
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement | null>(null);
   const remove = useInsightsMutation((id: string) => api.modelDelete(id), { meta: { inlineError: true } }, modelChanges);
-  useEffect(() => heading.current?.focus(), []);
 
   const back = (message: string) => {
     setEditing(null);
@@ -591,15 +591,13 @@ export function ModelBuilder({ onClose }: { onClose: () => void }) {
   };
   const list = models.data ?? [];
   return (
-    <section className="data-models" aria-labelledby="data-models-title" data-testid="data-models">
-      <header className="data-models-head">
-        <div>
-          <h2 id="data-models-title" ref={heading} tabIndex={-1}>
-            {t("insights.models.title")}
-          </h2>
-          <p className="hint">{t("insights.models.intro")}</p>
-        </div>
-        <div className="data-models-tools">
+    <Panel
+      title={t("insights.models.title")}
+      hint={t("insights.models.intro")}
+      headingRef={heading}
+      testId="data-models"
+      tools={
+        <>
           {editing ? null : (
             <button
               type="button"
@@ -616,8 +614,9 @@ export function ModelBuilder({ onClose }: { onClose: () => void }) {
           <button type="button" className="button ghost" data-testid="models-close" onClick={onClose}>
             {t("insights.models.back")}
           </button>
-        </div>
-      </header>
+        </>
+      }
+    >
       <p className="save-note" aria-live="polite" data-testid="model-notice">
         {notice}
       </p>
@@ -670,6 +669,6 @@ export function ModelBuilder({ onClose }: { onClose: () => void }) {
           }}
         />
       ) : null}
-    </section>
+    </Panel>
   );
 }
