@@ -31,6 +31,15 @@ const edit: DatabaseEdit = {
   },
 };
 
+/** Types each value into the field its label names, in order; a select gets the option chosen. */
+async function fill(fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) {
+    const field = screen.getByLabelText(label);
+    if (field instanceof HTMLSelectElement) await userEvent.selectOptions(field, value);
+    else await userEvent.type(field, value);
+  }
+}
+
 /** The request of the last call (the second argument of add and of edit). */
 const lastRequest = (fn: { mock: { calls: unknown[][] } }) => fn.mock.calls.at(-1)?.[1] as Record<string, unknown>;
 
@@ -53,15 +62,17 @@ describe("DatabaseForm", () => {
     expect(await screen.findByText("Saved in your system's keychain, never in Studydesk's database.")).toBeInTheDocument();
     expect(screen.getByLabelText("Password")).toHaveAccessibleDescription("Saved in your system's keychain, never in Studydesk's database.");
 
-    await userEvent.type(screen.getByLabelText("Name"), "Grades");
-    await userEvent.type(screen.getByLabelText("Host"), " db.school.example ");
-    await userEvent.type(screen.getByLabelText("Port"), "5433");
-    await userEvent.type(screen.getByLabelText("Database"), "grades");
-    await userEvent.type(screen.getByLabelText("User name"), "teacher");
-    await userEvent.type(screen.getByLabelText("Password"), "s3cret pw");
-    await userEvent.selectOptions(screen.getByLabelText("Encryption (TLS)"), "require");
+    await fill({
+      Name: "Grades",
+      Host: " db.school.example ",
+      Port: "5433",
+      Database: "grades",
+      "User name": "teacher",
+      Password: "s3cret pw",
+      "Encryption (TLS)": "require",
+      "Query (SQL)": "SELECT student, score FROM public.scores",
+    });
     expect(screen.getByLabelText("Encryption (TLS)")).toHaveAccessibleDescription("Encrypted or not at all: an unencrypted server is refused.");
-    await userEvent.type(screen.getByLabelText("Query (SQL)"), "SELECT student, score FROM public.scores");
     await userEvent.click(screen.getByRole("button", { name: "Connect and add" }));
 
     const busy = screen.getByTestId("source-db-submit");
@@ -87,10 +98,7 @@ describe("DatabaseForm", () => {
   it("leaves out a blank port and a blank password, and prefers TLS by default", async () => {
     client.sourceAddDatabase.mockResolvedValue({ id: "s9", name: "grades@localhost", rows: 0 } as DataSource);
     renderWithClient(<DatabaseForm onDone={() => {}} onCancel={() => {}} />);
-    await userEvent.type(screen.getByLabelText("Host"), "localhost");
-    await userEvent.type(screen.getByLabelText("Database"), "grades");
-    await userEvent.type(screen.getByLabelText("User name"), "me");
-    await userEvent.type(screen.getByLabelText("Query (SQL)"), "SELECT 1");
+    await fill({ Host: "localhost", Database: "grades", "User name": "me", "Query (SQL)": "SELECT 1" });
     await userEvent.click(screen.getByTestId("source-db-submit"));
     await waitFor(() => expect(client.sourceAddDatabase).toHaveBeenCalled());
     const request = lastRequest(client.sourceAddDatabase);
@@ -104,11 +112,7 @@ describe("DatabaseForm", () => {
     const done = vi.fn();
     client.sourceAddDatabase.mockRejectedValue({ kind: "validation", message: 'the server said: syntax error at or near "score" (at character 33 of the query)' });
     renderWithClient(<DatabaseForm onDone={done} onCancel={() => {}} />);
-    await userEvent.type(screen.getByLabelText("Host"), "localhost");
-    await userEvent.type(screen.getByLabelText("Database"), "grades");
-    await userEvent.type(screen.getByLabelText("User name"), "teacher");
-    await userEvent.type(screen.getByLabelText("Password"), "pw");
-    await userEvent.type(screen.getByLabelText("Query (SQL)"), "SELECT student FROM scores score score");
+    await fill({ Host: "localhost", Database: "grades", "User name": "teacher", Password: "pw", "Query (SQL)": "SELECT student FROM scores score score" });
     await userEvent.click(screen.getByTestId("source-db-submit"));
     const alert = await within(screen.getByTestId("source-db-form")).findByRole("alert");
     expect(alert).toHaveTextContent('the server said: syntax error at or near "score" (at character 33 of the query)');
@@ -163,7 +167,7 @@ describe("DatabaseForm", () => {
   it("sends a new password typed on an edit", async () => {
     client.sourceEditDatabase.mockResolvedValue({ id: "s9", name: "Grades", rows: 12 } as DataSource);
     renderWithClient(<DatabaseForm edit={edit} onDone={() => {}} onCancel={() => {}} />);
-    await userEvent.type(screen.getByLabelText("Password"), "new one");
+    await fill({ Password: "new one" });
     await userEvent.click(screen.getByTestId("source-db-submit"));
     await waitFor(() => expect(client.sourceEditDatabase).toHaveBeenCalled());
     expect(lastRequest(client.sourceEditDatabase).password).toBe("new one");
@@ -172,12 +176,9 @@ describe("DatabaseForm", () => {
   it("adds a MySQL or MariaDB source: the engine chosen, its port shown as 3306", async () => {
     client.sourceAddDatabase.mockResolvedValue({} as DataSource);
     renderWithClient(<DatabaseForm onDone={() => {}} onCancel={() => {}} />);
-    await userEvent.selectOptions(screen.getByLabelText("Server"), "mysql");
+    await fill({ Server: "mysql" });
     expect(screen.getByLabelText("Port")).toHaveAttribute("placeholder", "3306");
-    await userEvent.type(screen.getByLabelText("Host"), "127.0.0.1");
-    await userEvent.type(screen.getByLabelText("Database"), "grades");
-    await userEvent.type(screen.getByLabelText("User name"), "reader");
-    await userEvent.type(screen.getByLabelText("Query (SQL)"), "SELECT 1");
+    await fill({ Host: "127.0.0.1", Database: "grades", "User name": "reader", "Query (SQL)": "SELECT 1" });
     await userEvent.click(screen.getByRole("button", { name: "Connect and add" }));
     expect(client.sourceAddDatabase).toHaveBeenCalledWith("", { engine: "mysql", host: "127.0.0.1", database: "grades", user: "reader", tls: "prefer", query: "SELECT 1" });
   });
@@ -207,10 +208,7 @@ describe("DatabaseForm", () => {
     }
     expect(await screen.findByText("OS のキーチェーンに保存されます。Studydesk のデータベースには保存されません。")).toBeInTheDocument();
     expect(screen.getByRole("option", { name: "必須（常に暗号化）" })).toBeInTheDocument();
-    await userEvent.type(screen.getByLabelText("ホスト"), "localhost");
-    await userEvent.type(screen.getByLabelText("データベース"), "grades");
-    await userEvent.type(screen.getByLabelText("ユーザー名"), "me");
-    await userEvent.type(screen.getByLabelText("クエリ（SQL）"), "SELECT 1");
+    await fill({ ホスト: "localhost", データベース: "grades", ユーザー名: "me", "クエリ（SQL）": "SELECT 1" });
     await userEvent.click(screen.getByRole("button", { name: "接続して追加" }));
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("入力内容を確認してください。");
