@@ -1,14 +1,10 @@
 // Immerse mode: a full-screen desk of widgets over a colour, image or video, on named
-// boards. Widgets are dragged and resized with react-grid-layout (or moved with the
+// boards. Widgets are dragged and resized on the shared WidgetGrid (or moved with the
 // arrow keys on their handle); every change is saved through widget_layout.
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
-import type { ChangeEvent, FormEvent, KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
+import type { ChangeEvent, FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import ReactGridLayout, { noCompactor, useContainerWidth } from "react-grid-layout";
-import { keyboardMove } from "../lib/gridMove";
-import type { Layout, LayoutItem } from "react-grid-layout";
 import "./immerse.css";
-import "react-grid-layout/css/styles.css";
 import "react-resizable/css/styles.css";
 import * as api from "../api/client";
 import { useApiMutation, useQueryClient } from "../api/queries";
@@ -20,13 +16,14 @@ import type { Workspace } from "../api/bindings/Workspace";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { LoadError, Loading } from "../components/Status";
+import { WidgetGrid } from "../grid/WidgetGrid";
+import type { GridSpec } from "../grid/WidgetGrid";
 import { ClockWidget, NotesWidget, PlaylistWidget, TimerWidget, TodoWidget } from "./widgets";
 import { LIMITS } from "../api/limits";
 
 const KINDS: WidgetKind[] = ["clock", "timer", "todo", "notes", "playlist"];
-const COLS = 12;
-const MAX_H = 12;
-const MIN = 2;
+/** The board's grid: 12 columns, widgets from 2×2 cells to 12 rows high, the window's width less the board's padding. */
+const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 12, rowHeight: 48, gap: 16, maxRows: 300, besides: 48, cancel: "iframe" };
 const STORE_KEY = "studydesk.immerse.workspace";
 const FALLBACK_COLOR = "#0f172a";
 /** How many immerse screens are mounted (StrictMode mounts twice in development). */
@@ -46,20 +43,6 @@ function remember(id: string) {
   } catch {
     // Private mode or no storage: the first board opens next time.
   }
-}
-
-const toLayout = (widgets: Widget[]): LayoutItem[] =>
-  widgets.map((w) => ({ i: w.id, x: Number(w.x), y: Number(w.y), w: Number(w.w), h: Number(w.h), minW: MIN, minH: MIN, maxH: MAX_H }));
-
-const toPlaces = (layout: Layout): WidgetPlace[] => layout.map((l) => ({ id: l.i, x: l.x, y: l.y, w: l.w, h: l.h }));
-
-/** True when the layout puts some widget somewhere else than the workspace has it. */
-function changed(layout: Layout, widgets: Widget[]): boolean {
-  const byId = new Map(widgets.map((w) => [w.id, w]));
-  return layout.some((l) => {
-    const w = byId.get(l.i);
-    return !w || Number(w.x) !== l.x || Number(w.y) !== l.y || Number(w.w) !== l.w || Number(w.h) !== l.h;
-  });
 }
 
 function useReducedMotion(): boolean {
@@ -212,39 +195,11 @@ function AddWidgetMenu({ onAdd, disabled }: { onAdd: (kind: WidgetKind) => void;
 
 function Board({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation();
-  const { width, containerRef } = useContainerWidth({ initialWidth: typeof window !== "undefined" ? window.innerWidth - 48 : 1280 });
-  const [layout, setLayout] = useState<LayoutItem[]>(() => toLayout(workspace.widgets));
-  const [announcement, setAnnouncement] = useState("");
   const saveLayout = useWorkspaceMutation((places: WidgetPlace[]) => api.widgetLayout(workspace.id, places), {
     scope: { id: `layout-${workspace.id}` },
   });
   const remove = useWorkspaceMutation((id: string) => api.widgetRemove(id));
-  const handles = useRef(new Map<string, HTMLButtonElement>());
-
-  // The stored board changed (a widget added or removed, a save answered): follow it.
-  const signature = workspace.widgets.map((w) => `${w.id}:${w.x},${w.y},${w.w},${w.h}`).join("|");
-  useEffect(() => {
-    setLayout(toLayout(workspace.widgets));
-  }, [signature]);
-
-  const persist = useCallback(
-    (next: Layout) => {
-      setLayout(next.map((l) => ({ ...l })));
-      if (changed(next, workspace.widgets)) saveLayout.mutate(toPlaces(next));
-    },
-    [saveLayout, workspace.widgets],
-  );
-
   const titleOf = (w: Widget) => w.title ?? t(`widgets.${w.kind}`);
-
-  const onHandleKey = (e: KeyboardEvent<HTMLButtonElement>, w: Widget) => {
-    const next = keyboardMove(layout, w.id, e.key, e.shiftKey, { cols: COLS, minW: MIN, minH: MIN, maxH: MAX_H });
-    if (!next) return;
-    e.preventDefault();
-    const placed = next.find((l) => l.i === w.id);
-    if (placed) setAnnouncement(t("immerse.moved", { name: titleOf(w), x: placed.x + 1, y: placed.y + 1, w: placed.w, h: placed.h }));
-    persist(next);
-  };
 
   if (workspace.widgets.length === 0) {
     return (
@@ -257,35 +212,22 @@ function Board({ workspace }: { workspace: Workspace }) {
   return (
     <div className="immerse-board">
       {/* Measured without the board's padding, so the grid fits the window exactly. */}
-      <div ref={containerRef}>
-      <ReactGridLayout
-        layout={layout}
-        width={width}
-        gridConfig={{ cols: COLS, rowHeight: 48, margin: [16, 16], containerPadding: [0, 0], maxRows: 300 }}
-        dragConfig={{ enabled: true, handle: ".widget-drag", cancel: "input, textarea, select, button:not(.widget-drag), iframe" }}
-        resizeConfig={{ enabled: true, handles: ["se"] }}
-        compactor={noCompactor}
-        onDragStop={(l) => persist(l)}
-        onResizeStop={(l) => persist(l)}
-      >
-        {workspace.widgets.map((w) => (
+      <WidgetGrid
+        items={workspace.widgets}
+        idOf={(w) => w.id}
+        placeOf={(w) => ({ x: Number(w.x), y: Number(w.y), w: Number(w.w), h: Number(w.h) })}
+        titleOf={titleOf}
+        spec={GRID}
+        moveLabel={(name) => t("immerse.move", { name })}
+        moveHint={t("immerse.moveHint")}
+        movedText={(name, p) => t("immerse.moved", { name, ...p })}
+        // The whole board is saved once any widget has moved.
+        onSave={(_changed, all) => saveLayout.mutate(all)}
+        renderItem={(w, handle) => (
           <div key={w.id} className={`immerse-widget widget-${w.kind}`} data-testid={`immerse-widget-${w.id}`} data-kind={w.kind}>
             <section className="widget-frame" aria-label={titleOf(w)}>
               <header className="widget-head">
-                <button
-                  type="button"
-                  className="widget-drag"
-                  aria-label={t("immerse.move", { name: titleOf(w) })}
-                  aria-describedby="immerse-move-hint"
-                  ref={(el) => {
-                    if (el) handles.current.set(w.id, el);
-                    else handles.current.delete(w.id);
-                  }}
-                  onKeyDown={(e) => onHandleKey(e, w)}
-                >
-                  <Icon name="grip" size={14} />
-                  <span className="widget-title">{titleOf(w)}</span>
-                </button>
+                {handle}
                 <button
                   type="button"
                   className="icon-button widget-remove"
@@ -301,15 +243,8 @@ function Board({ workspace }: { workspace: Workspace }) {
               </div>
             </section>
           </div>
-        ))}
-      </ReactGridLayout>
-      </div>
-      <p id="immerse-move-hint" className="sr-only">
-        {t("immerse.moveHint")}
-      </p>
-      <p className="sr-only" aria-live="polite">
-        {announcement}
-      </p>
+        )}
+      />
     </div>
   );
 }

@@ -91,6 +91,21 @@ describe("InsightsPage", () => {
     await waitFor(() => expect(client.dashboardDelete).toHaveBeenCalledWith("d1"));
   });
 
+  it("moves a widget with the arrow keys, saving only the widgets that moved, and not while presenting", async () => {
+    client.insightsWidgetPositionsSave.mockResolvedValue(view.widgets);
+    renderWithClient(<InsightsPage headingRef={null} />);
+    const handle = within(await screen.findByTestId("insights-widget-w1")).getByRole("button", { name: "Move “Minutes studied”" });
+    expect(handle).toHaveAccessibleDescription("Arrow keys move the widget one cell; Shift with arrow keys resizes it.");
+    handle.focus();
+    await userEvent.keyboard("{ArrowDown}");
+    expect(client.insightsWidgetPositionsSave).toHaveBeenLastCalledWith("d1", [{ id: "w1", position: { x: 0, y: 1, w: 4, h: 4 } }]);
+    expect(screen.getByText("“Minutes studied” at column 1, row 2, 4 wide and 4 tall")).toBeInTheDocument();
+
+    await userEvent.click(screen.getByTestId("dashboard-present"));
+    expect(within(screen.getByTestId("insights-widget-w1")).getByRole("button", { name: "Move “Minutes studied”" })).toBeDisabled();
+    expect(screen.queryByTestId("widget-edit-w1")).toBeNull();
+  });
+
   it("says in the widget when its data cannot be read, and the others still show", async () => {
     client.insightsWidgetData.mockImplementation(async (id) => {
       if (id === "w2") throw { kind: "validation", message: "the data source of this widget was deleted; edit the widget to choose another" };

@@ -3,10 +3,7 @@
 // refresh and full-screen presentation, and its widgets on a 12-column grid dragged and
 // resized with the mouse or moved with the arrow keys (Shift+arrows resize).
 import { useEffect, useRef, useState } from "react";
-import type { FormEvent, KeyboardEvent, Ref } from "react";
-import ReactGridLayout, { noCompactor, useContainerWidth } from "react-grid-layout";
-import type { Layout, LayoutItem } from "react-grid-layout";
-import "react-grid-layout/css/styles.css";
+import type { FormEvent, Ref } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
@@ -20,7 +17,8 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Dialog } from "../components/Dialog";
 import { Icon } from "../components/Icon";
 import { Loading, LoadError } from "../components/Status";
-import { keyboardMove } from "../lib/gridMove";
+import { WidgetGrid } from "../grid/WidgetGrid";
+import type { GridSpec } from "../grid/WidgetGrid";
 import { download } from "../lib/download";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
@@ -31,7 +29,8 @@ import { isChart, WidgetBody } from "./WidgetView";
 import type { WidgetExports } from "./WidgetView";
 import "./InsightsPage.css";
 
-const COLS = 12;
+/** The dashboard's grid: 12 columns, widgets from 2×2 cells to 24 rows high, beside the dashboard list. */
+const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 24, rowHeight: 44, gap: 14, maxRows: 10_000, besides: 320, cancel: "summary" };
 const RANGES: RangePreset[] = ["last_7_days", "last_30_days", "last_90_days", "last_365_days", "this_month", "this_year", "custom"];
 
 const titleOf = (w: Widget, t: (k: string) => string) => w.config.title || t(`insights.types.${w.row.type}`);
@@ -158,65 +157,35 @@ function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widg
   );
 }
 
-const toLayout = (widgets: Widget[]): LayoutItem[] =>
-  widgets.map((w) => ({ i: w.row.id, x: Number(w.position.x), y: Number(w.position.y), w: Number(w.position.w), h: Number(w.position.h), minW: 2, minH: 2, maxH: 24 }));
-
 function Grid({ dashboard, presenting }: { dashboard: DashboardView; presenting: boolean }) {
   const { t } = useTranslation();
-  const { width, containerRef } = useContainerWidth({ initialWidth: typeof window !== "undefined" ? window.innerWidth - 320 : 1000 });
-  const [layout, setLayout] = useState<LayoutItem[]>(() => toLayout(dashboard.widgets));
   const [editing, setEditing] = useState<Widget | null>(null);
   const [deleting, setDeleting] = useState<Widget | null>(null);
-  const [announcement, setAnnouncement] = useState("");
   const exports = useRef(new Map<string, WidgetExports>());
   const save = useInsightsMutation((places: WidgetPlace[]) => api.insightsWidgetPositionsSave(dashboard.row.id, places), { scope: { id: `insights-layout-${dashboard.row.id}` } });
   const remove = useInsightsMutation((id: string) => api.insightsWidgetDelete(id));
-  const signature = dashboard.widgets.map((w) => `${w.row.id}:${w.position.x},${w.position.y},${w.position.w},${w.position.h}`).join("|");
-  useEffect(() => setLayout(toLayout(dashboard.widgets)), [signature]);
-
-  const persist = (next: Layout) => {
-    setLayout(next.map((l) => ({ ...l })));
-    const places = next
-      .filter((l) => {
-        const w = dashboard.widgets.find((x) => x.row.id === l.i);
-        return w && (Number(w.position.x) !== l.x || Number(w.position.y) !== l.y || Number(w.position.w) !== l.w || Number(w.position.h) !== l.h);
-      })
-      .map((l) => ({ id: l.i, position: { x: l.x, y: l.y, w: l.w, h: l.h } }));
-    if (places.length > 0) save.mutate(places);
-  };
-
-  const onHandleKey = (e: KeyboardEvent<HTMLButtonElement>, w: Widget) => {
-    const next = keyboardMove(layout, w.row.id, e.key, e.shiftKey, { cols: COLS, minW: 2, minH: 2, maxH: 24 });
-    if (!next) return;
-    e.preventDefault();
-    const placed = next.find((l) => l.i === w.row.id);
-    if (placed) setAnnouncement(t("insights.moved", { name: titleOf(w, t), x: placed.x + 1, y: placed.y + 1, w: placed.w, h: placed.h }));
-    persist(next);
-  };
 
   if (dashboard.widgets.length === 0) return <p className="insights-empty">{t("insights.emptyDashboard")}</p>;
   return (
-    <div ref={containerRef} className="insights-grid">
-      <ReactGridLayout
-        layout={layout}
-        width={width}
-        gridConfig={{ cols: COLS, rowHeight: 44, margin: [14, 14], containerPadding: [0, 0], maxRows: 10_000 }}
-        dragConfig={{ enabled: !presenting, handle: ".widget-drag", cancel: "input, textarea, select, button:not(.widget-drag), summary" }}
-        resizeConfig={{ enabled: !presenting, handles: ["se"] }}
-        compactor={noCompactor}
-        onDragStop={(l) => persist(l)}
-        onResizeStop={(l) => persist(l)}
-      >
-        {dashboard.widgets.map((w) => {
+    <div className="insights-grid">
+      <WidgetGrid
+        items={dashboard.widgets}
+        idOf={(w) => w.row.id}
+        placeOf={(w) => ({ x: Number(w.position.x), y: Number(w.position.y), w: Number(w.position.w), h: Number(w.position.h) })}
+        titleOf={(w) => titleOf(w, t)}
+        spec={GRID}
+        editable={!presenting}
+        moveLabel={(name) => t("insights.move", { name })}
+        moveHint={t("insights.moveHint")}
+        movedText={(name, p) => t("insights.moved", { name, ...p })}
+        onSave={(changed) => save.mutate(changed.map(({ id, ...position }) => ({ id, position })))}
+        renderItem={(w, handle) => {
           const title = titleOf(w, t);
           return (
             <div key={w.row.id} className={`insights-widget widget-${w.row.type}`} data-testid={`insights-widget-${w.row.id}`} data-type={w.row.type}>
               <section className="insights-widget-frame" aria-label={title}>
                 <header className="insights-widget-head">
-                  <button type="button" className="widget-drag" aria-label={t("insights.move", { name: title })} aria-describedby="insights-move-hint" disabled={presenting} onKeyDown={(e) => onHandleKey(e, w)}>
-                    {presenting ? null : <Icon name="grip" size={14} />}
-                    <span className="widget-title">{title}</span>
-                  </button>
+                  {handle}
                   {presenting ? null : <WidgetMenu widget={w} title={title} exports={() => exports.current.get(w.row.id) ?? null} onEdit={() => setEditing(w)} onDelete={() => setDeleting(w)} />}
                 </header>
                 <div className="insights-widget-body">
@@ -232,14 +201,8 @@ function Grid({ dashboard, presenting }: { dashboard: DashboardView; presenting:
               </section>
             </div>
           );
-        })}
-      </ReactGridLayout>
-      <p id="insights-move-hint" className="sr-only">
-        {t("insights.moveHint")}
-      </p>
-      <p className="sr-only" aria-live="polite">
-        {announcement}
-      </p>
+        }}
+      />
       {editing ? <WidgetEditor dashboardId={dashboard.row.id} widget={editing} onClose={() => setEditing(null)} /> : null}
       {deleting ? (
         <ConfirmDialog
