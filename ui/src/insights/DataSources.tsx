@@ -487,29 +487,24 @@ export function DataSources({ onClose }: { onClose: () => void }) {
   const importButton = useRef<HTMLButtonElement | null>(null);
 
   const list = sources.data ?? [];
+  const tools = (
+    <>
+      <button ref={importButton} type="button" className="button primary" data-testid="source-import" aria-expanded={importing} onClick={() => setImporting(!importing)}>
+        <Icon name="plus" size={14} /> {t("insights.sources.importCsv")}
+      </button>
+      <button ref={restButton} type="button" className="button subtle" data-testid="source-rest" aria-expanded={addingRest} onClick={() => setAddingRest(!addingRest)}>
+        <Icon name="plus" size={14} /> {t("insights.sources.restOpen")}
+      </button>
+      <button ref={dbButton} type="button" className="button subtle" data-testid="source-db" aria-expanded={addingDb} onClick={() => setAddingDb(!addingDb)}>
+        <Icon name="plus" size={14} /> {t("insights.sources.dbOpen")}
+      </button>
+      <button type="button" className="button ghost" data-testid="sources-close" onClick={onClose}>
+        {t("insights.sources.back")}
+      </button>
+    </>
+  );
   return (
-    <Panel
-      title={t("insights.sources.title")}
-      hint={t("insights.sources.intro")}
-      headingRef={heading}
-      testId="data-sources"
-      tools={
-        <>
-          <button ref={importButton} type="button" className="button primary" data-testid="source-import" aria-expanded={importing} onClick={() => setImporting(!importing)}>
-            <Icon name="plus" size={14} /> {t("insights.sources.importCsv")}
-          </button>
-          <button ref={restButton} type="button" className="button subtle" data-testid="source-rest" aria-expanded={addingRest} onClick={() => setAddingRest(!addingRest)}>
-            <Icon name="plus" size={14} /> {t("insights.sources.restOpen")}
-          </button>
-          <button ref={dbButton} type="button" className="button subtle" data-testid="source-db" aria-expanded={addingDb} onClick={() => setAddingDb(!addingDb)}>
-            <Icon name="plus" size={14} /> {t("insights.sources.dbOpen")}
-          </button>
-          <button type="button" className="button ghost" data-testid="sources-close" onClick={onClose}>
-            {t("insights.sources.back")}
-          </button>
-        </>
-      }
-    >
+    <Panel title={t("insights.sources.title")} hint={t("insights.sources.intro")} headingRef={heading} testId="data-sources" tools={tools}>
       {importing ? (
         <ImportForm
           onCancel={() => {

@@ -590,33 +590,28 @@ export function ModelBuilder({ onClose }: { onClose: () => void }) {
     setTimeout(() => heading.current?.focus(), 0);
   };
   const list = models.data ?? [];
+  const tools = (
+    <>
+      {editing ? null : (
+        <button
+          type="button"
+          className="button primary"
+          data-testid="model-new"
+          onClick={() => {
+            setNotice("");
+            setEditing("new");
+          }}
+        >
+          <Icon name="plus" size={14} /> {t("insights.models.new")}
+        </button>
+      )}
+      <button type="button" className="button ghost" data-testid="models-close" onClick={onClose}>
+        {t("insights.models.back")}
+      </button>
+    </>
+  );
   return (
-    <Panel
-      title={t("insights.models.title")}
-      hint={t("insights.models.intro")}
-      headingRef={heading}
-      testId="data-models"
-      tools={
-        <>
-          {editing ? null : (
-            <button
-              type="button"
-              className="button primary"
-              data-testid="model-new"
-              onClick={() => {
-                setNotice("");
-                setEditing("new");
-              }}
-            >
-              <Icon name="plus" size={14} /> {t("insights.models.new")}
-            </button>
-          )}
-          <button type="button" className="button ghost" data-testid="models-close" onClick={onClose}>
-            {t("insights.models.back")}
-          </button>
-        </>
-      }
-    >
+    <Panel title={t("insights.models.title")} hint={t("insights.models.intro")} headingRef={heading} testId="data-models" tools={tools}>
       <p className="save-note" aria-live="polite" data-testid="model-notice">
         {notice}
       </p>
