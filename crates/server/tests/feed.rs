@@ -598,6 +598,20 @@ proptest! {
     }
 }
 
+/// The case the proptest above found: Ada's phone comments on Bob's post while Bob deletes
+/// it, and in the settle the comment reaches the server first. Bob's device then pulls a
+/// comment on a post it has deleted itself: the comment is dropped as the cascade drops it
+/// on every device that pulls the delete later, and it is not an apply error.
+#[test]
+fn a_comment_that_crosses_the_deletion_of_its_post_is_not_an_apply_error() {
+    use Step::*;
+    let steps = [
+        Post(2, 0), Sync(2), Block(0, 1, 1, false), Sync(1), Comment(2, 7), Follow(1, 0, 1), Sync(3),
+        Comment(1, 2), DeletePost(2, 6), Comment(2, 2),
+    ];
+    run_social(&steps).unwrap();
+}
+
 /// A follow made offline crosses the followee's switch to "approve followers": on every
 /// device it ends a pending request, and no counter says otherwise (the follower's device
 /// learns of the switch only from the followee's `users` row).

@@ -17,7 +17,9 @@
 //! A device is never stuck on a row it cannot apply: a change SQLite refuses (a CHECK the
 //! server could not see, a missing NOT NULL) is skipped alone, under a savepoint; a page
 //! whose COMMIT fails on a foreign key (a parent that never came) is applied again with
-//! foreign keys checked at each change, so only the orphans are skipped. Each skipped or
+//! foreign keys checked at each change, so only the orphans are skipped. An orphan whose
+//! parent this device deleted itself (a comment crossing the deletion of its post) is
+//! dropped quietly, as the cascade would have taken it. Each other skipped or
 //! dropped change is kept in `sync_apply_errors`, one entry per row (the latest), removed
 //! when a later change to that row applies, at most [`MAX_APPLY_ERRORS`] in all.
 //!
@@ -145,6 +147,7 @@ fn apply_in_one_transaction(
                         applied.errors += 1;
                     }
                 }
+                Err(_) if parent_deleted_here(tx, change)? => {}
                 Err(e) => {
                     record_error(tx, &mut erred, change, e.kind(), &e.to_string())?;
                     applied.errors += 1;
@@ -502,6 +505,32 @@ fn local_state(conn: &Connection, change: &PulledChange, mine: &[(i64, Vec<Strin
     // Columns without a local clock: present (so an equal-life change merges into them)
     // but older than any pulled write.
     Ok(LocalRow { exists, row: RowState { cl, columns: Map::new(), clocks } })
+}
+
+/// Whether the change refers to a row this device deleted: a comment or like that crossed
+/// the deletion of its post. Where the delete is pulled after the comment, ON DELETE CASCADE
+/// takes the comment away; here the delete came first, so the comment is dropped the same
+/// way, and it is not an apply error (nothing is wrong, and nothing is missing).
+fn parent_deleted_here(conn: &Connection, change: &PulledChange) -> Result<bool> {
+    let Some(columns) = &change.columns else { return Ok(false) };
+    let keys: Vec<(String, String)> = conn
+        .prepare_cached("SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?1) WHERE coalesce(\"to\", 'id') = 'id'")?
+        .query_map([&change.table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (parent, column) in keys {
+        let Some(Value::String(parent_id)) = columns.get(&column) else { continue };
+        if row_exists(conn, &parent, parent_id)? {
+            continue;
+        }
+        let causal: Option<i64> = conn
+            .prepare_cached("SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2")?
+            .query_row(params![parent, parent_id], |r| r.get(0))
+            .optional()?;
+        if causal.is_some_and(|cl| cl % 2 == 0) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The rows that have an apply error, read once per page (most pages have none, and a
