@@ -14,7 +14,7 @@ use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
 use studydesk_core::insights::rows::DataSourceType;
-use studydesk_core::insights::sources::database::{DatabaseRequest, TlsMode};
+use studydesk_core::insights::sources::database::{DatabaseRequest, DatabaseServer, TlsMode};
 use studydesk_core::insights::sources::rest::{RestHeader, RestMethod, RestPaging, RestRequest};
 use studydesk_core::insights::sources::DataSource;
 use studydesk_core::CoreError;
@@ -155,7 +155,7 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
                 "require" => TlsMode::Require,
                 _ => TlsMode::Prefer,
             };
-            let request = DatabaseRequest { engine: DataSourceType::Postgresql, host, port, database, user, password, tls, query };
+            let request = DatabaseRequest { server: DatabaseServer { engine: DataSourceType::Postgresql, host, database, user, tls, query }, port, password };
             let added = app.source_add_database(name.unwrap_or_default(), request)?;
             if json {
                 return terminal::json(&added, true);

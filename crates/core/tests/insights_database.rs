@@ -7,7 +7,7 @@ mod common;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use studydesk_core::insights::rows::{DataSourceStatus, DataSourceType};
-use studydesk_core::insights::sources::database::{DatabaseRequest, TlsMode};
+use studydesk_core::insights::sources::database::{DatabaseRequest, DatabaseServer, TlsMode};
 use studydesk_core::insights::sources::DataSource;
 use studydesk_core::insights::table::{Cell, ColumnKind};
 use studydesk_core::{paths, secrets};
@@ -63,14 +63,16 @@ impl Server {
 
     fn request(&self, query: &str) -> DatabaseRequest {
         DatabaseRequest {
-            engine: DataSourceType::Postgresql,
-            host: env("PGHOST"),
+            server: DatabaseServer {
+                engine: DataSourceType::Postgresql,
+                host: env("PGHOST"),
+                database: self.database.clone(),
+                user: self.reader.clone(),
+                tls: TlsMode::Prefer,
+                query: query.into(),
+            },
             port: Some(env("PGPORT").parse().unwrap()),
-            database: self.database.clone(),
-            user: self.reader.clone(),
             password: Some(self.password.clone()),
-            tls: TlsMode::Prefer,
-            query: query.into(),
         }
     }
 }
@@ -144,7 +146,7 @@ fn a_query_becomes_a_typed_table_and_the_password_stays_out_of_sqlite() {
 
     // the server's tables are listed for the query editor
     let view = source.database.clone().expect("the connection is shown on this device");
-    assert_eq!((view.database.as_str(), view.user.as_str(), view.password_saved), (server.database.as_str(), server.reader.as_str(), true));
+    assert_eq!((view.server.database.as_str(), view.server.user.as_str(), view.password_saved), (server.database.as_str(), server.reader.as_str(), true));
     assert!(view.tables.iter().any(|t| t.name == "scores" && t.columns.first().map(String::as_str) == Some("student")), "{:?}", view.tables);
 
     // the password: in the secret store, referenced from the row, nowhere in SQLite
@@ -164,7 +166,8 @@ fn refusals_are_in_words_and_write_nothing() {
     assert!(refused(f.app.source_add_database("", wrong)).contains("refused the user name or password"));
     let nowhere = DatabaseRequest { port: Some(1), ..server.request(ALL) };
     assert!(refused(f.app.source_add_database("", nowhere)).contains("could not reach the PostgreSQL server"));
-    let no_db = DatabaseRequest { database: "no_such_db".into(), ..server.request(ALL) };
+    let mut no_db = server.request(ALL);
+    no_db.server.database = "no_such_db".into();
     assert!(refused(f.app.source_add_database("", no_db)).contains("no database named \"no_such_db\""));
     let typo = refused(f.app.source_add_database("", server.request("SELECT student FROM scores WHER score > 50")));
     assert!(typo.contains("the server said: syntax error") && typo.contains("at character 33 of the query"), "{typo}");

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use studydesk_core::insights::rows::{DataSourceStatus, DataSourceType};
-use studydesk_core::insights::sources::database::{DatabaseRequest, TlsMode};
+use studydesk_core::insights::sources::database::{DatabaseRequest, DatabaseServer, TlsMode};
 use studydesk_core::insights::sources::DataSource;
 use studydesk_core::insights::table::{Cell, ColumnKind};
 
@@ -81,14 +81,16 @@ impl Server {
 
     fn request(&self, query: &str) -> DatabaseRequest {
         DatabaseRequest {
-            engine: DataSourceType::Mysql,
-            host: "127.0.0.1".into(),
+            server: DatabaseServer {
+                engine: DataSourceType::Mysql,
+                host: "127.0.0.1".into(),
+                database: "grades".into(),
+                user: "reader".into(),
+                tls: TlsMode::Prefer,
+                query: query.into(),
+            },
             port: Some(self.port),
-            database: "grades".into(),
-            user: "reader".into(),
             password: Some(PASSWORD.into()),
-            tls: TlsMode::Prefer,
-            query: query.into(),
         }
     }
 }

@@ -5,16 +5,16 @@ import type { TlsMode } from "./TlsMode";
 /**
  * A database source as the form and the CLI give it.
  */
-export type DatabaseRequest = { engine: DataSourceType, host: string, 
+export type DatabaseRequest = { 
 /**
  * 5432 for PostgreSQL, 3306 for MySQL when absent.
  */
-port?: number, database: string, user: string, 
+port?: number, 
 /**
  * Saved in the secret store, never in the database. Absent or blank on an edit:
  * keep the saved one.
  */
-password?: string, tls: TlsMode, 
+password?: string, engine: DataSourceType, host: string, database: string, user: string, tls: TlsMode, 
 /**
  * One SELECT (or WITH ... SELECT) whose answer becomes the source's table.
  */

@@ -7,4 +7,8 @@ import type { TlsMode } from "./TlsMode";
  * A database source's connection as the edit form shows it (without the password, only
  * whether one is saved), with the server's tables for the query editor.
  */
-export type DatabaseView = { engine: DataSourceType, host: string, port: number, database: string, user: string, tls: TlsMode, query: string, password_saved: boolean, tables: Array<RemoteTable>, };
+export type DatabaseView = { port: number, password_saved: boolean, tables: Array<RemoteTable>, engine: DataSourceType, host: string, database: string, user: string, tls: TlsMode, 
+/**
+ * One SELECT (or WITH ... SELECT) whose answer becomes the source's table.
+ */
+query: string, };

@@ -9,8 +9,8 @@
 //!   cache table, no saved password.
 //! - The password never enters SQLite: it goes to the secret store
 //!   ([`crate::secrets`]) under `data-source/<id>`, and `connection_config` keeps only the
-//!   non-secret fields and that reference ([`DatabaseConfig`]). A failed add takes the
-//!   saved password back out.
+//!   non-secret fields, that reference and the server's tables as the last pull listed
+//!   them ([`DatabaseConfig`]). A failed add takes the saved password back out.
 //! - The server is only read: the query runs in a read-only transaction on a session whose
 //!   default is read-only, one statement (wrapped as a subquery), with a server-side
 //!   statement timeout; connecting gives up after [`CONNECT_TIMEOUT`]. At most
@@ -57,41 +57,57 @@ pub enum TlsMode {
     Require,
 }
 
-/// A database source as the form and the CLI give it.
+/// What the three shapes of a database source share: the server, the login and the
+/// query. Flattened into each, so the JSON (the IPC's, and `connection_config`'s stored
+/// keys) keeps its flat form. The port is not here: the request may leave it out (the
+/// engine's own), the stored config and the view always have one.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
-pub struct DatabaseRequest {
+pub struct DatabaseServer {
     pub engine: DataSourceType,
     pub host: String,
-    /// 5432 for PostgreSQL, 3306 for MySQL when absent.
-    #[ts(optional)]
-    pub port: Option<u16>,
     pub database: String,
     pub user: String,
-    /// Saved in the secret store, never in the database. Absent or blank on an edit:
-    /// keep the saved one.
-    #[ts(optional)]
-    pub password: Option<String>,
     #[serde(default)]
     pub tls: TlsMode,
     /// One SELECT (or WITH ... SELECT) whose answer becomes the source's table.
     pub query: String,
 }
 
-/// `connection_config` of a database source: the request without its password, and where
-/// the password is kept.
+/// A database source as the form and the CLI give it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct DatabaseRequest {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub server: DatabaseServer,
+    /// 5432 for PostgreSQL, 3306 for MySQL when absent.
+    #[ts(optional)]
+    pub port: Option<u16>,
+    /// Saved in the secret store, never in the database. Absent or blank on an edit:
+    /// keep the saved one.
+    #[ts(optional)]
+    pub password: Option<String>,
+}
+
+/// `connection_config` of a database source: the request without its password, where the
+/// password is kept, and the server's tables as the last pull listed them.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DatabaseConfig {
-    pub engine: DataSourceType,
-    pub host: String,
+    #[serde(flatten)]
+    pub server: DatabaseServer,
     pub port: u16,
-    pub database: String,
-    pub user: String,
-    pub tls: TlsMode,
-    pub query: String,
     /// The secret store's reference of the password (none: the server asks for none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_ref: Option<String>,
+    /// The server's tables for the query editor; none before the first pull. Only a hint:
+    /// an unreadable list reads as none rather than making the connection unreadable.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_tables")]
+    pub tables: Option<Vec<RemoteTable>>,
+}
+
+fn lenient_tables<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<RemoteTable>>, D::Error> {
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// One table of the server, for the query editor.
@@ -108,13 +124,10 @@ pub struct RemoteTable {
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct DatabaseView {
-    pub engine: DataSourceType,
-    pub host: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub server: DatabaseServer,
     pub port: u16,
-    pub database: String,
-    pub user: String,
-    pub tls: TlsMode,
-    pub query: String,
     pub password_saved: bool,
     pub tables: Vec<RemoteTable>,
 }
@@ -125,18 +138,7 @@ impl DatabaseView {
     pub fn of(config: &serde_json::Value) -> Option<DatabaseView> {
         config.get("host")?;
         let c: DatabaseConfig = serde_json::from_value(config.clone()).ok()?;
-        let tables = config.get("tables").and_then(|t| serde_json::from_value(t.clone()).ok()).unwrap_or_default();
-        Some(DatabaseView {
-            engine: c.engine,
-            host: c.host,
-            port: c.port,
-            database: c.database,
-            user: c.user,
-            tls: c.tls,
-            query: c.query,
-            password_saved: c.password_ref.is_some(),
-            tables,
-        })
+        Some(DatabaseView { server: c.server, port: c.port, password_saved: c.password_ref.is_some(), tables: c.tables.unwrap_or_default() })
     }
 }
 
@@ -176,7 +178,8 @@ fn text(field: &str, value: &str, max: usize) -> Result<String> {
 impl DatabaseRequest {
     /// The request with its fields checked, as the config to store (no password).
     pub fn checked(&self) -> Result<DatabaseConfig> {
-        let port = match self.engine {
+        let s = &self.server;
+        let port = match s.engine {
             DataSourceType::Postgresql => self.port.unwrap_or(5432),
             DataSourceType::Mysql => self.port.unwrap_or(3306),
             other => return Err(CoreError::validation(format!("a {} source is not a database", other.as_str()))),
@@ -184,7 +187,7 @@ impl DatabaseRequest {
         if port == 0 {
             return Err(CoreError::validation("the port must be 1 to 65535"));
         }
-        let query = self.query.trim().trim_end_matches(';').trim_end().to_string();
+        let query = s.query.trim().trim_end_matches(';').trim_end().to_string();
         if query.is_empty() {
             return Err(CoreError::validation("the query is missing: write the SELECT whose answer the source keeps"));
         }
@@ -192,14 +195,17 @@ impl DatabaseRequest {
             return Err(CoreError::validation(format!("the query is longer than {QUERY_MAX} characters")));
         }
         Ok(DatabaseConfig {
-            engine: self.engine,
-            host: text("host", &self.host, 255)?,
+            server: DatabaseServer {
+                engine: s.engine,
+                host: text("host", &s.host, 255)?,
+                database: text("database name", &s.database, 255)?,
+                user: text("user name", &s.user, 255)?,
+                tls: s.tls,
+                query,
+            },
             port,
-            database: text("database name", &self.database, 255)?,
-            user: text("user name", &self.user, 255)?,
-            tls: self.tls,
-            query,
             password_ref: None,
+            tables: None,
         })
     }
 
@@ -209,7 +215,7 @@ impl DatabaseRequest {
 }
 
 fn pull(config: &DatabaseConfig, password: Option<&str>) -> Result<Pulled> {
-    match config.engine {
+    match config.server.engine {
         DataSourceType::Postgresql => postgres::pull(config, password),
         DataSourceType::Mysql => mysql::pull(config, password),
         other => Err(CoreError::validation(format!("reading a {} source is not built yet", other.as_str()))),
@@ -217,7 +223,7 @@ fn pull(config: &DatabaseConfig, password: Option<&str>) -> Result<Pulled> {
 }
 
 fn host_label(config: &DatabaseConfig) -> String {
-    format!("{}@{}", config.database, config.host)
+    format!("{}@{}", config.server.database, config.server.host)
 }
 
 /// Pulls and fills `target`. A password given (the form's) is saved under the source's
@@ -240,9 +246,9 @@ fn run(db: &Db, data_dir: &Path, me: &str, target: Target, mut config: DatabaseC
         }
         None => None,
     };
-    let mut value = serde_json::to_value(&config).map_err(|e| CoreError::validation(format!("the connection could not be stored ({e})")))?;
-    value["tables"] = serde_json::to_value(&pulled.tables).unwrap_or_default();
-    let filled = fill::install(db, data_dir, me, target, &pulled.fetched, Fill { kind: config.engine, config: value, action });
+    config.tables = Some(pulled.tables);
+    let value = serde_json::to_value(&config).map_err(|e| CoreError::validation(format!("the connection could not be stored ({e})")))?;
+    let filled = fill::install(db, data_dir, me, target, &pulled.fetched, Fill { kind: config.server.engine, config: value, action });
     match (&filled, previous) {
         (Err(_), Some(Some(old))) => store.put(&reference, &old)?,
         (Err(_), Some(None)) => store.delete(&reference)?,
@@ -296,7 +302,7 @@ pub fn refresh(db: &Db, data_dir: &Path, me: &str, id: &str) -> Result<DataSourc
 pub fn edit(db: &Db, data_dir: &Path, me: &str, id: &str, request: DatabaseRequest) -> Result<DataSource> {
     let row = my_database_source(db, me, id)?;
     let mut config = request.checked()?;
-    if config.engine != row.r#type {
+    if config.server.engine != row.r#type {
         return Err(CoreError::validation("a source keeps its kind of database: add a new source for another one"));
     }
     config.password_ref = stored_config(&row).ok().and_then(|c| c.password_ref);
@@ -314,4 +320,54 @@ pub(crate) fn forget_password(data_dir: &Path, row: &DataSourceRow) -> Result<()
 /// The store a source's password is kept in, for the form ("saved in the OS keychain").
 pub fn password_store(data_dir: &Path) -> Result<secrets::SecretStoreKind> {
     Ok(secrets::open(data_dir)?.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn stored() -> serde_json::Value {
+        json!({
+            "engine": "mysql", "host": "db.example", "port": 3307, "database": "grades", "user": "reader",
+            "tls": "require", "query": "SELECT 1", "password_ref": "data-source/x",
+            "tables": [{"schema": "grades", "name": "scores", "columns": ["student"]}],
+        })
+    }
+
+    #[test]
+    fn the_stored_config_keeps_its_flat_keys_with_or_without_tables() {
+        // Rows written before the server's fields were one struct read and write back as they were.
+        let c: DatabaseConfig = serde_json::from_value(stored()).unwrap();
+        assert_eq!((c.server.host.as_str(), c.port, c.server.tls), ("db.example", 3307, TlsMode::Require));
+        assert_eq!(c.tables.as_ref().map(Vec::len), Some(1));
+        assert_eq!(serde_json::to_value(&c).unwrap(), stored());
+
+        let mut bare = stored();
+        bare.as_object_mut().unwrap().retain(|k, _| k != "tables" && k != "password_ref");
+        let c: DatabaseConfig = serde_json::from_value(bare.clone()).unwrap();
+        assert_eq!((c.tables.as_ref(), c.password_ref.as_ref()), (None, None));
+        assert_eq!(serde_json::to_value(&c).unwrap(), bare);
+
+        // the list is only a hint: one that cannot be read is dropped, the connection stays
+        let mut odd = stored();
+        odd["tables"] = json!("not a list");
+        let c: DatabaseConfig = serde_json::from_value(odd).unwrap();
+        assert_eq!((c.tables, c.server.database.as_str()), (None, "grades"));
+    }
+
+    #[test]
+    fn the_view_and_the_request_are_flat_too() {
+        let view = DatabaseView::of(&stored()).unwrap();
+        assert_eq!((view.port, view.password_saved, view.tables.len()), (3307, true, 1));
+        let shown = serde_json::to_value(&view).unwrap();
+        assert_eq!((shown["host"].as_str(), shown["query"].as_str(), shown["port"].as_u64()), (Some("db.example"), Some("SELECT 1"), Some(3307)));
+        assert!(DatabaseView::of(&json!({"file": "x.csv"})).is_none());
+
+        // what the form sends: no port, no TLS, no password
+        let request: DatabaseRequest = serde_json::from_value(json!({"engine": "postgresql", "host": " h ", "database": "d", "user": "u", "query": "SELECT 1;"})).unwrap();
+        assert_eq!((request.port, request.server.tls, request.password.as_deref()), (None, TlsMode::Prefer, None));
+        let checked = request.checked().unwrap();
+        assert_eq!((checked.port, checked.server.host.as_str(), checked.server.query.as_str(), checked.tables), (5432, "h", "SELECT 1", None));
+    }
 }

@@ -23,11 +23,11 @@ fn wrapped(query: &str) -> String {
 
 fn options(config: &DatabaseConfig, password: Option<&str>, tls: bool) -> OptsBuilder {
     let opts = OptsBuilder::new()
-        .ip_or_hostname(Some(config.host.clone()))
+        .ip_or_hostname(Some(config.server.host.clone()))
         .tcp_port(config.port)
-        .user(Some(config.user.clone()))
+        .user(Some(config.server.user.clone()))
         .pass(password.map(str::to_string))
-        .db_name(Some(config.database.clone()))
+        .db_name(Some(config.server.database.clone()))
         .tcp_connect_timeout(Some(CONNECT_TIMEOUT))
         // The server stops the statement first; this catches a server that stops answering.
         .read_timeout(Some(STATEMENT_TIMEOUT + Duration::from_secs(15)))
@@ -42,7 +42,7 @@ fn options(config: &DatabaseConfig, password: Option<&str>, tls: bool) -> OptsBu
 
 fn connect(config: &DatabaseConfig, password: Option<&str>) -> Result<Conn> {
     let attempt = |tls| Conn::new(options(config, password, tls)).map_err(|e| said(config, &e));
-    match config.tls {
+    match config.server.tls {
         TlsMode::Disable => attempt(false),
         TlsMode::Require => attempt(true),
         // TLS when the server offers it: a server without it answers "TLS not supported".
@@ -56,11 +56,11 @@ fn connect(config: &DatabaseConfig, password: Option<&str>) -> Result<Conn> {
 
 /// A MySQL error in words: what the server said, or why it could not be reached.
 fn said(config: &DatabaseConfig, e: &mysql::Error) -> CoreError {
-    let at = format!("{}:{}", config.host, config.port);
+    let at = format!("{}:{}", config.server.host, config.port);
     let message = match e {
         mysql::Error::MySqlError(m) => match m.code {
             1045 | 1044 => format!("{at} refused the user name or password ({})", m.message),
-            1049 => format!("{at} has no database named \"{}\"", config.database),
+            1049 => format!("{at} has no database named \"{}\"", config.server.database),
             1792 | 1290 => "the query tries to change the database; a source only reads (write a SELECT)".to_string(),
             1969 | 3024 => format!("the query ran longer than {} seconds and the server stopped it", STATEMENT_TIMEOUT.as_secs()),
             _ => format!("the server said: {}", tidy(&m.message)),
@@ -149,7 +149,7 @@ fn text(value: Value, kind: ColumnKind, utc: bool) -> Option<String> {
 }
 
 fn rows(conn: &mut Conn, config: &DatabaseConfig) -> Result<Fetched> {
-    let sql = wrapped(&config.query);
+    let sql = wrapped(&config.server.query);
     let mut result = conn.query_iter(&sql).map_err(|e| said(config, &e))?;
     let columns = result.columns();
     let columns = columns.as_ref();

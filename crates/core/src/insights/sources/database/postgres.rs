@@ -20,10 +20,10 @@ fn wrapped(query: &str) -> (String, usize) {
 
 fn connect(config: &DatabaseConfig, password: Option<&str>) -> Result<Client> {
     let mut pg = postgres::Config::new();
-    pg.host(&config.host)
+    pg.host(&config.server.host)
         .port(config.port)
-        .dbname(&config.database)
-        .user(&config.user)
+        .dbname(&config.server.database)
+        .user(&config.server.user)
         .application_name("Studydesk")
         .connect_timeout(CONNECT_TIMEOUT)
         .keepalives_idle(Duration::from_secs(30))
@@ -33,7 +33,7 @@ fn connect(config: &DatabaseConfig, password: Option<&str>) -> Result<Client> {
             "-c default_transaction_read_only=on -c statement_timeout={} -c TimeZone=UTC -c DateStyle=ISO",
             STATEMENT_TIMEOUT.as_millis()
         ))
-        .ssl_mode(match config.tls {
+        .ssl_mode(match config.server.tls {
             TlsMode::Disable => SslMode::Disable,
             TlsMode::Prefer => SslMode::Prefer,
             TlsMode::Require => SslMode::Require,
@@ -47,7 +47,7 @@ fn connect(config: &DatabaseConfig, password: Option<&str>) -> Result<Client> {
 
 /// A PostgreSQL error in words: what the server said, or why it could not be reached.
 fn said(config: &DatabaseConfig, e: &postgres::Error, head: usize) -> CoreError {
-    let at = format!("{}:{}", config.host, config.port);
+    let at = format!("{}:{}", config.server.host, config.port);
     let Some(db) = e.as_db_error() else {
         if e.is_closed() {
             return CoreError::validation(format!("the connection to {at} was lost before the answer was read; try again"));
@@ -71,7 +71,7 @@ fn said(config: &DatabaseConfig, e: &postgres::Error, head: usize) -> CoreError 
     } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
         "the query tries to change the database; a source only reads (write a SELECT)".to_string()
     } else if *code == SqlState::INVALID_CATALOG_NAME {
-        format!("{at} has no database named \"{}\"", config.database)
+        format!("{at} has no database named \"{}\"", config.server.database)
     } else {
         let position = match db.position() {
             Some(postgres::error::ErrorPosition::Original(p)) => (*p as usize).checked_sub(head).filter(|p| *p > 0).map(|p| format!(" (at character {p} of the query)")),
@@ -107,7 +107,7 @@ fn tables(tx: &mut Transaction, config: &DatabaseConfig) -> Result<Vec<RemoteTab
 
 /// Runs the query and reads every value as text.
 fn rows(tx: &mut Transaction, config: &DatabaseConfig) -> Result<Fetched> {
-    let (sql, head) = wrapped(&config.query);
+    let (sql, head) = wrapped(&config.server.query);
     let statement = tx.prepare(&sql).map_err(|e| said(config, &e, head))?;
     let mut fields = Vec::new();
     let mut seen = HashSet::new();
