@@ -61,6 +61,18 @@ impl Fixture {
     }
 }
 
+/// The rows `sql` answers in the Insights sandbox (which reads the `sources.` tables).
+pub fn query(f: &Fixture, sql: &str) -> Vec<Vec<studydesk_core::insights::table::Cell>> {
+    f.app.insights_query(sql, None::<String>).unwrap_or_else(|e| panic!("{sql}: {e}")).rows
+}
+
+/// The reason of a refusal, which must be a validation error (the user's words to fix).
+pub fn refused<T: std::fmt::Debug>(result: studydesk_core::Result<T>) -> String {
+    let e = result.expect_err("refused");
+    assert_eq!(e.kind(), "validation", "{e}");
+    e.to_string()
+}
+
 /// Sets the user's time zone.
 pub fn tz(f: &Fixture, zone: &str) {
     f.app

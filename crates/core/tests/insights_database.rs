@@ -4,11 +4,11 @@
 
 mod common;
 
+use common::{query, refused};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use studydesk_core::insights::rows::{DataSourceStatus, DataSourceType};
 use studydesk_core::insights::sources::database::{DatabaseRequest, DatabaseServer, TlsMode};
-use studydesk_core::insights::sources::DataSource;
 use studydesk_core::insights::table::{Cell, ColumnKind};
 use studydesk_core::{paths, secrets};
 
@@ -84,16 +84,6 @@ impl Drop for Server {
             let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS {}", self.reader));
         }
     }
-}
-
-fn query(f: &common::Fixture, sql: &str) -> Vec<Vec<Cell>> {
-    f.app.insights_query(sql, None::<String>).unwrap_or_else(|e| panic!("{sql}: {e}")).rows
-}
-
-fn refused(result: studydesk_core::Result<DataSource>) -> String {
-    let e = result.expect_err("refused");
-    assert_eq!(e.kind(), "validation", "{e}");
-    e.to_string()
 }
 
 fn stored_config(f: &common::Fixture, id: &str) -> Value {

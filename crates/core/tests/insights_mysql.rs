@@ -5,13 +5,13 @@
 
 mod common;
 
+use common::{query, refused};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use studydesk_core::insights::rows::{DataSourceStatus, DataSourceType};
 use studydesk_core::insights::sources::database::{DatabaseRequest, DatabaseServer, TlsMode};
-use studydesk_core::insights::sources::DataSource;
 use studydesk_core::insights::table::{Cell, ColumnKind};
 
 struct Server {
@@ -100,16 +100,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn query(f: &common::Fixture, sql: &str) -> Vec<Vec<Cell>> {
-    f.app.insights_query(sql, None::<String>).unwrap_or_else(|e| panic!("{sql}: {e}")).rows
-}
-
-fn refused(result: studydesk_core::Result<DataSource>) -> String {
-    let e = result.expect_err("refused");
-    assert_eq!(e.kind(), "validation", "{e}");
-    e.to_string()
 }
 
 fn text(s: &str) -> Cell {
