@@ -1,8 +1,9 @@
 //! `source`: the Insights data sources from a terminal. `add-csv FILE` imports a CSV
 //! (refused by its size before it is read, then streamed: never loaded whole), `add-rest
 //! URL` the records of a JSON API (columns inferred, pages followed by Link header or
-//! cursor; headers without credentials), `add-postgres SQL` the answer of a query on a
-//! PostgreSQL server (password from stdin, kept in the OS keychain), `list`
+//! cursor; headers without credentials), `add-postgres SQL` and `add-mysql SQL` the
+//! answer of a query on a PostgreSQL or MySQL/MariaDB server (the same flags; password
+//! from stdin, kept in the OS keychain; refused whole, nothing written), `list`
 //! shows them and whether their data is on this device, `refresh ID` reads a source
 //! again, `schedule ID --every 15m|1h|6h|1d|off` sets how often a REST or database source
 //! refreshes itself, `refresh-due` runs the scheduled refreshes whose time has come (once;
@@ -10,7 +11,7 @@
 //! data. `--json` prints what the app's commands answer.
 
 use crate::terminal::{self, field, say};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
 use studydesk_core::insights::rows::DataSourceType;
@@ -57,30 +58,10 @@ pub enum SourceCommand {
     },
     /// Keep the answer of one SELECT on a PostgreSQL server as a data source (read in a
     /// read-only transaction; the password, from stdin, goes to the OS keychain).
-    AddPostgres {
-        /// The SELECT whose answer the source keeps.
-        query: String,
-        #[arg(long)]
-        host: String,
-        #[arg(long)]
-        port: Option<u16>,
-        #[arg(long)]
-        database: String,
-        #[arg(long)]
-        user: String,
-        /// Read the password from the first line of standard input (never an argument,
-        /// which other users can see in the process list).
-        #[arg(long)]
-        password_stdin: bool,
-        /// disable, prefer (the default) or require.
-        #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
-        tls: String,
-        /// The source's name (default: database@host).
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    AddPostgres(DatabaseArgs),
+    /// Keep the answer of one SELECT on a MySQL or MariaDB server as a data source (read
+    /// in a read-only transaction; the password, from stdin, goes to the OS keychain).
+    AddMysql(DatabaseArgs),
     /// My data sources, by name.
     List {
         #[arg(long)]
@@ -112,10 +93,38 @@ pub enum SourceCommand {
     Delete { id: String },
 }
 
+/// What `add-postgres` and `add-mysql` are given: the server, the login and the query.
+#[derive(Args)]
+pub struct DatabaseArgs {
+    /// The SELECT whose answer the source keeps.
+    query: String,
+    #[arg(long)]
+    host: String,
+    /// The server's port (default: the engine's, 5432 for PostgreSQL, 3306 for MySQL).
+    #[arg(long)]
+    port: Option<u16>,
+    #[arg(long)]
+    database: String,
+    #[arg(long)]
+    user: String,
+    /// Read the password from the first line of standard input (never an argument,
+    /// which other users can see in the process list).
+    #[arg(long)]
+    password_stdin: bool,
+    /// disable, prefer (the default) or require.
+    #[arg(long, default_value = "prefer", value_parser = ["disable", "prefer", "require"])]
+    tls: String,
+    /// The source's name (default: database@host).
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    json: bool,
+}
+
 impl SourceCommand {
     /// Whether the command adds something (and so may create the database).
     pub fn adds(&self) -> bool {
-        matches!(self, SourceCommand::AddCsv { .. } | SourceCommand::AddRest { .. } | SourceCommand::AddPostgres { .. })
+        matches!(self, SourceCommand::AddCsv { .. } | SourceCommand::AddRest { .. } | SourceCommand::AddPostgres(_) | SourceCommand::AddMysql(_))
     }
 }
 
@@ -148,23 +157,8 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
                 say!("  {}  {:?}", field(&c.name), c.kind);
             }
         }
-        SourceCommand::AddPostgres { query, host, port, database, user, password_stdin, tls, name, json } => {
-            let password = if password_stdin { Some(read_password()?) } else { None };
-            let tls = match tls.as_str() {
-                "disable" => TlsMode::Disable,
-                "require" => TlsMode::Require,
-                _ => TlsMode::Prefer,
-            };
-            let request = DatabaseRequest { server: DatabaseServer { engine: DataSourceType::Postgresql, host, database, user, tls, query }, port, password };
-            let added = app.source_add_database(name.unwrap_or_default(), request)?;
-            if json {
-                return terminal::json(&added, true);
-            }
-            say!("added {}", line(&added));
-            for c in &added.columns {
-                say!("  {}  {:?}", field(&c.name), c.kind);
-            }
-        }
+        SourceCommand::AddPostgres(args) => add_database(app, DataSourceType::Postgresql, args)?,
+        SourceCommand::AddMysql(args) => add_database(app, DataSourceType::Mysql, args)?,
         SourceCommand::List { json } => {
             let list = app.source_list()?;
             if json {
@@ -196,6 +190,28 @@ pub fn source(app: &Studydesk, cmd: SourceCommand) -> Result<(), CoreError> {
             app.source_delete(&id)?;
             say!("deleted {}", field(&id));
         }
+    }
+    Ok(())
+}
+
+/// `add-postgres` and `add-mysql`: the same flags, the engine apart (the core checks the
+/// request and gives the engine's port when none is given).
+fn add_database(app: &Studydesk, engine: DataSourceType, args: DatabaseArgs) -> Result<(), CoreError> {
+    let DatabaseArgs { query, host, port, database, user, password_stdin, tls, name, json } = args;
+    let password = if password_stdin { Some(read_password()?) } else { None };
+    let tls = match tls.as_str() {
+        "disable" => TlsMode::Disable,
+        "require" => TlsMode::Require,
+        _ => TlsMode::Prefer,
+    };
+    let request = DatabaseRequest { server: DatabaseServer { engine, host, database, user, tls, query }, port, password };
+    let added = app.source_add_database(name.unwrap_or_default(), request)?;
+    if json {
+        return terminal::json(&added, true);
+    }
+    say!("added {}", line(&added));
+    for c in &added.columns {
+        say!("  {}  {:?}", field(&c.name), c.kind);
     }
     Ok(())
 }

@@ -1,82 +1,40 @@
 //! MySQL/MariaDB data sources against a real MariaDB server this test starts itself
-//! (`mariadb-install-db` + `mariadbd` from Debian's mariadb-server, installed by
-//! `scripts/setup.sh --test`) in a temp folder on a free port, with a login that may only
-//! read, as a user would be given by their administrator.
+//! ([`mariadb::MariaDb`]: `mariadbd` in a temp folder on a free port), with a login that
+//! may only read, as a user would be given by their administrator.
 
 mod common;
+mod mariadb;
 
 use common::{query, refused};
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 use studydesk_core::insights::rows::{DataSourceStatus, DataSourceType};
 use studydesk_core::insights::sources::database::{DatabaseRequest, DatabaseServer, TlsMode};
 use studydesk_core::insights::table::{Cell, ColumnKind};
 
+/// The test's MariaDB with a database of exam scores and a login that may only read it.
 struct Server {
-    dir: tempfile::TempDir,
-    child: Child,
-    port: u16,
+    db: mariadb::MariaDb,
 }
 
 const PASSWORD: &str = "reader-pw-ｐａｓｓ";
 
-fn client(dir: &std::path::Path, sql: &str) {
-    let out = Command::new("mariadb")
-        .args(["--no-defaults", "-S"])
-        .arg(dir.join("sock"))
-        .args(["-u", "root", "-e", sql])
-        .output()
-        .expect("the mariadb client runs");
-    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
-}
-
 impl Server {
     fn start() -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("data");
-        let install = Command::new("mariadb-install-db")
-            .args(["--no-defaults", "--user=root", "--auth-root-authentication-method=socket", "--skip-test-db"])
-            .arg(format!("--datadir={}", data.display()))
-            .output()
-            .expect("mariadb-install-db is installed (apt install mariadb-server; scripts/setup.sh --test does)");
-        assert!(install.status.success(), "{}", String::from_utf8_lossy(&install.stderr));
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let sock: PathBuf = dir.path().join("sock");
-        let child = Command::new("mariadbd")
-            .args(["--no-defaults", "--user=root", "--skip-log-bin", "--bind-address=127.0.0.1", "--skip-name-resolve"])
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--socket={}", sock.display()))
-            .arg(format!("--pid-file={}", dir.path().join("pid").display()))
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mariadbd starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !sock.exists() || std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "mariadbd did not listen within 30 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        client(
-            dir.path(),
-            &format!(
-                "CREATE DATABASE grades; USE grades;
-                 CREATE TABLE scores (student VARCHAR(40), subject VARCHAR(40), score INT, taken_on DATE, graded_at TIMESTAMP NULL, written_at DATETIME, ratio DECIMAL(4,2), passed TINYINT(1));
-                 INSERT INTO scores VALUES
-                   ('Ada', 'Maths', 92, '2026-11-02', '2026-11-03 00:30:00', '2026-11-03 09:30:00', 0.92, 1),
-                   ('Ada', 'History', 71, '2026-11-09', '2026-11-10 18:00:00', '2026-11-10 18:00:00', 0.71, 1),
-                   ('Bob', 'Maths', 48, '2026-11-02', NULL, NULL, NULL, 0);
-                 CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}';
-                 GRANT SELECT ON grades.* TO 'reader'@'127.0.0.1';"
-            ),
-        );
-        Server { dir, child, port }
+        let db = mariadb::MariaDb::start();
+        db.sql(&format!(
+            "CREATE DATABASE grades; USE grades;
+             CREATE TABLE scores (student VARCHAR(40), subject VARCHAR(40), score INT, taken_on DATE, graded_at TIMESTAMP NULL, written_at DATETIME, ratio DECIMAL(4,2), passed TINYINT(1));
+             INSERT INTO scores VALUES
+               ('Ada', 'Maths', 92, '2026-11-02', '2026-11-03 00:30:00', '2026-11-03 09:30:00', 0.92, 1),
+               ('Ada', 'History', 71, '2026-11-09', '2026-11-10 18:00:00', '2026-11-10 18:00:00', 0.71, 1),
+               ('Bob', 'Maths', 48, '2026-11-02', NULL, NULL, NULL, 0);
+             CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}';
+             GRANT SELECT ON grades.* TO 'reader'@'127.0.0.1';"
+        ));
+        Server { db }
     }
 
     fn sql(&self, sql: &str) {
-        client(self.dir.path(), &format!("USE grades; {sql}"));
+        self.db.sql(&format!("USE grades; {sql}"));
     }
 
     fn request(&self, query: &str) -> DatabaseRequest {
@@ -89,16 +47,9 @@ impl Server {
                 tls: TlsMode::Prefer,
                 query: query.into(),
             },
-            port: Some(self.port),
+            port: Some(self.db.port),
             password: Some(PASSWORD.into()),
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
