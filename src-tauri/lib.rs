@@ -14,11 +14,14 @@
 //!   Studydesk" quits; presence goes offline on every way out (window destroyed, or exit).
 //! - `--hidden` (what start at login passes) starts with the window hidden when a tray
 //!   is shown; start at login is tauri-plugin-autostart.
+//! - `studydesk --export-dashboard ID --out DIR` ([`export_run`]) draws a dashboard's
+//!   charts into PNG files in a hidden window and quits; none of the above runs then.
 //! - `studydesk --remind-once [--data-dir DIR]` ([`remind_once`]) is headless: no Tauri,
 //!   no window, one reminder turn, exit 0 (1 with a one-line error). The OS timer runs it.
 
 pub mod backup_timer;
 pub mod commands;
+pub mod export_run;
 pub mod focus_ticker;
 pub mod idle;
 pub mod reminder_scheduler;
@@ -252,15 +255,18 @@ fn exec_quote(word: &str) -> String {
 }
 
 pub fn run() {
-    init_logging("info");
+    // An export run prints its report; the log says only what went wrong.
+    init_logging(if export_run::requested().is_some() { "warn" } else { "info" });
     idle::init();
     // `--clock-rate N` runs the clock N times as fast: for end-to-end tests and demos.
     let clock = clock::from_args(std::env::args().skip(1)).unwrap_or_else(|message| {
         tracing::error!("{message}; using the system clock");
         clock::system()
     });
+    let export = export_run::requested().map(|args| args.unwrap_or_else(|why| export_run::fail(&why)));
     // One app per data folder: a second launch shows the first one's window and exits.
-    let instance = single_instance::claim_or_exit(data_dir_arg());
+    // An export run is not the user's app: it runs beside it.
+    let instance = if export.is_none() { Some(single_instance::claim_or_exit(data_dir_arg())) } else { None };
     let backend = Backend::open(data_dir_arg(), clock);
     let attachments = backend.get().ok().map(|s| studydesk_core::attachments::dir(s.data_dir()));
     let hidden = has_flag("--hidden");
@@ -272,6 +278,13 @@ pub fn run() {
             if let Some(dir) = &attachments {
                 allow_assets(app, dir);
             }
+            let Some(instance) = instance else {
+                let args = export.as_ref().ok_or("no single instance and no export")?;
+                if let Err(why) = export_run::start(app, args) {
+                    export_run::fail(&why);
+                }
+                return Ok(());
+            };
             single_instance::serve(instance, app.handle());
             if let Err(why) = tray::create(app.handle()) {
                 tracing::warn!("no system tray ({why}); closing the window will quit Studydesk");

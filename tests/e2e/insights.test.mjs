@@ -8,9 +8,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { choose, screenshot, setInputValue, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+import { APP, CLI, choose, cli, imageStdDev, screenshot, setInputValue, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
 
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
@@ -159,6 +159,32 @@ test("insights: My study, a chart added and resized, a CSV charted, SQL and its 
     await (await browser.$(tid("metric-card-value"))).waitForDisplayed({ timeout: 20_000 });
     await chartsDrawn(browser, 6);
     await screenshot(browser, "insights-06-my-study-ja-dark");
+  });
+
+  await step("the CLI exports My study's charts as PNG files drawn by the app", async () => {
+    const id = sql(dataDir, "SELECT id FROM dashboards WHERE name = 'My study'");
+    const charts = Number(
+      sql(dataDir, `SELECT count(*) FROM widgets WHERE dashboard_id = '${id}' AND type IN ('line_chart', 'bar_chart', 'pie_chart', 'area_chart')`),
+    );
+    const out = tempDir("studydesk-e2e-pictures");
+    // Beside the running app (the export run is its own hidden window), on the same file.
+    const said = execFileSync(CLI, ["--data-dir", dataDir, "dashboard", "export", id, "--format", "png", "--out", out], {
+      encoding: "utf8",
+      env: { ...process.env, STUDYDESK_APP: APP },
+      timeout: 240_000,
+    });
+    const files = readdirSync(out).sort();
+    assert.equal(files.length, charts, `${charts} charts, files: ${files.join(", ")}; the CLI said: ${said}`);
+    assert.ok(files.every((f) => f.endsWith(".png")), files.join(", "));
+    assert.equal(said.trim().split("\n").filter((l) => l.startsWith("wrote ")).length, charts, said);
+    for (const f of files) {
+      const file = path.join(out, f);
+      const [w, h] = execFileSync("identify", ["-format", "%w %h", file], { encoding: "utf8" }).split(" ").map(Number);
+      assert.deepEqual([w, h], [2400, 1200], `${f} is 1200×600 at twice the pixels`);
+      assert.ok(imageStdDev(file) > 0.02, `${f} has a chart on it, not a blank picture`);
+    }
+    // A dashboard that is not there is refused in words, and nothing is started.
+    assert.throws(() => cli(dataDir, "dashboard", "export", "nope", "--format", "png", "--out", out), /not found|no dashboard/i);
   });
 
   if (browser) await stop(browser, dataDir);

@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { useAppState } from "./api/queries";
@@ -9,6 +9,10 @@ import { Frame } from "./Frame";
 import { applyLocale } from "./i18n";
 import { useApplyTheme } from "./lib/theme";
 import { Onboarding } from "./pages/Onboarding";
+
+// An export run's page (`studydesk --export-dashboard`), loaded only then.
+const PictureExport = lazy(() => import("./insights/PictureExport").then((m) => ({ default: m.PictureExport })));
+const exporting = new URLSearchParams(window.location.search).get("export");
 
 export function App() {
   const state = useAppState();
@@ -30,6 +34,12 @@ export function App() {
     content = <DamagedFile error={state.error} onRetry={() => void state.refetch()} />;
   } else if (state.isError) {
     content = <LoadError fullPage error={state.error} onRetry={() => void state.refetch()} />;
+  } else if (exporting) {
+    content = (
+      <Suspense fallback={null}>
+        <PictureExport dashboardId={exporting} />
+      </Suspense>
+    );
   } else if (state.data.onboarding_pending) {
     content = <Onboarding />;
   } else {

@@ -6,6 +6,7 @@
 mod common;
 
 use studydesk_core::insights::dashboards::{DashboardEdit, InsightsLayout, DateRange, RangePreset};
+use studydesk_core::insights::picture_export::PictureFailure;
 use studydesk_core::insights::rows::WidgetType;
 use studydesk_core::insights::widgets::{GridPosition, WidgetConfig, WidgetDraft, WidgetPlacement, WidgetSource};
 
@@ -289,4 +290,53 @@ fn sql_widgets_read_through_the_sandbox_and_a_broken_widget_fails_alone() {
     assert!(err.to_string().contains("DELETE"), "{err}");
     assert_eq!(f.count("tasks"), before, "nothing was deleted");
     assert!(f.app.insights_widget_data(&tasks.row.id, None::<i64>).is_ok(), "the other widget still reads");
+}
+
+/// An export run (`studydesk --export-dashboard`): only that dashboard's charts are
+/// written, each once, only as PNG, named from their titles; the charts the window could
+/// not draw are named with why; outside an export run nothing is written.
+#[test]
+fn an_export_run_writes_only_its_dashboards_charts_as_png_files() {
+    let f = common::open();
+    let d = f.app.dashboard_create(named("Exams")).unwrap();
+    let per_day = f.app.insights_widget_add(d.row.id.clone(), metric_chart(WidgetType::LineChart, "Minutes / day")).unwrap();
+    let same_title = f.app.insights_widget_add(d.row.id.clone(), metric_chart(WidgetType::BarChart, "minutes / DAY")).unwrap();
+    let pie = f.app.insights_widget_add(d.row.id.clone(), metric_chart(WidgetType::PieChart, "")).unwrap();
+    let notes = f.app.insights_widget_add(d.row.id.clone(), text("# hello")).unwrap();
+    let other = f.app.dashboard_create(named("Other")).unwrap();
+    let elsewhere = f.app.insights_widget_add(other.row.id.clone(), metric_chart(WidgetType::LineChart, "Elsewhere")).unwrap();
+    let out = f.dir.path().join("pictures");
+
+    let err = f.app.dashboard_picture_save(per_day.row.id.clone(), &png()).unwrap_err();
+    assert!(err.to_string().contains("only when Studydesk was started to export"), "{err}");
+    assert!(f.app.picture_export_report().is_none());
+    assert!(!out.exists(), "nothing written outside an export run");
+
+    let missing = f.app.picture_export_start("no-such-dashboard", &out).unwrap_err();
+    assert_eq!(missing.kind(), "not_found", "{missing}");
+    f.app.picture_export_start(&d.row.id, &out).unwrap();
+    assert_eq!(f.app.dashboard_picture_save(per_day.row.id.clone(), &png()).unwrap(), "Minutes-day.png");
+    assert_eq!(f.app.dashboard_picture_save(same_title.row.id.clone(), &png()).unwrap(), "minutes-DAY (2).png", "unique ignoring case");
+    for (bytes, id, why) in [
+        (png(), per_day.row.id.clone(), "already exported"),
+        (png(), notes.row.id.clone(), "only charts"),
+        (png(), elsewhere.row.id.clone(), "not on the dashboard being exported"),
+        (b"GIF89a....".to_vec(), pie.row.id.clone(), "not a PNG"),
+        (vec![0x89; 51 * 1024 * 1024], pie.row.id.clone(), "larger than 50 MiB"),
+    ] {
+        let err = f.app.dashboard_picture_save(id, &bytes).unwrap_err();
+        assert!(err.to_string().contains(why), "{why}: {err}");
+    }
+    let failures = vec![PictureFailure { widget_id: pie.row.id.clone(), message: "No data\n for this   period.".into() }];
+    f.app.dashboard_picture_finish(failures).unwrap();
+    let report = f.app.picture_export_report().unwrap();
+    assert!(report.finished);
+    assert_eq!(report.written, vec![out.join("Minutes-day.png"), out.join("minutes-DAY (2).png")]);
+    assert_eq!(report.failed, vec!["\u{201C}pie_chart\u{201D} (No data for this period.)".to_string()]);
+    let mut files: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    assert_eq!(files, ["Minutes-day.png", "minutes-DAY (2).png"], "no partial file left");
+    assert_eq!(std::fs::read(out.join("Minutes-day.png")).unwrap(), png());
+    let late = f.app.dashboard_picture_save(pie.row.id.clone(), &png()).unwrap_err();
+    assert!(late.to_string().contains("already finished"), "{late}");
 }

@@ -65,6 +65,7 @@ import type { Notification } from "./bindings/Notification";
 import type { NotificationList } from "./bindings/NotificationList";
 import type { OnboardingChoice } from "./bindings/OnboardingChoice";
 import type { PeopleList } from "./bindings/PeopleList";
+import type { PictureFailure } from "./bindings/PictureFailure";
 import type { Post } from "./bindings/Post";
 import type { PostDraft } from "./bindings/PostDraft";
 import type { PostPage } from "./bindings/PostPage";
@@ -934,6 +935,21 @@ export const insightsImageAdd = (bytes: Uint8Array, file_name: string | null): P
   callRaw<WidgetImage>("insights_image_add", bytes, { "x-file-name": file_name });
 
 /**
+ * Only in an export run (`studydesk --export-dashboard`): one chart's picture, a
+ * PNG the window drew, written into the export folder; answers the file's name.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardPictureSave = (bytes: Uint8Array, widget_id: string): Promise<string> =>
+  callRaw<string>("dashboard_picture_save", bytes, { "x-widget-id": widget_id });
+
+/**
+ * Only in an export run: the window has drawn every chart it could; `failed`
+ * names the others and why. The app then reports and quits.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardPictureFinish = (failed: Array<PictureFailure>): Promise<null> => call<null>("dashboard_picture_finish", { failed });
+
+/**
  * The built-in metrics a widget can show without SQL.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
@@ -1251,6 +1267,8 @@ export interface CommandErrors {
   insights_widget_delete: LocalErrorKind;
   insights_widget_data: LocalErrorKind;
   insights_image_add: LocalErrorKind;
+  dashboard_picture_save: LocalErrorKind;
+  dashboard_picture_finish: LocalErrorKind;
   insights_metric_catalog: LocalErrorKind;
   insights_query: LocalErrorKind;
   insights_query_cancel: LocalErrorKind;

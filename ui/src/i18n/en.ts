@@ -452,6 +452,7 @@ const en = {
     stacked: "Stacked",
     noData: "No data for this period.",
     noNumbers: "The result has no number column to draw; pick a table widget or another column.",
+    exportTimedOut: "The chart was not drawn within 90 seconds.",
     thinned: "Thinned to the chart's width.",
     noPrevious: "No earlier period to compare",
     change: "{{change}}% against {{previous}} before",

@@ -450,6 +450,7 @@ const ja: Messages = {
     stacked: "積み上げ",
     noData: "この期間のデータはありません。",
     noNumbers: "結果に描ける数値の列がありません。表ウィジェットか別の列を選んでください。",
+    exportTimedOut: "90秒以内にグラフを描けませんでした。",
     thinned: "グラフの幅に合わせて間引いています。",
     noPrevious: "比較できる前の期間がありません",
     change: "前の期間（{{previous}}）から {{change}}%",

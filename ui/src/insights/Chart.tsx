@@ -6,14 +6,14 @@ import { useEffect, useImperativeHandle, useRef } from "react";
 import type { Ref } from "react";
 import * as echarts from "echarts/core";
 import { BarChart, LineChart, PieChart } from "echarts/charts";
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
+import { AriaComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from "echarts/components";
 import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
 import langJA from "echarts/i18n/langJA-obj.js";
 // The module has no types: it is the locale object registerLocale expects.
 import type { WidgetType } from "../api/bindings/WidgetType";
 import type { ChartSeries } from "./series";
 
-echarts.use([LineChart, BarChart, PieChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([LineChart, BarChart, PieChart, GridComponent, TitleComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer, SVGRenderer]);
 echarts.registerLocale("JA", langJA as unknown as Parameters<typeof echarts.registerLocale>[1]);
 
 export type ChartHandle = { png: () => Promise<Blob>; svg: () => Blob };
@@ -95,6 +95,8 @@ function option(p: Props): echarts.EChartsCoreOption {
       type: "value",
       name: unit ? p.unitName(unit) : undefined,
       nameTextStyle: { color: muted, align: "left" },
+      // Counts (every value whole) get whole ticks: no "1.5 assignments".
+      minInterval: p.series.y.every((s) => s.values.every((v) => v === null || Number.isInteger(v))) ? 1 : undefined,
       axisLabel: { color: muted },
       splitLine: { lineStyle: { color: border } },
     },
@@ -106,7 +108,32 @@ function option(p: Props): echarts.EChartsCoreOption {
       areaStyle: area ? { opacity: 0.25 } : undefined,
       showSymbol: p.series.x.length <= 60,
       smooth: false,
+      // One or two bars across a wide chart read as a wall, not a bar.
+      barMaxWidth: 96,
     })),
+  };
+}
+
+/** A `data:` URL's bytes (decoded here: the app's CSP lets fetch read no `data:` URL). */
+function dataUrlBlob(url: string): Blob {
+  const comma = url.indexOf(",");
+  const type = /^data:([^;,]+)/.exec(url)?.[1] ?? "application/octet-stream";
+  const binary = atob(url.slice(comma + 1));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
+/** The option of an exported picture: still, with the widget's title on it (a file has no
+ *  frame around it to carry the title), the plot moved down to make room. */
+function exported(p: Props): echarts.EChartsCoreOption {
+  const o = option(p) as Record<string, unknown> & { grid?: { top: number } };
+  const text = cssVar("--text", p.theme === "dark" ? "#e8ebf0" : "#1b2230");
+  return {
+    ...o,
+    animation: false,
+    title: { show: true, text: p.label, left: 8, top: 4, textStyle: { color: text, fontSize: 15, fontWeight: 600 } },
+    ...(o.grid ? { grid: { ...o.grid, top: o.grid.top + 32 } } : {}),
   };
 }
 
@@ -131,16 +158,23 @@ export default function Chart(props: Props) {
     chart.current?.setOption(option(props), { notMerge: true });
   });
 
+  const size = () => ({ width: box.current?.clientWidth || 800, height: box.current?.clientHeight || 400 });
+
   useImperativeHandle(props.handle, () => ({
+    // Both exports draw a still copy at the chart's size: the one on screen may be
+    // half-way through its animation.
     png: async () => {
-      const url = chart.current?.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: cssVar("--surface", "#ffffff") }) ?? "";
-      return (await fetch(url)).blob();
+      const { width, height } = size();
+      const still = echarts.init(document.createElement("div"), undefined, { renderer: "canvas", width, height, locale: props.locale === "ja" ? "JA" : "EN" });
+      still.setOption(exported(props));
+      const url = still.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: cssVar("--surface", "#ffffff") });
+      still.dispose();
+      return dataUrlBlob(url);
     },
     svg: () => {
-      const width = box.current?.clientWidth || 800;
-      const height = box.current?.clientHeight || 400;
+      const { width, height } = size();
       const ssr = echarts.init(null, undefined, { renderer: "svg", ssr: true, width, height, locale: props.locale === "ja" ? "JA" : "EN" });
-      ssr.setOption({ ...option(props), animation: false });
+      ssr.setOption(exported(props));
       const text = ssr.renderToSVGString();
       ssr.dispose();
       return new Blob([text], { type: "image/svg+xml" });

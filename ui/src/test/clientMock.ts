@@ -199,6 +199,8 @@ export const insightsWidgetDelete = vi.fn<Commands["insightsWidgetDelete"]>();
 export const insightsWidgetData = vi.fn<Commands["insightsWidgetData"]>();
 export const insightsMetricCatalog = vi.fn<Commands["insightsMetricCatalog"]>();
 export const insightsImageAdd = vi.fn<Commands["insightsImageAdd"]>();
+export const dashboardPictureSave = vi.fn<Commands["dashboardPictureSave"]>();
+export const dashboardPictureFinish = vi.fn<Commands["dashboardPictureFinish"]>();
 
 // ---- insights: data sources (CSV, REST, databases)
 export const sourceAddCsv = vi.fn<Commands["sourceAddCsv"]>();

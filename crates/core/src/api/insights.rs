@@ -5,7 +5,7 @@
 
 use crate::commands;
 use super::Bytes;
-use crate::insights::{dashboards, metrics, my_study, widget_data, widgets};
+use crate::insights::{dashboards, metrics, my_study, picture_export, widget_data, widgets};
 
 #[macro_export]
 #[doc(hidden)]
@@ -82,6 +82,22 @@ macro_rules! insights_commands {
             pub fn insights_image_add(&self, bytes: Bytes, file_name: Option<String>) -> widgets::WidgetImage {
                 widgets::add_image(&self.db, &self.data_dir, &self.user_id(), file_name.as_deref(), bytes)
             }
+            /// Only in an export run (`studydesk --export-dashboard`): one chart's picture, a
+            /// PNG the window drew, written into the export folder; answers the file's name.
+            #[ipc(raw)]
+            pub fn dashboard_picture_save(&self, bytes: Bytes, widget_id: String) -> String {
+                let export = self.picture_export()?;
+                let widget = self.db.read(|c| widgets::get(c, &self.user_id(), &widget_id))?;
+                export.save(&widget, &bytes)
+            }
+            /// Only in an export run: the window has drawn every chart it could; `failed`
+            /// names the others and why. The app then reports and quits.
+            #[ipc(local)]
+            pub fn dashboard_picture_finish(&self, failed: Vec<picture_export::PictureFailure>) -> () {
+                let export = self.picture_export()?;
+                let view = self.db.read(|c| dashboards::get(c, &self.user_id(), export.dashboard_id()))?;
+                export.finish(&view.widgets, &failed)
+            }
             /// The built-in metrics a widget can show without SQL.
             #[ipc(local)]
             pub fn insights_metric_catalog(&self) -> Vec<metrics::MetricInfo> {
@@ -93,6 +109,23 @@ macro_rules! insights_commands {
 crate::insights_commands!(commands ! {});
 
 impl super::Studydesk {
+    /// Makes this run an export of `dashboard_id`'s charts into `dir` (the shell, for
+    /// `--export-dashboard`; once per run). The dashboard must be mine.
+    pub fn picture_export_start(&self, dashboard_id: &str, dir: &std::path::Path) -> crate::Result<()> {
+        self.db.read(|c| dashboards::get(c, &self.user_id(), dashboard_id))?;
+        let export = picture_export::PictureExport::new(dashboard_id, dir)?;
+        self.picture_export.set(export).map_err(|_| crate::CoreError::validation("an export is already running"))
+    }
+
+    /// What the export run did so far (`None` outside an export run).
+    pub fn picture_export_report(&self) -> Option<picture_export::PictureReport> {
+        self.picture_export.get().map(picture_export::PictureExport::report)
+    }
+
+    fn picture_export(&self) -> crate::Result<&picture_export::PictureExport> {
+        self.picture_export.get().ok_or_else(|| crate::CoreError::validation("pictures are written only when Studydesk was started to export a dashboard"))
+    }
+
     fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
         let me = self.user_id();
         let now = self.db.now();

@@ -105,6 +105,8 @@ pub struct Studydesk {
     effects: OnceLock<Box<dyn Effects + Send + Sync>>,
     /// The user's SQL runs here, on read-only connections of its own (`insights_query`).
     sandbox: OnceLock<crate::insights::sandbox::Sandbox>,
+    /// The dashboard whose charts this run draws into files (`studydesk --export-dashboard`).
+    picture_export: OnceLock<crate::insights::picture_export::PictureExport>,
 }
 
 /// The data folder without an opened database: what `folder` commands work on (the
@@ -136,7 +138,7 @@ impl Studydesk {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = crate::setup::ensure_local_user(&db)?;
         crate::social::emoji::catalog::ensure(&db)?;
-        Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new(), sandbox: OnceLock::new() })
+        Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new(), sandbox: OnceLock::new(), picture_export: OnceLock::new() })
     }
 
     pub fn db(&self) -> &Db {

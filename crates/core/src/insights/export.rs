@@ -9,9 +9,11 @@
 //! `-` kept, every other run of characters one `-`, at most 60 characters), made unique in
 //! the folder's export with ` (2)`, ` (3)`...; each is written whole (a temporary file
 //! renamed into place), so a file is never left half-written. Charts as pictures are drawn
-//! by the app, not here.
+//! by the app and written with the same names and care ([`super::picture_export`]).
 
+use super::rows::WidgetType;
 use super::table::{Cell, Table};
+use super::widgets::DashboardWidget;
 use crate::{CoreError, Result};
 use std::collections::HashSet;
 use std::io::Write;
@@ -79,6 +81,17 @@ pub fn file_stem(title: &str) -> String {
     if stem.is_empty() { "widget".to_string() } else { stem.to_string() }
 }
 
+/// The widget's name for its file and for messages: its title, else its type.
+pub fn widget_title(w: &DashboardWidget) -> String {
+    let t = w.config.title.trim();
+    if t.is_empty() { w.row.r#type.as_str().to_string() } else { t.to_string() }
+}
+
+/// Whether the widget is drawn as a chart (and so has a picture to export).
+pub fn is_chart(kind: WidgetType) -> bool {
+    matches!(kind, WidgetType::LineChart | WidgetType::BarChart | WidgetType::PieChart | WidgetType::AreaChart)
+}
+
 /// Writes each `(title, table)` as `<stem>.csv` into `dir` (made if missing), in order,
 /// names made unique within this export; answers the paths written. A file of the same
 /// name from an earlier export is replaced.
@@ -87,7 +100,7 @@ pub fn write_csv_files(dir: &Path, tables: &[(String, Table)]) -> Result<Vec<Pat
     let mut taken = HashSet::new();
     let mut written = Vec::with_capacity(tables.len());
     for (title, table) in tables {
-        let name = unique_name(&file_stem(title), &mut taken);
+        let name = unique_name(&file_stem(title), "csv", &mut taken);
         let path = dir.join(name);
         write_whole(&path, table_csv(table).as_bytes())?;
         written.push(path);
@@ -95,11 +108,11 @@ pub fn write_csv_files(dir: &Path, tables: &[(String, Table)]) -> Result<Vec<Pat
     Ok(written)
 }
 
-/// `<stem>.csv`, else `<stem> (2).csv`, ... (compared ignoring case: a file system may).
-fn unique_name(stem: &str, taken: &mut HashSet<String>) -> String {
+/// `<stem>.<ext>`, else `<stem> (2).<ext>`, ... (compared ignoring case: a file system may).
+pub(super) fn unique_name(stem: &str, ext: &str, taken: &mut HashSet<String>) -> String {
     let mut n = 1;
     loop {
-        let name = if n == 1 { format!("{stem}.csv") } else { format!("{stem} ({n}).csv") };
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
         if taken.insert(name.to_lowercase()) {
             return name;
         }
@@ -108,8 +121,10 @@ fn unique_name(stem: &str, taken: &mut HashSet<String>) -> String {
 }
 
 /// The bytes written to a temporary file beside `path`, then renamed onto it.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let part = path.with_extension("csv.part");
+pub(super) fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
     let failed = |e| CoreError::io(format!("could not write {}", path.display()), e);
     let mut f = std::fs::File::create(&part).map_err(failed)?;
     let done = f.write_all(bytes).and_then(|_| f.sync_all()).and_then(|_| std::fs::rename(&part, path));

@@ -22,4 +22,5 @@ pub mod widget_data;
 pub mod my_study;
 pub mod models;
 pub mod export;
+pub mod picture_export;
 mod ownership;
