@@ -24,6 +24,7 @@ pub mod commands;
 pub mod export_run;
 pub mod focus_ticker;
 pub mod idle;
+pub mod periodic;
 pub mod reminder_scheduler;
 pub mod single_instance;
 pub mod source_refresher;

@@ -13,69 +13,57 @@
 //! Notices are in the user's language and carry snooze buttons where the platform has
 //! them ([`action_handler`]: the same snooze as the notification center's).
 //! Waits are app-clock time: with `--clock-rate N` the real sleep is the wait divided by
-//! N (`clock::real_sleep`), never below 250 ms. After every turn the tray's "Next: ..."
-//! label is refreshed (`tray::refresh`), so it is never more than 30 s old.
+//! N, never below 250 ms ([`crate::periodic`], which runs the loop; a failed turn is
+//! logged once per run of failures). After every turn the tray's "Next: ..." label is
+//! refreshed (`tray::refresh`), so it is never more than 30 s old.
 
+use crate::periodic::{self, Job, Pace, Turn};
 use crate::Backend;
-use std::time::Duration;
-use studydesk_core::clock;
 use std::sync::Arc;
+use std::time::Duration;
 use studydesk_core::notify::{ActionHandler, DesktopNotifier, Notifier};
 use studydesk_core::planner::calendar::delivery::{notices_for, snooze_minutes};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 pub const MAX_SLEEP: Duration = Duration::from_secs(30);
 pub const EVENT: &str = "notifications-changed";
-/// The shortest real sleep between two turns.
-pub const MIN_SLEEP: Duration = Duration::from_millis(250);
 
 /// Starts the thread (only when the database opened).
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
-    if app.state::<Backend>().get().is_err() {
-        return;
-    }
+    let job = Job {
+        thread: "reminder-scheduler",
+        without: "no reminders while the app runs",
+        // The first turn at once: it is the launch catch-up of missed reminders.
+        first_after: Duration::ZERO,
+        pace: Pace::App,
+        failed: "reminder scheduler: delivery failed; retrying",
+    };
     let handle = app.clone();
-    let spawned = std::thread::Builder::new().name("reminder-scheduler".into()).spawn(move || run(handle));
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "could not start the reminder scheduler thread");
-    }
-}
-
-fn run<R: Runtime>(handle: AppHandle<R>) {
-    let backend = handle.state::<Backend>();
-    let Ok(sd) = backend.get() else { return };
-    let notifier = DesktopNotifier::with_actions("Studydesk", action_handler(handle.clone()));
-    let mut failing = false;
-    let rate = sd.db().clock().rate();
-    loop {
-        match sd.reminders_deliver_due() {
-            Ok(delivered) => {
-                failing = false;
-                if !delivered.is_empty() {
-                    let notices = sd.reminder_notices(&delivered).unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "could not read the language; notices in English");
-                        notices_for(&delivered, false)
-                    });
-                    for notice in notices {
-                        notifier.notify(notice);
-                    }
-                    if let Err(e) = handle.emit(EVENT, ()) {
-                        tracing::debug!(error = %e, "could not emit {EVENT}");
-                    }
+    // Made by the first turn, on the scheduler's thread: it starts a worker of its own,
+    // which a database that did not open (no turn ever) does not need.
+    let mut notifier: Option<DesktopNotifier> = None;
+    periodic::start(app, job, move |sd| {
+        let notifier = notifier.get_or_insert_with(|| DesktopNotifier::with_actions("Studydesk", action_handler(handle.clone())));
+        let outcome = sd.reminders_deliver_due().map(|delivered| {
+            if !delivered.is_empty() {
+                let notices = sd.reminder_notices(&delivered).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "could not read the language; notices in English");
+                    notices_for(&delivered, false)
+                });
+                for notice in notices {
+                    notifier.notify(notice);
+                }
+                if let Err(e) = handle.emit(EVENT, ()) {
+                    tracing::debug!(error = %e, "could not emit {EVENT}");
                 }
             }
-            // A busy database or a full disk: say it once per run of failures, keep going.
-            Err(e) if !failing => {
-                failing = true;
-                tracing::warn!(error = %e, "reminder scheduler: delivery failed; retrying");
-            }
-            Err(_) => {}
-        }
+        });
         crate::tray::refresh(&handle);
-        let wake = sd.reminder_next_wake(MAX_SLEEP).unwrap_or(MAX_SLEEP);
-        // Never spin: a reminder due "now" was just taken by this turn or another process.
-        std::thread::sleep(clock::real_sleep(wake, rate, MIN_SLEEP));
-    }
+        // Never spin: a reminder due "now" was just taken by this turn or another process
+        // (the loop sleeps at least periodic::MIN_SLEEP).
+        let next = sd.reminder_next_wake(MAX_SLEEP).unwrap_or(MAX_SLEEP);
+        Turn { outcome, next }
+    });
 }
 
 /// What a reminder notice's buttons do (`delivery::snooze_actions`): `snooze-N` snoozes

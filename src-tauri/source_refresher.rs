@@ -10,62 +10,41 @@
 //! refetches its data sources and the widgets over them. A failed refresh is logged (the
 //! core records it on the source and waits one interval before the next try); a failed
 //! turn is logged once per run of failures. Waits are app-clock time: with `--clock-rate
-//! N` the real sleep is the wait divided by N (`clock::real_sleep`), never below
-//! [`MIN_SLEEP`].
+//! N` the real sleep is the wait divided by N ([`crate::periodic`], which runs the loop).
 
-use crate::Backend;
+use crate::periodic::{self, Job, Pace, Turn};
 use std::time::Duration;
-use studydesk_core::clock;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 
 pub const EVENT: &str = "sources-changed";
 /// How often the schedule is checked (the shortest interval is 15 minutes).
 pub const EVERY: Duration = Duration::from_secs(60);
 const FIRST_AFTER: Duration = Duration::from_secs(60);
-/// The shortest real sleep between two checks.
-pub const MIN_SLEEP: Duration = Duration::from_millis(250);
 
 /// Starts the thread (only when the database opened).
 pub fn start<R: Runtime>(app: &AppHandle<R>) {
-    if app.state::<Backend>().get().is_err() {
-        return;
-    }
+    let job = Job {
+        thread: "source-refresher",
+        without: "no scheduled refresh of data sources",
+        first_after: FIRST_AFTER,
+        pace: Pace::App,
+        failed: "could not check the data sources' refresh schedule; retrying",
+    };
     let handle = app.clone();
-    let spawned = std::thread::Builder::new().name("source-refresher".into()).spawn(move || run(handle));
-    if let Err(e) = spawned {
-        tracing::warn!(error = %e, "no scheduled refresh of data sources: could not start its thread");
-    }
-}
-
-fn run<R: Runtime>(handle: AppHandle<R>) {
-    let backend = handle.state::<Backend>();
-    let Ok(sd) = backend.get() else { return };
-    let rate = sd.db().clock().rate();
-    let mut failing = false;
-    std::thread::sleep(clock::real_sleep(FIRST_AFTER, rate, MIN_SLEEP));
-    loop {
-        match sd.source_refresh_due() {
-            Ok(done) => {
-                failing = false;
-                for r in &done {
-                    match &r.outcome {
-                        Ok(s) => tracing::info!(source = %r.id, rows = s.rows, "data source refreshed on its schedule"),
-                        Err(e) => tracing::warn!(source = %r.id, error = %e, "the scheduled refresh of a data source failed; trying again after its interval"),
-                    }
-                }
-                if !done.is_empty() {
-                    if let Err(e) = handle.emit(EVENT, ()) {
-                        tracing::debug!(error = %e, "could not emit {EVENT}");
-                    }
+    periodic::start(app, job, move |sd| {
+        let outcome = sd.source_refresh_due().map(|done| {
+            for r in &done {
+                match &r.outcome {
+                    Ok(s) => tracing::info!(source = %r.id, rows = s.rows, "data source refreshed on its schedule"),
+                    Err(e) => tracing::warn!(source = %r.id, error = %e, "the scheduled refresh of a data source failed; trying again after its interval"),
                 }
             }
-            // A busy database or a full disk: say it once per run of failures, keep going.
-            Err(e) if !failing => {
-                failing = true;
-                tracing::warn!(error = %e, "could not check the data sources' refresh schedule; retrying");
+            if !done.is_empty() {
+                if let Err(e) = handle.emit(EVENT, ()) {
+                    tracing::debug!(error = %e, "could not emit {EVENT}");
+                }
             }
-            Err(_) => {}
-        }
-        std::thread::sleep(clock::real_sleep(EVERY, rate, MIN_SLEEP));
-    }
+        });
+        Turn { outcome, next: EVERY }
+    });
 }
