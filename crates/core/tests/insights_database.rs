@@ -213,3 +213,44 @@ fn deleting_the_source_forgets_its_password() {
     f.app.source_delete(&source.id).unwrap();
     assert_eq!(store.get(&reference).unwrap(), None);
 }
+
+/// A server that stops answering: one that accepts the connection and then says nothing,
+/// and one whose administrator ends the reader's session while the query runs. Each is a
+/// sentence in time, not a hang, and no source is added.
+#[test]
+fn a_server_that_goes_silent_or_ends_the_session_mid_query_is_named_and_nothing_is_kept() {
+    use std::time::{Duration, Instant};
+    let server = Server::start();
+    let f = common::open();
+
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = silent.incoming().take(1).collect();
+        std::thread::sleep(Duration::from_secs(30));
+        drop(held);
+    });
+    let mut request = server.request("SELECT 1 AS one");
+    request.server.host = "127.0.0.1".into();
+    request.port = Some(port);
+    let started = Instant::now();
+    let err = f.app.source_add_database("Silent", request).unwrap_err();
+    let waited = started.elapsed();
+    assert!(err.to_string().contains(&format!("127.0.0.1:{port} accepted the connection but did not answer within 10 seconds")), "{err}");
+    assert!(waited >= Duration::from_secs(9) && waited < Duration::from_secs(20), "gave up after {waited:?}");
+
+    let admin = server.admin.clone();
+    let ender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        let mut c = admin.connect(postgres::NoTls).unwrap();
+        let ended = c.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'Studydesk' AND query LIKE '%pg_sleep%'", &[]).unwrap();
+        ended.len()
+    });
+    let started = Instant::now();
+    let err = f.app.source_add_database("Cut off", server.request("SELECT pg_sleep(20) AS slept, 1 AS one")).unwrap_err();
+    assert_eq!(ender.join().unwrap(), 1, "the reader's session was ended");
+    assert!(started.elapsed() < Duration::from_secs(10), "answered when the session ended, not after the sleep");
+    let said = err.to_string();
+    assert!(said.contains("ended the connection while the query ran") || said.contains("was lost before the answer was read"), "{said}");
+    assert!(f.app.source_list().unwrap().is_empty(), "nothing was added");
+}
