@@ -139,8 +139,14 @@ fn export_png(app: &Studydesk, id: &str, out: &Path) -> Result<(), CoreError> {
 
 /// The app's executable: `STUDYDESK_APP`, else `studydesk` beside this CLI.
 fn app_binary() -> Result<PathBuf, CoreError> {
-    if let Some(path) = std::env::var_os("STUDYDESK_APP") {
-        return Ok(PathBuf::from(path));
+    if let Some(path) = std::env::var_os("STUDYDESK_APP").map(PathBuf::from) {
+        if path.is_file() {
+            return Ok(path);
+        }
+        return Err(CoreError::validation(format!(
+            "PNG export draws the charts in the Studydesk app, and STUDYDESK_APP names no file ({})",
+            field(&path.display().to_string())
+        )));
     }
     let name = format!("studydesk{}", std::env::consts::EXE_SUFFIX);
     let beside = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|d| d.join(&name)));

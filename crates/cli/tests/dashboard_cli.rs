@@ -1,7 +1,8 @@
 //! `dashboard list [--json]` and `dashboard export ID --format csv --out DIR` as a script
 //! uses them on the sample semester: "My study" listed with its widgets, one RFC 4180 file
 //! per widget named from its title, holding the numbers `insights metric run` gives for
-//! the same days; PNG and unknown dashboards refused in one line.
+//! the same days; PNG without the app or a display, and unknown dashboards, refused in one
+//! line (PNG files themselves are drawn in tests/e2e/insights.test.mjs).
 
 mod run;
 
@@ -74,16 +75,43 @@ fn my_study_is_listed_and_exported_as_csv_files_with_its_numbers() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 8);
 }
 
+/// `dashboard export --format png` run with these environment variables (and without
+/// DISPLAY / WAYLAND_DISPLAY unless given): its exit code and stderr.
+fn png_export(dir: &Path, id: &str, out: &Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_studydesk-cli"));
+    cmd.arg("--data-dir").arg(dir).args(["dashboard", "export", id, "--format", "png", "--out"]).arg(out);
+    cmd.env_remove("STUDYDESK_DATA_DIR").env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").env_remove("STUDYDESK_APP");
+    cmd.envs(env.iter().copied());
+    let done = cmd.output().unwrap();
+    assert!(done.stdout.is_empty(), "nothing on stdout");
+    (done.status.code(), String::from_utf8(done.stderr).unwrap())
+}
+
+/// Pictures are drawn by the app (the end-to-end test draws real ones): without the app,
+/// or on Linux without a display, the CLI says so in one line before starting anything;
+/// an unknown dashboard is refused for either format.
 #[test]
-fn png_and_unknown_dashboards_are_refused_in_one_line() {
+fn png_without_the_app_or_a_display_and_unknown_dashboards_are_refused_in_one_line() {
     let d = tempfile::tempdir().unwrap();
     ok(d.path(), &["init"]);
     let id = json(d.path(), &["dashboard", "list", "--json"])[0]["row"]["id"].as_str().unwrap().to_string();
     let out = d.path().join("pictures");
-    let err = fails(d.path(), &["dashboard", "export", &id, "--format", "png", "--out", out.to_str().unwrap()]);
-    assert_eq!(err.trim_end(), "error (validation): PNG export of charts is done in the app: open the dashboard and use the widget's Export menu");
+    let missing = d.path().join("no-app-here");
+    let (code, err) = png_export(d.path(), &id, &out, &[("STUDYDESK_APP", missing.to_str().unwrap())]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error (validation): PNG export draws the charts in the Studydesk app"), "{err}");
+    assert!(err.contains("STUDYDESK_APP"), "{err}");
+    if cfg!(target_os = "linux") {
+        // The app exists (the test's own executable stands in: it is never started).
+        let (code, err) = png_export(d.path(), &id, &out, &[("STUDYDESK_APP", env!("CARGO_BIN_EXE_studydesk-cli"))]);
+        assert_eq!(code, Some(1));
+        assert_eq!(err.trim_end(), "error (validation): PNG export draws the charts in a window, and there is no display: run it in a desktop session, or under xvfb-run");
+    }
     assert!(!out.exists(), "nothing written");
     let err = fails(d.path(), &["dashboard", "export", "no-such-dashboard", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert!(err.starts_with("error (not_found)"), "{err}");
+    let (code, err) = png_export(d.path(), "no-such-dashboard", &out, &[]);
+    assert_eq!(code, Some(1));
     assert!(err.starts_with("error (not_found)"), "{err}");
     assert!(!out.exists(), "nothing written");
 }
