@@ -16,18 +16,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PORT="${TAURI_DRIVER_PORT:-4444}"
 log() { printf '==> %s\n' "$*" >&2; }
-
-for tool in xvfb-run dbus-run-session WebKitWebDriver node npm cargo; do
-  command -v "$tool" >/dev/null || { echo "bench: '$tool' is not installed (see scripts/e2e.sh)" >&2; exit 2; }
-done
-
-if [[ "${E2E_SKIP_BUILD:-0}" != 1 ]]; then
-  if [[ ! -d ui/node_modules ]]; then log "npm ci (ui)"; npm --prefix ui ci --no-audit --no-fund; fi
-  log "building the UI"; npm --prefix ui run build >/dev/null
-  log "building the app and the CLI"; cargo build -p studydesk -p studydesk-cli
-fi
 # shellcheck source=lib/webdriver.sh
 source "$ROOT/scripts/lib/webdriver.sh"
+webdriver_require bench
+bench_build
+
 webdriver_tools
 webdriver_isolate bench
 export STUDYDESK_APP="$(realpath "${STUDYDESK_APP:-$ROOT/target/debug/studydesk}")"

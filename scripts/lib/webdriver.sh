@@ -1,9 +1,26 @@
-# Shared by scripts/e2e.sh and scripts/bench-startup.sh: the tools the WebDriver runs need,
+# Shared by scripts/e2e.sh and the scripts/bench-*.sh: the tools the WebDriver runs need,
 # a fresh isolated home for one run, and running a command under Xvfb + a private session
 # bus with tauri-driver listening. Source it after setting ROOT and PORT; it defines:
+#   webdriver_require WHO      stop (exit 2) when a tool the runs need is not installed
+#   bench_build ARGS...        unless E2E_SKIP_BUILD=1: the UI, then the app and the CLI
+#                              (cargo build ARGS, e.g. --release)
 #   webdriver_tools            install tauri-driver and tests/e2e's npm packages if missing
 #   webdriver_isolate NAME     fresh HOME / XDG_* / TMPDIR under RUN_DIR (removed on exit)
 #   webdriver_run LOG CMD...   run CMD in tests/e2e inside Xvfb with tauri-driver up
+
+webdriver_require() {
+  local tool
+  for tool in xvfb-run dbus-run-session WebKitWebDriver node npm cargo; do
+    command -v "$tool" >/dev/null || { echo "$1: '$tool' is not installed (see scripts/e2e.sh)" >&2; exit 2; }
+  done
+}
+
+bench_build() {
+  [[ "${E2E_SKIP_BUILD:-0}" == 1 ]] && return 0
+  if [[ ! -d ui/node_modules ]]; then log "npm ci (ui)"; npm --prefix ui ci --no-audit --no-fund; fi
+  log "building the UI"; npm --prefix ui run build >/dev/null
+  log "building the app and the CLI $*"; cargo build "$@" -p studydesk -p studydesk-cli
+}
 
 webdriver_tools() {
   if ! command -v tauri-driver >/dev/null; then

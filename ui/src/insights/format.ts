@@ -1,5 +1,6 @@
 // Numbers and units as Insights shows them, in the user's language: "1,234 minutes",
 // "1,234分"; unknown units (a CSV's) follow the number as they are.
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { usePrefs } from "../lib/prefs";
 import { intlLocale } from "../lib/dates";
@@ -9,7 +10,8 @@ export type FormatNumber = (value: number, unit?: string) => string;
 export function useFormatNumber(): { format: FormatNumber; unitName: (unit: string) => string } {
   const { t } = useTranslation();
   const { locale } = usePrefs();
-  const nf = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 });
+  // Made once per language, not per render (an axis formats every tick through it).
+  const nf = useMemo(() => new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }), [locale]);
   return {
     format: (value, unit) => {
       const n = nf.format(value);

@@ -205,6 +205,9 @@ pub fn benches(c: &mut Criterion, template: &Path) {
     // read-only connections), one after the other (the page asks for them at once and the
     // two read-only connections answer two at a time, so this is an upper bound).
     let board = twelve_widget_dashboard(&sd, from, today);
+    if let Some(keep) = std::env::var_os("STUDYDESK_BENCH_KEEP") {
+        keep_data_folder(&sd, Path::new(&keep));
+    }
     g.bench_function("dashboard_open_twelve_widgets_ten_years", |b| {
         b.iter(|| {
             let view = sd.dashboard_get(&board).unwrap();
@@ -214,6 +217,20 @@ pub fn benches(c: &mut Criterion, template: &Path) {
         })
     });
     g.finish();
+}
+
+/// `STUDYDESK_BENCH_KEEP=DIR`: this data (ten years, the 12-widget dashboard) kept as a
+/// data folder, with the time it was made at in `clock-from.txt`, for measuring the app
+/// itself on it (`scripts/bench-insights.sh`).
+fn keep_data_folder(sd: &Studydesk, dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let db = dir.join("studydesk.db");
+    for f in ["studydesk.db", "studydesk.db-wal", "studydesk.db-shm"] {
+        let _ = std::fs::remove_file(dir.join(f));
+    }
+    sd.db().read(|c| Ok(c.execute("VACUUM INTO ?1", [db.to_string_lossy()])?)).unwrap();
+    std::fs::write(dir.join("clock-from.txt"), bench_now().to_rfc3339()).unwrap();
+    eprintln!("insights: the data folder is kept in {}", dir.display());
 }
 
 /// My study (8 widgets) plus 4 more metric widgets, its range set to the ten years.
