@@ -256,15 +256,16 @@ fn exec_quote(word: &str) -> String {
 }
 
 pub fn run() {
+    let requested_export = export_run::requested();
     // An export run prints its report; the log says only what went wrong.
-    init_logging(if export_run::requested().is_some() { "warn" } else { "info" });
+    init_logging(if requested_export.is_some() { "warn" } else { "info" });
     idle::init();
     // `--clock-rate N` runs the clock N times as fast: for end-to-end tests and demos.
     let clock = clock::from_args(std::env::args().skip(1)).unwrap_or_else(|message| {
         tracing::error!("{message}; using the system clock");
         clock::system()
     });
-    let export = export_run::requested().map(|args| args.unwrap_or_else(|why| export_run::fail(&why)));
+    let export = requested_export.map(|args| args.unwrap_or_else(|why| export_run::fail(&why)));
     // One app per data folder: a second launch shows the first one's window and exits.
     // An export run is not the user's app: it runs beside it.
     let instance = if export.is_none() { Some(single_instance::claim_or_exit(data_dir_arg())) } else { None };

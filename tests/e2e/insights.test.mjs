@@ -15,13 +15,19 @@ import { APP, CLI, choose, cli, imageStdDev, screenshot, setInputValue, start, s
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
 
-/** Waits until every chart on the page has drawn a canvas with something on it. */
+/** Waits until at least `count` charts have drawn a canvas with something on it, scrolling
+ *  to each chart not drawn yet as a user would (a chart below the window is drawn when it
+ *  comes near), then back to the top. */
 async function chartsDrawn(browser, count) {
   await browser.waitUntil(
     async () =>
       browser.execute((n) => {
+        const waiting = document.querySelector(".widget-chart:not(:has(canvas))");
+        if (waiting) waiting.scrollIntoView({ block: "nearest" });
         const canvases = [...document.querySelectorAll('[data-testid="insights-chart"] canvas')];
-        return canvases.length >= n && canvases.every((c) => c.width > 0 && c.height > 0);
+        const done = canvases.length >= n && canvases.every((c) => c.width > 0 && c.height > 0);
+        if (done) window.scrollTo(0, 0);
+        return done;
       }, count),
     { timeout: 20_000, timeoutMsg: `fewer than ${count} charts were drawn` },
   );

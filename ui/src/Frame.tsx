@@ -1,4 +1,5 @@
-import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, lazy, startTransition, useCallback, useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { AppState } from "./api/bindings/AppState";
 import { Icon } from "./components/Icon";
@@ -16,20 +17,24 @@ import type { Page, Route } from "./lib/navigation";
 import { Calendar } from "./pages/Calendar";
 import { Settings } from "./pages/Settings";
 import { useSyncEvents } from "./settings/queries";
+import { prefetchInsights } from "./insights/queries";
 import * as api from "./api/client";
 import "./Frame.css";
 import "./immerse/immerse.css";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
-// Insights (charts, the grid, Markdown) loads when first opened, never at start.
-const InsightsPage = lazy(() => import("./insights/InsightsPage").then((m) => ({ default: m.InsightsPage })));
+// Insights (charts, the grid, Markdown) loads when first opened, never at start: its code
+// from the moment the pointer reaches its button, its data from the click.
+const loadInsights = () => import("./insights/InsightsPage");
+const InsightsPage = lazy(() => loadInsights().then((m) => ({ default: m.InsightsPage })));
 
 export type { Page };
 const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
 
 export function Frame({ state, initialPage = "home" }: { state: AppState; initialPage?: Page }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   // Changes pulled from other devices can touch any page.
   useSyncEvents();
   // The page, and what a move to it carried (whose profile, the composer's first draft).
@@ -73,7 +78,15 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         className="nav-item"
         data-testid={`nav-${id}`}
         aria-current={page === id || (id === "feed" && page === "profile") ? "page" : undefined}
-        onClick={() => setPage(id)}
+        onClick={() => {
+          if (id === "insights" && page !== "insights") {
+            void prefetchInsights(queryClient);
+            // Home stays until Insights' code is there, then Insights shows at once: shown
+            // through Suspense's fallback, React would hold the page back up to 300 ms more.
+            startTransition(() => setPage(id));
+          } else setPage(id);
+        }}
+        onPointerEnter={id === "insights" ? () => void loadInsights() : undefined}
       >
         <Icon name={id as IconName} size={20} />
         <span>{t(`nav.${id}`)}</span>
@@ -102,11 +115,7 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
       content = route.page === "profile" ? <ProfilePage key={route.user ?? ""} headingRef={headingRef} user={route.user} list={route.list} /> : null;
       break;
     case "insights":
-      content = (
-        <Suspense fallback={null}>
-          <InsightsPage headingRef={headingRef} />
-        </Suspense>
-      );
+      content = <InsightsPage headingRef={headingRef} />;
       break;
     default:
       content = <Placeholder page={page} headingRef={headingRef} />;
@@ -135,7 +144,9 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         <header className="main-topbar">
           <NotificationCenter />
         </header>
-        {content}
+        {/* One boundary for every page, always there: a move to a page whose code is still
+            loading (in a transition) keeps the page before it on screen until it is ready. */}
+        <Suspense fallback={null}>{content}</Suspense>
       </main>
     </div>
     {immersed ? (

@@ -4,7 +4,7 @@
 // with the arrow keys on the handle (Shift+arrows resize, lib/gridMove), the new place
 // said in a live region. The stored places win again whenever they change (a save
 // answered, a widget added or removed); a move hands the places that changed to `onSave`.
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useLayoutEffect, useState } from "react";
 import type { KeyboardEvent, ReactElement, ReactNode } from "react";
 import ReactGridLayout, { noCompactor, useContainerWidth } from "react-grid-layout";
 import type { Layout, LayoutItem } from "react-grid-layout";
@@ -55,7 +55,13 @@ const samePlace = (a: Place, b: Place) => a.x === b.x && a.y === b.y && a.w === 
 export function WidgetGrid<T>(props: WidgetGridProps<T>) {
   const { items, idOf, placeOf, titleOf, spec, editable = true } = props;
   const hintId = useId();
-  const { width, containerRef } = useContainerWidth({ initialWidth: typeof window !== "undefined" ? window.innerWidth - spec.besides : 1280 - spec.besides });
+  // Widgets are laid out once their grid's width is known: each one laid out at a guessed
+  // width and again at the real one drew every chart twice.
+  const { width, containerRef, mounted, measureWidth } = useContainerWidth({ measureBeforeMount: true, initialWidth: typeof window !== "undefined" ? window.innerWidth - spec.besides : 1280 - spec.besides });
+  // Measured before the first paint (the hook measures after it: one more frame to wait).
+  useLayoutEffect(() => {
+    if (!mounted) measureWidth();
+  }, [mounted, measureWidth]);
   const toLayout = (): LayoutItem[] => items.map((item) => ({ i: idOf(item), ...placeOf(item), minW: spec.minW, minH: spec.minH, maxH: spec.maxH }));
   const [layout, setLayout] = useState<LayoutItem[]>(toLayout);
   const [announcement, setAnnouncement] = useState("");
@@ -102,18 +108,20 @@ export function WidgetGrid<T>(props: WidgetGridProps<T>) {
   return (
     <>
       <div ref={containerRef}>
-        <ReactGridLayout
-          layout={layout}
-          width={width}
-          gridConfig={{ cols: spec.cols, rowHeight: spec.rowHeight, margin: [spec.gap, spec.gap], containerPadding: [0, 0], maxRows: spec.maxRows }}
-          dragConfig={{ enabled: editable, handle: ".widget-drag", cancel: `input, textarea, select, button:not(.widget-drag), ${spec.cancel}` }}
-          resizeConfig={{ enabled: editable, handles: ["se"] }}
-          compactor={noCompactor}
-          onDragStop={(l) => persist(l)}
-          onResizeStop={(l) => persist(l)}
-        >
-          {items.map((item) => props.renderItem(item, handle(item)))}
-        </ReactGridLayout>
+        {mounted ? (
+          <ReactGridLayout
+            layout={layout}
+            width={width}
+            gridConfig={{ cols: spec.cols, rowHeight: spec.rowHeight, margin: [spec.gap, spec.gap], containerPadding: [0, 0], maxRows: spec.maxRows }}
+            dragConfig={{ enabled: editable, handle: ".widget-drag", cancel: `input, textarea, select, button:not(.widget-drag), ${spec.cancel}` }}
+            resizeConfig={{ enabled: editable, handles: ["se"] }}
+            compactor={noCompactor}
+            onDragStop={(l) => persist(l)}
+            onResizeStop={(l) => persist(l)}
+          >
+            {items.map((item) => props.renderItem(item, handle(item)))}
+          </ReactGridLayout>
+        ) : null}
       </div>
       <p id={hintId} className="sr-only">
         {props.moveHint}

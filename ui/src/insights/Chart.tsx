@@ -53,7 +53,11 @@ function option(p: Props): echarts.EChartsCoreOption {
     textStyle: { color: text, fontFamily: "inherit" },
     aria: { enabled: true, label: { description: undefined, general: { withTitle: `${p.label}. ` } } },
     title: { text: p.label, show: false },
+    // No grow-in when a dashboard opens (twelve charts animating at once cost more main
+    // thread than drawing them); a change of data still moves to its new values.
     animation: p.series.x.length < 2000,
+    animationDuration: 0,
+    animationDurationUpdate: 300,
     tooltip: {
       trigger: p.kind === "pie_chart" ? "item" : "axis",
       valueFormatter: (v: unknown) => (typeof v === "number" ? p.format(v, unit) : String(v ?? "")),
@@ -110,6 +114,9 @@ function option(p: Props): echarts.EChartsCoreOption {
       smooth: false,
       // One or two bars across a wide chart read as a wall, not a bar.
       barMaxWidth: 96,
+      // Thousands of bars (ten years of days) are drawn as one shape, not one each.
+      large: true,
+      largeThreshold: 600,
     })),
   };
 }
@@ -145,7 +152,16 @@ export default function Chart(props: Props) {
     if (!box.current) return;
     const instance = echarts.init(box.current, undefined, { renderer: "canvas", locale: props.locale === "ja" ? "JA" : "EN" });
     chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
+    // A chart is drawn again only when its box really changed size: the observer also
+    // reports the size the chart was made at, and each resize redraws the whole chart.
+    let size = { width: instance.getWidth(), height: instance.getHeight() };
+    const observer = new ResizeObserver(() => {
+      const now = { width: box.current?.clientWidth ?? 0, height: box.current?.clientHeight ?? 0 };
+      // Within a pixel: the chart measured its box in whole pixels too.
+      if (Math.abs(now.width - size.width) <= 1 && Math.abs(now.height - size.height) <= 1) return;
+      size = now;
+      instance.resize();
+    });
     observer.observe(box.current);
     return () => {
       observer.disconnect();
@@ -156,7 +172,7 @@ export default function Chart(props: Props) {
 
   useEffect(() => {
     chart.current?.setOption(option(props), { notMerge: true });
-  });
+  }, [props.kind, props.series, props.stacked, props.locale, props.theme, props.xIsTime, props.label, props.format, props.unitName]);
 
   const size = () => ({ width: box.current?.clientWidth || 800, height: box.current?.clientHeight || 400 });
 

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
@@ -10,7 +10,7 @@ import { InsightsPage } from "./InsightsPage";
 
 vi.mock("../api/client", () => import("../test/clientMock"));
 // ECharts needs a real canvas: the chart is drawn in the end-to-end test.
-vi.mock("./Chart", () => ({ default: ({ label }: { label: string }) => <div data-testid="chart-stub">{label}</div> }));
+vi.mock("./Chart", () => ({ default: ({ label, series }: { label: string; series: { x: string[] } }) => <div data-testid="chart-stub">{`${label}: ${series.x.join(" | ")}`}</div> }));
 const client = vi.mocked(api);
 
 const stamp = "2026-11-22T01:00:00.000Z";
@@ -61,6 +61,45 @@ describe("InsightsPage", () => {
     expect(notes.queryByRole("img")).toBeNull();
     expect(notes.getByText("map")).toBeInTheDocument();
     expect(client.insightsWidgetData).toHaveBeenCalledWith("w1", expect.any(Number));
+  });
+
+  it("draws a chart below the window only once it comes near, with its days' years when they differ", async () => {
+    const chart = widget("w4", "bar_chart", "Minutes per day", 0);
+    client.dashboardGet.mockResolvedValue({ ...view, widgets: [chart] });
+    client.insightsWidgetData.mockResolvedValue({
+      table: { columns: [{ name: "day", kind: "date" }, { name: "minutes", kind: "integer", unit: "minutes" }], rows: [["2025-12-31", 30], ["2026-01-01", 45]], truncated: false },
+      from: "2025-12-31",
+      to: "2026-01-01",
+    });
+    const observers: { callback: IntersectionObserverCallback; target?: Element }[] = [];
+    vi.stubGlobal(
+      "IntersectionObserver",
+      class {
+        entry: { callback: IntersectionObserverCallback; target?: Element };
+        constructor(callback: IntersectionObserverCallback) {
+          this.entry = { callback };
+          observers.push(this.entry);
+        }
+        observe(target: Element) {
+          this.entry.target = target;
+        }
+        disconnect() {}
+      },
+    );
+    // The chart's box is far below the window.
+    const rect = vi.spyOn(Element.prototype, "getBoundingClientRect").mockReturnValue({ top: 5000, bottom: 5300, left: 0, right: 400, width: 400, height: 300, x: 0, y: 5000, toJSON: () => ({}) });
+    try {
+      renderWithClient(<InsightsPage headingRef={null} />);
+      const frame = within(await screen.findByTestId("insights-widget-w4"));
+      await waitFor(() => expect(observers.some((o) => o.target)).toBe(true));
+      expect(frame.queryByTestId("chart-stub")).toBeNull();
+      const seen = observers.find((o) => o.target);
+      act(() => seen?.callback([{ isIntersecting: true, target: seen.target } as unknown as IntersectionObserverEntry], {} as IntersectionObserver));
+      expect(await frame.findByTestId("chart-stub")).toHaveTextContent("Minutes per day: Dec 31, 2025 | Jan 1, 2026");
+    } finally {
+      rect.mockRestore();
+      vi.unstubAllGlobals();
+    }
   });
 
   it("sorts a table by a column", async () => {

@@ -157,8 +157,16 @@ function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widg
   );
 }
 
-function Grid({ dashboard, presenting }: { dashboard: DashboardView; presenting: boolean }) {
+function Grid({ dashboard, presenting, reveal, onRevealed }: { dashboard: DashboardView; presenting: boolean; reveal: string | null; onRevealed: () => void }) {
   const { t } = useTranslation();
+  // A widget just added lands at the end of the dashboard: it is scrolled into view (and so
+  // drawn) once the dashboard read back has it.
+  useEffect(() => {
+    if (!reveal || !dashboard.widgets.some((w) => w.row.id === reveal)) return;
+    // (scrollIntoView is optional: jsdom has none.)
+    document.querySelector(`[data-testid="insights-widget-${reveal}"]`)?.scrollIntoView?.({ block: "nearest" });
+    onRevealed();
+  }, [reveal, dashboard.widgets, onRevealed]);
   const [editing, setEditing] = useState<Widget | null>(null);
   const [deleting, setDeleting] = useState<Widget | null>(null);
   const exports = useRef(new Map<string, WidgetExports>());
@@ -192,6 +200,7 @@ function Grid({ dashboard, presenting }: { dashboard: DashboardView; presenting:
                   <WidgetBody
                     widget={w}
                     title={title}
+                    drawWhenSeen
                     refreshMinutes={dashboard.layout.refresh_minutes === undefined ? undefined : Number(dashboard.layout.refresh_minutes)}
                     exportsRef={(e: WidgetExports | null) => {
                       if (e) exports.current.set(w.row.id, e);
@@ -225,6 +234,7 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [dialog, setDialog] = useState<"rename" | "delete" | "add" | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
   const [presenting, setPresenting] = useState(false);
   const screen = useRef<HTMLDivElement | null>(null);
   const update = useInsightsMutation((edit: Parameters<typeof api.dashboardUpdate>[1]) => api.dashboardUpdate(dashboard.row.id, edit), { meta: { inlineError: true } }, [["insights", "widget_data"]]);
@@ -329,8 +339,8 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
           {errorText(t, update.error)}
         </p>
       ) : null}
-      <Grid dashboard={dashboard} presenting={presenting} />
-      {dialog === "add" ? <WidgetEditor dashboardId={dashboard.row.id} onClose={() => setDialog(null)} /> : null}
+      <Grid dashboard={dashboard} presenting={presenting} reveal={added} onRevealed={() => setAdded(null)} />
+      {dialog === "add" ? <WidgetEditor dashboardId={dashboard.row.id} onClose={() => setDialog(null)} onSaved={(w) => setAdded(w.row.id)} /> : null}
       {dialog === "rename" ? (
         <NameDialog
           title={t("insights.renameDashboard")}

@@ -41,7 +41,7 @@ function SchemaList() {
   );
 }
 
-export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: string; widget?: Widget; onClose: () => void }) {
+export function WidgetEditor({ dashboardId, widget, onClose, onSaved }: { dashboardId: string; widget?: Widget; onClose: () => void; onSaved?: (saved: Widget) => void }) {
   const { t } = useTranslation();
   const catalog = useMetricCatalog();
   const sources = useQuery({ queryKey: ["source_list"], queryFn: () => api.sourceList() });
@@ -65,7 +65,13 @@ export function WidgetEditor({ dashboardId, widget, onClose }: { dashboardId: st
   const sqlBox = useRef<HTMLTextAreaElement | null>(null);
   const save = useInsightsMutation(
     (d: WidgetDraft) => (widget ? api.insightsWidgetUpdate(widget.row.id, d) : api.insightsWidgetAdd(dashboardId, d)),
-    { meta: { inlineError: true }, onSuccess: onClose },
+    {
+      meta: { inlineError: true },
+      onSuccess: (saved) => {
+        onClose();
+        onSaved?.(saved);
+      },
+    },
     widget ? [["insights", "widget_data", widget.row.id]] : [],
   );
 

@@ -12,11 +12,15 @@ export function useFormatNumber(): { format: FormatNumber; unitName: (unit: stri
   const { locale } = usePrefs();
   // Made once per language, not per render (an axis formats every tick through it).
   const nf = useMemo(() => new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 2 }), [locale]);
-  return {
-    format: (value, unit) => {
-      const n = nf.format(value);
-      return unit ? t(`insights.units.${unit}`, { count: value, value: n, defaultValue: `${n} ${unit}` }) : n;
-    },
-    unitName: (unit) => t(`insights.unitNames.${unit}`, { defaultValue: unit }),
-  };
+  // The same functions while the language stays: a chart redraws when they change.
+  return useMemo(
+    () => ({
+      format: (value: number, unit?: string) => {
+        const n = nf.format(value);
+        return unit ? t(`insights.units.${unit}`, { count: value, value: n, defaultValue: `${n} ${unit}` }) : n;
+      },
+      unitName: (unit: string) => t(`insights.unitNames.${unit}`, { defaultValue: unit }),
+    }),
+    [nf, t],
+  );
 }

@@ -3,11 +3,13 @@
 // refetches what a change moved, and the listener for the shell's scheduled source refreshes. Nothing here touches Home, so mutations say so
 // (`appUnchanged`).
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { QueryClient } from "@tanstack/react-query";
 import type { UseMutationOptions } from "@tanstack/react-query";
 import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { DashboardEntry } from "../api/bindings/DashboardEntry";
 import type { DashboardView } from "../api/bindings/DashboardView";
+import type { DashboardWidget } from "../api/bindings/DashboardWidget";
 import type { DataSource } from "../api/bindings/DataSource";
 import type { MetricInfo } from "../api/bindings/MetricInfo";
 import type { Table } from "../api/bindings/Table";
@@ -32,6 +34,34 @@ export function useDashboards() {
 
 export function useDashboard(id: string | null) {
   return useQuery<DashboardView, ApiError>({ queryKey: insightsKeys.dashboard(id ?? ""), queryFn: () => api.dashboardGet(id ?? ""), enabled: id !== null });
+}
+
+/** About one point per pixel of a widget's width (its share of the window's 12 columns):
+ *  what its data is read with, so a longer line is thinned in Rust. */
+export function widgetPoints(widget: DashboardWidget): number {
+  const columns = Math.min(12, Math.max(1, Number(widget.position.w) || 12));
+  return Math.max(50, Math.min(5000, Math.round((window.innerWidth * columns) / 12)));
+}
+
+/** Whether a widget reads data (text and images do not). */
+export const isQueried = (widget: DashboardWidget) => widget.row.type !== "text" && widget.row.type !== "image";
+
+/** What opening Insights reads first (the dashboard list, the first dashboard, its widgets'
+ *  data), started with the click so it is on its way while the page's code loads. A failure
+ *  is left for the page to show: it reads the same queries. */
+export async function prefetchInsights(qc: QueryClient): Promise<void> {
+  try {
+    const list = await qc.fetchQuery({ queryKey: insightsKeys.dashboards(), queryFn: () => api.dashboardsList() });
+    const first = list[0];
+    if (!first) return;
+    const id = first.row.id;
+    const view = await qc.fetchQuery({ queryKey: insightsKeys.dashboard(id), queryFn: () => api.dashboardGet(id) });
+    await Promise.all(
+      view.widgets.filter(isQueried).map((w) => qc.prefetchQuery({ queryKey: insightsKeys.widgetData(w.row.id, widgetPoints(w)), queryFn: () => api.insightsWidgetData(w.row.id, widgetPoints(w)) })),
+    );
+  } catch {
+    // The page asks again and says what went wrong.
+  }
 }
 
 /** A widget's rows for its dashboard's range; `points`: about the chart's width. */

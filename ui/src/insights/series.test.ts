@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Table } from "../api/bindings/Table";
-import { toCsv, toSeries } from "./series";
+import { pieSlices, toCsv, toSeries } from "./series";
 
 const table: Table = {
   columns: [
@@ -34,6 +34,16 @@ describe("toSeries", () => {
   });
   it("says when there is nothing to plot", () => {
     expect(toSeries({ columns: [{ name: "t", kind: "text" }], rows: [["x"]], truncated: false }, undefined, [])).toBe("no_numbers");
+  });
+});
+
+describe("pieSlices", () => {
+  const series = { x: ["a", "b", "c", "d", "e"], y: [{ name: "minutes", unit: "minutes", values: [5, 50, 1, 20, null] }] };
+  it("keeps the largest slices in their order and sums the rest into one", () => {
+    expect(pieSlices(series, 3, "Other")).toEqual({ x: ["b", "d", "Other"], y: [{ name: "minutes", unit: "minutes", values: [50, 20, 6] }] });
+  });
+  it("leaves a pie that has few enough slices as it is", () => {
+    expect(pieSlices(series, 5, "Other")).toBe(series);
   });
 });
 

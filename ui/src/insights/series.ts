@@ -36,6 +36,22 @@ export function toSeries(table: Table, x: string | undefined, y: string[]): Char
   };
 }
 
+/** A pie's slices: the `max - 1` largest (by the first series) in their order, the rest
+ *  summed into one slice named `other`. More slices than that are slivers no one can read,
+ *  and each costs the chart a legend entry. */
+export function pieSlices(series: ChartSeries, max: number, other: string): ChartSeries {
+  const values = series.y[0]?.values ?? [];
+  if (series.x.length <= max || !series.y[0]) return series;
+  const order = series.x.map((_, i) => i).sort((a, b) => (values[b] ?? 0) - (values[a] ?? 0));
+  const kept = new Set(order.slice(0, max - 1));
+  const at = [...kept].sort((a, b) => a - b);
+  const rest = order.slice(max - 1).reduce((sum, i) => sum + (values[i] ?? 0), 0);
+  return {
+    x: [...at.map((i) => series.x[i] ?? ""), other],
+    y: [{ ...series.y[0], values: [...at.map((i) => values[i] ?? null), rest] }],
+  };
+}
+
 /** RFC 4180 CSV of a table (a header row, CRLF line ends; fields with commas, quotes or
  *  line breaks quoted; cells that a spreadsheet would run as a formula prefixed with '). */
 export function toCsv(table: Table): string {
