@@ -25,7 +25,7 @@ import "./immerse/immerse.css";
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
 // Insights (charts, the grid, Markdown) loads when first opened, never at start: its code
-// from the moment the pointer or the keyboard reaches its button, its data from the click.
+// from the moment the pointer reaches its button, its data from the click.
 const loadInsights = () => import("./insights/InsightsPage");
 const InsightsPage = lazy(() => loadInsights().then((m) => ({ default: m.InsightsPage })));
 
@@ -87,7 +87,6 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
           } else setPage(id);
         }}
         onPointerEnter={id === "insights" ? () => void loadInsights() : undefined}
-        onFocus={id === "insights" ? () => void loadInsights() : undefined}
       >
         <Icon name={id as IconName} size={20} />
         <span>{t(`nav.${id}`)}</span>
