@@ -3,7 +3,8 @@
 //
 // The app runs with `--clock-rate 60` (one real second is one minute of the app's clock),
 // so a few seconds of waiting are minutes of study the heatmap and the rings can show,
-// from 10:00 today (`steadyClock`), so the app's day stays today whenever CI runs it.
+// from the machine's time (`steadyClock`: 10:00 in a day's last 90 minutes), so the
+// app's day stays today whenever CI runs it.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";

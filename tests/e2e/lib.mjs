@@ -261,13 +261,19 @@ export function fileSnapshot(file) {
 const open = new Set();
 /**
  * App arguments for a fast clock whose day does not change under the test: `rate` times
- * as fast, reading 10:00 today (the machine's zone) at the first launch, and at each later
- * launch the time that clock would read by then. Without it a test CI starts at 23:55 sees
- * the app's "today" become tomorrow a few seconds in.
+ * as fast, reading the machine's time (10:00 today in the last 90 minutes of a day) at the
+ * first launch, and at each later launch the time that clock would read by then. Without it
+ * a test CI starts at 23:55 sees the app's "today" become tomorrow a few seconds in.
  */
 export function steadyClock(rate) {
+  // The app's clock starts at the machine's time, so the webview's own clock (with which the
+  // UI counts a running timer down between answers) agrees with it at first: started at
+  // 10:00 on a machine whose clock read 10:40, the focus timer stood still. Only within 90
+  // minutes of midnight does it start at 10:00 instead, so the test's "today" cannot end
+  // while it runs at 60x (that case is still skewed).
   const from = new Date();
-  from.setHours(10, 0, 0, 0);
+  from.setSeconds(0, 0);
+  if (from.getHours() * 60 + from.getMinutes() > 22 * 60 + 30) from.setHours(10, 0, 0, 0);
   const realStart = Date.now();
   const args = () => ["--clock-rate", String(rate), "--clock-from", new Date(from.getTime() + (Date.now() - realStart) * rate).toISOString()];
   return { args, day: `${from.getFullYear()}-${String(from.getMonth() + 1).padStart(2, "0")}-${String(from.getDate()).padStart(2, "0")}` };
