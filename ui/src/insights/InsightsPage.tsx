@@ -22,7 +22,7 @@ import type { GridSpec } from "../grid/WidgetGrid";
 import { download } from "../lib/download";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
-import { useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
+import { isQueried, useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
 import { isChart, WidgetBody } from "./WidgetView";
@@ -122,10 +122,9 @@ function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widg
     if (!chart) return;
     download(format === "png" ? await chart.png() : chart.svg(), `${name}.${format}`);
   };
-  const hasData = widget.row.type !== "text" && widget.row.type !== "image";
   return (
     <span className="widget-actions">
-      {hasData ? (
+      {isQueried(widget) ? (
         <details className="widget-export">
           <summary className="icon-button" aria-label={t("insights.export", { name: title })}>
             <Icon name="external" size={14} />

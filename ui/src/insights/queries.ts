@@ -28,12 +28,18 @@ export const insightsKeys = {
   sourcePreview: (id: string, limit: number) => ["insights", "source_preview", id, limit] as const,
 };
 
+// Each read's key and function, shared by its hook and by `prefetchInsights` (so what the
+// click starts is the very query the page then finds in the cache).
+const dashboardsQuery = () => ({ queryKey: insightsKeys.dashboards(), queryFn: () => api.dashboardsList() });
+const dashboardQuery = (id: string) => ({ queryKey: insightsKeys.dashboard(id), queryFn: () => api.dashboardGet(id) });
+const widgetDataQuery = (id: string, points: number) => ({ queryKey: insightsKeys.widgetData(id, points), queryFn: () => api.insightsWidgetData(id, points) });
+
 export function useDashboards() {
-  return useQuery<DashboardEntry[], ApiError>({ queryKey: insightsKeys.dashboards(), queryFn: () => api.dashboardsList() });
+  return useQuery<DashboardEntry[], ApiError>(dashboardsQuery());
 }
 
 export function useDashboard(id: string | null) {
-  return useQuery<DashboardView, ApiError>({ queryKey: insightsKeys.dashboard(id ?? ""), queryFn: () => api.dashboardGet(id ?? ""), enabled: id !== null });
+  return useQuery<DashboardView, ApiError>({ ...dashboardQuery(id ?? ""), enabled: id !== null });
 }
 
 /** About one point per pixel of a widget's width (its share of the window's 12 columns):
@@ -51,14 +57,10 @@ export const isQueried = (widget: DashboardWidget) => widget.row.type !== "text"
  *  is left for the page to show: it reads the same queries. */
 export async function prefetchInsights(qc: QueryClient): Promise<void> {
   try {
-    const list = await qc.fetchQuery({ queryKey: insightsKeys.dashboards(), queryFn: () => api.dashboardsList() });
-    const first = list[0];
+    const first = (await qc.fetchQuery(dashboardsQuery()))[0];
     if (!first) return;
-    const id = first.row.id;
-    const view = await qc.fetchQuery({ queryKey: insightsKeys.dashboard(id), queryFn: () => api.dashboardGet(id) });
-    await Promise.all(
-      view.widgets.filter(isQueried).map((w) => qc.prefetchQuery({ queryKey: insightsKeys.widgetData(w.row.id, widgetPoints(w)), queryFn: () => api.insightsWidgetData(w.row.id, widgetPoints(w)) })),
-    );
+    const view = await qc.fetchQuery(dashboardQuery(first.row.id));
+    await Promise.all(view.widgets.filter(isQueried).map((w) => qc.prefetchQuery(widgetDataQuery(w.row.id, widgetPoints(w)))));
   } catch {
     // The page asks again and says what went wrong.
   }
@@ -67,8 +69,7 @@ export async function prefetchInsights(qc: QueryClient): Promise<void> {
 /** A widget's rows for its dashboard's range; `points`: about the chart's width. */
 export function useWidgetData(id: string, points: number, refreshMinutes: number | undefined) {
   return useQuery<WidgetData, ApiError>({
-    queryKey: insightsKeys.widgetData(id, points),
-    queryFn: () => api.insightsWidgetData(id, points),
+    ...widgetDataQuery(id, points),
     refetchInterval: refreshMinutes ? refreshMinutes * 60_000 : false,
     retry: false,
   });
