@@ -18,7 +18,7 @@ function grid(props: Partial<WidgetGridProps<Item>> = {}) {
     idOf: (i) => i.id,
     placeOf: (i) => i.place,
     titleOf: (i) => i.name,
-    spec: { cols: 12, minW: 2, minH: 2, maxH: 6, rowHeight: 40, gap: 10, maxRows: 100, besides: 0, cancel: "iframe" },
+    spec: { cols: 12, minW: 2, minH: 2, maxH: 6, rowHeight: 40, gap: 10, maxRows: 100, cancel: "iframe" },
     moveLabel: (title) => `Move ${title}`,
     moveHint: "Arrows move, Shift resizes.",
     movedText: (title, p) => `${title} at ${p.x},${p.y} ${p.w}×${p.h}`,

@@ -23,8 +23,6 @@ export type GridSpec = GridLimits & {
   /** The space between widgets, across and down, in pixels. */
   gap: number;
   maxRows: number;
-  /** The width beside the grid in the window: the grid's width before it is measured is the window's less this. */
-  besides: number;
   /** What starts no drag inside a widget, besides fields and buttons other than the handle. */
   cancel: string;
 };
@@ -57,7 +55,7 @@ export function WidgetGrid<T>(props: WidgetGridProps<T>) {
   const hintId = useId();
   // Widgets are laid out once their grid's width is known: each one laid out at a guessed
   // width and again at the real one drew every chart twice.
-  const { width, containerRef, mounted, measureWidth } = useContainerWidth({ measureBeforeMount: true, initialWidth: typeof window !== "undefined" ? window.innerWidth - spec.besides : 1280 - spec.besides });
+  const { width, containerRef, mounted, measureWidth } = useContainerWidth({ measureBeforeMount: true });
   // Measured before the first paint (the hook measures after it: one more frame to wait).
   useLayoutEffect(() => {
     if (!mounted) measureWidth();

@@ -23,7 +23,7 @@ import { LIMITS } from "../api/limits";
 
 const KINDS: WidgetKind[] = ["clock", "timer", "todo", "notes", "playlist"];
 /** The board's grid: 12 columns, widgets from 2×2 cells to 12 rows high, the window's width less the board's padding. */
-const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 12, rowHeight: 48, gap: 16, maxRows: 300, besides: 48, cancel: "iframe" };
+const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 12, rowHeight: 48, gap: 16, maxRows: 300, cancel: "iframe" };
 const STORE_KEY = "studydesk.immerse.workspace";
 const FALLBACK_COLOR = "#0f172a";
 /** How many immerse screens are mounted (StrictMode mounts twice in development). */

@@ -30,7 +30,7 @@ import type { WidgetExports } from "./WidgetView";
 import "./InsightsPage.css";
 
 /** The dashboard's grid: 12 columns, widgets from 2×2 cells to 24 rows high, beside the dashboard list. */
-const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 24, rowHeight: 44, gap: 14, maxRows: 10_000, besides: 320, cancel: "summary" };
+const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 24, rowHeight: 44, gap: 14, maxRows: 10_000, cancel: "summary" };
 const RANGES: RangePreset[] = ["last_7_days", "last_30_days", "last_90_days", "last_365_days", "this_month", "this_year", "custom"];
 
 const titleOf = (w: Widget, t: (k: string) => string) => w.config.title || t(`insights.types.${w.row.type}`);
