@@ -59,5 +59,10 @@ if [ $want_test = 1 ]; then
   if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; then
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
   fi
+  # The Tauri CLI, pinned in the root package-lock.json: scripts/install-test.sh bundles the
+  # .deb with it.
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
 fi
 echo "setup: ready"

@@ -8,6 +8,7 @@
 #   3. the TypeScript bindings, commands and limits generated from Rust match the committed ones
 #   4. UI type check and component tests (Vitest)
 #   5. the real app end to end under Xvfb through WebDriver (scripts/e2e.sh)
+#   6. the .deb: bundled from that build, installed with apt, run, removed (scripts/install-test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -94,3 +95,8 @@ step "UI type check and component tests"
 
 step "end to end: the real app under Xvfb"
 scripts/e2e.sh
+
+step "the .deb installs, runs, and uninstalls leaving the data"
+# Bundles the debug build above (nothing compiles again), apt-get install, the installed
+# app and CLI on a fresh data folder, apt-get remove. Needs root or sudo.
+scripts/install-test.sh
