@@ -1,18 +1,27 @@
-// Cold start and memory of the real app (run by scripts/bench-startup.sh, which starts
-// Xvfb, a session bus and tauri-driver).
+// Cold start and memory of the real app, alone or against a bare Tauri app (run by
+// scripts/bench-startup.sh, which starts Xvfb, a session bus and tauri-driver).
 //
-// For each run: a copy of a data dir that already holds the sample data, a new WebDriver
-// session (which starts the app), then a wait until [data-testid="home"] is displayed.
-// Once Home shows, the PSS and RSS of the app's whole process tree (studydesk plus the
-// WebKitWebProcess / WebKitNetworkProcess it spawns) are read from /proc/PID/smaps_rollup.
+// Each launch: a new WebDriver session (which starts the app with `--data-dir DIR`), then a
+// wait inside the page for its first frame with data on screen:
+//   - Studydesk: a copy of a data folder holding the sample data; Home with a task row laid out;
+//   - the bare app (BENCH_VS, benches/bare-app): an empty folder; its one SQLite row shown.
+// "Start to ready" runs from the app process's start (/proc) to that frame (the page clock),
+// so the WebDriver round trips are not counted. After BENCH_SETTLE_MS the PSS and RSS of
+// the app's process tree (the app, WebKitWebProcess, WebKitNetworkProcess) are summed from
+// /proc/PID/smaps_rollup. With BENCH_VS the two apps alternate (Studydesk, bare, Studydesk,
+// ...) after one uncounted warm-up launch of each, so drift of the machine hits both alike,
+// and the ratios are printed: per pair, then their median.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { cli, launch, pidsMentioning, quit, sleep, tempDir } from "./lib.mjs";
+import { remote } from "webdriverio";
+import { APP, DRIVER_PORT, cli, sleep, tempDir } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1000);
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
+const VS = process.env.BENCH_VS ? path.resolve(process.env.BENCH_VS) : null;
+const BUILD = process.env.BENCH_BUILD ?? "release";
 
 function children() {
   const byParent = new Map();
@@ -40,6 +49,21 @@ function tree(root) {
     stack.push(...(byParent.get(pid) ?? []));
   }
   return out;
+}
+
+/** Pids of `exe` processes started on `dataDir`. */
+function pidsOf(exe, dataDir) {
+  const pids = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+      if (cmd[0] && path.basename(cmd[0]) === path.basename(exe) && cmd.includes(dataDir)) pids.push(Number(name));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
 }
 
 /**
@@ -71,70 +95,131 @@ const median = (xs) => {
 };
 const mb = (kb) => (kb / 1024).toFixed(0);
 
+// The first frame with the app's data laid out, as a Unix time in ms (page clock); waited
+// for inside the page, one WebDriver round trip.
+const READY = {
+  studydesk: '[data-testid="home"] [data-testid="todo-item"]',
+  bare: '[data-testid="row"]',
+};
+async function readyAt(browser, selector) {
+  return browser.executeAsync((sel, done) => {
+    const shown = () => {
+      const el = document.querySelector(sel);
+      return el && el.textContent.trim().length > 0 && el.getClientRects().length > 0;
+    };
+    const report = () => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      const at = {};
+      if (nav) for (const k of ["requestStart", "responseEnd", "domInteractive", "domContentLoadedEventEnd", "loadEventEnd"]) at[k] = nav[k];
+      for (const r of performance.getEntriesByType("resource")) at[`res ${r.name.split("/").pop()}`] = r.responseEnd;
+      for (const m of performance.getEntriesByType("mark")) at[m.name] = m.startTime;
+      for (const p of performance.getEntriesByType("paint")) at[p.name] = p.startTime;
+      at.ready = performance.now();
+      return { at: performance.timeOrigin + performance.now(), origin: performance.timeOrigin, marks: at };
+    };
+    const check = () => (shown() ? done(report()) : requestAnimationFrame(check));
+    check();
+  }, selector);
+}
+
+/** One cold launch of `app` on a fresh copy of `template` (or an empty folder). */
+async function launchOnce(kind, exe, template) {
+  const dataDir = tempDir(`bench-${kind}`);
+  if (template) {
+    rmSync(dataDir, { recursive: true });
+    cpSync(template, dataDir, { recursive: true });
+  }
+  const t0 = Date.now();
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: DRIVER_PORT,
+    path: "/",
+    logLevel: process.env.WDIO_LOG_LEVEL ?? "error",
+    connectionRetryCount: 0,
+    connectionRetryTimeout: 90_000,
+    capabilities: {
+      "tauri:options": { application: exe, args: ["--data-dir", dataDir] },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  const sessionMs = Date.now() - t0;
+  const { at, origin, marks } = await readyAt(browser, READY[kind]);
+  const [pid] = pidsOf(exe, dataDir);
+  const started = processStartMs(pid);
+  const readyMs = at - started;
+  if (process.env.BENCH_MARKS) {
+    const rows = [[`page origin`, origin - started], ...Object.entries(marks).map(([k, v]) => [k, origin + v - started])];
+    const file = process.env.STUDYDESK_MARKS;
+    if (file && existsSync(file)) {
+      for (const l of readFileSync(file, "utf8").trim().split("\n")) {
+        const [t, name] = l.split(" ");
+        rows.push([`rust ${name}`, Number(t) - started]);
+      }
+      rmSync(file);
+    }
+    process.stderr.write(`  ${kind} marks (ms from process start): ${rows.sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}\n`);
+  }
+  await sleep(SETTLE_MS);
+  const procs = tree(pid).map(memoryOf).filter((m) => m && m.rss > 0);
+  const run = {
+    sessionMs,
+    readyMs,
+    rss: procs.reduce((a, p) => a + p.rss, 0),
+    pss: procs.reduce((a, p) => a + p.pss, 0),
+    procs,
+  };
+  await browser.deleteSession();
+  for (let i = 0; i < 100 && pidsOf(exe, dataDir).length; i++) await sleep(50);
+  for (const p of pidsOf(exe, dataDir)) process.kill(p, "SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+  return run;
+}
+
 const template = tempDir("studydesk-bench-template");
 process.stderr.write(cli(template, "sample-data"));
 
-const runs = [];
-for (let i = 1; i <= RUNS; i++) {
-  const dataDir = tempDir(`studydesk-bench-${i}`);
-  rmSync(dataDir, { recursive: true });
-  cpSync(template, dataDir, { recursive: true });
-
-  const t0 = Date.now();
-  const { browser, sessionMs } = await launch(dataDir);
-  // Wait inside the page (one round trip, no polling over WebDriver): the first frame in
-  // which Home and its task rows are laid out. Returns that moment as a Unix time in ms.
-  const homeAt = await browser.executeAsync((done) => {
-    const shown = () => {
-      const row = document.querySelector('[data-testid="home"] [data-testid="todo-item"]');
-      return row && row.getClientRects().length > 0;
-    };
-    const check = () => (shown() ? done(performance.timeOrigin + performance.now()) : requestAnimationFrame(check));
-    check();
-  });
-  const [appPid] = pidsMentioning(dataDir);
-  const started = processStartMs(appPid);
-  const homeMs = homeAt - started;
-  const clientMs = Date.now() - t0;
-
-  await sleep(SETTLE_MS);
-  const procs = tree(appPid).map(memoryOf).filter((m) => m && m.rss > 0);
-  const rss = procs.reduce((a, p) => a + p.rss, 0);
-  const pss = procs.reduce((a, p) => a + p.pss, 0);
-  runs.push({ sessionMs, homeMs, clientMs, rss, pss, procs });
-  process.stderr.write(
-    `run ${i}: session ${sessionMs.toFixed(0)} ms, process start to Home ${homeMs.toFixed(0)} ms (client saw it after ${clientMs} ms), PSS ${mb(pss)} MB, RSS ${mb(rss)} MB ` +
-      `(${procs.map((p) => `${p.comm}:${p.pid}`).join(", ")})\n`,
-  );
-  await quit(browser, dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
+const apps = [{ kind: "studydesk", label: "Studydesk", exe: APP, template }];
+if (VS) apps.push({ kind: "bare", label: "bare Tauri app", exe: VS, template: null });
+const runs = Object.fromEntries(apps.map((a) => [a.kind, []]));
+// The first launch in a fresh X server and session bus is slower for any app (the bus
+// starts the portal and the accessibility bus): one uncounted launch of each first.
+for (let i = VS ? 0 : 1; i <= RUNS; i++) {
+  for (const a of apps) {
+    const r = await launchOnce(a.kind, a.exe, a.template);
+    process.stderr.write(
+      `${i === 0 ? "warm-up" : `run ${i}`} ${a.label}: session ${r.sessionMs} ms, start to ready ${r.readyMs.toFixed(0)} ms, ` +
+        `PSS ${mb(r.pss)} MB, RSS ${mb(r.rss)} MB (${r.procs.map((p) => `${p.comm} ${mb(p.pss)}`).join(", ")})\n`,
+    );
+    if (i > 0) runs[a.kind].push(r);
+  }
 }
 rmSync(template, { recursive: true, force: true });
 
-const col = (f) => runs.map(f);
 const line = (label, xs, fmt) => `| ${label} | ${fmt(Math.min(...xs))} | ${fmt(median(xs))} | ${fmt(Math.max(...xs))} |`;
 const ms = (x) => `${x.toFixed(0)} ms`;
 const mbf = (x) => `${mb(x)} MB`;
 
-// Per-process memory (median over the runs), by process name.
-const names = [...new Set(runs.flatMap((r) => r.procs.map((p) => p.comm)))];
-const per = names.map((n) => {
-  const sum = (r, k) => r.procs.filter((p) => p.comm === n).reduce((a, p) => a + p[k], 0);
-  return `| ${n} | ${mbf(median(runs.map((r) => sum(r, "pss"))))} | ${mbf(median(runs.map((r) => sum(r, "rss"))))} |`;
-});
-
-console.log(`
-Studydesk startup, ${RUNS} cold launches (debug build, sample data, Xvfb), ${new Date().toISOString()}
-
-| measure | min | median | max |
-|---|---|---|---|
-${line("new WebDriver session (app start + page load)", col((r) => r.sessionMs), ms)}
-${line("app process start to Home painted with its tasks (page clock)", col((r) => r.homeMs), ms)}
-${line("client: new-session request to Home seen", col((r) => r.clientMs), ms)}
-${line(`PSS, whole process tree (Home + ${SETTLE_MS} ms)`, col((r) => r.pss), mbf)}
-${line(`RSS, whole process tree (Home + ${SETTLE_MS} ms)`, col((r) => r.rss), mbf)}
-
-| process | PSS (median) | RSS (median) |
-|---|---|---|
-${per.join("\n")}
-`);
+let out = `\nStart-up, ${RUNS} cold launches${VS ? " of each, alternated" : ""} (${BUILD} build, Xvfb), ${new Date().toISOString()}\n\n| measure | min | median | max |\n|---|---|---|---|\n`;
+for (const a of apps) {
+  const rs = runs[a.kind];
+  const what = a.kind === "studydesk" ? "Home painted with its tasks" : "its row painted";
+  out += `${line(`${a.label}: process start to ${what}`, rs.map((r) => r.readyMs), ms)}\n`;
+  out += `${line(`${a.label}: PSS, process tree (ready + ${SETTLE_MS} ms)`, rs.map((r) => r.pss), mbf)}\n`;
+  out += `${line(`${a.label}: RSS, process tree`, rs.map((r) => r.rss), mbf)}\n`;
+}
+if (VS) {
+  const pairs = runs.studydesk.map((s, i) => [s, runs.bare[i]]);
+  const ratio = (f) => pairs.map(([s, b]) => f(s) / f(b));
+  const r = (xs) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  out += `\nStudydesk / bare, median of the ${RUNS} pairs (min–max): start to ready **${r(ratio((x) => x.readyMs))}**, PSS **${r(ratio((x) => x.pss))}**\n`;
+}
+out += "\n| app | process | PSS (median) | RSS (median) |\n|---|---|---|---|\n";
+for (const a of apps) {
+  const rs = runs[a.kind];
+  const names = [...new Set(rs.flatMap((r) => r.procs.map((p) => p.comm)))];
+  for (const n of names) {
+    const sum = (r, k) => r.procs.filter((p) => p.comm === n).reduce((acc, p) => acc + p[k], 0);
+    out += `| ${a.label} | ${n} | ${mbf(median(rs.map((r) => sum(r, "pss"))))} | ${mbf(median(rs.map((r) => sum(r, "rss"))))} |\n`;
+  }
+}
+console.log(out);
