@@ -32,40 +32,73 @@ pub mod sync_worker;
 pub mod tray;
 
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 use studydesk_core::{api::Folder, api::Studydesk, clock, error::ApiError};
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 
 /// Managed state: the opened core, or the reason it could not be opened; and the data
 /// folder with the clock, for the `folder` commands (backups, restore), which answer
-/// either way.
+/// either way. The app opens the database on a thread while the window and its webview
+/// start ([`Backend::open_in_background`]); the first call that needs it waits for it.
 pub struct Backend {
-    opened: Result<Studydesk, ApiError>,
+    opening: Arc<Opening>,
     folder: Result<Folder, ApiError>,
 }
 
-impl Backend {
-    /// Finishes a restore asked for before the last restart, then opens the database.
-    pub fn open(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
-        let dir = studydesk_core::paths::data_dir(data_dir.as_deref());
-        let opened = dir
-            .as_ref()
-            .map_err(|e| studydesk_core::CoreError::validation(e.to_string()))
-            .and_then(|dir| {
-                if let Some(old) = studydesk_core::db::backup::apply_pending_restore(dir, clock.now())? {
+/// What opening the database needs, and its outcome once done (a `OnceLock`: a caller that
+/// comes while the opening thread works waits for it; nothing opens twice).
+struct Opening {
+    dir: Result<PathBuf, ApiError>,
+    clock: clock::SharedClock,
+    opened: OnceLock<Result<Studydesk, ApiError>>,
+}
+
+impl Opening {
+    fn get(&self) -> &Result<Studydesk, ApiError> {
+        self.opened.get_or_init(|| {
+            let dir = self.dir.as_ref().map_err(Clone::clone)?;
+            let opened = studydesk_core::db::backup::apply_pending_restore(dir, self.clock.now()).and_then(|old| {
+                if let Some(old) = old {
                     tracing::info!(replaced = %old.display(), "restored a backup at start");
                 }
-                Studydesk::open(dir, clock.clone())
-            })
-            .map_err(|e| {
+                Studydesk::open(dir, self.clock.clone())
+            });
+            opened.map_err(|e| {
                 tracing::error!(error = %e, "could not open the database");
                 ApiError::from(e)
-            });
-        let folder = dir.map(|d| Folder::new(&d, clock)).map_err(ApiError::from);
-        Backend { opened, folder }
+            })
+        })
+    }
+}
+
+impl Backend {
+    fn new(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
+        let dir = studydesk_core::paths::data_dir(data_dir.as_deref());
+        let folder = dir.as_ref().map(|d| Folder::new(d, clock.clone())).map_err(ApiError::from);
+        let dir = dir.map_err(|e| ApiError::from(studydesk_core::CoreError::validation(e.to_string())));
+        Backend { opening: Arc::new(Opening { dir, clock, opened: OnceLock::new() }), folder }
+    }
+
+    /// Finishes a restore asked for before the last restart, then opens the database, now.
+    pub fn open(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
+        let backend = Backend::new(data_dir, clock);
+        let _ = backend.opening.get();
+        backend
+    }
+
+    /// The same on a thread of its own, so that the window starts meanwhile. If the thread
+    /// cannot start, the first [`Backend::get`] opens it.
+    pub fn open_in_background(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
+        let backend = Backend::new(data_dir, clock);
+        let opening = backend.opening.clone();
+        if let Err(e) = std::thread::Builder::new().name("open-database".into()).spawn(move || { opening.get(); }) {
+            tracing::warn!(error = %e, "could not open the database on a thread; opening it when first needed");
+        }
+        backend
     }
 
     pub fn get(&self) -> Result<&Studydesk, ApiError> {
-        self.opened.as_ref().map_err(Clone::clone)
+        self.opening.get().as_ref().map_err(Clone::clone)
     }
 
     pub fn folder(&self) -> Result<&Folder, ApiError> {
@@ -269,16 +302,15 @@ pub fn run() {
     // One app per data folder: a second launch shows the first one's window and exits.
     // An export run is not the user's app: it runs beside it.
     let instance = if export.is_none() { Some(single_instance::claim_or_exit(data_dir_arg())) } else { None };
-    let backend = Backend::open(data_dir_arg(), clock);
-    let attachments = backend.get().ok().map(|s| studydesk_core::attachments::dir(s.data_dir()));
+    let backend = Backend::open_in_background(data_dir_arg(), clock);
     let hidden = has_flag("--hidden");
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_autostart::Builder::new().args(autostart_args()).build())
         .setup(move |app| {
             // Immerse backgrounds are shown with convertFileSrc: the asset protocol may read
             // the attachments folder and nothing else (its static scope is empty).
-            if let Some(dir) = &attachments {
-                allow_assets(app, dir);
+            if let Ok(sd) = app.state::<Backend>().get() {
+                allow_assets(app, &studydesk_core::attachments::dir(sd.data_dir()));
             }
             let Some(instance) = instance else {
                 let args = export.as_ref().ok_or("no single instance and no export")?;
