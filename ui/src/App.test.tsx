@@ -5,6 +5,7 @@ import * as api from "./api/client";
 import type { AppState } from "./api/bindings/AppState";
 import type { SettingsPatch } from "./api/bindings/SettingsPatch";
 import { App } from "./App";
+import i18n from "./i18n";
 import * as fx from "./test/fixtures";
 import { renderWithClient } from "./test/render";
 
@@ -28,6 +29,26 @@ function backend(initial: AppState) {
     return state;
   });
 }
+
+describe("start", () => {
+  it("a user who chose Japanese sees the first screen in Japanese, never English first", async () => {
+    backend(fx.appState({}, { preferred_locale: "ja" }));
+    // First in this file: Japanese is not loaded yet, as at a start.
+    expect(i18n.hasResourceBundle("ja", "translation")).toBe(false);
+    const seen: string[] = [];
+    // Every heading Home ever showed: "Home" must never appear before "ホーム".
+    const observer = new MutationObserver(() => {
+      const h = document.querySelector("h1");
+      if (h?.textContent && seen.at(-1) !== h.textContent) seen.push(h.textContent);
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    renderApp();
+    expect(await screen.findByRole("heading", { level: 1, name: "ホーム" })).toBeInTheDocument();
+    observer.disconnect();
+    expect(seen).toEqual(["ホーム"]);
+    expect(document.documentElement.lang).toBe("ja");
+  });
+});
 
 describe("first launch", () => {
   it.each([
@@ -61,7 +82,7 @@ describe("first launch", () => {
 });
 
 describe("frame and navigation", () => {
-  it("marks the current page and shows a designed empty state for later areas", async () => {
+  it("marks the current page and shows a designed empty state for later areas", { timeout: 20000 }, async () => {
     const user = userEvent.setup();
     backend(fx.appState());
     renderApp();
@@ -69,19 +90,19 @@ describe("frame and navigation", () => {
     const nav = screen.getByRole("navigation", { name: "Main navigation" });
     expect(within(nav).getByTestId("nav-home")).toHaveAttribute("aria-current", "page");
     await user.click(screen.getByTestId("nav-calendar"));
+    // The calendar is a real page now (see pages/Calendar.test.tsx), loaded when first opened.
+    expect(await screen.findByTestId("calendar")).toBeInTheDocument();
     expect(screen.getByTestId("nav-calendar")).toHaveAttribute("aria-current", "page");
     expect(screen.getByTestId("nav-home")).not.toHaveAttribute("aria-current");
-    // The calendar is a real page now (see pages/Calendar.test.tsx).
-    expect(screen.getByTestId("calendar")).toBeInTheDocument();
     // Focus moves to the new page's heading.
-    expect(screen.getByRole("heading", { level: 1, name: "Calendar" })).toHaveFocus();
+    await waitFor(() => expect(screen.getByRole("heading", { level: 1, name: "Calendar" })).toHaveFocus());
     for (const page of ["feed", "insights"]) {
       await user.click(screen.getByTestId(`nav-${page}`));
       expect(await screen.findByTestId(`page-${page}`)).toBeInTheDocument();
     }
     // Focus is no longer a placeholder (see Frame.test.tsx).
     await user.click(screen.getByTestId("nav-focus"));
-    expect(screen.getByTestId("focus")).toBeInTheDocument();
+    expect(await screen.findByTestId("focus")).toBeInTheDocument();
   });
 });
 
@@ -92,7 +113,7 @@ describe("settings", () => {
     renderApp();
     await screen.findByTestId("home");
     await user.click(screen.getByTestId("nav-settings"));
-    await user.selectOptions(screen.getByTestId("settings-language"), "ja");
+    await user.selectOptions(await screen.findByTestId("settings-language"), "ja");
     expect(api.settingsUpdate).toHaveBeenCalledWith({ preferred_locale: "ja" });
     expect(await screen.findByRole("heading", { level: 1, name: "設定" })).toBeInTheDocument();
     expect(screen.getByTestId("nav-home")).toHaveTextContent("ホーム");
@@ -116,7 +137,7 @@ describe("settings", () => {
     await screen.findByTestId("home");
     expect(document.documentElement.dataset.theme).toBe("light");
     await user.click(screen.getByTestId("nav-settings"));
-    expect(screen.getByText("/home/student/.local/share/studydesk")).toBeInTheDocument();
+    expect(await screen.findByText("/home/student/.local/share/studydesk")).toBeInTheDocument();
     expect(screen.getByTestId("settings-version")).toHaveTextContent("0.1.0");
 
     await user.selectOptions(screen.getByTestId("settings-theme"), "dark");
@@ -137,7 +158,7 @@ describe("settings", () => {
     renderApp();
     await screen.findByTestId("home");
     await user.click(screen.getByTestId("nav-settings"));
-    await user.selectOptions(screen.getByTestId("settings-language"), "ja");
+    await user.selectOptions(await screen.findByTestId("settings-language"), "ja");
     const alert = await screen.findByTestId("error-alert");
     expect(alert).toHaveTextContent("Could not save: the database is busy in another Studydesk process; try again");
     expect(screen.getByRole("heading", { level: 1, name: "Settings" })).toBeInTheDocument();

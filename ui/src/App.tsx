@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { useAppState } from "./api/queries";
@@ -6,7 +6,8 @@ import { DamagedFile } from "./components/DamagedFile";
 import { ErrorToasts } from "./components/ErrorToasts";
 import { LoadError, Loading } from "./components/Status";
 import { Frame } from "./Frame";
-import { applyLocale } from "./i18n";
+import { applyLocale, localeApplied } from "./i18n";
+import type { Locale } from "./api/bindings/Locale";
 import { useApplyTheme } from "./lib/theme";
 import { Onboarding } from "./pages/Onboarding";
 
@@ -19,12 +20,10 @@ export function App() {
   const settings = state.data?.settings;
   useApplyTheme(settings?.theme ?? "system");
   const locale = settings?.preferred_locale;
-  useEffect(() => {
-    if (locale) applyLocale(locale);
-  }, [locale]);
+  const localeReady = useFirstLocale(locale);
 
   let content;
-  if (state.isPending) {
+  if (state.isPending || (locale && !localeReady)) {
     content = (
       <div className="full-page">
         <Loading />
@@ -51,6 +50,25 @@ export function App() {
       <ErrorToasts />
     </>
   );
+}
+
+/**
+ * Applies the user's language, and says whether the first screen may show: not before the
+ * stored language's strings are loaded (Japanese loads on demand), so nothing flashes in
+ * English first. Once shown, a later switch (Settings) changes the language in place.
+ */
+function useFirstLocale(locale: Locale | undefined): boolean {
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    if (!locale) return;
+    let live = true;
+    // A language that failed to load shows in English rather than never.
+    void applyLocale(locale).finally(() => live && setLoaded(true));
+    return () => {
+      live = false;
+    };
+  }, [locale]);
+  return loaded || (locale !== undefined && localeApplied(locale));
 }
 
 export function Root({ client }: { client: QueryClient }) {

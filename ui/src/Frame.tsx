@@ -7,15 +7,10 @@ import type { IconName } from "./components/Icon";
 import { FocusOverlays } from "./focus/FocusOverlays";
 import { NotificationCenter } from "./notifications/NotificationCenter";
 import { SessionPill } from "./focus/SessionPill";
-import { Focus } from "./pages/Focus";
 import { Home } from "./pages/Home";
 import { Placeholder } from "./pages/Placeholder";
-import { FeedPage } from "./feed/FeedPage";
-import { ProfilePage } from "./feed/ProfilePage";
 import { NavigateContext } from "./lib/navigation";
 import type { Page, Route } from "./lib/navigation";
-import { Calendar } from "./pages/Calendar";
-import { Settings } from "./pages/Settings";
 import { useSyncEvents } from "./settings/queries";
 import { prefetchInsights } from "./insights/queries";
 import * as api from "./api/client";
@@ -24,10 +19,26 @@ import "./immerse/immerse.css";
 
 // Immerse mode (and its grid library) loads only when the user first enters it.
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
-// Insights (charts, the grid, Markdown) loads when first opened, never at start: its code
-// from the moment the pointer reaches its button, its data from the click.
-const loadInsights = () => import("./insights/InsightsPage");
-const InsightsPage = lazy(() => loadInsights().then((m) => ({ default: m.InsightsPage })));
+// Every page but Home loads when first opened, never at start (start-up pays for Home
+// only): its code from the moment the pointer or the keyboard reaches its button, and
+// Insights' data from the click (charts, the grid and Markdown are the largest).
+const pageCode = {
+  calendar: () => import("./pages/Calendar"),
+  focus: () => import("./pages/Focus"),
+  settings: () => import("./pages/Settings"),
+  feed: () => import("./feed/FeedPage"),
+  profile: () => import("./feed/ProfilePage"),
+  insights: () => import("./insights/InsightsPage"),
+};
+const preload = (page: Page) => {
+  if (page in pageCode) void pageCode[page as keyof typeof pageCode]();
+};
+const Calendar = lazy(() => pageCode.calendar().then((m) => ({ default: m.Calendar })));
+const Focus = lazy(() => pageCode.focus().then((m) => ({ default: m.Focus })));
+const Settings = lazy(() => pageCode.settings().then((m) => ({ default: m.Settings })));
+const FeedPage = lazy(() => pageCode.feed().then((m) => ({ default: m.FeedPage })));
+const ProfilePage = lazy(() => pageCode.profile().then((m) => ({ default: m.ProfilePage })));
+const InsightsPage = lazy(() => pageCode.insights().then((m) => ({ default: m.InsightsPage })));
 
 export type { Page };
 const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
@@ -38,9 +49,13 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   // Changes pulled from other devices can touch any page.
   useSyncEvents();
   // The page, and what a move to it carried (whose profile, the composer's first draft).
-  const [route, setRoute] = useState<Route>({ page: initialPage } as Route);
+  const [route, setShownRoute] = useState<Route>({ page: initialPage } as Route);
   const page = route.page;
-  const setPage = useCallback((p: Page) => setRoute({ page: p } as Route), []);
+  // Every move is a transition: the page before stays on screen until the next one's code
+  // is there, then the next shows at once (through Suspense's fallback React would hold it
+  // back up to 300 ms more).
+  const setRoute = useCallback((r: Route) => startTransition(() => setShownRoute(r)), []);
+  const setPage = useCallback((p: Page) => setRoute({ page: p } as Route), [setRoute]);
   const headingRef = useRef<HTMLHeadingElement | null>(null);
   const shownPage = useRef(page);
   const [immersed, setImmersed] = useState(false);
@@ -79,14 +94,11 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
         data-testid={`nav-${id}`}
         aria-current={page === id || (id === "feed" && page === "profile") ? "page" : undefined}
         onClick={() => {
-          if (id === "insights" && page !== "insights") {
-            void prefetchInsights(queryClient);
-            // Home stays until Insights' code is there, then Insights shows at once: shown
-            // through Suspense's fallback, React would hold the page back up to 300 ms more.
-            startTransition(() => setPage(id));
-          } else setPage(id);
+          if (id === "insights" && page !== "insights") void prefetchInsights(queryClient);
+          setPage(id);
         }}
-        onPointerEnter={id === "insights" ? () => void loadInsights() : undefined}
+        onPointerEnter={() => preload(id)}
+        onFocus={() => preload(id)}
       >
         <Icon name={id as IconName} size={20} />
         <span>{t(`nav.${id}`)}</span>

@@ -22,7 +22,8 @@ describe("errorText", () => {
     expect(errorText(t, empty)).toBe(empty.message);
   });
 
-  it("words every kind and rule in Japanese, with no English left", () => {
+  it("words every kind and rule in Japanese, with no English left", async () => {
+    await i18n.loadLanguages("ja"); // loaded on demand in the app
     const t = i18n.getFixedT("ja");
     expect(errorText(t, tooLong)).toBe("「タスク」が長すぎます（10001 文字。10000 文字まで）。");
     // An unknown field: the sentence without it.

@@ -52,12 +52,25 @@ export function createQueryClient(): QueryClient {
   return client;
 }
 
+const appStateQuery = { queryKey: appKeys.appState(), queryFn: api.appState };
+const homeQuery = { queryKey: appKeys.home(), queryFn: api.homeGet };
+
 export function useAppState() {
-  return useQuery<Awaited<ReturnType<typeof api.appState>>, ApiError>({ queryKey: appKeys.appState(), queryFn: api.appState });
+  return useQuery<Awaited<ReturnType<typeof api.appState>>, ApiError>(appStateQuery);
 }
 
 export function useHome() {
-  return useQuery<Awaited<ReturnType<typeof api.homeGet>>, ApiError>({ queryKey: appKeys.home(), queryFn: api.homeGet });
+  return useQuery<Awaited<ReturnType<typeof api.homeGet>>, ApiError>(homeQuery);
+}
+
+/**
+ * Starts the first screen's two reads (the app's state and Home) at once, side by side,
+ * before React mounts: Home then draws with its data in its first render instead of after
+ * a round trip behind the frame's. A failure is shown by the screen that reads it.
+ */
+export function prefetchFirstScreen(client: QueryClient): void {
+  void client.prefetchQuery(appStateQuery);
+  void client.prefetchQuery(homeQuery);
 }
 
 /** A mutation whose errors reach the toast region and which refreshes Home when done. */
