@@ -50,6 +50,9 @@ else
   rm -f target/debug/bundle/deb/*.deb
   # `tauri bundle` packages what target/debug holds (it compiles nothing) after running
   # beforeBundleCommand (scripts/stage-cli.mjs), which copies the CLI that is already built.
+  # It writes the bundle type into target/debug/studydesk and writes the original back
+  # afterwards (even with --no-binary-patching): with that binary running (an e2e or bench
+  # run) it fails with "Text file busy" (seen with the release binary, CLI 2.12.6).
   log "bundling target/debug into a .deb ($(node_modules/.bin/tauri --version))"
   t0=$SECONDS
   STUDYDESK_CLI_PREBUILT=1 node_modules/.bin/tauri bundle --debug --bundles deb --ci
