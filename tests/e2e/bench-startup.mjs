@@ -15,8 +15,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { remote } from "webdriverio";
-import { APP, DRIVER_PORT, cli, sleep, tempDir } from "./lib.mjs";
+import { APP, cli, launch, sleep, tempDir } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 3000);
@@ -129,20 +128,7 @@ async function launchOnce(kind, exe, template) {
     rmSync(dataDir, { recursive: true });
     cpSync(template, dataDir, { recursive: true });
   }
-  const t0 = Date.now();
-  const browser = await remote({
-    hostname: "127.0.0.1",
-    port: DRIVER_PORT,
-    path: "/",
-    logLevel: process.env.WDIO_LOG_LEVEL ?? "error",
-    connectionRetryCount: 0,
-    connectionRetryTimeout: 90_000,
-    capabilities: {
-      "tauri:options": { application: exe, args: ["--data-dir", dataDir] },
-      "wdio:enforceWebDriverClassic": true,
-    },
-  });
-  const sessionMs = Date.now() - t0;
+  const { browser, sessionMs } = await launch(dataDir, [], exe);
   const { at, origin, marks } = await readyAt(browser, READY[kind]);
   const [pid] = pidsOf(exe, dataDir);
   const started = processStartMs(pid);
@@ -187,7 +173,7 @@ for (let i = VS ? 0 : 1; i <= RUNS; i++) {
   for (const a of apps) {
     const r = await launchOnce(a.kind, a.exe, a.template);
     process.stderr.write(
-      `${i === 0 ? "warm-up" : `run ${i}`} ${a.label}: session ${r.sessionMs} ms, start to ready ${r.readyMs.toFixed(0)} ms, ` +
+      `${i === 0 ? "warm-up" : `run ${i}`} ${a.label}: session ${r.sessionMs.toFixed(0)} ms, start to ready ${r.readyMs.toFixed(0)} ms, ` +
         `PSS ${mb(r.pss)} MB, RSS ${mb(r.rss)} MB (${r.procs.map((p) => `${p.comm} ${mb(p.pss)}`).join(", ")})\n`,
     );
     if (i > 0) runs[a.kind].push(r);

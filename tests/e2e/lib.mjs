@@ -29,12 +29,12 @@ export function tempDir(prefix) {
 }
 
 /**
- * Starts the app through tauri-driver with `--data-dir dataDir` (and `extraArgs`, e.g.
- * `["--clock-rate", "60"]`) and returns the
- * WebdriverIO browser plus how long the new-session request took (the app's launch and
- * first page load).
+ * Starts the app (or `application`, e.g. the benchmark's bare app) through tauri-driver
+ * with `--data-dir dataDir` (and `extraArgs`, e.g. `["--clock-rate", "60"]`) and returns
+ * the WebdriverIO browser plus how long the new-session request took (the app's launch
+ * and first page load).
  */
-export async function launch(dataDir, extraArgs = []) {
+export async function launch(dataDir, extraArgs = [], application = APP) {
   const started = performance.now();
   const browser = await remote({
     hostname: "127.0.0.1",
@@ -48,7 +48,7 @@ export async function launch(dataDir, extraArgs = []) {
     waitforInterval: 50,
     capabilities: {
       // tauri-driver maps these to WebKitWebDriver's webkitgtk:browserOptions.
-      "tauri:options": { application: APP, args: ["--data-dir", dataDir, ...extraArgs] },
+      "tauri:options": { application, args: ["--data-dir", dataDir, ...extraArgs] },
       // WebKitWebDriver speaks classic WebDriver only; do not ask for a BiDi socket.
       "wdio:enforceWebDriverClassic": true,
     },
