@@ -8,8 +8,8 @@
 #   scripts/install-test.sh                        bundle target/debug into a .deb, test it
 #   INSTALL_TEST_DEB=path/to/x.deb scripts/install-test.sh   test that .deb instead
 #
-# Needs root or sudo (apt-get install / remove), target/debug/studydesk and
-# target/debug/studydesk-cli (scripts/e2e.sh builds them; nothing is compiled here), the
+# Needs root or sudo (apt-get install / remove), target/debug/studydesk (scripts/e2e.sh
+# builds it; nothing is compiled here; the CLI is inside it, `studydesk --cli`), the
 # e2e tools (see scripts/e2e.sh) and the root's npm packages (the pinned Tauri CLI:
 # scripts/setup.sh --test). It refuses to run when a studydesk package is already installed
 # (it would replace and then remove it). The package is removed on the way out, whether the
@@ -43,19 +43,17 @@ if [[ -n "${INSTALL_TEST_DEB:-}" ]]; then
   deb="$(realpath "$INSTALL_TEST_DEB")"
   [[ -f "$deb" ]] || fail "no $INSTALL_TEST_DEB"
 else
-  for bin in target/debug/studydesk target/debug/studydesk-cli; do
-    [[ -x "$bin" ]] || { echo "install-test: $bin is missing: build it first (cargo test --workspace --no-run, or scripts/e2e.sh)" >&2; exit 2; }
-  done
+  [[ -x target/debug/studydesk ]] || { echo "install-test: target/debug/studydesk is missing: build it first (cargo test --workspace --no-run, or scripts/e2e.sh)" >&2; exit 2; }
   [[ -x node_modules/.bin/tauri ]] || { echo "install-test: the Tauri CLI is missing: run scripts/setup.sh --test (npm ci at the root)" >&2; exit 2; }
   rm -f target/debug/bundle/deb/*.deb
-  # `tauri bundle` packages what target/debug holds (it compiles nothing) after running
-  # beforeBundleCommand (scripts/stage-cli.mjs), which copies the CLI that is already built.
+  # `tauri bundle` packages what target/debug holds (it compiles nothing); the package's
+  # studydesk-cli is a script calling `studydesk --cli` (src-tauri/packaging/studydesk-cli).
   # It writes the bundle type into target/debug/studydesk and writes the original back
   # afterwards (even with --no-binary-patching): with that binary running (an e2e or bench
   # run) it fails with "Text file busy" (seen with the release binary, CLI 2.12.6).
   log "bundling target/debug into a .deb ($(node_modules/.bin/tauri --version))"
   t0=$SECONDS
-  STUDYDESK_CLI_PREBUILT=1 node_modules/.bin/tauri bundle --debug --bundles deb --ci
+  node_modules/.bin/tauri bundle --debug --bundles deb --ci
   log "bundled in $((SECONDS - t0)) s"
   debs=(target/debug/bundle/deb/*.deb)
   [[ ${#debs[@]} -eq 1 && -f "${debs[0]}" ]] || fail "expected one .deb in target/debug/bundle/deb, found: ${debs[*]}"

@@ -83,6 +83,51 @@ fn remind_once_fails_in_one_line() {
     assert!(err.starts_with("error (not_a_database): "), "{err}");
 }
 
+/// `studydesk --cli ARGS` (what the Linux packages' studydesk-cli script runs), with a
+/// private config folder and `path` as PATH.
+fn app_cli(dir: &Path, config: &Path, path: &str, args: &[&str]) -> Output {
+    Command::new(APP)
+        .arg("--cli")
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("STUDYDESK_DATA_DIR")
+        .env("XDG_CONFIG_HOME", config)
+        .env("PATH", path)
+        .output()
+        .expect("the app runs")
+}
+
+#[test]
+fn the_app_runs_the_command_line_tool() {
+    let root = tempfile::tempdir().unwrap();
+    let (data, config, bin) = (root.path().join("My data"), root.path().join("config"), root.path().join("bin"));
+    let path = std::env::var("PATH").unwrap_or_default();
+    let out = app_cli(&data, &config, &path, &["sample-data"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = app_cli(&data, &config, &path, &["task", "list", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let tasks: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(tasks.iter().any(|t| t["description"] == "Draft the lab report introduction"), "{tasks:?}");
+    // A usage error is clap's, as from studydesk-cli: exit 2, named studydesk-cli.
+    let out = app_cli(&data, &config, &path, &["--bogus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: studydesk-cli"));
+
+    // Its background timer is the app's own headless turn (the app has no `remind run`).
+    // systemctl is a fake first on PATH that accepts every call.
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("systemctl");
+    std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = app_cli(&data, &config, &format!("{}:{path}", bin.display()), &["remind", "timer", "install"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let service = std::fs::read_to_string(config.join("systemd/user/studydesk-reminders.service")).unwrap();
+    let exec = service.lines().find(|l| l.starts_with("ExecStart=")).unwrap();
+    let app = std::fs::canonicalize(APP).unwrap();
+    assert!(exec.starts_with(&format!("ExecStart={} --remind-once --data-dir", app.display())), "{exec}");
+}
+
 /// The app on `dir`, with its own home (the webview keeps data there) and logs to a file.
 fn launch(dir: &Path, home: &Path) -> Child {
     Command::new(APP)

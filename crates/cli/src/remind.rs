@@ -88,7 +88,10 @@ pub fn timer(data_dir: &std::path::Path, action: TimerAction) -> Result<(), Core
     match action {
         TimerAction::Install => {
             let exe = std::env::current_exe().map_err(|e| CoreError::io("could not find this program's path", e))?;
-            let cmd = TimerCommand::cli(&exe, data_dir)?;
+            let cmd = match crate::host() {
+                crate::Host::Cli => TimerCommand::cli(&exe, data_dir)?,
+                crate::Host::App => TimerCommand::app(&exe, data_dir)?,
+            };
             os_timer::install(&cmd)?;
             say!(
                 "background reminder timer installed: every minute it runs {} {}",

@@ -20,10 +20,25 @@ use studydesk_core::CoreError;
 /// Prints one or more lines made safe by [`line`].
 macro_rules! say {
     ($($arg:tt)*) => {
-        println!("{}", $crate::terminal::line(&format!($($arg)*)))
+        $crate::terminal::print_line(&$crate::terminal::line(&format!($($arg)*)))
     };
 }
 pub(crate) use say;
+
+/// Writes `text` and a newline to standard output. A reader that went away (`| head`)
+/// ends the program quietly with 0, as ripgrep does (println! would panic); another write
+/// error (a full disk behind `>`) is said in one line and ends it with 1.
+pub fn print_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error (io): could not write the output: {e}");
+        std::process::exit(1);
+    }
+}
 
 /// Bidirectional formatting controls (Unicode UAX #9): marks, embeddings, overrides and
 /// isolates.
@@ -63,7 +78,7 @@ pub fn field(s: &str) -> Cow<'_, str> {
 pub fn json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Result<(), CoreError> {
     let text = if pretty { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
         .map_err(CoreError::from)?;
-    println!("{}", escape_json(&text));
+    print_line(&escape_json(&text));
     Ok(())
 }
 
