@@ -29,6 +29,8 @@ if [[ ! -f "$DATA/studydesk.db" ]]; then
 fi
 export STUDYDESK_BENCH_KEEP="$DATA"
 
+# After the build: the lock is for the port (one e2e, install test or benchmark at a time).
+webdriver_lock
 webdriver_tools
 webdriver_isolate bench-insights
 export STUDYDESK_APP="$(realpath "${STUDYDESK_APP:-$ROOT/target/release/studydesk}")"

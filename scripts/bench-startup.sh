@@ -40,6 +40,8 @@ if [[ $vs_bare == 1 && "${E2E_SKIP_BUILD:-0}" != 1 ]]; then
   cargo build "${cargo_profile[@]}" --locked --manifest-path benches/bare-app/Cargo.toml --target-dir "$ROOT/target"
 fi
 
+# After the build: the lock is for the port (one e2e, install test or benchmark at a time).
+webdriver_lock
 webdriver_tools
 webdriver_isolate bench
 export STUDYDESK_APP="$(realpath "${STUDYDESK_APP:-$ROOT/target/$profile/studydesk}")"

@@ -45,9 +45,7 @@ webdriver_tools
 # --- one run at a time ----------------------------------------------------------------
 # tauri-driver listens on one fixed port and the artifacts folder is shared: a second run on
 # this machine (another checkout, a CI run) waits here rather than failing half-way.
-LOCK="${TMPDIR:-/tmp}/studydesk-e2e-$PORT.lock"
-exec 9>"$LOCK"
-if ! flock -n 9; then log "another e2e run holds $LOCK: waiting"; flock 9; fi
+webdriver_lock
 
 # --- isolation -----------------------------------------------------------------------
 webdriver_isolate e2e

@@ -77,20 +77,19 @@ for f in usr/bin/studydesk usr/bin/studydesk-cli usr/share/applications/Studydes
   grep -qFx "$f" <<<"$contents" || fail "the .deb does not contain /$f"
 done
 
-# --- one run at a time (the e2e runs' lock: tauri-driver's port is shared) -----------------
-LOCK="${TMPDIR:-/tmp}/studydesk-e2e-$PORT.lock"
-exec 9>"$LOCK"
-if ! flock -n 9; then log "another e2e run holds $LOCK: waiting"; flock 9; fi
+# shellcheck source=lib/webdriver.sh
+source "$ROOT/scripts/lib/webdriver.sh"
 
-# A tauri-driver that is not ours (a benchmark run that does not take the lock) would take
-# this run's session: its own could not listen, and the wait below would reach the other.
+# --- one run at a time (e2e, benchmarks and this share tauri-driver's port) ----------------
+webdriver_lock
+
+# A tauri-driver that is not ours (started by hand, without the lock) would take this
+# run's session: its own could not listen, and the wait below would reach the other.
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$((PORT + 1))") 2>/dev/null; then
   echo "install-test: port $PORT or $((PORT + 1)) is already in use (another tauri-driver?): stop it, or set TAURI_DRIVER_PORT to a free port" >&2
   exit 2
 fi
 
-# shellcheck source=lib/webdriver.sh
-source "$ROOT/scripts/lib/webdriver.sh"
 webdriver_tools
 webdriver_isolate install
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$ROOT/tests/e2e/artifacts/install}"

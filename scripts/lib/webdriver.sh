@@ -5,6 +5,9 @@
 #   bench_build ARGS...        unless E2E_SKIP_BUILD=1: the UI, then the app and the CLI
 #                              (cargo build ARGS, e.g. --release)
 #   webdriver_tools            install tauri-driver and tests/e2e's npm packages if missing
+#   webdriver_lock             wait for any other run on this tauri-driver port (e2e, install
+#                              test, benchmarks) to end: they share the port and would steal
+#                              each other's sessions
 #   webdriver_isolate NAME     fresh HOME / XDG_* / TMPDIR under RUN_DIR (removed on exit)
 #   webdriver_run LOG CMD...   run CMD in tests/e2e inside Xvfb with tauri-driver up
 
@@ -20,6 +23,12 @@ bench_build() {
   if [[ ! -d ui/node_modules ]]; then log "npm ci (ui)"; npm --prefix ui ci --no-audit --no-fund; fi
   log "building the UI"; npm --prefix ui run build >/dev/null
   log "building the app and the CLI $*"; cargo build "$@" -p studydesk -p studydesk-cli
+}
+
+webdriver_lock() {
+  local lock="${TMPDIR:-/tmp}/studydesk-e2e-$PORT.lock"
+  exec 9>"$lock"
+  if ! flock -n 9; then log "another run on port $PORT holds $lock: waiting"; flock 9; fi
 }
 
 webdriver_tools() {
