@@ -1,4 +1,5 @@
 import { Suspense, lazy, startTransition, useCallback, useEffect, useRef, useState } from "react";
+import type { ComponentType } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { AppState } from "./api/bindings/AppState";
@@ -33,12 +34,17 @@ const pageCode = {
 const preload = (page: Page) => {
   if (page in pageCode) void pageCode[page as keyof typeof pageCode]();
 };
-const Calendar = lazy(() => pageCode.calendar().then((m) => ({ default: m.Calendar })));
-const Focus = lazy(() => pageCode.focus().then((m) => ({ default: m.Focus })));
-const Settings = lazy(() => pageCode.settings().then((m) => ({ default: m.Settings })));
-const FeedPage = lazy(() => pageCode.feed().then((m) => ({ default: m.FeedPage })));
-const ProfilePage = lazy(() => pageCode.profile().then((m) => ({ default: m.ProfilePage })));
-const InsightsPage = lazy(() => pageCode.insights().then((m) => ({ default: m.InsightsPage })));
+/** The component `name` of a lazily loaded page module. */
+// ComponentType<any>: the bound React puts on lazy() itself; the props stay typed (M[K]).
+function lazyPage<M extends Record<K, ComponentType<any>>, K extends keyof M>(load: () => Promise<M>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+const Calendar = lazyPage(pageCode.calendar, "Calendar");
+const Focus = lazyPage(pageCode.focus, "Focus");
+const Settings = lazyPage(pageCode.settings, "Settings");
+const FeedPage = lazyPage(pageCode.feed, "FeedPage");
+const ProfilePage = lazyPage(pageCode.profile, "ProfilePage");
+const InsightsPage = lazyPage(pageCode.insights, "InsightsPage");
 
 export type { Page };
 const MAIN_PAGES: Page[] = ["home", "calendar", "focus", "feed", "insights"];
