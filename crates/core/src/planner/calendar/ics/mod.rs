@@ -18,6 +18,7 @@
 pub mod export;
 pub mod parse;
 pub mod read;
+pub mod vtimezone;
 
 pub use read::IcsNote;
 
@@ -104,12 +105,9 @@ impl<'t, 'c> Importer<'t, 'c> {
         for m in masters.iter_mut() {
             m.exdates.extend(cancelled.iter().filter(|(u, _)| *u == m.uid).map(|(_, o)| *o));
         }
+        let masters = self.latest_versions(masters);
         let mut stored: HashMap<String, Option<Ev>> = HashMap::new();
         for m in masters {
-            if stored.contains_key(&m.uid) {
-                self.note(m.line, format!("a second event with UID {} skipped", short(&m.uid)));
-                continue;
-            }
             if m.cancelled {
                 self.note(m.line, "cancelled event skipped");
                 continue;
@@ -122,6 +120,28 @@ impl<'t, 'c> Importer<'t, 'c> {
         }
         self.overrides(overrides, &stored)?;
         Ok(self.report)
+    }
+
+    /// One event per UID: a file holding several versions of an event (an exported
+    /// history, a calendar re-published with the update appended) keeps the one with the
+    /// highest SEQUENCE, the later one on a tie; the others are noted.
+    fn latest_versions(&mut self, masters: Vec<IcsEvent>) -> Vec<IcsEvent> {
+        let mut best: HashMap<String, usize> = HashMap::new();
+        for (i, m) in masters.iter().enumerate() {
+            let keep = best.get(&m.uid).is_none_or(|&b| masters[b].sequence <= m.sequence);
+            if keep {
+                best.insert(m.uid.clone(), i);
+            }
+        }
+        let mut kept = Vec::new();
+        for (i, m) in masters.into_iter().enumerate() {
+            if best.get(&m.uid) == Some(&i) {
+                kept.push(m);
+            } else {
+                self.note(m.line, format!("an older version (SEQUENCE {}) of event {} skipped", m.sequence, short(&m.uid)));
+            }
+        }
+        kept
     }
 
     fn course_of(&self, e: &IcsEvent) -> Option<String> {
@@ -212,7 +232,11 @@ impl<'t, 'c> Importer<'t, 'c> {
                 self.note(o.line, format!("an exception of event {} skipped: the series is not in the file", short(&o.uid)));
                 continue;
             };
-            let Some(occ) = o.recurrence_id.map(|r| same_kind(r, &master)) else { continue };
+            let Some(occ) = o.recurrence_id.map(|r| same_kind(r, o.recurrence_zone, &master)) else { continue };
+            if !o.cancelled && !has_occurrence(&master, occ) {
+                self.note(o.line, format!("an exception of event {} skipped: the series has no such occurrence (excluded or outside its rule)", short(&o.uid)));
+                continue;
+            }
             kept.entry(master.row.id.clone()).or_default().insert(occ.key());
             if o.cancelled {
                 continue;
@@ -283,16 +307,22 @@ fn when_of(e: &IcsEvent) -> When {
     }
 }
 
-/// An original start in the master's kind (a date for all-day series, else a time).
-fn same_kind(o: Occ, master: &Ev) -> Occ {
+/// An original start in the master's kind (a date for all-day series, else a time); a
+/// time on an all-day series names its day in the zone it was written in.
+fn same_kind(o: Occ, written_in: chrono_tz::Tz, master: &Ev) -> Occ {
     match (o, master.when) {
-        (Occ::Time(t), When::AllDay { .. }) => Occ::Date(t.with_timezone(&master.tz).date_naive()),
+        (Occ::Time(t), When::AllDay { .. }) => Occ::Date(t.with_timezone(&written_in).date_naive()),
         (Occ::Date(d), When::Timed { start, .. }) => {
             let time = start.with_timezone(&master.tz).time();
             Occ::Time(super::recurrence::local_to_utc(d.and_time(time), master.tz))
         }
         (o, _) => o,
     }
+}
+
+/// Whether `occ` is an occurrence of the master's series (not excluded by an EXDATE).
+fn has_occurrence(master: &Ev, occ: Occ) -> bool {
+    !master.exdates.contains(&occ) && master.series().is_some_and(|s| s.occurs_at(occ).unwrap_or(false))
 }
 
 fn alarm_defs(e: &IcsEvent) -> Vec<Def> {

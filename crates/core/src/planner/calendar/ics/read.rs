@@ -7,15 +7,22 @@
 //! parts Studydesk cannot expand (the event is kept as a single event), alarms that fire
 //! after the start, events without DTSTART.
 //!
-//! Time zones (decision): a TZID is resolved to an IANA zone by, in order, its own name,
-//! the IANA name at the end of a prefixed id (`/mozilla.org/.../Europe/Berlin`), the
-//! VTIMEZONE's `X-LIC-LOCATION`, the Windows names Outlook writes (`W. Europe Standard
-//! Time`), and a whole-hour fixed offset from the VTIMEZONE's STANDARD part (with a note:
-//! no DST). Only when all fail are the times read as UTC, with a note naming the line.
+//! Time zones (decision): a TZID is resolved to an IANA zone by, in order, its own name
+//! and the IANA name at the end of a prefixed id (`/mozilla.org/.../Europe/Berlin`); then,
+//! when the file's VTIMEZONE has daylight saving, the IANA zone whose offsets follow its
+//! rules in the years around the time read (`vtimezone`; X-LIC-LOCATION, the Windows name
+//! and a zone named inside the TZID are tried first); else the VTIMEZONE's
+//! `X-LIC-LOCATION`, the Windows names Outlook writes (`W. Europe Standard Time`), and a
+//! whole-hour fixed offset from the VTIMEZONE's STANDARD part (with a note: no DST). Rules
+//! no IANA zone follows still place each time at the right instant (a note says the
+//! series repeats in the fixed offset). Only without any VTIMEZONE and any known name are
+//! the times read as UTC, with a note naming the line. An EXDATE or RECURRENCE-ID written
+//! as a time on an all-day series names its day in its own zone.
 //! Floating times (no TZID, no Z) are read in the calendar's `X-WR-TIMEZONE` if valid,
 //! else in the user's zone.
 
 use super::parse::{split_text_list, unescape, Component, ParseError, Prop};
+use super::vtimezone::{utc_offset, VTimezone};
 use crate::planner::calendar::model::{MAX_YEAR, MIN_YEAR};
 use crate::planner::calendar::recurrence::{self, Occ, Rule};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -66,6 +73,8 @@ pub struct IcsEvent {
     pub rule: Option<Rule>,
     pub exdates: Vec<Occ>,
     pub recurrence_id: Option<Occ>,
+    /// The zone RECURRENCE-ID was written in (its day, for an all-day series).
+    pub recurrence_zone: Tz,
     pub cancelled: bool,
     pub sequence: i64,
     pub categories: Vec<String>,
@@ -134,11 +143,23 @@ fn short(s: &str) -> String {
 
 // ---- time zones ----------------------------------------------------------------------
 
+/// What a file's VTIMEZONE says of its TZID.
+struct ZoneDef {
+    /// X-LIC-LOCATION (an IANA name some writers add).
+    lic: Option<String>,
+    /// The STANDARD part's offset, in seconds.
+    std_offset: Option<i32>,
+    rules: Option<VTimezone>,
+}
+
 struct Zones {
-    /// TZID -> (X-LIC-LOCATION, whole-hour STANDARD offset in seconds).
-    defs: HashMap<String, (Option<String>, Option<i32>)>,
+    defs: HashMap<String, ZoneDef>,
     floating: Tz,
-    resolved: std::cell::RefCell<HashMap<String, Tz>>,
+    /// By TZID and the year of the time read (a zone known only by its rules is matched
+    /// to an IANA zone around that year).
+    resolved: std::cell::RefCell<HashMap<(String, i32), Tz>>,
+    /// TZIDs whose rules match no IANA zone: their times are placed with the rules.
+    by_rules: std::cell::RefCell<HashSet<String>>,
     notes: std::cell::RefCell<Vec<(usize, String)>>,
 }
 
@@ -154,44 +175,85 @@ impl Zones {
                 .find(|c| c.name == "STANDARD")
                 .and_then(|s| s.prop("TZOFFSETTO"))
                 .and_then(|p| utc_offset(&p.value));
-            defs.insert(id.value.trim().to_string(), (lic, std_offset));
+            defs.insert(id.value.trim().to_string(), ZoneDef { lic, std_offset, rules: VTimezone::read(vtz) });
         }
-        Zones { defs, floating, resolved: Default::default(), notes: Default::default() }
+        Zones { defs, floating, resolved: Default::default(), by_rules: Default::default(), notes: Default::default() }
     }
 
-    /// The zone of a TZID parameter (see the module docs for the order tried).
-    fn zone(&self, tzid: &str, line: usize) -> Tz {
-        let key = tzid.trim().trim_matches('"').to_string();
+    /// The zone of a TZID parameter for a time in `year` (see the module docs for the
+    /// order tried).
+    fn zone(&self, tzid: &str, line: usize, year: i32) -> Tz {
+        let key = (tzid.trim().trim_matches('"').to_string(), year);
         if let Some(tz) = self.resolved.borrow().get(&key) {
             return *tz;
         }
-        let tz = self.resolve(&key, line);
+        let tz = self.resolve(&key.0, line, year);
         self.resolved.borrow_mut().insert(key, tz);
         tz
     }
 
-    fn resolve(&self, id: &str, line: usize) -> Tz {
+    /// The instant of a local time in a TZID read by its own rules (see `by_rules`).
+    fn instant_by_rules(&self, tzid: &str, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        let id = tzid.trim().trim_matches('"');
+        if !self.by_rules.borrow().contains(id) {
+            return None;
+        }
+        let rules = self.defs.get(id)?.rules.as_ref()?;
+        rules.instant_of(local)
+    }
+
+    fn resolve(&self, id: &str, line: usize, year: i32) -> Tz {
         if let Some(tz) = iana(id) {
             return tz;
         }
         let def = self.defs.get(id);
-        if let Some(tz) = def.and_then(|d| d.0.as_deref()).and_then(iana) {
-            return tz;
+        let lic = def.and_then(|d| d.lic.as_deref()).and_then(iana);
+        let windows = windows_zone(id);
+        let rules = def.and_then(|d| d.rules.as_ref());
+        match rules {
+            // Rules with daylight saving decide; names only order the candidates.
+            Some(r) if !r.is_constant() => {
+                let mut preferred: Vec<Tz> = lic.into_iter().chain(windows).chain(zones_named_in(id)).collect();
+                preferred.dedup();
+                return r.matching_zone(year, &preferred).unwrap_or_else(|| self.placed_by_rules(id, line));
+            }
+            _ => {
+                if let Some(tz) = lic.or(windows) {
+                    return tz;
+                }
+            }
         }
-        if let Some(tz) = windows_zone(id) {
-            return tz;
-        }
-        if let Some(tz) = def.and_then(|d| d.1).and_then(fixed_offset_zone) {
+        if let Some(tz) = def.and_then(|d| d.std_offset).and_then(fixed_offset_zone) {
             self.notes.borrow_mut().push((
                 line,
                 format!("time zone \"{}\" is unknown; read as {} (without daylight saving)", short(id), tz.name()),
             ));
             return tz;
         }
+        if rules.is_some() {
+            return self.placed_by_rules(id, line);
+        }
         self.notes
             .borrow_mut()
             .push((line, format!("time zone \"{}\" is unknown; its times were read as UTC", short(id))));
         chrono_tz::UTC
+    }
+
+    /// A TZID whose rules no IANA zone follows: its times are placed with the rules
+    /// ([`Zones::instant_by_rules`]) and a series repeats in the whole-hour standard
+    /// offset, else UTC.
+    fn placed_by_rules(&self, id: &str, line: usize) -> Tz {
+        self.by_rules.borrow_mut().insert(id.to_string());
+        let repeats = self.defs.get(id).and_then(|d| d.std_offset).and_then(fixed_offset_zone).unwrap_or(chrono_tz::UTC);
+        self.notes.borrow_mut().push((
+            line,
+            format!(
+                "time zone \"{}\" follows no known zone's rules; its times were placed by the file's own rules and repeat in {}",
+                short(id),
+                repeats.name()
+            ),
+        ));
+        repeats
     }
 }
 
@@ -202,6 +264,13 @@ fn iana(id: &str) -> Option<Tz> {
     }
     let parts: Vec<&str> = id.split('/').filter(|p| !p.is_empty()).collect();
     (1..=3.min(parts.len())).rev().find_map(|n| parts[parts.len() - n..].join("/").parse::<Tz>().ok())
+}
+
+/// IANA zones whose name appears in a TZID (`custom_America/New_York`), longest first.
+fn zones_named_in(id: &str) -> Vec<Tz> {
+    let mut found: Vec<Tz> = chrono_tz::TZ_VARIANTS.iter().copied().filter(|tz| tz.name().contains('/') && id.contains(tz.name())).collect();
+    found.sort_by_key(|tz| std::cmp::Reverse(tz.name().len()));
+    found
 }
 
 /// The zone names Windows (Outlook, Exchange) writes as TZIDs, for the common zones.
@@ -255,22 +324,6 @@ fn windows_zone(id: &str) -> Option<Tz> {
     MAP.iter().find(|(w, _)| w.eq_ignore_ascii_case(id)).and_then(|(_, iana)| iana.parse().ok())
 }
 
-/// `+0900` / `-0430` as seconds east of UTC.
-fn utc_offset(s: &str) -> Option<i32> {
-    let s = s.trim();
-    let (sign, digits) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
-        _ => return None,
-    };
-    if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let h: i32 = digits[..2].parse().ok()?;
-    let m: i32 = digits[2..4].parse().ok()?;
-    Some(sign * (h * 3600 + m * 60))
-}
-
 /// `Etc/GMT-9` for +09:00 (the Etc names' sign is inverted); whole hours only.
 fn fixed_offset_zone(seconds: i32) -> Option<Tz> {
     if seconds % 3600 != 0 {
@@ -289,7 +342,7 @@ fn time_value(p: &Prop, value: &str, zones: &Zones) -> Result<(IcsTime, Tz), Par
     let bad = |why: &str| ParseError::new(p.line, format!("{} has {why} \"{}\"", p.name, short(v)));
     let is_date = p.param("VALUE").is_some_and(|x| x.eq_ignore_ascii_case("DATE")) || v.len() == 8;
     let tz = match p.param("TZID") {
-        Some(id) => zones.zone(id, p.line),
+        Some(id) => zones.zone(id, p.line, v.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2000)),
         None => zones.floating,
     };
     if is_date {
@@ -303,7 +356,12 @@ fn time_value(p: &Prop, value: &str, zones: &Zones) -> Result<(IcsTime, Tz), Par
     };
     let t = NaiveDateTime::parse_from_str(body, "%Y%m%dT%H%M%S").map_err(|_| bad("a bad date-time"))?;
     check_year(t, p, v)?;
-    let instant = if utc { Utc.from_utc_datetime(&t) } else { recurrence::local_to_utc(t, tz) };
+    let by_rules = if utc { None } else { p.param("TZID").and_then(|id| zones.instant_by_rules(id, t)) };
+    let instant = match by_rules {
+        Some(at) => at,
+        None if utc => Utc.from_utc_datetime(&t),
+        None => recurrence::local_to_utc(t, tz),
+    };
     // A UTC time repeats in UTC (RFC 5545 §3.3.5), not in any local zone.
     Ok((IcsTime::Time(instant), if utc { chrono_tz::UTC } else { tz }))
 }
@@ -374,14 +432,15 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
     let end = end_of(c, start, zones)?;
     let uid = uid_of(c, out)?;
     let (rule, exdates) = rule_of(c, start, tz, zones, out)?;
-    let recurrence_id = match c.prop("RECURRENCE-ID") {
+    let (recurrence_id, recurrence_zone) = match c.prop("RECURRENCE-ID") {
         Some(r) => {
             if r.param("RANGE").is_some() {
                 note(out, r.line, "RECURRENCE-ID;RANGE=THISANDFUTURE read as this occurrence only");
             }
-            Some(time_value(r, &r.value, zones)?.0.occ())
+            let (t, zone) = time_value(r, &r.value, zones)?;
+            (Some(t.occ()), zone)
         }
-        None => None,
+        None => (None, tz),
     };
     let text = |name: &str| c.prop(name).map(|p| unescape(&p.value)).filter(|s| !s.trim().is_empty());
     let mut notes = text("DESCRIPTION");
@@ -411,6 +470,7 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
         rule,
         exdates,
         recurrence_id,
+        recurrence_zone,
         cancelled,
         sequence,
         categories,
@@ -513,13 +573,15 @@ fn rule_of(
     let mut exdates = Vec::new();
     for e in c.props_named("EXDATE") {
         for item in e.value.split(',').filter(|s| !s.trim().is_empty()) {
-            let (t, _) = time_value(e, item, zones)?;
+            let (t, written_in) = time_value(e, item, zones)?;
             exdates.push(match (t, all_day) {
                 (IcsTime::Date(d), false) => {
                     let local = start_local_time(start, tz);
                     Occ::Time(recurrence::local_to_utc(d.and_time(local), tz))
                 }
-                (IcsTime::Time(t), true) => Occ::Date(t.with_timezone(&tz).date_naive()),
+                // The day as written, in the value's own zone: through UTC a midnight
+                // east of Greenwich would name the day before.
+                (IcsTime::Time(t), true) => Occ::Date(t.with_timezone(&written_in).date_naive()),
                 (t, _) => t.occ(),
             });
         }
