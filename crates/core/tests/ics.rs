@@ -286,7 +286,7 @@ fn partly_unsupported_files_import_what_they_can_and_list_the_rest() {
         "BEGIN:VEVENT\r\nUID:e5@x\r\nRECURRENCE-ID:20261201T090000Z\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Orphan exception\r\nEND:VEVENT\r\n",
     ));
     let r = f.app.ics_import(file.as_bytes()).unwrap();
-    assert_eq!(r.created, 3, "{:?}", reasons(&r));
+    assert_eq!(r.created, 4, "{:?}", reasons(&r));
     assert_eq!(
         reasons(&r),
         vec![
@@ -298,11 +298,47 @@ fn partly_unsupported_files_import_what_they_can_and_list_the_rest() {
             "30: alarm after the event's start skipped",
             "34: event without DTSTART skipped",
             "21: time zone \"Mars/Olympus_Mons\" is unknown; its times were read as UTC",
-            "38: an exception of event e5@x skipped: the series is not in the file",
         ]
     );
     let titles: Vec<String> = agenda(&f, "2026-11-23", "2026-12-31").into_iter().map(|a| a.2).collect();
-    assert_eq!(titles, vec!["Twice a day", "Mars time", "Late alarm"]);
+    assert_eq!(titles, vec!["Twice a day", "Mars time", "Late alarm", "Orphan exception"]);
+}
+
+#[test]
+fn an_exception_without_its_series_is_kept_until_the_series_arrives() {
+    let f = common::open();
+    tz(&f, "Europe/Berlin");
+    let moved = |title: &str| {
+        cal(&format!(
+            "BEGIN:VEVENT\r\nUID:lecture@uni\r\nRECURRENCE-ID;TZID=Europe/Berlin:20261207T100000\r\nDTSTART;TZID=Europe/Berlin:20261208T140000\r\nDTEND;TZID=Europe/Berlin:20261208T153000\r\nSEQUENCE:1\r\nSUMMARY:{title}\r\nEND:VEVENT\r\n"
+        ))
+    };
+    let r = f.app.ics_import(moved("Lecture (moved)").as_bytes()).unwrap();
+    assert_eq!((r.created, r.skipped.len()), (1, 0), "{:?}", reasons(&r));
+    assert_eq!(agenda(&f, "2026-12-07", "2026-12-13"), vec![row("2026-12-08", "14:00", "Lecture (moved)")]);
+    // Re-importing updates it in place.
+    let r = f.app.ics_import(moved("Lecture (moved, room 2)").as_bytes()).unwrap();
+    assert_eq!((r.created, r.updated), (0, 1));
+    assert_eq!(agenda(&f, "2026-12-07", "2026-12-13"), vec![row("2026-12-08", "14:00", "Lecture (moved, room 2)")]);
+    // The export writes it back as it came: its UID and its original start.
+    let out = f.app.ics_export(None::<String>, None::<String>).unwrap();
+    assert!(out.contains("UID:lecture@uni\r\n"), "{out}");
+    assert!(out.contains("RECURRENCE-ID;TZID=Europe/Berlin:20261207T100000\r\n"), "{out}");
+    // The whole series arrives: the occurrence becomes its exception, not a second event.
+    let series = cal(concat!(
+        "BEGIN:VEVENT\r\nUID:lecture@uni\r\nDTSTART;TZID=Europe/Berlin:20261130T100000\r\nDTEND;TZID=Europe/Berlin:20261130T113000\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Lecture\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:lecture@uni\r\nRECURRENCE-ID;TZID=Europe/Berlin:20261207T100000\r\nDTSTART;TZID=Europe/Berlin:20261208T140000\r\nDTEND;TZID=Europe/Berlin:20261208T153000\r\nSEQUENCE:1\r\nSUMMARY:Lecture (moved)\r\nEND:VEVENT\r\n",
+    ));
+    f.app.ics_import(series.as_bytes()).unwrap();
+    assert_eq!(
+        agenda(&f, "2026-11-30", "2026-12-20"),
+        vec![
+            row("2026-11-30", "10:00", "Lecture"),
+            row("2026-12-08", "14:00", "Lecture (moved)"),
+            row("2026-12-14", "10:00", "Lecture"),
+        ]
+    );
+    assert_eq!(f.count("calendar_events"), 2, "the series and its one exception");
 }
 
 #[test]

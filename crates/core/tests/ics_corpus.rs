@@ -10,7 +10,7 @@
 //! occurrences (start and title).
 //!
 //! Two lists name the files that do not agree yet, each with the reason: `NOT_YET` (work
-//! still open in issue 18: RDATE, an exception without its series, a second RRULE,
+//! still open in issue 18: RDATE, a second RRULE,
 //! RANGE=THISANDFUTURE) and `DIFFERENT` (Studydesk reads them otherwise on purpose). The
 //! test fails when a file outside the lists disagrees, and when a listed file starts to
 //! agree, so the lists only shrink.
@@ -35,7 +35,6 @@ struct Occurrence {
 }
 
 const RDATE: &str = "RDATE is not imported yet (its occurrences are missing)";
-const ORPHAN: &str = "an exception (RECURRENCE-ID) whose series is not in the file is skipped, not imported as a single event";
 
 /// Files that disagree because of work still open (issue 18, "real-world calendars").
 const NOT_YET: &[(&str, &str)] = &[
@@ -57,9 +56,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("rie__issue_148_exdate_and_rdate_updated", RDATE),
     ("rie__rdate_falls_on_rrule_until", RDATE),
     ("rie__rdate_hackerpublicradio", RDATE),
-    ("khal__event_dt_multi_recuid_no_master", ORPHAN),
-    ("khal__event_dt_recuid_no_master", ORPHAN),
-    ("pyical__issue_1231_recurrence", ORPHAN),
     ("icaljs__multiple_rrules", "a second RRULE is ignored (noted): its occurrences are missing"),
     ("rie__multiple_rrule", "a second RRULE is ignored (noted): its occurrences are missing"),
     ("rie__issue_75_range_parameter", "RECURRENCE-ID;RANGE=THISANDFUTURE is read as this occurrence only (noted)"),

@@ -222,8 +222,13 @@ impl CalendarEventRow {
         row::opt_max_len("rrule", self.rrule.as_deref(), 500)?;
         row::json_array("exdates", &self.exdates)?;
         row::opt_uuid("series_id", self.series_id.as_deref())?;
-        if self.series_id.is_some() != self.recurrence_id.is_some() {
-            return Err(crate::CoreError::validation("series_id and recurrence_id go together (an override names both)"));
+        // An override names both; a detached occurrence (an imported exception without
+        // its series, V19) has recurrence_id and its UID but no series.
+        if self.series_id.is_some() && self.recurrence_id.is_none() {
+            return Err(crate::CoreError::validation("an override needs the original start of its occurrence (recurrence_id)"));
+        }
+        if self.recurrence_id.is_some() && self.series_id.is_none() && (self.uid.is_none() || self.rrule.is_some()) {
+            return Err(crate::CoreError::validation("recurrence_id without a series is only for an imported occurrence (with its UID, without a rule)"));
         }
         row::opt_max_len("uid", self.uid.as_deref(), 255)?;
         row::opt_uuid("course_id", self.course_id.as_deref())?;

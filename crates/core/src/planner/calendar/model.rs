@@ -302,6 +302,11 @@ pub fn imported_id(user_id: &str, uid: &str) -> String {
     }
 }
 
+/// The row id of a detached occurrence: the same on every device importing the file.
+pub fn detached_id(user_id: &str, uid: &str, original_start: &str) -> String {
+    studydesk_sync::natural_id("calendar_events", &["uid", user_id, uid, original_start])
+}
+
 /// A new override row for occurrence `occ` of `master`, with the master's fields.
 pub fn override_of(tx: &Tx, master: &Ev, occ: Occ) -> Ev {
     let mut ov = master.clone();

@@ -130,7 +130,9 @@ pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache:
     let mut items = Items::default();
     for ev in singles(conn, user_id, &w)? {
         if w.overlaps(&ev.when) {
-            items.push_event(&ev, ev.when, ev.recurrence, &courses, &w);
+            // A detached occurrence is a single event here: nothing to edit "this" of.
+            let occurrence = ev.recurrence.filter(|_| ev.row.series_id.is_some());
+            items.push_event(&ev, ev.when, occurrence, &courses, &w);
         }
     }
     let (masters, overrides) = match cache {

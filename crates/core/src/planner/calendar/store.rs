@@ -91,9 +91,19 @@ pub fn set_order(tx: &Tx, id: &str, pos: i64) -> Result<()> {
 /// The id of the user's event with this UID (unique per user), if any.
 pub fn id_by_uid(conn: &Connection, user_id: &str, uid: &str) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT id FROM calendar_events WHERE user_id = ?1 AND uid = ?2")?
+        .prepare_cached("SELECT id FROM calendar_events WHERE user_id = ?1 AND uid = ?2 AND recurrence_id IS NULL")?
         .query_row(params![user_id, uid], |r| r.get(0))
         .optional()?)
+}
+
+/// The detached occurrences of a UID (imported exceptions whose series was not in the
+/// file): `(id, original start key)`.
+pub fn detached_by_uid(conn: &Connection, user_id: &str, uid: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, recurrence_id FROM calendar_events WHERE user_id = ?1 AND uid = ?2 AND recurrence_id IS NOT NULL AND series_id IS NULL",
+    )?;
+    let rows = stmt.query_map(params![user_id, uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// Rows of `calendar_events` as `WHERE sql_where` selects them, decoded in `tz`.

@@ -9,7 +9,10 @@
 //!   same file updates, never duplicates. An event edited here since (a higher SEQUENCE
 //!   than the file's) is kept and reported. Overrides (RECURRENCE-ID) are matched by their
 //!   master and original start; for a master present in the file, the file's overrides
-//!   replace the stored ones. A cancelled occurrence becomes an EXDATE.
+//!   replace the stored ones. A cancelled occurrence becomes an EXDATE. An exception whose
+//!   series is neither in the file nor stored is imported as the single event it shows (a
+//!   detached occurrence: UID and original start kept, written back the same way on
+//!   export) and replaced by a real exception once its series arrives.
 //! - VALARMs become reminders (`minutes_before` or `remind_at`, `fire_at` computed).
 //! - CATEGORIES naming one of the user's courses (case-insensitive) set the course.
 //!
@@ -229,7 +232,10 @@ impl<'t, 'c> Importer<'t, 'c> {
                 None => find_by_uid(self.tx, self.user_id, &o.uid)?.filter(Ev::is_master),
             };
             let Some(master) = master else {
-                self.note(o.line, format!("an exception of event {} skipped: the series is not in the file", short(&o.uid)));
+                if !o.cancelled {
+                    let outcome = self.detached(&o).map_err(|e| at_line(e, o.line))?;
+                    self.count(&outcome);
+                }
                 continue;
             };
             let Some(occ) = o.recurrence_id.map(|r| same_kind(r, o.recurrence_zone, &master)) else { continue };
@@ -244,19 +250,63 @@ impl<'t, 'c> Importer<'t, 'c> {
             let outcome = self.one_override(&o, &master, occ).map_err(|e| at_line(e, o.line))?;
             self.count(&outcome);
         }
-        // The file's exceptions replace the stored ones of the masters it carries.
+        // The file's exceptions replace the stored ones of the masters it carries, and the
+        // occurrences stored detached before their series arrived.
         for (uid, master) in stored {
             let Some(master) = master else { continue };
+            for (id, _) in store::detached_by_uid(self.tx, self.user_id, uid)? {
+                store::delete(self.tx, &id)?;
+            }
             let keep = kept.get(&master.row.id);
             for ov in store::overrides(self.tx, &master.row.id, master.tz)? {
                 let key = ov.row.recurrence_id.clone().unwrap_or_default();
                 if keep.is_none_or(|k| !k.contains(&key)) {
                     store::delete(self.tx, &ov.row.id)?;
-                    let _ = uid;
                 }
             }
         }
         Ok(())
+    }
+
+    /// An exception whose series is neither in the file nor stored: kept as the single
+    /// event it shows (a detached occurrence, V19), matched by UID and original start.
+    fn detached(&mut self, o: &IcsEvent) -> Result<Outcome> {
+        let Some(occ) = o.recurrence_id else { return Ok(Outcome::Unchanged) };
+        let key = occ.key();
+        let id = model::detached_id(self.user_id, &o.uid, &key);
+        let existing = store::detached_by_uid(self.tx, self.user_id, &o.uid)?
+            .into_iter()
+            .find(|(_, k)| *k == key)
+            .map(|(id, _)| store::load(self.tx, self.user_id, &id))
+            .transpose()?;
+        if existing.as_ref().is_some_and(|old| old.row.sequence > o.sequence) {
+            self.note(o.line, format!("event {} was changed here since; your version was kept", short(&o.uid)));
+            return Ok(Outcome::KeptNewer);
+        }
+        let (title, notes) = self.texts(o);
+        let when = when_of(o);
+        let mut ev = match &existing {
+            Some(old) => old.clone(),
+            None => {
+                let mut ev = model::blank(self.tx, self.user_id, o.tz, when);
+                ev.row.id = id;
+                ev.row.uid = Some(o.uid.clone());
+                ev.row.recurrence_id = Some(key);
+                ev.recurrence = Some(occ);
+                ev.row.source = CalendarEventSource::Import;
+                ev
+            }
+        };
+        ev.tz = o.tz;
+        ev.row.timezone = Some(o.tz.name().to_string());
+        ev.row.title = title;
+        ev.row.notes = notes;
+        ev.when = when;
+        ev.row.sequence = o.sequence;
+        if let Some(c) = self.course_of(o) {
+            ev.row.course_id = Some(c);
+        }
+        Ok(self.store(ev, existing, &alarm_defs(o))?.0)
     }
 
     fn one_override(&mut self, o: &IcsEvent, master: &Ev, occ: Occ) -> Result<Outcome> {
