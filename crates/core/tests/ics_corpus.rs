@@ -44,8 +44,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("khal__event_d_rdate", RDATE),
     ("khal__part1", RDATE),
     ("pyical__issue_1426", RDATE),
-    ("pyical__issue_156_RDATE_with_PERIOD_TZID_khal", RDATE),
-    ("pyical__issue_156_RDATE_with_PERIOD_TZID_khal_2", RDATE),
     ("pyical__issue_1633_rdate_with_dates", RDATE),
     ("pyical__issue_1633_rdate_with_dates_and_tzid", RDATE),
     ("pyical__period_with_timezone", RDATE),
