@@ -342,6 +342,40 @@ fn an_exception_without_its_series_is_kept_until_the_series_arrives() {
 }
 
 #[test]
+fn a_zone_defined_only_by_its_vtimezone_keeps_daylight_saving() {
+    let f = common::open();
+    tz(&f, "America/New_York");
+    let file = cal(concat!(
+        "BEGIN:VTIMEZONE\r\nTZID:custom_America/New_York\r\n",
+        "BEGIN:STANDARD\r\nDTSTART:20071104T020000\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\nTZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD\r\n",
+        "BEGIN:DAYLIGHT\r\nDTSTART:20070311T020000\r\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\nTZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT\r\n",
+        "END:VTIMEZONE\r\n",
+        "BEGIN:VEVENT\r\nUID:w@x\r\nDTSTART;TZID=custom_America/New_York:20270104T090000\r\nRRULE:FREQ=MONTHLY;COUNT=8\r\nSUMMARY:Seminar\r\nEND:VEVENT\r\n",
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    // 09:00 in winter and in summer: the zone's daylight saving is kept.
+    assert_eq!(agenda(&f, "2027-01-04", "2027-01-04"), vec![row("2027-01-04", "09:00", "Seminar")]);
+    assert_eq!(agenda(&f, "2027-07-04", "2027-07-04"), vec![row("2027-07-04", "09:00", "Seminar")]);
+    let july = f.app.calendar_range("2027-07-04", "2027-07-04").unwrap().items.remove(0);
+    assert_eq!(july.starts_at.as_deref(), Some("2027-07-04T13:00:00.000Z"));
+}
+
+#[test]
+fn an_exdate_with_a_zone_on_an_all_day_series_removes_that_day() {
+    let f = common::open();
+    tz(&f, "UTC");
+    let file = cal(concat!(
+        "BEGIN:VEVENT\r\nUID:bins@x\r\nDTSTART;VALUE=DATE:20261201\r\nDTEND;VALUE=DATE:20261202\r\n",
+        "RRULE:FREQ=DAILY;COUNT=4\r\nEXDATE;TZID=Asia/Tokyo:20261202T000000\r\nSUMMARY:Bins\r\nEND:VEVENT\r\n",
+    ));
+    f.app.ics_import(file.as_bytes()).unwrap();
+    let days: Vec<String> = agenda(&f, "2026-12-01", "2026-12-07").into_iter().map(|a| a.0).collect();
+    // Through UTC, Tokyo's midnight of the 2nd is the 1st: the 2nd must be the day removed.
+    assert_eq!(days, vec!["2026-12-01", "2026-12-03", "2026-12-04"]);
+}
+
+#[test]
 fn an_unknown_zone_with_a_whole_hour_vtimezone_keeps_its_offset() {
     let f = common::open();
     let file = cal(concat!(
