@@ -27,6 +27,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use studydesk_sync::content_hash_text;
 use subtle::ConstantTimeEq;
 use ts_rs::TS;
 
@@ -144,15 +145,15 @@ impl From<&ApiKeyRow> for ApiKey {
     }
 }
 
-/// SHA-256 of the key, as stored (hex).
+/// SHA-256 of the key, as stored (lowercase hex, the sync crate's one hex writer).
 fn hash(key: &str) -> String {
-    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    content_hash_text(&Sha256::digest(key.as_bytes()))
 }
 
 fn new_key() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| CoreError::io("no randomness available from the OS", std::io::Error::other(e.to_string())))?;
-    Ok(format!("{KEY_PREFIX}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    Ok(format!("{KEY_PREFIX}{}", content_hash_text(&bytes)))
 }
 
 /// The expiry as a stored timestamp: a date means the end of that day in `tz`. It must be
