@@ -14,6 +14,7 @@
 //!   Studydesk" quits; presence goes offline on every way out (window destroyed, or exit).
 //! - `--hidden` (what start at login passes) starts with the window hidden when a tray
 //!   is shown; start at login is tauri-plugin-autostart.
+//! - The local HTTP API ([`local_api`]) on 127.0.0.1 while Settings › API keys has it on.
 //! - `studydesk --export-dashboard ID --out DIR` ([`export_run`]) draws a dashboard's
 //!   charts into PNG files in a hidden window and quits; none of the above runs then.
 //! - `studydesk --remind-once [--data-dir DIR]` ([`remind_once`]) is headless: no Tauri,
@@ -24,6 +25,7 @@ pub mod commands;
 pub mod export_run;
 pub mod focus_ticker;
 pub mod idle;
+pub mod local_api;
 pub mod periodic;
 pub mod reminder_scheduler;
 pub mod single_instance;
@@ -71,6 +73,12 @@ impl Opening {
     }
 }
 
+impl studydesk_local_api::Host for Opening {
+    fn app(&self) -> Result<&Studydesk, studydesk_core::CoreError> {
+        self.get().as_ref().map_err(|e| studydesk_core::CoreError::Database(e.message.clone()))
+    }
+}
+
 impl Backend {
     fn new(data_dir: Option<PathBuf>, clock: clock::SharedClock) -> Backend {
         let dir = studydesk_core::paths::data_dir(data_dir.as_deref());
@@ -99,6 +107,11 @@ impl Backend {
 
     pub fn get(&self) -> Result<&Studydesk, ApiError> {
         self.opening.get().as_ref().map_err(Clone::clone)
+    }
+
+    /// The opened core as the local API reads it (`local_api`).
+    pub fn local_api_host(&self) -> Arc<dyn studydesk_local_api::Host> {
+        self.opening.clone()
     }
 
     pub fn folder(&self) -> Result<&Folder, ApiError> {
@@ -345,6 +358,8 @@ pub fn run() {
             backup_timer::start(app.handle());
             // Data sources with a refresh schedule, fetched again when their time comes.
             source_refresher::start(app.handle());
+            // The local HTTP API for scripts, when the user turned it on (off by default).
+            local_api::start(app.handle());
             Ok(())
         })
         .on_window_event(on_window_event);

@@ -16,6 +16,7 @@
 //! the folder's path only. Everything printed goes through [`terminal`]: user data
 //! cannot drive the terminal.
 
+mod apikeys;
 mod backups;
 mod calendar;
 mod dashboards;
@@ -133,6 +134,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// API keys for the local API: create (printed once), list, revoke.
+    #[command(subcommand)]
+    Apikey(apikeys::ApiKeyCommand),
+    /// The local HTTP API on 127.0.0.1: `api serve --port N` runs it until Ctrl+C.
+    #[command(subcommand)]
+    Api(apikeys::ApiCommand),
     /// The activity feed: posts of people I follow, responses to mine, new followers.
     ActivityFeed {
         #[arg(long)]
@@ -250,6 +257,8 @@ impl Command {
             | Command::Follow { .. }
             | Command::Unfollow { .. }
             | Command::Feed { .. }
+            | Command::Apikey(_)
+            | Command::Api(_)
             | Command::ActivityFeed { .. } => false,
         }
     }
@@ -279,7 +288,10 @@ fn run(cli: Cli) -> Result<(), CoreError> {
     let rate = cli.clock_rate.map(|rate| ["--clock-rate".to_string(), rate.to_string()]);
     let from = cli.clock_from.as_ref().map(|from| ["--clock-from".to_string(), from.clone()]);
     let clock = clock::from_args(rate.into_iter().chain(from).flatten()).map_err(CoreError::validation)?;
-    let app = Studydesk::open(&dir, clock)?;
+    let app = std::sync::Arc::new(Studydesk::open(&dir, clock)?);
+    if let Command::Api(cmd) = cli.command {
+        return apikeys::serve(app, cmd);
+    }
     let announce = !existed && !matches!(cli.command, Command::Init);
     execute(&app, cli.command, existed)?;
     // After the command, so that a failure stays the one line the contract promises.
@@ -326,6 +338,9 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Source(cmd) => sources::source(app, cmd)?,
         Command::Insights(cmd) => insights::insights(app, cmd)?,
         Command::Dashboard(cmd) => dashboards::dashboard(app, cmd)?,
+        Command::Apikey(cmd) => apikeys::apikey(app, cmd)?,
+        // Answered in `run`: it needs the core shared with the server's threads.
+        Command::Api(_) => {}
     }
     Ok(())
 }

@@ -50,6 +50,9 @@ pub enum CoreError {
     /// `offset` where in the SQL (UTF-16 code units from the start, as the editor counts).
     #[error("{message}")]
     Query { message: String, reason: QueryReason, detail: Option<String>, offset: Option<i64> },
+    /// An API key was refused by the local API (`account::api_keys::verify`).
+    #[error("{message}")]
+    ApiKey { refusal: ApiKeyRefusal, message: String },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -77,6 +80,7 @@ impl CoreError {
             CoreError::Io { .. } => ErrorKind::Io,
             CoreError::Query { .. } => ErrorKind::Query,
             CoreError::Sync { kind, .. } => kind.error_kind(),
+            CoreError::ApiKey { refusal, .. } => refusal.error_kind(),
         }
     }
 
@@ -162,6 +166,29 @@ impl From<serde_json::Error> for CoreError {
     }
 }
 
+/// Why the local API refused a key: each has its own [`ErrorKind`], so a script can tell
+/// a typo from a revoked or expired key and from a missing scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyRefusal {
+    /// No key has this hash (a wrong or mistyped key).
+    Unknown,
+    Revoked,
+    Expired,
+    /// The key is fine but does not allow this request.
+    Scope,
+}
+
+impl ApiKeyRefusal {
+    pub fn error_kind(self) -> ErrorKind {
+        match self {
+            ApiKeyRefusal::Unknown => ErrorKind::ApiKeyUnknown,
+            ApiKeyRefusal::Revoked => ErrorKind::ApiKeyRevoked,
+            ApiKeyRefusal::Expired => ErrorKind::ApiKeyExpired,
+            ApiKeyRefusal::Scope => ErrorKind::ApiKeyScope,
+        }
+    }
+}
+
 /// Why sync stopped, as the sync loop and the UI need to tell it apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncErrorKind {
@@ -238,6 +265,10 @@ pub enum ErrorKind {
     SyncNotReady,
     SyncWrongPassword,
     SyncTooManyAttempts,
+    ApiKeyUnknown,
+    ApiKeyRevoked,
+    ApiKeyExpired,
+    ApiKeyScope,
 }
 
 impl ErrorKind {
@@ -261,6 +292,10 @@ impl ErrorKind {
             ErrorKind::SyncNotReady => "sync_not_ready",
             ErrorKind::SyncWrongPassword => "sync_wrong_password",
             ErrorKind::SyncTooManyAttempts => "sync_too_many_attempts",
+            ErrorKind::ApiKeyUnknown => "api_key_unknown",
+            ErrorKind::ApiKeyRevoked => "api_key_revoked",
+            ErrorKind::ApiKeyExpired => "api_key_expired",
+            ErrorKind::ApiKeyScope => "api_key_scope",
         }
     }
 }

@@ -7,6 +7,7 @@ import type { ErrorKind } from "./bindings/ErrorKind";
 import type { Activity } from "./bindings/Activity";
 import type { ActivityCardSettings } from "./bindings/ActivityCardSettings";
 import type { ActivitySummary } from "./bindings/ActivitySummary";
+import type { ApiKey } from "./bindings/ApiKey";
 import type { AppPage } from "./bindings/AppPage";
 import type { AppState } from "./bindings/AppState";
 import type { Assignment } from "./bindings/Assignment";
@@ -18,6 +19,7 @@ import type { CalendarRange } from "./bindings/CalendarRange";
 import type { ColumnKind } from "./bindings/ColumnKind";
 import type { Comment } from "./bindings/Comment";
 import type { Course } from "./bindings/Course";
+import type { CreatedApiKey } from "./bindings/CreatedApiKey";
 import type { Credentials } from "./bindings/Credentials";
 import type { CustomEmoji } from "./bindings/CustomEmoji";
 import type { DashboardEdit } from "./bindings/DashboardEdit";
@@ -49,10 +51,12 @@ import type { IdleChoice } from "./bindings/IdleChoice";
 import type { ItemRef } from "./bindings/ItemRef";
 import type { ItemReminder } from "./bindings/ItemReminder";
 import type { JsonValue } from "./bindings/serde_json/JsonValue";
+import type { LocalApiSettings } from "./bindings/LocalApiSettings";
 import type { MediaFile } from "./bindings/MediaFile";
 import type { MetricInfo } from "./bindings/MetricInfo";
 import type { ModelDraft } from "./bindings/ModelDraft";
 import type { NewActivity } from "./bindings/NewActivity";
+import type { NewApiKey } from "./bindings/NewApiKey";
 import type { NewAssignment } from "./bindings/NewAssignment";
 import type { NewEvent } from "./bindings/NewEvent";
 import type { NewFocusEntry } from "./bindings/NewFocusEntry";
@@ -1124,6 +1128,37 @@ export const modelPreview = (draft: ModelDraft): Promise<Table> => call<Table>("
  */
 export const modelRun = (id: string): Promise<Table> => call<Table>("model_run", { id });
 
+/**
+ * Creates an API key; the answer holds the key itself, which is never shown again.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const apiKeyCreate = (input: NewApiKey): Promise<CreatedApiKey> => call<CreatedApiKey>("api_key_create", { input });
+
+/**
+ * The user's API keys, newest first (never the key or its hash).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const apiKeysList = (): Promise<Array<ApiKey>> => call<Array<ApiKey>>("api_keys_list", {});
+
+/**
+ * Revokes a key: the local API refuses it from now on.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const apiKeyRevoke = (id: string): Promise<ApiKey> => call<ApiKey>("api_key_revoke", { id });
+
+/**
+ * The local API's switch (off by default) and port.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const localApiSettingsGet = (): Promise<LocalApiSettings> => call<LocalApiSettings>("local_api_settings_get", {});
+
+/**
+ * Saves the local API's switch and port (1024 to 65535); the app starts or stops
+ * the API to match.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const localApiSettingsSet = (settings: LocalApiSettings): Promise<LocalApiSettings> => call<LocalApiSettings>("local_api_settings_set", { settings });
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -1292,4 +1327,9 @@ export interface CommandErrors {
   model_delete: LocalErrorKind;
   model_preview: LocalErrorKind;
   model_run: LocalErrorKind;
+  api_key_create: LocalErrorKind;
+  api_keys_list: LocalErrorKind;
+  api_key_revoke: LocalErrorKind;
+  local_api_settings_get: LocalErrorKind;
+  local_api_settings_set: LocalErrorKind;
 }

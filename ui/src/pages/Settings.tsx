@@ -12,6 +12,7 @@ import { timeZones } from "../lib/dates";
 import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
 import { ActivityLogCard } from "../settings/ActivityLogCard";
+import { ApiKeysCard } from "../settings/ApiKeysCard";
 import { BackupsCard } from "../settings/BackupsCard";
 import { CustomEmojiCard } from "../settings/CustomEmojiCard";
 import "./Settings.css";
@@ -98,6 +99,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         <BackgroundCard />
         <SyncCard />
         <ActivityLogCard settings={settings} />
+        <ApiKeysCard settings={settings} />
         <BackupsCard locale={settings.preferred_locale} tz={settings.timezone ?? "UTC"} />
         <CustomEmojiCard />
         <section className="card settings-card" aria-labelledby="settings-about">

@@ -11,6 +11,8 @@ export const settingsKeys = {
   syncRefused: () => ["sync_refused"] as const,
   activity: () => ["activity_log_summary"] as const,
   backups: () => ["backups"] as const,
+  apiKeys: () => ["api_keys"] as const,
+  localApi: () => ["local_api_settings"] as const,
 };
 
 /** Settings › Your activity. */

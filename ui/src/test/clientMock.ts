@@ -224,3 +224,8 @@ export const modelSave = vi.fn<Commands["modelSave"]>();
 export const modelDelete = vi.fn<Commands["modelDelete"]>(async () => null);
 export const modelPreview = vi.fn<Commands["modelPreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
 export const modelRun = vi.fn<Commands["modelRun"]>(async () => ({ columns: [], rows: [], truncated: false }));
+export const apiKeysList = vi.fn<Commands["apiKeysList"]>(async () => []);
+export const apiKeyCreate = vi.fn<Commands["apiKeyCreate"]>();
+export const apiKeyRevoke = vi.fn<Commands["apiKeyRevoke"]>();
+export const localApiSettingsGet = vi.fn<Commands["localApiSettingsGet"]>(async () => ({ enabled: false, port: 27631 }));
+export const localApiSettingsSet = vi.fn<Commands["localApiSettingsSet"]>();

@@ -3,12 +3,13 @@
 //! these and nothing below them, so a rule enforced here holds everywhere.
 //!
 //! Each command is declared once, in its room's file (`app`, `planner`, `calendar`,
-//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`, `data_file`, `insights`, `insights_query`, `insights_sources`), with [`commands!`](crate::commands):
+//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`, `data_file`, `insights`, `insights_query`, `insights_sources`, `api_keys`), with [`commands!`](crate::commands):
 //! the declaration gives the facade method, the shell's Tauri command and its
 //! registration (`for_each_command!`), and the typed TypeScript function in
 //! `ui/src/api/commands.ts` (see [`declare`]). This file keeps what every room shares:
 //! [`Studydesk`] (the database, "me", the data folder) and the window's first data.
 
+pub mod api_keys;
 pub mod app;
 pub mod background;
 pub mod calendar;
@@ -39,7 +40,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands }
     };
 }
 

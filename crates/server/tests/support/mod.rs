@@ -377,6 +377,8 @@ pub fn send(request: reqwest::blocking::RequestBuilder) -> Reply {
 
 /// The checker of answers against `docs/openapi/sync-v1.yaml` (`support/openapi.rs`).
 pub mod openapi;
+/// The document `openapi` checks against.
+pub const OPENAPI_DOC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi/sync-v1.yaml");
 
 /// A valid row of every synced table, from the catalog (`support/rows.rs`).
 pub mod rows;

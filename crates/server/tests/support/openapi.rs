@@ -1,5 +1,6 @@
-//! The checker: responses against `docs/openapi/sync-v1.yaml` (OpenAPI 3.1, whose schemas
-//! are JSON Schema 2020-12). The YAML is read and every response schema compiled once per
+//! The checker: responses against an OpenAPI 3.1 document (whose schemas are JSON Schema
+//! 2020-12): `docs/openapi/sync-v1.yaml` here, `local-api-v1.yaml` for crates/local-api,
+//! which includes this file (`#[path]`); the including module names it as `OPENAPI_DOC`. The YAML is read and every response schema compiled once per
 //! test binary. The document is registered as one JSON Schema resource, so the
 //! `#/components/schemas/...` references inside it resolve locally; nothing is fetched.
 
@@ -8,10 +9,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// Where the document lives, from this crate.
-pub const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi/sync-v1.yaml");
+/// Where the document lives (the including module says).
+pub use super::OPENAPI_DOC as PATH;
 /// The base URI the document is registered under (a name only: nothing is retrieved).
-const BASE: &str = "urn:studydesk:openapi:sync-v1";
+const BASE: &str = "urn:studydesk:openapi:document";
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub struct Operation {

@@ -3,4 +3,4 @@
 /**
  * Every kind of failure the UI can receive (`ApiError.kind`).
  */
-export type ErrorKind = "validation" | "not_found" | "conflict" | "not_a_database" | "newer_schema" | "damaged" | "migration" | "database" | "io" | "query" | "internal" | "sync_offline" | "sync_server" | "sync_signed_out" | "sync_refused" | "sync_not_ready" | "sync_wrong_password" | "sync_too_many_attempts";
+export type ErrorKind = "validation" | "not_found" | "conflict" | "not_a_database" | "newer_schema" | "damaged" | "migration" | "database" | "io" | "query" | "internal" | "sync_offline" | "sync_server" | "sync_signed_out" | "sync_refused" | "sync_not_ready" | "sync_wrong_password" | "sync_too_many_attempts" | "api_key_unknown" | "api_key_revoked" | "api_key_expired" | "api_key_scope";
