@@ -251,6 +251,25 @@ pub fn insert_reminder(tx: &Tx, user_id: &str, title: &str, message: &str, data:
     Ok(id)
 }
 
+/// Inserts an insights alert's row (type `alert`; `data` names the alert or, for a
+/// digest, the alerts). Called by `insights::alerts::evaluate` inside its claim.
+pub fn insert_alert(tx: &Tx, user_id: &str, title: &str, message: &str, data: &serde_json::Value) -> Result<String> {
+    let id = tx.new_id();
+    tx.prepare_cached(
+        "INSERT INTO notifications(id, user_id, type, title, message, data, created_at)
+         VALUES (?1, ?2, 'alert', ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, user_id, title, message, data.to_string(), tx.now_text()])?;
+    Ok(id)
+}
+
+/// The alert a notification of type `alert` came from (not a digest's).
+pub fn alert_of(conn: &Connection, user_id: &str, id: &str) -> Result<Option<String>> {
+    let id = validate::id("notification", id)?;
+    let n = stored(conn, user_id, &id)?;
+    Ok((n.r#type == "alert").then(|| n.data.as_ref().and_then(|d| d.get("alert_id")).and_then(|a| a.as_str()).map(str::to_string)).flatten())
+}
+
 fn set_read_in(tx: &Tx, user_id: &str, id: &str, read: bool) -> Result<()> {
     // Reading again keeps the first read time; unread clears it.
     tx.prepare_cached(
