@@ -16,6 +16,7 @@
 //! the folder's path only. Everything printed goes through [`terminal`]: user data
 //! cannot drive the terminal.
 
+mod alerts;
 mod backups;
 mod calendar;
 mod dashboards;
@@ -107,6 +108,9 @@ enum Command {
     /// Insights: the built-in study metrics (`insights metric list|run|value`) and my own SQL (`insights query SQL`).
     #[command(subcommand)]
     Insights(insights::InsightsCmd),
+    /// Insights alerts: add, list, check (evaluate and deliver what is due), snooze, delete.
+    #[command(subcommand)]
+    Alert(alerts::AlertCommand),
     /// Insights dashboards: list, export (each widget's data as CSV files).
     #[command(subcommand)]
     Dashboard(dashboards::DashboardCommand),
@@ -246,6 +250,7 @@ impl Command {
             | Command::Remind(_)
             | Command::Emoji(_)
             | Command::Insights(_)
+            | Command::Alert(_)
             | Command::Dashboard(_)
             | Command::Follow { .. }
             | Command::Unfollow { .. }
@@ -326,6 +331,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Source(cmd) => sources::source(app, cmd)?,
         Command::Insights(cmd) => insights::insights(app, cmd)?,
         Command::Dashboard(cmd) => dashboards::dashboard(app, cmd)?,
+        Command::Alert(cmd) => alerts::alert(app, cmd)?,
     }
     Ok(())
 }
