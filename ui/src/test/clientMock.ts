@@ -224,3 +224,14 @@ export const modelSave = vi.fn<Commands["modelSave"]>();
 export const modelDelete = vi.fn<Commands["modelDelete"]>(async () => null);
 export const modelPreview = vi.fn<Commands["modelPreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
 export const modelRun = vi.fn<Commands["modelRun"]>(async () => ({ columns: [], rows: [], truncated: false }));
+
+// ---- insights: alerts
+export const alertList = vi.fn<Commands["alertList"]>(async () => []);
+export const alertCreate = vi.fn<Commands["alertCreate"]>();
+export const alertUpdate = vi.fn<Commands["alertUpdate"]>();
+export const alertSetActive = vi.fn<Commands["alertSetActive"]>();
+export const alertSnooze = vi.fn<Commands["alertSnooze"]>();
+export const alertDelete = vi.fn<Commands["alertDelete"]>(async () => null);
+export const alertTest = vi.fn<Commands["alertTest"]>();
+export const alertChannels = vi.fn<Commands["alertChannels"]>(async () => []);
+export const alertCheckNow = vi.fn<Commands["alertCheckNow"]>(async () => ({ evaluated: 0, delivered: [] }));
