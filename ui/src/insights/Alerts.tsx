@@ -8,7 +8,7 @@
 // fired, before saving. Email is shown as not available without SMTP; Slack and SMS never.
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { Alert } from "../api/bindings/Alert";
@@ -23,6 +23,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Loading, LoadError } from "../components/Status";
 import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
+import { useShellEvent } from "../api/queries";
 import { Panel } from "./Panel";
 import { useInsightsMutation, useMetricCatalog } from "./queries";
 import "./Alerts.css";
@@ -261,7 +262,10 @@ function AlertRow({ alert, onEdit }: { alert: Alert; onEdit: () => void }) {
 export function Alerts({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const heading = useRef<HTMLHeadingElement | null>(null);
-  const alerts = useQuery<Alert[], ApiError>({ queryKey: ALERTS_KEY, queryFn: () => api.alertList() });
+  const alerts = useQuery<Alert[], ApiError>({ queryKey: ALERTS_KEY, queryFn: () => api.alertList(), refetchOnWindowFocus: true, refetchInterval: 60_000 });
+  // An evaluation that delivered something (the background scheduler) changes the statuses.
+  const qc = useQueryClient();
+  useShellEvent(api.onNotificationsChanged, () => void qc.invalidateQueries({ queryKey: ALERTS_KEY }));
   const [editing, setEditing] = useState<Alert | "new" | null>(null);
   const done = () => {
     setEditing(null);
