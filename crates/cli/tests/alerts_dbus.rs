@@ -9,46 +9,9 @@
 
 mod run;
 
-use run::ok;
-use std::io::Read;
+use run::{have, monitor, notify_calls, ok, on_a_bus};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-fn have(bin: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {bin}")).output().is_ok_and(|o| o.status.success())
-}
-
-fn on_a_bus() -> bool {
-    let ok = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() && have("dbus-monitor");
-    if !ok {
-        eprintln!("skipped: no session bus or no dbus-monitor (run under dbus-run-session)");
-    }
-    ok
-}
-
-fn monitor() -> Child {
-    let child = Command::new("dbus-monitor")
-        .arg("--session")
-        .arg("interface='org.freedesktop.Notifications',member='Notify'")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-monitor starts");
-    std::thread::sleep(Duration::from_millis(500));
-    child
-}
-
-fn notify_calls(mut child: Child) -> (usize, String) {
-    std::thread::sleep(Duration::from_millis(500));
-    let _ = child.kill();
-    let mut text = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut text);
-    }
-    let _ = child.wait();
-    (text.matches("member=Notify").count(), text)
-}
+use std::process::{Command, Stdio};
 
 fn at(dir: &Path, at: &str, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["--clock-from", at];

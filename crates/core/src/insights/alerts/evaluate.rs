@@ -21,9 +21,9 @@
 //!   then), the claimed ones make ONE summary row and notice. `last_digest_on` holds the
 //!   local date, so a second turn that day finds nothing.
 
-use super::rule::{self, Outcome, Phase, ThresholdType};
+use super::rule::{self, Phase, ThresholdType};
 use super::{AlertGrain, CHECK_EVERY_MINUTES};
-use crate::db::{row, timestamp_text, Tx, WriteCtx};
+use crate::db::{row, Tx, WriteCtx};
 use crate::insights::metrics::{MetricFilters, MetricId};
 use crate::insights::rows::{AlertFrequency, AlertRow, AlertStatus};
 use crate::notify::Notice;
@@ -97,7 +97,6 @@ fn plan(r: AlertRow, value: f64, previous: f64) -> Planned {
         (AlertStatus::Snoozed, _, _) => (AlertStatus::Active, Some("snooze_ended")),
         (s, _, _) => (s, None),
     };
-    let _ = Outcome::NoChange;
     Planned { row: r, value, previous, status, reason, fires }
 }
 
@@ -260,7 +259,6 @@ fn digest(tx: &Tx, me: &str, today: NaiveDate, local_time: &str, ja: bool) -> Re
     let ids: Vec<String> = claimed.iter().map(|(id, _)| id.clone()).collect();
     let data = serde_json::json!({"alert_ids": ids, "digest": day});
     let notification_id = notifications::insert_alert(tx, me, &title, &message, &data)?;
-    let _ = timestamp_text;
     Ok(Some(AlertDelivered { alert_id: None, alert_ids: ids, notification_id, title, message, digest: true }))
 }
 
