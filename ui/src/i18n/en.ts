@@ -583,7 +583,7 @@ const en = {
       notAvailable: "not available",
       test: "Test this alert",
       replayNone: "It would not have fired in the last {{periods}} periods.",
-      replayCount: "It would have fired {{count}} times in the last {{periods}} periods:",
+      replayCount: "Times it would have fired in the last {{periods}} periods: {{count}}",
       replayNoChange: "{{count}} periods had nothing before them (0), so no change could be computed.",
       replayHit: "{{period}}: {{value}} (previous {{previous}})",
       status: { inactive: "Off", active: "Watching", triggered: "Triggered", snoozed: "Snoozed", resolved: "Resolved" },

@@ -117,7 +117,7 @@ describe("Alerts", () => {
     await userEvent.type(screen.getByTestId("alert-threshold"), "30");
     await userEvent.click(screen.getByTestId("alert-test"));
     const replay = await screen.findByTestId("alert-replay");
-    expect(replay).toHaveTextContent("It would have fired 2 times in the last 91 periods:");
+    expect(replay).toHaveTextContent("Times it would have fired in the last 91 periods: 2");
     expect(within(replay).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["2026-11-16: 40 (previous 0)", "2026-11-18: 50 (previous 10)"]);
     expect(client.alertCreate).not.toHaveBeenCalled();
     await userEvent.click(screen.getByTestId("alert-save"));
