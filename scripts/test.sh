@@ -73,6 +73,9 @@ run_test_bin idle_x11 . xvfb-run -a
 step "reminders reach a real notification server over a real session bus (Xvfb + dunst)"
 run_test_bin remind_dbus crates/cli xvfb-run -a dbus-run-session --
 
+step "insights alerts reach a real notification server over a real session bus (Xvfb + dunst)"
+run_test_bin alerts_dbus crates/cli xvfb-run -a dbus-run-session --
+
 step "database passwords in a real Secret Service (gnome-keyring on a private session bus), and the encrypted file without one"
 run_test_bin secrets_keychain crates/core dbus-run-session --
 

@@ -208,6 +208,9 @@ pub fn remind_once() -> i32 {
             for d in &turn.delivered {
                 println!("{}\t{}\t{}", d.fire_at, d.title, d.message);
             }
+            for a in &turn.alerts {
+                println!("alert\t{}\t{}", a.title, a.message);
+            }
             0
         }
         Err(e) => {

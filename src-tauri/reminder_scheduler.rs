@@ -16,12 +16,17 @@
 //! N, never below 250 ms ([`crate::periodic`], which runs the loop; a failed turn is
 //! logged once per run of failures). After every turn the tray's "Next: ..." label is
 //! refreshed (`tray::refresh`), so it is never more than 30 s old.
+//! Each turn also evaluates the insights alerts that are due (`Studydesk::alert_check_now`:
+//! each alert every 15 minutes, claimed in one transaction, so this thread, the OS timer's
+//! `--remind-once` and the CLI notify once) and shows what fired with Snooze and Open
+//! (`alert-snooze-N` snoozes the alert through `alert_snooze_from_notification`).
 
 use crate::periodic::{self, Job, Pace, Turn};
 use crate::Backend;
 use std::sync::Arc;
 use std::time::Duration;
 use studydesk_core::notify::{ActionHandler, DesktopNotifier, Notifier};
+use studydesk_core::insights::alerts::evaluate::snooze_minutes as alert_snooze_minutes;
 use studydesk_core::planner::calendar::delivery::{notices_for, snooze_minutes};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -58,6 +63,18 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 }
             }
         });
+        let outcome = outcome.and_then(|()| {
+            let fired = sd.alert_check_now()?.delivered;
+            if !fired.is_empty() {
+                for notice in sd.alert_notices(&fired)? {
+                    notifier.notify(notice);
+                }
+                if let Err(e) = handle.emit(EVENT, ()) {
+                    tracing::debug!(error = %e, "could not emit {EVENT}");
+                }
+            }
+            Ok(())
+        });
         crate::tray::refresh(&handle);
         // Never spin: a reminder due "now" was just taken by this turn or another process
         // (the loop sleeps at least periodic::MIN_SLEEP).
@@ -73,6 +90,22 @@ fn action_handler<R: Runtime>(handle: AppHandle<R>) -> ActionHandler {
     Arc::new(move |notification_id: &str, action: &str| {
         if action == "default" {
             crate::show_main_window(&handle);
+            return;
+        }
+        if let Some(minutes) = alert_snooze_minutes(action) {
+            let backend = handle.state::<Backend>();
+            let snoozed = backend.get().map_err(|e| e.message).and_then(|sd| {
+                sd.alert_snooze_from_notification(notification_id, minutes).map_err(|e| e.to_string())
+            });
+            match snoozed {
+                Ok(_) => {
+                    tracing::info!(minutes, "alert snoozed from its notice");
+                    if let Err(e) = handle.emit(EVENT, ()) {
+                        tracing::debug!(error = %e, "could not emit {EVENT}");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not snooze the alert from its notice"),
+            }
             return;
         }
         let Some(minutes) = snooze_minutes(action) else {

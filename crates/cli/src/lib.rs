@@ -17,6 +17,7 @@
 //! cannot drive the terminal.
 
 mod apikeys;
+mod alerts;
 mod backups;
 mod calendar;
 mod dashboards;
@@ -108,6 +109,9 @@ enum Command {
     /// Insights: the built-in study metrics (`insights metric list|run|value`) and my own SQL (`insights query SQL`).
     #[command(subcommand)]
     Insights(insights::InsightsCmd),
+    /// Insights alerts: add, list, check (evaluate and deliver what is due), snooze, delete.
+    #[command(subcommand)]
+    Alert(alerts::AlertCommand),
     /// Insights dashboards: list, export (each widget's data as CSV files).
     #[command(subcommand)]
     Dashboard(dashboards::DashboardCommand),
@@ -253,6 +257,7 @@ impl Command {
             | Command::Remind(_)
             | Command::Emoji(_)
             | Command::Insights(_)
+            | Command::Alert(_)
             | Command::Dashboard(_)
             | Command::Follow { .. }
             | Command::Unfollow { .. }
@@ -341,6 +346,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Apikey(cmd) => apikeys::apikey(app, cmd)?,
         // Answered in `run`: it needs the core shared with the server's threads.
         Command::Api(_) => {}
+        Command::Alert(cmd) => alerts::alert(app, cmd)?,
     }
     Ok(())
 }

@@ -10,23 +10,9 @@
 
 mod run;
 
-use run::{cli};
-use std::io::Read;
+use run::{cli, have, monitor, notify_calls, on_a_bus};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-fn have(bin: &str) -> bool {
-    Command::new("sh").arg("-c").arg(format!("command -v {bin}")).output().is_ok_and(|o| o.status.success())
-}
-
-fn on_a_bus() -> bool {
-    let ok = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() && have("dbus-monitor");
-    if !ok {
-        eprintln!("skipped: no session bus or no dbus-monitor (run under dbus-run-session)");
-    }
-    ok
-}
+use std::process::{Command, Stdio};
 
 /// A database with one event whose reminder is due now.
 fn due_event(dir: &Path) {
@@ -37,30 +23,6 @@ fn due_event(dir: &Path) {
     let conn = rusqlite::Connection::open(dir.join("studydesk.db")).unwrap();
     let past = (chrono::Utc::now() - chrono::Duration::seconds(5)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
     conn.execute("UPDATE calendar_event_reminders SET fire_at = ?1, delivered_at = NULL", [past]).unwrap();
-}
-
-fn monitor() -> Child {
-    let child = Command::new("dbus-monitor")
-        .arg("--session")
-        .arg("interface='org.freedesktop.Notifications',member='Notify'")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-monitor starts");
-    std::thread::sleep(Duration::from_millis(500)); // let it register with the bus
-    child
-}
-
-/// Stops the monitor and returns the `member=Notify` calls it saw, and its output.
-fn notify_calls(mut child: Child) -> (usize, String) {
-    std::thread::sleep(Duration::from_millis(500));
-    let _ = child.kill();
-    let mut text = String::new();
-    if let Some(mut out) = child.stdout.take() {
-        let _ = out.read_to_string(&mut text);
-    }
-    let _ = child.wait();
-    (text.matches("member=Notify").count(), text)
 }
 
 fn rows(dir: &Path) -> i64 {

@@ -7,6 +7,9 @@ import type { ErrorKind } from "./bindings/ErrorKind";
 import type { Activity } from "./bindings/Activity";
 import type { ActivityCardSettings } from "./bindings/ActivityCardSettings";
 import type { ActivitySummary } from "./bindings/ActivitySummary";
+import type { Alert } from "./bindings/Alert";
+import type { AlertDraft } from "./bindings/AlertDraft";
+import type { AlertTurn } from "./bindings/AlertTurn";
 import type { ApiKey } from "./bindings/ApiKey";
 import type { AppPage } from "./bindings/AppPage";
 import type { AppState } from "./bindings/AppState";
@@ -16,6 +19,7 @@ import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch
 import type { BackupFile } from "./bindings/BackupFile";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
+import type { ChannelInfo } from "./bindings/ChannelInfo";
 import type { ColumnKind } from "./bindings/ColumnKind";
 import type { Comment } from "./bindings/Comment";
 import type { Course } from "./bindings/Course";
@@ -79,6 +83,7 @@ import type { RecoveryChoice } from "./bindings/RecoveryChoice";
 import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { RefusedChange } from "./bindings/RefusedChange";
 import type { Relation } from "./bindings/Relation";
+import type { Replay } from "./bindings/Replay";
 import type { RestRequest } from "./bindings/RestRequest";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SalvageReport } from "./bindings/SalvageReport";
@@ -1159,6 +1164,62 @@ export const localApiSettingsGet = (): Promise<LocalApiSettings> => call<LocalAp
  */
 export const localApiSettingsSet = (settings: LocalApiSettings): Promise<LocalApiSettings> => call<LocalApiSettings>("local_api_settings_set", { settings });
 
+/**
+ * My alerts by name, each with its status, last value and last check.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertList = (): Promise<Array<Alert>> => call<Array<Alert>>("alert_list", {});
+
+/**
+ * A new alert, active (refused whole, in words: no name, a threshold that is
+ * not a number, a grain the metric lacks, a channel that is not available).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertCreate = (draft: AlertDraft): Promise<Alert> => call<Alert>("alert_create", { draft });
+
+/**
+ * Replaces my alert's rule; it is evaluated again from `active`.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertUpdate = (id: string, draft: AlertDraft): Promise<Alert> => call<Alert>("alert_update", { id, draft });
+
+/**
+ * Turns my alert on or off.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertSetActive = (id: string, active: boolean): Promise<Alert> => call<Alert>("alert_set_active", { id, active });
+
+/**
+ * Snoozes my alert for `minutes` (1 to 10,080).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertSnooze = (id: string, minutes: number): Promise<Alert> => call<Alert>("alert_snooze", { id, minutes });
+
+/**
+ * Deletes my alert.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertDelete = (id: string): Promise<null> => call<null>("alert_delete", { id });
+
+/**
+ * "Test this alert": when a draft would have fired over the last 90 days.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertTest = (draft: AlertDraft): Promise<Replay> => call<Replay>("alert_test", { draft });
+
+/**
+ * The channels and whether each is available (email needs SMTP; Slack and SMS never).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertChannels = (): Promise<Array<ChannelInfo>> => call<Array<ChannelInfo>>("alert_channels", {});
+
+/**
+ * Evaluates the alerts due now and delivers what fired (the notification
+ * center's rows; the native notices are the background turn's).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const alertCheckNow = (): Promise<AlertTurn> => call<AlertTurn>("alert_check_now", {});
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -1332,4 +1393,13 @@ export interface CommandErrors {
   api_key_revoke: LocalErrorKind;
   local_api_settings_get: LocalErrorKind;
   local_api_settings_set: LocalErrorKind;
+  alert_list: LocalErrorKind;
+  alert_create: LocalErrorKind;
+  alert_update: LocalErrorKind;
+  alert_set_active: LocalErrorKind;
+  alert_snooze: LocalErrorKind;
+  alert_delete: LocalErrorKind;
+  alert_test: LocalErrorKind;
+  alert_channels: LocalErrorKind;
+  alert_check_now: LocalErrorKind;
 }

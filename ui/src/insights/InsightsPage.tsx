@@ -20,6 +20,7 @@ import { Loading, LoadError } from "../components/Status";
 import { WidgetGrid } from "../grid/WidgetGrid";
 import type { GridSpec } from "../grid/WidgetGrid";
 import { download } from "../lib/download";
+import { Alerts } from "./Alerts";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
 import { isQueried, useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
@@ -377,6 +378,8 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
   const sourcesButton = useRef<HTMLButtonElement | null>(null);
   const [showModels, setShowModels] = useState(false);
   const modelsButton = useRef<HTMLButtonElement | null>(null);
+  const [showAlerts, setShowAlerts] = useState(false);
+  const alertsButton = useRef<HTMLButtonElement | null>(null);
   const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
     meta: { inlineError: true },
     onSuccess: (d) => {
@@ -404,6 +407,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
             onClick={() => {
               setShowSources(!showSources);
               setShowModels(false);
+              setShowAlerts(false);
             }}
           >
             {t("insights.sources.open")}
@@ -417,11 +421,26 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
             onClick={() => {
               setShowModels(!showModels);
               setShowSources(false);
+              setShowAlerts(false);
             }}
           >
             {t("insights.models.open")}
           </button>
-          {showSources || showModels ? null : (
+          <button
+            ref={alertsButton}
+            type="button"
+            className="button subtle"
+            data-testid="alerts-open"
+            aria-pressed={showAlerts}
+            onClick={() => {
+              setShowAlerts(!showAlerts);
+              setShowSources(false);
+              setShowModels(false);
+            }}
+          >
+            {t("insights.alerts.open")}
+          </button>
+          {showSources || showModels || showAlerts ? null : (
             <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
               <Icon name="plus" size={14} /> {t("insights.newDashboard")}
             </button>
@@ -436,6 +455,14 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
           }}
         />
       ) : null}
+      {showAlerts ? (
+        <Alerts
+          onClose={() => {
+            setShowAlerts(false);
+            alertsButton.current?.focus();
+          }}
+        />
+      ) : null}
       {showSources ? (
         <DataSources
           onClose={() => {
@@ -446,7 +473,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
       ) : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
-      <div className="insights-body" hidden={showSources || showModels}>
+      <div className="insights-body" hidden={showSources || showModels || showAlerts}>
         {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}

@@ -229,3 +229,14 @@ export const apiKeyCreate = vi.fn<Commands["apiKeyCreate"]>();
 export const apiKeyRevoke = vi.fn<Commands["apiKeyRevoke"]>();
 export const localApiSettingsGet = vi.fn<Commands["localApiSettingsGet"]>(async () => ({ enabled: false, port: 27631 }));
 export const localApiSettingsSet = vi.fn<Commands["localApiSettingsSet"]>();
+
+// ---- insights: alerts
+export const alertList = vi.fn<Commands["alertList"]>(async () => []);
+export const alertCreate = vi.fn<Commands["alertCreate"]>();
+export const alertUpdate = vi.fn<Commands["alertUpdate"]>();
+export const alertSetActive = vi.fn<Commands["alertSetActive"]>();
+export const alertSnooze = vi.fn<Commands["alertSnooze"]>();
+export const alertDelete = vi.fn<Commands["alertDelete"]>(async () => null);
+export const alertTest = vi.fn<Commands["alertTest"]>();
+export const alertChannels = vi.fn<Commands["alertChannels"]>(async () => []);
+export const alertCheckNow = vi.fn<Commands["alertCheckNow"]>(async () => ({ evaluated: 0, delivered: [] }));

@@ -5,7 +5,9 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::io::Read;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
 pub fn cli(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_studydesk-cli"))
@@ -38,3 +40,42 @@ pub fn fails(dir: &Path, args: &[&str]) -> String {
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
     err
 }
+
+// ---- a real session bus (the notification tests; run under dbus-run-session)
+
+pub fn have(bin: &str) -> bool {
+    Command::new("sh").arg("-c").arg(format!("command -v {bin}")).output().is_ok_and(|o| o.status.success())
+}
+
+pub fn on_a_bus() -> bool {
+    let ok = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() && have("dbus-monitor");
+    if !ok {
+        eprintln!("skipped: no session bus or no dbus-monitor (run under dbus-run-session)");
+    }
+    ok
+}
+
+pub fn monitor() -> Child {
+    let child = Command::new("dbus-monitor")
+        .arg("--session")
+        .arg("interface='org.freedesktop.Notifications',member='Notify'")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-monitor starts");
+    std::thread::sleep(Duration::from_millis(500)); // let it register with the bus
+    child
+}
+
+/// Stops the monitor and returns the `member=Notify` calls it saw, and its output.
+pub fn notify_calls(mut child: Child) -> (usize, String) {
+    std::thread::sleep(Duration::from_millis(500));
+    let _ = child.kill();
+    let mut text = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        let _ = out.read_to_string(&mut text);
+    }
+    let _ = child.wait();
+    (text.matches("member=Notify").count(), text)
+}
+

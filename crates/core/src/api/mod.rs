@@ -21,6 +21,7 @@ pub mod insights;
 pub mod insights_query;
 pub mod insights_sources;
 pub mod insights_models;
+pub mod insights_alerts;
 pub mod planner;
 pub mod notifications;
 pub mod social;
@@ -40,7 +41,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands }
     };
 }
 

@@ -5,13 +5,16 @@
 //! across processes), and only then show the native notices (`delivery::notices_for`: missed
 //! ones grouped), waiting for each at most `notify::SHOW_TIMEOUT`. After the first notice
 //! no server answered, the rest are not tried; the reason comes back in
-//! [`Turn::notice_error`] and the notifications rows are written either way. Used by
+//! [`Turn::notice_error`] and the notifications rows are written either way. The same turn
+//! then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
+//! every 15 minutes each, exactly once across processes) and shows what fired. Used by
 //! `studydesk --remind-once` (and so by the OS timer) and by the CLI's `remind run`.
 //!
 //! [`next_label`] words the next reminder for the tray menu in the user's time zone:
 //! "Next: Title · 14:30" today, "Next: Title · Tue 14:30" within a week, else with the date.
 
 use crate::account::settings;
+use crate::insights::alerts::evaluate::{self as alerts, AlertDelivered};
 use crate::notify::Notice;
 use crate::planner::calendar::delivery::{self, Delivered};
 use crate::Db;
@@ -24,6 +27,8 @@ use chrono_tz::Tz;
 #[derive(Debug, Clone, Default)]
 pub struct Turn {
     pub delivered: Vec<Delivered>,
+    /// What the insights alerts due in this turn delivered.
+    pub alerts: Vec<AlertDelivered>,
     /// Why a native notice could not be shown (none when all were, or none were due).
     pub notice_error: Option<String>,
 }
@@ -40,14 +45,21 @@ pub fn turn_with(
     mut show: impl FnMut(&Notice) -> std::result::Result<(), String>,
 ) -> Result<Turn> {
     let delivered = delivery::deliver_due(db, user_id)?;
+    let fired = alerts::turn(db, user_id)?.delivered;
+    let mut all = notices(db, user_id, &delivered)?;
+    all.extend(alerts::notices_for(&fired, ja(db, user_id)?));
     let mut notice_error = None;
-    for notice in notices(db, user_id, &delivered)? {
+    for notice in all {
         if let Err(reason) = show(&notice) {
             notice_error = Some(reason);
             break;
         }
     }
-    Ok(Turn { delivered, notice_error })
+    Ok(Turn { delivered, alerts: fired, notice_error })
+}
+
+fn ja(db: &Db, user_id: &str) -> Result<bool> {
+    Ok(db.read(|c| settings::get(c, user_id))?.preferred_locale == settings::Locale::Ja)
 }
 
 /// The native notices for what was delivered, in the user's language (missed ones

@@ -208,6 +208,15 @@ impl SqlColumn for f64 {
     }
 }
 
+impl SqlColumn for Option<f64> {
+    fn to_value(&self) -> Value {
+        self.map_or(Value::Null, Value::Real)
+    }
+    fn read(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<Self> {
+        row.get(idx)
+    }
+}
+
 impl SqlColumn for bool {
     fn to_value(&self) -> Value {
         Value::Integer(i64::from(*self))

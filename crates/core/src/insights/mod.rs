@@ -11,6 +11,7 @@
 //! ([`sandbox`]) run on a separate read-only connection, and every answer is a
 //! [`table::Table`].
 
+pub mod alerts;
 pub mod metrics;
 pub mod rows;
 pub mod sandbox;

@@ -213,6 +213,22 @@ table_row! {
         pub is_active: bool,
         pub created_at: String,
         pub updated_at: String,
+        /// V16: the metric's period, `day`, `week` or `month`.
+        pub grain: String,
+        /// V16: the metric's filters, a JSON object.
+        pub filters: Value,
+        /// V16: digest alerts' local time of the day's summary, `HH:MM`.
+        pub digest_time: Option<String>,
+        pub snoozed_until: Option<String>,
+        /// V16: what moved the status last, and when.
+        pub status_reason: Option<String>,
+        pub status_changed_at: Option<String>,
+        pub last_evaluated_at: Option<String>,
+        pub last_value: Option<f64>,
+        pub last_previous: Option<f64>,
+        pub last_triggered_at: Option<String>,
+        pub digest_pending: i64,
+        pub last_digest_on: Option<String>,
     }
 }
 
@@ -223,6 +239,9 @@ impl AlertRow {
         row::required("name", &self.name, 255)?;
         row::finite("threshold_value", self.threshold_value)?;
         row::json_array("channels", &self.channels)?;
+        row::json_object("filters", &self.filters)?;
+        row::opt_timestamp("snoozed_until", self.snoozed_until.as_deref())?;
+        row::non_negative("digest_pending", self.digest_pending)?;
         row::timestamp("created_at", &self.created_at)?;
         row::timestamp("updated_at", &self.updated_at)
     }

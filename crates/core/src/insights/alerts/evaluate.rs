@@ -1,0 +1,293 @@
+//! Evaluating alerts and delivering what fired: exactly once, across processes, with the
+//! app quit (the background turn runs this from `studydesk --remind-once` every minute).
+//!
+//! Contract:
+//! - [`turn`] evaluates every active alert of the user that is due at the clock's `now`:
+//!   never evaluated, last evaluated [`CHECK_EVERY_MINUTES`] or more ago, or a snooze that
+//!   has ended (a snoozed alert is not evaluated before `snoozed_until`). An alert missed
+//!   for hours while the app was quit is evaluated once, at `now`, not once per missed
+//!   check. [`turn_all`] evaluates every active, unsnoozed alert now (after a data source
+//!   refresh).
+//! - The values are read first (one metric query per metric, grain and filters, shared by
+//!   the alerts that watch the same), then ONE `Db::write` claims and moves every alert:
+//!   each UPDATE is conditional on the status and `last_evaluated_at` read before, so a
+//!   second process racing for the same alert updates 0 rows and delivers nothing. An
+//!   immediate alert that triggers gets its `notifications` row (type `alert`, through the
+//!   planner's `insert_alert`) in the same transaction. Native notices are shown by the
+//!   caller only after the commit ([`notices_for`]): a crash can lose a popup, never
+//!   deliver twice.
+//! - Digest alerts trigger the same way but only count (`digest_pending`); once a local
+//!   day, at the first turn at or after their `digest_time` (later when the app was quit
+//!   then), the claimed ones make ONE summary row and notice. `last_digest_on` holds the
+//!   local date, so a second turn that day finds nothing.
+
+use super::rule::{self, Phase, ThresholdType};
+use super::{AlertGrain, CHECK_EVERY_MINUTES};
+use crate::db::{row, Tx, WriteCtx};
+use crate::insights::metrics::{MetricFilters, MetricId};
+use crate::insights::rows::{AlertFrequency, AlertRow, AlertStatus};
+use crate::notify::Notice;
+use crate::planner::notifications;
+use crate::{Db, Result};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use ts_rs::TS;
+
+/// One notification an evaluation delivered.
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct AlertDelivered {
+    /// The alert (none for a digest summary, which names several).
+    pub alert_id: Option<String>,
+    pub alert_ids: Vec<String>,
+    pub notification_id: String,
+    pub title: String,
+    pub message: String,
+    pub digest: bool,
+}
+
+/// What one turn did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct AlertTurn {
+    /// Alerts evaluated by this turn (claimed by it).
+    pub evaluated: i64,
+    pub delivered: Vec<AlertDelivered>,
+}
+
+/// One alert's evaluation, decided before the write.
+struct Planned {
+    row: AlertRow,
+    value: f64,
+    previous: f64,
+    status: AlertStatus,
+    reason: Option<&'static str>,
+    fires: bool,
+}
+
+/// Evaluates and delivers the alerts due now (see the module docs).
+pub fn turn(db: &Db, me: &str) -> Result<AlertTurn> {
+    run(db, me, false)
+}
+
+/// Evaluates every active, unsnoozed alert now, whatever its schedule.
+pub fn turn_all(db: &Db, me: &str) -> Result<AlertTurn> {
+    run(db, me, true)
+}
+
+fn due(r: &AlertRow, now: DateTime<Utc>, force: bool) -> bool {
+    let parse = |t: &Option<String>| t.as_deref().and_then(crate::time::parse_instant);
+    if r.status == AlertStatus::Snoozed {
+        return parse(&r.snoozed_until).is_none_or(|until| until <= now);
+    }
+    force || parse(&r.last_evaluated_at).is_none_or(|last| last + Duration::minutes(CHECK_EVERY_MINUTES) <= now)
+}
+
+/// Decides one alert's move from its values (hysteresis: [`rule::step`]).
+fn plan(r: AlertRow, value: f64, previous: f64) -> Planned {
+    let kind = ThresholdType::parse(r.threshold_type.as_str()).unwrap_or(ThresholdType::Above);
+    let outcome = rule::check(kind, r.threshold_value, value, Some(previous));
+    let phase = if r.status == AlertStatus::Triggered { Phase::Triggered } else { Phase::Armed };
+    let (next, fires) = rule::step(phase, outcome);
+    let (status, reason) = match (r.status, next, outcome) {
+        (_, Phase::Triggered, _) if fires => (AlertStatus::Triggered, Some("evaluation")),
+        (AlertStatus::Triggered, Phase::Armed, _) => (AlertStatus::Resolved, Some("evaluation")),
+        (AlertStatus::Snoozed, _, _) => (AlertStatus::Active, Some("snooze_ended")),
+        (s, _, _) => (s, None),
+    };
+    Planned { row: r, value, previous, status, reason, fires }
+}
+
+fn run(db: &Db, me: &str, force: bool) -> Result<AlertTurn> {
+    let now = db.now();
+    let (planned, today, local_time) = db.read(|c| {
+        let tz = crate::account::settings::timezone(c, me)?;
+        let today = crate::time::local_date(now, tz);
+        let rows: Vec<AlertRow> = row::select(c, "WHERE user_id = ?1 AND is_active = 1 ORDER BY created_at, id", [me])?;
+        let mut cache: HashMap<(MetricId, AlertGrain, String), (f64, f64)> = HashMap::new();
+        let mut planned = Vec::new();
+        for r in rows.into_iter().filter(|r| due(r, now, force)) {
+            let Some(metric) = r.metric_id.as_deref().and_then(|m| MetricId::parse(m).ok()) else { continue };
+            let grain = AlertGrain::parse(&r.grain);
+            let key = (metric, grain, r.filters.to_string());
+            let (value, previous) = match cache.get(&key) {
+                Some(v) => *v,
+                None => {
+                    let filters: MetricFilters = serde_json::from_value(r.filters.clone()).unwrap_or_default();
+                    let v = super::period_values(c, me, metric, grain, &filters, today, now)?;
+                    cache.insert(key, v);
+                    v
+                }
+            };
+            planned.push(plan(r, value, previous));
+        }
+        Ok((planned, today, now.with_timezone(&tz).format("%H:%M").to_string()))
+    })?;
+    let ja = db.read(|c| crate::account::settings::get(c, me))?.preferred_locale == crate::account::settings::Locale::Ja;
+    let ctx = WriteCtx { audit: false, ..WriteCtx::by(me, "alert.evaluate") };
+    db.write(ctx, |tx| {
+        let mut out = AlertTurn::default();
+        for p in &planned {
+            if !claim(tx, p)? {
+                continue;
+            }
+            out.evaluated += 1;
+            if p.fires && p.row.frequency == AlertFrequency::Immediate {
+                out.delivered.push(deliver(tx, me, p, ja)?);
+            }
+        }
+        out.delivered.extend(digest(tx, me, today, &local_time, ja)?);
+        Ok(out)
+    })
+}
+
+/// The conditional UPDATE that makes this process the one that evaluated the alert.
+fn claim(tx: &Tx, p: &Planned) -> Result<bool> {
+    let now = tx.now_text();
+    let moved = p.reason.is_some();
+    let n = tx
+        .prepare_cached(
+            "UPDATE alerts SET status = ?1,
+                status_reason = CASE WHEN ?2 THEN ?3 ELSE status_reason END,
+                status_changed_at = CASE WHEN ?2 THEN ?4 ELSE status_changed_at END,
+                updated_at = CASE WHEN ?2 THEN ?4 ELSE updated_at END,
+                snoozed_until = CASE WHEN ?2 THEN NULL ELSE snoozed_until END,
+                last_evaluated_at = ?4, last_value = ?5, last_previous = ?6,
+                last_triggered_at = CASE WHEN ?7 THEN ?4 ELSE last_triggered_at END,
+                digest_pending = digest_pending + CASE WHEN ?7 AND frequency = 'digest' THEN 1 ELSE 0 END
+             WHERE id = ?8 AND status = ?9 AND last_evaluated_at IS ?10 AND is_active = 1",
+        )?
+        .execute(params![
+            p.status.as_str(),
+            moved,
+            p.reason,
+            now,
+            p.value,
+            p.previous,
+            p.fires,
+            p.row.id,
+            p.row.status.as_str(),
+            p.row.last_evaluated_at
+        ])?;
+    Ok(n == 1)
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// The notice's words for one triggered alert.
+fn message(p: &Planned, ja: bool) -> String {
+    let metric = p.row.metric_id.clone().unwrap_or_default().replace('_', " ");
+    let grain = AlertGrain::parse(&p.row.grain);
+    let (v, t, prev) = (number(p.value), number(p.row.threshold_value), number(p.previous));
+    let kind = ThresholdType::parse(p.row.threshold_type.as_str()).unwrap_or(ThresholdType::Above);
+    if ja {
+        let period = match grain {
+            AlertGrain::Day => "今日",
+            AlertGrain::Week => "今週",
+            AlertGrain::Month => "今月",
+        };
+        return match kind {
+            ThresholdType::Above => format!("{metric}（{period}）: {v}（{t} を超えました）"),
+            ThresholdType::Below => format!("{metric}（{period}）: {v}（{t} を下回りました）"),
+            ThresholdType::ChangePercent => format!("{metric}（{period}）: {v}、前の期間は {prev}（変化 {t}% 以上）"),
+        };
+    }
+    let period = match grain {
+        AlertGrain::Day => "today",
+        AlertGrain::Week => "this week",
+        AlertGrain::Month => "this month",
+    };
+    match kind {
+        ThresholdType::Above => format!("{metric} {period}: {v} (above {t})"),
+        ThresholdType::Below => format!("{metric} {period}: {v} (below {t})"),
+        ThresholdType::ChangePercent => format!("{metric} {period}: {v}, previous {prev} (a change of {t}% or more)"),
+    }
+}
+
+fn deliver(tx: &Tx, me: &str, p: &Planned, ja: bool) -> Result<AlertDelivered> {
+    let message = message(p, ja);
+    let data = serde_json::json!({"alert_id": p.row.id, "value": p.value, "previous": p.previous});
+    let notification_id = notifications::insert_alert(tx, me, &p.row.name, &message, &data)?;
+    Ok(AlertDelivered {
+        alert_id: Some(p.row.id.clone()),
+        alert_ids: vec![p.row.id.clone()],
+        notification_id,
+        title: p.row.name.clone(),
+        message,
+        digest: false,
+    })
+}
+
+/// The day's digest: claims every digest alert with triggerings not yet summarised whose
+/// time has come today, and writes one summary row.
+fn digest(tx: &Tx, me: &str, today: NaiveDate, local_time: &str, ja: bool) -> Result<Option<AlertDelivered>> {
+    let day = today.to_string();
+    let candidates: Vec<(String, String)> = tx
+        .prepare_cached(
+            "SELECT id, name FROM alerts WHERE user_id = ?1 AND is_active = 1 AND frequency = 'digest'
+               AND digest_pending > 0 AND coalesce(digest_time, '08:00') <= ?2
+               AND (last_digest_on IS NULL OR last_digest_on < ?3) ORDER BY name, id",
+        )?
+        .query_map(params![me, local_time, day], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut claimed = Vec::new();
+    for (id, name) in candidates {
+        let n = tx
+            .prepare_cached(
+                "UPDATE alerts SET digest_pending = 0, last_digest_on = ?1
+                 WHERE id = ?2 AND digest_pending > 0 AND (last_digest_on IS NULL OR last_digest_on < ?1)",
+            )?
+            .execute(params![day, id])?;
+        if n == 1 {
+            claimed.push((id, name));
+        }
+    }
+    if claimed.is_empty() {
+        return Ok(None);
+    }
+    let title = if ja { format!("今日のアラート {} 件", claimed.len()) } else { format!("Alerts today: {}", claimed.len()) };
+    let names: Vec<&str> = claimed.iter().map(|(_, n)| n.as_str()).collect();
+    let message = names.join(", ");
+    let ids: Vec<String> = claimed.iter().map(|(id, _)| id.clone()).collect();
+    let data = serde_json::json!({"alert_ids": ids, "digest": day});
+    let notification_id = notifications::insert_alert(tx, me, &title, &message, &data)?;
+    Ok(Some(AlertDelivered { alert_id: None, alert_ids: ids, notification_id, title, message, digest: true }))
+}
+
+/// The native notices for what was delivered: each with Snooze and Open.
+pub fn notices_for(delivered: &[AlertDelivered], ja: bool) -> Vec<Notice> {
+    delivered
+        .iter()
+        .map(|d| {
+            let notice = Notice::new(d.title.clone(), d.message.clone()).tagged(if d.digest { "insights.alert.digest" } else { "insights.alert" });
+            if d.digest {
+                notice.with_actions(&d.notification_id, &[("default", if ja { "開く" } else { "Open" })])
+            } else {
+                notice.with_actions(&d.notification_id, &actions(ja))
+            }
+        })
+        .collect()
+}
+
+/// The buttons of an alert's notice: `alert-snooze-N` snoozes the alert N minutes (the
+/// notice's subject is its notifications row), `default` opens the app.
+pub fn actions(ja: bool) -> [(&'static str, &'static str); 3] {
+    if ja {
+        [("alert-snooze-60", "1時間スヌーズ"), ("alert-snooze-1440", "明日までスヌーズ"), ("default", "開く")]
+    } else {
+        [("alert-snooze-60", "Snooze 1 hour"), ("alert-snooze-1440", "Snooze 1 day"), ("default", "Open")]
+    }
+}
+
+/// The minutes of an `alert-snooze-N` action id.
+pub fn snooze_minutes(action: &str) -> Option<i64> {
+    action.strip_prefix("alert-snooze-")?.parse().ok().filter(|m| (1..=super::MAX_SNOOZE_MINUTES).contains(m))
+}

@@ -1,0 +1,302 @@
+// Insights' alerts (issue 16 item 1): my threshold alerts on the built-in metrics, each
+// with its status, last value and last check ("checked every 15 minutes"), turned on and
+// off, snoozed for an hour, edited, deleted after a confirmation. The form takes a metric
+// counted per day, week or month, a rule (above, below, change in percent against the
+// previous period) and a threshold typed as text (one that is not a number is said before
+// anything is sent), immediate or a daily digest at a chosen time; "Test this alert"
+// replays the draft over the last 90 days of stored history and lists when it would have
+// fired, before saving. Email is shown as not available without SMTP; Slack and SMS never.
+import { useRef, useState } from "react";
+import type { FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import * as api from "../api/client";
+import type { Alert } from "../api/bindings/Alert";
+import type { AlertDraft } from "../api/bindings/AlertDraft";
+import type { AlertGrain } from "../api/bindings/AlertGrain";
+import type { ApiError } from "../api/bindings/ApiError";
+import type { MetricId } from "../api/bindings/MetricId";
+import type { Replay } from "../api/bindings/Replay";
+import type { ThresholdType } from "../api/bindings/ThresholdType";
+import { errorText } from "../api/errorText";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Loading, LoadError } from "../components/Status";
+import { formatDateTime } from "../lib/dates";
+import { usePrefs } from "../lib/prefs";
+import { useShellEvent } from "../api/queries";
+import { Panel } from "./Panel";
+import { useInsightsMutation, useMetricCatalog } from "./queries";
+import "./Alerts.css";
+
+const ALERTS_KEY = ["alert_list"] as const;
+const GRAINS: AlertGrain[] = ["day", "week", "month"];
+const RULES: ThresholdType[] = ["above", "below", "change_percent"];
+
+/** A threshold typed as text: a finite number, or null. */
+export function parseThreshold(text: string): number | null {
+  const t = text.trim();
+  if (t === "" || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) return null;
+  const v = Number(t);
+  return Number.isFinite(v) ? v : null;
+}
+
+type Form = { name: string; metric: MetricId; grain: AlertGrain; rule: ThresholdType; threshold: string; digest: boolean; digestTime: string };
+
+const blank: Form = { name: "", metric: "minutes_studied", grain: "day", rule: "above", threshold: "", digest: false, digestTime: "08:00" };
+
+function formOf(a: Alert): Form {
+  return { name: a.name, metric: a.metric, grain: a.grain, rule: a.threshold_type, threshold: String(a.threshold_value), digest: a.frequency === "digest", digestTime: a.digest_time ?? "08:00" };
+}
+
+function draftOf(f: Form, threshold: number): AlertDraft {
+  return {
+    name: f.name,
+    metric: f.metric,
+    grain: f.grain,
+    filters: {},
+    threshold_type: f.rule,
+    threshold_value: threshold,
+    frequency: f.digest ? "digest" : "immediate",
+    digest_time: f.digest ? f.digestTime : undefined,
+  };
+}
+
+function AlertForm({ initial, editing, onDone }: { initial: Form; editing: Alert | null; onDone: () => void }) {
+  const { t } = useTranslation();
+  const catalog = useMetricCatalog();
+  const channels = useQuery({ queryKey: ["alert_channels"], queryFn: () => api.alertChannels() });
+  const [f, setF] = useState<Form>(initial);
+  const [bad, setBad] = useState(false);
+  const [replay, setReplay] = useState<Replay | null>(null);
+  const save = useInsightsMutation((d: AlertDraft) => (editing ? api.alertUpdate(editing.id, d) : api.alertCreate(d)), { meta: { inlineError: true }, onSuccess: onDone }, [ALERTS_KEY]);
+  const test = useInsightsMutation((d: AlertDraft) => api.alertTest(d), { meta: { inlineError: true }, onSuccess: setReplay });
+  const metrics = (catalog.data ?? []).filter((m) => m.grains.includes("day"));
+  const set = (patch: Partial<Form>) => {
+    setF({ ...f, ...patch });
+    setReplay(null);
+  };
+  const draft = (): AlertDraft | null => {
+    const v = parseThreshold(f.threshold);
+    setBad(v === null);
+    return v === null ? null : draftOf(f, v);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const d = draft();
+    if (d) save.mutate(d);
+  };
+  const error = (save.error ?? test.error) as ApiError | null;
+  return (
+    <form className="alert-form" onSubmit={submit} data-testid="alert-form" aria-label={editing ? t("insights.alerts.edit") : t("insights.alerts.new")}>
+      <label className="field">
+        <span>{t("insights.alerts.name")}</span>
+        <input data-testid="alert-name" value={f.name} maxLength={255} onChange={(e) => set({ name: e.target.value })} data-autofocus autoFocus />
+      </label>
+      <label className="field">
+        <span>{t("insights.alerts.metric")}</span>
+        <select data-testid="alert-metric" value={f.metric} onChange={(e) => set({ metric: e.target.value as MetricId })}>
+          {(metrics.length ? metrics.map((m) => m.id) : [f.metric]).map((id) => (
+            <option key={id} value={id}>
+              {t(`insights.metrics.${id}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t("insights.alerts.period")}</span>
+        <select data-testid="alert-grain" value={f.grain} onChange={(e) => set({ grain: e.target.value as AlertGrain })}>
+          {GRAINS.map((g) => (
+            <option key={g} value={g}>
+              {t(`insights.alerts.grains.${g}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t("insights.alerts.rule")}</span>
+        <select data-testid="alert-rule" value={f.rule} onChange={(e) => set({ rule: e.target.value as ThresholdType })}>
+          {RULES.map((r) => (
+            <option key={r} value={r}>
+              {t(`insights.alerts.rules.${r}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{f.rule === "change_percent" ? t("insights.alerts.thresholdPercent") : t("insights.alerts.threshold")}</span>
+        <input data-testid="alert-threshold" inputMode="decimal" value={f.threshold} aria-invalid={bad} onChange={(e) => set({ threshold: e.target.value })} />
+      </label>
+      <label className="field field-check">
+        <input type="checkbox" data-testid="alert-digest" checked={f.digest} onChange={(e) => set({ digest: e.target.checked })} />
+        <span>{t("insights.alerts.digest")}</span>
+      </label>
+      {f.digest ? (
+        <label className="field">
+          <span>{t("insights.alerts.digestTime")}</span>
+          <input type="time" data-testid="alert-digest-time" value={f.digestTime} onChange={(e) => set({ digestTime: e.target.value })} />
+        </label>
+      ) : null}
+      <fieldset className="alert-channels">
+        <legend>{t("insights.alerts.channels")}</legend>
+        <ul>
+          {(channels.data ?? []).map((c) => (
+            <li key={c.channel} data-testid={`alert-channel-${c.channel}`} className={c.available ? "" : "unavailable"}>
+              {t(`insights.alerts.channel.${c.channel}`)}
+              {c.available ? null : <span className="hint"> — {t("insights.alerts.notAvailable")}</span>}
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      {bad ? (
+        <p role="alert" className="field-error" data-testid="alert-threshold-error">
+          {t("insights.alerts.notANumber")}
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" className="field-error">
+          {errorText(t, error)}
+        </p>
+      ) : null}
+      {replay ? <ReplayResult replay={replay} /> : null}
+      <div className="dialog-actions">
+        <button type="button" className="button ghost" onClick={onDone}>
+          {t("common.cancel")}
+        </button>
+        <button
+          type="button"
+          className="button subtle"
+          data-testid="alert-test"
+          onClick={() => {
+            const d = draft();
+            if (d) test.mutate(d);
+          }}
+        >
+          {t("insights.alerts.test")}
+        </button>
+        <button type="submit" className="button primary" data-testid="alert-save">
+          {t("common.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ReplayResult({ replay }: { replay: Replay }) {
+  const { t } = useTranslation();
+  return (
+    <section className="alert-replay" data-testid="alert-replay" aria-live="polite">
+      <p>{replay.fired.length === 0 ? t("insights.alerts.replayNone", { periods: replay.periods }) : t("insights.alerts.replayCount", { count: replay.fired.length, periods: replay.periods })}</p>
+      {replay.no_change_periods > 0 ? <p className="hint">{t("insights.alerts.replayNoChange", { count: replay.no_change_periods })}</p> : null}
+      <ul>
+        {replay.fired.map((h) => (
+          <li key={h.period}>{t("insights.alerts.replayHit", { period: h.period, value: h.value, previous: h.previous })}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function AlertRow({ alert, onEdit }: { alert: Alert; onEdit: () => void }) {
+  const { t } = useTranslation();
+  const { locale, timezone } = usePrefs();
+  const [confirming, setConfirming] = useState(false);
+  const refresh = [ALERTS_KEY];
+  const setActive = useInsightsMutation((on: boolean) => api.alertSetActive(alert.id, on), {}, refresh);
+  const snooze = useInsightsMutation(() => api.alertSnooze(alert.id, 60), {}, refresh);
+  const remove = useInsightsMutation(() => api.alertDelete(alert.id), {}, refresh);
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, timezone) : t("insights.alerts.never"));
+  const rule = t(`insights.alerts.ruleText.${alert.threshold_type}`, { value: alert.threshold_value });
+  return (
+    <li className={`alert-row status-${alert.status}`} data-testid="alert-row">
+      <div className="alert-main">
+        <strong>{alert.name}</strong>
+        <span className="hint">
+          {t(`insights.metrics.${alert.metric}`)} · {t(`insights.alerts.grains.${alert.grain}`)} · {rule}
+          {alert.frequency === "digest" ? ` · ${t("insights.alerts.digestAt", { time: alert.digest_time })}` : ""}
+        </span>
+      </div>
+      <div className="alert-state">
+        <span className="alert-status" data-testid="alert-status">
+          {t(`insights.alerts.status.${alert.status}`)}
+          {alert.status === "snoozed" && alert.snoozed_until ? ` ${t("insights.alerts.until", { time: when(alert.snoozed_until) })}` : ""}
+        </span>
+        <span className="hint" data-testid="alert-last">
+          {alert.last_value === null ? t("insights.alerts.noValue") : t("insights.alerts.lastValue", { value: alert.last_value })}
+          {" · "}
+          {t("insights.alerts.checked", { minutes: alert.check_every_minutes, last: when(alert.last_evaluated_at) })}
+        </span>
+        {alert.no_change ? <span className="hint" data-testid="alert-no-change">{t("insights.alerts.noChange")}</span> : null}
+      </div>
+      <div className="alert-actions">
+        <label className="field-check">
+          <input type="checkbox" data-testid="alert-active" checked={alert.is_active} onChange={(e) => setActive.mutate(e.target.checked)} />
+          <span>{t("insights.alerts.on")}</span>
+        </label>
+        <button type="button" className="button subtle" data-testid="alert-snooze" disabled={!alert.is_active} onClick={() => snooze.mutate(undefined)}>
+          {t("insights.alerts.snooze")}
+        </button>
+        <button type="button" className="button subtle" data-testid="alert-edit" onClick={onEdit}>
+          {t("insights.alerts.editButton")}
+        </button>
+        <button type="button" className="button subtle danger" data-testid="alert-delete" onClick={() => setConfirming(true)}>
+          {t("common.delete")}
+        </button>
+      </div>
+      {confirming ? (
+        <ConfirmDialog
+          title={t("insights.alerts.deleteTitle")}
+          message={t("insights.alerts.deleteMessage", { name: alert.name })}
+          confirmLabel={t("common.delete")}
+          testId="alert-delete-confirm"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            remove.mutate(undefined);
+          }}
+        />
+      ) : null}
+    </li>
+  );
+}
+
+export function Alerts({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const heading = useRef<HTMLHeadingElement | null>(null);
+  const alerts = useQuery<Alert[], ApiError>({ queryKey: ALERTS_KEY, queryFn: () => api.alertList(), refetchOnWindowFocus: true, refetchInterval: 60_000 });
+  // An evaluation that delivered something (the background scheduler) changes the statuses.
+  const qc = useQueryClient();
+  useShellEvent(api.onNotificationsChanged, () => void qc.invalidateQueries({ queryKey: ALERTS_KEY }));
+  const [editing, setEditing] = useState<Alert | "new" | null>(null);
+  const done = () => {
+    setEditing(null);
+    heading.current?.focus();
+  };
+  return (
+    <Panel
+      title={t("insights.alerts.title")}
+      hint={t("insights.alerts.hint")}
+      headingRef={heading}
+      testId="alerts-panel"
+      tools={
+        <>
+          <button type="button" className="button subtle" data-testid="alert-new" onClick={() => setEditing("new")}>
+            {t("insights.alerts.new")}
+          </button>
+          <button type="button" className="button ghost" onClick={onClose}>
+            {t("insights.alerts.back")}
+          </button>
+        </>
+      }
+    >
+      {editing ? <AlertForm key={editing === "new" ? "new" : editing.id} initial={editing === "new" ? blank : formOf(editing)} editing={editing === "new" ? null : editing} onDone={done} /> : null}
+      {alerts.isPending ? <Loading /> : null}
+      {alerts.isError ? <LoadError error={alerts.error} onRetry={() => void alerts.refetch()} /> : null}
+      {alerts.data && alerts.data.length === 0 && !editing ? <p className="insights-empty">{t("insights.alerts.empty")}</p> : null}
+      <ul className="alert-list">
+        {(alerts.data ?? []).map((a) => (
+          <AlertRow key={a.id} alert={a} onEdit={() => setEditing(a)} />
+        ))}
+      </ul>
+    </Panel>
+  );
+}
