@@ -13,6 +13,7 @@ import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
 import { ActivityLogCard } from "../settings/ActivityLogCard";
 import { BackupsCard } from "../settings/BackupsCard";
+import { HistoryCard } from "../history/HistoryCard";
 import { CustomEmojiCard } from "../settings/CustomEmojiCard";
 import "./Settings.css";
 
@@ -98,6 +99,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         <BackgroundCard />
         <SyncCard />
         <ActivityLogCard settings={settings} />
+        <HistoryCard />
         <BackupsCard locale={settings.preferred_locale} tz={settings.timezone ?? "UTC"} />
         <CustomEmojiCard />
         <section className="card settings-card" aria-labelledby="settings-about">

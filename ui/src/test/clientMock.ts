@@ -224,3 +224,13 @@ export const modelSave = vi.fn<Commands["modelSave"]>();
 export const modelDelete = vi.fn<Commands["modelDelete"]>(async () => null);
 export const modelPreview = vi.fn<Commands["modelPreview"]>(async () => ({ columns: [], rows: [], truncated: false }));
 export const modelRun = vi.fn<Commands["modelRun"]>(async () => ({ columns: [], rows: [], truncated: false }));
+
+// ---- history and undo
+const noHistory = { entries: [], next: null };
+export const historyItem = vi.fn<Commands["historyItem"]>(async () => noHistory);
+export const historyAccount = vi.fn<Commands["historyAccount"]>(async () => noHistory);
+export const historyUndo = vi.fn<Commands["historyUndo"]>();
+export const historyUndoLast = vi.fn<Commands["historyUndoLast"]>();
+export const historyUndoSince = vi.fn<Commands["historyUndoSince"]>();
+export const historyRetention = vi.fn<Commands["historyRetention"]>(async () => 365);
+export const historySetRetention = vi.fn<Commands["historySetRetention"]>(async (d) => d);
