@@ -53,7 +53,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use studydesk_sync::catalog::{pulled_column, pulled_table, Catalog, NotAccepted};
 use studydesk_sync::clock::is_hlc;
-use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
+use studydesk_sync::merge::{check_shape, merge, Outcome, RowState, Superseded};
 use studydesk_sync::streams::{self, Stream};
 use studydesk_sync::wire::{Change, PullPage, PulledChange, SkippedRange};
 use studydesk_sync::Clock;
@@ -439,8 +439,19 @@ fn apply_one(
         return Ok(false); // not a table of this database (the catalog says it is: a bug)
     }
     let state = local_state(conn, change, mine)?;
-    let Outcome::Applied { won, new_life, state: next, lost } = merge(Some(&state.row), &incoming) else {
-        return Ok(false);
+    let (won, new_life, next, lost) = match merge(Some(&state.row), &incoming) {
+        Outcome::Applied { won, new_life, state: next, lost } => (won, new_life, next, lost),
+        // Every column lost to this device's newer writes: nothing to write, but the
+        // losing values go to the history, restorable.
+        Outcome::Superseded(Superseded::OlderClock) if state.exists => {
+            let clock = Clock::new(&change.hlc, &change.device_id);
+            let names = incoming.columns.iter().flat_map(|m| m.keys());
+            let lost: Vec<String> = names.filter(|k| state.row.clocks.get(*k).is_some_and(|c| *c > clock)).cloned().collect();
+            history::set_origin(conn, &change.device_id, &change.hlc, false)?;
+            record_lost(conn, change, &incoming, &lost, columns)?;
+            return Ok(false);
+        }
+        Outcome::Superseded(_) => return Ok(false),
     };
     // History: the change is audited as the writing device's; one that overwrites a value
     // this device had not sent is a conflict, and a value that lost to one is recorded.
