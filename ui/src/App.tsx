@@ -4,6 +4,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { useAppState } from "./api/queries";
 import { DamagedFile } from "./components/DamagedFile";
 import { ErrorToasts } from "./components/ErrorToasts";
+import { UndoToast } from "./history/UndoToast";
 import { LoadError, Loading } from "./components/Status";
 import { Frame } from "./Frame";
 import { applyLocale, localeApplied } from "./i18n";
@@ -42,7 +43,12 @@ export function App() {
   } else if (state.data.onboarding_pending) {
     content = <Onboarding />;
   } else {
-    content = <Frame state={state.data} />;
+    content = (
+      <>
+        <Frame state={state.data} />
+        <UndoToast />
+      </>
+    );
   }
   return (
     <>

@@ -23,6 +23,7 @@ mod calendar;
 mod dashboards;
 mod emoji;
 mod focus;
+mod history;
 mod insights;
 mod remind;
 mod social;
@@ -100,6 +101,10 @@ enum Command {
     /// Deliver due reminders (`remind run [--once]`), or manage the OS timer (`remind timer`).
     #[command(subcommand)]
     Remind(remind::RemindCommand),
+    /// The changes of one item (`history ID`) or of the whole account (`history --all`), in words.
+    History(history::HistoryArgs),
+    /// Undo a change (`undo CHANGE_ID`), the last action (`--last`) or everything since a time (`--since`).
+    Undo(history::UndoArgs),
     /// Sync with a Studydesk server: signup, login, now, status, logout, refused, retry, discard.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -255,6 +260,8 @@ impl Command {
             | Command::Doctor { .. }
             | Command::Agenda { .. }
             | Command::Remind(_)
+            | Command::History(_)
+            | Command::Undo(_)
             | Command::Emoji(_)
             | Command::Insights(_)
             | Command::Alert(_)
@@ -334,6 +341,8 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Agenda { from, to, json } => calendar::agenda(app, &from, &to, json)?,
         Command::Ics(cmd) => calendar::ics(app, cmd)?,
         Command::Remind(cmd) => remind::remind(app, cmd)?,
+        Command::History(args) => history::history(app, args)?,
+        Command::Undo(args) => history::undo(app, args)?,
         Command::Post(cmd) => social::post(app, cmd)?,
         Command::Follow { user } => social::follow(app, &user, true)?,
         Command::Unfollow { user } => social::follow(app, &user, false)?,

@@ -297,3 +297,23 @@ fn restore_refuses_while_the_app_runs_on_the_folder() {
     let err = fails(d.path(), &["restore", copy.to_str().unwrap()]);
     assert!(err.starts_with("error (conflict):") && err.contains("quit it first"), "{err}");
 }
+
+#[test]
+fn history_and_undo() {
+    let d = tempfile::tempdir().unwrap();
+    let id = ok(d.path(), &["task", "add", "Read chapter 5"]).trim().to_string();
+    ok(d.path(), &["task", "done", &id]);
+    let page: Value = serde_json::from_str(&ok(d.path(), &["history", &id, "--json"])).unwrap();
+    let entries = page["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "the creation and the completion");
+    assert_eq!(entries[0]["op"], "update");
+    let done = entries[0]["id"].as_str().unwrap().to_string();
+    assert!(ok(d.path(), &["history", &id]).contains("You changed"));
+    assert!(ok(d.path(), &["undo", &done]).starts_with("Undone: You changed"));
+    assert_eq!(tasks(d.path())[0]["is_completed"], false);
+    // Undo of a change whose row was since deleted: refused, nothing written.
+    ok(d.path(), &["task", "delete", &id]);
+    let err = fails(d.path(), &["undo", &done]);
+    assert!(err.starts_with("error (conflict):") && err.contains("has since been deleted"), "{err}");
+    assert!(tasks(d.path()).is_empty(), "nothing was written");
+}

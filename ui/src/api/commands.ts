@@ -49,6 +49,8 @@ import type { FocusSession } from "./bindings/FocusSession";
 import type { FocusSettings } from "./bindings/FocusSettings";
 import type { FocusStats } from "./bindings/FocusStats";
 import type { FollowPolicy } from "./bindings/FollowPolicy";
+import type { HistoryPage } from "./bindings/HistoryPage";
+import type { HistoryQuery } from "./bindings/HistoryQuery";
 import type { HomeData } from "./bindings/HomeData";
 import type { IcsImportReport } from "./bindings/IcsImportReport";
 import type { IdleChoice } from "./bindings/IdleChoice";
@@ -96,6 +98,7 @@ import type { StudyResource } from "./bindings/StudyResource";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Table } from "./bindings/Table";
 import type { Task } from "./bindings/Task";
+import type { UndoOutcome } from "./bindings/UndoOutcome";
 import type { UserSettings } from "./bindings/UserSettings";
 import type { UsernameCheck } from "./bindings/UsernameCheck";
 import type { WidgetData } from "./bindings/WidgetData";
@@ -1220,6 +1223,49 @@ export const alertChannels = (): Promise<Array<ChannelInfo>> => call<Array<Chann
  */
 export const alertCheckNow = (): Promise<AlertTurn> => call<AlertTurn>("alert_check_now", {});
 
+/**
+ * The changes of one item (task, event, dashboard...), newest first, a page
+ * at a time (`before`: the previous page's `next`).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historyItem = (entity_id: string, before: string | null, limit: number | null): Promise<HistoryPage> => call<HistoryPage>("history_item", { entity_id, before, limit });
+
+/**
+ * The account's changes, filtered by type and dates, newest first, paged.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historyAccount = (query: HistoryQuery): Promise<HistoryPage> => call<HistoryPage>("history_account", { query });
+
+/**
+ * Undoes one change (as a new change, which syncs and can be undone).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historyUndo = (change_id: string): Promise<UndoOutcome> => call<UndoOutcome>("history_undo", { change_id });
+
+/**
+ * Undoes the last action made on this device (Ctrl+Z).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historyUndoLast = (): Promise<UndoOutcome> => call<UndoOutcome>("history_undo_last", {});
+
+/**
+ * Undoes every change made since `since` (a timestamp), newest first, all or none.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historyUndoSince = (since: string): Promise<UndoOutcome> => call<UndoOutcome>("history_undo_since", { since });
+
+/**
+ * How many days history is kept (default 365).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historyRetention = (): Promise<number> => call<number>("history_retention", {});
+
+/**
+ * Sets how many days history is kept (1 to 3650); older changes are pruned.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const historySetRetention = (days: number): Promise<number> => call<number>("history_set_retention", { days });
+
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
@@ -1402,4 +1448,11 @@ export interface CommandErrors {
   alert_test: LocalErrorKind;
   alert_channels: LocalErrorKind;
   alert_check_now: LocalErrorKind;
+  history_item: LocalErrorKind;
+  history_account: LocalErrorKind;
+  history_undo: LocalErrorKind;
+  history_undo_last: LocalErrorKind;
+  history_undo_since: LocalErrorKind;
+  history_retention: LocalErrorKind;
+  history_set_retention: LocalErrorKind;
 }

@@ -14,6 +14,7 @@ import { wallTime, weekdayNames } from "../lib/dates";
 import { buildRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
 import type { Freq, Repeat, RepeatEnd } from "./rrule";
 import "./calendar.css";
+import { HistoryButton } from "../history/HistoryButton";
 
 export interface EditorValues {
   title: string;
@@ -209,6 +210,7 @@ export function EventEditor({
                 {t("calendarPage.delete")}
               </button>
             ) : null}
+            {item ? <HistoryButton entityId={item.series_id ?? item.id} name={item.title} /> : null}
             <span className="spacer" />
             <button type="button" className="button subtle" onClick={onClose}>
               {t("calendarPage.cancel")}

@@ -14,6 +14,7 @@ import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
 import "./AssignmentsCard.css";
 import { LIMITS } from "../api/limits";
+import { HistoryButton } from "../history/HistoryButton";
 
 const SECTIONS = ["overdue", "this_week", "this_month", "later"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -111,6 +112,7 @@ export function AssignmentsCard({ buckets, courses }: { buckets: AssignmentBucke
                           >
                             <Icon name="check" size={16} />
                           </button>
+                          <HistoryButton entityId={a.id} name={a.title} />
                           <button
                             type="button"
                             className="icon-button danger"

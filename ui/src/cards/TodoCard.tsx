@@ -31,6 +31,7 @@ import { formatDateTime, wallTimeToIso } from "../lib/dates";
 import { ScheduleDialog } from "../reminders/ScheduleDialog";
 import "./TodoCard.css";
 import { LIMITS } from "../api/limits";
+import { HistoryButton } from "../history/HistoryButton";
 
 type Patch = (tasks: Task[]) => Task[];
 
@@ -337,6 +338,7 @@ function TaskRow({
           >
             <Icon name="alarm" size={16} />
           </button>
+          <HistoryButton entityId={task.id} name={name} />
           <button
             type="button"
             className="icon-button danger"

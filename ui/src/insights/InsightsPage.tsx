@@ -29,6 +29,7 @@ import { WidgetEditor } from "./WidgetEditor";
 import { isChart, WidgetBody } from "./WidgetView";
 import type { WidgetExports } from "./WidgetView";
 import "./InsightsPage.css";
+import { HistoryButton } from "../history/HistoryButton";
 
 /** The dashboard's grid: 12 columns, widgets from 2×2 cells to 24 rows high, beside the dashboard list. */
 const GRID: GridSpec = { cols: 12, minW: 2, minH: 2, maxH: 24, rowHeight: 44, gap: 14, maxRows: 10_000, cancel: "summary" };
@@ -327,6 +328,7 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
               <button type="button" className="button ghost" data-testid="dashboard-duplicate" onClick={() => duplicate.mutate(undefined)}>
                 {t("insights.duplicate")}
               </button>
+              <HistoryButton entityId={dashboard.row.id} name={dashboard.row.name} />
               <button type="button" className="icon-button danger" aria-label={t("insights.deleteDashboard")} data-testid="dashboard-delete" onClick={() => setDialog("delete")}>
                 <Icon name="trash" size={16} />
               </button>

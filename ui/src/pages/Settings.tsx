@@ -14,6 +14,7 @@ import { SyncCard } from "../settings/SyncCard";
 import { ActivityLogCard } from "../settings/ActivityLogCard";
 import { ApiKeysCard } from "../settings/ApiKeysCard";
 import { BackupsCard } from "../settings/BackupsCard";
+import { HistoryCard } from "../history/HistoryCard";
 import { CustomEmojiCard } from "../settings/CustomEmojiCard";
 import "./Settings.css";
 
@@ -100,6 +101,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         <SyncCard />
         <ActivityLogCard settings={settings} />
         <ApiKeysCard settings={settings} />
+        <HistoryCard />
         <BackupsCard locale={settings.preferred_locale} tz={settings.timezone ?? "UTC"} />
         <CustomEmojiCard />
         <section className="card settings-card" aria-labelledby="settings-about">

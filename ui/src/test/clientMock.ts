@@ -240,3 +240,13 @@ export const alertDelete = vi.fn<Commands["alertDelete"]>(async () => null);
 export const alertTest = vi.fn<Commands["alertTest"]>();
 export const alertChannels = vi.fn<Commands["alertChannels"]>(async () => []);
 export const alertCheckNow = vi.fn<Commands["alertCheckNow"]>(async () => ({ evaluated: 0, delivered: [] }));
+
+// ---- history and undo
+const noHistory = { entries: [], next: null };
+export const historyItem = vi.fn<Commands["historyItem"]>(async () => noHistory);
+export const historyAccount = vi.fn<Commands["historyAccount"]>(async () => noHistory);
+export const historyUndo = vi.fn<Commands["historyUndo"]>();
+export const historyUndoLast = vi.fn<Commands["historyUndoLast"]>();
+export const historyUndoSince = vi.fn<Commands["historyUndoSince"]>();
+export const historyRetention = vi.fn<Commands["historyRetention"]>(async () => 365);
+export const historySetRetention = vi.fn<Commands["historySetRetention"]>(async (d) => d);

@@ -3,7 +3,7 @@
 //! these and nothing below them, so a rule enforced here holds everywhere.
 //!
 //! Each command is declared once, in its room's file (`app`, `planner`, `calendar`,
-//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`, `data_file`, `insights`, `insights_query`, `insights_sources`, `api_keys`), with [`commands!`](crate::commands):
+//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`, `data_file`, `insights`, `insights_query`, `insights_sources`, `api_keys`, `insights_alerts`, `history`), with [`commands!`](crate::commands):
 //! the declaration gives the facade method, the shell's Tauri command and its
 //! registration (`for_each_command!`), and the typed TypeScript function in
 //! `ui/src/api/commands.ts` (see [`declare`]). This file keeps what every room shares:
@@ -16,6 +16,7 @@ pub mod calendar;
 pub mod data_file;
 pub mod declare;
 pub mod focus;
+pub mod history;
 pub mod immerse;
 pub mod insights;
 pub mod insights_query;
@@ -41,7 +42,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands history_commands }
     };
 }
 
@@ -140,6 +141,9 @@ impl Studydesk {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = crate::setup::ensure_local_user(&db)?;
         crate::social::emoji::catalog::ensure(&db)?;
+        if let Err(e) = crate::db::history::prune(&db, history::PRUNE_BATCHES_AT_OPEN) {
+            tracing::warn!(error = %e, "could not prune old history");
+        }
         Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new(), sandbox: OnceLock::new(), picture_export: OnceLock::new() })
     }
 

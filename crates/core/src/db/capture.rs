@@ -48,7 +48,8 @@ pub fn install(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS write_context (
             actor_id TEXT, action TEXT NOT NULL, hlc TEXT NOT NULL, device_id TEXT NOT NULL,
-            now TEXT NOT NULL, capture INTEGER NOT NULL, audit INTEGER NOT NULL);",
+            now TEXT NOT NULL, capture INTEGER NOT NULL, audit INTEGER NOT NULL,
+            origin_device TEXT, origin_hlc TEXT, conflict INTEGER NOT NULL DEFAULT 0);",
     )?;
     let mut sql = String::new();
     for table in captured_tables(conn)? {
@@ -110,6 +111,12 @@ fn changed_object(side: &str, cols: &[String], secret: &[&str], mode: Secrets, g
         .collect();
     format!("(SELECT json_group_object(k, v) FROM ({}))", rows.join(" UNION ALL "))
 }
+
+/// `audit_logs.metadata` of a captured change: the device that made it and its clock
+/// (for a pulled change, the writing device's, set by sync per change: `history::set_origin`),
+/// and whether sync resolved a conflict on the row with it (history shows both).
+const AUDIT_METADATA: &str = "json_object('device_id', COALESCE(w.origin_device, w.device_id), \
+     'hlc', COALESCE(w.origin_hlc, w.hlc), 'conflict', w.conflict)";
 
 /// What the triggers of one table leave out or hide.
 struct TablePolicy<'a> {
@@ -188,6 +195,7 @@ fn triggers_for(table: &str, cols: &[String]) -> String {
     let (new_filter, old_filter) = (p.row_filter.replace("ROW", "NEW"), p.row_filter.replace("ROW", "OLD"));
     let (new_cl, old_cl) = (current_cl(table, "NEW"), current_cl(table, "OLD"));
     let (revive, bury) = (revive_step(table), bury_step(table));
+    let meta = AUDIT_METADATA;
     format!(
         "CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_insert AFTER INSERT ON main.\"{table}\" BEGIN
             {guard}
@@ -195,16 +203,16 @@ fn triggers_for(table: &str, cols: &[String]) -> String {
             INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
               SELECT '{table}', NEW.id, 'insert', {new_all}, w.hlc, w.device_id, {new_cl}
               FROM temp.write_context w WHERE {queue} AND {new_filter};
-            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
-              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, NULL, {new_all_audit}, w.now FROM temp.write_context w WHERE w.audit = 1;
+            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, metadata, created_at)
+              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, NULL, {new_all_audit}, {meta}, w.now FROM temp.write_context w WHERE w.audit = 1;
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_update AFTER UPDATE ON main.\"{table}\" BEGIN
             {guard}
             INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
               SELECT '{table}', NEW.id, 'update', d.c, w.hlc, w.device_id, {new_cl}
               FROM temp.write_context w, (SELECT {new_changed} AS c) d WHERE {queue} AND {new_filter} AND d.c <> '{{}}';
-            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
-              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, {old_changed_audit}, d.c, w.now
+            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, metadata, created_at)
+              SELECT uuid7(), w.actor_id, w.action, '{table}', NEW.id, {old_changed_audit}, d.c, {meta}, w.now
               FROM temp.write_context w, (SELECT {new_changed_audit} AS c) d WHERE w.audit = 1 AND d.c <> '{{}}';
          END;
          CREATE TEMP TRIGGER IF NOT EXISTS capture_{table}_delete AFTER DELETE ON main.\"{table}\" BEGIN
@@ -213,8 +221,8 @@ fn triggers_for(table: &str, cols: &[String]) -> String {
             INSERT INTO sync_changes(table_name, row_id, op, changes, hlc, device_id, cl)
               SELECT '{table}', OLD.id, 'delete', NULL, w.hlc, w.device_id, {old_cl}
               FROM temp.write_context w WHERE {queue} AND {old_filter};
-            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, created_at)
-              SELECT uuid7(), w.actor_id, w.action, '{table}', OLD.id, {old_all_audit}, NULL, w.now FROM temp.write_context w WHERE w.audit = 1;
+            INSERT INTO audit_logs(id, user_id, action, entity_type, entity_id, old_values, new_values, metadata, created_at)
+              SELECT uuid7(), w.actor_id, w.action, '{table}', OLD.id, {old_all_audit}, NULL, {meta}, w.now FROM temp.write_context w WHERE w.audit = 1;
          END;\n"
     )
 }

@@ -15,6 +15,8 @@
 //!   recomputes the ones its changes moved before COMMIT.
 
 pub mod backup;
+pub mod by_name;
+pub mod history;
 mod capture;
 mod checkpoint;
 pub mod derive;

@@ -42,7 +42,8 @@
 //! rows were forgotten here, not deleted by anyone: if the stream becomes readable again,
 //! it is read from its start and the rows come back.
 
-use super::mirror::{local_columns, row_exists, write_known_columns};
+use super::mirror::{local_columns, read_values, row_exists, write_known_columns};
+use crate::db::history;
 use super::{meta, queue, sync_ctx};
 use crate::db::Hlc;
 use crate::error::SyncErrorKind;
@@ -52,7 +53,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use studydesk_sync::catalog::{pulled_column, pulled_table, Catalog, NotAccepted};
 use studydesk_sync::clock::is_hlc;
-use studydesk_sync::merge::{check_shape, merge, Outcome, RowState};
+use studydesk_sync::merge::{check_shape, merge, Outcome, RowState, Superseded};
 use studydesk_sync::streams::{self, Stream};
 use studydesk_sync::wire::{Change, PullPage, PulledChange, SkippedRange};
 use studydesk_sync::Clock;
@@ -438,9 +439,27 @@ fn apply_one(
         return Ok(false); // not a table of this database (the catalog says it is: a bug)
     }
     let state = local_state(conn, change, mine)?;
-    let Outcome::Applied { won, new_life, state: next, .. } = merge(Some(&state.row), &incoming) else {
-        return Ok(false);
+    let (won, new_life, next, lost) = match merge(Some(&state.row), &incoming) {
+        Outcome::Applied { won, new_life, state: next, lost } => (won, new_life, next, lost),
+        // Every column lost to this device's newer writes: nothing to write, but the
+        // losing values go to the history, restorable.
+        Outcome::Superseded(Superseded::OlderClock) if state.exists => {
+            let clock = Clock::new(&change.hlc, &change.device_id);
+            let names = incoming.columns.iter().flat_map(|m| m.keys());
+            let lost: Vec<String> = names.filter(|k| state.row.clocks.get(*k).is_some_and(|c| *c > clock)).cloned().collect();
+            history::set_origin(conn, &change.device_id, &change.hlc, false)?;
+            record_lost(conn, change, &incoming, &lost, columns)?;
+            return Ok(false);
+        }
+        Outcome::Superseded(_) => return Ok(false),
     };
+    // History: the change is audited as the writing device's; one that overwrites a value
+    // this device had not sent is a conflict, and a value that lost to one is recorded.
+    let overwrote_mine = mine.iter().any(|(_, names, _)| names.iter().any(|n| won.contains_key(n)));
+    history::set_origin(conn, &change.device_id, &change.hlc, overwrote_mine)?;
+    if !lost.is_empty() && state.exists {
+        record_lost(conn, change, &incoming, &lost, columns)?;
+    }
     conn.prepare_cached("SAVEPOINT pulled")?.execute([])?;
     let written = write_outcome(conn, change, &won, new_life, next.alive(), state.exists, columns);
     match written {
@@ -453,6 +472,20 @@ fn apply_one(
         }
     }
     Ok(true)
+}
+
+/// Keeps the pulled values that lost to this device's newer ones, as a history entry
+/// whose undo restores them.
+fn record_lost(conn: &Connection, change: &PulledChange, incoming: &Change, lost: &[String], columns: &[String]) -> Result<()> {
+    let Some(values) = &incoming.columns else { return Ok(()) };
+    let lost_values: Map<String, Value> =
+        values.iter().filter(|(k, _)| lost.contains(k) && columns.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    if lost_values.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = lost_values.keys().cloned().collect();
+    let kept = read_values(conn, &change.table, &change.row_id, &names)?;
+    history::record_conflict(conn, &change.table, &change.row_id, &lost_values, &kept, &change.device_id, &change.hlc)
 }
 
 fn write_outcome(
