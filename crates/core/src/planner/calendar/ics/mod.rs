@@ -163,6 +163,21 @@ impl<'t, 'c> Importer<'t, 'c> {
         (cut(&e.title, model::TITLE_MAX), cut(&e.notes, model::NOTES_MAX))
     }
 
+    /// The file's version of what every imported event carries: zone, times, title,
+    /// notes, SEQUENCE and the course its categories name.
+    fn fill(&mut self, ev: &mut Ev, e: &IcsEvent) {
+        let (title, notes) = self.texts(e);
+        ev.tz = e.tz;
+        ev.row.timezone = Some(e.tz.name().to_string());
+        ev.row.title = title;
+        ev.row.notes = notes;
+        ev.when = when_of(e);
+        ev.row.sequence = e.sequence;
+        if let Some(c) = self.course_of(e) {
+            ev.row.course_id = Some(c);
+        }
+    }
+
     /// Creates or updates a single event or series master by UID.
     fn master(&mut self, e: &IcsEvent) -> Result<(Outcome, Ev)> {
         let existing = find_by_uid(self.tx, self.user_id, &e.uid)?;
@@ -172,29 +187,19 @@ impl<'t, 'c> Importer<'t, 'c> {
                 return Ok((Outcome::KeptNewer, old.clone()));
             }
         }
-        let (title, notes) = self.texts(e);
-        let when = when_of(e);
         let mut ev = match &existing {
             Some(old) => old.clone(),
             None => {
-                let mut ev = model::blank(self.tx, self.user_id, e.tz, when);
+                let mut ev = model::blank(self.tx, self.user_id, e.tz, when_of(e));
                 ev.row.id = model::imported_id(self.user_id, &e.uid);
                 ev.row.uid = Some(e.uid.clone());
                 ev.row.source = CalendarEventSource::Import;
                 ev
             }
         };
-        ev.tz = e.tz;
-        ev.row.timezone = Some(e.tz.name().to_string());
-        ev.row.title = title;
-        ev.row.notes = notes;
-        ev.when = when;
+        self.fill(&mut ev, e);
         ev.rule = e.rule.clone();
         ev.exdates = e.exdates.clone();
-        if let Some(c) = self.course_of(e) {
-            ev.row.course_id = Some(c);
-        }
-        ev.row.sequence = e.sequence;
         self.store(ev, existing, &alarm_defs(e))
     }
 
@@ -283,12 +288,10 @@ impl<'t, 'c> Importer<'t, 'c> {
             self.note(o.line, format!("event {} was changed here since; your version was kept", short(&o.uid)));
             return Ok(Outcome::KeptNewer);
         }
-        let (title, notes) = self.texts(o);
-        let when = when_of(o);
         let mut ev = match &existing {
             Some(old) => old.clone(),
             None => {
-                let mut ev = model::blank(self.tx, self.user_id, o.tz, when);
+                let mut ev = model::blank(self.tx, self.user_id, o.tz, when_of(o));
                 ev.row.id = id;
                 ev.row.uid = Some(o.uid.clone());
                 ev.row.recurrence_id = Some(key);
@@ -297,21 +300,12 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ev
             }
         };
-        ev.tz = o.tz;
-        ev.row.timezone = Some(o.tz.name().to_string());
-        ev.row.title = title;
-        ev.row.notes = notes;
-        ev.when = when;
-        ev.row.sequence = o.sequence;
-        if let Some(c) = self.course_of(o) {
-            ev.row.course_id = Some(c);
-        }
+        self.fill(&mut ev, o);
         Ok(self.store(ev, existing, &alarm_defs(o))?.0)
     }
 
     fn one_override(&mut self, o: &IcsEvent, master: &Ev, occ: Occ) -> Result<Outcome> {
         let existing = store::overrides(self.tx, &master.row.id, master.tz)?.into_iter().find(|x| x.recurrence == Some(occ));
-        let (title, notes) = self.texts(o);
         let mut ev = match &existing {
             Some(x) => x.clone(),
             None => {
@@ -320,15 +314,7 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ev
             }
         };
-        ev.tz = o.tz;
-        ev.row.timezone = Some(o.tz.name().to_string());
-        ev.row.title = title;
-        ev.row.notes = notes;
-        ev.when = when_of(o);
-        ev.row.sequence = o.sequence;
-        if let Some(c) = self.course_of(o) {
-            ev.row.course_id = Some(c);
-        }
+        self.fill(&mut ev, o);
         let (outcome, _) = self.store(ev, existing, &alarm_defs(o))?;
         Ok(outcome)
     }
