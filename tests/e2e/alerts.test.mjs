@@ -7,7 +7,7 @@
 // "Triggered" with the value. Screenshots in English light and Japanese dark.
 
 import { test } from "node:test";
-import { cli, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+import { cli, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, waitGone } from "./lib.mjs";
 import { startNotificationServer, watchNotifications } from "./dbus.mjs";
 
 const RATE = 60;
@@ -55,7 +55,7 @@ test("alerts: made in Insights, fires once as a native notice when minutes studi
   await step("saved with an unreachable threshold, it is checked at once: today's minutes", async () => {
     await setInputValue(browser, await browser.$(tid("alert-threshold")), "100000");
     await (await browser.$(tid("alert-save"))).click();
-    await (await browser.$(tid("alert-form"))).waitForExist({ reverse: true });
+    await waitGone(browser, "alert-form");
     await browser.waitUntil(async () => alerts()[0]?.last_value != null, { timeout: 30_000, timeoutMsg: "the alert was never checked" });
     minutes = alerts()[0].last_value;
   });
@@ -67,7 +67,7 @@ test("alerts: made in Insights, fires once as a native notice when minutes studi
     await (await browser.$(tid("alert-replay"))).waitForDisplayed();
     await screenshot(browser, "60-alert-test-en-light");
     await (await browser.$(tid("alert-save"))).click();
-    await (await browser.$(tid("alert-form"))).waitForExist({ reverse: true });
+    await waitGone(browser, "alert-form");
   });
 
   await step("40 minutes of study: exactly one native notice", async () => {

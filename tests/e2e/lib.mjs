@@ -342,6 +342,16 @@ export async function waitForImmerseImage(browser, width, timeoutMsg, timeout = 
   );
 }
 
+/** Waits until no element with data-testid `id` is in the page. Looked up inside the page
+ * in one step: `browser.$()` then `waitForExist({ reverse })` can find the element just as
+ * React removes it and fail with "stale element reference" (seen in CI). */
+export async function waitGone(browser, id, timeout = 10_000) {
+  await browser.waitUntil(
+    async () => browser.execute((sel) => document.querySelector(sel) === null, `[data-testid="${id}"]`),
+    { timeout, timeoutMsg: `${id} is still in the page` },
+  );
+}
+
 export { existsSync, sleep };
 
 /** Switches the app to Japanese and the dark theme in Settings and waits for <html> to say so. */
