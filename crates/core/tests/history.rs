@@ -132,6 +132,8 @@ fn undo_of_an_insert_deletes_and_undo_of_the_delete_recreates_exactly() {
     f.app.task_delete(&id).unwrap();
     let deletion = newest(&f, &id);
     assert_eq!(deletion.op, Op::Delete);
+    // A deleted task is still named (from its old values: a task's text is its description).
+    assert_eq!(deletion.label.as_deref(), Some("Buy a notebook"));
     f.app.history_undo(&deletion.id).unwrap();
     assert_eq!(snapshot(&f, "tasks", &id), created, "re-created from the old values");
     let creation = f.app.history_item(&id, None::<String>, None).unwrap().entries.into_iter().find(|e| e.op == Op::Insert).unwrap();

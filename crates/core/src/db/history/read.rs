@@ -189,9 +189,10 @@ fn entry(r: &Row, me: &str, device: &str) -> rusqlite::Result<HistoryEntry> {
     let device_id = meta.get("device_id").and_then(Value::as_str).map(str::to_string);
     let conflict = meta.get("conflict").and_then(Value::as_i64).unwrap_or(0) != 0;
     let fields = diff(op, old.as_ref(), new.as_ref());
-    let label = ["title", "name", "content"].iter().find_map(|k| {
-        new.as_ref().or(old.as_ref()).and_then(|m| m.get(*k)).and_then(Value::as_str).map(|s| s.chars().take(80).collect())
-    });
+    // What the item is called: a task's text is its `description`; a deleted row (or an
+    // update that did not touch the name) has it only in the old values.
+    let text_of = |k: &str| [new.as_ref(), old.as_ref()].into_iter().flatten().find_map(|m| m.get(k).and_then(Value::as_str));
+    let label = ["title", "name", "content", "description"].iter().find_map(|k| text_of(k)).map(|s| s.chars().take(80).collect());
     let mut e = HistoryEntry {
         id: r.get(0)?,
         at: r.get(1)?,
