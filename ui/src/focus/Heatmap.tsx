@@ -5,7 +5,7 @@ import { useId, useMemo, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { FocusStats } from "../api/bindings/FocusStats";
-import { formatDay } from "../lib/dates";
+import { dateFormat, formatDay } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { WEEKS, heatCells, monthStarts } from "./heatmap";
 import type { HeatCell } from "./heatmap";
@@ -36,7 +36,7 @@ export function Heatmap({ stats }: { stats: FocusStats }) {
   };
 
   const monthName = (month: number) =>
-    new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", { month: "short", timeZone: "UTC" }).format(
+    dateFormat(locale === "ja" ? "ja-JP" : "en-US", { month: "short", timeZone: "UTC" }).format(
       new Date(Date.UTC(2026, month - 1, 15)),
     );
 

@@ -1,22 +1,30 @@
 // The charts of Insights (line, bar, pie, area) drawn by Apache ECharts: canvas on screen
 // (fast with the series Rust already thinned to the chart's width), SVG for export, the
 // app's theme and language, ECharts' aria description for screen readers. Loaded with the
-// Insights page only (its own chunk), never at start.
+// Insights page only (its own chunk), never at start; the SVG renderer only when a chart is
+// first exported as SVG (a part of the chart code the first open does not evaluate).
 import { useEffect, useImperativeHandle, useRef } from "react";
 import type { Ref } from "react";
 import * as echarts from "echarts/core";
 import { BarChart, LineChart, PieChart } from "echarts/charts";
 import { AriaComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from "echarts/components";
-import { CanvasRenderer, SVGRenderer } from "echarts/renderers";
+import { install as CanvasRenderer } from "echarts/lib/renderer/installCanvasRenderer.js";
 import langJA from "echarts/i18n/langJA-obj.js";
 // The module has no types: it is the locale object registerLocale expects.
 import type { WidgetType } from "../api/bindings/WidgetType";
 import type { ChartSeries } from "./series";
 
-echarts.use([LineChart, BarChart, PieChart, GridComponent, TitleComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer, SVGRenderer]);
+echarts.use([LineChart, BarChart, PieChart, GridComponent, TitleComponent, TooltipComponent, LegendComponent, AriaComponent, CanvasRenderer]);
 echarts.registerLocale("JA", langJA as unknown as Parameters<typeof echarts.registerLocale>[1]);
 
-export type ChartHandle = { png: () => Promise<Blob>; svg: () => Blob };
+export type ChartHandle = { png: () => Promise<Blob>; svg: () => Promise<Blob> };
+
+/** Registers ECharts' SVG renderer once, the first time a chart is exported as SVG. */
+let svgRenderer: Promise<void> | null = null;
+function loadSvgRenderer(): Promise<void> {
+  svgRenderer ??= import("echarts/lib/renderer/installSVGRenderer.js").then((m) => echarts.use(m.install));
+  return svgRenderer;
+}
 
 type Props = {
   kind: WidgetType;
@@ -187,7 +195,8 @@ export default function Chart(props: Props) {
       still.dispose();
       return dataUrlBlob(url);
     },
-    svg: () => {
+    svg: async () => {
+      await loadSvgRenderer();
       const { width, height } = size();
       const ssr = echarts.init(null, undefined, { renderer: "svg", ssr: true, width, height, locale: props.locale === "ja" ? "JA" : "EN" });
       ssr.setOption(exported(props));

@@ -122,7 +122,7 @@ function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widg
     }
     const chart = e?.chart();
     if (!chart) return;
-    download(format === "png" ? await chart.png() : chart.svg(), `${name}.${format}`);
+    download(await (format === "png" ? chart.png() : chart.svg()), `${name}.${format}`);
   };
   return (
     <span className="widget-actions">

@@ -17,7 +17,7 @@ vi.mock("./Chart", () => ({
   default: ({ label, handle }: { label: string; handle?: Ref<ChartHandle> }) => {
     useImperativeHandle(handle, () => ({
       png: async () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47]), label], { type: "image/png" }),
-      svg: () => new Blob([label]),
+      svg: async () => new Blob([label]),
     }));
     return <div data-testid="chart-stub">{label}</div>;
   },

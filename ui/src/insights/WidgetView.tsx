@@ -10,7 +10,7 @@ import type { WidgetData } from "../api/bindings/WidgetData";
 import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
-import { intlLocale } from "../lib/dates";
+import { dateFormat, intlLocale } from "../lib/dates";
 import { DataTable } from "./DataTable";
 import { MetricCard } from "./MetricCard";
 import { LocalImage, TextWidget } from "./TextWidget";
@@ -58,24 +58,14 @@ function useThemeName(): "light" | "dark" {
   return theme;
 }
 
-// One formatter per language and form: making an Intl.DateTimeFormat costs far more than
-// using one, and a ten-year chart labels 3,650 days (measured: seconds of main thread in WebKitGTK).
-const shortDateFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY-MM-DD` as "Nov 6" / "11月6日", or with the year ("Nov 6, 2024") when the chart spans
  *  more than one (the axis has room for little; the tooltip shows the same words). */
 function shortDate(d: string, locale: string, withYear: boolean): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
   if (!m) return d;
   const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  const key = `${locale} ${withYear}`;
-  let format = shortDateFormats.get(key);
-  if (!format) {
-    const year = withYear ? ({ year: "numeric" } as const) : {};
-    format = new Intl.DateTimeFormat(intlLocale(locale as "en" | "ja"), { ...year, month: "short", day: "numeric", timeZone: "UTC" });
-    shortDateFormats.set(key, format);
-  }
-  return format.format(date);
+  const year = withYear ? ({ year: "numeric" } as const) : {};
+  return dateFormat(intlLocale(locale as "en" | "ja"), { ...year, month: "short", day: "numeric", timeZone: "UTC" }).format(date);
 }
 
 /** Whether `YYYY-MM-DD` labels run over more than one year. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, formatDateTime, isoToWallTime, safeZone, startOfWeek, timeZones, todayIn, wallTime, wallTimeToIso } from "./dates";
+import { addDays, addMonths, dateFormat, formatDateTime, isoToWallTime, safeZone, startOfWeek, timeZones, todayIn, wallTime, wallTimeToIso } from "./dates";
 
 describe("time", () => {
   it("reads a wall-clock input in the user's zone, across daylight saving", () => {
@@ -35,5 +35,23 @@ describe("time", () => {
     expect(startOfWeek("2026-11-22")).toBe("2026-11-16");
     expect(todayIn("Asia/Tokyo", new Date("2026-11-22T15:30:00Z"))).toBe("2026-11-23");
     expect(todayIn("Mars/Olympus", new Date("2026-11-22T15:30:00Z"))).toBe("2026-11-22");
+  });
+});
+
+describe("formatters", () => {
+  it("makes one formatter per locale and options and reuses it", () => {
+    const a = dateFormat("en-US", { month: "short", timeZone: "UTC" });
+    expect(dateFormat("en-US", { month: "short", timeZone: "UTC" })).toBe(a);
+    expect(dateFormat("ja-JP", { month: "short", timeZone: "UTC" })).not.toBe(a);
+    expect(dateFormat("en-US", { month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2026, 10, 5)))).toBe("November");
+  });
+
+  it("remembers a zone's check, a bad zone too, and still tells them apart", () => {
+    expect(safeZone("Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(safeZone("Mars/Olympus")).toBe("UTC");
+    expect(safeZone("Mars/Olympus")).toBe("UTC");
+    expect(safeZone("Asia/Tokyo")).toBe("Asia/Tokyo");
+    expect(formatDateTime("2026-11-22T09:00:00Z", "ja", "Asia/Tokyo")).toBe("2026/11/22 18:00");
+    expect(formatDateTime("2026-11-22T09:00:00Z", "ja", "Mars/Olympus")).toBe("2026/11/22 09:00");
   });
 });

@@ -103,15 +103,44 @@ export function timeZones(current?: string): string[] {
   return [...all].sort((a, b) => (a === "UTC" ? -1 : b === "UTC" ? 1 : a.localeCompare(b)));
 }
 
+// ---- formatters, made once and reused: building an Intl.DateTimeFormat costs far more
+// than formatting with one (ICU resolves the locale's patterns each time; a ten-year chart's
+// 3,650 day labels took seconds of WebKitGTK's main thread with a new one per label), and
+// Home, the calendar and the charts format hundreds of dates per render. Keys come from this code's
+// option sets and the user's zones, so the caches stay small; they are cleared past a bound.
+
+const FORMATS_MAX = 256;
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The `Intl.DateTimeFormat` for `locale` and `options`, made on first use. */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    if (formats.size >= FORMATS_MAX) formats.clear();
+    f = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, f);
+  }
+  return f;
+}
+
+const zones = new Map<string, string>();
+
 /** The zone if the runtime accepts it, otherwise UTC (a bad setting must not blank the screen). */
 export function safeZone(tz: string | undefined): string {
   if (!tz) return "UTC";
+  const known = zones.get(tz);
+  if (known) return known;
+  let zone = "UTC";
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });
-    return tz;
+    zone = tz;
   } catch {
-    return "UTC";
+    // An unknown zone reads as UTC.
   }
+  if (zones.size >= FORMATS_MAX) zones.clear();
+  zones.set(tz, zone);
+  return zone;
 }
 
 /** Today in the user's time zone (UTC's today when the zone is unknown). */
@@ -161,7 +190,7 @@ export function formatDateTime(iso: string, locale: Locale, tz: string): string 
   if (Number.isNaN(d.getTime())) return iso;
   const timeZone = safeZone(tz);
   if (locale === "ja") {
-    return new Intl.DateTimeFormat("ja-JP", {
+    return dateFormat("ja-JP", {
       timeZone,
       year: "numeric",
       month: "2-digit",
@@ -171,7 +200,7 @@ export function formatDateTime(iso: string, locale: Locale, tz: string): string 
       hourCycle: "h23",
     }).format(d);
   }
-  return new Intl.DateTimeFormat("en-US", {
+  return dateFormat("en-US", {
     timeZone,
     weekday: "short",
     year: "numeric",
@@ -186,28 +215,28 @@ export function formatDateTime(iso: string, locale: Locale, tz: string): string 
 export function formatLongDay(d: string, lang: string): string {
   const x = plainDate(d);
   if (isJa(lang)) {
-    const wd = new Intl.DateTimeFormat("ja-JP", { weekday: "short", timeZone: "UTC" }).format(x);
+    const wd = dateFormat("ja-JP", { weekday: "short", timeZone: "UTC" }).format(x);
     return `${d.replaceAll("-", "/")}(${wd})`;
   }
-  return new Intl.DateTimeFormat("en-US", { weekday: "long", year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }).format(x);
+  return dateFormat("en-US", { weekday: "long", year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }).format(x);
 }
 
 /** A plain date's month: "November 2026" / "2026年11月". */
 export function formatMonth(d: string, lang: string): string {
   if (isJa(lang)) return `${d.slice(0, 4)}年${Number(d.slice(5, 7))}月`;
-  return new Intl.DateTimeFormat("en-US", { year: "numeric", month: "long", timeZone: "UTC" }).format(plainDate(d));
+  return dateFormat("en-US", { year: "numeric", month: "long", timeZone: "UTC" }).format(plainDate(d));
 }
 
 /** A plain date, short: "Nov 23, 2026" / "2026/11/23". */
 export function formatShortDate(d: string, lang: string): string {
   if (isJa(lang)) return d.replaceAll("-", "/");
-  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" }).format(plainDate(d));
+  return dateFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" }).format(plainDate(d));
 }
 
 /** The short weekday names, Monday first. */
 export function weekdayNames(lang: string): string[] {
   const monday = "2026-11-23";
-  const f = new Intl.DateTimeFormat(isJa(lang) ? "ja-JP" : "en-US", { weekday: "short", timeZone: "UTC" });
+  const f = dateFormat(isJa(lang) ? "ja-JP" : "en-US", { weekday: "short", timeZone: "UTC" });
   return days(monday, 7).map((d) => f.format(plainDate(d)));
 }
 
@@ -224,7 +253,7 @@ export function formatWallTime(hhmm: string, lang: string): string {
 export function formatTime(iso: string | Date, locale: Locale, tz: string): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", {
+  return dateFormat(locale === "ja" ? "ja-JP" : "en-US", {
     timeZone: safeZone(tz),
     hour: locale === "ja" ? "2-digit" : "numeric",
     minute: "2-digit",
@@ -236,7 +265,7 @@ export function formatTime(iso: string | Date, locale: Locale, tz: string): stri
 export function formatDay(date: string, locale: Locale): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
   if (locale === "ja") return date.replaceAll("-", "/");
-  return new Intl.DateTimeFormat("en-US", {
+  return dateFormat("en-US", {
     timeZone: "UTC",
     weekday: "short",
     year: "numeric",
@@ -249,9 +278,9 @@ export function formatDay(date: string, locale: Locale): string {
 export function formatLongDate(d: Date, locale: Locale, tz: string): string {
   const timeZone = safeZone(tz);
   if (locale === "ja") {
-    const date = new Intl.DateTimeFormat("ja-JP", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
-    const wd = new Intl.DateTimeFormat("ja-JP", { timeZone, weekday: "short" }).format(d);
+    const date = dateFormat("ja-JP", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+    const wd = dateFormat("ja-JP", { timeZone, weekday: "short" }).format(d);
     return `${date} (${wd})`;
   }
-  return new Intl.DateTimeFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric" }).format(d);
+  return dateFormat("en-US", { timeZone, weekday: "long", month: "long", day: "numeric" }).format(d);
 }

@@ -12,6 +12,7 @@ import { ProgressCard } from "../cards/ProgressCard";
 import { TodoCard } from "../cards/TodoCard";
 import { Icon } from "../components/Icon";
 import { LoadError, Loading } from "../components/Status";
+import { dateFormat } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { CustomizePanel } from "./CustomizePanel";
 
@@ -41,7 +42,7 @@ function formatLocalDate(date: string, locale: string): string {
   if (!m) return date;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
   // Japanese reads "2026年11月22日(日)"; English "Sunday, November 22, 2026".
-  return new Intl.DateTimeFormat(locale === "ja" ? "ja-JP" : "en-US", {
+  return dateFormat(locale === "ja" ? "ja-JP" : "en-US", {
     timeZone: "UTC",
     weekday: locale === "ja" ? "short" : "long",
     year: "numeric",
