@@ -27,6 +27,7 @@ pub mod focus_ticker;
 pub mod idle;
 pub mod local_api;
 pub mod periodic;
+pub mod rendering;
 pub mod reminder_scheduler;
 pub mod single_instance;
 pub mod source_refresher;
@@ -308,6 +309,7 @@ pub fn run() {
     let requested_export = export_run::requested();
     // An export run prints its report; the log says only what went wrong.
     init_logging(if requested_export.is_some() { "warn" } else { "info" });
+    rendering::log_choice();
     idle::init();
     // `--clock-rate N` runs the clock N times as fast: for end-to-end tests and demos.
     let clock = clock::from_args(std::env::args().skip(1)).unwrap_or_else(|message| {

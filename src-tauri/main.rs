@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     if studydesk_app::remind_once_requested() {
         std::process::exit(studydesk_app::remind_once());
     }
+    // Before any thread exists: may set WebKit's painting variable (see `rendering`).
+    studydesk_app::rendering::choose();
     studydesk_app::run();
     ExitCode::SUCCESS
 }
