@@ -323,6 +323,14 @@ impl Batch<'_> {
         if !self.can_read(&stored.stream).await? {
             return Ok(None);
         }
+        // A public dashboard's reader that is neither its owner nor a grantee does not get
+        // its shares and reports (as a pull leaves them out).
+        if let Some(dashboard) = stored.stream.strip_prefix("d:").filter(|_| rights::PUBLIC_READER_LEAVES_OUT.contains(&change.table.as_str())) {
+            let dashboard = dashboard.to_string();
+            if self.live_owner("dashboards", &dashboard).await? != Some(self.account) && self.share_permission(&dashboard).await?.is_none() {
+                return Ok(None);
+            }
+        }
         // Nothing of an account that blocks this one, nor of what is written on its posts:
         // a pull leaves their later changes out, so a refusal does not show them either.
         let info = Catalog::current().table(&change.table);

@@ -119,6 +119,12 @@ fn a_public_dashboard_is_read_by_every_account_without_its_shares_and_reports_an
         assert_eq!(reply["rejected"][0]["code"], "forbidden", "{reply}");
     }
     assert_eq!(server.count(&format!("SELECT count(*) FROM rows WHERE row_id = '{}' AND columns->>'config' = '{{}}'", b.widget)), 1);
+    // A refusal's `current` shows a public reader the dashboard's rows as a pull would, and
+    // nothing of its reports.
+    let refused = dan.push(&new_id(), vec![dan.change("reports", &b.report, "update", 1, json!({"name": "mine"}), 25)]).text();
+    assert!(refused.contains("forbidden") && !refused.contains(RECIPIENT), "{refused}");
+    let widget_refused = dan.push(&new_id(), vec![dan.change("widgets", &b.widget, "update", 1, json!({"type": "table"}), 26)]).text();
+    assert!(widget_refused.contains("\"current\":{"), "{widget_refused}");
 
     // The grantee reads everything of the stream, reports and shares included.
     let (bobs, _, _, _) = pull_from(&bob, None);
