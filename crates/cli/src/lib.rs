@@ -26,6 +26,7 @@ mod focus;
 mod history;
 mod insights;
 mod remind;
+mod shares;
 mod social;
 mod sources;
 mod sync;
@@ -120,6 +121,9 @@ enum Command {
     /// Insights dashboards: list, export (each widget's data as CSV files).
     #[command(subcommand)]
     Dashboard(dashboards::DashboardCommand),
+    /// Share my Insights dashboards: add DASHBOARD EMAIL --permission view|edit, list, revoke.
+    #[command(subcommand)]
+    Share(shares::ShareCommand),
     /// Insights data sources: add-csv, list, refresh, delete.
     #[command(subcommand)]
     Source(sources::SourceCommand),
@@ -266,6 +270,7 @@ impl Command {
             | Command::Insights(_)
             | Command::Alert(_)
             | Command::Dashboard(_)
+            | Command::Share(_)
             | Command::Follow { .. }
             | Command::Unfollow { .. }
             | Command::Feed { .. }
@@ -356,6 +361,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         // Answered in `run`: it needs the core shared with the server's threads.
         Command::Api(_) => {}
         Command::Alert(cmd) => alerts::alert(app, cmd)?,
+        Command::Share(cmd) => shares::share(app, cmd)?,
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ pub static DERIVED: &[&Derived] = &[
     &crate::social::activity::LIKES,
     &crate::social::activity::COMMENTS,
     &crate::social::activity::FOLLOWS,
+    &crate::insights::requests::DECISIONS,
 ];
 
 /// What shows an attachment, one SQL condition per room that does, each over the

@@ -19,6 +19,7 @@ pub mod auth;
 pub mod batch;
 pub mod blobs;
 pub mod error;
+pub mod lookup;
 pub mod pull;
 pub mod push;
 pub mod rights;
@@ -247,6 +248,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/push", post(push::push))
         .route("/v1/pull", get(pull::pull))
         .route("/v1/usernames/{name}", get(usernames::availability))
+        .route("/v1/accounts/lookup", post(lookup::account_by_email))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), request_timeout));
     // Blobs stream their bodies under their own limit, `max_blob_bytes` (the upload reads

@@ -26,6 +26,13 @@
 //! stream gap-free and moves its position over them; a gap nothing explains stays an error.
 //! A page examines at most [`MAX_EXAMINED`] changes, so a long run of left-out changes
 //! costs several short pages, never one long one.
+//!
+//! Public dashboards (docs/sync.md §9.2): an account reading a dashboard's stream only
+//! because it is public gets its dashboard and widgets but not its shares and reports
+//! (left out as above), and its cursor keeps that stream under `p:<dashboard>`
+//! ([`ReadableStream::cursor_key`]): when the account becomes a grantee, or the share ends
+//! while the dashboard stays public, the old key is reported revoked (as `d:<dashboard>`,
+//! the stream the device knows) and the stream is read again from its start.
 
 use crate::auth::Caller;
 use crate::push::check_schema;
@@ -166,18 +173,19 @@ pub async fn pull(
     let mut positions = resolve_cursor(&client, caller.account, cursor).await?;
     let (streams, blockers) =
         tokio::try_join!(rights::readable_streams(&client, caller.account), rights::blockers_of(&client, caller.account))?;
-    let revoked: Vec<String> = positions.keys().filter(|s| !streams.iter().any(|r| &r.id == *s)).cloned().collect();
-    for s in &revoked {
-        positions.remove(s);
+    let keys: Vec<String> = streams.iter().map(ReadableStream::cursor_key).collect();
+    let revoked_keys: Vec<String> = positions.keys().filter(|k| !keys.contains(k)).cloned().collect();
+    for k in &revoked_keys {
+        positions.remove(k);
     }
+    let mut revoked: Vec<String> = revoked_keys.iter().map(|k| rights::stream_of_cursor_key(k)).collect();
+    revoked.dedup();
     let ids: Vec<&str> = streams.iter().map(|s| s.id.as_str()).collect();
     let heads_statement = client.prepare_cached("SELECT id, next_seq - 1 FROM streams WHERE id = ANY($1)").await?;
-    let heads: BTreeMap<String, i64> = client
-        .query(&heads_statement, &[&ids])
-        .await?
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+    let by_id: HashMap<String, i64> = client.query(&heads_statement, &[&ids]).await?.iter().map(|r| (r.get(0), r.get(1))).collect();
+    // Heads by cursor key, as the positions are.
+    let heads: BTreeMap<String, i64> =
+        streams.iter().zip(&keys).filter_map(|(s, key)| by_id.get(&s.id).map(|head| (key.clone(), *head))).collect();
     let page = Page {
         streams,
         positions,
@@ -268,6 +276,12 @@ impl Page {
             .await?;
         let streams = std::mem::take(&mut self.streams);
         for stream in &streams {
+            // Read again under another key (a public reader became a grantee, or back):
+            // this page only says it was revoked, so the device forgets it before reading
+            // it from the start on the next page (`has_more` stays true).
+            if self.revoked.contains(&stream.id) {
+                continue;
+            }
             if self.write_stream(client, &statement, stream, &mut out).await? {
                 break;
             }
@@ -299,11 +313,16 @@ impl Page {
         self.heads.get(stream).copied().unwrap_or(0)
     }
 
-    /// Whether the reader may not be sent this change of `stream`: in `public` and the
+    /// Whether the reader may not be sent this change of `stream`: a table a public-only
+    /// reader does not get ([`ReadableStream::leaves_out`]); in `public` and the
     /// followers-only streams, a change written by an account that blocks the reader, or
     /// about such an account's post, made after the block began. The reader's own changes
     /// always go to its devices.
-    fn left_out(&self, stream: &str, row: &tokio_postgres::Row) -> bool {
+    fn left_out(&self, readable: &ReadableStream, row: &tokio_postgres::Row) -> bool {
+        if readable.leaves_out(row.get(1)) {
+            return true;
+        }
+        let stream = readable.id.as_str();
         if self.blockers.is_empty() || !(stream == studydesk_sync::streams::PUBLIC || stream.starts_with("f:")) {
             return false;
         }
@@ -316,12 +335,12 @@ impl Page {
         [Some(author), about].into_iter().flatten().any(|who| self.blockers.get(&who).is_some_and(|since| at >= *since))
     }
 
-    fn skip(&mut self, stream: &str, seq: i64) {
+    fn skip(&mut self, stream: &ReadableStream, key: &str, seq: i64) {
         match self.skipped.last_mut() {
-            Some((s, _, last)) if s == stream && *last + 1 == seq => *last = seq,
-            _ => self.skipped.push((stream.to_string(), seq, seq)),
+            Some((s, _, last)) if *s == stream.id && *last + 1 == seq => *last = seq,
+            _ => self.skipped.push((stream.id.clone(), seq, seq)),
         }
-        self.positions.insert(stream.to_string(), seq);
+        self.positions.insert(key.to_string(), seq);
     }
 
     /// Writes the changes of one stream after the reader's position; `true` when the page
@@ -333,8 +352,9 @@ impl Page {
         stream: &ReadableStream,
         out: &mut Out<'_>,
     ) -> Result<bool, PageError> {
+        let key = stream.cursor_key();
         loop {
-            let (from, head) = (self.position(&stream.id), self.head(&stream.id));
+            let (from, head) = (self.position(&key), self.head(&key));
             let room = (self.limit - out.changes) as i64;
             if room == 0 || out.change_bytes >= self.max_bytes || self.examined >= MAX_EXAMINED {
                 return Ok(true);
@@ -351,9 +371,9 @@ impl Page {
                 read += 1;
                 self.examined += 1;
                 let seq: i64 = row.get(0);
-                if self.left_out(&stream.id, &row) {
+                if self.left_out(stream, &row) {
                     left_out += 1;
-                    self.skip(&stream.id, seq);
+                    self.skip(stream, &key, seq);
                     continue;
                 }
                 change.clear();
@@ -367,7 +387,7 @@ impl Page {
                 out.buffer.extend_from_slice(&change);
                 out.changes += 1;
                 out.change_bytes += change.len();
-                self.positions.insert(stream.id.clone(), seq);
+                self.positions.insert(key.clone(), seq);
                 if out.buffer.len() >= CHUNK_BYTES {
                     out.flush().await?;
                 }

@@ -232,8 +232,11 @@ impl Batch<'_> {
             Some(Stream::Private(owner)) => owner == me,
             Some(Stream::Followers(author)) => author == me || self.follows_effectively(author).await?,
             Some(Stream::Dashboard(dashboard)) => {
-                self.live_owner("dashboards", dashboard).await? == Some(self.account) || self.share_permission(dashboard).await?.is_some()
+                self.live_owner("dashboards", dashboard).await? == Some(self.account)
+                    || self.share_permission(dashboard).await?.is_some()
+                    || self.live_columns("dashboards", dashboard).await?.is_some_and(|c| c.get("is_public").and_then(Value::as_i64) == Some(1))
             }
+            Some(Stream::Requests(approver, requester)) => approver == me || requester == me,
             None => false,
         };
         self.readable.insert(stream.to_string(), readable);
@@ -319,6 +322,14 @@ impl Batch<'_> {
         let Some(stored) = self.stored(&change.table, &change.row_id).await? else { return Ok(None) };
         if !self.can_read(&stored.stream).await? {
             return Ok(None);
+        }
+        // A public dashboard's reader that is neither its owner nor a grantee does not get
+        // its shares and reports (as a pull leaves them out).
+        if let Some(dashboard) = stored.stream.strip_prefix("d:").filter(|_| rights::PUBLIC_READER_LEAVES_OUT.contains(&change.table.as_str())) {
+            let dashboard = dashboard.to_string();
+            if self.live_owner("dashboards", &dashboard).await? != Some(self.account) && self.share_permission(&dashboard).await?.is_none() {
+                return Ok(None);
+            }
         }
         // Nothing of an account that blocks this one, nor of what is written on its posts:
         // a pull leaves their later changes out, so a refusal does not show them either.
@@ -561,6 +572,11 @@ impl Batch<'_> {
         if info.class() == Class::Dashboard {
             return self.dashboard_rights(info, change, stored).await;
         }
+        if info.name == "workflows" {
+            if let Some(decided) = self.request_rights(change, stored).await? {
+                return Ok(decided);
+            }
+        }
         // Before and after the change, the row must be the account's.
         if stored.is_some_and(|s| s.owner != Some(self.account) || !owned_stream(&s.stream, self.account, info.class())) {
             return Ok(Err(forbidden()));
@@ -613,6 +629,80 @@ impl Batch<'_> {
         let inserts_unowned = change.op == Op::Insert && column(new_columns, None, "user_id").is_none();
         if info.name == "dashboards" && (names_other_owner || inserts_unowned) {
             return Ok(Err(forbidden()));
+        }
+        if info.name == "dashboard_shares" && change.op != Op::Delete && self.shares_with_owner(new_columns, old_columns).await? {
+            return Ok(Err(reject(RejectCode::InvalidValue, "a dashboard cannot be shared with its owner, who already has every right on it")));
+        }
+        Ok(Ok(()))
+    }
+
+    /// A share row whose grantee is the dashboard's owner (refused: it would grant nothing,
+    /// and a later "revoke" would look like it took the owner's dashboard away).
+    async fn shares_with_owner(&mut self, new: Option<&Map<String, Value>>, old: Option<&Map<String, Value>>) -> Result<bool, ApiError> {
+        let (Some(dashboard), Some(grantee)) = (column(new, old, "dashboard_id"), column(new, old, "user_id")) else { return Ok(false) };
+        let (dashboard, grantee) = (dashboard.to_string(), Uuid::parse_str(grantee).ok());
+        Ok(grantee.is_some() && self.live_owner("dashboards", &dashboard).await? == grantee)
+    }
+
+    /// An access request (a `workflows` row naming an approver other than its requester,
+    /// in `r:<approver>:<requester>`, docs/sync.md §9.2), `None` for any other workflow
+    /// (a private row). Requester, approver and type are fixed. The requester sends it
+    /// `pending`, for a dashboard it reads (shared or public) whose owner is the approver,
+    /// may change its priority and details while it is pending, mark a decided one
+    /// `completed`, or withdraw it (delete); the approver only decides a pending one
+    /// (`approved` or `rejected`, with `resolved_at`).
+    async fn request_rights(&mut self, change: &Change, stored: Option<&Stored>) -> Result<Option<Result<(), Reject>>, ApiError> {
+        let new = change.columns.as_ref();
+        let old = stored.filter(|s| s.state.alive()).map(|s| &s.state.columns);
+        let (requester, approver) = (column(new, old, "requester_id").map(str::to_string), column(new, old, "approver_id").map(str::to_string));
+        let was_request = stored.is_some_and(|s| s.stream.starts_with("r:"));
+        if !was_request && (approver.is_none() || approver == requester) {
+            return Ok(None);
+        }
+        if let (Some(new), Some(old)) = (new, old) {
+            if ["requester_id", "approver_id", "type"].iter().any(|c| new.get(*c).is_some_and(|v| Some(v) != old.get(*c))) {
+                return Ok(Some(Err(reject(RejectCode::InvalidValue, "an access request's requester, approver and type are fixed when it is sent"))));
+            }
+        }
+        let me = self.account.to_string();
+        let word = |columns: Option<&Map<String, Value>>| columns.and_then(|c| c.get("status")).and_then(Value::as_str).map(str::to_string);
+        let (was, now) = (word(old), word(new));
+        let only = |allowed: &[&str]| new.is_none_or(|n| n.keys().all(|k| allowed.contains(&k.as_str())));
+        let decided = |w: &Option<String>| matches!(w.as_deref(), Some("approved" | "rejected"));
+        if requester.as_deref() == Some(me.as_str()) {
+            return Ok(Some(match (change.op, old) {
+                (Op::Delete, _) => Ok(()),
+                (_, None) => self.check_new_request(new, approver.as_deref()).await?,
+                _ if was.as_deref() == Some("pending") && only(&["priority", "details", "updated_at"]) => Ok(()),
+                _ if decided(&was) && now.as_deref() == Some("completed") && only(&["status", "updated_at"]) => Ok(()),
+                _ => Err(reject(RejectCode::Forbidden, "the requester may change a pending request's priority and message, or close a decided one")),
+            }));
+        }
+        let decides = approver.as_deref() == Some(me.as_str()) && change.op != Op::Delete && old.is_some();
+        if decides && was.as_deref() == Some("pending") && decided(&now) && only(&["status", "resolved_at", "updated_at"]) {
+            return Ok(Some(Ok(())));
+        }
+        Ok(Some(Err(forbidden())))
+    }
+
+    /// A new access request: pending, unresolved, `dashboard_access` for a dashboard the
+    /// requester reads, sent to that dashboard's owner.
+    async fn check_new_request(&mut self, new: Option<&Map<String, Value>>, approver: Option<&str>) -> Result<Result<(), Reject>, ApiError> {
+        let text = |name: &str| new.and_then(|n| n.get(name)).and_then(Value::as_str);
+        if text("status").is_some_and(|s| s != "pending") || text("resolved_at").is_some() {
+            return Ok(Err(reject(RejectCode::InvalidValue, "an access request is sent pending; only its approver decides it")));
+        }
+        if text("type") != Some("dashboard_access") {
+            return Ok(Err(reject(RejectCode::InvalidValue, "a workflow sent to another account must be a dashboard_access request")));
+        }
+        let details: Option<Value> = text("details").and_then(|d| serde_json::from_str(d).ok());
+        let Some(dashboard) = details.as_ref().and_then(|d| d.get("dashboard_id")).and_then(Value::as_str).map(str::to_string) else {
+            return Ok(Err(reject(RejectCode::InvalidValue, "an access request names its dashboard in details.dashboard_id")));
+        };
+        let owner = self.live_owner("dashboards", &dashboard).await?;
+        if owner.map(|o| o.to_string()).as_deref() != approver || !self.can_read(&rights::dashboard_stream(&dashboard)).await? {
+            // Whether the dashboard exists is not told to an account that cannot read it.
+            return Ok(Err(reject(RejectCode::FkMissing, "the request's dashboard is not one this account reads, or its approver is not its owner")));
         }
         Ok(Ok(()))
     }

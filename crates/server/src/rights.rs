@@ -4,7 +4,8 @@
 //! media, tags, likes and comments in their post's stream (`studydesk_sync::streams`);
 //! a dashboard and its widgets, reports and shares: `d:<dashboard>`, readable by the owner
 //! and by accounts with a live share, writable by the owner and (dashboards and widgets
-//! only) by `edit` grantees. `f:<author>` is read by the author and by every account that
+//! only) by `edit` grantees; a dashboard whose `is_public` is 1 is also read by every other
+//! account, without its shares and reports ([`ReadableStream::public_only`]). `f:<author>` is read by the author and by every account that
 //! effectively follows it ([`studydesk_sync::streams::effective_follow`]).
 //!
 //! Column visibility has one rule, [`visible_columns`], and every answer that carries a
@@ -128,9 +129,19 @@ pub fn place(
         Class::Public if streams::is_post_child(&info.name) => post_stream.unwrap_or_else(|| streams::PUBLIC.to_string()),
         Class::Public => streams::PUBLIC.to_string(),
         Class::Dashboard => dashboard_stream(dashboard.as_deref().unwrap_or("")),
+        _ if info.name == "workflows" => match (owner, request_approver(change, stored)) {
+            (Some(requester), Some(approver)) if approver != requester => streams::requests(&approver.to_string(), &requester.to_string()),
+            _ => private_stream(owner.unwrap_or(Uuid::nil())),
+        },
         _ => private_stream(owner.unwrap_or(Uuid::nil())),
     };
     Placement { stream, owner, dashboard }
+}
+
+/// The approver a `workflows` row names (an access request lives in the stream of its
+/// approver and requester, `r:<approver>:<requester>`, which both read).
+pub fn request_approver(change: Option<&Map<String, Value>>, stored: Option<&Map<String, Value>>) -> Option<Uuid> {
+    column(change, stored, "approver_id").and_then(|v| Uuid::parse_str(v).ok())
 }
 
 /// The permission `account` holds on a dashboard through a live share ("view"/"edit").
@@ -155,13 +166,54 @@ pub async fn share_permission(db: &impl GenericClient, dashboard: &str, account:
 pub struct ReadableStream {
     pub id: String,
     pub owned: bool,
+    /// A public dashboard (`is_public` 1) the account neither owns nor has a share of: read
+    /// without [`PUBLIC_READER_LEAVES_OUT`], and kept in the cursor under its own key.
+    pub public_only: bool,
+}
+
+/// The tables of a public dashboard's stream an account reading it only because it is
+/// public does not get: who else it is shared with, and the reports (their recipients'
+/// addresses) are the owner's and the grantees' business.
+pub const PUBLIC_READER_LEAVES_OUT: &[&str] = &["dashboard_shares", "reports"];
+
+impl ReadableStream {
+    fn new(id: String, owned: bool) -> Self {
+        ReadableStream { id, owned, public_only: false }
+    }
+
+    /// The stream's key in the pull cursor: `p:<dashboard>` for a public-only read, so that
+    /// a reader who becomes a grantee (or stops being one) is told the stream was revoked
+    /// and reads it again from its start with the rows it now may read.
+    pub fn cursor_key(&self) -> String {
+        match self.id.strip_prefix("d:") {
+            Some(dashboard) if self.public_only => format!("{PUBLIC_DASHBOARD_KEY}{dashboard}"),
+            _ => self.id.clone(),
+        }
+    }
+
+    /// Whether the reader does not get this table's rows of the stream.
+    pub fn leaves_out(&self, table: &str) -> bool {
+        self.public_only && PUBLIC_READER_LEAVES_OUT.contains(&table)
+    }
+}
+
+/// The cursor prefix of a dashboard stream read only because the dashboard is public.
+pub const PUBLIC_DASHBOARD_KEY: &str = "p:";
+
+/// The stream a cursor key stands for (`p:<dashboard>` is `d:<dashboard>` on the wire).
+pub fn stream_of_cursor_key(key: &str) -> String {
+    match key.strip_prefix(PUBLIC_DASHBOARD_KEY) {
+        Some(dashboard) => dashboard_stream(dashboard),
+        None => key.to_string(),
+    }
 }
 
 /// The streams `account` may read now, in the order a pull serves them: public, its own
 /// private stream, the followers-only streams (its own and those of every author it
 /// effectively follows, by id), then its dashboards' (owned or shared, by id). Parents
 /// come no later than their children: every stream's rows refer to `public` (users) or to
-/// their own stream, private and dashboard rows also to the owner's `u:` rows.
+/// their own stream, private and dashboard rows also to the owner's `u:` rows. Public
+/// dashboards of other accounts come with the dashboards, as `public_only` unless shared.
 pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<Vec<ReadableStream>, tokio_postgres::Error> {
     let me = account.to_string();
     let statement = db
@@ -173,29 +225,48 @@ pub async fn readable_streams(db: &impl GenericClient, account: Uuid) -> Result<
              SELECT r.columns->>'dashboard_id', false FROM row_refs f JOIN rows r ON r.table_name = f.child_table AND r.row_id = f.row_id
              WHERE f.parent_table = 'users' AND f.parent_id = $2 AND f.child_table = 'dashboard_shares' AND f.child_column = 'user_id'
                AND r.cl % 2 = 1 AND r.columns->>'user_id' = $2
-             ORDER BY 1, 2 DESC",
+             UNION
+             SELECT r.row_id, NULL FROM rows r
+             WHERE r.table_name = 'dashboards' AND r.columns->>'is_public' = '1' AND r.cl % 2 = 1
+             ORDER BY 1, 2 DESC NULLS LAST",
         )
         .await?;
     let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&account, &me];
-    let (rows, mut followed) = tokio::try_join!(db.query(&statement, &params), followed_authors(db, &me))?;
-    let mut streams = vec![
-        ReadableStream { id: streams::PUBLIC.to_string(), owned: false },
-        ReadableStream { id: private_stream(account), owned: true },
-    ];
+    let (rows, mut followed, requests) =
+        tokio::try_join!(db.query(&statement, &params), followed_authors(db, &me), request_streams(db, &me))?;
+    let mut streams = vec![ReadableStream::new(streams::PUBLIC.to_string(), false), ReadableStream::new(private_stream(account), true)];
     followed.retain(|a| *a != me);
     followed.push(me.clone());
     followed.sort();
     followed.dedup();
-    streams.extend(followed.iter().map(|a| ReadableStream { id: streams::followers(a), owned: *a == me }));
+    streams.extend(followed.iter().map(|a| ReadableStream::new(streams::followers(a), *a == me)));
     for row in &rows {
         let Some(dashboard) = row.get::<_, Option<String>>(0) else { continue };
         let id = dashboard_stream(&dashboard);
-        // Owned and shared with oneself: listed once, as owned (ORDER BY puts it first).
+        // Owned, shared and public at once: listed once, as owned, else as shared (ORDER BY
+        // puts owned first and the public-only read, NULL, last).
         if streams.last().is_none_or(|s| s.id != id) {
-            streams.push(ReadableStream { id, owned: row.get(1) });
+            let how: Option<bool> = row.get(1);
+            streams.push(ReadableStream { id, owned: how == Some(true), public_only: how.is_none() });
         }
     }
+    streams.extend(requests.into_iter().map(|id| ReadableStream::new(id, false)));
     Ok(streams)
+}
+
+/// The `r:` streams of the access requests `account` sent or was sent (any `workflows`
+/// row, live or deleted, naming it as requester or approver: a stream once read stays
+/// readable, so a withdrawn request is deleted on the devices by its delete change).
+async fn request_streams(db: &impl GenericClient, account: &str) -> Result<Vec<String>, tokio_postgres::Error> {
+    let statement = db
+        .prepare_cached(
+            "SELECT DISTINCT r.stream FROM row_refs f JOIN rows r ON r.table_name = f.child_table AND r.row_id = f.row_id
+             WHERE f.parent_table = 'users' AND f.parent_id = $1 AND f.child_table = 'workflows'
+               AND f.child_column IN ('requester_id', 'approver_id') AND r.stream LIKE 'r:%'
+             ORDER BY 1",
+        )
+        .await?;
+    Ok(db.query(&statement, &[&account]).await?.iter().map(|r| r.get(0)).collect())
 }
 
 /// The authors `follower` effectively follows, read from the server's rows: its live

@@ -653,6 +653,19 @@ fn every_response_matches_the_openapi_document() {
     let dora_key = changed["api_key"].as_str().unwrap();
     expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 204);
     expect(send(http().delete(server.url("/v1/sessions")).bearer_auth(dora_key)), "logoutEverywhere", 401);
+    // accountLookup (docs/sync.md §9.2): an account with a synced profile, by email
+    let (gus, hal) = (signup(&server, "gus@example.org"), signup(&server, "hal@example.org"));
+    hal.push(&new_id(), vec![hal.user_row()]);
+    let lookup = |key: &str, body: String| {
+        send(http().post(server.url("/v1/accounts/lookup")).bearer_auth(key).header("content-type", "application/json").body(body))
+    };
+    let email = |e: &str| json!({"email": e}).to_string();
+    expect(lookup(&gus.key, email("hal@example.org")), "accountLookup", 200);
+    expect(lookup(&gus.key, "{not json".into()), "accountLookup", 400);
+    expect(lookup("sdk1_nope", email("hal@example.org")), "accountLookup", 401);
+    expect(lookup(&gus.key, email("nobody@example.org")), "accountLookup", 404);
+    expect(lookup(&gus.key, big.clone()), "accountLookup", 413);
+    expect(lookup(&hal.key, email("hal@example.org")), "accountLookup", 422);
     // the 429s of sign-up and of the password change, on a server with limits of one
     let strict = TestServer::start_with(|c| {
         c.signups_per_address = 1;

@@ -8,6 +8,7 @@
 //! | `u:<account>` | the account's private rows; its `only_me` posts and their children | the account |
 //! | `f:<author>` | the author's `followers` posts and their children (likes and comments by anyone) | the author and every account that [`effective_follow`]s it |
 //! | `d:<dashboard>` | a dashboard, its widgets, reports and shares | owner and grantees |
+//! | `r:<approver>:<requester>` | the access requests (`workflows` with an approver) one account sent another | the two accounts |
 //!
 //! A post's stream is chosen by its `visibility` when it is posted and never changes (the
 //! server refuses an update of `visibility`); its children live in their post's stream.
@@ -37,6 +38,12 @@ pub fn dashboard(id: &str) -> String {
     format!("d:{id}")
 }
 
+/// The stream of the requests `requester` sent `approver` (a `workflows` row naming an
+/// approver other than its requester: an access request to a dashboard's owner).
+pub fn requests(approver: &str, requester: &str) -> String {
+    format!("r:{approver}:{requester}")
+}
+
 /// A stream id, read back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream<'a> {
@@ -44,6 +51,8 @@ pub enum Stream<'a> {
     Private(&'a str),
     Followers(&'a str),
     Dashboard(&'a str),
+    /// (approver, requester).
+    Requests(&'a str, &'a str),
 }
 
 pub fn parse(stream: &str) -> Option<Stream<'_>> {
@@ -55,6 +64,7 @@ pub fn parse(stream: &str) -> Option<Stream<'_>> {
         "u" => Some(Stream::Private(id)),
         "f" => Some(Stream::Followers(id)),
         "d" => Some(Stream::Dashboard(id)),
+        "r" => id.split_once(':').map(|(approver, requester)| Stream::Requests(approver, requester)),
         _ => None,
     }
 }
@@ -130,6 +140,8 @@ mod tests {
         assert_eq!(parse(&private("a")), Some(Stream::Private("a")));
         assert_eq!(parse(&followers("a")), Some(Stream::Followers("a")));
         assert_eq!(parse(&dashboard("d")), Some(Stream::Dashboard("d")));
+        assert_eq!(parse(&requests("a", "b")), Some(Stream::Requests("a", "b")));
+        assert_eq!(parse("r:a"), None);
         assert_eq!(parse("x:1"), None);
         assert_eq!(parse("nonsense"), None);
     }

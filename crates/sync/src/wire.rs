@@ -241,6 +241,26 @@ pub struct UsernameAvailability {
     pub reason: Option<String>,
 }
 
+/// `POST /v1/accounts/lookup`: the account that signs in with an email, to share a
+/// dashboard with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountLookup {
+    pub email: String,
+}
+
+/// The answer of `POST /v1/accounts/lookup`: the account's id and its public profile
+/// (what every account reads in `public` anyway), never its email or anything private.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountFound {
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
 /// An attachment file the server holds for the account: the answer of
 /// `PUT /v1/blobs/{content_hash}` (201 stored now, 200 held already).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,6 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { toApiError } from "./apiError";
 import type { ErrorKind } from "./bindings/ErrorKind";
+import type { AccessRequest } from "./bindings/AccessRequest";
 import type { Activity } from "./bindings/Activity";
 import type { ActivityCardSettings } from "./bindings/ActivityCardSettings";
 import type { ActivitySummary } from "./bindings/ActivitySummary";
@@ -86,12 +87,17 @@ import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { RefusedChange } from "./bindings/RefusedChange";
 import type { Relation } from "./bindings/Relation";
 import type { Replay } from "./bindings/Replay";
+import type { RequestDraft } from "./bindings/RequestDraft";
+import type { RequestInbox } from "./bindings/RequestInbox";
 import type { RestRequest } from "./bindings/RestRequest";
 import type { RoundReport } from "./bindings/RoundReport";
 import type { SalvageReport } from "./bindings/SalvageReport";
 import type { SandboxTable } from "./bindings/SandboxTable";
 import type { SecretStoreKind } from "./bindings/SecretStoreKind";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
+import type { Share } from "./bindings/Share";
+import type { ShareList } from "./bindings/ShareList";
+import type { SharePermission } from "./bindings/SharePermission";
 import type { SignInMode } from "./bindings/SignInMode";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
 import type { StudyResource } from "./bindings/StudyResource";
@@ -1224,6 +1230,52 @@ export const alertChannels = (): Promise<Array<ChannelInfo>> => call<Array<Chann
 export const alertCheckNow = (): Promise<AlertTurn> => call<AlertTurn>("alert_check_now", {});
 
 /**
+ * Shares my dashboard with the account that signs in with `email` on my sync
+ * server (`permission`: view or edit; sharing again changes it). Refused in
+ * words: not signed in, no such account, my own email, not my dashboard.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const shareAdd = (dashboard_id: string, email: string, permission: SharePermission): Promise<Share> => call<Share>("share_add", { dashboard_id, email, permission });
+
+/**
+ * The shares of my dashboards, and the dashboards shared with me or public.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const shareList = (): Promise<ShareList> => call<ShareList>("share_list", {});
+
+/**
+ * Revokes a share of my dashboard: the grantee's devices drop it at their next sync.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const shareRevoke = (id: string): Promise<null> => call<null>("share_revoke", { id });
+
+/**
+ * Asks the owner of a dashboard I read (shared read only, or public) for edit
+ * rights or a share, with a priority and a message.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const accessRequest = (draft: RequestDraft): Promise<AccessRequest> => call<AccessRequest>("access_request", { draft });
+
+/**
+ * The access requests sent to me and those I sent.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const accessRequests = (): Promise<RequestInbox> => call<RequestInbox>("access_requests", {});
+
+/**
+ * Approves (sharing the dashboard as asked, in the same write) or rejects a
+ * pending request sent to me; the requester is notified.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const accessDecide = (id: string, approve: boolean): Promise<AccessRequest> => call<AccessRequest>("access_decide", { id, approve });
+
+/**
+ * Withdraws my pending request, or closes one that was decided.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const accessClose = (id: string): Promise<null> => call<null>("access_close", { id });
+
+/**
  * The changes of one item (task, event, dashboard...), newest first, a page
  * at a time (`before`: the previous page's `next`).
  * Rejects with an ApiError of kind `LocalErrorKind`.
@@ -1448,6 +1500,13 @@ export interface CommandErrors {
   alert_test: LocalErrorKind;
   alert_channels: LocalErrorKind;
   alert_check_now: LocalErrorKind;
+  share_add: ServerErrorKind;
+  share_list: LocalErrorKind;
+  share_revoke: LocalErrorKind;
+  access_request: LocalErrorKind;
+  access_requests: LocalErrorKind;
+  access_decide: LocalErrorKind;
+  access_close: LocalErrorKind;
   history_item: LocalErrorKind;
   history_account: LocalErrorKind;
   history_undo: LocalErrorKind;

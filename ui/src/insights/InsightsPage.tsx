@@ -23,6 +23,7 @@ import { download } from "../lib/download";
 import { Alerts } from "./Alerts";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
+import { Sharing } from "./Sharing";
 import { isQueried, useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
@@ -381,6 +382,8 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
   const [showModels, setShowModels] = useState(false);
   const modelsButton = useRef<HTMLButtonElement | null>(null);
   const [showAlerts, setShowAlerts] = useState(false);
+  const [showSharing, setShowSharing] = useState(false);
+  const sharingButton = useRef<HTMLButtonElement>(null);
   const alertsButton = useRef<HTMLButtonElement | null>(null);
   const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
     meta: { inlineError: true },
@@ -410,6 +413,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
               setShowSources(!showSources);
               setShowModels(false);
               setShowAlerts(false);
+              setShowSharing(false);
             }}
           >
             {t("insights.sources.open")}
@@ -424,6 +428,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
               setShowModels(!showModels);
               setShowSources(false);
               setShowAlerts(false);
+              setShowSharing(false);
             }}
           >
             {t("insights.models.open")}
@@ -438,11 +443,27 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
               setShowAlerts(!showAlerts);
               setShowSources(false);
               setShowModels(false);
+              setShowSharing(false);
             }}
           >
             {t("insights.alerts.open")}
           </button>
-          {showSources || showModels || showAlerts ? null : (
+          <button
+            ref={sharingButton}
+            type="button"
+            className="button subtle"
+            data-testid="sharing-open"
+            aria-pressed={showSharing}
+            onClick={() => {
+              setShowSharing(!showSharing);
+              setShowAlerts(false);
+              setShowSources(false);
+              setShowModels(false);
+            }}
+          >
+            {t("insights.sharing.open")}
+          </button>
+          {showSources || showModels || showAlerts || showSharing ? null : (
             <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
               <Icon name="plus" size={14} /> {t("insights.newDashboard")}
             </button>
@@ -465,6 +486,15 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
           }}
         />
       ) : null}
+      {showSharing ? (
+        <Sharing
+          dashboards={list}
+          onClose={() => {
+            setShowSharing(false);
+            sharingButton.current?.focus();
+          }}
+        />
+      ) : null}
       {showSources ? (
         <DataSources
           onClose={() => {
@@ -475,7 +505,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
       ) : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
-      <div className="insights-body" hidden={showSources || showModels || showAlerts}>
+      <div className="insights-body" hidden={showSources || showModels || showAlerts || showSharing}>
         {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}

@@ -240,6 +240,13 @@ export const alertDelete = vi.fn<Commands["alertDelete"]>(async () => null);
 export const alertTest = vi.fn<Commands["alertTest"]>();
 export const alertChannels = vi.fn<Commands["alertChannels"]>(async () => []);
 export const alertCheckNow = vi.fn<Commands["alertCheckNow"]>(async () => ({ evaluated: 0, delivered: [] }));
+export const shareAdd = vi.fn<Commands["shareAdd"]>();
+export const shareList = vi.fn<Commands["shareList"]>(async () => ({ by_me: [], with_me: [] }));
+export const shareRevoke = vi.fn<Commands["shareRevoke"]>(async () => null);
+export const accessRequest = vi.fn<Commands["accessRequest"]>();
+export const accessRequests = vi.fn<Commands["accessRequests"]>(async () => ({ to_me: [], mine: [] }));
+export const accessDecide = vi.fn<Commands["accessDecide"]>();
+export const accessClose = vi.fn<Commands["accessClose"]>(async () => null);
 
 // ---- history and undo
 const noHistory = { entries: [], next: null };

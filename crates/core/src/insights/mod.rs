@@ -24,4 +24,6 @@ pub mod my_study;
 pub mod models;
 pub mod export;
 pub mod picture_export;
-mod ownership;
+pub mod ownership;
+pub mod shares;
+pub mod requests;

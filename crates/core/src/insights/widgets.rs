@@ -1,7 +1,8 @@
 //! Widgets: the charts, tables, cards, texts and images on a dashboard, and where each
 //! sits on the dashboard's 12-column grid.
 //!
-//! Contract: a widget is read and changed only through its dashboard's owner.
+//! Contract: a widget is read and changed only through its dashboard's owner, or an
+//! account the owner shared the dashboard with `edit` rights (`ownership::editable_dashboard`).
 //! `widgets.config` holds [`WidgetConfig`] (title, what the widget shows, which columns it
 //! draws), `widgets.position` a [`GridPosition`], `widgets.query` the user's SQL of an SQL
 //! widget (or the table of a data source widget), `widgets.data_source_id` the source a
@@ -9,7 +10,7 @@
 //! widget with no source, which says so, never refused on read. The kinds of source each
 //! widget type accepts are checked on every write ([`WidgetDraft::check`]).
 
-use super::ownership::own_dashboard;
+use super::ownership::editable_dashboard;
 use super::rows::{WidgetRow, WidgetType};
 use crate::db::{row, Tx, WriteCtx};
 use crate::{validate, CoreError, Db, Result};
@@ -279,7 +280,7 @@ pub fn get(conn: &Connection, me: &str, id: &str) -> Result<DashboardWidget> {
 pub fn add(db: &Db, me: &str, dashboard_id: &str, draft: &WidgetDraft) -> Result<DashboardWidget> {
     let d = draft.check()?;
     let id = db.write(WriteCtx::by(me, "widget.add"), |tx| {
-        let dashboard = own_dashboard(tx, me, dashboard_id)?;
+        let dashboard = editable_dashboard(tx, me, dashboard_id)?;
         check_references(tx, me, &d)?;
         let existing = of_dashboard(tx, &dashboard.id)?;
         if existing.len() as i64 >= WIDGETS_MAX {
@@ -319,7 +320,7 @@ pub fn save_positions(db: &Db, me: &str, dashboard_id: &str, places: &[WidgetPla
         p.position.check()?;
     }
     db.write(WriteCtx::by(me, "widget.move"), |tx| {
-        let dashboard = own_dashboard(tx, me, dashboard_id)?;
+        let dashboard = editable_dashboard(tx, me, dashboard_id)?;
         for p in places {
             let current = DashboardWidget::from_row(own(tx, me, &p.id)?);
             if current.row.dashboard_id != dashboard.id {
@@ -389,13 +390,16 @@ fn check_references(conn: &Connection, me: &str, d: &WidgetDraft) -> Result<()> 
     Ok(())
 }
 
-/// The widget if its dashboard is mine.
+/// The widget if I may change its dashboard (mine, or shared with me with edit rights;
+/// shared read only: refused in words).
 fn own(conn: &Connection, me: &str, id: &str) -> Result<WidgetRow> {
     let id = validate::id("widget", id)?;
     let found = row::get::<WidgetRow>(conn, &id)?;
-    match found {
-        Some(w) if own_dashboard(conn, me, &w.dashboard_id).is_ok() => Ok(w),
-        _ => Err(CoreError::not_found("widget", &id)),
+    let Some(w) = found else { return Err(CoreError::not_found("widget", &id)) };
+    match editable_dashboard(conn, me, &w.dashboard_id) {
+        Ok(_) => Ok(w),
+        Err(CoreError::NotFound { .. }) => Err(CoreError::not_found("widget", &id)),
+        Err(e) => Err(e),
     }
 }
 

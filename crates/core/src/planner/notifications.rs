@@ -262,6 +262,18 @@ pub fn insert_alert(tx: &Tx, user_id: &str, title: &str, message: &str, data: &s
     insert(tx, user_id, "alert", title, message, data)
 }
 
+/// Inserts the row telling a requester its dashboard access request was decided (type
+/// `access_request`), under the id `id` derived from the request and its decision, so each
+/// of the requester's devices makes the same row once (a second insert is ignored).
+pub fn insert_access_decision(tx: &Tx, id: &str, user_id: &str, title: &str, message: &str, data: &serde_json::Value) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO notifications(id, user_id, type, title, message, data, created_at)
+         VALUES (?1, ?2, 'access_request', ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+    )?
+    .execute(params![id, user_id, title, message, data.to_string(), tx.now_text()])?;
+    Ok(())
+}
+
 /// The alert a notification of type `alert` came from (not a digest's).
 pub fn alert_of(conn: &Connection, user_id: &str, id: &str) -> Result<Option<String>> {
     let id = validate::id("notification", id)?;

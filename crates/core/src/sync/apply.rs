@@ -351,6 +351,11 @@ fn forget_stream(conn: &Connection, stream: &str) -> Result<()> {
             ("posts", ids)
         }
         Some(Stream::Dashboard(dashboard)) => ("dashboards", vec![dashboard.to_string()]),
+        Some(Stream::Requests(approver, requester)) => {
+            let mut st = conn.prepare_cached("SELECT id FROM workflows WHERE approver_id = ?1 AND requester_id = ?2")?;
+            let ids = st.query_map([approver, requester], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            ("workflows", ids)
+        }
         _ => return Ok(()),
     };
     if ids.is_empty() {

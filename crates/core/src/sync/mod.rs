@@ -35,7 +35,7 @@ pub use session::{
     PASSWORD_MAX_BYTES,
 };
 pub use status::{status, SyncPhase, SyncStatus};
-pub use studydesk_sync::wire::UsernameAvailability;
+pub use studydesk_sync::wire::{AccountFound, UsernameAvailability};
 pub use transport::Remote;
 
 use crate::db::WriteCtx;
@@ -145,6 +145,17 @@ pub fn username_available(db: &Db, data_dir: &std::path::Path, name: &str) -> Re
     let Some(server) = meta::get(db, meta::SERVER_URL)? else { return Ok(None) };
     let Some(key) = load_key(data_dir)? else { return Ok(None) };
     Remote::new(&server, Some(key))?.username_available(name).map(Some)
+}
+
+/// The account that signs in with `email` on the sync server this device is signed in to
+/// (`POST /v1/accounts/lookup`), with its public profile: whom a dashboard is shared with.
+/// Refused in words when this device is not signed in, the email has no account there, or
+/// it is the user's own.
+pub fn lookup_account(db: &Db, data_dir: &std::path::Path, email: &str) -> Result<AccountFound> {
+    let signed_out = || CoreError::validation("sign in to a sync server first: dashboards are shared with other accounts on it");
+    let server = meta::get(db, meta::SERVER_URL)?.ok_or_else(signed_out)?;
+    let key = load_key(data_dir)?.ok_or_else(signed_out)?;
+    Remote::new(&server, Some(key))?.lookup_account(email)
 }
 
 /// How long to wait before retrying after `failures` failed rounds in a row: 1 s × 2ⁿ,

@@ -6,7 +6,7 @@ use crate::error::SyncErrorKind;
 use crate::{CoreError, Result};
 use serde::de::DeserializeOwned;
 use std::time::Duration;
-use studydesk_sync::wire::{ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest, UsernameAvailability};
+use studydesk_sync::wire::{AccountFound, AccountLookup, ErrorBody, LoginRequest, PullPage, PushRequest, PushResult, Session, SignupRequest, UsernameAvailability};
 use studydesk_sync::SCHEMA_HEADER;
 
 /// Whether the server holds a file; when not, the largest file it takes and the bytes
@@ -134,6 +134,12 @@ impl Remote {
             .map_err(|_| CoreError::validation("the server address cannot take a path"))?
             .push(name);
         self.send(self.authed(self.http.get(url)))
+    }
+
+    /// `POST /v1/accounts/lookup`: the account that signs in with `email` and its public
+    /// profile (to share a dashboard with it). Unknown: `not_found`; my own: `own_account`.
+    pub fn lookup_account(&self, email: &str) -> Result<AccountFound> {
+        self.send(self.authed(self.http.post(self.url("/v1/accounts/lookup"))).json(&AccountLookup { email: email.to_string() }))
     }
 
     /// Whether the server already holds this account's file with this content, and if

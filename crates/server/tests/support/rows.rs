@@ -97,6 +97,8 @@ fn row_of(info: &TableInfo, owner: &Client, tag: &str, made: &[FixtureRow]) -> F
                 ("posts", "visibility", _) => json!("public"),
                 ("users", "follow_policy", _) => json!("open"),
                 ("follow_decisions", "decision", _) => json!("accepted"),
+                // Not public: a public dashboard is read by every account (sharing.rs tests it).
+                ("dashboards", "is_public", _) => json!(0),
                 ("users", "username", _) => json!(username(tag, &owner.account)),
                 // A custom emoji by the shared rules: a shortcode of a-z, 0-9 and _, an image.
                 ("emojis", "shortcode", _) => json!(format!(":e{}:", &super::sha256_hex(format!("{tag}{}", owner.account).as_bytes())[..20])),
