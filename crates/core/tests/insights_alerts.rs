@@ -86,12 +86,12 @@ fn fires_once_not_again_while_it_holds_and_again_after_it_resolved() {
     // The next Tokyo day starts at 0 minutes: resolved, silently.
     let t = check(&f, "2026-11-23T15:10:00Z");
     assert_eq!((t.evaluated, t.delivered.len()), (1, 0));
-    assert_eq!(get(&f, &a.id).status, "resolved");
+    assert_eq!(get(&f, &a.id).status.as_str(), "resolved");
     // Holding again after it resolved: one notice again.
     study(&f, "2026-11-24T01:00:00Z", 31);
     let t = check(&f, "2026-11-24T01:40:00Z");
     assert_eq!(t.delivered.len(), 1);
-    assert_eq!(get(&f, &a.id).status, "triggered");
+    assert_eq!(get(&f, &a.id).status.as_str(), "triggered");
     assert_eq!(alert_rows(&f), 2, "one notification-center row per triggering");
     let center = f.app.notifications_list(Some(50)).unwrap();
     assert_eq!(center.items.iter().filter(|n| n.kind == "alert").count(), 2);
@@ -116,7 +116,7 @@ fn a_snoozed_alert_is_neither_evaluated_nor_delivered_until_its_snooze_ends() {
     let t = check(&f, "2026-11-23T02:41:00Z");
     assert_eq!((t.evaluated, t.delivered.len()), (1, 1));
     let now = get(&f, &a.id);
-    assert_eq!((now.status.as_str(), now.snoozed_until), ("triggered", None));
+    assert_eq!((now.status.as_str(), now.snoozed_until.as_deref()), ("triggered", None));
     // Snoozing with bad minutes is refused in words; an alert that is off cannot be snoozed.
     assert!(refused(f.app.alert_snooze(a.id.clone(), 0)).contains("snooze minutes"));
     f.app.alert_set_active(a.id.clone(), false).unwrap();
@@ -138,7 +138,7 @@ fn a_digest_alert_sends_one_summary_a_day_at_the_chosen_time() {
     study(&f, "2026-11-23T01:00:00Z", 40);
     let t = check(&f, "2026-11-23T01:45:00Z");
     assert_eq!((t.evaluated, t.delivered.len()), (2, 0), "digest alerts wait for the summary");
-    assert_eq!(get(&f, &a.id).status, "triggered");
+    assert_eq!(get(&f, &a.id).status.as_str(), "triggered");
     // 19:59 Tokyo: not yet. 20:00: one summary naming both. Later that day: nothing.
     assert!(check(&f, "2026-11-23T10:59:00Z").delivered.is_empty());
     let t = check(&f, "2026-11-23T11:00:00Z");
@@ -332,7 +332,7 @@ fn an_alert_on_a_data_models_field_watches_the_fields_sum() {
     assert!(refused(f.app.alert_create(two)).contains("one thing"));
     let ghost = on_model("01930000-0000-7000-8000-00000000abcd", "score", 1.0);
     assert_eq!(f.app.alert_create(ghost).unwrap_err().kind(), "not_found");
-    assert!(refused(f.app.alert_replay(on_model(&model, "score", 1.0))).contains("keeps none"));
+    assert!(refused(f.app.alert_test(on_model(&model, "score", 1.0))).contains("keeps none"));
     assert_eq!(f.footprint(), before);
     // The alert goes with its model.
     f.app.model_delete(&model).unwrap();
@@ -365,7 +365,9 @@ fn an_alert_on_a_widget_watches_the_number_the_widget_shows() {
     assert!(t.delivered[0].message.contains("the widget's value: 40 (above 30)"), "{}", t.delivered[0].message);
     assert_eq!((get(&f, &a.id).last_value, get(&f, &b.id).last_value), (Some(40.0), Some(40.0)), "the card's number, the series' last point");
     // A text widget shows no number.
-    let text = f.app.insights_widget_add(&dash.row.id, widget(WidgetType::Text, WidgetSource::None)).unwrap();
+    let mut note = widget(WidgetType::Text, WidgetSource::None);
+    note.config.markdown = Some("Keep going".into());
+    let text = f.app.insights_widget_add(&dash.row.id, note).unwrap();
     assert!(refused(f.app.alert_create(on(&text.row.id, 1.0))).contains("no value to watch"));
 }
 

@@ -243,10 +243,10 @@ impl AlertRow {
         row::uuid("user_id", &self.user_id)?;
         let targets = [self.metric_id.is_some(), self.widget_id.is_some(), self.model_id.is_some()];
         if targets.iter().filter(|t| **t).count() != 1 {
-            return Err(crate::CoreError::validation("an alert watches exactly one of a metric, a widget or a data model's field"));
+            return Err(crate::CoreError::validation("metric_id, widget_id, model_id: an alert watches exactly one of a metric, a widget or a data model's field"));
         }
         if self.model_id.is_some() != self.model_field.is_some() {
-            return Err(crate::CoreError::validation("an alert on a data model names the model and its field"));
+            return Err(crate::CoreError::validation("model_id, model_field: an alert on a data model names the model and its field"));
         }
         row::required("name", &self.name, 255)?;
         row::finite("threshold_value", self.threshold_value)?;
