@@ -123,7 +123,7 @@ pub fn alert(app: &Studydesk, cmd: AlertCommand) -> Result<(), CoreError> {
         AlertCommand::Check { once, json } => check(app, once, json)?,
         AlertCommand::Snooze { id, minutes } => {
             let a = app.alert_snooze(id, minutes)?;
-            say!("snoozed until {}", a.snoozed_until.unwrap_or_default());
+            say!("snoozed until {}", a.snoozed_until.as_deref().unwrap_or_default());
         }
         AlertCommand::Delete { id } => {
             app.alert_delete(id)?;
