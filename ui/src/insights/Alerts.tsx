@@ -13,6 +13,7 @@ import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { Alert } from "../api/bindings/Alert";
 import type { AlertDraft } from "../api/bindings/AlertDraft";
+import type { AlertRow } from "../api/bindings/AlertRow";
 import type { AlertGrain } from "../api/bindings/AlertGrain";
 import type { ApiError } from "../api/bindings/ApiError";
 import type { MetricId } from "../api/bindings/MetricId";
@@ -60,7 +61,8 @@ type Form = {
 
 const blank: Form = { name: "", watch: "metric", metric: "minutes_studied", widgetId: "", modelId: "", modelField: "", grain: "day", rule: "above", threshold: "", digest: false, digestTime: "08:00" };
 
-function formOf(a: Alert): Form {
+/** The form over an alert's rule: its row's columns. */
+function formOf(a: AlertRow): Form {
   const watch: Watch = a.widget_id ? "widget" : a.model_id ? "model" : "metric";
   return {
     ...blank,
