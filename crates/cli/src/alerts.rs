@@ -19,12 +19,23 @@ use studydesk_core::{clock, CoreError};
 
 #[derive(Subcommand)]
 pub enum AlertCommand {
-    /// Create an alert on a built-in metric (`insights metric list` names them).
+    /// Create an alert on a built-in metric (`insights metric list` names them), a widget's
+    /// value or a data model's numeric field.
     #[command(group(ArgGroup::new("rule").required(true).args(["above", "below", "change_percent"])))]
+    #[command(group(ArgGroup::new("target").required(true).args(["metric", "widget", "model"])))]
     Add {
         name: String,
         #[arg(long)]
-        metric: String,
+        metric: Option<String>,
+        /// A widget: its current value (a metric card's number, or the last point of its series).
+        #[arg(long, value_name = "ID")]
+        widget: Option<String>,
+        /// A data model: the sum of its field --field over the model's rows.
+        #[arg(long, value_name = "ID", requires = "field")]
+        model: Option<String>,
+        /// The data model's numeric field (with --model).
+        #[arg(long, value_name = "F", requires = "model")]
+        field: Option<String>,
         /// Fires when the value is above V.
         #[arg(long, value_name = "V", allow_hyphen_values = true)]
         above: Option<String>,
@@ -70,7 +81,7 @@ pub enum AlertCommand {
 
 pub fn alert(app: &Studydesk, cmd: AlertCommand) -> Result<(), CoreError> {
     match cmd {
-        AlertCommand::Add { name, metric, above, below, change_percent, grain, digest, at, json } => {
+        AlertCommand::Add { name, metric, widget, model, field, above, below, change_percent, grain, digest, at, json } => {
             let (kind, text) = match (above, below, change_percent) {
                 (Some(v), _, _) => (ThresholdType::Above, v),
                 (_, Some(v), _) => (ThresholdType::Below, v),
@@ -79,7 +90,10 @@ pub fn alert(app: &Studydesk, cmd: AlertCommand) -> Result<(), CoreError> {
             };
             let draft = AlertDraft {
                 name,
-                metric: MetricId::parse(&metric)?,
+                metric: metric.as_deref().map(MetricId::parse).transpose()?,
+                widget_id: widget,
+                model_id: model,
+                model_field: field,
                 grain: Some(parse_grain(&grain)?),
                 filters: MetricFilters::default(),
                 threshold_type: kind,
@@ -102,14 +116,14 @@ pub fn alert(app: &Studydesk, cmd: AlertCommand) -> Result<(), CoreError> {
             } else {
                 for a in &list {
                     let last = a.last_value.map_or("-".to_string(), |v| v.to_string());
-                    say!("{}\t{}\t{}\t{}\t{}", a.id, field(&a.name), a.status, last, a.last_evaluated_at.as_deref().unwrap_or("never"));
+                    say!("{}\t{}\t{}\t{}\t{}", a.id, field(&a.name), a.status.as_str(), last, a.last_evaluated_at.as_deref().unwrap_or("never"));
                 }
             }
         }
         AlertCommand::Check { once, json } => check(app, once, json)?,
         AlertCommand::Snooze { id, minutes } => {
             let a = app.alert_snooze(id, minutes)?;
-            say!("snoozed until {}", a.snoozed_until.unwrap_or_default());
+            say!("snoozed until {}", a.snoozed_until.as_deref().unwrap_or_default());
         }
         AlertCommand::Delete { id } => {
             app.alert_delete(id)?;

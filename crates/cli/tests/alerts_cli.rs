@@ -82,3 +82,19 @@ fn change_percent_against_a_zero_previous_day_delivers_nothing_and_says_so() {
     assert_eq!(list[0]["no_change"], true);
     assert_eq!(list[0]["status"], "active");
 }
+
+#[test]
+fn an_alert_watches_one_metric_widget_or_model_field() {
+    let d = tempfile::tempdir().unwrap();
+    ok(d.path(), &["init"]);
+    let ghost = "01930000-0000-7000-8000-00000000abcd";
+    let err = fails(d.path(), &["alert", "add", "X", "--widget", ghost, "--above", "1"]);
+    assert!(err.starts_with("error (not_found):") && err.contains("widget"), "{err}");
+    let err = fails(d.path(), &["alert", "add", "X", "--model", ghost, "--field", "score", "--above", "1"]);
+    assert!(err.starts_with("error (not_found):") && err.contains("model"), "{err}");
+    // A model needs its field; two targets, or none, are usage errors (clap, exit 2).
+    assert_eq!(cli(d.path(), &["alert", "add", "X", "--model", ghost, "--above", "1"]).status.code(), Some(2));
+    assert_eq!(cli(d.path(), &["alert", "add", "X", "--metric", "minutes_studied", "--widget", ghost, "--above", "1"]).status.code(), Some(2));
+    assert_eq!(cli(d.path(), &["alert", "add", "X", "--above", "1"]).status.code(), Some(2));
+    assert_eq!(json(d.path(), &["alert", "list", "--json"]), serde_json::json!([]), "nothing written");
+}

@@ -62,7 +62,10 @@ fn thousand_alerts(sd: &Studydesk) {
     for i in 0..ALERTS {
         let draft = AlertDraft {
             name: format!("Alert {i:04}"),
-            metric: metrics[i % metrics.len()],
+            metric: Some(metrics[i % metrics.len()]),
+            widget_id: None,
+            model_id: None,
+            model_field: None,
             grain: Some(grains[(i / metrics.len()) % 3]),
             filters: MetricFilters::default(),
             threshold_type: kinds[i % 3],

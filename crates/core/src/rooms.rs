@@ -1,4 +1,5 @@
-//! The one place above the rooms: what every room derives, and the database opened with it.
+//! The one place above the rooms: what every room derives, the rows the app keeps for
+//! itself, and the database opened with them.
 //!
 //! A room that keeps a summary of other rows declares it as a
 //! [`Derived`](crate::db::derive::Derived) in its own module and adds it to [`DERIVED`];
@@ -9,7 +10,7 @@
 
 use crate::clock::SharedClock;
 use crate::db::derive::Derived;
-use crate::db::{Db, OpenReport};
+use crate::db::{Db, OpenReport, Rooms};
 use crate::Result;
 use std::path::Path;
 
@@ -25,6 +26,17 @@ pub static DERIVED: &[&Derived] = &[
     &crate::social::activity::FOLLOWS,
     &crate::insights::requests::DECISIONS,
 ];
+
+/// What every room declares to the database layer: the summaries above, and the rows the
+/// app keeps for itself (the installation settings, `app_settings` keys, it writes as
+/// bookkeeping rather than as the user's choice: history hides their changes).
+static ROOMS: Rooms = Rooms {
+    derived: DERIVED,
+    internal_rows: &[
+        ("app_settings", crate::social::emoji::catalog::VERSION_KEY),
+        ("app_settings", crate::social::activity::NOTIFIED_KEY),
+    ],
+};
 
 /// What shows an attachment, one SQL condition per room that does, each over the
 /// attachments table named `a` (a room that starts showing attachments adds its own).
@@ -50,7 +62,7 @@ impl Db {
     }
 
     pub fn open_with_report(path: &Path, clock: SharedClock) -> Result<(Db, OpenReport)> {
-        Self::open_keeping(path, clock, DERIVED)
+        Self::open_keeping(path, clock, &ROOMS)
     }
 
     /// Opens `<data dir>/studydesk.db`.

@@ -273,3 +273,87 @@ fn retention_prunes_changes_older_than_the_period_the_user_sets() {
     let f = f.reopen();
     assert_eq!(f.app.history_retention().unwrap(), 30, "kept across restarts");
 }
+
+/// One value of the database (a test's own look at what the app wrote).
+fn scalar(f: &common::Fixture, sql: &str) -> String {
+    f.app.db().read(|c| Ok(c.query_row(sql, [], |r| r.get::<_, rusqlite::types::Value>(0))?)).map(|v| format!("{v:?}")).unwrap()
+}
+
+#[test]
+fn derived_rows_are_not_history_and_undo_recomputes_them_through_the_write_path() {
+    let f = common::open();
+    let read = task(&f, "Read");
+    task(&f, "Write");
+    f.clock.advance(Duration::minutes(1));
+    let day_ring = |f: &common::Fixture| f.app.home().unwrap().progress.day.value;
+    let before = day_ring(&f);
+    f.app.task_set_completed(&read, true).unwrap();
+    assert_ne!(day_ring(&f), before, "completing a task moved the day's ring");
+    // The ring's snapshot moved in the same write and the audit trail holds it ...
+    let derived = "SELECT count(*) FROM audit_logs WHERE entity_type = 'progress_metrics'";
+    assert_ne!(scalar(&f, derived), "Integer(0)");
+    // ... but the history shows only the user's action.
+    let all = f.app.history_account(HistoryQuery { limit: Some(200), ..Default::default() }).unwrap().entries;
+    assert!(all.iter().all(|e| e.entity_type != "progress_metrics"), "{:?}", all.iter().map(|e| &e.summary).collect::<Vec<_>>());
+    // Ctrl+Z takes back one change, and the ring is recomputed from the task.
+    let outcome = f.app.history_undo_last().unwrap();
+    assert_eq!(outcome.undone.len(), 1, "{}", outcome.summary);
+    assert!(outcome.summary.starts_with("Undone: You changed"), "{}", outcome.summary);
+    assert_eq!(day_ring(&f), before, "the ring follows the undone completion");
+    // A derived row's change named by id is refused, with nothing written.
+    let id = scalar(&f, "SELECT id FROM audit_logs WHERE entity_type = 'progress_metrics' ORDER BY id DESC LIMIT 1");
+    let id = id.trim_start_matches("Text(\"").trim_end_matches("\")").to_string();
+    let kept = f.footprint();
+    assert!(common::refused(f.app.history_undo(&id)).contains("Studydesk itself"));
+    assert_eq!(f.footprint(), kept, "nothing half-done");
+}
+
+#[test]
+fn the_apps_own_settings_are_not_history_but_the_users_are() {
+    let f = common::open();
+    // The first call after a sync round marks where like notices start: a setting the app
+    // writes for itself.
+    f.app.response_notices().unwrap();
+    assert_ne!(scalar(&f, "SELECT count(*) FROM audit_logs WHERE entity_type = 'app_settings'"), "Integer(0)");
+    let settings = || HistoryQuery { entity_type: Some("app_settings".into()), ..Default::default() };
+    assert!(f.app.history_account(settings()).unwrap().entries.is_empty());
+    // The local API's port is the user's choice: history shows it.
+    let mut api = f.app.local_api_settings_get().unwrap();
+    api.port = 18_080;
+    f.app.local_api_settings_set(api).unwrap();
+    let shown = f.app.history_account(settings()).unwrap().entries;
+    assert_eq!(shown.len(), 1, "{:?}", shown.iter().map(|e| &e.summary).collect::<Vec<_>>());
+    assert_eq!(shown[0].actor, "me");
+}
+
+#[test]
+fn old_history_is_pruned_by_the_daily_housekeeping_not_at_start_up() {
+    let f = common::open();
+    let id = task(&f, "Old");
+    f.clock.advance(Duration::days(400));
+    f.app.task_rename(&id, "New").unwrap();
+    // Opening the app (as every CLI command and OS-timer run does) prunes nothing.
+    let f = f.reopen();
+    assert_eq!(f.app.history_item(&id, None::<String>, None).unwrap().entries.len(), 2);
+    // The background turn prunes what is older than a year, once a day.
+    let me = f.app.user_id();
+    studydesk_core::background::remind::turn_with(f.app.db(), &me, |_| Ok(())).unwrap();
+    assert_eq!(f.app.history_item(&id, None::<String>, None).unwrap().entries.len(), 1, "the creation 400 days ago went");
+    assert_eq!(f.app.history_prune_if_due().unwrap(), None, "not again the same day");
+    f.clock.advance(Duration::hours(25));
+    assert_eq!(f.app.history_prune_if_due().unwrap(), Some(0), "due again a day later");
+    // Bounded: a day's run deletes at most its batches; the rest go the next day.
+    f.app.db().read(|c| {
+        c.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100001)
+             INSERT INTO audit_logs(id, action, entity_type, entity_id, created_at)
+             SELECT printf('old-%06d', i), 'x', 'tasks', 'gone', '2001-01-01T00:00:00Z' FROM n",
+        )?;
+        Ok(())
+    }).unwrap();
+    f.clock.advance(Duration::hours(25));
+    let day = u64::from(studydesk_core::db::history::PRUNE_BATCHES_A_DAY) * studydesk_core::db::history::PRUNE_BATCH as u64;
+    assert_eq!(f.app.history_prune_if_due().unwrap(), Some(day));
+    f.clock.advance(Duration::hours(25));
+    assert_eq!(f.app.history_prune_if_due().unwrap(), Some(100_001 - day));
+}

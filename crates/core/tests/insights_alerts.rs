@@ -29,7 +29,10 @@ fn study(f: &Fixture, start: &str, minutes: i64) {
 fn draft(kind: ThresholdType, value: f64) -> AlertDraft {
     AlertDraft {
         name: "Studied over half an hour".into(),
-        metric: MetricId::MinutesStudied,
+        metric: Some(MetricId::MinutesStudied),
+        widget_id: None,
+        model_id: None,
+        model_field: None,
         grain: Some(AlertGrain::Day),
         filters: MetricFilters::default(),
         threshold_type: kind,
@@ -83,12 +86,12 @@ fn fires_once_not_again_while_it_holds_and_again_after_it_resolved() {
     // The next Tokyo day starts at 0 minutes: resolved, silently.
     let t = check(&f, "2026-11-23T15:10:00Z");
     assert_eq!((t.evaluated, t.delivered.len()), (1, 0));
-    assert_eq!(get(&f, &a.id).status, "resolved");
+    assert_eq!(get(&f, &a.id).status.as_str(), "resolved");
     // Holding again after it resolved: one notice again.
     study(&f, "2026-11-24T01:00:00Z", 31);
     let t = check(&f, "2026-11-24T01:40:00Z");
     assert_eq!(t.delivered.len(), 1);
-    assert_eq!(get(&f, &a.id).status, "triggered");
+    assert_eq!(get(&f, &a.id).status.as_str(), "triggered");
     assert_eq!(alert_rows(&f), 2, "one notification-center row per triggering");
     let center = f.app.notifications_list(Some(50)).unwrap();
     assert_eq!(center.items.iter().filter(|n| n.kind == "alert").count(), 2);
@@ -113,7 +116,7 @@ fn a_snoozed_alert_is_neither_evaluated_nor_delivered_until_its_snooze_ends() {
     let t = check(&f, "2026-11-23T02:41:00Z");
     assert_eq!((t.evaluated, t.delivered.len()), (1, 1));
     let now = get(&f, &a.id);
-    assert_eq!((now.status.as_str(), now.snoozed_until), ("triggered", None));
+    assert_eq!((now.status.as_str(), now.snoozed_until.as_deref()), ("triggered", None));
     // Snoozing with bad minutes is refused in words; an alert that is off cannot be snoozed.
     assert!(refused(f.app.alert_snooze(a.id.clone(), 0)).contains("snooze minutes"));
     f.app.alert_set_active(a.id.clone(), false).unwrap();
@@ -135,7 +138,7 @@ fn a_digest_alert_sends_one_summary_a_day_at_the_chosen_time() {
     study(&f, "2026-11-23T01:00:00Z", 40);
     let t = check(&f, "2026-11-23T01:45:00Z");
     assert_eq!((t.evaluated, t.delivered.len()), (2, 0), "digest alerts wait for the summary");
-    assert_eq!(get(&f, &a.id).status, "triggered");
+    assert_eq!(get(&f, &a.id).status.as_str(), "triggered");
     // 19:59 Tokyo: not yet. 20:00: one summary naming both. Later that day: nothing.
     assert!(check(&f, "2026-11-23T10:59:00Z").delivered.is_empty());
     let t = check(&f, "2026-11-23T11:00:00Z");
@@ -268,7 +271,7 @@ fn bad_input_is_refused_in_words_and_nothing_is_written() {
     d.name = "  ".into();
     assert!(refused(f.app.alert_create(d)).contains("needs a name"));
     let mut d = draft(ThresholdType::Above, 1.0);
-    d.metric = MetricId::Streak;
+    d.metric = Some(MetricId::Streak);
     assert!(refused(f.app.alert_create(d)).contains("no value per day"));
     let mut d = draft(ThresholdType::Above, 1.0);
     d.frequency = Some(Frequency::Digest);
@@ -286,4 +289,123 @@ fn bad_input_is_refused_in_words_and_nothing_is_written() {
     assert_eq!(available, [("notification", true), ("in_app", true), ("email", false), ("slack", false), ("sms", false)]);
     let e = f.app.alert_delete("not-an-id").unwrap_err();
     assert_eq!(e.kind(), "not_found");
+}
+
+/// A saved data model over a CSV source of exam scores (175 in all).
+fn scores_model(f: &Fixture) -> (String, String) {
+    use studydesk_core::insights::models::{ModelDraft, ModelExpr, ModelField, ModelTable};
+    let csv = "course,score\nChemistry,90\nHistory,85\n";
+    let source = f.app.source_add_csv("Exam scores", Some("scores.csv"), csv.as_bytes()).unwrap();
+    let cache = source.table.clone().unwrap();
+    let column = |c: &str| ModelExpr::Column { table: "x".into(), column: c.into() };
+    let model = ModelDraft {
+        name: "Scores".into(),
+        description: None,
+        tables: vec![ModelTable { name: format!("sources.{cache}"), alias: "x".into() }],
+        joins: vec![],
+        fields: vec![ModelField { name: "course".into(), expression: column("course") }, ModelField { name: "score".into(), expression: column("score") }],
+    };
+    (f.app.model_save(None::<String>, model).unwrap().id, source.id)
+}
+
+fn on_model(model: &str, field: &str, above: f64) -> AlertDraft {
+    AlertDraft { metric: None, model_id: Some(model.into()), model_field: Some(field.into()), ..draft(ThresholdType::Above, above) }
+}
+
+#[test]
+fn an_alert_on_a_data_models_field_watches_the_fields_sum() {
+    let f = common::open();
+    f.clock.set(at("2026-11-23T00:00:00Z"));
+    let (model, _) = scores_model(&f);
+    let a = f.app.alert_create(on_model(&model, "score", 170.0)).unwrap();
+    assert_eq!((a.metric_id.as_deref(), a.model_field.as_deref()), (None, Some("score")));
+    let t = check(&f, "2026-11-23T00:05:00Z");
+    assert_eq!((t.evaluated, t.delivered.len()), (1, 1));
+    assert!(t.delivered[0].message.contains("score: 175 (above 170)"), "{}", t.delivered[0].message);
+    assert_eq!(get(&f, &a.id).last_value, Some(175.0));
+    // Bad input, each refused with nothing written.
+    let before = f.footprint();
+    assert!(refused(f.app.alert_create(on_model(&model, "grade", 1.0))).contains("has no field \"grade\" (its fields: course, score)"));
+    let no_field = AlertDraft { model_field: None, ..on_model(&model, "score", 1.0) };
+    assert!(refused(f.app.alert_create(no_field)).contains("needs the field"));
+    let two = AlertDraft { metric: Some(MetricId::MinutesStudied), ..on_model(&model, "score", 1.0) };
+    assert!(refused(f.app.alert_create(two)).contains("one thing"));
+    let ghost = on_model("01930000-0000-7000-8000-00000000abcd", "score", 1.0);
+    assert_eq!(f.app.alert_create(ghost).unwrap_err().kind(), "not_found");
+    assert!(refused(f.app.alert_test(on_model(&model, "score", 1.0))).contains("keeps none"));
+    assert_eq!(f.footprint(), before);
+    // The alert goes with its model.
+    f.app.model_delete(&model).unwrap();
+    assert!(f.app.alert_list().unwrap().is_empty());
+}
+
+#[test]
+fn an_alert_on_a_widget_watches_the_number_the_widget_shows() {
+    use studydesk_core::insights::dashboards::DashboardEdit;
+    use studydesk_core::insights::rows::WidgetType;
+    use studydesk_core::insights::widgets::{WidgetConfig, WidgetDraft, WidgetSource};
+    let f = common::open();
+    study(&f, "2026-11-23T01:00:00Z", 40);
+    let dash = f.app.dashboard_create(DashboardEdit { name: Some("Me".into()), ..Default::default() }).unwrap();
+    let widget = |kind: WidgetType, source: WidgetSource| WidgetDraft {
+        kind,
+        config: WidgetConfig { title: "Minutes".into(), source, ..Default::default() },
+        query: None,
+        data_source_id: None,
+        position: None,
+    };
+    let minutes = WidgetSource::Metric { metric: "minutes_studied".into(), grain: "day".into(), course_id: None, activity_id: None };
+    let card = f.app.insights_widget_add(&dash.row.id, widget(WidgetType::MetricCard, minutes.clone())).unwrap();
+    let line = f.app.insights_widget_add(&dash.row.id, widget(WidgetType::LineChart, minutes)).unwrap();
+    let on = |id: &str, above: f64| AlertDraft { metric: None, widget_id: Some(id.into()), ..draft(ThresholdType::Above, above) };
+    let a = f.app.alert_create(on(&card.row.id, 30.0)).unwrap();
+    let b = f.app.alert_create(on(&line.row.id, 50.0)).unwrap();
+    let t = check(&f, "2026-11-23T02:00:00Z");
+    assert_eq!((t.evaluated, t.delivered.len()), (2, 1), "40 minutes: above 30, not above 50");
+    assert!(t.delivered[0].message.contains("the widget's value: 40 (above 30)"), "{}", t.delivered[0].message);
+    assert_eq!((get(&f, &a.id).last_value, get(&f, &b.id).last_value), (Some(40.0), Some(40.0)), "the card's number, the series' last point");
+    // A text widget shows no number.
+    let mut note = widget(WidgetType::Text, WidgetSource::None);
+    note.config.markdown = Some("Keep going".into());
+    let text = f.app.insights_widget_add(&dash.row.id, note).unwrap();
+    assert!(refused(f.app.alert_create(on(&text.row.id, 1.0))).contains("no value to watch"));
+}
+
+#[test]
+fn alerts_are_evaluated_right_after_a_data_source_refresh() {
+    let f = common::open();
+    f.clock.set(at("2026-11-23T00:00:00Z"));
+    let (_, source) = scores_model(&f);
+    let a = f.app.alert_create(draft(ThresholdType::Above, 2.0)).unwrap();
+    assert_eq!(check(&f, "2026-11-23T00:05:00Z").delivered.len(), 0, "0 minutes");
+    study(&f, "2026-11-23T00:06:00Z", 3);
+    // Five minutes after its check the alert is not due for another ten ...
+    assert_eq!(check(&f, "2026-11-23T00:10:00Z").evaluated, 0);
+    assert_eq!(alert_rows(&f), 0);
+    // ... but a refresh evaluates it at once, and it fires.
+    f.app.source_refresh(&source).unwrap();
+    let after = get(&f, &a.id);
+    assert_eq!(after.last_evaluated_at.as_deref(), Some("2026-11-23T00:10:00.000Z"));
+    assert_eq!((after.status.as_str(), after.last_value), ("triggered", Some(3.0)));
+    assert_eq!(alert_rows(&f), 1, "delivered to the notification center");
+}
+
+#[test]
+fn a_check_that_moves_nothing_sends_nothing_to_sync() {
+    let f = common::open();
+    f.clock.set(at("2026-11-23T00:00:00Z"));
+    let a = f.app.alert_create(draft(ThresholdType::Above, 30.0)).unwrap();
+    assert_eq!(check(&f, "2026-11-23T00:05:00Z").evaluated, 1);
+    let queued = f.count("sync_changes");
+    assert_eq!(check(&f, "2026-11-23T00:25:00Z").evaluated, 1);
+    assert_eq!(get(&f, &a.id).last_evaluated_at.as_deref(), Some("2026-11-23T00:25:00.000Z"), "kept on this device");
+    assert_eq!(f.count("sync_changes"), queued, "the last evaluation is this device's own");
+    // A check that triggers the alert sends the new status (not when it was checked).
+    study(&f, "2026-11-23T01:00:00Z", 40);
+    let queued = f.count("sync_changes");
+    assert_eq!(check(&f, "2026-11-23T01:45:00Z").delivered.len(), 1);
+    let sent: String = f.app.db().read(|c| Ok(c.query_row(
+        "SELECT changes FROM sync_changes WHERE table_name = 'alerts' ORDER BY seq DESC LIMIT 1", [], |r| r.get(0))?)).unwrap();
+    assert!(f.count("sync_changes") > queued);
+    assert!(sent.contains("triggered") && !sent.contains("last_evaluated_at") && !sent.contains("last_value"), "{sent}");
 }

@@ -896,9 +896,17 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             last_triggered_at: None,
             digest_pending: 1,
             last_digest_on: Some(s("2026-01-02")),
+            widget_id: None,
+            model_id: None,
+            model_field: None,
         },
         &[
             ("channels", |r| r.channels = json!({"in_app": true})),
+            ("metric_id", |r| r.widget_id = Some(new_id())),
+            ("model_field", |r| {
+                r.metric_id = None;
+                r.model_id = Some(new_id());
+            }),
             ("threshold_value", |r| r.threshold_value = f64::NAN),
             ("name", |r| r.name = long(256)),
         ],

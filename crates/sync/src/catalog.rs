@@ -70,6 +70,13 @@ pub const DERIVED_COLUMNS: &[(&str, &[&str])] = &[
     ("posts", &["like_count", "comment_count"]),
 ];
 
+/// Columns each device keeps for itself, like the derived counters never sent nor
+/// accepted: an alert's last evaluation. Every device evaluates its alerts on its own,
+/// every 15 minutes; synced, each check would send a change per alert per quarter hour,
+/// and one device's check would move another's schedule. What an evaluation decides (the
+/// status, when it last triggered) still syncs.
+pub const DEVICE_COLUMNS: &[(&str, &[&str])] = &[("alerts", &["last_evaluated_at", "last_value", "last_previous"])];
+
 /// Columns a CHECK or a rule ties together, so they must never mix two writers' values
 /// (docs/sync.md §4.5): an event moved on one device and resized on another would end
 /// before it starts. The capture triggers send the whole group whenever one member
@@ -219,13 +226,20 @@ pub fn is_secret(table: &str, column: &str) -> bool {
     listed(SECRET_COLUMNS, table, column)
 }
 
+/// Computed on each device: a derived counter or a device's own column ([`DEVICE_COLUMNS`]).
 pub fn is_derived(table: &str, column: &str) -> bool {
-    listed(DERIVED_COLUMNS, table, column)
+    listed(DERIVED_COLUMNS, table, column) || listed(DEVICE_COLUMNS, table, column)
 }
 
-/// Secret and derived columns: they never travel.
+/// Secret, derived and device columns: they never travel.
 pub fn excluded_columns(table: &str) -> Vec<&'static str> {
-    SECRET_COLUMNS.iter().chain(DERIVED_COLUMNS).filter(|(t, _)| *t == table).flat_map(|(_, c)| c.iter().copied()).collect()
+    SECRET_COLUMNS
+        .iter()
+        .chain(DERIVED_COLUMNS)
+        .chain(DEVICE_COLUMNS)
+        .filter(|(t, _)| *t == table)
+        .flat_map(|(_, c)| c.iter().copied())
+        .collect()
 }
 
 /// The device's own bookkeeping: never user data, never synced, never written by a pull.

@@ -1065,7 +1065,8 @@ export const sourcePasswordStore = (): Promise<SecretStoreKind> => call<SecretSt
 /**
  * Reads my source again from where its data comes from (a CSV: its copied file;
  * a REST API: the network, hence off the UI thread). A failure is recorded on
- * the source (status `error`, the reason) and answered.
+ * the source (status `error`, the reason) and answered. The alerts are
+ * evaluated right after a refresh that worked.
  * Rejects with an ApiError of kind `ServerErrorKind`.
  */
 export const sourceRefresh = (id: string): Promise<DataSource> => call<DataSource>("source_refresh", { id });

@@ -5,7 +5,8 @@ import * as api from "../api/client";
 import type { HistoryEntry } from "../api/bindings/HistoryEntry";
 import i18n from "../i18n";
 import { renderWithClient } from "../test/render";
-import { HistoryPanel } from "./HistoryPanel";
+import { HISTORY_TABLES } from "../api/tables";
+import { HistoryPanel, typeWord } from "./HistoryPanel";
 import { HistoryCard } from "./HistoryCard";
 import { UndoToast } from "./UndoToast";
 
@@ -28,6 +29,17 @@ const rename: HistoryEntry = {
 };
 
 describe("History panel", () => {
+  it("words every table history can show in English and Japanese, never by its table name", async () => {
+    for (const lng of ["en", "ja"]) {
+      await i18n.changeLanguage(lng);
+      for (const table of HISTORY_TABLES) {
+        expect(typeWord(i18n.t, table), `${lng}: ${table}`).not.toBe(table.replace(/_/g, " "));
+      }
+    }
+    expect(typeWord(i18n.t, "study_resources")).toBe("クイックリンク");
+    await i18n.changeLanguage("en");
+  });
+
   beforeEach(async () => {
     await i18n.changeLanguage("en");
     vi.mocked(api.historyItem).mockResolvedValue({ entries: [rename], next: null });

@@ -10,6 +10,8 @@ import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { HistoryEntry } from "../api/bindings/HistoryEntry";
 import type { HistoryPage } from "../api/bindings/HistoryPage";
+import type { HistoryTable } from "../api/tables";
+import type en from "../i18n/en";
 import { useApiMutation } from "../api/queries";
 import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
@@ -24,7 +26,13 @@ export const historyKeys = {
   account: (type: string, from: string, to: string) => ["history", "account", type, from, to] as const,
 };
 
-/** The type of a table's rows in words ("task"), falling back to the table name. */
+// Compile-time: every table whose changes history can show (generated from the core) has
+// words, in English and, through the Messages type, in Japanese.
+type Worded<K extends string, M extends Record<K, string>> = M;
+export type EveryTableWorded = Worded<HistoryTable, typeof en.history.type>;
+
+/** The type of a table's rows in words ("task"); the table name only for a table this
+ * version does not know (a newer version's, seen through sync). */
 export function typeWord(t: TFunction, table: string): string {
   return t(`history.type.${table}`, { defaultValue: table.replace(/_/g, " ") });
 }

@@ -18,8 +18,14 @@ const stamp = "2026-11-22T01:00:00.000Z";
 function alert(over: Partial<Alert> = {}): Alert {
   return {
     id: "a1",
+    user_id: "u1",
     name: "Half an hour a day",
-    metric: "minutes_studied",
+    metric_id: "minutes_studied",
+    widget_id: null,
+    model_id: null,
+    model_field: null,
+    digest_pending: 0,
+    last_digest_on: null,
     grain: "day",
     filters: {},
     threshold_type: "above",
@@ -125,6 +131,28 @@ describe("Alerts", () => {
     await waitFor(() => expect(client.alertCreate).toHaveBeenCalledWith(draft));
     expect(client.alertTest).toHaveBeenCalledWith(draft);
     await waitFor(() => expect(screen.queryByTestId("alert-form")).not.toBeInTheDocument());
+  });
+
+  it("watches a data model's field: the model, then one of its fields", async () => {
+    client.alertList.mockResolvedValue([]);
+    client.modelList.mockResolvedValue([
+      { id: "m1", name: "Scores", description: null, tables: [], joins: [], fields: [{ name: "course", expression: { kind: "number", value: 1 } }, { name: "score", expression: { kind: "number", value: 1 } }], created_at: stamp, updated_at: stamp },
+    ] as never);
+    client.alertCreate.mockResolvedValue(alert({ metric_id: null, model_id: "m1", model_field: "score" }));
+    renderWithClient(<Alerts onClose={() => {}} />);
+    await userEvent.click(await screen.findByTestId("alert-new"));
+    await userEvent.type(screen.getByTestId("alert-name"), "Scores");
+    await userEvent.selectOptions(screen.getByTestId("alert-watch"), "model");
+    expect(screen.queryByTestId("alert-metric")).not.toBeInTheDocument();
+    expect(screen.getByTestId("alert-model-field")).toBeDisabled();
+    await waitFor(() => expect(within(screen.getByTestId("alert-model")).getAllByRole("option")).toHaveLength(2));
+    await userEvent.selectOptions(screen.getByTestId("alert-model"), "m1");
+    await userEvent.selectOptions(screen.getByTestId("alert-model-field"), "score");
+    await userEvent.type(screen.getByTestId("alert-threshold"), "170");
+    await userEvent.click(screen.getByTestId("alert-save"));
+    await waitFor(() =>
+      expect(client.alertCreate).toHaveBeenCalledWith(expect.objectContaining({ metric: undefined, model_id: "m1", model_field: "score", threshold_value: 170 })),
+    );
   });
 
   it("deletes only after a confirmation", async () => {

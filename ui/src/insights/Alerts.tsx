@@ -1,18 +1,19 @@
 // Insights' alerts (issue 16 item 1): my threshold alerts on the built-in metrics, each
 // with its status, last value and last check ("checked every 15 minutes"), turned on and
 // off, snoozed for an hour, edited, deleted after a confirmation. The form takes a metric
-// counted per day, week or month, a rule (above, below, change in percent against the
+// counted per day, week or month (or a widget's value, or a data model's field), a rule (above, below, change in percent against the
 // previous period) and a threshold typed as text (one that is not a number is said before
 // anything is sent), immediate or a daily digest at a chosen time; "Test this alert"
 // replays the draft over the last 90 days of stored history and lists when it would have
 // fired, before saving. Email is shown as not available without SMTP; Slack and SMS never.
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import type { Alert } from "../api/bindings/Alert";
 import type { AlertDraft } from "../api/bindings/AlertDraft";
+import type { AlertRow } from "../api/bindings/AlertRow";
 import type { AlertGrain } from "../api/bindings/AlertGrain";
 import type { ApiError } from "../api/bindings/ApiError";
 import type { MetricId } from "../api/bindings/MetricId";
@@ -40,18 +41,52 @@ export function parseThreshold(text: string): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-type Form = { name: string; metric: MetricId; grain: AlertGrain; rule: ThresholdType; threshold: string; digest: boolean; digestTime: string };
+/** What an alert watches: a built-in metric, a widget's value or a data model's field. */
+export type Watch = "metric" | "widget" | "model";
+const WATCHES: Watch[] = ["metric", "widget", "model"];
 
-const blank: Form = { name: "", metric: "minutes_studied", grain: "day", rule: "above", threshold: "", digest: false, digestTime: "08:00" };
+type Form = {
+  name: string;
+  watch: Watch;
+  metric: MetricId;
+  widgetId: string;
+  modelId: string;
+  modelField: string;
+  grain: AlertGrain;
+  rule: ThresholdType;
+  threshold: string;
+  digest: boolean;
+  digestTime: string;
+};
 
-function formOf(a: Alert): Form {
-  return { name: a.name, metric: a.metric, grain: a.grain, rule: a.threshold_type, threshold: String(a.threshold_value), digest: a.frequency === "digest", digestTime: a.digest_time ?? "08:00" };
+const blank: Form = { name: "", watch: "metric", metric: "minutes_studied", widgetId: "", modelId: "", modelField: "", grain: "day", rule: "above", threshold: "", digest: false, digestTime: "08:00" };
+
+/** The form over an alert's rule: its row's columns. */
+function formOf(a: AlertRow): Form {
+  const watch: Watch = a.widget_id ? "widget" : a.model_id ? "model" : "metric";
+  return {
+    ...blank,
+    name: a.name,
+    watch,
+    metric: (a.metric_id ?? blank.metric) as MetricId,
+    widgetId: a.widget_id ?? "",
+    modelId: a.model_id ?? "",
+    modelField: a.model_field ?? "",
+    grain: a.grain as AlertGrain,
+    rule: a.threshold_type,
+    threshold: String(a.threshold_value),
+    digest: a.frequency === "digest",
+    digestTime: a.digest_time ?? "08:00",
+  };
 }
 
 function draftOf(f: Form, threshold: number): AlertDraft {
   return {
     name: f.name,
-    metric: f.metric,
+    metric: f.watch === "metric" ? f.metric : undefined,
+    widget_id: f.watch === "widget" ? f.widgetId : undefined,
+    model_id: f.watch === "model" ? f.modelId : undefined,
+    model_field: f.watch === "model" ? f.modelField : undefined,
     grain: f.grain,
     filters: {},
     threshold_type: f.rule,
@@ -93,25 +128,43 @@ function AlertForm({ initial, editing, onDone }: { initial: Form; editing: Alert
         <input data-testid="alert-name" value={f.name} maxLength={255} onChange={(e) => set({ name: e.target.value })} data-autofocus autoFocus />
       </label>
       <label className="field">
-        <span>{t("insights.alerts.metric")}</span>
-        <select data-testid="alert-metric" value={f.metric} onChange={(e) => set({ metric: e.target.value as MetricId })}>
-          {(metrics.length ? metrics.map((m) => m.id) : [f.metric]).map((id) => (
-            <option key={id} value={id}>
-              {t(`insights.metrics.${id}`)}
+        <span>{t("insights.alerts.watch")}</span>
+        <select data-testid="alert-watch" value={f.watch} onChange={(e) => set({ watch: e.target.value as Watch })}>
+          {WATCHES.map((w) => (
+            <option key={w} value={w}>
+              {t(`insights.alerts.watches.${w}`)}
             </option>
           ))}
         </select>
       </label>
-      <label className="field">
-        <span>{t("insights.alerts.period")}</span>
-        <select data-testid="alert-grain" value={f.grain} onChange={(e) => set({ grain: e.target.value as AlertGrain })}>
-          {GRAINS.map((g) => (
-            <option key={g} value={g}>
-              {t(`insights.alerts.grains.${g}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      {f.watch === "metric" ? (
+        <>
+          <label className="field">
+            <span>{t("insights.alerts.metric")}</span>
+            <select data-testid="alert-metric" value={f.metric} onChange={(e) => set({ metric: e.target.value as MetricId })}>
+              {(metrics.length ? metrics.map((m) => m.id) : [f.metric]).map((id) => (
+                <option key={id} value={id}>
+                  {t(`insights.metrics.${id}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>{t("insights.alerts.period")}</span>
+            <select data-testid="alert-grain" value={f.grain} onChange={(e) => set({ grain: e.target.value as AlertGrain })}>
+              {GRAINS.map((g) => (
+                <option key={g} value={g}>
+                  {t(`insights.alerts.grains.${g}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      ) : f.watch === "widget" ? (
+        <WidgetChoice value={f.widgetId} onChange={(widgetId) => set({ widgetId })} />
+      ) : (
+        <ModelFieldChoice modelId={f.modelId} field={f.modelField} onChange={(modelId, modelField) => set({ modelId, modelField })} />
+      )}
       <label className="field">
         <span>{t("insights.alerts.rule")}</span>
         <select data-testid="alert-rule" value={f.rule} onChange={(e) => set({ rule: e.target.value as ThresholdType })}>
@@ -181,6 +234,67 @@ function AlertForm({ initial, editing, onDone }: { initial: Form; editing: Alert
   );
 }
 
+/** The widgets of every dashboard, grouped by dashboard; the one chosen is the value. */
+function WidgetChoice({ value, onChange }: { value: string; onChange: (id: string) => void }) {
+  const { t } = useTranslation();
+  const list = useQuery({ queryKey: ["dashboards_list"], queryFn: () => api.dashboardsList() });
+  const views = useQueries({ queries: (list.data ?? []).map((d) => ({ queryKey: ["dashboard_get", d.row.id], queryFn: () => api.dashboardGet(d.row.id) })) });
+  const dashboards = views.flatMap((v) => (v.data ? [v.data] : []));
+  return (
+    <label className="field">
+      <span>{t("insights.alerts.widget")}</span>
+      <select data-testid="alert-widget" value={value} onChange={(e) => onChange(e.target.value)} required>
+        <option value="">{t("insights.alerts.chooseWidget")}</option>
+        {dashboards.map((d) => (
+          <optgroup key={d.row.id} label={d.row.name}>
+            {d.widgets
+              .filter((w) => w.config.source.kind !== "none")
+              .map((w) => (
+                <option key={w.row.id} value={w.row.id}>
+                  {w.config.title || t("insights.alerts.untitled")}
+                </option>
+              ))}
+          </optgroup>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A data model, then one of its fields (the alert watches the field's sum). */
+function ModelFieldChoice({ modelId, field, onChange }: { modelId: string; field: string; onChange: (modelId: string, field: string) => void }) {
+  const { t } = useTranslation();
+  const models = useQuery({ queryKey: ["model_list"], queryFn: () => api.modelList() });
+  const model = (models.data ?? []).find((m) => m.id === modelId);
+  return (
+    <>
+      <label className="field">
+        <span>{t("insights.alerts.model")}</span>
+        <select data-testid="alert-model" value={modelId} onChange={(e) => onChange(e.target.value, "")} required>
+          <option value="">{t("insights.alerts.chooseModel")}</option>
+          {(models.data ?? []).map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t("insights.alerts.field")}</span>
+        <select data-testid="alert-model-field" value={field} onChange={(e) => onChange(modelId, e.target.value)} required disabled={!model}>
+          <option value="">{t("insights.alerts.chooseField")}</option>
+          {(model?.fields ?? []).map((f) => (
+            <option key={f.name} value={f.name}>
+              {f.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="hint">{t("insights.alerts.fieldHint")}</p>
+    </>
+  );
+}
+
 function ReplayResult({ replay }: { replay: Replay }) {
   const { t } = useTranslation();
   return (
@@ -211,7 +325,12 @@ function AlertRow({ alert, onEdit }: { alert: Alert; onEdit: () => void }) {
       <div className="alert-main">
         <strong>{alert.name}</strong>
         <span className="hint">
-          {t(`insights.metrics.${alert.metric}`)} · {t(`insights.alerts.grains.${alert.grain}`)} · {rule}
+          {alert.widget_id
+            ? t("insights.alerts.watchesWidget")
+            : alert.model_field
+              ? t("insights.alerts.watchesField", { field: alert.model_field })
+              : `${t(`insights.metrics.${alert.metric_id}`)} · ${t(`insights.alerts.grains.${alert.grain}`)}`}{" "}
+          · {rule}
           {alert.frequency === "digest" ? ` · ${t("insights.alerts.digestAt", { time: alert.digest_time })}` : ""}
         </span>
       </div>

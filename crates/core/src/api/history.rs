@@ -13,14 +13,12 @@ macro_rules! history_commands {
             /// at a time (`before`: the previous page's `next`).
             #[ipc(local)]
             pub fn history_item(&self, entity_id: String, before: Option<String>, limit: Option<u32>) -> history::HistoryPage {
-                let device = self.db.device_id().to_string();
-                self.db.read(|c| history::item_history(c, &self.user_id(), &device, &entity_id, before.as_deref(), limit))
+                history::item_history(&self.db, &self.user_id(), &entity_id, before.as_deref(), limit)
             }
             /// The account's changes, filtered by type and dates, newest first, paged.
             #[ipc(local)]
             pub fn history_account(&self, query: history::HistoryQuery) -> history::HistoryPage {
-                let device = self.db.device_id().to_string();
-                self.db.read(|c| history::account_history(c, &self.user_id(), &device, &query))
+                history::account_history(&self.db, &self.user_id(), &query)
             }
             /// Undoes one change (as a new change, which syncs and can be undone).
             #[ipc(local)]
@@ -46,7 +44,7 @@ macro_rules! history_commands {
             #[ipc(local)]
             pub fn history_set_retention(&self, days: u32) -> u32 {
                 let days = history::set_retention_days(&self.db, days)?;
-                history::prune(&self.db, PRUNE_BATCHES_AT_OPEN)?;
+                history::prune(&self.db, history::PRUNE_BATCHES_A_DAY)?;
                 Ok(days)
             }
         } } $($next)* }
@@ -54,6 +52,10 @@ macro_rules! history_commands {
 }
 crate::history_commands!(commands ! {});
 
-/// Batches of old history pruned at open and when the setting changes (bounded: a
-/// database left unopened for years is pruned over a few starts, not in one stall).
-pub const PRUNE_BATCHES_AT_OPEN: u32 = 20;
+impl crate::api::Studydesk {
+    /// The daily prune of old history, for the background scheduler (`None`: pruned less
+    /// than a day ago; `db::history::prune_if_due`).
+    pub fn history_prune_if_due(&self) -> crate::Result<Option<u64>> {
+        history::prune_if_due(&self.db)
+    }
+}

@@ -127,25 +127,6 @@ impl super::Studydesk {
     }
 
     fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
-        let me = self.user_id();
-        let now = self.db.now();
-        // The widget, its dashboard's range, the user's today and the plan are small reads
-        // on the app's connection, in one; the metric or SQL runs on the sandbox's read-only ones.
-        let (widget, from, to, plan) = self.db.read(|c| {
-            let widget = widgets::get(c, &me, id)?;
-            let layout = dashboards::InsightsLayout::from_stored(&dashboards::own(c, &me, &widget.row.dashboard_id)?.layout);
-            let today = crate::time::local_date(now, crate::account::settings::timezone(c, &me)?);
-            let (from, to) = layout.range.resolve(today)?;
-            let plan = widget_data::plan(c, &me, &widget_data::Inputs { widget: &widget, from, to, now, max_points })?;
-            Ok((widget, from, to, plan))
-        })?;
-        let input = widget_data::Inputs { widget: &widget, from, to, now, max_points };
-        let sandbox = self.sandbox();
-        let (table, value) = match plan {
-            widget_data::Plan::Metric(q) => sandbox.read_trusted(|c| widget_data::metric(c, &me, &input, &q))?,
-            widget_data::Plan::Sql(sql) => (sandbox.query(&sql, None)?, None),
-            widget_data::Plan::Nothing => (widget_data::empty(), None),
-        };
-        Ok(widget_data::finish(&input, table, value))
+        widget_data::read(&self.db, self.sandbox(), &self.user_id(), id, max_points)
     }
 }

@@ -80,6 +80,28 @@ impl super::Studydesk {
         Ok((turn, error))
     }
 
+    /// After a data source refresh: every active alert evaluated at once (one on a widget
+    /// or model over the source sees the new rows now, not at its next check), and the
+    /// notices of what fired shown. A failure is logged: it is never the refresh's.
+    pub fn alerts_after_refresh(&self) -> evaluate::AlertTurn {
+        let turn = evaluate::turn_all(&self.db, &self.user_id()).and_then(|turn| Ok((self.alert_notices(&turn.delivered)?, turn)));
+        match turn {
+            Ok((notices, turn)) => {
+                for notice in notices {
+                    if let Err(reason) = crate::notify::show_blocking("Studydesk", &notice) {
+                        tracing::warn!(reason, "could not show an alert's notice");
+                        break;
+                    }
+                }
+                turn
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not evaluate the alerts after a data source refresh");
+                evaluate::AlertTurn::default()
+            }
+        }
+    }
+
     /// The native notices of what an alert turn delivered, in the user's language.
     pub fn alert_notices(&self, delivered: &[evaluate::AlertDelivered]) -> crate::Result<Vec<crate::notify::Notice>> {
         let ja = self.db.read(|c| crate::account::settings::get(c, &self.user_id()))?.preferred_locale

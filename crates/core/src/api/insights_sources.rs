@@ -72,10 +72,13 @@ macro_rules! insights_sources_commands {
             }
             /// Reads my source again from where its data comes from (a CSV: its copied file;
             /// a REST API: the network, hence off the UI thread). A failure is recorded on
-            /// the source (status `error`, the reason) and answered.
+            /// the source (status `error`, the reason) and answered. The alerts are
+            /// evaluated right after a refresh that worked.
             #[ipc(remote)]
             pub fn source_refresh(&self, id: String) -> sources::DataSource {
-                sources::refresh(&self.db, &self.data_dir, &self.user_id(), &id)
+                let source = sources::refresh(&self.db, &self.data_dir, &self.user_id(), &id)?;
+                self.alerts_after_refresh();
+                Ok(source)
             }
             /// Sets how often my REST or database source refreshes itself: every 15, 60, 360
             /// or 1440 minutes, or none for by hand only. The schedule syncs; the refresh
@@ -123,7 +126,12 @@ impl super::Studydesk {
     /// after another, and answers what each refresh did (`insights::sources::schedule`).
     /// It uses the network: the shell's background thread and the CLI call it, never the
     /// UI thread.
+    /// The alerts are evaluated once after the refreshes, when one of them worked.
     pub fn source_refresh_due(&self) -> Result<Vec<schedule::ScheduledRefresh>> {
-        schedule::refresh_due(&self.db, &self.data_dir, &self.user_id())
+        let done = schedule::refresh_due(&self.db, &self.data_dir, &self.user_id())?;
+        if done.iter().any(|r| r.outcome.is_ok()) {
+            self.alerts_after_refresh();
+        }
+        Ok(done)
     }
 }

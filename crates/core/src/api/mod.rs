@@ -142,9 +142,6 @@ impl Studydesk {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = crate::setup::ensure_local_user(&db)?;
         crate::social::emoji::catalog::ensure(&db)?;
-        if let Err(e) = crate::db::history::prune(&db, history::PRUNE_BATCHES_AT_OPEN) {
-            tracing::warn!(error = %e, "could not prune old history");
-        }
         Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new(), sandbox: OnceLock::new(), picture_export: OnceLock::new() })
     }
 

@@ -7,7 +7,8 @@
 //! no server answered, the rest are not tried; the reason comes back in
 //! [`Turn::notice_error`] and the notifications rows are written either way. The same turn
 //! then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
-//! every 15 minutes each, exactly once across processes) and shows what fired. Used by
+//! every 15 minutes each, exactly once across processes) and shows what fired, and last
+//! prunes old history when a day has passed (`db::history::prune_if_due`). Used by
 //! `studydesk --remind-once` (and so by the OS timer) and by the CLI's `remind run`.
 //!
 //! [`next_label`] words the next reminder for the tray menu in the user's time zone:
@@ -54,6 +55,11 @@ pub fn turn_with(
             notice_error = Some(reason);
             break;
         }
+    }
+    // The daily housekeeping rides on the turn, so it runs with the app quit too (the OS
+    // timer); a failure must not cost the reminders their turn.
+    if let Err(e) = crate::db::history::prune_if_due(db) {
+        tracing::warn!(error = %e, "could not prune old history");
     }
     Ok(Turn { delivered, alerts: fired, notice_error })
 }

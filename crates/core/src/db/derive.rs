@@ -54,8 +54,23 @@ pub struct Derived {
     /// Unique, `room.summary` (letters, digits, `.` and `_`).
     pub name: &'static str,
     pub sources: &'static [Source],
+    /// The tables whose rows are this summary's alone (only `recompute` writes them, e.g.
+    /// `progress_metrics`): history shows none of their changes and undo never writes them,
+    /// since undoing what they were derived from recomputes them through this same path.
+    /// Empty for a summary kept in columns of rows the user writes (the social counters:
+    /// those columns are the sync catalog's `DERIVED_COLUMNS`), or in rows that also hold
+    /// the user's own state (an activity item the user reads and pins).
+    pub writes: &'static [&'static str],
     /// Recomputes the summary for `key` inside the write transaction.
     pub recompute: fn(&Tx, &str) -> Result<()>,
+}
+
+/// Every table some summary in `derived` writes alone (see [`Derived::writes`]).
+pub fn derived_tables(derived: &[&Derived]) -> Vec<&'static str> {
+    let mut tables: Vec<&'static str> = derived.iter().flat_map(|d| d.writes.iter().copied()).collect();
+    tables.sort_unstable();
+    tables.dedup();
+    tables
 }
 
 /// Rounds of recomputation one write may take before it is refused (a summary that keeps

@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn the_background_check_refuses_writes_once_it_finds_damage() {
         let dir = tempfile::tempdir().unwrap();
-        let (db, _) = Db::open_keeping(&dir.path().join("studydesk.db"), crate::clock::system(), &[]).unwrap();
+        let (db, _) = Db::open_keeping(&dir.path().join("studydesk.db"), crate::clock::system(), &crate::db::Rooms::NONE).unwrap();
         db.write(WriteCtx::system("test.fill"), |tx| {
             tx.execute_batch("CREATE TABLE IF NOT EXISTS filler (x TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) INSERT INTO filler SELECT hex(randomblob(200)) FROM n;")?;
             Ok(())

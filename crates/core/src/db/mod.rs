@@ -58,11 +58,31 @@ pub struct Db {
     path: PathBuf,
     /// The summaries `write` keeps (docs/architecture.md, "Derived summaries").
     derived: &'static [&'static derive::Derived],
+    /// The SQL condition over `audit_logs` true for the changes history shows (made once
+    /// from the rooms' declarations: `history::visible_condition`).
+    history_visible: String,
     /// What this connection's derive triggers noted, for `write` to recompute.
     derive_pending: derive::Pending,
     /// Problems the background check found after a start-up check that ran out of time
     /// (`health`): from then on every write is refused.
     damage: std::sync::Arc<std::sync::OnceLock<Vec<String>>>,
+}
+
+/// What the rooms declare to the database layer (`crate::rooms` joins them, so `db`
+/// imports no room): the derived summaries `write` keeps, and the rows the app keeps for
+/// itself.
+#[derive(Debug)]
+pub struct Rooms {
+    pub derived: &'static [&'static derive::Derived],
+    /// Rows the app writes for its own bookkeeping, not the user's (an installation
+    /// setting such as the emoji catalog's version), as (table, natural key: the row's id
+    /// is `studydesk_sync::natural_id(table, [key])`): history hides their changes.
+    pub internal_rows: &'static [(&'static str, &'static str)],
+}
+
+impl Rooms {
+    /// No summaries, no internal rows (tests of the database layer alone).
+    pub const NONE: Rooms = Rooms { derived: &[], internal_rows: &[] };
 }
 
 /// What happened while opening: useful to the CLI's `init` and `doctor`, and to tests.
@@ -74,13 +94,10 @@ pub struct OpenReport {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `path`, keeping the summaries in
-    /// `derived` (the app opens through `Db::open`, which passes every room's: `crate::rooms`).
-    pub fn open_keeping(
-        path: &Path,
-        clock: SharedClock,
-        derived: &'static [&'static derive::Derived],
-    ) -> Result<(Db, OpenReport)> {
+    /// Opens (creating if needed) the database at `path`, keeping what `rooms` declare
+    /// (the app opens through `Db::open`, which passes every room's: `crate::rooms`).
+    pub fn open_keeping(path: &Path, clock: SharedClock, rooms: &'static Rooms) -> Result<(Db, OpenReport)> {
+        let derived = rooms.derived;
         let existed = path.exists() && std::fs::metadata(path).map(|m| m.len() > 0).unwrap_or(false);
         let mut at_open = health::AtOpen::Whole;
         if existed {
@@ -145,6 +162,7 @@ impl Db {
             clock_offset_ms: AtomicI64::new(clock_offset_ms),
             path: path.to_path_buf(),
             derived,
+            history_visible: history::visible_condition(rooms),
             derive_pending,
             damage: Default::default(),
         };

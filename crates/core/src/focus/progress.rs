@@ -190,6 +190,7 @@ pub static DERIVED: Derived = Derived {
             when: "ROW.preference_key = 'focus.settings'",
         },
     ],
+    writes: &["progress_metrics"],
     recompute: refresh_if_present,
 };
 

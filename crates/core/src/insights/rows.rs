@@ -198,7 +198,7 @@ impl WidgetRow {
 
 table_row! {
     /// `alerts`: a threshold on a metric and where to send it.
-    pub struct AlertRow in "alerts" {
+    pub struct AlertRow in "alerts" export {
         pub id: String,
         pub user_id: String,
         /// The watched metric (free text in the seed).
@@ -229,6 +229,11 @@ table_row! {
         pub last_triggered_at: Option<String>,
         pub digest_pending: i64,
         pub last_digest_on: Option<String>,
+        /// V22: the watched widget (instead of a metric).
+        pub widget_id: Option<String>,
+        /// V22: the watched data model and its numeric field (instead of a metric).
+        pub model_id: Option<String>,
+        pub model_field: Option<String>,
     }
 }
 
@@ -236,6 +241,13 @@ impl AlertRow {
     fn check(&self) -> Result<()> {
         row::uuid("id", &self.id)?;
         row::uuid("user_id", &self.user_id)?;
+        let targets = [self.metric_id.is_some(), self.widget_id.is_some(), self.model_id.is_some()];
+        if targets.iter().filter(|t| **t).count() != 1 {
+            return Err(crate::CoreError::validation("metric_id, widget_id, model_id: an alert watches exactly one of a metric, a widget or a data model's field"));
+        }
+        if self.model_id.is_some() != self.model_field.is_some() {
+            return Err(crate::CoreError::validation("model_id, model_field: an alert on a data model names the model and its field"));
+        }
         row::required("name", &self.name, 255)?;
         row::finite("threshold_value", self.threshold_value)?;
         row::json_array("channels", &self.channels)?;

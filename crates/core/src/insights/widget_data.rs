@@ -11,6 +11,7 @@
 
 use super::metrics::{self, Grain, MetricFilters, MetricId, MetricQuery, MetricValue};
 use super::rows::WidgetType;
+use super::sandbox::Sandbox;
 use super::table::{Cell, Table};
 use super::widgets::{DashboardWidget, WidgetSource};
 use crate::{CoreError, Result};
@@ -95,6 +96,28 @@ pub fn finish(input: &Inputs, table: Table, value: Option<MetricValue>) -> Widge
         table
     };
     WidgetData { table, value, from: input.from.to_string(), to: input.to.to_string() }
+}
+
+/// My widget `id`'s data over its dashboard's date range: the small reads (the widget, the
+/// range, the user's today, the plan) on the app's connection, in one; the metric or SQL on
+/// the sandbox's read-only ones (the dashboard and alerts on a widget both read this way).
+pub fn read(db: &crate::Db, sandbox: &Sandbox, me: &str, id: &str, max_points: Option<i64>) -> Result<WidgetData> {
+    let now = db.now();
+    let (widget, from, to, plan) = db.read(|c| {
+        let widget = super::widgets::get(c, me, id)?;
+        let layout = super::dashboards::InsightsLayout::from_stored(&super::dashboards::own(c, me, &widget.row.dashboard_id)?.layout);
+        let today = crate::time::local_date(now, crate::account::settings::timezone(c, me)?);
+        let (from, to) = layout.range.resolve(today)?;
+        let plan = plan(c, me, &Inputs { widget: &widget, from, to, now, max_points })?;
+        Ok((widget, from, to, plan))
+    })?;
+    let input = Inputs { widget: &widget, from, to, now, max_points };
+    let (table, value) = match plan {
+        Plan::Metric(q) => sandbox.read_trusted(|c| metric(c, me, &input, &q))?,
+        Plan::Sql(sql) => (sandbox.query(&sql, None)?, None),
+        Plan::Nothing => (empty(), None),
+    };
+    Ok(finish(&input, table, value))
 }
 
 /// An empty answer (text and image widgets).

@@ -39,18 +39,21 @@ pub static POSTS: Derived = Derived {
         Source { table: "posts", key: "id", columns: &["user_id"], when: "1" },
         Source { table: "post_tags", key: "post_id", columns: &["tag"], when: "1" },
     ],
+    writes: &[],
     recompute: post_items,
 };
 
 pub static LIKES: Derived = Derived {
     name: "social.activity_likes",
     sources: &[Source { table: "post_likes", key: "id", columns: &["post_id"], when: "1" }],
+    writes: &[],
     recompute: like_item,
 };
 
 pub static COMMENTS: Derived = Derived {
     name: "social.activity_comments",
     sources: &[Source { table: "post_comments", key: "id", columns: &["post_id"], when: "1" }],
+    writes: &[],
     recompute: comment_item,
 };
 
@@ -60,6 +63,7 @@ pub static FOLLOWS: Derived = Derived {
         Source { table: "follows", key: "id", columns: &["created_at"], when: "1" },
         Source { table: "follow_decisions", key: "id", columns: &["decision"], when: "1" },
     ],
+    writes: &[],
     recompute: follow_item,
 };
 
@@ -231,7 +235,7 @@ fn follow_item(tx: &Tx, id: &str) -> Result<()> {
 /// (default on).
 pub const NOTIFY_PREF: &str = "social.notify_responses";
 /// Until when (a `created_at`) this device has told the user about responses.
-const NOTIFIED_KEY: &str = "social.responses_notified_until";
+pub const NOTIFIED_KEY: &str = "social.responses_notified_until";
 /// Notices one call raises at most; more are summed up in one.
 const MAX_NOTICES: usize = 3;
 

@@ -24,6 +24,7 @@ pub static PROFILE: Derived = Derived {
         Source { table: "user_blocks", key: "blocked_user_id", columns: &["user_id"], when: "1" },
         Source { table: "posts", key: "user_id", columns: &["user_id"], when: "1" },
     ],
+    writes: &[],
     recompute: recount_profile,
 };
 
@@ -40,6 +41,7 @@ fn recount_profile(tx: &Tx, user_id: &str) -> Result<()> {
 pub static POLICY: Derived = Derived {
     name: "social.policy_counts",
     sources: &[Source { table: "users", key: "id", columns: &["follow_policy"], when: "1" }],
+    writes: &[],
     recompute: recount_policy,
 };
 
@@ -67,5 +69,6 @@ pub static POST: Derived = Derived {
         Source { table: "post_likes", key: "post_id", columns: &["post_id"], when: "1" },
         Source { table: "post_comments", key: "post_id", columns: &["post_id"], when: "1" },
     ],
+    writes: &[],
     recompute: posts::count_reactions,
 };

@@ -8,7 +8,12 @@ import type { ThresholdType } from "./ThresholdType";
 /**
  * A new alert, or all of an alert's rule when editing.
  */
-export type AlertDraft = { name: string, metric: MetricId, 
+export type AlertDraft = { name: string, 
+/**
+ * What the alert watches: exactly one of a built-in metric, a widget (`widget_id`) or
+ * a data model's numeric field (`model_id` and `model_field`).
+ */
+metric?: MetricId, widget_id?: string, model_id?: string, model_field?: string, 
 /**
  * `day` when left out.
  */

@@ -13,16 +13,22 @@
 //!   device had not sent yet carries `conflict` (its old values are the losing ones); a
 //!   pulled value that lost to this device's is recorded as a `sync.conflict` entry whose
 //!   old values are the losing ones. Undoing either restores the losing value.
+//! - History shows the user's changes, not the app's bookkeeping (`visible`: rows a derived
+//!   summary writes, rows the app keeps for itself, counter moves); undo takes back only
+//!   what history shows, and the summaries recompute through the write path.
 //! - Undo (`undo`) writes new changes through `Db::write`, so they sync, are audited and
-//!   can be undone in turn. Retention (`retention`) prunes in bounded batches.
+//!   can be undone in turn. Retention (`retention`) prunes in bounded batches, from the background scheduler.
 
 mod read;
 mod retention;
 mod undo;
+mod visible;
 
 pub use read::{account_history, item_history, FieldChange, HistoryEntry, HistoryQuery, HistoryPage, Op};
-pub use retention::{prune, retention_days, set_retention_days, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, PRUNE_BATCH};
+pub use retention::{prune, prune_if_due, retention_days, set_retention_days, DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, PRUNE_BATCH, PRUNE_BATCHES_A_DAY};
 pub use undo::{undo_change, undo_last, undo_since, UndoOutcome, MAX_UNDO_SINCE};
+
+pub(crate) use visible::visible_condition;
 
 use crate::Result;
 use rusqlite::{params, Connection};

@@ -1,7 +1,7 @@
 //! Reading the audit trail as history entries (bounded pages, newest first).
 
 use super::MAX_PAGE;
-use crate::{CoreError, Result};
+use crate::{CoreError, Db, Result};
 use rusqlite::{Connection, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -77,18 +77,23 @@ pub struct HistoryQuery {
 const COLUMNS: &str = "id, created_at, user_id, action, entity_type, entity_id, old_values, new_values, metadata";
 
 /// The history of one item (newest first).
-pub fn item_history(conn: &Connection, me: &str, device: &str, entity_id: &str, before: Option<&str>, limit: Option<u32>) -> Result<HistoryPage> {
+pub fn item_history(db: &Db, me: &str, entity_id: &str, before: Option<&str>, limit: Option<u32>) -> Result<HistoryPage> {
     check_id("item", entity_id)?;
     let limit = page_size(limit)?;
     let before = before.unwrap_or("\u{10FFFF}");
-    let sql = format!("SELECT {COLUMNS} FROM audit_logs WHERE entity_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params![entity_id, before, limit + 1], |r| entry(r, me, device))?;
-    page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+    let sql = format!(
+        "SELECT {COLUMNS} FROM audit_logs WHERE entity_id = ?1 AND id < ?2 AND {} ORDER BY id DESC LIMIT ?3",
+        db.history_visible
+    );
+    db.read(|conn| {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params![entity_id, before, limit + 1], |r| entry(r, me, db.device_id()))?;
+        page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+    })
 }
 
 /// The account's history, filtered by type and dates (newest first).
-pub fn account_history(conn: &Connection, me: &str, device: &str, q: &HistoryQuery) -> Result<HistoryPage> {
+pub fn account_history(db: &Db, me: &str, q: &HistoryQuery) -> Result<HistoryPage> {
     let limit = page_size(q.limit)?;
     let from = instant("from", q.from.as_deref())?;
     let to = instant("to", q.to.as_deref())?;
@@ -99,24 +104,27 @@ pub fn account_history(conn: &Connection, me: &str, device: &str, q: &HistoryQue
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_logs WHERE id < ?1 AND (?2 IS NULL OR entity_type = ?2)
-           AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4) ORDER BY id DESC LIMIT ?5"
+           AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4) AND {} ORDER BY id DESC LIMIT ?5",
+        db.history_visible
     );
     let before = q.before.as_deref().unwrap_or("\u{10FFFF}");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params![before, q.entity_type, from, to, limit + 1], |r| entry(r, me, device))?;
-    page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+    db.read(|conn| {
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params![before, q.entity_type, from, to, limit + 1], |r| entry(r, me, db.device_id()))?;
+        page(rows.collect::<rusqlite::Result<Vec<_>>>()?, limit)
+    })
 }
 
-/// One change by id (the undo reads it).
-pub(super) fn change(conn: &Connection, me: &str, device: &str, id: &str) -> Result<HistoryEntryRaw> {
+/// One change by id (the undo reads it); `visible`: the condition history shows changes by.
+pub(super) fn change(conn: &Connection, visible: &str, me: &str, device: &str, id: &str) -> Result<HistoryEntryRaw> {
     check_id("change", id)?;
-    let sql = format!("SELECT {COLUMNS} FROM audit_logs WHERE id = ?1");
+    let sql = format!("SELECT {COLUMNS}, {visible} FROM audit_logs WHERE id = ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query_map([id], |r| Ok((entry(r, me, device)?, raw(r)?)))?;
+    let mut rows = stmt.query_map([id], |r| Ok((entry(r, me, device)?, raw(r)?, r.get::<_, bool>(9)?)))?;
     match rows.next() {
         Some(row) => {
-            let (entry, (user_id, old, _)) = row?;
-            Ok(HistoryEntryRaw { entry, user_id, old })
+            let (entry, (user_id, old, _), visible) = row?;
+            Ok(HistoryEntryRaw { entry, user_id, old, visible })
         }
         None => Err(CoreError::not_found("change", id)),
     }
@@ -127,6 +135,8 @@ pub(super) struct HistoryEntryRaw {
     pub entry: HistoryEntry,
     pub user_id: Option<String>,
     pub old: Option<Map<String, Value>>,
+    /// History shows it (not the app's own bookkeeping: `visible`).
+    pub visible: bool,
 }
 
 /// A filter date as stored timestamps are written (UTC, `Z`), so text order is time order.

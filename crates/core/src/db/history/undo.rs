@@ -6,7 +6,9 @@
 //! may carry are written (`studydesk_sync::catalog::accepts_pulled`: secrets, derived
 //! counters and unknown columns are left as they are; derived summaries recompute at
 //! COMMIT), with the generic writer sync's mirror uses (`db::by_name`), so every table
-//! is written the same way. Refused, with nothing written: a change of another account,
+//! is written the same way. What history hides (`visible`: rows a derived summary writes,
+//! the app's own rows, counter moves) is never taken back: the summaries recompute at
+//! COMMIT from the rows the undo wrote, as for any write. Refused, with nothing written: a change of another account,
 //! of a table that is not user-editable (local-only or bookkeeping), an update or insert
 //! whose row was since deleted, a delete whose row exists again.
 
@@ -36,7 +38,7 @@ pub struct UndoOutcome {
 pub fn undo_change(db: &Db, me: &str, change_id: &str) -> Result<UndoOutcome> {
     let device = db.device_id().to_string();
     db.write(WriteCtx::by(me, "history.undo"), |tx| {
-        let c = change(tx, me, &device, change_id)?;
+        let c = change(tx, &db.history_visible, me, &device, change_id)?;
         revert(tx, me, &c)?;
         Ok(outcome(vec![c.entry]))
     })
@@ -48,19 +50,20 @@ pub fn undo_last(db: &Db, me: &str) -> Result<UndoOutcome> {
     let device = db.device_id().to_string();
     db.write(WriteCtx::by(me, "history.undo"), |tx| {
         let ids: Vec<String> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id FROM audit_logs WHERE user_id = ?1 AND json_extract(metadata, '$.hlc') = (
+            let visible = &db.history_visible;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT id FROM audit_logs WHERE user_id = ?1 AND {visible} AND json_extract(metadata, '$.hlc') = (
                    SELECT json_extract(metadata, '$.hlc') FROM audit_logs
-                   WHERE user_id = ?1 AND json_extract(metadata, '$.device_id') = ?2 ORDER BY id DESC LIMIT 1)
-                 ORDER BY id DESC",
-            )?;
+                   WHERE user_id = ?1 AND json_extract(metadata, '$.device_id') = ?2 AND {visible} ORDER BY id DESC LIMIT 1)
+                 ORDER BY id DESC"
+            ))?;
             let ids = stmt.query_map(rusqlite::params![me, device], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             ids
         };
         if ids.is_empty() {
             return Err(CoreError::Conflict("there is nothing to undo yet".into()));
         }
-        revert_all(tx, me, &device, &ids)
+        revert_all(tx, &db.history_visible, me, &device, &ids)
     })
 }
 
@@ -73,9 +76,10 @@ pub fn undo_since(db: &Db, me: &str, since: &str) -> Result<UndoOutcome> {
     let device = db.device_id().to_string();
     db.write(WriteCtx::by(me, "history.undo"), |tx| {
         let ids: Vec<String> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT id FROM audit_logs WHERE user_id = ?1 AND created_at >= ?2 ORDER BY id DESC LIMIT ?3",
-            )?;
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT id FROM audit_logs WHERE user_id = ?1 AND created_at >= ?2 AND {} ORDER BY id DESC LIMIT ?3",
+                db.history_visible
+            ))?;
             let ids = stmt.query_map(rusqlite::params![me, since, MAX_UNDO_SINCE as i64 + 1], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
             ids
         };
@@ -87,15 +91,15 @@ pub fn undo_since(db: &Db, me: &str, since: &str) -> Result<UndoOutcome> {
         if ids.is_empty() {
             return Err(CoreError::Conflict(format!("you made no change since {since}")));
         }
-        revert_all(tx, me, &device, &ids)
+        revert_all(tx, &db.history_visible, me, &device, &ids)
     })
 }
 
 /// Reverts the changes `ids` (newest first), each as it was recorded.
-fn revert_all(tx: &Connection, me: &str, device: &str, ids: &[String]) -> Result<UndoOutcome> {
+fn revert_all(tx: &Connection, visible: &str, me: &str, device: &str, ids: &[String]) -> Result<UndoOutcome> {
     let mut undone = Vec::with_capacity(ids.len());
     for id in ids {
-        let c = change(tx, me, device, id)?;
+        let c = change(tx, visible, me, device, id)?;
         revert(tx, me, &c)?;
         undone.push(c.entry);
     }
@@ -116,6 +120,12 @@ fn revert(tx: &Connection, me: &str, c: &HistoryEntryRaw) -> Result<()> {
         return Err(CoreError::validation(format!("change {} was made by another account: only your own changes can be undone", e.id)));
     }
     let table = e.entity_type.as_str();
+    if !c.visible {
+        return Err(CoreError::validation(format!(
+            "change {} was made by Studydesk itself (a summary or its own setting): undo the change it followed from instead",
+            e.id
+        )));
+    }
     if pulled_table(table).is_err() {
         return Err(CoreError::validation(format!(
             "{} rows are not something you edit (they are kept by Studydesk itself), so change {} cannot be undone",

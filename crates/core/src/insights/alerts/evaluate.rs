@@ -9,7 +9,8 @@
 //!   check. [`turn_all`] evaluates every active, unsnoozed alert now (after a data source
 //!   refresh).
 //! - The values are read first (one metric query per metric, grain and filters, shared by
-//!   the alerts that watch the same), then ONE `Db::write` claims and moves every alert:
+//!   the alerts that watch the same; a widget or model in the sandbox, `target::read`: one
+//!   that cannot be read now waits for its next check), then ONE `Db::write` claims and moves every alert:
 //!   each UPDATE is conditional on the status and `last_evaluated_at` read before, so a
 //!   second process racing for the same alert updates 0 rows and delivers nothing. An
 //!   immediate alert that triggers gets its `notifications` row (type `alert`, through the
@@ -22,7 +23,9 @@
 //!   local date, so a second turn that day finds nothing.
 
 use super::rule::{self, Phase, ThresholdType};
+use super::target::{self, Target};
 use super::{AlertGrain, CHECK_EVERY_MINUTES};
+use crate::insights::sandbox::Sandbox;
 use crate::db::{row, Tx, WriteCtx};
 use crate::insights::metrics::{MetricFilters, MetricId};
 use crate::insights::rows::{AlertFrequency, AlertRow, AlertStatus};
@@ -61,7 +64,8 @@ pub struct AlertTurn {
 struct Planned {
     row: AlertRow,
     value: f64,
-    previous: f64,
+    /// None: nothing to compare with (a widget or model alert's first evaluation).
+    previous: Option<f64>,
     status: AlertStatus,
     reason: Option<&'static str>,
     fires: bool,
@@ -72,7 +76,9 @@ pub fn turn(db: &Db, me: &str) -> Result<AlertTurn> {
     run(db, me, false)
 }
 
-/// Evaluates every active, unsnoozed alert now, whatever its schedule.
+/// Evaluates every active, unsnoozed alert now, whatever its schedule: called after each
+/// data source refresh (`Studydesk::source_refresh`, the scheduled refreshes), so an
+/// alert on what the new rows move is not left waiting for its next check.
 pub fn turn_all(db: &Db, me: &str) -> Result<AlertTurn> {
     run(db, me, true)
 }
@@ -86,9 +92,9 @@ fn due(r: &AlertRow, now: DateTime<Utc>, force: bool) -> bool {
 }
 
 /// Decides one alert's move from its values (hysteresis: [`rule::step`]).
-fn plan(r: AlertRow, value: f64, previous: f64) -> Planned {
+fn plan(r: AlertRow, value: f64, previous: Option<f64>) -> Planned {
     let kind = ThresholdType::parse(r.threshold_type.as_str()).unwrap_or(ThresholdType::Above);
-    let outcome = rule::check(kind, r.threshold_value, value, Some(previous));
+    let outcome = rule::check(kind, r.threshold_value, value, previous);
     let phase = if r.status == AlertStatus::Triggered { Phase::Triggered } else { Phase::Armed };
     let (next, fires) = rule::step(phase, outcome);
     let (status, reason) = match (r.status, next, outcome) {
@@ -102,14 +108,21 @@ fn plan(r: AlertRow, value: f64, previous: f64) -> Planned {
 
 fn run(db: &Db, me: &str, force: bool) -> Result<AlertTurn> {
     let now = db.now();
-    let (planned, today, local_time) = db.read(|c| {
+    let (mut planned, others, today, local_time) = db.read(|c| {
         let tz = crate::account::settings::timezone(c, me)?;
         let today = crate::time::local_date(now, tz);
         let rows: Vec<AlertRow> = row::select(c, "WHERE user_id = ?1 AND is_active = 1 ORDER BY created_at, id", [me])?;
         let mut cache: HashMap<(MetricId, AlertGrain, String), (f64, f64)> = HashMap::new();
-        let mut planned = Vec::new();
+        let (mut planned, mut others) = (Vec::new(), Vec::new());
         for r in rows.into_iter().filter(|r| due(r, now, force)) {
-            let Some(metric) = r.metric_id.as_deref().and_then(|m| MetricId::parse(m).ok()) else { continue };
+            let metric = match Target::of_row(&r) {
+                Some(Target::Metric(m)) => m,
+                Some(other) => {
+                    others.push((r, other));
+                    continue;
+                }
+                None => continue,
+            };
             let grain = AlertGrain::parse(&r.grain);
             let key = (metric, grain, r.filters.to_string());
             let (value, previous) = match cache.get(&key) {
@@ -121,10 +134,22 @@ fn run(db: &Db, me: &str, force: bool) -> Result<AlertTurn> {
                     v
                 }
             };
-            planned.push(plan(r, value, previous));
+            planned.push(plan(r, value, Some(previous)));
         }
-        Ok((planned, today, now.with_timezone(&tz).format("%H:%M").to_string()))
+        Ok((planned, others, today, now.with_timezone(&tz).format("%H:%M").to_string()))
     })?;
+    // Widgets and models are read as they show, in the sandbox (its own read-only
+    // connections, opened only when such an alert is due). One that cannot be read now (a
+    // broken source) is left for its next check; the others go on.
+    if !others.is_empty() {
+        let sandbox = Sandbox::new(db.path().parent().unwrap_or(std::path::Path::new(".")));
+        for (r, t) in others {
+            match target::read(db, &sandbox, me, &r, &t) {
+                Ok((value, previous)) => planned.push(plan(r, value, previous)),
+                Err(e) => tracing::warn!(alert = %r.id, error = %e, "could not read what an alert watches"),
+            }
+        }
+    }
     let ja = db.read(|c| crate::account::settings::get(c, me))?.preferred_locale == crate::account::settings::Locale::Ja;
     let ctx = WriteCtx { audit: false, ..WriteCtx::by(me, "alert.evaluate") };
     db.write(ctx, |tx| {
@@ -184,31 +209,38 @@ fn number(v: f64) -> String {
 
 /// The notice's words for one triggered alert.
 fn message(p: &Planned, ja: bool) -> String {
-    let metric = p.row.metric_id.clone().unwrap_or_default().replace('_', " ");
     let grain = AlertGrain::parse(&p.row.grain);
-    let (v, t, prev) = (number(p.value), number(p.row.threshold_value), number(p.previous));
+    let (v, t) = (number(p.value), number(p.row.threshold_value));
+    let prev = p.previous.map_or_else(|| "-".to_string(), number);
     let kind = ThresholdType::parse(p.row.threshold_type.as_str()).unwrap_or(ThresholdType::Above);
+    // A metric is counted over a period; a widget's or a model's value is the one it shows.
+    let subject = match (&p.row.metric_id, &p.row.model_field) {
+        (Some(m), _) => {
+            let period = match (grain, ja) {
+                (AlertGrain::Day, false) => "today",
+                (AlertGrain::Week, false) => "this week",
+                (AlertGrain::Month, false) => "this month",
+                (AlertGrain::Day, true) => "（今日）",
+                (AlertGrain::Week, true) => "（今週）",
+                (AlertGrain::Month, true) => "（今月）",
+            };
+            let m = m.replace('_', " ");
+            if ja { format!("{m}{period}") } else { format!("{m} {period}") }
+        }
+        (None, Some(field)) => field.clone(),
+        (None, None) => (if ja { "ウィジェットの値" } else { "the widget's value" }).to_string(),
+    };
     if ja {
-        let period = match grain {
-            AlertGrain::Day => "今日",
-            AlertGrain::Week => "今週",
-            AlertGrain::Month => "今月",
-        };
         return match kind {
-            ThresholdType::Above => format!("{metric}（{period}）: {v}（{t} を超えました）"),
-            ThresholdType::Below => format!("{metric}（{period}）: {v}（{t} を下回りました）"),
-            ThresholdType::ChangePercent => format!("{metric}（{period}）: {v}、前の期間は {prev}（変化 {t}% 以上）"),
+            ThresholdType::Above => format!("{subject}: {v}（{t} を超えました）"),
+            ThresholdType::Below => format!("{subject}: {v}（{t} を下回りました）"),
+            ThresholdType::ChangePercent => format!("{subject}: {v}、前回は {prev}（変化 {t}% 以上）"),
         };
     }
-    let period = match grain {
-        AlertGrain::Day => "today",
-        AlertGrain::Week => "this week",
-        AlertGrain::Month => "this month",
-    };
     match kind {
-        ThresholdType::Above => format!("{metric} {period}: {v} (above {t})"),
-        ThresholdType::Below => format!("{metric} {period}: {v} (below {t})"),
-        ThresholdType::ChangePercent => format!("{metric} {period}: {v}, previous {prev} (a change of {t}% or more)"),
+        ThresholdType::Above => format!("{subject}: {v} (above {t})"),
+        ThresholdType::Below => format!("{subject}: {v} (below {t})"),
+        ThresholdType::ChangePercent => format!("{subject}: {v}, previous {prev} (a change of {t}% or more)"),
     }
 }
 

@@ -1,8 +1,10 @@
-//! Threshold alerts (issue 16 item 1): a rule on a built-in study metric that notifies.
+//! Threshold alerts (issue 16 item 1): a rule on a built-in study metric, a widget's value
+//! or a data model's field, that notifies.
 //!
 //! Contract:
-//! - An alert watches a metric of `insights::metrics` (its id in the seed's `metric_id`)
-//!   at a grain (`day`, `week`, `month`: the current local period so far, in the user's
+//! - An alert watches exactly one thing: a widget's current value or a data model's
+//!   numeric field ([`target`], V22), or a metric of `insights::metrics` (its id in the
+//!   seed's `metric_id`) at a grain (`day`, `week`, `month`: the current local period so far, in the user's
 //!   zone) with the metric's filters, and compares it with `threshold_value` by
 //!   `threshold_type` ([`rule`]: above, below, or change_percent against the whole previous
 //!   period; a previous value of 0 is "no change can be computed", never a division).
@@ -25,6 +27,7 @@
 
 pub mod evaluate;
 pub mod rule;
+pub mod target;
 
 use crate::db::row;
 use crate::db::{timestamp_text, Tx, WriteCtx};
@@ -33,6 +36,7 @@ use crate::insights::rows::{AlertFrequency, AlertRow, AlertStatus, AlertThreshol
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use rule::ThresholdType;
+use target::Target;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -110,7 +114,20 @@ pub enum Frequency {
 #[ts(export)]
 pub struct AlertDraft {
     pub name: String,
-    pub metric: MetricId,
+    /// What the alert watches: exactly one of a built-in metric, a widget (`widget_id`) or
+    /// a data model's numeric field (`model_id` and `model_field`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub metric: Option<MetricId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub widget_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub model_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub model_field: Option<String>,
     /// `day` when left out.
     #[serde(default)]
     #[ts(optional)]
@@ -143,37 +160,25 @@ pub struct ChannelInfo {
     pub reason: Option<String>,
 }
 
-/// An alert as the UI and the CLI show it.
+/// An alert as the UI and the CLI show it: its row, plus what the row does not say by
+/// itself.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct Alert {
-    pub id: String,
-    pub name: String,
-    pub metric: MetricId,
-    pub grain: AlertGrain,
-    pub filters: MetricFilters,
-    pub threshold_type: ThresholdType,
-    pub threshold_value: f64,
-    pub frequency: Frequency,
-    pub digest_time: Option<String>,
-    pub channels: Vec<String>,
-    /// `inactive`, `active`, `triggered`, `snoozed` or `resolved`.
-    pub status: String,
-    pub is_active: bool,
-    pub snoozed_until: Option<String>,
-    /// What moved the status last: created, user, evaluation, snooze, snooze_ended.
-    pub status_reason: Option<String>,
-    pub status_changed_at: Option<String>,
-    pub last_evaluated_at: Option<String>,
-    pub last_value: Option<f64>,
-    pub last_previous: Option<f64>,
-    pub last_triggered_at: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub row: AlertRow,
     /// A change_percent alert whose previous period was 0 at the last evaluation.
     pub no_change: bool,
     /// Minutes between two evaluations.
     pub check_every_minutes: i64,
-    pub created_at: String,
-    pub updated_at: String,
+}
+
+impl std::ops::Deref for Alert {
+    type Target = AlertRow;
+    fn deref(&self) -> &AlertRow {
+        &self.row
+    }
 }
 
 /// One period of a replay.
@@ -234,6 +239,7 @@ pub fn parse_threshold(text: &str) -> Result<f64> {
 /// A draft, checked whole (see the module docs), as the columns it sets.
 struct Checked {
     name: String,
+    target: Target,
     grain: AlertGrain,
     filters: serde_json::Value,
     threshold_type: AlertThresholdType,
@@ -253,18 +259,24 @@ fn check_draft(conn: &Connection, me: &str, d: &AlertDraft, now: DateTime<Utc>) 
     if !d.threshold_value.is_finite() {
         return Err(CoreError::validation("the threshold must be a number, such as 90 or -12.5"));
     }
+    let target = Target::of_draft(d)?;
     let grain = d.grain.unwrap_or(AlertGrain::Day);
-    let info = metrics::catalog().into_iter().find(|m| m.id == d.metric);
-    if !info.is_some_and(|m| m.grains.contains(&grain.metric_grain())) {
-        return Err(CoreError::validation(format!(
-            "{} has no value per {}; an alert needs a metric counted per day, week or month",
-            d.metric.as_str(),
-            grain.as_str()
-        )));
-    };
-    // The filters are checked by the metric itself, over today.
-    let today = crate::time::local_date(now, crate::account::settings::timezone(conn, me)?);
-    metrics::run(conn, me, &query(d.metric, grain, &d.filters, today, today), now)?;
+    match &target {
+        Target::Metric(metric) => {
+            let info = metrics::catalog().into_iter().find(|m| m.id == *metric);
+            if !info.is_some_and(|m| m.grains.contains(&grain.metric_grain())) {
+                return Err(CoreError::validation(format!(
+                    "{} has no value per {}; an alert needs a metric counted per day, week or month",
+                    metric.as_str(),
+                    grain.as_str()
+                )));
+            };
+            // The filters are checked by the metric itself, over today.
+            let today = crate::time::local_date(now, crate::account::settings::timezone(conn, me)?);
+            metrics::run(conn, me, &query(*metric, grain, &d.filters, today, today), now)?;
+        }
+        other => target::check(conn, me, other)?,
+    }
     let frequency = d.frequency.unwrap_or(Frequency::Immediate);
     let digest_time = match frequency {
         Frequency::Immediate => None,
@@ -273,6 +285,7 @@ fn check_draft(conn: &Connection, me: &str, d: &AlertDraft, now: DateTime<Utc>) 
     let channels = check_channels(conn, me, d.channels.as_deref())?;
     Ok(Checked {
         name: name.to_string(),
+        target,
         grain,
         filters: serde_json::to_value(&d.filters).map_err(|e| CoreError::validation(e.to_string()))?,
         threshold_type: match d.threshold_type {
@@ -336,32 +349,8 @@ fn own(conn: &Connection, me: &str, id: &str) -> Result<AlertRow> {
 }
 
 fn view(r: &AlertRow) -> Alert {
-    let threshold_type = ThresholdType::parse(r.threshold_type.as_str()).unwrap_or(ThresholdType::Above);
-    Alert {
-        id: r.id.clone(),
-        name: r.name.clone(),
-        metric: r.metric_id.as_deref().and_then(|m| MetricId::parse(m).ok()).unwrap_or(MetricId::MinutesStudied),
-        grain: AlertGrain::parse(&r.grain),
-        filters: serde_json::from_value(r.filters.clone()).unwrap_or_default(),
-        threshold_type,
-        threshold_value: r.threshold_value,
-        frequency: if r.frequency == AlertFrequency::Digest { Frequency::Digest } else { Frequency::Immediate },
-        digest_time: r.digest_time.clone(),
-        channels: serde_json::from_value(r.channels.clone()).unwrap_or_default(),
-        status: r.status.as_str().to_string(),
-        is_active: r.is_active,
-        snoozed_until: r.snoozed_until.clone(),
-        status_reason: r.status_reason.clone(),
-        status_changed_at: r.status_changed_at.clone(),
-        last_evaluated_at: r.last_evaluated_at.clone(),
-        last_value: r.last_value,
-        last_previous: r.last_previous,
-        last_triggered_at: r.last_triggered_at.clone(),
-        no_change: threshold_type == ThresholdType::ChangePercent && r.last_previous == Some(0.0),
-        check_every_minutes: CHECK_EVERY_MINUTES,
-        created_at: r.created_at.clone(),
-        updated_at: r.updated_at.clone(),
-    }
+    let change_percent = r.threshold_type == AlertThresholdType::ChangePercent;
+    Alert { row: r.clone(), no_change: change_percent && r.last_previous == Some(0.0), check_every_minutes: CHECK_EVERY_MINUTES }
 }
 
 /// My alerts by name.
@@ -373,6 +362,15 @@ pub fn list(conn: &Connection, me: &str) -> Result<Vec<Alert>> {
 /// One of my alerts.
 pub fn get(conn: &Connection, me: &str, id: &str) -> Result<Alert> {
     own(conn, me, id).map(|r| view(&r))
+}
+
+/// The columns naming what the alert watches (one set, the others cleared).
+fn set_target(r: &mut AlertRow, t: &Target) {
+    (r.metric_id, r.widget_id, r.model_id, r.model_field) = match t {
+        Target::Metric(m) => (Some(m.as_str().to_string()), None, None, None),
+        Target::Widget(w) => (None, Some(w.clone()), None, None),
+        Target::Model { id, field } => (None, None, Some(id.clone()), Some(field.clone())),
+    };
 }
 
 /// Moves an alert's status, saying what moved it.
@@ -394,7 +392,10 @@ pub fn create(db: &Db, me: &str, draft: &AlertDraft) -> Result<Alert> {
         let r = AlertRow {
             id: tx.new_id(),
             user_id: me.to_string(),
-            metric_id: Some(draft.metric.as_str().to_string()),
+            metric_id: None,
+            widget_id: None,
+            model_id: None,
+            model_field: None,
             name: c.name,
             threshold_type: c.threshold_type,
             threshold_value: draft.threshold_value,
@@ -417,6 +418,8 @@ pub fn create(db: &Db, me: &str, draft: &AlertDraft) -> Result<Alert> {
             digest_pending: 0,
             last_digest_on: None,
         };
+        let mut r = r;
+        set_target(&mut r, &c.target);
         row::insert(tx, &r)?;
         Ok(view(&r))
     })
@@ -428,7 +431,9 @@ pub fn update(db: &Db, me: &str, id: &str, draft: &AlertDraft) -> Result<Alert> 
     db.write(WriteCtx::by(me, "alert.update"), |tx| {
         let mut r = own(tx, me, id)?;
         let now = tx.now_text();
-        r.metric_id = Some(draft.metric.as_str().to_string());
+        set_target(&mut r, &c.target);
+        r.last_value = None;
+        r.last_previous = None;
         r.name = c.name;
         r.threshold_type = c.threshold_type;
         r.threshold_value = draft.threshold_value;
@@ -496,9 +501,14 @@ pub fn delete(db: &Db, me: &str, id: &str) -> Result<()> {
 /// the current period with its value so far). Saves nothing.
 pub fn replay(conn: &Connection, me: &str, draft: &AlertDraft, now: DateTime<Utc>) -> Result<Replay> {
     let c = check_draft(conn, me, draft, now)?;
+    let Target::Metric(metric) = c.target else {
+        return Err(CoreError::validation(
+            "\"Test this alert\" replays a metric's stored history; a widget or a data model keeps none, so this alert is checked from its first evaluation on",
+        ));
+    };
     let today = crate::time::local_date(now, crate::account::settings::timezone(conn, me)?);
     let from = c.grain.previous_start(c.grain.start(today - Duration::days(REPLAY_DAYS)));
-    let table = metrics::run(conn, me, &query(draft.metric, c.grain, &draft.filters, from, today), now)?;
+    let table = metrics::run(conn, me, &query(metric, c.grain, &draft.filters, from, today), now)?;
     let periods: Vec<(String, f64)> = table
         .rows
         .iter()
