@@ -24,4 +24,5 @@ pub mod my_study;
 pub mod models;
 pub mod export;
 pub mod picture_export;
+pub mod reports;
 mod ownership;
