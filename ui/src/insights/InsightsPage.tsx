@@ -21,6 +21,7 @@ import { WidgetGrid } from "../grid/WidgetGrid";
 import type { GridSpec } from "../grid/WidgetGrid";
 import { download } from "../lib/download";
 import { Alerts } from "./Alerts";
+import { Reports } from "./Reports";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
 import { isQueried, useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
@@ -382,6 +383,8 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
   const modelsButton = useRef<HTMLButtonElement | null>(null);
   const [showAlerts, setShowAlerts] = useState(false);
   const alertsButton = useRef<HTMLButtonElement | null>(null);
+  const [showReports, setShowReports] = useState(false);
+  const reportsButton = useRef<HTMLButtonElement | null>(null);
   const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
     meta: { inlineError: true },
     onSuccess: (d) => {
@@ -410,6 +413,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
               setShowSources(!showSources);
               setShowModels(false);
               setShowAlerts(false);
+              setShowReports(false);
             }}
           >
             {t("insights.sources.open")}
@@ -424,6 +428,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
               setShowModels(!showModels);
               setShowSources(false);
               setShowAlerts(false);
+              setShowReports(false);
             }}
           >
             {t("insights.models.open")}
@@ -438,11 +443,27 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
               setShowAlerts(!showAlerts);
               setShowSources(false);
               setShowModels(false);
+              setShowReports(false);
             }}
           >
             {t("insights.alerts.open")}
           </button>
-          {showSources || showModels || showAlerts ? null : (
+          <button
+            ref={reportsButton}
+            type="button"
+            className="button subtle"
+            data-testid="reports-open"
+            aria-pressed={showReports}
+            onClick={() => {
+              setShowReports(!showReports);
+              setShowSources(false);
+              setShowModels(false);
+              setShowAlerts(false);
+            }}
+          >
+            {t("insights.reports.open")}
+          </button>
+          {showSources || showModels || showAlerts || showReports ? null : (
             <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
               <Icon name="plus" size={14} /> {t("insights.newDashboard")}
             </button>
@@ -465,6 +486,14 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
           }}
         />
       ) : null}
+      {showReports ? (
+        <Reports
+          onClose={() => {
+            setShowReports(false);
+            reportsButton.current?.focus();
+          }}
+        />
+      ) : null}
       {showSources ? (
         <DataSources
           onClose={() => {
@@ -475,7 +504,7 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
       ) : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
-      <div className="insights-body" hidden={showSources || showModels || showAlerts}>
+      <div className="insights-body" hidden={showSources || showModels || showAlerts || showReports}>
         {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}
