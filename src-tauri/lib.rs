@@ -212,6 +212,9 @@ pub fn remind_once() -> i32 {
             for a in &turn.alerts {
                 println!("alert\t{}\t{}", a.title, a.message);
             }
+            for r in &turn.reports {
+                println!("report\t{}\t{}", r.name, r.file.as_deref().or(r.error.as_deref()).unwrap_or(""));
+            }
             0
         }
         Err(e) => {

@@ -18,6 +18,7 @@
 
 mod apikeys;
 mod alerts;
+mod reports;
 mod backups;
 mod calendar;
 mod dashboards;
@@ -118,6 +119,9 @@ enum Command {
     /// Insights alerts: add, list, check (evaluate and deliver what is due), snooze, delete.
     #[command(subcommand)]
     Alert(alerts::AlertCommand),
+    /// Insights reports: add (a schedule), list, run (now), delete.
+    #[command(subcommand)]
+    Report(reports::ReportCommand),
     /// Insights dashboards: list, export (each widget's data as CSV files).
     #[command(subcommand)]
     Dashboard(dashboards::DashboardCommand),
@@ -269,6 +273,7 @@ impl Command {
             | Command::Emoji(_)
             | Command::Insights(_)
             | Command::Alert(_)
+            | Command::Report(_)
             | Command::Dashboard(_)
             | Command::Share(_)
             | Command::Follow { .. }
@@ -362,6 +367,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Api(_) => {}
         Command::Alert(cmd) => alerts::alert(app, cmd)?,
         Command::Share(cmd) => shares::share(app, cmd)?,
+        Command::Report(cmd) => reports::report(app, cmd)?,
     }
     Ok(())
 }

@@ -70,6 +70,11 @@ fn run(app: &Studydesk, once: bool, json: bool) -> Result<(), CoreError> {
             );
             warned = true;
         }
+        if !json {
+            for r in &turn.reports {
+                say!("report\t{}\t{}", field(&r.name), field(r.file.as_deref().or(r.error.as_deref()).unwrap_or("")));
+            }
+        }
         if once {
             print(&turn.delivered, json)?;
             return Ok(());

@@ -917,15 +917,25 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             dashboard_id: dashboard.clone(),
             created_by: me.clone(),
             name: s("Weekly"),
-            schedule: json!({"every": "week", "day": "monday"}),
+            schedule: json!({"every": "weekly", "days": ["mon"], "time": "08:00"}),
             recipients: json!(["me@example.org"]),
             format: ReportFormat::Pdf,
             is_active: true,
             last_sent: None,
             created_at: s(NOW),
             updated_at: s(NOW),
+            output_dir: Some(s("/home/me/Reports")),
+            widget_ids: None,
+            next_run_at: Some(s(NOW)),
+            last_output: None,
+            last_error: None,
         },
-        &[("recipients", |r| r.recipients = json!("me@example.org")), ("schedule", |r| r.schedule = json!([]))],
+        &[
+            ("recipients", |r| r.recipients = json!("me@example.org")),
+            ("schedule", |r| r.schedule = json!([])),
+            ("widget_ids", |r| r.widget_ids = Some(json!({"a": 1}))),
+            ("next_run_at", |r| r.next_run_at = Some(s("tomorrow"))),
+        ],
     );
     c.case(
         DataModelRow {

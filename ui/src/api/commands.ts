@@ -87,6 +87,10 @@ import type { RecoveryOffer } from "./bindings/RecoveryOffer";
 import type { RefusedChange } from "./bindings/RefusedChange";
 import type { Relation } from "./bindings/Relation";
 import type { Replay } from "./bindings/Replay";
+import type { Report } from "./bindings/Report";
+import type { ReportDraft } from "./bindings/ReportDraft";
+import type { ReportRun } from "./bindings/ReportRun";
+import type { ReportSchedule } from "./bindings/ReportSchedule";
 import type { RequestDraft } from "./bindings/RequestDraft";
 import type { RequestInbox } from "./bindings/RequestInbox";
 import type { RestRequest } from "./bindings/RestRequest";
@@ -1277,6 +1281,51 @@ export const accessDecide = (id: string, approve: boolean): Promise<AccessReques
 export const accessClose = (id: string): Promise<null> => call<null>("access_close", { id });
 
 /**
+ * My reports by name, each with its next run, last run and last error.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportList = (): Promise<Array<Report>> => call<Array<Report>>("report_list", {});
+
+/**
+ * A new report, on unless the draft says off (refused whole, in words: no name,
+ * a schedule such as day 30 of every month, a folder that is a file or not a full
+ * path, a widget of another dashboard, a recipient that is not an e-mail address).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportCreate = (draft: ReportDraft): Promise<Report> => call<Report>("report_create", { draft });
+
+/**
+ * Replaces my report; its next run is computed again from now.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportUpdate = (id: string, draft: ReportDraft): Promise<Report> => call<Report>("report_update", { id, draft });
+
+/**
+ * Turns my report on (next run from now; missed ones are not caught up) or off.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportSetActive = (id: string, active: boolean): Promise<Report> => call<Report>("report_set_active", { id, active });
+
+/**
+ * Deletes my report (files already written stay).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportDelete = (id: string): Promise<null> => call<null>("report_delete", { id });
+
+/**
+ * "Run now": renders my report into its folder (off the IPC thread; the
+ * schedule stays); answers the file written, or why not in words.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportRunNow = (id: string): Promise<ReportRun> => call<ReportRun>("report_run_now", { id });
+
+/**
+ * When a schedule would next run after now, in my time zone (the form's preview).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const reportNextRun = (schedule: ReportSchedule): Promise<string | null> => call<string | null>("report_next_run", { schedule });
+
+/**
  * The changes of one item (task, event, dashboard...), newest first, a page
  * at a time (`before`: the previous page's `next`).
  * Rejects with an ApiError of kind `LocalErrorKind`.
@@ -1508,6 +1557,13 @@ export interface CommandErrors {
   access_requests: LocalErrorKind;
   access_decide: LocalErrorKind;
   access_close: LocalErrorKind;
+  report_list: LocalErrorKind;
+  report_create: LocalErrorKind;
+  report_update: LocalErrorKind;
+  report_set_active: LocalErrorKind;
+  report_delete: LocalErrorKind;
+  report_run_now: LocalErrorKind;
+  report_next_run: LocalErrorKind;
   history_item: LocalErrorKind;
   history_account: LocalErrorKind;
   history_undo: LocalErrorKind;

@@ -23,6 +23,7 @@ import { download } from "../lib/download";
 import { Alerts } from "./Alerts";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
+import { Reports } from "./Reports";
 import { Sharing } from "./Sharing";
 import { isQueried, useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
 import { toCsv } from "./series";
@@ -370,6 +371,10 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
   );
 }
 
+/** The side panels of the page, in the order of their buttons. */
+const PANELS = ["sources", "models", "alerts", "reports", "sharing"] as const;
+type Panel = (typeof PANELS)[number];
+
 export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElement> }) {
   const { t } = useTranslation();
   // Sources refreshed on their schedule in the background: their widgets and list refetch.
@@ -377,14 +382,15 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
   const dashboards = useDashboards();
   const [openId, setOpenId] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [showSources, setShowSources] = useState(false);
-  const sourcesButton = useRef<HTMLButtonElement | null>(null);
-  const [showModels, setShowModels] = useState(false);
-  const modelsButton = useRef<HTMLButtonElement | null>(null);
-  const [showAlerts, setShowAlerts] = useState(false);
-  const [showSharing, setShowSharing] = useState(false);
-  const sharingButton = useRef<HTMLButtonElement>(null);
-  const alertsButton = useRef<HTMLButtonElement | null>(null);
+  // One side panel at a time, in place of the dashboards; closing it puts the focus back on
+  // the button that opened it.
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const panelButtons = useRef<Partial<Record<Panel, HTMLButtonElement | null>>>({});
+  const closePanel = () => {
+    const was = panel;
+    setPanel(null);
+    if (was) panelButtons.current[was]?.focus();
+  };
   const create = useInsightsMutation((edit: { name: string; description: string }) => api.dashboardCreate(edit), {
     meta: { inlineError: true },
     onSuccess: (d) => {
@@ -403,109 +409,36 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
           {t("nav.insights")}
         </h1>
         <span className="insights-head-actions">
-          <button
-            ref={sourcesButton}
-            type="button"
-            className="button subtle"
-            data-testid="sources-open"
-            aria-pressed={showSources}
-            onClick={() => {
-              setShowSources(!showSources);
-              setShowModels(false);
-              setShowAlerts(false);
-              setShowSharing(false);
-            }}
-          >
-            {t("insights.sources.open")}
-          </button>
-          <button
-            ref={modelsButton}
-            type="button"
-            className="button subtle"
-            data-testid="models-open"
-            aria-pressed={showModels}
-            onClick={() => {
-              setShowModels(!showModels);
-              setShowSources(false);
-              setShowAlerts(false);
-              setShowSharing(false);
-            }}
-          >
-            {t("insights.models.open")}
-          </button>
-          <button
-            ref={alertsButton}
-            type="button"
-            className="button subtle"
-            data-testid="alerts-open"
-            aria-pressed={showAlerts}
-            onClick={() => {
-              setShowAlerts(!showAlerts);
-              setShowSources(false);
-              setShowModels(false);
-              setShowSharing(false);
-            }}
-          >
-            {t("insights.alerts.open")}
-          </button>
-          <button
-            ref={sharingButton}
-            type="button"
-            className="button subtle"
-            data-testid="sharing-open"
-            aria-pressed={showSharing}
-            onClick={() => {
-              setShowSharing(!showSharing);
-              setShowAlerts(false);
-              setShowSources(false);
-              setShowModels(false);
-            }}
-          >
-            {t("insights.sharing.open")}
-          </button>
-          {showSources || showModels || showAlerts || showSharing ? null : (
+          {PANELS.map((p) => (
+            <button
+              key={p}
+              ref={(el) => {
+                panelButtons.current[p] = el;
+              }}
+              type="button"
+              className="button subtle"
+              data-testid={`${p}-open`}
+              aria-pressed={panel === p}
+              onClick={() => setPanel(panel === p ? null : p)}
+            >
+              {t(`insights.${p}.open`)}
+            </button>
+          ))}
+          {panel ? null : (
             <button type="button" className="button subtle" data-testid="dashboard-new" onClick={() => setCreating(true)}>
               <Icon name="plus" size={14} /> {t("insights.newDashboard")}
             </button>
           )}
         </span>
       </header>
-      {showModels ? (
-        <ModelBuilder
-          onClose={() => {
-            setShowModels(false);
-            modelsButton.current?.focus();
-          }}
-        />
-      ) : null}
-      {showAlerts ? (
-        <Alerts
-          onClose={() => {
-            setShowAlerts(false);
-            alertsButton.current?.focus();
-          }}
-        />
-      ) : null}
-      {showSharing ? (
-        <Sharing
-          dashboards={list}
-          onClose={() => {
-            setShowSharing(false);
-            sharingButton.current?.focus();
-          }}
-        />
-      ) : null}
-      {showSources ? (
-        <DataSources
-          onClose={() => {
-            setShowSources(false);
-            sourcesButton.current?.focus();
-          }}
-        />
-      ) : null}
+      {panel === "models" ? <ModelBuilder onClose={closePanel} /> : null}
+      {panel === "alerts" ? <Alerts onClose={closePanel} /> : null}
+      {panel === "reports" ? <Reports onClose={closePanel} /> : null}
+      {panel === "sharing" ? <Sharing dashboards={list} onClose={closePanel} /> : null}
+      {panel === "sources" ? <DataSources onClose={closePanel} /> : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
-      <div className="insights-body" hidden={showSources || showModels || showAlerts || showSharing}>
+      <div className="insights-body" hidden={panel !== null}>
         {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}

@@ -230,6 +230,14 @@ export const apiKeyRevoke = vi.fn<Commands["apiKeyRevoke"]>();
 export const localApiSettingsGet = vi.fn<Commands["localApiSettingsGet"]>(async () => ({ enabled: false, port: 27631 }));
 export const localApiSettingsSet = vi.fn<Commands["localApiSettingsSet"]>();
 
+// ---- insights: reports
+export const reportList = vi.fn<Commands["reportList"]>(async () => []);
+export const reportCreate = vi.fn<Commands["reportCreate"]>();
+export const reportUpdate = vi.fn<Commands["reportUpdate"]>();
+export const reportSetActive = vi.fn<Commands["reportSetActive"]>();
+export const reportDelete = vi.fn<Commands["reportDelete"]>(async () => null);
+export const reportRunNow = vi.fn<Commands["reportRunNow"]>();
+export const reportNextRun = vi.fn<Commands["reportNextRun"]>(async () => null);
 // ---- insights: alerts
 export const alertList = vi.fn<Commands["alertList"]>(async () => []);
 export const alertCreate = vi.fn<Commands["alertCreate"]>();

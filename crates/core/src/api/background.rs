@@ -40,9 +40,16 @@ impl crate::focus::ticker::Host for Studydesk {
 }
 
 impl Studydesk {
-    /// One headless delivery turn: deliver due reminders, then show them natively.
+    /// One headless delivery turn: deliver due reminders, then show them natively; then
+    /// run the scheduled reports that are due (a report's failure is in its `last_error`
+    /// and in `Turn::reports`, never a failed turn).
     pub fn reminders_run_once(&self) -> Result<background::remind::Turn> {
-        background::remind::turn(&self.db, &self.user_id())
+        let mut turn = background::remind::turn(&self.db, &self.user_id())?;
+        turn.reports = self.reports_run_due().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "scheduled reports could not run");
+            Vec::new()
+        });
+        Ok(turn)
     }
     /// The tray's first menu item: "Next: <title> · <local time>" or "No upcoming reminders".
     pub fn tray_next_label(&self) -> Result<String> {

@@ -126,7 +126,7 @@ impl super::Studydesk {
         self.picture_export.get().ok_or_else(|| crate::CoreError::validation("pictures are written only when Studydesk was started to export a dashboard"))
     }
 
-    fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
+    pub(super) fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
         widget_data::read(&self.db, self.sandbox(), &self.user_id(), id, max_points)
     }
 }

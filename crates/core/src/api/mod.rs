@@ -3,7 +3,7 @@
 //! these and nothing below them, so a rule enforced here holds everywhere.
 //!
 //! Each command is declared once, in its room's file (`app`, `planner`, `calendar`,
-//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`, `data_file`, `insights`, `insights_query`, `insights_sources`, `api_keys`, `insights_alerts`, `insights_shares`, `history`), with [`commands!`](crate::commands):
+//! `notifications`, `focus`, `immerse`, `background`, `social`, `sync`, `data_file`, `insights`, `insights_query`, `insights_sources`, `api_keys`, `insights_alerts`, `insights_shares`, `insights_reports`, `history`), with [`commands!`](crate::commands):
 //! the declaration gives the facade method, the shell's Tauri command and its
 //! registration (`for_each_command!`), and the typed TypeScript function in
 //! `ui/src/api/commands.ts` (see [`declare`]). This file keeps what every room shares:
@@ -24,6 +24,7 @@ pub mod insights_sources;
 pub mod insights_models;
 pub mod insights_alerts;
 pub mod insights_shares;
+pub mod insights_reports;
 pub mod planner;
 pub mod notifications;
 pub mod social;
@@ -43,7 +44,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands insights_shares_commands history_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands insights_shares_commands insights_reports_commands history_commands }
     };
 }
 

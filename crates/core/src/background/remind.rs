@@ -8,7 +8,8 @@
 //! [`Turn::notice_error`] and the notifications rows are written either way. The same turn
 //! then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
 //! every 15 minutes each, exactly once across processes) and shows what fired, and last
-//! prunes old history when a day has passed (`db::history::prune_if_due`). Used by
+//! prunes old history when a day has passed (`db::history::prune_if_due`); the facade then
+//! runs the scheduled reports that are due (`Studydesk::reports_run_due`). Used by
 //! `studydesk --remind-once` (and so by the OS timer) and by the CLI's `remind run`.
 //!
 //! [`next_label`] words the next reminder for the tray menu in the user's time zone:
@@ -32,6 +33,9 @@ pub struct Turn {
     pub alerts: Vec<AlertDelivered>,
     /// Why a native notice could not be shown (none when all were, or none were due).
     pub notice_error: Option<String>,
+    /// The scheduled reports this turn ran (filled by the facade, which reads widgets in
+    /// the sandbox: `Studydesk::reminders_run_once`).
+    pub reports: Vec<crate::insights::reports::run::ReportRun>,
 }
 
 /// One delivery turn (see the module docs).
@@ -61,7 +65,7 @@ pub fn turn_with(
     if let Err(e) = crate::db::history::prune_if_due(db) {
         tracing::warn!(error = %e, "could not prune old history");
     }
-    Ok(Turn { delivered, alerts: fired, notice_error })
+    Ok(Turn { delivered, alerts: fired, notice_error, reports: Vec::new() })
 }
 
 fn ja(db: &Db, user_id: &str) -> Result<bool> {

@@ -27,3 +27,4 @@ pub mod picture_export;
 pub mod ownership;
 pub mod shares;
 pub mod requests;
+pub mod reports;

@@ -239,6 +239,7 @@ pub fn inbox(conn: &Connection, me: &str) -> Result<RequestInbox> {
 pub static DECISIONS: Derived = Derived {
     name: "insights.access_decisions",
     sources: &[Source { table: "workflows", key: "id", columns: &["status"], when: "ROW.type = 'dashboard_access'" }],
+    writes: &[],
     recompute: decision_notice,
 };
 

@@ -275,6 +275,14 @@ table_row! {
         pub last_sent: Option<String>,
         pub created_at: String,
         pub updated_at: String,
+        /// V20: the folder the files are written into.
+        pub output_dir: Option<String>,
+        /// V20: the widgets shown, a JSON array of ids; NULL: all.
+        pub widget_ids: Option<Value>,
+        /// V20: the next scheduled run; the output or the error of the last one.
+        pub next_run_at: Option<String>,
+        pub last_output: Option<String>,
+        pub last_error: Option<String>,
     }
 }
 
@@ -287,6 +295,8 @@ impl ReportRow {
         row::json_object("schedule", &self.schedule)?;
         row::json_array("recipients", &self.recipients)?;
         row::opt_timestamp("last_sent", self.last_sent.as_deref())?;
+        row::opt_json_array("widget_ids", self.widget_ids.as_ref())?;
+        row::opt_timestamp("next_run_at", self.next_run_at.as_deref())?;
         row::timestamp("created_at", &self.created_at)?;
         row::timestamp("updated_at", &self.updated_at)
     }

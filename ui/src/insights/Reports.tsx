@@ -1,0 +1,283 @@
+// Insights' reports (issue 16 item 2): my scheduled reports of a dashboard as PDF, Excel or
+// CSV, each with its schedule, folder, next run, last run (the file written) and the last
+// error in words; turned on and off, run now, edited, deleted after a confirmation. The
+// form takes a name, a dashboard, a format, a schedule (daily, weekly on chosen days,
+// monthly on day 1 to 28, at a local time) and the folder the files are written into. The
+// core checks everything (day 30 of a month, a folder that is a file...) and its refusal
+// is shown in words beside the form.
+import { useRef, useState } from "react";
+import type { FormEvent } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import * as api from "../api/client";
+import type { ApiError } from "../api/bindings/ApiError";
+import type { Report } from "../api/bindings/Report";
+import type { ReportDraft } from "../api/bindings/ReportDraft";
+import type { ReportFileFormat } from "../api/bindings/ReportFileFormat";
+import type { ReportSchedule } from "../api/bindings/ReportSchedule";
+import { errorText } from "../api/errorText";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Loading, LoadError } from "../components/Status";
+import { formatDateTime } from "../lib/dates";
+import { usePrefs } from "../lib/prefs";
+import { useShellEvent } from "../api/queries";
+import { Panel } from "./Panel";
+import { useDashboards, useInsightsMutation } from "./queries";
+import "./Reports.css";
+
+const REPORTS_KEY = ["report_list"] as const;
+const FORMATS: ReportFileFormat[] = ["pdf", "excel", "csv"];
+const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+type Every = ReportSchedule["every"];
+
+type Form = { name: string; dashboardId: string; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; active: boolean };
+
+const blank: Form = { name: "", dashboardId: "", format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", active: true };
+
+function formOf(r: Report): Form {
+  const s = r.schedule;
+  return {
+    name: r.name,
+    dashboardId: r.dashboard_id,
+    format: r.format,
+    every: s?.every ?? "weekly",
+    days: s?.every === "weekly" ? s.days : ["mon"],
+    day: s?.every === "monthly" ? String(s.day) : "1",
+    time: s?.time ?? "08:00",
+    folder: r.output_dir ?? "",
+    active: r.is_active,
+  };
+}
+
+/** The schedule the form describes (the day of a month as typed: the core says what is wrong). */
+export function scheduleOf(f: Form): ReportSchedule {
+  if (f.every === "daily") return { every: "daily", time: f.time };
+  if (f.every === "weekly") return { every: "weekly", days: f.days, time: f.time };
+  const day = Number.parseInt(f.day, 10);
+  return { every: "monthly", day: Number.isFinite(day) && day >= 0 ? day : 0, time: f.time };
+}
+
+function draftOf(f: Form): ReportDraft {
+  return { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, is_active: f.active };
+}
+
+function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Report | null; onDone: () => void }) {
+  const { t } = useTranslation();
+  const dashboards = useDashboards();
+  const list = dashboards.data ?? [];
+  const [f, setF] = useState<Form>(initial.dashboardId || !list[0] ? initial : { ...initial, dashboardId: list[0].row.id });
+  const save = useInsightsMutation((d: ReportDraft) => (editing ? api.reportUpdate(editing.id, d) : api.reportCreate(d)), { meta: { inlineError: true }, onSuccess: onDone }, [REPORTS_KEY]);
+  const set = (patch: Partial<Form>) => setF({ ...f, ...patch });
+  const dashboardId = f.dashboardId || list[0]?.row.id || "";
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    save.mutate(draftOf({ ...f, dashboardId }));
+  };
+  const toggleDay = (d: string) => set({ days: f.days.includes(d) ? f.days.filter((x) => x !== d) : [...f.days, d] });
+  const error = save.error as ApiError | null;
+  return (
+    <form className="report-form" onSubmit={submit} data-testid="report-form" aria-label={editing ? t("insights.reports.edit") : t("insights.reports.new")}>
+      <label className="field">
+        <span>{t("insights.reports.name")}</span>
+        <input data-testid="report-name" value={f.name} maxLength={255} onChange={(e) => set({ name: e.target.value })} autoFocus />
+      </label>
+      <label className="field">
+        <span>{t("insights.reports.dashboard")}</span>
+        <select data-testid="report-dashboard" value={dashboardId} onChange={(e) => set({ dashboardId: e.target.value })}>
+          {list.map((d) => (
+            <option key={d.row.id} value={d.row.id}>
+              {d.row.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t("insights.reports.format")}</span>
+        <select data-testid="report-format" value={f.format} onChange={(e) => set({ format: e.target.value as ReportFileFormat })}>
+          {FORMATS.map((x) => (
+            <option key={x} value={x}>
+              {t(`insights.reports.formats.${x}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t("insights.reports.every")}</span>
+        <select data-testid="report-every" value={f.every} onChange={(e) => set({ every: e.target.value as Every })}>
+          {(["daily", "weekly", "monthly"] as Every[]).map((x) => (
+            <option key={x} value={x}>
+              {t(`insights.reports.everyOptions.${x}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {f.every === "weekly" ? (
+        <fieldset className="report-days">
+          <legend>{t("insights.reports.days")}</legend>
+          {DAYS.map((d) => (
+            <label key={d} className="field-check">
+              <input type="checkbox" data-testid={`report-day-${d}`} checked={f.days.includes(d)} onChange={() => toggleDay(d)} />
+              <span>{t(`insights.reports.dayNames.${d}`)}</span>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+      {f.every === "monthly" ? (
+        <label className="field">
+          <span>{t("insights.reports.dayOfMonth")}</span>
+          <input data-testid="report-day" inputMode="numeric" value={f.day} onChange={(e) => set({ day: e.target.value })} />
+        </label>
+      ) : null}
+      <label className="field">
+        <span>{t("insights.reports.time")}</span>
+        <input type="time" data-testid="report-time" value={f.time} onChange={(e) => set({ time: e.target.value })} />
+      </label>
+      <label className="field report-folder">
+        <span>{t("insights.reports.folder")}</span>
+        <input data-testid="report-folder" value={f.folder} placeholder={t("insights.reports.folderHint")} onChange={(e) => set({ folder: e.target.value })} />
+      </label>
+      <label className="field field-check">
+        <input type="checkbox" data-testid="report-active-new" checked={f.active} onChange={(e) => set({ active: e.target.checked })} />
+        <span>{t("insights.reports.on")}</span>
+      </label>
+      {error ? (
+        <p role="alert" className="field-error" data-testid="report-form-error">
+          {errorText(t, error)}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" className="button ghost" onClick={onDone}>
+          {t("common.cancel")}
+        </button>
+        <button type="submit" className="button primary" data-testid="report-save">
+          {t("common.save")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ReportRow({ report, onEdit }: { report: Report; onEdit: () => void }) {
+  const { t } = useTranslation();
+  const { locale, timezone } = usePrefs();
+  const [confirming, setConfirming] = useState(false);
+  const refresh = [REPORTS_KEY];
+  const setActive = useInsightsMutation((on: boolean) => api.reportSetActive(report.id, on), {}, refresh);
+  const run = useInsightsMutation(() => api.reportRunNow(report.id), { meta: { inlineError: true } }, refresh);
+  const remove = useInsightsMutation(() => api.reportDelete(report.id), {}, refresh);
+  const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, timezone) : t("insights.reports.never"));
+  const s = report.schedule;
+  const schedule = !s
+    ? t("insights.reports.unknownSchedule")
+    : s.every === "daily"
+      ? t("insights.reports.dailyAt", { time: s.time })
+      : s.every === "weekly"
+        ? t("insights.reports.weeklyAt", { days: s.days.map((d) => t(`insights.reports.dayNames.${d}`)).join(", "), time: s.time })
+        : t("insights.reports.monthlyAt", { day: s.day, time: s.time });
+  const runError = run.error as ApiError | null;
+  return (
+    <li className="report-row" data-testid="report-row">
+      <div className="report-main">
+        <strong>{report.name}</strong>
+        <span className="hint">
+          {t(`insights.reports.formats.${report.format}`)} · {schedule}
+        </span>
+        <span className="hint report-path">{report.output_dir}</span>
+      </div>
+      <div className="report-state">
+        <span className="hint" data-testid="report-next">
+          {t("insights.reports.next", { time: report.is_active ? when(report.next_run_at) : t("insights.reports.off") })}
+        </span>
+        <span className="hint" data-testid="report-last">
+          {t("insights.reports.lastSent", { time: when(report.last_sent) })}
+          {report.last_output && !report.last_error ? ` · ${report.last_output}` : ""}
+        </span>
+        {report.last_error ? (
+          <span className="field-error" role="status" data-testid="report-error">
+            {t("insights.reports.failed", { reason: report.last_error })}
+          </span>
+        ) : null}
+        {runError ? (
+          <span className="field-error" role="alert" data-testid="report-run-error">
+            {errorText(t, runError)}
+          </span>
+        ) : null}
+        {run.data?.file ? (
+          <span className="hint" role="status" data-testid="report-run-done">
+            {t("insights.reports.wrote", { file: run.data.file })}
+          </span>
+        ) : null}
+      </div>
+      <div className="report-actions">
+        <label className="field-check">
+          <input type="checkbox" data-testid="report-active" checked={report.is_active} onChange={(e) => setActive.mutate(e.target.checked)} />
+          <span>{t("insights.reports.on")}</span>
+        </label>
+        <button type="button" className="button subtle" data-testid="report-run" disabled={run.isPending} onClick={() => run.mutate(undefined)}>
+          {run.isPending ? t("insights.reports.running") : t("insights.reports.runNow")}
+        </button>
+        <button type="button" className="button subtle" data-testid="report-edit" onClick={onEdit}>
+          {t("insights.reports.editButton")}
+        </button>
+        <button type="button" className="button subtle danger" data-testid="report-delete" onClick={() => setConfirming(true)}>
+          {t("common.delete")}
+        </button>
+      </div>
+      {confirming ? (
+        <ConfirmDialog
+          title={t("insights.reports.deleteTitle")}
+          message={t("insights.reports.deleteMessage", { name: report.name })}
+          confirmLabel={t("common.delete")}
+          testId="report-delete-confirm"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            remove.mutate(undefined);
+          }}
+        />
+      ) : null}
+    </li>
+  );
+}
+
+export function Reports({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const heading = useRef<HTMLHeadingElement | null>(null);
+  const reports = useQuery<Report[], ApiError>({ queryKey: REPORTS_KEY, queryFn: () => api.reportList(), refetchOnWindowFocus: true, refetchInterval: 60_000 });
+  // The background scheduler's turn (which also runs due reports) changes last sent.
+  const qc = useQueryClient();
+  useShellEvent(api.onNotificationsChanged, () => void qc.invalidateQueries({ queryKey: REPORTS_KEY }));
+  const [editing, setEditing] = useState<Report | "new" | null>(null);
+  const done = () => {
+    setEditing(null);
+    heading.current?.focus();
+  };
+  return (
+    <Panel
+      title={t("insights.reports.title")}
+      hint={t("insights.reports.hint")}
+      headingRef={heading}
+      testId="reports-panel"
+      tools={
+        <>
+          <button type="button" className="button subtle" data-testid="report-new" onClick={() => setEditing("new")}>
+            {t("insights.reports.new")}
+          </button>
+          <button type="button" className="button ghost" onClick={onClose}>
+            {t("insights.reports.back")}
+          </button>
+        </>
+      }
+    >
+      {editing ? <ReportForm key={editing === "new" ? "new" : editing.id} initial={editing === "new" ? blank : formOf(editing)} editing={editing === "new" ? null : editing} onDone={done} /> : null}
+      {reports.isPending ? <Loading /> : null}
+      {reports.isError ? <LoadError error={reports.error} onRetry={() => void reports.refetch()} /> : null}
+      {reports.data && reports.data.length === 0 && !editing ? <p className="insights-empty">{t("insights.reports.empty")}</p> : null}
+      <ul className="report-list">
+        {(reports.data ?? []).map((r) => (
+          <ReportRow key={r.id} report={r} onEdit={() => setEditing(r)} />
+        ))}
+      </ul>
+    </Panel>
+  );
+}
