@@ -1,23 +1,24 @@
-//! How the webview paints on Linux: WebKitGTK's accelerated compositing when the machine has
-//! a GPU, its CPU painter when it has none.
+//! How the webview paints on Linux: WebKitGTK's accelerated compositing (its default), or
+//! its CPU painter when the user asks for it with `STUDYDESK_COMPOSITING=cpu`.
 //!
 //! Contract: [`choose`] runs first thing in `main`, before any thread or GTK exists (it may
 //! set an environment variable, which is only sound while the process is single-threaded).
-//! It changes nothing when the user already chose (`WEBKIT_DISABLE_COMPOSITING_MODE` set, or
-//! `STUDYDESK_COMPOSITING=gpu|cpu`), and nothing off Linux.
+//! It changes nothing when `WEBKIT_DISABLE_COMPOSITING_MODE` is already set, and nothing
+//! off Linux. With no GPU render node (`/dev/dri/renderD*`) it says in the log that the CPU
+//! painter may be faster.
 //!
-//! Why: with no GPU render node (`/dev/dri/renderD*`), WebKitGTK still composites through
-//! OpenGL, which Mesa then runs in software (llvmpipe). Every frame costs 60–90 ms on two
-//! cores even when nothing moved, and the layers it keeps cost memory. Its CPU painter is
-//! the path made for that machine (as Chromium falls back to its software compositor, never
-//! to a software GL). Measured with `scripts/bench-insights.sh` and `appmeasure.py`; the
-//! figures are in docs/benchmarks.md ("Painting without a GPU").
+//! Why the CPU painter is a choice and not the default on a machine without a GPU (where
+//! WebKitGTK composites through OpenGL run in software by llvmpipe, 60–90 ms a frame): it
+//! opened Insights in 665 ms against 1295 ms here (docs/benchmarks.md, "Painting without a
+//! GPU"), but with it WebKitWebDriver's screenshot of Insights › Reports after "Run now"
+//! hung every time (2 of 2 runs; 0 of 1 with compositing). Until that is understood, the
+//! default stays WebKit's.
 
 use std::path::Path;
 use std::sync::OnceLock;
 
 /// What [`choose`] decided, for [`log_choice`] once logging exists.
-static CHOSEN: OnceLock<(Painter, Reason)> = OnceLock::new();
+static CHOSEN: OnceLock<(Painter, Reason, bool)> = OnceLock::new();
 
 /// What the webview should paint with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,28 +36,21 @@ pub enum Reason {
     WebKitVariableSet,
     /// `STUDYDESK_COMPOSITING` named one.
     UserChoice,
-    /// A GPU render node exists.
-    GpuFound,
-    /// No GPU render node: compositing would run OpenGL in software.
-    NoGpu,
+    /// Nothing was chosen: WebKit's default.
+    Default,
 }
 
-/// The decision from the environment and whether a GPU render node exists (pure, tested).
-pub fn decide(webkit_var: Option<&str>, studydesk_var: Option<&str>, has_render_node: bool) -> (Painter, Reason) {
+/// The decision from the environment (pure, tested).
+pub fn decide(webkit_var: Option<&str>, studydesk_var: Option<&str>) -> (Painter, Reason) {
     if let Some(v) = webkit_var {
         // WebKit paints with the CPU for any value but "0".
         let painter = if v == "0" { Painter::Compositing } else { Painter::Cpu };
         return (painter, Reason::WebKitVariableSet);
     }
     match studydesk_var.map(str::trim) {
-        Some(v) if v.eq_ignore_ascii_case("gpu") => return (Painter::Compositing, Reason::UserChoice),
-        Some(v) if v.eq_ignore_ascii_case("cpu") => return (Painter::Cpu, Reason::UserChoice),
-        _ => {}
-    }
-    if has_render_node {
-        (Painter::Compositing, Reason::GpuFound)
-    } else {
-        (Painter::Cpu, Reason::NoGpu)
+        Some(v) if v.eq_ignore_ascii_case("cpu") => (Painter::Cpu, Reason::UserChoice),
+        Some(v) if v.eq_ignore_ascii_case("gpu") => (Painter::Compositing, Reason::UserChoice),
+        _ => (Painter::Compositing, Reason::Default),
     }
 }
 
@@ -74,19 +68,22 @@ pub fn choose() -> Option<(Painter, Reason)> {
     }
     let webkit = std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").ok();
     let ours = std::env::var("STUDYDESK_COMPOSITING").ok();
-    let decision = decide(webkit.as_deref(), ours.as_deref(), has_render_node(Path::new("/dev/dri")));
-    if decision.0 == Painter::Cpu {
+    let decision = decide(webkit.as_deref(), ours.as_deref());
+    if decision == (Painter::Cpu, Reason::UserChoice) {
         // Sound only while single-threaded: called first in `main` (module contract).
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
-    let _ = CHOSEN.set(decision);
+    let _ = CHOSEN.set((decision.0, decision.1, has_render_node(Path::new("/dev/dri"))));
     Some(decision)
 }
 
 /// Says in the log how the webview paints and why (after logging started).
 pub fn log_choice() {
-    if let Some((painter, reason)) = CHOSEN.get() {
-        tracing::info!(?painter, ?reason, "webview painting (STUDYDESK_COMPOSITING=gpu|cpu overrides)");
+    if let Some((painter, reason, gpu)) = CHOSEN.get() {
+        tracing::info!(?painter, ?reason, gpu_render_node = gpu, "webview painting (STUDYDESK_COMPOSITING=gpu|cpu chooses)");
+        if !gpu && *painter == Painter::Compositing {
+            tracing::info!("no GPU render node: WebKit composites in software; STUDYDESK_COMPOSITING=cpu may paint faster");
+        }
     }
 }
 
@@ -95,20 +92,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_gpu_paints_with_the_cpu_and_a_gpu_keeps_compositing() {
-        assert_eq!(decide(None, None, false), (Painter::Cpu, Reason::NoGpu));
-        assert_eq!(decide(None, None, true), (Painter::Compositing, Reason::GpuFound));
+    fn webkits_default_unless_the_user_chose() {
+        assert_eq!(decide(None, None), (Painter::Compositing, Reason::Default));
+        assert_eq!(decide(None, Some(" CPU ")), (Painter::Cpu, Reason::UserChoice));
+        assert_eq!(decide(None, Some("gpu")), (Painter::Compositing, Reason::UserChoice));
+        // An unknown value is ignored, not guessed at.
+        assert_eq!(decide(None, Some("fast")), (Painter::Compositing, Reason::Default));
     }
 
     #[test]
-    fn the_users_choice_wins() {
-        assert_eq!(decide(None, Some("gpu"), false), (Painter::Compositing, Reason::UserChoice));
-        assert_eq!(decide(None, Some(" CPU "), true), (Painter::Cpu, Reason::UserChoice));
-        // WebKit's own variable, whatever its value, is left for WebKit to read.
-        assert_eq!(decide(Some("0"), Some("cpu"), false), (Painter::Compositing, Reason::WebKitVariableSet));
-        assert_eq!(decide(Some("1"), Some("gpu"), true), (Painter::Cpu, Reason::WebKitVariableSet));
-        // An unknown value is ignored, not guessed at.
-        assert_eq!(decide(None, Some("fast"), true), (Painter::Compositing, Reason::GpuFound));
+    fn webkits_own_variable_is_left_for_webkit() {
+        assert_eq!(decide(Some("0"), Some("cpu")), (Painter::Compositing, Reason::WebKitVariableSet));
+        assert_eq!(decide(Some("1"), Some("gpu")), (Painter::Cpu, Reason::WebKitVariableSet));
     }
 
     #[test]
