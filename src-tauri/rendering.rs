@@ -11,7 +11,7 @@
 //! WebKitGTK composites through OpenGL run in software by llvmpipe, 60–90 ms a frame): it
 //! opened Insights in 665 ms against 1295 ms here (docs/benchmarks.md, "Painting without a
 //! GPU"), but with it WebKitWebDriver's screenshot of Insights › Reports after "Run now"
-//! hung every time (2 of 2 runs; 0 of 1 with compositing). Until that is understood, the
+//! hung every time (3 runs of 3; none of 2 with compositing). Until that is understood, the
 //! default stays WebKit's.
 
 use std::path::Path;

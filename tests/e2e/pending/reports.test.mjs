@@ -5,8 +5,8 @@
 // a widget's title and the page numbers are in it. Screenshots in English light and
 // Japanese dark.
 //
-// Passed once (session 20, with WebKit's default compositing); under STUDYDESK_COMPOSITING=cpu
-// its first screenshot hung 2 runs of 2 (docs/benchmarks.md). It lives in pending/ so
+// Passed twice (session 20, with WebKit's default compositing); under STUDYDESK_COMPOSITING=cpu
+// its first screenshot hung 3 runs of 3 (docs/benchmarks.md). It lives in pending/ so
 // scripts/e2e.sh does not pick it up; move it to tests/e2e/ (import from "./lib.mjs") once it
 // has passed a few times in a row: `E2E_SKIP_BUILD=1 scripts/e2e.sh reports`.
 
