@@ -33,7 +33,6 @@ pub const PENDING_MAX: i64 = 50;
 
 /// `workflows.details` of an access request.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
-#[ts(export)]
 pub struct RequestDetails {
     pub dashboard_id: String,
     /// The dashboard's name when asked (the approver may have renamed it since).
