@@ -29,6 +29,7 @@ pub mod local_api;
 pub mod periodic;
 pub mod rendering;
 pub mod reminder_scheduler;
+pub mod report_runner;
 pub mod single_instance;
 pub mod source_refresher;
 pub mod sync_worker;
@@ -366,6 +367,8 @@ pub fn run() {
             backup_timer::start(app.handle());
             // Data sources with a refresh schedule, fetched again when their time comes.
             source_refresher::start(app.handle());
+            // Scheduled reports, on their own thread (a long PDF never holds back a reminder).
+            report_runner::start(app.handle());
             // The local HTTP API for scripts, when the user turned it on (off by default).
             local_api::start(app.handle());
             Ok(())

@@ -19,8 +19,9 @@
 //! Each turn also evaluates the insights alerts that are due (`Studydesk::alert_check_now`:
 //! each alert every 15 minutes, claimed in one transaction, so this thread, the OS timer's
 //! `--remind-once` and the CLI notify once) and shows what fired with Snooze and Open
-//! (`alert-snooze-N` snoozes the alert through `alert_snooze_from_notification`), then runs
-//! the scheduled reports that are due (`Studydesk::reports_run_due`).
+//! (`alert-snooze-N` snoozes the alert through `alert_snooze_from_notification`).
+//! Scheduled reports are not run here: a long PDF would hold back a reminder due meanwhile
+//! (`crate::report_runner` is their own thread).
 
 use crate::periodic::{self, Job, Pace, Turn};
 use crate::Backend;
@@ -72,16 +73,6 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 }
                 if let Err(e) = handle.emit(EVENT, ()) {
                     tracing::debug!(error = %e, "could not emit {EVENT}");
-                }
-            }
-            Ok(())
-        });
-        // Scheduled reports that are due (each claimed once across processes; a failure is
-        // stored in the report's last_error, which the Reports panel shows).
-        let outcome = outcome.and_then(|()| {
-            for run in sd.reports_run_due()? {
-                if let Some(e) = &run.error {
-                    tracing::warn!(report = %run.name, error = %e, "a scheduled report failed");
                 }
             }
             Ok(())

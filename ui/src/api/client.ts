@@ -111,43 +111,29 @@ async function fileBytes(file: File): Promise<Uint8Array> {
 
 // ---- shell: events, files, window
 /**
- * Calls `handler` on each `focus-changed` event of the shell (idle noticed, phase
- * changed). Answers the function that stops listening; outside the shell it listens to nothing.
+ * A listener of one event the shell emits (payload null): it calls `handler` on each and
+ * answers the function that stops listening; outside the shell it listens to nothing.
  */
-export async function onFocusChanged(handler: () => void): Promise<() => void> {
-  try {
-    return await listen("focus-changed", () => handler());
-  } catch {
-    return () => {};
-  }
+function shellEvent(name: string): (handler: () => void) => Promise<() => void> {
+  return async (handler) => {
+    try {
+      return await listen(name, () => handler());
+    } catch {
+      return () => {};
+    }
+  };
 }
 
-/** Calls `handler` on each `notifications-changed` event (a reminder was delivered). */
-export async function onNotificationsChanged(handler: () => void): Promise<() => void> {
-  try {
-    return await listen("notifications-changed", () => handler());
-  } catch {
-    return () => {};
-  }
-}
-
-/** Calls `handler` after each sync round of the shell (pulled changes may touch any page). */
-export async function onSyncChanged(handler: () => void): Promise<() => void> {
-  try {
-    return await listen("sync-changed", () => handler());
-  } catch {
-    return () => {};
-  }
-}
-
-/** Calls `handler` after the shell refreshed data sources on their schedule (good or failed). */
-export async function onSourcesChanged(handler: () => void): Promise<() => void> {
-  try {
-    return await listen("sources-changed", () => handler());
-  } catch {
-    return () => {};
-  }
-}
+/** The focus phase changed or idle was noticed. */
+export const onFocusChanged = shellEvent("focus-changed");
+/** A reminder or an alert was delivered. */
+export const onNotificationsChanged = shellEvent("notifications-changed");
+/** A sync round of the shell ended (pulled changes may touch any page). */
+export const onSyncChanged = shellEvent("sync-changed");
+/** The shell refreshed data sources on their schedule (good or failed). */
+export const onSourcesChanged = shellEvent("sources-changed");
+/** The shell ran scheduled reports (good or failed). */
+export const onReportsChanged = shellEvent("reports-changed");
 
 /** The address the webview loads a local file (an attachment's absolute path) from. */
 export function fileSrc(path: string): string {

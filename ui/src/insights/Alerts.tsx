@@ -20,11 +20,11 @@ import type { MetricId } from "../api/bindings/MetricId";
 import type { Replay } from "../api/bindings/Replay";
 import type { ThresholdType } from "../api/bindings/ThresholdType";
 import { errorText } from "../api/errorText";
-import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Loading, LoadError } from "../components/Status";
 import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { useShellEvent } from "../api/queries";
+import { ItemRow } from "./ItemRow";
 import { Panel } from "./Panel";
 import { useInsightsMutation, useMetricCatalog } from "./queries";
 import "./Alerts.css";
@@ -122,7 +122,7 @@ function AlertForm({ initial, editing, onDone }: { initial: Form; editing: Alert
   };
   const error = (save.error ?? test.error) as ApiError | null;
   return (
-    <form className="alert-form" onSubmit={submit} data-testid="alert-form" aria-label={editing ? t("insights.alerts.edit") : t("insights.alerts.new")}>
+    <form className="item-form" onSubmit={submit} data-testid="alert-form" aria-label={editing ? t("insights.alerts.edit") : t("insights.alerts.new")}>
       <label className="field">
         <span>{t("insights.alerts.name")}</span>
         <input data-testid="alert-name" value={f.name} maxLength={255} onChange={(e) => set({ name: e.target.value })} data-autofocus autoFocus />
@@ -189,7 +189,7 @@ function AlertForm({ initial, editing, onDone }: { initial: Form; editing: Alert
           <input type="time" data-testid="alert-digest-time" value={f.digestTime} onChange={(e) => set({ digestTime: e.target.value })} />
         </label>
       ) : null}
-      <fieldset className="alert-channels">
+      <fieldset className="alert-channels item-wide">
         <legend>{t("insights.alerts.channels")}</legend>
         <ul>
           {(channels.data ?? []).map((c) => (
@@ -298,7 +298,7 @@ function ModelFieldChoice({ modelId, field, onChange }: { modelId: string; field
 function ReplayResult({ replay }: { replay: Replay }) {
   const { t } = useTranslation();
   return (
-    <section className="alert-replay" data-testid="alert-replay" aria-live="polite">
+    <section className="alert-replay item-wide" data-testid="alert-replay" aria-live="polite">
       <p>{replay.fired.length === 0 ? t("insights.alerts.replayNone", { periods: replay.periods }) : t("insights.alerts.replayCount", { count: replay.fired.length, periods: replay.periods })}</p>
       {replay.no_change_periods > 0 ? <p className="hint">{t("insights.alerts.replayNoChange", { count: replay.no_change_periods })}</p> : null}
       <ul>
@@ -313,7 +313,6 @@ function ReplayResult({ replay }: { replay: Replay }) {
 function AlertRow({ alert, onEdit }: { alert: Alert; onEdit: () => void }) {
   const { t } = useTranslation();
   const { locale, timezone } = usePrefs();
-  const [confirming, setConfirming] = useState(false);
   const refresh = [ALERTS_KEY];
   const setActive = useInsightsMutation((on: boolean) => api.alertSetActive(alert.id, on), {}, refresh);
   const snooze = useInsightsMutation(() => api.alertSnooze(alert.id, 60), {}, refresh);
@@ -321,60 +320,49 @@ function AlertRow({ alert, onEdit }: { alert: Alert; onEdit: () => void }) {
   const when = (iso: string | null) => (iso ? formatDateTime(iso, locale, timezone) : t("insights.alerts.never"));
   const rule = t(`insights.alerts.ruleText.${alert.threshold_type}`, { value: alert.threshold_value });
   return (
-    <li className={`alert-row status-${alert.status}`} data-testid="alert-row">
-      <div className="alert-main">
-        <strong>{alert.name}</strong>
-        <span className="hint">
-          {alert.widget_id
-            ? t("insights.alerts.watchesWidget")
-            : alert.model_field
-              ? t("insights.alerts.watchesField", { field: alert.model_field })
-              : `${t(`insights.metrics.${alert.metric_id}`)} · ${t(`insights.alerts.grains.${alert.grain}`)}`}{" "}
-          · {rule}
-          {alert.frequency === "digest" ? ` · ${t("insights.alerts.digestAt", { time: alert.digest_time })}` : ""}
-        </span>
-      </div>
-      <div className="alert-state">
-        <span className="alert-status" data-testid="alert-status">
-          {t(`insights.alerts.status.${alert.status}`)}
-          {alert.status === "snoozed" && alert.snoozed_until ? ` ${t("insights.alerts.until", { time: when(alert.snoozed_until) })}` : ""}
-        </span>
-        <span className="hint" data-testid="alert-last">
-          {alert.last_value === null ? t("insights.alerts.noValue") : t("insights.alerts.lastValue", { value: alert.last_value })}
-          {" · "}
-          {t("insights.alerts.checked", { minutes: alert.check_every_minutes, last: when(alert.last_evaluated_at) })}
-        </span>
-        {alert.no_change ? <span className="hint" data-testid="alert-no-change">{t("insights.alerts.noChange")}</span> : null}
-      </div>
-      <div className="alert-actions">
-        <label className="field-check">
-          <input type="checkbox" data-testid="alert-active" checked={alert.is_active} onChange={(e) => setActive.mutate(e.target.checked)} />
-          <span>{t("insights.alerts.on")}</span>
-        </label>
+    <ItemRow
+      kind="alert"
+      className={`status-${alert.status}`}
+      main={
+        <>
+          <strong>{alert.name}</strong>
+          <span className="hint">
+            {alert.widget_id
+              ? t("insights.alerts.watchesWidget")
+              : alert.model_field
+                ? t("insights.alerts.watchesField", { field: alert.model_field })
+                : `${t(`insights.metrics.${alert.metric_id}`)} · ${t(`insights.alerts.grains.${alert.grain}`)}`}{" "}
+            · {rule}
+            {alert.frequency === "digest" ? ` · ${t("insights.alerts.digestAt", { time: alert.digest_time })}` : ""}
+          </span>
+        </>
+      }
+      state={
+        <>
+          <span className="alert-status" data-testid="alert-status">
+            {t(`insights.alerts.status.${alert.status}`)}
+            {alert.status === "snoozed" && alert.snoozed_until ? ` ${t("insights.alerts.until", { time: when(alert.snoozed_until) })}` : ""}
+          </span>
+          <span className="hint" data-testid="alert-last">
+            {alert.last_value === null ? t("insights.alerts.noValue") : t("insights.alerts.lastValue", { value: alert.last_value })}
+            {" · "}
+            {t("insights.alerts.checked", { minutes: alert.check_every_minutes, last: when(alert.last_evaluated_at) })}
+          </span>
+          {alert.no_change ? <span className="hint" data-testid="alert-no-change">{t("insights.alerts.noChange")}</span> : null}
+        </>
+      }
+      actions={
         <button type="button" className="button subtle" data-testid="alert-snooze" disabled={!alert.is_active} onClick={() => snooze.mutate(undefined)}>
           {t("insights.alerts.snooze")}
         </button>
-        <button type="button" className="button subtle" data-testid="alert-edit" onClick={onEdit}>
-          {t("insights.alerts.editButton")}
-        </button>
-        <button type="button" className="button subtle danger" data-testid="alert-delete" onClick={() => setConfirming(true)}>
-          {t("common.delete")}
-        </button>
-      </div>
-      {confirming ? (
-        <ConfirmDialog
-          title={t("insights.alerts.deleteTitle")}
-          message={t("insights.alerts.deleteMessage", { name: alert.name })}
-          confirmLabel={t("common.delete")}
-          testId="alert-delete-confirm"
-          onCancel={() => setConfirming(false)}
-          onConfirm={() => {
-            setConfirming(false);
-            remove.mutate(undefined);
-          }}
-        />
-      ) : null}
-    </li>
+      }
+      active={alert.is_active}
+      onActive={(on) => setActive.mutate(on)}
+      onEdit={onEdit}
+      deleteTitle={t("insights.alerts.deleteTitle")}
+      deleteMessage={t("insights.alerts.deleteMessage", { name: alert.name })}
+      onDelete={() => remove.mutate(undefined)}
+    />
   );
 }
 
@@ -411,7 +399,7 @@ export function Alerts({ onClose }: { onClose: () => void }) {
       {alerts.isPending ? <Loading /> : null}
       {alerts.isError ? <LoadError error={alerts.error} onRetry={() => void alerts.refetch()} /> : null}
       {alerts.data && alerts.data.length === 0 && !editing ? <p className="insights-empty">{t("insights.alerts.empty")}</p> : null}
-      <ul className="alert-list">
+      <ul className="item-list">
         {(alerts.data ?? []).map((a) => (
           <AlertRow key={a.id} alert={a} onEdit={() => setEditing(a)} />
         ))}

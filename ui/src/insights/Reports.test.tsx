@@ -3,12 +3,13 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
 import type { DashboardEntry } from "../api/bindings/DashboardEntry";
+import type { DashboardView } from "../api/bindings/DashboardView";
 import type { Report } from "../api/bindings/Report";
 import i18n from "../i18n";
 import * as fx from "../test/fixtures";
 import { renderWithClient } from "../test/render";
 import { InsightsPage } from "./InsightsPage";
-import { Reports, scheduleOf } from "./Reports";
+import { Reports, fileName, scheduleOf, shortPath } from "./Reports";
 
 vi.mock("../api/client", () => import("../test/clientMock"));
 vi.mock("./Chart", () => ({ default: ({ label }: { label: string }) => <div data-testid="chart-stub">{label}</div> }));
@@ -52,13 +53,14 @@ describe("Reports", () => {
     const row = within(await screen.findByTestId("report-row"));
     expect(row.getByText("Weekly study")).toBeInTheDocument();
     expect(row.getByText("PDF · every Mon, Thu at 08:00")).toBeInTheDocument();
-    expect(row.getByText("/home/me/Reports")).toBeInTheDocument();
+    expect(row.getByText("…/me/Reports")).toHaveAttribute("title", "Folder: /home/me/Reports");
     expect(row.getByTestId("report-next")).toHaveTextContent(/Next run: .*2026/);
-    expect(row.getByTestId("report-last")).toHaveTextContent(/Last sent: .*Weekly-study-2026-11-22-1000\.pdf/);
+    expect(row.getByTestId("report-last")).toHaveTextContent(/Last run: .*2026.* · Weekly-study-2026-11-22-1000\.pdf$/);
+    expect(row.getByTestId("report-last")).not.toHaveTextContent("/home");
     client.reportRunNow.mockResolvedValue({ report_id: "r1", name: "Weekly study", file: "/home/me/Reports/Weekly-study-2026-11-22-1001.pdf", error: null });
     await userEvent.click(row.getByTestId("report-run"));
     expect(client.reportRunNow).toHaveBeenCalledWith("r1");
-    expect(await row.findByTestId("report-run-done")).toHaveTextContent("Wrote /home/me/Reports/Weekly-study-2026-11-22-1001.pdf");
+    expect(await row.findByTestId("report-run-done")).toHaveTextContent("Saved Weekly-study-2026-11-22-1001.pdf");
     client.reportSetActive.mockResolvedValue(report({ is_active: false, next_run_at: null }));
     await userEvent.click(row.getByTestId("report-active"));
     expect(client.reportSetActive).toHaveBeenCalledWith("r1", false);
@@ -94,7 +96,32 @@ describe("Reports", () => {
     await userEvent.type(screen.getByTestId("report-day"), "1");
     await userEvent.click(screen.getByTestId("report-save"));
     await waitFor(() => expect(screen.queryByTestId("report-form")).not.toBeInTheDocument());
-    expect(scheduleOf({ name: "", dashboardId: "", format: "pdf", every: "weekly", days: ["fri"], day: "1", time: "09:00", folder: "", active: true })).toEqual({ every: "weekly", days: ["fri"], time: "09:00" });
+    expect(scheduleOf({ name: "", dashboardId: "", widgets: null, format: "pdf", every: "weekly", days: ["fri"], day: "1", time: "09:00", folder: "", active: true })).toEqual({ every: "weekly", days: ["fri"], time: "09:00" });
+  });
+
+  it("reports every widget by default, or only the widgets ticked, in the dashboard's order", async () => {
+    client.reportList.mockResolvedValue([]);
+    const widget = (id: string, title: string) => ({ row: { id }, config: { title, source: { kind: "metric" } }, position: { x: 0, y: 0, w: 4, h: 4 } });
+    client.dashboardGet.mockResolvedValue({ row: myStudy.row, layout: {}, widgets: [widget("w1", "Minutes per day"), widget("w2", "Tasks done"), widget("w3", "Streak")] } as unknown as DashboardView);
+    client.reportCreate.mockResolvedValue(report());
+    renderWithClient(<Reports onClose={() => {}} />);
+    await userEvent.click(await screen.findByTestId("report-new"));
+    await userEvent.type(screen.getByTestId("report-name"), "Two widgets");
+    await userEvent.type(screen.getByTestId("report-folder"), "/home/me/Reports");
+    expect(await screen.findByTestId("report-widgets-all")).toBeChecked();
+    await userEvent.click(screen.getByTestId("report-widgets-chosen"));
+    await userEvent.click(screen.getByTestId("report-widget-w2"));
+    await userEvent.click(screen.getByTestId("report-widget-w2"));
+    await userEvent.click(screen.getByTestId("report-widget-w1"));
+    await userEvent.click(screen.getByTestId("report-save"));
+    await waitFor(() => expect(client.reportCreate).toHaveBeenCalledWith(expect.objectContaining({ name: "Two widgets", widget_ids: ["w2", "w3"] })));
+  });
+
+  it("shortens a path to its last names", () => {
+    expect(shortPath("/home/me/Documents/School/Reports")).toBe("…/School/Reports");
+    expect(shortPath("C:\\Users\\me\\Reports\\week.pdf", 1)).toBe("…/week.pdf");
+    expect(fileName("C:\\Users\\me\\Reports\\week.pdf")).toBe("week.pdf");
+    expect(shortPath("/Reports")).toBe("/Reports");
   });
 
   it("deletes only after a confirmation", async () => {

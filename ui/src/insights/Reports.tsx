@@ -1,8 +1,10 @@
 // Insights' reports (issue 16 item 2): my scheduled reports of a dashboard as PDF, Excel or
 // CSV, each with its schedule, folder, next run, last run (the file written) and the last
-// error in words; turned on and off, run now, edited, deleted after a confirmation. The
-// form takes a name, a dashboard, a format, a schedule (daily, weekly on chosen days,
-// monthly on day 1 to 28, at a local time) and the folder the files are written into. The
+// error in words; turned on and off, run now, edited, deleted after a confirmation (the
+// row is the one alerts use, ItemRow). The form takes a name, a dashboard, its widgets (all,
+// or the ones ticked), a format, a schedule (daily, weekly on chosen days, monthly on day 1
+// to 28, at a local time) and the folder the files are written into. Paths show their
+// last parts (a folder's full path is its tooltip), so a deep folder does not wrap. The
 // core checks everything (day 30 of a month, a folder that is a file...) and its refusal
 // is shown in words beside the form.
 import { useRef, useState } from "react";
@@ -16,13 +18,13 @@ import type { ReportDraft } from "../api/bindings/ReportDraft";
 import type { ReportFileFormat } from "../api/bindings/ReportFileFormat";
 import type { ReportSchedule } from "../api/bindings/ReportSchedule";
 import { errorText } from "../api/errorText";
-import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Loading, LoadError } from "../components/Status";
 import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { useShellEvent } from "../api/queries";
+import { ItemRow } from "./ItemRow";
 import { Panel } from "./Panel";
-import { useDashboards, useInsightsMutation } from "./queries";
+import { useDashboard, useDashboards, useInsightsMutation } from "./queries";
 import "./Reports.css";
 
 const REPORTS_KEY = ["report_list"] as const;
@@ -30,15 +32,17 @@ const FORMATS: ReportFileFormat[] = ["pdf", "excel", "csv"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 type Every = ReportSchedule["every"];
 
-type Form = { name: string; dashboardId: string; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; active: boolean };
+/** `widgets` null: every widget of the dashboard, as it is when the report runs. */
+type Form = { name: string; dashboardId: string; widgets: string[] | null; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; active: boolean };
 
-const blank: Form = { name: "", dashboardId: "", format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", active: true };
+const blank: Form = { name: "", dashboardId: "", widgets: null, format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", active: true };
 
 function formOf(r: Report): Form {
   const s = r.schedule;
   return {
     name: r.name,
     dashboardId: r.dashboard_id,
+    widgets: r.widget_ids,
     format: r.format,
     every: s?.every ?? "weekly",
     days: s?.every === "weekly" ? s.days : ["mon"],
@@ -58,7 +62,8 @@ export function scheduleOf(f: Form): ReportSchedule {
 }
 
 function draftOf(f: Form): ReportDraft {
-  return { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, is_active: f.active };
+  const draft: ReportDraft = { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, is_active: f.active };
+  return f.widgets ? { ...draft, widget_ids: f.widgets } : draft;
 }
 
 function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Report | null; onDone: () => void }) {
@@ -76,14 +81,14 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
   const toggleDay = (d: string) => set({ days: f.days.includes(d) ? f.days.filter((x) => x !== d) : [...f.days, d] });
   const error = save.error as ApiError | null;
   return (
-    <form className="report-form" onSubmit={submit} data-testid="report-form" aria-label={editing ? t("insights.reports.edit") : t("insights.reports.new")}>
+    <form className="item-form" onSubmit={submit} data-testid="report-form" aria-label={editing ? t("insights.reports.edit") : t("insights.reports.new")}>
       <label className="field">
         <span>{t("insights.reports.name")}</span>
         <input data-testid="report-name" value={f.name} maxLength={255} onChange={(e) => set({ name: e.target.value })} autoFocus />
       </label>
       <label className="field">
         <span>{t("insights.reports.dashboard")}</span>
-        <select data-testid="report-dashboard" value={dashboardId} onChange={(e) => set({ dashboardId: e.target.value })}>
+        <select data-testid="report-dashboard" value={dashboardId} onChange={(e) => set({ dashboardId: e.target.value, widgets: null })}>
           {list.map((d) => (
             <option key={d.row.id} value={d.row.id}>
               {d.row.name}
@@ -91,6 +96,7 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
           ))}
         </select>
       </label>
+      <WidgetChoice dashboardId={dashboardId} value={f.widgets} onChange={(widgets) => set({ widgets })} />
       <label className="field">
         <span>{t("insights.reports.format")}</span>
         <select data-testid="report-format" value={f.format} onChange={(e) => set({ format: e.target.value as ReportFileFormat })}>
@@ -112,7 +118,7 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
         </select>
       </label>
       {f.every === "weekly" ? (
-        <fieldset className="report-days">
+        <fieldset className="item-choices item-wide">
           <legend>{t("insights.reports.days")}</legend>
           {DAYS.map((d) => (
             <label key={d} className="field-check">
@@ -132,7 +138,7 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
         <span>{t("insights.reports.time")}</span>
         <input type="time" data-testid="report-time" value={f.time} onChange={(e) => set({ time: e.target.value })} />
       </label>
-      <label className="field report-folder">
+      <label className="field item-wide">
         <span>{t("insights.reports.folder")}</span>
         <input data-testid="report-folder" value={f.folder} placeholder={t("insights.reports.folderHint")} onChange={(e) => set({ folder: e.target.value })} />
       </label>
@@ -157,10 +163,58 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
   );
 }
 
+/** Every widget (null), or the ones ticked, in the dashboard's order. */
+function WidgetChoice({ dashboardId, value, onChange }: { dashboardId: string; value: string[] | null; onChange: (ids: string[] | null) => void }) {
+  const { t } = useTranslation();
+  const dashboard = useDashboard(dashboardId || null);
+  const widgets = dashboard.data?.widgets ?? [];
+  const chosen = value ?? [];
+  const toggle = (id: string) => {
+    const next = chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id];
+    onChange(widgets.map((w) => w.row.id).filter((x) => next.includes(x)));
+  };
+  return (
+    <fieldset className="item-wide report-widgets" data-testid="report-widgets">
+      <legend>{t("insights.reports.widgets")}</legend>
+      <div className="item-choices">
+        <label className="field-check">
+          <input type="radio" name="report-widgets" data-testid="report-widgets-all" checked={value === null} onChange={() => onChange(null)} />
+          <span>{t("insights.reports.allWidgets")}</span>
+        </label>
+        <label className="field-check">
+          <input type="radio" name="report-widgets" data-testid="report-widgets-chosen" checked={value !== null} disabled={widgets.length === 0} onChange={() => onChange(widgets.map((w) => w.row.id))} />
+          <span>{t("insights.reports.chosenWidgets")}</span>
+        </label>
+      </div>
+      {dashboard.data && widgets.length === 0 ? <p className="hint">{t("insights.reports.noWidgets")}</p> : null}
+      {value !== null ? (
+        <div className="item-choices">
+          {widgets.map((w) => (
+            <label key={w.row.id} className="field-check">
+              <input type="checkbox" data-testid={`report-widget-${w.row.id}`} checked={chosen.includes(w.row.id)} onChange={() => toggle(w.row.id)} />
+              <span>{w.config.title || t("insights.reports.untitled")}</span>
+            </label>
+          ))}
+        </div>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** A path's last `parts` names (`…/School/Reports`), for a line that must not wrap. */
+export function shortPath(path: string, parts = 2): string {
+  const names = path.split(/[\\/]/).filter(Boolean);
+  return names.length <= parts ? path : `…/${names.slice(-parts).join("/")}`;
+}
+
+/** A file's name without its folders. */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+}
+
 function ReportRow({ report, onEdit }: { report: Report; onEdit: () => void }) {
   const { t } = useTranslation();
   const { locale, timezone } = usePrefs();
-  const [confirming, setConfirming] = useState(false);
   const refresh = [REPORTS_KEY];
   const setActive = useInsightsMutation((on: boolean) => api.reportSetActive(report.id, on), {}, refresh);
   const run = useInsightsMutation(() => api.reportRunNow(report.id), { meta: { inlineError: true } }, refresh);
@@ -175,68 +229,62 @@ function ReportRow({ report, onEdit }: { report: Report; onEdit: () => void }) {
         ? t("insights.reports.weeklyAt", { days: s.days.map((d) => t(`insights.reports.dayNames.${d}`)).join(", "), time: s.time })
         : t("insights.reports.monthlyAt", { day: s.day, time: s.time });
   const runError = run.error as ApiError | null;
+  // The file of the last run, by name (its folder is the line above); the full path as tooltip.
+  const lastFile = report.last_output && !report.last_error ? report.last_output : null;
   return (
-    <li className="report-row" data-testid="report-row">
-      <div className="report-main">
-        <strong>{report.name}</strong>
-        <span className="hint">
-          {t(`insights.reports.formats.${report.format}`)} · {schedule}
-        </span>
-        <span className="hint report-path">{report.output_dir}</span>
-      </div>
-      <div className="report-state">
-        <span className="hint" data-testid="report-next">
-          {t("insights.reports.next", { time: report.is_active ? when(report.next_run_at) : t("insights.reports.off") })}
-        </span>
-        <span className="hint" data-testid="report-last">
-          {t("insights.reports.lastSent", { time: when(report.last_sent) })}
-          {report.last_output && !report.last_error ? ` · ${report.last_output}` : ""}
-        </span>
-        {report.last_error ? (
-          <span className="field-error" role="status" data-testid="report-error">
-            {t("insights.reports.failed", { reason: report.last_error })}
+    <ItemRow
+      kind="report"
+      main={
+        <>
+          <strong>{report.name}</strong>
+          <span className="hint">
+            {t(`insights.reports.formats.${report.format}`)} · {schedule}
           </span>
-        ) : null}
-        {runError ? (
-          <span className="field-error" role="alert" data-testid="report-run-error">
-            {errorText(t, runError)}
+          {report.output_dir ? (
+            <span className="hint report-path" title={t("insights.reports.folderTitle", { path: report.output_dir })}>
+              {shortPath(report.output_dir)}
+            </span>
+          ) : null}
+        </>
+      }
+      state={
+        <>
+          <span className="hint" data-testid="report-next">
+            {t("insights.reports.next", { time: report.is_active ? when(report.next_run_at) : t("insights.reports.off") })}
           </span>
-        ) : null}
-        {run.data?.file ? (
-          <span className="hint" role="status" data-testid="report-run-done">
-            {t("insights.reports.wrote", { file: run.data.file })}
+          <span className="hint report-path" data-testid="report-last" title={lastFile ?? undefined}>
+            {t("insights.reports.lastRun", { time: when(report.last_sent) })}
+            {lastFile ? ` · ${fileName(lastFile)}` : ""}
           </span>
-        ) : null}
-      </div>
-      <div className="report-actions">
-        <label className="field-check">
-          <input type="checkbox" data-testid="report-active" checked={report.is_active} onChange={(e) => setActive.mutate(e.target.checked)} />
-          <span>{t("insights.reports.on")}</span>
-        </label>
+          {report.last_error ? (
+            <span className="field-error" role="status" data-testid="report-error">
+              {t("insights.reports.failed", { reason: report.last_error })}
+            </span>
+          ) : null}
+          {runError ? (
+            <span className="field-error" role="alert" data-testid="report-run-error">
+              {errorText(t, runError)}
+            </span>
+          ) : null}
+          {run.data?.file ? (
+            <span className="sr-only" role="status" data-testid="report-run-done">
+              {t("insights.reports.saved", { file: fileName(run.data.file) })}
+            </span>
+          ) : null}
+        </>
+      }
+      actions={
         <button type="button" className="button subtle" data-testid="report-run" disabled={run.isPending} onClick={() => run.mutate(undefined)}>
           {run.isPending ? t("insights.reports.running") : t("insights.reports.runNow")}
         </button>
-        <button type="button" className="button subtle" data-testid="report-edit" onClick={onEdit}>
-          {t("insights.reports.editButton")}
-        </button>
-        <button type="button" className="button subtle danger" data-testid="report-delete" onClick={() => setConfirming(true)}>
-          {t("common.delete")}
-        </button>
-      </div>
-      {confirming ? (
-        <ConfirmDialog
-          title={t("insights.reports.deleteTitle")}
-          message={t("insights.reports.deleteMessage", { name: report.name })}
-          confirmLabel={t("common.delete")}
-          testId="report-delete-confirm"
-          onCancel={() => setConfirming(false)}
-          onConfirm={() => {
-            setConfirming(false);
-            remove.mutate(undefined);
-          }}
-        />
-      ) : null}
-    </li>
+      }
+      active={report.is_active}
+      onActive={(on) => setActive.mutate(on)}
+      onEdit={onEdit}
+      deleteTitle={t("insights.reports.deleteTitle")}
+      deleteMessage={t("insights.reports.deleteMessage", { name: report.name })}
+      onDelete={() => remove.mutate(undefined)}
+    />
   );
 }
 
@@ -244,9 +292,9 @@ export function Reports({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const heading = useRef<HTMLHeadingElement | null>(null);
   const reports = useQuery<Report[], ApiError>({ queryKey: REPORTS_KEY, queryFn: () => api.reportList(), refetchOnWindowFocus: true, refetchInterval: 60_000 });
-  // The background scheduler's turn (which also runs due reports) changes last sent.
+  // The shell's report runner changes a report's last run.
   const qc = useQueryClient();
-  useShellEvent(api.onNotificationsChanged, () => void qc.invalidateQueries({ queryKey: REPORTS_KEY }));
+  useShellEvent(api.onReportsChanged, () => void qc.invalidateQueries({ queryKey: REPORTS_KEY }));
   const [editing, setEditing] = useState<Report | "new" | null>(null);
   const done = () => {
     setEditing(null);
@@ -273,7 +321,7 @@ export function Reports({ onClose }: { onClose: () => void }) {
       {reports.isPending ? <Loading /> : null}
       {reports.isError ? <LoadError error={reports.error} onRetry={() => void reports.refetch()} /> : null}
       {reports.data && reports.data.length === 0 && !editing ? <p className="insights-empty">{t("insights.reports.empty")}</p> : null}
-      <ul className="report-list">
+      <ul className="item-list">
         {(reports.data ?? []).map((r) => (
           <ReportRow key={r.id} report={r} onEdit={() => setEditing(r)} />
         ))}

@@ -117,6 +117,7 @@ export const onSyncChanged = vi.fn<Commands["onSyncChanged"]>(async () => () => 
 export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const onSourcesChanged = vi.fn<Commands["onSourcesChanged"]>(async () => () => {});
+export const onReportsChanged = vi.fn<Commands["onReportsChanged"]>(async () => () => {});
 export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);
 export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);
 
