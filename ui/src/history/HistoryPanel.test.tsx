@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
@@ -57,6 +57,10 @@ describe("History panel", () => {
     await userEvent.click(within(entry).getByRole("button", { name: /^Undo: You changed description/ }));
     await waitFor(() => expect(api.historyUndo).toHaveBeenCalledWith("c2"));
     expect(await screen.findByText(/^Undone: You changed description/)).toBeInTheDocument();
+    // Switching to Japanese afterwards words the same outcome in Japanese.
+    await act(() => i18n.changeLanguage("ja"));
+    expect(await screen.findByText(/^元に戻しました: あなたがタスク「Read chapter 4」/)).toBeInTheDocument();
+    await act(() => i18n.changeLanguage("en"));
   });
 
   it("shows why an undo was refused", async () => {
@@ -94,6 +98,9 @@ describe("Ctrl+Z", () => {
     await userEvent.keyboard("{Control>}z{/Control}");
     await waitFor(() => expect(api.historyUndoLast).toHaveBeenCalledTimes(1));
     expect(await screen.findByTestId("undo-toast")).toHaveTextContent("Undone: You changed description of task “Read chapter 4”");
+    await act(() => i18n.changeLanguage("ja"));
+    expect(screen.getByTestId("undo-toast")).toHaveTextContent("元に戻しました: あなたがタスク「Read chapter 4」の description を変更しました");
+    await act(() => i18n.changeLanguage("en"));
   });
 
   it("leaves Ctrl+Z to a text field", async () => {

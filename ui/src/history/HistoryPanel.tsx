@@ -10,6 +10,7 @@ import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { HistoryEntry } from "../api/bindings/HistoryEntry";
 import type { HistoryPage } from "../api/bindings/HistoryPage";
+import type { UndoOutcome } from "../api/bindings/UndoOutcome";
 import type { HistoryTable } from "../api/tables";
 import type en from "../i18n/en";
 import { useApiMutation } from "../api/queries";
@@ -52,6 +53,12 @@ export function entryText(t: TFunction, e: HistoryEntry): string {
   return t(`history.op.${e.op}`, { who, what, fields });
 }
 
+/** "Undone: …" in the UI's language, made when shown (so a switch of language reaches it). */
+export function undoneText(t: TFunction, outcome: UndoOutcome): string {
+  const first = outcome.undone[0];
+  return outcome.undone.length === 1 && first ? t("history.undoneOne", { what: entryText(t, first) }) : t("history.undoneMany", { count: outcome.undone.length });
+}
+
 function deviceText(t: TFunction, e: HistoryEntry): string {
   if (e.this_device) return t("history.thisDevice");
   if (e.device_id) return t("history.otherDevice", { device: e.device_id.slice(-6) });
@@ -64,7 +71,7 @@ export function HistoryPanel({ entityId, testId = "history-panel" }: { entityId?
   const [type, setType] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<UndoOutcome | null>(null);
   const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : null);
   const dayAfter = (d: string) => (d ? new Date(new Date(`${d}T00:00:00`).getTime() + 86_400_000).toISOString() : null);
   const pages = useInfiniteQuery<HistoryPage, ApiError>({
@@ -78,8 +85,7 @@ export function HistoryPanel({ entityId, testId = "history-panel" }: { entityId?
   });
   const undo = useApiMutation((id: string) => api.historyUndo(id), {
     onSuccess: (outcome) => {
-      const first = outcome.undone[0];
-      setDone(outcome.undone.length === 1 && first ? t("history.undoneOne", { what: entryText(t, first) }) : t("history.undoneMany", { count: outcome.undone.length }));
+      setDone(outcome);
       void qc.invalidateQueries();
     },
   });
@@ -112,7 +118,7 @@ export function HistoryPanel({ entityId, testId = "history-panel" }: { entityId?
         </div>
       )}
       <p role="status" className="history-done">
-        {done}
+        {done ? undoneText(t, done) : null}
       </p>
       {undo.isError ? (
         <p role="alert" className="field-error" data-testid="history-undo-error">

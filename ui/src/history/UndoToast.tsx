@@ -8,7 +8,12 @@ import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
 import { errorText } from "../api/errorText";
 import { isApiError } from "../api/client";
-import { entryText } from "./HistoryPanel";
+import type { ApiError } from "../api/client";
+import type { UndoOutcome } from "../api/bindings/UndoOutcome";
+import { undoneText } from "./HistoryPanel";
+
+/** What the last Ctrl+Z did, kept as data and put in words when shown (in the language then). */
+type Undone = { outcome: UndoOutcome } | { error: ApiError } | { other: string };
 
 function inTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -23,7 +28,7 @@ function inTextField(target: EventTarget | null): boolean {
 export function useUndoShortcut(): { message: string | null; dismiss: () => void } {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [message, setMessage] = useState<string | null>(null);
+  const [undone, setUndone] = useState<Undone | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey || e.key.toLowerCase() !== "z") return;
@@ -31,17 +36,17 @@ export function useUndoShortcut(): { message: string | null; dismiss: () => void
       e.preventDefault();
       api.historyUndoLast().then(
         (outcome) => {
-          const first = outcome.undone[0];
-          setMessage(outcome.undone.length === 1 && first ? t("history.undoneOne", { what: entryText(t, first) }) : t("history.undoneMany", { count: outcome.undone.length }));
+          setUndone({ outcome });
           void qc.invalidateQueries();
         },
-        (err: unknown) => setMessage(isApiError(err) ? errorText(t, err) : String(err)),
+        (err: unknown) => setUndone(isApiError(err) ? { error: err } : { other: String(err) }),
       );
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [t, qc]);
-  const dismiss = useCallback(() => setMessage(null), []);
+  }, [qc]);
+  const dismiss = useCallback(() => setUndone(null), []);
+  const message = !undone ? null : "outcome" in undone ? undoneText(t, undone.outcome) : "error" in undone ? errorText(t, undone.error) : undone.other;
   return { message, dismiss };
 }
 
