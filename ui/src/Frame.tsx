@@ -13,7 +13,7 @@ import { Placeholder } from "./pages/Placeholder";
 import { NavigateContext } from "./lib/navigation";
 import type { Page, Route } from "./lib/navigation";
 import { useSyncEvents } from "./settings/queries";
-import { prefetchInsights } from "./insights/queries";
+import { prefetchInsights, useWarmInsights } from "./insights/queries";
 import * as api from "./api/client";
 import "./Frame.css";
 import "./immerse/immerse.css";
@@ -54,6 +54,8 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   const queryClient = useQueryClient();
   // Changes pulled from other devices can touch any page.
   useSyncEvents();
+  // Insights' first dashboard read ahead in Rust when idle after start.
+  useWarmInsights();
   // The page, and what a move to it carried (whose profile, the composer's first draft).
   const [route, setShownRoute] = useState<Route>({ page: initialPage } as Route);
   const page = route.page;

@@ -340,3 +340,47 @@ fn an_export_run_writes_only_its_dashboards_charts_as_png_files() {
     let late = f.app.dashboard_picture_save(pie.row.id.clone(), &png()).unwrap_err();
     assert!(late.to_string().contains("already finished"), "{late}");
 }
+
+/// The minutes the "Minutes studied" card of My study shows.
+fn minutes_card(f: &common::Fixture, card: &str) -> f64 {
+    f.app.insights_widget_data(card, None::<i64>).unwrap().value.unwrap().value
+}
+
+/// Studies `minutes` from the fixture's clock on, through `app` (the app or a second process).
+fn study_minutes(app: &studydesk_core::api::Studydesk, f: &common::Fixture, minutes: i64) {
+    app.session_start(studydesk_core::focus::sessions::NewSession::default()).unwrap();
+    f.clock.advance(chrono::Duration::minutes(minutes));
+    app.session_complete().unwrap();
+}
+
+/// Issue 15 item 7: answers read ahead (`insights_warm`) or read before are answered again
+/// only while nothing they read changed: a session studied in the app, one studied by
+/// another process on the same file (the CLI, the OS timer), and a new day each show at once.
+#[test]
+fn widget_answers_kept_ahead_are_never_older_than_the_rows_they_were_read_from() {
+    let f = common::open();
+    f.app.onboarding_complete(studydesk_core::account::profile::OnboardingChoice::Sample).unwrap();
+    let mine = f.app.dashboards_list().unwrap().into_iter().find(|d| d.row.name == "My study").unwrap();
+    let view = f.app.dashboard_get(&mine.row.id).unwrap();
+    let queried = view.widgets.iter().filter(|w| !matches!(w.config.source, WidgetSource::None)).count();
+    assert_eq!(f.app.insights_warm(1280).unwrap(), queried, "every widget that reads data is read ahead");
+    assert_eq!(f.app.insights_warm(50).unwrap_err().kind(), "validation", "a window width out of range is refused");
+    let card = view.widgets.iter().find(|w| w.config.title == "Minutes studied").unwrap().row.id.clone();
+    let before = minutes_card(&f, &card);
+    assert_eq!(minutes_card(&f, &card), before, "the same answer while nothing changed");
+
+    study_minutes(&f.app, &f, 25);
+    assert_eq!(minutes_card(&f, &card), before + 25.0, "a session studied in the app shows at once");
+
+    let other = studydesk_core::api::Studydesk::open(f.dir.path(), std::sync::Arc::new(f.clock.clone())).unwrap();
+    study_minutes(&other, &f, 15);
+    assert_eq!(minutes_card(&f, &card), before + 40.0, "a session another process wrote shows at once");
+    drop(other);
+
+    // 31 days later the last 30 days no longer hold today's 40 minutes.
+    let per_day = view.widgets.iter().find(|w| w.config.title == "Minutes studied per day").unwrap().row.id.clone();
+    let first_day = |f: &common::Fixture| f.app.insights_widget_data(&per_day, None::<i64>).unwrap().from;
+    let from = first_day(&f);
+    f.clock.advance(chrono::Duration::days(1));
+    assert_ne!(first_day(&f), from, "a new day moves the range");
+}

@@ -949,6 +949,15 @@ export const insightsWidgetDelete = (id: string): Promise<null> => call<null>("i
 export const insightsWidgetData = (id: string, max_points: number | null): Promise<WidgetData> => call<WidgetData>("insights_widget_data", { id, max_points });
 
 /**
+ * Reads my first dashboard's widgets ahead, off the IPC thread, for a window
+ * `window_width` pixels wide (100 to 20,000), so opening Insights finds their
+ * answers ready while nothing changed (the UI asks when it is idle after start);
+ * answers how many widgets were read.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const insightsWarm = (window_width: number): Promise<number> => call<number>("insights_warm", { window_width });
+
+/**
  * Stores a picture for an image widget (checked by content, at most 20 MiB);
  * answers the reference to put in its config.
  * Rejects with an ApiError of kind `LocalErrorKind`.
@@ -1510,6 +1519,7 @@ export interface CommandErrors {
   insights_widget_positions_save: LocalErrorKind;
   insights_widget_delete: LocalErrorKind;
   insights_widget_data: LocalErrorKind;
+  insights_warm: LocalErrorKind;
   insights_image_add: LocalErrorKind;
   dashboard_picture_save: LocalErrorKind;
   dashboard_picture_finish: LocalErrorKind;

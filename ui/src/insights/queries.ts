@@ -2,6 +2,7 @@
 // widget's data, the metric catalog, the sandbox's schema), the mutation wrapper that
 // refetches what a change moved, and the listener for the shell's scheduled source refreshes. Nothing here touches Home, so mutations say so
 // (`appUnchanged`).
+import { useEffect } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import type { UseMutationOptions } from "@tanstack/react-query";
@@ -43,7 +44,8 @@ export function useDashboard(id: string | null) {
 }
 
 /** About one point per pixel of a widget's width (its share of the window's 12 columns):
- *  what its data is read with, so a longer line is thinned in Rust. */
+ *  what its data is read with, so a longer line is thinned in Rust. Rust's read-ahead
+ *  (`insightsWarm`) counts the same way (`widget_data::points_for_width`). */
 export function widgetPoints(widget: DashboardWidget): number {
   const columns = Math.min(12, Math.max(1, Number(widget.position.w) || 12));
   return Math.max(50, Math.min(5000, Math.round((window.innerWidth * columns) / 12)));
@@ -64,6 +66,29 @@ export async function prefetchInsights(qc: QueryClient): Promise<void> {
   } catch {
     // The page asks again and says what went wrong.
   }
+}
+
+/** How long after start the read-ahead waits (then for an idle moment): after Home. */
+export const WARM_AFTER_MS = 1000;
+
+/** Once, after start, when the app is idle: asks Rust to read my first dashboard's widgets
+ *  ahead (`insightsWarm`), so a later click on Insights does not wait for years of days.
+ *  Rust keeps the answers and checks them against the database on each read (never older
+ *  than its rows); nothing goes into this page's query cache, and a failure is silent (the
+ *  page reads again and says what went wrong). */
+export function useWarmInsights(): void {
+  useEffect(() => {
+    let idle: number | undefined;
+    const warm = () => void api.insightsWarm(Math.round(window.innerWidth)).catch(() => {});
+    const timer = window.setTimeout(() => {
+      if (typeof window.requestIdleCallback === "function") idle = window.requestIdleCallback(warm, { timeout: 5000 });
+      else warm();
+    }, WARM_AFTER_MS);
+    return () => {
+      window.clearTimeout(timer);
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+    };
+  }, []);
 }
 
 /** A widget's rows for its dashboard's range; `points`: about the chart's width. */

@@ -198,6 +198,8 @@ export const insightsWidgetUpdate = vi.fn<Commands["insightsWidgetUpdate"]>();
 export const insightsWidgetPositionsSave = vi.fn<Commands["insightsWidgetPositionsSave"]>();
 export const insightsWidgetDelete = vi.fn<Commands["insightsWidgetDelete"]>();
 export const insightsWidgetData = vi.fn<Commands["insightsWidgetData"]>();
+// The read-ahead every Frame asks for a second after start: answered, so it is silent.
+export const insightsWarm = vi.fn<Commands["insightsWarm"]>(async () => 0);
 export const insightsMetricCatalog = vi.fn<Commands["insightsMetricCatalog"]>();
 export const insightsImageAdd = vi.fn<Commands["insightsImageAdd"]>();
 export const dashboardPictureSave = vi.fn<Commands["dashboardPictureSave"]>();

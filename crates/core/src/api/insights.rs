@@ -76,6 +76,15 @@ macro_rules! insights_commands {
             pub fn insights_widget_data(&self, id: String, max_points: Option<i64>) -> widget_data::WidgetData {
                 self.widget_data(&id, max_points)
             }
+            /// Reads my first dashboard's widgets ahead, off the IPC thread, for a window
+            /// `window_width` pixels wide (100 to 20,000), so opening Insights finds their
+            /// answers ready while nothing changed (the UI asks when it is idle after start);
+            /// answers how many widgets were read.
+            #[ipc(query)]
+            pub fn insights_warm(&self, window_width: i64) -> usize {
+                crate::validate::range("window_width", window_width, 100, 20_000)?;
+                self.insights_warm_first(window_width)
+            }
             /// Stores a picture for an image widget (checked by content, at most 20 MiB);
             /// answers the reference to put in its config.
             #[ipc(raw)]
@@ -127,6 +136,23 @@ impl super::Studydesk {
     }
 
     pub(super) fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
-        widget_data::read(&self.db, self.sandbox(), &self.user_id(), id, max_points)
+        widget_data::read(&self.db, self.sandbox(), Some(&self.widget_cache), &self.user_id(), id, max_points)
+    }
+
+    /// Reads the first dashboard's widgets as a window `window_width` pixels wide draws them
+    /// (`insights_warm`), keeping their built-in metric answers; answers how many widgets
+    /// were read. A widget that fails is left for the page to read and show.
+    pub fn insights_warm_first(&self, window_width: i64) -> crate::Result<usize> {
+        let me = self.user_id();
+        let Some(first) = self.db.read(|c| dashboards::list(c, &me))?.into_iter().next() else { return Ok(0) };
+        let view = self.db.read(|c| dashboards::get(c, &me, &first.row.id))?;
+        let mut read = 0;
+        for w in view.widgets.iter().filter(|w| !matches!(w.config.source, widgets::WidgetSource::None)) {
+            let points = widget_data::points_for_width(window_width, w.position.w);
+            if self.widget_data(&w.row.id, Some(points)).is_ok() {
+                read += 1;
+            }
+        }
+        Ok(read)
     }
 }

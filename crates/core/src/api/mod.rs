@@ -108,6 +108,8 @@ pub struct Studydesk {
     /// What `background_settings_update` performs on this machine (the shell installs
     /// its autostart plugin and OS timer; until then nothing is performed).
     effects: OnceLock<Box<dyn Effects + Send + Sync>>,
+    /// Built-in metric answers of widgets, kept while nothing they read changed.
+    widget_cache: crate::insights::widget_cache::WidgetCache,
     /// The user's SQL runs here, on read-only connections of its own (`insights_query`).
     sandbox: OnceLock<crate::insights::sandbox::Sandbox>,
     /// The dashboard whose charts this run draws into files (`studydesk --export-dashboard`).
@@ -143,7 +145,7 @@ impl Studydesk {
         let db = Db::open_in(data_dir, clock)?;
         let user_id = crate::setup::ensure_local_user(&db)?;
         crate::social::emoji::catalog::ensure(&db)?;
-        Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), effects: OnceLock::new(), sandbox: OnceLock::new(), picture_export: OnceLock::new() })
+        Ok(Studydesk { db, user_id: std::sync::RwLock::new(user_id), data_dir: data_dir.to_path_buf(), series_cache: Default::default(), widget_cache: Default::default(), effects: OnceLock::new(), sandbox: OnceLock::new(), picture_export: OnceLock::new() })
     }
 
     pub fn db(&self) -> &Db {

@@ -20,6 +20,7 @@ pub mod table;
 pub mod dashboards;
 pub mod widgets;
 pub mod widget_data;
+pub mod widget_cache;
 pub mod my_study;
 pub mod models;
 pub mod export;

@@ -7,12 +7,14 @@
 //! connection. A widget whose source is gone or broken answers an error in words for that
 //! widget alone; the dashboard's other widgets are unaffected. A line or area chart with
 //! more rows than the chart is wide is thinned here (largest-triangle-three-buckets on its
-//! first series), before it reaches the webview, and says it was (`truncated`).
+//! first series), before it reaches the webview, and says it was (`truncated`). A built-in
+//! metric's answer may come from the [`super::widget_cache`] when nothing it reads changed.
 
 use super::metrics::{self, Grain, MetricFilters, MetricId, MetricQuery, MetricValue};
 use super::rows::WidgetType;
 use super::sandbox::Sandbox;
 use super::table::{Cell, Table};
+use super::widget_cache::{self, Stamp, WidgetCache};
 use super::widgets::{DashboardWidget, WidgetSource};
 use crate::{CoreError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -101,23 +103,52 @@ pub fn finish(input: &Inputs, table: Table, value: Option<MetricValue>) -> Widge
 /// My widget `id`'s data over its dashboard's date range: the small reads (the widget, the
 /// range, the user's today, the plan) on the app's connection, in one; the metric or SQL on
 /// the sandbox's read-only ones (the dashboard and alerts on a widget both read this way).
-pub fn read(db: &crate::Db, sandbox: &Sandbox, me: &str, id: &str, max_points: Option<i64>) -> Result<WidgetData> {
+/// With a `cache`, a built-in metric's answer is kept and answered again while its stamp
+/// holds ([`super::widget_cache`]).
+pub fn read(db: &crate::Db, sandbox: &Sandbox, cache: Option<&WidgetCache>, me: &str, id: &str, max_points: Option<i64>) -> Result<WidgetData> {
     let now = db.now();
-    let (widget, from, to, plan) = db.read(|c| {
+    let (widget, from, to, plan, stamp) = db.read(|c| {
         let widget = super::widgets::get(c, me, id)?;
         let layout = super::dashboards::InsightsLayout::from_stored(&super::dashboards::own(c, me, &widget.row.dashboard_id)?.layout);
         let today = crate::time::local_date(now, crate::account::settings::timezone(c, me)?);
         let (from, to) = layout.range.resolve(today)?;
         let plan = plan(c, me, &Inputs { widget: &widget, from, to, now, max_points })?;
-        Ok((widget, from, to, plan))
+        Ok((widget, from, to, plan, Stamp::of(c, today)?))
     })?;
     let input = Inputs { widget: &widget, from, to, now, max_points };
+    let kept = match (&plan, cache) {
+        (Plan::Metric(q), Some(cache)) if widget_cache::cacheable(q.metric) => Some((cache, (me.to_string(), widget.row.id.clone(), points_of(&input)))),
+        _ => None,
+    };
+    if let Some(hit) = kept.as_ref().and_then(|(cache, key)| cache.get(stamp, key)) {
+        return Ok(hit);
+    }
     let (table, value) = match plan {
         Plan::Metric(q) => sandbox.read_trusted(|c| metric(c, me, &input, &q))?,
         Plan::Sql(sql) => (sandbox.query(&sql, None)?, None),
         Plan::Nothing => (empty(), None),
     };
-    Ok(finish(&input, table, value))
+    let data = finish(&input, table, value);
+    if let Some((cache, key)) = kept {
+        cache.put(stamp, key, &data);
+    }
+    Ok(data)
+}
+
+/// The points a widget's answer is thinned to (0: an answer that is never thinned), part of
+/// its cache key.
+fn points_of(input: &Inputs) -> i64 {
+    match input.widget.row.r#type {
+        WidgetType::LineChart | WidgetType::AreaChart => input.max_points.unwrap_or(POINTS_DEFAULT).clamp(POINTS_MIN, POINTS_MAX),
+        _ => 0,
+    }
+}
+
+/// The points a widget `columns` of 12 wide is read at in a window `window_width` pixels
+/// wide: about one per pixel (what the UI's `widgetPoints` asks for).
+pub fn points_for_width(window_width: i64, columns: i64) -> i64 {
+    let columns = columns.clamp(1, 12);
+    ((window_width.max(0) * columns + 6) / 12).clamp(POINTS_MIN, POINTS_MAX)
 }
 
 /// An empty answer (text and image widgets).

@@ -90,7 +90,7 @@ pub fn read(db: &Db, sandbox: &Sandbox, me: &str, r: &AlertRow, target: &Target)
     match target {
         Target::Metric(_) => Err(CoreError::validation("a metric alert is read by its metric")),
         Target::Widget(id) => {
-            let data = widget_data::read(db, sandbox, me, id, None)?;
+            let data = widget_data::read(db, sandbox, None, me, id, None)?;
             if let Some(v) = data.value {
                 return Ok((v.value, v.previous.or(r.last_value)));
             }
