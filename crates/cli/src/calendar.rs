@@ -77,13 +77,14 @@ pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
 /// range of a crowded calendar streams out instead of being held whole. `--json` writes
 /// one JSON array, element by element.
 pub fn agenda(app: &Studydesk, from: &str, to: &str, json: bool) -> Result<(), CoreError> {
-    let mut cursor: Option<String> = None;
+    // The first page is read before anything is written, so a refused range prints only
+    // the error (a later page can fail only if the calendar changes meanwhile).
+    let mut page = app.calendar_agenda(from, to, None::<String>, Some(range::MAX_PAGE))?;
     let mut first = true;
     if json {
         terminal::print_line("[");
     }
     loop {
-        let page = app.calendar_agenda(from, to, cursor.as_deref(), Some(range::MAX_PAGE))?;
         for item in &page.items {
             if json {
                 terminal::json_element(item, first)?;
@@ -92,8 +93,8 @@ pub fn agenda(app: &Studydesk, from: &str, to: &str, json: bool) -> Result<(), C
             }
             first = false;
         }
-        match page.next {
-            Some(next) => cursor = Some(next),
+        match page.next.take() {
+            Some(next) => page = app.calendar_agenda(from, to, Some(next), Some(range::MAX_PAGE))?,
             None => break,
         }
     }

@@ -20,6 +20,7 @@ import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch
 import type { BackupFile } from "./bindings/BackupFile";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
+import type { AgendaPage } from "./bindings/AgendaPage";
 import type { ChannelInfo } from "./bindings/ChannelInfo";
 import type { ColumnKind } from "./bindings/ColumnKind";
 import type { Comment } from "./bindings/Comment";
@@ -320,6 +321,13 @@ export const eventDelete = (id: string, occurrence: string | null, scope: EditSc
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const calendarRange = (from: string, to: string): Promise<CalendarRange> => call<CalendarRange>("calendar_range", { from, to });
+
+/**
+ * A long range a page at a time (the agenda): the items from `cursor` (the
+ * previous page's `next`; none for the first page), at most `limit` (200 by default).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const calendarAgenda = (from: string, to: string, cursor?: string | null, limit?: number | null): Promise<AgendaPage> => call<AgendaPage>("calendar_agenda", { from, to, cursor, limit });
 
 /**
  * The whole calendar, or the events with an occurrence between `from` and `to`, as ICS text.

@@ -188,13 +188,15 @@ describe("bounded ranges (issue 18)", () => {
   });
 
   it("says what to do when a range holds more than one view draws, in English and Japanese", async () => {
-    setup();
     const refusal = {
       kind: "validation" as const,
       message: "more than 2000 recurring series in one request: choose a shorter range (a week or a day), or delete the imported events you do not need",
       params: { rule: "too_many" as const, field: "recurring series", max: 2000 },
     };
+    vi.mocked(api.appState).mockResolvedValue(fx.appState());
+    vi.mocked(api.homeGet).mockResolvedValue(fx.home());
     vi.mocked(api.calendarRange).mockRejectedValue(refusal);
+    renderWithClient(<Calendar now={NOW} initialView="month" />);
     expect(await screen.findByText(/more than 2000 recurring series, more than one view shows at once\. Choose a shorter range/)).toBeInTheDocument();
     await act(() => i18n.changeLanguage("ja"));
     expect(await screen.findByText(/繰り返しの予定が上限（2000）を超えるため/)).toBeInTheDocument();
