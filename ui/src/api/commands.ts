@@ -8,6 +8,7 @@ import type { AccessRequest } from "./bindings/AccessRequest";
 import type { Activity } from "./bindings/Activity";
 import type { ActivityCardSettings } from "./bindings/ActivityCardSettings";
 import type { ActivitySummary } from "./bindings/ActivitySummary";
+import type { AgendaPage } from "./bindings/AgendaPage";
 import type { Alert } from "./bindings/Alert";
 import type { AlertDraft } from "./bindings/AlertDraft";
 import type { AlertTurn } from "./bindings/AlertTurn";
@@ -20,7 +21,6 @@ import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch
 import type { BackupFile } from "./bindings/BackupFile";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
-import type { AgendaPage } from "./bindings/AgendaPage";
 import type { ChannelInfo } from "./bindings/ChannelInfo";
 import type { ColumnKind } from "./bindings/ColumnKind";
 import type { Comment } from "./bindings/Comment";
@@ -327,7 +327,7 @@ export const calendarRange = (from: string, to: string): Promise<CalendarRange> 
  * previous page's `next`; none for the first page), at most `limit` (200 by default).
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
-export const calendarAgenda = (from: string, to: string, cursor?: string | null, limit?: number | null): Promise<AgendaPage> => call<AgendaPage>("calendar_agenda", { from, to, cursor, limit });
+export const calendarAgenda = (from: string, to: string, cursor: string | null, limit: number | null): Promise<AgendaPage> => call<AgendaPage>("calendar_agenda", { from, to, cursor, limit });
 
 /**
  * The whole calendar, or the events with an occurrence between `from` and `to`, as ICS text.
@@ -1411,6 +1411,7 @@ export interface CommandErrors {
   event_move: LocalErrorKind;
   event_delete: LocalErrorKind;
   calendar_range: LocalErrorKind;
+  calendar_agenda: LocalErrorKind;
   ics_export: LocalErrorKind;
   course_set_colour: LocalErrorKind;
   ics_import: LocalErrorKind;
