@@ -9,7 +9,7 @@ use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
-use studydesk_core::planner::calendar::{CalendarItem, NewEvent, NewReminder};
+use studydesk_core::planner::calendar::{range, CalendarItem, NewEvent, NewReminder};
 use studydesk_core::CoreError;
 
 #[derive(Subcommand)]
@@ -72,15 +72,34 @@ pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// Occurrences (series expanded) and assignment due dates between two dates, sorted.
+/// Occurrences (series expanded) and assignment due dates between two dates, sorted,
+/// read a page at a time (the core caps one answer; see `range::agenda`), so a long
+/// range of a crowded calendar streams out instead of being held whole. `--json` writes
+/// one JSON array, element by element.
 pub fn agenda(app: &Studydesk, from: &str, to: &str, json: bool) -> Result<(), CoreError> {
-    let range = app.calendar_range(from, to)?;
+    // The first page is read before anything is written, so a refused range prints only
+    // the error (a later page can fail only if the calendar changes meanwhile).
+    let mut page = app.calendar_agenda(from, to, None::<String>, Some(range::MAX_PAGE))?;
+    let mut first = true;
     if json {
-        terminal::json(&range.items, true)?;
-        return Ok(());
+        terminal::print_line("[");
     }
-    for item in &range.items {
-        say!("{}", agenda_line(item, &range.timezone));
+    loop {
+        for item in &page.items {
+            if json {
+                terminal::json_element(item, first)?;
+            } else {
+                say!("{}", agenda_line(item, &page.timezone));
+            }
+            first = false;
+        }
+        match page.next.take() {
+            Some(next) => page = app.calendar_agenda(from, to, Some(next), Some(range::MAX_PAGE))?,
+            None => break,
+        }
+    }
+    if json {
+        terminal::print_line("]");
     }
     Ok(())
 }

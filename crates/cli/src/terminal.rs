@@ -82,6 +82,14 @@ pub fn json<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> Result<(),
     Ok(())
 }
 
+/// One element of a JSON array written a line at a time: `value` compact, after a comma
+/// unless it is the first, escaped as [`json`] escapes.
+pub fn json_element<T: serde::Serialize + ?Sized>(value: &T, first: bool) -> Result<(), CoreError> {
+    let text = serde_json::to_string(value).map_err(CoreError::from)?;
+    print_line(&format!("{}{}", if first { "" } else { "," }, escape_json(&text)));
+    Ok(())
+}
+
 /// serde_json escapes C0 controls already; the rest of [`is_unsafe`] can only be inside a
 /// JSON string, where `\uXXXX` stands for the same character.
 fn escape_json(text: &str) -> Cow<'_, str> {

@@ -171,6 +171,35 @@ fn event_add_and_an_agenda_with_the_series_expanded() {
     assert!(fails(d.path(), &["agenda", "--from", "2026-12-01", "--to", "2026-11-01"]).contains("to must not be before from"));
 }
 
+/// Issue 18: a range holding more than one answer may (300 daily series over 40 days:
+/// 12,000 occurrences) is read page by page: every item once, in order; past the series
+/// cap the refusal says what to do.
+#[test]
+fn a_crowded_agenda_is_read_page_by_page_and_too_many_series_are_refused_in_words() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("daily.ics");
+    let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n");
+    for i in 0..300 {
+        s.push_str(&format!("BEGIN:VEVENT\r\nUID:d{i}@t\r\nSUMMARY:Daily {i}\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n"));
+    }
+    s.push_str("END:VCALENDAR\r\n");
+    std::fs::write(&file, &s).unwrap();
+    ok(d.path(), &["ics", "import", file.to_str().unwrap()]);
+    let items = agenda(d.path(), "2026-11-01", "2026-12-10");
+    assert_eq!(items.len(), 12_000);
+    let dates: Vec<&str> = items.iter().map(|i| i["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "in date order");
+    let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n");
+    for i in 0..1_800 {
+        s.push_str(&format!("BEGIN:VEVENT\r\nUID:e{i}@t\r\nSUMMARY:More {i}\r\nDTSTART:20260101T000000Z\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n"));
+    }
+    s.push_str("END:VCALENDAR\r\n");
+    std::fs::write(&file, &s).unwrap();
+    ok(d.path(), &["ics", "import", file.to_str().unwrap()]);
+    let err = fails(d.path(), &["agenda", "--from", "2026-11-01", "--to", "2026-11-01"]);
+    assert!(err.starts_with("error (validation): more than 2000 recurring series in one request: choose a shorter range"), "{err}");
+}
+
 #[test]
 fn the_agenda_has_assignment_due_dates() {
     let d = tempfile::tempdir().unwrap();

@@ -16,6 +16,11 @@
 //! - `calendar/ics_import_10k`: `Studydesk::ics_import` of a 10,000-event file (timed with
 //!   TZID, all-day, weekly series with EXDATE and an alarm) into an empty database.
 //!   Target: under 2 s.
+//! - `calendar/month_view_10k_daily_series` (issue 18): the same month grid over a
+//!   calendar imported from a 1.5 MB file of 10,000 endless daily series (generated
+//!   here). Target: under 50 ms, whatever it answers. Before it, one timed run each
+//!   (printed: time, JSON size, peak memory of the process during the request) of the
+//!   month view, a 31-day and a 400-day range, and the whole export.
 //! - `calendar/next_due_reminder_100k`: `reminders::next_due` among 100,000 reminders
 //!   (half delivered). Target: under 1 ms.
 
@@ -128,6 +133,7 @@ fn month_view(c: &mut Criterion) {
     assert_eq!(n, 50_000);
     let items = app.calendar_range("2026-10-26", "2026-12-06").unwrap().items.len();
     println!("month view: {items} items in 42 days");
+    agenda_pages(&app);
     c.bench_function("calendar/month_view_50k", |b| {
         b.iter(|| black_box(app.calendar_range("2026-10-26", "2026-12-06").unwrap()));
     });
@@ -140,6 +146,29 @@ fn month_view(c: &mut Criterion) {
             BatchSize::PerIteration,
         );
     });
+}
+
+/// The 400-day agenda of the 50,000-event calendar read page by page (1,000 items a
+/// page, as the CLI reads it): printed with the pages' count and the largest as JSON.
+fn agenda_pages(app: &Studydesk) {
+    reset_peak();
+    let t = std::time::Instant::now();
+    let (mut cursor, mut pages, mut items, mut largest) = (None::<String>, 0, 0, 0);
+    loop {
+        let page = app.calendar_agenda("2026-11-01", "2027-12-05", cursor.as_deref(), Some(1_000u32)).unwrap();
+        pages += 1;
+        items += page.items.len();
+        largest = largest.max(serde_json::to_vec(&page).unwrap().len());
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    println!(
+        "400-day agenda of the 50k calendar: {items} items in {pages} pages, {:.2?}, largest page {largest} bytes of JSON, peak {} MB",
+        t.elapsed(),
+        peak_mb().unwrap_or(0)
+    );
 }
 
 /// A 10,000-event file shaped like a real export.
@@ -216,6 +245,64 @@ fn next_due(c: &mut Criterion) {
     });
 }
 
+/// Issue 18's file: 10,000 daily series with no end, one a VEVENT (about 1.5 MB).
+fn daily_series_file() -> String {
+    let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\n");
+    for i in 0..10_000 {
+        let h = 7 + i % 12;
+        s.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:daily-{i}@example.org\r\nDTSTAMP:20261101T000000Z\r\nSUMMARY:Daily habit number {i}\r\nDTSTART;TZID=Asia/Tokyo:20250101T{h:02}0000\r\nDTEND;TZID=Asia/Tokyo:20250101T{h:02}3000\r\nRRULE:FREQ=DAILY\r\nEND:VEVENT\r\n"
+        ));
+    }
+    s.push_str("END:VCALENDAR\r\n");
+    s
+}
+
+/// Peak resident memory of this process since the last reset, in MB, and a reset (Linux:
+/// `clear_refs` 5 resets the high-water mark; elsewhere both do nothing).
+fn peak_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb / 1024)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// One timed run of `f`, printed with the size of its answer as JSON and the peak memory.
+fn once<T: serde::Serialize, E: std::fmt::Display>(name: &str, f: impl FnOnce() -> Result<T, E>) {
+    reset_peak();
+    let t = std::time::Instant::now();
+    let r = f();
+    let took = t.elapsed();
+    let answer = match &r {
+        Ok(v) => format!("{} bytes of JSON", serde_json::to_vec(v).map_or(0, |b| b.len())),
+        Err(e) => format!("refused: {e}"),
+    };
+    println!("{name}: {took:.2?}, peak {} MB, {answer}", peak_mb().unwrap_or(0));
+}
+
+fn bounded(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = open(&dir);
+    let file = daily_series_file();
+    let t = std::time::Instant::now();
+    let r = app.ics_import(file.as_bytes()).unwrap();
+    println!("10,000 daily series: {} bytes imported in {:.2?} ({} created)", file.len(), t.elapsed(), r.created);
+    once("month view (42 days)", || app.calendar_range("2026-10-26", "2026-12-06"));
+    once("31-day range", || app.calendar_range("2026-11-01", "2026-12-01"));
+    if std::env::var_os("BENCH_SLOW").is_some() {
+        once("400-day range", || app.calendar_range("2026-11-01", "2027-12-05"));
+    }
+    once("31-day agenda, first page", || app.calendar_agenda("2026-11-01", "2026-12-01", None::<String>, None::<u32>));
+    once("400-day agenda, first page", || app.calendar_agenda("2026-11-01", "2027-12-05", None::<String>, None::<u32>));
+    once("whole export", || app.ics_export(None::<String>, None::<String>));
+    c.bench_function("calendar/month_view_10k_daily_series", |b| {
+        b.iter(|| black_box(app.calendar_range("2026-10-26", "2026-12-06").ok()));
+    });
+}
+
 fn config() -> Criterion {
     Criterion::default().sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4))
 }
@@ -223,6 +310,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = month_view, ics_import, next_due
+    targets = month_view, ics_import, next_due, bounded
 }
 criterion_main!(benches);

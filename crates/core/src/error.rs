@@ -326,6 +326,9 @@ pub enum Rule {
     Url { field: String },
     /// Not a lower-case UUID.
     Uuid { field: String, got: String },
+    /// A read would draw more than `max` of `field` (calendar occurrences, recurring
+    /// series, exported events): refused rather than let one request grow without bound.
+    TooMany { field: String, max: i64 },
 }
 
 impl std::fmt::Display for Rule {
@@ -346,6 +349,10 @@ impl std::fmt::Display for Rule {
             Rule::Range { field, min, max, got } => write!(f, "{field} must be between {min} and {max} (got {got})"),
             Rule::Url { field } => write!(f, "{field} must be a web address starting with https:// or http://"),
             Rule::Uuid { field, got } => write!(f, "{field} must be a lower-case UUID (got \"{got}\")"),
+            Rule::TooMany { field, max } => write!(
+                f,
+                "more than {max} {field} in one request: choose a shorter range (a week or a day), or delete the imported events you do not need"
+            ),
         }
     }
 }

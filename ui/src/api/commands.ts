@@ -8,6 +8,7 @@ import type { AccessRequest } from "./bindings/AccessRequest";
 import type { Activity } from "./bindings/Activity";
 import type { ActivityCardSettings } from "./bindings/ActivityCardSettings";
 import type { ActivitySummary } from "./bindings/ActivitySummary";
+import type { AgendaPage } from "./bindings/AgendaPage";
 import type { Alert } from "./bindings/Alert";
 import type { AlertDraft } from "./bindings/AlertDraft";
 import type { AlertTurn } from "./bindings/AlertTurn";
@@ -320,6 +321,13 @@ export const eventDelete = (id: string, occurrence: string | null, scope: EditSc
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const calendarRange = (from: string, to: string): Promise<CalendarRange> => call<CalendarRange>("calendar_range", { from, to });
+
+/**
+ * A long range a page at a time (the agenda): the items from `cursor` (the
+ * previous page's `next`; none for the first page), at most `limit` (200 by default).
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const calendarAgenda = (from: string, to: string, cursor: string | null, limit: number | null): Promise<AgendaPage> => call<AgendaPage>("calendar_agenda", { from, to, cursor, limit });
 
 /**
  * The whole calendar, or the events with an occurrence between `from` and `to`, as ICS text.
@@ -1412,6 +1420,7 @@ export interface CommandErrors {
   event_move: LocalErrorKind;
   event_delete: LocalErrorKind;
   calendar_range: LocalErrorKind;
+  calendar_agenda: LocalErrorKind;
   ics_export: LocalErrorKind;
   course_set_colour: LocalErrorKind;
   ics_import: LocalErrorKind;

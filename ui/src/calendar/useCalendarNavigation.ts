@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { todayIn } from "../lib/dates";
 import { viewRange } from "./range";
 import type { View } from "./range";
-import { useCalendarRange } from "./queries";
+import { useCalendarAgenda, useCalendarRange } from "./queries";
 
 export function useCalendarNavigation({ zone, now, initialView }: { zone: string; now?: () => Date; initialView: View }) {
   const today = todayIn(zone, now ? now() : new Date());
@@ -14,7 +14,21 @@ export function useCalendarNavigation({ zone, now, initialView }: { zone: string
   const focusCell = useRef(false);
 
   const { from, to } = viewRange(view, selected);
-  const range = useCalendarRange(from, to);
+  // The agenda reads its range a page at a time; the grids read theirs whole (both capped
+  // by the core). Only the one on screen is fetched.
+  const agenda = view === "agenda";
+  const grid = useCalendarRange(from, to, !agenda);
+  const pages = useCalendarAgenda(from, to, agenda);
+  const range = agenda
+    ? {
+        data: pages.data ? { items: pages.data.pages.flatMap((p) => p.items), timezone: pages.data.pages[0]?.timezone ?? zone } : undefined,
+        status: pages.status,
+        error: pages.error,
+        refetch: () => pages.refetch(),
+      }
+    : grid;
+  /** The agenda's next page, when there is one. */
+  const more = agenda && pages.hasNextPage ? { loading: pages.isFetchingNextPage, load: () => void pages.fetchNextPage() } : null;
 
   // After keyboard navigation, the selected cell takes the focus (roving tabindex).
   useEffect(() => {
@@ -31,5 +45,5 @@ export function useCalendarNavigation({ zone, now, initialView }: { zone: string
     setSelected(d);
   };
 
-  return { today, view, setView, selected, selectDay, from, to, range, viewsRef };
+  return { today, view, setView, selected, selectDay, from, to, range, more, viewsRef };
 }

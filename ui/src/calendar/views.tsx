@@ -22,6 +22,8 @@ export interface ViewProps {
   onItemKey: (item: CalendarItem, e: React.KeyboardEvent) => void;
   /** The end of a timed event `minutes` later (or earlier): the mouse's resize. */
   onResize?: (item: CalendarItem, minutes: number) => void;
+  /** The agenda's next page ("Show more"), when the range has more items than were read. */
+  more?: { loading: boolean; load: () => void } | null;
 }
 
 /** A stable key for one occurrence (a series shows the same id on many days). */
@@ -225,7 +227,12 @@ export function AgendaView(props: ViewProps) {
   const { t, i18n } = useTranslation();
   const dates = days(props.from, 30).filter((d) => d <= props.to);
   const groups = dates.map((d) => ({ d, list: itemsOn(props.items, d) })).filter((g) => g.list.length > 0);
-  if (groups.length === 0) return <p className="cal-empty">{t("calendarPage.noItems")}</p>;
+  const more = props.more ? (
+    <button type="button" className="button subtle cal-agenda-more" data-testid="cal-agenda-more" disabled={props.more.loading} onClick={props.more.load}>
+      {props.more.loading ? t("calendarPage.loadingMore") : t("calendarPage.showMore")}
+    </button>
+  ) : null;
+  if (groups.length === 0) return more ?? <p className="cal-empty">{t("calendarPage.noItems")}</p>;
   return (
     <div className="cal-agenda">
       {groups.map(({ d, list }) => (
@@ -241,6 +248,7 @@ export function AgendaView(props: ViewProps) {
           </ul>
         </section>
       ))}
+      {more}
     </div>
   );
 }

@@ -93,6 +93,14 @@ function setup(items: CalendarItem[] = ITEMS, initialView: "month" | "week" | "d
     timezone: "Asia/Tokyo",
     items: current.filter((i) => i.end_date >= from && i.date <= to),
   }));
+  // The agenda: one page of everything in the range.
+  vi.mocked(api.calendarAgenda).mockImplementation(async (from, to) => ({
+    from,
+    to,
+    timezone: "Asia/Tokyo",
+    items: current.filter((i) => i.end_date >= from && i.date <= to),
+    next: null,
+  }));
   const add = (i: CalendarItem) => {
     current = [...current, i];
   };
@@ -153,6 +161,45 @@ describe("calendar views", () => {
     await user.click(screen.getByTestId("cal-view-agenda"));
     expect(await screen.findByTestId("cal-agenda-item-e1")).toHaveTextContent("Linear algebra lecture");
     expect(screen.getByTestId("cal-agenda-item-a1")).toBeInTheDocument();
+  });
+});
+
+describe("bounded ranges (issue 18)", () => {
+  it("reads the agenda a page at a time with Show more", async () => {
+    const user = userEvent.setup();
+    setup();
+    const first = [item("p1", "Page one", { date: "2026-11-23", end_date: "2026-11-23" })];
+    const second = [item("p2", "Page two", { date: "2026-11-30", end_date: "2026-11-30" })];
+    vi.mocked(api.calendarAgenda).mockImplementation(async (from, to, cursor) =>
+      cursor === null
+        ? { from, to, timezone: "Asia/Tokyo", items: first, next: "2026-11-30/0" }
+        : { from, to, timezone: "Asia/Tokyo", items: second, next: null },
+    );
+    await screen.findByTestId("cal-day-2026-11-24");
+    await user.click(screen.getByTestId("cal-view-agenda"));
+    expect(await screen.findByTestId("cal-agenda-item-p1")).toHaveTextContent("Page one");
+    expect(screen.queryByTestId("cal-agenda-item-p2")).toBeNull();
+    expect(api.calendarAgenda).toHaveBeenLastCalledWith("2026-11-22", "2026-12-21", null, 200);
+    await user.click(screen.getByRole("button", { name: "Show more" }));
+    expect(await screen.findByTestId("cal-agenda-item-p2")).toHaveTextContent("Page two");
+    expect(api.calendarAgenda).toHaveBeenLastCalledWith("2026-11-22", "2026-12-21", "2026-11-30/0", 200);
+    expect(screen.getByTestId("cal-agenda-item-p1")).toBeInTheDocument();
+    expect(screen.queryByTestId("cal-agenda-more")).toBeNull();
+  });
+
+  it("says what to do when a range holds more than one view draws, in English and Japanese", async () => {
+    const refusal = {
+      kind: "validation" as const,
+      message: "more than 2000 recurring series in one request: choose a shorter range (a week or a day), or delete the imported events you do not need",
+      params: { rule: "too_many" as const, field: "recurring series", max: 2000 },
+    };
+    vi.mocked(api.appState).mockResolvedValue(fx.appState());
+    vi.mocked(api.homeGet).mockResolvedValue(fx.home());
+    vi.mocked(api.calendarRange).mockRejectedValue(refusal);
+    renderWithClient(<Calendar now={NOW} initialView="month" />);
+    expect(await screen.findByText(/more than 2000 recurring series, more than one view shows at once\. Choose a shorter range/)).toBeInTheDocument();
+    await act(() => i18n.changeLanguage("ja"));
+    expect(await screen.findByText(/繰り返しの予定が上限（2000）を超えるため/)).toBeInTheDocument();
   });
 });
 

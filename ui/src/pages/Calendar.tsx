@@ -111,6 +111,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         onOpen={open}
         onItemKey={moves.onItemKey}
         onResize={moves.resizeItem}
+        more={nav.more}
       />
 
       {editor.editing ? (

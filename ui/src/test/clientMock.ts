@@ -73,6 +73,7 @@ export const eventUpdate = vi.fn<Commands["eventUpdate"]>();
 export const eventMove = vi.fn<Commands["eventMove"]>();
 export const eventDelete = vi.fn<Commands["eventDelete"]>();
 export const calendarRange = vi.fn<Commands["calendarRange"]>();
+export const calendarAgenda = vi.fn<Commands["calendarAgenda"]>();
 export const icsExport = vi.fn<Commands["icsExport"]>();
 export const courseSetColour = vi.fn<Commands["courseSetColour"]>();
 export const icsImport = vi.fn<Commands["icsImport"]>();

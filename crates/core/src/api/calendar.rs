@@ -46,6 +46,12 @@ macro_rules! calendar_commands {
             pub fn calendar_range(&self, from: String, to: String) -> calendar::CalendarRange {
                 self.db.read(|c| calendar::range::range_with(c, &self.user_id(), &from, &to, Some(&self.series_cache)))
             }
+            /// A long range a page at a time (the agenda): the items from `cursor` (the
+            /// previous page's `next`; none for the first page), at most `limit` (200 by default).
+            #[ipc(local)]
+            pub fn calendar_agenda(&self, from: String, to: String, cursor: Option<String>, limit: Option<u32>) -> calendar::range::AgendaPage {
+                self.db.read(|c| calendar::range::agenda(c, &self.user_id(), &from, &to, cursor.as_deref(), limit, Some(&self.series_cache)))
+            }
             /// The whole calendar, or the events with an occurrence between `from` and `to`, as ICS text.
             #[ipc(local)]
             pub fn ics_export(&self, from: Option<String>, to: Option<String>) -> String {

@@ -2,6 +2,11 @@
 //!
 //! Contract:
 //! - `from` and `to` are local dates of the user (inclusive); at most [`MAX_RANGE_DAYS`].
+//! - Bounded whatever the calendar holds (issue 18): one request expands at most
+//!   [`MAX_SERIES`] recurring series and returns at most [`MAX_ITEMS`] items and
+//!   [`MAX_TEXT_BYTES`] of text (under 40 MB of JSON); past any cap it is refused with a `too_many` rule that says what to do,
+//!   before the rest is read or expanded. Long ranges are read a page at a time through
+//!   [`agenda`] (a cursor, at most [`MAX_PAGE`] items a page).
 //! - Items are event occurrences (single events, overrides, and every occurrence of a
 //!   series expanded with its EXDATEs and overrides applied) that overlap the range, plus
 //!   assignments due inside it, each with its course's name and colour.
@@ -32,6 +37,20 @@ use ts_rs::TS;
 pub const MAX_RANGE_DAYS: i64 = 400;
 /// Occurrences of one series in one range, at most (a daily series over 400 days fits).
 const MAX_PER_SERIES: usize = 2_000;
+/// Items (occurrences and due dates) one request may return: a month grid of the 50,000-
+/// event benchmark calendar holds 3,600; 10,000 items are about 4 MB of JSON.
+pub const MAX_ITEMS: usize = 10_000;
+/// Text (titles, notes, course names and a fixed share per item for the rest) one answer
+/// may hold: notes of up to 20,000 characters repeated on every occurrence of a series
+/// would otherwise reach hundreds of MB under the item cap. JSON escaping at most doubles it.
+pub const MAX_TEXT_BYTES: usize = 16 * 1024 * 1024;
+/// What an item costs beyond its texts (ids, dates, times, flags as JSON): about 400 bytes.
+const ITEM_BYTES: usize = 400;
+/// Recurring series one request may expand (that grid expands 522; a timetable a few dozen).
+pub const MAX_SERIES: usize = 2_000;
+/// Items in one agenda page, at most (and when the caller does not say).
+pub const MAX_PAGE: u32 = 1_000;
+pub const DEFAULT_PAGE: u32 = 200;
 /// Margin around the range for rows whose dates are in another time zone than the user's.
 const ZONE_MARGIN_DAYS: i64 = 2;
 
@@ -100,9 +119,14 @@ impl Window {
         if (to - from).num_days() >= MAX_RANGE_DAYS {
             return Err(CoreError::validation(format!("a calendar range covers at most {MAX_RANGE_DAYS} days")));
         }
+        Ok(Window::dates(from, to, tz))
+    }
+
+    /// The window of two valid local dates (`from <= to`).
+    fn dates(from: NaiveDate, to: NaiveDate, tz: Tz) -> Window {
         let start = crate::time::start_of_day(from, tz);
         let end = crate::time::start_of_day(to + Duration::days(1), tz);
-        Ok(Window { from, to, start, end, tz })
+        Window { from, to, start, end, tz }
     }
 
     /// Whether an occurrence overlaps the window.
@@ -126,25 +150,135 @@ pub fn range(conn: &Connection, user_id: &str, from: &str, to: &str) -> Result<C
 pub fn range_with(conn: &Connection, user_id: &str, from: &str, to: &str, cache: Option<&SeriesCache>) -> Result<CalendarRange> {
     let tz = super::store::user_tz(conn, user_id)?;
     let w = Window::new(from, to, tz)?;
+    let items = collect(conn, user_id, &w, cache)?;
+    Ok(CalendarRange { from: w.from.to_string(), to: w.to.to_string(), timezone: tz.name().to_string(), items: items.sorted() })
+}
+
+/// The refusal of a range past one of the caps.
+fn too_many(field: &str, max: usize) -> CoreError {
+    CoreError::rule(crate::error::Rule::TooMany { field: field.to_string(), max: max as i64 })
+}
+
+fn is_too_many(e: &CoreError) -> bool {
+    matches!(e, CoreError::Rule(crate::error::Rule::TooMany { .. }))
+}
+
+/// Everything drawn in `w`, unsorted; refused past [`MAX_SERIES`] or [`MAX_ITEMS`]. The
+/// series are counted on the index before any is read, and expansion stops at the first
+/// series that takes the items past the cap, so a refusal costs little.
+fn collect(conn: &Connection, user_id: &str, w: &Window, cache: Option<&SeriesCache>) -> Result<Items> {
+    let (lo, hi) = margins(w);
+    if store::series_reaching_count(conn, user_id, &lo, &hi, MAX_SERIES)? > MAX_SERIES {
+        return Err(too_many("recurring series", MAX_SERIES));
+    }
     let courses = assignments::course_labels(conn, user_id)?;
     let mut items = Items::default();
-    for ev in singles(conn, user_id, &w)? {
+    let singles = store::singles_between(conn, user_id, &lo, &hi, w.tz, MAX_ITEMS + 1)?;
+    for ev in singles {
         if w.overlaps(&ev.when) {
             // A detached occurrence is a single event here: nothing to edit "this" of.
             let occurrence = ev.recurrence.filter(|_| ev.row.series_id.is_some());
-            items.push_event(&ev, ev.when, occurrence, &courses, &w);
+            items.push_event(&ev, ev.when, occurrence, &courses, w);
         }
     }
+    items.check()?;
     let (masters, overrides) = match cache {
-        Some(cache) => cache.get(conn, user_id, &w)?,
-        None => (Arc::new(series(conn, user_id, &w)?), Arc::new(overrides(conn, user_id, &w)?)),
+        Some(cache) => cache.get(conn, user_id, w)?,
+        None => (Arc::new(series(conn, user_id, w)?), Arc::new(overrides(conn, user_id, w)?)),
     };
-    let (lo, hi) = margins(&w);
     for master in masters.iter().filter(|m| reaches(m, &lo, &hi)) {
-        expand(master, overrides.get(&master.row.id), &w, &courses, &mut items)?;
+        expand(master, overrides.get(&master.row.id), w, &courses, &mut items)?;
+        items.check()?;
     }
-    assignments(conn, user_id, &w, &courses, &mut items)?;
-    Ok(CalendarRange { from: w.from.to_string(), to: w.to.to_string(), timezone: tz.name().to_string(), items: items.sorted() })
+    assignments(conn, user_id, w, &courses, &mut items)?;
+    items.check()?;
+    Ok(items)
+}
+
+/// One page of a long range: the items from `cursor` on (the start of the range when
+/// `None`), at most `limit`, and the cursor of the next page (`None` at the end).
+#[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
+#[ts(export)]
+pub struct AgendaPage {
+    pub from: String,
+    pub to: String,
+    pub timezone: String,
+    pub items: Vec<CalendarItem>,
+    /// Pass back as `cursor` for the items after these; `None` when the range is done.
+    pub next: Option<String>,
+}
+
+/// The agenda of `from..=to`, a page at a time. The page grows from the cursor's day (one
+/// day, then doubling) until it holds more than `limit` items or reaches `to`, so a page
+/// costs about what its items cost whatever the range; it ends inside a day when that
+/// day alone holds more. A multi-day item is on the page of its first day (the first page
+/// also has those that started before `from`). The cursor is `DATE/N`: the page starts at
+/// the N-th item (0-based, in the range's order) starting on DATE.
+pub fn agenda(conn: &Connection, user_id: &str, from: &str, to: &str, cursor: Option<&str>, limit: Option<u32>, cache: Option<&SeriesCache>) -> Result<AgendaPage> {
+    let tz = super::store::user_tz(conn, user_id)?;
+    let whole = Window::new(from, to, tz)?;
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(CoreError::rule(crate::error::Rule::Range { field: "limit".into(), min: 1, max: MAX_PAGE.into(), got: limit.into() }));
+    }
+    let limit = limit as usize;
+    let (start, skip) = match cursor {
+        Some(c) => parse_cursor(c, &whole)?,
+        None => (whole.from, 0),
+    };
+    let mut span = 1;
+    let mut best: Option<(NaiveDate, Vec<CalendarItem>)> = None;
+    loop {
+        let end = (start + Duration::days(span - 1)).min(whole.to);
+        let items = match collect(conn, user_id, &Window::dates(start, end, tz), cache) {
+            Ok(items) => items.sorted(),
+            // A wider page would pass the cap: the narrower one already read will do.
+            Err(e) if is_too_many(&e) && best.is_some() => break,
+            Err(e) => return Err(e),
+        };
+        let first = date_text(start);
+        let mut on_first = 0;
+        let items: Vec<CalendarItem> = items
+            .into_iter()
+            .filter(|i| cursor.is_none() || i.date >= first)
+            .filter(|i| {
+                let skipped = i.date == first && on_first < skip;
+                on_first += usize::from(i.date == first);
+                !skipped
+            })
+            .collect();
+        let done = items.len() > limit || end == whole.to;
+        best = Some((end, items));
+        if done {
+            break;
+        }
+        span *= 2;
+    }
+    let Some((end, mut items)) = best else { return Err(too_many("occurrences", MAX_ITEMS)) };
+    let next = if items.len() > limit {
+        let cut = items[limit].date.clone();
+        let before = items[..limit].iter().filter(|i| i.date == cut).count();
+        let already = if cut == date_text(start) { skip } else { 0 };
+        items.truncate(limit);
+        Some(format!("{cut}/{}", already + before))
+    } else if end < whole.to {
+        Some(format!("{}/0", date_text(end + Duration::days(1))))
+    } else {
+        None
+    };
+    Ok(AgendaPage { from: whole.from.to_string(), to: whole.to.to_string(), timezone: tz.name().to_string(), items, next })
+}
+
+/// A cursor [`agenda`] gave: a date inside the range and how many of its items were shown.
+fn parse_cursor(cursor: &str, whole: &Window) -> Result<(NaiveDate, usize)> {
+    let bad = || CoreError::validation("cursor is not one this agenda gave: start again from the first page (no cursor)");
+    let (date, n) = cursor.split_once('/').ok_or_else(bad)?;
+    let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
+    let n: usize = n.parse().map_err(|_| bad())?;
+    if date < whole.from || date > whole.to || n > MAX_ITEMS {
+        return Err(bad());
+    }
+    Ok((date, n))
 }
 
 /// Where an item sorts: (local date, all-day first, start, order); then title and id.
@@ -158,6 +292,8 @@ type SortKey = (NaiveDate, bool, i64, i64, u64);
 struct Items {
     items: Vec<CalendarItem>,
     keys: Vec<SortKey>,
+    /// The answer's size so far, as [`MAX_TEXT_BYTES`] counts it.
+    bytes: usize,
 }
 
 impl Items {
@@ -168,6 +304,8 @@ impl Items {
         prefix[..n].copy_from_slice(&title[..n]);
         let start = start.map_or(i64::MIN, |t| t.timestamp_millis());
         self.keys.push((date, !item.all_day, start, item.order_index, u64::from_be_bytes(prefix)));
+        let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+        self.bytes += ITEM_BYTES + item.title.len() + text(&item.notes) + text(&item.course_name);
         self.items.push(item);
     }
 
@@ -180,11 +318,22 @@ impl Items {
         self.push(item(ev, when, occ, courses, date, end_date), date, start);
     }
 
+    /// Refuses once the items pass [`MAX_ITEMS`] or their text [`MAX_TEXT_BYTES`].
+    fn check(&self) -> Result<()> {
+        if self.items.len() > MAX_ITEMS {
+            return Err(too_many("occurrences", MAX_ITEMS));
+        }
+        if self.bytes > MAX_TEXT_BYTES {
+            return Err(too_many("megabytes of text", MAX_TEXT_BYTES / (1024 * 1024)));
+        }
+        Ok(())
+    }
+
     /// Sorts by key, then title and id: stable whatever order the queries returned.
     /// (key, index) pairs are sorted rather than the items, which are large to move; the
     /// items are only read for a tie of the whole key.
     fn sorted(self) -> Vec<CalendarItem> {
-        let Items { items, keys } = self;
+        let Items { items, keys, .. } = self;
         let mut order: Vec<(SortKey, usize)> = keys.into_iter().zip(0..).collect();
         order.sort_unstable_by(|(ka, a), (kb, b)| {
             ka.cmp(kb).then_with(|| {
@@ -195,12 +344,6 @@ impl Items {
         let mut slots: Vec<Option<CalendarItem>> = items.into_iter().map(Some).collect();
         order.into_iter().filter_map(|(_, i)| slots[i].take()).collect()
     }
-}
-
-/// Single events and overrides that may overlap the window (with the zone margins).
-fn singles(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
-    let (lo, hi) = margins(w);
-    store::singles_between(conn, user_id, &lo, &hi, w.tz)
 }
 
 fn series(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {

@@ -113,6 +113,14 @@ pub fn select_where(conn: &Connection, sql_where: &str, args: &[&dyn rusqlite::T
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// How many events (rows of every kind) the user has, counting no further than `limit + 1`.
+pub fn event_count(conn: &Connection, user_id: &str, limit: usize) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM calendar_events WHERE user_id = ?1 LIMIT ?2)")?
+        .query_row(params![user_id, (limit + 1) as i64], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
 /// The user's single events and series masters (no overrides), in date and day order.
 pub fn tops(conn: &Connection, user_id: &str, tz: Tz) -> Result<Vec<Ev>> {
     select_where(conn, "user_id = ?1 AND series_id IS NULL ORDER BY event_date, order_index, id", &[&user_id], tz)
@@ -248,19 +256,21 @@ fn select_drawn(conn: &Connection, index: &str, sql_where: &str, args: &[&dyn ru
 }
 
 /// Single events and overrides that may overlap the dates `lo..=hi`: starting in them
-/// (by date), or multi-day ones starting before them and ending inside or after.
-pub fn singles_between(conn: &Connection, user_id: &str, lo: &str, hi: &str, tz: Tz) -> Result<Vec<Ev>> {
+/// (by date), or multi-day ones starting before them and ending inside or after. At most
+/// `limit` rows of each kind are read, so a caller capping its answer can tell "more than
+/// the cap" without decoding every row of a crowded range.
+pub fn singles_between(conn: &Connection, user_id: &str, lo: &str, hi: &str, tz: Tz, limit: usize) -> Result<Vec<Ev>> {
     let mut out = select_drawn(
         conn,
         "idx_calendar_events_user_id_event_date_order_index",
-        "user_id = ?1 AND event_date BETWEEN ?2 AND ?3 AND rrule IS NULL",
+        &format!("user_id = ?1 AND event_date BETWEEN ?2 AND ?3 AND rrule IS NULL LIMIT {limit}"),
         &[&user_id, &lo, &hi],
         tz,
     )?;
     out.extend(select_drawn(
         conn,
         "idx_calendar_events_multiday",
-        "user_id = ?1 AND rrule IS NULL AND end_date > event_date AND end_date >= ?2 AND event_date < ?2",
+        &format!("user_id = ?1 AND rrule IS NULL AND end_date > event_date AND end_date >= ?2 AND event_date < ?2 LIMIT {limit}"),
         &[&user_id, &lo],
         tz,
     )?);
@@ -283,6 +293,20 @@ pub fn series_reaching(conn: &Connection, user_id: &str, lo: &str, hi: &str, tz:
         out.extend(select_drawn(conn, "idx_calendar_events_series", sql_where, &[&user_id, &lo, &hi], tz)?);
     }
     Ok(out)
+}
+
+/// How many series masters reach the dates `lo..=hi`, counting no further than `limit + 1`
+/// (an index-only count: the range's cap is checked before any master is decoded).
+pub fn series_reaching_count(conn: &Connection, user_id: &str, lo: &str, hi: &str, limit: usize) -> Result<usize> {
+    let mut n = 0usize;
+    for sql_where in SERIES_WHERE {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT count(*) FROM (SELECT 1 FROM calendar_events INDEXED BY idx_calendar_events_series WHERE {sql_where} LIMIT ?4)"
+        ))?;
+        let left = (limit + 1).saturating_sub(n) as i64;
+        n += stmt.query_row(params![user_id, lo, hi, left], |r| r.get::<_, i64>(0))? as usize;
+    }
+    Ok(n)
 }
 
 /// Overridden occurrences (`recurrence_id`s) of the series [`series_reaching`] reads, by

@@ -13,7 +13,10 @@
 //! - Reminders as VALARM (ACTION:DISPLAY) with a relative or absolute TRIGGER; the
 //!   course as CATEGORIES.
 //! - With a range, exactly the events that have an occurrence in it are written (a
-//!   series whole, with its overrides).
+//!   series whole, with its overrides); the range is read a page at a time
+//!   (`range::agenda`), so its caps on series hold and its occurrences are never all held.
+//! - Bounded: at most [`MAX_EXPORT_EVENTS`] events (rows) in one export, counted before
+//!   any is read (about 60 MB of text at the most); past it, refused with words.
 
 use crate::planner::calendar::model::{Ev, When};
 use crate::planner::calendar::range::{self, Window};
@@ -26,6 +29,9 @@ use rusqlite::Connection;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const PRODID: &str = "-//Studydesk//Studydesk Calendar//EN";
+/// Events (rows: single events, masters, overrides) one export writes, at most: as many
+/// as one import reads, so what is exported can be imported again.
+pub const MAX_EXPORT_EVENTS: usize = crate::planner::calendar::ics::parse::MAX_EVENTS;
 
 /// The user's events (all, or those with an occurrence between `from` and `to`) as ICS.
 pub fn export(conn: &Connection, user_id: &str, from: Option<&str>, to: Option<&str>, now: DateTime<Utc>) -> Result<String> {
@@ -61,6 +67,12 @@ fn uid(ev: &Ev) -> String {
 
 /// Masters and single events in date order, each followed by its overrides.
 fn all(conn: &Connection, user_id: &str, tz: Tz) -> Result<Vec<Ev>> {
+    if store::event_count(conn, user_id, MAX_EXPORT_EVENTS)? > MAX_EXPORT_EVENTS {
+        return Err(crate::CoreError::rule(crate::error::Rule::TooMany {
+            field: "events in one export".into(),
+            max: MAX_EXPORT_EVENTS as i64,
+        }));
+    }
     let tops = store::tops(conn, user_id, tz)?;
     with_overrides(conn, tops, tz)
 }
@@ -77,10 +89,24 @@ fn with_overrides(conn: &Connection, tops: Vec<Ev>, tz: Tz) -> Result<Vec<Ev>> {
 
 /// The events with an occurrence in the window: its items, grouped by row.
 fn in_range(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
-    let items = range::range(conn, user_id, &w.from.to_string(), &w.to.to_string())?.items;
+    let (from, to) = (w.from.to_string(), w.to.to_string());
     let mut ids = BTreeSet::new();
-    for i in items.iter().filter(|i| i.kind == range::CalendarItemKind::Event) {
-        ids.insert(i.series_id.clone().unwrap_or_else(|| i.id.clone()));
+    let mut cursor = None;
+    loop {
+        let page = range::agenda(conn, user_id, &from, &to, cursor.as_deref(), Some(range::MAX_PAGE), None)?;
+        for i in page.items.iter().filter(|i| i.kind == range::CalendarItemKind::Event) {
+            ids.insert(i.series_id.clone().unwrap_or_else(|| i.id.clone()));
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    if ids.len() > MAX_EXPORT_EVENTS {
+        return Err(crate::CoreError::rule(crate::error::Rule::TooMany {
+            field: "events in one export".into(),
+            max: MAX_EXPORT_EVENTS as i64,
+        }));
     }
     let mut tops = Vec::with_capacity(ids.len());
     for id in ids {
