@@ -224,3 +224,19 @@ fn every_fixture_has_a_migration() {
         assert!(known.contains(&v), "{name}: no migration makes this version");
     }
 }
+
+#[test]
+fn a_fixture_whose_migration_was_edited_since_is_refused() {
+    // The fixtures keep each applied migration's checksum: an old migration edited after
+    // release no longer matches, and opening refuses instead of upgrading past it.
+    let sql = std::fs::read_to_string(fixture_path(embedded_versions()[0])).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let c = Connection::open(dir.path().join("studydesk.db")).unwrap();
+        c.execute_batch(&sql).unwrap();
+        c.execute("UPDATE refinery_schema_history SET checksum = '12345' WHERE version = ?1", [embedded_versions()[0]]).unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(chrono::DateTime::parse_from_rfc3339("2026-12-06T12:00:00Z").unwrap().into()));
+    let err = Studydesk::open(dir.path(), clock).err().expect("a changed migration is refused");
+    assert_eq!(err.kind(), "migration", "{err}");
+}
