@@ -149,6 +149,15 @@ export async function onSourcesChanged(handler: () => void): Promise<() => void>
   }
 }
 
+/** Calls `handler` after the shell's mail sender sent or failed an e-mail of the outbox. */
+export async function onOutboxChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("outbox-changed", () => handler());
+  } catch {
+    return () => {};
+  }
+}
+
 /** The address the webview loads a local file (an attachment's absolute path) from. */
 export function fileSrc(path: string): string {
   return convertFileSrc(path);

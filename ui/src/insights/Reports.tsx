@@ -2,7 +2,8 @@
 // CSV, each with its schedule, folder, next run, last run (the file written) and the last
 // error in words; turned on and off, run now, edited, deleted after a confirmation. The
 // form takes a name, a dashboard, a format, a schedule (daily, weekly on chosen days,
-// monthly on day 1 to 28, at a local time) and the folder the files are written into. The
+// monthly on day 1 to 28, at a local time), the folder the files are written into and the
+// addresses each run's file is e-mailed to (its last e-mail's state shows on the row). The
 // core checks everything (day 30 of a month, a folder that is a file...) and its refusal
 // is shown in words beside the form.
 import { useRef, useState } from "react";
@@ -21,6 +22,7 @@ import { Loading, LoadError } from "../components/Status";
 import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { useShellEvent } from "../api/queries";
+import { EmailState } from "../email/EmailState";
 import { Panel } from "./Panel";
 import { useDashboards, useInsightsMutation } from "./queries";
 import "./Reports.css";
@@ -30,9 +32,9 @@ const FORMATS: ReportFileFormat[] = ["pdf", "excel", "csv"];
 const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 type Every = ReportSchedule["every"];
 
-type Form = { name: string; dashboardId: string; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; active: boolean };
+type Form = { name: string; dashboardId: string; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; recipients: string; active: boolean };
 
-const blank: Form = { name: "", dashboardId: "", format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", active: true };
+const blank: Form = { name: "", dashboardId: "", format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", recipients: "", active: true };
 
 function formOf(r: Report): Form {
   const s = r.schedule;
@@ -45,6 +47,7 @@ function formOf(r: Report): Form {
     day: s?.every === "monthly" ? String(s.day) : "1",
     time: s?.time ?? "08:00",
     folder: r.output_dir ?? "",
+    recipients: r.recipients.join(", "),
     active: r.is_active,
   };
 }
@@ -57,8 +60,13 @@ export function scheduleOf(f: Form): ReportSchedule {
   return { every: "monthly", day: Number.isFinite(day) && day >= 0 ? day : 0, time: f.time };
 }
 
+/** The addresses typed, separated by commas, semicolons or spaces. */
+export function recipientsOf(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((a) => a !== "");
+}
+
 function draftOf(f: Form): ReportDraft {
-  return { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, is_active: f.active };
+  return { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, recipients: recipientsOf(f.recipients), is_active: f.active };
 }
 
 function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Report | null; onDone: () => void }) {
@@ -136,6 +144,13 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
         <span>{t("insights.reports.folder")}</span>
         <input data-testid="report-folder" value={f.folder} placeholder={t("insights.reports.folderHint")} onChange={(e) => set({ folder: e.target.value })} />
       </label>
+      <label className="field report-folder">
+        <span>{t("insights.reports.recipients")}</span>
+        <input data-testid="report-recipients" type="text" inputMode="email" value={f.recipients} placeholder="ann@example.com, bo@example.org" aria-describedby="report-recipients-hint" onChange={(e) => set({ recipients: e.target.value })} />
+        <span id="report-recipients-hint" className="hint">
+          {t("insights.reports.recipientsHint")}
+        </span>
+      </label>
       <label className="field field-check">
         <input type="checkbox" data-testid="report-active-new" checked={f.active} onChange={(e) => set({ active: e.target.checked })} />
         <span>{t("insights.reports.on")}</span>
@@ -192,6 +207,7 @@ function ReportRow({ report, onEdit }: { report: Report; onEdit: () => void }) {
           {t("insights.reports.lastSent", { time: when(report.last_sent) })}
           {report.last_output && !report.last_error ? ` · ${report.last_output}` : ""}
         </span>
+        <EmailState entry={report.last_email} locale={locale} timezone={timezone} testId="report-email" />
         {report.last_error ? (
           <span className="field-error" role="status" data-testid="report-error">
             {t("insights.reports.failed", { reason: report.last_error })}
