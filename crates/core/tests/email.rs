@@ -184,7 +184,7 @@ fn a_server_without_starttls_is_refused_in_words_and_nothing_goes_in_clear() {
     // AUTH (the password) and MAIL.
     let server = plain_server();
     f.app.smtp_settings_set(settings("localhost", server.port, SmtpSecurity::Starttls)).unwrap();
-    let t = f.app.smtp_test_send("ann@example.com".into()).unwrap();
+    let t = f.app.smtp_test_send("ann@example.com").unwrap();
     let failure = t.failure.expect("refused");
     assert!(!t.sent);
     assert_eq!(failure.kind, SendFailureKind::Starttls);
@@ -201,7 +201,7 @@ fn a_refused_password_is_said_as_such_and_the_password_is_never_in_sqlite() {
     save(&f, server.port);
     let view = f.app.smtp_settings_get().unwrap();
     assert!(view.configured && view.password_saved);
-    let t = f.app.smtp_test_send("ann@example.com".into()).unwrap();
+    let t = f.app.smtp_test_send("ann@example.com").unwrap();
     let failure = t.failure.unwrap();
     assert_eq!(failure.kind, SendFailureKind::Auth);
     assert!(failure.message.contains("refused the user name or password (535)"), "{}", failure.message);
@@ -285,11 +285,11 @@ fn failures_back_off_and_give_up_after_three_days_visibly_then_retry_on_request(
     assert_eq!(e.status, "failed", "given up, visibly");
     assert!(now <= at("2026-11-26T00:00:00Z"));
     // "Retry" sends it again at the next drain.
-    let retried = f.app.outbox_retry(e.id.clone()).unwrap();
+    let retried = f.app.outbox_retry(&e.id).unwrap();
     assert_eq!(retried.status, "pending");
     let _server = Server::start_on(port, Config { login: Some((USER.into(), PASSWORD.into())), ..Default::default() });
     assert_eq!(f.app.outbox_send_due().unwrap().sent, 1);
-    assert!(refused(f.app.outbox_retry(e.id)).contains("is sent"));
+    assert!(refused(f.app.outbox_retry(&e.id)).contains("is sent"));
 }
 
 #[test]
@@ -356,10 +356,10 @@ fn bad_settings_are_refused_whole_and_nothing_is_saved() {
     let e = refused(f.app.smtp_settings_set(SmtpSettingsInput { from: "not-an-address".into(), ..settings("smtp.example.com", 587, SmtpSecurity::Starttls) }));
     assert!(e.contains("is not an e-mail address"), "{e}");
     assert!(!f.app.smtp_settings_get().unwrap().configured);
-    assert!(refused(f.app.smtp_test_send("ann@example.com".into())).contains("not set up"));
+    assert!(refused(f.app.smtp_test_send("ann@example.com")).contains("not set up"));
     let server = plain_server();
     save(&f, server.port);
-    assert!(refused(f.app.smtp_test_send("ann".into())).contains("is not an e-mail address"));
-    let t = f.app.smtp_test_send("ann@example.com".into()).unwrap();
+    assert!(refused(f.app.smtp_test_send("ann")).contains("is not an e-mail address"));
+    let t = f.app.smtp_test_send("ann@example.com").unwrap();
     assert!(t.sent, "{t:?}");
 }

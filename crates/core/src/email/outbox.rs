@@ -157,7 +157,8 @@ pub fn list(conn: &Connection, me: &str, limit: i64) -> Result<Vec<OutboxEntry>>
 /// The latest message queued by `source` (a report's or an alert's last e-mail).
 pub fn last_for(conn: &Connection, me: &str, source: &str) -> Result<Option<OutboxEntry>> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM email_outbox WHERE user_id = ?1 AND source = ?2 ORDER BY created_at DESC, id DESC LIMIT 1");
-    let mut rows = conn.prepare_cached(&sql)?.query_map(params![me, source], entry)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query_map(params![me, source], entry)?;
     Ok(rows.next().transpose()?)
 }
 
@@ -173,7 +174,8 @@ pub fn retry(db: &Db, me: &str, id: &str) -> Result<OutboxEntry> {
             .execute(params![tx.now_text(), id, me])?;
         if n == 0 {
             let sql = format!("SELECT {ENTRY_COLUMNS} FROM email_outbox WHERE id = ?1 AND user_id = ?2");
-            let found = tx.prepare_cached(&sql)?.query_map(params![id, me], entry)?.next().transpose()?;
+            let mut stmt = tx.prepare_cached(&sql)?;
+            let found = stmt.query_map(params![id, me], entry)?.next().transpose()?;
             return match found {
                 None => Err(CoreError::not_found("message", id.clone())),
                 Some(e) => Err(CoreError::validation(format!("this message is {} and cannot be sent again", e.status))),

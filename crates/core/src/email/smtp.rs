@@ -164,13 +164,13 @@ impl Smtp {
         let at = self.where_();
         let text = e.to_string();
         let reply = || validate_reply(&text);
-        if e.is_timeout() {
+        if e.is_timeout() || timed_out(e) {
             return SendFailure::new(Timeout, format!("the mail server {at} did not answer within {} seconds; try again later or check the host and port", self.timeout.as_secs()));
         }
         if text.contains("STARTTLS is not supported") {
             return SendFailure::new(Starttls, format!("the mail server {at} does not offer STARTTLS, so nothing was sent (it would have gone in clear); choose TLS (usually port 465) or ask the server's administrator"));
         }
-        if e.is_tls() {
+        if e.is_tls() || handshake_failed(e) {
             return SendFailure::new(Tls, format!("a secure (TLS) connection to {at} could not be made ({}); check the security setting and the port (STARTTLS is usually 587, TLS 465)", reply()));
         }
         if let Some(code) = e.status() {
@@ -213,6 +213,23 @@ impl Transport for Smtp {
         let transport = self.transport()?;
         transport.send(&message).map(|_| ()).map_err(|e| self.failure(&e))
     }
+}
+
+/// The error's causes, outermost first.
+fn causes<'a>(e: &'a (dyn std::error::Error + 'static)) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |c| c.source())
+}
+
+/// A socket read that waited its whole timeout: Linux says EAGAIN (`WouldBlock`), not
+/// `TimedOut`, which is all lettre's `is_timeout` looks for.
+fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
+    causes(e).any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| matches!(io.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut)))
+}
+
+/// A TLS handshake that failed (lettre reports a failed implicit-TLS or STARTTLS
+/// handshake as a connection error, with native-tls's error as its cause).
+fn handshake_failed(e: &lettre::transport::smtp::Error) -> bool {
+    causes(e).any(|c| c.is::<native_tls::HandshakeError<std::net::TcpStream>>() || c.is::<native_tls::Error>())
 }
 
 /// A server's reply, short, for a message.
