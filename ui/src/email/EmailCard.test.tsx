@@ -110,8 +110,8 @@ describe("Settings › Email", () => {
     expect(rows[1]).toHaveTextContent("Retrying at");
     expect(rows[1]).toHaveTextContent("12:35");
     expect(rows[2]).toHaveTextContent("E-mail not sent: The mail server does not offer STARTTLS");
-    expect(within(rows[0]).queryByRole("button")).toBeNull();
-    await user.click(within(rows[2]).getByRole("button", { name: "Retry sending Old" }));
+    expect(within(rows[0]!).queryByRole("button")).toBeNull();
+    await user.click(within(rows[2]!).getByRole("button", { name: "Retry sending Old" }));
     await waitFor(() => expect(api.outboxRetry).toHaveBeenCalledWith("m3"));
   });
 });

@@ -1120,6 +1120,7 @@ const en = {
       alerts: "alert",
       api_keys: "API key",
       app_settings: "app setting",
+      email_outbox: "e-mail",
       assignments: "assignment",
       attachments: "attachment",
       calendar_event_reminders: "event reminder",

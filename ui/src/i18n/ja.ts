@@ -1118,6 +1118,7 @@ const ja: Messages = {
       alerts: "アラート",
       api_keys: "API キー",
       app_settings: "アプリの設定",
+      email_outbox: "メール",
       assignments: "課題",
       attachments: "添付ファイル",
       calendar_event_reminders: "予定のリマインダー",

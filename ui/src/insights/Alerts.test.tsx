@@ -170,7 +170,7 @@ describe("Alerts", () => {
     await userEvent.click(box);
     await userEvent.click(screen.getByTestId("alert-save"));
     await waitFor(() => expect(client.alertUpdate).toHaveBeenCalled());
-    expect(client.alertUpdate.mock.calls[0][1].channels).toBeUndefined();
+    expect(client.alertUpdate.mock.calls[0]?.[1].channels).toBeUndefined();
     client.alertCreate.mockResolvedValue(alert());
     await userEvent.click(await screen.findByTestId("alert-new"));
     await userEvent.type(screen.getByTestId("alert-name"), "Mail me");
@@ -178,7 +178,7 @@ describe("Alerts", () => {
     await userEvent.click(await screen.findByTestId("alert-email"));
     await userEvent.click(screen.getByTestId("alert-save"));
     await waitFor(() => expect(client.alertCreate).toHaveBeenCalled());
-    expect(client.alertCreate.mock.calls[0][0].channels).toEqual(["notification", "in_app", "email"]);
+    expect(client.alertCreate.mock.calls[0]?.[0].channels).toEqual(["notification", "in_app", "email"]);
   });
 
   it("watches a data model's field: the model, then one of its fields", async () => {

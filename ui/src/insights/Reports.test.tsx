@@ -129,7 +129,7 @@ describe("Reports", () => {
     await userEvent.type(field, "; cy@example.net");
     await userEvent.click(screen.getByTestId("report-save"));
     await waitFor(() => expect(client.reportUpdate).toHaveBeenCalled());
-    expect(client.reportUpdate.mock.calls[0][1].recipients).toEqual(["ann@example.com", "bo@example.org", "cy@example.net"]);
+    expect(client.reportUpdate.mock.calls[0]?.[1].recipients).toEqual(["ann@example.com", "bo@example.org", "cy@example.net"]);
     expect(recipientsOf(" a@x.org,b@y.org  c@z.org;")).toEqual(["a@x.org", "b@y.org", "c@z.org"]);
   });
 
