@@ -55,12 +55,12 @@ impl OutboxRow {
         row::json_array("recipients", &self.recipients)?;
         let addresses = self.recipients.as_array().map(Vec::as_slice).unwrap_or_default();
         if addresses.is_empty() || !addresses.iter().all(|a| a.as_str().is_some_and(validate::looks_like_email)) {
-            return Err(CoreError::validation("a message needs at least one recipient, each an e-mail address"));
+            return Err(CoreError::validation("recipients: a message needs at least one, each an e-mail address"));
         }
         row::required("subject", &self.subject, 500)?;
         if self.attachment.as_ref().is_some_and(|a| a.len() > MAX_ATTACHMENT_BYTES) {
             return Err(CoreError::validation(format!(
-                "the file is too large to e-mail (at most {} MiB); it is still in its folder",
+                "attachment: the file is too large to e-mail (at most {} MiB); it is still in its folder",
                 MAX_ATTACHMENT_BYTES / 1024 / 1024
             )));
         }
