@@ -1,3 +1,5 @@
+// PENDING: written but not yet run (the app binary could not be built in the session that
+// wrote it); move it to tests/e2e/ once `E2E_SKIP_BUILD=1 scripts/e2e.sh email` passes.
 // End to end: Settings › Email (issue 16). The SMTP server is typed into the form and
 // saved, "Send test email" reaches a small SMTP server this test runs on 127.0.0.1 (it
 // records the message), and a server that is down is said in words; screenshots in
@@ -7,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { screenshot, setInputValue, start, steps, tempDir, tid, toJapaneseDark, stop } from "./lib.mjs";
+import { screenshot, setInputValue, start, steps, tempDir, tid, toJapaneseDark, stop } from "../lib.mjs";
 
 /** A minimal SMTP server without TLS or login (allowed by the app for 127.0.0.1 only). */
 function smtpServer() {
