@@ -26,6 +26,7 @@ pub mod export_run;
 pub mod focus_ticker;
 pub mod idle;
 pub mod local_api;
+pub mod mail_sender;
 pub mod periodic;
 pub mod rendering;
 pub mod reminder_scheduler;
@@ -369,6 +370,9 @@ pub fn run() {
             source_refresher::start(app.handle());
             // Scheduled reports, on their own thread (a long PDF never holds back a reminder).
             report_runner::start(app.handle());
+            // The e-mail outbox (reports, alerts), on its own thread: a slow mail server
+            // never delays a reminder.
+            mail_sender::start(app.handle());
             // The local HTTP API for scripts, when the user turned it on (off by default).
             local_api::start(app.handle());
             Ok(())

@@ -22,6 +22,7 @@ mod reports;
 mod backups;
 mod calendar;
 mod dashboards;
+mod email;
 mod emoji;
 mod focus;
 mod history;
@@ -122,6 +123,12 @@ enum Command {
     /// Insights reports: add (a schedule), list, run (now), delete.
     #[command(subcommand)]
     Report(reports::ReportCommand),
+    /// E-mail through your SMTP server: `smtp set --host H --from ADDR [--password-stdin]`, `smtp show`, `smtp test TO`.
+    #[command(subcommand)]
+    Smtp(email::SmtpCommand),
+    /// The e-mails reports and alerts queued: `outbox list [--json]`, `outbox retry ID`, `outbox send`.
+    #[command(subcommand)]
+    Outbox(email::OutboxCommand),
     /// Insights dashboards: list, export (each widget's data as CSV files).
     #[command(subcommand)]
     Dashboard(dashboards::DashboardCommand),
@@ -274,6 +281,8 @@ impl Command {
             | Command::Insights(_)
             | Command::Alert(_)
             | Command::Report(_)
+            | Command::Smtp(_)
+            | Command::Outbox(_)
             | Command::Dashboard(_)
             | Command::Share(_)
             | Command::Follow { .. }
@@ -368,6 +377,8 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Alert(cmd) => alerts::alert(app, cmd)?,
         Command::Share(cmd) => shares::share(app, cmd)?,
         Command::Report(cmd) => reports::report(app, cmd)?,
+        Command::Smtp(cmd) => email::smtp(app, cmd)?,
+        Command::Outbox(cmd) => email::outbox(app, cmd)?,
     }
     Ok(())
 }

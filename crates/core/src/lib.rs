@@ -12,6 +12,7 @@ pub mod attachments;
 pub mod background;
 pub mod clock;
 pub mod dashboard;
+pub mod email;
 pub mod db;
 pub mod error;
 pub mod focus;

@@ -100,6 +100,13 @@ pub fn url(field: &str, value: &str) -> Result<String> {
     Ok(v)
 }
 
+/// Whether `s` looks like an e-mail address (`local@domain.tld`, no spaces, at most 254
+/// characters): what a form can check; the mail server has the last word.
+pub fn looks_like_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace) && s.len() <= 254
+}
+
 /// Keeps error messages short when the offending input is huge or hostile.
 pub fn truncate_for_message(value: &str) -> String {
     const MAX: usize = 60;

@@ -15,6 +15,7 @@ const NOT_COLUMNS: &[(&str, &str, &str)] =
     &[
         ("Credentials.ts", "password", "what the user types to sign in, sent to the server, never stored"),
         ("DatabaseRequest.ts", "password", "what the user types for a database source, kept in the OS keychain, never in SQLite"),
+        ("SmtpSettingsInput.ts", "password", "what the user types for the SMTP server, kept in the OS keychain, never in SQLite"),
     ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -10,6 +10,7 @@ use std::fmt::Debug;
 use studydesk_core::account::rows::*;
 use studydesk_core::dashboard::rows::*;
 use studydesk_core::db::row::{self, Row};
+use studydesk_core::email::rows::*;
 use studydesk_core::db::WriteCtx;
 use studydesk_core::focus::progress::Scope;
 use studydesk_core::focus::rows::*;
@@ -282,6 +283,36 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             ("permissions", |r| r.permissions = json!("read,write")),
             ("key_hash", |r| r.key_hash = long(256)),
             ("name", |r| r.name = s("")),
+        ],
+    );
+
+    // ---- email ----------------------------------------------------------------------
+    c.case(
+        OutboxRow {
+            id: new_id(),
+            user_id: me.clone(),
+            source: s("report:1"),
+            recipients: json!(["ann@example.com", "bo@example.org"]),
+            subject: s("Studydesk report: Weekly"),
+            body: s("Attached."),
+            attachment_name: Some(s("weekly.pdf")),
+            attachment: Some(b"%PDF-1.7".to_vec()),
+            attachment_size: Some(8),
+            status: OutboxStatus::Pending,
+            attempts: 0,
+            next_attempt_at: Some(s(NOW)),
+            claimed_at: None,
+            last_error: None,
+            last_error_kind: None,
+            sent_at: None,
+            created_at: s(NOW),
+            updated_at: s(NOW),
+        },
+        &[
+            ("recipients", |r| r.recipients = json!([])),
+            ("recipients", |r| r.recipients = json!(["not-an-address"])),
+            ("subject", |r| r.subject = s("")),
+            ("attempts", |r| r.attempts = -1),
         ],
     );
 
@@ -1004,8 +1035,9 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     let mut covered: Vec<String> = c.covered.iter().map(|t| t.to_string()).collect();
     covered.sort();
     assert_eq!(covered, tables);
-    // The 48 seed tables, item_reminders (V6), follow_decisions, user_blocks, user_mutes (V13).
-    assert_eq!(covered.len(), 52);
+    // The 48 seed tables, item_reminders (V6), follow_decisions, user_blocks, user_mutes
+    // (V13), email_outbox (V23).
+    assert_eq!(covered.len(), 53);
 }
 
 /// What the existing services write is a valid row too.

@@ -25,8 +25,8 @@ pub enum Class {
 }
 
 /// Tables that never leave the device: credentials, installation settings, shipped data,
-/// and the user's own activity log (docs/schema.md).
-pub const LOCAL_ONLY: &[&str] = &["user_sessions", "api_keys", "app_settings", "emoji_categories", "user_activity_log"];
+/// the user's own activity log and the e-mail outbox (docs/schema.md).
+pub const LOCAL_ONLY: &[&str] = &["user_sessions", "api_keys", "app_settings", "emoji_categories", "user_activity_log", "email_outbox"];
 
 /// Synced tables that also hold shipped reference data: a row whose `column` is NULL is
 /// shipped (installed by the app on every device, never captured, never stored by a

@@ -135,6 +135,15 @@ export const onSourcesChanged = shellEvent("sources-changed");
 /** The shell ran scheduled reports (good or failed). */
 export const onReportsChanged = shellEvent("reports-changed");
 
+/** Calls `handler` after the shell's mail sender sent or failed an e-mail of the outbox. */
+export async function onOutboxChanged(handler: () => void): Promise<() => void> {
+  try {
+    return await listen("outbox-changed", () => handler());
+  } catch {
+    return () => {};
+  }
+}
+
 /** The address the webview loads a local file (an attachment's absolute path) from. */
 export function fileSrc(path: string): string {
   return convertFileSrc(path);

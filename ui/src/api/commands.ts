@@ -76,6 +76,7 @@ import type { NewTask } from "./bindings/NewTask";
 import type { Notification } from "./bindings/Notification";
 import type { NotificationList } from "./bindings/NotificationList";
 import type { OnboardingChoice } from "./bindings/OnboardingChoice";
+import type { OutboxEntry } from "./bindings/OutboxEntry";
 import type { PeopleList } from "./bindings/PeopleList";
 import type { PictureFailure } from "./bindings/PictureFailure";
 import type { Post } from "./bindings/Post";
@@ -104,11 +105,14 @@ import type { Share } from "./bindings/Share";
 import type { ShareList } from "./bindings/ShareList";
 import type { SharePermission } from "./bindings/SharePermission";
 import type { SignInMode } from "./bindings/SignInMode";
+import type { SmtpSettings } from "./bindings/SmtpSettings";
+import type { SmtpSettingsInput } from "./bindings/SmtpSettingsInput";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
 import type { StudyResource } from "./bindings/StudyResource";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Table } from "./bindings/Table";
 import type { Task } from "./bindings/Task";
+import type { TestSend } from "./bindings/TestSend";
 import type { UndoOutcome } from "./bindings/UndoOutcome";
 import type { UserSettings } from "./bindings/UserSettings";
 import type { UsernameCheck } from "./bindings/UsernameCheck";
@@ -1343,6 +1347,42 @@ export const reportRunNow = (id: string): Promise<ReportRun> => call<ReportRun>(
 export const reportNextRun = (schedule: ReportSchedule): Promise<string | null> => call<string | null>("report_next_run", { schedule });
 
 /**
+ * The SMTP settings as the form shows them (whether a password is saved, never
+ * the password).
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const smtpSettingsGet = (): Promise<SmtpSettings> => call<SmtpSettings>("smtp_settings_get", {});
+
+/**
+ * Saves the SMTP settings (refused whole, in words: a malformed host, port 0, a
+ * from address that is not one, no TLS for a server not on this computer); a
+ * password given goes to the secret store, none keeps the saved one.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const smtpSettingsSet = (input: SmtpSettingsInput): Promise<SmtpSettings> => call<SmtpSettings>("smtp_settings_set", { input });
+
+/**
+ * Sends a test e-mail to `to` now through the saved server; answers how it went
+ * (a failure's kind and words: cannot connect, no STARTTLS, TLS, user name or
+ * password refused, recipient refused, timeout).
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const smtpTestSend = (to: string): Promise<TestSend> => call<TestSend>("smtp_test_send", { to });
+
+/**
+ * My latest queued e-mails, newest first (at most `limit`, 50 when left out,
+ * never more than 200), each with its state.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const outboxList = (limit?: number | null): Promise<Array<OutboxEntry>> => call<Array<OutboxEntry>>("outbox_list", { limit });
+
+/**
+ * Sends a pending or failed message again at the next turn of the sender.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const outboxRetry = (id: string): Promise<OutboxEntry> => call<OutboxEntry>("outbox_retry", { id });
+
+/**
  * The changes of one item (task, event, dashboard...), newest first, a page
  * at a time (`before`: the previous page's `next`).
  * Rejects with an ApiError of kind `LocalErrorKind`.
@@ -1583,6 +1623,11 @@ export interface CommandErrors {
   report_delete: LocalErrorKind;
   report_run_now: LocalErrorKind;
   report_next_run: LocalErrorKind;
+  smtp_settings_get: ServerErrorKind;
+  smtp_settings_set: ServerErrorKind;
+  smtp_test_send: ServerErrorKind;
+  outbox_list: LocalErrorKind;
+  outbox_retry: LocalErrorKind;
   history_item: LocalErrorKind;
   history_account: LocalErrorKind;
   history_undo: LocalErrorKind;

@@ -16,6 +16,7 @@ export const HISTORY_TABLES = [
   "dashboards",
   "data_models",
   "data_sources",
+  "email_outbox",
   "emoji_categories",
   "emojis",
   "feed_engagement",

@@ -44,6 +44,7 @@ function alert(over: Partial<Alert> = {}): Alert {
     last_triggered_at: stamp,
     no_change: false,
     check_every_minutes: 15,
+    last_email: null,
     created_at: stamp,
     updated_at: stamp,
     ...over,
@@ -131,6 +132,53 @@ describe("Alerts", () => {
     await waitFor(() => expect(client.alertCreate).toHaveBeenCalledWith(draft));
     expect(client.alertTest).toHaveBeenCalledWith(draft);
     await waitFor(() => expect(screen.queryByTestId("alert-form")).not.toBeInTheDocument());
+  });
+
+  it("e-mails a triggering when e-mail is set up, and shows the last e-mail's state", async () => {
+    client.alertChannels.mockResolvedValue([
+      { channel: "notification", available: true, reason: null },
+      { channel: "in_app", available: true, reason: null },
+      { channel: "email", available: true, reason: null },
+    ]);
+    client.alertList.mockResolvedValue([
+      alert({
+        channels: ["notification", "in_app", "email"],
+        last_email: {
+          id: "m1",
+          source: "alert:a1",
+          recipients: ["me@example.com"],
+          subject: "Studydesk: Half an hour a day",
+          attachment_name: null,
+          attachment_size: null,
+          status: "sent",
+          attempts: 1,
+          next_attempt_at: null,
+          last_error: null,
+          last_error_kind: null,
+          sent_at: "2026-11-22T03:03:00.000Z",
+          created_at: stamp,
+        },
+      }),
+    ]);
+    client.alertUpdate.mockResolvedValue(alert());
+    renderWithClient(<Alerts onClose={() => {}} />);
+    const row = within(await screen.findByTestId("alert-row"));
+    expect(row.getByTestId("alert-email-state")).toHaveTextContent("E-mail sent");
+    await userEvent.click(row.getByTestId("alert-edit"));
+    const box = await screen.findByTestId("alert-email");
+    expect(box).toBeChecked();
+    await userEvent.click(box);
+    await userEvent.click(screen.getByTestId("alert-save"));
+    await waitFor(() => expect(client.alertUpdate).toHaveBeenCalled());
+    expect(client.alertUpdate.mock.calls[0]?.[1].channels).toBeUndefined();
+    client.alertCreate.mockResolvedValue(alert());
+    await userEvent.click(await screen.findByTestId("alert-new"));
+    await userEvent.type(screen.getByTestId("alert-name"), "Mail me");
+    await userEvent.type(screen.getByTestId("alert-threshold"), "30");
+    await userEvent.click(await screen.findByTestId("alert-email"));
+    await userEvent.click(screen.getByTestId("alert-save"));
+    await waitFor(() => expect(client.alertCreate).toHaveBeenCalled());
+    expect(client.alertCreate.mock.calls[0]?.[0].channels).toEqual(["notification", "in_app", "email"]);
   });
 
   it("watches a data model's field: the model, then one of its fields", async () => {

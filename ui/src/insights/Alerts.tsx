@@ -25,6 +25,7 @@ import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { useShellEvent } from "../api/queries";
 import { ItemRow } from "./ItemRow";
+import { EmailState } from "../email/EmailState";
 import { Panel } from "./Panel";
 import { useInsightsMutation, useMetricCatalog } from "./queries";
 import "./Alerts.css";
@@ -57,9 +58,11 @@ type Form = {
   threshold: string;
   digest: boolean;
   digestTime: string;
+  /** Also e-mail each triggering (only when e-mail is set up). */
+  email: boolean;
 };
 
-const blank: Form = { name: "", watch: "metric", metric: "minutes_studied", widgetId: "", modelId: "", modelField: "", grain: "day", rule: "above", threshold: "", digest: false, digestTime: "08:00" };
+const blank: Form = { name: "", watch: "metric", metric: "minutes_studied", widgetId: "", modelId: "", modelField: "", grain: "day", rule: "above", threshold: "", digest: false, digestTime: "08:00", email: false };
 
 /** The form over an alert's rule: its row's columns. */
 function formOf(a: AlertRow): Form {
@@ -77,6 +80,7 @@ function formOf(a: AlertRow): Form {
     threshold: String(a.threshold_value),
     digest: a.frequency === "digest",
     digestTime: a.digest_time ?? "08:00",
+    email: Array.isArray(a.channels) && a.channels.includes("email"),
   };
 }
 
@@ -93,6 +97,7 @@ function draftOf(f: Form, threshold: number): AlertDraft {
     threshold_value: threshold,
     frequency: f.digest ? "digest" : "immediate",
     digest_time: f.digest ? f.digestTime : undefined,
+    channels: f.email ? ["notification", "in_app", "email"] : undefined,
   };
 }
 
@@ -192,12 +197,21 @@ function AlertForm({ initial, editing, onDone }: { initial: Form; editing: Alert
       <fieldset className="alert-channels item-wide">
         <legend>{t("insights.alerts.channels")}</legend>
         <ul>
-          {(channels.data ?? []).map((c) => (
-            <li key={c.channel} data-testid={`alert-channel-${c.channel}`} className={c.available ? "" : "unavailable"}>
-              {t(`insights.alerts.channel.${c.channel}`)}
-              {c.available ? null : <span className="hint"> — {t("insights.alerts.notAvailable")}</span>}
-            </li>
-          ))}
+          {(channels.data ?? []).map((c) =>
+            c.channel === "email" && c.available ? (
+              <li key={c.channel} data-testid="alert-channel-email">
+                <label className="field-check">
+                  <input type="checkbox" data-testid="alert-email" checked={f.email} onChange={(e) => set({ email: e.target.checked })} />
+                  <span>{t("insights.alerts.emailChannel")}</span>
+                </label>
+              </li>
+            ) : (
+              <li key={c.channel} data-testid={`alert-channel-${c.channel}`} className={c.available ? "" : "unavailable"}>
+                {t(`insights.alerts.channel.${c.channel}`)}
+                {c.available ? null : <span className="hint"> — {t(c.channel === "email" ? "insights.alerts.notAvailableEmail" : "insights.alerts.notAvailable")}</span>}
+              </li>
+            ),
+          )}
         </ul>
       </fieldset>
       {bad ? (
@@ -349,6 +363,7 @@ function AlertRow({ alert, onEdit }: { alert: Alert; onEdit: () => void }) {
             {t("insights.alerts.checked", { minutes: alert.check_every_minutes, last: when(alert.last_evaluated_at) })}
           </span>
           {alert.no_change ? <span className="hint" data-testid="alert-no-change">{t("insights.alerts.noChange")}</span> : null}
+          <EmailState entry={alert.last_email} locale={locale} timezone={timezone} testId="alert-email-state" />
         </>
       }
       actions={

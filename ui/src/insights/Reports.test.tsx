@@ -9,7 +9,7 @@ import i18n from "../i18n";
 import * as fx from "../test/fixtures";
 import { renderWithClient } from "../test/render";
 import { InsightsPage } from "./InsightsPage";
-import { Reports, fileName, scheduleOf, shortPath } from "./Reports";
+import { Reports, fileName, recipientsOf, scheduleOf, shortPath } from "./Reports";
 
 vi.mock("../api/client", () => import("../test/clientMock"));
 vi.mock("./Chart", () => ({ default: ({ label }: { label: string }) => <div data-testid="chart-stub">{label}</div> }));
@@ -31,6 +31,7 @@ function report(over: Partial<Report> = {}): Report {
     next_run_at: "2026-11-23T23:00:00.000Z",
     last_output: "/home/me/Reports/Weekly-study-2026-11-22-1000.pdf",
     last_error: null,
+    last_email: null,
     created_at: stamp,
     updated_at: stamp,
     ...over,
@@ -91,12 +92,12 @@ describe("Reports", () => {
     await userEvent.type(screen.getByTestId("report-folder"), "/home/me/Reports");
     await userEvent.click(screen.getByTestId("report-save"));
     expect(await screen.findByTestId("report-form-error")).toHaveTextContent("day 30 is not in every month");
-    expect(client.reportCreate).toHaveBeenCalledWith({ name: "Monthly", dashboard_id: "d1", format: "excel", schedule: { every: "monthly", day: 30, time: "08:00" }, output_dir: "/home/me/Reports", is_active: true });
+    expect(client.reportCreate).toHaveBeenCalledWith({ name: "Monthly", dashboard_id: "d1", format: "excel", schedule: { every: "monthly", day: 30, time: "08:00" }, output_dir: "/home/me/Reports", recipients: [], is_active: true });
     await userEvent.clear(screen.getByTestId("report-day"));
     await userEvent.type(screen.getByTestId("report-day"), "1");
     await userEvent.click(screen.getByTestId("report-save"));
     await waitFor(() => expect(screen.queryByTestId("report-form")).not.toBeInTheDocument());
-    expect(scheduleOf({ name: "", dashboardId: "", widgets: null, format: "pdf", every: "weekly", days: ["fri"], day: "1", time: "09:00", folder: "", active: true })).toEqual({ every: "weekly", days: ["fri"], time: "09:00" });
+    expect(scheduleOf({ name: "", dashboardId: "", widgets: null, format: "pdf", every: "weekly", days: ["fri"], day: "1", time: "09:00", folder: "", recipients: "", active: true })).toEqual({ every: "weekly", days: ["fri"], time: "09:00" });
   });
 
   it("reports every widget by default, or only the widgets ticked, in the dashboard's order", async () => {
@@ -122,6 +123,41 @@ describe("Reports", () => {
     expect(shortPath("C:\\Users\\me\\Reports\\week.pdf", 1)).toBe("…/week.pdf");
     expect(fileName("C:\\Users\\me\\Reports\\week.pdf")).toBe("week.pdf");
     expect(shortPath("/Reports")).toBe("/Reports");
+  });
+
+  it("e-mails each run to the recipients typed, and shows the last e-mail's state in words", async () => {
+    client.reportList.mockResolvedValue([
+      report({
+        recipients: ["ann@example.com", "bo@example.org"],
+        last_email: {
+          id: "m1",
+          source: "report:r1",
+          recipients: ["ann@example.com", "bo@example.org"],
+          subject: "Studydesk report: Weekly study",
+          attachment_name: "Weekly-study.pdf",
+          attachment_size: 2000,
+          status: "pending",
+          attempts: 1,
+          next_attempt_at: "2026-11-22T03:35:00.000Z",
+          last_error: "the mail server smtp.example.com:587 refused the user name or password (535)",
+          last_error_kind: "auth",
+          sent_at: null,
+          created_at: stamp,
+        },
+      }),
+    ]);
+    client.reportUpdate.mockResolvedValue(report());
+    renderWithClient(<Reports onClose={() => {}} />);
+    const row = within(await screen.findByTestId("report-row"));
+    expect(row.getByTestId("report-email")).toHaveTextContent("E-mail failed: The mail server refused the user name or password. Retrying at");
+    await userEvent.click(row.getByTestId("report-edit"));
+    const field = screen.getByTestId("report-recipients");
+    expect(field).toHaveValue("ann@example.com, bo@example.org");
+    await userEvent.type(field, "; cy@example.net");
+    await userEvent.click(screen.getByTestId("report-save"));
+    await waitFor(() => expect(client.reportUpdate).toHaveBeenCalled());
+    expect(client.reportUpdate.mock.calls[0]?.[1].recipients).toEqual(["ann@example.com", "bo@example.org", "cy@example.net"]);
+    expect(recipientsOf(" a@x.org,b@y.org  c@z.org;")).toEqual(["a@x.org", "b@y.org", "c@z.org"]);
   });
 
   it("deletes only after a confirmation", async () => {

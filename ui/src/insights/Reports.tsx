@@ -3,7 +3,8 @@
 // error in words; turned on and off, run now, edited, deleted after a confirmation (the
 // row is the one alerts use, ItemRow). The form takes a name, a dashboard, its widgets (all,
 // or the ones ticked), a format, a schedule (daily, weekly on chosen days, monthly on day 1
-// to 28, at a local time) and the folder the files are written into. Paths show their
+// to 28, at a local time), the folder the files are written into and the addresses each
+// run's file is e-mailed to (its last e-mail's state shows on the row). Paths show their
 // last parts (a folder's full path is its tooltip), so a deep folder does not wrap. The
 // core checks everything (day 30 of a month, a folder that is a file...) and its refusal
 // is shown in words beside the form.
@@ -22,6 +23,7 @@ import { Loading, LoadError } from "../components/Status";
 import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { useShellEvent } from "../api/queries";
+import { EmailState } from "../email/EmailState";
 import { ItemRow } from "./ItemRow";
 import { Panel } from "./Panel";
 import { useDashboard, useDashboards, useInsightsMutation } from "./queries";
@@ -33,9 +35,9 @@ const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 type Every = ReportSchedule["every"];
 
 /** `widgets` null: every widget of the dashboard, as it is when the report runs. */
-type Form = { name: string; dashboardId: string; widgets: string[] | null; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; active: boolean };
+type Form = { name: string; dashboardId: string; widgets: string[] | null; format: ReportFileFormat; every: Every; days: string[]; day: string; time: string; folder: string; recipients: string; active: boolean };
 
-const blank: Form = { name: "", dashboardId: "", widgets: null, format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", active: true };
+const blank: Form = { name: "", dashboardId: "", widgets: null, format: "pdf", every: "weekly", days: ["mon"], day: "1", time: "08:00", folder: "", recipients: "", active: true };
 
 function formOf(r: Report): Form {
   const s = r.schedule;
@@ -49,6 +51,7 @@ function formOf(r: Report): Form {
     day: s?.every === "monthly" ? String(s.day) : "1",
     time: s?.time ?? "08:00",
     folder: r.output_dir ?? "",
+    recipients: r.recipients.join(", "),
     active: r.is_active,
   };
 }
@@ -61,8 +64,13 @@ export function scheduleOf(f: Form): ReportSchedule {
   return { every: "monthly", day: Number.isFinite(day) && day >= 0 ? day : 0, time: f.time };
 }
 
+/** The addresses typed, separated by commas, semicolons or spaces. */
+export function recipientsOf(text: string): string[] {
+  return text.split(/[\s,;]+/).filter((a) => a !== "");
+}
+
 function draftOf(f: Form): ReportDraft {
-  const draft: ReportDraft = { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, is_active: f.active };
+  const draft: ReportDraft = { name: f.name, dashboard_id: f.dashboardId, format: f.format, schedule: scheduleOf(f), output_dir: f.folder, recipients: recipientsOf(f.recipients), is_active: f.active };
   return f.widgets ? { ...draft, widget_ids: f.widgets } : draft;
 }
 
@@ -141,6 +149,13 @@ function ReportForm({ initial, editing, onDone }: { initial: Form; editing: Repo
       <label className="field item-wide">
         <span>{t("insights.reports.folder")}</span>
         <input data-testid="report-folder" value={f.folder} placeholder={t("insights.reports.folderHint")} onChange={(e) => set({ folder: e.target.value })} />
+      </label>
+      <label className="field item-wide">
+        <span>{t("insights.reports.recipients")}</span>
+        <input data-testid="report-recipients" type="text" inputMode="email" value={f.recipients} placeholder="ann@example.com, bo@example.org" aria-describedby="report-recipients-hint" onChange={(e) => set({ recipients: e.target.value })} />
+        <span id="report-recipients-hint" className="hint">
+          {t("insights.reports.recipientsHint")}
+        </span>
       </label>
       <label className="field field-check">
         <input type="checkbox" data-testid="report-active-new" checked={f.active} onChange={(e) => set({ active: e.target.checked })} />
@@ -256,6 +271,7 @@ function ReportRow({ report, onEdit }: { report: Report; onEdit: () => void }) {
             {t("insights.reports.lastRun", { time: when(report.last_sent) })}
             {lastFile ? ` · ${fileName(lastFile)}` : ""}
           </span>
+          <EmailState entry={report.last_email} locale={locale} timezone={timezone} testId="report-email" />
           {report.last_error ? (
             <span className="field-error" role="status" data-testid="report-error">
               {t("insights.reports.failed", { reason: report.last_error })}

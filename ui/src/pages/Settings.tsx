@@ -13,6 +13,7 @@ import { BackgroundCard } from "../settings/BackgroundCard";
 import { SyncCard } from "../settings/SyncCard";
 import { ActivityLogCard } from "../settings/ActivityLogCard";
 import { ApiKeysCard } from "../settings/ApiKeysCard";
+import { EmailCard } from "../email/EmailCard";
 import { BackupsCard } from "../settings/BackupsCard";
 import { HistoryCard } from "../history/HistoryCard";
 import { CustomEmojiCard } from "../settings/CustomEmojiCard";
@@ -100,6 +101,7 @@ export function Settings({ state, headingRef }: { state: AppState; headingRef?: 
         <BackgroundCard />
         <SyncCard />
         <ActivityLogCard settings={settings} />
+        <EmailCard locale={settings.preferred_locale} timezone={settings.timezone ?? "UTC"} />
         <ApiKeysCard settings={settings} />
         <HistoryCard />
         <BackupsCard locale={settings.preferred_locale} tz={settings.timezone ?? "UTC"} />

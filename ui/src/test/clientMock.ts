@@ -232,6 +232,23 @@ export const apiKeysList = vi.fn<Commands["apiKeysList"]>(async () => []);
 export const apiKeyCreate = vi.fn<Commands["apiKeyCreate"]>();
 export const apiKeyRevoke = vi.fn<Commands["apiKeyRevoke"]>();
 export const localApiSettingsGet = vi.fn<Commands["localApiSettingsGet"]>(async () => ({ enabled: false, port: 27631 }));
+
+// ---- Settings › Email: the SMTP server, the test e-mail, the outbox
+export const smtpSettingsGet = vi.fn<Commands["smtpSettingsGet"]>(async () => ({
+  configured: false,
+  host: "",
+  port: 587,
+  security: "starttls",
+  username: null,
+  from: "",
+  password_saved: false,
+  password_store: "keychain",
+}));
+export const smtpSettingsSet = vi.fn<Commands["smtpSettingsSet"]>();
+export const smtpTestSend = vi.fn<Commands["smtpTestSend"]>();
+export const outboxList = vi.fn<Commands["outboxList"]>(async () => []);
+export const outboxRetry = vi.fn<Commands["outboxRetry"]>();
+export const onOutboxChanged = vi.fn<Commands["onOutboxChanged"]>(async () => () => {});
 export const localApiSettingsSet = vi.fn<Commands["localApiSettingsSet"]>();
 
 // ---- insights: reports

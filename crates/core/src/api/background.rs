@@ -42,12 +42,18 @@ impl crate::focus::ticker::Host for Studydesk {
 impl Studydesk {
     /// One headless delivery turn: deliver due reminders, then show them natively; then
     /// run the scheduled reports that are due (a report's failure is in its `last_error`
-    /// and in `Turn::reports`, never a failed turn).
+    /// and in `Turn::reports`, never a failed turn); last, send the e-mail outbox's due
+    /// messages (a failure stays in the outbox, retried later).
     pub fn reminders_run_once(&self) -> Result<background::remind::Turn> {
         let mut turn = background::remind::turn(&self.db, &self.user_id())?;
         turn.reports = self.reports_run_due().unwrap_or_else(|e| {
             tracing::warn!(error = %e, "scheduled reports could not run");
             Vec::new()
+        });
+        // Last, after everything the user waits for: the mail server may be slow.
+        turn.emails = self.outbox_send_due().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the e-mail outbox could not be sent");
+            Default::default()
         });
         Ok(turn)
     }

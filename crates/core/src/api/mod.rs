@@ -15,6 +15,7 @@ pub mod background;
 pub mod calendar;
 pub mod data_file;
 pub mod declare;
+pub mod email;
 pub mod focus;
 pub mod history;
 pub mod immerse;
@@ -44,7 +45,7 @@ pub use crate::commands;
 #[macro_export]
 macro_rules! for_each_command {
     ($cb:ident) => {
-        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands insights_shares_commands insights_reports_commands history_commands }
+        $crate::__command_chain! { $cb ! {} app_commands planner_commands calendar_commands notifications_commands focus_commands immerse_commands background_commands social_commands sync_commands data_file_commands insights_commands insights_query_commands insights_sources_commands insights_models_commands api_keys_commands insights_alerts_commands insights_shares_commands insights_reports_commands email_commands history_commands }
     };
 }
 

@@ -9,7 +9,8 @@
 //! then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
 //! every 15 minutes each, exactly once across processes) and shows what fired, and last
 //! prunes old history when a day has passed (`db::history::prune_if_due`); the facade then
-//! runs the scheduled reports that are due (`Studydesk::reports_run_due`). Used by
+//! runs the scheduled reports that are due (`Studydesk::reports_run_due`) and sends the e-mail
+//! outbox (`Studydesk::outbox_send_due`). Used by
 //! `studydesk --remind-once` (and so by the OS timer) and by the CLI's `remind run`.
 //!
 //! [`next_label`] words the next reminder for the tray menu in the user's time zone:
@@ -36,6 +37,8 @@ pub struct Turn {
     /// The scheduled reports this turn ran (filled by the facade, which reads widgets in
     /// the sandbox: `Studydesk::reminders_run_once`).
     pub reports: Vec<crate::insights::reports::run::ReportRun>,
+    /// What the e-mail outbox sent in this turn (filled by the facade, after the reports).
+    pub emails: crate::email::outbox::DrainReport,
 }
 
 /// One delivery turn (see the module docs).
@@ -65,7 +68,7 @@ pub fn turn_with(
     if let Err(e) = crate::db::history::prune_if_due(db) {
         tracing::warn!(error = %e, "could not prune old history");
     }
-    Ok(Turn { delivered, alerts: fired, notice_error, reports: Vec::new() })
+    Ok(Turn { delivered, alerts: fired, notice_error, reports: Vec::new(), emails: Default::default() })
 }
 
 fn ja(db: &Db, user_id: &str) -> Result<bool> {

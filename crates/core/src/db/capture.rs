@@ -27,6 +27,9 @@ const NOT_CAPTURED: &[&str] = &[
     "sync_files",
     "local_meta",
     "audit_logs",
+    // The e-mail outbox: device-local, itself the record of what was sent, and it holds
+    // report files (a BLOB a JSON change or audit row cannot hold).
+    "email_outbox",
 ];
 
 /// Columns whose values are secrets: kept in their row only (docs/sync.md §8).

@@ -226,6 +226,16 @@ impl SqlColumn for bool {
     }
 }
 
+/// A BLOB (the e-mail outbox's attachment).
+impl SqlColumn for Option<Vec<u8>> {
+    fn to_value(&self) -> Value {
+        self.clone().map_or(Value::Null, Value::Blob)
+    }
+    fn read(row: &rusqlite::Row, idx: usize) -> rusqlite::Result<Self> {
+        row.get(idx)
+    }
+}
+
 impl SqlColumn for serde_json::Value {
     fn to_value(&self) -> Value {
         Value::Text(self.to_string())

@@ -2,6 +2,7 @@
 import type { AlertFrequency } from "./AlertFrequency";
 import type { AlertStatus } from "./AlertStatus";
 import type { AlertThresholdType } from "./AlertThresholdType";
+import type { OutboxEntry } from "./OutboxEntry";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
@@ -16,7 +17,11 @@ no_change: boolean,
 /**
  * Minutes between two evaluations.
  */
-check_every_minutes: number, id: string, user_id: string, 
+check_every_minutes: number, 
+/**
+ * The last e-mail this alert queued, and how it went (sent, failed, retrying at).
+ */
+last_email: OutboxEntry | null, id: string, user_id: string, 
 /**
  * The watched metric (free text in the seed).
  */

@@ -248,6 +248,9 @@ fn deliver(tx: &Tx, me: &str, p: &Planned, ja: bool) -> Result<AlertDelivered> {
     let message = message(p, ja);
     let data = serde_json::json!({"alert_id": p.row.id, "value": p.value, "previous": p.previous});
     let notification_id = notifications::insert_alert(tx, me, &p.row.name, &message, &data)?;
+    if wants_email(&p.row) {
+        email(tx, me, super::email_source(&p.row.id), &p.row.name, &message)?;
+    }
     Ok(AlertDelivered {
         alert_id: Some(p.row.id.clone()),
         alert_ids: vec![p.row.id.clone()],
@@ -262,16 +265,16 @@ fn deliver(tx: &Tx, me: &str, p: &Planned, ja: bool) -> Result<AlertDelivered> {
 /// time has come today, and writes one summary row.
 fn digest(tx: &Tx, me: &str, today: NaiveDate, local_time: &str, ja: bool) -> Result<Option<AlertDelivered>> {
     let day = today.to_string();
-    let candidates: Vec<(String, String)> = tx
+    let candidates: Vec<(String, String, bool)> = tx
         .prepare_cached(
-            "SELECT id, name FROM alerts WHERE user_id = ?1 AND is_active = 1 AND frequency = 'digest'
+            "SELECT id, name, EXISTS (SELECT 1 FROM json_each(alerts.channels) WHERE value = 'email') FROM alerts WHERE user_id = ?1 AND is_active = 1 AND frequency = 'digest'
                AND digest_pending > 0 AND coalesce(digest_time, '08:00') <= ?2
                AND (last_digest_on IS NULL OR last_digest_on < ?3) ORDER BY name, id",
         )?
-        .query_map(params![me, local_time, day], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![me, local_time, day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut claimed = Vec::new();
-    for (id, name) in candidates {
+    for (id, name, email) in candidates {
         let n = tx
             .prepare_cached(
                 "UPDATE alerts SET digest_pending = 0, last_digest_on = ?1
@@ -279,19 +282,35 @@ fn digest(tx: &Tx, me: &str, today: NaiveDate, local_time: &str, ja: bool) -> Re
             )?
             .execute(params![day, id])?;
         if n == 1 {
-            claimed.push((id, name));
+            claimed.push((id, name, email));
         }
     }
     if claimed.is_empty() {
         return Ok(None);
     }
     let title = if ja { format!("今日のアラート {} 件", claimed.len()) } else { format!("Alerts today: {}", claimed.len()) };
-    let names: Vec<&str> = claimed.iter().map(|(_, n)| n.as_str()).collect();
+    let names: Vec<&str> = claimed.iter().map(|(_, n, _)| n.as_str()).collect();
     let message = names.join(", ");
-    let ids: Vec<String> = claimed.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<String> = claimed.iter().map(|(id, _, _)| id.clone()).collect();
     let data = serde_json::json!({"alert_ids": ids, "digest": day});
     let notification_id = notifications::insert_alert(tx, me, &title, &message, &data)?;
+    if claimed.iter().any(|(_, _, email)| *email) {
+        email(tx, me, "alert-digest".to_string(), &title, &message)?;
+    }
     Ok(Some(AlertDelivered { alert_id: None, alert_ids: ids, notification_id, title, message, digest: true }))
+}
+
+fn wants_email(r: &AlertRow) -> bool {
+    r.channels.as_array().is_some_and(|c| c.iter().any(|v| v.as_str() == Some("email")))
+}
+
+/// Queues an alert's e-mail to the user's own address, when e-mail is set up (an alert
+/// saved with email while it was, and since turned off, only notifies).
+fn email(tx: &Tx, me: &str, source: String, title: &str, message: &str) -> Result<()> {
+    let Some(to) = crate::email::own_address(tx)?.filter(|_| crate::email::configured(tx)) else { return Ok(()) };
+    let body = format!("{message}\n\n(Studydesk alert: {title})");
+    crate::email::outbox::enqueue(tx, me, crate::email::outbox::NewMessage { source, to: vec![to], subject: format!("Studydesk: {title}"), body, attachment: None })?;
+    Ok(())
 }
 
 /// The native notices for what was delivered: each with Snooze and Open.

@@ -18,8 +18,11 @@
 //!   background turn, exactly once across processes). [`replay`] ("Test this alert") runs a
 //!   draft over the last [`REPLAY_DAYS`] days of stored history without saving anything.
 //! - Channels: the native notice and the notification center always (`notification`,
-//!   `in_app`); `email` only when SMTP is configured ([`email_configured`], the seam for
-//!   the SMTP work: false until it exists); `slack` and `sms` stay allowed by the table's
+//!   `in_app`); `email` only when SMTP is configured ([`email_configured`]): each
+//!   triggering of an immediate alert queues one short e-mail to the user's own address
+//!   (the settings' from address) in the same write as its notification, and a digest
+//!   one per digest that names an alert with email (`crate::email::outbox`, sent with
+//!   retries); `slack` and `sms` stay allowed by the table's
 //!   CHECK-free JSON but are refused here as not available.
 //! - Every write is one `Db::write`; drafts are checked whole before anything is written
 //!   (a name 1..=255 characters, a finite threshold, a grain the metric has, a digest time
@@ -172,6 +175,8 @@ pub struct Alert {
     pub no_change: bool,
     /// Minutes between two evaluations.
     pub check_every_minutes: i64,
+    /// The last e-mail this alert queued, and how it went (sent, failed, retrying at).
+    pub last_email: Option<crate::email::outbox::OutboxEntry>,
 }
 
 impl std::ops::Deref for Alert {
@@ -205,10 +210,10 @@ pub struct Replay {
     pub no_change_periods: i64,
 }
 
-/// Whether SMTP is configured for this user: the seam for the email channel (issue 16
-/// item 2's SMTP settings). Nothing configures it yet, so email is not available.
-pub fn email_configured(_conn: &Connection, _me: &str) -> bool {
-    false
+/// Whether e-mail can be sent (an SMTP server is saved in Settings › Email): the email
+/// channel is available only then.
+pub fn email_configured(conn: &Connection, _me: &str) -> bool {
+    crate::email::configured(conn)
 }
 
 /// Every channel and whether it is available.
@@ -348,20 +353,26 @@ fn own(conn: &Connection, me: &str, id: &str) -> Result<AlertRow> {
     }
 }
 
-fn view(r: &AlertRow) -> Alert {
+fn view(conn: &Connection, r: &AlertRow) -> Result<Alert> {
     let change_percent = r.threshold_type == AlertThresholdType::ChangePercent;
-    Alert { row: r.clone(), no_change: change_percent && r.last_previous == Some(0.0), check_every_minutes: CHECK_EVERY_MINUTES }
+    let last_email = crate::email::outbox::last_for(conn, &r.user_id, &email_source(&r.id))?;
+    Ok(Alert { row: r.clone(), no_change: change_percent && r.last_previous == Some(0.0), check_every_minutes: CHECK_EVERY_MINUTES, last_email })
+}
+
+/// The outbox's `source` of an alert's e-mails.
+pub fn email_source(alert_id: &str) -> String {
+    format!("alert:{alert_id}")
 }
 
 /// My alerts by name.
 pub fn list(conn: &Connection, me: &str) -> Result<Vec<Alert>> {
     let rows: Vec<AlertRow> = row::select(conn, "WHERE user_id = ?1 ORDER BY name COLLATE NOCASE, id", [me])?;
-    Ok(rows.iter().map(view).collect())
+    rows.iter().map(|r| view(conn, r)).collect()
 }
 
 /// One of my alerts.
 pub fn get(conn: &Connection, me: &str, id: &str) -> Result<Alert> {
-    own(conn, me, id).map(|r| view(&r))
+    own(conn, me, id).and_then(|r| view(conn, &r))
 }
 
 /// The columns naming what the alert watches (one set, the others cleared).
@@ -421,7 +432,7 @@ pub fn create(db: &Db, me: &str, draft: &AlertDraft) -> Result<Alert> {
         let mut r = r;
         set_target(&mut r, &c.target);
         row::insert(tx, &r)?;
-        Ok(view(&r))
+        view(tx, &r)
     })
 }
 
@@ -450,7 +461,7 @@ pub fn update(db: &Db, me: &str, id: &str, draft: &AlertDraft) -> Result<Alert> 
         }
         r.updated_at = now;
         row::update(tx, &r)?;
-        Ok(view(&r))
+        view(tx, &r)
     })
 }
 
@@ -465,7 +476,7 @@ pub fn set_active(db: &Db, me: &str, id: &str, active: bool) -> Result<Alert> {
         set_status(&mut r, if active { AlertStatus::Active } else { AlertStatus::Inactive }, "user", &now);
         r.updated_at = now;
         row::update(tx, &r)?;
-        Ok(view(&r))
+        view(tx, &r)
     })
 }
 
@@ -485,7 +496,7 @@ pub(crate) fn snooze_in(tx: &Tx, me: &str, id: &str, minutes: i64) -> Result<Ale
     set_status(&mut r, AlertStatus::Snoozed, "snooze", &now);
     r.updated_at = now;
     row::update(tx, &r)?;
-    Ok(view(&r))
+    view(tx, &r)
 }
 
 /// Deletes an alert.

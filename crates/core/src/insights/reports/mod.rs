@@ -8,7 +8,7 @@
 //!   before anything is written: a name of 1 to 255 characters, a schedule that
 //!   [`schedule::Schedule::check`] accepts (day 29 to 31 of a month refused in words), an
 //!   absolute output folder that, if it exists, is a folder, widget ids of that dashboard,
-//!   recipients that look like e-mail addresses (stored; sending them is not built yet).
+//!   recipients that look like e-mail addresses (each run's file is e-mailed to them, `run`).
 //! - `next_run_at` is the next run after now in the user's zone ([`schedule::next_after`],
 //!   DST-safe), set when a report is created, its schedule edited or it is turned on.
 //! - Runs are in [`run`]: the background turn claims a due report with one conditional
@@ -120,12 +120,20 @@ pub struct Report {
     pub last_output: Option<String>,
     /// Why the last run failed, in words.
     pub last_error: Option<String>,
+    /// The last e-mail of a run, and how it went (sent, failed, retrying at).
+    pub last_email: Option<crate::email::outbox::OutboxEntry>,
     pub created_at: String,
     pub updated_at: String,
 }
 
-fn view(r: &ReportRow) -> Report {
-    Report {
+/// The outbox's `source` of a report's e-mails.
+pub fn email_source(report_id: &str) -> String {
+    format!("report:{report_id}")
+}
+
+fn view(conn: &Connection, r: &ReportRow) -> Result<Report> {
+    let last_email = crate::email::outbox::last_for(conn, &r.created_by, &email_source(&r.id))?;
+    Ok(Report {
         id: r.id.clone(),
         name: r.name.clone(),
         dashboard_id: r.dashboard_id.clone(),
@@ -139,9 +147,10 @@ fn view(r: &ReportRow) -> Report {
         next_run_at: r.next_run_at.clone(),
         last_output: r.last_output.clone(),
         last_error: r.last_error.clone(),
+        last_email,
         created_at: r.created_at.clone(),
         updated_at: r.updated_at.clone(),
-    }
+    })
 }
 
 /// A draft, checked whole.
@@ -181,16 +190,11 @@ fn check_draft(conn: &Connection, me: &str, d: &ReportDraft) -> Result<Checked> 
     }
     let recipients: Vec<String> = recipients.iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
     for r in &recipients {
-        if !looks_like_email(r) {
+        if !validate::looks_like_email(r) {
             return Err(CoreError::validation(format!("\"{}\" is not an e-mail address", validate::truncate_for_message(r))));
         }
     }
     Ok(Checked { name: name.to_string(), schedule, output_dir: check_dir(&d.output_dir)?, widget_ids, recipients: serde_json::json!(recipients) })
-}
-
-fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace) && s.len() <= 254
 }
 
 /// The output folder: absolute, and a folder if it exists (it is made at the first run).
@@ -229,12 +233,12 @@ pub(crate) fn own(conn: &Connection, me: &str, id: &str) -> Result<ReportRow> {
 /// My reports by name.
 pub fn list(conn: &Connection, me: &str) -> Result<Vec<Report>> {
     let rows: Vec<ReportRow> = row::select(conn, "WHERE created_by = ?1 ORDER BY name COLLATE NOCASE, id", [me])?;
-    Ok(rows.iter().map(view).collect())
+    rows.iter().map(|r| view(conn, r)).collect()
 }
 
 /// One of my reports.
 pub fn get(conn: &Connection, me: &str, id: &str) -> Result<Report> {
-    own(conn, me, id).map(|r| view(&r))
+    own(conn, me, id).and_then(|r| view(conn, &r))
 }
 
 /// A new report (on unless the draft says off), its first run scheduled.
@@ -266,7 +270,7 @@ pub fn create(db: &Db, me: &str, draft: &ReportDraft) -> Result<Report> {
             last_error: None,
         };
         row::insert(tx, &r)?;
-        Ok(view(&r))
+        view(tx, &r)
     })
 }
 
@@ -286,7 +290,7 @@ pub fn update(db: &Db, me: &str, id: &str, draft: &ReportDraft) -> Result<Report
         r.next_run_at = if r.is_active { next_run(tx, me, &c.schedule, tx.now())? } else { None };
         r.updated_at = tx.now_text();
         row::update(tx, &r)?;
-        Ok(view(&r))
+        view(tx, &r)
     })
 }
 
@@ -301,7 +305,7 @@ pub fn set_active(db: &Db, me: &str, id: &str, active: bool) -> Result<Report> {
         };
         r.updated_at = tx.now_text();
         row::update(tx, &r)?;
-        Ok(view(&r))
+        view(tx, &r)
     })
 }
 

@@ -10,6 +10,10 @@
 //!   (`last_output`, or `last_error` in words); a failed run waits for its next time.
 //! - [`run_now`] renders and writes at once without moving the schedule; it stores
 //!   `last_sent` and `last_output` together after the file is in place, or `last_error`.
+//! - A run that wrote its file queues one e-mail with the file attached to the report's
+//!   recipients, in the same write as its outcome, when e-mail is set up
+//!   (`crate::email::outbox`: sent and retried by the background turn and the app's
+//!   sender, never by the run itself).
 //! - What a widget shows is read through the caller's `read` (the facade reads it in the
 //!   sandbox, as the dashboard does), so this module holds no connection while it waits.
 
@@ -56,8 +60,8 @@ pub fn run_due(db: &Db, me: &str, read: ReadWidget) -> Result<Vec<ReportRun>> {
             continue;
         }
         let outcome = produce(db, me, &r, None, read);
-        record(db, me, &r.id, &outcome, false)?;
-        runs.push(ReportRun { report_id: r.id.clone(), name: r.name.clone(), file: outcome.as_ref().ok().map(|p| p.display().to_string()), error: outcome.err().map(|e| e.to_string()) });
+        record(db, me, &r, &outcome, false)?;
+        runs.push(ReportRun { report_id: r.id.clone(), name: r.name.clone(), file: outcome.as_ref().ok().map(|(p, _)| p.display().to_string()), error: outcome.err().map(|e| e.to_string()) });
     }
     Ok(runs)
 }
@@ -76,13 +80,18 @@ fn claim(db: &Db, me: &str, r: &ReportRow) -> Result<bool> {
     })
 }
 
-/// Stores a run's outcome (and, for "run now", `last_sent`).
-fn record(db: &Db, me: &str, id: &str, outcome: &Result<PathBuf>, sent: bool) -> Result<()> {
+/// Stores a run's outcome (and, for "run now", `last_sent`), and queues the file's
+/// e-mail to the report's recipients in the same write when e-mail is set up.
+fn record(db: &Db, me: &str, r: &ReportRow, outcome: &Result<(PathBuf, Vec<u8>)>, sent: bool) -> Result<()> {
     let ctx = WriteCtx { audit: false, ..WriteCtx::by(me, "report.run") };
+    let id = &r.id;
     db.write(ctx, |tx| {
         let now = tx.now_text();
         let (file, error) = match outcome {
-            Ok(p) => (Some(p.display().to_string()), None),
+            Ok((p, bytes)) => {
+                email(tx, me, r, p, bytes)?;
+                (Some(p.display().to_string()), None)
+            }
             Err(e) => (None, Some(e.to_string())),
         };
         tx.prepare_cached(
@@ -98,13 +107,25 @@ fn record(db: &Db, me: &str, id: &str, outcome: &Result<PathBuf>, sent: bool) ->
 pub fn run_now(db: &Db, me: &str, id: &str, out: Option<&Path>, read: ReadWidget) -> Result<ReportRun> {
     let r = db.read(|c| own(c, me, id))?;
     let outcome = produce(db, me, &r, out, read);
-    record(db, me, &r.id, &outcome, true)?;
-    let file = outcome?;
+    record(db, me, &r, &outcome, true)?;
+    let (file, _) = outcome?;
     Ok(ReportRun { report_id: r.id, name: r.name, file: Some(file.display().to_string()), error: None })
 }
 
-/// Reads, renders and writes one report; answers the file written.
-fn produce(db: &Db, me: &str, r: &ReportRow, out: Option<&Path>, read: ReadWidget) -> Result<PathBuf> {
+/// Queues the report's file to its recipients (none, or e-mail not set up: nothing).
+fn email(tx: &crate::db::Tx, me: &str, r: &ReportRow, file: &Path, bytes: &[u8]) -> Result<()> {
+    let to: Vec<String> = serde_json::from_value(r.recipients.clone()).unwrap_or_default();
+    if to.is_empty() || !crate::email::configured(tx) {
+        return Ok(());
+    }
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "report".into());
+    let body = format!("Your Studydesk report \"{}\" is attached ({name}).\nIt is also in {}.", r.name, file.parent().map(|d| d.display().to_string()).unwrap_or_default());
+    let message = crate::email::outbox::NewMessage { source: super::email_source(&r.id), to, subject: format!("Studydesk report: {}", r.name), body, attachment: Some((name, bytes.to_vec())) };
+    crate::email::outbox::enqueue(tx, me, message).map(|_| ())
+}
+
+/// Reads, renders and writes one report; answers the file written and its bytes.
+fn produce(db: &Db, me: &str, r: &ReportRow, out: Option<&Path>, read: ReadWidget) -> Result<(PathBuf, Vec<u8>)> {
     let dir = match out {
         Some(d) => d.to_path_buf(),
         None => PathBuf::from(r.output_dir.clone().ok_or_else(|| CoreError::validation("this report has no folder to write into; edit it and choose one"))?),
@@ -113,7 +134,8 @@ fn produce(db: &Db, me: &str, r: &ReportRow, out: Option<&Path>, read: ReadWidge
     let data = gather(db, me, r, read)?;
     let bytes = render_bytes(&data, format)?;
     let stamp = db.now().with_timezone(&db.read(|c| crate::account::settings::timezone(c, me))?).format("%Y-%m-%d-%H%M");
-    write_into(&dir, &format!("{}-{stamp}", file_stem(&r.name)), format.extension(), &bytes)
+    let path = write_into(&dir, &format!("{}-{stamp}", file_stem(&r.name)), format.extension(), &bytes)?;
+    Ok((path, bytes))
 }
 
 /// The report's file in a format.
