@@ -20,7 +20,8 @@
 //! each alert every 15 minutes, claimed in one transaction, so this thread, the OS timer's
 //! `--remind-once` and the CLI notify once) and shows what fired with Snooze and Open
 //! (`alert-snooze-N` snoozes the alert through `alert_snooze_from_notification`), then runs
-//! the scheduled reports that are due (`Studydesk::reports_run_due`).
+//! the scheduled reports that are due (`Studydesk::reports_run_due`), and computes the
+//! shared dashboards' widget results that are stale (`Studydesk::shared_results_refresh`).
 
 use crate::periodic::{self, Job, Pace, Turn};
 use crate::Backend;
@@ -86,6 +87,9 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
             }
             Ok(())
         });
+        // The results my shared or public dashboards show other accounts, when missing or
+        // stale (each widget at most every 15 minutes: `insights::results`).
+        let outcome = outcome.and_then(|()| sd.shared_results_refresh(false).map(|_| ()));
         crate::tray::refresh(&handle);
         // Never spin: a reminder due "now" was just taken by this turn or another process
         // (the loop sleeps at least periodic::MIN_SLEEP).

@@ -886,6 +886,13 @@ export const dashboardsList = (): Promise<Array<DashboardEntry>> => call<Array<D
 export const dashboardGet = (id: string): Promise<DashboardView> => call<DashboardView>("dashboard_get", { id });
 
 /**
+ * Makes my dashboard public (every account on my sync server may read it, none
+ * may change it) or private again.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardSetPublic = (id: string, isPublic: boolean): Promise<DashboardView> => call<DashboardView>("dashboard_set_public", { id, isPublic });
+
+/**
  * A new, empty dashboard at the end of my list (`edit.name` required, at most
  * 255 characters; description at most 2,000).
  * Rejects with an ApiError of kind `LocalErrorKind`.

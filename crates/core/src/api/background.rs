@@ -49,6 +49,11 @@ impl Studydesk {
             tracing::warn!(error = %e, "scheduled reports could not run");
             Vec::new()
         });
+        // The results my shared dashboards show their grantees, when stale (at most every
+        // `insights::results::FRESH_MINUTES` per widget).
+        if let Err(e) = self.shared_results_refresh(false) {
+            tracing::warn!(error = %e, "shared widget results could not be refreshed");
+        }
         Ok(turn)
     }
     /// The tray's first menu item: "Next: <title> · <local time>" or "No upcoming reminders".
