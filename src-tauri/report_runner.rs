@@ -1,4 +1,5 @@
-//! Scheduled reports while the app runs (issue 16 item 2), on a thread of their own.
+//! Scheduled reports while the app runs (issue 16 item 2), and the results my shared
+//! dashboards show other accounts (item 3), on a thread of their own.
 //!
 //! Contract: a thread that, [`FIRST_AFTER`] after start (the launch catch-up of a run missed
 //! while the computer was off, kept off the first screen's path) and then every [`EVERY`] of
@@ -10,7 +11,10 @@
 //! where it would hold back a reminder due in that time. A report that failed keeps its
 //! reason in `last_error` (the Reports panel shows it) and is logged; when any report ran,
 //! good or failed, the thread emits [`EVENT`] (payload null) so the panel shows its new
-//! last run. Schedules are to the minute, so checking twice a minute is on time.
+//! last run. Schedules are to the minute, so checking twice a minute is on time. Each turn
+//! then computes the shared or public dashboards' widget results that are missing or stale
+//! (`Studydesk::shared_results_refresh`, each widget at most every 15 minutes): reading a
+//! widget can take as long as a report, so it is kept off the reminder scheduler too.
 
 use crate::periodic::{self, Job, Pace, Turn};
 use std::time::Duration;
@@ -45,6 +49,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
                 }
             }
         });
+        let outcome = outcome.and_then(|()| sd.shared_results_refresh(false).map(|_| ()));
         Turn { outcome, next: EVERY }
     });
 }

@@ -29,14 +29,19 @@ pub static DERIVED: &[&Derived] = &[
 
 /// What every room declares to the database layer: the summaries above, and the rows the
 /// app keeps for itself (the installation settings, `app_settings` keys, it writes as
-/// bookkeeping rather than as the user's choice: history hides their changes).
+/// bookkeeping rather than as the user's choice, and the tables it alone writes, such as
+/// shared widgets' cached results: history hides their changes).
 static ROOMS: Rooms = Rooms {
     derived: DERIVED,
     internal_rows: &[
         ("app_settings", crate::social::emoji::catalog::VERSION_KEY),
         ("app_settings", crate::social::activity::NOTIFIED_KEY),
     ],
+    internal_tables: INTERNAL_TABLES,
 };
+
+/// The tables whose every row the app writes for itself (history shows none of them).
+pub static INTERNAL_TABLES: &[&str] = &[crate::insights::results::TABLE];
 
 /// What shows an attachment, one SQL condition per room that does, each over the
 /// attachments table named `a` (a room that starts showing attachments adds its own).

@@ -272,3 +272,69 @@ fn an_access_request_reaches_its_approver_only_and_each_side_changes_only_its_pa
     assert_eq!(first(ada.push(&new_id(), vec![ada.change("workflows", &id, "delete", 2, Value::Null, 20)]).json().unwrap()), "forbidden");
     assert_eq!(first(bob.push(&new_id(), vec![bob.change("workflows", &id, "delete", 2, Value::Null, 21)]).json().unwrap()), "accepted");
 }
+
+/// Ada's cached result of `widget` (a `widget_results` row; `marker` in its data).
+fn result_change(c: &Client, widget: &str, dashboard: &str, marker: &str, op: &str, offset: i64) -> Value {
+    let id = natural_id("widget_results", &[widget]);
+    c.change("widget_results", &id, op, 1,
+        json!({"id": id, "widget_id": widget, "dashboard_id": dashboard, "range_from": "2026-10-24", "range_to": "2026-11-22",
+               "computed_at": NOW, "data": format!("{{\"marker\":\"{marker}\"}}"), "row_count": 1, "error": null}), offset)
+}
+
+#[test]
+fn a_widgets_cached_result_follows_its_dashboards_share_and_only_the_owner_writes_it() {
+    let server = TestServer::start();
+    let ada = signup(&server, "ada@example.org");
+    let bob = signup(&server, "bob@example.org");
+    let cleo = signup(&server, "cleo@example.org");
+    let dan = signup(&server, "dan@example.org");
+    for c in [&bob, &cleo, &dan] {
+        no_rejections(&c.push(&new_id(), vec![c.user_row()]).json().unwrap());
+    }
+    let b = board(&ada, &bob);
+    let stream = format!("d:{}", b.dashboard);
+    no_rejections(&ada.push(&new_id(), vec![share_change(&ada, &b.dashboard, &cleo.account, "edit", "insert", 5)]).json().unwrap());
+    no_rejections(&ada.push(&new_id(), vec![result_change(&ada, &b.widget, &b.dashboard, "owner-result-marker", "insert", 6)]).json().unwrap());
+
+    // The grantees pull it with the dashboard; a stranger reads nothing of it.
+    let (bobs, _, bob_cursor, text) = pull_from(&bob, None);
+    assert_eq!(tables_of(&bobs, &stream), ["dashboard_shares", "dashboards", "reports", "widget_results", "widgets"]);
+    assert!(text.contains("owner-result-marker"));
+    assert!(pull_from(&cleo, None).3.contains("owner-result-marker"));
+    let (_, _, dan_cursor, text) = pull_from(&dan, None);
+    assert!(!text.contains("owner-result-marker"), "not shared with dan");
+
+    // Only the owner writes a result: the view and the edit grantee are refused, and a
+    // stranger; nothing they sent is stored.
+    for (c, op, offset) in [(&bob, "update", 10), (&cleo, "update", 11), (&cleo, "delete", 12), (&dan, "update", 13)] {
+        let change = if op == "delete" {
+            c.change("widget_results", &natural_id("widget_results", &[&b.widget]), "delete", 2, Value::Null, offset)
+        } else {
+            result_change(c, &b.widget, &b.dashboard, "grantee-result-marker", op, offset)
+        };
+        let reply: Value = c.push(&new_id(), vec![change]).json().unwrap();
+        assert_eq!(reply["rejected"][0]["code"], "forbidden", "{reply}");
+    }
+    let planted = new_id();
+    let widget = cleo.change("widgets", &planted, "insert", 1,
+        json!({"id": planted, "dashboard_id": b.dashboard, "type": "table", "config": "{}", "position": "{}", "created_at": NOW, "updated_at": NOW}), 14);
+    no_rejections(&cleo.push(&new_id(), vec![widget]).json().unwrap());
+    let reply: Value = cleo.push(&new_id(), vec![result_change(&cleo, &planted, &b.dashboard, "grantee-result-marker", "insert", 15)]).json().unwrap();
+    assert_eq!(reply["rejected"][0]["code"], "forbidden", "an edit grantee's own widget is computed by the owner: {reply}");
+    assert_eq!(server.count("SELECT count(*) FROM rows WHERE columns::text LIKE '%grantee-result-marker%'"), 0);
+
+    // Public: every account reads the results (not the shares and reports).
+    set_public(&ada, &b.dashboard, true, 20);
+    let (public, _, _, text) = pull_from(&dan, dan_cursor);
+    assert_eq!(tables_of(&public, &stream), ["dashboards", "widget_results", "widgets"]);
+    assert!(text.contains("owner-result-marker"));
+    set_public(&ada, &b.dashboard, false, 21);
+
+    // Revoked: bob's devices are told to drop the stream, results included.
+    no_rejections(&ada.push(&new_id(), vec![share_change(&ada, &b.dashboard, &bob.account, "view", "delete", 30)]).json().unwrap());
+    no_rejections(&ada.push(&new_id(), vec![result_change(&ada, &b.widget, &b.dashboard, "after-revoke-marker", "update", 31)]).json().unwrap());
+    let (_, revoked, _, text) = pull_from(&bob, bob_cursor);
+    assert_eq!(revoked, [stream.clone()]);
+    assert!(!text.contains("after-revoke-marker"), "a revoked grantee gets no newer result");
+    assert!(pull_from(&cleo, None).3.contains("after-revoke-marker"), "the other grantee does");
+}

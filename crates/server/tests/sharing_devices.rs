@@ -1,7 +1,8 @@
 //! Sharing a dashboard between real app databases (the core, one device per account)
 //! through a real server on PostgreSQL (issue 16 item 3): the owner shares by email with a
-//! view grantee and an edit grantee; both devices receive the dashboard and its widgets
-//! and never the owner's data source credentials (searched for in their SQLite files, in
+//! view grantee and an edit grantee; both devices receive the dashboard, its widgets and
+//! the owner's cached widget results (a data source widget's rows, computed on the owner's
+//! device) and never the owner's data source credentials (searched for in their SQLite files, in
 //! the pull answers of their accounts and in the server's tables); the edit grantee's
 //! change reaches the owner, the view grantee's is refused by the app and by the server;
 //! revoking removes the dashboard from the grantee's device; sharing with an unknown
@@ -184,6 +185,27 @@ fn a_dashboard_shared_by_email_reaches_view_and_edit_grantees_without_the_owners
         assert_eq!(got, Some(access));
     }
 
+    // The owner's results travel with the share: none before the owner's device computed
+    // them, then the owner's rows "as of" then, opened in the grid with my rights.
+    let not_yet = bob.app.insights_widget_data(widget.row.id.clone(), None::<i64>).unwrap_err().to_string();
+    assert!(not_yet.contains("not shared yet"), "{not_yet}");
+    let computed = ada.app.insights_widget_data(widget.row.id.clone(), None::<i64>).unwrap();
+    assert_eq!(computed.table.rows.len(), 2, "the owner reads its database");
+    sync(&[&ada, &bob, &cleo]);
+    for (grantee, access) in [(&bob, DashboardAccess::View), (&cleo, DashboardAccess::Edit)] {
+        assert_eq!(grantee.app.dashboard_get(board.row.id.clone()).unwrap().access, access);
+        let seen = grantee.app.insights_widget_data(widget.row.id.clone(), None::<i64>).unwrap();
+        assert_eq!(seen.table, computed.table, "the owner's rows, computed on the owner's device");
+        assert!(seen.as_of.is_some());
+        let cached: String = grantee.app.db().read(|c| Ok(c.query_row("SELECT group_concat(coalesce(data, '') || coalesce(error, '')) FROM widget_results", [], |r| r.get(0))?)).unwrap();
+        assert!(cached.contains("Ada") && cached.contains("92"), "{cached}");
+        for secret in [&creds.password, &creds.role, &creds.database] {
+            assert!(!cached.contains(secret.as_str()), "{secret} in a grantee's cached results");
+        }
+    }
+    let pushed = bob.app.db().read(|c| studydesk_core::insights::results::cached(c, &bob.id, &widget.row.id)).unwrap();
+    assert!(studydesk_core::insights::results::remember(bob.app.db(), &bob.id, &widget.row.id, Ok(&pushed)).is_err(), "a grantee never writes a result");
+
     // The owner's credentials: in no grantee's database file, no pull answer of theirs,
     // and nowhere on the server.
     for secret in [&creds.password, &creds.role, &creds.database] {
@@ -224,6 +246,8 @@ fn a_dashboard_shared_by_email_reaches_view_and_edit_grantees_without_the_owners
     sync(&[&ada, &bob, &cleo]);
     assert_eq!(count(&bob, &format!("SELECT count(*) FROM dashboards WHERE id = '{}'", board.row.id)), 0);
     assert_eq!(count(&bob, &format!("SELECT count(*) FROM widgets WHERE dashboard_id = '{}'", board.row.id)), 0);
+    assert_eq!(count(&bob, "SELECT count(*) FROM widget_results"), 0, "the results go with the dashboard");
+    assert!(count(&cleo, "SELECT count(*) FROM widget_results") > 0);
     assert!(bob.app.share_list().unwrap().with_me.is_empty());
     assert_eq!(count(&cleo, &format!("SELECT count(*) FROM widgets WHERE dashboard_id = '{}'", board.row.id)), 2);
     assert_eq!(ada.app.share_list().unwrap().by_me.len(), 1);

@@ -54,7 +54,7 @@ pub const PUBLIC: &[&str] = &[
     "emojis",
 ];
 
-pub const DASHBOARD: &[&str] = &["dashboards", "widgets", "reports", "dashboard_shares"];
+pub const DASHBOARD: &[&str] = &["dashboards", "widgets", "reports", "dashboard_shares", "widget_results"];
 
 /// Secrets stay in their row: never in a change, refused by the server.
 pub const SECRET_COLUMNS: &[(&str, &[&str])] = &[
@@ -119,6 +119,7 @@ const OWNER_OVERRIDES: &[(&str, Owner)] = &[
     ("widgets", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
     ("reports", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
     ("dashboard_shares", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
+    ("widget_results", Owner::Parent { column: "dashboard_id", table: "dashboards" }),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

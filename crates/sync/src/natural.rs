@@ -22,6 +22,9 @@ pub const NATURAL_KEYS: &[(&str, &[&str])] = &[
     ("post_likes", &["post_id", "user_id"]),
     ("post_tags", &["post_id", "tag"]),
     ("dashboard_shares", &["dashboard_id", "user_id"]),
+    // The owner's cached result of a shared widget (one per widget, whichever device of
+    // the owner computed it).
+    ("widget_results", &["widget_id"]),
     ("attachments", &["user_id", "content_hash"]),
     ("follow_decisions", &["followee_id", "follower_id"]),
     ("user_blocks", &["user_id", "blocked_user_id"]),

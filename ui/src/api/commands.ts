@@ -892,10 +892,18 @@ export const exportReadable = (): Promise<SalvageReport> => call<SalvageReport>(
 export const dashboardsList = (): Promise<Array<DashboardEntry>> => call<Array<DashboardEntry>>("dashboards_list", {});
 
 /**
- * One of my dashboards with its widgets.
+ * A dashboard I may read (mine, shared with me, or public) with its widgets and
+ * what I may do with it.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const dashboardGet = (id: string): Promise<DashboardView> => call<DashboardView>("dashboard_get", { id });
+
+/**
+ * Makes my dashboard public (every account on my sync server may read it, none
+ * may change it) or private again.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const dashboardSetPublic = (id: string, is_public: boolean): Promise<DashboardView> => call<DashboardView>("dashboard_set_public", { id, is_public });
 
 /**
  * A new, empty dashboard at the end of my list (`edit.name` required, at most
@@ -955,7 +963,8 @@ export const insightsWidgetDelete = (id: string): Promise<null> => call<null>("i
 /**
  * What a widget shows for its dashboard's date range, read on a read-only
  * connection off the IPC thread; `max_points` (50 to 5,000, else 1,000): about the
- * chart's width, a longer line is thinned to it.
+ * chart's width, a longer line is thinned to it. A widget of another account's
+ * dashboard answers its owner's cached result, with `as_of`.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
 export const insightsWidgetData = (id: string, max_points: number | null): Promise<WidgetData> => call<WidgetData>("insights_widget_data", { id, max_points });
@@ -1558,6 +1567,7 @@ export interface CommandErrors {
   export_readable: LocalErrorKind;
   dashboards_list: LocalErrorKind;
   dashboard_get: LocalErrorKind;
+  dashboard_set_public: LocalErrorKind;
   dashboard_create: LocalErrorKind;
   dashboard_update: LocalErrorKind;
   dashboard_duplicate: LocalErrorKind;

@@ -5,6 +5,7 @@ import * as api from "../api/client";
 import type { DashboardView } from "../api/bindings/DashboardView";
 import type { DashboardWidget } from "../api/bindings/DashboardWidget";
 import * as fx from "../test/fixtures";
+import i18n from "../i18n";
 import { renderWithClient } from "../test/render";
 import { InsightsPage } from "./InsightsPage";
 
@@ -25,6 +26,7 @@ function widget(id: string, type: DashboardWidget["row"]["type"], title: string,
 
 const view: DashboardView = {
   row: { id: "d1", user_id: "u1", name: "My study", description: null, layout: {}, is_public: false, created_at: stamp, updated_at: stamp },
+  access: "owner",
   layout: { order: 0, range: { preset: "last_30_days" } },
   widgets: [
     widget("w1", "metric_card", "Minutes studied", 0),
@@ -154,5 +156,71 @@ describe("InsightsPage", () => {
     const broken = within(await screen.findByTestId("insights-widget-w2"));
     expect(await broken.findByRole("alert")).toHaveTextContent("deleted");
     expect(within(screen.getByTestId("insights-widget-w1")).getByText("No data for this period.")).toBeInTheDocument();
+  });
+
+  describe("a dashboard shared with me", () => {
+    const table = { columns: [{ name: "student", kind: "text" as const }, { name: "score", kind: "integer" as const }], rows: [["Ada", 92]], truncated: false };
+    const share = (permission: "view" | "edit" | null) => ({
+      by_me: [],
+      with_me: [{ dashboard_id: "d9", name: "Team goals", description: null, owner_id: "u3", owner_username: "cleo", owner_display_name: "Cleo", permission, shared_at: permission ? stamp : null }],
+    });
+    const theirs = (access: DashboardView["access"]): DashboardView => ({
+      ...view,
+      row: { ...view.row, id: "d9", user_id: "u3", name: "Team goals" },
+      access,
+      widgets: [{ ...widget("w9", "table", "Scores", 0), row: { ...widget("w9", "table", "Scores", 0).row, dashboard_id: "d9" } }],
+    });
+    const openShared = async (access: DashboardView["access"], permission: "view" | "edit" | null) => {
+      client.shareList.mockResolvedValue(share(permission));
+      client.dashboardGet.mockImplementation(async (id) => (id === "d9" ? theirs(access) : view));
+      client.insightsWidgetData.mockResolvedValue({ table, from: "2026-10-24", to: "2026-11-22", as_of: "2026-11-21T09:00:00.000Z" });
+      renderWithClient(<InsightsPage headingRef={null} />);
+      await userEvent.click(await screen.findByTestId("shared-dashboard-d9"));
+      await waitFor(() => expect(screen.getByTestId("dashboard-title")).toHaveTextContent("Team goals"));
+    };
+
+    it("opens in the grid read only: its owner and rights, the owner's values as of when, every edit control disabled with the reason", async () => {
+      await openShared("view", "view");
+      expect(screen.getByTestId("shared-dashboard-d9")).toHaveTextContent("by Cleo · View only");
+      expect(screen.getByTestId("dashboard-shared")).toHaveTextContent("by CleoView onlyView only: ask the owner for edit access to change it.");
+      const frame = within(screen.getByTestId("insights-widget-w9"));
+      expect(await frame.findByText("Ada")).toBeInTheDocument();
+      expect(frame.getByTestId("widget-as-of")).toHaveTextContent(/^As of .+2026.+ \(the owner's result\)$/);
+      const reason = "View only: ask the owner for edit access to change it.";
+      for (const id of ["widget-add", "dashboard-rename", "dashboard-range", "widget-edit-w9", "widget-delete-w9"]) {
+        expect(screen.getByTestId(id)).toBeDisabled();
+        expect(screen.getByTestId(id)).toHaveAttribute("title", reason);
+      }
+      expect(screen.getByTestId("widget-add")).toHaveAccessibleDescription(reason);
+      expect(frame.getByRole("button", { name: "Move “Scores”" })).toBeDisabled();
+      expect(screen.getByTestId("dashboard-duplicate")).toBeDisabled();
+      expect(screen.getByTestId("dashboard-delete")).toHaveAttribute("title", "Only the owner can copy or delete this dashboard.");
+    });
+
+    it("with edit rights, lets me add, edit and move widgets and rename it, but not copy or delete it", async () => {
+      client.insightsWidgetPositionsSave.mockResolvedValue([]);
+      await openShared("edit", "edit");
+      expect(screen.getByTestId("dashboard-shared")).toHaveTextContent("by CleoCan edit");
+      expect(screen.queryByTestId("dashboard-read-only")).toBeNull();
+      for (const id of ["widget-add", "dashboard-rename", "dashboard-range", "widget-edit-w9", "widget-delete-w9"]) expect(screen.getByTestId(id)).toBeEnabled();
+      const handle = within(screen.getByTestId("insights-widget-w9")).getByRole("button", { name: "Move “Scores”" });
+      handle.focus();
+      await userEvent.keyboard("{ArrowDown}");
+      expect(client.insightsWidgetPositionsSave).toHaveBeenLastCalledWith("d9", [{ id: "w9", position: { x: 0, y: 1, w: 4, h: 4 } }]);
+      expect(screen.getByTestId("dashboard-delete")).toBeDisabled();
+    });
+
+    it("says in Japanese who shared it and why it is read only", async () => {
+      client.appState.mockResolvedValue({ ...fx.appState(), settings: { ...fx.appState().settings, preferred_locale: "ja" } });
+      await i18n.changeLanguage("ja");
+      try {
+        await openShared("public", null);
+        expect(screen.getByTestId("dashboard-shared")).toHaveTextContent("Cleo さん公開（閲覧のみ）閲覧のみです。変更するには所有者に編集権限を申請してください。");
+        expect(await screen.findByTestId("widget-as-of")).toHaveTextContent(/時点（所有者の結果）$/);
+        expect(screen.getByRole("heading", { name: "自分に共有" })).toBeInTheDocument();
+      } finally {
+        await i18n.changeLanguage("en");
+      }
+    });
   });
 });

@@ -1,7 +1,9 @@
 // Insights (issue 15): the user's dashboards listed in their order (made, renamed, copied,
 // moved up and down, deleted after a confirmation), the open dashboard's date range,
 // refresh and full-screen presentation, and its widgets on a 12-column grid dragged and
-// resized with the mouse or moved with the arrow keys (Shift+arrows resize).
+// resized with the mouse or moved with the arrow keys (Shift+arrows resize). Dashboards
+// shared with me are listed below mine and open in the same grid, with their owner and my
+// rights: read only, every edit control is disabled and says why (issue 16 item 3).
 import { useEffect, useRef, useState } from "react";
 import type { FormEvent, Ref } from "react";
 import { useQueryClient } from "@tanstack/react-query";
@@ -10,6 +12,7 @@ import * as api from "../api/client";
 import type { DashboardEntry } from "../api/bindings/DashboardEntry";
 import type { DashboardView } from "../api/bindings/DashboardView";
 import type { RangePreset } from "../api/bindings/RangePreset";
+import type { SharedDashboard } from "../api/bindings/SharedDashboard";
 import type { DashboardWidget as Widget } from "../api/bindings/DashboardWidget";
 import type { WidgetPlacement as WidgetPlace } from "../api/bindings/WidgetPlacement";
 import { errorText } from "../api/errorText";
@@ -25,7 +28,7 @@ import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
 import { Reports } from "./Reports";
 import { Sharing } from "./Sharing";
-import { isQueried, useDashboard, useDashboards, useInsightsMutation, useSourceEvents } from "./queries";
+import { isQueried, useDashboard, useDashboards, useInsightsMutation, useShareList, useSourceEvents } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
 import { isChart, WidgetBody } from "./WidgetView";
@@ -76,6 +79,36 @@ function NameDialog({ title, initial, onSave, onClose, error }: { title: string;
   );
 }
 
+/** The owner of a dashboard shared with me, in words. */
+const ownerName = (d: SharedDashboard) => d.owner_display_name || d.owner_username || d.owner_id;
+
+/** "View only", "Can edit" or "Public, read only". */
+const rightsKey = (d: SharedDashboard) => (d.permission === "edit" ? "insights.sharing.canEdit" : d.permission === "view" ? "insights.sharing.viewOnly" : "insights.sharing.public");
+
+function SharedList({ shared, openId, onOpen }: { shared: SharedDashboard[]; openId: string | null; onOpen: (id: string) => void }) {
+  const { t } = useTranslation();
+  if (shared.length === 0) return null;
+  return (
+    <nav className="dashboard-list shared" aria-labelledby="dashboards-shared-with-me">
+      <h2 id="dashboards-shared-with-me" className="dashboard-list-heading">
+        {t("insights.sharing.withMe")}
+      </h2>
+      <ul>
+        {shared.map((d) => (
+          <li key={d.dashboard_id} className={d.dashboard_id === openId ? "open" : undefined}>
+            <button type="button" className="dashboard-link" aria-current={d.dashboard_id === openId ? "page" : undefined} data-testid={`shared-dashboard-${d.dashboard_id}`} onClick={() => onOpen(d.dashboard_id)}>
+              <span className="dashboard-link-name">{d.name}</span>
+              <span className="dashboard-link-count">
+                {t("insights.sharing.owner", { name: ownerName(d) })} · {t(rightsKey(d))}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 function DashboardList({ dashboards, openId, onOpen }: { dashboards: DashboardEntry[]; openId: string | null; onOpen: (id: string) => void }) {
   const { t } = useTranslation();
   const reorder = useInsightsMutation((ids: string[]) => api.dashboardReorder(ids));
@@ -112,7 +145,7 @@ function DashboardList({ dashboards, openId, onOpen }: { dashboards: DashboardEn
   );
 }
 
-function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widget; title: string; exports: () => WidgetExports | null; onEdit: () => void; onDelete: () => void }) {
+function WidgetMenu({ widget, title, exports, onEdit, onDelete, readOnly }: { widget: Widget; title: string; exports: () => WidgetExports | null; onEdit: () => void; onDelete: () => void; readOnly: string | null }) {
   const { t } = useTranslation();
   const name = (title || widget.row.type).replace(/[^\p{L}\p{N}_-]+/gu, "-").slice(0, 60) || "widget";
   const exportAs = async (format: "csv" | "png" | "svg") => {
@@ -150,17 +183,17 @@ function WidgetMenu({ widget, title, exports, onEdit, onDelete }: { widget: Widg
           </div>
         </details>
       ) : null}
-      <button type="button" className="icon-button" aria-label={t("insights.editNamed", { name: title })} data-testid={`widget-edit-${widget.row.id}`} onClick={onEdit}>
+      <button type="button" className="icon-button" aria-label={t("insights.editNamed", { name: title })} data-testid={`widget-edit-${widget.row.id}`} onClick={onEdit} disabled={readOnly !== null} title={readOnly ?? undefined}>
         <Icon name="edit" size={14} />
       </button>
-      <button type="button" className="icon-button danger" aria-label={t("insights.deleteNamed", { name: title })} data-testid={`widget-delete-${widget.row.id}`} onClick={onDelete}>
+      <button type="button" className="icon-button danger" aria-label={t("insights.deleteNamed", { name: title })} data-testid={`widget-delete-${widget.row.id}`} onClick={onDelete} disabled={readOnly !== null} title={readOnly ?? undefined}>
         <Icon name="trash" size={14} />
       </button>
     </span>
   );
 }
 
-function Grid({ dashboard, presenting, reveal, onRevealed }: { dashboard: DashboardView; presenting: boolean; reveal: string | null; onRevealed: () => void }) {
+function Grid({ dashboard, presenting, reveal, onRevealed, readOnly }: { dashboard: DashboardView; presenting: boolean; reveal: string | null; onRevealed: () => void; readOnly: string | null }) {
   const { t } = useTranslation();
   // A widget just added lands at the end of the dashboard: it is scrolled into view (and so
   // drawn) once the dashboard read back has it.
@@ -185,7 +218,7 @@ function Grid({ dashboard, presenting, reveal, onRevealed }: { dashboard: Dashbo
         placeOf={(w) => ({ x: Number(w.position.x), y: Number(w.position.y), w: Number(w.position.w), h: Number(w.position.h) })}
         titleOf={(w) => titleOf(w, t)}
         spec={GRID}
-        editable={!presenting}
+        editable={!presenting && readOnly === null}
         moveLabel={(name) => t("insights.move", { name })}
         moveHint={t("insights.moveHint")}
         movedText={(name, p) => t("insights.moved", { name, ...p })}
@@ -197,7 +230,7 @@ function Grid({ dashboard, presenting, reveal, onRevealed }: { dashboard: Dashbo
               <section className="insights-widget-frame" aria-label={title}>
                 <header className="insights-widget-head">
                   {handle}
-                  {presenting ? null : <WidgetMenu widget={w} title={title} exports={() => exports.current.get(w.row.id) ?? null} onEdit={() => setEditing(w)} onDelete={() => setDeleting(w)} />}
+                  {presenting ? null : <WidgetMenu widget={w} title={title} readOnly={readOnly} exports={() => exports.current.get(w.row.id) ?? null} onEdit={() => setEditing(w)} onDelete={() => setDeleting(w)} />}
                 </header>
                 <div className="insights-widget-body">
                   <WidgetBody
@@ -233,8 +266,12 @@ function Grid({ dashboard, presenting, reveal, onRevealed }: { dashboard: Dashbo
   );
 }
 
-function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
+function DashboardScreen({ dashboard, shared }: { dashboard: DashboardView; shared: SharedDashboard | null }) {
   const { t } = useTranslation();
+  // Why I may not change it (null: I may): shared read only, or public.
+  const readOnly = dashboard.access === "view" || dashboard.access === "public" ? t("insights.sharing.readOnlyReason") : null;
+  // Copy, delete and history are the owner's.
+  const ownerOnly = dashboard.access === "owner" ? null : t("insights.sharing.ownerOnlyReason");
   const qc = useQueryClient();
   const [dialog, setDialog] = useState<"rename" | "delete" | "add" | null>(null);
   const [added, setAdded] = useState<string | null>(null);
@@ -285,11 +322,22 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
         <div className="dashboard-titles">
           <h2 data-testid="dashboard-title">{dashboard.row.name}</h2>
           {dashboard.row.description ? <p className="dashboard-description">{dashboard.row.description}</p> : null}
+          {dashboard.access !== "owner" ? (
+            <p className="dashboard-shared" data-testid="dashboard-shared">
+              {shared ? <span>{t("insights.sharing.owner", { name: ownerName(shared) })}</span> : null}
+              <span className={`sharing-badge ${dashboard.access === "edit" ? "edit" : "read"}`}>{t(dashboard.access === "edit" ? "insights.sharing.canEdit" : dashboard.access === "view" ? "insights.sharing.viewOnly" : "insights.sharing.public")}</span>
+              {readOnly ? (
+                <span id="dashboard-read-only" className="hint" data-testid="dashboard-read-only">
+                  {readOnly}
+                </span>
+              ) : null}
+            </p>
+          ) : null}
         </div>
         <div className="dashboard-tools">
           <label className="dashboard-range">
             <span className="sr-only">{t("insights.range")}</span>
-            <select data-testid="dashboard-range" value={custom ? "custom" : dashboard.layout.range.preset} onChange={(e) => onRange(e.target.value as RangePreset)}>
+            <select data-testid="dashboard-range" value={custom ? "custom" : dashboard.layout.range.preset} onChange={(e) => onRange(e.target.value as RangePreset)} disabled={readOnly !== null} title={readOnly ?? undefined}>
               {RANGES.map((r) => (
                 <option key={r} value={r}>
                   {t(`insights.ranges.${r}`)}
@@ -321,17 +369,17 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
           </button>
           {presenting ? null : (
             <>
-              <button type="button" className="button primary" data-testid="widget-add" onClick={() => setDialog("add")}>
+              <button type="button" className="button primary" data-testid="widget-add" onClick={() => setDialog("add")} disabled={readOnly !== null} title={readOnly ?? undefined} aria-describedby={readOnly ? "dashboard-read-only" : undefined}>
                 <Icon name="plus" size={14} /> {t("insights.addWidget")}
               </button>
-              <button type="button" className="icon-button" aria-label={t("insights.renameDashboard")} data-testid="dashboard-rename" onClick={() => setDialog("rename")}>
+              <button type="button" className="icon-button" aria-label={t("insights.renameDashboard")} data-testid="dashboard-rename" onClick={() => setDialog("rename")} disabled={readOnly !== null} title={readOnly ?? undefined}>
                 <Icon name="edit" size={16} />
               </button>
-              <button type="button" className="button ghost" data-testid="dashboard-duplicate" onClick={() => duplicate.mutate(undefined)}>
+              <button type="button" className="button ghost" data-testid="dashboard-duplicate" onClick={() => duplicate.mutate(undefined)} disabled={ownerOnly !== null} title={ownerOnly ?? undefined}>
                 {t("insights.duplicate")}
               </button>
               <HistoryButton entityId={dashboard.row.id} name={dashboard.row.name} />
-              <button type="button" className="icon-button danger" aria-label={t("insights.deleteDashboard")} data-testid="dashboard-delete" onClick={() => setDialog("delete")}>
+              <button type="button" className="icon-button danger" aria-label={t("insights.deleteDashboard")} data-testid="dashboard-delete" onClick={() => setDialog("delete")} disabled={ownerOnly !== null} title={ownerOnly ?? undefined}>
                 <Icon name="trash" size={16} />
               </button>
             </>
@@ -343,7 +391,7 @@ function DashboardScreen({ dashboard }: { dashboard: DashboardView }) {
           {errorText(t, update.error)}
         </p>
       ) : null}
-      <Grid dashboard={dashboard} presenting={presenting} reveal={added} onRevealed={() => setAdded(null)} />
+      <Grid dashboard={dashboard} presenting={presenting} reveal={added} onRevealed={() => setAdded(null)} readOnly={readOnly} />
       {dialog === "add" ? <WidgetEditor dashboardId={dashboard.row.id} onClose={() => setDialog(null)} onSaved={(w) => setAdded(w.row.id)} /> : null}
       {dialog === "rename" ? (
         <NameDialog
@@ -399,7 +447,9 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
     },
   });
   const list = dashboards.data ?? [];
-  const current = openId && list.some((d) => d.row.id === openId) ? openId : (list[0]?.row.id ?? null);
+  const sharedWithMe = useShareList().data?.with_me ?? [];
+  const sharedOpen = sharedWithMe.find((d) => d.dashboard_id === openId) ?? null;
+  const current = openId && (list.some((d) => d.row.id === openId) || sharedOpen) ? openId : (list[0]?.row.id ?? null);
   const dashboard = useDashboard(current);
 
   return (
@@ -434,16 +484,30 @@ export function InsightsPage({ headingRef }: { headingRef: Ref<HTMLHeadingElemen
       {panel === "models" ? <ModelBuilder onClose={closePanel} /> : null}
       {panel === "alerts" ? <Alerts onClose={closePanel} /> : null}
       {panel === "reports" ? <Reports onClose={closePanel} /> : null}
-      {panel === "sharing" ? <Sharing dashboards={list} onClose={closePanel} /> : null}
+      {panel === "sharing" ? (
+        <Sharing
+          dashboards={list}
+          onClose={closePanel}
+          onOpen={(id) => {
+            setOpenId(id);
+            setPanel(null);
+          }}
+        />
+      ) : null}
       {panel === "sources" ? <DataSources onClose={closePanel} /> : null}
       {dashboards.isPending ? <Loading /> : null}
       {dashboards.isError ? <LoadError error={dashboards.error} onRetry={() => void dashboards.refetch()} /> : null}
       <div className="insights-body" hidden={panel !== null}>
-        {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
+        {list.length > 0 || sharedWithMe.length > 0 ? (
+          <div className="dashboard-lists">
+            {list.length > 0 ? <DashboardList dashboards={list} openId={current} onOpen={setOpenId} /> : null}
+            <SharedList shared={sharedWithMe} openId={current} onOpen={setOpenId} />
+          </div>
+        ) : null}
         <div className="insights-main">
           {dashboards.isSuccess && list.length === 0 ? <p className="insights-empty">{t("insights.noDashboards")}</p> : null}
           {dashboard.isError ? <LoadError error={dashboard.error} onRetry={() => void dashboard.refetch()} /> : null}
-          {dashboard.data ? <DashboardScreen key={dashboard.data.row.id} dashboard={dashboard.data} /> : null}
+          {dashboard.data ? <DashboardScreen key={dashboard.data.row.id} dashboard={dashboard.data} shared={sharedOpen} /> : null}
         </div>
       </div>
       {creating ? (

@@ -37,6 +37,7 @@ function widget(id: string, type: DashboardWidget["row"]["type"], title: string)
 
 const view: DashboardView = {
   row: { id: "d1", user_id: "u1", name: "My study", description: null, layout: {}, is_public: false, created_at: stamp, updated_at: stamp },
+  access: "owner",
   layout: { order: 0, range: { preset: "last_30_days" } },
   widgets: [widget("w1", "line_chart", "Per day"), widget("w2", "text", "Notes"), widget("w3", "bar_chart", "Empty"), widget("w4", "pie_chart", "Broken"), widget("w5", "area_chart", "")],
 };

@@ -38,7 +38,7 @@ describe("Sharing", () => {
         { dashboard_id: "d8", name: "Open data", description: null, owner_id: "u4", owner_username: null, owner_display_name: "Dan", permission: null, shared_at: null },
       ],
     });
-    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} />);
+    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
     const list = await screen.findByTestId("shared-with-me");
     await waitFor(() => expect(within(list).getAllByRole("listitem")).toHaveLength(2));
     expect(within(list).getByText("Team goals").parentElement).toHaveTextContent("by CleoView only");
@@ -48,7 +48,7 @@ describe("Sharing", () => {
   it("shares a dashboard by email with the chosen rights, and shows a refusal in words", async () => {
     const user = userEvent.setup();
     client.shareAdd.mockRejectedValueOnce({ kind: "sync", message: "no account on this sync server signs in with nobody@example.org (or it has not synced yet); check the address" });
-    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} />);
+    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
     await user.click(await screen.findByTestId("share-submit"));
     expect(screen.getByTestId("share-error")).toHaveTextContent("Type the email");
     expect(client.shareAdd).not.toHaveBeenCalled();
@@ -67,7 +67,7 @@ describe("Sharing", () => {
       by_me: [{ id: "s1", dashboard_id: "d1", dashboard_name: "Exams", user_id: "u2", username: "bob", display_name: "Bob", permission: "view", shared_at: stamp }],
       with_me: [],
     });
-    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} />);
+    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
     const inbox = await screen.findByTestId("requests-to-me");
     expect(await within(inbox).findByText("May I fix the charts?")).toBeInTheDocument();
     expect(within(inbox).getByText("Bob asks: Can edit")).toBeInTheDocument();
@@ -80,9 +80,51 @@ describe("Sharing", () => {
   it("speaks Japanese", async () => {
     await i18n.changeLanguage("ja");
     client.accessRequests.mockResolvedValue({ to_me: [request()], mine: [] });
-    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} />);
+    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
     expect(await screen.findByRole("heading", { name: "共有" })).toBeInTheDocument();
     expect(await screen.findByRole("button", { name: "承認" })).toBeInTheDocument();
     expect(screen.getByText("自分に共有")).toBeInTheDocument();
+  });
+
+  it("opens a dashboard shared with me in the grid", async () => {
+    const onOpen = vi.fn();
+    client.shareList.mockResolvedValue({
+      by_me: [],
+      with_me: [{ dashboard_id: "d9", name: "Team goals", description: null, owner_id: "u3", owner_username: "cleo", owner_display_name: "Cleo", permission: "view", shared_at: stamp }],
+    });
+    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={onOpen} />);
+    await userEvent.setup().click(await screen.findByRole("button", { name: "Open Team goals" }));
+    expect(onOpen).toHaveBeenCalledWith("d9");
+  });
+
+  it("makes the chosen dashboard public only after a confirmation, and private again at once", async () => {
+    const user = userEvent.setup();
+    client.dashboardSetPublic.mockResolvedValue({ row: { ...mine.row, is_public: true }, access: "owner", layout: mine.layout, widgets: [] });
+    const first = renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
+    const toggle = await screen.findByRole("switch", { name: "Anyone with an account on the sync server can view" });
+    expect(toggle).not.toBeChecked();
+    expect(toggle).toHaveAccessibleDescription("Only you and the accounts you share it with can open it.");
+    await user.click(toggle);
+    expect(screen.getByTestId("share-public-confirm")).toHaveTextContent("Every account on your sync server will be able to view “Exams”");
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(client.dashboardSetPublic).not.toHaveBeenCalled();
+    await user.click(toggle);
+    await user.click(screen.getByTestId("share-public-confirm-confirm"));
+    await waitFor(() => expect(client.dashboardSetPublic).toHaveBeenCalledWith("d1", true));
+
+    first.unmount();
+    renderWithClient(<Sharing dashboards={[{ ...mine, row: { ...mine.row, is_public: true } }]} onClose={() => {}} onOpen={() => {}} />);
+    const on = await screen.findByRole("switch", { name: "Anyone with an account on the sync server can view" });
+    expect(on).toBeChecked();
+    await user.click(on);
+    expect(screen.queryByTestId("share-public-confirm")).toBeNull();
+    await waitFor(() => expect(client.dashboardSetPublic).toHaveBeenLastCalledWith("d1", false));
+  });
+
+  it("words the public switch in Japanese", async () => {
+    await i18n.changeLanguage("ja");
+    renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
+    await userEvent.setup().click(await screen.findByRole("switch", { name: "同期サーバーのアカウントなら誰でも閲覧できる" }));
+    expect(screen.getByRole("alertdialog", { name: "このダッシュボードを公開しますか？" })).toBeInTheDocument();
   });
 });

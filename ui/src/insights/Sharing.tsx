@@ -2,7 +2,9 @@
 // share or a public dashboard, editable for an edit share), my dashboards' shares with a
 // form to share one by email (view or edit) and a revoke button each, and the access
 // requests: those sent to me, approved (which shares the dashboard as asked) or rejected
-// here, and mine with their status, closed once decided. The sync server resolves the
+// here, and mine with their status, closed once decided. A dashboard shared with me opens
+// in the dashboards' grid; the owner makes the chosen dashboard public (after a
+// confirmation) with the switch under the form. The sync server resolves the
 // email and enforces every right; a refusal is shown in words under the form.
 import { useRef, useState } from "react";
 import type { FormEvent } from "react";
@@ -12,27 +14,75 @@ import * as api from "../api/client";
 import type { ApiError } from "../api/bindings/ApiError";
 import type { DashboardEntry } from "../api/bindings/DashboardEntry";
 import type { RequestInbox } from "../api/bindings/RequestInbox";
-import type { ShareList } from "../api/bindings/ShareList";
 import type { SharePermission } from "../api/bindings/SharePermission";
 import { errorText } from "../api/errorText";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Loading, LoadError } from "../components/Status";
 import { Panel } from "./Panel";
-import { useInsightsMutation } from "./queries";
+import { SHARES_KEY, useInsightsMutation, useShareList } from "./queries";
 import "./Sharing.css";
 
-const SHARES_KEY = ["share_list"] as const;
 const REQUESTS_KEY = ["access_requests"] as const;
 
-export function Sharing({ dashboards, onClose }: { dashboards: DashboardEntry[]; onClose: () => void }) {
+/** The owner's "public" switch of the dashboard chosen in the form: turning it on asks first. */
+function PublicSwitch({ dashboard }: { dashboard: DashboardEntry }) {
+  const { t } = useTranslation();
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const set = useInsightsMutation((isPublic: boolean) => api.dashboardSetPublic(dashboard.row.id, isPublic), {
+    onSuccess: () => setError(null),
+    onError: (e: ApiError) => setError(errorText(t, e)),
+  }, [SHARES_KEY]);
+  return (
+    <div className="sharing-public">
+      <label className="sharing-public-switch">
+        <input
+          type="checkbox"
+          role="switch"
+          data-testid="share-public"
+          checked={dashboard.row.is_public}
+          disabled={set.isPending}
+          aria-describedby="share-public-hint"
+          onChange={(e) => (e.target.checked ? setAsking(true) : set.mutate(false))}
+        />
+        <span>{t("insights.sharing.publicSwitch")}</span>
+      </label>
+      <p id="share-public-hint" className="hint">
+        {t(dashboard.row.is_public ? "insights.sharing.publicOn" : "insights.sharing.publicOff")}
+      </p>
+      {error ? (
+        <p role="alert" className="field-error">
+          {error}
+        </p>
+      ) : null}
+      {asking ? (
+        <ConfirmDialog
+          title={t("insights.sharing.publicConfirmTitle")}
+          message={t("insights.sharing.publicConfirm", { name: dashboard.row.name })}
+          confirmLabel={t("insights.sharing.publicConfirmButton")}
+          testId="share-public-confirm"
+          onCancel={() => setAsking(false)}
+          onConfirm={() => {
+            setAsking(false);
+            set.mutate(true);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+export function Sharing({ dashboards, onClose, onOpen }: { dashboards: DashboardEntry[]; onClose: () => void; onOpen: (dashboardId: string) => void }) {
   const { t } = useTranslation();
   const heading = useRef<HTMLHeadingElement | null>(null);
-  const shares = useQuery<ShareList, ApiError>({ queryKey: SHARES_KEY, queryFn: api.shareList });
+  const shares = useShareList();
   const requests = useQuery<RequestInbox, ApiError>({ queryKey: REQUESTS_KEY, queryFn: api.accessRequests });
   const [dashboard, setDashboard] = useState(dashboards[0]?.row.id ?? "");
   const [email, setEmail] = useState("");
   const [permission, setPermission] = useState<SharePermission>("view");
   const [error, setError] = useState<string | null>(null);
   const refresh = [SHARES_KEY, REQUESTS_KEY];
+  const chosen = dashboards.find((d) => d.row.id === dashboard);
   const onError = (e: ApiError) => setError(errorText(t, e));
   const share = useInsightsMutation(() => api.shareAdd(dashboard, email, permission), { onSuccess: () => { setEmail(""); setError(null); }, onError }, refresh);
   const revoke = useInsightsMutation((id: string) => api.shareRevoke(id), { onError }, refresh);
@@ -65,6 +115,9 @@ export function Sharing({ dashboards, onClose }: { dashboards: DashboardEntry[];
               <span className="sharing-name">{d.name}</span>
               <span className="hint">{t("insights.sharing.owner", { name: d.owner_display_name || d.owner_username || d.owner_id })}</span>
               <span className={`sharing-badge ${d.permission === "edit" ? "edit" : "read"}`}>{rights(d.permission)}</span>
+              <button type="button" className="button subtle" data-testid={`shared-open-${d.dashboard_id}`} onClick={() => onOpen(d.dashboard_id)} aria-label={t("insights.sharing.openNamed", { name: d.name })}>
+                {t("insights.sharing.openShared")}
+              </button>
             </li>
           ))}
         </ul>
@@ -97,6 +150,7 @@ export function Sharing({ dashboards, onClose }: { dashboards: DashboardEntry[];
             {t("insights.sharing.shareButton")}
           </button>
         </form>
+        {chosen ? <PublicSwitch key={chosen.row.id} dashboard={chosen} /> : null}
         {error ? (
           <p role="alert" className="field-error" data-testid="share-error">
             {error}

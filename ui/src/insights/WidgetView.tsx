@@ -1,6 +1,7 @@
 // One widget's body: its data read off the IPC thread for the dashboard's range, drawn by
 // type (chart, table, metric card, text, image), with "no data" and errors in words inside
-// the widget only, and its exports (CSV for all, PNG and SVG for charts).
+// the widget only, and its exports (CSV for all, PNG and SVG for charts). A widget of a
+// dashboard shared with me shows its owner's cached result and says when it was computed.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Ref, RefObject } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,7 +11,7 @@ import type { WidgetData } from "../api/bindings/WidgetData";
 import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
 import { usePrefs } from "../lib/prefs";
-import { dateFormat, intlLocale } from "../lib/dates";
+import { dateFormat, formatDateTime, intlLocale } from "../lib/dates";
 import { DataTable } from "./DataTable";
 import { MetricCard } from "./MetricCard";
 import { LocalImage, TextWidget } from "./TextWidget";
@@ -117,7 +118,6 @@ export function WidgetBody({ widget, title, refreshMinutes, exportsRef, drawWhen
 
 function QueriedWidget({ widget, title, refreshMinutes, exportsRef, drawWhenSeen }: BodyProps) {
   const { t } = useTranslation();
-  const { format } = useFormatNumber();
   const chart = useRef<ChartHandle | null>(null);
   // Fixed per widget so a resize does not re-query.
   const [points] = useState(() => widgetPoints(widget));
@@ -137,13 +137,38 @@ function QueriedWidget({ widget, title, refreshMinutes, exportsRef, drawWhenSeen
         {errorText(t, data.error)}
       </p>
     );
-  const table = data.data.table;
+  const asOf = data.data.as_of;
+  const body = <WidgetContent widget={widget} title={title} data={data.data} handle={chart} drawWhenSeen={drawWhenSeen ?? false} />;
+  if (!asOf) return body;
+  return (
+    <div className="widget-shared-result">
+      {body}
+      <AsOf at={asOf} />
+    </div>
+  );
+}
+
+/** "As of <time>": when the owner's device computed a shared widget's result. */
+function AsOf({ at }: { at: string }) {
+  const { t } = useTranslation();
+  const { locale, timezone } = usePrefs();
+  return (
+    <p className="widget-note" data-testid="widget-as-of">
+      {t("insights.asOf", { time: formatDateTime(at, locale, timezone) })}
+    </p>
+  );
+}
+
+function WidgetContent({ widget, title, data, handle, drawWhenSeen }: { widget: Widget; title: string; data: WidgetData; handle: Ref<ChartHandle>; drawWhenSeen: boolean }) {
+  const { t } = useTranslation();
+  const { format } = useFormatNumber();
+  const table = data.table;
   if (widget.row.type === "metric_card") {
-    return data.data.value ? <MetricCard value={data.data.value} format={format} /> : <p className="widget-empty">{t("insights.noData")}</p>;
+    return data.value ? <MetricCard value={data.value} format={format} /> : <p className="widget-empty">{t("insights.noData")}</p>;
   }
   if (table.rows.length === 0) return <p className="widget-empty">{t("insights.noData")}</p>;
   if (widget.row.type === "table") return <DataTable table={table} label={title} format={(n) => format(n)} />;
-  return <ChartWidget widget={widget} table={table} title={title} handle={chart} drawWhenSeen={drawWhenSeen ?? false} />;
+  return <ChartWidget widget={widget} table={table} title={title} handle={handle} drawWhenSeen={drawWhenSeen} />;
 }
 
 /** What a chart draws from a table: its series (a pie's smallest slices summed, days in

@@ -13,6 +13,7 @@ import type { DashboardView } from "../api/bindings/DashboardView";
 import type { DashboardWidget } from "../api/bindings/DashboardWidget";
 import type { DataSource } from "../api/bindings/DataSource";
 import type { MetricInfo } from "../api/bindings/MetricInfo";
+import type { ShareList } from "../api/bindings/ShareList";
 import type { Table } from "../api/bindings/Table";
 import type { WidgetData } from "../api/bindings/WidgetData";
 import { useApiMutation, useShellEvent } from "../api/queries";
@@ -34,6 +35,14 @@ export const insightsKeys = {
 const dashboardsQuery = () => ({ queryKey: insightsKeys.dashboards(), queryFn: () => api.dashboardsList() });
 const dashboardQuery = (id: string) => ({ queryKey: insightsKeys.dashboard(id), queryFn: () => api.dashboardGet(id) });
 const widgetDataQuery = (id: string, points: number) => ({ queryKey: insightsKeys.widgetData(id, points), queryFn: () => api.insightsWidgetData(id, points) });
+
+/** The shares of my dashboards and the dashboards shared with me (Insights' list and the
+ *  sharing panel read the same query). */
+export const SHARES_KEY = ["share_list"] as const;
+
+export function useShareList() {
+  return useQuery<ShareList, ApiError>({ queryKey: SHARES_KEY, queryFn: () => api.shareList() });
+}
 
 export function useDashboards() {
   return useQuery<DashboardEntry[], ApiError>(dashboardsQuery());

@@ -189,6 +189,7 @@ export const insightsSchema = vi.fn<Commands["insightsSchema"]>(async () => []);
 // ---- insights: dashboards, widgets, widget data, metric catalog
 export const dashboardsList = vi.fn<Commands["dashboardsList"]>();
 export const dashboardGet = vi.fn<Commands["dashboardGet"]>();
+export const dashboardSetPublic = vi.fn<Commands["dashboardSetPublic"]>();
 export const dashboardCreate = vi.fn<Commands["dashboardCreate"]>();
 export const dashboardUpdate = vi.fn<Commands["dashboardUpdate"]>();
 export const dashboardDuplicate = vi.fn<Commands["dashboardDuplicate"]>();

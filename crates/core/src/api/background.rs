@@ -50,6 +50,11 @@ impl Studydesk {
             tracing::warn!(error = %e, "scheduled reports could not run");
             Vec::new()
         });
+        // The results my shared dashboards show their grantees, when stale (at most every
+        // `insights::results::FRESH_MINUTES` per widget).
+        if let Err(e) = self.shared_results_refresh(false) {
+            tracing::warn!(error = %e, "shared widget results could not be refreshed");
+        }
         // Last, after everything the user waits for: the mail server may be slow.
         turn.emails = self.outbox_send_due().unwrap_or_else(|e| {
             tracing::warn!(error = %e, "the e-mail outbox could not be sent");

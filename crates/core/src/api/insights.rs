@@ -5,7 +5,7 @@
 
 use crate::commands;
 use super::Bytes;
-use crate::insights::{dashboards, metrics, my_study, picture_export, widget_data, widgets};
+use crate::insights::{dashboards, metrics, my_study, picture_export, results, widget_data, widgets};
 
 #[macro_export]
 #[doc(hidden)]
@@ -18,10 +18,17 @@ macro_rules! insights_commands {
                 my_study::ensure(&self.db, &self.user_id())?;
                 self.db.read(|c| dashboards::list(c, &self.user_id()))
             }
-            /// One of my dashboards with its widgets.
+            /// A dashboard I may read (mine, shared with me, or public) with its widgets and
+            /// what I may do with it.
             #[ipc(local)]
             pub fn dashboard_get(&self, id: String) -> dashboards::DashboardView {
-                self.db.read(|c| dashboards::get(c, &self.user_id(), &id))
+                self.db.read(|c| dashboards::open(c, &self.user_id(), &id))
+            }
+            /// Makes my dashboard public (every account on my sync server may read it, none
+            /// may change it) or private again.
+            #[ipc(local)]
+            pub fn dashboard_set_public(&self, id: String, is_public: bool) -> dashboards::DashboardView {
+                dashboards::set_public(&self.db, &self.user_id(), &id, is_public)
             }
             /// A new, empty dashboard at the end of my list (`edit.name` required, at most
             /// 255 characters; description at most 2,000).
@@ -71,7 +78,8 @@ macro_rules! insights_commands {
             }
             /// What a widget shows for its dashboard's date range, read on a read-only
             /// connection off the IPC thread; `max_points` (50 to 5,000, else 1,000): about the
-            /// chart's width, a longer line is thinned to it.
+            /// chart's width, a longer line is thinned to it. A widget of another account's
+            /// dashboard answers its owner's cached result, with `as_of`.
             #[ipc(query)]
             pub fn insights_widget_data(&self, id: String, max_points: Option<i64>) -> widget_data::WidgetData {
                 self.widget_data(&id, max_points)
@@ -135,8 +143,33 @@ impl super::Studydesk {
         self.picture_export.get().ok_or_else(|| crate::CoreError::validation("pictures are written only when Studydesk was started to export a dashboard"))
     }
 
+    /// What widget `id` shows: computed when its dashboard is mine (and remembered for
+    /// the accounts it travels to, `insights::results`), else the owner's cached result.
     pub(super) fn widget_data(&self, id: &str, max_points: Option<i64>) -> crate::Result<widget_data::WidgetData> {
-        widget_data::read(&self.db, self.sandbox(), Some(&self.widget_cache), &self.user_id(), id, max_points)
+        let me = self.user_id();
+        if !self.db.read(|c| results::computes(c, &me, id))? {
+            return self.db.read(|c| results::cached(c, &me, id));
+        }
+        let data = widget_data::read(&self.db, self.sandbox(), Some(&self.widget_cache), &me, id, max_points);
+        if let Err(e) = results::remember(&self.db, &me, id, data.as_ref()) {
+            tracing::warn!(error = %e, "a shared widget's result could not be stored");
+        }
+        data
+    }
+
+    /// Computes the widgets of my shared or public dashboards whose travelling result is
+    /// missing or stale (`all`: every one of them, after a data source refresh; a result
+    /// that did not change is not written again); answers how many widgets it read. A
+    /// widget that fails has its error stored for the grantees instead.
+    pub fn shared_results_refresh(&self, all: bool) -> crate::Result<usize> {
+        let me = self.user_id();
+        let now = self.db.now();
+        let ids = self.db.read(|c| if all { results::travelling_widgets(c, &me) } else { results::due_widgets(c, &me, now) })?;
+        for id in &ids {
+            // The read remembers the result (or the widget's error).
+            let _ = self.widget_data(id, None);
+        }
+        Ok(ids.len())
     }
 
     /// Reads the first dashboard's widgets as a window `window_width` pixels wide draws them

@@ -78,6 +78,7 @@ macro_rules! insights_sources_commands {
             pub fn source_refresh(&self, id: String) -> sources::DataSource {
                 let source = sources::refresh(&self.db, &self.data_dir, &self.user_id(), &id)?;
                 self.alerts_after_refresh();
+                self.shared_results_after_refresh();
                 Ok(source)
             }
             /// Sets how often my REST or database source refreshes itself: every 15, 60, 360
@@ -131,7 +132,16 @@ impl super::Studydesk {
         let done = schedule::refresh_due(&self.db, &self.data_dir, &self.user_id())?;
         if done.iter().any(|r| r.outcome.is_ok()) {
             self.alerts_after_refresh();
+            self.shared_results_after_refresh();
         }
         Ok(done)
+    }
+
+    /// After a data source refresh: my shared dashboards' results again (those that changed
+    /// are written for the grantees). A failure is logged; the refresh itself worked.
+    fn shared_results_after_refresh(&self) {
+        if let Err(e) = self.shared_results_refresh(true) {
+            tracing::warn!(error = %e, "shared widget results could not be refreshed after a data source refresh");
+        }
     }
 }

@@ -90,11 +90,14 @@ pub struct Rooms {
     /// setting such as the emoji catalog's version), as (table, natural key: the row's id
     /// is `studydesk_sync::natural_id(table, [key])`): history hides their changes.
     pub internal_rows: &'static [(&'static str, &'static str)],
+    /// Tables whose every row the app writes for itself (a shared widget's cached result):
+    /// history hides their changes, pulled ones included.
+    pub internal_tables: &'static [&'static str],
 }
 
 impl Rooms {
-    /// No summaries, no internal rows (tests of the database layer alone).
-    pub const NONE: Rooms = Rooms { derived: &[], internal_rows: &[] };
+    /// No summaries, no internal rows or tables (tests of the database layer alone).
+    pub const NONE: Rooms = Rooms { derived: &[], internal_rows: &[], internal_tables: &[] };
 }
 
 /// What happened while opening: useful to the CLI's `init` and `doctor`, and to tests.

@@ -1,13 +1,17 @@
 //! Dashboards: the user's named pages of widgets, listed in the user's order.
 //!
-//! Contract: a dashboard belongs to one user and only its owner reads or changes it here
-//! (shared dashboards are the next issue's `dashboard_shares`). `dashboards.layout` holds
+//! Contract: a dashboard belongs to one user; its owner reads and changes it, an account it
+//! is shared with (`dashboard_shares`) or every account when it is public reads it
+//! ([`open`], which says my access), and an `edit` grantee may also rename it and change
+//! its range ([`update`]); only the owner lists, duplicates, deletes, reorders it or makes
+//! it public ([`set_public`]). `dashboards.layout` holds
 //! the dashboard-wide settings as a JSON object ([`InsightsLayout`]: its place in the
 //! list, the date range every widget shows, the refresh interval); a stored layout that is
 //! missing fields or comes from another version is repaired on read, never refused.
 //! Every write is one `Db::write` transaction; deleting a dashboard deletes its widgets
 //! (the foreign key cascades, captured for sync like any delete).
 
+use super::ownership::{self, DashboardAccess};
 use super::rows::{DashboardRow, WidgetRow};
 use super::widgets::{self, DashboardWidget};
 use crate::db::{row, Tx, WriteCtx};
@@ -144,6 +148,8 @@ pub struct DashboardEntry {
 #[ts(export)]
 pub struct DashboardView {
     pub row: DashboardRow,
+    /// What I may do with it: mine, shared with me (view or edit), or public.
+    pub access: DashboardAccess,
     pub layout: InsightsLayout,
     pub widgets: Vec<DashboardWidget>,
 }
@@ -183,8 +189,34 @@ pub fn list(conn: &Connection, me: &str) -> Result<Vec<DashboardEntry>> {
 /// One of my dashboards with its widgets.
 pub fn get(conn: &Connection, me: &str, id: &str) -> Result<DashboardView> {
     let row = own(conn, me, id)?;
+    view(conn, row, DashboardAccess::Owner)
+}
+
+/// A dashboard I may read (mine, shared with me, or public) with its widgets and my access.
+pub fn open(conn: &Connection, me: &str, id: &str) -> Result<DashboardView> {
+    let id = validate::id("dashboard", id)?;
+    let found = row::get::<DashboardRow>(conn, &id)?;
+    let Some(row) = found else { return Err(CoreError::not_found("dashboard", &id)) };
+    let access = ownership::access(conn, me, &row)?.ok_or_else(|| CoreError::not_found("dashboard", &id))?;
+    view(conn, row, access)
+}
+
+fn view(conn: &Connection, row: DashboardRow, access: DashboardAccess) -> Result<DashboardView> {
     let widgets = widgets::of_dashboard(conn, &row.id)?;
-    Ok(DashboardView { layout: InsightsLayout::from_stored(&row.layout), row, widgets })
+    Ok(DashboardView { layout: InsightsLayout::from_stored(&row.layout), row, access, widgets })
+}
+
+/// Makes my dashboard public (readable, never writable, by every account on my sync
+/// server) or private again.
+pub fn set_public(db: &Db, me: &str, id: &str, public: bool) -> Result<DashboardView> {
+    db.write(WriteCtx::by(me, if public { "dashboard.publish" } else { "dashboard.unpublish" }), |tx| {
+        let current = own(tx, me, id)?;
+        if current.is_public == public {
+            return Ok(());
+        }
+        row::update(tx, &DashboardRow { is_public: public, updated_at: tx.now_text(), ..current })
+    })?;
+    db.read(|c| get(c, me, id))
 }
 
 /// A new, empty dashboard at the end of my list.
@@ -200,7 +232,8 @@ pub fn create(db: &Db, me: &str, edit: &DashboardEdit) -> Result<DashboardView> 
     db.read(|c| get(c, me, &id))
 }
 
-/// Renames, describes or changes the dashboard-wide settings of one of my dashboards.
+/// Renames, describes or changes the dashboard-wide settings of one of my dashboards, or
+/// of one shared with me with `edit` rights.
 pub fn update(db: &Db, me: &str, id: &str, edit: &DashboardEdit) -> Result<DashboardView> {
     let name = edit.name.as_deref().map(|n| validate::text("name", n, NAME_MAX)).transpose()?;
     let description = edit.description.as_deref().map(|d| description_of(Some(d))).transpose()?;
@@ -208,7 +241,7 @@ pub fn update(db: &Db, me: &str, id: &str, edit: &DashboardEdit) -> Result<Dashb
         l.check()?;
     }
     db.write(WriteCtx::by(me, "dashboard.update"), |tx| {
-        let current = own(tx, me, id)?;
+        let current = ownership::editable_dashboard(tx, me, id)?;
         let mut layout = InsightsLayout::from_stored(&current.layout);
         if let Some(l) = &edit.layout {
             // The place in the list is changed by `reorder` only.
@@ -223,7 +256,7 @@ pub fn update(db: &Db, me: &str, id: &str, edit: &DashboardEdit) -> Result<Dashb
         };
         row::update(tx, &updated)
     })?;
-    db.read(|c| get(c, me, id))
+    db.read(|c| open(c, me, id))
 }
 
 /// A copy of one of my dashboards and its widgets, named "<name> (copy)" (or the name

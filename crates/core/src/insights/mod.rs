@@ -5,7 +5,8 @@
 //! dashboard with view or edit rights, and access requests (workflows).
 //!
 //! Contract: this room owns `dashboards`, `widgets`, `data_sources`, `data_models`,
-//! `alerts`, `reports`, `dashboard_shares` and `workflows`, their rules and their SQL.
+//! `alerts`, `reports`, `dashboard_shares`, `workflows` and `widget_results` (the owner's
+//! cached results of shared widgets), their rules and their SQL.
 //! Every write goes through `Db::write`. Reading the user's data for a widget never uses
 //! the write connection: built-in metrics ([`metrics`]) and the user's own SQL
 //! ([`sandbox`]) run on a separate read-only connection, and every answer is a
@@ -28,4 +29,5 @@ pub mod picture_export;
 pub mod ownership;
 pub mod shares;
 pub mod requests;
+pub mod results;
 pub mod reports;

@@ -23,6 +23,7 @@ pub fn own_dashboard(conn: &Connection, me: &str, id: &str) -> Result<DashboardR
 /// What I may do with a dashboard: mine, shared with me (view or edit), or public.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, TS, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum DashboardAccess {
     Owner,
     Edit,

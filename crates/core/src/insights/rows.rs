@@ -1,5 +1,6 @@
 //! Typed rows of the insights (DataPulse, 003) tables: `dashboards`, `data_sources`,
-//! `widgets`, `alerts`, `reports`, `data_models`, `workflows`, `dashboard_shares`.
+//! `widgets`, `alerts`, `reports`, `data_models`, `workflows`, `dashboard_shares`, and
+//! V24's `widget_results` (a shared dashboard's cached widget results).
 //!
 //! Each type is the whole row, column for column (see [`crate::db::row`] for the
 //! mapping); `validate()` mirrors the table's CHECKs in V1 and names the column it
@@ -379,5 +380,38 @@ impl DashboardShareRow {
         row::uuid("user_id", &self.user_id)?;
         row::timestamp("shared_at", &self.shared_at)?;
         row::opt_uuid("shared_by", self.shared_by.as_deref())
+    }
+}
+
+table_row! {
+    /// `widget_results` (V24): the owner's last result of a shared or public dashboard's
+    /// widget, which travels with the share (`insights::results`).
+    pub struct WidgetResultRow in "widget_results" {
+        pub id: String,
+        pub widget_id: String,
+        pub dashboard_id: String,
+        pub range_from: String,
+        pub range_to: String,
+        pub computed_at: String,
+        /// The widget's data (`WidgetData` as JSON, an object); `None` with an error.
+        pub data: Option<Value>,
+        pub row_count: i64,
+        pub error: Option<String>,
+    }
+}
+
+impl WidgetResultRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("widget_id", &self.widget_id)?;
+        row::uuid("dashboard_id", &self.dashboard_id)?;
+        row::date("range_from", &self.range_from)?;
+        row::date("range_to", &self.range_to)?;
+        row::timestamp("computed_at", &self.computed_at)?;
+        if let Some(data) = &self.data {
+            row::json_object("data", data)?;
+        }
+        row::non_negative("row_count", self.row_count)?;
+        row::opt_max_len("error", self.error.as_deref(), 2000)
     }
 }

@@ -39,6 +39,11 @@ pub struct WidgetData {
     /// The local days read (`YYYY-MM-DD`, inclusive).
     pub from: String,
     pub to: String,
+    /// A dashboard of another account: when its owner's device computed this result
+    /// (the grantee reads the owner's cached result, `insights::results`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub as_of: Option<String>,
 }
 
 /// The widget and the days it shows.
@@ -97,7 +102,7 @@ pub fn finish(input: &Inputs, table: Table, value: Option<MetricValue>) -> Widge
     } else {
         table
     };
-    WidgetData { table, value, from: input.from.to_string(), to: input.to.to_string() }
+    WidgetData { table, value, from: input.from.to_string(), to: input.to.to_string(), as_of: None }
 }
 
 /// My widget `id`'s data over its dashboard's date range: the small reads (the widget, the

@@ -13,4 +13,9 @@ value?: MetricValue,
 /**
  * The local days read (`YYYY-MM-DD`, inclusive).
  */
-from: string, to: string, };
+from: string, to: string, 
+/**
+ * A dashboard of another account: when its owner's device computed this result
+ * (the grantee reads the owner's cached result, `insights::results`).
+ */
+as_of?: string, };

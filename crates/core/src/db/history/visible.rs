@@ -4,7 +4,8 @@
 //! - every change of a table a derived summary writes alone (`Derived::writes`, e.g.
 //!   `progress_metrics`): undoing the action it came from recomputes it at COMMIT;
 //! - every change of a row the app keeps for itself (`Rooms::internal_rows`, e.g. the
-//!   emoji catalog's version in `app_settings`);
+//!   emoji catalog's version in `app_settings`) or of a table it alone writes
+//!   (`Rooms::internal_tables`, e.g. shared widgets' cached results);
 //! - an update that moved only derived counters (`catalog::DERIVED_COLUMNS`, a post's
 //!   like count): the like that moved it is the user's change.
 
@@ -18,6 +19,9 @@ pub(crate) fn visible_condition(rooms: &Rooms) -> String {
     let tables = derived_tables(rooms.derived);
     if !tables.is_empty() {
         hidden.push(format!("entity_type IN ({})", list(tables.iter().copied())));
+    }
+    if !rooms.internal_tables.is_empty() {
+        hidden.push(format!("entity_type IN ({})", list(rooms.internal_tables.iter().copied())));
     }
     for (table, key) in rooms.internal_rows {
         let id = studydesk_sync::natural_id(table, &[key]);

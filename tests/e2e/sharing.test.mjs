@@ -1,0 +1,163 @@
+// End to end: sharing a dashboard between two app instances (two data folders, two
+// accounts) through a real studydesk-server on a real PostgreSQL (the cluster
+// scripts/e2e.sh starts with pg_virtualenv), modelled on sync.test.mjs. Bob creates his
+// account; Ada, on the sample data, shares "My study" with bob@example.org (view only) in
+// Insights › Sharing, opens it so her device computes the widgets' results, and syncs;
+// Bob syncs, finds it under "Shared with me", opens it in the grid and sees Ada's minutes
+// (computed on her device, "as of" then) with every edit control disabled. Screenshots in
+// English light and Japanese dark. tauri-driver runs one session at a time, so the two
+// instances take turns.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import path from "node:path";
+import { ROOT, screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+
+const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
+const PASSWORD = "correct horse battery";
+
+async function startServer() {
+  for (const v of ["PGHOST", "PGPORT", "PGUSER"]) {
+    if (!process.env[v]) throw new Error(`${v} is not set: run through scripts/e2e.sh (it starts PostgreSQL with pg_virtualenv)`);
+  }
+  const db = `e2e_sharing_${Date.now()}`;
+  execFileSync("psql", ["-q", "-d", process.env.PGDATABASE ?? "postgres", "-c", `CREATE DATABASE ${db}`], { stdio: "inherit" });
+  const url = `host=${process.env.PGHOST} port=${process.env.PGPORT} user=${process.env.PGUSER} password=${process.env.PGPASSWORD ?? ""} dbname=${db}`;
+  const port = 20_000 + Math.floor(Math.random() * 2_000);
+  const server = spawn(SERVER, ["--database-url", url, "--bind", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("studydesk-server did not answer /healthz within 30 s");
+    await sleep(200);
+  }
+  return { base, stop: () => server.kill("SIGTERM") };
+}
+
+async function openSettings(browser) {
+  await (await browser.$(tid("nav-settings"))).click();
+  await (await browser.$(tid("settings-sync"))).waitForDisplayed();
+}
+
+async function signUp(browser, base, email) {
+  await openSettings(browser);
+  await (await browser.$(tid("sync-server"))).setValue(base);
+  await (await browser.$(tid("sync-email"))).setValue(email);
+  await (await browser.$(tid("sync-password"))).setValue(PASSWORD);
+  await (await browser.$(tid("sync-signup"))).click();
+  const status = await browser.$(tid("sync-status"));
+  await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
+    timeout: 30_000,
+    timeoutMsg: `the status did not reach Synced after signing up ${email}`,
+  });
+}
+
+async function syncNow(browser) {
+  await openSettings(browser);
+  await (await browser.$(tid("sync-now"))).click();
+  await (await browser.$(tid("sync-result"))).waitForDisplayed({ timeout: 30_000 });
+}
+
+async function openInsights(browser) {
+  await (await browser.$(tid("nav-insights"))).click();
+  await (await browser.$(tid("page-insights"))).waitForDisplayed({ timeout: 20_000 });
+}
+
+/** The minutes on the first metric card, as a number. */
+async function cardMinutes(browser) {
+  const card = await browser.$(tid("metric-card-value"));
+  await card.waitForDisplayed({ timeout: 30_000 });
+  return Number((await card.getText()).replace(/[^0-9]/g, ""));
+}
+
+test("sharing: a dashboard shared with a second instance's account opens there with the owner's values", async (t) => {
+  const step = steps(t);
+  const server = await startServer();
+  t.after(server.stop);
+  const adaDir = tempDir("studydesk-e2e-share-ada");
+  const bobDir = tempDir("studydesk-e2e-share-bob");
+  let browser;
+  let adaMinutes;
+
+  await step("bob: an empty app signs up on the sync server", async () => {
+    ({ browser } = await start(bobDir));
+    await (await browser.$(tid("onboarding-empty"))).click();
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await signUp(browser, server.base, "bob@example.org");
+    await stop(browser, bobDir);
+  });
+
+  await step("ada: on the sample data, shares My study with bob (view only), opens it and syncs", async () => {
+    ({ browser } = await start(adaDir));
+    await (await browser.$(tid("onboarding-sample"))).click();
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await signUp(browser, server.base, "ada@example.org");
+    await openInsights(browser);
+    await browser.waitUntil(async () => (await (await browser.$(tid("dashboard-title"))).getText()) === "My study", {
+      timeout: 20_000,
+      timeoutMsg: "My study was not opened",
+    });
+    await (await browser.$(tid("sharing-open"))).click();
+    await (await browser.$(tid("share-email"))).setValue("bob@example.org");
+    await (await browser.$(tid("share-submit"))).click();
+    const mine = await browser.$(tid("shares-by-me"));
+    await browser.waitUntil(async () => (await mine.getText()).includes("My study"), { timeout: 30_000, timeoutMsg: "the share was not listed" });
+    await screenshot(browser, "150-sharing-owner-en-light");
+    await (await browser.$(tid("sharing-close"))).click();
+    // Reading the shared dashboard's widgets stores their results for bob.
+    await (await browser.$(tid("dashboard-refresh"))).click();
+    adaMinutes = await cardMinutes(browser);
+    assert.ok(adaMinutes > 0, "ada's sample data has minutes");
+    await sleep(1_000);
+    await syncNow(browser);
+    await stop(browser, adaDir);
+  });
+
+  await step("bob: after Sync now My study is under Shared with me and opens with ada's values, read only", async () => {
+    ({ browser } = await start(bobDir));
+    await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
+    await syncNow(browser);
+    await openInsights(browser);
+    const shared = await browser.$('[data-testid^="shared-dashboard-"]');
+    await shared.waitForDisplayed({ timeout: 20_000, timeoutMsg: "no dashboard under Shared with me" });
+    assert.match(await shared.getText(), /My study[\s\S]*View only/);
+    await shared.click();
+    await browser.waitUntil(async () => (await (await browser.$(tid("dashboard-title"))).getText()) === "My study", {
+      timeout: 20_000,
+      timeoutMsg: "the shared dashboard did not open",
+    });
+    assert.equal(await cardMinutes(browser), adaMinutes, "bob sees ada's minutes, computed on her device");
+    const asOf = await browser.$(tid("widget-as-of"));
+    await asOf.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await asOf.getText(), /^As of /);
+    assert.match(await (await browser.$(tid("dashboard-shared"))).getText(), /View only/);
+    for (const id of ["widget-add", "dashboard-rename", "dashboard-delete"]) {
+      assert.equal(await (await browser.$(tid(id))).isEnabled(), false, `${id} is disabled for a view grantee`);
+    }
+    await sleep(500);
+    await screenshot(browser, "151-shared-with-me-en-light");
+  });
+
+  await step("bob, in Japanese and dark: the shared dashboard says who shared it and that it is read only", async () => {
+    await toJapaneseDark(browser);
+    await openInsights(browser);
+    await (await browser.$('[data-testid^="shared-dashboard-"]')).click();
+    const note = await browser.$(tid("dashboard-read-only"));
+    await note.waitForDisplayed({ timeout: 20_000 });
+    assert.match(await note.getText(), /閲覧のみです/);
+    await browser.waitUntil(async () => /時点/.test(await (await browser.$(tid("widget-as-of"))).getText()), {
+      timeout: 20_000,
+      timeoutMsg: "the as-of note is not in Japanese",
+    });
+    await sleep(500);
+    await screenshot(browser, "152-shared-with-me-ja-dark");
+    await stop(browser, bobDir);
+  });
+});
