@@ -102,7 +102,7 @@ mod tests {
     use crate::insights::table::Table;
 
     fn data(from: &str) -> WidgetData {
-        WidgetData { table: Table { columns: vec![], rows: vec![], truncated: false }, value: None, from: from.into(), to: from.into() }
+        WidgetData { table: Table { columns: vec![], rows: vec![], truncated: false }, value: None, from: from.into(), to: from.into(), as_of: None }
     }
 
     fn stamp(changes: u64, data_version: i64, day: u32) -> Stamp {
