@@ -5,7 +5,7 @@
 // its HTTP connection alive (a client that opened a connection per request failed about
 // 1 run in 5 against tauri-driver with "connection reset by peer").
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -367,4 +367,34 @@ export async function toJapaneseDark(browser) {
     },
     { timeoutMsg: "<html> did not switch to lang=ja, data-theme=dark" },
   );
+}
+
+/**
+ * A real studydesk-server on its own new database of the PostgreSQL cluster scripts/e2e.sh
+ * started (pg_virtualenv), on a random loopback port; waits until /healthz answers (30 s).
+ * `name` names the database (`e2e_<name>_<time>`). Answers its base URL and how to stop it.
+ */
+export async function startSyncServer(name) {
+  for (const v of ["PGHOST", "PGPORT", "PGUSER"]) {
+    if (!process.env[v]) throw new Error(`${v} is not set: run through scripts/e2e.sh (it starts PostgreSQL with pg_virtualenv)`);
+  }
+  const server = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
+  const db = `e2e_${name}_${Date.now()}`;
+  execFileSync("psql", ["-q", "-d", process.env.PGDATABASE ?? "postgres", "-c", `CREATE DATABASE ${db}`], { stdio: "inherit" });
+  const url = `host=${process.env.PGHOST} port=${process.env.PGPORT} user=${process.env.PGUSER} password=${process.env.PGPASSWORD ?? ""} dbname=${db}`;
+  const port = 18_000 + Math.floor(Math.random() * 4_000);
+  const child = spawn(server, ["--database-url", url, "--bind", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("studydesk-server did not answer /healthz within 30 s");
+    await sleep(200);
+  }
+  return { base, stop: () => child.kill("SIGTERM") };
 }

@@ -13,12 +13,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { ROOT, screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer } from "./lib.mjs";
 import { startNotificationServer, watchNotifications } from "./dbus.mjs";
 
-const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
 const PASSWORD = "correct horse battery";
 const POST = "Chapter 5 of linear algebra, every exercise";
 const ALT = "A whiteboard with the eigenvalues";
@@ -26,29 +25,6 @@ const ALT = "A whiteboard with the eigenvalues";
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
 
-async function startServer() {
-  for (const v of ["PGHOST", "PGPORT", "PGUSER"]) {
-    if (!process.env[v]) throw new Error(`${v} is not set: run through scripts/e2e.sh (it starts PostgreSQL with pg_virtualenv)`);
-  }
-  const db = `e2e_social_${Date.now()}`;
-  execFileSync("psql", ["-q", "-d", process.env.PGDATABASE ?? "postgres", "-c", `CREATE DATABASE ${db}`], { stdio: "inherit" });
-  const url = `host=${process.env.PGHOST} port=${process.env.PGPORT} user=${process.env.PGUSER} password=${process.env.PGPASSWORD ?? ""} dbname=${db}`;
-  const port = 20_000 + Math.floor(Math.random() * 2_000);
-  const server = spawn(SERVER, ["--database-url", url, "--bind", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("studydesk-server did not answer /healthz within 30 s");
-    await sleep(200);
-  }
-  return { base, stop: () => server.kill("SIGTERM") };
-}
 
 async function startEmpty(dir) {
   const { browser } = await start(dir);
@@ -120,7 +96,7 @@ const postTexts = (browser) => browser.execute(() => [...document.querySelectorA
 
 test("social: a post with a picture and an emoji, followed, liked and commented on from another instance; Activity card and native notices", async (t) => {
   const step = steps(t);
-  const server = await startServer();
+  const server = await startSyncServer("social");
   const stopNotifications = await startNotificationServer();
   const bus = await watchNotifications();
   t.after(() => {

@@ -9,38 +9,14 @@
 // turns (each keeps its own data folder and key).
 
 import { test } from "node:test";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, choose, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage, waitForRow } from "./lib.mjs";
+import { choose, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage, waitForRow, startSyncServer } from "./lib.mjs";
 
-const SERVER = path.resolve(process.env.STUDYDESK_SERVER ?? `${ROOT}/target/debug/studydesk-server`);
 const EMAIL = "ada@example.org";
 const PASSWORD = "correct horse battery";
 
-async function startServer() {
-  for (const v of ["PGHOST", "PGPORT", "PGUSER"]) {
-    if (!process.env[v]) throw new Error(`${v} is not set: run through scripts/e2e.sh (it starts PostgreSQL with pg_virtualenv)`);
-  }
-  const db = `e2e_sync_${Date.now()}`;
-  execFileSync("psql", ["-q", "-d", process.env.PGDATABASE ?? "postgres", "-c", `CREATE DATABASE ${db}`], { stdio: "inherit" });
-  const url = `host=${process.env.PGHOST} port=${process.env.PGPORT} user=${process.env.PGUSER} password=${process.env.PGPASSWORD ?? ""} dbname=${db}`;
-  const port = 18_000 + Math.floor(Math.random() * 2_000);
-  const server = spawn(SERVER, ["--database-url", url, "--bind", `127.0.0.1:${port}`], { stdio: ["ignore", "ignore", "inherit"] });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/healthz`);
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("studydesk-server did not answer /healthz within 30 s");
-    await sleep(200);
-  }
-  return { base, stop: () => server.kill("SIGTERM") };
-}
 
 async function openSettings(browser) {
   await (await browser.$(tid("nav-settings"))).click();
@@ -117,7 +93,7 @@ async function startEmpty(dir) {
 
 test("sync: a task added on one app instance appears on the other", async (t) => {
   const step = steps(t);
-  const server = await startServer();
+  const server = await startSyncServer("sync");
   t.after(server.stop);
   const laptopDir = tempDir("studydesk-e2e-laptop");
   const desktopDir = tempDir("studydesk-e2e-desktop");
