@@ -887,7 +887,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             ("name", |r| r.name = long(256)),
         ],
     );
-    c.case(
+    let widget = c.case(
         WidgetRow {
             id: new_id(),
             dashboard_id: dashboard.clone(),
@@ -1006,6 +1006,20 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
         ],
     );
     c.case(
+        WidgetResultRow {
+            id: new_id(),
+            widget_id: widget,
+            dashboard_id: dashboard.clone(),
+            range_from: s("2026-10-24"),
+            range_to: s("2026-11-22"),
+            computed_at: s(NOW),
+            data: Some(json!({"table": {"columns": [], "rows": [], "truncated": false}, "from": "2026-10-24", "to": "2026-11-22"})),
+            row_count: 0,
+            error: None,
+        },
+        &[("range_from", |r| r.range_from = s("24/10/2026")), ("computed_at", |r| r.computed_at = s("x")), ("widget_id", |r| r.widget_id = s("bad"))],
+    );
+    c.case(
         DashboardShareRow {
             id: new_id(),
             dashboard_id: dashboard,
@@ -1036,8 +1050,8 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     covered.sort();
     assert_eq!(covered, tables);
     // The 48 seed tables, item_reminders (V6), follow_decisions, user_blocks, user_mutes
-    // (V13), email_outbox (V23).
-    assert_eq!(covered.len(), 53);
+    // (V13), email_outbox (V23), widget_results (V24).
+    assert_eq!(covered.len(), 54);
 }
 
 /// What the existing services write is a valid row too.

@@ -27,6 +27,7 @@ use studydesk_core::api::Studydesk;
 use studydesk_core::attachments::AttachmentRow;
 use studydesk_core::clock::ManualClock;
 use studydesk_core::dashboard::rows::*;
+use studydesk_core::email::rows::OutboxRow;
 use studydesk_core::db::row::{self, Row};
 use studydesk_core::db::{embedded_versions, latest_version};
 use studydesk_core::focus::rows::*;
@@ -106,7 +107,7 @@ fn row_readers() -> Vec<Reader> {
         StudyPlaylist, StudyResource, FollowRow, FollowDecisionRow, UserBlockRow, UserMuteRow, UserTagRow, PostRow,
         PostMediaRow, PostTagRow, PostLikeRow, PostCommentRow, NotificationRow, ActivityFeedRow, FeedEngagementRow,
         EmojiCategoryRow, EmojiRow, UserEmojiFavoriteRow, Course, Assignment, TaskList, Task, CalendarEventRow,
-        EventReminder, ItemReminder, AttachmentRow,
+        EventReminder, ItemReminder, AttachmentRow, OutboxRow, WidgetResultRow,
     ]
 }
 

@@ -110,7 +110,7 @@ pub struct Studydesk {
     /// its autostart plugin and OS timer; until then nothing is performed).
     effects: OnceLock<Box<dyn Effects + Send + Sync>>,
     /// Built-in metric answers of widgets, kept while nothing they read changed.
-    widget_cache: crate::insights::widget_cache::WidgetCache,
+    widget_cache: crate::insights::widget_data::WidgetCache,
     /// The user's SQL runs here, on read-only connections of its own (`insights_query`).
     sandbox: OnceLock<crate::insights::sandbox::Sandbox>,
     /// The dashboard whose charts this run draws into files (`studydesk --export-dashboard`).

@@ -12,9 +12,10 @@
 //! and models read `sources.db` and SQL's own `'now'`, which the stamp does not see, and
 //! "tasks overdue" changes with the minute. At most [`ANSWERS_MAX`] answers are kept (the
 //! oldest stamp's set is dropped whole beyond it), each already thinned to its chart's width.
+//! The cache holds any answer type (`widget_data` keeps its `WidgetData` here, so this file
+//! does not import it back).
 
 use super::metrics::MetricId;
-use super::widget_data::WidgetData;
 use crate::Result;
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -49,18 +50,22 @@ pub fn cacheable(metric: MetricId) -> bool {
 /// One widget's answer: whose, which widget, at how many points.
 pub type Key = (String, String, i64);
 
-#[derive(Default)]
-pub struct WidgetCache(Mutex<Answers>);
+pub struct AnswerCache<V>(Mutex<Answers<V>>);
 
-#[derive(Default)]
-struct Answers {
+struct Answers<V> {
     stamp: Option<Stamp>,
-    by_key: HashMap<Key, WidgetData>,
+    by_key: HashMap<Key, V>,
 }
 
-impl WidgetCache {
+impl<V> Default for AnswerCache<V> {
+    fn default() -> Self {
+        AnswerCache(Mutex::new(Answers { stamp: None, by_key: HashMap::new() }))
+    }
+}
+
+impl<V: Clone> AnswerCache<V> {
     /// The answer kept for `key` at `stamp`; a different stamp drops every answer.
-    pub fn get(&self, stamp: Stamp, key: &Key) -> Option<WidgetData> {
+    pub fn get(&self, stamp: Stamp, key: &Key) -> Option<V> {
         let mut answers = self.0.lock().unwrap_or_else(|p| p.into_inner());
         answers.align(stamp);
         answers.by_key.get(key).cloned()
@@ -68,7 +73,7 @@ impl WidgetCache {
 
     /// Keeps `data` for `key`, read at `stamp` (an answer read before a newer stamp is seen
     /// is kept only until that stamp's next read).
-    pub fn put(&self, stamp: Stamp, key: Key, data: &WidgetData) {
+    pub fn put(&self, stamp: Stamp, key: Key, data: &V) {
         let mut answers = self.0.lock().unwrap_or_else(|p| p.into_inner());
         answers.align(stamp);
         if answers.by_key.len() >= ANSWERS_MAX {
@@ -87,7 +92,7 @@ impl WidgetCache {
     }
 }
 
-impl Answers {
+impl<V> Answers<V> {
     fn align(&mut self, stamp: Stamp) {
         if self.stamp != Some(stamp) {
             self.by_key.clear();
@@ -99,10 +104,11 @@ impl Answers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::insights::table::Table;
 
-    fn data(from: &str) -> WidgetData {
-        WidgetData { table: Table { columns: vec![], rows: vec![], truncated: false }, value: None, from: from.into(), to: from.into(), as_of: None }
+    type WidgetCache = AnswerCache<String>;
+
+    fn data(from: &str) -> String {
+        from.to_string()
     }
 
     fn stamp(changes: u64, data_version: i64, day: u32) -> Stamp {
@@ -117,7 +123,7 @@ mod tests {
     fn an_answer_is_given_back_only_at_the_stamp_it_was_read_at() {
         let cache = WidgetCache::default();
         cache.put(stamp(1, 1, 6), key("w1"), &data("a"));
-        assert_eq!(cache.get(stamp(1, 1, 6), &key("w1")).map(|d| d.from), Some("a".into()));
+        assert_eq!(cache.get(stamp(1, 1, 6), &key("w1")), Some("a".into()));
         assert_eq!(cache.get(stamp(1, 1, 6), &key("w2")), None, "another widget");
         assert_eq!(cache.get(stamp(2, 1, 6), &key("w1")), None, "a write on this connection");
         cache.put(stamp(2, 1, 6), key("w1"), &data("b"));

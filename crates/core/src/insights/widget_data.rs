@@ -14,7 +14,7 @@ use super::metrics::{self, Grain, MetricFilters, MetricId, MetricQuery, MetricVa
 use super::rows::WidgetType;
 use super::sandbox::Sandbox;
 use super::table::{Cell, Table};
-use super::widget_cache::{self, Stamp, WidgetCache};
+use super::widget_cache::{self, AnswerCache, Stamp};
 use super::widgets::{DashboardWidget, WidgetSource};
 use crate::{CoreError, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -45,6 +45,9 @@ pub struct WidgetData {
     #[ts(optional)]
     pub as_of: Option<String>,
 }
+
+/// Built-in metric answers kept between reads ([`super::widget_cache`]).
+pub type WidgetCache = AnswerCache<WidgetData>;
 
 /// The widget and the days it shows.
 pub struct Inputs<'a> {

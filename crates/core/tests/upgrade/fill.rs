@@ -270,6 +270,9 @@ fn plain(table: &str, c: &Column, sql: &str, k: usize) -> Vec<Value> {
     if regex::Regex::new(&format!(r"length\({col}\)\s*=\s*64")).expect("regex").is_match(sql) {
         return vec![Value::Text(format!("{:064x}", 0xabc0 + k))];
     }
+    if c.decl.contains("BLOB") {
+        return vec![Value::Blob(format!("%PDF-1.7 {k} ✓").into_bytes())];
+    }
     if c.decl.contains("INT") {
         return vec![Value::Integer(k as i64 + 1), Value::Integer(0)];
     }
