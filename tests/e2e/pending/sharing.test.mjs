@@ -10,7 +10,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer } from "./lib.mjs";
+import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer } from "../lib.mjs";
 
 const PASSWORD = "correct horse battery";
 
