@@ -63,6 +63,7 @@ test("reports: a weekly PDF report made in Insights, run now, opened by a PDF re
     const files = readdirSync(out).filter((f) => f.endsWith(".pdf"));
     if (files.length !== 1) throw new Error(`files in the folder: ${files}`);
     const file = path.join(out, files[0]);
+    await browser.waitUntil(async () => (await (await browser.$(tid("report-last"))).getText()).endsWith(files[0]), { timeoutMsg: "the row does not name the file written" });
     const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [file], { encoding: "utf8" }))[1]);
     if (!text.includes(NAME) || !text.includes("Minutes studied per day")) throw new Error(`the PDF lacks its title or a widget: ${text.slice(0, 400)}`);

@@ -267,7 +267,7 @@ function ReportRow({ report, onEdit }: { report: Report; onEdit: () => void }) {
           <span className="hint" data-testid="report-next">
             {t("insights.reports.next", { time: report.is_active ? when(report.next_run_at) : t("insights.reports.off") })}
           </span>
-          <span className="hint report-path" data-testid="report-last" title={lastFile ?? undefined}>
+          <span className="hint" data-testid="report-last" title={lastFile ?? undefined}>
             {t("insights.reports.lastRun", { time: when(report.last_sent) })}
             {lastFile ? ` · ${fileName(lastFile)}` : ""}
           </span>
