@@ -110,11 +110,11 @@ fn too_many(message: &str, state: &Shared) -> ApiError {
     }
 }
 
-fn window_secs(state: &Shared) -> i32 {
+pub(crate) fn window_secs(state: &Shared) -> i32 {
     i32::try_from(state.config.throttle_window.as_secs()).unwrap_or(i32::MAX)
 }
 
-fn limit(n: u32) -> i32 {
+pub(crate) fn limit(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 

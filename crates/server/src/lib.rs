@@ -80,6 +80,9 @@ pub struct Config {
     pub login_failures_per_address: u32,
     /// Sign-up attempts (successful or not) from one client address in the window.
     pub signups_per_address: u32,
+    /// Email lookups (`POST /v1/accounts/lookup`) by one account in the window, found or
+    /// not; more → 429 `rate_limited`.
+    pub lookups_per_account: u32,
     /// Behind a reverse proxy every request comes from the proxy's address, so the
     /// per-address limits would count all clients together: name the header the proxy
     /// sets (e.g. `x-forwarded-for`) and its last value is the client's address. Only for
@@ -119,6 +122,9 @@ impl Config {
             // far below a spray over every account.
             login_failures_per_address: 100,
             signups_per_address: 20,
+            // Sharing with a class is a few dozen addresses; testing an address list is
+            // thousands.
+            lookups_per_account: 60,
             client_address_header: None,
         }
     }

@@ -8,8 +8,11 @@
 //! own email is 422 `own_account` (an owner already holds every right on its dashboards).
 //! The email travels in the body, not the path, so it stays out of access logs. Whether
 //! an email has an account is no secret here: sign-up already says so (`email_taken`).
+//! Like sign-up, it is counted: `lookups_per_account` lookups per account in the
+//! throttle window (V9's `reserve_lookup`), found or not; past it 429 `rate_limited` with
+//! Retry-After, before the email is read from the database.
 
-use crate::auth::{normalize_email, Caller};
+use crate::auth::{limit, normalize_email, window_secs, Caller};
 use crate::error::parse_body;
 use crate::{ApiError, Shared};
 use axum::extract::rejection::BytesRejection;
@@ -26,6 +29,7 @@ pub async fn account_by_email(
     let (AccountLookup { email }, _) = parse_body(body)?;
     let email = normalize_email(&email)?;
     let client = state.pool.get().await?;
+    reserve(&state, &client, caller.account).await?;
     let statement = client
         .prepare_cached(
             "SELECT a.id, u.columns->>'username', u.columns->>'display_name' FROM accounts a
@@ -45,4 +49,26 @@ pub async fn account_by_email(
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "own_account", format!("{email} is your own account: your dashboards are already yours")));
     }
     Ok(Json(AccountFound { account_id: account.to_string(), username: row.get(1), display_name: row.get(2) }))
+}
+
+/// Counts this lookup against the caller's limit, or refuses it.
+async fn reserve(state: &Shared, client: &deadpool_postgres::Client, account: uuid::Uuid) -> Result<(), ApiError> {
+    let reserve = client.prepare_cached("SELECT reserve_lookup($1, $2, $3)").await?;
+    let allowed: bool =
+        client.query_one(&reserve, &[&account, &limit(state.config.lookups_per_account), &window_secs(state)]).await?.get(0);
+    if allowed {
+        return Ok(());
+    }
+    let minutes = state.config.throttle_window.as_secs().div_ceil(60);
+    Err(ApiError {
+        retry_after: Some(state.config.throttle_window.as_secs().max(1)),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!(
+                "you looked up {} email addresses in {minutes} minutes, the most this server allows; wait a few minutes, then share again",
+                state.config.lookups_per_account
+            ),
+        )
+    })
 }

@@ -1,6 +1,6 @@
 //! `studydesk-server --database-url URL --bind ADDR [--signup open|closed]
 //! [--blob-quota-mib N] [--request-timeout-secs N] [--max-in-flight N]
-//! [--login-failures-per-address N] [--signups-per-address N]
+//! [--login-failures-per-address N] [--signups-per-address N] [--lookups-per-account N]
 //! [--client-address-header NAME]`: runs the migrations (under an advisory lock) and
 //! serves the sync API until SIGINT/SIGTERM. The limits are described in docs/sync.md §6.
 
@@ -34,6 +34,9 @@ struct Args {
     /// Sign-up attempts from one client address in 15 minutes before 429.
     #[arg(long, default_value_t = 20)]
     signups_per_address: u32,
+    /// Email lookups (sharing a dashboard) by one account in 15 minutes before 429.
+    #[arg(long, default_value_t = 60)]
+    lookups_per_account: u32,
     /// Behind a reverse proxy: the header carrying the client's address (its last value),
     /// e.g. x-forwarded-for. Only when the server is reachable through that proxy alone.
     #[arg(long)]
@@ -54,6 +57,7 @@ async fn main() -> std::process::ExitCode {
     config.max_in_flight = args.max_in_flight;
     config.login_failures_per_address = args.login_failures_per_address;
     config.signups_per_address = args.signups_per_address;
+    config.lookups_per_account = args.lookups_per_account;
     config.client_address_header = args.client_address_header.map(|h| h.to_ascii_lowercase());
     let state = match state(config).await {
         Ok(s) => s,

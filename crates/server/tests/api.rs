@@ -670,6 +670,7 @@ fn every_response_matches_the_openapi_document() {
     let strict = TestServer::start_with(|c| {
         c.signups_per_address = 1;
         c.login_failures_per_email = 1;
+        c.lookups_per_account = 1;
     });
     let erin = signup(&strict, "erin@example.org");
     let again = send(http().post(strict.url("/v1/accounts")).json(&json!({"email": "fay@example.org", "password": "correct horse battery", "device": {"id": new_id(), "name": "x"}})));
@@ -679,12 +680,18 @@ fn every_response_matches_the_openapi_document() {
     };
     expect(strict_change(password("wrong password!", "a brand new password")), "changePassword", 403);
     expect(strict_change(password("correct horse battery", "a brand new password")), "changePassword", 429);
+    let strict_lookup = || {
+        send(http().post(strict.url("/v1/accounts/lookup")).bearer_auth(&erin.key).header("content-type", "application/json").body(email("nobody@example.org")))
+    };
+    expect(strict_lookup(), "accountLookup", 404);
+    expect(strict_lookup(), "accountLookup", 429);
 
     // What the document lists and this test cannot make the server answer.
     let cannot = |operation: &str, status: u16| match status {
         503 => true, // the database down, or password hashing saturated
-        // only sign-in, sign-up and the password change are throttled (no per-key rate limit yet)
-        429 => !matches!(operation, "login" | "signup" | "changePassword"),
+        // only sign-in, sign-up, the password change and the email lookup are throttled
+        // (no per-key rate limit yet)
+        429 => !matches!(operation, "login" | "signup" | "changePassword" | "accountLookup"),
         _ => false,
     };
     let missing: Vec<String> = support::openapi::document()

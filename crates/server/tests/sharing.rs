@@ -219,6 +219,33 @@ fn an_email_is_looked_up_to_its_account_and_public_profile_only() {
 }
 
 /// A `workflows` row: bob's request to `approver` for edit rights on `dashboard`.
+/// An ordinary account cannot test an address list: every lookup counts (found or not),
+/// past the limit the server answers 429 with Retry-After and its words, and the limit is
+/// the caller's own (another account still looks up).
+#[test]
+fn email_lookups_are_limited_per_account() {
+    let server = TestServer::start_with(|c| c.lookups_per_account = 3);
+    let ada = signup(&server, "ada@example.org");
+    let bob = signup(&server, "bob@example.org");
+    no_rejections(&bob.push(&new_id(), vec![bob.user_row()]).json().unwrap());
+    no_rejections(&ada.push(&new_id(), vec![ada.user_row()]).json().unwrap());
+
+    assert_eq!(lookup(&ada, json!({"email": "bob@example.org"})).status(), 200);
+    assert_eq!(lookup(&ada, json!({"email": "list-1@example.org"})).status(), 404);
+    assert_eq!(lookup(&ada, json!({"email": "list-2@example.org"})).status(), 404);
+    let refused = lookup(&ada, json!({"email": "bob@example.org"}));
+    assert_eq!(refused.status(), 429, "{}", refused.text());
+    let body: Value = refused.json().unwrap();
+    assert_eq!(body["kind"], "rate_limited");
+    assert!(body["message"].as_str().unwrap().contains("wait a few minutes"), "{body}");
+    let retry: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert_eq!(retry, 15 * 60);
+    assert_eq!(server.count(&format!("SELECT count(*) FROM lookup_attempts WHERE account = '{}'", ada.account)), 3, "a refused lookup is not counted");
+
+    let other = lookup(&bob, json!({"email": "ada@example.org"}));
+    assert_eq!(other.status(), 200, "bob's limit is his own: {}", other.text());
+}
+
 fn request_row(c: &Client, id: &str, approver: &str, dashboard: &str, status: &str, offset: i64) -> Value {
     let details = json!({"dashboard_id": dashboard, "dashboard_name": "Exams", "permission": "edit", "message": "request-marker: may I edit?"});
     c.change("workflows", id, "insert", 1,
