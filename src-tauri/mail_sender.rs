@@ -11,9 +11,9 @@
 //! anything was sent or failed it emits [`EVENT`] so the UI refetches. Waits are app-clock
 //! time ([`crate::periodic`]).
 
-use crate::periodic::{self, Job, Pace, Turn};
+use crate::periodic::{self, Job, Pace};
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 
 pub const EVENT: &str = "outbox-changed";
 /// How often the outbox is looked at (the shortest retry is a minute).
@@ -29,18 +29,11 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         pace: Pace::App,
         failed: "could not send the e-mail outbox; retrying",
     };
-    let handle = app.clone();
-    periodic::start(app, job, move |sd| {
-        let outcome = sd.outbox_send_due().map(|done| {
-            for e in &done.errors {
-                tracing::warn!(error = %e, "an e-mail could not be sent; it stays in the outbox for its retry");
-            }
-            if done.sent + done.failed > 0 {
-                if let Err(e) = handle.emit(EVENT, ()) {
-                    tracing::debug!(error = %e, "could not emit {EVENT}");
-                }
-            }
-        });
-        Turn { outcome, next: EVERY }
+    periodic::start_announcing(app, job, EVERY, EVENT, |sd| {
+        let done = sd.outbox_send_due()?;
+        for e in &done.errors {
+            tracing::warn!(error = %e, "an e-mail could not be sent; it stays in the outbox for its retry");
+        }
+        Ok(done.sent + done.failed > 0)
     });
 }

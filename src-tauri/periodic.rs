@@ -11,13 +11,16 @@
 //! than [`MIN_SLEEP`], so no job spins. A failed turn is logged as a warning
 //! ([`Job::failed`], with the error) once per run of failures: a busy database or a full
 //! disk would otherwise write the same line every turn. The job goes on either way.
+//! [`start_announcing`] is the common shape of the app's fixed-period jobs: a turn that
+//! answers whether anything changed, and an event (payload null) emitted when it did so
+//! the UI refetches.
 
 use crate::Backend;
 use std::ops::ControlFlow;
 use std::time::Duration;
 use studydesk_core::api::Studydesk;
 use studydesk_core::clock;
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// The shortest real sleep between two turns.
 pub const MIN_SLEEP: Duration = Duration::from_millis(250);
@@ -73,6 +76,27 @@ where
     if let Err(e) = spawned {
         tracing::error!(error = %e, thread = job.thread, "{}: could not start its thread", job.without);
     }
+}
+
+/// Starts `job` with a turn every `every` that answers whether anything changed; when it
+/// did, `event` is emitted (payload null) for the UI to refetch. The turn logs its own
+/// items (a report written, an e-mail refused); the loop logs a failed turn.
+pub fn start_announcing<R, F>(app: &AppHandle<R>, job: Job, every: Duration, event: &'static str, mut turn: F)
+where
+    R: Runtime,
+    F: FnMut(&Studydesk) -> studydesk_core::Result<bool> + Send + 'static,
+{
+    let handle = app.clone();
+    start(app, job, move |sd| {
+        let outcome = turn(sd).map(|changed| {
+            if changed {
+                if let Err(e) = handle.emit(event, ()) {
+                    tracing::debug!(error = %e, "could not emit {event}");
+                }
+            }
+        });
+        Turn { outcome, next: every }
+    });
 }
 
 /// The loop, apart from threads and clocks: `sleep` is given the app-time waits; it runs

@@ -12,9 +12,9 @@
 //! turn is logged once per run of failures. Waits are app-clock time: with `--clock-rate
 //! N` the real sleep is the wait divided by N ([`crate::periodic`], which runs the loop).
 
-use crate::periodic::{self, Job, Pace, Turn};
+use crate::periodic::{self, Job, Pace};
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 
 pub const EVENT: &str = "sources-changed";
 /// How often the schedule is checked (the shortest interval is 15 minutes).
@@ -30,21 +30,14 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         pace: Pace::App,
         failed: "could not check the data sources' refresh schedule; retrying",
     };
-    let handle = app.clone();
-    periodic::start(app, job, move |sd| {
-        let outcome = sd.source_refresh_due().map(|done| {
-            for r in &done {
-                match &r.outcome {
-                    Ok(s) => tracing::info!(source = %r.id, rows = s.rows, "data source refreshed on its schedule"),
-                    Err(e) => tracing::warn!(source = %r.id, error = %e, "the scheduled refresh of a data source failed; trying again after its interval"),
-                }
+    periodic::start_announcing(app, job, EVERY, EVENT, |sd| {
+        let done = sd.source_refresh_due()?;
+        for r in &done {
+            match &r.outcome {
+                Ok(s) => tracing::info!(source = %r.id, rows = s.rows, "data source refreshed on its schedule"),
+                Err(e) => tracing::warn!(source = %r.id, error = %e, "the scheduled refresh of a data source failed; trying again after its interval"),
             }
-            if !done.is_empty() {
-                if let Err(e) = handle.emit(EVENT, ()) {
-                    tracing::debug!(error = %e, "could not emit {EVENT}");
-                }
-            }
-        });
-        Turn { outcome, next: EVERY }
+        }
+        Ok(!done.is_empty())
     });
 }

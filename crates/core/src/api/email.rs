@@ -52,7 +52,7 @@ impl Studydesk {
     /// Sends the outbox's due messages through the saved server (nothing while e-mail is
     /// not set up): the background turn and the app's sender thread call this.
     pub fn outbox_send_due(&self) -> Result<outbox::DrainReport> {
-        match self.db.read(|c| email::transport(c, &self.data_dir))? {
+        match email::transport(&self.db, &self.data_dir)? {
             Some(smtp) => outbox::drain(&self.db, &self.user_id(), &smtp),
             None => Ok(outbox::DrainReport::default()),
         }

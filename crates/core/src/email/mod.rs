@@ -39,9 +39,14 @@ pub fn own_address(conn: &Connection) -> Result<Option<String>> {
     Ok(settings::stored(conn)?.map(|s| s.from))
 }
 
-/// The saved server as a transport, or None when e-mail is not set up.
-pub fn transport(conn: &Connection, data_dir: &Path) -> Result<Option<Smtp>> {
-    Ok(settings::for_sending(conn, data_dir)?.map(|(s, password)| Smtp::new(s, password)))
+/// The saved server as a transport, or None when e-mail is not set up. The settings are
+/// read under the database lock and the password after it: the secret store may be a
+/// D-Bus round trip (or a prompt to unlock the keyring), and the app's one connection must
+/// not wait on it.
+pub fn transport(db: &Db, data_dir: &Path) -> Result<Option<Smtp>> {
+    let Some(stored) = db.read(settings::stored)? else { return Ok(None) };
+    let password = settings::password(&stored, data_dir)?;
+    Ok(Some(Smtp::new(stored, password)))
 }
 
 /// How a test e-mail went.
@@ -59,7 +64,7 @@ pub fn send_test(db: &Db, data_dir: &Path, to: &str) -> Result<TestSend> {
     if !validate::looks_like_email(&to) {
         return Err(CoreError::validation(format!("\"{}\" is not an e-mail address", validate::truncate_for_message(&to))));
     }
-    let Some(smtp) = db.read(|c| transport(c, data_dir))? else {
+    let Some(smtp) = transport(db, data_dir)? else {
         return Err(CoreError::validation("e-mail is not set up: save your SMTP server first"));
     };
     let message = Outgoing {

@@ -230,14 +230,12 @@ pub fn set(db: &Db, data_dir: &Path, me: &str, input: &SmtpSettingsInput) -> Res
     db.read(|c| view(c, data_dir))
 }
 
-/// The stored settings and the saved password, for sending.
-pub fn for_sending(conn: &Connection, data_dir: &Path) -> Result<Option<(StoredSmtp, Option<String>)>> {
-    let Some(s) = stored(conn)? else { return Ok(None) };
-    let password = match &s.password_ref {
-        Some(reference) => secrets::open(data_dir)?.get(reference)?,
-        None => None,
-    };
-    Ok(Some((s, password)))
+/// The saved password of `s`, from the secret store (call it outside any database lock).
+pub fn password(s: &StoredSmtp, data_dir: &Path) -> Result<Option<String>> {
+    match &s.password_ref {
+        Some(reference) => secrets::open(data_dir)?.get(reference),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]
