@@ -169,7 +169,7 @@ function TestSendForm() {
     >
       <label htmlFor="smtp-test-to">{t("email.testTo")}</label>
       <input id="smtp-test-to" className="input" type="email" value={to} placeholder="me@example.com" onChange={(e) => setTo(e.target.value)} />
-      <button type="submit" className="button" disabled={!to.trim() || send.isPending} data-testid="smtp-test-send">
+      <button type="submit" className="button subtle" disabled={!to.trim() || send.isPending} data-testid="smtp-test-send">
         {send.isPending ? t("email.testSending") : t("email.testSend")}
       </button>
       <div className="email-test-result" aria-live="polite">

@@ -8,7 +8,7 @@ import { Avatar } from "./Avatar";
 import "./PersonLink.css";
 
 /** A person's display name, else their @username, else `fallback`. */
-export function nameOf(face: Pick<Face, "display_name" | "username">, fallback: string): string {
+export function nameOf(face: { display_name: string | null; username: string | null }, fallback: string): string {
   return face.display_name || (face.username ? `@${face.username}` : fallback);
 }
 

@@ -16,7 +16,7 @@ export function HistoryButton({ entityId, name }: { entityId: string; name: stri
       {open ? (
         <Dialog title={t("history.itemTitle", { name })} onClose={() => setOpen(false)} testId="history-dialog">
           <HistoryPanel entityId={entityId} />
-          <button type="button" className="button" onClick={() => setOpen(false)}>
+          <button type="button" className="button ghost" onClick={() => setOpen(false)}>
             {t("history.close")}
           </button>
         </Dialog>

@@ -161,7 +161,7 @@ export function HistoryPanel({ entityId, testId = "history-panel" }: { entityId?
         ))}
       </ol>
       {pages.hasNextPage ? (
-        <button type="button" className="button" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
+        <button type="button" className="button ghost" onClick={() => void pages.fetchNextPage()} disabled={pages.isFetchingNextPage}>
           {t("history.more")}
         </button>
       ) : null}

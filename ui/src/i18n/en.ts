@@ -587,6 +587,8 @@ const en = {
       withMe: "Shared with me",
       noneWithMe: "No dashboard is shared with you yet.",
       owner: "by {{name}}",
+      ownerUnnamed: "by an account with no profile name",
+      unnamedAccount: "An account with no profile name",
       viewOnly: "View only",
       canEdit: "Can edit",
       public: "Public, read only",

@@ -585,6 +585,8 @@ const ja: Messages = {
       withMe: "自分に共有",
       noneWithMe: "共有されたダッシュボードはまだありません。",
       owner: "{{name}} さん",
+      ownerUnnamed: "プロフィール名のないアカウント",
+      unnamedAccount: "プロフィール名のないアカウント",
       viewOnly: "閲覧のみ",
       canEdit: "編集可",
       public: "公開（閲覧のみ）",

@@ -27,7 +27,7 @@ import { Alerts } from "./Alerts";
 import { DataSources } from "./DataSources";
 import { ModelBuilder } from "./ModelBuilder";
 import { Reports } from "./Reports";
-import { Sharing } from "./Sharing";
+import { ownerText, Sharing } from "./Sharing";
 import { isQueried, useDashboard, useDashboards, useInsightsMutation, useShareList, useSourceEvents } from "./queries";
 import { toCsv } from "./series";
 import { WidgetEditor } from "./WidgetEditor";
@@ -80,7 +80,6 @@ function NameDialog({ title, initial, onSave, onClose, error }: { title: string;
 }
 
 /** The owner of a dashboard shared with me, in words. */
-const ownerName = (d: SharedDashboard) => d.owner_display_name || d.owner_username || d.owner_id;
 
 /** "View only", "Can edit" or "Public, read only". */
 const rightsKey = (d: SharedDashboard) => (d.permission === "edit" ? "insights.sharing.canEdit" : d.permission === "view" ? "insights.sharing.viewOnly" : "insights.sharing.public");
@@ -99,7 +98,7 @@ function SharedList({ shared, openId, onOpen }: { shared: SharedDashboard[]; ope
             <button type="button" className="dashboard-link" aria-current={d.dashboard_id === openId ? "page" : undefined} data-testid={`shared-dashboard-${d.dashboard_id}`} onClick={() => onOpen(d.dashboard_id)}>
               <span className="dashboard-link-name">{d.name}</span>
               <span className="dashboard-link-count">
-                {t("insights.sharing.owner", { name: ownerName(d) })} · {t(rightsKey(d))}
+                {ownerText(t, d)} · {t(rightsKey(d))}
               </span>
             </button>
           </li>
@@ -324,7 +323,7 @@ function DashboardScreen({ dashboard, shared }: { dashboard: DashboardView; shar
           {dashboard.row.description ? <p className="dashboard-description">{dashboard.row.description}</p> : null}
           {dashboard.access !== "owner" ? (
             <p className="dashboard-shared" data-testid="dashboard-shared">
-              {shared ? <span>{t("insights.sharing.owner", { name: ownerName(shared) })}</span> : null}
+              {shared ? <span>{ownerText(t, shared)}</span> : null}
               <span className={`sharing-badge ${dashboard.access === "edit" ? "edit" : "read"}`}>{t(dashboard.access === "edit" ? "insights.sharing.canEdit" : dashboard.access === "view" ? "insights.sharing.viewOnly" : "insights.sharing.public")}</span>
               {readOnly ? (
                 <span id="dashboard-read-only" className="hint" data-testid="dashboard-read-only">

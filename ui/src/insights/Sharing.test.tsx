@@ -36,13 +36,20 @@ describe("Sharing", () => {
       with_me: [
         { dashboard_id: "d9", name: "Team goals", description: null, owner_id: "u3", owner_username: "cleo", owner_display_name: "Cleo", permission: "view", shared_at: stamp },
         { dashboard_id: "d8", name: "Open data", description: null, owner_id: "u4", owner_username: null, owner_display_name: "Dan", permission: null, shared_at: null },
+        { dashboard_id: "d7", name: "Exams", description: null, owner_id: "0190a1b2-0000-7000-8000-00000000abcd", owner_username: "eve", owner_display_name: null, permission: "edit", shared_at: stamp },
+        { dashboard_id: "d6", name: "Labs", description: null, owner_id: "0190a1b2-0000-7000-8000-00000000beef", owner_username: null, owner_display_name: null, permission: "view", shared_at: stamp },
       ],
     });
     renderWithClient(<Sharing dashboards={[mine]} onClose={() => {}} onOpen={() => {}} />);
     const list = await screen.findByTestId("shared-with-me");
-    await waitFor(() => expect(within(list).getAllByRole("listitem")).toHaveLength(2));
+    await waitFor(() => expect(within(list).getAllByRole("listitem")).toHaveLength(4));
     expect(within(list).getByText("Team goals").parentElement).toHaveTextContent("by CleoView only");
     expect(within(list).getByText("Open data").parentElement).toHaveTextContent("Public, read only");
+    expect(within(list).getByText("Exams").parentElement).toHaveTextContent("by @eveCan edit");
+    // An owner who set no name is not shown as an account id.
+    const unnamed = within(list).getByText("Labs").parentElement;
+    expect(unnamed).toHaveTextContent("by an account with no profile name");
+    expect(unnamed?.textContent).not.toContain("0190a1b2");
   });
 
   it("shares a dashboard by email with the chosen rights, and shows a refusal in words", async () => {

@@ -16,13 +16,23 @@ import type { DashboardEntry } from "../api/bindings/DashboardEntry";
 import type { RequestInbox } from "../api/bindings/RequestInbox";
 import type { SharePermission } from "../api/bindings/SharePermission";
 import { errorText } from "../api/errorText";
+import type { SharedDashboard } from "../api/bindings/SharedDashboard";
 import { ConfirmDialog } from "../components/ConfirmDialog";
+import { nameOf } from "../feed/PersonLink";
 import { Loading, LoadError } from "../components/Status";
 import { Panel } from "./Panel";
 import { SHARES_KEY, useInsightsMutation, useShareList } from "./queries";
 import "./Sharing.css";
 
 const REQUESTS_KEY = ["access_requests"] as const;
+
+type Translate = ReturnType<typeof useTranslation>["t"];
+
+/** "by Ada" (or "by @ada"); never an account id, which says nothing to a person. */
+export function ownerText(t: Translate, d: SharedDashboard): string {
+  const name = nameOf({ display_name: d.owner_display_name, username: d.owner_username }, "");
+  return name ? t("insights.sharing.owner", { name }) : t("insights.sharing.ownerUnnamed");
+}
 
 /** The owner's "public" switch of the dashboard chosen in the form: turning it on asks first. */
 function PublicSwitch({ dashboard }: { dashboard: DashboardEntry }) {
@@ -113,7 +123,7 @@ export function Sharing({ dashboards, onClose, onOpen }: { dashboards: Dashboard
           {shares.data?.with_me.map((d) => (
             <li key={d.dashboard_id}>
               <span className="sharing-name">{d.name}</span>
-              <span className="hint">{t("insights.sharing.owner", { name: d.owner_display_name || d.owner_username || d.owner_id })}</span>
+              <span className="hint">{ownerText(t, d)}</span>
               <span className={`sharing-badge ${d.permission === "edit" ? "edit" : "read"}`}>{rights(d.permission)}</span>
               <button type="button" className="button subtle" data-testid={`shared-open-${d.dashboard_id}`} onClick={() => onOpen(d.dashboard_id)} aria-label={t("insights.sharing.openNamed", { name: d.name })}>
                 {t("insights.sharing.openShared")}
@@ -160,9 +170,9 @@ export function Sharing({ dashboards, onClose, onOpen }: { dashboards: Dashboard
           {shares.data?.by_me.map((s) => (
             <li key={s.id}>
               <span className="sharing-name">{s.dashboard_name}</span>
-              <span>{s.display_name || s.username || s.user_id}</span>
+              <span>{nameOf(s, t("insights.sharing.unnamedAccount"))}</span>
               <span className={`sharing-badge ${s.permission === "edit" ? "edit" : "read"}`}>{rights(s.permission)}</span>
-              <button type="button" className="button ghost" onClick={() => revoke.mutate(s.id)} aria-label={t("insights.sharing.revokeOf", { name: s.display_name || s.user_id, dashboard: s.dashboard_name })}>
+              <button type="button" className="button ghost" onClick={() => revoke.mutate(s.id)} aria-label={t("insights.sharing.revokeOf", { name: nameOf(s, t("insights.sharing.unnamedAccount")), dashboard: s.dashboard_name })}>
                 {t("insights.sharing.revoke")}
               </button>
             </li>

@@ -152,9 +152,10 @@ function QueriedWidget({ widget, title, refreshMinutes, exportsRef, drawWhenSeen
 function AsOf({ at }: { at: string }) {
   const { t } = useTranslation();
   const { locale, timezone } = usePrefs();
+  const text = t("insights.asOf", { time: formatDateTime(at, locale, timezone) });
   return (
-    <p className="widget-note" data-testid="widget-as-of">
-      {t("insights.asOf", { time: formatDateTime(at, locale, timezone) })}
+    <p className="widget-note" data-testid="widget-as-of" title={text}>
+      {text}
     </p>
   );
 }

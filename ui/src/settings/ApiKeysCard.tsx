@@ -159,7 +159,7 @@ function LocalApiSwitch({ value, saving, onSave }: { value: LocalApiSettings; sa
           aria-describedby="local-api-port-hint"
           onChange={(e) => setPort(e.target.value)}
         />
-        <button type="submit" className="button" disabled={!portValid || saving || portNumber === value.port}>
+        <button type="submit" className="button ghost" disabled={!portValid || saving || portNumber === value.port}>
           {t("apiKeys.savePort")}
         </button>
         <span id="local-api-port-hint" className={portValid ? "hint" : "field-error"}>
@@ -233,7 +233,7 @@ function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => voi
         </code>
         <button
           type="button"
-          className="button"
+          className="button ghost"
           onClick={async () => {
             await navigator.clipboard?.writeText(created.key);
             setCopied(true);

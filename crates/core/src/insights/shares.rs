@@ -32,7 +32,7 @@ pub struct Share {
     pub dashboard_name: String,
     pub user_id: String,
     pub username: Option<String>,
-    /// The grantee's display name as this device knows it.
+    /// The grantee's display name as this device knows it (`None` when they set none).
     pub display_name: Option<String>,
     pub permission: SharePermission,
     pub shared_at: String,
@@ -163,7 +163,7 @@ pub fn list(conn: &Connection, me: &str) -> Result<ShareList> {
                 dashboard_id: d.id.clone(),
                 dashboard_name: d.name.clone(),
                 username: face.and_then(|f| f.username.clone()),
-                display_name: face.map(|f| f.display_name.clone()),
+                display_name: face.map(|f| f.display_name.clone()).filter(|n| !n.is_empty()),
                 user_id: s.user_id,
                 permission: s.permission,
                 shared_at: s.shared_at,
@@ -192,7 +192,7 @@ fn with_me(conn: &Connection, me: &str) -> Result<Vec<SharedDashboard>> {
             name: d.name,
             description: d.description,
             owner_username: face.and_then(|f| f.username.clone()),
-            owner_display_name: face.map(|f| f.display_name.clone()),
+            owner_display_name: face.map(|f| f.display_name.clone()).filter(|n| !n.is_empty()),
             owner_id: d.user_id,
             permission: share.as_ref().map(|s| s.permission),
             shared_at: share.map(|s| s.shared_at),

@@ -6,6 +6,6 @@ import type { SharePermission } from "./SharePermission";
  */
 export type Share = { id: string, dashboard_id: string, dashboard_name: string, user_id: string, username: string | null, 
 /**
- * The grantee's display name as this device knows it.
+ * The grantee's display name as this device knows it (`None` when they set none).
  */
 display_name: string | null, permission: SharePermission, shared_at: string, };
