@@ -984,6 +984,26 @@ mod tests {
         }
     }
 
+    /// RDATEs join the rule's occurrences in order, once each; COUNT counts the rule's
+    /// only; the last occurrence is the later of the rule's end and the last RDATE.
+    #[test]
+    fn rdates_merge_in_order_once() {
+        let d = |s: &str| Occ::Date(s.parse().unwrap());
+        let rdates = vec![d("2026-11-04"), d("2026-11-09"), d("2026-12-25")];
+        let series = Series { rule: parse("FREQ=WEEKLY;COUNT=3").unwrap().rule, tz: chrono_tz::UTC, start: d("2026-11-02"), rdates };
+        let all = series.between(d("2026-11-01"), d("2027-01-01"), 100).unwrap();
+        assert_eq!(all, vec![d("2026-11-02"), d("2026-11-04"), d("2026-11-09"), d("2026-11-16"), d("2026-12-25")]);
+        // From inside the series: earlier RDATEs are not yielded again.
+        assert_eq!(series.between(d("2026-11-05"), d("2026-11-17"), 100).unwrap(), vec![d("2026-11-09"), d("2026-11-16")]);
+        assert!(series.occurs_at(d("2026-11-04")).unwrap() && !series.occurs_at(d("2026-11-05")).unwrap());
+        assert_eq!(series.last().unwrap(), Some(d("2026-12-25")));
+        // A series of RDATEs only: its start, then the dates.
+        let only = Series { rule: Rule::start_only(), tz: chrono_tz::UTC, start: d("2026-11-02"), rdates: vec![d("2026-11-20")] };
+        assert_eq!(only.between(d("2026-01-01"), d("2027-01-01"), 100).unwrap(), vec![d("2026-11-02"), d("2026-11-20")]);
+        assert_eq!(only.last().unwrap(), Some(d("2026-11-20")));
+        assert!(Rule::start_only().is_start_only() && !parse("FREQ=DAILY;COUNT=2").unwrap().rule.is_start_only());
+    }
+
     mod fast_path {
         use super::*;
         use proptest::prelude::*;
