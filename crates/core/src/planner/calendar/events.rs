@@ -220,14 +220,16 @@ pub use super::model::{LOCATION_MAX, URL_MAX};
 /// [`URL_MAX`]; blank clears it.
 fn event_url(value: Option<&str>) -> Result<Option<String>> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
-    if v.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:")) {
-        let v = validate::text("url", v, URL_MAX)?;
-        if v.len() == 7 || v.contains(char::is_whitespace) {
-            return Err(CoreError::rule(crate::error::Rule::Url { field: "url".into() }));
-        }
-        return Ok(Some(v));
+    let v = validate::text("url", v, URL_MAX)?;
+    let lower = v.to_ascii_lowercase();
+    let scheme = ["https://", "http://", "mailto:"].iter().find(|s| lower.starts_with(**s));
+    if scheme.is_none_or(|s| v.len() == s.len()) || v.contains(char::is_whitespace) {
+        return Err(CoreError::validation(format!(
+            "url must be a link starting with https://, http:// or mailto: (got \"{}\")",
+            validate::truncate_for_message(&v)
+        )));
     }
-    validate::url("url", v).map(Some)
+    Ok(Some(v))
 }
 
 fn course_id(conn: &Connection, user_id: &str, id: Option<&str>) -> Result<Option<String>> {
