@@ -679,6 +679,8 @@ fn period_seconds(p: &Prop, start: IcsTime, second: &str, zones: &Zones) -> Resu
     let (end, _) = time_value(p, second, zones)?;
     match (start, end) {
         (IcsTime::Time(s), IcsTime::Time(e)) if e >= s => Ok((e - s).num_seconds()),
+        // Not RFC 5545 (a PERIOD is of date-times), but written: whole days.
+        (IcsTime::Date(s), IcsTime::Date(e)) if e >= s => Ok((e - s).num_days() * 86_400),
         _ => Err(ParseError::new(p.line, format!("{} has a bad period \"{}\"", p.name, short(second)))),
     }
 }
