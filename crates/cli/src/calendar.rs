@@ -33,6 +33,12 @@ pub enum EventCommand {
         remind: Vec<i64>,
         #[arg(long)]
         notes: Option<String>,
+        /// Where it happens (a room, an address).
+        #[arg(long)]
+        location: Option<String>,
+        /// A link about it (http, https or mailto).
+        #[arg(long)]
+        url: Option<String>,
     },
     /// Add an event from one line of text ("Study group tomorrow 15:00-16:30").
     Quick { text: String },
@@ -61,10 +67,11 @@ impl IcsCommand {
 
 pub fn event(app: &Studydesk, cmd: EventCommand) -> Result<(), CoreError> {
     let ev = match cmd {
-        EventCommand::Add { title, start, end, all_day, rrule, remind, notes } => {
+        EventCommand::Add { title, start, end, all_day, rrule, remind, notes, location, url } => {
             let reminders =
                 remind.into_iter().map(|m| NewReminder { minutes_before: Some(m), ..Default::default() }).collect();
-            app.event_add(NewEvent { title, notes, start, end, all_day, rrule, reminders, ..Default::default() })?
+            let input = NewEvent { title, notes, location, url, start, end, all_day, rrule, reminders, ..Default::default() };
+            app.event_add(input)?
         }
         EventCommand::Quick { text } => app.event_quick_add(&text)?,
     };
@@ -120,7 +127,9 @@ fn agenda_line(i: &CalendarItem, zone: &str) -> String {
         studydesk_core::planner::calendar::CalendarItemKind::Assignment => "  (due)",
         _ => "",
     };
-    format!("{}  {when:<11}  {}{kind}", i.date, field(&i.title))
+    let place = i.location.as_deref().map(|l| format!("  @ {}", field(l))).unwrap_or_default();
+    let link = i.url.as_deref().map(|u| format!("  <{}>", field(u))).unwrap_or_default();
+    format!("{}  {when:<11}  {}{kind}{place}{link}", i.date, field(&i.title))
 }
 
 pub fn ics(app: &Studydesk, cmd: IcsCommand) -> Result<(), CoreError> {

@@ -169,6 +169,14 @@ fn event_add_and_an_agenda_with_the_series_expanded() {
     assert!(fails(d.path(), &["event", "add", "--title", "x", "--start", "2026-11-23T10:00", "--rrule", "FREQ=HOURLY"])
         .contains("error (validation): repeat rule: FREQ=HOURLY is not supported"));
     assert!(fails(d.path(), &["agenda", "--from", "2026-12-01", "--to", "2026-11-01"]).contains("to must not be before from"));
+    // Location and link: kept, listed in the agenda (human and JSON), a bad link refused.
+    ok(d.path(), &["event", "add", "--title", "Lab", "--start", "2026-11-26T14:00", "--location", "Room 101", "--url", "https://example.org/lab"]);
+    let human = ok(d.path(), &["agenda", "--from", "2026-11-26", "--to", "2026-11-26"]);
+    assert!(human.contains("Lab  @ Room 101  <https://example.org/lab>"), "{human}");
+    let lab = agenda(d.path(), "2026-11-26", "2026-11-26");
+    assert_eq!((lab[0]["location"].as_str(), lab[0]["url"].as_str()), (Some("Room 101"), Some("https://example.org/lab")));
+    assert!(fails(d.path(), &["event", "add", "--title", "x", "--start", "2026-11-26T14:00", "--url", "javascript:alert(1)"])
+        .contains("error (validation): url must be a link starting with https://, http:// or mailto:"));
 }
 
 /// Issue 18: a range holding more than one answer may (300 daily series over 40 days:

@@ -85,6 +85,35 @@ fn a_range_with_more_occurrences_than_the_cap_is_refused_and_a_shorter_one_answe
     assert_eq!(g.app.calendar_range("2026-10-26", "2026-12-06").unwrap().items.len(), 2);
 }
 
+/// RDATE occurrences count into the item budget like the rule's: 11 series of RDATEs
+/// only, each its start and 1,000 extra starts 8 hours apart (2026-01-01 on), are 11,011
+/// occurrences in a 334-day range: refused; any week holds 21 of each and answers.
+#[test]
+fn rdate_occurrences_count_into_the_item_cap() {
+    let f = common::open();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+    for i in 0..11 {
+        let rdates: Vec<String> =
+            (1..=1_000).map(|k| (start + chrono::Duration::hours(8 * k)).format("%Y%m%dT%H%M%SZ").to_string()).collect();
+        s.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:rd-{i}@example.org\r\nSUMMARY:Shift {i}\r\nDTSTART:20260101T000000Z\r\nDTEND:20260101T003000Z\r\nRDATE:{}\r\nEND:VEVENT\r\n",
+            rdates.join(",")
+        ));
+    }
+    s.push_str("END:VCALENDAR\r\n");
+    let r = f.app.ics_import(s.as_bytes()).unwrap();
+    assert_eq!(r.created, 11, "{:?}", r.skipped);
+    let why = refused(f.app.calendar_range("2026-01-01", "2026-11-30"));
+    assert!(why.contains(&format!("more than {MAX_ITEMS} occurrences")), "{why}");
+    let week = f.app.calendar_range("2026-03-02", "2026-03-08").unwrap().items;
+    assert_eq!(week.len(), 11 * 21);
+    // The agenda pages through the whole range, each occurrence once.
+    let (items, _) = all_pages(&f, "2026-01-01", "2026-11-30", 1_000);
+    let keys: HashSet<_> = items.iter().map(key).collect();
+    assert_eq!((items.len(), keys.len()), (11 * 1_001, 11 * 1_001));
+}
+
 #[test]
 fn the_agenda_pages_through_a_crowded_range_with_every_item_once() {
     let f = common::open();

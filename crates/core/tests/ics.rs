@@ -52,7 +52,8 @@ fn google_calendar_shaped_file() {
     assert!(last.contains(&row("2026-12-03", "14:00", "Final review session (online)")));
     let lecture = f.app.calendar_range("2026-11-23", "2026-11-23").unwrap().items.remove(0);
     let ev = f.app.event_get(&lecture.id).unwrap();
-    assert_eq!(ev.notes.as_deref(), Some("Bring the textbook, chapter 4\nand a calculator\n\nLocation: Hall B"));
+    assert_eq!(ev.notes.as_deref(), Some("Bring the textbook, chapter 4\nand a calculator"));
+    assert_eq!(ev.location.as_deref(), Some("Hall B"), "LOCATION has its own field, not the notes");
     assert_eq!((ev.reminders.len(), ev.reminders[0].minutes_before), (1, Some(15)));
     assert_eq!(ev.sequence, 2);
 }
@@ -168,9 +169,9 @@ fn snapshot(f: &common::Fixture) -> Vec<String> {
             ev.reminders.iter().map(|r| format!("{:?}/{:?}", r.minutes_before, r.remind_at)).collect();
         rem.sort();
         out.push(format!(
-            "{} {:?} {:?} {} {} | {} | {:?} | {:?} {:?} | {}",
-            i.date, i.starts_at, i.ends_at, i.all_day, i.title, ev.notes.unwrap_or_default(), ev.rrule, ev.exdates,
-            ev.recurrence_id, rem.join(",")
+            "{} {:?} {:?} {} {} | {} | {:?} {:?} | {:?} | {:?} {:?} {:?} | {}",
+            i.date, i.starts_at, i.ends_at, i.all_day, i.title, ev.notes.unwrap_or_default(), ev.location, ev.url, ev.rrule,
+            ev.exdates, ev.rdates, ev.recurrence_id, rem.join(",")
         ));
     }
     out
@@ -233,6 +234,223 @@ fn export_follows_rfc_5545() {
     assert!(nov.contains("SUMMARY:Review") && !nov.contains("SUMMARY:Holiday"));
 }
 
+// ---- RDATE, LOCATION, URL (issue 18) -------------------------------------------------------
+
+/// Every RDATE form on three series (user zone Berlin, CET in November):
+/// - "Field trip", all-day, weekly twice from Mon 2 Nov, plus the dates 5 and 9 Nov (the
+///   9th is also the rule's: shown once);
+/// - "Seminar", 10:00-11:30 Berlin, weekly twice from Mon 2 Nov, plus a DATE-TIME with
+///   TZID (4 Nov 14:00), in UTC (6 Nov 13:00Z = 14:00), floating (7 Nov 09:00, read in the
+///   user's zone), a PERIOD with an end two hours later (10 Nov 15:00Z: another length,
+///   noted), a PERIOD with a duration equal to the event's (11 Nov 15:00Z), and a DATE (12
+///   Nov, at the series' 10:00);
+/// - "Office hour", RDATEs only (no RRULE), 09:00Z on 20 Nov, 27 Nov and 4 Dec, with an
+///   EXDATE on 27 Nov.
+const RDATE_FILE: &str = concat!(
+    "BEGIN:VEVENT\r\nUID:trip@x\r\nDTSTART;VALUE=DATE:20261102\r\nDTEND;VALUE=DATE:20261103\r\n",
+    "RRULE:FREQ=WEEKLY;COUNT=2\r\nRDATE;VALUE=DATE:20261105,20261109\r\nSUMMARY:Field trip\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:seminar@x\r\nDTSTART;TZID=Europe/Berlin:20261102T100000\r\nDTEND;TZID=Europe/Berlin:20261102T113000\r\n",
+    "RRULE:FREQ=WEEKLY;COUNT=2\r\nRDATE;TZID=Europe/Berlin:20261104T140000\r\nRDATE:20261106T130000Z\r\nRDATE:20261107T090000\r\n",
+    "RDATE;VALUE=PERIOD:20261110T150000Z/20261110T170000Z\r\nRDATE;VALUE=PERIOD:20261111T150000Z/PT1H30M\r\n",
+    "RDATE;VALUE=DATE:20261112\r\nSUMMARY:Seminar\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:office@x\r\nDTSTART:20261120T090000Z\r\nDTEND:20261120T100000Z\r\n",
+    "RDATE:20261127T090000Z,20261204T090000Z\r\nEXDATE:20261127T090000Z\r\nSUMMARY:Office hour\r\nEND:VEVENT\r\n",
+);
+
+fn rdate_agenda() -> Vec<(String, String, String)> {
+    vec![
+        row("2026-11-02", "all-day", "Field trip"),
+        row("2026-11-02", "10:00", "Seminar"),
+        row("2026-11-04", "14:00", "Seminar"),
+        row("2026-11-05", "all-day", "Field trip"),
+        row("2026-11-06", "14:00", "Seminar"),
+        row("2026-11-07", "09:00", "Seminar"),
+        row("2026-11-09", "all-day", "Field trip"),
+        row("2026-11-09", "10:00", "Seminar"),
+        row("2026-11-10", "16:00", "Seminar"),
+        row("2026-11-11", "16:00", "Seminar"),
+        row("2026-11-12", "10:00", "Seminar"),
+        row("2026-11-20", "10:00", "Office hour"),
+        row("2026-12-04", "10:00", "Office hour"),
+    ]
+}
+
+#[test]
+fn every_rdate_form_is_imported_expanded_and_exported() {
+    let f = common::open();
+    tz(&f, "Europe/Berlin");
+    let file = cal(RDATE_FILE);
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    assert_eq!(r.created, 3, "{:?}", reasons(&r));
+    // Only the period of another length is noted, on its own line.
+    let period_line = file.lines().position(|l| l.contains("20261110T150000Z/")).unwrap() + 1;
+    assert_eq!(
+        reasons(&r),
+        vec![format!("{period_line}: RDATE period with another length than the event's: its start was kept, with the event's length")]
+    );
+    assert_eq!(agenda(&f, "2026-11-01", "2026-12-10"), rdate_agenda());
+    // Every occurrence keeps the event's length (the 2-hour period too).
+    let tenth = f.app.calendar_range("2026-11-10", "2026-11-10").unwrap().items.remove(0);
+    assert_eq!((tenth.starts_at.as_deref(), tenth.ends_at.as_deref()), (Some("2026-11-10T15:00:00.000Z"), Some("2026-11-10T16:30:00.000Z")));
+    assert!(tenth.recurring && tenth.series_id.is_some(), "an RDATE occurrence is an occurrence of the series");
+    // The RDATE-only event is a series: its occurrences can be edited one at a time.
+    let office = f.app.calendar_range("2026-12-04", "2026-12-04").unwrap().items.remove(0);
+    assert!(office.recurring, "{office:?}");
+    // Importing the same file again changes nothing.
+    let again = f.app.ics_import(file.as_bytes()).unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 3));
+
+    let exported = f.app.ics_export(None::<&str>, None::<&str>).unwrap();
+    let unfolded = exported.replace("\r\n ", "");
+    assert!(unfolded.contains("RDATE;VALUE=DATE:20261105,20261109\r\n"), "{unfolded}");
+    assert!(
+        unfolded.contains("RDATE;TZID=Europe/Berlin:20261104T140000,20261106T140000,20261107T090000,20261110T160000,20261111T160000,20261112T100000\r\n"),
+        "{unfolded}"
+    );
+    let office_vevent = unfolded.split("BEGIN:VEVENT").find(|v| v.contains("SUMMARY:Office hour")).unwrap();
+    assert!(office_vevent.contains("RDATE:20261127T090000Z,20261204T090000Z\r\n"), "{office_vevent}");
+    assert!(office_vevent.contains("EXDATE:20261127T090000Z\r\n"), "{office_vevent}");
+    assert!(!office_vevent.contains("RRULE"), "a series of RDATEs only is written without a rule: {office_vevent}");
+    assert!(unfolded.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin"));
+
+    let b = common::open();
+    tz(&b, "Europe/Berlin");
+    let r = b.app.ics_import(exported.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "our own export imports cleanly: {:?}", reasons(&r));
+    assert_eq!(agenda(&b, "2026-11-01", "2026-12-10"), rdate_agenda());
+    assert_eq!(snapshot(&f), snapshot(&b));
+}
+
+#[test]
+fn an_rdate_occurrence_is_edited_and_deleted_like_the_rule_s() {
+    let f = common::open();
+    tz(&f, "Europe/Berlin");
+    f.app.ics_import(cal(RDATE_FILE).as_bytes()).unwrap();
+    let at = |d: &str, title: &str| {
+        f.app.calendar_range(d, d).unwrap().items.into_iter().find(|i| i.title == title).unwrap()
+    };
+    // Deleting "this" RDATE occurrence excludes it (an EXDATE).
+    let fourth = at("2026-11-04", "Seminar");
+    f.app.event_delete(&fourth.id, fourth.recurrence_id.as_deref(), EditScope::This).unwrap();
+    assert!(agenda(&f, "2026-11-04", "2026-11-04").is_empty());
+    assert_eq!(f.app.event_get(&fourth.id).unwrap().exdates, vec!["2026-11-04T13:00:00.000Z".to_string()]);
+    // "This and following" from an extra date the weekly rule does not give is refused in words.
+    let sixth = at("2026-11-06", "Seminar");
+    let patch = studydesk_core::planner::calendar::EventPatch { title: Some("Seminar (new room)".into()), ..Default::default() };
+    let up = studydesk_core::planner::calendar::EventUpdate {
+        id: sixth.id.clone(),
+        occurrence: sixth.recurrence_id.clone(),
+        scope: EditScope::Following,
+        patch: patch.clone(),
+    };
+    let why = common::refused(f.app.event_update(up));
+    assert!(why.contains("cannot start at an extra date"), "{why}");
+    // On a series of RDATEs only it splits there: the later dates go to the new series.
+    let nov = at("2026-11-20", "Office hour");
+    let series_id = nov.series_id.clone().unwrap();
+    let ev = f.app.event_get(&series_id).unwrap();
+    assert_eq!(ev.rdates, vec!["2026-11-27T09:00:00.000Z".to_string(), "2026-12-04T09:00:00.000Z".to_string()]);
+    let dec = at("2026-12-04", "Office hour");
+    let up = studydesk_core::planner::calendar::EventUpdate {
+        id: dec.id.clone(),
+        occurrence: dec.recurrence_id.clone(),
+        scope: EditScope::Following,
+        patch: studydesk_core::planner::calendar::EventPatch { title: Some("Office hour (moved)".into()), ..Default::default() },
+    };
+    f.app.event_update(up).unwrap();
+    assert_eq!(
+        agenda(&f, "2026-11-15", "2026-12-10"),
+        vec![row("2026-11-20", "10:00", "Office hour"), row("2026-12-04", "10:00", "Office hour (moved)")]
+    );
+    // "All" moving the start by a day moves the extra dates with it.
+    let trip = at("2026-11-02", "Field trip");
+    let up = studydesk_core::planner::calendar::EventUpdate {
+        id: trip.id.clone(),
+        occurrence: trip.recurrence_id.clone(),
+        scope: EditScope::All,
+        patch: studydesk_core::planner::calendar::EventPatch { start: Some("2026-11-03".into()), ..Default::default() },
+    };
+    f.app.event_update(up).unwrap();
+    let trips: Vec<String> = agenda(&f, "2026-11-01", "2026-11-30").into_iter().filter(|a| a.2 == "Field trip").map(|a| a.0).collect();
+    assert_eq!(trips, vec!["2026-11-03", "2026-11-06", "2026-11-10"]);
+}
+
+#[test]
+fn rdates_past_the_limit_are_noted_and_the_first_ones_kept() {
+    let f = common::open();
+    let max = studydesk_core::planner::calendar::model::MAX_RDATES;
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let dates: Vec<String> = (1..=max as i64 + 5).map(|i| (start + chrono::Duration::days(i)).format("%Y%m%d").to_string()).collect();
+    let file = cal(&format!(
+        "BEGIN:VEVENT\r\nUID:many@x\r\nDTSTART;VALUE=DATE:20260101\r\nRDATE;VALUE=DATE:{}\r\nSUMMARY:Many\r\nEND:VEVENT\r\n",
+        dates.join(",")
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    assert_eq!(reasons(&r), vec![format!("4: only the first {max} RDATE values of the event were kept (5 dropped)")]);
+    let id = f.app.calendar_range("2026-01-01", "2026-01-01").unwrap().items.remove(0).id;
+    let ev = f.app.event_get(&id).unwrap();
+    assert_eq!(ev.rdates.len(), max);
+    assert_eq!(ev.rdates.last().map(String::as_str), Some("2028-09-27"), "the first {max} in date order");
+    // An RDATE before DTSTART is dropped with a note (the range finds a series from its start).
+    let early = cal("BEGIN:VEVENT\r\nUID:early@x\r\nDTSTART:20261110T090000Z\r\nRDATE:20261101T090000Z,20261120T090000Z\r\nSUMMARY:Early\r\nEND:VEVENT\r\n");
+    let r = f.app.ics_import(early.as_bytes()).unwrap();
+    assert_eq!(reasons(&r), vec!["4: 1 RDATE value(s) before DTSTART dropped".to_string()]);
+}
+
+#[test]
+fn location_and_url_are_kept_edited_and_exported() {
+    let f = common::open();
+    tz(&f, "Europe/Berlin");
+    let file = cal(concat!(
+        "BEGIN:VEVENT\r\nUID:loc@x\r\nDTSTART:20261123T090000Z\r\nSUMMARY:Lab\r\nDESCRIPTION:Bring goggles\r\n",
+        "LOCATION:Building 5\\, room 2.14\r\nURL:https://example.org/lab?week=3&group=b\r\nEND:VEVENT\r\n",
+    ));
+    f.app.ics_import(file.as_bytes()).unwrap();
+    let item = f.app.calendar_range("2026-11-23", "2026-11-23").unwrap().items.remove(0);
+    assert_eq!(item.location.as_deref(), Some("Building 5, room 2.14"));
+    assert_eq!(item.url.as_deref(), Some("https://example.org/lab?week=3&group=b"));
+    let ev = f.app.event_get(&item.id).unwrap();
+    assert_eq!(ev.notes.as_deref(), Some("Bring goggles"));
+    let exported = f.app.ics_export(None::<&str>, None::<&str>).unwrap().replace("\r\n ", "");
+    assert!(exported.contains("DESCRIPTION:Bring goggles\r\n"), "{exported}");
+    assert!(exported.contains("LOCATION:Building 5\\, room 2.14\r\n"), "{exported}");
+    assert!(exported.contains("URL:https://example.org/lab?week=3&group=b\r\n"), "{exported}");
+    let b = common::open();
+    tz(&b, "Europe/Berlin");
+    b.app.ics_import(exported.as_bytes()).unwrap();
+    assert_eq!(snapshot(&f), snapshot(&b));
+
+    // Typed in the app: kept, changed, cleared; a link must be http, https or mailto.
+    let added = f
+        .app
+        .event_add(NewEvent {
+            title: "Office hour".into(),
+            start: "2026-11-24T15:00".into(),
+            location: Some(" Room 101 ".into()),
+            url: Some("mailto:ta@example.org".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((added.location.as_deref(), added.url.as_deref()), (Some("Room 101"), Some("mailto:ta@example.org")));
+    for (bad, field) in [
+        (NewEvent { location: Some("x".repeat(501)), ..office() }, "location"),
+        (NewEvent { url: Some("javascript:alert(1)".into()), ..office() }, "url"),
+        (NewEvent { url: Some("https://exa mple.org".into()), ..office() }, "url"),
+        (NewEvent { url: Some(format!("https://example.org/{}", "a".repeat(2100))), ..office() }, "url"),
+    ] {
+        let e = f.app.event_add(bad).unwrap_err();
+        assert!(e.to_string().contains(field), "{e}");
+    }
+    let patch = studydesk_core::planner::calendar::EventPatch { location: Some("Room 202".into()), url: Some(String::new()), ..Default::default() };
+    let up = studydesk_core::planner::calendar::EventUpdate { id: added.id.clone(), patch, ..Default::default() };
+    let ev = f.app.event_update(up).unwrap();
+    assert_eq!((ev.location.as_deref(), ev.url.as_deref()), (Some("Room 202"), None));
+}
+
+fn office() -> NewEvent {
+    NewEvent { title: "Office hour".into(), start: "2026-11-24T15:00".into(), ..Default::default() }
+}
+
 // ---- malformed, partly unsupported, hostile ----------------------------------------------
 
 const OK_EVENT: &str = "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20261123T090000Z\r\nSUMMARY:A\r\nEND:VEVENT\r\n";
@@ -280,7 +498,7 @@ fn partly_unsupported_files_import_what_they_can_and_list_the_rest() {
         "BEGIN:VTODO\r\nUID:t@x\r\nSUMMARY:todo\r\nEND:VTODO\r\n",
         "BEGIN:VJOURNAL\r\nUID:j@x\r\nEND:VJOURNAL\r\n",
         "BEGIN:VEVENT\r\nUID:e1@x\r\nDTSTART:20261123T090000Z\r\nRRULE:FREQ=DAILY;BYHOUR=9,17\r\nSUMMARY:Twice a day\r\nX-FOO:bar\r\nEND:VEVENT\r\n",
-        "BEGIN:VEVENT\r\nUID:e2@x\r\nDTSTART;TZID=Mars/Olympus_Mons:20261124T090000\r\nSUMMARY:Mars time\r\nRDATE:20261201T090000Z\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:e2@x\r\nDTSTART;TZID=Mars/Olympus_Mons:20261124T090000\r\nSUMMARY:Mars time\r\nEXRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n",
         "BEGIN:VEVENT\r\nUID:e3@x\r\nDTSTART:20261125T090000Z\r\nSUMMARY:Late alarm\r\nBEGIN:VALARM\r\nTRIGGER:PT5M\r\nACTION:DISPLAY\r\nEND:VALARM\r\nEND:VEVENT\r\n",
         "BEGIN:VEVENT\r\nUID:e4@x\r\nSUMMARY:No start\r\nEND:VEVENT\r\n",
         "BEGIN:VEVENT\r\nUID:e5@x\r\nRECURRENCE-ID:20261201T090000Z\r\nDTSTART:20261201T100000Z\r\nSUMMARY:Orphan exception\r\nEND:VEVENT\r\n",
@@ -294,7 +512,7 @@ fn partly_unsupported_files_import_what_they_can_and_list_the_rest() {
             "9: VJOURNAL skipped (only events are imported)",
             "17: property X-FOO ignored",
             "15: RRULE part BYHOUR=9,17 is not supported; the event was imported without repeating",
-            "23: RDATE ignored (not supported)",
+            "23: EXRULE ignored (not supported)",
             "30: alarm after the event's start skipped",
             "34: event without DTSTART skipped",
             "21: time zone \"Mars/Olympus_Mons\" is unknown; its times were read as UTC",

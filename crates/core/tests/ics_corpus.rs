@@ -10,8 +10,7 @@
 //! occurrences (start and title).
 //!
 //! Two lists name the files that do not agree yet, each with the reason: `NOT_YET` (work
-//! still open in issue 18: RDATE, a second RRULE,
-//! RANGE=THISANDFUTURE) and `DIFFERENT` (Studydesk reads them otherwise on purpose). The
+//! still open in issue 18: a second RRULE, RANGE=THISANDFUTURE) and `DIFFERENT` (Studydesk reads them otherwise on purpose). The
 //! test fails when a file outside the lists disagrees, and when a listed file starts to
 //! agree, so the lists only shrink.
 
@@ -34,26 +33,8 @@ struct Occurrence {
     summary: String,
 }
 
-const RDATE: &str = "RDATE is not imported yet (its occurrences are missing)";
-
 /// Files that disagree because of work still open (issue 18, "real-world calendars").
 const NOT_YET: &[(&str, &str)] = &[
-    ("icaljs__recur_instances", RDATE),
-    ("icaljs__recur_instances_finite", RDATE),
-    ("khal__cal_lots_of_timezones", RDATE),
-    ("khal__event_d_rdate", RDATE),
-    ("khal__part1", RDATE),
-    ("pyical__issue_1426", RDATE),
-    ("pyical__issue_1633_rdate_with_dates", RDATE),
-    ("pyical__issue_1633_rdate_with_dates_and_tzid", RDATE),
-    ("pyical__period_with_timezone", RDATE),
-    ("pyical__rfc_7265_appendix_example_2_ical", RDATE),
-    ("rie__issue_113_period_in_rdate", RDATE),
-    ("rie__issue_113_period_rdate_duration", RDATE),
-    ("rie__issue_148_exdate_and_rdate_unedited", RDATE),
-    ("rie__issue_148_exdate_and_rdate_updated", RDATE),
-    ("rie__rdate_falls_on_rrule_until", RDATE),
-    ("rie__rdate_hackerpublicradio", RDATE),
     ("icaljs__multiple_rrules", "a second RRULE is ignored (noted): its occurrences are missing"),
     ("rie__multiple_rrule", "a second RRULE is ignored (noted): its occurrences are missing"),
     ("rie__issue_75_range_parameter", "RECURRENCE-ID;RANGE=THISANDFUTURE is read as this occurrence only (noted)"),
@@ -61,6 +42,8 @@ const NOT_YET: &[(&str, &str)] = &[
 
 const MALFORMED: &str = "malformed: the whole file is refused with the line and the reason, as every import does (the other reader guesses)";
 const CANCELLED: &str = "a cancelled event or occurrence is not shown (the other reader lists it with STATUS:CANCELLED)";
+const NO_SUCH_OCCURRENCE: &str = "an exception (RECURRENCE-ID 7 Jul 2014) names no occurrence of its series: skipped with a note, as every import does (the other reader shows it as one more event); every RDATE occurrence agrees";
+const DATE_RDATE_ON_TIMES: &str = "an RDATE of a date (here a PERIOD of dates) on a timed series is read at the series' time of day, as an EXDATE of a date is, so it is DTSTART itself (the other reader puts it at midnight UTC, a second occurrence)";
 const NO_ZONE: &str = "TZID \"Western/Central Europe\" is no IANA or Windows name and has no VTIMEZONE: read as UTC with a note (the other reader guesses a zone from the name)";
 
 /// Files Studydesk reads differently on purpose.
@@ -84,6 +67,10 @@ const DIFFERENT: &[(&str, &str)] = &[
     ("pyical__issue_526_calendar_with_events", NO_ZONE),
     ("pyical__issue_526_calendar_with_shuffeled_events", NO_ZONE),
     ("rie__issue_117_until_before_dtstart", "UNTIL before DTSTART: the event is kept as its one first occurrence (RFC 5545: DTSTART is the first instance); the other reader shows nothing"),
+    ("khal__cal_lots_of_timezones", NO_SUCH_OCCURRENCE),
+    ("khal__part1", NO_SUCH_OCCURRENCE),
+    ("pyical__issue_1633_rdate_with_dates", DATE_RDATE_ON_TIMES),
+    ("pyical__issue_1633_rdate_with_dates_and_tzid", DATE_RDATE_ON_TIMES),
     ("khal__event_dt_mixed_awareness", "floating DTSTART with a zoned DTEND (and a UTC time with a TZID): the floating time is read in the user's zone; the other reader borrows the DTEND's zone"),
 ];
 

@@ -59,6 +59,23 @@ fn fires_at_its_second_once_with_a_notifications_row() {
     assert_eq!(f.count("notifications"), 1);
 }
 
+/// A series of RDATEs only (an imported timetable): its reminder moves from one extra
+/// date to the next, skipping the one an EXDATE removed.
+#[test]
+fn a_series_of_rdates_reminds_before_each_date() {
+    let f = common::open();
+    let file = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:tt@x\r\n\
+                DTSTART:20261124T040000Z\r\nDTEND:20261124T050000Z\r\nRDATE:20261126T060000Z,20261201T040000Z\r\n\
+                EXDATE:20261126T060000Z\r\nSUMMARY:Tutorial\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT30M\r\n\
+                END:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    f.app.ics_import(file.as_bytes()).unwrap();
+    let id = f.app.calendar_range("2026-11-24", "2026-11-24").unwrap().items.remove(0).id;
+    assert_eq!(fire_at(&f, &id), "2026-11-24T03:30:00.000Z");
+    f.clock.set(utc(2026, 11, 24, 3, 30, 0));
+    assert_eq!(f.app.reminders_deliver_due().unwrap().len(), 1);
+    assert_eq!(fire_at(&f, &id), "2026-12-01T03:30:00.000Z", "the 26th is excluded: the next extra date");
+}
+
 #[test]
 fn no_repeat_after_reopen() {
     let f = common::open();

@@ -85,7 +85,7 @@ pub const DEVICE_COLUMNS: &[(&str, &[&str])] = &[("alerts", &["last_evaluated_at
 pub const COLUMN_GROUPS: &[(&str, &[&[&str]])] = &[
     (
         "calendar_events",
-        &[&["event_date", "end_date", "starts_at", "ends_at", "all_day", "timezone", "rrule", "exdates", "series_end_date"]],
+        &[&["event_date", "end_date", "starts_at", "ends_at", "all_day", "timezone", "rrule", "exdates", "rdates", "series_end_date"]],
     ),
     ("calendar_event_reminders", &[&["minutes_before", "remind_at", "fire_at"]]),
     ("item_reminders", &[&["minutes_before", "remind_at", "fire_at"]]),

@@ -1,4 +1,4 @@
-// The full event editor: title, notes, dates and times or all-day, course, repeat
+// The full event editor: title, notes, location, link, dates and times or all-day, course, repeat
 // (→ RRULE) and, for an occurrence of a series, which occurrences an edit or delete touches.
 import { useState } from "react";
 import type { FormEvent } from "react";
@@ -15,10 +15,13 @@ import { buildRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
 import type { Freq, Repeat, RepeatEnd } from "./rrule";
 import "./calendar.css";
 import { HistoryButton } from "../history/HistoryButton";
+import { linkHref } from "./links";
 
 export interface EditorValues {
   title: string;
   notes: string;
+  location: string;
+  url: string;
   date: string;
   endDate: string;
   allDay: boolean;
@@ -57,6 +60,8 @@ export function EventEditor({
   const { t, i18n } = useTranslation();
   const [title, setTitle] = useState(item?.title ?? "");
   const [notes, setNotes] = useState(item?.notes ?? "");
+  const [location, setLocation] = useState(item?.location ?? "");
+  const [url, setUrl] = useState(item?.url ?? "");
   const [day, setDay] = useState(item?.date ?? date);
   const [endDate, setEndDate] = useState(item?.end_date ?? date);
   const [allDay, setAllDay] = useState(item?.all_day ?? false);
@@ -78,9 +83,16 @@ export function EventEditor({
       setError(t("calendarPage.titleRequired"));
       return;
     }
+    // Only what the link below would open is accepted as typed (the core checks the same).
+    if (url.trim() && !linkHref(url)) {
+      setError(t("calendarPage.urlInvalid"));
+      return;
+    }
     onSave({
       title: title.trim(),
       notes,
+      location: location.trim(),
+      url: url.trim(),
       date: day,
       endDate: endDate < day ? day : endDate,
       allDay,
@@ -112,6 +124,21 @@ export function EventEditor({
               <span>{t("calendarPage.fieldNotes")}</span>
               <textarea value={notes} onChange={(e) => setNotes(e.target.value)} rows={2} />
             </label>
+            <label className="field">
+              <span>{t("calendarPage.fieldLocation")}</span>
+              <input data-testid="cal-editor-location" value={location} maxLength={500} onChange={(e) => setLocation(e.target.value)} />
+            </label>
+            <div className="cal-editor-row">
+              <label className="field">
+                <span>{t("calendarPage.fieldUrl")}</span>
+                <input type="url" data-testid="cal-editor-url" value={url} maxLength={2048} onChange={(e) => setUrl(e.target.value)} />
+              </label>
+              {linkHref(url) ? (
+                <a href={linkHref(url) ?? undefined} target="_blank" rel="noopener noreferrer" data-testid="cal-editor-link">
+                  {t("calendarPage.openLink")}
+                </a>
+              ) : null}
+            </div>
             <div className="cal-editor-row">
               <label className="field">
                 <span>{t("calendarPage.fieldDate")}</span>

@@ -54,6 +54,8 @@ export function useEventEditing() {
         reminders: v.reminders,
         source: "modal",
         ...(v.notes ? { notes: v.notes } : {}),
+        ...(v.location ? { location: v.location } : {}),
+        ...(v.url ? { url: v.url } : {}),
         ...(end ? { end } : {}),
         ...(v.courseId ? { course_id: v.courseId } : {}),
         ...(v.rrule ? { rrule: v.rrule } : {}),
@@ -68,6 +70,8 @@ export function useEventEditing() {
       patch: {
         title: v.title,
         notes: v.notes,
+        location: v.location,
+        url: v.url,
         start,
         end: end ?? "",
         all_day: v.allDay,

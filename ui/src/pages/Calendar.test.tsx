@@ -27,6 +27,8 @@ function item(id: string, title: string, over: Partial<CalendarItem> = {}): Cale
     recurrence_id: null,
     title,
     notes: null,
+    location: null,
+    url: null,
     date: "2026-11-24",
     end_date: "2026-11-24",
     all_day: false,
@@ -55,6 +57,9 @@ function event(id: string, title: string, over: Partial<CalendarEvent> = {}): Ca
     timezone: "Asia/Tokyo",
     rrule: null,
     exdates: [],
+    rdates: [],
+    location: null,
+    url: null,
     series_id: null,
     recurrence_id: null,
     uid: null,
@@ -425,6 +430,49 @@ describe("editor", () => {
     await user.click(within(confirm).getByTestId("cal-delete-scope-following"));
     await user.click(within(confirm).getByTestId("cal-delete-confirm-confirm"));
     await waitFor(() => expect(api.eventDelete).toHaveBeenCalledWith("s1", "2026-11-25T00:00:00Z", "following"));
+  });
+});
+
+describe("location and link", () => {
+  it("shows an event's location and link, sends the edited location, and links only http, https and mailto", async () => {
+    const user = userEvent.setup();
+    setup([item("e1", "Lecture", { location: "Hall B", url: "https://example.org/linear-algebra" })]);
+    vi.mocked(api.eventGet).mockResolvedValue(event("e1", "Lecture", { location: "Hall B", url: "https://example.org/linear-algebra" }));
+    vi.mocked(api.eventUpdate).mockResolvedValue(event("e1", "Lecture", { location: "Room 101" }));
+    await user.click(await screen.findByTestId("cal-event-e1"));
+    const editor = await screen.findByTestId("cal-editor");
+    const location = within(editor).getByTestId("cal-editor-location");
+    expect(location).toHaveValue("Hall B");
+    expect(within(editor).getByTestId("cal-editor-link")).toHaveAttribute("href", "https://example.org/linear-algebra");
+
+    // A scheme the calendar does not open is not a link, and is not saved as typed.
+    const url = within(editor).getByTestId("cal-editor-url");
+    await user.clear(url);
+    await user.type(url, "javascript:alert(1)");
+    expect(within(editor).queryByTestId("cal-editor-link")).not.toBeInTheDocument();
+    await user.click(within(editor).getByTestId("cal-editor-save"));
+    expect(await within(editor).findByRole("alert")).toHaveTextContent("A link starts with https://, http:// or mailto:.");
+    expect(api.eventUpdate).not.toHaveBeenCalled();
+
+    await user.clear(url);
+    await user.type(url, "mailto:ta@example.org");
+    expect(within(editor).getByTestId("cal-editor-link")).toHaveAttribute("href", "mailto:ta@example.org");
+    await user.clear(location);
+    await user.type(location, "Room 101");
+    await user.click(within(editor).getByTestId("cal-editor-save"));
+    await waitFor(() => expect(api.eventUpdate).toHaveBeenCalled());
+    expect(vi.mocked(api.eventUpdate).mock.calls[0]![0].patch).toMatchObject({ location: "Room 101", url: "mailto:ta@example.org" });
+  });
+
+  it("labels the fields in Japanese", async () => {
+    const user = userEvent.setup();
+    await act(() => i18n.changeLanguage("ja"));
+    setup([]);
+    await screen.findByTestId("cal-day-2026-11-22");
+    await user.click(screen.getByTestId("cal-new"));
+    const editor = await screen.findByTestId("cal-editor");
+    expect(within(editor).getByLabelText("場所")).toBe(within(editor).getByTestId("cal-editor-location"));
+    expect(within(editor).getByLabelText("リンク")).toBe(within(editor).getByTestId("cal-editor-url"));
   });
 });
 

@@ -192,6 +192,11 @@ table_row! {
         pub uid: Option<String>,
         pub course_id: Option<String>,
         pub sequence: i64,
+        // ---- V25 (RDATE, LOCATION, URL); see migrations/V25__event_rdates_location.sql
+        /// JSON array of the original starts a series adds beside its rule (RDATE).
+        pub rdates: Value,
+        pub location: Option<String>,
+        pub url: Option<String>,
     }
 }
 
@@ -232,7 +237,16 @@ impl CalendarEventRow {
         }
         row::opt_max_len("uid", self.uid.as_deref(), 255)?;
         row::opt_uuid("course_id", self.course_id.as_deref())?;
-        row::non_negative("sequence", self.sequence)
+        row::non_negative("sequence", self.sequence)?;
+        row::json_array("rdates", &self.rdates)?;
+        if self.rdates.as_array().is_some_and(|a| a.len() > crate::planner::calendar::model::MAX_RDATES) {
+            return Err(crate::CoreError::validation(format!(
+                "a series has at most {} extra dates (rdates)",
+                crate::planner::calendar::model::MAX_RDATES
+            )));
+        }
+        row::opt_max_len("location", self.location.as_deref(), crate::planner::calendar::model::LOCATION_MAX)?;
+        row::opt_max_len("url", self.url.as_deref(), crate::planner::calendar::model::URL_MAX)
     }
 }
 

@@ -13,4 +13,8 @@ event_date: string,
 /**
  * Last local date the (first) occurrence covers, inclusive.
  */
-end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, timezone: string, rrule: string | null, exdates: Array<string>, series_id: string | null, recurrence_id: string | null, uid: string | null, course_id: string | null, source: CalendarEventSource, order_index: number, sequence: number, reminders: Array<EventReminder>, created_at: string, updated_at: string, };
+end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, timezone: string, rrule: string | null, exdates: Array<string>, 
+/**
+ * Extra starts of a series (RDATE), as `exdates`.
+ */
+rdates: Array<string>, location: string | null, url: string | null, series_id: string | null, recurrence_id: string | null, uid: string | null, course_id: string | null, source: CalendarEventSource, order_index: number, sequence: number, reminders: Array<EventReminder>, created_at: string, updated_at: string, };

@@ -18,6 +18,14 @@ series_id: string | null,
  */
 recurrence_id: string | null, title: string, notes: string | null, 
 /**
+ * Where the event happens (events only).
+ */
+location: string | null, 
+/**
+ * A link about the event (events only; the UI links only http, https and mailto).
+ */
+url: string | null, 
+/**
  * Local date (user's zone) the item starts on, and the last one it covers.
  */
 date: string, end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, course_id: string | null, course_name: string | null, colour: string | null, recurring: boolean, order_index: number, 

@@ -2,10 +2,10 @@
 import type { NewReminder } from "./NewReminder";
 
 /**
- * Fields to change; absent fields stay. An empty string clears `notes`, `end`,
- * `course_id` and `rrule`.
+ * Fields to change; absent fields stay. An empty string clears `notes`, `location`,
+ * `url`, `end`, `course_id` and `rrule`.
  */
-export type EventPatch = { title?: string, notes?: string, start?: string, end?: string, all_day?: boolean, course_id?: string, rrule?: string, 
+export type EventPatch = { title?: string, notes?: string, location?: string, url?: string, start?: string, end?: string, all_day?: boolean, course_id?: string, rrule?: string, 
 /**
  * Replaces every reminder of the edited event(s).
  */

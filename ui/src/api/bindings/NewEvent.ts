@@ -5,7 +5,11 @@ import type { NewReminder } from "./NewReminder";
 /**
  * Arguments of `event_add`.
  */
-export type NewEvent = { title: string, notes?: string, 
+export type NewEvent = { title: string, notes?: string, location?: string, 
+/**
+ * http, https or mailto.
+ */
+url?: string, 
 /**
  * `2026-11-23` (all-day), `2026-11-23T15:00` (local, in `timezone`) or RFC 3339.
  */

@@ -13,6 +13,12 @@
 //!   at it, `all` edits the master, moving its exceptions and overrides by the same shift.
 //!   Deleting `this` adds an EXDATE; `following` ends the series; `all` deletes the master
 //!   (its overrides and reminders go with it, ON DELETE CASCADE).
+//! - A series' extra dates (RDATE, from an import) follow its exceptions: shifted with an
+//!   "all" edit, split at the occurrence by "following", cleared with the rule. "This and
+//!   following" from an extra date that the rule does not give is refused when the rule
+//!   goes on (a new series started there would repeat from the wrong day).
+//! - `location` (at most 500 characters) and `url` (http, https or mailto, at most 2,048)
+//!   are plain fields of every row, as `notes`.
 //! - Every write goes through one `Db::write`, bumps `sequence` (ICS), keeps `order_index`
 //!   stable inside a day (new events go last) and recomputes the event's reminders.
 //! - [`CalendarEvent`] is the view the UI receives, built from the row ([`view`]): the zone
@@ -52,6 +58,10 @@ pub struct CalendarEvent {
     pub timezone: String,
     pub rrule: Option<String>,
     pub exdates: Vec<String>,
+    /// Extra starts of a series (RDATE), as `exdates`.
+    pub rdates: Vec<String>,
+    pub location: Option<String>,
+    pub url: Option<String>,
     pub series_id: Option<String>,
     pub recurrence_id: Option<String>,
     pub uid: Option<String>,
@@ -71,6 +81,11 @@ pub struct NewEvent {
     pub title: String,
     #[ts(optional)]
     pub notes: Option<String>,
+    #[ts(optional)]
+    pub location: Option<String>,
+    /// http, https or mailto.
+    #[ts(optional)]
+    pub url: Option<String>,
     /// `2026-11-23` (all-day), `2026-11-23T15:00` (local, in `timezone`) or RFC 3339.
     pub start: String,
     /// Same forms as `start`; for all-day events the last day (inclusive).
@@ -103,8 +118,8 @@ pub enum EditScope {
     All,
 }
 
-/// Fields to change; absent fields stay. An empty string clears `notes`, `end`,
-/// `course_id` and `rrule`.
+/// Fields to change; absent fields stay. An empty string clears `notes`, `location`,
+/// `url`, `end`, `course_id` and `rrule`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct EventPatch {
@@ -112,6 +127,10 @@ pub struct EventPatch {
     pub title: Option<String>,
     #[ts(optional)]
     pub notes: Option<String>,
+    #[ts(optional)]
+    pub location: Option<String>,
+    #[ts(optional)]
+    pub url: Option<String>,
     #[ts(optional)]
     pub start: Option<String>,
     #[ts(optional)]
@@ -177,6 +196,9 @@ pub fn view(conn: &Connection, ev: &Ev) -> Result<CalendarEvent> {
         timezone: ev.tz.name().to_string(),
         rrule: r.rrule.clone(),
         exdates: ev.exdates.iter().map(Occ::key).collect(),
+        rdates: ev.rdates.iter().map(Occ::key).collect(),
+        location: r.location.clone(),
+        url: r.url.clone(),
         series_id: r.series_id.clone(),
         recurrence_id: r.recurrence_id.clone(),
         uid: r.uid.clone(),
@@ -191,6 +213,24 @@ pub fn view(conn: &Connection, ev: &Ev) -> Result<CalendarEvent> {
 }
 
 // ---- writes -----------------------------------------------------------------------------
+
+pub use super::model::{LOCATION_MAX, URL_MAX};
+
+/// A typed link: http, https or mailto (what the UI shows as a link), at most
+/// [`URL_MAX`]; blank clears it.
+fn event_url(value: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let v = validate::text("url", v, URL_MAX)?;
+    let lower = v.to_ascii_lowercase();
+    let scheme = ["https://", "http://", "mailto:"].iter().find(|s| lower.starts_with(**s));
+    if scheme.is_none_or(|s| v.len() == s.len()) || v.contains(char::is_whitespace) {
+        return Err(CoreError::validation(format!(
+            "url must be a link starting with https://, http:// or mailto: (got \"{}\")",
+            validate::truncate_for_message(&v)
+        )));
+    }
+    Ok(Some(v))
+}
 
 fn course_id(conn: &Connection, user_id: &str, id: Option<&str>) -> Result<Option<String>> {
     match id.map(str::trim).filter(|s| !s.is_empty()) {
@@ -220,6 +260,8 @@ pub fn add_in(tx: &Tx, user_id: &str, input: &NewEvent) -> Result<Ev> {
     let mut ev = super::model::blank(tx, user_id, tz, when);
     ev.row.title = Some(title);
     ev.row.notes = notes;
+    ev.row.location = validate::opt_text("location", input.location.as_deref(), LOCATION_MAX)?;
+    ev.row.url = event_url(input.url.as_deref())?;
     ev.row.course_id = course_id(tx, user_id, input.course_id.as_deref())?;
     ev.row.source = input.source.unwrap_or(CalendarEventSource::Modal);
     ev.rule = input.rrule.as_deref().filter(|r| !r.trim().is_empty()).map(|r| rule_from(r, all_day, tz)).transpose()?;
@@ -315,6 +357,12 @@ fn apply_patch(tx: &Tx, user_id: &str, ev: &mut Ev, p: &EventPatch) -> Result<()
     if let Some(n) = &p.notes {
         ev.row.notes = validate::opt_text("notes", Some(n), NOTES_MAX)?;
     }
+    if let Some(l) = &p.location {
+        ev.row.location = validate::opt_text("location", Some(l), LOCATION_MAX)?;
+    }
+    if let Some(u) = &p.url {
+        ev.row.url = event_url(Some(u))?;
+    }
     if let Some(c) = &p.course_id {
         ev.row.course_id = course_id(tx, user_id, Some(c))?;
     }
@@ -324,6 +372,7 @@ fn apply_patch(tx: &Tx, user_id: &str, ev: &mut Ev, p: &EventPatch) -> Result<()
         ev.rule = if r.trim().is_empty() { None } else { Some(rule_from(r, all_day, ev.tz)?) };
         if ev.rule.is_none() {
             ev.exdates.clear();
+            ev.rdates.clear();
         }
     }
     Ok(())
@@ -422,8 +471,10 @@ fn edit_all(tx: &Tx, user_id: &str, mut master: Ev, occ: Option<Occ>, p: &EventP
     }
     let shift = Shift::between(seen.start_occ(), after.start_occ());
     master.exdates = master.exdates.iter().filter_map(|o| shift.apply(*o)).collect();
+    master.rdates = master.rdates.iter().filter_map(|o| shift.apply(*o)).collect();
     if master.rule.is_none() {
         master.exdates.clear();
+        master.rdates.clear();
         // No longer a series: its overrides have nothing to replace.
         store::delete_overrides(tx, &master.row.id)?;
     }
@@ -435,7 +486,7 @@ fn edit_all(tx: &Tx, user_id: &str, mut master: Ev, occ: Option<Occ>, p: &EventP
     Ok(master)
 }
 
-/// Title, notes and course only (times are handled by the caller).
+/// Title, notes, location, URL and course only (times are handled by the caller).
 fn apply_patch_fields_only(tx: &Tx, user_id: &str, ev: &mut Ev, p: &EventPatch) -> Result<()> {
     let mut fields = p.clone();
     fields.start = None;
@@ -531,6 +582,14 @@ fn move_overrides(tx: &Tx, to: &Ev, from_master: &str, since: Option<Occ>, shift
 /// starts at `occ` with the edit applied; later EXDATEs and overrides move to it.
 fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPatch) -> Result<Ev> {
     let series = master.series().ok_or_else(|| CoreError::validation("this event does not repeat"))?;
+    // The rule alone: COUNT counts its occurrences, not the extra dates.
+    let rule_only = recurrence::Series { rdates: vec![], ..series.clone() };
+    let start_only = series.rule.is_start_only();
+    if !start_only && !rule_only.occurs_at(occ)? {
+        return Err(CoreError::validation(
+            "\"this and following\" cannot start at an extra date of the series; change this event, or all of them",
+        ));
+    }
     let mut tail = master.clone();
     tail.row.id = tx.new_id();
     tail.row.uid = Some(format!("{}@studydesk", tail.row.id));
@@ -538,18 +597,21 @@ fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPat
     tail.row.sequence = 0;
     tail.when = master.when.at(occ);
     if let (Some(rule), Some(count)) = (tail.rule.as_mut(), series.rule.count) {
-        let before = series.between(series.start, occ, recurrence::MAX_COUNT as usize)?.len() as u32;
+        let before = rule_only.between(series.start, occ, recurrence::MAX_COUNT as usize)?.len() as u32;
         rule.count = Some(count.saturating_sub(before).max(1));
     }
     tail.exdates = master.exdates.iter().copied().filter(|o| *o >= occ).collect();
     master.exdates.retain(|o| *o < occ);
-    if let Some(rule) = master.rule.as_mut() {
+    tail.rdates = master.rdates.iter().copied().filter(|o| *o > occ).collect();
+    master.rdates.retain(|o| *o < occ);
+    if let Some(rule) = master.rule.as_mut().filter(|r| !r.is_start_only()) {
         rule.end_before(occ);
     }
     let seen = tail.when;
     apply_patch(tx, user_id, &mut tail, p)?;
     let shift = Shift::between(seen.start_occ(), tail.when.start_occ());
     tail.exdates = tail.exdates.iter().filter_map(|o| shift.apply(*o)).collect();
+    tail.rdates = tail.rdates.iter().filter_map(|o| shift.apply(*o)).collect();
     store::insert(tx, &mut tail, true)?;
     move_overrides(tx, &tail, &master.row.id, Some(occ), shift)?;
     save(tx, &mut master)?;
@@ -647,10 +709,11 @@ pub fn delete_in(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, sco
                     del(&ov.row.id)?;
                 }
             }
-            if let Some(rule) = master.rule.as_mut() {
+            if let Some(rule) = master.rule.as_mut().filter(|r| !r.is_start_only()) {
                 rule.end_before(occ);
             }
             master.exdates.retain(|o| *o < occ);
+            master.rdates.retain(|o| *o < occ);
             save(tx, &mut master)?;
             reminders::recompute(tx, &master)
         }

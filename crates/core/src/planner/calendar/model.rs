@@ -12,6 +12,8 @@
 //!   occurrence lasts at most [`MAX_SPAN_DAYS`].
 //! - Ids that must be the same on every device are derived, not random:
 //!   [`override_id`] and [`imported_id`] (docs/sync.md §3).
+//! - RDATEs ([`Ev::rdates`]) belong to a master: sorted, unique, of its start's kind,
+//!   at most [`MAX_RDATES`]; a row without a rule has none.
 //! - No SQL here (that is `store`), no reminders (that is `reminders`): both build on this.
 
 use super::recurrence::{self, Occ, Rule, Series};
@@ -24,6 +26,15 @@ use chrono_tz::Tz;
 
 pub const TITLE_MAX: usize = 160;
 pub const NOTES_MAX: usize = 20_000;
+/// The longest LOCATION kept (a room or an address; longer ones are cut on import).
+pub const LOCATION_MAX: usize = 500;
+/// The longest URL kept (as `validate::url`).
+pub const URL_MAX: usize = 2_048;
+/// The most extra dates (RDATE) one series keeps: a generous timetable's worth (a year of
+/// daily irregular sessions is 366). Bounded so one row stays small (about 26 kB of keys)
+/// and one series cannot outgrow the range's item budget; an import past it keeps the
+/// first ones in date order and says so.
+pub const MAX_RDATES: usize = 1_000;
 /// The longest single occurrence: a year.
 pub const MAX_SPAN_DAYS: i64 = 366;
 /// Dates outside these years are refused (they are typos, and keep arithmetic safe).
@@ -80,6 +91,8 @@ pub struct Ev {
     pub when: When,
     pub rule: Option<Rule>,
     pub exdates: Vec<Occ>,
+    /// Extra starts of a series (RDATE), sorted and unique.
+    pub rdates: Vec<Occ>,
     pub recurrence: Option<Occ>,
 }
 
@@ -95,17 +108,19 @@ impl Ev {
             _ => When::AllDay { first, last: row.end_date.as_deref().and_then(date).unwrap_or(first).max(first) },
         };
         let rule = row.rrule.as_deref().and_then(|r| recurrence::parse(r).ok()).map(|p| p.rule);
-        let exdates = row
-            .exdates
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().and_then(Occ::parse_key)).collect())
-            .unwrap_or_default();
+        let exdates = occ_list(&row.exdates);
+        // Only of the start's kind: a mixed list could not merge in order.
+        let same_kind = |o: &Occ| matches!((o, when.start_occ()), (Occ::Date(_), Occ::Date(_)) | (Occ::Time(_), Occ::Time(_)));
+        let mut rdates: Vec<Occ> = if rule.is_some() { occ_list(&row.rdates) } else { vec![] };
+        rdates.retain(same_kind);
+        rdates.sort();
+        rdates.dedup();
         let recurrence = row.recurrence_id.as_deref().and_then(Occ::parse_key);
-        Ev { row, tz, when, rule, exdates, recurrence }
+        Ev { row, tz, when, rule, exdates, rdates, recurrence }
     }
 
     pub fn series(&self) -> Option<Series> {
-        self.rule.clone().map(|rule| Series { rule, tz: self.tz, start: self.when.start_occ() })
+        self.rule.clone().map(|rule| Series { rule, tz: self.tz, start: self.when.start_occ(), rdates: self.rdates.clone() })
     }
 
     pub fn is_master(&self) -> bool {
@@ -133,6 +148,15 @@ impl Ev {
         self.exdates.sort();
         self.exdates.dedup();
         self.row.exdates = serde_json::Value::Array(self.exdates.iter().map(|o| o.key().into()).collect());
+        if self.rule.is_none() {
+            self.rdates.clear();
+        }
+        self.rdates.sort();
+        self.rdates.dedup();
+        if self.rdates.len() > MAX_RDATES {
+            return Err(CoreError::validation(format!("a series has at most {MAX_RDATES} extra dates")));
+        }
+        self.row.rdates = serde_json::Value::Array(self.rdates.iter().map(|o| o.key().into()).collect());
         self.row.recurrence_id = self.recurrence.map(|o| o.key());
         self.row.series_end_date = self.series_end()?;
         Ok(())
@@ -145,6 +169,10 @@ impl Ev {
     }
 }
 
+/// A JSON array of occurrence keys (EXDATE, RDATE) as occurrences; unreadable items skipped.
+fn occ_list(v: &serde_json::Value) -> Vec<Occ> {
+    v.as_array().map(|a| a.iter().filter_map(|v| v.as_str().and_then(Occ::parse_key)).collect()).unwrap_or_default()
+}
 
 // ---- input parsing ----------------------------------------------------------------------
 
@@ -280,8 +308,11 @@ pub fn blank(tx: &Tx, user_id: &str, tz: Tz, when: When) -> Ev {
         uid: Some(format!("{id}@studydesk")),
         course_id: None,
         sequence: 0,
+        rdates: serde_json::Value::Array(vec![]),
+        location: None,
+        url: None,
     };
-    Ev { row, tz, when, rule: None, exdates: vec![], recurrence: None }
+    Ev { row, tz, when, rule: None, exdates: vec![], rdates: vec![], recurrence: None }
 }
 
 /// The id of the override of occurrence `occurrence_key` (`recurrence_id`) of a series:
@@ -319,6 +350,7 @@ pub fn override_of(tx: &Tx, master: &Ev, occ: Occ) -> Ev {
     ov.when = master.when.at(occ);
     ov.rule = None;
     ov.exdates = vec![];
+    ov.rdates = vec![];
     ov.recurrence = Some(occ);
     ov
 }

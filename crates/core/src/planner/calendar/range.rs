@@ -75,6 +75,10 @@ pub struct CalendarItem {
     pub recurrence_id: Option<String>,
     pub title: String,
     pub notes: Option<String>,
+    /// Where the event happens (events only).
+    pub location: Option<String>,
+    /// A link about the event (events only; the UI links only http, https and mailto).
+    pub url: Option<String>,
     /// Local date (user's zone) the item starts on, and the last one it covers.
     pub date: String,
     pub end_date: String,
@@ -305,7 +309,7 @@ impl Items {
         let start = start.map_or(i64::MIN, |t| t.timestamp_millis());
         self.keys.push((date, !item.all_day, start, item.order_index, u64::from_be_bytes(prefix)));
         let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
-        self.bytes += ITEM_BYTES + item.title.len() + text(&item.notes) + text(&item.course_name);
+        self.bytes += ITEM_BYTES + item.title.len() + text(&item.notes) + text(&item.course_name) + text(&item.location) + text(&item.url);
         self.items.push(item);
     }
 
@@ -469,6 +473,8 @@ fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, date: NaiveDat
         recurrence_id,
         title: ev.row.title.clone().unwrap_or_default(),
         notes: ev.row.notes.clone(),
+        location: ev.row.location.clone(),
+        url: ev.row.url.clone(),
         date: date_text,
         end_date: end_date_text,
         all_day: matches!(when, When::AllDay { .. }),
@@ -497,6 +503,8 @@ fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, 
             recurrence_id: None,
             title,
             notes,
+            location: None,
+            url: None,
             end_date: date.clone(),
             date,
             all_day: false,

@@ -17,6 +17,11 @@
 //!   month view expands hundreds of series and the crate's per-series setup (~20 µs)
 //!   was most of its time. Property tests pin each fast path to the crate's output. Occurrences come in start order; exceptions (EXDATE) and overrides are the
 //!   caller's (`events.rs`), so this module knows nothing about storage.
+//! - RDATE: a series' extra starts ([`Series::rdates`], sorted, of the start's kind) are
+//!   merged into the rule's occurrences in order; a date both give comes once (RFC 5545
+//!   §3.8.5.2: the set is a union). COUNT counts the rule's occurrences only. An event
+//!   with RDATEs and no RRULE is stored with [`Rule::start_only`] (`FREQ=DAILY;COUNT=1`:
+//!   its DTSTART alone), so every series path (range, edits, reminders) serves it.
 //! - Cost: a series that started years ago is fast-forwarded to the window when that is
 //!   exact: DAILY/WEEKLY by whole periods (with COUNT only when there is no BY* part),
 //!   MONTHLY/YEARLY without COUNT from the first day of a later period with the day and
@@ -279,6 +284,17 @@ impl Rule {
         }
     }
 
+    /// The rule of a series made only of its start and its RDATEs (no RRULE in the file):
+    /// `FREQ=DAILY;COUNT=1` yields DTSTART alone, as the RFC's set without a rule does.
+    pub fn start_only() -> Rule {
+        Rule { count: Some(1), ..Rule::simple(Freq::Daily) }
+    }
+
+    /// Whether this is [`Rule::start_only`] (an export then writes no RRULE).
+    pub fn is_start_only(&self) -> bool {
+        *self == Rule::start_only()
+    }
+
     fn has_by_parts(&self) -> bool {
         !(self.by_day.is_empty() && self.by_month_day.is_empty() && self.by_month.is_empty() && self.by_set_pos.is_empty())
     }
@@ -401,6 +417,8 @@ pub struct Series {
     pub tz: Tz,
     /// First start: a date for all-day series, else an instant.
     pub start: Occ,
+    /// Extra starts (RDATE), sorted, unique, of the start's kind.
+    pub rdates: Vec<Occ>,
 }
 
 impl Series {
@@ -450,6 +468,14 @@ impl Series {
     /// Occurrence starts from (about) `not_before` on. Starts earlier than the series'
     /// fast-forward point may be skipped, never later ones.
     pub fn iter_from(&self, not_before: Occ) -> Result<impl Iterator<Item = Occ>> {
+        // Copied, not borrowed: the iterator outlives `self` in callers (no allocation
+        // for the common series without RDATEs).
+        let extra: Vec<Occ> = self.rdates.iter().copied().filter(|o| *o >= not_before).collect();
+        Ok(Merge { rule: self.iter_rule(not_before)?.peekable(), extra: extra.into_iter().peekable() })
+    }
+
+    /// The rule's occurrences alone (see [`Series::iter_from`]).
+    fn iter_rule(&self, not_before: Occ) -> Result<OccIter> {
         if let Some(walk) = DayWalk::new(self, not_before) {
             return Ok(OccIter::Days(walk));
         }
@@ -822,6 +848,28 @@ impl Iterator for MonthWalk {
     }
 }
 
+/// The rule's occurrences and the RDATEs, both in order, merged in order; one that both
+/// give comes once.
+struct Merge {
+    rule: std::iter::Peekable<OccIter>,
+    extra: std::iter::Peekable<std::vec::IntoIter<Occ>>,
+}
+
+impl Iterator for Merge {
+    type Item = Occ;
+    fn next(&mut self) -> Option<Occ> {
+        match (self.rule.peek().copied(), self.extra.peek().copied()) {
+            (Some(a), Some(b)) if b < a => self.extra.next(),
+            (Some(a), Some(b)) if a == b => {
+                self.extra.next();
+                self.rule.next()
+            }
+            (Some(_), _) => self.rule.next(),
+            (None, _) => self.extra.next(),
+        }
+    }
+}
+
 impl Iterator for OccIter {
     type Item = Occ;
     fn next(&mut self) -> Option<Occ> {
@@ -926,7 +974,7 @@ mod tests {
         ];
         for (text, start) in rules {
             let local = NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M").unwrap();
-            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)) };
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)), rdates: vec![] };
             let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
             let to = Occ::Time(Utc.with_ymd_and_hms(2028, 4, 1, 0, 0, 0).unwrap());
             let fast = series.between(from, to, 10_000).unwrap();
@@ -934,6 +982,26 @@ mod tests {
             assert_eq!(fast, full, "{text}");
             assert!(!full.is_empty(), "{text}");
         }
+    }
+
+    /// RDATEs join the rule's occurrences in order, once each; COUNT counts the rule's
+    /// only; the last occurrence is the later of the rule's end and the last RDATE.
+    #[test]
+    fn rdates_merge_in_order_once() {
+        let d = |s: &str| Occ::Date(s.parse().unwrap());
+        let rdates = vec![d("2026-11-04"), d("2026-11-09"), d("2026-12-25")];
+        let series = Series { rule: parse("FREQ=WEEKLY;COUNT=3").unwrap().rule, tz: chrono_tz::UTC, start: d("2026-11-02"), rdates };
+        let all = series.between(d("2026-11-01"), d("2027-01-01"), 100).unwrap();
+        assert_eq!(all, vec![d("2026-11-02"), d("2026-11-04"), d("2026-11-09"), d("2026-11-16"), d("2026-12-25")]);
+        // From inside the series: earlier RDATEs are not yielded again.
+        assert_eq!(series.between(d("2026-11-05"), d("2026-11-17"), 100).unwrap(), vec![d("2026-11-09"), d("2026-11-16")]);
+        assert!(series.occurs_at(d("2026-11-04")).unwrap() && !series.occurs_at(d("2026-11-05")).unwrap());
+        assert_eq!(series.last().unwrap(), Some(d("2026-12-25")));
+        // A series of RDATEs only: its start, then the dates.
+        let only = Series { rule: Rule::start_only(), tz: chrono_tz::UTC, start: d("2026-11-02"), rdates: vec![d("2026-11-20")] };
+        assert_eq!(only.between(d("2026-01-01"), d("2027-01-01"), 100).unwrap(), vec![d("2026-11-02"), d("2026-11-20")]);
+        assert_eq!(only.last().unwrap(), Some(d("2026-11-20")));
+        assert!(Rule::start_only().is_start_only() && !parse("FREQ=DAILY;COUNT=2").unwrap().rule.is_start_only());
     }
 
     mod fast_path {
@@ -1025,7 +1093,7 @@ mod tests {
                 } else {
                     Occ::Time(local_to_utc(start_date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes)), tz))
                 };
-                let series = Series { rule: parse(&text).unwrap().rule, tz, start };
+                let series = Series { rule: parse(&text).unwrap().rule, tz, start, rdates: vec![] };
                 let Ok(reference) = series.iter_rrule(series.start) else {
                     prop_assert!(MonthWalk::new(&series, series.start).is_none(), "{text}");
                     return Ok(());
@@ -1074,7 +1142,7 @@ mod tests {
                     let local = start_date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes));
                     Occ::Time(local_to_utc(local, tz))
                 };
-                let series = Series { rule: parse(&text).unwrap().rule, tz, start };
+                let series = Series { rule: parse(&text).unwrap().rule, tz, start, rdates: vec![] };
                 let reference = match series.iter_rrule(series.start) {
                     Ok(it) => it,
                     // The crate refuses it (UNTIL before DTSTART): so must the fast path.
@@ -1114,7 +1182,7 @@ mod tests {
         let tz: Tz = "Europe/Berlin".parse().unwrap();
         for text in ["FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20210101T000000Z", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;UNTIL=20220101"] {
             let local = NaiveDate::from_ymd_opt(2020, 1, 31).unwrap().and_hms_opt(9, 0, 0).unwrap();
-            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)) };
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)), rdates: vec![] };
             let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
             let to = Occ::Time(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
             assert_eq!(series.between(from, to, 100).unwrap(), vec![], "{text}");

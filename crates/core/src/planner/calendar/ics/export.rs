@@ -8,8 +8,9 @@
 //! - Times: all-day events as `VALUE=DATE` (DTEND exclusive); timed events with
 //!   `TZID=<IANA name>` and a generated VTIMEZONE per zone (the zone's real transitions,
 //!   probed from chrono-tz over the years the events need), or in UTC (`Z`) for UTC
-//!   events. RRULE as stored (UNTIL in UTC for timed series), EXDATE and RECURRENCE-ID in
-//!   the event's zone, overrides as VEVENTs sharing their master's UID.
+//!   events. RRULE as stored (UNTIL in UTC for timed series; none for a series of RDATEs
+//!   only, `Rule::start_only`), RDATE, EXDATE and RECURRENCE-ID in the event's zone,
+//!   overrides as VEVENTs sharing their master's UID. LOCATION and URL when set.
 //! - Reminders as VALARM (ACTION:DISPLAY) with a relative or absolute TRIGGER; the
 //!   course as CATEGORIES.
 //! - With a range, exactly the events that have an occurrence in it are written (a
@@ -220,8 +221,14 @@ fn vevent(conn: &Connection, out: &mut Writer, ev: &Ev, uid: &str, courses: &Has
             }
         }
     }
-    if let Some(rule) = &r.rrule {
+    let rdates_only = ev.rule.as_ref().is_some_and(|r| r.is_start_only()) && !ev.rdates.is_empty();
+    if let Some(rule) = r.rrule.as_ref().filter(|_| !rdates_only) {
         out.line(&format!("RRULE:{rule}"));
+    }
+    for chunk in ev.rdates.chunks(50) {
+        if let Some(p) = occ_prop("RDATE", chunk, ev.tz) {
+            out.line(&p);
+        }
     }
     for chunk in ev.exdates.chunks(50) {
         if let Some(p) = occ_prop("EXDATE", chunk, ev.tz) {
@@ -239,6 +246,13 @@ fn vevent(conn: &Connection, out: &mut Writer, ev: &Ev, uid: &str, courses: &Has
     }
     if let Some(n) = r.notes.as_deref().filter(|n| !n.is_empty()) {
         out.line(&format!("DESCRIPTION:{}", escape(n)));
+    }
+    if let Some(l) = r.location.as_deref().filter(|l| !l.is_empty()) {
+        out.line(&format!("LOCATION:{}", escape(l)));
+    }
+    if let Some(u) = r.url.as_deref().filter(|u| !u.is_empty()) {
+        // A URI value: written as it is, not TEXT-escaped.
+        out.line(&format!("URL:{u}"));
     }
     if let Some(course) = r.course_id.as_ref().and_then(|c| courses.get(c)) {
         out.line(&format!("CATEGORIES:{}", escape(course)));

@@ -15,6 +15,8 @@
 //!   export) and replaced by a real exception once its series arrives.
 //! - VALARMs become reminders (`minutes_before` or `remind_at`, `fire_at` computed).
 //! - CATEGORIES naming one of the user's courses (case-insensitive) set the course.
+//! - DESCRIPTION, LOCATION and URL go to `notes`, `location` and `url`; RDATEs to the
+//!   master's `rdates` (V25).
 //!
 //! The export ([`export::export`]) is in `export.rs`.
 
@@ -163,10 +165,27 @@ impl<'t, 'c> Importer<'t, 'c> {
         (cut(&e.title, model::TITLE_MAX), cut(&e.notes, model::NOTES_MAX))
     }
 
+    /// LOCATION cut to its limit, URL dropped past its limit (a cut link leads nowhere),
+    /// each with a note.
+    fn place(&mut self, e: &IcsEvent) -> (Option<String>, Option<String>) {
+        let location = e.location.as_ref().map(|l| l.trim().to_string());
+        if location.as_ref().is_some_and(|l| l.chars().count() > model::LOCATION_MAX) {
+            self.note(e.line, format!("location cut to {} characters", model::LOCATION_MAX));
+        }
+        let url = e.url.clone().filter(|u| u.chars().count() <= model::URL_MAX);
+        if url.is_none() && e.url.is_some() {
+            self.note(e.line, format!("URL longer than {} characters skipped", model::URL_MAX));
+        }
+        (location.map(|l| l.chars().take(model::LOCATION_MAX).collect()), url)
+    }
+
     /// The file's version of what every imported event carries: zone, times, title,
-    /// notes, SEQUENCE and the course its categories name.
+    /// notes, location, URL, SEQUENCE and the course its categories name.
     fn fill(&mut self, ev: &mut Ev, e: &IcsEvent) {
         let (title, notes) = self.texts(e);
+        let (location, url) = self.place(e);
+        ev.row.location = location;
+        ev.row.url = url;
         ev.tz = e.tz;
         ev.row.timezone = Some(e.tz.name().to_string());
         ev.row.title = title;
@@ -200,6 +219,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         self.fill(&mut ev, e);
         ev.rule = e.rule.clone();
         ev.exdates = e.exdates.clone();
+        ev.rdates = e.rdates.clone();
         self.store(ev, existing, &alarm_defs(e))
     }
 

@@ -3,9 +3,20 @@
 //! Contract: [`events`] is pure. It refuses (with the line) what is malformed — a bad
 //! date or time, a bad duration, a broken RRULE, DTEND before DTSTART, a VCALENDAR of
 //! another version — and notes (with the line) what it leaves out: other components
-//! (VTODO, VJOURNAL, VFREEBUSY, ...), unknown properties (once per name), RDATE, RRULE
+//! (VTODO, VJOURNAL, VFREEBUSY, ...), unknown properties (once per name), EXRULE, RRULE
 //! parts Studydesk cannot expand (the event is kept as a single event), alarms that fire
 //! after the start, events without DTSTART.
+//!
+//! RDATE (decision): DATE, DATE-TIME (TZID, UTC or floating) and PERIOD values add starts
+//! to the series; an event with RDATEs and no RRULE is a series of its DTSTART and them
+//! ([`Rule::start_only`]). Each is read like an EXDATE: a date on a timed series at the
+//! DTSTART's local time, a time on an all-day series as its day in its own zone. A
+//! PERIOD's start is the occurrence; every occurrence keeps the event's length (a note
+//! says when a period's own length differed). RDATEs before DTSTART are dropped with a
+//! note (the range finds a series from its first date). Past [`MAX_RDATES`] the first
+//! ones in date order are kept and a note says how many were dropped: a published
+//! timetable is better shown mostly than refused whole. LOCATION and URL are kept as
+//! written (cut to their limits on import, with a note).
 //!
 //! Time zones (decision): a TZID is resolved to an IANA zone by, in order, its own name
 //! and the IANA name at the end of a prefixed id (`/mozilla.org/.../Europe/Berlin`); then,
@@ -23,7 +34,7 @@
 
 use super::parse::{split_text_list, unescape, Component, ParseError, Prop};
 use super::vtimezone::{utc_offset, VTimezone};
-use crate::planner::calendar::model::{MAX_YEAR, MIN_YEAR};
+use crate::planner::calendar::model::{MAX_RDATES, MAX_YEAR, MIN_YEAR};
 use crate::planner::calendar::recurrence::{self, Occ, Rule};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -72,6 +83,8 @@ pub struct IcsEvent {
     pub end: Option<IcsTime>,
     pub rule: Option<Rule>,
     pub exdates: Vec<Occ>,
+    /// Extra starts (RDATE), sorted, unique, of the start's kind.
+    pub rdates: Vec<Occ>,
     pub recurrence_id: Option<Occ>,
     /// The zone RECURRENCE-ID was written in (its day, for an all-day series).
     pub recurrence_zone: Tz,
@@ -79,6 +92,8 @@ pub struct IcsEvent {
     pub sequence: i64,
     pub categories: Vec<String>,
     pub alarms: Vec<IcsAlarm>,
+    pub location: Option<String>,
+    pub url: Option<String>,
 }
 
 pub struct Read {
@@ -431,7 +446,7 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
     let (start, tz) = time_value(dtstart, &dtstart.value, zones)?;
     let end = end_of(c, start, zones)?;
     let uid = uid_of(c, out)?;
-    let (rule, exdates) = rule_of(c, start, tz, zones, out)?;
+    let (rule, exdates, rdates) = rule_of(c, start, end, tz, zones, out)?;
     let (recurrence_id, recurrence_zone) = match c.prop("RECURRENCE-ID") {
         Some(r) => {
             if r.param("RANGE").is_some() {
@@ -443,13 +458,10 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
         None => (None, tz),
     };
     let text = |name: &str| c.prop(name).map(|p| unescape(&p.value)).filter(|s| !s.trim().is_empty());
-    let mut notes = text("DESCRIPTION");
-    if let Some(loc) = text("LOCATION") {
-        notes = Some(match notes {
-            Some(n) => format!("{n}\n\nLocation: {loc}"),
-            None => format!("Location: {loc}"),
-        });
-    }
+    let notes = text("DESCRIPTION");
+    let location = text("LOCATION");
+    // URL is a URI, not TEXT: no unescaping.
+    let url = c.prop("URL").map(|p| p.value.trim().to_string()).filter(|s| !s.is_empty());
     let sequence = match c.prop("SEQUENCE") {
         Some(p) => p.value.trim().parse::<i64>().ok().filter(|n| (0..=1_000_000).contains(n)).ok_or_else(|| {
             ParseError::new(p.line, format!("SEQUENCE must be a number (got \"{}\")", short(&p.value)))
@@ -469,12 +481,15 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
         end,
         rule,
         exdates,
+        rdates,
         recurrence_id,
         recurrence_zone,
         cancelled,
         sequence,
         categories,
         alarms,
+        location,
+        url,
     }))
 }
 
@@ -542,51 +557,132 @@ fn uid_of(c: &Component, out: &mut Read) -> Result<String, ParseError> {
     Ok(format!("derived-{h:016x}@studydesk-import"))
 }
 
+/// The series of an event: its rule, EXDATEs and RDATEs (see the module docs).
 fn rule_of(
     c: &Component,
     start: IcsTime,
+    end: Option<IcsTime>,
     tz: Tz,
     zones: &Zones,
     out: &mut Read,
-) -> Result<(Option<Rule>, Vec<Occ>), ParseError> {
-    for p in c.props_named("RDATE").chain(c.props_named("EXRULE")) {
+) -> Result<(Option<Rule>, Vec<Occ>, Vec<Occ>), ParseError> {
+    for p in c.props_named("EXRULE") {
         note(out, p.line, format!("{} ignored (not supported)", p.name));
     }
+    let rdates = rdates_of(c, start, end, tz, zones, out)?;
+    let rule = match rrule_of(c, start, tz, out)? {
+        Some(Some(rule)) => rule,
+        Some(None) => {
+            if let Some(p) = c.props_named("RDATE").next() {
+                note(out, p.line, "RDATE ignored: the event was imported without repeating");
+            }
+            return Ok((None, vec![], vec![]));
+        }
+        None if rdates.is_empty() => return Ok((None, vec![], vec![])),
+        None => Rule::start_only(),
+    };
+    let all_day = matches!(start, IcsTime::Date(_));
+    let mut exdates = Vec::new();
+    for e in c.props_named("EXDATE") {
+        for item in e.value.split(',').filter(|s| !s.trim().is_empty()) {
+            let (t, written_in) = time_value(e, item, zones)?;
+            exdates.push(same_kind(t, written_in, start, tz, all_day));
+        }
+    }
+    Ok((Some(rule), exdates, rdates))
+}
+
+/// The RRULE: `None` without one, `Some(None)` when it cannot be used (noted; the event
+/// is then a single event).
+fn rrule_of(c: &Component, start: IcsTime, tz: Tz, out: &mut Read) -> Result<Option<Option<Rule>>, ParseError> {
     let mut rrules = c.props_named("RRULE");
-    let Some(p) = rrules.next() else { return Ok((None, vec![])) };
+    let Some(p) = rrules.next() else { return Ok(None) };
     for extra in rrules {
         note(out, extra.line, "a second RRULE ignored");
     }
     let parsed = recurrence::parse(&p.value).map_err(|e| ParseError::new(p.line, format!("RRULE: {e}")))?;
     if let Some(part) = parsed.unsupported.first() {
         note(out, p.line, format!("RRULE part {part} is not supported; the event was imported without repeating"));
-        return Ok((None, vec![]));
+        return Ok(Some(None));
     }
     let all_day = matches!(start, IcsTime::Date(_));
     let mut rule = parsed.rule;
     rule.normalise_until(all_day, tz);
-    let series = recurrence::Series { rule: rule.clone(), tz, start: start.occ() };
+    let series = recurrence::Series { rule: rule.clone(), tz, start: start.occ(), rdates: vec![] };
     if series.last().is_err() {
         note(out, p.line, "RRULE never produces an occurrence; the event was imported without repeating");
-        return Ok((None, vec![]));
+        return Ok(Some(None));
     }
-    let mut exdates = Vec::new();
-    for e in c.props_named("EXDATE") {
-        for item in e.value.split(',').filter(|s| !s.trim().is_empty()) {
-            let (t, written_in) = time_value(e, item, zones)?;
-            exdates.push(match (t, all_day) {
-                (IcsTime::Date(d), false) => {
-                    let local = start_local_time(start, tz);
-                    Occ::Time(recurrence::local_to_utc(d.and_time(local), tz))
-                }
-                // The day as written, in the value's own zone: through UTC a midnight
-                // east of Greenwich would name the day before.
-                (IcsTime::Time(t), true) => Occ::Date(t.with_timezone(&written_in).date_naive()),
-                (t, _) => t.occ(),
-            });
+    Ok(Some(Some(rule)))
+}
+
+/// An EXDATE or RDATE item in the series' kind: a date on a timed series at the start's
+/// local time; a time on an all-day series as the day written, in the value's own zone
+/// (through UTC a midnight east of Greenwich would name the day before).
+fn same_kind(t: IcsTime, written_in: Tz, start: IcsTime, tz: Tz, all_day: bool) -> Occ {
+    match (t, all_day) {
+        (IcsTime::Date(d), false) => {
+            let local = start_local_time(start, tz);
+            Occ::Time(recurrence::local_to_utc(d.and_time(local), tz))
+        }
+        (IcsTime::Time(t), true) => Occ::Date(t.with_timezone(&written_in).date_naive()),
+        (t, _) => t.occ(),
+    }
+}
+
+/// The RDATEs of an event, sorted and unique, at most [`MAX_RDATES`] (see the module docs).
+fn rdates_of(c: &Component, start: IcsTime, end: Option<IcsTime>, tz: Tz, zones: &Zones, out: &mut Read) -> Result<Vec<Occ>, ParseError> {
+    let all_day = matches!(start, IcsTime::Date(_));
+    let length = length_seconds(start, end);
+    let mut list = Vec::new();
+    let mut before_start = 0usize;
+    for p in c.props_named("RDATE") {
+        let mut other_length = false;
+        for item in p.value.split(',').filter(|s| !s.trim().is_empty()) {
+            let (from, period) = match item.split_once('/') {
+                Some((a, b)) => (a, Some(b)),
+                None => (item, None),
+            };
+            let (t, written_in) = time_value(p, from, zones)?;
+            if let Some(b) = period {
+                other_length |= period_seconds(p, t, b, zones)? != length;
+            }
+            let occ = same_kind(t, written_in, start, tz, all_day);
+            if occ < start.occ() {
+                before_start += 1;
+                continue;
+            }
+            list.push(occ);
+        }
+        if other_length {
+            note(out, p.line, "RDATE period with another length than the event's: its start was kept, with the event's length");
         }
     }
-    Ok((Some(rule), exdates))
+    if before_start > 0 {
+        note(out, c.line, format!("{before_start} RDATE value(s) before DTSTART dropped"));
+    }
+    list.sort();
+    list.dedup();
+    if list.len() > MAX_RDATES {
+        note(out, c.line, format!("only the first {MAX_RDATES} RDATE values of the event were kept ({} dropped)", list.len() - MAX_RDATES));
+        list.truncate(MAX_RDATES);
+    }
+    Ok(list)
+}
+
+/// A PERIOD's length in seconds from its start and its second half (an end or a duration).
+fn period_seconds(p: &Prop, start: IcsTime, second: &str, zones: &Zones) -> Result<i64, ParseError> {
+    let second = second.trim();
+    if second.starts_with(['P', 'p', '+', '-']) {
+        return duration(p, second);
+    }
+    let (end, _) = time_value(p, second, zones)?;
+    match (start, end) {
+        (IcsTime::Time(s), IcsTime::Time(e)) if e >= s => Ok((e - s).num_seconds()),
+        // Not RFC 5545 (a PERIOD is of date-times), but written: whole days.
+        (IcsTime::Date(s), IcsTime::Date(e)) if e >= s => Ok((e - s).num_days() * 86_400),
+        _ => Err(ParseError::new(p.line, format!("{} has a bad period \"{}\"", p.name, short(second)))),
+    }
 }
 
 fn start_local_time(start: IcsTime, tz: Tz) -> chrono::NaiveTime {
