@@ -49,6 +49,9 @@ webdriver_lock
 
 # --- isolation -----------------------------------------------------------------------
 webdriver_isolate e2e
+# Links the app opens reach tests/e2e/bin/xdg-open, which only records them in E2E_OPENED
+# (no browser under Xvfb; the calendar test reads it).
+export PATH="$ROOT/tests/e2e/bin:$PATH" E2E_OPENED="$RUN_DIR/opened.txt"
 export STUDYDESK_APP="$ROOT/target/debug/studydesk" STUDYDESK_CLI="$ROOT/target/debug/studydesk-cli"
 # E2E_ARTIFACTS=DIR keeps this run's screenshots apart from another checkout's run.
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$ROOT/tests/e2e/artifacts}"

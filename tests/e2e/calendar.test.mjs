@@ -1,9 +1,22 @@
 // End to end: the Calendar page in the real app (issue 3, first part): it opens, a typed
 // line becomes an event in the month view on the right day, and the week and agenda
-// views show it too. Screenshots of month, week and agenda.
+// views show it too; its place and link are typed in the editor, the place shows in the
+// agenda and the link opens in the system's browser (tests/e2e/bin/xdg-open records it).
+// Screenshots of month, week, agenda and the editor.
+
+/** What the app handed to the system's opener so far (scripts/e2e.sh sets E2E_OPENED). */
+function opened() {
+  try {
+    return readFileSync(process.env.E2E_OPENED ?? "", "utf8");
+  } catch {
+    return "";
+  }
+}
 
 import { test } from "node:test";
-import { choose, screenshot, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { choose, screenshot, setInputValue, start, steps, stop, tempDir, tid } from "./lib.mjs";
 
 /** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
 function tomorrow() {
@@ -50,6 +63,32 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     await (await browser.$(tid("cal-view-agenda"))).click();
     await browser.waitUntil(async () => (await textOf(browser, await browser.$(tid("calendar")))).includes(TITLE), { timeoutMsg: "not in the agenda" });
     await screenshot(browser, "22-calendar-agenda-en-light");
+  });
+
+  await step("its place and link: typed in the editor, the place in the agenda, the link opened by the system", async () => {
+    const chip = await browser.$(`//button[contains(@class,"cal-item")][.//span[text()="${TITLE}"]]`);
+    await chip.click();
+    await (await browser.$(tid("cal-editor-title"))).waitForDisplayed();
+    await setInputValue(browser, await browser.$(tid("cal-editor-location")), "Room 204, Science building");
+    // A link the system would run is refused where it is typed.
+    await setInputValue(browser, await browser.$(tid("cal-editor-url")), "javascript:alert(1)");
+    assert.equal(await (await browser.$(tid("cal-editor-link"))).isExisting(), false, "no link is offered for javascript:");
+    await (await browser.$(tid("cal-editor-save"))).click();
+    const alert = await browser.$(`${tid("cal-editor")} [role="alert"]`);
+    await browser.waitUntil(async () => (await alert.isExisting()) && /starts with https:\/\//.test(await alert.getText()), { timeoutMsg: "javascript: was not refused" });
+    const URL = "https://example.org/study-group?week=3";
+    await setInputValue(browser, await browser.$(tid("cal-editor-url")), URL);
+    const link = await browser.$(tid("cal-editor-link"));
+    await link.waitForDisplayed();
+    await screenshot(browser, "26-event-editor-place-en-light");
+    await link.click();
+    await browser.waitUntil(async () => opened().includes(URL), { timeout: 10_000, timeoutMsg: `the link was not handed to the system's opener (got: ${JSON.stringify(opened())})` });
+    await (await browser.$(tid("cal-editor-save"))).click();
+    await (await browser.$(tid("cal-editor-title"))).waitForExist({ reverse: true });
+    const place = await browser.$('[data-testid^="cal-agenda-location-"]');
+    await place.waitForExist({ timeout: 10_000, timeoutMsg: "the agenda does not show the place" });
+    assert.equal(await place.getProperty("textContent"), "Room 204, Science building");
+    await screenshot(browser, "27-calendar-agenda-place-en-light");
   });
 
   await step("in Japanese and dark: 24-hour times, Japanese weekdays, the same event", async () => {

@@ -18,6 +18,7 @@ pub mod error;
 pub mod focus;
 pub mod ids;
 pub mod insights;
+pub mod links;
 pub mod notify;
 pub mod paths;
 pub mod planner;

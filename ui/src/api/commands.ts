@@ -156,6 +156,13 @@ async function callRaw<T>(command: string, bytes: Uint8Array, headers: Record<st
 export const appState = (): Promise<AppState> => call<AppState>("app_state", {});
 
 /**
+ * Opens a web or mail link in the system's browser or mail program (the webview
+ * opens no window of its own); anything but http, https and mailto is refused.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const linkOpen = (url: string): Promise<null> => call<null>("link_open", { url });
+
+/**
  * "Start empty" or "Load sample data"; answers the new state.
  * Rejects with an ApiError of kind `LocalErrorKind`.
  */
@@ -1437,6 +1444,7 @@ export const historySetRetention = (days: number): Promise<number> => call<numbe
 /** The error kinds each command can reject with, by command name. */
 export interface CommandErrors {
   app_state: LocalErrorKind;
+  link_open: LocalErrorKind;
   onboarding_complete: LocalErrorKind;
   home_get: LocalErrorKind;
   focus_entry_add: LocalErrorKind;

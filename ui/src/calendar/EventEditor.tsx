@@ -72,6 +72,7 @@ export function EventEditor({
   const [scope, setScope] = useState<EditScope>("this");
   const [reminders, setReminders] = useState<NewReminder[]>(initialReminders);
   const [error, setError] = useState<string | null>(null);
+  const [urlError, setUrlError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const recurring = item?.recurring ?? false;
   const names = weekdayNames(i18n.language);
@@ -85,7 +86,7 @@ export function EventEditor({
     }
     // Only what the link below would open is accepted as typed (the core checks the same).
     if (url.trim() && !linkHref(url)) {
-      setError(t("calendarPage.urlInvalid"));
+      setUrlError(t("calendarPage.urlInvalid"));
       return;
     }
     onSave({
@@ -131,7 +132,18 @@ export function EventEditor({
             <div className="cal-editor-row">
               <label className="field">
                 <span>{t("calendarPage.fieldUrl")}</span>
-                <input type="url" data-testid="cal-editor-url" value={url} maxLength={2048} onChange={(e) => setUrl(e.target.value)} />
+                <input
+                  type="url"
+                  data-testid="cal-editor-url"
+                  value={url}
+                  maxLength={2048}
+                  aria-invalid={urlError ? true : undefined}
+                  aria-describedby={urlError ? "cal-editor-url-error" : undefined}
+                  onChange={(e) => {
+                    setUrl(e.target.value);
+                    setUrlError(null);
+                  }}
+                />
               </label>
               {linkHref(url) ? (
                 <a href={linkHref(url) ?? undefined} target="_blank" rel="noopener noreferrer" data-testid="cal-editor-link">
@@ -139,6 +151,11 @@ export function EventEditor({
                 </a>
               ) : null}
             </div>
+            {urlError ? (
+              <p role="alert" id="cal-editor-url-error" className="field-error">
+                {urlError}
+              </p>
+            ) : null}
             <div className="cal-editor-row">
               <label className="field">
                 <span>{t("calendarPage.fieldDate")}</span>

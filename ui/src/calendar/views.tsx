@@ -58,7 +58,7 @@ function ItemChip({ item, props, day, compact }: { item: CalendarItem; props: Vi
   };
   const time = !item.all_day && item.starts_at ? formatWallTime(wallTime(item.starts_at, props.timeZone), i18n.language) : null;
   const style: CSSProperties = item.colour ? ({ "--cal-colour": item.colour } as CSSProperties) : {};
-  const label = [item.kind === "assignment" ? t("calendarPage.due") : null, time ?? (item.all_day && isEvent ? t("calendarPage.allDay") : null), item.title, item.course_name]
+  const label = [item.kind === "assignment" ? t("calendarPage.due") : null, time ?? (item.all_day && isEvent ? t("calendarPage.allDay") : null), item.title, item.course_name, item.location]
     .filter(Boolean)
     .join(", ");
   return (
@@ -243,6 +243,11 @@ export function AgendaView(props: ViewProps) {
               <li key={occKey(i)} data-testid={`cal-agenda-item-${i.id}`} className="cal-agenda-item" style={i.colour ? ({ "--cal-colour": i.colour } as CSSProperties) : undefined}>
                 <ItemChip item={i} props={props} day={d} />
                 {i.course_name ? <span className="cal-agenda-course">{i.course_name}</span> : null}
+                {i.location ? (
+                  <span className="cal-agenda-location" title={i.location} data-testid={`cal-agenda-location-${i.id}`}>
+                    {i.location}
+                  </span>
+                ) : null}
               </li>
             ))}
           </ul>

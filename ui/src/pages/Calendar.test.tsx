@@ -452,9 +452,12 @@ describe("location and link", () => {
     expect(within(editor).queryByTestId("cal-editor-link")).not.toBeInTheDocument();
     await user.click(within(editor).getByTestId("cal-editor-save"));
     expect(await within(editor).findByRole("alert")).toHaveTextContent("A link starts with https://, http:// or mailto:.");
+    expect(url).toHaveAttribute("aria-invalid", "true");
+    expect(url).toHaveAccessibleDescription("A link starts with https://, http:// or mailto:.");
     expect(api.eventUpdate).not.toHaveBeenCalled();
 
     await user.clear(url);
+    expect(within(editor).queryByRole("alert")).not.toBeInTheDocument();
     await user.type(url, "mailto:ta@example.org");
     expect(within(editor).getByTestId("cal-editor-link")).toHaveAttribute("href", "mailto:ta@example.org");
     await user.clear(location);

@@ -28,6 +28,13 @@ macro_rules! app_commands {
                 })
             }
 
+            /// Opens a web or mail link in the system's browser or mail program (the webview
+            /// opens no window of its own); anything but http, https and mailto is refused.
+            #[ipc(local)]
+            pub fn link_open(&self, url: String) -> () {
+                crate::links::open(&url)
+            }
+
             /// "Start empty" or "Load sample data"; answers the new state.
             #[ipc(local)]
             pub fn onboarding_complete(&self, choice: profile::OnboardingChoice) -> AppState {
