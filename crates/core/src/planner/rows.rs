@@ -18,6 +18,16 @@ use crate::db::row::{self, sql_enum, table_row};
 use crate::{validate, Result};
 use serde_json::Value;
 
+/// The longest LOCATION kept (a room or an address; longer ones are cut on import).
+pub const LOCATION_MAX: usize = 500;
+/// The longest URL kept (as `validate::url`).
+pub const URL_MAX: usize = 2_048;
+/// The most extra dates (RDATE) one series keeps: a generous timetable's worth (a year of
+/// daily irregular sessions is 366). Bounded so one row stays small (about 26 kB of keys)
+/// and one series cannot outgrow the range's item budget; an import past it keeps the
+/// first ones in date order and says so.
+pub const MAX_RDATES: usize = 1_000;
+
 sql_enum! {
     /// `assignments.timeframe`: the bucket picked for an assignment without a due date.
     pub enum AssignmentTimeframe {
@@ -239,14 +249,14 @@ impl CalendarEventRow {
         row::opt_uuid("course_id", self.course_id.as_deref())?;
         row::non_negative("sequence", self.sequence)?;
         row::json_array("rdates", &self.rdates)?;
-        if self.rdates.as_array().is_some_and(|a| a.len() > crate::planner::calendar::model::MAX_RDATES) {
+        if self.rdates.as_array().is_some_and(|a| a.len() > MAX_RDATES) {
             return Err(crate::CoreError::validation(format!(
                 "a series has at most {} extra dates (rdates)",
-                crate::planner::calendar::model::MAX_RDATES
+                MAX_RDATES
             )));
         }
-        row::opt_max_len("location", self.location.as_deref(), crate::planner::calendar::model::LOCATION_MAX)?;
-        row::opt_max_len("url", self.url.as_deref(), crate::planner::calendar::model::URL_MAX)
+        row::opt_max_len("location", self.location.as_deref(), LOCATION_MAX)?;
+        row::opt_max_len("url", self.url.as_deref(), URL_MAX)
     }
 }
 

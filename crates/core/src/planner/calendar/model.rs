@@ -26,15 +26,8 @@ use chrono_tz::Tz;
 
 pub const TITLE_MAX: usize = 160;
 pub const NOTES_MAX: usize = 20_000;
-/// The longest LOCATION kept (a room or an address; longer ones are cut on import).
-pub const LOCATION_MAX: usize = 500;
-/// The longest URL kept (as `validate::url`).
-pub const URL_MAX: usize = 2_048;
-/// The most extra dates (RDATE) one series keeps: a generous timetable's worth (a year of
-/// daily irregular sessions is 366). Bounded so one row stays small (about 26 kB of keys)
-/// and one series cannot outgrow the range's item budget; an import past it keeps the
-/// first ones in date order and says so.
-pub const MAX_RDATES: usize = 1_000;
+// The event row's own limits, checked by the row itself (`planner::rows`).
+pub use crate::planner::rows::{LOCATION_MAX, MAX_RDATES, URL_MAX};
 /// The longest single occurrence: a year.
 pub const MAX_SPAN_DAYS: i64 = 366;
 /// Dates outside these years are refused (they are typos, and keep arithmetic safe).
