@@ -96,9 +96,18 @@ pub fn inputs_in(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 static PANIC: Mutex<String> = Mutex::new(String::new());
 
-/// Panics are findings, not noise: the hook keeps the message and where, quietly.
+thread_local! {
+    static REPLAYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Panics inside [`replay`] are findings, not noise: the hook keeps their message and
+/// where, quietly. Any other panic (a failed test assertion) is printed as usual.
 pub fn quiet_panics() {
-    std::panic::set_hook(Box::new(|info| {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !REPLAYING.with(|r| r.get()) {
+            return default(info);
+        }
         let message = info.payload().downcast_ref::<&str>().map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
@@ -109,7 +118,10 @@ pub fn quiet_panics() {
 
 /// One input through `target`, its panic caught: the signature, or the panic's words.
 pub fn replay(target: &Target, data: &[u8]) -> Result<String, String> {
-    catch_unwind(AssertUnwindSafe(|| (target.run)(data))).map_err(|_| PANIC.lock().unwrap_or_else(|p| p.into_inner()).clone())
+    REPLAYING.with(|r| r.set(true));
+    let out = catch_unwind(AssertUnwindSafe(|| (target.run)(data)));
+    REPLAYING.with(|r| r.set(false));
+    out.map_err(|_| PANIC.lock().unwrap_or_else(|p| p.into_inner()).clone())
 }
 
 /// Milliseconds since the worker started; 0 while no input runs.
@@ -312,7 +324,9 @@ fn one_worker(name: &str, seconds: f64, round: u64, save_corpus: bool) -> Stats 
             return Stats::default();
         }
     };
-    let Ok(exe) = std::env::current_exe() else { return Stats::default() };
+    // This very program even if a rebuild replaced its file meanwhile (Linux), else its path.
+    let proc_exe = PathBuf::from("/proc/self/exe");
+    let exe = if proc_exe.exists() { proc_exe } else if let Ok(p) = std::env::current_exe() { p } else { return Stats::default() };
     let stderr_path = scratch.path().join("stderr");
     let child = Command::new(exe)
         .args(["worker", name, &format!("{seconds:.1}"), &format!("{}", 0x5eed + round), if save_corpus { "save" } else { "nosave" }])

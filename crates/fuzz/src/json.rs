@@ -210,6 +210,14 @@ fn repair(v: &mut Value, path: &[Segment], message: &str, tries: &mut HashMap<St
     }
     if let Some(variant) = quoted_after(message, "expected one of").or_else(|| quoted_after(message, "expected")) {
         if message.starts_with("unknown variant") || message.starts_with("unknown field") {
+            // An internally tagged enum answers at its own path: the bad word is its tag's.
+            let bad = quoted_after(message, "unknown variant").map(Value::from);
+            if let (Value::Object(m), Some(bad)) = (&mut *node, bad) {
+                if let Some(tag) = m.values_mut().find(|v| **v == bad) {
+                    *tag = Value::from(variant);
+                    return true;
+                }
+            }
             *node = Value::from(variant);
             return true;
         }
@@ -224,7 +232,30 @@ fn repair(v: &mut Value, path: &[Segment], message: &str, tries: &mut HashMap<St
         }
     }
     let expected = message.split("expected").nth(1).unwrap_or("");
-    let guess = if expected.contains("bool") {
+    // Inside an internally tagged enum serde loses the path and answers at the enum: the
+    // refused value is then one of the object's fields, the one of the type it names.
+    // (An object is never refused as a null, a string...: such a refusal is a field's.)
+    let found = message.split(',').next().unwrap_or("");
+    let mut path_key = format!("{path:?}");
+    let mut node = node;
+    if node.is_object() && message.starts_with("invalid type") && !found.contains("map") {
+        let kind_of = |v: &Value| match v {
+            Value::Null => found.contains("null"),
+            Value::Bool(_) => found.contains("boolean"),
+            Value::Number(_) => found.contains("integer") || found.contains("floating"),
+            Value::String(_) => found.contains("string"),
+            Value::Array(_) => found.contains("sequence"),
+            Value::Object(_) => found.contains("map"),
+        };
+        let key = node.as_object().and_then(|m| m.iter().filter(|(_, v)| kind_of(v)).map(|(k, _)| k.clone()).last());
+        if let Some(key) = key {
+            path_key.push_str(&key);
+            node = node.get_mut(&key).expect("found above");
+        }
+    }
+    let guess = if expected.contains("internally tagged") || expected.contains("adjacently tagged") {
+        Some(json!({}))
+    } else if expected.contains("bool") {
         Some(json!(true))
     } else if ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "integer"].iter().any(|t| expected.contains(t)) {
         Some(json!(1))
@@ -240,8 +271,7 @@ fn repair(v: &mut Value, path: &[Segment], message: &str, tries: &mut HashMap<St
     } else {
         None
     };
-    let key = format!("{path:?}");
-    let n = tries.entry(key).or_default();
+    let n = tries.entry(path_key).or_default();
     *n += 1;
     if let Some(g) = guess.filter(|g| *g != *node && *n < 8) {
         *node = g;

@@ -49,7 +49,8 @@ pub fn repo_dir() -> PathBuf {
 pub fn shape(message: &str) -> String {
     let words = message.split(|c: char| c.is_whitespace() || c == ':' || c == ',').filter(|w| !w.is_empty() && w.len() <= 16 && w.bytes().all(|b| b.is_ascii_lowercase()));
     let mut out = String::new();
-    for w in words {
+    // The first few words name the rule; later ones are more often the input's own.
+    for w in words.take(6) {
         if out.len() + w.len() > 60 {
             break;
         }
