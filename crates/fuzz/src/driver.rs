@@ -26,6 +26,12 @@ use std::time::{Duration, Instant};
 
 /// One input running longer than this is a hang.
 pub const HANG_MS: u64 = 1000;
+
+/// The hang limit of this run: [`HANG_MS`], or `STUDYDESK_FUZZ_HANG_MS` (lower it to
+/// collect the slowest inputs as findings).
+pub fn hang_ms() -> u64 {
+    std::env::var("STUDYDESK_FUZZ_HANG_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(HANG_MS)
+}
 pub const EXIT_HANG: i32 = 71;
 pub const EXIT_OVER_CAP: i32 = 72;
 /// Largest input saved to the corpus, and the most the corpus of one target may hold.
@@ -118,6 +124,7 @@ pub fn quiet_panics() {
 
 /// One input through `target`, its panic caught: the signature, or the panic's words.
 pub fn replay(target: &Target, data: &[u8]) -> Result<String, String> {
+    targets::set_input(data);
     REPLAYING.with(|r| r.set(true));
     let out = catch_unwind(AssertUnwindSafe(|| (target.run)(data)));
     REPLAYING.with(|r| r.set(false));
@@ -128,12 +135,13 @@ pub fn replay(target: &Target, data: &[u8]) -> Result<String, String> {
 static STARTED_MS: AtomicU64 = AtomicU64::new(0);
 
 fn watchdog(epoch: Instant) {
+    let limit = hang_ms();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(50));
         let started = STARTED_MS.load(Ordering::Relaxed);
         let now = epoch.elapsed().as_millis() as u64 + 1;
-        if started != 0 && now.saturating_sub(started) > HANG_MS {
-            eprintln!("hang: one input ran over {HANG_MS} ms");
+        if started != 0 && now.saturating_sub(started) > limit {
+            eprintln!("hang: one input ran over {limit} ms");
             std::process::exit(EXIT_HANG);
         }
     });
@@ -156,6 +164,7 @@ struct Worker<'t> {
     panic_sites: HashMap<String, ()>,
     /// How many corpus entries are seeds (never replaced).
     seeds: usize,
+    hang_ms: u64,
 }
 
 impl Worker<'_> {
@@ -172,9 +181,9 @@ impl Worker<'_> {
         self.stats.execs += 1;
         self.stats.peak_bytes = self.stats.peak_bytes.max(crate::cap::peak());
         self.stats.slowest_ms = self.stats.slowest_ms.max(ms);
-        if ms > HANG_MS {
+        if ms > self.hang_ms {
             self.stats.hangs += 1;
-            save_finding(self.target.name, "slow", data, &format!("finished after {ms} ms (the limit is {HANG_MS} ms)"));
+            save_finding(self.target.name, "slow", data, &format!("finished after {ms} ms (the limit is {} ms)", self.hang_ms));
         }
         match out {
             Ok(sig) => sig,
@@ -240,7 +249,7 @@ pub fn work(target: &Target, seconds: f64, seed: u64, save_corpus: bool) -> Stat
         eprintln!("could not write {}", scratch.join("current").display());
         return Stats::default();
     };
-    let mut w = Worker { target, epoch, current, stats: Stats::default(), seen: HashMap::new(), corpus: vec![], novel: HashMap::new(), panic_sites: HashMap::new(), seeds: 0 };
+    let mut w = Worker { target, epoch, current, stats: Stats::default(), seen: HashMap::new(), corpus: vec![], novel: HashMap::new(), panic_sites: HashMap::new(), seeds: 0, hang_ms: hang_ms() };
     let saved: Vec<Vec<u8>> = inputs_in(&corpus_dir(target.name)).into_iter().map(|(_, d)| d).collect();
     for data in (target.seeds)().into_iter().chain(saved) {
         w.try_input(data, false);

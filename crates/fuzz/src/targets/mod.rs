@@ -42,12 +42,32 @@ pub fn repo_dir() -> PathBuf {
     crate_dir().join("../..")
 }
 
-/// A message's shape: its plain lower-case words only, cut short. Numbers, names and the
-/// values it quotes (which come from the input) are left out, so "line 12: X-FOO" and
-/// "line 13: X-BAR" are one outcome and the corpus grows by kinds of outcome, not by
-/// every value the mutator writes.
+thread_local! {
+    static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes the input about to run, so [`shape`] can tell its words from the message's.
+pub fn set_input(data: &[u8]) {
+    INPUT.with(|i| {
+        let mut i = i.borrow_mut();
+        i.clear();
+        i.extend_from_slice(data);
+    });
+}
+
+fn in_input(word: &str) -> bool {
+    INPUT.with(|i| i.borrow().windows(word.len()).any(|w| w == word.as_bytes()))
+}
+
+/// A message's shape: its plain lower-case words only, cut short. Numbers, names and
+/// words the input itself holds (quoted back in the message) are left out, so
+/// "line 12: foo is not a component" and "line 13: bar is not..." are one outcome and
+/// the corpus grows by kinds of outcome, not by every value the mutator writes.
 pub fn shape(message: &str) -> String {
-    let words = message.split(|c: char| c.is_whitespace() || c == ':' || c == ',').filter(|w| !w.is_empty() && w.len() <= 16 && w.bytes().all(|b| b.is_ascii_lowercase()));
+    let words = message
+        .split(|c: char| c.is_whitespace() || c == ':' || c == ',')
+        .filter(|w| !w.is_empty() && w.len() <= 16 && w.bytes().all(|b| b.is_ascii_lowercase()))
+        .filter(|w| !in_input(w));
     let mut out = String::new();
     // The first few words name the rule; later ones are more often the input's own.
     for w in words.take(6) {
