@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 /// The most bytes live at once: the "no allocation over 1 GB".
 pub const CAP_BYTES: usize = 1 << 30;
 
+static CAP: AtomicUsize = AtomicUsize::new(CAP_BYTES);
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static TRIPPED: AtomicBool = AtomicBool::new(false);
@@ -25,6 +26,11 @@ pub struct Capped;
 /// Called once, with the refused request's size, when the cap is first reached.
 pub fn on_over_cap(hook: fn(usize)) {
     let _ = HOOK.set(hook);
+}
+
+/// Sets the cap (a lower one checks that the guard works: `STUDYDESK_FUZZ_CAP_MB`).
+pub fn set_cap(bytes: usize) {
+    CAP.store(bytes, Ordering::Relaxed);
 }
 
 /// Bytes live now.
@@ -43,7 +49,7 @@ pub fn reset_peak() {
 
 fn admit(size: usize) -> bool {
     let now = LIVE.fetch_add(size, Ordering::Relaxed).saturating_add(size);
-    if now > CAP_BYTES {
+    if now > CAP.load(Ordering::Relaxed) {
         LIVE.fetch_sub(size, Ordering::Relaxed);
         // The hook may allocate (a few small buffers): those are admitted, since the
         // refused request was not counted; it runs once.

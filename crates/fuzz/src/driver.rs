@@ -241,6 +241,9 @@ pub fn save_finding(target: &str, kind: &str, data: &[u8], why: &str) {
 pub fn work(target: &Target, seconds: f64, seed: u64, save_corpus: bool) -> Stats {
     quiet_panics();
     crate::cap::on_over_cap(over_cap);
+    if let Some(mb) = std::env::var("STUDYDESK_FUZZ_CAP_MB").ok().and_then(|v| v.parse::<usize>().ok()) {
+        crate::cap::set_cap(mb << 20);
+    }
     let epoch = Instant::now();
     watchdog(epoch);
     let scratch = targets::scratch();
