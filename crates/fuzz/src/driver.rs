@@ -172,6 +172,9 @@ impl Worker<'_> {
         let mut framed = (data.len() as u64).to_le_bytes().to_vec();
         framed.extend_from_slice(data);
         let _ = self.current.write_all_at(&framed, 0);
+        if self.target.uses_app {
+            targets::app::prepare();
+        }
         crate::cap::reset_peak();
         let t0 = Instant::now();
         STARTED_MS.store(self.epoch.elapsed().as_millis() as u64 + 1, Ordering::Relaxed);

@@ -48,6 +48,19 @@ pub fn with_app<T>(f: impl FnOnce(&Studydesk) -> T) -> Option<T> {
     })
 }
 
+/// Opens this thread's facade, or replaces it after [`REOPEN_AFTER`] uses, outside any
+/// input: the driver calls it before an input's clock starts, so opening and migrating a
+/// fresh database (hundreds of milliseconds in a debug build) is never taken for a hang.
+pub fn prepare() {
+    APP.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.as_ref().is_none_or(|o| o.uses >= REOPEN_AFTER) {
+            *slot = None;
+            *slot = open();
+        }
+    });
+}
+
 /// Drops this thread's facade (its folder is removed): the next use opens a fresh one.
 pub fn reset() {
     APP.with(|cell| *cell.borrow_mut() = None);

@@ -6,7 +6,7 @@
 use super::{bucket, core_error, Target};
 use studydesk_core::insights::sources::csv;
 
-pub static TARGET: Target = Target { name: "csv", run, seeds, dict: DICT, mutate: None, max_len: 16 * 1024 };
+pub static TARGET: Target = Target { name: "csv", run, seeds, dict: DICT, mutate: None, max_len: 16 * 1024, uses_app: false };
 
 const ZONES: [chrono_tz::Tz; 2] = [chrono_tz::UTC, chrono_tz::Pacific::Kiritimati];
 

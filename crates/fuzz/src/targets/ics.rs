@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use studydesk_core::planner::calendar::ics::{parse, read};
 use studydesk_core::planner::calendar::recurrence::{Occ, Series};
 
-pub static TARGET: Target = Target { name: "ics", run, seeds, dict: DICT, mutate: None, max_len: 64 * 1024 };
+pub static TARGET: Target = Target { name: "ics", run, seeds, dict: DICT, mutate: None, max_len: 64 * 1024, uses_app: false };
 
 /// The user's zone varies with the input, so floating times are read in several zones.
 const ZONES: [Tz; 4] = [chrono_tz::UTC, chrono_tz::Europe::Berlin, chrono_tz::America::New_York, chrono_tz::Australia::Lord_Howe];

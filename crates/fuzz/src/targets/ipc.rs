@@ -18,7 +18,7 @@ use super::{core_error, shape, Target};
 use serde_json::{Map, Value};
 use studydesk_core::api::Studydesk;
 
-pub static TARGET: Target = Target { name: "ipc", run, seeds, dict: DICT, mutate: Some(mutate), max_len: 16 * 1024 };
+pub static TARGET: Target = Target { name: "ipc", run, seeds, dict: DICT, mutate: Some(mutate), max_len: 16 * 1024, uses_app: true };
 
 /// Commands whose facade method is not called (their arguments and check still are).
 pub const NOT_CALLED: &[&str] = &[

@@ -22,6 +22,8 @@ pub struct Target {
     pub mutate: Option<fn(&mut crate::mutate::Rng, &[u8]) -> Option<Vec<u8>>>,
     /// Longest input tried.
     pub max_len: usize,
+    /// Uses the temporary database of [`app`] (the driver opens it before the clock starts).
+    pub uses_app: bool,
 }
 
 pub fn all() -> [&'static Target; 4] {

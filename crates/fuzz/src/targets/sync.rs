@@ -19,7 +19,7 @@ use studydesk_sync::merge::{merge, Outcome, RowState};
 use studydesk_sync::natural;
 use studydesk_sync::wire::{Change, Op, PullPage, PulledChange, PushRequest, PushResult, MAX_BATCH_CHANGES};
 
-pub static TARGET: Target = Target { name: "sync", run, seeds, dict: DICT, mutate: Some(crate::json::mutate), max_len: 64 * 1024 };
+pub static TARGET: Target = Target { name: "sync", run, seeds, dict: DICT, mutate: Some(crate::json::mutate), max_len: 64 * 1024, uses_app: true };
 
 const DEVICE: &str = "0193a1b2-0000-7000-8000-00000000d0e1";
 
