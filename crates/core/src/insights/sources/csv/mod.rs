@@ -265,6 +265,21 @@ fn copy_here(data_dir: &Path, row: &DataSourceRow) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Reads `bytes` as [`add`] would (size, encoding, delimiter, header, both passes, every
+/// value converted to its column's kind) into a throwaway in-memory table, and writes
+/// nothing anywhere: the fuzz harness (`crates/fuzz`) runs the whole reader this way,
+/// without a data folder. Answers the planned columns and the number of rows read.
+pub fn read_only(bytes: &[u8], tz: chrono_tz::Tz) -> Result<(Vec<SourceColumn>, u64)> {
+    let input = CsvInput::Bytes(bytes);
+    let plan = plan(&input, Choices::default())?;
+    let conn = rusqlite::Connection::open_in_memory()?;
+    let names: Vec<String> = (1..=plan.columns.len()).map(|i| format!("c{i}")).collect();
+    conn.execute_batch(&format!("CREATE TABLE t({})", names.join(", ")))?;
+    let mut insert = conn.prepare(&format!("INSERT INTO t VALUES ({})", vec!["?"; names.len()].join(", ")))?;
+    let rows = read::load(&input, plan.split, plan.header, &plan.readings(), tz, &mut insert)?;
+    Ok((plan.columns, rows))
+}
+
 /// Adds a CSV source named `name` (the file's name without extension when blank) from
 /// `input`, whose own name is `file_name`.
 pub fn add(db: &Db, data_dir: &Path, me: &str, input: CsvInput, name: &str, file_name: Option<&str>) -> Result<DataSource> {

@@ -1,0 +1,102 @@
+//! The harnesses: one [`Target`] per surface that reads bytes a user, a file or a server
+//! can choose. Each `run` must never panic, hang or take more than the cap, whatever the
+//! bytes; what it answers is only a signature of the outcome (see the crate docs).
+
+pub mod app;
+pub mod csv;
+pub mod ics;
+pub mod ipc;
+pub mod sync;
+
+use std::path::PathBuf;
+
+pub struct Target {
+    pub name: &'static str,
+    /// Runs one input and answers the signature of what happened.
+    pub run: fn(&[u8]) -> String,
+    /// Starting inputs besides the saved corpus (test fixtures, generated examples).
+    pub seeds: fn() -> Vec<Vec<u8>>,
+    /// Tokens the mutator inserts (keywords of the format).
+    pub dict: &'static [&'static [u8]],
+    /// A structure-aware mutation, tried on half of the mutants when present.
+    pub mutate: Option<fn(&mut crate::mutate::Rng, &[u8]) -> Option<Vec<u8>>>,
+    /// Longest input tried.
+    pub max_len: usize,
+    /// Uses the temporary database of [`app`] (the driver opens it before the clock starts).
+    pub uses_app: bool,
+}
+
+pub fn all() -> [&'static Target; 4] {
+    [&ics::TARGET, &csv::TARGET, &sync::TARGET, &ipc::TARGET]
+}
+
+pub fn find(name: &str) -> Option<&'static Target> {
+    all().into_iter().find(|t| t.name == name)
+}
+
+/// The crate's folder (corpus, findings), from the build.
+pub fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The repository's root.
+pub fn repo_dir() -> PathBuf {
+    crate_dir().join("../..")
+}
+
+thread_local! {
+    static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Notes the input about to run, so [`shape`] can tell its words from the message's.
+pub fn set_input(data: &[u8]) {
+    INPUT.with(|i| {
+        let mut i = i.borrow_mut();
+        i.clear();
+        i.extend_from_slice(data);
+    });
+}
+
+fn in_input(word: &str) -> bool {
+    INPUT.with(|i| i.borrow().windows(word.len()).any(|w| w == word.as_bytes()))
+}
+
+/// A message's shape: its plain lower-case words only, cut short. Numbers, names and
+/// words the input itself holds (quoted back in the message) are left out, so
+/// "line 12: foo is not a component" and "line 13: bar is not..." are one outcome and
+/// the corpus grows by kinds of outcome, not by every value the mutator writes.
+pub fn shape(message: &str) -> String {
+    let words = message
+        .split(|c: char| c.is_whitespace() || c == ':' || c == ',')
+        .filter(|w| !w.is_empty() && w.len() <= 16 && w.bytes().all(|b| b.is_ascii_lowercase()))
+        .filter(|w| !in_input(w));
+    let mut out = String::new();
+    // The first few words name the rule; later ones are more often the input's own.
+    for w in words.take(6) {
+        if out.len() + w.len() > 60 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// A count in powers of two, so sizes give a few signatures, not one per size.
+pub fn bucket(n: usize) -> u32 {
+    usize::BITS - n.leading_zeros()
+}
+
+/// The signature of a core error: its kind and its message's shape.
+pub fn core_error(e: studydesk_core::CoreError) -> String {
+    let api = studydesk_core::error::ApiError::from(e);
+    format!("{:?}:{}", api.kind, shape(&api.message))
+}
+
+/// A scratch folder for a target's temporary data folders: the driver gives each worker
+/// one and removes it when the worker ends (even one ended by a hang).
+pub fn scratch() -> PathBuf {
+    std::env::var_os("STUDYDESK_FUZZ_SCRATCH").map(PathBuf::from).unwrap_or_else(std::env::temp_dir)
+}
