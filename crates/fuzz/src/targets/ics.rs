@@ -28,7 +28,7 @@ fn run(data: &[u8]) -> String {
     let (mut occurrences, mut refused) = (0, 0);
     for ev in read.events.iter().take(64) {
         let Some(rule) = &ev.rule else { continue };
-        let series = Series { rule: rule.clone(), tz: ev.tz, start: ev.start.occ() };
+        let series = Series { rule: rule.clone(), tz: ev.tz, start: ev.start.occ(), rdates: ev.rdates.clone() };
         let from = series.start;
         let to = match from {
             Occ::Date(d) => d.checked_add_signed(Duration::days(400)).map(Occ::Date),

@@ -8,7 +8,8 @@
 //!   database (see [`super::app`]), and its answer serialized as the shell answers.
 //!   `server` and `remote` commands talk to a sync server or another machine and `folder`
 //!   commands replace the data file: for those the arguments and the check only. One
-//!   `query` command writes files where the user chose ([`NOT_CALLED`]).
+//!   `query` command writes files where the user chose, and `link_open` starts the
+//!   system's browser ([`NOT_CALLED`]).
 //!
 //! An input is `<command name>\n<JSON object of arguments>` (then `\n<file bytes>` for a
 //! `raw` command). A name that is no command picks one by its hash, so a mutated name
@@ -24,6 +25,8 @@ pub static TARGET: Target = Target { name: "ipc", run, seeds, dict: DICT, mutate
 pub const NOT_CALLED: &[&str] = &[
     // Writes a report's files into the folder its draft names.
     "report_run_now",
+    // Hands a link to the system's opener: a valid one would start a browser per input.
+    "link_open",
 ];
 
 type Args = Map<String, Value>;
