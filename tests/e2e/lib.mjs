@@ -398,3 +398,34 @@ export async function startSyncServer(name) {
   }
   return { base, stop: () => child.kill("SIGTERM") };
 }
+
+/** Settings, scrolled to its Sync card. */
+export async function openSyncSettings(browser) {
+  await (await browser.$(tid("nav-settings"))).click();
+  await (await browser.$(tid("settings-sync"))).waitForDisplayed();
+}
+
+/**
+ * Signs up (`button` "sync-signup", the default) or in ("sync-login") on the sync server at
+ * `base` in Settings › Sync, and waits for Synced. `beforeClick` runs with the form filled.
+ */
+export async function syncSignIn(browser, base, email, password, { button = "sync-signup", beforeClick } = {}) {
+  await openSyncSettings(browser);
+  await (await browser.$(tid("sync-server"))).setValue(base);
+  await (await browser.$(tid("sync-email"))).setValue(email);
+  await (await browser.$(tid("sync-password"))).setValue(password);
+  if (beforeClick) await beforeClick();
+  await (await browser.$(tid(button))).click();
+  const status = await browser.$(tid("sync-status"));
+  await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
+    timeout: 30_000,
+    timeoutMsg: `${email}: the status did not reach Synced after ${button}`,
+  });
+}
+
+/** Settings › Sync's "Sync now", waiting for its result line. */
+export async function syncNow(browser) {
+  await openSyncSettings(browser);
+  await (await browser.$(tid("sync-now"))).click();
+  await (await browser.$(tid("sync-result"))).waitForDisplayed({ timeout: 30_000 });
+}

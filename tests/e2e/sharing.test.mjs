@@ -10,34 +10,13 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer } from "./lib.mjs";
+import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer, syncNow, syncSignIn } from "./lib.mjs";
 
 const PASSWORD = "correct horse battery";
 
 
-async function openSettings(browser) {
-  await (await browser.$(tid("nav-settings"))).click();
-  await (await browser.$(tid("settings-sync"))).waitForDisplayed();
-}
 
-async function signUp(browser, base, email) {
-  await openSettings(browser);
-  await (await browser.$(tid("sync-server"))).setValue(base);
-  await (await browser.$(tid("sync-email"))).setValue(email);
-  await (await browser.$(tid("sync-password"))).setValue(PASSWORD);
-  await (await browser.$(tid("sync-signup"))).click();
-  const status = await browser.$(tid("sync-status"));
-  await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
-    timeout: 30_000,
-    timeoutMsg: `the status did not reach Synced after signing up ${email}`,
-  });
-}
 
-async function syncNow(browser) {
-  await openSettings(browser);
-  await (await browser.$(tid("sync-now"))).click();
-  await (await browser.$(tid("sync-result"))).waitForDisplayed({ timeout: 30_000 });
-}
 
 async function openInsights(browser) {
   await (await browser.$(tid("nav-insights"))).click();
@@ -64,7 +43,7 @@ test("sharing: a dashboard shared with a second instance's account opens there w
     ({ browser } = await start(bobDir));
     await (await browser.$(tid("onboarding-empty"))).click();
     await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
-    await signUp(browser, server.base, "bob@example.org");
+    await syncSignIn(browser, server.base, "bob@example.org", PASSWORD);
     await stop(browser, bobDir);
   });
 
@@ -72,7 +51,7 @@ test("sharing: a dashboard shared with a second instance's account opens there w
     ({ browser } = await start(adaDir));
     await (await browser.$(tid("onboarding-sample"))).click();
     await (await browser.$(tid("home"))).waitForDisplayed({ timeout: 20_000 });
-    await signUp(browser, server.base, "ada@example.org");
+    await syncSignIn(browser, server.base, "ada@example.org", PASSWORD);
     await openInsights(browser);
     await browser.waitUntil(async () => (await (await browser.$(tid("dashboard-title"))).getText()) === "My study", {
       timeout: 20_000,

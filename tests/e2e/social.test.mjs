@@ -15,7 +15,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer } from "./lib.mjs";
+import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer, syncNow, syncSignIn } from "./lib.mjs";
 import { startNotificationServer, watchNotifications } from "./dbus.mjs";
 
 const PASSWORD = "correct horse battery";
@@ -35,29 +35,8 @@ async function startEmpty(dir) {
   return browser;
 }
 
-async function openSettings(browser) {
-  await (await browser.$(tid("nav-settings"))).click();
-  await (await browser.$(tid("settings-sync"))).waitForDisplayed();
-}
 
-async function signUp(browser, base, email) {
-  await openSettings(browser);
-  await (await browser.$(tid("sync-server"))).setValue(base);
-  await (await browser.$(tid("sync-email"))).setValue(email);
-  await (await browser.$(tid("sync-password"))).setValue(PASSWORD);
-  await (await browser.$(tid("sync-signup"))).click();
-  const status = await browser.$(tid("sync-status"));
-  await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
-    timeout: 30_000,
-    timeoutMsg: `${email}: the status did not reach Synced after signing up`,
-  });
-}
 
-async function syncNow(browser) {
-  await openSettings(browser);
-  await (await browser.$(tid("sync-now"))).click();
-  await (await browser.$(tid("sync-result"))).waitForDisplayed({ timeout: 30_000 });
-}
 
 async function openFeed(browser) {
   await (await browser.$(tid("nav-feed"))).click();
@@ -112,7 +91,7 @@ test("social: a post with a picture and an emoji, followed, liked and commented 
 
   await step("Ada signs up, fills in her profile and posts for her followers with a picture and an emoji from the picker", async () => {
     browser = await startEmpty(adaDir);
-    await signUp(browser, server.base, "ada@example.org");
+    await syncSignIn(browser, server.base, "ada@example.org", PASSWORD);
     await editProfile(browser, "Ada Lovelace", "ada", "maths, exam");
     await (await browser.$(tid("composer-text"))).addValue(`${POST} `);
     await (await browser.$(tid("composer-emoji"))).click();
@@ -151,7 +130,7 @@ test("social: a post with a picture and an emoji, followed, liked and commented 
 
   await step("Bob signs up, finds Ada by a shared interest, follows her and sees her post and picture after a sync", async () => {
     browser = await startEmpty(bobDir);
-    await signUp(browser, server.base, "bob@example.org");
+    await syncSignIn(browser, server.base, "bob@example.org", PASSWORD);
     await editProfile(browser, "Bob", "bob", "maths");
     // Suggestions are read when the page opens: come back to the Feed.
     await (await browser.$(tid("nav-home"))).click();

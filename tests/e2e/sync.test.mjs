@@ -12,36 +12,14 @@ import { test } from "node:test";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { choose, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage, waitForRow, startSyncServer } from "./lib.mjs";
+import { choose, screenshot, setImmerseBackground, sleep, start, steps, stop, tempDir, tid, waitForImmerseImage, waitForRow, startSyncServer, openSyncSettings, syncNow, syncSignIn } from "./lib.mjs";
 
 const EMAIL = "ada@example.org";
 const PASSWORD = "correct horse battery";
 
 
-async function openSettings(browser) {
-  await (await browser.$(tid("nav-settings"))).click();
-  await (await browser.$(tid("settings-sync"))).waitForDisplayed();
-}
 
-async function signIn(browser, base, button) {
-  await openSettings(browser);
-  await (await browser.$(tid("sync-server"))).setValue(base);
-  await (await browser.$(tid("sync-email"))).setValue(EMAIL);
-  await (await browser.$(tid("sync-password"))).setValue(PASSWORD);
-  if (button === "sync-signup") await screenshot(browser, "39-sync-sign-in-form");
-  await (await browser.$(tid(button))).click();
-  const status = await browser.$(tid("sync-status"));
-  await browser.waitUntil(async () => (await status.getAttribute("data-phase")) === "synced", {
-    timeout: 30_000,
-    timeoutMsg: "the status did not reach Synced after signing in",
-  });
-}
 
-async function syncNow(browser) {
-  await openSettings(browser);
-  await (await browser.$(tid("sync-now"))).click();
-  await (await browser.$(tid("sync-result"))).waitForDisplayed({ timeout: 30_000 });
-}
 
 async function addTask(browser, text) {
   await (await browser.$(tid("nav-home"))).click();
@@ -105,7 +83,7 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
     await openImmerse(browser);
     await setImmerseBackground(browser, picture("sky.png", 320, "#3b5bdb-#12b886"), 320);
     await leaveImmerse(browser);
-    await signIn(browser, server.base, "sync-signup");
+    await syncSignIn(browser, server.base, EMAIL, PASSWORD, { beforeClick: () => screenshot(browser, "39-sync-sign-in-form") });
     await screenshot(browser, "40-sync-signed-in");
     // The account actions' dialog, in English and light; Escape closes it.
     await (await browser.$(tid("sync-change-password"))).click();
@@ -119,7 +97,7 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
 
   await step("desktop: sign in to the same account; the laptop's task is in Today", async () => {
     browser = await startEmpty(desktopDir);
-    await signIn(browser, server.base, "sync-login");
+    await syncSignIn(browser, server.base, EMAIL, PASSWORD, { button: "sync-login" });
     await (await browser.$(tid("nav-home"))).click();
     await waitForRow(browser, "Read chapter 3", 20_000);
     await openImmerse(browser);
@@ -157,7 +135,7 @@ test("sync: a task added on one app instance appears on the other", async (t) =>
   });
 
   await step("laptop, in Japanese and dark: the Sync card says it is synced, in Japanese", async () => {
-    await openSettings(browser);
+    await openSyncSettings(browser);
     await choose(browser, "settings-theme", "dark");
     await (await browser.$(tid("settings-sync"))).scrollIntoView();
     await screenshot(browser, "41-sync-card-en-dark");
