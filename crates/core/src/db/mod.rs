@@ -28,6 +28,7 @@ pub mod row;
 mod hlc;
 mod migrate;
 mod tx;
+pub mod wal_mark;
 mod write;
 
 pub use backup::backup_to;
@@ -66,6 +67,17 @@ pub struct Db {
     /// Problems the background check found after a start-up check that ran out of time
     /// (`health`): from then on every write is refused.
     damage: std::sync::Arc<std::sync::OnceLock<Vec<String>>>,
+    /// Last, so it drops after every connection: records which log this copy left.
+    _close_mark: CloseMark,
+}
+
+/// Writes the WAL mark (`wal_mark`) once the connections are closed.
+struct CloseMark(PathBuf);
+
+impl Drop for CloseMark {
+    fn drop(&mut self) {
+        wal_mark::at_close(&self.0);
+    }
 }
 
 /// What the rooms declare to the database layer (`crate::rooms` joins them, so `db`
@@ -105,6 +117,8 @@ impl Db {
         let mut at_open = health::AtOpen::Whole;
         if existed {
             check_sqlite_header(path)?;
+            // Before SQLite sees the file: it would replay another copy's log unasked.
+            wal_mark::check(path, clock.now())?;
             at_open = health::check_at_open(path).map_err(|e| backup::name_latest(e, path))?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
@@ -138,6 +152,12 @@ impl Db {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;",
         )
             .map_err(|e| map_open_error(path, e))?;
+        // Mark the log before anything of the user's is in it (a commit of page 1 as it is).
+        let marker = wal_mark::Marker::start(path, || {
+            let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            conn.execute_batch(&format!("PRAGMA user_version = {v};"))?;
+            Ok(())
+        })?;
         let mut report = OpenReport { created: !existed, ..Default::default() };
         let pending = migrate::pending(&conn)?;
         if !pending.is_empty() {
@@ -153,6 +173,8 @@ impl Db {
         if checkpointer.is_some() {
             conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
         }
+        // After the pragma above, which replaces any WAL hook.
+        install_wal_hook(&mut conn, marker, checkpointer.is_none())?;
         let device_id = write::device_id(&conn)?;
         let hlc = Hlc::load(&conn)?;
         let clock_offset_ms = hlc::load_clock_offset(&conn)?;
@@ -168,6 +190,7 @@ impl Db {
             history_visible: history::visible_condition(rooms),
             derive_pending,
             damage: Default::default(),
+            _close_mark: CloseMark(path.to_path_buf()),
         };
         if at_open == health::AtOpen::Unfinished {
             db.finish_health_check();
@@ -229,6 +252,23 @@ impl Db {
         // back on drop), so the connection is still usable.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// SQLite's default auto-checkpoint threshold (pages in the log).
+const AUTO_CHECKPOINT_PAGES: i32 = 1000;
+
+/// After each commit: the WAL mark follows the log's salts; without the background
+/// checkpointer, the hook also checkpoints as SQLite's own (which it replaces) would.
+fn install_wal_hook(conn: &mut Connection, mut marker: wal_mark::Marker, checkpoints: bool) -> Result<()> {
+    conn.wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages: std::ffi::c_int| {
+        marker.after_commit();
+        if checkpoints && pages >= AUTO_CHECKPOINT_PAGES {
+            // As SQLite's default hook: a failed passive checkpoint is retried next time.
+            let _ = wal.checkpoint();
+        }
+        Ok(())
+    }))?;
+    Ok(())
 }
 
 pub(crate) fn check_sqlite_header(path: &Path) -> Result<()> {
