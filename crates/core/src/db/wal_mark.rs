@@ -132,6 +132,23 @@ fn header_of(mut f: &std::fs::File) -> Option<(u32, u32, u64)> {
     Some((word(16), word(20), frames))
 }
 
+/// The salts of a log with a sound header: one 32-byte read, no size (after a commit the
+/// log has frames).
+fn salts_of(f: &std::fs::File) -> Option<(u32, u32)> {
+    let mut h = [0u8; 32];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(f, &mut h, 0).ok()?;
+    #[cfg(not(unix))]
+    {
+        use std::io::Seek;
+        let mut f = f;
+        f.seek(std::io::SeekFrom::Start(0)).ok()?;
+        f.read_exact(&mut h).ok()?;
+    }
+    let word = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    WAL_MAGIC.contains(&word(0)).then(|| (word(16), word(20)))
+}
+
 /// Whether the log now beside `db` is one this copy left (see the module docs).
 fn is_ours(mark: Option<Mark>, header: (u32, u32, u64)) -> bool {
     let (s1, s2, frames) = header;
@@ -203,7 +220,7 @@ impl Marker {
         if self.wal.is_none() {
             self.wal = std::fs::File::open(suffixed(&self.db, "-wal")).ok();
         }
-        if let Some((s1, s2, _)) = self.wal.as_ref().and_then(header_of) {
+        if let Some((s1, s2)) = self.wal.as_ref().and_then(salts_of) {
             if self.last != Some((s1, s2)) {
                 write_mark(&self.db, Mark::Salts(s1, s2));
                 self.last = Some((s1, s2));
