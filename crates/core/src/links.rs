@@ -10,30 +10,19 @@
 //! `open`, ShellExecute, through the `open` crate) is started detached: the call answers
 //! once it started, not when the browser did.
 
-use crate::{validate, CoreError, Result};
+use crate::validate::{self, LINK_MAX};
+use crate::{CoreError, Result};
 
-/// The longest link opened (as `validate::url`).
-pub const LINK_MAX: usize = 2048;
-
-/// The link, checked (see the module contract).
+/// The link, checked (see the module contract): `validate::link_kind`'s rule, trimmed.
 pub fn check(link: &str) -> Result<String> {
     let link = link.trim();
-    let lower = link.to_ascii_lowercase();
-    let web = ["https://", "http://"].iter().find_map(|scheme| lower.strip_prefix(scheme)).is_some_and(|host| !host.is_empty() && !host.starts_with('/'));
-    let mail = lower.strip_prefix("mailto:").is_some_and(|to| to.contains('@'));
-    let clean = link.chars().count() <= LINK_MAX && !link.chars().any(|c| c.is_whitespace() || c.is_control() || is_bidi_control(c));
-    if (web || mail) && clean {
+    if validate::link_kind(link).is_some() {
         return Ok(link.to_string());
     }
     Err(CoreError::validation(format!(
         "\"{}\" was not opened: a link must start with https://, http:// or mailto:, without spaces, in at most {LINK_MAX} characters",
         validate::truncate_for_message(link)
     )))
-}
-
-/// Bidirectional overrides and isolates: they make a link read as another one.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// Opens `link` in the system's browser or mail program.

@@ -92,12 +92,47 @@ pub fn range(field: &str, value: i64, min: i64, max: i64) -> Result<i64> {
 
 /// An http(s) URL, at most 2,048 characters.
 pub fn url(field: &str, value: &str) -> Result<String> {
-    let v = text(field, value, 2048)?;
-    let lower = v.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || v.contains(char::is_whitespace) {
+    let v = text(field, value, LINK_MAX)?;
+    if link_kind(&v) != Some(LinkKind::Web) {
         return Err(CoreError::rule(Rule::Url { field: field.to_string() }));
     }
     Ok(v)
+}
+
+/// The longest link kept or opened.
+pub const LINK_MAX: usize = 2048;
+
+/// What a link opens in: a browser or a mail program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `http://` or `https://` with a host.
+    Web,
+    /// `mailto:` with an address.
+    Mail,
+}
+
+/// The one rule for links the app draws and opens (web addresses of resources, an event's
+/// link, `links::open`; the UI's `openableLink` is its copy): `Web` or `Mail` as above, at
+/// most [`LINK_MAX`] characters, with no space, control character or bidirectional mark
+/// (which makes a link read as another one). `None` for anything else (`javascript:`,
+/// `file:`, a custom scheme an imported calendar could name). `link` is taken as given
+/// (not trimmed).
+pub fn link_kind(link: &str) -> Option<LinkKind> {
+    let clean = link.chars().count() <= LINK_MAX && !link.chars().any(|c| c.is_whitespace() || c.is_control() || is_bidi_mark(c));
+    if !clean {
+        return None;
+    }
+    let lower = link.to_ascii_lowercase();
+    let web = ["https://", "http://"].iter().find_map(|scheme| lower.strip_prefix(scheme)).is_some_and(|host| !host.is_empty() && !host.starts_with('/'));
+    if web {
+        return Some(LinkKind::Web);
+    }
+    lower.strip_prefix("mailto:").is_some_and(|to| to.contains('@')).then_some(LinkKind::Mail)
+}
+
+/// Bidirectional overrides, isolates and marks.
+fn is_bidi_mark(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// Whether `s` looks like an e-mail address (`local@domain.tld`, no spaces, at most 254

@@ -59,7 +59,8 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn add(&mut self, o: &Stats) {
+    /// Adds `o`'s counts (not its seconds: workers of one target share them).
+    pub fn add(&mut self, o: &Stats) {
         self.execs += o.execs;
         self.corpus = self.corpus.max(o.corpus);
         self.signatures = self.signatures.max(o.signatures);

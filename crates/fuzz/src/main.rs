@@ -39,15 +39,11 @@ fn run(args: &[String]) {
     let results = driver::run_all(&names, seconds, save);
     let mut total = driver::Stats::default();
     for (_, s) in &results {
-        total.execs += s.execs;
+        total.add(s);
         total.seconds += s.seconds;
-        total.panics += s.panics;
-        total.hangs += s.hangs;
-        total.over_cap += s.over_cap;
-        total.crashes += s.crashes;
-        total.peak_bytes = total.peak_bytes.max(s.peak_bytes);
-        total.slowest_ms = total.slowest_ms.max(s.slowest_ms);
     }
+    // A corpus and its signatures are per target: a total of them means nothing.
+    let total = driver::Stats { corpus: 0, signatures: 0, ..total };
     driver::print_line("total", &total);
     if total.findings() > 0 {
         println!("findings were saved in crates/fuzz/findings/");

@@ -15,7 +15,7 @@ import { buildRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
 import type { Freq, Repeat, RepeatEnd } from "./rrule";
 import "./calendar.css";
 import { HistoryButton } from "../history/HistoryButton";
-import { linkHref } from "./links";
+import { openableLink } from "../lib/externalLinks";
 
 export interface EditorValues {
   title: string;
@@ -78,6 +78,8 @@ export function EventEditor({
   const names = weekdayNames(i18n.language);
   const set = (patch: Partial<Repeat>) => setRepeat((r) => ({ ...r, ...patch }));
 
+  const link = openableLink(url);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!title.trim()) {
@@ -85,7 +87,7 @@ export function EventEditor({
       return;
     }
     // Only what the link below would open is accepted as typed (the core checks the same).
-    if (url.trim() && !linkHref(url)) {
+    if (url.trim() && !link) {
       setUrlError(t("calendarPage.urlInvalid"));
       return;
     }
@@ -145,8 +147,8 @@ export function EventEditor({
                   }}
                 />
               </label>
-              {linkHref(url) ? (
-                <a href={linkHref(url) ?? undefined} target="_blank" rel="noopener noreferrer" data-testid="cal-editor-link">
+              {link ? (
+                <a href={link} target="_blank" rel="noopener noreferrer" data-testid="cal-editor-link">
                   {t("calendarPage.openLink")}
                 </a>
               ) : null}

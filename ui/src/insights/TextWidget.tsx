@@ -5,11 +5,13 @@
 import Markdown from "react-markdown";
 import type { Components } from "react-markdown";
 import { useMediaSrc } from "../feed/mediaRef";
-
-const SAFE_LINK = /^(https?:|mailto:)/i;
+import { openableLink } from "../lib/externalLinks";
 
 const components: Components = {
-  a: ({ href, children }) => (href && SAFE_LINK.test(href) ? <a href={href} target="_blank" rel="noreferrer noopener">{children}</a> : <span>{children}</span>),
+  a: ({ href, children }) => {
+    const link = openableLink(href);
+    return link ? <a href={link} target="_blank" rel="noreferrer noopener">{children}</a> : <span>{children}</span>;
+  },
   img: ({ src, alt }) => <LocalImage reference={typeof src === "string" ? src : null} alt={alt ?? ""} />,
 };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { installExternalLinks } from "./externalLinks";
+import { installExternalLinks, openableLink } from "./externalLinks";
 import { reportError } from "./errors";
 
 vi.mock("./errors", () => ({ reportError: vi.fn() }));
@@ -40,5 +40,21 @@ describe("external links", () => {
     document.body.innerHTML = `<a id="web" href="https://example.org">Docs</a>`;
     click(document.getElementById("web")!);
     await vi.waitFor(() => expect(reportError).toHaveBeenCalledWith({ kind: "io", message: "this computer has no program to open links with" }, "save"));
+  });
+});
+
+describe("openableLink: the core's links::check rule, on the UI side", () => {
+  it("accepts web links with a host and mail links with an address", () => {
+    for (const ok of ["https://example.org/a?b=c#d", "HTTP://example.org", "mailto:ann@example.org", "mailto:ann@example.org?subject=Hi"]) {
+      expect(openableLink(ok)).toBe(ok);
+    }
+    expect(openableLink("  https://example.org  ")).toBe("https://example.org");
+  });
+
+  it("refuses what the core refuses", () => {
+    const bad = ["", "javascript:alert(1)", "file:///etc/passwd", "smb://server/share", "https://", "https:///x", "mailto:", "mailto:nobody",
+      "https://exa mple.org", "https://example.org/\u0000", "https://example.org/\u202e", "example.org", `https://example.org/${"a".repeat(2048)}`];
+    for (const link of bad) expect(openableLink(link)).toBeNull();
+    expect(openableLink(null)).toBeNull();
   });
 });

@@ -6,13 +6,27 @@
 import { linkOpen } from "../api/client";
 import { reportError } from "./errors";
 
-const EXTERNAL = /^(https?:|mailto:)/i;
+/** The longest link opened (as the core's `links::LINK_MAX`). */
+const LINK_MAX = 2048;
+/** http(s) with a host, or mailto with an address; no spaces, controls or bidi marks. */
+const OPENABLE = /^(https?:\/\/[^/\s]|mailto:[^\s]*@)/i;
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHAR = /[\s\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * The link as the app may open it, or null: the UI's side of the core's `links::check`
+ * (the same rule, so what is drawn as a link is what Rust will open). Imported calendars
+ * and Markdown may carry any URI (javascript:, file:, a custom scheme); those stay text.
+ */
+export function openableLink(href: string | null | undefined): string | null {
+  const link = (href ?? "").trim();
+  return OPENABLE.test(link) && !UNSAFE_CHAR.test(link) && [...link].length <= LINK_MAX ? link : null;
+}
 
 /** The link a click landed on that must leave the app, if any. */
 export function externalLinkOf(target: EventTarget | null): string | null {
   const anchor = target instanceof Element ? target.closest("a[href]") : null;
-  const href = anchor?.getAttribute("href") ?? "";
-  return EXTERNAL.test(href.trim()) ? href.trim() : null;
+  return openableLink(anchor?.getAttribute("href"));
 }
 
 /** Installs the listener on `doc`; answers how to remove it. */

@@ -21,7 +21,7 @@ use serde_json::Value;
 /// The longest LOCATION kept (a room or an address; longer ones are cut on import).
 pub const LOCATION_MAX: usize = 500;
 /// The longest URL kept (as `validate::url`).
-pub const URL_MAX: usize = 2_048;
+pub const URL_MAX: usize = crate::validate::LINK_MAX;
 /// The most extra dates (RDATE) one series keeps: a generous timetable's worth (a year of
 /// daily irregular sessions is 366). Bounded so one row stays small (about 26 kB of keys)
 /// and one series cannot outgrow the range's item budget; an import past it keeps the

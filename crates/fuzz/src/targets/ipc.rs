@@ -59,6 +59,20 @@ fn answer<T: serde::Serialize>(command: &str, r: studydesk_core::Result<T>) -> A
     }
 }
 
+/// A command's seed: its arguments synthesized from their types (`json::synth`).
+macro_rules! command_seed {
+    ($room:ident, $name:ident $(, $arg:ident)*) => {
+        pub mod $name {
+            pub fn seed() -> super::super::Args {
+                #[allow(unused_mut)]
+                let mut args = super::super::Args::new();
+                $( args.insert(stringify!($arg).into(), crate::json::synth::<studydesk_core::api::$room::cmd::$name::$arg::T>()); )*
+                args
+            }
+        }
+    };
+}
+
 macro_rules! command_fn {
     (raw, $room:ident, $name:ident, $bytes:ident $(, $arg:ident)*) => {
         #[allow(unused_variables)]
@@ -69,14 +83,7 @@ macro_rules! command_fn {
                 None => Ok(concat!(stringify!($name), ":checked").to_string()),
             }
         }
-        pub mod $name {
-            pub fn seed() -> super::super::Args {
-                #[allow(unused_mut)]
-                let mut args = super::super::Args::new();
-                $( args.insert(stringify!($arg).into(), crate::json::synth::<studydesk_core::api::$room::cmd::$name::$arg::T>()); )*
-                args
-            }
-        }
+        command_seed!($room, $name $(, $arg)*);
     };
     ($mode:ident, $room:ident, $name:ident $(, $arg:ident)*) => {
         #[allow(unused_variables)]
@@ -88,14 +95,7 @@ macro_rules! command_fn {
                 None => Ok(concat!(stringify!($name), ":checked").to_string()),
             }
         }
-        pub mod $name {
-            pub fn seed() -> super::super::Args {
-                #[allow(unused_mut)]
-                let mut args = super::super::Args::new();
-                $( args.insert(stringify!($arg).into(), crate::json::synth::<studydesk_core::api::$room::cmd::$name::$arg::T>()); )*
-                args
-            }
-        }
+        command_seed!($room, $name $(, $arg)*);
     };
 }
 

@@ -221,9 +221,7 @@ pub use super::model::{LOCATION_MAX, URL_MAX};
 fn event_url(value: Option<&str>) -> Result<Option<String>> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     let v = validate::text("url", v, URL_MAX)?;
-    let lower = v.to_ascii_lowercase();
-    let scheme = ["https://", "http://", "mailto:"].iter().find(|s| lower.starts_with(**s));
-    if scheme.is_none_or(|s| v.len() == s.len()) || v.contains(char::is_whitespace) {
+    if validate::link_kind(&v).is_none() {
         return Err(CoreError::validation(format!(
             "url must be a link starting with https://, http:// or mailto: (got \"{}\")",
             validate::truncate_for_message(&v)
