@@ -1,18 +1,20 @@
 //! How the webview paints on Linux: WebKitGTK's accelerated compositing (its default), or
-//! its CPU painter when the user asks for it with `STUDYDESK_COMPOSITING=cpu`.
+//! its CPU painter, which the app chooses on a machine with no GPU render node.
 //!
 //! Contract: [`choose`] runs first thing in `main`, before any thread or GTK exists (it may
 //! set an environment variable, which is only sound while the process is single-threaded).
 //! It changes nothing when `WEBKIT_DISABLE_COMPOSITING_MODE` is already set, and nothing
-//! off Linux. With no GPU render node (`/dev/dri/renderD*`) it says in the log that the CPU
-//! painter may be faster.
+//! off Linux. `STUDYDESK_COMPOSITING=cpu|gpu` chooses by hand; otherwise the CPU painter is
+//! chosen when there is no `/dev/dri/renderD*` and WebKit's default is kept when there is.
 //!
-//! Why the CPU painter is a choice and not the default on a machine without a GPU (where
-//! WebKitGTK composites through OpenGL run in software by llvmpipe, 60–90 ms a frame): it
-//! opened Insights in 665 ms against 1295 ms here (docs/benchmarks.md, "Painting without a
-//! GPU"), but with it WebKitWebDriver's screenshot of Insights › Reports after "Run now"
-//! hung every time (3 runs of 3; none of 2 with compositing). Until that is understood, the
-//! default stays WebKit's.
+//! Why: with no GPU, WebKitGTK still composites through OpenGL, which Mesa then runs in
+//! software (llvmpipe) at 60–90 ms a frame. Its CPU painter opened Insights in 525 ms
+//! against 895 ms, drew a 100,000-point chart in 53 against 157 ms and answered the
+//! pointer in 32 against 74 ms on this machine (docs/benchmarks.md, "Painting without a
+//! GPU"). It was a hand choice until session 23 because WebKitWebDriver's screenshot hung
+//! under it; that turned out to be the driver waiting for the next painted frame of a page
+//! that had nothing left to paint (the window itself paints), which the e2e helper now
+//! provides (tests/e2e/lib.mjs `screenshot`).
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -36,12 +38,14 @@ pub enum Reason {
     WebKitVariableSet,
     /// `STUDYDESK_COMPOSITING` named one.
     UserChoice,
-    /// Nothing was chosen: WebKit's default.
+    /// Nothing was chosen and there is no GPU render node: the CPU painter.
+    NoGpu,
+    /// Nothing was chosen and there is a GPU: WebKit's default.
     Default,
 }
 
-/// The decision from the environment (pure, tested).
-pub fn decide(webkit_var: Option<&str>, studydesk_var: Option<&str>) -> (Painter, Reason) {
+/// The decision from the environment and whether a GPU render node exists (pure, tested).
+pub fn decide(webkit_var: Option<&str>, studydesk_var: Option<&str>, gpu: bool) -> (Painter, Reason) {
     if let Some(v) = webkit_var {
         // WebKit paints with the CPU for any value but "0".
         let painter = if v == "0" { Painter::Compositing } else { Painter::Cpu };
@@ -50,6 +54,7 @@ pub fn decide(webkit_var: Option<&str>, studydesk_var: Option<&str>) -> (Painter
     match studydesk_var.map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("cpu") => (Painter::Cpu, Reason::UserChoice),
         Some(v) if v.eq_ignore_ascii_case("gpu") => (Painter::Compositing, Reason::UserChoice),
+        _ if !gpu => (Painter::Cpu, Reason::NoGpu),
         _ => (Painter::Compositing, Reason::Default),
     }
 }
@@ -68,12 +73,13 @@ pub fn choose() -> Option<(Painter, Reason)> {
     }
     let webkit = std::env::var("WEBKIT_DISABLE_COMPOSITING_MODE").ok();
     let ours = std::env::var("STUDYDESK_COMPOSITING").ok();
-    let decision = decide(webkit.as_deref(), ours.as_deref());
-    if decision == (Painter::Cpu, Reason::UserChoice) {
+    let gpu = has_render_node(Path::new("/dev/dri"));
+    let decision = decide(webkit.as_deref(), ours.as_deref(), gpu);
+    if decision.0 == Painter::Cpu && decision.1 != Reason::WebKitVariableSet {
         // Sound only while single-threaded: called first in `main` (module contract).
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
-    let _ = CHOSEN.set((decision.0, decision.1, has_render_node(Path::new("/dev/dri"))));
+    let _ = CHOSEN.set((decision.0, decision.1, gpu));
     Some(decision)
 }
 
@@ -81,9 +87,6 @@ pub fn choose() -> Option<(Painter, Reason)> {
 pub fn log_choice() {
     if let Some((painter, reason, gpu)) = CHOSEN.get() {
         tracing::info!(?painter, ?reason, gpu_render_node = gpu, "webview painting (STUDYDESK_COMPOSITING=gpu|cpu chooses)");
-        if !gpu && *painter == Painter::Compositing {
-            tracing::info!("no GPU render node: WebKit composites in software; STUDYDESK_COMPOSITING=cpu may paint faster");
-        }
     }
 }
 
@@ -92,18 +95,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn webkits_default_unless_the_user_chose() {
-        assert_eq!(decide(None, None), (Painter::Compositing, Reason::Default));
-        assert_eq!(decide(None, Some(" CPU ")), (Painter::Cpu, Reason::UserChoice));
-        assert_eq!(decide(None, Some("gpu")), (Painter::Compositing, Reason::UserChoice));
+    fn the_cpu_painter_without_a_gpu_and_webkits_default_with_one() {
+        assert_eq!(decide(None, None, false), (Painter::Cpu, Reason::NoGpu));
+        assert_eq!(decide(None, None, true), (Painter::Compositing, Reason::Default));
         // An unknown value is ignored, not guessed at.
-        assert_eq!(decide(None, Some("fast")), (Painter::Compositing, Reason::Default));
+        assert_eq!(decide(None, Some("fast"), false), (Painter::Cpu, Reason::NoGpu));
+        assert_eq!(decide(None, Some("fast"), true), (Painter::Compositing, Reason::Default));
+    }
+
+    #[test]
+    fn the_users_choice_wins_over_the_guess() {
+        assert_eq!(decide(None, Some(" CPU "), true), (Painter::Cpu, Reason::UserChoice));
+        assert_eq!(decide(None, Some("gpu"), false), (Painter::Compositing, Reason::UserChoice));
     }
 
     #[test]
     fn webkits_own_variable_is_left_for_webkit() {
-        assert_eq!(decide(Some("0"), Some("cpu")), (Painter::Compositing, Reason::WebKitVariableSet));
-        assert_eq!(decide(Some("1"), Some("gpu")), (Painter::Cpu, Reason::WebKitVariableSet));
+        assert_eq!(decide(Some("0"), Some("cpu"), false), (Painter::Compositing, Reason::WebKitVariableSet));
+        assert_eq!(decide(Some("1"), Some("gpu"), true), (Painter::Cpu, Reason::WebKitVariableSet));
     }
 
     #[test]

@@ -182,8 +182,27 @@ export async function screenshot(browser, name) {
   // WebKitWebDriver returns the last painted frame: let the page paint twice first, or a
   // change made just before (language, theme) may be missing from the image.
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  // And it waits for the next painted frame: with WebKit's CPU painter (the app's choice on
+  // a machine with no GPU, as here) a page with nothing left to paint gives none, and the
+  // command hangs. A 1-pixel mark, all but transparent, changes every 50 ms until the image
+  // is taken, so a frame comes.
+  await browser.execute(() => {
+    const mark = document.createElement("div");
+    mark.id = "e2e-paint-mark";
+    mark.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;z-index:2147483647";
+    document.body.appendChild(mark);
+    let n = 0;
+    window.__e2ePaintMark = setInterval(() => (mark.style.background = n++ % 2 ? "transparent" : "rgba(0,0,0,0.01)"), 50);
+  });
   const t0 = performance.now();
-  await browser.saveScreenshot(file);
+  try {
+    await browser.saveScreenshot(file);
+  } finally {
+    await browser.execute(() => {
+      clearInterval(window.__e2ePaintMark);
+      document.getElementById("e2e-paint-mark")?.remove();
+    });
+  }
   const webdriverMs = performance.now() - t0;
   const shot = { file, stddev: imageStdDev(file) };
   let root = null;

@@ -4,9 +4,6 @@
 // is opened by a real PDF reader (poppler's pdftotext and pdfinfo): the report's title,
 // a widget's title and the page numbers are in it. Screenshots in English light and
 // Japanese dark.
-//
-// Under STUDYDESK_COMPOSITING=cpu its first screenshot hung 3 runs of 3 (docs/benchmarks.md);
-// with WebKit's default compositing (what the app and this suite use) it passes.
 
 import { test } from "node:test";
 import { execFileSync } from "node:child_process";
