@@ -107,7 +107,7 @@ fn row_readers() -> Vec<Reader> {
         StudyPlaylist, StudyResource, FollowRow, FollowDecisionRow, UserBlockRow, UserMuteRow, UserTagRow, PostRow,
         PostMediaRow, PostTagRow, PostLikeRow, PostCommentRow, NotificationRow, ActivityFeedRow, FeedEngagementRow,
         EmojiCategoryRow, EmojiRow, UserEmojiFavoriteRow, Course, Assignment, TaskList, Task, CalendarEventRow,
-        EventReminder, ItemReminder, AttachmentRow, OutboxRow, WidgetResultRow,
+        EventReminder, ItemReminder, AttachmentRow, OutboxRow, WidgetResultRow, CalendarSubscriptionRow,
     ]
 }
 
