@@ -165,6 +165,7 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
          VALUES (?1, ?2, 'insert', ?3, ?4, ?5,
                  COALESCE((SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2), 1))",
     )?;
+    let mut feed_events = std::collections::HashSet::new();
     for table in tables_in_fk_order(catalog) {
         let info = &catalog.tables[table];
         let excluded = excluded_columns(table);
@@ -179,7 +180,7 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
             for (i, name) in names.iter().enumerate() {
                 row.insert((*name).to_string(), json_value(r.get(i)?));
             }
-            if skip_row(table, &row, signed_up) {
+            if skip_row(table, &row, signed_up) || feed_row(table, &row, &mut feed_events) {
                 continue;
             }
             let id = row.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -187,6 +188,21 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
         }
     }
     Ok(())
+}
+
+/// A subscribed calendar's event, or a reminder on one: the device's own copy of a feed,
+/// never synced (the capture triggers leave them out too: `db::capture`). Events come
+/// before their reminders (foreign-key order), so `feed_events` knows them by then.
+fn feed_row(table: &str, row: &Map<String, Value>, feed_events: &mut std::collections::HashSet<String>) -> bool {
+    let text = |c: &str| row.get(c).and_then(Value::as_str).map(str::to_string);
+    match table {
+        "calendar_events" if row.get("subscription_id").is_some_and(|v| !v.is_null()) => {
+            feed_events.extend(text("id"));
+            true
+        }
+        "calendar_event_reminders" => text("event_id").is_some_and(|e| feed_events.contains(&e)),
+        _ => false,
+    }
 }
 
 fn skip_row(table: &str, row: &Map<String, Value>, signed_up: bool) -> bool {

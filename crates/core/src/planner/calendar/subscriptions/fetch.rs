@@ -95,7 +95,7 @@ pub fn get(url: &str, etag: Option<&str>, last_modified: Option<&str>, limits: &
     if status == StatusCode::NOT_MODIFIED {
         return Ok(Fetched::NotModified);
     }
-    let header = |name| response.headers().get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok()).map(str::to_string);
+    let header = |name: reqwest::header::HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (new_etag, new_modified, content_type) = (header(ETAG), header(LAST_MODIFIED), header(CONTENT_TYPE));
     let bytes = http::read_capped(&mut response, limits.max_bytes, deadline).map_err(|failure| match failure {
         ReadFailure::TooLarge => format!(

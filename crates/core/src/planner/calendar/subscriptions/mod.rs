@@ -339,6 +339,13 @@ pub fn refresh(db: &Db, user_id: &str, id: &str, limits: &FeedLimits) -> Result<
         })?,
         Ok(Fetched::Body { bytes, etag, last_modified }) => match ics::parse::read(&bytes) {
             Err(e) => failed(db, user_id, &r.id, format!("the feed is not a valid calendar ({e}); the last good copy is kept"))?,
+            // Not even an empty calendar: taking it would delete every event.
+            Ok(calendars) if !calendars.iter().any(|c| c.name == "VCALENDAR") => failed(
+                db,
+                user_id,
+                &r.id,
+                format!("the feed holds no calendar (no BEGIN:VCALENDAR, beginning \"{}\"); the last good copy is kept", crate::http::excerpt(&bytes)),
+            )?,
             Ok(calendars) => {
                 let stored = store_result(db, user_id, &r.id, |tx, s| {
                     let (report, deleted) = ics::import_feed(tx, user_id, &s.id, &calendars)?;
