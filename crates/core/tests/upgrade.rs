@@ -202,6 +202,7 @@ fn main_reads(app: &Studydesk, version: i64) {
     works!("reports", app.report_list());
     works!("data models", app.model_list());
     works!("data sources", app.source_list());
+    works!("calendar subscriptions", app.calendar_subscriptions());
 }
 
 #[test]

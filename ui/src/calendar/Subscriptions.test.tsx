@@ -49,7 +49,7 @@ describe("Subscriptions", () => {
   it("lists each subscription with its state, or its error and next try", async () => {
     renderWithClient(<Subscriptions onClose={() => {}} />);
     const ok = within(await screen.findByTestId("cal-sub-a1"));
-    expect(ok.getByText("Timetable")).toBeInTheDocument();
+    expect(ok.getByText("Timetable", { selector: "strong" })).toBeInTheDocument();
     expect(ok.getByTestId("cal-sub-state-a1")).toHaveTextContent("Updated 5 minutes ago · 12 events");
     const bad = within(screen.getByTestId("cal-sub-b2"));
     expect(bad.getByTestId("cal-sub-error-b2")).toHaveTextContent("The last update failed: uni.example answered 500 Internal Server Error. Next try at");
@@ -87,7 +87,7 @@ describe("Subscriptions", () => {
     client.calendarSubscriptionRefresh.mockResolvedValue({ subscription: broken, result: { outcome: "failed", reason: "uni.example did not answer within 60 seconds" } });
     renderWithClient(<Subscriptions onClose={() => {}} />);
     await screen.findByTestId("cal-sub-b2");
-    await userEvent.click(screen.getByRole("button", { name: "Refresh now Club calendar" }));
+    await userEvent.click(screen.getByRole("button", { name: "Refresh Club calendar now" }));
     expect(client.calendarSubscriptionRefresh).toHaveBeenCalledWith("b2");
     expect(await screen.findByTestId("cal-sub-outcome")).toHaveTextContent(
       "Club calendar could not be updated: uni.example did not answer within 60 seconds. The last good copy is kept.",
@@ -96,7 +96,7 @@ describe("Subscriptions", () => {
 
   it("changes a colour, and removes a subscription only after a confirmation", async () => {
     client.calendarSubscriptionUpdate.mockResolvedValue({ ...timetable, colour: "#3451c6" });
-    client.calendarUnsubscribe.mockResolvedValue(undefined);
+    client.calendarUnsubscribe.mockResolvedValue(null);
     renderWithClient(<Subscriptions onClose={() => {}} />);
     await screen.findByTestId("cal-sub-a1");
     await userEvent.click(screen.getByTestId("cal-sub-colour-a1-3451c6"));

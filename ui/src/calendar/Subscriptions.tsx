@@ -156,6 +156,7 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
                 type="button"
                 className="button subtle"
                 data-testid={`cal-sub-refresh-${s.id}`}
+                aria-label={t("subscriptions.refreshFor", { name: s.name })}
                 disabled={refresh.isPending && refresh.variables === s.id}
                 onClick={() => {
                   setOutcome(null);
@@ -163,11 +164,9 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
                 }}
               >
                 {t("subscriptions.refresh")}
-                <span className="sr-only"> {s.name}</span>
               </button>
-              <button type="button" className="button subtle danger" data-testid={`cal-sub-remove-${s.id}`} onClick={() => setRemoving(s)}>
+              <button type="button" className="button subtle danger" data-testid={`cal-sub-remove-${s.id}`} aria-label={t("subscriptions.removeFor", { name: s.name })} onClick={() => setRemoving(s)}>
                 {t("subscriptions.remove")}
-                <span className="sr-only"> {s.name}</span>
               </button>
             </div>
           </li>
