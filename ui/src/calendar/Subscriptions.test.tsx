@@ -11,6 +11,8 @@ import { Subscriptions } from "./Subscriptions";
 
 vi.mock("../api/client", () => import("../test/clientMock"));
 const client = vi.mocked(api);
+// Typing a URL is many user-event steps: leave room on a busy machine.
+vi.setConfig({ testTimeout: 20_000 });
 
 const stamp = "2026-11-22T01:00:00.000Z";
 function sub(id: string, name: string, over: Partial<CalendarSubscription> = {}): CalendarSubscription {
@@ -101,6 +103,8 @@ describe("Subscriptions", () => {
     await screen.findByTestId("cal-sub-a1");
     await userEvent.click(screen.getByTestId("cal-sub-colour-a1-3451c6"));
     expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", colour: "#3451c6" });
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: "How often Timetable is fetched" }), "Every 24 h");
+    expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", refresh_minutes: 1440 });
 
     await userEvent.click(screen.getByTestId("cal-sub-remove-a1"));
     const confirm = within(await screen.findByTestId("cal-sub-remove-confirm"));

@@ -27,8 +27,11 @@ export const subscriptionKeys = {
   list: () => ["calendar_subscriptions"] as const,
 };
 
+/** The refresh intervals offered, in minutes (the core takes 15 to 10,080). */
+export const INTERVALS = [60, 360, 720, 1440, 10080] as const;
+
 /** What a subscription change moves: the list and every range drawn. */
-const SUBSCRIPTION_REFRESH = { refresh: [subscriptionKeys.list(), calendarKeys.ranges()] };
+const SUBSCRIPTION_REFRESH = { refresh: [subscriptionKeys.list(), calendarKeys.ranges()], inlineError: true };
 
 export function useSubscriptions() {
   return useQuery<CalendarSubscription[], ApiError>({ queryKey: subscriptionKeys.list(), queryFn: () => api.calendarSubscriptions() });
@@ -152,6 +155,20 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
                 idPrefix={s.id}
                 onPick={(c) => update.mutate({ id: s.id, colour: c })}
               />
+              <label className="sub-interval">
+                <span className="sr-only">{t("subscriptions.intervalFor", { name: s.name })}</span>
+                <select
+                  data-testid={`cal-sub-interval-${s.id}`}
+                  value={String(s.refresh_minutes)}
+                  onChange={(e) => update.mutate({ id: s.id, refresh_minutes: Number(e.target.value) })}
+                >
+                  {(INTERVALS.some((m) => m === s.refresh_minutes) ? INTERVALS : [...INTERVALS, s.refresh_minutes]).map((m) => (
+                    <option key={m} value={String(m)}>
+                      {t("subscriptions.every", { hours: m / 60 })}
+                    </option>
+                  ))}
+                </select>
+              </label>
               <button
                 type="button"
                 className="button subtle"

@@ -1791,6 +1791,8 @@ const en = {
     nextTry: "Next try at {{when}}.",
     refresh: "Refresh now",
     refreshFor: "Refresh {{name}} now",
+    intervalFor: "How often {{name}} is fetched",
+    every: "Every {{hours}} h",
     remove: "Remove",
     removeFor: "Remove {{name}}",
     removeTitle: "Remove {{name}}?",

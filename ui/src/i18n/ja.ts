@@ -1787,6 +1787,8 @@ const ja: Messages = {
     nextTry: "次の試行: {{when}}。",
     refresh: "今すぐ更新",
     refreshFor: "{{name}} を今すぐ更新",
+    intervalFor: "{{name}} を取得する間隔",
+    every: "{{hours}} 時間ごと",
     remove: "削除",
     removeFor: "{{name}} を削除",
     removeTitle: "{{name}} を削除しますか?",
