@@ -92,7 +92,7 @@ test("subscriptions: a feed's event shows read-only, a broken feed says why", as
     assert.match(text, /down for maintenance/);
     assert.match(text, /Next try at/);
     await screenshot(browser, "61-subscriptions-error-en-light");
-    await browser.keys("Escape");
+    await (await browser.$(`${tid("cal-subs-dialog")} .dialog-actions button`)).click();
     await (await browser.$(tid("cal-subs-dialog"))).waitForExist({ reverse: true });
   });
 
