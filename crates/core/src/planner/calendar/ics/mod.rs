@@ -18,6 +18,12 @@
 //! - DESCRIPTION, LOCATION and URL go to `notes`, `location` and `url`; RDATEs to the
 //!   master's `rdates` (V25).
 //!
+//! - A subscription's feed ([`import_feed`], `subscriptions`) is its own calendar: UIDs
+//!   are matched within the feed only, its events get ids derived from the subscription
+//!   and UID (`model::feed_event_id`) and its `subscription_id`, the feed's SEQUENCE always
+//!   wins, its VALARMs are not imported (the user's reminders on its events are kept), and
+//!   the feed's events the file no longer holds are deleted.
+//!
 //! The export ([`export::export`]) is in `export.rs`.
 
 pub mod export;
