@@ -33,6 +33,7 @@ pub mod reminder_scheduler;
 pub mod report_runner;
 pub mod single_instance;
 pub mod source_refresher;
+pub mod subscription_refresher;
 pub mod sync_worker;
 pub mod tray;
 
@@ -368,6 +369,8 @@ pub fn run() {
             backup_timer::start(app.handle());
             // Data sources with a refresh schedule, fetched again when their time comes.
             source_refresher::start(app.handle());
+            // Calendar subscriptions, fetched when due (each bounded; failing feeds back off).
+            subscription_refresher::start(app.handle());
             // Scheduled reports, on their own thread (a long PDF never holds back a reminder).
             report_runner::start(app.handle());
             // The e-mail outbox (reports, alerts), on its own thread: a slow mail server

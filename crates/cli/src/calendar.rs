@@ -1,4 +1,6 @@
-//! The calendar commands: `event add`, `agenda`, `ics import`, `ics export`.
+//! The calendar commands: `event add`, `agenda`, `ics import`, `ics export`, and the
+//! subscriptions: `calendar subscribe URL`, `calendar subscriptions`, `calendar refresh
+//! [ID]`, `calendar unsubscribe ID`.
 //!
 //! Contract: each command is one call of the `Studydesk` facade (so the app's rules
 //! hold); output is one id, a JSON document (`--json`) or short human lines; errors go
@@ -9,6 +11,7 @@ use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
+use studydesk_core::planner::calendar::subscriptions::{CalendarSubscription, NewSubscription, RefreshOutcome, SubscriptionRefresh};
 use studydesk_core::planner::calendar::{range, CalendarItem, NewEvent, NewReminder};
 use studydesk_core::CoreError;
 
@@ -56,6 +59,107 @@ pub enum IcsCommand {
         #[arg(long, requires = "from")]
         to: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+pub enum CalendarCommand {
+    /// Follow a calendar by URL (https, http or webcal), fetched now and then every
+    /// --every minutes; its events are read-only, in their own colour.
+    Subscribe {
+        url: String,
+        /// Default: the address's host.
+        #[arg(long)]
+        name: Option<String>,
+        /// #RRGGBB; default: the next colour of the palette.
+        #[arg(long)]
+        colour: Option<String>,
+        /// Minutes between fetches, 15 to 10080 (default 360).
+        #[arg(long, value_name = "MINUTES")]
+        every: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// My subscriptions, with when each was last fetched here, or why it failed.
+    Subscriptions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch one subscription now, or every one that is due.
+    Refresh {
+        id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a calendar: the subscription and its events are removed.
+    Unsubscribe { id: String },
+}
+
+impl CalendarCommand {
+    /// Only a subscription adds something to a new database.
+    pub fn adds(&self) -> bool {
+        matches!(self, CalendarCommand::Subscribe { .. })
+    }
+}
+
+pub fn calendar(app: &Studydesk, cmd: CalendarCommand) -> Result<(), CoreError> {
+    match cmd {
+        CalendarCommand::Subscribe { url, name, colour, every, json } => {
+            let done = app.calendar_subscribe(NewSubscription { url, name, colour, refresh_minutes: every })?;
+            if json {
+                return terminal::json(&done, true);
+            }
+            say!("{}", done.subscription.id);
+            say!("{}", refresh_line(&done));
+        }
+        CalendarCommand::Subscriptions { json } => {
+            let list = app.calendar_subscriptions()?;
+            if json {
+                return terminal::json(&list, true);
+            }
+            for s in &list {
+                say!("{}", subscription_line(s));
+            }
+        }
+        CalendarCommand::Refresh { id, json } => {
+            let done = match id {
+                Some(id) => vec![app.calendar_subscription_refresh(&id)?],
+                None => app.calendar_subscriptions_refresh_due()?,
+            };
+            if json {
+                return terminal::json(&done, true);
+            }
+            for r in &done {
+                say!("{}", refresh_line(r));
+            }
+        }
+        CalendarCommand::Unsubscribe { id } => {
+            app.calendar_unsubscribe(&id)?;
+            say!("unsubscribed {}", field(&id));
+        }
+    }
+    Ok(())
+}
+
+fn subscription_line(s: &CalendarSubscription) -> String {
+    let state = match (&s.last_error, &s.last_success_at) {
+        (Some(e), _) => format!("failed: {}", field(e)),
+        (None, Some(t)) => format!("updated {t}"),
+        (None, None) => "not fetched yet".to_string(),
+    };
+    let next = s.next_fetch_at.as_deref().map(|t| format!("; next {t}")).unwrap_or_default();
+    let paused = if s.enabled { "" } else { "  (paused)" };
+    format!("{}  {}  {}  {} events  {state}{next}{paused}  <{}>", s.id, s.colour, field(&s.name), s.events, field(&s.url))
+}
+
+fn refresh_line(r: &SubscriptionRefresh) -> String {
+    let name = field(&r.subscription.name);
+    match &r.result {
+        RefreshOutcome::Updated { created, updated, deleted, unchanged } => {
+            format!("{name}: created {created}, updated {updated}, deleted {deleted}, unchanged {unchanged}")
+        }
+        RefreshOutcome::NotModified => format!("{name}: not modified"),
+        RefreshOutcome::Failed { reason } => format!("{name}: failed: {}", field(reason)),
+    }
 }
 
 impl IcsCommand {

@@ -101,6 +101,9 @@ enum Command {
     /// Import or export iCalendar (.ics) files.
     #[command(subcommand)]
     Ics(calendar::IcsCommand),
+    /// Calendars followed by URL: subscribe, subscriptions, refresh, unsubscribe.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// Deliver due reminders (`remind run [--once]`), or manage the OS timer (`remind timer`).
     #[command(subcommand)]
     Remind(remind::RemindCommand),
@@ -265,6 +268,7 @@ impl Command {
             Command::Task(t) => matches!(t, TaskCommand::Add { .. }),
             Command::Session(s) => s.adds(),
             Command::Ics(i) => i.adds(),
+            Command::Calendar(c) => c.adds(),
             Command::Sync(s) => s.signs_in(),
             Command::Post(p) => p.adds(),
             Command::Source(s) => s.adds(),
@@ -359,6 +363,7 @@ fn execute(app: &Studydesk, command: Command, existed: bool) -> Result<(), CoreE
         Command::Sync(cmd) => sync::sync(app, cmd)?,
         Command::Agenda { from, to, json } => calendar::agenda(app, &from, &to, json)?,
         Command::Ics(cmd) => calendar::ics(app, cmd)?,
+        Command::Calendar(cmd) => calendar::calendar(app, cmd)?,
         Command::Remind(cmd) => remind::remind(app, cmd)?,
         Command::History(args) => history::history(app, args)?,
         Command::Undo(args) => history::undo(app, args)?,

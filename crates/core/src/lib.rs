@@ -16,6 +16,7 @@ pub mod email;
 pub mod db;
 pub mod error;
 pub mod focus;
+pub mod http;
 pub mod ids;
 pub mod insights;
 pub mod links;

@@ -41,8 +41,9 @@ fn a_new_database_gets_every_seed_table_and_a_local_profile() {
         .unwrap();
     // 48 seed tables + item_reminders (V6) + refinery history + sync_changes + local_meta
     // + sync_causal, sync_refused, sync_apply_errors (V8) + follow_decisions, user_blocks,
-    // user_mutes (V13) + email_outbox (V23, device-local) + widget_results (V24).
-    assert_eq!(tables, 61);
+    // user_mutes (V13) + email_outbox (V23, device-local) + widget_results (V24)
+    // + calendar_subscriptions (V26).
+    assert_eq!(tables, 62);
     assert_eq!(f.count("users"), 1);
     let state = f.app.state().unwrap();
     assert!(state.onboarding_pending);

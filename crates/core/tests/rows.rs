@@ -404,6 +404,34 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             ("course_id", |r| r.course_id = Some(s("COURSE-1"))),
         ],
     );
+    c.case(
+        CalendarSubscriptionRow {
+            id: new_id(),
+            user_id: me.clone(),
+            name: s("University timetable"),
+            url: s("https://timetable.example.org/me.ics"),
+            colour: s("#2563eb"),
+            refresh_minutes: 360,
+            enabled: true,
+            etag: Some(s("\"v1\"")),
+            last_modified: Some(s("Mon, 23 Nov 2026 08:00:00 GMT")),
+            last_attempt_at: Some(s(NOW)),
+            last_success_at: Some(s(NOW)),
+            last_error: None,
+            failures: 0,
+            next_fetch_at: Some(s(LATER)),
+            created_at: s(NOW),
+            updated_at: s(NOW),
+        },
+        &[
+            ("name", |r| r.name = s(" ")),
+            ("url", |r| r.url = s("ftp://example.org/cal.ics")),
+            ("colour", |r| r.colour = s("blue")),
+            ("refresh_minutes", |r| r.refresh_minutes = 5),
+            ("failures", |r| r.failures = -1),
+            ("next_fetch_at", |r| r.next_fetch_at = Some(s("soon"))),
+        ],
+    );
     let event = c.case(
         CalendarEventRow {
             id: new_id(),
@@ -431,6 +459,7 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
             rdates: json!(["2026-12-02T09:00:00.000Z"]),
             location: Some(s("Room 101")),
             url: Some(s("https://example.org/group")),
+            subscription_id: None,
         },
         &[
             ("ends_at", |r| r.ends_at = Some(s("2026-11-23T08:59:59.999Z"))),
@@ -1056,8 +1085,8 @@ fn every_table_has_a_row_type_that_round_trips_and_refuses_bad_values() {
     covered.sort();
     assert_eq!(covered, tables);
     // The 48 seed tables, item_reminders (V6), follow_decisions, user_blocks, user_mutes
-    // (V13), email_outbox (V23), widget_results (V24).
-    assert_eq!(covered.len(), 54);
+    // (V13), email_outbox (V23), widget_results (V24), calendar_subscriptions (V26).
+    assert_eq!(covered.len(), 55);
 }
 
 /// What the existing services write is a valid row too.

@@ -107,7 +107,7 @@ fn row_readers() -> Vec<Reader> {
         StudyPlaylist, StudyResource, FollowRow, FollowDecisionRow, UserBlockRow, UserMuteRow, UserTagRow, PostRow,
         PostMediaRow, PostTagRow, PostLikeRow, PostCommentRow, NotificationRow, ActivityFeedRow, FeedEngagementRow,
         EmojiCategoryRow, EmojiRow, UserEmojiFavoriteRow, Course, Assignment, TaskList, Task, CalendarEventRow,
-        EventReminder, ItemReminder, AttachmentRow, OutboxRow, WidgetResultRow,
+        EventReminder, ItemReminder, AttachmentRow, OutboxRow, WidgetResultRow, CalendarSubscriptionRow,
     ]
 }
 
@@ -202,6 +202,7 @@ fn main_reads(app: &Studydesk, version: i64) {
     works!("reports", app.report_list());
     works!("data models", app.model_list());
     works!("data sources", app.source_list());
+    works!("calendar subscriptions", app.calendar_subscriptions());
 }
 
 #[test]

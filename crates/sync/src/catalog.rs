@@ -75,7 +75,15 @@ pub const DERIVED_COLUMNS: &[(&str, &[&str])] = &[
 /// every 15 minutes; synced, each check would send a change per alert per quarter hour,
 /// and one device's check would move another's schedule. What an evaluation decides (the
 /// status, when it last triggered) still syncs.
-pub const DEVICE_COLUMNS: &[(&str, &[&str])] = &[("alerts", &["last_evaluated_at", "last_value", "last_previous"])];
+/// Likewise every device fetches its calendar subscriptions itself (V26): the validators
+/// of its last good copy, its attempts, errors and back-off are its own.
+pub const DEVICE_COLUMNS: &[(&str, &[&str])] = &[
+    ("alerts", &["last_evaluated_at", "last_value", "last_previous"]),
+    (
+        "calendar_subscriptions",
+        &["etag", "last_modified", "last_attempt_at", "last_success_at", "last_error", "failures", "next_fetch_at"],
+    ),
+];
 
 /// Columns a CHECK or a rule ties together, so they must never mix two writers' values
 /// (docs/sync.md §4.5): an event moved on one device and resized on another would end

@@ -132,6 +132,8 @@ export const onNotificationsChanged = shellEvent("notifications-changed");
 export const onSyncChanged = shellEvent("sync-changed");
 /** The shell refreshed data sources on their schedule (good or failed). */
 export const onSourcesChanged = shellEvent("sources-changed");
+/** The shell fetched calendar subscriptions that were due (good or failed). */
+export const onSubscriptionsChanged = shellEvent("subscriptions-changed");
 /** The shell ran scheduled reports (good or failed). */
 export const onReportsChanged = shellEvent("reports-changed");
 

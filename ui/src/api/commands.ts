@@ -21,6 +21,7 @@ import type { BackgroundSettingsPatch } from "./bindings/BackgroundSettingsPatch
 import type { BackupFile } from "./bindings/BackupFile";
 import type { CalendarEvent } from "./bindings/CalendarEvent";
 import type { CalendarRange } from "./bindings/CalendarRange";
+import type { CalendarSubscription } from "./bindings/CalendarSubscription";
 import type { ChannelInfo } from "./bindings/ChannelInfo";
 import type { ColumnKind } from "./bindings/ColumnKind";
 import type { Comment } from "./bindings/Comment";
@@ -72,6 +73,7 @@ import type { NewReminder } from "./bindings/NewReminder";
 import type { NewSession } from "./bindings/NewSession";
 import type { NewStudyPlaylist } from "./bindings/NewStudyPlaylist";
 import type { NewStudyResource } from "./bindings/NewStudyResource";
+import type { NewSubscription } from "./bindings/NewSubscription";
 import type { NewTask } from "./bindings/NewTask";
 import type { Notification } from "./bindings/Notification";
 import type { NotificationList } from "./bindings/NotificationList";
@@ -109,6 +111,8 @@ import type { SmtpSettings } from "./bindings/SmtpSettings";
 import type { SmtpSettingsInput } from "./bindings/SmtpSettingsInput";
 import type { StudyPlaylist } from "./bindings/StudyPlaylist";
 import type { StudyResource } from "./bindings/StudyResource";
+import type { SubscriptionPatch } from "./bindings/SubscriptionPatch";
+import type { SubscriptionRefresh } from "./bindings/SubscriptionRefresh";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { Table } from "./bindings/Table";
 import type { Task } from "./bindings/Task";
@@ -357,6 +361,38 @@ export const courseSetColour = (id: string, colour: string | null): Promise<Cour
  */
 export const icsImport = (bytes: Uint8Array): Promise<IcsImportReport> =>
   callRaw<IcsImportReport>("ics_import", bytes, {});
+
+/**
+ * Follows a calendar by URL (https, http or webcal): stored, then fetched at
+ * once on this device (the network: off the UI thread). A feed that cannot be
+ * read still leaves the subscription, with the reason in `last_error`.
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const calendarSubscribe = (input: NewSubscription): Promise<SubscriptionRefresh> => call<SubscriptionRefresh>("calendar_subscribe", { input });
+
+/**
+ * My calendar subscriptions by name, each with this device's fetch state.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const calendarSubscriptions = (): Promise<Array<CalendarSubscription>> => call<Array<CalendarSubscription>>("calendar_subscriptions", {});
+
+/**
+ * Renames, recolours, changes the refresh interval of, pauses or resumes a subscription.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const calendarSubscriptionUpdate = (input: SubscriptionPatch): Promise<CalendarSubscription> => call<CalendarSubscription>("calendar_subscription_update", { input });
+
+/**
+ * Fetches a subscription now (the network: off the UI thread).
+ * Rejects with an ApiError of kind `ServerErrorKind`.
+ */
+export const calendarSubscriptionRefresh = (id: string): Promise<SubscriptionRefresh> => call<SubscriptionRefresh>("calendar_subscription_refresh", { id });
+
+/**
+ * Unsubscribes: the subscription and its events are removed.
+ * Rejects with an ApiError of kind `LocalErrorKind`.
+ */
+export const calendarUnsubscribe = (id: string): Promise<null> => call<null>("calendar_unsubscribe", { id });
 
 /**
  * The newest `limit` (1 to 500, else 100) notifications and the unread count.
@@ -1481,6 +1517,11 @@ export interface CommandErrors {
   ics_export: LocalErrorKind;
   course_set_colour: LocalErrorKind;
   ics_import: LocalErrorKind;
+  calendar_subscribe: ServerErrorKind;
+  calendar_subscriptions: LocalErrorKind;
+  calendar_subscription_update: LocalErrorKind;
+  calendar_subscription_refresh: ServerErrorKind;
+  calendar_unsubscribe: LocalErrorKind;
   notifications_list: LocalErrorKind;
   notification_set_read: LocalErrorKind;
   notifications_mark_all_read: LocalErrorKind;

@@ -1,4 +1,4 @@
-// The calendar header's buttons (course colours, .ics import and export) and the
+// The calendar header's buttons (course colours, subscriptions, .ics import and export) and the
 // import report or failure shown under the header.
 import { useTranslation } from "react-i18next";
 import type { IcsImportReport } from "../api/bindings/IcsImportReport";
@@ -9,10 +9,12 @@ import "./calendar.css";
 
 export function CalendarIoButtons({
   onColours,
+  onSubscriptions,
   onImport,
   onExport,
 }: {
   onColours: () => void;
+  onSubscriptions: () => void;
   onImport: (file: File | undefined) => void;
   onExport: (whole: boolean) => void;
 }) {
@@ -22,6 +24,9 @@ export function CalendarIoButtons({
       <button type="button" className="button subtle" data-testid="cal-courses" aria-haspopup="dialog" onClick={onColours}>
         <Icon name="palette" size={16} />
         {t("courseColours.open")}
+      </button>
+      <button type="button" className="button subtle" data-testid="cal-subscriptions" aria-haspopup="dialog" onClick={onSubscriptions}>
+        {t("subscriptions.open")}
       </button>
       <label className="button subtle cal-import">
         {t("calendarPage.importLabel")}

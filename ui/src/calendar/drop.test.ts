@@ -6,7 +6,7 @@ function item(id: string, over: Partial<CalendarItem> = {}): CalendarItem {
   return {
     kind: "event", id, series_id: null, recurrence_id: null, title: id, notes: null, location: null, url: null,
     date: "2026-11-24", end_date: "2026-11-24", all_day: true, starts_at: null, ends_at: null,
-    course_id: null, course_name: null, colour: null, recurring: false, order_index: 0, status: null,
+    course_id: null, course_name: null, colour: null, subscription_id: null, recurring: false, order_index: 0, status: null,
     ...over,
   };
 }

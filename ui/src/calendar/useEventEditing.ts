@@ -83,9 +83,15 @@ export function useEventEditing() {
     });
   };
 
+  /** A subscribed event takes reminders only, set on the whole series (the core refuses the rest). */
+  const saveReminders = (reminders: NewReminder[]) => {
+    const item = editing?.item;
+    if (item) update.mutate({ id: item.id, scope: "all", patch: { reminders } });
+  };
+
   const deleteOpen = (scope: EditScope) => {
     if (editing?.item) remove.mutate({ id: editing.item.id, occurrence: editing.item.recurrence_id, scope });
   };
 
-  return { editing, create, open, save, deleteOpen, close };
+  return { editing, create, open, save, saveReminders, deleteOpen, close };
 }

@@ -11,6 +11,8 @@ import { CalendarIoButtons, IcsOutcome } from "../calendar/CalendarIo";
 import { CalendarToolbar } from "../calendar/CalendarToolbar";
 import { CalendarViews } from "../calendar/CalendarViews";
 import { CourseColours } from "../calendar/CourseColours";
+import { SubscribedEvent } from "../calendar/SubscribedEvent";
+import { Subscriptions, useSubscriptionEvents } from "../calendar/Subscriptions";
 import type { View } from "../calendar/range";
 import { addDays } from "../lib/dates";
 import { EventEditor } from "../calendar/EventEditor";
@@ -40,6 +42,8 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
 
   const [selectedItem, setSelectedItem] = useState<string | null>(null);
   const [coloursOpen, setColoursOpen] = useState(false);
+  const [subsOpen, setSubsOpen] = useState(false);
+  useSubscriptionEvents();
   const editor = useEventEditing();
   const moves = useEventMoves({ items, timeZone, view });
   const ics = useIcsTransfer(from, to);
@@ -83,7 +87,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
           </h1>
           <p className="page-subtitle">{t("calendarPage.subtitle")}</p>
         </div>
-        <CalendarIoButtons onColours={() => setColoursOpen(true)} onImport={ics.onImport} onExport={(whole) => void ics.onExport(whole)} />
+        <CalendarIoButtons onColours={() => setColoursOpen(true)} onSubscriptions={() => setSubsOpen(true)} onImport={ics.onImport} onExport={(whole) => void ics.onExport(whole)} />
       </header>
 
       <IcsOutcome report={ics.report} failure={ics.failure} onDismissReport={ics.dismissReport} onDismissFailure={ics.dismissFailure} />
@@ -114,7 +118,15 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         more={nav.more}
       />
 
-      {editor.editing ? (
+      {editor.editing?.item?.subscription_id ? (
+        <SubscribedEvent
+          key={occKey(editor.editing.item)}
+          item={editor.editing.item}
+          reminders={editor.editing.reminders ?? []}
+          onSaveReminders={editor.saveReminders}
+          onClose={editor.close}
+        />
+      ) : editor.editing ? (
         <EventEditor
           key={editor.editing.item ? occKey(editor.editing.item) : `new-${editor.editing.date}`}
           item={editor.editing.item}
@@ -129,6 +141,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         />
       ) : null}
       {coloursOpen ? <CourseColours courses={courses} onClose={() => setColoursOpen(false)} /> : null}
+      {subsOpen ? <Subscriptions onClose={() => setSubsOpen(false)} /> : null}
     </div>
   );
 }

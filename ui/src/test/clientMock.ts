@@ -76,6 +76,11 @@ export const calendarRange = vi.fn<Commands["calendarRange"]>();
 export const calendarAgenda = vi.fn<Commands["calendarAgenda"]>();
 export const icsExport = vi.fn<Commands["icsExport"]>();
 export const courseSetColour = vi.fn<Commands["courseSetColour"]>();
+export const calendarSubscribe = vi.fn<Commands["calendarSubscribe"]>();
+export const calendarSubscriptions = vi.fn<Commands["calendarSubscriptions"]>(async () => []);
+export const calendarSubscriptionUpdate = vi.fn<Commands["calendarSubscriptionUpdate"]>();
+export const calendarSubscriptionRefresh = vi.fn<Commands["calendarSubscriptionRefresh"]>();
+export const calendarUnsubscribe = vi.fn<Commands["calendarUnsubscribe"]>();
 export const icsImport = vi.fn<Commands["icsImport"]>();
 
 // ---- notifications, item reminders, background (by default: nothing, all off)
@@ -118,6 +123,7 @@ export const onSyncChanged = vi.fn<Commands["onSyncChanged"]>(async () => () => 
 export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const onSourcesChanged = vi.fn<Commands["onSourcesChanged"]>(async () => () => {});
+export const onSubscriptionsChanged = vi.fn<Commands["onSubscriptionsChanged"]>(async () => () => {});
 export const onReportsChanged = vi.fn<Commands["onReportsChanged"]>(async () => () => {});
 export const fileSrc = vi.fn<Commands["fileSrc"]>((path: string) => `asset://localhost/${encodeURIComponent(path)}`);
 export const setFullscreen = vi.fn<Commands["setFullscreen"]>(async () => true);

@@ -5,7 +5,7 @@
 use crate::commands;
 use super::{Bytes, Studydesk};
 use crate::planner::assignments;
-use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal_reminders};
+use crate::planner::calendar::{self, events as cal_events, ics, reminders as cal_reminders, subscriptions};
 use crate::Result;
 
 use crate::account::activity_log::ActionType;
@@ -69,6 +69,34 @@ macro_rules! calendar_commands {
                 self.record_activity(ActionType::CalendarImported, None);
                 Ok(report)
             }
+            /// Follows a calendar by URL (https, http or webcal): stored, then fetched at
+            /// once on this device (the network: off the UI thread). A feed that cannot be
+            /// read still leaves the subscription, with the reason in `last_error`.
+            #[ipc(remote, check = subscriptions::fetch::check_new)]
+            pub fn calendar_subscribe(&self, input: subscriptions::NewSubscription) -> subscriptions::SubscriptionRefresh {
+                let added = subscriptions::add(&self.db, &self.user_id(), input)?;
+                subscriptions::refresh(&self.db, &self.user_id(), &added.id, &subscriptions::LIMITS)
+            }
+            /// My calendar subscriptions by name, each with this device's fetch state.
+            #[ipc(local)]
+            pub fn calendar_subscriptions(&self) -> Vec<subscriptions::CalendarSubscription> {
+                self.db.read(|c| subscriptions::list(c, &self.user_id()))
+            }
+            /// Renames, recolours, changes the refresh interval of, pauses or resumes a subscription.
+            #[ipc(local)]
+            pub fn calendar_subscription_update(&self, input: subscriptions::SubscriptionPatch) -> subscriptions::CalendarSubscription {
+                subscriptions::update(&self.db, &self.user_id(), input)
+            }
+            /// Fetches a subscription now (the network: off the UI thread).
+            #[ipc(remote, check = subscriptions::fetch::check_id)]
+            pub fn calendar_subscription_refresh(&self, id: String) -> subscriptions::SubscriptionRefresh {
+                subscriptions::refresh(&self.db, &self.user_id(), &id, &subscriptions::LIMITS)
+            }
+            /// Unsubscribes: the subscription and its events are removed.
+            #[ipc(local)]
+            pub fn calendar_unsubscribe(&self, id: String) -> () {
+                subscriptions::remove(&self.db, &self.user_id(), &id)
+            }
         } } $($next)* }
     };
 }
@@ -100,6 +128,12 @@ impl Studydesk {
     /// grouped; each other one with snooze buttons acting on its notifications row).
     pub fn reminder_notices(&self, delivered: &[calendar::delivery::Delivered]) -> Result<Vec<crate::notify::Notice>> {
         crate::background::remind::notices(&self.db, &self.user_id(), delivered)
+    }
+    /// Fetches every calendar subscription of mine that is due on this device, one after
+    /// another (the network: the shell's background thread and the CLI call it, never the
+    /// UI thread).
+    pub fn calendar_subscriptions_refresh_due(&self) -> Result<Vec<subscriptions::SubscriptionRefresh>> {
+        subscriptions::refresh_due(&self.db, &self.user_id(), &subscriptions::LIMITS)
     }
     /// Snoozes a reminder for `minutes` from now (it fires again then, once).
     pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {

@@ -144,8 +144,8 @@ fn policy(table: &str) -> TablePolicy<'static> {
     }
 }
 
-/// Which rows of `table` are queued for sync (written over `ROW`). Built-in activities
-/// and the shipped emoji catalog never sync. Posts of every visibility sync: the server keeps a followers-only post and
+/// Which rows of `table` are queued for sync (written over `ROW`). Built-in activities,
+/// the shipped emoji catalog and subscribed calendars' events never sync. Posts of every visibility sync: the server keeps a followers-only post and
 /// its media, tags, likes and comments in the author's `f:` stream, an "only me" one in the
 /// author's private stream (docs/sync.md §2.1, §9).
 fn row_filter(table: &str) -> &'static str {
@@ -153,6 +153,15 @@ fn row_filter(table: &str) -> &'static str {
         "activities" => "COALESCE(ROW.is_builtin, 0) = 0",
         // The shipped Unicode catalog never syncs; custom emoji do (catalog::SHIPPED_ROWS).
         "emojis" => "ROW.created_by IS NOT NULL",
+        // A subscribed calendar's events are each device's own copy of the feed (every
+        // device fetches it), and so are the reminders on them; the subscription syncs.
+        // A reminder's event is read while it still exists: deleting subscribed events
+        // deletes their reminders first (planner/calendar/subscriptions), since a
+        // cascade would run this after its event is gone.
+        "calendar_events" => "ROW.subscription_id IS NULL",
+        "calendar_event_reminders" => {
+            "NOT EXISTS (SELECT 1 FROM main.calendar_events e WHERE e.id = ROW.event_id AND e.subscription_id IS NOT NULL)"
+        }
         _ => "1",
     }
 }

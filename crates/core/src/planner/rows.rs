@@ -207,6 +207,9 @@ table_row! {
         pub rdates: Value,
         pub location: Option<String>,
         pub url: Option<String>,
+        // ---- V26 (subscriptions); see migrations/V26__calendar_subscriptions.sql
+        /// The subscription whose feed the event comes from (read-only, never synced).
+        pub subscription_id: Option<String>,
     }
 }
 
@@ -256,7 +259,73 @@ impl CalendarEventRow {
             )));
         }
         row::opt_max_len("location", self.location.as_deref(), LOCATION_MAX)?;
-        row::opt_max_len("url", self.url.as_deref(), URL_MAX)
+        row::opt_max_len("url", self.url.as_deref(), URL_MAX)?;
+        row::opt_uuid("subscription_id", self.subscription_id.as_deref())
+    }
+}
+
+table_row! {
+    /// `calendar_subscriptions` (V26): a calendar followed by URL. The first columns sync;
+    /// the fetch state (from `etag` on) is each device's own.
+    pub struct CalendarSubscriptionRow in "calendar_subscriptions" internal {
+        pub id: String,
+        pub user_id: String,
+        pub name: String,
+        /// `http://` or `https://` (`webcal://` is stored as `https://`).
+        pub url: String,
+        /// `#rrggbb`.
+        pub colour: String,
+        pub refresh_minutes: i64,
+        pub enabled: bool,
+        pub etag: Option<String>,
+        pub last_modified: Option<String>,
+        pub last_attempt_at: Option<String>,
+        pub last_success_at: Option<String>,
+        /// Why the last attempt failed, in words; `None` after a success.
+        pub last_error: Option<String>,
+        /// Failed attempts in a row.
+        pub failures: i64,
+        /// When to ask next; `None`: as soon as possible.
+        pub next_fetch_at: Option<String>,
+        pub created_at: String,
+        pub updated_at: String,
+    }
+}
+
+/// The shortest and longest refresh interval of a subscription, in minutes.
+pub const SUBSCRIPTION_REFRESH_MIN: i64 = 15;
+pub const SUBSCRIPTION_REFRESH_MAX: i64 = 10_080;
+/// The longest subscription name and URL.
+pub const SUBSCRIPTION_NAME_MAX: usize = 100;
+pub const SUBSCRIPTION_URL_MAX: usize = 2_000;
+
+impl CalendarSubscriptionRow {
+    fn check(&self) -> Result<()> {
+        row::uuid("id", &self.id)?;
+        row::uuid("user_id", &self.user_id)?;
+        row::required("name", self.name.trim(), SUBSCRIPTION_NAME_MAX)?;
+        row::required("url", &self.url, SUBSCRIPTION_URL_MAX)?;
+        if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
+            return Err(crate::CoreError::validation("url must start with http:// or https://"));
+        }
+        row::hex_colour("colour", &self.colour)?;
+        if self.colour.len() != 7 {
+            return Err(crate::CoreError::validation("colour must be #rrggbb"));
+        }
+        if !(SUBSCRIPTION_REFRESH_MIN..=SUBSCRIPTION_REFRESH_MAX).contains(&self.refresh_minutes) {
+            return Err(crate::CoreError::validation(format!(
+                "refresh_minutes must be between {SUBSCRIPTION_REFRESH_MIN} and {SUBSCRIPTION_REFRESH_MAX}"
+            )));
+        }
+        row::opt_max_len("etag", self.etag.as_deref(), 1000)?;
+        row::opt_max_len("last_modified", self.last_modified.as_deref(), 200)?;
+        row::opt_timestamp("last_attempt_at", self.last_attempt_at.as_deref())?;
+        row::opt_timestamp("last_success_at", self.last_success_at.as_deref())?;
+        row::opt_max_len("last_error", self.last_error.as_deref(), 1000)?;
+        row::non_negative("failures", self.failures)?;
+        row::opt_timestamp("next_fetch_at", self.next_fetch_at.as_deref())?;
+        row::timestamp("created_at", &self.created_at)?;
+        row::timestamp("updated_at", &self.updated_at)
     }
 }
 

@@ -165,6 +165,7 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
          VALUES (?1, ?2, 'insert', ?3, ?4, ?5,
                  COALESCE((SELECT cl FROM sync_causal WHERE table_name = ?1 AND row_id = ?2), 1))",
     )?;
+    let mut feed_events = std::collections::HashSet::new();
     for table in tables_in_fk_order(catalog) {
         let info = &catalog.tables[table];
         let excluded = excluded_columns(table);
@@ -179,7 +180,7 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
             for (i, name) in names.iter().enumerate() {
                 row.insert((*name).to_string(), json_value(r.get(i)?));
             }
-            if skip_row(table, &row, signed_up) {
+            if skip_row(table, &row, signed_up) || feed_row(table, &row, &mut feed_events) {
                 continue;
             }
             let id = row.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
@@ -187,6 +188,21 @@ fn enqueue_snapshot(conn: &Connection, device_id: &str, signed_up: bool) -> Resu
         }
     }
     Ok(())
+}
+
+/// A subscribed calendar's event, or a reminder on one: the device's own copy of a feed,
+/// never synced (the capture triggers leave them out too: `db::capture`). Events come
+/// before their reminders (foreign-key order), so `feed_events` knows them by then.
+fn feed_row(table: &str, row: &Map<String, Value>, feed_events: &mut std::collections::HashSet<String>) -> bool {
+    let text = |c: &str| row.get(c).and_then(Value::as_str).map(str::to_string);
+    match table {
+        "calendar_events" if row.get("subscription_id").is_some_and(|v| !v.is_null()) => {
+            feed_events.extend(text("id"));
+            true
+        }
+        "calendar_event_reminders" => text("event_id").is_some_and(|e| feed_events.contains(&e)),
+        _ => false,
+    }
 }
 
 fn skip_row(table: &str, row: &Map<String, Value>, signed_up: bool) -> bool {
@@ -198,4 +214,42 @@ fn skip_row(table: &str, row: &Map<String, Value>, signed_up: bool) -> bool {
     }
     let untouched = row.get("updated_at").is_some() && row.get("updated_at") == row.get("created_at");
     !signed_up && PROFILE_ROWS.contains(&table) && untouched
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::planner::calendar::{subscriptions, EventPatch, EventUpdate, NewEvent, NewReminder};
+
+    /// The first sync's snapshot carries the subscription and the user's own events, not a
+    /// feed's events nor the reminders on them (each device fetches its feeds itself).
+    #[test]
+    fn the_snapshot_leaves_out_a_feeds_events_and_their_reminders() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = crate::api::Studydesk::open(dir.path(), crate::clock::system()).unwrap();
+        let (db, me) = (app.db(), app.user_id());
+        let input = subscriptions::NewSubscription { url: "https://uni.example/t.ics".into(), ..Default::default() };
+        let sub = subscriptions::add(db, &me, input).unwrap();
+        let feed = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a@uni\r\nDTSTART:20301207T010000Z\r\nSUMMARY:Lecture\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let calendars = crate::planner::calendar::ics::parse::read(feed).unwrap();
+        db.write(WriteCtx::by(&me, "test"), |tx| crate::planner::calendar::ics::import_feed(tx, &me, &sub.id, &calendars).map(|_| ())).unwrap();
+        let lecture: String = db.read(|c| Ok(c.query_row("SELECT id FROM calendar_events WHERE subscription_id IS NOT NULL", [], |r| r.get(0))?)).unwrap();
+        let remind = EventPatch { reminders: Some(vec![NewReminder { minutes_before: Some(10), ..Default::default() }]), ..Default::default() };
+        app.event_update(EventUpdate { id: lecture, patch: remind.clone(), ..Default::default() }).unwrap();
+        let mine = app.event_add(NewEvent { title: "Mine".into(), start: "2030-12-08".into(), all_day: true, ..Default::default() }).unwrap();
+        app.event_update(EventUpdate { id: mine.id, patch: remind, ..Default::default() }).unwrap();
+
+        let ctx = WriteCtx { actor_id: None, action: "test".into(), capture: false, audit: false };
+        db.write(ctx, |tx| {
+            tx.execute("DELETE FROM sync_changes", [])?;
+            enqueue_snapshot(tx, "device", true)
+        })
+        .unwrap();
+        let count = |table: &str| -> i64 {
+            db.read(|c| Ok(c.query_row("SELECT count(*) FROM sync_changes WHERE table_name = ?1", [table], |r| r.get(0))?)).unwrap()
+        };
+        assert_eq!(count("calendar_subscriptions"), 1);
+        assert_eq!(count("calendar_events"), 1, "the user's own event only");
+        assert_eq!(count("calendar_event_reminders"), 1, "the reminder on the user's own event only");
+    }
 }

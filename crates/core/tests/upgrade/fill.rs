@@ -27,6 +27,11 @@ const SKIP: &[&str] = &["refinery_schema_history"];
 /// `None` in a value is SQL NULL.
 const OVERRIDES: &[(&str, &str, Option<&str>, Option<&str>)] = &[
     ("calendar_events", "rrule", None, Some("FREQ=WEEKLY;COUNT=4")),
+    // V26: a feed's address and a `#rrggbb` colour (the CHECKs use LIKE, which the
+    // generator does not read).
+    ("calendar_subscriptions", "url", Some("https://timetable.example.org/a.ics"), Some("http://127.0.0.1:8080/b.ics")),
+    ("calendar_subscriptions", "colour", Some("#2563eb"), Some("#16a34a")),
+    ("calendar_subscriptions", "refresh_minutes", Some("360"), Some("60")),
     // Both emoji rows are a user's custom emoji: a non-custom row is the shipped catalog,
     // which the app replaces with its own at open (`emoji::catalog::ensure`), by design.
     ("emojis", "is_custom", Some("1"), Some("1")),

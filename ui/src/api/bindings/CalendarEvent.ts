@@ -17,4 +17,8 @@ end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | 
 /**
  * Extra starts of a series (RDATE), as `exdates`.
  */
-rdates: Array<string>, location: string | null, url: string | null, series_id: string | null, recurrence_id: string | null, uid: string | null, course_id: string | null, source: CalendarEventSource, order_index: number, sequence: number, reminders: Array<EventReminder>, created_at: string, updated_at: string, };
+rdates: Array<string>, location: string | null, url: string | null, series_id: string | null, recurrence_id: string | null, uid: string | null, course_id: string | null, source: CalendarEventSource, 
+/**
+ * The subscription the event comes from: it is read-only (reminders aside).
+ */
+subscription_id: string | null, order_index: number, sequence: number, reminders: Array<EventReminder>, created_at: string, updated_at: string, };

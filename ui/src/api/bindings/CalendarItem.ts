@@ -28,7 +28,15 @@ url: string | null,
 /**
  * Local date (user's zone) the item starts on, and the last one it covers.
  */
-date: string, end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, course_id: string | null, course_name: string | null, colour: string | null, recurring: boolean, order_index: number, 
+date: string, end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, course_id: string | null, course_name: string | null, 
+/**
+ * The course's colour, or the subscription's for a subscribed event.
+ */
+colour: string | null, 
+/**
+ * The subscription a read-only event comes from (events only).
+ */
+subscription_id: string | null, recurring: boolean, order_index: number, 
 /**
  * An assignment's status (e.g. "Done").
  */

@@ -67,6 +67,8 @@ pub struct CalendarEvent {
     pub uid: Option<String>,
     pub course_id: Option<String>,
     pub source: CalendarEventSource,
+    /// The subscription the event comes from: it is read-only (reminders aside).
+    pub subscription_id: Option<String>,
     pub order_index: i64,
     pub sequence: i64,
     pub reminders: Vec<EventReminder>,
@@ -204,6 +206,7 @@ pub fn view(conn: &Connection, ev: &Ev) -> Result<CalendarEvent> {
         uid: r.uid.clone(),
         course_id: r.course_id.clone(),
         source: r.source,
+        subscription_id: r.subscription_id.clone(),
         order_index: r.order_index,
         sequence: r.sequence,
         reminders: reminders::of_event(conn, &r.id)?,
@@ -313,9 +316,55 @@ pub fn update(db: &Db, user_id: &str, input: EventUpdate) -> Result<CalendarEven
     })
 }
 
+/// The refusal of a change to an event of a subscribed calendar, naming it.
+fn read_only(subscription: &str) -> CoreError {
+    CoreError::Conflict(format!(
+        "this event comes from the subscription \"{}\"; change it at its source (or remove the subscription)",
+        validate::truncate_for_message(subscription)
+    ))
+}
+
+/// Refuses any change to a subscribed event: the next refresh would undo it.
+fn refuse_if_subscribed(tx: &Tx, user_id: &str, id: &str) -> Result<()> {
+    let ev = load(tx, user_id, id)?;
+    match store::subscription_of(tx, &ev.row.id)? {
+        Some((_, name)) => Err(read_only(&name)),
+        None => Ok(()),
+    }
+}
+
+/// A subscribed event takes reminders and nothing else: on the whole series (or the
+/// single event), so that no local override of the feed's series is made. They are the
+/// user's, kept across refreshes, never synced (each device has its own copy of the feed).
+fn remind_subscribed(tx: &Tx, target: Target, scope: EditScope, p: &EventPatch, name: &str) -> Result<Ev> {
+    let only_reminders = p.reminders.is_some()
+        && [&p.title, &p.notes, &p.location, &p.url, &p.start, &p.end, &p.course_id, &p.rrule].iter().all(|f| f.is_none())
+        && p.all_day.is_none();
+    if !only_reminders {
+        return Err(read_only(name));
+    }
+    let ev = match (target, scope) {
+        (Target::Row(ev), _) | (Target::Master(ev), _) | (Target::Occurrence(ev, _), EditScope::All) => ev,
+        _ => {
+            return Err(CoreError::validation(format!(
+                "reminders of the subscription \"{}\"'s repeating events are set on the whole series",
+                validate::truncate_for_message(name)
+            )))
+        }
+    };
+    finish(tx, &ev, p)?;
+    Ok(ev)
+}
+
 pub fn update_in(tx: &Tx, user_id: &str, input: &EventUpdate) -> Result<Ev> {
     let target = resolve(tx, user_id, &input.id, input.occurrence.as_deref(), input.scope)?;
     let p = &input.patch;
+    let id = match &target {
+        Target::Row(ev) | Target::Master(ev) | Target::Occurrence(ev, _) => ev.row.id.clone(),
+    };
+    if let Some((_, name)) = store::subscription_of(tx, &id)? {
+        return remind_subscribed(tx, target, input.scope, p, &name);
+    }
     match (target, input.scope) {
         (Target::Row(mut ev), _) => {
             if ev.row.series_id.is_some() && p.rrule.as_deref().is_some_and(|r| !r.is_empty()) {
@@ -627,6 +676,7 @@ pub fn move_event(db: &Db, user_id: &str, m: EventMove) -> Result<CalendarEvent>
         let mut ev = match (&m.start, &m.date) {
             (None, None) => load(tx, user_id, &m.id)?,
             _ => {
+                refuse_if_subscribed(tx, user_id, &m.id)?;
                 let target = load(tx, user_id, &m.id)?;
                 let start = move_start(&target, m.occurrence.as_deref(), m.start.as_deref(), m.date.as_deref())?;
                 let patch = EventPatch { start: Some(start), ..Default::default() };
@@ -680,6 +730,7 @@ pub fn delete(db: &Db, user_id: &str, id: &str, occurrence: Option<&str>, scope:
 }
 
 pub fn delete_in(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, scope: EditScope) -> Result<()> {
+    refuse_if_subscribed(tx, user_id, id)?;
     let del = |id: &str| store::delete(tx, id);
     match (resolve(tx, user_id, id, occurrence, scope)?, scope) {
         (Target::Row(ev), _) => match (ev.row.series_id.clone(), ev.recurrence) {

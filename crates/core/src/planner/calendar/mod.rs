@@ -3,7 +3,8 @@
 //!
 //! Layers, each using only those below it: `recurrence` (pure RRULE expansion) and
 //! `model` (the decoded event) at the bottom; `store` (all calendar SQL); `reminders`;
-//! `events` (the edit scopes), `range`, `ics`, `delivery` and quick add on top.
+//! `events` (the edit scopes), `range`, `ics`, `delivery` and quick add on top;
+//! `subscriptions` (calendars followed by URL) over `ics`.
 //!
 //! Contract: everything here works on the local user's rows through `Db::write` (one
 //! transaction per command, so a failed command leaves nothing behind) and reads time
@@ -20,6 +21,7 @@ pub mod range;
 pub mod recurrence;
 pub mod reminders;
 pub mod store;
+pub mod subscriptions;
 
 pub use crate::planner::reminder_defs::NewReminder;
 pub use events::{CalendarEvent, EditScope, EventMove, EventPatch, EventUpdate, NewEvent};

@@ -304,6 +304,7 @@ pub fn blank(tx: &Tx, user_id: &str, tz: Tz, when: When) -> Ev {
         rdates: serde_json::Value::Array(vec![]),
         location: None,
         url: None,
+        subscription_id: None,
     };
     Ev { row, tz, when, rule: None, exdates: vec![], rdates: vec![], recurrence: None }
 }
@@ -324,6 +325,13 @@ pub fn imported_id(user_id: &str, uid: &str) -> String {
         Some(id) => id.hyphenated().to_string(),
         None => studydesk_sync::natural_id("calendar_events", &["uid", user_id, uid]),
     }
+}
+
+/// The row id of an event of a subscription's feed (its UID, and the original start of a
+/// detached occurrence): the same at every refresh, so a refresh updates the rows it
+/// made before and the user's reminders on them survive it.
+pub fn feed_event_id(subscription_id: &str, uid: &str, original_start: Option<&str>) -> String {
+    studydesk_sync::natural_id("calendar_events", &["feed", subscription_id, uid, original_start.unwrap_or("")])
 }
 
 /// The row id of a detached occurrence: the same on every device importing the file.

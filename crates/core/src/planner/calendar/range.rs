@@ -87,7 +87,10 @@ pub struct CalendarItem {
     pub ends_at: Option<String>,
     pub course_id: Option<String>,
     pub course_name: Option<String>,
+    /// The course's colour, or the subscription's for a subscribed event.
     pub colour: Option<String>,
+    /// The subscription a read-only event comes from (events only).
+    pub subscription_id: Option<String>,
     pub recurring: bool,
     pub order_index: i64,
     /// An assignment's status (e.g. "Done").
@@ -175,7 +178,8 @@ fn collect(conn: &Connection, user_id: &str, w: &Window, cache: Option<&SeriesCa
     if store::series_reaching_count(conn, user_id, &lo, &hi, MAX_SERIES)? > MAX_SERIES {
         return Err(too_many("recurring series", MAX_SERIES));
     }
-    let courses = assignments::course_labels(conn, user_id)?;
+    let mut courses = assignments::course_labels(conn, user_id)?;
+    courses.extend(store::subscription_labels(conn, user_id)?);
     let mut items = Items::default();
     let singles = store::singles_between(conn, user_id, &lo, &hi, w.tz, MAX_ITEMS + 1)?;
     for ev in singles {
@@ -452,6 +456,8 @@ fn expand(master: &Ev, overridden: Option<&HashSet<String>>, w: &Window, courses
 
 fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, date: NaiveDate, end_date: NaiveDate) -> CalendarItem {
     let course = ev.row.course_id.as_ref().and_then(|c| courses.get(c));
+    // `courses` also holds the subscriptions' labels, by their ids (see `collect`).
+    let feed = ev.row.subscription_id.as_ref().and_then(|s| courses.get(s));
     let (starts_at, ends_at) = match when {
         When::AllDay { .. } => (None, None),
         When::Timed { start, end } => (Some(timestamp_text(start)), end.map(timestamp_text)),
@@ -482,7 +488,8 @@ fn item(ev: &Ev, when: When, occ: Option<Occ>, courses: &Courses, date: NaiveDat
         ends_at,
         course_id: ev.row.course_id.clone(),
         course_name: course.map(|c| c.0.clone()),
-        colour: course.and_then(|c| c.1.clone()),
+        colour: feed.or(course).and_then(|c| c.1.clone()),
+        subscription_id: ev.row.subscription_id.clone(),
         order_index: ev.row.order_index,
         status: None,
     }
@@ -512,6 +519,7 @@ fn assignments(conn: &Connection, user_id: &str, w: &Window, courses: &Courses, 
             ends_at: None,
             course_name: course.map(|c| c.0.clone()),
             colour: course.and_then(|c| c.1.clone()),
+            subscription_id: None,
             course_id,
             recurring: false,
             order_index: 0,

@@ -69,16 +69,63 @@ pub fn write_back(tx: &Tx, ev: &mut Ev) -> Result<()> {
 }
 
 /// Deletes one event row (an override, a single event, or a master with its overrides
-/// and reminders: ON DELETE CASCADE).
+/// and reminders: ON DELETE CASCADE). A subscribed event's reminders go first, while
+/// their event still says it is subscribed (`db::capture` reads it: they never sync).
 pub fn delete(tx: &Tx, id: &str) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM calendar_event_reminders WHERE event_id IN
+           (SELECT id FROM calendar_events WHERE (id = ?1 OR series_id = ?1) AND subscription_id IS NOT NULL)",
+    )?
+    .execute([id])?;
     tx.prepare_cached("DELETE FROM calendar_events WHERE id = ?1")?.execute([id])?;
     Ok(())
 }
 
 /// Deletes every override of a master (it no longer repeats).
 pub fn delete_overrides(tx: &Tx, master_id: &str) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM calendar_event_reminders WHERE event_id IN
+           (SELECT id FROM calendar_events WHERE series_id = ?1 AND subscription_id IS NOT NULL)",
+    )?
+    .execute([master_id])?;
     tx.prepare_cached("DELETE FROM calendar_events WHERE series_id = ?1")?.execute([master_id])?;
     Ok(())
+}
+
+/// The top-level rows (single events, series masters, detached occurrences) of a
+/// subscription's feed.
+pub fn feed_tops(conn: &Connection, subscription_id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM calendar_events WHERE subscription_id = ?1 AND series_id IS NULL")?;
+    let rows = stmt.query_map([subscription_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Deletes every event of a subscription, reminders first (see [`delete`]).
+pub fn delete_feed(tx: &Tx, subscription_id: &str) -> Result<()> {
+    tx.prepare_cached(
+        "DELETE FROM calendar_event_reminders WHERE event_id IN (SELECT id FROM calendar_events WHERE subscription_id = ?1)",
+    )?
+    .execute([subscription_id])?;
+    tx.prepare_cached("DELETE FROM calendar_events WHERE subscription_id = ?1 AND series_id IS NOT NULL")?.execute([subscription_id])?;
+    tx.prepare_cached("DELETE FROM calendar_events WHERE subscription_id = ?1")?.execute([subscription_id])?;
+    Ok(())
+}
+
+/// The user's subscriptions as the range labels them: id → (name, colour).
+pub fn subscription_labels(conn: &Connection, user_id: &str) -> Result<HashMap<String, (String, Option<String>)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name, colour FROM calendar_subscriptions WHERE user_id = ?1")?;
+    let rows = stmt.query_map([user_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The subscription an event comes from, with its name (`None`: the user's own event).
+pub fn subscription_of(conn: &Connection, event_id: &str) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id, s.name FROM calendar_events e JOIN calendar_subscriptions s ON s.id = e.subscription_id WHERE e.id = ?1",
+        )?
+        .query_row([event_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
 }
 
 /// Gives an event position `pos` inside its day (no write when it already has it).
@@ -88,21 +135,26 @@ pub fn set_order(tx: &Tx, id: &str, pos: i64) -> Result<()> {
     Ok(())
 }
 
-/// The id of the user's event with this UID (unique per user), if any.
-pub fn id_by_uid(conn: &Connection, user_id: &str, uid: &str) -> Result<Option<String>> {
+/// The id of the event with this UID (unique per user and calendar: `feed` is the
+/// subscription, `None` the user's own events), if any.
+pub fn id_by_uid(conn: &Connection, user_id: &str, feed: Option<&str>, uid: &str) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT id FROM calendar_events WHERE user_id = ?1 AND uid = ?2 AND recurrence_id IS NULL")?
-        .query_row(params![user_id, uid], |r| r.get(0))
+        .prepare_cached(
+            "SELECT id FROM calendar_events
+             WHERE user_id = ?1 AND coalesce(subscription_id, '') = ?3 AND uid = ?2 AND recurrence_id IS NULL",
+        )?
+        .query_row(params![user_id, uid, feed.unwrap_or_default()], |r| r.get(0))
         .optional()?)
 }
 
 /// The detached occurrences of a UID (imported exceptions whose series was not in the
 /// file): `(id, original start key)`.
-pub fn detached_by_uid(conn: &Connection, user_id: &str, uid: &str) -> Result<Vec<(String, String)>> {
+pub fn detached_by_uid(conn: &Connection, user_id: &str, feed: Option<&str>, uid: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, recurrence_id FROM calendar_events WHERE user_id = ?1 AND uid = ?2 AND recurrence_id IS NOT NULL AND series_id IS NULL",
+        "SELECT id, recurrence_id FROM calendar_events
+         WHERE user_id = ?1 AND coalesce(subscription_id, '') = ?3 AND uid = ?2 AND recurrence_id IS NOT NULL AND series_id IS NULL",
     )?;
-    let rows = stmt.query_map(params![user_id, uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![user_id, uid, feed.unwrap_or_default()], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
@@ -335,8 +387,11 @@ pub fn overridden_occurrences(conn: &Connection, user_id: &str, lo: &str, hi: &s
 /// sync's, which also moves the references): masters first, so each override's
 /// `series_id` already names its master's new id.
 pub fn remap_imported_ids(conn: &Connection, change_id: &mut dyn FnMut(&str, &str) -> Result<()>) -> Result<()> {
-    let masters = "SELECT id, user_id, uid FROM calendar_events WHERE source = 'import' AND uid IS NOT NULL AND series_id IS NULL";
-    let overrides = "SELECT id, series_id, recurrence_id FROM calendar_events WHERE series_id IS NOT NULL AND recurrence_id IS NOT NULL";
+    // A subscription's events keep their ids (derived from the feed's, never synced).
+    let masters = "SELECT id, user_id, uid FROM calendar_events
+                   WHERE source = 'import' AND uid IS NOT NULL AND series_id IS NULL AND subscription_id IS NULL";
+    let overrides = "SELECT id, series_id, recurrence_id FROM calendar_events
+                     WHERE series_id IS NOT NULL AND recurrence_id IS NOT NULL AND subscription_id IS NULL";
     for (sql, derive) in [(masters, imported_id as fn(&str, &str) -> String), (overrides, override_id)] {
         let rows: Vec<(String, String, String)> = {
             let mut stmt = conn.prepare(sql)?;

@@ -15,20 +15,18 @@
 
 use super::path::Path;
 use super::request::{RestMethod, RestPaging, RestRequest};
+use crate::http::{self, excerpt, ReadFailure};
 use crate::{validate, CoreError, Result};
 use reqwest::blocking::{Client, Response};
 use reqwest::Url;
 use serde_json::Value;
-use std::io::Read;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub const MAX_RESPONSE_BYTES: u64 = 50 * 1024 * 1024;
 pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 pub const MAX_PAGES: usize = 100;
-/// How much of a refused body a message quotes.
-const EXCERPT_CHARS: usize = 200;
 
 fn refuse(page: usize, msg: String) -> CoreError {
     let at = if page > 1 { format!(" (page {page})") } else { String::new() };
@@ -37,37 +35,12 @@ fn refuse(page: usize, msg: String) -> CoreError {
 
 /// Why reqwest failed, in words.
 fn unreachable(url: &Url, e: &reqwest::Error) -> String {
-    let host = url.host_str().unwrap_or("the host");
-    if e.is_timeout() {
-        return format!("{host} did not answer within {} seconds", REQUEST_TIMEOUT.as_secs());
-    }
-    let mut cause = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        cause = s.to_string();
-        source = s.source();
-    }
-    format!("could not reach {host} ({cause})")
-}
-
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(4 * EXCERPT_CHARS)]);
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut cut: String = one_line.chars().take(EXCERPT_CHARS).collect();
-    if cut.len() < one_line.len() {
-        cut.push('…');
-    }
-    cut
+    http::unreachable(url, e, REQUEST_TIMEOUT)
 }
 
 /// The client every request of a refresh uses.
 fn client() -> Result<Client> {
-    Client::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
-        .user_agent(concat!("Studydesk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| CoreError::validation(format!("could not start an HTTP client ({e})")))
+    http::client(CONNECT_TIMEOUT, REQUEST_TIMEOUT)
 }
 
 fn send(client: &Client, req: &RestRequest, url: &Url) -> std::result::Result<Response, reqwest::Error> {
@@ -87,20 +60,12 @@ fn send(client: &Client, req: &RestRequest, url: &Url) -> std::result::Result<Re
 
 /// The body, read up to the limit.
 fn read_body(page: usize, response: &mut Response, url: &Url) -> Result<Vec<u8>> {
-    let too_large = || refuse(page, format!("the answer is larger than {} MiB, the most a source reads: ask for less (a smaller page size or a filter)", MAX_RESPONSE_BYTES / (1024 * 1024)));
-    if response.content_length().is_some_and(|n| n > MAX_RESPONSE_BYTES) {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    Read::by_ref(response).take(MAX_RESPONSE_BYTES + 1).read_to_end(&mut body).map_err(|e| {
-        let timeout = e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()).is_some_and(|r| r.is_timeout());
-        let why = if timeout { format!("did not finish within {} seconds", REQUEST_TIMEOUT.as_secs()) } else { e.to_string() };
-        refuse(page, format!("the answer from {} could not be read ({why})", url.host_str().unwrap_or("the host")))
-    })?;
-    if body.len() as u64 > MAX_RESPONSE_BYTES {
-        return Err(too_large());
-    }
-    Ok(body)
+    let deadline = Instant::now() + REQUEST_TIMEOUT;
+    http::read_capped(response, MAX_RESPONSE_BYTES, deadline).map_err(|failure| match failure {
+        ReadFailure::TooLarge => refuse(page, format!("the answer is larger than {} MiB, the most a source reads: ask for less (a smaller page size or a filter)", MAX_RESPONSE_BYTES / (1024 * 1024))),
+        ReadFailure::TooSlow => refuse(page, format!("the answer from {} could not be read (did not finish within {} seconds)", url.host_str().unwrap_or("the host"), REQUEST_TIMEOUT.as_secs())),
+        ReadFailure::Broken(why) => refuse(page, format!("the answer from {} could not be read ({why})", url.host_str().unwrap_or("the host"))),
+    })
 }
 
 /// One page: its status and body checked, parsed as JSON.

@@ -18,6 +18,12 @@
 //! - DESCRIPTION, LOCATION and URL go to `notes`, `location` and `url`; RDATEs to the
 //!   master's `rdates` (V25).
 //!
+//! - A subscription's feed ([`import_feed`], `subscriptions`) is its own calendar: UIDs
+//!   are matched within the feed only, its events get ids derived from the subscription
+//!   and UID (`model::feed_event_id`) and its `subscription_id`, the feed's SEQUENCE always
+//!   wins, its VALARMs are not imported (the user's reminders on its events are kept), and
+//!   the feed's events the file no longer holds are deleted.
+//!
 //! The export ([`export::export`]) is in `export.rs`.
 
 pub mod export;
@@ -61,8 +67,20 @@ pub fn import(db: &Db, user_id: &str, bytes: &[u8]) -> Result<IcsImportReport> {
     db.write(WriteCtx::by(user_id, "ics.import"), |tx| {
         let user_tz = store::user_tz(tx, user_id)?;
         let read = read::events(&calendars, user_tz).map_err(refuse)?;
-        Importer::new(tx, user_id)?.run(read)
+        Importer::new(tx, user_id, None)?.run(read)
     })
+}
+
+/// Makes the events of subscription `feed` what `calendars` (a parsed feed) hold, inside
+/// the caller's transaction: the file's events are created or updated (matched by UID
+/// within the feed only; the feed is the truth, so its SEQUENCE is never "older"), and the
+/// feed's events the file no longer has are deleted (with their reminders first: see
+/// `db::capture`). A malformed feed is refused with `line N: reason`.
+/// Answers the report and how many events were deleted.
+pub fn import_feed(tx: &Tx, user_id: &str, feed: &str, calendars: &[parse::Component]) -> Result<(IcsImportReport, usize)> {
+    let user_tz = store::user_tz(tx, user_id)?;
+    let read = read::events(calendars, user_tz).map_err(refuse)?;
+    Importer::new(tx, user_id, Some(feed))?.run_tracked(read)
 }
 
 enum Outcome {
@@ -75,17 +93,43 @@ enum Outcome {
 struct Importer<'t, 'c> {
     tx: &'t Tx<'c>,
     user_id: &'t str,
+    /// The subscription whose feed this is; `None`: the user's own calendar.
+    feed: Option<&'t str>,
+    /// A feed's top-level rows (singles, masters, detached occurrences) this file holds.
+    track: Option<HashSet<String>>,
     courses: HashMap<String, String>,
     report: IcsImportReport,
 }
 
 impl<'t, 'c> Importer<'t, 'c> {
-    fn new(tx: &'t Tx<'c>, user_id: &'t str) -> Result<Self> {
+    fn new(tx: &'t Tx<'c>, user_id: &'t str, feed: Option<&'t str>) -> Result<Self> {
         let courses = crate::planner::assignments::courses(tx, user_id)?
             .into_iter()
             .map(|c| (c.name.to_lowercase(), c.id))
             .collect();
-        Ok(Importer { tx, user_id, courses, report: IcsImportReport::default() })
+        Ok(Importer { tx, user_id, feed, track: None, courses, report: IcsImportReport::default() })
+    }
+
+    /// [`Self::run`], then deletes the feed's top-level rows the file no longer holds.
+    fn run_tracked(mut self, read: read::Read) -> Result<(IcsImportReport, usize)> {
+        let feed = self.feed.unwrap_or_default().to_string();
+        self.track = Some(HashSet::new());
+        let tx = self.tx;
+        let (report, kept) = self.run_keeping(read)?;
+        let mut deleted = 0;
+        for id in store::feed_tops(tx, &feed)? {
+            if !kept.contains(&id) {
+                store::delete(tx, &id)?;
+                deleted += 1;
+            }
+        }
+        Ok((report, deleted))
+    }
+
+    fn keep(&mut self, id: &str) {
+        if let Some(t) = self.track.as_mut() {
+            t.insert(id.to_string());
+        }
     }
 
     fn note(&mut self, line: usize, reason: impl Into<String>) {
@@ -100,7 +144,12 @@ impl<'t, 'c> Importer<'t, 'c> {
         }
     }
 
-    fn run(mut self, read: read::Read) -> Result<IcsImportReport> {
+    fn run(self, read: read::Read) -> Result<IcsImportReport> {
+        Ok(self.run_keeping(read)?.0)
+    }
+
+    /// Imports `read`; answers the report and the top-level rows kept (when tracking).
+    fn run_keeping(mut self, read: read::Read) -> Result<(IcsImportReport, HashSet<String>)> {
         self.report.skipped = read.notes;
         let (mut masters, overrides): (Vec<IcsEvent>, Vec<IcsEvent>) =
             read.events.into_iter().partition(|e| e.recurrence_id.is_none());
@@ -119,12 +168,14 @@ impl<'t, 'c> Importer<'t, 'c> {
             }
             let uid = m.uid.clone();
             let (outcome, ev) = self.master(&m).map_err(|e| at_line(e, m.line))?;
+            self.keep(&ev.row.id);
             self.count(&outcome);
             let in_file = !matches!(outcome, Outcome::KeptNewer);
             stored.insert(uid, in_file.then_some(ev));
         }
         self.overrides(overrides, &stored)?;
-        Ok(self.report)
+        let kept = self.track.take().unwrap_or_default();
+        Ok((self.report, kept))
     }
 
     /// One event per UID: a file holding several versions of an event (an exported
@@ -199,9 +250,9 @@ impl<'t, 'c> Importer<'t, 'c> {
 
     /// Creates or updates a single event or series master by UID.
     fn master(&mut self, e: &IcsEvent) -> Result<(Outcome, Ev)> {
-        let existing = find_by_uid(self.tx, self.user_id, &e.uid)?;
+        let existing = find_by_uid(self.tx, self.user_id, self.feed, &e.uid)?;
         if let Some(old) = &existing {
-            if old.row.sequence > e.sequence {
+            if old.row.sequence > e.sequence && self.feed.is_none() {
                 self.note(e.line, format!("event {} was changed here since; your version was kept", short(&e.uid)));
                 return Ok((Outcome::KeptNewer, old.clone()));
             }
@@ -210,9 +261,13 @@ impl<'t, 'c> Importer<'t, 'c> {
             Some(old) => old.clone(),
             None => {
                 let mut ev = model::blank(self.tx, self.user_id, e.tz, when_of(e));
-                ev.row.id = model::imported_id(self.user_id, &e.uid);
+                ev.row.id = match self.feed {
+                    Some(feed) => model::feed_event_id(feed, &e.uid, None),
+                    None => model::imported_id(self.user_id, &e.uid),
+                };
                 ev.row.uid = Some(e.uid.clone());
                 ev.row.source = CalendarEventSource::Import;
+                ev.row.subscription_id = self.feed.map(str::to_string);
                 ev
             }
         };
@@ -224,18 +279,28 @@ impl<'t, 'c> Importer<'t, 'c> {
     }
 
     /// Writes `ev` (new, or an update of `existing`) and its reminders; skips the write
-    /// when nothing differs.
+    /// when nothing differs. A feed's VALARMs are not kept: the reminders of a subscribed
+    /// event are the user's own, kept across refreshes (and moved with the event).
     fn store(&mut self, mut ev: Ev, existing: Option<Ev>, defs: &[Def]) -> Result<(Outcome, Ev)> {
+        let feed = self.feed.is_some();
         let Some(old) = existing else {
             let is_override = ev.row.series_id.is_some();
             store::insert(self.tx, &mut ev, is_override)?;
-            if !defs.is_empty() {
+            if !defs.is_empty() && !feed {
                 reminders::replace_defs(self.tx, &ev, defs)?;
             }
             return Ok((Outcome::Created, ev));
         };
         ev.encode()?;
         let same_row = ev.row == old.row;
+        if feed {
+            if same_row {
+                return Ok((Outcome::Unchanged, old));
+            }
+            store::write_back(self.tx, &mut ev)?;
+            reminders::recompute(self.tx, &ev)?;
+            return Ok((Outcome::Updated, ev));
+        }
         let current = current_defs(self.tx, &old.row.id)?;
         let same_reminders = current.len() == defs.len() && current.iter().all(|d| defs.contains(d));
         if same_row && same_reminders {
@@ -254,7 +319,7 @@ impl<'t, 'c> Importer<'t, 'c> {
             let master = match stored.get(&o.uid) {
                 Some(Some(m)) => Some(m.clone()),
                 Some(None) => continue,
-                None => find_by_uid(self.tx, self.user_id, &o.uid)?.filter(Ev::is_master),
+                None => find_by_uid(self.tx, self.user_id, self.feed, &o.uid)?.filter(Ev::is_master),
             };
             let Some(master) = master else {
                 if !o.cancelled {
@@ -279,7 +344,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         // occurrences stored detached before their series arrived.
         for (uid, master) in stored {
             let Some(master) = master else { continue };
-            for (id, _) in store::detached_by_uid(self.tx, self.user_id, uid)? {
+            for (id, _) in store::detached_by_uid(self.tx, self.user_id, self.feed, uid)? {
                 store::delete(self.tx, &id)?;
             }
             let keep = kept.get(&master.row.id);
@@ -298,13 +363,16 @@ impl<'t, 'c> Importer<'t, 'c> {
     fn detached(&mut self, o: &IcsEvent) -> Result<Outcome> {
         let Some(occ) = o.recurrence_id else { return Ok(Outcome::Unchanged) };
         let key = occ.key();
-        let id = model::detached_id(self.user_id, &o.uid, &key);
-        let existing = store::detached_by_uid(self.tx, self.user_id, &o.uid)?
+        let id = match self.feed {
+            Some(feed) => model::feed_event_id(feed, &o.uid, Some(&key)),
+            None => model::detached_id(self.user_id, &o.uid, &key),
+        };
+        let existing = store::detached_by_uid(self.tx, self.user_id, self.feed, &o.uid)?
             .into_iter()
             .find(|(_, k)| *k == key)
             .map(|(id, _)| store::load(self.tx, self.user_id, &id))
             .transpose()?;
-        if existing.as_ref().is_some_and(|old| old.row.sequence > o.sequence) {
+        if self.feed.is_none() && existing.as_ref().is_some_and(|old| old.row.sequence > o.sequence) {
             self.note(o.line, format!("event {} was changed here since; your version was kept", short(&o.uid)));
             return Ok(Outcome::KeptNewer);
         }
@@ -317,11 +385,14 @@ impl<'t, 'c> Importer<'t, 'c> {
                 ev.row.recurrence_id = Some(key);
                 ev.recurrence = Some(occ);
                 ev.row.source = CalendarEventSource::Import;
+                ev.row.subscription_id = self.feed.map(str::to_string);
                 ev
             }
         };
         self.fill(&mut ev, o);
-        Ok(self.store(ev, existing, &alarm_defs(o))?.0)
+        let (outcome, ev) = self.store(ev, existing, &alarm_defs(o))?;
+        self.keep(&ev.row.id);
+        Ok(outcome)
     }
 
     fn one_override(&mut self, o: &IcsEvent, master: &Ev, occ: Occ) -> Result<Outcome> {
@@ -399,6 +470,6 @@ fn current_defs(tx: &Tx, event_id: &str) -> Result<Vec<Def>> {
         .collect())
 }
 
-fn find_by_uid(tx: &Tx, user_id: &str, uid: &str) -> Result<Option<Ev>> {
-    store::id_by_uid(tx, user_id, uid)?.map(|id| store::load(tx, user_id, &id)).transpose()
+fn find_by_uid(tx: &Tx, user_id: &str, feed: Option<&str>, uid: &str) -> Result<Option<Ev>> {
+    store::id_by_uid(tx, user_id, feed, uid)?.map(|id| store::load(tx, user_id, &id)).transpose()
 }
