@@ -10,7 +10,7 @@ import { Dialog } from "../components/Dialog";
 import { formatDateTime, formatLongDay } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { ReminderList } from "../reminders/ReminderEditor";
-import { linkHref } from "./links";
+import { openableLink } from "../lib/externalLinks";
 import { useSubscriptions } from "./Subscriptions";
 import "./calendar.css";
 
@@ -34,7 +34,7 @@ export function SubscribedEvent({
   const when = item.starts_at
     ? `${formatDateTime(item.starts_at, locale, timezone)}${item.ends_at ? ` – ${formatDateTime(item.ends_at, locale, timezone)}` : ""}`
     : formatLongDay(item.date, i18n.language);
-  const href = item.url ? linkHref(item.url) : null;
+  const href = openableLink(item.url);
 
   return (
     <Dialog title={item.title || t("calendarPage.editEvent")} onClose={onClose} testId="cal-subscribed-event" className="cal-editor">
