@@ -11,6 +11,7 @@ export const HISTORY_TABLES = [
   "attachments",
   "calendar_event_reminders",
   "calendar_events",
+  "calendar_subscriptions",
   "courses",
   "dashboard_shares",
   "dashboards",

@@ -1150,6 +1150,7 @@ const en = {
       attachments: "attachment",
       calendar_event_reminders: "event reminder",
       calendar_events: "event",
+      calendar_subscriptions: "calendar subscription",
       courses: "course",
       dashboard_shares: "dashboard share",
       dashboards: "dashboard",

@@ -1148,6 +1148,7 @@ const ja: Messages = {
       attachments: "添付ファイル",
       calendar_event_reminders: "予定のリマインダー",
       calendar_events: "予定",
+      calendar_subscriptions: "カレンダーの購読",
       courses: "科目",
       dashboard_shares: "ダッシュボードの共有",
       dashboards: "ダッシュボード",
