@@ -268,7 +268,9 @@ pub fn work(target: &Target, seconds: f64, seed: u64, save_corpus: bool) -> Stat
     while epoch.elapsed() < deadline {
         for _ in 0..64 {
             let parent = if w.corpus.is_empty() { vec![] } else { w.corpus[rng.below(w.corpus.len())].clone() };
-            let structured = target.mutate.filter(|_| rng.one_in(2)).and_then(|m| m(&mut rng, &parent));
+            // A structured mutation may grow the input; past the target's bound it is
+            // dropped for a byte mutation (which truncates), as the bound promises.
+            let structured = target.mutate.filter(|_| rng.one_in(2)).and_then(|m| m(&mut rng, &parent)).filter(|c| c.len() <= target.max_len);
             let child = structured.unwrap_or_else(|| mutate(&mut rng, &parent, &w.corpus, target.dict, target.max_len));
             w.try_input(child, true);
         }
