@@ -185,6 +185,11 @@ fn a_feed_is_imported_updated_and_a_removed_event_disappears() {
         "drawn in the subscription's colour"
     );
     let lecture_id = f.app.calendar_range("2026-12-07", "2026-12-07").unwrap().items[0].id.clone();
+    // An export is of the user's own calendar: the feed's events are its publisher's.
+    let own = f.app.event_quick_add("Study group tomorrow 15:00").unwrap();
+    let exported = f.app.ics_export(None::<String>, None::<String>).unwrap();
+    assert!(exported.contains(&own.title) && !exported.contains("Linear algebra") && !exported.contains("Physics lab"), "{exported}");
+    f.app.event_delete(&own.id, None::<String>, EditScope::All).unwrap();
 
     // The lecture moves and is renamed, the lab is gone, a seminar is new.
     server.set(ok_feed(&[("lecture-1@uni.example", "20261207T020000Z", "Linear algebra II"), SEMINAR], "v2"));

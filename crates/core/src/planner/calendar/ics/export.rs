@@ -16,6 +16,7 @@
 //! - With a range, exactly the events that have an occurrence in it are written (a
 //!   series whole, with its overrides); the range is read a page at a time
 //!   (`range::agenda`), so its caps on series hold and its occurrences are never all held.
+//! - Only the user's own events: a subscription's are left out (see [`export`]).
 //! - Bounded: at most [`MAX_EXPORT_EVENTS`] events (rows) in one export, counted before
 //!   any is read (about 60 MB of text at the most); past it, refused with words.
 
@@ -34,7 +35,9 @@ pub const PRODID: &str = "-//Studydesk//Studydesk Calendar//EN";
 /// as one import reads, so what is exported can be imported again.
 pub const MAX_EXPORT_EVENTS: usize = crate::planner::calendar::ics::parse::MAX_EVENTS;
 
-/// The user's events (all, or those with an occurrence between `from` and `to`) as ICS.
+/// The user's own events (all, or those with an occurrence between `from` and `to`) as
+/// ICS. A subscription's events are left out: they are its publisher's, and imported
+/// again they would become own copies beside the feed's.
 pub fn export(conn: &Connection, user_id: &str, from: Option<&str>, to: Option<&str>, now: DateTime<Utc>) -> Result<String> {
     let tz = store::user_tz(conn, user_id)?;
     let rows = match (from, to) {
@@ -42,6 +45,7 @@ pub fn export(conn: &Connection, user_id: &str, from: Option<&str>, to: Option<&
         (None, None) => all(conn, user_id, tz)?,
         _ => return Err(crate::CoreError::validation("give both ends of the range (from and to), or neither")),
     };
+    let rows: Vec<Ev> = rows.into_iter().filter(|e| e.row.subscription_id.is_none()).collect();
     let courses: HashMap<String, String> =
         crate::planner::assignments::courses(conn, user_id)?.into_iter().map(|c| (c.id, c.name)).collect();
     let mut out = Writer::default();
