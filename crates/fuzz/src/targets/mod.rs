@@ -53,12 +53,24 @@ thread_local! {
     static LOOKED_UP: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
 }
 
-/// Notes the input about to run, so [`shape`] can tell its words from the message's.
+/// Notes the input about to run, so [`shape`] can tell its words from the message's: as
+/// a message would quote it, with folded lines joined (an ICS word split by "\r\n " is
+/// one word in the message) and in ASCII lower case (messages quote names in either case).
 pub fn set_input(data: &[u8]) {
     INPUT.with(|i| {
         let mut i = i.borrow_mut();
         i.clear();
-        i.extend_from_slice(data);
+        let mut k = 0;
+        while k < data.len() {
+            let fold = [&b"\r\n "[..], b"\r\n\t", b"\n ", b"\n\t"].into_iter().find(|f| data[k..].starts_with(f));
+            match fold {
+                Some(f) => k += f.len(),
+                None => {
+                    i.push(data[k].to_ascii_lowercase());
+                    k += 1;
+                }
+            }
+        }
     });
     LOOKED_UP.with(|l| l.borrow_mut().clear());
 }
