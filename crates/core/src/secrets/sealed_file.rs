@@ -51,18 +51,24 @@ impl SealedFile {
         }
     }
 
+    /// A new key, written whole beside its place and then linked there without replacing
+    /// anything: two processes (the app and the CLI, two tests) creating it at the same
+    /// moment end with one key, the first one's, and neither ever reads half of it.
     fn new_key(&self) -> Result<Key> {
         let key = ChaCha20Poly1305::generate_key(&mut OsRng);
-        if let Some(dir) = self.key_file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| CoreError::io(format!("could not create {}", dir.display()), e))?;
+        let dir = self.key_file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| CoreError::io(format!("could not create {}", dir.display()), e))?;
+        let could_not_create = |e| CoreError::io(format!("could not create {}", self.key_file.display()), e);
+        // tempfile creates the file readable and writable by its owner only.
+        let mut draft = tempfile::Builder::new().prefix(".secret-store.key.").tempfile_in(dir).map_err(could_not_create)?;
+        draft.write_all(&key).and_then(|_| draft.as_file().sync_all()).map_err(|e| CoreError::io(format!("could not write {}", self.key_file.display()), e))?;
+        match draft.persist_noclobber(&self.key_file) {
+            Ok(_) => Ok(key),
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                self.key(false)?.ok_or_else(|| CoreError::validation(format!("{} vanished while it was being created; try again", self.key_file.display())))
+            }
+            Err(e) => Err(could_not_create(e.error)),
         }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut f = options.open(&self.key_file).map_err(|e| CoreError::io(format!("could not create {}", self.key_file.display()), e))?;
-        f.write_all(&key).and_then(|_| f.sync_all()).map_err(|e| CoreError::io(format!("could not write {}", self.key_file.display()), e))?;
-        Ok(key)
     }
 
     fn read_all(&self, key: &Key) -> Result<BTreeMap<String, String>> {
@@ -181,6 +187,27 @@ mod tests {
         // a new key (made by the next put) cannot open the old file either
         let wrong = store(dir.path()).put("data-source/b", "x").err().map(|e| e.to_string()).unwrap_or_default();
         assert!(wrong.contains("cannot be opened with this user's key"), "{wrong}");
+        Ok(())
+    }
+
+    #[test]
+    fn processes_creating_the_key_at_once_end_with_one_key() -> Result<()> {
+        // Separate stores, as separate processes have (each its own lock): CI saw a second
+        // creator fail with "File exists" when the key was created in place.
+        for _ in 0..20 {
+            let dir = tempfile::tempdir().map_err(|e| CoreError::io("tempdir", e))?;
+            let dir = dir.path().to_path_buf();
+            let keys: Vec<Result<Option<Key>>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..8).map(|_| scope.spawn(|| store(&dir).key(true))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(CoreError::validation("panicked")))).collect()
+            });
+            let keys: Vec<Key> = keys.into_iter().collect::<Result<Vec<_>>>()?.into_iter().flatten().collect();
+            assert_eq!(keys.len(), 8);
+            assert!(keys.iter().all(|k| *k == keys[0]), "every creator reads the one key that was kept");
+            assert_eq!(store(&dir).key(false)?, Some(keys[0]));
+            let left: Vec<_> = std::fs::read_dir(dir.join("config")).map_err(|e| CoreError::io("ls", e))?.flatten().map(|e| e.file_name()).collect();
+            assert_eq!(left, vec![std::ffi::OsString::from(KEY_FILE_NAME)], "no draft is left beside the key");
+        }
         Ok(())
     }
 }
