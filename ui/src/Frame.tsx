@@ -22,7 +22,9 @@ import "./immerse/immerse.css";
 const Immerse = lazy(() => import("./immerse/Immerse").then((m) => ({ default: m.Immerse })));
 // Every page but Home loads when first opened, never at start (start-up pays for Home
 // only): its code from the moment the pointer or the keyboard reaches its button, and
-// Insights' data from the click (charts, the grid and Markdown are the largest).
+// Insights' data from the click (charts, the grid and Markdown are the largest). Insights'
+// code alone is also loaded once the app is idle after start, when my first dashboard has
+// widgets (`useWarmInsights`): its charts' code is what a first open waited for most.
 const pageCode = {
   calendar: () => import("./pages/Calendar"),
   focus: () => import("./pages/Focus"),
@@ -32,8 +34,9 @@ const pageCode = {
   insights: () => import("./insights/InsightsPage"),
 };
 const preload = (page: Page) => {
-  if (page in pageCode) void pageCode[page as keyof typeof pageCode]();
+  if (page in pageCode) void pageCode[page as keyof typeof pageCode]().catch(() => {});
 };
+const preloadInsights = () => preload("insights");
 /** The component `name` of a lazily loaded page module. */
 // ComponentType<any>: the bound React puts on lazy() itself; the props stay typed (M[K]).
 function lazyPage<M extends Record<K, ComponentType<any>>, K extends keyof M>(load: () => Promise<M>, name: K) {
@@ -54,8 +57,8 @@ export function Frame({ state, initialPage = "home" }: { state: AppState; initia
   const queryClient = useQueryClient();
   // Changes pulled from other devices can touch any page.
   useSyncEvents();
-  // Insights' first dashboard read ahead in Rust when idle after start.
-  useWarmInsights();
+  // Insights' first dashboard read ahead in Rust when idle after start, then its code.
+  useWarmInsights(preloadInsights);
   // The page, and what a move to it carried (whose profile, the composer's first draft).
   const [route, setShownRoute] = useState<Route>({ page: initialPage } as Route);
   const page = route.page;

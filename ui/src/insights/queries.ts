@@ -2,7 +2,7 @@
 // widget's data, the metric catalog, the sandbox's schema), the mutation wrapper that
 // refetches what a change moved, and the listener for the shell's scheduled source refreshes. Nothing here touches Home, so mutations say so
 // (`appUnchanged`).
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import type { UseMutationOptions } from "@tanstack/react-query";
@@ -84,16 +84,29 @@ export const WARM_AFTER_MS = 1000;
  *  ahead (`insightsWarm`), so a later click on Insights does not wait for years of days.
  *  Rust keeps the answers and checks them against the database on each read (never older
  *  than its rows); nothing goes into this page's query cache, and a failure is silent (the
- *  page reads again and says what went wrong). */
-export function useWarmInsights(): void {
+ *  page reads again and says what went wrong). When that dashboard has widgets to draw,
+ *  `loadCode` then loads the page's code (the charts' is the largest of the app), so the
+ *  first open does not parse and evaluate it either: paid once, while the app is idle,
+ *  never before Home is drawn. */
+export function useWarmInsights(loadCode: () => void): void {
+  const load = useRef(loadCode);
+  load.current = loadCode;
   useEffect(() => {
     let idle: number | undefined;
-    const warm = () => void api.insightsWarm(Math.round(window.innerWidth)).catch(() => {});
+    let closed = false;
+    const warm = () =>
+      void api
+        .insightsWarm(Math.round(window.innerWidth))
+        .then((widgets) => {
+          if (widgets > 0 && !closed) load.current();
+        })
+        .catch(() => {});
     const timer = window.setTimeout(() => {
       if (typeof window.requestIdleCallback === "function") idle = window.requestIdleCallback(warm, { timeout: 5000 });
       else warm();
     }, WARM_AFTER_MS);
     return () => {
+      closed = true;
       window.clearTimeout(timer);
       if (idle !== undefined) window.cancelIdleCallback(idle);
     };

@@ -6,8 +6,10 @@ import { WARM_AFTER_MS, useWarmInsights } from "./queries";
 vi.mock("../api/client", () => import("../test/clientMock"));
 const client = vi.mocked(api);
 
+const loadCode = vi.fn();
+
 function Warm() {
-  useWarmInsights();
+  useWarmInsights(loadCode);
   return null;
 }
 
@@ -15,6 +17,7 @@ describe("useWarmInsights", () => {
   beforeEach(() => {
     vi.useFakeTimers();
     client.insightsWarm.mockClear();
+    loadCode.mockClear();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -40,5 +43,30 @@ describe("useWarmInsights", () => {
     render(<Warm />);
     await vi.advanceTimersByTimeAsync(6_000);
     expect(client.insightsWarm).toHaveBeenCalledTimes(1);
+  });
+
+  it("then loads the page's code when my first dashboard has widgets to draw, and not when it has none", async () => {
+    client.insightsWarm.mockResolvedValueOnce(8);
+    render(<Warm />);
+    await vi.advanceTimersByTimeAsync(WARM_AFTER_MS + 6_000);
+    expect(loadCode).toHaveBeenCalledTimes(1);
+
+    loadCode.mockClear();
+    client.insightsWarm.mockResolvedValueOnce(0);
+    render(<Warm />);
+    await vi.advanceTimersByTimeAsync(WARM_AFTER_MS + 6_000);
+    expect(loadCode).not.toHaveBeenCalled();
+  });
+
+  it("loads no code once the app closed while Rust was reading", async () => {
+    let answer: (n: number) => void = () => {};
+    client.insightsWarm.mockImplementationOnce(() => new Promise<number>((resolve) => (answer = resolve)));
+    const view = render(<Warm />);
+    await vi.advanceTimersByTimeAsync(WARM_AFTER_MS + 6_000);
+    expect(client.insightsWarm).toHaveBeenCalledTimes(1);
+    view.unmount();
+    answer(8);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(loadCode).not.toHaveBeenCalled();
   });
 });

@@ -75,6 +75,17 @@ pub fn set_input(data: &[u8]) {
     LOOKED_UP.with(|l| l.borrow_mut().clear());
 }
 
+/// Adds `text` to what [`set_input`] noted: the input as a reader decoded it (a CSV in
+/// UTF-16 or Shift_JIS quotes its words back in UTF-8, which its bytes do not hold).
+pub fn also_input(text: &str) {
+    INPUT.with(|i| {
+        let mut i = i.borrow_mut();
+        i.push(0);
+        i.extend(text.bytes().map(|b| b.to_ascii_lowercase()));
+    });
+    LOOKED_UP.with(|l| l.borrow_mut().clear());
+}
+
 /// Whether the input holds `word`. A substring search (memchr's), once per word and input:
 /// the naive scan took 2 s of a 2.7 MB push in the message shapes alone, which the
 /// watchdog counted as the target's hang (session 23).

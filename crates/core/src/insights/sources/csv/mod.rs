@@ -280,6 +280,13 @@ pub fn read_only(bytes: &[u8], tz: chrono_tz::Tz) -> Result<(Vec<SourceColumn>, 
     Ok((plan.columns, rows))
 }
 
+/// The encoding [`add`] would read `bytes` in (a byte order mark, valid UTF-8, or the
+/// detector's guess), or why the file is refused before that (binary, empty). The fuzz
+/// harness decodes its input with it to tell the file's own words in a message.
+pub fn encoding_of(bytes: &[u8]) -> Result<&'static encoding_rs::Encoding> {
+    detect::encoding(&CsvInput::Bytes(bytes))
+}
+
 /// Adds a CSV source named `name` (the file's name without extension when blank) from
 /// `input`, whose own name is `file_name`.
 pub fn add(db: &Db, data_dir: &Path, me: &str, input: CsvInput, name: &str, file_name: Option<&str>) -> Result<DataSource> {
