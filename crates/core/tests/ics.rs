@@ -561,7 +561,7 @@ fn a_this_and_future_override_changes_every_later_occurrence() {
     assert_eq!(agenda(&f, "2026-11-01", "2026-12-31"), split_agenda());
     // The later part keeps the override's length (1 h 30).
     let part = f.app.calendar_range("2026-11-09", "2026-11-09").unwrap().items.remove(0);
-    assert_eq!((part.starts_at.as_deref(), part.ends_at.as_deref()), (Some("2026-11-09T11:00:00Z"), Some("2026-11-09T12:30:00Z")));
+    assert_eq!((part.starts_at.as_deref(), part.ends_at.as_deref()), (Some("2026-11-09T11:00:00.000Z"), Some("2026-11-09T12:30:00.000Z")));
     assert_eq!(f.app.event_get(&part.id).unwrap().uid.as_deref(), Some("split@x~from-20261105T090000Z"));
     // The same file again: nothing new, nothing changed.
     let rows = f.count("calendar_events");
