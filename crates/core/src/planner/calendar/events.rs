@@ -56,6 +56,8 @@ pub struct CalendarEvent {
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub timezone: String,
+    /// The series' rules: one RRULE value, or several one per line (an imported event
+    /// with several RRULEs; their occurrences are the union).
     pub rrule: Option<String>,
     pub exdates: Vec<String>,
     /// Extra starts of a series (RDATE), as `exdates`.
@@ -100,7 +102,8 @@ pub struct NewEvent {
     pub timezone: Option<String>,
     #[ts(optional)]
     pub course_id: Option<String>,
-    /// RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`.
+    /// RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`; several rules, one per
+    /// line, make one series of their union.
     #[ts(optional)]
     pub rrule: Option<String>,
     #[serde(default)]

@@ -614,7 +614,7 @@ fn rrule_of(c: &Component, start: IcsTime, tz: Tz, out: &mut Read) -> Result<Opt
 
 /// The second and later RRULEs of an event whose first one is used (see
 /// `recurrence::Series::more_rules`). One that cannot be used is left out with a note, as
-/// is one past the 500 characters all the rules of a series may have together.
+/// is one past [`MORE_RULES_BUDGET`] characters for all the rules together.
 fn more_rrules_of(c: &Component, first: &Rule, start: IcsTime, tz: Tz, out: &mut Read) -> Result<Vec<Rule>, ParseError> {
     let mut rules = Vec::new();
     let mut length = first.canonical().len();
@@ -624,14 +624,18 @@ fn more_rrules_of(c: &Component, first: &Rule, start: IcsTime, tz: Tz, out: &mut
             continue;
         }
         length += 1 + rule.canonical().len();
-        if length > 500 {
-            note(out, p.line, "RRULE left out: the rules of one event have at most 500 characters together");
+        if length > MORE_RULES_BUDGET {
+            note(out, p.line, format!("RRULE left out: the rules of one event have at most {MORE_RULES_BUDGET} characters together"));
             continue;
         }
         rules.push(rule);
     }
     Ok(rules)
 }
+
+/// The stored rules text has at most 500 characters; an import leaves room for the
+/// UNTIL a split (THISANDFUTURE, "this and following") writes into each rule.
+const MORE_RULES_BUDGET: usize = 400;
 
 /// One RRULE line: `None` when it cannot be used (noted, saying what was done then).
 fn one_rrule(p: &Prop, start: IcsTime, tz: Tz, out: &mut Read, then: &str) -> Result<Option<Rule>, ParseError> {
