@@ -669,7 +669,7 @@ fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPat
     master.exdates.retain(|o| *o < occ);
     tail.rdates = master.rdates.iter().copied().filter(|o| *o > occ).collect();
     master.rdates.retain(|o| *o < occ);
-    end_rules_before(&mut master, occ);
+    end_rules_before(&mut master, occ)?;
     let seen = tail.when;
     apply_patch(tx, user_id, &mut tail, p)?;
     let shift = Shift::between(seen.start_occ(), tail.when.start_occ());
@@ -687,13 +687,15 @@ fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPat
 }
 
 /// The master's rules end before `occ` (a series of extra dates only keeps its rule).
-fn end_rules_before(master: &mut Ev, occ: Occ) {
+fn end_rules_before(master: &mut Ev, occ: Occ) -> Result<()> {
+    let Some(series) = master.series() else { return Ok(()) };
     if let Some(rule) = master.rule.as_mut().filter(|r| !r.is_start_only()) {
-        rule.end_before(occ);
+        *rule = series.ended_before(rule, occ)?;
     }
     for rule in master.more_rules.iter_mut() {
-        rule.end_before(occ);
+        *rule = series.ended_before(rule, occ)?;
     }
+    Ok(())
 }
 
 /// Drag and drop: a new start or date, then the destination day's order.
@@ -784,7 +786,7 @@ pub fn delete_in(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, sco
                     del(&ov.row.id)?;
                 }
             }
-            end_rules_before(&mut master, occ);
+            end_rules_before(&mut master, occ)?;
             master.exdates.retain(|o| *o < occ);
             master.rdates.retain(|o| *o < occ);
             save(tx, &mut master)?;

@@ -669,6 +669,21 @@ impl Series {
         Ok(Some(next))
     }
 
+    /// `rule` (one of this series' rules) ended before `at`: UNTIL replaces COUNT, unless
+    /// its COUNT runs out before `at` anyway (UNTIL would then give it more occurrences:
+    /// with several rules, or at an extra date, `at` need not be one of its own).
+    pub fn ended_before(&self, rule: &Rule, at: Occ) -> Result<Rule> {
+        let mut r = rule.clone();
+        if rule.count.is_some() {
+            let alone = Series { rule: rule.clone(), more_rules: vec![], rdates: vec![], ..self.clone() };
+            if alone.first_at_or_after(at)?.is_none() {
+                return Ok(r);
+            }
+        }
+        r.end_before(at);
+        Ok(r)
+    }
+
     /// The local date of the series' first start.
     pub fn local_start_date(&self) -> NaiveDate {
         self.local_start().date()
@@ -1126,6 +1141,53 @@ mod tests {
         let endless = Series { more_rules: vec![Rule::simple(Freq::Yearly)], ..series };
         assert_eq!(endless.last().unwrap(), None);
         assert!(parse_rules("FREQ=DAILY\nFREQ=NEVER").is_err() && parse_rules(" \n").is_err());
+    }
+
+    /// A series of several rules split at any of its occurrences (as "this and
+    /// following" and THISANDFUTURE do) gives, head and tail together, exactly its
+    /// occurrences: COUNT continues, and a rule whose days DTSTART implied keeps them when
+    /// the tail starts on another rule's date.
+    #[test]
+    fn several_rules_split_anywhere_keep_their_occurrences() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let sets = [
+            "FREQ=WEEKLY;COUNT=6\nFREQ=MONTHLY;BYMONTHDAY=20;COUNT=3",
+            "FREQ=WEEKLY\nFREQ=MONTHLY;BYDAY=1SU",
+            "FREQ=MONTHLY\nFREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24",
+            "FREQ=DAILY;INTERVAL=3;UNTIL=20270301\nFREQ=WEEKLY;BYDAY=SA",
+        ];
+        let start = Occ::Time(local_to_utc(NaiveDate::from_ymd_opt(2026, 11, 3).unwrap().and_hms_opt(9, 0, 0).unwrap(), tz));
+        let to = Occ::Time(Utc.with_ymd_and_hms(2027, 6, 1, 0, 0, 0).unwrap());
+        for text in sets {
+            let mut rules: Vec<Rule> = parse_rules(text).unwrap().into_iter().map(|p| p.rule).collect();
+            rules.iter_mut().for_each(|r| r.normalise_until(false, tz));
+            let series = Series { rule: rules[0].clone(), more_rules: rules[1..].to_vec(), tz, start, rdates: vec![] };
+            let all = series.between(start, to, 1000).unwrap();
+            for &at in all.iter().skip(1).take(12) {
+                let mut head = series.clone();
+                head.rule = series.ended_before(&series.rule, at).unwrap();
+                head.more_rules = series.more_rules.iter().map(|r| series.ended_before(r, at).unwrap()).collect();
+                let mut tail_rules = Vec::new();
+                for r in series.rules() {
+                    match series.continued(r, at) {
+                        Ok(Some(r)) => tail_rules.push(r),
+                        Ok(None) => {}
+                        // An INTERVAL counted from elsewhere: refused, not guessed.
+                        Err(_) => {
+                            assert!(r.interval > 1, "{text} at {at:?}");
+                            continue;
+                        }
+                    }
+                }
+                if tail_rules.len() < series.rules().count() && series.rules().any(|r| r.interval > 1 && series.continued(r, at).is_err()) {
+                    continue;
+                }
+                let tail = Series { rule: tail_rules[0].clone(), more_rules: tail_rules[1..].to_vec(), tz, start: at, rdates: vec![] };
+                let mut joined = head.between(start, to, 1000).unwrap();
+                joined.extend(tail.between(at, to, 1000).unwrap());
+                assert_eq!(joined, all, "{text} split at {at:?}");
+            }
+        }
     }
 
     mod fast_path {

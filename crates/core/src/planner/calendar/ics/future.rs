@@ -125,11 +125,12 @@ fn split_one(master: IcsEvent, mut future: Vec<IcsEvent>, plain: &mut [IcsEvent]
         ev.rdates = originals.rdates.iter().filter(|o| within(o) && **o != from).map(|o| shift.apply(*o, tz)).collect();
         if let Some(u) = until {
             let end = shift.apply(u, tz);
+            let own = series_of(ev);
             if let Some(rule) = ev.rule.as_mut().filter(|r| !r.is_start_only()) {
-                rule.end_before(end);
+                *rule = own.ended_before(rule, end).unwrap_or_else(|_| rule.clone());
             }
             for rule in ev.more_rules.iter_mut() {
-                rule.end_before(end);
+                *rule = own.ended_before(rule, end).unwrap_or_else(|_| rule.clone());
             }
         }
     }
