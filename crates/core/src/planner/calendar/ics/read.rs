@@ -569,7 +569,10 @@ fn uid_of(c: &Component, out: &mut Read) -> Result<String, ParseError> {
     Ok(format!("derived-{h:016x}@studydesk-import"))
 }
 
-/// The series of an event: its rule, EXDATEs and RDATEs (see the module docs).
+/// An event's rules (none, or the first and the further ones), EXDATEs and RDATEs.
+type SeriesParts = (Option<Rule>, Vec<Rule>, Vec<Occ>, Vec<Occ>);
+
+/// The series of an event: its rules, EXDATEs and RDATEs (see the module docs).
 fn rule_of(
     c: &Component,
     start: IcsTime,
@@ -577,7 +580,7 @@ fn rule_of(
     tz: Tz,
     zones: &Zones,
     out: &mut Read,
-) -> Result<(Option<Rule>, Vec<Rule>, Vec<Occ>, Vec<Occ>), ParseError> {
+) -> Result<SeriesParts, ParseError> {
     for p in c.props_named("EXRULE") {
         note(out, p.line, format!("{} ignored (not supported)", p.name));
     }
