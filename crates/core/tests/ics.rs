@@ -617,6 +617,34 @@ fn a_cancelled_this_and_future_override_ends_the_series() {
     );
 }
 
+#[test]
+fn a_this_and_future_override_that_cannot_apply_says_so() {
+    let f = common::open();
+    tz(&f, "UTC");
+    // Monthly on the second Monday; from 14 December the meeting moves a day later, which
+    // a "second Monday" rule cannot follow; a THISANDFUTURE naming no occurrence (the 15th
+    // is no second Monday) is read as that one only, and skipped as every such exception.
+    let file = cal(concat!(
+        "BEGIN:VEVENT\r\nUID:m@x\r\nDTSTART:20261109T090000Z\r\nRRULE:FREQ=MONTHLY;BYDAY=2MO;COUNT=4\r\nSUMMARY:Board\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:m@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20261214T090000Z\r\nDTSTART:20261215T090000Z\r\nSUMMARY:Board (Tuesday)\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:m@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20270115T090000Z\r\nDTSTART:20270115T100000Z\r\nSUMMARY:Nothing\r\nEND:VEVENT\r\n",
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    let notes = reasons(&r);
+    assert!(notes.iter().any(|n| n.starts_with("10: RANGE=THISANDFUTURE moves the occurrences by whole days")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("16: RECURRENCE-ID;RANGE=THISANDFUTURE names no later occurrence")), "{notes:?}");
+    // The moved one is on its Tuesday; the later ones keep the rule's Mondays.
+    assert_eq!(
+        agenda(&f, "2026-11-01", "2027-03-31"),
+        vec![
+            row("2026-11-09", "09:00", "Board"),
+            row("2026-12-15", "09:00", "Board (Tuesday)"),
+            row("2027-01-11", "09:00", "Board (Tuesday)"),
+            row("2027-02-08", "09:00", "Board (Tuesday)"),
+        ]
+    );
+}
+
 // ---- malformed, partly unsupported, hostile ----------------------------------------------
 
 const OK_EVENT: &str = "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20261123T090000Z\r\nSUMMARY:A\r\nEND:VEVENT\r\n";

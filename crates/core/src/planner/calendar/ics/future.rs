@@ -19,7 +19,8 @@
 //! - Export writes the parts as the separate series they are stored as (another reader
 //!   shows the same occurrences; the link between them is not written back).
 //! - A shift of whole days on a monthly or yearly rule with BY parts cannot be expressed
-//!   as a rule: the part keeps the rule's days (a note says so).
+//!   as a rule: the moved occurrence is the part's start (an extra date) and the later
+//!   ones keep the rule's days (a note says so).
 //! - Not split (read as this occurrence only, noted): an override whose series is not in
 //!   the file, one whose RECURRENCE-ID names no occurrence of the series, one of another
 //!   kind (a date on a timed series). A cancelled one ends the series there.
@@ -122,7 +123,11 @@ fn split_one(master: IcsEvent, mut future: Vec<IcsEvent>, plain: &mut [IcsEvent]
         let within = |o: &Occ| *o >= from && until.is_none_or(|u| *o < u);
         let ev = &mut parts[k].event;
         ev.exdates = originals.exdates.iter().filter(|o| within(o)).map(|o| shift.apply(*o, tz)).collect();
-        ev.rdates = originals.rdates.iter().filter(|o| within(o) && **o != from).map(|o| shift.apply(*o, tz)).collect();
+        // A part's own start stays an extra date when its rules do not give it (`part_of`).
+        let own_start: Vec<Occ> = ev.rdates.iter().copied().filter(|o| k > 0 && *o == ev.start.occ()).collect();
+        ev.rdates = originals.rdates.iter().filter(|o| within(o) && **o != from).map(|o| shift.apply(*o, tz)).chain(own_start).collect();
+        ev.rdates.sort();
+        ev.rdates.dedup();
         if let Some(u) = until {
             let end = shift.apply(u, tz);
             let own = series_of(ev);
@@ -153,8 +158,8 @@ fn split_one(master: IcsEvent, mut future: Vec<IcsEvent>, plain: &mut [IcsEvent]
 /// The part an override `f` starts at original occurrence `from`: `f`'s properties, the
 /// master's rules continued from there and moved by `shift`.
 fn part_of(master: &IcsEvent, series: &Series, from: Occ, shift: Shift, mut f: IcsEvent, notes: &mut Vec<IcsNote>) -> IcsEvent {
-    let mut rules = Vec::new();
     let mut moved_days = true;
+    let mut rules = Vec::new();
     for rule in series.rules() {
         // The rule alone from `from`, its implied days written out (so they do not follow
         // the override's start), then moved by the shift's whole days.
@@ -169,6 +174,22 @@ fn part_of(master: &IcsEvent, series: &Series, from: Occ, shift: Shift, mut f: I
             line: f.line,
             reason: "RANGE=THISANDFUTURE moves the occurrences by whole days, which a monthly or yearly rule with fixed days cannot follow: the later ones keep their days".into(),
         });
+        // The moved occurrence is the part's start, which its rules no longer give: it is
+        // an extra date, and each rule's COUNT has one occurrence fewer to give.
+        rules = rules
+            .into_iter()
+            .filter_map(|mut r| match r.count {
+                Some(c) if c <= 1 => None,
+                Some(c) => {
+                    r.count = Some(c - 1);
+                    Some(r)
+                }
+                None => Some(r),
+            })
+            .collect();
+        f.rdates = vec![f.start.occ()];
+    } else {
+        f.rdates = vec![];
     }
     f.uid = part_uid(&master.uid, from);
     f.recurrence_id = None;
