@@ -4,8 +4,13 @@
 //! date or time, a bad duration, a broken RRULE, DTEND before DTSTART, a VCALENDAR of
 //! another version — and notes (with the line) what it leaves out: other components
 //! (VTODO, VJOURNAL, VFREEBUSY, ...), unknown properties (once per name), EXRULE, RRULE
-//! parts Studydesk cannot expand (the event is kept as a single event), alarms that fire
-//! after the start, events without DTSTART.
+//! parts Studydesk cannot expand (the event is kept as a single event; in a second or
+//! later RRULE only that rule is left out), alarms that fire after the start, events
+//! without DTSTART.
+//!
+//! Several RRULEs (decision): all are read (`IcsEvent::more_rules`), their union is the
+//! series. A RECURRENCE-ID's `RANGE=THISANDFUTURE` is read into
+//! `IcsEvent::this_and_future`; the split it makes is `future`'s.
 //!
 //! RDATE (decision): DATE, DATE-TIME (TZID, UTC or floating) and PERIOD values add starts
 //! to the series; an event with RDATEs and no RRULE is a series of its DTSTART and them
