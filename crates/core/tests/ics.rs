@@ -451,6 +451,200 @@ fn office() -> NewEvent {
     NewEvent { title: "Office hour".into(), start: "2026-11-24T15:00".into(), ..Default::default() }
 }
 
+// ---- several RRULEs, RANGE=THISANDFUTURE ----------------------------------------------
+
+/// A weekly rule and a monthly one (the 10th and 17th), each with its own COUNT; the 10th
+/// of November 2026 is a Tuesday both give; an exception on a date only the monthly rule
+/// gives.
+const TWO_RULES: &str = concat!(
+    "BEGIN:VEVENT\r\nUID:two@x\r\nDTSTART:20261103T090000Z\r\nDTEND:20261103T100000Z\r\n",
+    "RRULE:FREQ=WEEKLY;COUNT=4\r\nRRULE:FREQ=MONTHLY;BYMONTHDAY=10,17;COUNT=3\r\nSUMMARY:Seminar\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:two@x\r\nRECURRENCE-ID:20261210T090000Z\r\nDTSTART:20261210T130000Z\r\nDTEND:20261210T140000Z\r\nSUMMARY:Seminar (afternoon)\r\nEND:VEVENT\r\n",
+);
+
+fn two_rules_agenda() -> Vec<(String, String, String)> {
+    vec![
+        row("2026-11-03", "09:00", "Seminar"),
+        row("2026-11-10", "09:00", "Seminar"),
+        row("2026-11-17", "09:00", "Seminar"),
+        row("2026-11-24", "09:00", "Seminar"),
+        row("2026-12-10", "13:00", "Seminar (afternoon)"),
+    ]
+}
+
+#[test]
+fn several_rrules_are_one_series_of_their_union() {
+    let f = common::open();
+    tz(&f, "UTC");
+    let r = f.app.ics_import(cal(TWO_RULES).as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(r.created, 2);
+    // 10 and 17 November come once though both rules give them; the monthly rule's third
+    // is 10 December (moved by its exception).
+    assert_eq!(agenda(&f, "2026-11-01", "2027-03-01"), two_rules_agenda());
+    let id = f.app.calendar_range("2026-11-03", "2026-11-03").unwrap().items.remove(0).id;
+    let ev = f.app.event_get(&id).unwrap();
+    assert_eq!(ev.rrule.as_deref(), Some("FREQ=WEEKLY;COUNT=4\nFREQ=MONTHLY;COUNT=3;BYMONTHDAY=10,17"));
+    // Importing it again changes nothing.
+    let rows = f.count("calendar_events");
+    let r = f.app.ics_import(cal(TWO_RULES).as_bytes()).unwrap();
+    assert_eq!((r.created, r.updated, f.count("calendar_events")), (0, 0, rows), "{:?}", reasons(&r));
+    // Exported with one RRULE line each, and read back the same.
+    let exported = f.app.ics_export(None::<&str>, None::<&str>).unwrap();
+    assert!(exported.contains("RRULE:FREQ=WEEKLY;COUNT=4\r\nRRULE:FREQ=MONTHLY;COUNT=3;BYMONTHDAY=10,17\r\n"), "{exported}");
+    let b = common::open();
+    tz(&b, "UTC");
+    let r = b.app.ics_import(exported.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(agenda(&b, "2026-11-01", "2027-03-01"), two_rules_agenda());
+    // The rest of the event stays editable; the rules are kept by an edit of all.
+    let patch = studydesk_core::planner::calendar::EventPatch { title: Some("Reading group".into()), ..Default::default() };
+    f.app.event_update(studydesk_core::planner::calendar::EventUpdate { id: id.clone(), scope: EditScope::All, patch, ..Default::default() }).unwrap();
+    let titles: Vec<String> = agenda(&f, "2026-11-01", "2027-03-01").into_iter().map(|a| a.2).collect();
+    assert_eq!(titles, ["Reading group", "Reading group", "Reading group", "Reading group", "Seminar (afternoon)"]);
+    // "This and following" from the 17th (both rules): the weekly rule goes on for its
+    // last two, the monthly one for its last (10 December, still moved).
+    let patch = studydesk_core::planner::calendar::EventPatch { title: Some("Reading group II".into()), ..Default::default() };
+    let up = studydesk_core::planner::calendar::EventUpdate {
+        id: id.clone(),
+        occurrence: Some("2026-11-17T09:00:00Z".into()),
+        scope: EditScope::Following,
+        patch,
+    };
+    f.app.event_update(up).unwrap();
+    assert_eq!(
+        agenda(&f, "2026-11-01", "2027-03-01"),
+        vec![
+            row("2026-11-03", "09:00", "Reading group"),
+            row("2026-11-10", "09:00", "Reading group"),
+            row("2026-11-17", "09:00", "Reading group II"),
+            row("2026-11-24", "09:00", "Reading group II"),
+            row("2026-12-10", "13:00", "Seminar (afternoon)"),
+        ]
+    );
+}
+
+/// A daily series of ten; from the 5th on it moves to 11:00 and gets a new title
+/// (THISANDFUTURE); the 7th is moved on its own (named by its original 09:00 start); the
+/// 8th is excluded; an extra date on the 6th at 15:00 moves with the rest (to 17:00).
+const SPLIT: &str = concat!(
+    "BEGIN:VEVENT\r\nUID:split@x\r\nDTSTART:20261102T090000Z\r\nDTEND:20261102T100000Z\r\n",
+    "RRULE:FREQ=DAILY;COUNT=10\r\nEXDATE:20261108T090000Z\r\nRDATE:20261106T150000Z\r\nSUMMARY:Lecture\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:split@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20261105T090000Z\r\nDTSTART:20261105T110000Z\r\n",
+    "DTEND:20261105T123000Z\r\nSEQUENCE:1\r\nSUMMARY:Lecture (new room)\r\nEND:VEVENT\r\n",
+    "BEGIN:VEVENT\r\nUID:split@x\r\nRECURRENCE-ID:20261107T090000Z\r\nDTSTART:20261107T140000Z\r\nDTEND:20261107T150000Z\r\n",
+    "SUMMARY:Lecture (moved)\r\nEND:VEVENT\r\n",
+);
+
+fn split_agenda() -> Vec<(String, String, String)> {
+    let new_room = "Lecture (new room)";
+    vec![
+        row("2026-11-02", "09:00", "Lecture"),
+        row("2026-11-03", "09:00", "Lecture"),
+        row("2026-11-04", "09:00", "Lecture"),
+        row("2026-11-05", "11:00", new_room),
+        row("2026-11-06", "11:00", new_room),
+        row("2026-11-06", "17:00", new_room),
+        row("2026-11-07", "14:00", "Lecture (moved)"),
+        row("2026-11-09", "11:00", new_room),
+        row("2026-11-10", "11:00", new_room),
+        row("2026-11-11", "11:00", new_room),
+    ]
+}
+
+#[test]
+fn a_this_and_future_override_changes_every_later_occurrence() {
+    let f = common::open();
+    tz(&f, "UTC");
+    let r = f.app.ics_import(cal(SPLIT).as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(agenda(&f, "2026-11-01", "2026-12-31"), split_agenda());
+    // The later part keeps the override's length (1 h 30).
+    let part = f.app.calendar_range("2026-11-09", "2026-11-09").unwrap().items.remove(0);
+    assert_eq!((part.starts_at.as_deref(), part.ends_at.as_deref()), (Some("2026-11-09T11:00:00.000Z"), Some("2026-11-09T12:30:00.000Z")));
+    assert_eq!(f.app.event_get(&part.id).unwrap().uid.as_deref(), Some("split@x~from-20261105T090000Z"));
+    // The same file again: nothing new, nothing changed.
+    let rows = f.count("calendar_events");
+    assert_eq!(rows, 3, "the series, its later part and the moved occurrence");
+    let r = f.app.ics_import(cal(SPLIT).as_bytes()).unwrap();
+    assert_eq!((r.created, r.updated, f.count("calendar_events")), (0, 0, rows), "{:?}", reasons(&r));
+    assert_eq!(agenda(&f, "2026-11-01", "2026-12-31"), split_agenda());
+    // Exported as two series; read back (and imported again there) the same.
+    let exported = f.app.ics_export(None::<&str>, None::<&str>).unwrap();
+    assert!(exported.contains("UID:split@x~from-20261105T090000Z"), "{exported}");
+    let b = common::open();
+    tz(&b, "UTC");
+    let r = b.app.ics_import(exported.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(agenda(&b, "2026-11-01", "2026-12-31"), split_agenda());
+    let r = b.app.ics_import(exported.as_bytes()).unwrap();
+    assert_eq!((r.created, r.updated, b.count("calendar_events")), (0, 0, 3), "{:?}", reasons(&r));
+    // The publisher drops the change: the series is whole again, with no leftover part.
+    let series_only = &SPLIT[..SPLIT[1..].find("BEGIN:VEVENT").unwrap() + 1];
+    f.app.ics_import(cal(series_only).as_bytes()).unwrap();
+    assert_eq!(f.count("calendar_events"), 1);
+    let a = agenda(&f, "2026-11-01", "2026-12-31");
+    assert_eq!(a.len(), 10, "nine of ten (the 8th excluded) and the extra date: {a:?}");
+    assert!(a.iter().all(|x| x.2 == "Lecture") && a.contains(&row("2026-11-06", "15:00", "Lecture")), "{a:?}");
+}
+
+#[test]
+fn a_cancelled_this_and_future_override_ends_the_series() {
+    let f = common::open();
+    tz(&f, "Europe/Berlin");
+    // Weekly on Monday 10:00 Berlin; from 23 Nov on the class moves a day later, to
+    // Tuesday 12:00 (its weekday moves with it, across the DST change of 25 Oct);
+    // cancelled from 14 December on.
+    let file = cal(concat!(
+        "BEGIN:VEVENT\r\nUID:w@x\r\nDTSTART;TZID=Europe/Berlin:20261019T100000\r\nDTEND;TZID=Europe/Berlin:20261019T110000\r\n",
+        "RRULE:FREQ=WEEKLY\r\nSUMMARY:Class\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:w@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20261123T100000\r\n",
+        "DTSTART;TZID=Europe/Berlin:20261124T120000\r\nDTEND;TZID=Europe/Berlin:20261124T130000\r\nSUMMARY:Class (Tuesdays)\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:w@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20261214T100000\r\n",
+        "DTSTART;TZID=Europe/Berlin:20261214T100000\r\nSTATUS:CANCELLED\r\nSUMMARY:Class\r\nEND:VEVENT\r\n",
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    assert!(r.skipped.is_empty(), "{:?}", reasons(&r));
+    assert_eq!(
+        agenda(&f, "2026-11-09", "2027-01-31"),
+        vec![
+            row("2026-11-09", "10:00", "Class"),
+            row("2026-11-16", "10:00", "Class"),
+            row("2026-11-24", "12:00", "Class (Tuesdays)"),
+            row("2026-12-01", "12:00", "Class (Tuesdays)"),
+            row("2026-12-08", "12:00", "Class (Tuesdays)"),
+        ]
+    );
+}
+
+#[test]
+fn a_this_and_future_override_that_cannot_apply_says_so() {
+    let f = common::open();
+    tz(&f, "UTC");
+    // Monthly on the second Monday; from 14 December the meeting moves a day later, which
+    // a "second Monday" rule cannot follow; a THISANDFUTURE naming no occurrence (the 15th
+    // is no second Monday) is read as that one only, and skipped as every such exception.
+    let file = cal(concat!(
+        "BEGIN:VEVENT\r\nUID:m@x\r\nDTSTART:20261109T090000Z\r\nRRULE:FREQ=MONTHLY;BYDAY=2MO;COUNT=4\r\nSUMMARY:Board\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:m@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20261214T090000Z\r\nDTSTART:20261215T090000Z\r\nSUMMARY:Board (Tuesday)\r\nEND:VEVENT\r\n",
+        "BEGIN:VEVENT\r\nUID:m@x\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:20270115T090000Z\r\nDTSTART:20270115T100000Z\r\nSUMMARY:Nothing\r\nEND:VEVENT\r\n",
+    ));
+    let r = f.app.ics_import(file.as_bytes()).unwrap();
+    let notes = reasons(&r);
+    assert!(notes.iter().any(|n| n.starts_with("10: RANGE=THISANDFUTURE moves the occurrences by whole days")), "{notes:?}");
+    assert!(notes.iter().any(|n| n.starts_with("16: RECURRENCE-ID;RANGE=THISANDFUTURE names no later occurrence")), "{notes:?}");
+    // The moved one is on its Tuesday; the later ones keep the rule's Mondays.
+    assert_eq!(
+        agenda(&f, "2026-11-01", "2027-03-31"),
+        vec![
+            row("2026-11-09", "09:00", "Board"),
+            row("2026-12-15", "09:00", "Board (Tuesday)"),
+            row("2027-01-11", "09:00", "Board (Tuesday)"),
+            row("2027-02-08", "09:00", "Board (Tuesday)"),
+        ]
+    );
+}
+
 // ---- malformed, partly unsupported, hostile ----------------------------------------------
 
 const OK_EVENT: &str = "BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20261123T090000Z\r\nSUMMARY:A\r\nEND:VEVENT\r\n";

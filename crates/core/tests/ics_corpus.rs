@@ -10,7 +10,8 @@
 //! occurrences (start and title).
 //!
 //! Two lists name the files that do not agree yet, each with the reason: `NOT_YET` (work
-//! still open in issue 18: a second RRULE, RANGE=THISANDFUTURE) and `DIFFERENT` (Studydesk reads them otherwise on purpose). The
+//! still open in issue 18; empty now) and `DIFFERENT` (Studydesk reads them otherwise on
+//! purpose). The
 //! test fails when a file outside the lists disagrees, and when a listed file starts to
 //! agree, so the lists only shrink.
 
@@ -34,11 +35,9 @@ struct Occurrence {
 }
 
 /// Files that disagree because of work still open (issue 18, "real-world calendars").
-const NOT_YET: &[(&str, &str)] = &[
-    ("icaljs__multiple_rrules", "a second RRULE is ignored (noted): its occurrences are missing"),
-    ("rie__multiple_rrule", "a second RRULE is ignored (noted): its occurrences are missing"),
-    ("rie__issue_75_range_parameter", "RECURRENCE-ID;RANGE=THISANDFUTURE is read as this occurrence only (noted)"),
-];
+/// Empty since several RRULEs and RANGE=THISANDFUTURE are read (`icaljs__multiple_rrules`,
+/// `rie__multiple_rrule`, `rie__issue_75_range_parameter` agree, export included).
+const NOT_YET: &[(&str, &str)] = &[];
 
 const MALFORMED: &str = "malformed: the whole file is refused with the line and the reason, as every import does (the other reader guesses)";
 const CANCELLED: &str = "a cancelled event or occurrence is not shown (the other reader lists it with STATUS:CANCELLED)";

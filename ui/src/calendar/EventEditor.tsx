@@ -11,7 +11,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ReminderList } from "../reminders/ReminderEditor";
 import { Dialog } from "../components/Dialog";
 import { wallTime, weekdayNames } from "../lib/dates";
-import { buildRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
+import { buildRrule, editableRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
 import type { Freq, Repeat, RepeatEnd } from "./rrule";
 import "./calendar.css";
 import { HistoryButton } from "../history/HistoryButton";
@@ -69,6 +69,8 @@ export function EventEditor({
   const [end, setEnd] = useState(item?.ends_at ? wallTime(item.ends_at, timeZone) : "10:00");
   const [courseId, setCourseId] = useState(item?.course_id ?? "");
   const [repeat, setRepeat] = useState<Repeat>(() => parseRrule(rrule));
+  // A rule the choices below cannot show (several rules, BYMONTHDAY, ...) is kept as it is.
+  const customRule = !editableRrule(rrule);
   const [scope, setScope] = useState<EditScope>("this");
   const [reminders, setReminders] = useState<NewReminder[]>(initialReminders);
   const [error, setError] = useState<string | null>(null);
@@ -102,7 +104,7 @@ export function EventEditor({
       start,
       end,
       courseId,
-      rrule: buildRrule(repeat),
+      rrule: customRule ? rrule : buildRrule(repeat),
       scope: recurring ? scope : "all",
       reminders,
     });
@@ -202,6 +204,13 @@ export function EventEditor({
             <ReminderList value={reminders} onChange={(next, done) => { setReminders(next); done(); }} relativeOk />
             <fieldset className="cal-repeat">
               <legend>{t("calendarPage.repeat")}</legend>
+              {customRule ? (
+                <div data-testid="cal-editor-custom-rule">
+                  <p>{t("calendarPage.repeatCustom")}</p>
+                  <code className="cal-custom-rule">{rrule}</code>
+                </div>
+              ) : (
+              <>
               <select aria-label={t("calendarPage.repeat")} data-testid="cal-editor-freq" value={repeat.freq} onChange={(e) => set({ freq: e.target.value as Freq })}>
                 <option value="none">{t("calendarPage.repeatNone")}</option>
                 <option value="daily">{t("calendarPage.repeatDaily")}</option>
@@ -247,6 +256,8 @@ export function EventEditor({
                   </div>
                 </>
               ) : null}
+              </>
+              )}
             </fieldset>
             {recurring ? <ScopeChoice name="scope" testPrefix="cal-editor-scope" scope={scope} onChange={setScope} /> : null}
           </div>

@@ -50,3 +50,22 @@ export function parseRrule(rrule: string | null): Repeat {
   }
   return r;
 }
+
+/**
+ * Whether the editor can show a stored rule without losing any of it: one rule of the
+ * parts it has (FREQ, INTERVAL, BYDAY of plain weekdays on a weekly rule, COUNT, UNTIL).
+ * Anything else (several rules, one per line, from an imported calendar; BYMONTHDAY,
+ * BYSETPOS, numbered weekdays) is shown read-only and kept as it is.
+ */
+export function editableRrule(rrule: string | null): boolean {
+  if (!rrule) return true;
+  const lines = rrule.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length !== 1) return false;
+  const weekly = /(^|;)FREQ=WEEKLY(;|$)/.test(lines[0]!);
+  return lines[0]!.replace(/^RRULE:/, "").split(";").every((part) => {
+    const [k, v = ""] = part.split("=");
+    if (k === "FREQ" || k === "INTERVAL" || k === "COUNT" || k === "UNTIL") return true;
+    if (k === "WKST") return v === "MO";
+    return k === "BYDAY" && weekly && v.split(",").every((d) => /^(MO|TU|WE|TH|FR|SA|SU)$/.test(d));
+  });
+}

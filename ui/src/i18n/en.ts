@@ -1595,6 +1595,7 @@ const en = {
     repeatWeekly: "Weekly",
     repeatMonthly: "Monthly",
     repeatYearly: "Yearly",
+    repeatCustom: "Repeats by a rule from an imported calendar; it is kept as it is (change it in the calendar it came from). Everything else here can be edited.",
     interval: "Every",
     weekdays: "On",
     repeatEnd: "Ends",

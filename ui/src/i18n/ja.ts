@@ -1591,6 +1591,7 @@ const ja: Messages = {
     repeatWeekly: "毎週",
     repeatMonthly: "毎月",
     repeatYearly: "毎年",
+    repeatCustom: "インポートしたカレンダーの繰り返しルールです。そのまま保持されます（変更は元のカレンダーで行ってください）。ほかの項目はここで編集できます。",
     interval: "間隔",
     weekdays: "曜日",
     repeatEnd: "終了",

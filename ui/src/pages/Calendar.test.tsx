@@ -7,7 +7,7 @@ import type { CalendarEvent } from "../api/bindings/CalendarEvent";
 import i18n from "../i18n";
 import { Calendar } from "./Calendar";
 import { viewRange } from "../calendar/range";
-import { buildRrule, parseRrule } from "../calendar/rrule";
+import { buildRrule, editableRrule, parseRrule } from "../calendar/rrule";
 import { startOfWeek } from "../lib/dates";
 import * as fx from "../test/fixtures";
 import { renderWithClient } from "../test/render";
@@ -432,6 +432,38 @@ describe("editor", () => {
     await user.click(within(confirm).getByTestId("cal-delete-scope-following"));
     await user.click(within(confirm).getByTestId("cal-delete-confirm-confirm"));
     await waitFor(() => expect(api.eventDelete).toHaveBeenCalledWith("s1", "2026-11-25T00:00:00Z", "following"));
+  });
+});
+
+describe("a rule the editor cannot show", () => {
+  it("shows several imported rules read-only, keeps them, and still edits the rest", async () => {
+    const user = userEvent.setup();
+    setup();
+    const rules = "FREQ=WEEKLY;COUNT=4\nFREQ=MONTHLY;COUNT=3;BYMONTHDAY=10,17";
+    vi.mocked(api.eventGet).mockResolvedValue(event("s1", "Kanji drill", { rrule: rules }));
+    vi.mocked(api.eventUpdate).mockResolvedValue(event("s1", "Kanji review"));
+    await user.click(await screen.findByTestId("cal-event-s1"));
+    const editor = await screen.findByTestId("cal-editor");
+    expect(within(editor).getByTestId("cal-editor-custom-rule")).toHaveTextContent("FREQ=MONTHLY;COUNT=3;BYMONTHDAY=10,17");
+    expect(within(editor).queryByTestId("cal-editor-freq")).not.toBeInTheDocument();
+    await user.click(within(editor).getByTestId("cal-editor-scope-all"));
+    const title = within(editor).getByTestId("cal-editor-title");
+    await user.clear(title);
+    await user.type(title, "Kanji review");
+    await user.click(within(editor).getByTestId("cal-editor-save"));
+    await waitFor(() => expect(api.eventUpdate).toHaveBeenCalled());
+    const sent = vi.mocked(api.eventUpdate).mock.calls[0]![0];
+    expect(sent).toMatchObject({ id: "s1", scope: "all", patch: { title: "Kanji review" } });
+    expect(sent.patch).not.toHaveProperty("rrule");
+  });
+
+  it("tells the rules it can show from those it keeps as they are", () => {
+    expect(editableRrule(null)).toBe(true);
+    expect(editableRrule("FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;COUNT=5")).toBe(true);
+    expect(editableRrule("FREQ=WEEKLY;UNTIL=20261206T235959Z;BYDAY=MO")).toBe(true);
+    expect(editableRrule("FREQ=WEEKLY\nFREQ=MONTHLY")).toBe(false);
+    expect(editableRrule("FREQ=MONTHLY;BYDAY=2MO")).toBe(false);
+    expect(editableRrule("FREQ=MONTHLY;BYMONTHDAY=10")).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@
 use super::{bucket, shape, Target};
 use chrono::Duration;
 use chrono_tz::Tz;
-use studydesk_core::planner::calendar::ics::{parse, read};
+use studydesk_core::planner::calendar::ics::{future, parse, read};
 use studydesk_core::planner::calendar::recurrence::{Occ, Series};
 
 pub static TARGET: Target = Target { name: "ics", run, seeds, dict: DICT, mutate: None, max_len: 64 * 1024, uses_app: false };
@@ -26,9 +26,14 @@ fn run(data: &[u8]) -> String {
         Err(e) => return format!("read:{}", shape(&e.to_string())),
     };
     let (mut occurrences, mut refused) = (0, 0);
-    for ev in read.events.iter().take(64) {
+    // As the importer does: THISANDFUTURE overrides split their series into parts.
+    let event_count = read.events.len();
+    let (masters, overrides): (Vec<_>, Vec<_>) = read.events.into_iter().partition(|e| e.recurrence_id.is_none());
+    let mut notes = Vec::new();
+    let (masters, _) = future::split(masters, overrides, &mut notes);
+    for ev in masters.iter().take(64) {
         let Some(rule) = &ev.rule else { continue };
-        let series = Series { rule: rule.clone(), tz: ev.tz, start: ev.start.occ(), rdates: ev.rdates.clone() };
+        let series = Series { rule: rule.clone(), more_rules: ev.more_rules.clone(), tz: ev.tz, start: ev.start.occ(), rdates: ev.rdates.clone() };
         let from = series.start;
         let to = match from {
             Occ::Date(d) => d.checked_add_signed(Duration::days(400)).map(Occ::Date),
@@ -43,7 +48,7 @@ fn run(data: &[u8]) -> String {
         }
     }
     let notes = read.notes.first().map(|n| shape(&n.reason)).unwrap_or_default();
-    format!("ok:e{}:o{}:r{}:n{}:{notes}", bucket(read.events.len()), bucket(occurrences), bucket(refused), bucket(read.notes.len()))
+    format!("ok:e{}:o{}:r{}:n{}:{notes}", bucket(event_count), bucket(occurrences), bucket(refused), bucket(read.notes.len()))
 }
 
 /// The ICS fixtures of the core's tests: four programs' exports and the corpus of real

@@ -13,7 +13,12 @@ event_date: string,
 /**
  * Last local date the (first) occurrence covers, inclusive.
  */
-end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, timezone: string, rrule: string | null, exdates: Array<string>, 
+end_date: string, all_day: boolean, starts_at: string | null, ends_at: string | null, timezone: string, 
+/**
+ * The series' rules: one RRULE value, or several one per line (an imported event
+ * with several RRULEs; their occurrences are the union).
+ */
+rrule: string | null, exdates: Array<string>, 
 /**
  * Extra starts of a series (RDATE), as `exdates`.
  */

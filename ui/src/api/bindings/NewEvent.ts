@@ -23,6 +23,7 @@ end?: string, all_day: boolean,
  */
 timezone?: string, course_id?: string, 
 /**
- * RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`.
+ * RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`; several rules, one per
+ * line, make one series of their union.
  */
 rrule?: string, reminders: Array<NewReminder>, source?: CalendarEventSource, };

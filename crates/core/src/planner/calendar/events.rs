@@ -26,7 +26,7 @@
 //!   parsing are `model`'s, the SQL is `store`'s; this file holds the edit rules.
 
 use super::model::{check_when, parse_time_in, rule_from, when_from, Ev, TimeIn, When};
-use super::recurrence::{self, Occ};
+use super::recurrence::{self, Occ, Rule};
 use super::reminders::{self, EventReminder};
 use super::store::{self, load, overrides, save, user_tz};
 use crate::db::{Tx, WriteCtx};
@@ -56,6 +56,8 @@ pub struct CalendarEvent {
     pub starts_at: Option<String>,
     pub ends_at: Option<String>,
     pub timezone: String,
+    /// The series' rules: one RRULE value, or several one per line (an imported event
+    /// with several RRULEs; their occurrences are the union).
     pub rrule: Option<String>,
     pub exdates: Vec<String>,
     /// Extra starts of a series (RDATE), as `exdates`.
@@ -100,7 +102,8 @@ pub struct NewEvent {
     pub timezone: Option<String>,
     #[ts(optional)]
     pub course_id: Option<String>,
-    /// RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`.
+    /// RRULE value, e.g. `FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270131`; several rules, one per
+    /// line, make one series of their union.
     #[ts(optional)]
     pub rrule: Option<String>,
     #[serde(default)]
@@ -265,7 +268,7 @@ pub fn add_in(tx: &Tx, user_id: &str, input: &NewEvent) -> Result<Ev> {
     ev.row.url = event_url(input.url.as_deref())?;
     ev.row.course_id = course_id(tx, user_id, input.course_id.as_deref())?;
     ev.row.source = input.source.unwrap_or(CalendarEventSource::Modal);
-    ev.rule = input.rrule.as_deref().filter(|r| !r.trim().is_empty()).map(|r| rule_from(r, all_day, tz)).transpose()?;
+    set_rules(&mut ev, input.rrule.as_deref().unwrap_or_default(), all_day)?;
     store::insert(tx, &mut ev, false)?;
     reminders::replace(tx, &ev, &input.reminders)?;
     Ok(ev)
@@ -416,12 +419,24 @@ fn apply_patch(tx: &Tx, user_id: &str, ev: &mut Ev, p: &EventPatch) -> Result<()
     ev.when = patched_when(ev, p)?;
     if let Some(r) = &p.rrule {
         let all_day = matches!(ev.when, When::AllDay { .. });
-        ev.rule = if r.trim().is_empty() { None } else { Some(rule_from(r, all_day, ev.tz)?) };
+        set_rules(ev, r, all_day)?;
         if ev.rule.is_none() {
             ev.exdates.clear();
             ev.rdates.clear();
         }
     }
+    Ok(())
+}
+
+/// The rules of a typed `rrule` (one per line; blank: no repeat).
+fn set_rules(ev: &mut Ev, text: &str, all_day: bool) -> Result<()> {
+    (ev.rule, ev.more_rules) = match text.trim() {
+        "" => (None, vec![]),
+        t => {
+            let (first, more) = rule_from(t, all_day, ev.tz)?;
+            (Some(first), more)
+        }
+    };
     Ok(())
 }
 
@@ -514,7 +529,7 @@ fn edit_all(tx: &Tx, user_id: &str, mut master: Ev, occ: Option<Occ>, p: &EventP
     master.when = shift_series_start(before, seen, after)?;
     if let Some(r) = &p.rrule {
         let all_day = matches!(master.when, When::AllDay { .. });
-        master.rule = if r.trim().is_empty() { None } else { Some(rule_from(r, all_day, master.tz)?) };
+        set_rules(&mut master, r, all_day)?;
     }
     let shift = Shift::between(seen.start_occ(), after.start_occ());
     master.exdates = master.exdates.iter().filter_map(|o| shift.apply(*o)).collect();
@@ -643,17 +658,18 @@ fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPat
     tail.row.created_at = tx.now_text();
     tail.row.sequence = 0;
     tail.when = master.when.at(occ);
-    if let (Some(rule), Some(count)) = (tail.rule.as_mut(), series.rule.count) {
-        let before = rule_only.between(series.start, occ, recurrence::MAX_COUNT as usize)?.len() as u32;
-        rule.count = Some(count.saturating_sub(before).max(1));
+    if let Some(rule) = tail.rule.as_mut() {
+        *rule = series.continued(&series.rule, occ)?.unwrap_or_else(|| Rule { count: Some(1), ..rule.clone() });
+    }
+    tail.more_rules.clear();
+    for rule in &series.more_rules {
+        tail.more_rules.extend(series.continued(rule, occ)?);
     }
     tail.exdates = master.exdates.iter().copied().filter(|o| *o >= occ).collect();
     master.exdates.retain(|o| *o < occ);
     tail.rdates = master.rdates.iter().copied().filter(|o| *o > occ).collect();
     master.rdates.retain(|o| *o < occ);
-    if let Some(rule) = master.rule.as_mut().filter(|r| !r.is_start_only()) {
-        rule.end_before(occ);
-    }
+    end_rules_before(&mut master, occ)?;
     let seen = tail.when;
     apply_patch(tx, user_id, &mut tail, p)?;
     let shift = Shift::between(seen.start_occ(), tail.when.start_occ());
@@ -668,6 +684,18 @@ fn edit_following(tx: &Tx, user_id: &str, mut master: Ev, occ: Occ, p: &EventPat
     }
     reminders::recompute(tx, &master)?;
     Ok(tail)
+}
+
+/// The master's rules end before `occ` (a series of extra dates only keeps its rule).
+fn end_rules_before(master: &mut Ev, occ: Occ) -> Result<()> {
+    let Some(series) = master.series() else { return Ok(()) };
+    if let Some(rule) = master.rule.as_mut().filter(|r| !r.is_start_only()) {
+        *rule = series.ended_before(rule, occ)?;
+    }
+    for rule in master.more_rules.iter_mut() {
+        *rule = series.ended_before(rule, occ)?;
+    }
+    Ok(())
 }
 
 /// Drag and drop: a new start or date, then the destination day's order.
@@ -758,9 +786,7 @@ pub fn delete_in(tx: &Tx, user_id: &str, id: &str, occurrence: Option<&str>, sco
                     del(&ov.row.id)?;
                 }
             }
-            if let Some(rule) = master.rule.as_mut().filter(|r| !r.is_start_only()) {
-                rule.end_before(occ);
-            }
+            end_rules_before(&mut master, occ)?;
             master.exdates.retain(|o| *o < occ);
             master.rdates.retain(|o| *o < occ);
             save(tx, &mut master)?;

@@ -83,6 +83,8 @@ pub struct Ev {
     pub tz: Tz,
     pub when: When,
     pub rule: Option<Rule>,
+    /// A master's further rules (see [`Series::more_rules`]); none without `rule`.
+    pub more_rules: Vec<Rule>,
     pub exdates: Vec<Occ>,
     /// Extra starts of a series (RDATE), sorted and unique.
     pub rdates: Vec<Occ>,
@@ -100,7 +102,11 @@ impl Ev {
             (false, Some(start)) => When::Timed { start, end: row.ends_at.as_deref().and_then(parse_instant) },
             _ => When::AllDay { first, last: row.end_date.as_deref().and_then(date).unwrap_or(first).max(first) },
         };
-        let rule = row.rrule.as_deref().and_then(|r| recurrence::parse(r).ok()).map(|p| p.rule);
+        // A text whose first rule cannot be read is no series; a further rule that cannot
+        // be read is left out (no row hides its event).
+        let mut rules = row.rrule.as_deref().map(read_rules).unwrap_or_default().into_iter();
+        let rule = rules.next();
+        let more_rules: Vec<Rule> = rules.collect();
         let exdates = occ_list(&row.exdates);
         // Only of the start's kind: a mixed list could not merge in order.
         let same_kind = |o: &Occ| matches!((o, when.start_occ()), (Occ::Date(_), Occ::Date(_)) | (Occ::Time(_), Occ::Time(_)));
@@ -109,11 +115,17 @@ impl Ev {
         rdates.sort();
         rdates.dedup();
         let recurrence = row.recurrence_id.as_deref().and_then(Occ::parse_key);
-        Ev { row, tz, when, rule, exdates, rdates, recurrence }
+        Ev { row, tz, when, rule, more_rules, exdates, rdates, recurrence }
     }
 
     pub fn series(&self) -> Option<Series> {
-        self.rule.clone().map(|rule| Series { rule, tz: self.tz, start: self.when.start_occ(), rdates: self.rdates.clone() })
+        self.rule.clone().map(|rule| Series {
+            rule,
+            more_rules: self.more_rules.clone(),
+            tz: self.tz,
+            start: self.when.start_occ(),
+            rdates: self.rdates.clone(),
+        })
     }
 
     pub fn is_master(&self) -> bool {
@@ -137,7 +149,10 @@ impl Ev {
                 self.row.ends_at = end.map(crate::db::timestamp_text);
             }
         }
-        self.row.rrule = self.rule.as_ref().map(Rule::canonical);
+        if self.rule.is_none() {
+            self.more_rules.clear();
+        }
+        self.row.rrule = self.rule.as_ref().map(|r| recurrence::canonical_rules(std::iter::once(r).chain(&self.more_rules)));
         self.exdates.sort();
         self.exdates.dedup();
         self.row.exdates = serde_json::Value::Array(self.exdates.iter().map(|o| o.key().into()).collect());
@@ -159,6 +174,16 @@ impl Ev {
     fn series_end(&self) -> Result<Option<String>> {
         let Some(series) = self.series() else { return Ok(None) };
         Ok(series.last()?.map(|o| self.when.at(o).dates(self.tz).1.to_string()))
+    }
+}
+
+/// The rules of a stored text (see [`recurrence::parse_rules`]), the first readable
+/// one first; none when the first line cannot be read.
+fn read_rules(text: &str) -> Vec<Rule> {
+    let mut lines = text.split(recurrence::RULES_SEPARATOR).map(recurrence::parse);
+    match lines.next() {
+        Some(Ok(first)) => std::iter::once(first.rule).chain(lines.filter_map(|p| p.ok().map(|p| p.rule))).collect(),
+        _ => vec![],
     }
 }
 
@@ -263,15 +288,22 @@ pub fn check_when(w: &When) -> Result<()> {
     Ok(())
 }
 
-/// A user-typed repeat rule: every part must be supported.
-pub fn rule_from(text: &str, all_day: bool, tz: Tz) -> Result<Rule> {
-    let parsed = recurrence::parse(text).map_err(|e| CoreError::validation(format!("repeat rule: {e}")))?;
-    if let Some(part) = parsed.unsupported.first() {
-        return Err(CoreError::validation(format!("repeat rule: {part} is not supported")));
+/// A user-typed repeat rule: every part must be supported. Several rules, one per line
+/// (as an event imported with several RRULEs shows its `rrule`), are the first rule and
+/// the further ones.
+pub fn rule_from(text: &str, all_day: bool, tz: Tz) -> Result<(Rule, Vec<Rule>)> {
+    let parsed = recurrence::parse_rules(text).map_err(|e| CoreError::validation(format!("repeat rule: {e}")))?;
+    let mut rules = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        if let Some(part) = p.unsupported.first() {
+            return Err(CoreError::validation(format!("repeat rule: {part} is not supported")));
+        }
+        let mut rule = p.rule;
+        rule.normalise_until(all_day, tz);
+        rules.push(rule);
     }
-    let mut rule = parsed.rule;
-    rule.normalise_until(all_day, tz);
-    Ok(rule)
+    let first = rules.remove(0);
+    Ok((first, rules))
 }
 
 /// A new, not yet stored event of `user_id` (ids, timestamps and order filled in).
@@ -306,7 +338,7 @@ pub fn blank(tx: &Tx, user_id: &str, tz: Tz, when: When) -> Ev {
         url: None,
         subscription_id: None,
     };
-    Ev { row, tz, when, rule: None, exdates: vec![], rdates: vec![], recurrence: None }
+    Ev { row, tz, when, rule: None, more_rules: vec![], exdates: vec![], rdates: vec![], recurrence: None }
 }
 
 /// The id of the override of occurrence `occurrence_key` (`recurrence_id`) of a series:
@@ -350,6 +382,7 @@ pub fn override_of(tx: &Tx, master: &Ev, occ: Occ) -> Ev {
     ov.row.sequence = master.row.sequence;
     ov.when = master.when.at(occ);
     ov.rule = None;
+    ov.more_rules = vec![];
     ov.exdates = vec![];
     ov.rdates = vec![];
     ov.recurrence = Some(occ);

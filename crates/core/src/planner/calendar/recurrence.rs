@@ -22,6 +22,11 @@
 //!   §3.8.5.2: the set is a union). COUNT counts the rule's occurrences only. An event
 //!   with RDATEs and no RRULE is stored with [`Rule::start_only`] (`FREQ=DAILY;COUNT=1`:
 //!   its DTSTART alone), so every series path (range, edits, reminders) serves it.
+//! - Several rules (a VEVENT with two RRULE lines, decision): [`Series::more_rules`]
+//!   join the first rule's occurrences like RDATEs do, each rule with its own COUNT and
+//!   UNTIL; an instant several rules give is one occurrence. Stored in the one
+//!   `calendar_events.rrule` text as the canonical rules joined by a line feed
+//!   ([`canonical_rules`], [`parse_rules`]); a single rule's text is unchanged.
 //! - Cost: a series that started years ago is fast-forwarded to the window when that is
 //!   exact: DAILY/WEEKLY by whole periods (with COUNT only when there is no BY* part),
 //!   MONTHLY/YEARLY without COUNT from the first day of a later period with the day and
@@ -347,6 +352,27 @@ impl Rule {
         parts.join(";")
     }
 
+    /// The same rule with the weekday, day of the month and month a DTSTART on `start`
+    /// implies written out (RFC 5545 §3.3.10), so that it gives the same occurrences
+    /// from another start of the same period grid (DAILY needs none).
+    pub fn pinned_to(&self, start: NaiveDate) -> Rule {
+        let mut r = self.clone();
+        match r.freq {
+            Freq::Daily => {}
+            Freq::Weekly if r.by_day.is_empty() => r.by_day = vec![(None, start.weekday())],
+            Freq::Weekly => {}
+            Freq::Monthly | Freq::Yearly => {
+                if r.by_month_day.is_empty() && r.by_day.is_empty() {
+                    r.by_month_day = vec![start.day() as i8];
+                    if r.freq == Freq::Yearly && r.by_month.is_empty() {
+                        r.by_month = vec![start.month() as u8];
+                    }
+                }
+            }
+        }
+        r
+    }
+
     /// Ends the series before `boundary` (an occurrence start): UNTIL replaces COUNT.
     pub fn end_before(&mut self, boundary: Occ) {
         self.count = None;
@@ -355,6 +381,28 @@ impl Rule {
             Occ::Time(t) => Until::Utc(t - Duration::seconds(1)),
         });
     }
+}
+
+/// Between the rules of one series in the stored text (`calendar_events.rrule`).
+pub const RULES_SEPARATOR: char = '\n';
+
+/// The stored text of a series' rules: each canonical, joined by [`RULES_SEPARATOR`].
+pub fn canonical_rules<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> String {
+    let texts: Vec<String> = rules.into_iter().map(Rule::canonical).collect();
+    texts.join(&RULES_SEPARATOR.to_string())
+}
+
+/// Parses a stored or typed rules text: one rule per line (blank lines ignored), at
+/// least one. Each line as [`parse`].
+pub fn parse_rules(text: &str) -> std::result::Result<Vec<Parsed>, String> {
+    let lines: Vec<&str> = text.split(['\n', '\r']).map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() {
+        return Err("the repeat rule is empty".into());
+    }
+    if text.len() > 500 {
+        return Err("the repeat rules are too long (at most 500 characters in all)".into());
+    }
+    lines.into_iter().map(parse).collect()
 }
 
 fn push_list<T: ToString>(parts: &mut Vec<String>, key: &str, values: &[T]) {
@@ -414,6 +462,10 @@ impl Occ {
 #[derive(Debug, Clone)]
 pub struct Series {
     pub rule: Rule,
+    /// Further rules (a VEVENT's second and later RRULE lines): their occurrences join
+    /// the first rule's; an instant two rules give is one occurrence (RFC 5545 §3.8.5.3:
+    /// the recurrence set is a set). Each rule's COUNT counts its own occurrences.
+    pub more_rules: Vec<Rule>,
     pub tz: Tz,
     /// First start: a date for all-day series, else an instant.
     pub start: Occ,
@@ -453,7 +505,7 @@ impl Series {
         let Some(mut last) = iter.next() else {
             return Err(CoreError::validation("the repeat rule never produces an occurrence from this start"));
         };
-        if self.rule.count.is_none() && self.rule.until.is_none() {
+        if self.rules().any(|r| r.count.is_none() && r.until.is_none()) {
             return Ok(None);
         }
         for (n, o) in iter.enumerate() {
@@ -471,7 +523,17 @@ impl Series {
         // Copied, not borrowed: the iterator outlives `self` in callers (no allocation
         // for the common series without RDATEs).
         let extra: Vec<Occ> = self.rdates.iter().copied().filter(|o| *o >= not_before).collect();
-        Ok(Merge { rule: self.iter_rule(not_before)?.peekable(), extra: extra.into_iter().peekable() })
+        let mut more = Vec::with_capacity(self.more_rules.len());
+        for rule in &self.more_rules {
+            let one = Series { rule: rule.clone(), more_rules: vec![], tz: self.tz, start: self.start, rdates: vec![] };
+            more.push(one.iter_rule(not_before)?.peekable());
+        }
+        Ok(Merge { rule: self.iter_rule(not_before)?.peekable(), more, extra: extra.into_iter().peekable() })
+    }
+
+    /// The first rule, then the further ones.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        std::iter::once(&self.rule).chain(&self.more_rules)
     }
 
     /// The rule's occurrences alone (see [`Series::iter_from`]).
@@ -579,6 +641,52 @@ impl Series {
             }
         }
         (start_local, 0, None)
+    }
+
+    /// `rule` (one of this series' rules) as it goes on in a new series starting at
+    /// `occ`: COUNT continues where it stopped (`None`: it has no occurrence left), and
+    /// with several rules the weekday, day and month DTSTART implied are written out
+    /// ([`Rule::pinned_to`]), so a start given by another rule does not move this one
+    /// (refused when an INTERVAL would count from there).
+    pub fn continued(&self, rule: &Rule, occ: Occ) -> Result<Option<Rule>> {
+        let alone = Series { rule: rule.clone(), more_rules: vec![], rdates: vec![], ..self.clone() };
+        let mut next = rule.clone();
+        if let Some(count) = rule.count {
+            let before = alone.between(self.start, occ, MAX_COUNT as usize)?.len() as u32;
+            if before >= count {
+                return Ok(None);
+            }
+            next.count = Some(count - before);
+        }
+        if !self.more_rules.is_empty() && !alone.occurs_at(occ)? {
+            if rule.interval > 1 {
+                return Err(CoreError::validation(
+                    "the series cannot be split here: one of its rules repeats every few periods counted from its first date; change this event, or all of them",
+                ));
+            }
+            next = next.pinned_to(self.local_start_date());
+        }
+        Ok(Some(next))
+    }
+
+    /// `rule` (one of this series' rules) ended before `at`: UNTIL replaces COUNT, unless
+    /// its COUNT runs out before `at` anyway (UNTIL would then give it more occurrences:
+    /// with several rules, or at an extra date, `at` need not be one of its own).
+    pub fn ended_before(&self, rule: &Rule, at: Occ) -> Result<Rule> {
+        let mut r = rule.clone();
+        if rule.count.is_some() {
+            let alone = Series { rule: rule.clone(), more_rules: vec![], rdates: vec![], ..self.clone() };
+            if alone.first_at_or_after(at)?.is_none() {
+                return Ok(r);
+            }
+        }
+        r.end_before(at);
+        Ok(r)
+    }
+
+    /// The local date of the series' first start.
+    pub fn local_start_date(&self) -> NaiveDate {
+        self.local_start().date()
     }
 
     fn valid_local(&self, t: NaiveDateTime) -> bool {
@@ -848,25 +956,37 @@ impl Iterator for MonthWalk {
     }
 }
 
-/// The rule's occurrences and the RDATEs, both in order, merged in order; one that both
-/// give comes once.
+/// The rules' occurrences and the RDATEs, each in order, merged in order; one that
+/// several give comes once.
 struct Merge {
     rule: std::iter::Peekable<OccIter>,
+    /// The further rules' (empty, without allocating, for a series of one rule).
+    more: Vec<std::iter::Peekable<OccIter>>,
     extra: std::iter::Peekable<std::vec::IntoIter<Occ>>,
 }
 
 impl Iterator for Merge {
     type Item = Occ;
     fn next(&mut self) -> Option<Occ> {
-        match (self.rule.peek().copied(), self.extra.peek().copied()) {
-            (Some(a), Some(b)) if b < a => self.extra.next(),
-            (Some(a), Some(b)) if a == b => {
-                self.extra.next();
-                self.rule.next()
-            }
-            (Some(_), _) => self.rule.next(),
-            (None, _) => self.extra.next(),
+        let mut next = self.rule.peek().copied();
+        for m in self.more.iter_mut() {
+            next = min_occ(next, m.peek().copied());
         }
+        let next = min_occ(next, self.extra.peek().copied())?;
+        // Every source at `next` moves on: a start given twice is one occurrence.
+        self.rule.next_if_eq(&next);
+        for m in self.more.iter_mut() {
+            m.next_if_eq(&next);
+        }
+        self.extra.next_if_eq(&next);
+        Some(next)
+    }
+}
+
+fn min_occ(a: Option<Occ>, b: Option<Occ>) -> Option<Occ> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -974,7 +1094,7 @@ mod tests {
         ];
         for (text, start) in rules {
             let local = NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M").unwrap();
-            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)), rdates: vec![] };
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)), more_rules: vec![], rdates: vec![] };
             let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
             let to = Occ::Time(Utc.with_ymd_and_hms(2028, 4, 1, 0, 0, 0).unwrap());
             let fast = series.between(from, to, 10_000).unwrap();
@@ -990,7 +1110,7 @@ mod tests {
     fn rdates_merge_in_order_once() {
         let d = |s: &str| Occ::Date(s.parse().unwrap());
         let rdates = vec![d("2026-11-04"), d("2026-11-09"), d("2026-12-25")];
-        let series = Series { rule: parse("FREQ=WEEKLY;COUNT=3").unwrap().rule, tz: chrono_tz::UTC, start: d("2026-11-02"), rdates };
+        let series = Series { rule: parse("FREQ=WEEKLY;COUNT=3").unwrap().rule, more_rules: vec![], tz: chrono_tz::UTC, start: d("2026-11-02"), rdates };
         let all = series.between(d("2026-11-01"), d("2027-01-01"), 100).unwrap();
         assert_eq!(all, vec![d("2026-11-02"), d("2026-11-04"), d("2026-11-09"), d("2026-11-16"), d("2026-12-25")]);
         // From inside the series: earlier RDATEs are not yielded again.
@@ -998,10 +1118,76 @@ mod tests {
         assert!(series.occurs_at(d("2026-11-04")).unwrap() && !series.occurs_at(d("2026-11-05")).unwrap());
         assert_eq!(series.last().unwrap(), Some(d("2026-12-25")));
         // A series of RDATEs only: its start, then the dates.
-        let only = Series { rule: Rule::start_only(), tz: chrono_tz::UTC, start: d("2026-11-02"), rdates: vec![d("2026-11-20")] };
+        let only = Series { rule: Rule::start_only(), more_rules: vec![], tz: chrono_tz::UTC, start: d("2026-11-02"), rdates: vec![d("2026-11-20")] };
         assert_eq!(only.between(d("2026-01-01"), d("2027-01-01"), 100).unwrap(), vec![d("2026-11-02"), d("2026-11-20")]);
         assert_eq!(only.last().unwrap(), Some(d("2026-11-20")));
         assert!(Rule::start_only().is_start_only() && !parse("FREQ=DAILY;COUNT=2").unwrap().rule.is_start_only());
+    }
+
+    /// Two rules: the union in order, an instant both give once, each rule's COUNT its
+    /// own; unbounded when one rule is; the stored text round-trips.
+    #[test]
+    fn several_rules_merge_as_a_set() {
+        let d = |s: &str| Occ::Date(s.parse().unwrap());
+        let rules: Vec<Rule> = parse_rules("FREQ=WEEKLY;COUNT=3\nFREQ=MONTHLY;BYMONTHDAY=9,20;COUNT=3").unwrap().into_iter().map(|p| p.rule).collect();
+        assert_eq!(canonical_rules(&rules), "FREQ=WEEKLY;COUNT=3\nFREQ=MONTHLY;COUNT=3;BYMONTHDAY=9,20");
+        let series = Series { rule: rules[0].clone(), more_rules: rules[1..].to_vec(), tz: chrono_tz::UTC, start: d("2026-11-02"), rdates: vec![d("2026-11-03")] };
+        let all = series.between(d("2026-11-01"), d("2027-01-01"), 100).unwrap();
+        // 9 Nov is weekly and monthly: once.
+        assert_eq!(all, vec![d("2026-11-02"), d("2026-11-03"), d("2026-11-09"), d("2026-11-16"), d("2026-11-20"), d("2026-12-09")]);
+        assert_eq!(series.between(d("2026-11-10"), d("2027-01-01"), 2).unwrap(), vec![d("2026-11-16"), d("2026-11-20")]);
+        assert!(series.occurs_at(d("2026-11-20")).unwrap() && !series.occurs_at(d("2026-11-23")).unwrap());
+        assert_eq!(series.last().unwrap(), Some(d("2026-12-09")));
+        let endless = Series { more_rules: vec![Rule::simple(Freq::Yearly)], ..series };
+        assert_eq!(endless.last().unwrap(), None);
+        assert!(parse_rules("FREQ=DAILY\nFREQ=NEVER").is_err() && parse_rules(" \n").is_err());
+    }
+
+    /// A series of several rules split at any of its occurrences (as "this and
+    /// following" and THISANDFUTURE do) gives, head and tail together, exactly its
+    /// occurrences: COUNT continues, and a rule whose days DTSTART implied keeps them when
+    /// the tail starts on another rule's date.
+    #[test]
+    fn several_rules_split_anywhere_keep_their_occurrences() {
+        let tz: Tz = "Europe/Berlin".parse().unwrap();
+        let sets = [
+            "FREQ=WEEKLY;COUNT=6\nFREQ=MONTHLY;BYMONTHDAY=20;COUNT=3",
+            "FREQ=WEEKLY\nFREQ=MONTHLY;BYDAY=1SU",
+            "FREQ=MONTHLY\nFREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24",
+            "FREQ=DAILY;INTERVAL=3;UNTIL=20270301\nFREQ=WEEKLY;BYDAY=SA",
+        ];
+        let start = Occ::Time(local_to_utc(NaiveDate::from_ymd_opt(2026, 11, 3).unwrap().and_hms_opt(9, 0, 0).unwrap(), tz));
+        let to = Occ::Time(Utc.with_ymd_and_hms(2027, 6, 1, 0, 0, 0).unwrap());
+        for text in sets {
+            let mut rules: Vec<Rule> = parse_rules(text).unwrap().into_iter().map(|p| p.rule).collect();
+            rules.iter_mut().for_each(|r| r.normalise_until(false, tz));
+            let series = Series { rule: rules[0].clone(), more_rules: rules[1..].to_vec(), tz, start, rdates: vec![] };
+            let all = series.between(start, to, 1000).unwrap();
+            for &at in all.iter().skip(1).take(12) {
+                let mut head = series.clone();
+                head.rule = series.ended_before(&series.rule, at).unwrap();
+                head.more_rules = series.more_rules.iter().map(|r| series.ended_before(r, at).unwrap()).collect();
+                let mut tail_rules = Vec::new();
+                for r in series.rules() {
+                    match series.continued(r, at) {
+                        Ok(Some(r)) => tail_rules.push(r),
+                        Ok(None) => {}
+                        // An INTERVAL counted from elsewhere: refused, not guessed.
+                        Err(_) => {
+                            assert!(r.interval > 1, "{text} at {at:?}");
+                            continue;
+                        }
+                    }
+                }
+                if tail_rules.len() < series.rules().count() && series.rules().any(|r| r.interval > 1 && series.continued(r, at).is_err()) {
+                    continue;
+                }
+                let tail = Series { rule: tail_rules[0].clone(), more_rules: tail_rules[1..].to_vec(), tz, start: at, rdates: vec![] };
+                let mut joined = head.between(start, to, 1000).unwrap();
+                joined.extend(tail.between(at, to, 1000).unwrap());
+                assert_eq!(joined, all, "{text} split at {at:?}");
+            }
+        }
     }
 
     mod fast_path {
@@ -1093,7 +1279,7 @@ mod tests {
                 } else {
                     Occ::Time(local_to_utc(start_date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes)), tz))
                 };
-                let series = Series { rule: parse(&text).unwrap().rule, tz, start, rdates: vec![] };
+                let series = Series { rule: parse(&text).unwrap().rule, tz, start, more_rules: vec![], rdates: vec![] };
                 let Ok(reference) = series.iter_rrule(series.start) else {
                     prop_assert!(MonthWalk::new(&series, series.start).is_none(), "{text}");
                     return Ok(());
@@ -1142,7 +1328,7 @@ mod tests {
                     let local = start_date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minutes));
                     Occ::Time(local_to_utc(local, tz))
                 };
-                let series = Series { rule: parse(&text).unwrap().rule, tz, start, rdates: vec![] };
+                let series = Series { rule: parse(&text).unwrap().rule, tz, start, more_rules: vec![], rdates: vec![] };
                 let reference = match series.iter_rrule(series.start) {
                     Ok(it) => it,
                     // The crate refuses it (UNTIL before DTSTART): so must the fast path.
@@ -1182,7 +1368,7 @@ mod tests {
         let tz: Tz = "Europe/Berlin".parse().unwrap();
         for text in ["FREQ=MONTHLY;BYDAY=-1FR;UNTIL=20210101T000000Z", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU;UNTIL=20220101"] {
             let local = NaiveDate::from_ymd_opt(2020, 1, 31).unwrap().and_hms_opt(9, 0, 0).unwrap();
-            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)), rdates: vec![] };
+            let series = Series { rule: parse(text).unwrap().rule, tz, start: Occ::Time(local_to_utc(local, tz)), more_rules: vec![], rdates: vec![] };
             let from = Occ::Time(Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap());
             let to = Occ::Time(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap());
             assert_eq!(series.between(from, to, 100).unwrap(), vec![], "{text}");

@@ -147,6 +147,18 @@ pub fn id_by_uid(conn: &Connection, user_id: &str, feed: Option<&str>, uid: &str
         .optional()?)
 }
 
+/// The series parts stored for a UID (`ics::future`: UIDs `<uid>~from-...`), as
+/// `(id, uid)`; read through the UID index (a range of UIDs, not a scan).
+pub fn parts_by_uid(conn: &Connection, user_id: &str, feed: Option<&str>, uid: &str) -> Result<Vec<(String, String)>> {
+    let (from, to) = (format!("{uid}~from-"), format!("{uid}~from."));
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, uid FROM calendar_events
+         WHERE user_id = ?1 AND coalesce(subscription_id, '') = ?4 AND uid >= ?2 AND uid < ?3 AND recurrence_id IS NULL",
+    )?;
+    let rows = stmt.query_map(params![user_id, from, to, feed.unwrap_or_default()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 /// The detached occurrences of a UID (imported exceptions whose series was not in the
 /// file): `(id, original start key)`.
 pub fn detached_by_uid(conn: &Connection, user_id: &str, feed: Option<&str>, uid: &str) -> Result<Vec<(String, String)>> {

@@ -8,7 +8,7 @@
 //! - Times: all-day events as `VALUE=DATE` (DTEND exclusive); timed events with
 //!   `TZID=<IANA name>` and a generated VTIMEZONE per zone (the zone's real transitions,
 //!   probed from chrono-tz over the years the events need), or in UTC (`Z`) for UTC
-//!   events. RRULE as stored (UNTIL in UTC for timed series; none for a series of RDATEs
+//!   events. RRULE as stored, one line per rule (UNTIL in UTC for timed series; none for a series of RDATEs
 //!   only, `Rule::start_only`), RDATE, EXDATE and RECURRENCE-ID in the event's zone,
 //!   overrides as VEVENTs sharing their master's UID. LOCATION and URL when set.
 //! - Reminders as VALARM (ACTION:DISPLAY) with a relative or absolute TRIGGER; the
@@ -226,8 +226,11 @@ fn vevent(conn: &Connection, out: &mut Writer, ev: &Ev, uid: &str, courses: &Has
         }
     }
     let rdates_only = ev.rule.as_ref().is_some_and(|r| r.is_start_only()) && !ev.rdates.is_empty();
-    if let Some(rule) = r.rrule.as_ref().filter(|_| !rdates_only) {
-        out.line(&format!("RRULE:{rule}"));
+    if let Some(rules) = r.rrule.as_ref().filter(|_| !rdates_only) {
+        // A series of several rules: one RRULE line each (see `recurrence::RULES_SEPARATOR`).
+        for rule in rules.split(crate::planner::calendar::recurrence::RULES_SEPARATOR).filter(|l| !l.trim().is_empty()) {
+            out.line(&format!("RRULE:{}", rule.trim()));
+        }
     }
     for chunk in ev.rdates.chunks(50) {
         if let Some(p) = occ_prop("RDATE", chunk, ev.tz) {

@@ -15,6 +15,8 @@
 //!   export) and replaced by a real exception once its series arrives.
 //! - VALARMs become reminders (`minutes_before` or `remind_at`, `fire_at` computed).
 //! - CATEGORIES naming one of the user's courses (case-insensitive) set the course.
+//! - Several RRULEs are the series' rules (`recurrence::Series::more_rules`); an
+//!   override with RANGE=THISANDFUTURE splits its series into parts ([`future`]).
 //! - DESCRIPTION, LOCATION and URL go to `notes`, `location` and `url`; RDATEs to the
 //!   master's `rdates` (V25).
 //!
@@ -27,6 +29,7 @@
 //! The export ([`export::export`]) is in `export.rs`.
 
 pub mod export;
+pub mod future;
 pub mod parse;
 pub mod read;
 pub mod vtimezone;
@@ -151,15 +154,17 @@ impl<'t, 'c> Importer<'t, 'c> {
     /// Imports `read`; answers the report and the top-level rows kept (when tracking).
     fn run_keeping(mut self, read: read::Read) -> Result<(IcsImportReport, HashSet<String>)> {
         self.report.skipped = read.notes;
-        let (mut masters, overrides): (Vec<IcsEvent>, Vec<IcsEvent>) =
+        let (masters, overrides): (Vec<IcsEvent>, Vec<IcsEvent>) =
             read.events.into_iter().partition(|e| e.recurrence_id.is_none());
+        let masters = self.latest_versions(masters);
+        // THISANDFUTURE overrides split their series into parts (`future`).
+        let (mut masters, overrides) = future::split(masters, overrides, &mut self.report.skipped);
         // Cancelled occurrences are exceptions of their master.
         let cancelled: Vec<(String, Occ)> =
             overrides.iter().filter(|o| o.cancelled).filter_map(|o| Some((o.uid.clone(), o.recurrence_id?))).collect();
         for m in masters.iter_mut() {
             m.exdates.extend(cancelled.iter().filter(|(u, _)| *u == m.uid).map(|(_, o)| *o));
         }
-        let masters = self.latest_versions(masters);
         let mut stored: HashMap<String, Option<Ev>> = HashMap::new();
         for m in masters {
             if m.cancelled {
@@ -173,9 +178,27 @@ impl<'t, 'c> Importer<'t, 'c> {
             let in_file = !matches!(outcome, Outcome::KeptNewer);
             stored.insert(uid, in_file.then_some(ev));
         }
+        self.forget_old_parts(&stored)?;
         self.overrides(overrides, &stored)?;
         let kept = self.track.take().unwrap_or_default();
         Ok((self.report, kept))
+    }
+
+    /// The parts of a series (`future`) stored by an earlier import that this file no
+    /// longer makes (its THISANDFUTURE override was removed or moved) are deleted: their
+    /// occurrences are the series' own again.
+    fn forget_old_parts(&mut self, stored: &HashMap<String, Option<Ev>>) -> Result<()> {
+        for (uid, master) in stored {
+            if master.is_none() {
+                continue;
+            }
+            for (id, part_uid) in store::parts_by_uid(self.tx, self.user_id, self.feed, uid)? {
+                if !stored.contains_key(&part_uid) {
+                    store::delete(self.tx, &id)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// One event per UID: a file holding several versions of an event (an exported
@@ -273,6 +296,7 @@ impl<'t, 'c> Importer<'t, 'c> {
         };
         self.fill(&mut ev, e);
         ev.rule = e.rule.clone();
+        ev.more_rules = e.more_rules.clone();
         ev.exdates = e.exdates.clone();
         ev.rdates = e.rdates.clone();
         self.store(ev, existing, &alarm_defs(e))

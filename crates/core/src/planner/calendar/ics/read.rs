@@ -4,8 +4,13 @@
 //! date or time, a bad duration, a broken RRULE, DTEND before DTSTART, a VCALENDAR of
 //! another version — and notes (with the line) what it leaves out: other components
 //! (VTODO, VJOURNAL, VFREEBUSY, ...), unknown properties (once per name), EXRULE, RRULE
-//! parts Studydesk cannot expand (the event is kept as a single event), alarms that fire
-//! after the start, events without DTSTART.
+//! parts Studydesk cannot expand (the event is kept as a single event; in a second or
+//! later RRULE only that rule is left out), alarms that fire after the start, events
+//! without DTSTART.
+//!
+//! Several RRULEs (decision): all are read (`IcsEvent::more_rules`), their union is the
+//! series. A RECURRENCE-ID's `RANGE=THISANDFUTURE` is read into
+//! `IcsEvent::this_and_future`; the split it makes is `future`'s.
 //!
 //! RDATE (decision): DATE, DATE-TIME (TZID, UTC or floating) and PERIOD values add starts
 //! to the series; an event with RDATEs and no RRULE is a series of its DTSTART and them
@@ -82,10 +87,15 @@ pub struct IcsEvent {
     /// Timed: the end instant; all-day: the last day (inclusive).
     pub end: Option<IcsTime>,
     pub rule: Option<Rule>,
+    /// The second and later RRULEs (see `recurrence::Series::more_rules`).
+    pub more_rules: Vec<Rule>,
     pub exdates: Vec<Occ>,
     /// Extra starts (RDATE), sorted, unique, of the start's kind.
     pub rdates: Vec<Occ>,
     pub recurrence_id: Option<Occ>,
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE: the override's changes apply to this occurrence
+    /// and every later one (see `ics::future`).
+    pub this_and_future: bool,
     /// The zone RECURRENCE-ID was written in (its day, for an all-day series).
     pub recurrence_zone: Tz,
     pub cancelled: bool,
@@ -446,17 +456,22 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
     let (start, tz) = time_value(dtstart, &dtstart.value, zones)?;
     let end = end_of(c, start, zones)?;
     let uid = uid_of(c, out)?;
-    let (rule, exdates, rdates) = rule_of(c, start, end, tz, zones, out)?;
+    let (rule, more_rules, exdates, rdates) = rule_of(c, start, end, tz, zones, out)?;
     let (recurrence_id, recurrence_zone) = match c.prop("RECURRENCE-ID") {
         Some(r) => {
-            if r.param("RANGE").is_some() {
-                note(out, r.line, "RECURRENCE-ID;RANGE=THISANDFUTURE read as this occurrence only");
-            }
             let (t, zone) = time_value(r, &r.value, zones)?;
             (Some(t.occ()), zone)
         }
         None => (None, tz),
     };
+    // RANGE=THISANDFUTURE (the only value RFC 5545 §3.2.13 has; THISANDPRIOR is gone).
+    let this_and_future = c
+        .prop("RECURRENCE-ID")
+        .and_then(|r| r.param("RANGE"))
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("THISANDFUTURE"));
+    if let Some(r) = c.prop("RECURRENCE-ID").filter(|r| r.param("RANGE").is_some() && !this_and_future) {
+        note(out, r.line, "RECURRENCE-ID with a RANGE other than THISANDFUTURE read as this occurrence only");
+    }
     let text = |name: &str| c.prop(name).map(|p| unescape(&p.value)).filter(|s| !s.trim().is_empty());
     let notes = text("DESCRIPTION");
     let location = text("LOCATION");
@@ -480,10 +495,12 @@ fn event(c: &Component, zones: &Zones, out: &mut Read, unknown: &mut HashSet<Str
         start,
         end,
         rule,
+        more_rules,
         exdates,
         rdates,
         recurrence_id,
         recurrence_zone,
+        this_and_future,
         cancelled,
         sequence,
         categories,
@@ -557,7 +574,10 @@ fn uid_of(c: &Component, out: &mut Read) -> Result<String, ParseError> {
     Ok(format!("derived-{h:016x}@studydesk-import"))
 }
 
-/// The series of an event: its rule, EXDATEs and RDATEs (see the module docs).
+/// An event's rules (none, or the first and the further ones), EXDATEs and RDATEs.
+type SeriesParts = (Option<Rule>, Vec<Rule>, Vec<Occ>, Vec<Occ>);
+
+/// The series of an event: its rules, EXDATEs and RDATEs (see the module docs).
 fn rule_of(
     c: &Component,
     start: IcsTime,
@@ -565,7 +585,7 @@ fn rule_of(
     tz: Tz,
     zones: &Zones,
     out: &mut Read,
-) -> Result<(Option<Rule>, Vec<Occ>, Vec<Occ>), ParseError> {
+) -> Result<SeriesParts, ParseError> {
     for p in c.props_named("EXRULE") {
         note(out, p.line, format!("{} ignored (not supported)", p.name));
     }
@@ -576,11 +596,12 @@ fn rule_of(
             if let Some(p) = c.props_named("RDATE").next() {
                 note(out, p.line, "RDATE ignored: the event was imported without repeating");
             }
-            return Ok((None, vec![], vec![]));
+            return Ok((None, vec![], vec![], vec![]));
         }
-        None if rdates.is_empty() => return Ok((None, vec![], vec![])),
+        None if rdates.is_empty() => return Ok((None, vec![], vec![], vec![])),
         None => Rule::start_only(),
     };
+    let more_rules = more_rrules_of(c, &rule, start, tz, out)?;
     let all_day = matches!(start, IcsTime::Date(_));
     let mut exdates = Vec::new();
     for e in c.props_named("EXDATE") {
@@ -589,31 +610,57 @@ fn rule_of(
             exdates.push(same_kind(t, written_in, start, tz, all_day));
         }
     }
-    Ok((Some(rule), exdates, rdates))
+    Ok((Some(rule), more_rules, exdates, rdates))
 }
 
 /// The RRULE: `None` without one, `Some(None)` when it cannot be used (noted; the event
 /// is then a single event).
 fn rrule_of(c: &Component, start: IcsTime, tz: Tz, out: &mut Read) -> Result<Option<Option<Rule>>, ParseError> {
-    let mut rrules = c.props_named("RRULE");
-    let Some(p) = rrules.next() else { return Ok(None) };
-    for extra in rrules {
-        note(out, extra.line, "a second RRULE ignored");
+    let Some(p) = c.props_named("RRULE").next() else { return Ok(None) };
+    Ok(Some(one_rrule(p, start, tz, out, "the event was imported without repeating")?))
+}
+
+/// The second and later RRULEs of an event whose first one is used (see
+/// `recurrence::Series::more_rules`). One that cannot be used is left out with a note, as
+/// is one past [`MORE_RULES_BUDGET`] characters for all the rules together.
+fn more_rrules_of(c: &Component, first: &Rule, start: IcsTime, tz: Tz, out: &mut Read) -> Result<Vec<Rule>, ParseError> {
+    let mut rules = Vec::new();
+    let mut length = first.canonical().len();
+    for p in c.props_named("RRULE").skip(1) {
+        let Some(rule) = one_rrule(p, start, tz, out, "this RRULE was left out")? else { continue };
+        if rules.contains(&rule) || rule == *first {
+            continue;
+        }
+        length += 1 + rule.canonical().len();
+        if length > MORE_RULES_BUDGET {
+            note(out, p.line, format!("RRULE left out: the rules of one event have at most {MORE_RULES_BUDGET} characters together"));
+            continue;
+        }
+        rules.push(rule);
     }
+    Ok(rules)
+}
+
+/// The stored rules text has at most 500 characters; an import leaves room for the
+/// UNTIL a split (THISANDFUTURE, "this and following") writes into each rule.
+const MORE_RULES_BUDGET: usize = 400;
+
+/// One RRULE line: `None` when it cannot be used (noted, saying what was done then).
+fn one_rrule(p: &Prop, start: IcsTime, tz: Tz, out: &mut Read, then: &str) -> Result<Option<Rule>, ParseError> {
     let parsed = recurrence::parse(&p.value).map_err(|e| ParseError::new(p.line, format!("RRULE: {e}")))?;
     if let Some(part) = parsed.unsupported.first() {
-        note(out, p.line, format!("RRULE part {part} is not supported; the event was imported without repeating"));
-        return Ok(Some(None));
+        note(out, p.line, format!("RRULE part {part} is not supported; {then}"));
+        return Ok(None);
     }
     let all_day = matches!(start, IcsTime::Date(_));
     let mut rule = parsed.rule;
     rule.normalise_until(all_day, tz);
-    let series = recurrence::Series { rule: rule.clone(), tz, start: start.occ(), rdates: vec![] };
+    let series = recurrence::Series { rule: rule.clone(), more_rules: vec![], tz, start: start.occ(), rdates: vec![] };
     if series.last().is_err() {
-        note(out, p.line, "RRULE never produces an occurrence; the event was imported without repeating");
-        return Ok(Some(None));
+        note(out, p.line, format!("RRULE never produces an occurrence; {then}"));
+        return Ok(None);
     }
-    Ok(Some(Some(rule)))
+    Ok(Some(rule))
 }
 
 /// An EXDATE or RDATE item in the series' kind: a date on a timed series at the start's

@@ -62,7 +62,7 @@ impl VTimezone {
             locals.push(o.start);
             if let Some(rule) = &o.rule {
                 // Wall-clock times expanded as if in UTC: the rule counts local days.
-                let series = Series { rule: rule.clone(), tz: chrono_tz::UTC, start: Occ::Time(Utc.from_utc_datetime(&o.start)), rdates: vec![] };
+                let series = Series { rule: rule.clone(), more_rules: vec![], tz: chrono_tz::UTC, start: Occ::Time(Utc.from_utc_datetime(&o.start)), rdates: vec![] };
                 let back = from - Duration::days(400);
                 if let Ok(occs) = series.between(Occ::Time(Utc.from_utc_datetime(&back)), Occ::Time(Utc.from_utc_datetime(&to)), MAX_ONSETS_PER_YEAR * 3) {
                     locals.extend(occs.into_iter().filter_map(|occ| match occ {
