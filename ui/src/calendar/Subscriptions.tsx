@@ -233,7 +233,9 @@ function SubscriptionRow({
           />
         ) : (
           <>
-            <strong id={`cal-sub-name-${s.id}`}>{s.name}</strong>
+            <strong id={`cal-sub-name-${s.id}`} title={s.name}>
+              {s.name}
+            </strong>
             <span className="sub-url" title={s.url}>
               {s.url}
             </span>
