@@ -218,6 +218,9 @@ pub fn remind_once() -> i32 {
             for r in &turn.reports {
                 println!("report\t{}\t{}", r.name, r.file.as_deref().or(r.error.as_deref()).unwrap_or(""));
             }
+            for r in &turn.subscriptions {
+                println!("subscription\t{}\t{}", r.subscription.name, r.result.words());
+            }
             0
         }
         Err(e) => {

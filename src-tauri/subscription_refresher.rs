@@ -4,8 +4,8 @@
 //! Contract: a thread that, [`FIRST_AFTER`] after start (the first screen comes first) and
 //! then every [`EVERY`] of app-clock time, calls
 //! [`Studydesk::calendar_subscriptions_refresh_due`](studydesk_core::api::Studydesk::calendar_subscriptions_refresh_due):
-//! each enabled subscription whose next fetch has come on this device is fetched, one
-//! after another, on this thread (the network never runs on the UI thread; the core
+//! each enabled (not paused) subscription whose next fetch has come on this device is
+//! fetched, one after another (the rule the headless turn shares, `subscriptions::refresh_due`), on this thread (the network never runs on the UI thread; the core
 //! bounds each fetch in time and size and backs off a failing feed). When any fetch ran,
 //! good or failed, it emits [`EVENT`] (payload null) so the UI refetches the calendar and
 //! the subscriptions. A failed turn (the database) is logged once per run of failures

@@ -2,13 +2,14 @@
 // test serves a timetable feed; it is subscribed from the Calendar page's Subscriptions
 // dialog, its event shows on tomorrow's cell in the subscription's colour and opens
 // read-only, naming the subscription; a second subscription to an address that answers
-// 500 shows the error in words and the next try. Screenshots of the dialog and the
-// read-only event.
+// 500 shows the error in words and the next try; the timetable is renamed in place and
+// paused, and the list says so while its event stays shown. Screenshots of the dialog
+// (English and Japanese, light and dark) and of the read-only event.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { screenshot, setInputValue, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { choose, htmlState, screenshot, setInputValue, start, steps, stop, tempDir, tid } from "./lib.mjs";
 
 /** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
 function tomorrow() {
@@ -17,6 +18,7 @@ function tomorrow() {
 }
 
 const TITLE = "Organic chemistry lecture";
+const RENAMED = "University timetable";
 
 function feed() {
   const day = tomorrow().replaceAll("-", "");
@@ -92,6 +94,22 @@ test("subscriptions: a feed's event shows read-only, a broken feed says why", as
     assert.match(text, /down for maintenance/);
     assert.match(text, /Next try at/);
     await screenshot(browser, "61-subscriptions-error-en-light");
+  });
+
+  await step("rename the timetable in place and pause it: the list says paused", async () => {
+    await (await browser.$('button[aria-label="Rename Timetable"]')).click();
+    const field = await browser.$('[data-testid^="cal-sub-rename-input-"]');
+    await field.waitForDisplayed();
+    await setInputValue(browser, field, RENAMED);
+    await (await browser.$('[data-testid^="cal-sub-rename-save-"]')).click();
+    await (await browser.$(`//strong[text()="${RENAMED}"]`)).waitForDisplayed({ timeout: 10_000 });
+    await (await browser.$(`button[aria-label="Pause ${RENAMED}"]`)).click();
+    const paused = await browser.$('[data-testid^="cal-sub-paused-"]');
+    await paused.waitForDisplayed({ timeout: 10_000 });
+    assert.match(await paused.getText(), /^Paused: not fetched until you resume it\. Showing the copy of .+ · 1 event\.$/);
+    assert.equal(await (await browser.$(`button[aria-label="Refresh ${RENAMED} now"]`)).isEnabled(), false, "a paused one is not fetched");
+    assert.ok(await (await browser.$(`button[aria-label="Resume ${RENAMED}"]`)).isExisting());
+    await screenshot(browser, "63-subscriptions-paused-en-light");
     await (await browser.$(`${tid("cal-subs-dialog")} .dialog-actions button`)).click();
     await (await browser.$(tid("cal-subs-dialog"))).waitForExist({ reverse: true });
   });
@@ -104,9 +122,39 @@ test("subscriptions: a feed's event shows read-only, a broken feed says why", as
     await browser.execute((e) => e.click(), chip);
     const reason = await browser.$(tid("cal-subscribed-reason"));
     await reason.waitForDisplayed();
-    assert.match(await reason.getText(), /comes from the subscription "Timetable"/);
+    assert.match(await reason.getText(), new RegExp(`comes from the subscription "${RENAMED}"`), "paused: its last copy stays shown");
     assert.equal(await (await browser.$(tid("cal-editor-title"))).isExisting(), false, "no editable title");
     await screenshot(browser, "62-subscribed-event-en-light");
+    await browser.keys("Escape");
+  });
+
+  for (const [lang, theme, paused] of [
+    ["en", "dark", /Paused: not fetched/],
+    ["ja", "light", /一時停止中: 再開するまで取得しません/],
+    ["ja", "dark", /一時停止中: 再開するまで取得しません/],
+  ]) {
+    await step(`the dialog in ${lang}, ${theme}`, async () => {
+      await (await browser.$(tid("nav-settings"))).click();
+      await (await browser.$(tid("settings"))).waitForDisplayed();
+      await choose(browser, "settings-language", lang);
+      await choose(browser, "settings-theme", theme);
+      await browser.waitUntil(async () => {
+        const h = await htmlState(browser);
+        return h.lang === lang && h.theme === theme;
+      }, { timeoutMsg: `<html> did not switch to ${lang}, ${theme}` });
+      await (await browser.$(tid("nav-calendar"))).click();
+      await (await browser.$(tid("cal-subscriptions"))).click();
+      await (await browser.$(tid("cal-subs-dialog"))).waitForDisplayed();
+      const state = await browser.$('[data-testid^="cal-sub-paused-"]');
+      await state.waitForDisplayed();
+      assert.match(await state.getText(), paused);
+      await screenshot(browser, `64-subscriptions-${lang}-${theme}`);
+      await (await browser.$(`${tid("cal-subs-dialog")} .dialog-actions button`)).click();
+      await (await browser.$(tid("cal-subs-dialog"))).waitForExist({ reverse: true });
+    });
+  }
+
+  await step("stop", async () => {
     await stop(browser, dataDir);
     browser = null;
   });

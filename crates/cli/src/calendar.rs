@@ -1,6 +1,7 @@
 //! The calendar commands: `event add`, `agenda`, `ics import`, `ics export`, and the
 //! subscriptions: `calendar subscribe URL`, `calendar subscriptions`, `calendar refresh
-//! [ID]`, `calendar unsubscribe ID`.
+//! [ID]`, `calendar subscription-edit ID [--name N] [--colour C] [--every MINUTES]`,
+//! `calendar pause ID`, `calendar resume ID`, `calendar unsubscribe ID`.
 //!
 //! Contract: each command is one call of the `Studydesk` facade (so the app's rules
 //! hold); output is one id, a JSON document (`--json`) or short human lines; errors go
@@ -11,7 +12,7 @@ use crate::terminal::{self, field, say};
 use clap::Subcommand;
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
-use studydesk_core::planner::calendar::subscriptions::{CalendarSubscription, NewSubscription, RefreshOutcome, SubscriptionRefresh};
+use studydesk_core::planner::calendar::subscriptions::{CalendarSubscription, NewSubscription, SubscriptionPatch, SubscriptionRefresh};
 use studydesk_core::planner::calendar::{range, CalendarItem, NewEvent, NewReminder};
 use studydesk_core::CoreError;
 
@@ -90,6 +91,25 @@ pub enum CalendarCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Rename, recolour or change the interval of a subscription.
+    SubscriptionEdit {
+        id: String,
+        /// Unique among my subscriptions, ignoring case.
+        #[arg(long)]
+        name: Option<String>,
+        /// #RRGGBB.
+        #[arg(long)]
+        colour: Option<String>,
+        /// Minutes between fetches, 15 to 10080.
+        #[arg(long, value_name = "MINUTES")]
+        every: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop fetching a subscription; its last copy stays shown.
+    Pause { id: String },
+    /// Fetch a paused subscription again (at the next refresh when it is due).
+    Resume { id: String },
     /// Stop following a calendar: the subscription and its events are removed.
     Unsubscribe { id: String },
 }
@@ -132,11 +152,31 @@ pub fn calendar(app: &Studydesk, cmd: CalendarCommand) -> Result<(), CoreError> 
                 say!("{}", refresh_line(r));
             }
         }
+        CalendarCommand::SubscriptionEdit { id, name, colour, every, json } => {
+            if name.is_none() && colour.is_none() && every.is_none() {
+                return Err(CoreError::validation("say what to change: --name, --colour or --every"));
+            }
+            let patch = SubscriptionPatch { id, name, colour, refresh_minutes: every, enabled: None };
+            let s = app.calendar_subscription_update(patch)?;
+            if json {
+                return terminal::json(&s, true);
+            }
+            say!("{}", subscription_line(&s));
+        }
+        CalendarCommand::Pause { id } => pause(app, id, false)?,
+        CalendarCommand::Resume { id } => pause(app, id, true)?,
         CalendarCommand::Unsubscribe { id } => {
             app.calendar_unsubscribe(&id)?;
             say!("unsubscribed {}", field(&id));
         }
     }
+    Ok(())
+}
+
+/// Pauses (`enabled` false) or resumes a subscription and prints its line.
+fn pause(app: &Studydesk, id: String, enabled: bool) -> Result<(), CoreError> {
+    let s = app.calendar_subscription_update(SubscriptionPatch { id, enabled: Some(enabled), ..Default::default() })?;
+    say!("{}", subscription_line(&s));
     Ok(())
 }
 
@@ -151,15 +191,8 @@ fn subscription_line(s: &CalendarSubscription) -> String {
     format!("{}  {}  {}  {} events  {state}{next}{paused}  <{}>", s.id, s.colour, field(&s.name), s.events, field(&s.url))
 }
 
-fn refresh_line(r: &SubscriptionRefresh) -> String {
-    let name = field(&r.subscription.name);
-    match &r.result {
-        RefreshOutcome::Updated { created, updated, deleted, unchanged } => {
-            format!("{name}: created {created}, updated {updated}, deleted {deleted}, unchanged {unchanged}")
-        }
-        RefreshOutcome::NotModified => format!("{name}: not modified"),
-        RefreshOutcome::Failed { reason } => format!("{name}: failed: {}", field(reason)),
-    }
+pub(crate) fn refresh_line(r: &SubscriptionRefresh) -> String {
+    format!("{}: {}", field(&r.subscription.name), field(&r.result.words()))
 }
 
 impl IcsCommand {

@@ -5,7 +5,9 @@
 //! Contract: each turn is the core's headless turn (`Studydesk::reminders_run_once`:
 //! claim + advance + notifications row, one transaction per reminder, so the app, the OS
 //! timer and this command running together still deliver each reminder once; then the
-//! native notices, missed ones grouped). When no notification server answers, one warning
+//! native notices, missed ones grouped; then the calendar subscriptions that are due are
+//! fetched, one `subscription<TAB>name: outcome` line each without `--json`). When no
+//! notification server answers, one warning
 //! goes to stderr and the notifications rows are still written.
 //! `--once` does one turn, prints what it delivered (`--json`: a JSON array) and exits;
 //! without it the command keeps running, sleeping until the next fire time, never more
@@ -73,6 +75,9 @@ fn run(app: &Studydesk, once: bool, json: bool) -> Result<(), CoreError> {
         if !json {
             for r in &turn.reports {
                 say!("report\t{}\t{}", field(&r.name), field(r.file.as_deref().or(r.error.as_deref()).unwrap_or("")));
+            }
+            for r in &turn.subscriptions {
+                say!("subscription\t{}", crate::calendar::refresh_line(r));
             }
         }
         if once {

@@ -4,6 +4,9 @@
 //! feed the test changes: the feed's events show in `agenda`, a refresh after a change
 //! drops the removed event, a failing feed keeps them and says why, and unsubscribing
 //! removes them. A bad address is refused in one line with nothing written.
+//! `calendar subscription-edit ID [--name] [--colour] [--every]`, `calendar pause ID` and
+//! `calendar resume ID`: a paused one is not fetched by `remind run --once` (the headless
+//! turn of the OS timer), which after the resume fetches the change.
 
 mod run;
 
@@ -89,4 +92,57 @@ fn a_calendar_is_subscribed_refreshed_listed_and_unsubscribed() {
     assert_eq!(ok(d.path(), &["calendar", "unsubscribe", &id]).trim_end(), format!("unsubscribed {id}"));
     assert!(agenda_titles(d.path()).is_empty());
     assert_eq!(json(d.path(), &["calendar", "subscriptions", "--json"]).as_array().unwrap().len(), 0);
+}
+
+fn at(time: &str, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["--clock-from".to_string(), time.to_string()];
+    all.extend(args.iter().map(|a| a.to_string()));
+    all
+}
+
+fn ok_at(dir: &std::path::Path, time: &str, args: &[&str]) -> String {
+    let all = at(time, args);
+    ok(dir, &all.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[test]
+fn a_subscription_is_edited_paused_resumed_and_the_headless_turn_refreshes_it() {
+    let d = tempfile::tempdir().unwrap();
+    let body = Arc::new(Mutex::new(Some(feed(&[("a@uni", "Linear algebra")]))));
+    let url = serve(body.clone());
+    let t0 = "2026-12-01T00:00:00Z";
+    let added = ok_at(d.path(), t0, &["calendar", "subscribe", &url, "--name", "Timetable", "--every", "60", "--json"]);
+    let added: serde_json::Value = serde_json::from_str(&added).unwrap();
+    let id = added["subscription"]["id"].as_str().unwrap().to_string();
+    let club = ok_at(d.path(), t0, &["calendar", "subscribe", "http://127.0.0.1:9/club.ics", "--name", "Club", "--json"]);
+    let club: serde_json::Value = serde_json::from_str(&club).unwrap();
+    ok(d.path(), &["calendar", "pause", club["subscription"]["id"].as_str().unwrap()]);
+
+    // Rename, recolour and a new interval; a taken name (ignoring case) is refused.
+    let edited = json(d.path(), &["calendar", "subscription-edit", &id, "--name", "Uni", "--colour", "#DC2626", "--every", "120", "--json"]);
+    assert_eq!((edited["name"].as_str(), edited["colour"].as_str(), edited["refresh_minutes"].as_i64()), (Some("Uni"), Some("#dc2626"), Some(120)));
+    assert_eq!(edited["events"], 1, "the row and what the view adds, side by side");
+    let err = fails(d.path(), &["calendar", "subscription-edit", &id, "--name", "CLUB"]);
+    assert!(err.starts_with("error (validation)") && err.contains("already have a subscription named \"Club\""), "{err}");
+    let err = fails(d.path(), &["calendar", "subscription-edit", &id]);
+    assert!(err.contains("--name, --colour or --every"), "{err}");
+
+    // Paused: the headless turn does not fetch it; the list says so; the copy stays.
+    let line = ok(d.path(), &["calendar", "pause", &id]);
+    assert!(line.contains("Uni") && line.contains("(paused)"), "{line}");
+    *body.lock().unwrap() = Some(feed(&[("a@uni", "Linear algebra"), ("b@uni", "Physics lab")]));
+    let later = "2026-12-01T03:00:00Z";
+    assert_eq!(ok_at(d.path(), later, &["remind", "run", "--once"]), "");
+    assert_eq!(agenda_titles(d.path()), ["Linear algebra"]);
+    let err = fails(d.path(), &["calendar", "refresh", &id]);
+    assert!(err.starts_with("error (conflict)") && err.contains("\"Uni\" is paused"), "{err}");
+    let text = ok(d.path(), &["calendar", "subscriptions"]);
+    assert!(text.lines().all(|l| l.contains("(paused)")), "{text}");
+
+    // Resumed: with the app closed, `remind run --once` fetches the change.
+    assert!(!ok(d.path(), &["calendar", "resume", &id]).contains("(paused)"));
+    let out = ok_at(d.path(), later, &["remind", "run", "--once"]);
+    assert_eq!(out.trim_end(), "subscription\tUni: created 1, updated 0, deleted 0, unchanged 1");
+    assert_eq!(agenda_titles(d.path()), ["Linear algebra", "Physics lab"]);
+    assert_eq!(ok_at(d.path(), later, &["remind", "run", "--once"]), "", "not due again until its interval has passed");
 }

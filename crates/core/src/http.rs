@@ -9,12 +9,60 @@
 //!   cap is passed while reading (a 50 MB answer is never held whole); an answer still
 //!   arriving when the time is up is refused, however slowly it trickles.
 //! - [`unreachable`] and [`excerpt`] put a failure and the start of a body in words.
+//! - [`web_url`]: the one rule of an address a request may go to, shared by every caller
+//!   (a REST source's URL, a subscription's feed): trimmed, not empty, at most a given
+//!   length (as typed and as stored), `http://` or `https://`, with a host, without a user
+//!   name or password. It answers why not as a [`UrlProblem`]; each caller words it for
+//!   its own field and adds its own rules (a feed's `webcal://`, a REST query's secrets).
 
 use crate::{CoreError, Result};
 use reqwest::blocking::{Client, Response};
 use reqwest::Url;
 use std::io::Read;
 use std::time::{Duration, Instant};
+
+/// Why a text is not an address a request may go to (see [`web_url`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// Nothing but spaces.
+    Empty,
+    /// Longer than the caller's limit, as typed or as stored (percent-encoded).
+    TooLong { chars: usize, max: usize },
+    /// Not a URL at all: the parser's reason.
+    NotAUrl(String),
+    /// A scheme other than http and https (the scheme found, without `://`).
+    Scheme(String),
+    NoHost,
+    /// `user:password@` in the address.
+    Credentials,
+}
+
+/// The address in `text` if a request may go to it (see the module docs), at most `max`
+/// characters.
+pub fn web_url(text: &str, max: usize) -> std::result::Result<Url, UrlProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(UrlProblem::Empty);
+    }
+    let too_long = |s: &str| Some(s.chars().count()).filter(|n| *n > max).map(|chars| UrlProblem::TooLong { chars, max });
+    if let Some(problem) = too_long(text) {
+        return Err(problem);
+    }
+    let url = Url::parse(text).map_err(|e| UrlProblem::NotAUrl(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(UrlProblem::Scheme(url.scheme().to_string()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(UrlProblem::NoHost);
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(UrlProblem::Credentials);
+    }
+    match too_long(url.as_str()) {
+        Some(problem) => Err(problem),
+        None => Ok(url),
+    }
+}
 
 /// How much of a refused body a message quotes.
 const EXCERPT_CHARS: usize = 200;
@@ -91,5 +139,25 @@ pub fn read_capped(response: &mut Response, max_bytes: u64, deadline: Instant) -
             return Err(ReadFailure::TooLarge);
         }
         body.extend_from_slice(&chunk[..n]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_web_url_is_http_or_https_with_a_host_and_no_password() {
+        assert_eq!(web_url(" https://uni.example/t.ics ", 100).unwrap().as_str(), "https://uni.example/t.ics");
+        assert_eq!(web_url("http://127.0.0.1:8080/x", 100).unwrap().as_str(), "http://127.0.0.1:8080/x");
+        assert_eq!(web_url("  ", 100), Err(UrlProblem::Empty));
+        assert_eq!(web_url("ftp://uni.example/t.ics", 100), Err(UrlProblem::Scheme("ftp".into())));
+        assert_eq!(web_url("https://me:pw@uni.example/", 100), Err(UrlProblem::Credentials));
+        assert_eq!(web_url("https://me@uni.example/", 100), Err(UrlProblem::Credentials));
+        assert!(matches!(web_url("not a link", 100), Err(UrlProblem::NotAUrl(_))));
+        assert!(matches!(web_url("file:///etc/passwd", 100), Err(UrlProblem::Scheme(_))));
+        assert_eq!(web_url("https://uni.example/aaaa", 20), Err(UrlProblem::TooLong { chars: 24, max: 20 }));
+        // Percent-encoding may lengthen it: the stored form counts too.
+        assert_eq!(web_url("https://u.example/ééé", 26), Err(UrlProblem::TooLong { chars: 36, max: 26 }));
     }
 }

@@ -5,7 +5,10 @@
 //! 50 MB answer, a web page and an invalid file each keep the last good copy with the
 //! reason in words and back off; a reminder on a subscribed event fires like any other
 //! and survives refreshes; nothing of a feed is queued for sync; a subscribed event is
-//! read-only; unsubscribing removes its events.
+//! read-only; unsubscribing removes its events. The headless turn (`remind run --once`,
+//! the OS timer) fetches the due feeds only after firing what is due, within its budget,
+//! and fires what a changed feed made due; a paused subscription is fetched by nobody,
+//! says so and keeps its copy; a rename is unique ignoring case.
 
 mod common;
 
@@ -27,6 +30,8 @@ enum Serve {
     Huge { bytes: usize, length: bool },
     /// Accepts and never answers.
     Hang,
+    /// The inner answer after the app's clock has moved on by this much (a slow network).
+    Slow(Box<Serve>, studydesk_core::clock::ManualClock, chrono::Duration),
 }
 
 struct Server {
@@ -76,7 +81,11 @@ fn answer(mut stream: TcpStream, serve: &Mutex<Serve>, heads: &Mutex<Vec<String>
         let _ = stream.write_all(out.as_bytes());
         let _ = stream.write_all(body);
     };
-    let current = serve.lock().unwrap().clone();
+    let mut current = serve.lock().unwrap().clone();
+    if let Serve::Slow(inner, clock, by) = current {
+        clock.advance(by);
+        current = *inner;
+    }
     match current {
         Serve::Feed { body, etag, modified } => {
             if head.to_ascii_lowercase().contains(&format!("if-none-match: {}", etag.to_ascii_lowercase())) {
@@ -107,6 +116,7 @@ fn answer(mut stream: TcpStream, serve: &Mutex<Serve>, heads: &Mutex<Vec<String>
             }
         }
         Serve::Hang => std::thread::sleep(Duration::from_secs(30)),
+        Serve::Slow(..) => unreachable!("one level"),
     }
 }
 
@@ -131,7 +141,7 @@ const LIMITS: FeedLimits = FeedLimits { connect: Duration::from_secs(2), total: 
 
 fn subscribe(f: &common::Fixture, url: &str, name: &str) -> String {
     let input = NewSubscription { url: url.into(), name: Some(name.into()), colour: Some("#16A34A".into()), refresh_minutes: Some(60) };
-    subscriptions::add(f.app.db(), &f.app.user_id(), input).unwrap().id
+    subscriptions::add(f.app.db(), &f.app.user_id(), input).unwrap().row.id
 }
 
 fn refresh(f: &common::Fixture, id: &str) -> subscriptions::SubscriptionRefresh {
@@ -396,11 +406,151 @@ fn subscriptions_are_checked_listed_renamed_and_a_feed_uid_may_match_an_own_even
 
     // The user imported the same event from a file before: both are kept, each in its calendar.
     f.app.ics_import(feed(&[LECTURE]).as_bytes()).unwrap();
-    let id = add(&server.url, Some("Timetable")).unwrap().id;
+    let id = add(&server.url, Some("Timetable")).unwrap().row.id;
     assert_eq!(refresh(&f, &id).result, RefreshOutcome::Updated { created: 1, updated: 0, deleted: 0, unchanged: 0 });
     assert_eq!(titles(&f), vec!["Linear algebra", "Linear algebra"]);
     let list = f.app.calendar_subscriptions().unwrap();
     assert_eq!(list.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["Timetable", "Uni"]);
     f.app.calendar_unsubscribe(&id).unwrap();
     assert_eq!(titles(&f), vec!["Linear algebra"], "the user's own copy stays");
+}
+
+// ---- the headless turn (`remind run --once`, the OS timer) and pausing
+
+use studydesk_core::background::remind::{self, FeedBudget};
+
+/// The headless turn with the test's short limits; notices are counted, not shown.
+const TURN: FeedBudget = FeedBudget { limits: LIMITS, budget: Duration::from_secs(10) };
+
+fn at(f: &common::Fixture, time: &str) {
+    f.clock.set(chrono::DateTime::parse_from_rfc3339(time).unwrap().with_timezone(&chrono::Utc));
+}
+
+fn turn(f: &common::Fixture) -> remind::Turn {
+    remind::turn_with(f.app.db(), &f.app.user_id(), &TURN, |_| Ok(())).unwrap()
+}
+
+fn remind_15_before(f: &common::Fixture, day: &str) -> String {
+    let id = f.app.calendar_range(day, day).unwrap().items[0].id.clone();
+    let patch = EventPatch { reminders: Some(vec![NewReminder { minutes_before: Some(15), ..Default::default() }]), ..Default::default() };
+    f.app.event_update(EventUpdate { id: id.clone(), patch, ..Default::default() }).unwrap();
+    id
+}
+
+fn delivered_titles(t: &remind::Turn) -> Vec<String> {
+    t.delivered.iter().map(|d| d.title.clone()).collect()
+}
+
+#[test]
+fn the_headless_turn_refreshes_due_feeds_and_their_moved_reminders_fire() {
+    let f = common::open();
+    let server = Server::start(ok_feed(&[LECTURE, LAB], "v1"));
+    let id = subscribe(&f, &server.url, "Timetable");
+    refresh(&f, &id);
+    let lecture = remind_15_before(&f, "2026-12-07");
+    remind_15_before(&f, "2026-12-08");
+    assert_eq!(f.app.event_get(&lecture).unwrap().reminders[0].fire_at, "2026-12-07T00:45:00.000Z");
+
+    // With the app closed, the lecture moves 30 minutes earlier at the source.
+    server.set(ok_feed(&[("lecture-1@uni.example", "20261207T003000Z", "Linear algebra"), LAB], "v2"));
+    at(&f, "2026-12-07T00:05:00Z");
+    let t = turn(&f);
+    assert_eq!(t.subscriptions.len(), 1, "the feed was due: fetched by the headless turn");
+    assert_eq!(t.subscriptions[0].result, RefreshOutcome::Updated { created: 0, updated: 1, deleted: 0, unchanged: 1 });
+    assert!(t.delivered.is_empty(), "nothing is due yet");
+    assert_eq!(f.app.event_get(&lecture).unwrap().reminders[0].fire_at, "2026-12-07T00:15:00.000Z", "recomputed from the new copy");
+
+    // The next turn, at 00:16, fires it (the stale copy would have waited until 00:45)
+    // and asks no feed: the next fetch is an interval after the last.
+    let asked = server.heads.lock().unwrap().len();
+    at(&f, "2026-12-07T00:16:00Z");
+    let t = turn(&f);
+    assert_eq!(delivered_titles(&t), ["Linear algebra"]);
+    assert!(t.subscriptions.is_empty());
+    assert_eq!(server.heads.lock().unwrap().len(), asked);
+
+    // A turn one minute before the lab's reminder whose fetch takes two: the reminder that
+    // came due meanwhile fires in the same turn, not a minute later.
+    let v3 = ok_feed(&[("lecture-1@uni.example", "20261207T003000Z", "Linear algebra"), LAB, SEMINAR], "v3");
+    server.set(Serve::Slow(Box::new(v3), f.clock.clone(), chrono::Duration::minutes(2)));
+    at(&f, "2026-12-08T04:44:00Z");
+    let t = turn(&f);
+    assert_eq!(t.subscriptions[0].result, RefreshOutcome::Updated { created: 1, updated: 0, deleted: 0, unchanged: 2 });
+    assert_eq!(delivered_titles(&t), ["Physics lab"], "due at 04:45, delivered after the fetch that ended at 04:46");
+    assert!(delivered_titles(&turn(&f)).is_empty(), "once");
+}
+
+#[test]
+fn the_turn_fires_what_is_due_before_asking_any_feed_and_keeps_to_its_budget() {
+    let f = common::open();
+    let slow = Server::start(Serve::Hang);
+    let other = Server::start(Serve::Hang);
+    let first = subscribe(&f, &slow.url, "Slow");
+    let second = subscribe(&f, &other.url, "Also slow");
+    f.app
+        .event_add(studydesk_core::planner::calendar::NewEvent {
+            title: "Exam".into(),
+            start: "2026-11-22T10:10:00+09:00".into(),
+            reminders: vec![NewReminder { minutes_before: Some(10), ..Default::default() }],
+            ..Default::default()
+        })
+        .unwrap();
+    at(&f, "2026-11-22T01:00:30Z");
+
+    let started = Instant::now();
+    let mut shown_after = vec![];
+    let budget = FeedBudget { limits: LIMITS, budget: Duration::from_secs(3) };
+    let t = remind::turn_with(f.app.db(), &f.app.user_id(), &budget, |_| {
+        shown_after.push(started.elapsed());
+        Ok(())
+    })
+    .unwrap();
+    let took = started.elapsed();
+    assert_eq!(delivered_titles(&t), ["Exam"]);
+    assert!(shown_after[0] < Duration::from_secs(1), "shown before any feed was asked: {shown_after:?}");
+    // One fetch (2 s) fits the 3 s budget; a second would not: it stays due for the next turn.
+    assert_eq!(t.subscriptions.len(), 1, "{:?}", t.subscriptions);
+    assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(3), "{took:?}");
+    let RefreshOutcome::Failed { reason } = &t.subscriptions[0].result else { panic!() };
+    assert!(reason.contains("within 2 seconds"), "{reason}");
+    let due = f.app.db().read(|c| subscriptions::due(c, &f.app.user_id(), f.app.db().now())).unwrap();
+    let fetched = t.subscriptions[0].subscription.id.clone();
+    let waiting = if fetched == first { &second } else { &first };
+    assert_eq!(due, vec![waiting.clone()]);
+}
+
+#[test]
+fn a_paused_subscription_is_not_fetched_says_so_and_keeps_its_copy() {
+    let f = common::open();
+    let me = f.app.user_id();
+    let server = Server::start(ok_feed(&[LECTURE], "v1"));
+    let id = subscribe(&f, &server.url, "Timetable");
+    refresh(&f, &id);
+    let paused = f.app.calendar_subscription_update(SubscriptionPatch { id: id.clone(), enabled: Some(false), ..Default::default() }).unwrap();
+    assert!(!paused.enabled);
+    let asked = server.heads.lock().unwrap().len();
+
+    server.set(ok_feed(&[LECTURE, LAB], "v2"));
+    f.clock.advance(chrono::Duration::hours(3));
+    assert!(f.app.db().read(|c| subscriptions::due(c, &me, f.app.db().now())).unwrap().is_empty());
+    assert!(f.app.calendar_subscriptions_refresh_due().unwrap().is_empty(), "the app's thread passes it over");
+    assert!(turn(&f).subscriptions.is_empty(), "and so does the headless turn");
+    let e = f.app.calendar_subscription_refresh(&id).unwrap_err();
+    assert!(e.to_string().contains("\"Timetable\" is paused") && e.to_string().contains("resume it"), "{e}");
+    assert_eq!(server.heads.lock().unwrap().len(), asked, "the feed was not asked");
+    assert_eq!(titles(&f), vec!["Linear algebra"], "its last copy stays shown");
+    assert_eq!(f.app.calendar_subscriptions().unwrap()[0].events, 1);
+
+    // Renamed while paused (unique ignoring case); resumed, it is due at once.
+    let club = Server::start(ok_feed(&[SEMINAR], "c1"));
+    subscribe(&f, &club.url, "Club");
+    let taken = SubscriptionPatch { id: id.clone(), name: Some("CLUB".into()), ..Default::default() };
+    assert!(common::refused(f.app.calendar_subscription_update(taken)).contains("already have a subscription named \"Club\""));
+    let edit = SubscriptionPatch { id: id.clone(), name: Some("Uni timetable".into()), enabled: Some(true), refresh_minutes: Some(120), ..Default::default() };
+    let resumed = f.app.calendar_subscription_update(edit).unwrap();
+    assert_eq!((resumed.name.as_str(), resumed.enabled, resumed.refresh_minutes), ("Uni timetable", true, 120));
+    let t = turn(&f);
+    let names: Vec<_> = t.subscriptions.iter().map(|r| r.subscription.name.as_str()).collect();
+    assert_eq!(names, ["Club", "Uni timetable"], "both due: the new one never fetched, the resumed one past its time");
+    assert_eq!(titles(&f), vec!["History seminar", "Linear algebra", "Physics lab"]);
 }

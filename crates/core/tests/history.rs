@@ -337,7 +337,7 @@ fn old_history_is_pruned_by_the_daily_housekeeping_not_at_start_up() {
     assert_eq!(f.app.history_item(&id, None::<String>, None).unwrap().entries.len(), 2);
     // The background turn prunes what is older than a year, once a day.
     let me = f.app.user_id();
-    studydesk_core::background::remind::turn_with(f.app.db(), &me, |_| Ok(())).unwrap();
+    studydesk_core::background::remind::turn_with(f.app.db(), &me, &studydesk_core::background::remind::FEEDS, |_| Ok(())).unwrap();
     assert_eq!(f.app.history_item(&id, None::<String>, None).unwrap().entries.len(), 1, "the creation 400 days ago went");
     assert_eq!(f.app.history_prune_if_due().unwrap(), None, "not again the same day");
     f.clock.advance(Duration::hours(25));

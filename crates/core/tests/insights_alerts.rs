@@ -202,7 +202,7 @@ fn the_background_turn_shows_an_alert_with_snooze_and_open() {
     study(&f, "2026-11-23T01:00:00Z", 40);
     let mut shown = Vec::new();
     let me = f.app.user_id().to_string();
-    let turn = studydesk_core::background::remind::turn_with(f.app.db(), &me, |n| {
+    let turn = studydesk_core::background::remind::turn_with(f.app.db(), &me, &studydesk_core::background::remind::FEEDS, |n| {
         shown.push(n.clone());
         Ok(())
     })

@@ -1,6 +1,6 @@
-// "Course colours": one row per course with a few swatches that read well as a stripe
-// in both themes, "None", and any other colour. Events and due dates of the course
-// show it as their left border; their text keeps the theme's colours (contrast).
+// "Course colours": one row per course with the shared swatches (SwatchPicker), "None",
+// and any other colour. Events and due dates of the course show it as their left
+// border; their text keeps the theme's colours (contrast).
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import * as api from "../api/client";
@@ -8,18 +8,8 @@ import type { Course } from "../api/bindings/Course";
 import { useApiMutation } from "../api/queries";
 import { calendarKeys } from "./queries";
 import { Dialog } from "../components/Dialog";
+import { SwatchPicker } from "../components/SwatchPicker";
 import "./calendar.css";
-
-export const SWATCHES = [
-  ["blue", "#3451c6"],
-  ["teal", "#0b7a6f"],
-  ["green", "#23763a"],
-  ["orange", "#b25a00"],
-  ["red", "#b42323"],
-  ["purple", "#a3479b"],
-  ["pink", "#c2185b"],
-  ["slate", "#5b6472"],
-] as const;
 
 export function CourseColours({ courses, onClose }: { courses: Course[]; onClose: () => void }) {
   const { t } = useTranslation();
@@ -46,7 +36,6 @@ export function CourseColours({ courses, onClose }: { courses: Course[]; onClose
       <ul className="course-colour-list">
         {courses.map((c) => {
           const current = c.colour?.toLowerCase() ?? null;
-          const known = SWATCHES.some(([, hex]) => hex === current);
           return (
             <li key={c.id} className="course-colour-row">
               <span className="course-colour-name" id={`course-colour-${c.id}`}>
@@ -54,39 +43,14 @@ export function CourseColours({ courses, onClose }: { courses: Course[]; onClose
                 {c.emoji ? `${c.emoji} ` : ""}
                 {c.name}
               </span>
-              <div className="swatches" role="group" aria-labelledby={`course-colour-${c.id}`}>
-                <button
-                  type="button"
-                  className="swatch none"
-                  aria-pressed={current === null}
-                  aria-label={t("courseColours.none")}
-                  title={t("courseColours.none")}
-                  data-testid={`course-colour-none-${c.id}`}
-                  onClick={() => pick(c, null)}
-                />
-                {SWATCHES.map(([name, hex]) => (
-                  <button
-                    key={hex}
-                    type="button"
-                    className="swatch"
-                    style={{ background: hex }}
-                    aria-pressed={current === hex}
-                    aria-label={t(`courseColours.${name}`)}
-                    title={t(`courseColours.${name}`)}
-                    data-testid={`course-colour-${c.id}-${hex.slice(1)}`}
-                    onClick={() => pick(c, hex)}
-                  />
-                ))}
-                <label className={`swatch custom${current && !known ? " chosen" : ""}`} title={t("courseColours.custom")}>
-                  <span className="sr-only">{t("courseColours.customFor", { name: c.name })}</span>
-                  <input
-                    type="color"
-                    value={current ?? "#3451c6"}
-                    data-testid={`course-colour-custom-${c.id}`}
-                    onChange={(e) => pickLater(c, e.target.value)}
-                  />
-                </label>
-              </div>
+              <SwatchPicker
+                labelledBy={`course-colour-${c.id}`}
+                value={current}
+                onPick={(colour) => pick(c, colour)}
+                testId={`course-colour-${c.id}`}
+                none={{ testId: `course-colour-none-${c.id}` }}
+                custom={{ label: t("courseColours.customFor", { name: c.name }), testId: `course-colour-custom-${c.id}`, onChange: (colour) => pickLater(c, colour) }}
+              />
             </li>
           );
         })}

@@ -18,11 +18,14 @@ const stamp = "2026-11-22T01:00:00.000Z";
 function sub(id: string, name: string, over: Partial<CalendarSubscription> = {}): CalendarSubscription {
   return {
     id,
+    user_id: "u1",
     name,
     url: `https://uni.example/${id}.ics`,
     colour: "#23763a",
     refresh_minutes: 360,
     enabled: true,
+    etag: null,
+    last_modified: null,
     last_attempt_at: new Date(Date.now() - 5 * 60_000).toISOString(),
     last_success_at: new Date(Date.now() - 5 * 60_000).toISOString(),
     last_error: null,
@@ -103,7 +106,7 @@ describe("Subscriptions", () => {
     await screen.findByTestId("cal-sub-a1");
     await userEvent.click(screen.getByTestId("cal-sub-colour-a1-3451c6"));
     expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", colour: "#3451c6" });
-    await userEvent.selectOptions(screen.getByRole("combobox", { name: "How often Timetable is fetched" }), "Every 24 h");
+    await userEvent.selectOptions(screen.getByRole("combobox", { name: "How often Timetable is fetched" }), "Every day");
     expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", refresh_minutes: 1440 });
 
     await userEvent.click(screen.getByTestId("cal-sub-remove-a1"));
@@ -113,6 +116,67 @@ describe("Subscriptions", () => {
     await userEvent.click(screen.getByTestId("cal-sub-remove-confirm-confirm"));
     await waitFor(() => expect(client.calendarUnsubscribe).toHaveBeenCalledWith("a1"));
     await waitFor(() => expect(screen.queryByTestId("cal-sub-remove-confirm")).toBeNull());
+  });
+});
+
+describe("Subscriptions: rename and pause", () => {
+  beforeEach(() => {
+    client.appState.mockResolvedValue(fx.appState());
+    client.calendarSubscriptions.mockResolvedValue([timetable, broken]);
+  });
+
+  it("renames in place: Enter saves, Escape cancels without closing the dialog", async () => {
+    const onClose = vi.fn();
+    client.calendarSubscriptionUpdate.mockResolvedValue({ ...timetable, name: "Uni" });
+    renderWithClient(<Subscriptions onClose={onClose} />);
+    await screen.findByTestId("cal-sub-a1");
+    await userEvent.click(screen.getByRole("button", { name: "Rename Timetable" }));
+    const field = screen.getByRole("textbox", { name: "New name for Timetable" });
+    expect(field).toHaveFocus();
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByRole("textbox", { name: "New name for Timetable" })).toBeNull();
+    expect(onClose).not.toHaveBeenCalled();
+    expect(client.calendarSubscriptionUpdate).not.toHaveBeenCalled();
+
+    await userEvent.click(screen.getByRole("button", { name: "Rename Timetable" }));
+    await userEvent.clear(screen.getByRole("textbox", { name: "New name for Timetable" }));
+    await userEvent.keyboard("Uni{Enter}");
+    expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", name: "Uni" });
+  });
+
+  it("shows a refused name in words", async () => {
+    client.calendarSubscriptionUpdate.mockRejectedValue({ kind: "validation", message: "you already have a subscription named \"Club calendar\": choose another name" });
+    renderWithClient(<Subscriptions onClose={() => {}} />);
+    await screen.findByTestId("cal-sub-a1");
+    await userEvent.click(screen.getByRole("button", { name: "Rename Timetable" }));
+    await userEvent.clear(screen.getByRole("textbox", { name: "New name for Timetable" }));
+    await userEvent.keyboard("club calendar{Enter}");
+    expect(await screen.findByTestId("cal-sub-failure")).toHaveTextContent("already have a subscription named");
+  });
+
+  it("pauses and resumes; a paused one says so, keeps its copy and is not refreshed", async () => {
+    const paused = { ...timetable, enabled: false, last_success_at: "2026-11-22T01:00:00.000Z" };
+    client.calendarSubscriptions.mockResolvedValue([paused, broken]);
+    client.calendarSubscriptionUpdate.mockResolvedValue(timetable);
+    renderWithClient(<Subscriptions onClose={() => {}} />);
+    const row = within(await screen.findByTestId("cal-sub-a1"));
+    expect(row.getByTestId("cal-sub-paused-a1")).toHaveTextContent(/^Paused: not fetched until you resume it\. Showing the copy of .+ · 12 events\.$/);
+    expect(row.getByRole("button", { name: "Refresh Timetable now" })).toBeDisabled();
+    await userEvent.click(row.getByRole("button", { name: "Resume Timetable" }));
+    expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", enabled: true });
+
+    const bad = within(screen.getByTestId("cal-sub-b2"));
+    expect(bad.getByRole("button", { name: "Refresh Club calendar now" })).toBeEnabled();
+    await userEvent.click(bad.getByRole("button", { name: "Pause Club calendar" }));
+    expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "b2", enabled: false });
+  });
+
+  it("words the intervals in hours and days", async () => {
+    renderWithClient(<Subscriptions onClose={() => {}} />);
+    await screen.findByTestId("cal-sub-a1");
+    const select = screen.getByRole("combobox", { name: "How often Timetable is fetched" });
+    const labels = within(select).getAllByRole("option").map((o) => o.textContent);
+    expect(labels).toEqual(["Every hour", "Every 6 h", "Every 12 h", "Every day", "Every 7 days"]);
   });
 });
 

@@ -1,16 +1,20 @@
 // "Subscriptions": calendars followed by URL (a university timetable, a shared calendar).
 // Add one by its https or webcal address (fetched at once by the core, off the UI
 // thread), see each one's state on this device ("Updated 5 minutes ago", or why the last
-// fetch failed and when the next try is), change its colour, fetch it now, or remove it
-// (after a confirmation: its events go with it). Subscribed events are drawn in the
-// subscription's colour and are read-only (see SubscribedEvent).
+// fetch failed and when the next try is), rename it (Enter saves, Escape cancels),
+// change its colour or interval, pause or resume it (a paused one is not fetched and says
+// so; its last copy stays shown), fetch it now, or remove it (after a confirmation: its
+// events go with it). Subscribed events are drawn in the subscription's colour and are
+// read-only (see SubscribedEvent).
 import { useState } from "react";
-import type { FormEvent } from "react";
+import type { FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
+import type { TFunction } from "i18next";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "../api/client";
 import type { ApiError } from "../api/client";
 import type { CalendarSubscription } from "../api/bindings/CalendarSubscription";
+import type { SubscriptionPatch } from "../api/bindings/SubscriptionPatch";
 import type { SubscriptionRefresh } from "../api/bindings/SubscriptionRefresh";
 import { useApiMutation, useShellEvent } from "../api/queries";
 import { errorText } from "../api/errorText";
@@ -19,7 +23,7 @@ import { Dialog } from "../components/Dialog";
 import { formatDateTime } from "../lib/dates";
 import { usePrefs } from "../lib/prefs";
 import { relativeTime } from "../lib/relativeTime";
-import { SWATCHES } from "./CourseColours";
+import { SWATCHES, SwatchPicker } from "../components/SwatchPicker";
 import { calendarKeys } from "./queries";
 import "./calendar.css";
 
@@ -50,6 +54,15 @@ export function useSubscriptionEvents() {
 export function SubscriptionState({ s }: { s: CalendarSubscription }) {
   const { t } = useTranslation();
   const { locale, timezone } = usePrefs();
+  if (!s.enabled) {
+    return (
+      <p className="sub-state paused" data-testid={`cal-sub-paused-${s.id}`}>
+        {s.last_success_at
+          ? t("subscriptions.pausedKept", { when: formatDateTime(s.last_success_at, locale, timezone), count: Number(s.events) })
+          : t("subscriptions.paused")}
+      </p>
+    );
+  }
   if (s.last_error) {
     return (
       <p className="sub-state error" data-testid={`cal-sub-error-${s.id}`}>
@@ -58,7 +71,6 @@ export function SubscriptionState({ s }: { s: CalendarSubscription }) {
       </p>
     );
   }
-  if (!s.enabled) return <p className="sub-state">{t("subscriptions.paused")}</p>;
   if (!s.last_success_at) return <p className="sub-state">{t("subscriptions.notYet")}</p>;
   return (
     <p className="sub-state" data-testid={`cal-sub-state-${s.id}`}>
@@ -118,7 +130,7 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
           <span>{t("subscriptions.name")}</span>
           <input data-testid="cal-sub-name" value={name} maxLength={100} placeholder={t("subscriptions.namePlaceholder")} onChange={(e) => setName(e.target.value)} />
         </label>
-        <Swatches label={t("subscriptions.colour")} value={colour} onPick={setColour} idPrefix="new" />
+        <SwatchPicker label={t("subscriptions.colour")} value={colour} onPick={(c) => c && setColour(c)} testId="cal-sub-colour-new" />
         <button type="submit" className="button primary" data-testid="cal-sub-add" disabled={subscribe.isPending}>
           {subscribe.isPending ? t("subscriptions.adding") : t("subscriptions.add")}
         </button>
@@ -139,54 +151,17 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
       {list.isSuccess && subs.length === 0 ? <p className="hint">{t("subscriptions.empty")}</p> : null}
       <ul className="sub-list" aria-label={t("subscriptions.listLabel")}>
         {subs.map((s) => (
-          <li key={s.id} className="sub-row" data-testid={`cal-sub-${s.id}`}>
-            <div className="sub-head">
-              <span className="course-dot" style={{ background: s.colour }} aria-hidden="true" />
-              <strong id={`cal-sub-name-${s.id}`}>{s.name}</strong>
-              <span className="sub-url" title={s.url}>
-                {s.url}
-              </span>
-            </div>
-            <SubscriptionState s={s} />
-            <div className="sub-actions">
-              <Swatches
-                label={t("subscriptions.colourFor", { name: s.name })}
-                value={s.colour}
-                idPrefix={s.id}
-                onPick={(c) => update.mutate({ id: s.id, colour: c })}
-              />
-              <label className="sub-interval">
-                <span className="sr-only">{t("subscriptions.intervalFor", { name: s.name })}</span>
-                <select
-                  data-testid={`cal-sub-interval-${s.id}`}
-                  value={String(s.refresh_minutes)}
-                  onChange={(e) => update.mutate({ id: s.id, refresh_minutes: Number(e.target.value) })}
-                >
-                  {(INTERVALS.some((m) => m === s.refresh_minutes) ? INTERVALS : [...INTERVALS, s.refresh_minutes]).map((m) => (
-                    <option key={m} value={String(m)}>
-                      {t("subscriptions.every", { hours: m / 60 })}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <button
-                type="button"
-                className="button subtle"
-                data-testid={`cal-sub-refresh-${s.id}`}
-                aria-label={t("subscriptions.refreshFor", { name: s.name })}
-                disabled={refresh.isPending && refresh.variables === s.id}
-                onClick={() => {
-                  setOutcome(null);
-                  refresh.mutate(s.id);
-                }}
-              >
-                {t("subscriptions.refresh")}
-              </button>
-              <button type="button" className="button subtle danger" data-testid={`cal-sub-remove-${s.id}`} aria-label={t("subscriptions.removeFor", { name: s.name })} onClick={() => setRemoving(s)}>
-                {t("subscriptions.remove")}
-              </button>
-            </div>
-          </li>
+          <SubscriptionRow
+            key={s.id}
+            s={s}
+            update={(patch) => update.mutate({ id: s.id, ...patch })}
+            refreshing={refresh.isPending && refresh.variables === s.id}
+            onRefresh={() => {
+              setOutcome(null);
+              refresh.mutate(s.id);
+            }}
+            onRemove={() => setRemoving(s)}
+          />
         ))}
       </ul>
       <div className="dialog-actions">
@@ -225,24 +200,134 @@ function Outcome({ done }: { done: SubscriptionRefresh }) {
   );
 }
 
-function Swatches({ label, value, onPick, idPrefix }: { label: string; value: string; onPick: (colour: string) => void; idPrefix: string }) {
+type Patch = Omit<SubscriptionPatch, "id">;
+
+/** One subscription: its name (renamed in place), state, colour, interval and actions. */
+function SubscriptionRow({
+  s,
+  update,
+  refreshing,
+  onRefresh,
+  onRemove,
+}: {
+  s: CalendarSubscription;
+  update: (patch: Patch) => void;
+  refreshing: boolean;
+  onRefresh: () => void;
+  onRemove: () => void;
+}) {
   const { t } = useTranslation();
-  const current = value.toLowerCase();
+  const [renaming, setRenaming] = useState(false);
   return (
-    <div className="swatches" role="group" aria-label={label}>
-      {SWATCHES.map(([swatch, hex]) => (
+    <li className={`sub-row${s.enabled ? "" : " paused"}`} data-testid={`cal-sub-${s.id}`}>
+      <div className="sub-head">
+        <span className="course-dot" style={{ background: s.colour }} aria-hidden="true" />
+        {renaming ? (
+          <RenameForm
+            s={s}
+            onSave={(name) => {
+              setRenaming(false);
+              if (name !== s.name) update({ name });
+            }}
+            onCancel={() => setRenaming(false)}
+          />
+        ) : (
+          <>
+            <strong id={`cal-sub-name-${s.id}`} title={s.name}>
+              {s.name}
+            </strong>
+            <span className="sub-url" title={s.url}>
+              {s.url}
+            </span>
+          </>
+        )}
+      </div>
+      <SubscriptionState s={s} />
+      <div className="sub-actions">
+        <SwatchPicker label={t("subscriptions.colourFor", { name: s.name })} value={s.colour} testId={`cal-sub-colour-${s.id}`} onPick={(c) => c && update({ colour: c })} />
+        <label className="sub-interval">
+          <span className="sr-only">{t("subscriptions.intervalFor", { name: s.name })}</span>
+          <select data-testid={`cal-sub-interval-${s.id}`} value={String(s.refresh_minutes)} onChange={(e) => update({ refresh_minutes: Number(e.target.value) })}>
+            {(INTERVALS.some((m) => m === s.refresh_minutes) ? INTERVALS : [...INTERVALS, s.refresh_minutes]).map((m) => (
+              <option key={m} value={String(m)}>
+                {intervalLabel(t, m)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="button subtle" data-testid={`cal-sub-rename-${s.id}`} aria-label={t("subscriptions.renameFor", { name: s.name })} disabled={renaming} onClick={() => setRenaming(true)}>
+          {t("subscriptions.rename")}
+        </button>
         <button
-          key={hex}
           type="button"
-          className="swatch"
-          style={{ background: hex }}
-          aria-pressed={current === hex}
-          aria-label={t(`courseColours.${swatch}`)}
-          title={t(`courseColours.${swatch}`)}
-          data-testid={`cal-sub-colour-${idPrefix}-${hex.slice(1)}`}
-          onClick={() => onPick(hex)}
-        />
-      ))}
-    </div>
+          className="button subtle"
+          data-testid={`cal-sub-pause-${s.id}`}
+          aria-label={t(s.enabled ? "subscriptions.pauseFor" : "subscriptions.resumeFor", { name: s.name })}
+          onClick={() => update({ enabled: !s.enabled })}
+        >
+          {t(s.enabled ? "subscriptions.pause" : "subscriptions.resume")}
+        </button>
+        <button
+          type="button"
+          className="button subtle"
+          data-testid={`cal-sub-refresh-${s.id}`}
+          aria-label={t("subscriptions.refreshFor", { name: s.name })}
+          title={s.enabled ? undefined : t("subscriptions.pausedNoRefresh")}
+          disabled={refreshing || !s.enabled}
+          onClick={onRefresh}
+        >
+          {t("subscriptions.refresh")}
+        </button>
+        <button type="button" className="button subtle danger" data-testid={`cal-sub-remove-${s.id}`} aria-label={t("subscriptions.removeFor", { name: s.name })} onClick={onRemove}>
+          {t("subscriptions.remove")}
+        </button>
+      </div>
+    </li>
   );
+}
+
+/** The name as a field: Enter saves, Escape cancels (without closing the dialog). */
+function RenameForm({ s, onSave, onCancel }: { s: CalendarSubscription; onSave: (name: string) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(s.name);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) onSave(name.trim());
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== "Escape") return;
+    e.stopPropagation();
+    e.preventDefault();
+    onCancel();
+  };
+  return (
+    <form className="sub-rename" onSubmit={submit}>
+      <label className="sr-only" htmlFor={`cal-sub-rename-input-${s.id}`}>
+        {t("subscriptions.newNameFor", { name: s.name })}
+      </label>
+      <input
+        id={`cal-sub-rename-input-${s.id}`}
+        data-testid={`cal-sub-rename-input-${s.id}`}
+        value={name}
+        maxLength={100}
+        required
+        autoFocus
+        onChange={(e) => setName(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <button type="submit" className="button primary" data-testid={`cal-sub-rename-save-${s.id}`}>
+        {t("subscriptions.save")}
+      </button>
+      <button type="button" className="button subtle" onClick={onCancel}>
+        {t("subscriptions.cancel")}
+      </button>
+    </form>
+  );
+}
+
+/** "Every hour", "Every 6 h", "Every day", "Every 7 days", "Every 45 min". */
+export function intervalLabel(t: TFunction, minutes: number): string {
+  if (minutes % 1440 === 0) return t("subscriptions.everyDays", { count: minutes / 1440 });
+  if (minutes % 60 === 0) return t("subscriptions.every", { count: minutes / 60 });
+  return t("subscriptions.everyMinutes", { count: minutes });
 }

@@ -41,6 +41,8 @@ impl crate::focus::ticker::Host for Studydesk {
 
 impl Studydesk {
     /// One headless delivery turn: deliver due reminders, then show them natively; then
+    /// refresh the calendar subscriptions that are due (bounded in time) and deliver what
+    /// a changed feed made due; then
     /// run the scheduled reports that are due (a report's failure is in its `last_error`
     /// and in `Turn::reports`, never a failed turn); last, send the e-mail outbox's due
     /// messages (a failure stays in the outbox, retried later).

@@ -133,7 +133,7 @@ impl Studydesk {
     /// another (the network: the shell's background thread and the CLI call it, never the
     /// UI thread).
     pub fn calendar_subscriptions_refresh_due(&self) -> Result<Vec<subscriptions::SubscriptionRefresh>> {
-        subscriptions::refresh_due(&self.db, &self.user_id(), &subscriptions::LIMITS)
+        subscriptions::refresh_due(&self.db, &self.user_id(), &subscriptions::LIMITS, None)
     }
     /// Snoozes a reminder for `minutes` from now (it fires again then, once).
     pub fn reminder_snooze_for(&self, id: &str, minutes: i64) -> Result<()> {

@@ -6,7 +6,8 @@
 //!   login, OS timer) and its update, which performs the OS side through [`settings::Effects`]
 //!   and stores only what really happened.
 //! - [`remind`]: one headless delivery turn (deliver due reminders, then show them
-//!   natively, waiting for each), shared by `studydesk --remind-once`, the OS timer and
+//!   natively, waiting for each; then refresh the calendar subscriptions that are due,
+//!   bounded in time, and deliver what their changes made due), shared by `studydesk --remind-once`, the OS timer and
 //!   the CLI's `remind run`; and the tray's "Next: ..." label.
 //! - [`os_timer`]: the per-user OS timer that runs that turn every minute when the app is
 //!   fully quit (systemd user timer, launchd agent, Task Scheduler task): renderers (pure)

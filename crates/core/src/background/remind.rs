@@ -5,8 +5,17 @@
 //! across processes), and only then show the native notices (`delivery::notices_for`: missed
 //! ones grouped), waiting for each at most `notify::SHOW_TIMEOUT`. After the first notice
 //! no server answered, the rest are not tried; the reason comes back in
-//! [`Turn::notice_error`] and the notifications rows are written either way. The same turn
-//! then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
+//! [`Turn::notice_error`] and the notifications rows are written either way. Only then,
+//! with the reminders due now shown, the turn refreshes the calendar subscriptions that
+//! are due (`subscriptions::refresh_due`, the app thread's rule: same due times, same
+//! back-off, paused ones never), bounded by [`FEEDS`] (each fetch at most 30 s, none
+//! started after the first 15 s, so a turn is done before the OS timer's next one); after
+//! any fetch, what is due is computed again and delivered in the same turn (the fetches
+//! took time, and a changed feed moved its events' reminders: a reminder whose new time
+//! has already passed counts as shown, the rule of `calendar::reminders`, so a turn that
+//! runs every minute is what keeps such a change from costing a reminder). A refresh
+//! that fails is in
+//! [`Turn::subscriptions`] (or logged), never a failed turn. The same turn then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
 //! every 15 minutes each, exactly once across processes) and shows what fired, and last
 //! prunes old history when a day has passed (`db::history::prune_if_due`); the facade then
 //! runs the scheduled reports that are due (`Studydesk::reports_run_due`) and sends the e-mail
@@ -23,8 +32,25 @@ use crate::planner::calendar::delivery::{self, Delivered};
 use crate::Db;
 use crate::notify::show_blocking;
 use crate::Result;
+use crate::planner::calendar::subscriptions::{self, fetch::FeedLimits, SubscriptionRefresh};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
+use std::time::{Duration, Instant};
+
+/// How a turn fetches the due subscriptions: each fetch within `limits`, and a fetch
+/// starts only while a whole one fits in what is left of `budget`.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedBudget {
+    pub limits: FeedLimits,
+    pub budget: Duration,
+}
+
+/// The headless turn's: 30 s a fetch (the app's thread allows 60), 45 s in all, so a turn
+/// started by the OS timer ends before the next minute's.
+pub const FEEDS: FeedBudget = FeedBudget {
+    limits: FeedLimits { total: Duration::from_secs(30), ..subscriptions::LIMITS },
+    budget: Duration::from_secs(45),
+};
 
 /// What one turn did.
 #[derive(Debug, Clone, Default)]
@@ -39,36 +65,60 @@ pub struct Turn {
     pub reports: Vec<crate::insights::reports::run::ReportRun>,
     /// What the e-mail outbox sent in this turn (filled by the facade, after the reports).
     pub emails: crate::email::outbox::DrainReport,
+    /// The calendar subscriptions this turn fetched, and how each went.
+    pub subscriptions: Vec<SubscriptionRefresh>,
 }
 
 /// One delivery turn (see the module docs).
 pub fn turn(db: &Db, user_id: &str) -> Result<Turn> {
-    turn_with(db, user_id, |notice| show_blocking("Studydesk", notice))
+    turn_with(db, user_id, &FEEDS, |notice| show_blocking("Studydesk", notice))
 }
 
-/// [`turn`] with another way of showing a notice (tests).
+/// [`turn`] with other feed limits and another way of showing a notice (tests).
 pub fn turn_with(
     db: &Db,
     user_id: &str,
+    feeds: &FeedBudget,
     mut show: impl FnMut(&Notice) -> std::result::Result<(), String>,
 ) -> Result<Turn> {
-    let delivered = delivery::deliver_due(db, user_id)?;
+    let mut delivered = delivery::deliver_due(db, user_id)?;
     let fired = alerts::turn(db, user_id)?.delivered;
     let mut all = notices(db, user_id, &delivered)?;
     all.extend(alerts::notices_for(&fired, ja(db, user_id)?));
-    let mut notice_error = None;
-    for notice in all {
-        if let Err(reason) = show(&notice) {
-            notice_error = Some(reason);
-            break;
+    let mut notice_error = show_all(all, &mut show);
+    // The network only after the reminders due now were shown: a slow feed must not
+    // delay them.
+    let subscriptions = refresh_feeds(db, user_id, feeds);
+    // What is due is computed again: the fetches took time, and a changed feed moved its
+    // events' reminders.
+    if !subscriptions.is_empty() {
+        let late = delivery::deliver_due(db, user_id)?;
+        if notice_error.is_none() {
+            notice_error = show_all(notices(db, user_id, &late)?, &mut show);
         }
+        delivered.extend(late);
     }
     // The daily housekeeping rides on the turn, so it runs with the app quit too (the OS
     // timer); a failure must not cost the reminders their turn.
     if let Err(e) = crate::db::history::prune_if_due(db) {
         tracing::warn!(error = %e, "could not prune old history");
     }
-    Ok(Turn { delivered, alerts: fired, notice_error, reports: Vec::new(), emails: Default::default() })
+    Ok(Turn { delivered, alerts: fired, notice_error, reports: Vec::new(), emails: Default::default(), subscriptions })
+}
+
+/// Shows each notice until one fails; the reason of that one.
+fn show_all(all: Vec<Notice>, show: &mut impl FnMut(&Notice) -> std::result::Result<(), String>) -> Option<String> {
+    all.iter().find_map(|notice| show(notice).err())
+}
+
+/// The due subscriptions, fetched within `feeds`; a local failure (the database) is logged
+/// and costs only this turn's refresh.
+fn refresh_feeds(db: &Db, user_id: &str, feeds: &FeedBudget) -> Vec<SubscriptionRefresh> {
+    let deadline = Instant::now() + feeds.budget;
+    subscriptions::refresh_due(db, user_id, &feeds.limits, Some(deadline)).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "calendar subscriptions could not be refreshed in this turn");
+        Vec::new()
+    })
 }
 
 fn ja(db: &Db, user_id: &str) -> Result<bool> {

@@ -276,9 +276,12 @@ table_row! {
         /// `#rrggbb`.
         pub colour: String,
         pub refresh_minutes: i64,
+        /// False: paused (not fetched; the last good copy stays shown).
         pub enabled: bool,
+        /// The validators of the last good copy, sent back with the next fetch.
         pub etag: Option<String>,
         pub last_modified: Option<String>,
+        /// When this device last asked the feed, and last got a good copy (none: never).
         pub last_attempt_at: Option<String>,
         pub last_success_at: Option<String>,
         /// Why the last attempt failed, in words; `None` after a success.

@@ -21,6 +21,7 @@ use super::path::Path;
 use crate::insights::sources::column_name;
 use crate::insights::sources::csv::MAX_COLUMNS;
 use crate::insights::table::ColumnKind;
+use crate::http::{self, UrlProblem};
 use crate::{validate, CoreError, Result};
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Url;
@@ -113,25 +114,17 @@ fn secret_refused(what: &str, name: &str) -> CoreError {
     ))
 }
 
-/// The request's URL, checked (see the module contract).
+/// The request's URL, checked: the shared rule of a web address (`http::web_url`), worded
+/// for a data source, and no query parameter named like a credential.
 pub fn check_url(text: &str) -> Result<Url> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(CoreError::validation("give the API's URL (http:// or https://)"));
-    }
-    if text.chars().count() > URL_MAX {
-        return Err(CoreError::validation(format!("the URL is longer than {URL_MAX} characters")));
-    }
-    let url = Url::parse(text).map_err(|e| CoreError::validation(format!("\"{}\" is not a URL ({e})", validate::truncate_for_message(text))))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(CoreError::validation(format!("only http:// and https:// URLs can be a data source, not {}://", url.scheme())));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(CoreError::validation("the URL has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(secret_refused("URL part", "user:password@"));
-    }
+    let url = http::web_url(text, URL_MAX).map_err(|problem| match problem {
+        UrlProblem::Empty => CoreError::validation("give the API's URL (http:// or https://)"),
+        UrlProblem::TooLong { max, .. } => CoreError::validation(format!("the URL is longer than {max} characters")),
+        UrlProblem::NotAUrl(e) => CoreError::validation(format!("\"{}\" is not a URL ({e})", validate::truncate_for_message(text.trim()))),
+        UrlProblem::Scheme(scheme) => CoreError::validation(format!("only http:// and https:// URLs can be a data source, not {scheme}://")),
+        UrlProblem::NoHost => CoreError::validation("the URL has no host"),
+        UrlProblem::Credentials => secret_refused("URL part", "user:password@"),
+    })?;
     if let Some((name, _)) = url.query_pairs().find(|(k, _)| carries_secret(k)) {
         return Err(secret_refused("query parameter", &name));
     }

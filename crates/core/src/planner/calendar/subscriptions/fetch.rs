@@ -2,8 +2,9 @@
 //!
 //! Contract:
 //! - [`feed_url`]: what a user may subscribe to: `webcal://` and `webcals://` mean
-//!   `https://`; otherwise `http://` or `https://` with a host, without a user name or
-//!   password, at most [`SUBSCRIPTION_URL_MAX`] characters.
+//!   `https://`; then the shared rule of a web address (`http::web_url`: `http://` or
+//!   `https://` with a host, without a user name or password), at most
+//!   [`SUBSCRIPTION_URL_MAX`] characters.
 //! - [`get`] sends `If-None-Match` / `If-Modified-Since` with the last good copy's
 //!   validators; a 304 answers [`Fetched::NotModified`]. It connects within
 //!   [`FeedLimits::connect`], finishes within [`FeedLimits::total`] and reads at most
@@ -12,8 +13,9 @@
 //!   and the start of the body, a timeout with its limit, a web page (HTML) instead of a
 //!   calendar, an answer over the cap.
 
-use crate::http::{self, ReadFailure};
+use crate::http::{self, ReadFailure, UrlProblem};
 use crate::planner::rows::SUBSCRIPTION_URL_MAX;
+use crate::error::Rule;
 use crate::{validate, CoreError, Result};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use reqwest::{StatusCode, Url};
@@ -41,7 +43,8 @@ pub enum Fetched {
     NotModified,
 }
 
-/// The URL as stored: `webcal(s)://` as `https://`, checked (see the module docs).
+/// The URL as stored: `webcal(s)://` as `https://`, then the shared rule of a web
+/// address (`http::web_url`), worded for a feed.
 pub fn feed_url(text: &str) -> Result<String> {
     let text = validate::text("url", text, SUBSCRIPTION_URL_MAX)?;
     let lower = text.to_ascii_lowercase();
@@ -50,21 +53,14 @@ pub fn feed_url(text: &str) -> Result<String> {
         None => text,
     };
     let bad = |why: &str| CoreError::validation(format!("the address \"{}\" {why}", validate::truncate_for_message(&text)));
-    let url = Url::parse(&text).map_err(|e| bad(&format!("is not a web address ({e})")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(bad("is not a calendar link: use an https://, http:// or webcal:// address"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(bad("has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(bad("holds a user name or password: subscriptions do not keep passwords; use the calendar's secret address instead"));
-    }
-    let stored = url.to_string();
-    if stored.chars().count() > SUBSCRIPTION_URL_MAX {
-        return Err(validate::too_long("url", stored.chars().count(), SUBSCRIPTION_URL_MAX));
-    }
-    Ok(stored)
+    http::web_url(&text, SUBSCRIPTION_URL_MAX).map(String::from).map_err(|problem| match problem {
+        UrlProblem::Empty => CoreError::rule(Rule::Empty { field: "url".into() }),
+        UrlProblem::TooLong { chars, max } => validate::too_long("url", chars, max),
+        UrlProblem::NotAUrl(e) => bad(&format!("is not a web address ({e})")),
+        UrlProblem::Scheme(_) => bad("is not a calendar link: use an https://, http:// or webcal:// address"),
+        UrlProblem::NoHost => bad("has no host"),
+        UrlProblem::Credentials => bad("holds a user name or password: subscriptions do not keep passwords; use the calendar's secret address instead"),
+    })
 }
 
 /// The IPC check of `calendar_subscribe`: the address, before any thread is started.

@@ -11,9 +11,12 @@
 //!   default: the next of [`PALETTE`]); the same URL twice is refused naming the first.
 //!   It does not fetch: the caller refreshes it right after (the network is never in a
 //!   write).
-//! - [`refresh`] fetches now; [`refresh_due`] fetches every enabled subscription whose
-//!   `next_fetch_at` has come (none yet: at once), one after another. The network runs
-//!   outside any transaction; what it brought is stored in one `Db::write`:
+//! - [`refresh`] fetches now (a paused one is refused: resume it first); [`refresh_due`]
+//!   fetches every enabled subscription whose `next_fetch_at` has come (none yet: at
+//!   once), one after another, by a deadline when given: it is the one rule of the app's
+//!   background thread and of the headless turn (`background::remind`, the OS timer).
+//!   The network runs outside any transaction; what it brought is stored in one
+//!   `Db::write`:
 //!   - a new copy replaces the subscription's events (`ics::import_feed`: created,
 //!     updated, and those the feed no longer has deleted), its validators are kept, the
 //!     error cleared, the next fetch one interval later;
@@ -29,6 +32,10 @@
 //!   naming the subscription); the user may set reminders on them, which are kept across
 //!   refreshes. The feed's own alarms (VALARM) are not imported: a publisher's alarm would
 //!   ring on every subscriber's device.
+//! - [`update`] renames (unique ignoring case, as when adding), recolours, changes the
+//!   interval of, pauses (`enabled` false) or resumes a subscription. A paused one is
+//!   never fetched; its last good copy stays shown. Resumed, it is due at once when its
+//!   next fetch has passed meanwhile.
 //! - [`remove`] deletes the subscription and its events (their reminders first).
 //! - Time is the injected clock's (`Db::now`).
 
@@ -41,6 +48,7 @@ use crate::planner::rows::{CalendarSubscriptionRow, SUBSCRIPTION_NAME_MAX, SUBSC
 use crate::time::{parse_instant, timestamp_text};
 use crate::{validate, CoreError, Db, Result};
 use chrono::{DateTime, Duration, Utc};
+use std::time::Instant;
 use fetch::{FeedLimits, Fetched};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -58,29 +66,23 @@ pub const BACKOFF_MAX_MINUTES: i64 = 24 * 60;
 /// Subscriptions one user may have.
 pub const MAX_SUBSCRIPTIONS: usize = 50;
 
-/// A subscription as the UI and the CLI show it.
+/// A subscription as the UI and the CLI show it: its row (with this device's fetch
+/// state), plus what the row does not say by itself.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
 pub struct CalendarSubscription {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub colour: String,
-    pub refresh_minutes: i64,
-    pub enabled: bool,
-    /// When this device last asked the feed, and last got a good copy (none yet: never).
-    pub last_attempt_at: Option<String>,
-    pub last_success_at: Option<String>,
-    /// Why the last attempt failed, in words (none after a success).
-    pub last_error: Option<String>,
-    /// Failed attempts in a row.
-    pub failures: i64,
-    /// When this device asks next (none: at the next turn).
-    pub next_fetch_at: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub row: CalendarSubscriptionRow,
     /// The events kept from the last good copy.
     pub events: i64,
-    pub created_at: String,
-    pub updated_at: String,
+}
+
+impl std::ops::Deref for CalendarSubscription {
+    type Target = CalendarSubscriptionRow;
+    fn deref(&self) -> &CalendarSubscriptionRow {
+        &self.row
+    }
 }
 
 /// Arguments of `calendar_subscribe`.
@@ -128,6 +130,20 @@ pub enum RefreshOutcome {
     Failed { reason: String },
 }
 
+impl RefreshOutcome {
+    /// For a terminal line: "created 1, updated 0, deleted 2, unchanged 5", "not
+    /// modified", "failed: <reason>".
+    pub fn words(&self) -> String {
+        match self {
+            RefreshOutcome::Updated { created, updated, deleted, unchanged } => {
+                format!("created {created}, updated {updated}, deleted {deleted}, unchanged {unchanged}")
+            }
+            RefreshOutcome::NotModified => "not modified".to_string(),
+            RefreshOutcome::Failed { reason } => format!("failed: {reason}"),
+        }
+    }
+}
+
 /// A refresh and the subscription after it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS, PartialEq)]
 #[ts(export)]
@@ -136,26 +152,11 @@ pub struct SubscriptionRefresh {
     pub result: RefreshOutcome,
 }
 
-fn view(conn: &Connection, r: CalendarSubscriptionRow) -> Result<CalendarSubscription> {
+fn view(conn: &Connection, row: CalendarSubscriptionRow) -> Result<CalendarSubscription> {
     let events: i64 = conn
         .prepare_cached("SELECT count(*) FROM calendar_events WHERE subscription_id = ?1")?
-        .query_row([&r.id], |x| x.get(0))?;
-    Ok(CalendarSubscription {
-        id: r.id,
-        name: r.name,
-        url: r.url,
-        colour: r.colour,
-        refresh_minutes: r.refresh_minutes,
-        enabled: r.enabled,
-        last_attempt_at: r.last_attempt_at,
-        last_success_at: r.last_success_at,
-        last_error: r.last_error,
-        failures: r.failures,
-        next_fetch_at: r.next_fetch_at,
-        events,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    })
+        .query_row([&row.id], |x| x.get(0))?;
+    Ok(CalendarSubscription { row, events })
 }
 
 fn mine(conn: &Connection, user_id: &str, id: &str) -> Result<CalendarSubscriptionRow> {
@@ -320,17 +321,44 @@ pub fn due(conn: &Connection, user_id: &str, now: DateTime<Utc>) -> Result<Vec<S
     Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
 }
 
-/// Refreshes every subscription that is due (see [`due`]), one after another.
-pub fn refresh_due(db: &Db, user_id: &str, limits: &FeedLimits) -> Result<Vec<SubscriptionRefresh>> {
+/// Refreshes every subscription that is due (see [`due`]), one after another: the one
+/// rule of the app's thread and of the headless turn. With a `deadline`, a fetch starts
+/// only while a whole fetch (`limits.total`) fits before it, so the caller is back by
+/// then; the rest stay due for the next call. A subscription removed or paused meanwhile
+/// (by another process) is passed over.
+pub fn refresh_due(db: &Db, user_id: &str, limits: &FeedLimits, deadline: Option<Instant>) -> Result<Vec<SubscriptionRefresh>> {
     let ids = db.read(|c| due(c, user_id, db.now()))?;
-    ids.iter().map(|id| refresh(db, user_id, id, limits)).collect()
+    let mut done = Vec::with_capacity(ids.len());
+    for id in ids {
+        if deadline.is_some_and(|d| Instant::now() + limits.total > d) {
+            break;
+        }
+        let r = match db.read(|c| mine(c, user_id, &id)) {
+            Ok(r) if r.enabled => r,
+            Ok(_) | Err(CoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        };
+        match fetch_and_store(db, user_id, r, limits) {
+            Ok(refreshed) => done.push(refreshed),
+            Err(CoreError::NotFound { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
 }
 
 /// Fetches one subscription now and stores what came (see the module docs). A failure of
 /// the feed is an `Ok` with [`RefreshOutcome::Failed`]; `Err` is a local failure (the
-/// subscription is gone, the database).
+/// subscription is gone or paused, the database).
 pub fn refresh(db: &Db, user_id: &str, id: &str, limits: &FeedLimits) -> Result<SubscriptionRefresh> {
     let r = db.read(|c| mine(c, user_id, id))?;
+    if !r.enabled {
+        return Err(CoreError::Conflict(format!("\"{}\" is paused, so it is not fetched: resume it first", r.name)));
+    }
+    fetch_and_store(db, user_id, r, limits)
+}
+
+fn fetch_and_store(db: &Db, user_id: &str, r: CalendarSubscriptionRow, limits: &FeedLimits) -> Result<SubscriptionRefresh> {
     let fetched = fetch::get(&r.url, r.etag.as_deref(), r.last_modified.as_deref(), limits);
     let result = match fetched {
         Ok(Fetched::NotModified) => store_result(db, user_id, &r.id, |tx, s| {
