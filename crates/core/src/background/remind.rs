@@ -14,8 +14,8 @@
 //! took time, and a changed feed moved its events' reminders: a reminder whose new time
 //! has already passed counts as shown, the rule of `calendar::reminders`, so a turn that
 //! runs every minute is what keeps such a change from costing a reminder). A refresh
-//! that fails is in
-//! [`Turn::subscriptions`] (or logged), never a failed turn. The same turn then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
+//! that fails is in [`Turn::subscriptions`] (or logged), never a failed turn. The same
+//! turn then evaluates the insights alerts that are due (`insights::alerts::evaluate::turn`:
 //! every 15 minutes each, exactly once across processes) and shows what fired, and last
 //! prunes old history when a day has passed (`db::history::prune_if_due`); the facade then
 //! runs the scheduled reports that are due (`Studydesk::reports_run_due`) and sends the e-mail
