@@ -100,6 +100,14 @@ test("subscriptions: a feed's event shows read-only, a broken feed says why", as
     await (await browser.$('button[aria-label="Rename Timetable"]')).click();
     const field = await browser.$('[data-testid^="cal-sub-rename-input-"]');
     await field.waitForDisplayed();
+    // A name already taken (ignoring case) is refused under the field, which stays open.
+    await setInputValue(browser, field, "club");
+    await (await browser.$('[data-testid^="cal-sub-rename-save-"]')).click();
+    const refusal = await browser.$('[data-testid^="cal-sub-rename-error-"]');
+    await refusal.waitForDisplayed({ timeout: 10_000 });
+    assert.match(await refusal.getText(), /Club/);
+    assert.equal(await field.getValue(), "club", "what was typed is kept");
+    await screenshot(browser, "65-subscriptions-rename-refused-en-light");
     await setInputValue(browser, field, RENAMED);
     await (await browser.$('[data-testid^="cal-sub-rename-save-"]')).click();
     await (await browser.$(`//strong[text()="${RENAMED}"]`)).waitForDisplayed({ timeout: 10_000 });

@@ -144,14 +144,25 @@ describe("Subscriptions: rename and pause", () => {
     expect(client.calendarSubscriptionUpdate).toHaveBeenCalledWith({ id: "a1", name: "Uni" });
   });
 
-  it("shows a refused name in words", async () => {
-    client.calendarSubscriptionUpdate.mockRejectedValue({ kind: "validation", message: "you already have a subscription named \"Club calendar\": choose another name" });
+  it("shows a refused name in words under the field, which stays open with what was typed", async () => {
+    client.calendarSubscriptionUpdate.mockRejectedValueOnce({ kind: "validation", message: "you already have a subscription named \"Club calendar\": choose another name" });
     renderWithClient(<Subscriptions onClose={() => {}} />);
     await screen.findByTestId("cal-sub-a1");
     await userEvent.click(screen.getByRole("button", { name: "Rename Timetable" }));
     await userEvent.clear(screen.getByRole("textbox", { name: "New name for Timetable" }));
     await userEvent.keyboard("club calendar{Enter}");
-    expect(await screen.findByTestId("cal-sub-failure")).toHaveTextContent("already have a subscription named");
+    expect(await screen.findByTestId("cal-sub-rename-error-a1")).toHaveTextContent("already have a subscription named");
+    const field = screen.getByRole("textbox", { name: "New name for Timetable" });
+    expect(field).toHaveValue("club calendar");
+    expect(field).toHaveAttribute("aria-invalid", "true");
+    expect(field).toHaveAccessibleDescription(/already have a subscription named/);
+
+    // Another name is accepted: the field closes.
+    client.calendarSubscriptionUpdate.mockResolvedValueOnce({ ...timetable, name: "Uni" });
+    await userEvent.clear(field);
+    await userEvent.keyboard("Uni{Enter}");
+    await waitFor(() => expect(screen.queryByRole("textbox", { name: "New name for Timetable" })).toBeNull());
+    expect(client.calendarSubscriptionUpdate).toHaveBeenLastCalledWith({ id: "a1", name: "Uni" });
   });
 
   it("pauses and resumes; a paused one says so, keeps its copy and is not refreshed", async () => {

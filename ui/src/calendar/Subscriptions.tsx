@@ -98,6 +98,8 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
   });
   const refresh = useApiMutation((id: string) => api.calendarSubscriptionRefresh(id), { ...meta, onSuccess: setOutcome });
   const update = useApiMutation(api.calendarSubscriptionUpdate, meta);
+  // A rename's refusal is shown in its own field, which stays open with what was typed.
+  const rename = useApiMutation(api.calendarSubscriptionUpdate, meta);
   const remove = useApiMutation((id: string) => api.calendarUnsubscribe(id), { ...meta, onSuccess: () => setRemoving(null) });
 
   const submit = (e: FormEvent) => {
@@ -155,6 +157,7 @@ export function Subscriptions({ onClose }: { onClose: () => void }) {
             key={s.id}
             s={s}
             update={(patch) => update.mutate({ id: s.id, ...patch })}
+            rename={(name) => rename.mutateAsync({ id: s.id, name })}
             refreshing={refresh.isPending && refresh.variables === s.id}
             onRefresh={() => {
               setOutcome(null);
@@ -206,12 +209,14 @@ type Patch = Omit<SubscriptionPatch, "id">;
 function SubscriptionRow({
   s,
   update,
+  rename,
   refreshing,
   onRefresh,
   onRemove,
 }: {
   s: CalendarSubscription;
   update: (patch: Patch) => void;
+  rename: (name: string) => Promise<unknown>;
   refreshing: boolean;
   onRefresh: () => void;
   onRemove: () => void;
@@ -225,9 +230,9 @@ function SubscriptionRow({
         {renaming ? (
           <RenameForm
             s={s}
-            onSave={(name) => {
+            onSave={async (name) => {
+              if (name !== s.name) await rename(name);
               setRenaming(false);
-              if (name !== s.name) update({ name });
             }}
             onCancel={() => setRenaming(false)}
           />
@@ -286,13 +291,22 @@ function SubscriptionRow({
   );
 }
 
-/** The name as a field: Enter saves, Escape cancels (without closing the dialog). */
-function RenameForm({ s, onSave, onCancel }: { s: CalendarSubscription; onSave: (name: string) => void; onCancel: () => void }) {
+/** The name as a field: Enter saves, Escape cancels (without closing the dialog). A
+ *  refused name keeps the field open, with what was typed and the reason under it. */
+function RenameForm({ s, onSave, onCancel }: { s: CalendarSubscription; onSave: (name: string) => Promise<void>; onCancel: () => void }) {
   const { t } = useTranslation();
   const [name, setName] = useState(s.name);
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
+  const [saving, setSaving] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (name.trim()) onSave(name.trim());
+    if (!name.trim() || saving) return;
+    setSaving(true);
+    setRefusal(null);
+    onSave(name.trim()).catch((err: ApiError) => {
+      setRefusal(err);
+      setSaving(false);
+    });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key !== "Escape") return;
@@ -300,6 +314,7 @@ function RenameForm({ s, onSave, onCancel }: { s: CalendarSubscription; onSave: 
     e.preventDefault();
     onCancel();
   };
+  const errorId = `cal-sub-rename-error-${s.id}`;
   return (
     <form className="sub-rename" onSubmit={submit}>
       <label className="sr-only" htmlFor={`cal-sub-rename-input-${s.id}`}>
@@ -312,15 +327,22 @@ function RenameForm({ s, onSave, onCancel }: { s: CalendarSubscription; onSave: 
         maxLength={100}
         required
         autoFocus
+        aria-invalid={refusal ? true : undefined}
+        aria-describedby={refusal ? errorId : undefined}
         onChange={(e) => setName(e.target.value)}
         onKeyDown={onKeyDown}
       />
-      <button type="submit" className="button primary" data-testid={`cal-sub-rename-save-${s.id}`}>
+      <button type="submit" className="button primary" data-testid={`cal-sub-rename-save-${s.id}`} disabled={saving}>
         {t("subscriptions.save")}
       </button>
       <button type="button" className="button subtle" onClick={onCancel}>
         {t("subscriptions.cancel")}
       </button>
+      {refusal ? (
+        <p className="field-error sub-rename-error" role="alert" id={errorId} data-testid={errorId}>
+          {errorText(t, refusal)}
+        </p>
+      ) : null}
     </form>
   );
 }
