@@ -65,7 +65,7 @@ log "$(basename "$deb"): $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.1f M
 info="$(dpkg-deb -I "$deb")"
 printf '%s\n' "$info" | grep -E '^ (Package|Version|Architecture|Installed-Size|Depends|Section|Description):' >&2
 depends="$(dpkg-deb -f "$deb" Depends)"
-for dep in fonts-noto-color-emoji libxss1 libwebkit2gtk-4.1-0 libgtk-3-0; do
+for dep in fonts-dejavu-core fonts-noto-color-emoji libxss1 libwebkit2gtk-4.1-0 libgtk-3-0; do
   [[ ",$depends," == *[\ ,]"$dep"[\ ,\(]* ]] || fail "the .deb does not depend on $dep (Depends: $depends)"
 done
 [[ "$(dpkg-deb -f "$deb" Package)" == studydesk ]] || fail "the package is not called studydesk"

@@ -16,8 +16,9 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # poppler-utils: the reports tests read the PDFs back (pdftotext, pdfinfo); fonts-noto-cjk
 # is also the font PDF reports embed. fonts-noto-color-emoji: course, activity and post
 # emoji render in colour (a fresh Debian
-# has no colour emoji font and shows empty boxes).
-build_pkgs="poppler-utils libwebkit2gtk-4.1-dev build-essential curl file libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libxss-dev libx11-dev libdbus-1-dev pkg-config fonts-noto-cjk fonts-noto-color-emoji xdg-desktop-portal-gtk"
+# has no colour emoji font and shows empty boxes). fonts-dejavu-core: the UI's Latin font
+# on Linux (ui/src/styles.css; nearly always there already, as fontconfig pulls it in).
+build_pkgs="poppler-utils libwebkit2gtk-4.1-dev build-essential curl file libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libxss-dev libx11-dev libdbus-1-dev pkg-config fonts-dejavu-core fonts-noto-cjk fonts-noto-color-emoji xdg-desktop-portal-gtk"
 # gdb: an e2e app that does not exit is dumped thread by thread (tests/e2e/lib.mjs).
 # gnome-keyring: a real Secret Service for the keychain test (crates/core/tests/secrets_keychain.rs).
 # mariadb-server: the MySQL/MariaDB sources test starts its own server (crates/core/tests/insights_mysql.rs).

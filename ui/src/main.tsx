@@ -16,6 +16,7 @@ installExternalLinks();
 // Japanese before the user chose) waits for its chunk rather than showing English first.
 void i18nReady.finally(() => {
   if (!container) return;
+  performance.mark("studydesk:render-start");
   createRoot(container).render(
     <StrictMode>
       <Root client={client} />
