@@ -36,6 +36,7 @@ pub mod source_refresher;
 pub mod subscription_refresher;
 pub mod sync_worker;
 pub mod tray;
+pub mod window_reveal;
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -350,16 +351,15 @@ pub fn run() {
             if let Err(why) = tray::create(app.handle()) {
                 tracing::warn!("no system tray ({why}); closing the window will quit Studydesk");
             }
-            if hidden {
-                if tray::visible(app.handle()) {
-                    if let Some(w) = app.get_webview_window("main") {
-                        if let Err(e) = w.hide() {
-                            tracing::warn!(error = %e, "could not start hidden");
-                        }
-                    }
-                } else {
-                    tracing::info!("--hidden: no tray is shown, so the window stays visible");
+            // The window is created hidden and shown when the page is ready, unless the app
+            // starts hidden into a tray the user can reach.
+            if hidden && tray::visible(app.handle()) {
+                tracing::info!("--hidden: the window stays hidden until opened from the tray");
+            } else {
+                if hidden {
+                    tracing::info!("--hidden: no tray is shown, so the window is shown");
                 }
+                window_reveal::arm(app.handle());
             }
             refresh_autostart(app.handle());
             // Idle detection, pomodoro notices, crash-recovery check, heartbeat.

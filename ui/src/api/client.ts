@@ -2,7 +2,7 @@
 // directly: they call these functions (through react-query), and every rejection is an
 // `ApiError` ({kind, message}) so the UI can always show the user a sentence.
 import { convertFileSrc } from "@tauri-apps/api/core";
-import { listen } from "@tauri-apps/api/event";
+import { emit, listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { ItemKind } from "./bindings/ItemKind";
 import type { ItemRef } from "./bindings/ItemRef";
@@ -122,6 +122,18 @@ function shellEvent(name: string): (handler: () => void) => Promise<() => void> 
       return () => {};
     }
   };
+}
+
+let firstScreenSaid = false;
+/**
+ * Tells the shell, once, that the first screen (Home, onboarding or an error) is in the
+ * DOM: the window is created hidden and shown then (src-tauri/window_reveal.rs), so it
+ * opens on something drawn, not on a blank page. Outside the shell it does nothing.
+ */
+export function firstScreenReady(): void {
+  if (firstScreenSaid) return;
+  firstScreenSaid = true;
+  emit("first-screen-ready").catch(() => {});
 }
 
 /** The focus phase changed or idle was noticed. */

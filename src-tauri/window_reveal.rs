@@ -1,0 +1,54 @@
+//! When the main window appears. It is created hidden (`visible: false` in
+//! tauri.conf.json) and shown once the page says its first screen is in the DOM (the
+//! [`EVENT`] the UI emits, `ui/src/api/client.ts` `firstScreenReady`), or after
+//! [`FALLBACK`] if the page never says so (a page that failed to load must still be seen).
+//! It stays hidden when the app started with `--hidden` into a tray that is shown; an
+//! export run never arms it (its window is never shown).
+//!
+//! Why: on Linux with WebKit's CPU painter (chosen without a GPU, `rendering`), a window
+//! mapped while the web process is still starting makes GTK's main thread wait up to
+//! 500 ms for the page's first frame at the first draw. In 3 launches of 10 here the
+//! window's page then started loading 500 ms late (navigation at 750-800 ms instead of
+//! 250-300; docs/benchmarks.md, start-up). Shown when the page has something to draw, the
+//! window also opens on Home instead of on a blank page and then a loading state.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{AppHandle, Listener, Manager, Runtime};
+
+/// The event the page emits when its first screen (Home, onboarding or an error) is in the DOM.
+pub const EVENT: &str = "first-screen-ready";
+/// How long the window may stay hidden when the page never reports.
+pub const FALLBACK: Duration = Duration::from_secs(3);
+
+/// Shows the main window on the page's [`EVENT`] or after [`FALLBACK`], whichever is first.
+pub fn arm<R: Runtime>(app: &AppHandle<R>) {
+    let shown = Arc::new(AtomicBool::new(false));
+    let (handle, once) = (app.clone(), shown.clone());
+    app.once(EVENT, move |_| show(&handle, &once, "the first screen is ready"));
+    let handle = app.clone();
+    let spawned = std::thread::Builder::new().name("window-reveal".into()).spawn(move || {
+        std::thread::sleep(FALLBACK);
+        show(&handle, &shown, "the page did not report its first screen in time");
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no fallback for showing the window; showing it now");
+        show(app, &Arc::new(AtomicBool::new(false)), "no fallback thread");
+    }
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, shown: &AtomicBool, why: &str) {
+    if shown.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    tracing::debug!("showing the window: {why}");
+    match app.get_webview_window("main") {
+        Some(w) => {
+            if let Err(e) = w.show() {
+                tracing::warn!(error = %e, "could not show the window");
+            }
+        }
+        None => tracing::warn!("no main window to show"),
+    }
+}
