@@ -122,11 +122,19 @@ function readPart(rule: Rule, key: string, value: string, timeZone: string): boo
 /** Combinations a sentence can say without changing what they mean. */
 function sayable(r: Rule): boolean {
   const numbered = r.byDay.some((d) => d.n !== 0);
+  const monthOrYear = r.freq === "MONTHLY" || r.freq === "YEARLY";
   // A numbered weekday is "the second Monday" of a month or a year only.
-  if (numbered && r.freq !== "MONTHLY" && r.freq !== "YEARLY") return false;
-  // BYSETPOS picks from a set of plain weekdays ("the last weekday"), nothing else here.
-  if (r.bySetPos.length > 0) return r.byDay.length > 0 && !numbered && r.byMonthDay.length === 0;
-  // Both: month days that fall on those weekdays ("the 13th, when it is a Friday").
+  if (numbered && !monthOrYear) return false;
+  // RFC 5545 has no month days in a weekly rule.
+  if (r.byMonthDay.length > 0 && r.freq === "WEEKLY") return false;
+  if (r.bySetPos.length > 0) {
+    // BYSETPOS picks from a set of plain weekdays ("the last weekday"), nothing else here;
+    // a yearly set over several months is one set, not one per month as "in March and
+    // June on the last weekday" would read.
+    const oneSetPerPeriod = monthOrYear || r.freq === "WEEKLY";
+    return oneSetPerPeriod && r.byDay.length > 0 && !numbered && r.byMonthDay.length === 0 && !(r.freq === "YEARLY" && r.byMonth.length > 1);
+  }
+  // Both: month days that fall on those weekdays ("the 13th, if it falls on Friday").
   if (r.byDay.length > 0 && r.byMonthDay.length > 0) return !numbered;
   return true;
 }
@@ -204,10 +212,10 @@ class Words {
     return this.t("calendarPage.rule.nthDay", { nth: this.nth(n), day: name });
   }
 
-  /** Plain weekdays: Monday to Friday as "weekdays", else their names. */
-  weekdays(days: number[], kind: "and" | "or"): string {
+  /** Plain weekdays, Monday to Friday as "weekdays" ("weekday" after "every" or a position), else their names. */
+  weekdays(days: number[], kind: "and" | "or" | "each"): string {
     if (isMondayToFriday(days)) return this.t(kind === "and" ? "calendarPage.rule.weekdaysAll" : "calendarPage.rule.weekdayOne");
-    return this.list(days.map((d) => this.weekday(d)), kind);
+    return this.list(days.map((d) => this.weekday(d)), kind === "or" ? "or" : "and");
   }
 
   /** BYSETPOS over plain weekdays: "the last weekday", "the first Saturday or Sunday". */
@@ -241,12 +249,16 @@ function sayDays(r: Rule, w: Words): string | null {
     return w.list(r.bySetPos.map((p) => w.setPos(p, days)));
   }
   if (r.byMonthDay.length > 0) {
-    const monthDays = w.list(r.byMonthDay.map((d) => w.monthDay(d)));
+    let monthDays = w.list(r.byMonthDay.map((d) => w.monthDay(d)));
+    // A yearly rule's month days are in every month unless BYMONTH names some.
+    if (r.freq === "YEARLY" && r.byMonth.length === 0) monthDays = w.t("calendarPage.rule.ofEveryMonth", { monthDays });
     return plain.length > 0 ? w.t("calendarPage.rule.monthDaysIf", { monthDays, days: w.weekdays(plain, "or") }) : monthDays;
   }
   if (r.byDay.length === 0) return null;
-  if (r.byDay.every((d) => d.n === 0)) return w.weekdays(plain, "and");
-  return w.list(r.byDay.map((d) => w.byDay(d)));
+  // In a month or a year, a plain weekday is each one of them: "every Monday", not one Monday.
+  const each = r.freq === "MONTHLY" || r.freq === "YEARLY";
+  if (r.byDay.every((d) => d.n === 0)) return each ? w.t("calendarPage.rule.eachOf", { days: w.weekdays(plain, "each") }) : w.weekdays(plain, "and");
+  return w.list(r.byDay.map((d) => (d.n === 0 && each ? w.t("calendarPage.rule.eachOf", { days: w.byDay(d) }) : w.byDay(d))));
 }
 
 /** The sentence's first letter in capitals (Japanese has none). */

@@ -1667,6 +1667,8 @@ const en = {
       lastMonthDay: "the last day",
       nthLastMonthDay: "the {{nth}} to last day",
       monthDaysIf: "{{monthDays}}, if it falls on {{days}}",
+      ofEveryMonth: "{{monthDays}} of every month",
+      eachOf: "every {{days}}",
       nthDay: "the {{nth}} {{day}}",
       lastDay: "the last {{day}}",
       nthLastDay: "the {{nth}} to last {{day}}",

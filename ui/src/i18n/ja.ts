@@ -1663,6 +1663,8 @@ const ja: Messages = {
       lastMonthDay: "末日",
       nthLastMonthDay: "最後から{{nth}}番目の日",
       monthDaysIf: "{{days}}に当たる{{monthDays}}",
+      ofEveryMonth: "毎月{{monthDays}}",
+      eachOf: "すべての{{days}}",
       nthDay: "第{{nth}}{{day}}",
       lastDay: "最終{{day}}",
       nthLastDay: "最後から{{nth}}番目の{{day}}",
