@@ -111,6 +111,8 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     assert.match(await textOf(browser, rule), /^Every week, 4 times; and every month on the 15th, twice/);
     // The rule as stored is there for the curious, closed.
     assert.equal(await (await browser.$(tid("cal-editor-rule-raw"))).isDisplayed(), false);
+    // The Repeat section is below the fold of the editor's scrolling fields.
+    await browser.execute((e) => e.scrollIntoView({ block: "center" }), rule);
     await screenshot(browser, "28-event-editor-rule-en-light");
     await (await browser.$(`${tid("cal-editor")} .dialog-actions .button.subtle`)).click();
     await (await browser.$(tid("cal-editor"))).waitForExist({ reverse: true });
@@ -140,6 +142,7 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     const rule = await browser.$(tid("cal-editor-rule"));
     await rule.waitForDisplayed();
     assert.match(await textOf(browser, rule), /^毎週、4回。さらに毎月 15日、2回/);
+    await browser.execute((e) => e.scrollIntoView({ block: "center" }), rule);
     await screenshot(browser, "29-event-editor-rule-ja-dark");
     await stop(browser, dataDir);
     browser = null;
