@@ -1,7 +1,8 @@
 // End to end: the Calendar page in the real app (issue 3, first part): it opens, a typed
 // line becomes an event in the month view on the right day, and the week and agenda
 // views show it too; its place and link are typed in the editor, the place shows in the
-// agenda and the link opens in the system's browser (tests/e2e/bin/xdg-open records it).
+// agenda and the link opens in the system's browser (tests/e2e/bin/xdg-open records it);
+// an imported event with two repeat rules shows them in words in the editor.
 // Screenshots of month, week, agenda and the editor.
 
 /** What the app handed to the system's opener so far (scripts/e2e.sh sets E2E_OPENED). */
@@ -15,7 +16,8 @@ function opened() {
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { choose, screenshot, setInputValue, start, steps, stop, tempDir, tid } from "./lib.mjs";
 
 /** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
@@ -91,6 +93,31 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     await screenshot(browser, "27-calendar-agenda-place-en-light");
   });
 
+  const RULED = "Kanji drill";
+  await step("an imported event with two repeat rules: the editor says them in words", async () => {
+    const day = tomorrow().replaceAll("-", "");
+    const ics = path.join(dataDir, "two-rules.ics");
+    const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//e2e//EN", "BEGIN:VEVENT", "UID:kanji-drill@e2e.example", "DTSTAMP:20261101T000000Z"];
+    lines.push(`DTSTART:${day}T080000`, `DTEND:${day}T083000`, `SUMMARY:${RULED}`, "RRULE:FREQ=WEEKLY;COUNT=4", "RRULE:FREQ=MONTHLY;BYMONTHDAY=15;COUNT=2");
+    writeFileSync(ics, [...lines, "END:VEVENT", "END:VCALENDAR", ""].join("\r\n"));
+    await browser.execute((sel) => document.querySelector(sel).classList.remove("sr-only"), tid("cal-ics-input"));
+    await (await browser.$(tid("cal-ics-input"))).addValue(ics);
+    await (await browser.$(tid("cal-ics-report"))).waitForDisplayed({ timeout: 10_000, timeoutMsg: "the import did not report" });
+    const chip = await browser.$(`//button[contains(@class,"cal-item")][.//span[text()="${RULED}"]]`);
+    await chip.waitForExist({ timeout: 10_000, timeoutMsg: `"${RULED}" is not in the agenda after the import` });
+    await chip.click();
+    const rule = await browser.$(tid("cal-editor-rule"));
+    await rule.waitForDisplayed();
+    assert.match(await textOf(browser, rule), /^Every week, 4 times; and every month on the 15th, twice/);
+    // The rule as stored is there for the curious, closed.
+    assert.equal(await (await browser.$(tid("cal-editor-rule-raw"))).isDisplayed(), false);
+    // The Repeat section is below the fold of the editor's scrolling fields.
+    await browser.execute((e) => e.scrollIntoView({ block: "center" }), rule);
+    await screenshot(browser, "28-event-editor-rule-en-light");
+    await (await browser.$(`${tid("cal-editor")} .dialog-actions .button.subtle`)).click();
+    await (await browser.$(tid("cal-editor"))).waitForExist({ reverse: true });
+  });
+
   await step("in Japanese and dark: 24-hour times, Japanese weekdays, the same event", async () => {
     await (await browser.$(tid("nav-settings"))).click();
     await choose(browser, "settings-language", "ja");
@@ -110,6 +137,13 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
       if (/\b(AM|PM)\b/.test(text)) throw new Error(`the ${view} view shows AM/PM in Japanese`);
       await screenshot(browser, shot);
     }
+    // The imported rules in Japanese.
+    await (await browser.$(`//button[contains(@class,"cal-item")][.//span[text()="${RULED}"]]`)).click();
+    const rule = await browser.$(tid("cal-editor-rule"));
+    await rule.waitForDisplayed();
+    assert.match(await textOf(browser, rule), /^毎週、4回。さらに毎月 15日、2回/);
+    await browser.execute((e) => e.scrollIntoView({ block: "center" }), rule);
+    await screenshot(browser, "29-event-editor-rule-ja-dark");
     await stop(browser, dataDir);
     browser = null;
   });

@@ -12,6 +12,7 @@ import { ReminderList } from "../reminders/ReminderEditor";
 import { Dialog } from "../components/Dialog";
 import { wallTime, weekdayNames } from "../lib/dates";
 import { buildRrule, editableRrule, parseRrule, WEEKDAY_CODES } from "./rrule";
+import { RuleInWords } from "./RuleInWords";
 import type { Freq, Repeat, RepeatEnd } from "./rrule";
 import "./calendar.css";
 import { HistoryButton } from "../history/HistoryButton";
@@ -206,8 +207,8 @@ export function EventEditor({
               <legend>{t("calendarPage.repeat")}</legend>
               {customRule ? (
                 <div data-testid="cal-editor-custom-rule">
-                  <p>{t("calendarPage.repeatCustom")}</p>
-                  <code className="cal-custom-rule">{rrule}</code>
+                  <RuleInWords rrule={rrule ?? ""} timeZone={timeZone} testId="cal-editor-rule" />
+                  <p className="cal-rule-note">{t("calendarPage.repeatCustom")}</p>
                 </div>
               ) : (
               <>

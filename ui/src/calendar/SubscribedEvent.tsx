@@ -1,9 +1,11 @@
 // An event of a subscribed calendar, read-only: what the feed says (title, time, place,
-// link, notes), why it cannot be edited here (it comes from the subscription "X": change
+// how it repeats, link, notes), why it cannot be edited here (it comes from the subscription "X": change
 // it at its source), and the user's own reminders on it, which the core keeps across
 // refreshes (set on the whole series).
 import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import * as api from "../api/client";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import type { NewReminder } from "../api/bindings/NewReminder";
 import { Dialog } from "../components/Dialog";
@@ -12,6 +14,8 @@ import { usePrefs } from "../lib/prefs";
 import { ReminderList } from "../reminders/ReminderEditor";
 import { openableLink } from "../lib/externalLinks";
 import { useSubscriptions } from "./Subscriptions";
+import { calendarKeys } from "./queries";
+import { RuleInWords } from "./RuleInWords";
 import "./calendar.css";
 
 export function SubscribedEvent({
@@ -35,6 +39,7 @@ export function SubscribedEvent({
     ? `${formatDateTime(item.starts_at, locale, timezone)}${item.ends_at ? ` – ${formatDateTime(item.ends_at, locale, timezone)}` : ""}`
     : formatLongDay(item.date, i18n.language);
   const href = openableLink(item.url);
+  const rrule = useSeriesRule(item);
 
   return (
     <Dialog title={item.title || t("calendarPage.editEvent")} onClose={onClose} testId="cal-subscribed-event" className="cal-editor">
@@ -45,6 +50,14 @@ export function SubscribedEvent({
       <dl className="cal-readonly-fields">
         <dt>{t("subscriptions.when")}</dt>
         <dd data-testid="cal-subscribed-when">{when}</dd>
+        {rrule ? (
+          <>
+            <dt>{t("calendarPage.repeat")}</dt>
+            <dd>
+              <RuleInWords rrule={rrule} timeZone={timezone} testId="cal-subscribed-rule" />
+            </dd>
+          </>
+        ) : null}
         {item.location ? (
           <>
             <dt>{t("calendarPage.fieldLocation")}</dt>
@@ -87,4 +100,15 @@ export function SubscribedEvent({
       </div>
     </Dialog>
   );
+}
+
+/**
+ * The rule of a repeating event's series (its master holds it), read when the dialog
+ * opens; null for a single event, or while it loads or if it cannot be read (the dialog
+ * then shows the rest without it).
+ */
+function useSeriesRule(item: CalendarItem): string | null {
+  const id = item.series_id ?? item.id;
+  const master = useQuery({ queryKey: calendarKeys.event(id), queryFn: () => api.eventGet(id), enabled: item.recurring, staleTime: 0, gcTime: 0 });
+  return item.recurring ? (master.data?.rrule ?? null) : null;
 }

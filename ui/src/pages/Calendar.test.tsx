@@ -444,7 +444,13 @@ describe("a rule the editor cannot show", () => {
     vi.mocked(api.eventUpdate).mockResolvedValue(event("s1", "Kanji review"));
     await user.click(await screen.findByTestId("cal-event-s1"));
     const editor = await screen.findByTestId("cal-editor");
-    expect(within(editor).getByTestId("cal-editor-custom-rule")).toHaveTextContent("FREQ=MONTHLY;COUNT=3;BYMONTHDAY=10,17");
+    // The two rules in words; as stored only behind "The rule as stored".
+    expect(within(editor).getByTestId("cal-editor-rule")).toHaveTextContent(/^Every week, 4 times; and every month on the 10th and the 17th, 3 times/);
+    const raw = within(editor).getByTestId("cal-editor-rule-raw");
+    expect(raw).not.toBeVisible();
+    await user.click(within(editor).getByText("The rule as stored"));
+    expect(raw).toBeVisible();
+    expect(raw.textContent).toBe(rules);
     expect(within(editor).queryByTestId("cal-editor-freq")).not.toBeInTheDocument();
     await user.click(within(editor).getByTestId("cal-editor-scope-all"));
     const title = within(editor).getByTestId("cal-editor-title");
@@ -455,6 +461,31 @@ describe("a rule the editor cannot show", () => {
     const sent = vi.mocked(api.eventUpdate).mock.calls[0]![0];
     expect(sent).toMatchObject({ id: "s1", scope: "all", patch: { title: "Kanji review" } });
     expect(sent.patch).not.toHaveProperty("rrule");
+  });
+
+  it("says an imported rule in Japanese, and shows a rule it cannot say as stored", async () => {
+    const user = userEvent.setup();
+    await act(() => i18n.changeLanguage("ja"));
+    setup();
+    const rules = "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;UNTIL=20270331T145959Z\nFREQ=YEARLY;BYWEEKNO=20;BYDAY=MO";
+    vi.mocked(api.eventGet).mockResolvedValue(event("s1", "Kanji drill", { rrule: rules }));
+    await user.click(await screen.findByTestId("cal-event-s1"));
+    const editor = await screen.findByTestId("cal-editor");
+    // 14:59:59 UTC on 31 March is 23:59:59 in Tokyo, the user's zone.
+    expect(within(editor).getByText("毎月 最後の平日、2027/03/31まで")).toBeInTheDocument();
+    expect(within(editor).getByText("次のルールでも繰り返します（ここでは文章にできません）:")).toBeInTheDocument();
+    expect(within(editor).getByTestId("cal-editor-rule-unsaid").textContent).toBe("FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO");
+  });
+
+  it("shows a rule it cannot say at all as stored, with no sentence", async () => {
+    const user = userEvent.setup();
+    setup();
+    vi.mocked(api.eventGet).mockResolvedValue(event("s1", "Kanji drill", { rrule: "FREQ=DAILY;BYHOUR=9,17" }));
+    await user.click(await screen.findByTestId("cal-event-s1"));
+    const rule = within(await screen.findByTestId("cal-editor")).getByTestId("cal-editor-rule");
+    expect(within(rule).getByTestId("cal-editor-rule-unsaid")).toHaveTextContent("FREQ=DAILY;BYHOUR=9,17");
+    expect(within(rule).queryByTestId("cal-editor-rule-raw")).toBeNull();
+    expect(rule.textContent).toBe("FREQ=DAILY;BYHOUR=9,17");
   });
 
   it("tells the rules it can show from those it keeps as they are", () => {
