@@ -140,7 +140,7 @@ fn ok_feed(events: &[(&str, &str, &str)], etag: &str) -> Serve {
 const LIMITS: FeedLimits = FeedLimits { connect: Duration::from_secs(2), total: Duration::from_secs(2), max_bytes: 10 * 1024 * 1024 };
 
 fn subscribe(f: &common::Fixture, url: &str, name: &str) -> String {
-    let input = NewSubscription { url: url.into(), name: Some(name.into()), colour: Some("#16A34A".into()), refresh_minutes: Some(60) };
+    let input = NewSubscription { url: url.into(), name: Some(name.into()), colour: Some("#0B7A6F".into()), refresh_minutes: Some(60) };
     subscriptions::add(f.app.db(), &f.app.user_id(), input).unwrap().row.id
 }
 
@@ -191,7 +191,7 @@ fn a_feed_is_imported_updated_and_a_removed_event_disappears() {
     assert_eq!(done.subscription.next_fetch_at.as_deref(), Some("2026-11-22T02:00:00.000Z"), "one interval (60 min) later");
     assert_eq!(
         december(&f),
-        vec![("Linear algebra".to_string(), Some("#16a34a".to_string())), ("Physics lab".to_string(), Some("#16a34a".to_string()))],
+        vec![("Linear algebra".to_string(), Some("#0b7a6f".to_string())), ("Physics lab".to_string(), Some("#0b7a6f".to_string()))],
         "drawn in the subscription's colour"
     );
     let lecture_id = f.app.calendar_range("2026-12-07", "2026-12-07").unwrap().items[0].id.clone();
@@ -397,6 +397,8 @@ fn subscriptions_are_checked_listed_renamed_and_a_feed_uid_may_match_an_own_even
     assert!(common::refused(add("ftp://uni.example/t.ics", None)).contains("webcal://"));
     let web = add("webcal://uni.example/t.ics", None).unwrap();
     assert_eq!((web.url.as_str(), web.name.as_str(), web.refresh_minutes), ("https://uni.example/t.ics", "uni.example", 360));
+    // No colour given: the first swatch the colour picker offers (the core's one list).
+    assert_eq!((web.colour.as_str(), studydesk_core::planner::calendar::colours::SWATCHES[0]), ("#3451c6", ("blue", "#3451c6")));
     assert!(common::refused(add("https://uni.example/t.ics", Some("Other"))).contains("already subscribe to this address as \"uni.example\""));
     assert!(common::refused(add("https://other.example/t.ics", Some("UNI.EXAMPLE"))).contains("already have a subscription named"));
     let bad = SubscriptionPatch { id: web.id.clone(), refresh_minutes: Some(5), ..Default::default() };
@@ -406,7 +408,9 @@ fn subscriptions_are_checked_listed_renamed_and_a_feed_uid_may_match_an_own_even
 
     // The user imported the same event from a file before: both are kept, each in its calendar.
     f.app.ics_import(feed(&[LECTURE]).as_bytes()).unwrap();
-    let id = add(&server.url, Some("Timetable")).unwrap().row.id;
+    let timetable = add(&server.url, Some("Timetable")).unwrap();
+    assert_eq!(timetable.colour, "#0b7a6f", "the next swatch in turn");
+    let id = timetable.row.id;
     assert_eq!(refresh(&f, &id).result, RefreshOutcome::Updated { created: 1, updated: 0, deleted: 0, unchanged: 0 });
     assert_eq!(titles(&f), vec!["Linear algebra", "Linear algebra"]);
     let list = f.app.calendar_subscriptions().unwrap();
