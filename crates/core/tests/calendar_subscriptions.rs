@@ -8,7 +8,8 @@
 //! read-only; unsubscribing removes its events. The headless turn (`remind run --once`,
 //! the OS timer) fetches the due feeds only after firing what is due, within its budget,
 //! and fires what a changed feed made due; a paused subscription is fetched by nobody,
-//! says so and keeps its copy; a rename is unique ignoring case.
+//! says so and keeps its copy; a rename is unique ignoring case. A feed larger than the
+//! export cap leaves the user's own export working.
 
 mod common;
 
@@ -417,6 +418,55 @@ fn subscriptions_are_checked_listed_renamed_and_a_feed_uid_may_match_an_own_even
     assert_eq!(list.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["Timetable", "Uni"]);
     f.app.calendar_unsubscribe(&id).unwrap();
     assert_eq!(titles(&f), vec!["Linear algebra"], "the user's own copy stays");
+}
+
+/// A subscription to a feed of the lecture, fetched once: the fixture, the feed's
+/// server, the subscription's id.
+fn lecture_fetched() -> (common::Fixture, Server, String) {
+    let f = common::open();
+    let server = Server::start(ok_feed(&[LECTURE], "v1"));
+    let id = subscribe(&f, &server.url, "Timetable");
+    refresh(&f, &id);
+    (f, server, id)
+}
+
+#[test]
+fn a_feed_larger_than_the_export_cap_leaves_the_users_own_export_working() {
+    let (f, _server, id) = lecture_fetched();
+    // The feed grows past what one export may hold: its one event copied cap times more,
+    // written directly (a real feed that size takes minutes to fetch and parse here).
+    let cap = studydesk_core::planner::calendar::ics::export::MAX_EXPORT_EVENTS;
+    let me = f.app.user_id();
+    f.app
+        .db()
+        .write(studydesk_core::db::WriteCtx::by(&me, "test.huge_feed"), |tx| {
+            let columns: Vec<String> =
+                tx.prepare("SELECT name FROM pragma_table_info('calendar_events')")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let values: Vec<String> = columns
+                .iter()
+                .map(|c| match c.as_str() {
+                    "id" => "printf('0193a000-0000-7000-8000-%012d', n.i)".to_string(),
+                    "uid" => "printf('copy-%d@uni.example', n.i)".to_string(),
+                    other => format!("e.{other}"),
+                })
+                .collect();
+            let sql = format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2) \
+                 INSERT INTO calendar_events ({}) SELECT {} FROM calendar_events e, n WHERE e.subscription_id = ?1",
+                columns.join(", "),
+                values.join(", ")
+            );
+            assert_eq!(tx.execute(&sql, rusqlite::params![id, cap as i64])?, cap);
+            Ok(())
+        })
+        .unwrap();
+    f.app.event_quick_add("Study group tomorrow 15:00").unwrap();
+    f.app.event_quick_add("Office hours Friday 10:00").unwrap();
+
+    let exported = f.app.ics_export(None::<String>, None::<String>).expect("the user's two events are far under the cap");
+    assert_eq!(exported.matches("BEGIN:VEVENT").count(), 2, "{exported}");
+    assert!(exported.contains("SUMMARY:Study group") && exported.contains("SUMMARY:Office hours"), "{exported}");
+    assert!(!exported.contains("Linear algebra"), "the feed's events are its publisher's");
 }
 
 // ---- the headless turn (`remind run --once`, the OS timer) and pausing
