@@ -9,7 +9,9 @@
 //! the OS timer) fetches the due feeds only after firing what is due, within its budget,
 //! and fires what a changed feed made due; a paused subscription is fetched by nobody,
 //! says so and keeps its copy; a rename is unique ignoring case. A feed larger than the
-//! export cap leaves the user's own export working.
+//! export cap leaves the user's own export working. A lecture the feed moves earlier, past
+//! its reminder's time but not yet started, still reminds once (not when the reminder was
+//! shown, nor when it started); an own event moved so keeps the rule of every write.
 
 mod common;
 
@@ -607,4 +609,98 @@ fn a_paused_subscription_is_not_fetched_says_so_and_keeps_its_copy() {
     let names: Vec<_> = t.subscriptions.iter().map(|r| r.subscription.name.as_str()).collect();
     assert_eq!(names, ["Club", "Uni timetable"], "both due: the new one never fetched, the resumed one past its time");
     assert_eq!(titles(&f), vec!["History seminar", "Linear algebra", "Physics lab"]);
+}
+
+// ---- a reminder when the feed moves its event earlier
+
+/// A subscription whose lecture (01:00Z) has a 15-minute reminder (00:45Z), fetched:
+/// the fixture, the feed's server, the subscription's id and the lecture's.
+struct Reminded {
+    f: common::Fixture,
+    server: Server,
+    id: String,
+    lecture: String,
+}
+
+impl Reminded {
+    fn new() -> Reminded {
+        let (f, server, id) = lecture_fetched();
+        let lecture = remind_15_before(&f, "2026-12-07");
+        assert_eq!(f.app.event_get(&lecture).unwrap().reminders[0].fire_at, "2026-12-07T00:45:00.000Z");
+        Reminded { f, server, id, lecture }
+    }
+
+    /// At `now`, the feed (version `etag`) moves the lecture to `start`, fetched at once.
+    fn moved(&self, now: &str, start: &str, etag: &str) -> RefreshOutcome {
+        at(&self.f, now);
+        self.server.set(ok_feed(&[("lecture-1@uni.example", start, "Linear algebra")], etag));
+        refresh(&self.f, &self.id).result
+    }
+
+    fn due(&self) -> Vec<String> {
+        self.f.app.reminders_due().unwrap().into_iter().map(|d| d.title).collect()
+    }
+}
+
+const MOVED: RefreshOutcome = RefreshOutcome::Updated { created: 0, updated: 1, deleted: 0, unchanged: 0 };
+
+#[test]
+fn a_lecture_the_feed_moves_earlier_inside_its_reminder_window_still_reminds_once() {
+    let r = Reminded::new();
+    at(&r.f, "2026-12-07T00:40:00Z");
+    assert!(turn(&r.f).delivered.is_empty(), "nothing due yet");
+
+    // At 00:40, before the reminder, the lecture moves to 00:50: its reminder time (00:35)
+    // has passed, the lecture has not started.
+    assert_eq!(r.moved("2026-12-07T00:40:00Z", "20261207T005000Z", "v2"), MOVED);
+    let reminder = r.f.app.event_get(&r.lecture).unwrap().reminders[0].clone();
+    assert_eq!((reminder.fire_at.as_str(), reminder.delivered_at.as_deref()), ("2026-12-07T00:35:00.000Z", None));
+    assert_eq!(r.due(), ["Linear algebra"], "due now");
+
+    at(&r.f, "2026-12-07T00:41:00Z");
+    assert_eq!(delivered_titles(&turn(&r.f)), ["Linear algebra"], "the next turn fires it");
+    assert!(delivered_titles(&turn(&r.f)).is_empty(), "once");
+    // The same copy fetched again (a new ETag, the same events) brings nothing back.
+    r.moved("2026-12-07T00:42:00Z", "20261207T005000Z", "v3");
+    assert!(r.due().is_empty());
+}
+
+#[test]
+fn a_reminder_already_shown_is_not_brought_back_when_the_feed_moves_its_event_earlier() {
+    let r = Reminded::new();
+    at(&r.f, "2026-12-07T00:46:00Z");
+    assert_eq!(delivered_titles(&turn(&r.f)), ["Linear algebra"]);
+
+    // Shown at 00:46; at 00:47 the lecture moves to 00:55 (reminder time 00:40, passed).
+    assert_eq!(r.moved("2026-12-07T00:47:00Z", "20261207T005500Z", "v2"), MOVED);
+    assert_eq!(r.f.app.event_get(&r.lecture).unwrap().reminders[0].fire_at, "2026-12-07T00:40:00.000Z");
+    assert!(r.due().is_empty(), "counted as shown");
+    assert!(delivered_titles(&turn(&r.f)).is_empty());
+}
+
+#[test]
+fn a_lecture_the_feed_moves_after_it_started_does_not_remind() {
+    let r = Reminded::new();
+    // At 00:40 the feed says it began at 00:30 (a correction after the fact).
+    assert_eq!(r.moved("2026-12-07T00:40:00Z", "20261207T003000Z", "v2"), MOVED);
+    assert!(r.due().is_empty(), "the lecture is no longer ahead");
+}
+
+#[test]
+fn an_own_event_moved_earlier_the_same_way_keeps_the_rule_of_every_write() {
+    let f = common::open();
+    let input: studydesk_core::planner::calendar::NewEvent = serde_json::from_value(serde_json::json!({
+        "title": "Study group", "start": "2026-12-07T10:00", "end": "2026-12-07T11:30",
+        "reminders": [{"minutes_before": 15}]
+    }))
+    .unwrap();
+    let own = f.app.event_add(input).unwrap();
+    assert_eq!(own.reminders[0].fire_at, "2026-12-07T00:45:00.000Z", "10:00 in Tokyo, 15 minutes before");
+
+    at(&f, "2026-12-07T00:40:00Z");
+    let patch = EventPatch { start: Some("2026-12-07T09:50".into()), end: Some("2026-12-07T11:20".into()), ..Default::default() };
+    let moved = f.app.event_update(EventUpdate { id: own.id.clone(), patch, ..Default::default() }).unwrap();
+    assert_eq!(moved.reminders[0].fire_at, "2026-12-07T00:35:00.000Z");
+    assert!(moved.reminders[0].delivered_at.is_some(), "a time already passed counts as shown");
+    assert!(f.app.reminders_due().unwrap().is_empty());
 }
