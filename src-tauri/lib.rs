@@ -192,8 +192,11 @@ pub fn remind_once_requested() -> bool {
 
 /// One headless reminder turn, exactly like the CLI's `remind run --once` (the core's
 /// `reminders_run_once`): no Tauri app, no window, no display needed. Prints what it
-/// delivered (one line each) and returns the exit code: 0, or 1 after a one-line error.
+/// delivered (one line each, user text through `text::field` as the CLI prints it, so a
+/// name cannot rewrite the terminal) and returns the exit code: 0, or 1 after a one-line
+/// error.
 pub fn remind_once() -> i32 {
+    use studydesk_core::text::field;
     init_logging("warn");
     let clock = match clock::from_args(std::env::args().skip(1)) {
         Ok(c) => c,
@@ -211,21 +214,21 @@ pub fn remind_once() -> i32 {
                 eprintln!("warning: no notification server answered ({reason}); the reminder is in Studydesk's notifications");
             }
             for d in &turn.delivered {
-                println!("{}\t{}\t{}", d.fire_at, d.title, d.message);
+                println!("{}\t{}\t{}", d.fire_at, field(&d.title), field(&d.message));
             }
             for a in &turn.alerts {
-                println!("alert\t{}\t{}", a.title, a.message);
+                println!("alert\t{}\t{}", field(&a.title), field(&a.message));
             }
             for r in &turn.reports {
-                println!("report\t{}\t{}", r.name, r.file.as_deref().or(r.error.as_deref()).unwrap_or(""));
+                println!("report\t{}\t{}", field(&r.name), field(r.file.as_deref().or(r.error.as_deref()).unwrap_or("")));
             }
             for r in &turn.subscriptions {
-                println!("subscription\t{}\t{}", r.subscription.name, r.result.words());
+                println!("subscription\t{}\t{}", field(&r.subscription.name), field(&r.result.words()));
             }
             0
         }
         Err(e) => {
-            eprintln!("error ({}): {}", e.kind(), e.to_string().split_whitespace().collect::<Vec<_>>().join(" "));
+            eprintln!("error ({}): {}", e.kind(), field(&e.to_string().split_whitespace().collect::<Vec<_>>().join(" ")));
             1
         }
     }

@@ -73,6 +73,27 @@ fn remind_once_delivers_headless_exactly_once() {
 }
 
 #[test]
+fn remind_once_prints_a_hostile_title_without_its_escapes_and_overrides() {
+    let d = tempfile::tempdir().unwrap();
+    due_event(d.path());
+    // A title as a feed or another device could write it: a window retitle, a screen clear,
+    // a C1 CSI, a right-to-left override and a newline faking a second line.
+    let conn = rusqlite::Connection::open(d.path().join("studydesk.db")).unwrap();
+    let hostile = "Quiz\u{1b}]0;owned\u{7} review\u{1b}[2J\u{9b}1A \u{202E}fdp.exe\nfake\tcolumn";
+    assert_eq!(conn.execute("UPDATE calendar_events SET title = ?1", [hostile]).unwrap(), 1);
+    drop(conn);
+
+    let (out, _) = remind_once(d.path());
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    assert!(!stdout.chars().any(unsafe_char), "{stdout:?}");
+    let line = stdout.lines().find(|l| l.contains("Quiz")).unwrap_or_default();
+    assert_eq!(stdout.lines().count(), 1, "one line, no fake one: {stdout:?}");
+    assert_eq!(line.split('\t').nth(1), Some("Quiz]0;owned review[2J1A fdp.exe fake column"), "{stdout:?}");
+}
+
+#[test]
 fn remind_once_fails_in_one_line() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("studydesk.db"), "not a database").unwrap();

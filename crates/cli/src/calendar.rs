@@ -9,7 +9,7 @@
 //! .ics file reads `error (validation): line N: reason`).
 
 use crate::terminal::{self, field, say};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use studydesk_core::api::Studydesk;
 use studydesk_core::planner::calendar::subscriptions::{CalendarSubscription, NewSubscription, SubscriptionPatch, SubscriptionRefresh};
@@ -68,15 +68,8 @@ pub enum CalendarCommand {
     /// --every minutes; its events are read-only, in their own colour.
     Subscribe {
         url: String,
-        /// Default: the address's host.
-        #[arg(long)]
-        name: Option<String>,
-        /// #RRGGBB; default: the next colour of the palette.
-        #[arg(long)]
-        colour: Option<String>,
-        /// Minutes between fetches, 15 to 10080 (default 360).
-        #[arg(long, value_name = "MINUTES")]
-        every: Option<i64>,
+        #[command(flatten)]
+        options: SubscriptionOptions,
         #[arg(long)]
         json: bool,
     },
@@ -94,15 +87,8 @@ pub enum CalendarCommand {
     /// Rename, recolour or change the interval of a subscription.
     SubscriptionEdit {
         id: String,
-        /// Unique among my subscriptions, ignoring case.
-        #[arg(long)]
-        name: Option<String>,
-        /// #RRGGBB.
-        #[arg(long)]
-        colour: Option<String>,
-        /// Minutes between fetches, 15 to 10080.
-        #[arg(long, value_name = "MINUTES")]
-        every: Option<i64>,
+        #[command(flatten)]
+        options: SubscriptionOptions,
         #[arg(long)]
         json: bool,
     },
@@ -114,6 +100,22 @@ pub enum CalendarCommand {
     Unsubscribe { id: String },
 }
 
+/// What `calendar subscribe` sets and `calendar subscription-edit` changes: each help
+/// says its default for both (the core's `subscriptions::add` defaults; an edit leaves out
+/// what is not given).
+#[derive(Args, Debug)]
+pub struct SubscriptionOptions {
+    /// Unique among my subscriptions, ignoring case [subscribing: the address's host; editing: unchanged].
+    #[arg(long)]
+    name: Option<String>,
+    /// #RRGGBB [subscribing: the next swatch of the app's colour picker; editing: unchanged].
+    #[arg(long)]
+    colour: Option<String>,
+    /// Minutes between fetches, 15 to 10080 [subscribing: 360; editing: unchanged].
+    #[arg(long, value_name = "MINUTES")]
+    every: Option<i64>,
+}
+
 impl CalendarCommand {
     /// Only a subscription adds something to a new database.
     pub fn adds(&self) -> bool {
@@ -123,7 +125,7 @@ impl CalendarCommand {
 
 pub fn calendar(app: &Studydesk, cmd: CalendarCommand) -> Result<(), CoreError> {
     match cmd {
-        CalendarCommand::Subscribe { url, name, colour, every, json } => {
+        CalendarCommand::Subscribe { url, options: SubscriptionOptions { name, colour, every }, json } => {
             let done = app.calendar_subscribe(NewSubscription { url, name, colour, refresh_minutes: every })?;
             if json {
                 return terminal::json(&done, true);
@@ -152,7 +154,7 @@ pub fn calendar(app: &Studydesk, cmd: CalendarCommand) -> Result<(), CoreError> 
                 say!("{}", refresh_line(r));
             }
         }
-        CalendarCommand::SubscriptionEdit { id, name, colour, every, json } => {
+        CalendarCommand::SubscriptionEdit { id, options: SubscriptionOptions { name, colour, every }, json } => {
             if name.is_none() && colour.is_none() && every.is_none() {
                 return Err(CoreError::validation("say what to change: --name, --colour or --every"));
             }
@@ -300,4 +302,27 @@ fn read_capped(file: &PathBuf) -> Result<Vec<u8>, CoreError> {
         .read_to_end(&mut bytes)
         .map_err(|e| CoreError::io(format!("could not read {}", file.display()), e))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod subscription_options_tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[derive(clap::Parser)]
+    struct Probe {
+        #[command(flatten)]
+        options: SubscriptionOptions,
+    }
+
+    #[test]
+    fn the_help_says_the_cores_default_interval_and_bounds() {
+        use studydesk_core::planner::rows::{SUBSCRIPTION_REFRESH_MAX, SUBSCRIPTION_REFRESH_MIN};
+        use studydesk_core::planner::calendar::subscriptions::DEFAULT_REFRESH_MINUTES;
+        let cmd = Probe::command();
+        let every = cmd.get_arguments().find(|a| a.get_id() == "every").unwrap();
+        let help = every.get_help().unwrap().to_string();
+        let expected = format!("{SUBSCRIPTION_REFRESH_MIN} to {SUBSCRIPTION_REFRESH_MAX} [subscribing: {DEFAULT_REFRESH_MINUTES};");
+        assert!(help.contains(&expected), "{help}");
+    }
 }

@@ -9,12 +9,15 @@
 //! - [`say!`] prints a line with every control character but newline and tab removed,
 //!   and every bidirectional control removed. [`field`] is for user text placed inside one
 //!   line (a tab-separated column, a title): its newlines and tabs become spaces too, so
-//!   it cannot fake another line or column.
+//!   it cannot fake another line or column. Both are the core's (`studydesk_core::text`),
+//!   shared with the app's `--remind-once`.
 //! - [`json`] prints JSON with the same characters escaped as `\uXXXX` (still the same
 //!   JSON value: they can only occur inside strings), so `--json` output is safe to show
 //!   and reads back unchanged.
 
 use std::borrow::Cow;
+pub use studydesk_core::text::{field, line};
+use studydesk_core::text::is_unsafe;
 use studydesk_core::CoreError;
 
 /// Prints one or more lines made safe by [`line`].
@@ -37,40 +40,6 @@ pub fn print_line(text: &str) {
         }
         eprintln!("error (io): could not write the output: {e}");
         std::process::exit(1);
-    }
-}
-
-/// Bidirectional formatting controls (Unicode UAX #9): marks, embeddings, overrides and
-/// isolates.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
-/// Characters a terminal may act on rather than show, besides newline and tab.
-fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
-}
-
-/// `s` without the characters a terminal may act on (newline and tab kept).
-pub fn line(s: &str) -> Cow<'_, str> {
-    if s.chars().any(is_unsafe) {
-        Cow::Owned(s.chars().filter(|c| !is_unsafe(*c)).collect())
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// User text for inside one line: unsafe characters removed, newlines and tabs as spaces.
-pub fn field(s: &str) -> Cow<'_, str> {
-    if s.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t') {
-        Cow::Owned(
-            s.chars()
-                .filter(|c| !is_unsafe(*c))
-                .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(s)
     }
 }
 
@@ -110,19 +79,6 @@ fn escape_json(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_and_overrides_are_removed_from_lines() {
-        assert_eq!(line("a\u{1b}]0;owned\u{7}b\u{9b}2Jc"), "a]0;ownedb2Jc");
-        assert_eq!(line("exe.\u{202E}fdp\u{2066}x"), "exe.fdpx");
-        assert_eq!(line("one\ttwo\nthree"), "one\ttwo\nthree");
-    }
-
-    #[test]
-    fn a_field_cannot_fake_another_line_or_column() {
-        assert_eq!(field("Read\n[x] fake\ttask\r"), "Read [x] fake task");
-        assert!(matches!(field("plain"), Cow::Borrowed(_)));
-    }
 
     #[test]
     fn json_keeps_its_value_and_escapes_what_a_terminal_would_obey() {

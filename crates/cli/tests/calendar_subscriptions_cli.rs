@@ -62,10 +62,10 @@ fn a_calendar_is_subscribed_refreshed_listed_and_unsubscribed() {
     let body = Arc::new(Mutex::new(Some(feed(&[("a@uni", "Linear algebra"), ("b@uni", "Physics lab")]))));
     let url = serve(body.clone());
 
-    let done = json(d.path(), &["calendar", "subscribe", &url, "--name", "Timetable", "--colour", "#16A34A", "--every", "60", "--json"]);
+    let done = json(d.path(), &["calendar", "subscribe", &url, "--name", "Timetable", "--colour", "#0B7A6F", "--every", "60", "--json"]);
     assert_eq!(done["result"]["outcome"], "updated");
     assert_eq!(done["result"]["created"], 2);
-    assert_eq!(done["subscription"]["colour"], "#16a34a");
+    assert_eq!(done["subscription"]["colour"], "#0b7a6f");
     assert_eq!(done["subscription"]["refresh_minutes"], 60);
     let id = done["subscription"]["id"].as_str().unwrap().to_string();
     assert_eq!(agenda_titles(d.path()), ["Linear algebra", "Physics lab"]);
@@ -116,6 +116,8 @@ fn a_subscription_is_edited_paused_resumed_and_the_headless_turn_refreshes_it() 
     let id = added["subscription"]["id"].as_str().unwrap().to_string();
     let club = ok_at(d.path(), t0, &["calendar", "subscribe", "http://127.0.0.1:9/club.ics", "--name", "Club", "--json"]);
     let club: serde_json::Value = serde_json::from_str(&club).unwrap();
+    // Without --colour each takes the next swatch the app's colour picker offers (blue, teal).
+    assert_eq!((added["subscription"]["colour"].as_str(), club["subscription"]["colour"].as_str()), (Some("#3451c6"), Some("#0b7a6f")));
     ok(d.path(), &["calendar", "pause", club["subscription"]["id"].as_str().unwrap()]);
 
     // Rename, recolour and a new interval; a taken name (ignoring case) is refused.

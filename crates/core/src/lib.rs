@@ -29,6 +29,7 @@ pub mod secrets;
 pub mod setup;
 pub mod social;
 pub mod sync;
+pub mod text;
 pub mod time;
 pub mod validate;
 

@@ -118,7 +118,7 @@ pub enum LinkKind {
 /// `file:`, a custom scheme an imported calendar could name). `link` is taken as given
 /// (not trimmed).
 pub fn link_kind(link: &str) -> Option<LinkKind> {
-    let clean = link.chars().count() <= LINK_MAX && !link.chars().any(|c| c.is_whitespace() || c.is_control() || is_bidi_mark(c));
+    let clean = link.chars().count() <= LINK_MAX && !link.chars().any(|c| c.is_whitespace() || c.is_control() || crate::text::is_bidi_control(c));
     if !clean {
         return None;
     }
@@ -128,11 +128,6 @@ pub fn link_kind(link: &str) -> Option<LinkKind> {
         return Some(LinkKind::Web);
     }
     lower.strip_prefix("mailto:").is_some_and(|to| to.contains('@')).then_some(LinkKind::Mail)
-}
-
-/// Bidirectional overrides, isolates and marks.
-fn is_bidi_mark(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
 }
 
 /// Whether `s` looks like an e-mail address (`local@domain.tld`, no spaces, at most 254

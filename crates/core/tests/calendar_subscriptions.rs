@@ -8,7 +8,10 @@
 //! read-only; unsubscribing removes its events. The headless turn (`remind run --once`,
 //! the OS timer) fetches the due feeds only after firing what is due, within its budget,
 //! and fires what a changed feed made due; a paused subscription is fetched by nobody,
-//! says so and keeps its copy; a rename is unique ignoring case.
+//! says so and keeps its copy; a rename is unique ignoring case. A feed larger than the
+//! export cap leaves the user's own export working. A lecture the feed moves earlier, past
+//! its reminder's time but not yet started, still reminds once (not when the reminder was
+//! shown, nor when it started); an own event moved so keeps the rule of every write.
 
 mod common;
 
@@ -140,7 +143,7 @@ fn ok_feed(events: &[(&str, &str, &str)], etag: &str) -> Serve {
 const LIMITS: FeedLimits = FeedLimits { connect: Duration::from_secs(2), total: Duration::from_secs(2), max_bytes: 10 * 1024 * 1024 };
 
 fn subscribe(f: &common::Fixture, url: &str, name: &str) -> String {
-    let input = NewSubscription { url: url.into(), name: Some(name.into()), colour: Some("#16A34A".into()), refresh_minutes: Some(60) };
+    let input = NewSubscription { url: url.into(), name: Some(name.into()), colour: Some("#0B7A6F".into()), refresh_minutes: Some(60) };
     subscriptions::add(f.app.db(), &f.app.user_id(), input).unwrap().row.id
 }
 
@@ -191,7 +194,7 @@ fn a_feed_is_imported_updated_and_a_removed_event_disappears() {
     assert_eq!(done.subscription.next_fetch_at.as_deref(), Some("2026-11-22T02:00:00.000Z"), "one interval (60 min) later");
     assert_eq!(
         december(&f),
-        vec![("Linear algebra".to_string(), Some("#16a34a".to_string())), ("Physics lab".to_string(), Some("#16a34a".to_string()))],
+        vec![("Linear algebra".to_string(), Some("#0b7a6f".to_string())), ("Physics lab".to_string(), Some("#0b7a6f".to_string()))],
         "drawn in the subscription's colour"
     );
     let lecture_id = f.app.calendar_range("2026-12-07", "2026-12-07").unwrap().items[0].id.clone();
@@ -397,6 +400,8 @@ fn subscriptions_are_checked_listed_renamed_and_a_feed_uid_may_match_an_own_even
     assert!(common::refused(add("ftp://uni.example/t.ics", None)).contains("webcal://"));
     let web = add("webcal://uni.example/t.ics", None).unwrap();
     assert_eq!((web.url.as_str(), web.name.as_str(), web.refresh_minutes), ("https://uni.example/t.ics", "uni.example", 360));
+    // No colour given: the first swatch the colour picker offers (the core's one list).
+    assert_eq!((web.colour.as_str(), studydesk_core::planner::calendar::colours::SWATCHES[0]), ("#3451c6", ("blue", "#3451c6")));
     assert!(common::refused(add("https://uni.example/t.ics", Some("Other"))).contains("already subscribe to this address as \"uni.example\""));
     assert!(common::refused(add("https://other.example/t.ics", Some("UNI.EXAMPLE"))).contains("already have a subscription named"));
     let bad = SubscriptionPatch { id: web.id.clone(), refresh_minutes: Some(5), ..Default::default() };
@@ -406,13 +411,64 @@ fn subscriptions_are_checked_listed_renamed_and_a_feed_uid_may_match_an_own_even
 
     // The user imported the same event from a file before: both are kept, each in its calendar.
     f.app.ics_import(feed(&[LECTURE]).as_bytes()).unwrap();
-    let id = add(&server.url, Some("Timetable")).unwrap().row.id;
+    let timetable = add(&server.url, Some("Timetable")).unwrap();
+    assert_eq!(timetable.colour, "#0b7a6f", "the next swatch in turn");
+    let id = timetable.row.id;
     assert_eq!(refresh(&f, &id).result, RefreshOutcome::Updated { created: 1, updated: 0, deleted: 0, unchanged: 0 });
     assert_eq!(titles(&f), vec!["Linear algebra", "Linear algebra"]);
     let list = f.app.calendar_subscriptions().unwrap();
     assert_eq!(list.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), vec!["Timetable", "Uni"]);
     f.app.calendar_unsubscribe(&id).unwrap();
     assert_eq!(titles(&f), vec!["Linear algebra"], "the user's own copy stays");
+}
+
+/// A subscription to a feed of the lecture, fetched once: the fixture, the feed's
+/// server, the subscription's id.
+fn lecture_fetched() -> (common::Fixture, Server, String) {
+    let f = common::open();
+    let server = Server::start(ok_feed(&[LECTURE], "v1"));
+    let id = subscribe(&f, &server.url, "Timetable");
+    refresh(&f, &id);
+    (f, server, id)
+}
+
+#[test]
+fn a_feed_larger_than_the_export_cap_leaves_the_users_own_export_working() {
+    let (f, _server, id) = lecture_fetched();
+    // The feed grows past what one export may hold: its one event copied cap times more,
+    // written directly (a real feed that size takes minutes to fetch and parse here).
+    let cap = studydesk_core::planner::calendar::ics::export::MAX_EXPORT_EVENTS;
+    let me = f.app.user_id();
+    f.app
+        .db()
+        .write(studydesk_core::db::WriteCtx::by(&me, "test.huge_feed"), |tx| {
+            let columns: Vec<String> =
+                tx.prepare("SELECT name FROM pragma_table_info('calendar_events')")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+            let values: Vec<String> = columns
+                .iter()
+                .map(|c| match c.as_str() {
+                    "id" => "printf('0193a000-0000-7000-8000-%012d', n.i)".to_string(),
+                    "uid" => "printf('copy-%d@uni.example', n.i)".to_string(),
+                    other => format!("e.{other}"),
+                })
+                .collect();
+            let sql = format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2) \
+                 INSERT INTO calendar_events ({}) SELECT {} FROM calendar_events e, n WHERE e.subscription_id = ?1",
+                columns.join(", "),
+                values.join(", ")
+            );
+            assert_eq!(tx.execute(&sql, rusqlite::params![id, cap as i64])?, cap);
+            Ok(())
+        })
+        .unwrap();
+    f.app.event_quick_add("Study group tomorrow 15:00").unwrap();
+    f.app.event_quick_add("Office hours Friday 10:00").unwrap();
+
+    let exported = f.app.ics_export(None::<String>, None::<String>).expect("the user's two events are far under the cap");
+    assert_eq!(exported.matches("BEGIN:VEVENT").count(), 2, "{exported}");
+    assert!(exported.contains("SUMMARY:Study group") && exported.contains("SUMMARY:Office hours"), "{exported}");
+    assert!(!exported.contains("Linear algebra"), "the feed's events are its publisher's");
 }
 
 // ---- the headless turn (`remind run --once`, the OS timer) and pausing
@@ -553,4 +609,98 @@ fn a_paused_subscription_is_not_fetched_says_so_and_keeps_its_copy() {
     let names: Vec<_> = t.subscriptions.iter().map(|r| r.subscription.name.as_str()).collect();
     assert_eq!(names, ["Club", "Uni timetable"], "both due: the new one never fetched, the resumed one past its time");
     assert_eq!(titles(&f), vec!["History seminar", "Linear algebra", "Physics lab"]);
+}
+
+// ---- a reminder when the feed moves its event earlier
+
+/// A subscription whose lecture (01:00Z) has a 15-minute reminder (00:45Z), fetched:
+/// the fixture, the feed's server, the subscription's id and the lecture's.
+struct Reminded {
+    f: common::Fixture,
+    server: Server,
+    id: String,
+    lecture: String,
+}
+
+impl Reminded {
+    fn new() -> Reminded {
+        let (f, server, id) = lecture_fetched();
+        let lecture = remind_15_before(&f, "2026-12-07");
+        assert_eq!(f.app.event_get(&lecture).unwrap().reminders[0].fire_at, "2026-12-07T00:45:00.000Z");
+        Reminded { f, server, id, lecture }
+    }
+
+    /// At `now`, the feed (version `etag`) moves the lecture to `start`, fetched at once.
+    fn moved(&self, now: &str, start: &str, etag: &str) -> RefreshOutcome {
+        at(&self.f, now);
+        self.server.set(ok_feed(&[("lecture-1@uni.example", start, "Linear algebra")], etag));
+        refresh(&self.f, &self.id).result
+    }
+
+    fn due(&self) -> Vec<String> {
+        self.f.app.reminders_due().unwrap().into_iter().map(|d| d.title).collect()
+    }
+}
+
+const MOVED: RefreshOutcome = RefreshOutcome::Updated { created: 0, updated: 1, deleted: 0, unchanged: 0 };
+
+#[test]
+fn a_lecture_the_feed_moves_earlier_inside_its_reminder_window_still_reminds_once() {
+    let r = Reminded::new();
+    at(&r.f, "2026-12-07T00:40:00Z");
+    assert!(turn(&r.f).delivered.is_empty(), "nothing due yet");
+
+    // At 00:40, before the reminder, the lecture moves to 00:50: its reminder time (00:35)
+    // has passed, the lecture has not started.
+    assert_eq!(r.moved("2026-12-07T00:40:00Z", "20261207T005000Z", "v2"), MOVED);
+    let reminder = r.f.app.event_get(&r.lecture).unwrap().reminders[0].clone();
+    assert_eq!((reminder.fire_at.as_str(), reminder.delivered_at.as_deref()), ("2026-12-07T00:35:00.000Z", None));
+    assert_eq!(r.due(), ["Linear algebra"], "due now");
+
+    at(&r.f, "2026-12-07T00:41:00Z");
+    assert_eq!(delivered_titles(&turn(&r.f)), ["Linear algebra"], "the next turn fires it");
+    assert!(delivered_titles(&turn(&r.f)).is_empty(), "once");
+    // The same copy fetched again (a new ETag, the same events) brings nothing back.
+    r.moved("2026-12-07T00:42:00Z", "20261207T005000Z", "v3");
+    assert!(r.due().is_empty());
+}
+
+#[test]
+fn a_reminder_already_shown_is_not_brought_back_when_the_feed_moves_its_event_earlier() {
+    let r = Reminded::new();
+    at(&r.f, "2026-12-07T00:46:00Z");
+    assert_eq!(delivered_titles(&turn(&r.f)), ["Linear algebra"]);
+
+    // Shown at 00:46; at 00:47 the lecture moves to 00:55 (reminder time 00:40, passed).
+    assert_eq!(r.moved("2026-12-07T00:47:00Z", "20261207T005500Z", "v2"), MOVED);
+    assert_eq!(r.f.app.event_get(&r.lecture).unwrap().reminders[0].fire_at, "2026-12-07T00:40:00.000Z");
+    assert!(r.due().is_empty(), "counted as shown");
+    assert!(delivered_titles(&turn(&r.f)).is_empty());
+}
+
+#[test]
+fn a_lecture_the_feed_moves_after_it_started_does_not_remind() {
+    let r = Reminded::new();
+    // At 00:40 the feed says it began at 00:30 (a correction after the fact).
+    assert_eq!(r.moved("2026-12-07T00:40:00Z", "20261207T003000Z", "v2"), MOVED);
+    assert!(r.due().is_empty(), "the lecture is no longer ahead");
+}
+
+#[test]
+fn an_own_event_moved_earlier_the_same_way_keeps_the_rule_of_every_write() {
+    let f = common::open();
+    let input: studydesk_core::planner::calendar::NewEvent = serde_json::from_value(serde_json::json!({
+        "title": "Study group", "start": "2026-12-07T10:00", "end": "2026-12-07T11:30",
+        "reminders": [{"minutes_before": 15}]
+    }))
+    .unwrap();
+    let own = f.app.event_add(input).unwrap();
+    assert_eq!(own.reminders[0].fire_at, "2026-12-07T00:45:00.000Z", "10:00 in Tokyo, 15 minutes before");
+
+    at(&f, "2026-12-07T00:40:00Z");
+    let patch = EventPatch { start: Some("2026-12-07T09:50".into()), end: Some("2026-12-07T11:20".into()), ..Default::default() };
+    let moved = f.app.event_update(EventUpdate { id: own.id.clone(), patch, ..Default::default() }).unwrap();
+    assert_eq!(moved.reminders[0].fire_at, "2026-12-07T00:35:00.000Z");
+    assert!(moved.reminders[0].delivered_at.is_some(), "a time already passed counts as shown");
+    assert!(f.app.reminders_due().unwrap().is_empty());
 }

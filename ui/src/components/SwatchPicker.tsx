@@ -3,19 +3,12 @@
 // "No colour" first and "Another colour" (the system colour picker) last. Shared by the
 // course colours and the calendar subscriptions; the caller stores what is picked.
 import { useTranslation } from "react-i18next";
+import { SWATCHES } from "../api/bindings/swatches";
 import "./SwatchPicker.css";
 
-/** The offered colours, by the name of their label (`courseColours.<name>`). */
-export const SWATCHES = [
-  ["blue", "#3451c6"],
-  ["teal", "#0b7a6f"],
-  ["green", "#23763a"],
-  ["orange", "#b25a00"],
-  ["red", "#b42323"],
-  ["purple", "#a3479b"],
-  ["pink", "#c2185b"],
-  ["slate", "#5b6472"],
-] as const;
+// The one list of colours is the core's (`planner::calendar::colours`), generated: a
+// subscription the CLI adds without a colour gets one of these.
+export { SWATCHES };
 
 export type SwatchPickerProps = {
   /** The group's accessible name, or the id of the element naming it. */

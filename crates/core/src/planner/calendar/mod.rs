@@ -4,7 +4,8 @@
 //! Layers, each using only those below it: `recurrence` (pure RRULE expansion) and
 //! `model` (the decoded event) at the bottom; `store` (all calendar SQL); `reminders`;
 //! `events` (the edit scopes), `range`, `ics`, `delivery` and quick add on top;
-//! `subscriptions` (calendars followed by URL) over `ics`.
+//! `subscriptions` (calendars followed by URL) over `ics`; `colours` (the swatches a course
+//! or a subscription is offered) stands alone.
 //!
 //! Contract: everything here works on the local user's rows through `Db::write` (one
 //! transaction per command, so a failed command leaves nothing behind) and reads time
@@ -12,6 +13,7 @@
 //! storage shapes are documented in `migrations/V5__calendar_recurrence.sql` and
 //! `docs/schema.md` §10.
 
+pub mod colours;
 pub mod delivery;
 pub mod events;
 pub mod ics;

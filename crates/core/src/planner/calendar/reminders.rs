@@ -13,7 +13,9 @@
 //!   `delivered_at` and `snoozed_until` are cleared so the reminder fires again for the
 //!   new time. A reminder whose time has already passed when it is written (an imported
 //!   event from last year, a series that has ended) is stored as delivered, so opening the
-//!   app never shows reminders for the past.
+//!   app never shows reminders for the past. One exception, for a subscription's refresh
+//!   only ([`recompute_as`] with [`MovedBy::Feed`]): a single event the feed moved earlier,
+//!   not started yet, whose reminder was not yet shown, keeps that reminder due now.
 //! - How a series reminder advances: the scheduler (a later task) calls [`deliver`] in the
 //!   transaction that shows it. For a single event that sets `delivered_at`; for a series
 //!   it moves `fire_at` to the next occurrence that starts after both the one just shown
@@ -115,15 +117,38 @@ pub fn copy(tx: &Tx, from: &Ev, to: &Ev) -> Result<()> {
     replace_defs(tx, to, &defs)
 }
 
+/// Who moved an event, for [`recompute_as`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MovedBy {
+    /// The user (or a file they imported): the rule of every write.
+    User,
+    /// A subscription's refresh: the feed moved its event.
+    Feed,
+}
+
 /// Recomputes `fire_at` of every reminder of the event (after it moved or changed).
 pub fn recompute(tx: &Tx, ev: &Ev) -> Result<()> {
+    recompute_as(tx, ev, MovedBy::User)
+}
+
+/// [`recompute`], knowing who moved the event. Moved by a feed, a single event's (or an
+/// override's) reminder not yet shown, whose new time has passed while the event has not
+/// started yet, stays due: it fires at the next turn, once (the lecture moved earlier
+/// still gets its reminder). The user's own edits keep the rule of every write: a time
+/// already passed counts as shown.
+pub fn recompute_as(tx: &Tx, ev: &Ev, by: MovedBy) -> Result<()> {
     let ctx = Ctx::of(tx, ev)?;
+    let still_ahead = ev.series().is_none() && ctx.instant(ev.when.start_occ()) > ctx.now;
     for mut r in of_event(tx, &ev.row.id)? {
         let remind_at = r.remind_at.as_deref().and_then(parse_instant);
-        let (fire_at, delivered) = ctx.fire(r.minutes_before, remind_at, None)?;
+        let (fire_at, mut delivered) = ctx.fire(r.minutes_before, remind_at, None)?;
         let fire_text = timestamp_text(fire_at);
         if fire_text == r.fire_at {
             continue;
+        }
+        let not_shown = r.delivered_at.is_none() && r.snoozed_until.is_none();
+        if by == MovedBy::Feed && delivered && still_ahead && not_shown {
+            delivered = false;
         }
         r.fire_at = fire_text;
         r.delivered_at = delivered.then(|| tx.now_text());

@@ -177,17 +177,19 @@ pub fn select_where(conn: &Connection, sql_where: &str, args: &[&dyn rusqlite::T
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// How many events (rows of every kind) the user has, counting no further than `limit + 1`.
-pub fn event_count(conn: &Connection, user_id: &str, limit: usize) -> Result<usize> {
+/// How many of the user's own events (rows of every kind; a subscription's are not
+/// theirs) there are, counting no further than `limit + 1`.
+pub fn own_event_count(conn: &Connection, user_id: &str, limit: usize) -> Result<usize> {
     let n: i64 = conn
-        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM calendar_events WHERE user_id = ?1 LIMIT ?2)")?
+        .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM calendar_events WHERE user_id = ?1 AND subscription_id IS NULL LIMIT ?2)")?
         .query_row(params![user_id, (limit + 1) as i64], |r| r.get(0))?;
     Ok(n as usize)
 }
 
-/// The user's single events and series masters (no overrides), in date and day order.
-pub fn tops(conn: &Connection, user_id: &str, tz: Tz) -> Result<Vec<Ev>> {
-    select_where(conn, "user_id = ?1 AND series_id IS NULL ORDER BY event_date, order_index, id", &[&user_id], tz)
+/// The user's own single events and series masters (no overrides, none of a
+/// subscription's), in date and day order.
+pub fn own_tops(conn: &Connection, user_id: &str, tz: Tz) -> Result<Vec<Ev>> {
+    select_where(conn, "user_id = ?1 AND series_id IS NULL AND subscription_id IS NULL ORDER BY event_date, order_index, id", &[&user_id], tz)
 }
 
 // ---- calendar_event_reminders ---------------------------------------------------------------

@@ -16,9 +16,11 @@
 //! - With a range, exactly the events that have an occurrence in it are written (a
 //!   series whole, with its overrides); the range is read a page at a time
 //!   (`range::agenda`), so its caps on series hold and its occurrences are never all held.
-//! - Only the user's own events: a subscription's are left out (see [`export`]).
-//! - Bounded: at most [`MAX_EXPORT_EVENTS`] events (rows) in one export, counted before
-//!   any is read (about 60 MB of text at the most); past it, refused with words.
+//! - Only the user's own events: a subscription's are left out (see [`export`]) by the
+//!   queries themselves, so they are neither read nor counted.
+//! - Bounded: at most [`MAX_EXPORT_EVENTS`] own events (rows) in one export, counted
+//!   before any is read (about 60 MB of text at the most); past it, refused with words. A
+//!   subscription's events never count: a very large feed cannot make the export refuse.
 
 use crate::planner::calendar::model::{Ev, When};
 use crate::planner::calendar::range::{self, Window};
@@ -45,7 +47,6 @@ pub fn export(conn: &Connection, user_id: &str, from: Option<&str>, to: Option<&
         (None, None) => all(conn, user_id, tz)?,
         _ => return Err(crate::CoreError::validation("give both ends of the range (from and to), or neither")),
     };
-    let rows: Vec<Ev> = rows.into_iter().filter(|e| e.row.subscription_id.is_none()).collect();
     let courses: HashMap<String, String> =
         crate::planner::assignments::courses(conn, user_id)?.into_iter().map(|c| (c.id, c.name)).collect();
     let mut out = Writer::default();
@@ -70,15 +71,15 @@ fn uid(ev: &Ev) -> String {
     ev.row.uid.clone().unwrap_or_else(|| format!("{}@studydesk", ev.row.id))
 }
 
-/// Masters and single events in date order, each followed by its overrides.
+/// Own masters and single events in date order, each followed by its overrides.
 fn all(conn: &Connection, user_id: &str, tz: Tz) -> Result<Vec<Ev>> {
-    if store::event_count(conn, user_id, MAX_EXPORT_EVENTS)? > MAX_EXPORT_EVENTS {
+    if store::own_event_count(conn, user_id, MAX_EXPORT_EVENTS)? > MAX_EXPORT_EVENTS {
         return Err(crate::CoreError::rule(crate::error::Rule::TooMany {
             field: "events in one export".into(),
             max: MAX_EXPORT_EVENTS as i64,
         }));
     }
-    let tops = store::tops(conn, user_id, tz)?;
+    let tops = store::own_tops(conn, user_id, tz)?;
     with_overrides(conn, tops, tz)
 }
 
@@ -92,14 +93,15 @@ fn with_overrides(conn: &Connection, tops: Vec<Ev>, tz: Tz) -> Result<Vec<Ev>> {
     Ok(out)
 }
 
-/// The events with an occurrence in the window: its items, grouped by row.
+/// The own events with an occurrence in the window: its items (but a subscription's),
+/// grouped by row.
 fn in_range(conn: &Connection, user_id: &str, w: &Window) -> Result<Vec<Ev>> {
     let (from, to) = (w.from.to_string(), w.to.to_string());
     let mut ids = BTreeSet::new();
     let mut cursor = None;
     loop {
         let page = range::agenda(conn, user_id, &from, &to, cursor.as_deref(), Some(range::MAX_PAGE), None)?;
-        for i in page.items.iter().filter(|i| i.kind == range::CalendarItemKind::Event) {
+        for i in page.items.iter().filter(|i| i.kind == range::CalendarItemKind::Event && i.subscription_id.is_none()) {
             ids.insert(i.series_id.clone().unwrap_or_else(|| i.id.clone()));
         }
         match page.next {

@@ -322,7 +322,7 @@ impl<'t, 'c> Importer<'t, 'c> {
                 return Ok((Outcome::Unchanged, old));
             }
             store::write_back(self.tx, &mut ev)?;
-            reminders::recompute(self.tx, &ev)?;
+            reminders::recompute_as(self.tx, &ev, reminders::MovedBy::Feed)?;
             return Ok((Outcome::Updated, ev));
         }
         let current = current_defs(self.tx, &old.row.id)?;

@@ -8,7 +8,7 @@
 //!   itself, and `db::capture` never queues a subscribed event or a reminder on one.
 //! - [`add`] checks the URL (`fetch::feed_url`: `webcal://` is `https://`), the name
 //!   (default: the URL's host; unique per user ignoring case) and the colour (`#rrggbb`,
-//!   default: the next of [`PALETTE`]); the same URL twice is refused naming the first.
+//!   default: the next swatch, `colours::in_turn`); the same URL twice is refused naming the first.
 //!   It does not fetch: the caller refreshes it right after (the network is never in a
 //!   write).
 //! - [`refresh`] fetches now (a paused one is refused: resume it first); [`refresh_due`]
@@ -41,6 +41,7 @@
 
 pub mod fetch;
 
+use super::colours;
 use super::ics;
 use super::store;
 use crate::db::{row, Tx, WriteCtx};
@@ -56,8 +57,6 @@ use ts_rs::TS;
 
 pub use fetch::LIMITS;
 
-/// Colours given to new subscriptions in turn.
-pub const PALETTE: [&str; 8] = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2", "#db2777", "#4b5563"];
 /// The interval of a subscription added without one: 6 hours.
 pub const DEFAULT_REFRESH_MINUTES: i64 = 360;
 /// The first retry after a failure, and the longest wait between retries.
@@ -191,7 +190,7 @@ fn check_colour(colour: &str) -> Result<String> {
     let colour = colour.trim().to_ascii_lowercase();
     let ok = colour.len() == 7 && colour.starts_with('#') && colour[1..].bytes().all(|b| b.is_ascii_hexdigit());
     if !ok {
-        return Err(CoreError::validation(format!("colour must be #rrggbb, like #2563eb (got \"{}\")", validate::truncate_for_message(&colour))));
+        return Err(CoreError::validation(format!("colour must be #rrggbb, like {} (got \"{}\")", colours::SWATCHES[0].1, validate::truncate_for_message(&colour))));
     }
     Ok(colour)
 }
@@ -237,7 +236,7 @@ pub fn add(db: &Db, user_id: &str, input: NewSubscription) -> Result<CalendarSub
             Some(n) => check_name(tx, user_id, n, None)?,
             None => default_name(tx, user_id, &url)?,
         };
-        let colour = colour.unwrap_or_else(|| PALETTE[existing.len() % PALETTE.len()].to_string());
+        let colour = colour.unwrap_or_else(|| colours::in_turn(existing.len()).to_string());
         let now = tx.now_text();
         let r = CalendarSubscriptionRow {
             id: tx.new_id(),
