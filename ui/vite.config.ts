@@ -21,7 +21,8 @@ export default defineConfig({
     environment: "jsdom",
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
-    css: false,
+    // Styles are not processed in tests, except as text for the type-scale test (`?raw`).
+    css: { include: [/\.css\?raw$/] },
     mockReset: true,
   },
 });

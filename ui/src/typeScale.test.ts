@@ -1,29 +1,20 @@
 // Every size and weight the UI's styles use comes from the type scale in styles.css: each
 // new (size, weight) costs the first layout a font lookup in WebKitGTK (about 1.5 ms each;
 // docs/benchmarks.md, start-up), and a scale keeps the screens consistent.
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+// Every stylesheet under src/, as text (Vite reads them for the test).
+const SHEETS = import.meta.glob<string>("./**/*.css", { query: "?raw", import: "default", eager: true });
 
-const SRC = path.resolve(__dirname);
 // Sizes outside the scale, each for a reason: the focus dial's and Immerse's display
 // figures, the heatmap's day labels, emoji glyphs in the picker, the root size, sizes
 // relative to their parent (em), and the calendar's dense month and time-grid chips.
 const SIZE_EXCEPTIONS = new Set(["2.4rem", "clamp(2rem, 5vw, 3.6rem)", "10px", "18px", "24px", "32px", "15px", "0.72rem"]);
 
-function cssFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return cssFiles(p);
-    return e.name.endsWith(".css") ? [p] : [];
-  });
-}
-
 describe("type scale", () => {
-  const declarations = cssFiles(SRC).flatMap((file) =>
-    [...readFileSync(file, "utf8").matchAll(/font-(size|weight):\s*([^;}]+)/g)].map((m) => ({
-      file: path.relative(SRC, file),
+  const declarations = Object.entries(SHEETS).flatMap(([file, text]) =>
+    [...text.matchAll(/font-(size|weight):\s*([^;}]+)/g)].map((m) => ({
+      file,
       property: m[1],
-      value: m[2].trim(),
+      value: (m[2] ?? "").trim(),
     })),
   );
 

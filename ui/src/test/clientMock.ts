@@ -121,6 +121,8 @@ export const onSyncChanged = vi.fn<Commands["onSyncChanged"]>(async () => () => 
 
 // ---- shell
 export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
+/** The shell shows its window when told the first screen is in the DOM. */
+export const firstScreenReady = vi.fn<Commands["firstScreenReady"]>();
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const onSourcesChanged = vi.fn<Commands["onSourcesChanged"]>(async () => () => {});
 export const onSubscriptionsChanged = vi.fn<Commands["onSubscriptionsChanged"]>(async () => () => {});
