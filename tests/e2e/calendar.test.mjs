@@ -18,7 +18,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { choose, screenshot, setInputValue, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { choose, screenshot, setInputValue, start, steps, stop, tempDir, tid, waitGone } from "./lib.mjs";
 
 /** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
 function tomorrow() {
@@ -86,7 +86,7 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     await link.click();
     await browser.waitUntil(async () => opened().includes(URL), { timeout: 10_000, timeoutMsg: `the link was not handed to the system's opener (got: ${JSON.stringify(opened())})` });
     await (await browser.$(tid("cal-editor-save"))).click();
-    await (await browser.$(tid("cal-editor-title"))).waitForExist({ reverse: true });
+    await waitGone(browser, "cal-editor-title");
     const place = await browser.$('[data-testid^="cal-agenda-location-"]');
     await place.waitForExist({ timeout: 10_000, timeoutMsg: "the agenda does not show the place" });
     assert.equal(await place.getProperty("textContent"), "Room 204, Science building");
@@ -115,7 +115,7 @@ test("calendar: quick add puts the event on tomorrow in month, week and agenda",
     await browser.execute((e) => e.scrollIntoView({ block: "center" }), rule);
     await screenshot(browser, "28-event-editor-rule-en-light");
     await (await browser.$(`${tid("cal-editor")} .dialog-actions .button.subtle`)).click();
-    await (await browser.$(tid("cal-editor"))).waitForExist({ reverse: true });
+    await waitGone(browser, "cal-editor");
   });
 
   await step("in Japanese and dark: 24-hour times, Japanese weekdays, the same event", async () => {

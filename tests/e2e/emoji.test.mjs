@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { cli, screenshot, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+import { cli, screenshot, start, steps, stop, tempDir, tid, toJapaneseDark, waitGone } from "./lib.mjs";
 
 /** One value read from the app's database file (sqlite3, read-only, while the app runs). */
 const sql = (dataDir, query) =>
@@ -77,7 +77,7 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
       timeoutMsg: "F did not star the emoji",
     });
     await browser.keys(["Enter"]);
-    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+    await waitGone(browser, "emoji-picker");
     const field = await browser.$("input[name='emoji']");
     assert.match(await field.getValue(), /^📚\uFE0F?$/u);
     const name = await browser.$("input[name='name']");
@@ -100,7 +100,7 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
     await searchFor(browser, "手を振る", "手を振る");
     await screenshot(browser, "emoji-04-search-ja-dark");
     await browser.keys(["Escape"]);
-    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+    await waitGone(browser, "emoji-picker");
   });
 
   await step("after a restart the star is kept; the CLI searches the same catalog", async () => {
@@ -112,7 +112,7 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
     const starred = await browser.$("section[aria-label='スター付き'] .emoji-cell");
     assert.equal(await starred.getAttribute("aria-label"), "本の山");
     await browser.keys(["Escape"]);
-    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+    await waitGone(browser, "emoji-picker");
   });
 
   await step("a custom emoji added in Settings is in the picker's Custom section and shows in a post", async () => {
@@ -160,7 +160,7 @@ test("emoji picker: search, keyboard, star, Japanese, dark, restart; Your activi
     assert.match(await (await browser.$(".emoji-preview")).getText(), /勉強ねこ\s*:study_cat:/);
     await screenshot(browser, "emoji-07-picker-custom-ja-dark");
     await cell.click();
-    await (await browser.$(tid("emoji-picker"))).waitForExist({ reverse: true });
+    await waitGone(browser, "emoji-picker");
     assert.equal(await (await browser.$(tid("composer-text"))).getValue(), "今日の勉強おわり :study_cat:", "its :shortcode: went in at the caret");
     await (await browser.$(tid("composer-text"))).addValue(" :not_mine: :<b>x</b>:");
     await (await browser.$(tid("composer-post"))).click();

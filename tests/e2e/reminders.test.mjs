@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { test } from "node:test";
-import { cli, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { cli, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid, waitGone } from "./lib.mjs";
 import { invokeAction, startNotificationServer, watchNotifications } from "./dbus.mjs";
 
 const RATE = 60;
@@ -142,7 +142,7 @@ test("reminders: quick add, keyboard move, native notice once, center, snooze tw
     await (await browser.$(tid("reminder-item"))).waitForExist();
     await screenshot(browser, "31-event-editor-reminder-en-light");
     await (await browser.$(tid("cal-editor-save"))).click();
-    await (await browser.$(tid("cal-editor-title"))).waitForExist({ reverse: true });
+    await waitGone(browser, "cal-editor-title");
     await waitForDrills(1, "the reminder");
   });
 

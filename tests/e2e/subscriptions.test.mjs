@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { choose, htmlState, screenshot, setInputValue, start, steps, stop, tempDir, tid } from "./lib.mjs";
+import { choose, htmlState, screenshot, setInputValue, start, steps, stop, tempDir, tid, waitGone } from "./lib.mjs";
 
 /** Tomorrow as YYYY-MM-DD on this machine (the sample data's time zone is the machine's). */
 function tomorrow() {
@@ -119,7 +119,7 @@ test("subscriptions: a feed's event shows read-only, a broken feed says why", as
     assert.ok(await (await browser.$(`button[aria-label="Resume ${RENAMED}"]`)).isExisting());
     await screenshot(browser, "63-subscriptions-paused-en-light");
     await (await browser.$(`${tid("cal-subs-dialog")} .dialog-actions button`)).click();
-    await (await browser.$(tid("cal-subs-dialog"))).waitForExist({ reverse: true });
+    await waitGone(browser, "cal-subs-dialog");
   });
 
   await step("the subscribed event opens read-only, naming its subscription", async () => {
@@ -158,7 +158,7 @@ test("subscriptions: a feed's event shows read-only, a broken feed says why", as
       assert.match(await state.getText(), paused);
       await screenshot(browser, `64-subscriptions-${lang}-${theme}`);
       await (await browser.$(`${tid("cal-subs-dialog")} .dialog-actions button`)).click();
-      await (await browser.$(tid("cal-subs-dialog"))).waitForExist({ reverse: true });
+      await waitGone(browser, "cal-subs-dialog");
     });
   }
 
