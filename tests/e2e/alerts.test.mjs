@@ -7,7 +7,7 @@
 // "Triggered" with the value. Screenshots in English light and Japanese dark.
 
 import { test } from "node:test";
-import { cli, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, waitGone } from "./lib.mjs";
+import { cli, goTo, screenshot, setInputValue, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, waitGone } from "./lib.mjs";
 import { startNotificationServer, watchNotifications } from "./dbus.mjs";
 
 const RATE = 60;
@@ -85,8 +85,9 @@ test("alerts: made in Insights, fires once as a native notice when minutes studi
   });
 
   await step("the panel says Triggered with the value (English light, Japanese dark)", async () => {
-    await (await browser.$(tid("nav-home"))).click();
-    await (await browser.$(tid("nav-insights"))).click();
+    // Home in between closes the panel (a fresh Insights page), so the button opens it again.
+    await goTo(browser, "home");
+    await goTo(browser, "insights");
     await (await browser.$(tid("alerts-open"))).click();
     const status = await browser.$(tid("alert-status"));
     await browser.waitUntil(async () => (await status.getText()).includes("Triggered"), { timeoutMsg: "the panel does not say Triggered" });

@@ -23,6 +23,20 @@ export const DRIVER_PORT = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
 /** `[data-testid="id"]` */
 export const tid = (id) => `[data-testid="${id}"]`;
 
+/**
+ * Moves to a page through the sidebar and waits until the move has committed (its button says
+ * `aria-current="page"`). Every move is a React transition: two clicks in a row can be batched
+ * into one, so a test that leaves a page to have it open afresh must wait between them.
+ */
+export async function goTo(browser, page) {
+  const button = await browser.$(tid(`nav-${page}`));
+  await button.click();
+  await browser.waitUntil(async () => (await button.getAttribute("aria-current")) === "page", {
+    timeout: 20_000,
+    timeoutMsg: `the ${page} page did not open`,
+  });
+}
+
 /** A fresh, empty folder under $TMPDIR (the scripts point TMPDIR at a per-run folder). */
 export function tempDir(prefix) {
   return mkdtempSync(path.join(tmpdir(), `${prefix}-`));

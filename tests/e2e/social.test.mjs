@@ -15,7 +15,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer, syncNow, syncSignIn } from "./lib.mjs";
+import { goTo, screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer, syncNow, syncSignIn } from "./lib.mjs";
 import { startNotificationServer, watchNotifications } from "./dbus.mjs";
 
 const PASSWORD = "correct horse battery";
@@ -133,7 +133,7 @@ test("social: a post with a picture and an emoji, followed, liked and commented 
     await syncSignIn(browser, server.base, "bob@example.org", PASSWORD);
     await editProfile(browser, "Bob", "bob", "maths");
     // Suggestions are read when the page opens: come back to the Feed.
-    await (await browser.$(tid("nav-home"))).click();
+    await goTo(browser, "home");
     await openFeed(browser);
     const follow = await browser.$(tid(`follow-${adaId}`));
     await follow.waitForDisplayed({ timeout: 20_000, timeoutMsg: "Ada is not among Bob's suggestions (shared tag 'maths')" });
