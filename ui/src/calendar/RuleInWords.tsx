@@ -1,8 +1,8 @@
-// A stored repeat rule as the user reads it: the sentence (calendar/describeRule.ts), the
+// A stored repeat rule as the user reads it: the sentence (lib/describeRule.ts), the
 // rule as stored one click away for the curious (a closed <details>), and any rule the
 // sentence cannot say shown as stored after it, so no part of it is hidden.
 import { useTranslation } from "react-i18next";
-import { describeRrule } from "./describeRule";
+import { describeRrule } from "../lib/describeRule";
 import "./calendar.css";
 
 export function RuleInWords({ rrule, timeZone, testId }: { rrule: string; timeZone: string; testId: string }) {

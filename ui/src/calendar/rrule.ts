@@ -1,10 +1,10 @@
 // The editor's repeat choice ⇄ an RRULE value. Only the parts the editor shows (FREQ,
 // INTERVAL, weekly BYDAY, COUNT, UNTIL as a date): the core parses and expands rules, so
 // a rule library (rrule.js, ~20 kB gzipped, expansion we never run here) is not worth it.
+import { WEEKDAY_CODES } from "../lib/describeRule";
 
 export type Freq = "none" | "daily" | "weekly" | "monthly" | "yearly";
 export type RepeatEnd = "never" | "count" | "until";
-export const WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
 
 export interface Repeat {
   freq: Freq;

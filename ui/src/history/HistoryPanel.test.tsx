@@ -63,6 +63,21 @@ describe("History panel", () => {
     await act(() => i18n.changeLanguage("en"));
   });
 
+  it("says an event's repeat rule in words in the diff, and a rule it cannot say as stored", async () => {
+    const repeat: HistoryEntry = {
+      ...rename,
+      id: "c3",
+      entity_type: "calendar_events",
+      label: "Seminar",
+      fields: [{ field: "rrule", old: "FREQ=WEEKLY;BYDAY=MO", new: "FREQ=YEARLY;BYWEEKNO=20" }],
+    };
+    vi.mocked(api.historyItem).mockResolvedValue({ entries: [repeat], next: null });
+    renderWithClient(<HistoryPanel entityId="e1" />);
+    const entry = await screen.findByTestId("history-entry");
+    expect(within(entry).getByRole("deletion")).toHaveTextContent(/^Every week on Monday$/);
+    expect(within(entry).getByRole("insertion")).toHaveTextContent(/^FREQ=YEARLY;BYWEEKNO=20$/);
+  });
+
   it("shows why an undo was refused", async () => {
     vi.mocked(api.historyUndo).mockRejectedValue({ kind: "conflict", message: "the task this change was made to has since been deleted" });
     renderWithClient(<HistoryPanel entityId="t1" />, {}, { toasts: false });

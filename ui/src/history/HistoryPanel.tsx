@@ -16,6 +16,8 @@ import type en from "../i18n/en";
 import { useApiMutation } from "../api/queries";
 import { errorText } from "../api/errorText";
 import { Loading } from "../components/Status";
+import { describeRrule } from "../lib/describeRule";
+import { usePrefs } from "../lib/prefs";
 import "./HistoryPanel.css";
 
 /** The tables the type filter offers (any other still shows, unfiltered). */
@@ -38,9 +40,11 @@ export function typeWord(t: TFunction, table: string): string {
   return t(`history.type.${table}`, { defaultValue: table.replace(/_/g, " ") });
 }
 
-function valueText(v: unknown): string {
+/** A field's value as the diff shows it; an event's repeat rule in words where it can be
+ * said whole (lib/describeRule.ts), as stored otherwise. */
+function valueText(v: unknown, field: string, said: (rrule: string) => string | null): string {
   if (v === null || v === undefined) return "—";
-  if (typeof v === "string") return v;
+  if (typeof v === "string") return (field === "rrule" && said(v)) || v;
   return JSON.stringify(v);
 }
 
@@ -91,6 +95,11 @@ export function HistoryPanel({ entityId, testId = "history-panel" }: { entityId?
   });
   const entries = pages.data?.pages.flatMap((p) => p.entries) ?? [];
   const when = (at: string) => new Date(at).toLocaleString(i18n.language);
+  const { timezone } = usePrefs();
+  const said = (rrule: string) => {
+    const words = describeRrule(rrule, t, i18n.language, timezone);
+    return words.unsaid.length === 0 ? words.text : null;
+  };
 
   return (
     <div className="history-panel" data-testid={testId}>
@@ -151,7 +160,7 @@ export function HistoryPanel({ entityId, testId = "history-panel" }: { entityId?
                   <div key={f.field}>
                     <dt>{f.field}</dt>
                     <dd>
-                      <del>{valueText(f.old)}</del> → <ins>{valueText(f.new)}</ins>
+                      <del>{valueText(f.old, f.field, said)}</del> → <ins>{valueText(f.new, f.field, said)}</ins>
                     </dd>
                   </div>
                 ))}

@@ -15,8 +15,11 @@
 // the app shows (date-fns' `format` and locales are kept out of the bundle, see there).
 import type { TFunction } from "i18next";
 import { TZDate } from "@date-fns/tz";
-import { dateFormat, formatShortDate, isPlainDate, plainDate, plainString, safeZone } from "../lib/dates";
-import { WEEKDAY_CODES } from "./rrule";
+import { dateFormat, formatShortDate, isPlainDate, plainDate, plainString, safeZone } from "./dates";
+
+/** BYDAY's weekday codes, Monday first (here, not in calendar/, so that History can say a
+ * rule too without a room circle: calendar's editor shows History). */
+export const WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
 
 export interface RuleInWords {
   /** The rules that could be said, as one sentence; null when none could. */
