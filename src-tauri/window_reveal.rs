@@ -27,14 +27,14 @@ pub fn arm<R: Runtime>(app: &AppHandle<R>) {
     let shown = Arc::new(AtomicBool::new(false));
     let (handle, once) = (app.clone(), shown.clone());
     app.once(EVENT, move |_| show(&handle, &once, "the first screen is ready"));
-    let handle = app.clone();
+    let (handle, late) = (app.clone(), shown.clone());
     let spawned = std::thread::Builder::new().name("window-reveal".into()).spawn(move || {
         std::thread::sleep(FALLBACK);
-        show(&handle, &shown, "the page did not report its first screen in time");
+        show(&handle, &late, "the page did not report its first screen in time");
     });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "no fallback for showing the window; showing it now");
-        show(app, &Arc::new(AtomicBool::new(false)), "no fallback thread");
+        show(app, &shown, "no fallback thread");
     }
 }
 
