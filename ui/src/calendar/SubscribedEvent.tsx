@@ -3,9 +3,7 @@
 // it at its source), and the user's own reminders on it, which the core keeps across
 // refreshes (set on the whole series).
 import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import * as api from "../api/client";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import type { NewReminder } from "../api/bindings/NewReminder";
 import { Dialog } from "../components/Dialog";
@@ -14,17 +12,19 @@ import { usePrefs } from "../lib/prefs";
 import { ReminderList } from "../reminders/ReminderEditor";
 import { openableLink } from "../lib/externalLinks";
 import { useSubscriptions } from "./Subscriptions";
-import { calendarKeys } from "./queries";
 import { RuleInWords } from "./RuleInWords";
 import "./calendar.css";
 
 export function SubscribedEvent({
   item,
+  rrule,
   reminders: initialReminders,
   onSaveReminders,
   onClose,
 }: {
   item: CalendarItem;
+  /** The series' rule (read with the event when it was opened); null for a single event. */
+  rrule: string | null;
   reminders: NewReminder[];
   onSaveReminders: (reminders: NewReminder[]) => void;
   onClose: () => void;
@@ -39,7 +39,6 @@ export function SubscribedEvent({
     ? `${formatDateTime(item.starts_at, locale, timezone)}${item.ends_at ? ` – ${formatDateTime(item.ends_at, locale, timezone)}` : ""}`
     : formatLongDay(item.date, i18n.language);
   const href = openableLink(item.url);
-  const rrule = useSeriesRule(item);
 
   return (
     <Dialog title={item.title || t("calendarPage.editEvent")} onClose={onClose} testId="cal-subscribed-event" className="cal-editor">
@@ -102,13 +101,3 @@ export function SubscribedEvent({
   );
 }
 
-/**
- * The rule of a repeating event's series (its master holds it), read when the dialog
- * opens; null for a single event, or while it loads or if it cannot be read (the dialog
- * then shows the rest without it).
- */
-function useSeriesRule(item: CalendarItem): string | null {
-  const id = item.series_id ?? item.id;
-  const master = useQuery({ queryKey: calendarKeys.event(id), queryFn: () => api.eventGet(id), enabled: item.recurring, staleTime: 0, gcTime: 0 });
-  return item.recurring ? (master.data?.rrule ?? null) : null;
-}

@@ -2,7 +2,6 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as api from "../api/client";
-import type { CalendarEvent } from "../api/bindings/CalendarEvent";
 import type { CalendarItem } from "../api/bindings/CalendarItem";
 import type { CalendarSubscription } from "../api/bindings/CalendarSubscription";
 import * as fx from "../test/fixtures";
@@ -223,7 +222,7 @@ describe("SubscribedEvent", () => {
 
   it("is read-only, names its subscription, and saves only reminders", async () => {
     const onSave = vi.fn();
-    renderWithClient(<SubscribedEvent item={item} reminders={[]} onSaveReminders={onSave} onClose={() => {}} />);
+    renderWithClient(<SubscribedEvent item={item} rrule={null} reminders={[]} onSaveReminders={onSave} onClose={() => {}} />);
     expect(await screen.findByText(/comes from the subscription "Timetable": change it at its source/)).toBeInTheDocument();
     expect(screen.getByText("Room 101")).toBeInTheDocument();
     expect(screen.queryByTestId("cal-editor-title")).toBeNull();
@@ -233,20 +232,19 @@ describe("SubscribedEvent", () => {
     expect(onSave).toHaveBeenCalledWith([{ minutes_before: 15 }]);
   });
 
-  it("says how a repeating event repeats, from its series' rule", async () => {
-    const master = { id: "m1", rrule: "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270131T150000Z" } as CalendarEvent;
-    client.eventGet.mockResolvedValue(master);
+  it("says how a repeating event repeats, from its series' rule, without reading it again", async () => {
+    const rrule = "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270131T150000Z";
     const occurrence = { ...item, series_id: "m1", recurrence_id: "2026-12-07T01:00:00Z", recurring: true };
-    renderWithClient(<SubscribedEvent item={occurrence} reminders={[]} onSaveReminders={() => {}} onClose={() => {}} />);
+    renderWithClient(<SubscribedEvent item={occurrence} rrule={rrule} reminders={[]} onSaveReminders={() => {}} onClose={() => {}} />);
     // UNTIL, 15:00 UTC on 31 January, is already 1 February in Tokyo, the user's zone.
     const rule = await screen.findByTestId("cal-subscribed-rule");
     await waitFor(() => expect(rule).toHaveTextContent(/^Every week on Monday, until Feb 1, 2027/));
-    expect(client.eventGet).toHaveBeenCalledWith("m1");
-    expect(screen.getByTestId("cal-subscribed-rule-raw").textContent).toBe(master.rrule);
+    expect(client.eventGet).not.toHaveBeenCalled();
+    expect(screen.getByTestId("cal-subscribed-rule-raw").textContent).toBe(rrule);
   });
 
   it("shows no rule for a single event, and reads none", async () => {
-    renderWithClient(<SubscribedEvent item={item} reminders={[]} onSaveReminders={() => {}} onClose={() => {}} />);
+    renderWithClient(<SubscribedEvent item={item} rrule={null} reminders={[]} onSaveReminders={() => {}} onClose={() => {}} />);
     expect(await screen.findByText("Room 101")).toBeInTheDocument();
     expect(screen.queryByTestId("cal-subscribed-rule")).toBeNull();
     expect(client.eventGet).not.toHaveBeenCalled();

@@ -477,6 +477,20 @@ describe("a rule the editor cannot show", () => {
     expect(within(editor).getByTestId("cal-editor-rule-unsaid").textContent).toBe("FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO");
   });
 
+  it("opens a subscribed occurrence read-only with its series' rule, reading each event once", async () => {
+    const user = userEvent.setup();
+    const lecture = item("o1", "Linear algebra", { ...ITEMS[2], id: "o1", series_id: "m1", subscription_id: "sub1", title: "Linear algebra" });
+    setup([lecture]);
+    vi.mocked(api.eventGet).mockImplementation(async (id) =>
+      id === "m1" ? event("m1", "Linear algebra", { rrule: "FREQ=WEEKLY;BYDAY=WE", subscription_id: "sub1" }) : event(id, "Linear algebra", { subscription_id: "sub1" }),
+    );
+    await user.click(await screen.findByTestId("cal-event-o1"));
+    const rule = await screen.findByTestId("cal-subscribed-rule");
+    expect(rule).toHaveTextContent(/^Every week on Wednesday/);
+    expect(screen.queryByTestId("cal-editor-title")).toBeNull();
+    expect(vi.mocked(api.eventGet).mock.calls.map(([id]) => id)).toEqual(["o1", "m1"]);
+  });
+
   it("shows a rule it cannot say at all as stored, with no sentence", async () => {
     const user = userEvent.setup();
     setup();

@@ -122,6 +122,7 @@ export function Calendar({ headingRef, now, initialView = "month" }: { headingRe
         <SubscribedEvent
           key={occKey(editor.editing.item)}
           item={editor.editing.item}
+          rrule={editor.editing.rrule}
           reminders={editor.editing.reminders ?? []}
           onSaveReminders={editor.saveReminders}
           onClose={editor.close}
