@@ -1,23 +1,26 @@
 //! When the main window appears. It is created hidden (`visible: false` in
-//! tauri.conf.json) and shown once the page says its first screen is in the DOM (the
-//! [`EVENT`] the UI emits, `ui/src/api/client.ts` `firstScreenReady`), or after
-//! [`FALLBACK`] if the page never says so (a page that failed to load must still be seen).
-//! It stays hidden when the app started with `--hidden` into a tray that is shown; an
-//! export run never arms it (its window is never shown).
+//! tauri.conf.json) and shown once the page says its first screen is about to render (the
+//! [`EVENT`] the UI emits, `ui/src/boot.tsx`: after the stored theme and language are
+//! applied, before React renders), or after [`FALLBACK`] if the page never says so (a page
+//! that failed to load must still be seen). It stays hidden when the app started with
+//! `--hidden` into a tray that is shown; an export run never arms it (its window is never
+//! shown).
 //!
 //! Why: on Linux with WebKit's CPU painter (chosen without a GPU, `rendering`), a window
 //! mapped while the web process is still starting makes GTK's main thread wait up to
 //! 500 ms for the page's first frame at the first draw. In 3 launches of 10 here the
 //! window's page then started loading 500 ms late (navigation at 750-800 ms instead of
-//! 250-300; docs/benchmarks.md, start-up). Shown when the page has something to draw, the
-//! window also opens on Home instead of on a blank page and then a loading state.
+//! 250-300; docs/benchmarks.md, start-up). Shown while the page renders, the window maps
+//! and gives the page its size during the render (a hidden window's page is 0x0, so Home
+//! would be laid out twice), and the same wait at the first draw now ends at the page's
+//! first frame: the window opens on Home, not on a blank page and then a loading state.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Listener, Manager, Runtime};
 
-/// The event the page emits when its first screen (Home, onboarding or an error) is in the DOM.
+/// The event the page emits when its first screen (Home, onboarding or an error) is about to render.
 pub const EVENT: &str = "first-screen-ready";
 /// How long the window may stay hidden when the page never reports.
 pub const FALLBACK: Duration = Duration::from_secs(3);

@@ -180,25 +180,6 @@ describe("loading", () => {
     expect(await screen.findByTestId("home")).toBeInTheDocument();
   });
 
-  it("tells the shell to show the window once there is more than the loading state, and not before", async () => {
-    let answer: (s: AppState) => void = () => {};
-    vi.mocked(api.appState).mockImplementationOnce(() => new Promise<AppState>((resolve) => (answer = resolve)));
-    backend(fx.appState());
-    renderApp();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(api.firstScreenReady).not.toHaveBeenCalled();
-    answer(fx.appState());
-    expect(await screen.findByTestId("home")).toBeInTheDocument();
-    expect(api.firstScreenReady).toHaveBeenCalled();
-  });
-
-  it("a failed first load also shows the window, with the reason", async () => {
-    vi.mocked(api.appState).mockRejectedValueOnce({ kind: "internal", message: "the IPC thread stopped" });
-    renderApp();
-    expect(await screen.findByText("the IPC thread stopped")).toBeInTheDocument();
-    expect(api.firstScreenReady).toHaveBeenCalled();
-  });
-
   it("a failed Home load offers Retry inside the frame", async () => {
     const user = userEvent.setup();
     backend(fx.appState());

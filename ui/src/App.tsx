@@ -1,8 +1,7 @@
-import { lazy, Suspense, useEffect, useLayoutEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { QueryClient } from "@tanstack/react-query";
 import { useAppState } from "./api/queries";
-import { firstScreenReady } from "./api/client";
 import { DamagedFile } from "./components/DamagedFile";
 import { ErrorToasts } from "./components/ErrorToasts";
 import { UndoToast } from "./history/UndoToast";
@@ -25,10 +24,6 @@ export function App() {
   const localeReady = useFirstLocale(locale);
 
   const loading = state.isPending || Boolean(locale && !localeReady);
-  // The shell shows the window once there is more than the loading state to draw.
-  useLayoutEffect(() => {
-    if (!loading) firstScreenReady();
-  }, [loading]);
 
   let content;
   if (loading) {

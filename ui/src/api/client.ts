@@ -126,9 +126,10 @@ function shellEvent(name: string): (handler: () => void) => Promise<() => void> 
 
 let firstScreenSaid = false;
 /**
- * Tells the shell, once, that the first screen (Home, onboarding or an error) is in the
- * DOM: the window is created hidden and shown then (src-tauri/window_reveal.rs), so it
- * opens on something drawn, not on a blank page. Outside the shell it does nothing.
+ * Tells the shell, once, that the first screen (Home, onboarding or an error) is about to
+ * render in the user's theme and language (boot.tsx): the window is created hidden and
+ * shown then (src-tauri/window_reveal.rs), mapping while React renders. Outside the shell
+ * it does nothing.
  */
 export function firstScreenReady(): void {
   if (firstScreenSaid) return;

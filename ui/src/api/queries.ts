@@ -55,6 +55,11 @@ export function createQueryClient(): QueryClient {
 const appStateQuery = { queryKey: appKeys.appState(), queryFn: api.appState };
 const homeQuery = { queryKey: appKeys.home(), queryFn: api.homeGet };
 
+/** The app state, read once outside React (main.tsx); shares the first screen's read. */
+export function fetchAppState(client: QueryClient) {
+  return client.fetchQuery(appStateQuery);
+}
+
 export function useAppState() {
   return useQuery<Awaited<ReturnType<typeof api.appState>>, ApiError>(appStateQuery);
 }

@@ -13,13 +13,16 @@ export function resolveTheme(theme: Theme): "light" | "dark" {
   return theme;
 }
 
+/** Sets `<html data-theme>` from the setting, once (main.tsx, before the first render). */
+export function applyTheme(theme: Theme): void {
+  const root = document.documentElement;
+  root.dataset.theme = resolveTheme(theme);
+  root.dataset.themeSetting = theme;
+}
+
 export function useApplyTheme(theme: Theme): void {
   useEffect(() => {
-    const root = document.documentElement;
-    const apply = () => {
-      root.dataset.theme = resolveTheme(theme);
-      root.dataset.themeSetting = theme;
-    };
+    const apply = () => applyTheme(theme);
     apply();
     if (theme !== "system" || typeof window.matchMedia !== "function") return;
     const mq = window.matchMedia(QUERY);

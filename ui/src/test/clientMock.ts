@@ -121,7 +121,7 @@ export const onSyncChanged = vi.fn<Commands["onSyncChanged"]>(async () => () => 
 
 // ---- shell
 export const onNotificationsChanged = vi.fn<Commands["onNotificationsChanged"]>(async () => () => {});
-/** The shell shows its window when told the first screen is in the DOM. */
+/** The shell shows its window when told the first screen is about to render. */
 export const firstScreenReady = vi.fn<Commands["firstScreenReady"]>();
 export const onFocusChanged = vi.fn<Commands["onFocusChanged"]>(async () => () => {});
 export const onSourcesChanged = vi.fn<Commands["onSourcesChanged"]>(async () => () => {});
