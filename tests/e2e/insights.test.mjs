@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { APP, CLI, choose, cli, imageStdDev, screenshot, setInputValue, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
+import { APP, CLI, choose, cli, imageStdDev, minutesOnCard, screenshot, setInputValue, start, steps, stop, tempDir, tid, toJapaneseDark } from "./lib.mjs";
 
 const sql = (dataDir, query) =>
   execFileSync("sqlite3", ["-readonly", path.join(dataDir, "studydesk.db"), query], { encoding: "utf8" }).trim();
@@ -71,9 +71,7 @@ test("insights: My study, a chart added and resized, a CSV charted, SQL and its 
       timeout: 20_000,
       timeoutMsg: "My study was not opened",
     });
-    const card = await browser.$(tid("metric-card-value"));
-    await card.waitForDisplayed({ timeout: 20_000 });
-    const minutes = Number((await card.getText()).replace(/[^0-9]/g, ""));
+    const minutes = await minutesOnCard(browser);
     const stored = Number(
       sql(dataDir, "SELECT sum(total_duration) / 60 FROM idle_sessions WHERE status = 'completed' AND local_date >= date('now', '-29 days')"),
     );

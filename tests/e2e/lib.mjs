@@ -37,6 +37,25 @@ export async function goTo(browser, page) {
   });
 }
 
+/**
+ * The figure of the open dashboard's "Minutes studied" card (English), as a number: the
+ * metric card whose value is in minutes. The cards draw as their answers come, in any
+ * order, so the first card in the page may be another (a count of sessions).
+ */
+export async function minutesOnCard(browser, timeout = 20_000) {
+  let text = null;
+  await browser.waitUntil(
+    async () => {
+      text = await browser.execute(() =>
+        [...document.querySelectorAll('[data-testid="metric-card-value"]')].map((e) => e.textContent ?? "").find((t) => /minute/.test(t)) ?? null,
+      );
+      return text !== null;
+    },
+    { timeout, timeoutMsg: "no metric card in minutes" },
+  );
+  return Number(text.replace(/[^0-9]/g, ""));
+}
+
 /** A fresh, empty folder under $TMPDIR (the scripts point TMPDIR at a per-run folder). */
 export function tempDir(prefix) {
   return mkdtempSync(path.join(tmpdir(), `${prefix}-`));

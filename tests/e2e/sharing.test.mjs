@@ -10,7 +10,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer, syncNow, syncSignIn } from "./lib.mjs";
+import { minutesOnCard, screenshot, sleep, start, steps, stop, tempDir, tid, toJapaneseDark, startSyncServer, syncNow, syncSignIn } from "./lib.mjs";
 
 const PASSWORD = "correct horse battery";
 
@@ -23,22 +23,8 @@ async function openInsights(browser) {
   await (await browser.$(tid("page-insights"))).waitForDisplayed({ timeout: 20_000 });
 }
 
-/** The minutes on the first metric card, as a number. */
-/** The "Minutes studied" card's figure: the metric card whose value is in minutes (the
- * dashboard's cards draw as their answers come, in any order). */
-async function cardMinutes(browser) {
-  let text = null;
-  await browser.waitUntil(
-    async () => {
-      text = await browser.execute(() =>
-        [...document.querySelectorAll('[data-testid="metric-card-value"]')].map((e) => e.textContent ?? "").find((t) => /minute/.test(t)) ?? null,
-      );
-      return text !== null;
-    },
-    { timeout: 30_000, timeoutMsg: "no metric card in minutes" },
-  );
-  return Number(text.replace(/[^0-9]/g, ""));
-}
+/** The "Minutes studied" card's figure. */
+const cardMinutes = (browser) => minutesOnCard(browser, 30_000);
 
 test("sharing: a dashboard shared with a second instance's account opens there with the owner's values", async (t) => {
   const step = steps(t);

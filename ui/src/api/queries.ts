@@ -55,7 +55,7 @@ export function createQueryClient(): QueryClient {
 const appStateQuery = { queryKey: appKeys.appState(), queryFn: api.appState };
 const homeQuery = { queryKey: appKeys.home(), queryFn: api.homeGet };
 
-/** The app state, read once outside React (main.tsx); shares the first screen's read. */
+/** The app state, read once outside React (boot.tsx); shares the first screen's read. */
 export function fetchAppState(client: QueryClient) {
   return client.fetchQuery(appStateQuery);
 }
