@@ -12,8 +12,9 @@
 //! window's page then started loading 500 ms late (navigation at 750-800 ms instead of
 //! 250-300; docs/benchmarks.md, start-up). Shown while the page renders, the window maps
 //! and gives the page its size during the render (a hidden window's page is 0x0, so Home
-//! would be laid out twice), and the same wait at the first draw now ends at the page's
-//! first frame: the window opens on Home, not on a blank page and then a loading state.
+//! would be laid out twice). Read from the X server, the window is still blank for about
+//! 200 ms after it maps (the bare Tauri app's for 400 ms) until the page's first frame is
+//! drawn (`scripts/bench-first-pixels.sh`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

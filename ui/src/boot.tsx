@@ -2,12 +2,11 @@
 // language applied to <html>, the shell told to show the window, then React's first render.
 //
 // Why the window is shown before React renders (src-tauri/window_reveal.rs): the shell
-// maps it while Home renders (65-70 ms), so the page gets its size during the render and
+// maps it while Home renders (60-80 ms), so the page gets its size during the render and
 // lays Home out once, instead of laying it out in a 0x0 hidden window and again when the
-// window appears after the commit. The user still never sees a blank window: WebKitGTK's
-// first draw of a mapped view waits (up to 500 ms) for the page's first frame, which is
-// Home, since nothing here waits on the shell once the render has begun. Theme and
-// language come first so that the first frame is in the user's theme and language.
+// window appears after the commit (docs/benchmarks.md, start-up, session 26: Home on
+// screen about 40 ms sooner). Theme and language come first so that the first frame is in
+// the user's theme and language. Nothing here waits on the shell once the render has begun.
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { QueryClient } from "@tanstack/react-query";
