@@ -14,11 +14,14 @@
 //! and gives the page its size during the render (a hidden window's page is 0x0, so Home
 //! would be laid out twice). Read from the X server, the window is still blank for about
 //! 200 ms after it maps (the bare Tauri app's for 400 ms) until the page's first frame is
-//! drawn (`scripts/bench-first-pixels.sh`).
+//! drawn (`scripts/bench-first-pixels.sh`). So that this blank is the page's own
+//! background (dark for a dark theme) and not GTK's light grey, the event carries the
+//! page's background colour and the window takes it before it is shown.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+use tauri::window::Color;
 use tauri::{AppHandle, Listener, Manager, Runtime};
 
 /// The event the page emits when its first screen (Home, onboarding or an error) is about to render.
@@ -30,29 +33,58 @@ pub const FALLBACK: Duration = Duration::from_secs(3);
 pub fn arm<R: Runtime>(app: &AppHandle<R>) {
     let shown = Arc::new(AtomicBool::new(false));
     let (handle, once) = (app.clone(), shown.clone());
-    app.once(EVENT, move |_| show(&handle, &once, "the first screen is ready"));
+    app.once(EVENT, move |event| show(&handle, &once, background(event.payload()), "the first screen is ready"));
     let (handle, late) = (app.clone(), shown.clone());
     let spawned = std::thread::Builder::new().name("window-reveal".into()).spawn(move || {
         std::thread::sleep(FALLBACK);
-        show(&handle, &late, "the page did not report its first screen in time");
+        show(&handle, &late, None, "the page did not report its first screen in time");
     });
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "no fallback for showing the window; showing it now");
-        show(app, &shown, "no fallback thread");
+        show(app, &shown, None, "no fallback thread");
     }
 }
 
-fn show<R: Runtime>(app: &AppHandle<R>, shown: &AtomicBool, why: &str) {
+/// The page's background from the event's payload, `{"background":[r,g,b]}`; None for
+/// anything else (the window then keeps the toolkit's background).
+fn background(payload: &str) -> Option<Color> {
+    #[derive(serde::Deserialize)]
+    struct Ready {
+        background: [u8; 3],
+    }
+    let [r, g, b] = serde_json::from_str::<Ready>(payload).ok()?.background;
+    Some(Color(r, g, b, 255))
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, shown: &AtomicBool, background: Option<Color>, why: &str) {
     if shown.swap(true, Ordering::SeqCst) {
         return;
     }
     tracing::debug!("showing the window: {why}");
     match app.get_webview_window("main") {
         Some(w) => {
+            if let Some(colour) = background {
+                if let Err(e) = w.set_background_color(Some(colour)) {
+                    tracing::warn!(error = %e, "could not give the window the page's background");
+                }
+            }
             if let Err(e) = w.show() {
                 tracing::warn!(error = %e, "could not show the window");
             }
         }
         None => tracing::warn!("no main window to show"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_background_is_read_from_the_pages_payload_and_anything_else_is_none() {
+        assert_eq!(background(r#"{"background":[15,18,23]}"#), Some(Color(15, 18, 23, 255)));
+        for bad in ["null", "", "{}", r#"{"background":[300,0,0]}"#, r#"{"background":[1,2]}"#, r##"{"background":"#000"}"##] {
+            assert_eq!(background(bad), None, "{bad}");
+        }
     }
 }

@@ -2,12 +2,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const invoke = vi.fn();
 const listen = vi.fn();
+const emit = vi.fn(async (..._args: unknown[]) => {});
 const setFullscreen = vi.fn();
 vi.mock("@tauri-apps/api/core", () => ({
   invoke: (...args: unknown[]) => invoke(...args),
   convertFileSrc: (path: string) => `asset://localhost/${encodeURIComponent(path)}`,
 }));
-vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args) }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: (...args: unknown[]) => listen(...args), emit: (...args: unknown[]) => emit(...args) }));
 vi.mock("@tauri-apps/api/window", () => ({ getCurrentWindow: () => ({ setFullscreen: (on: boolean) => setFullscreen(on) }) }));
 
 const api = await import("./client");
@@ -154,5 +155,16 @@ describe("the typed client", () => {
     expect(await api.setFullscreen(true)).toBe(false);
     setFullscreen.mockResolvedValueOnce(undefined);
     expect(await api.setFullscreen(true)).toBe(true);
+  });
+
+  it("tells the shell once that the first screen is about to render, with the page's background", () => {
+    document.documentElement.style.backgroundColor = "rgb(15, 18, 23)";
+    api.firstScreenReady();
+    api.firstScreenReady();
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit).toHaveBeenCalledWith("first-screen-ready", { background: [15, 18, 23] });
+    document.documentElement.style.backgroundColor = "rgba(0, 0, 0, 0)";
+    expect(api.pageBackground()).toBeNull();
+    document.documentElement.style.backgroundColor = "";
   });
 });

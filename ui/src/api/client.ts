@@ -134,7 +134,16 @@ let firstScreenSaid = false;
 export function firstScreenReady(): void {
   if (firstScreenSaid) return;
   firstScreenSaid = true;
-  emit("first-screen-ready").catch(() => {});
+  // The page's background, which the window takes while the first frame is drawn.
+  const background = pageBackground();
+  emit("first-screen-ready", background ? { background } : null).catch(() => {});
+}
+
+/** `<html>`'s background colour as [r, g, b], or null when it is not an opaque rgb(). */
+export function pageBackground(): [number, number, number] | null {
+  const m = /^rgba?\((\d+), (\d+), (\d+)(?:, (1|0?\.\d+))?\)$/.exec(getComputedStyle(document.documentElement).backgroundColor);
+  if (!m || (m[4] !== undefined && m[4] !== "1")) return null;
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
 /** The focus phase changed or idle was noticed. */
